@@ -1,0 +1,21 @@
+"""The scripting API: load and save network files and simulate them with the installed plugins."""
+
+from __future__ import annotations
+
+from .engine import fileformat
+from .engine.simulator import Simulator as _EngineSimulator
+from .plugins.registry import default_registry
+
+__all__ = ["load", "save", "Simulator"]
+
+load = fileformat.load
+save = fileformat.save
+
+
+class Simulator(_EngineSimulator):
+    """An engine simulator whose learning rules come from the plugin registry (unless ``rules`` is given)."""
+
+    def __init__(self, network, rules=None, **kwargs):
+        if rules is None and any(p.plasticity is not None for p in network.projections.values()):
+            rules = default_registry().learning_rules()
+        super().__init__(network, rules, **kwargs)

@@ -1,0 +1,1 @@
+"""Network description, file format and numba simulator; pure Python, numpy and numba, never Qt."""

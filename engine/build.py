@@ -1,0 +1,426 @@
+"""Turn a network description into the flat arrays the kernel runs on (nodes, channels, CSR synapses).
+
+Describe -> build -> run: the description holds no arrays; this module validates it, refuses what
+will not fit in memory before allocating, wires projections, draws weights, delays and initial
+states from seeded streams, and records which slice of the arrays belongs to which node.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import kernel as K
+from .catalog import CURRENT_CODES, NEURON_MODELS, SYNAPSE_CODES
+from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
+from .errors import BuildError
+from .network import CurrentInput, Network, PoissonInput, Population, SpikeTimesInput
+from .rng import seed_state
+
+__all__ = ["Built", "build", "derive_params", "estimate_memory", "available_memory"]
+
+SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
+SPIKE_BUFFER = 2_000_000  # recorded spikes held before a chunk returns to Python
+
+
+@dataclass
+class NodeInfo:
+    """Where a spiking node lives in the flat arrays."""
+
+    id: str
+    name: str
+    index: int
+    start: int
+    size: int
+    code: int
+    kind: str  # model id, "poisson" or "spike_times"
+
+
+@dataclass
+class Built:
+    """A built network: the kernel's arrays plus the maps from ids to slices."""
+
+    state: K.State
+    nodes: dict[str, NodeInfo]
+    synapses: dict[str, slice]  # projection id -> its synapses in post/weight/delay
+    traces: dict[str, list[int]]  # state recorder id -> its columns in the trace buffer
+    rate_recorders: dict[str, tuple[int, float]]  # recorder id -> (node index, bin ms)
+    spike_recorded: list[str]
+    chunk_steps: int
+    initial: K.State = field(repr=False, default=None)
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable), or physical memory where that is unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def estimate_memory(net: Network) -> tuple[int, int]:
+    """(expected synapses, estimated bytes) of the built network, computed without allocating."""
+    nodes = net.spiking_nodes()
+    n_syn = sum(expected_synapse_count(p, nodes[p.source].size, nodes[p.target].size,
+                                       getattr(nodes[p.source], "grid", None), nodes[p.target].grid)
+                for p in net.projections.values())
+    n_neurons = sum(n.size for n in nodes.values())
+    return n_syn, n_syn * SYNAPSE_BYTES + n_neurons * 120
+
+
+def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
+          record_all: bool = False) -> Built:
+    """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations."""
+    net.check()
+    _check_plasticity(net, rules)
+    _check_memory(net, memory_limit)
+    nodes = _node_table(net)
+    chans = _channel_table(net, nodes)
+    rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+    n_total = sum(n.size for n in nodes.values())
+    syn_arrays, synapses = _wire(net, nodes, chans)
+    delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
+    n_slots = int(chans["off"][-1])
+    _check_ring(delay_depth, n_slots, memory_limit)
+    traces, tr = _trace_table(net, nodes)
+    spike_recorded = [r.target for r in net.recorders.values() if r.kind == "spikes"]
+    if record_all:
+        spike_recorded = list(nodes)
+    st = _spike_time_table(net, nodes)
+    cur = _current_table(net, nodes)
+    node_params = np.zeros((len(nodes), K.N_PARAM))
+    for info in nodes.values():
+        item = net.spiking_nodes()[info.id]
+        if isinstance(item, Population):
+            node_params[info.index, : len(item.params)] = list(item.params.values())
+            derive_params(info.code, node_params[info.index], net.dt)
+    state = K.State(
+        dt=float(net.dt),
+        node_code=np.array([n.code for n in nodes.values()], np.int64),
+        node_start=np.array([n.start for n in nodes.values()] + [n_total], np.int64),
+        node_params=node_params,
+        node_chan=chans["node_chan"],
+        node_record=np.array([int(n in spike_recorded) for n in nodes], np.int64),
+        state=_initial_state(net, nodes, rng_init, n_total),
+        refractory=np.zeros(n_total, np.int64),
+        i_ext=np.zeros(n_total),
+        scratch=np.zeros(max([n.size for n in nodes.values()] + [1])),
+        rate_hz=_rates(net, nodes, n_total),
+        chan=_channel_array(chans, net.dt, syn_arrays, synapses, net),
+        chan_off=chans["off"],
+        syn=np.zeros(n_slots),
+        ring=np.zeros((delay_depth, n_slots)),
+        proj_src=syn_arrays["proj_src"],
+        proj_chan=syn_arrays["proj_chan"],
+        proj_row=syn_arrays["proj_row"],
+        rowptr=syn_arrays["rowptr"],
+        post=syn_arrays["post"],
+        weight=syn_arrays["weight"],
+        delay=syn_arrays["delay"],
+        st_step=st[0], st_neuron=st[1], st_bounds=st[2], st_ptr=st[2][:-1].copy(),
+        cur_node=cur[0], cur_code=cur[1], cur_params=cur[2], cur_off=cur[3], ou=np.zeros(cur[4]),
+        rng_state=seed_state(net.seed),
+        spikes_now=np.zeros(max(n_total, 1), np.int64),
+        node_spk=np.zeros(len(nodes) + 1, np.int64),
+        spike_count=np.zeros(n_total, np.int64),
+        rec_step=np.zeros(max(SPIKE_BUFFER, 2 * n_total), np.int64),
+        rec_id=np.zeros(max(SPIKE_BUFFER, 2 * n_total), np.int64),
+        node_counts=np.zeros((chunk_steps, len(nodes)), np.int64),
+        tr_var=tr[0], tr_neuron=tr[1], tr_node=tr[2], tr_every=tr[3],
+        tr_buf=np.zeros((chunk_steps, len(tr[0]))),
+        tr_count=np.zeros(len(tr[0]), np.int64),
+        counters=np.array([0, -1, -1, -1], np.int64),
+    )
+    update_propagators(state)
+    rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
+    built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps)
+    built.initial = _copy_state(state)
+    return built
+
+
+def _copy_state(state: K.State) -> K.State:
+    return K.State(*[x.copy() if isinstance(x, np.ndarray) else x for x in state])
+
+
+def _check_plasticity(net: Network, rules) -> None:
+    for proj in net.projections.values():
+        if proj.plasticity is None:
+            continue
+        if rules is None or proj.plasticity.rule not in rules:
+            raise BuildError(f'projections["{proj.id}"].plasticity.rule: no installed plugin provides the '
+                             f'learning rule "{proj.plasticity.rule}"')
+        raise BuildError(f'projections["{proj.id}"].plasticity: learning rules are not yet supported by this engine')
+
+
+def _check_memory(net: Network, memory_limit: int | None) -> None:
+    n_syn, needed = estimate_memory(net)
+    limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
+    if needed > limit:
+        raise BuildError(f"the network needs about {_gib(needed)} for {n_syn:,} synapses, "
+                         f"but only {_gib(limit)} of memory is available; reduce sizes or connection density")
+
+
+def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
+    needed = depth * n_slots * 8
+    limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
+    if needed > limit:
+        raise BuildError(f"the delay buffer needs about {_gib(needed)} ({depth} delay steps x {n_slots:,} targets); "
+                         f"only {_gib(limit)} is available: shorten the longest delay or increase dt")
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB" if n >= 2**28 else f"{n / 2**20:.1f} MiB"
+
+
+def _node_table(net: Network) -> dict[str, NodeInfo]:
+    nodes, start = {}, 0
+    for index, (nid, item) in enumerate(net.spiking_nodes().items()):
+        if isinstance(item, Population):
+            code, kind = NEURON_MODELS[item.model].code, item.model
+        elif isinstance(item, PoissonInput):
+            code, kind = K.POISSON, "poisson"
+        else:
+            code, kind = K.SPIKE_TIMES, "spike_times"
+        nodes[nid] = NodeInfo(nid, item.name, index, start, item.size, code, kind)
+        start += item.size
+    return nodes
+
+
+def _channel_key(proj) -> tuple:
+    syn = proj.synapse
+    tau = syn.tau if syn.kind != "delta" else 0.0
+    erev = syn.E_rev if syn.kind == "conductance" else 0.0
+    return proj.target, syn.kind, syn.receptor, tau, erev
+
+
+def _channel_table(net: Network, nodes: dict[str, NodeInfo]) -> dict:
+    """One channel per distinct (target, kind, receptor, tau, E_rev), grouped by target node."""
+    keys = sorted({_channel_key(p) for p in net.projections.values()}, key=lambda k: (nodes[k[0]].index, k[1:]))
+    index = {k: c for c, k in enumerate(keys)}
+    sizes = [nodes[k[0]].size for k in keys]
+    node_chan = np.searchsorted([nodes[k[0]].index for k in keys], np.arange(len(nodes) + 1)).astype(np.int64)
+
+    def delayed(arrays, synapses, _net):
+        flags = np.zeros(len(keys), np.int64)
+        for pid, sl in synapses.items():
+            if np.any(arrays["delay"][sl] > 1):
+                flags[index[_channel_key(_net.projections[pid])]] = 1
+        return flags
+
+    return {
+        "index": index,
+        "node_chan": node_chan,
+        "kind": np.array([SYNAPSE_CODES[k[1]] for k in keys], np.int64),
+        "sign": np.array([1.0 if k[2] == "excitatory" else -1.0 for k in keys]),
+        "exc": np.array([int(k[2] == "excitatory") for k in keys], np.int64),
+        "tau": np.array([k[3] if k[3] > 0 else 1.0 for k in keys]),
+        "erev": np.array([k[4] for k in keys]),
+        "off": np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64),
+        "delayed": delayed,
+    }
+
+
+def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net: Network) -> np.ndarray:
+    """The kernel's channel table (columns K.CH_*); propagators are filled by ``update_propagators``."""
+    table = np.zeros((len(chans["kind"]), 7))
+    table[:, K.CH_KIND] = chans["kind"]
+    table[:, K.CH_SIGN] = chans["sign"]
+    table[:, K.CH_DECAY] = np.where(chans["kind"] == K.DELTA, 0.0, np.exp(-dt / chans["tau"]))
+    table[:, K.CH_EREV] = chans["erev"]
+    table[:, K.CH_EXC] = chans["exc"]
+    table[:, K.CH_DELAYED] = chans["delayed"](syn_arrays, synapses, net)
+    return table
+
+
+def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, dict[str, slice]]:
+    """Connect every projection and concatenate their CSR arrays."""
+    rowptrs, posts, weights, delays, synapses = [], [], [], [], {}
+    proj_src, proj_chan, proj_row = [], [], []
+    n_syn, n_rows = 0, 0
+    spiking = net.spiking_nodes()
+    for proj in net.projections.values():
+        src, tgt = nodes[proj.source], nodes[proj.target]
+        seed = projection_seed(net.seed, proj.id)
+        pre, post, order = connect_with_order(proj, src.size, tgt.size, getattr(spiking[proj.source], "grid", None),
+                                              spiking[proj.target].grid, seed)
+        n = pre.size
+        w = _values(proj.weights, order, proj.weight, n, np.random.default_rng([seed, 1]))
+        d_ms = _values(proj.delays, order, proj.delay, n, np.random.default_rng([seed, 2]))
+        d = np.maximum(np.rint(d_ms / net.dt), 1).astype(np.int32)
+        counts = np.bincount(pre, minlength=src.size)
+        rowptrs.append(n_syn + np.concatenate([[0], np.cumsum(counts)]))
+        posts.append(post.astype(np.int32))
+        weights.append(w)
+        delays.append(d)
+        synapses[proj.id] = slice(n_syn, n_syn + n)
+        proj_src.append(src.index)
+        proj_chan.append(chans["index"][_channel_key(proj)])
+        proj_row.append(n_rows)
+        n_syn += n
+        n_rows += src.size + 1
+    arrays = {
+        "rowptr": np.concatenate(rowptrs).astype(np.int64) if rowptrs else np.zeros(1, np.int64),
+        "post": np.concatenate(posts) if posts else np.zeros(0, np.int32),
+        "weight": np.concatenate(weights) if weights else np.zeros(0),
+        "delay": np.concatenate(delays) if delays else np.zeros(0, np.int32),
+        "proj_src": np.array(proj_src, np.int64),
+        "proj_chan": np.array(proj_chan, np.int64),
+        "proj_row": np.array(proj_row, np.int64),
+    }
+    return arrays, synapses
+
+
+def _values(explicit, order, dist, n, rng) -> np.ndarray:
+    """Explicit per-synapse values (reordered like the synapses) or draws from the distribution."""
+    if explicit is not None:
+        return np.asarray(explicit, np.float64)[order] if order is not None else np.asarray(explicit, np.float64)
+    return draw_values(dist, n, rng)
+
+
+def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
+    state = np.zeros((4, n_total))
+    for nid, info in nodes.items():
+        item = net.spiking_nodes()[nid]
+        if not isinstance(item, Population):
+            continue
+        sl = slice(info.start, info.start + info.size)
+        model = NEURON_MODELS[item.model]
+        defaults = _default_state(item, info.size)
+        for row, var in enumerate(model.state):
+            dist = item.initial.get(var)
+            state[row, sl] = draw_values(dist, info.size, rngs[nid]) if dist is not None else defaults[var](state[0, sl])
+    return state
+
+
+def _default_state(pop: Population, n: int) -> dict:
+    """Functions of the initial v giving each state variable's default."""
+    p = pop.params
+    if pop.model == "lif":
+        return {"v": lambda v: np.full(n, p["E_L"])}
+    if pop.model == "izhikevich":
+        return {"v": lambda v: np.full(n, -65.0), "u": lambda v: p["b"] * v}
+    if pop.model == "adex":
+        return {"v": lambda v: np.full(n, p["E_L"]), "w": lambda v: np.zeros(n)}
+    return {"v": lambda v: np.full(n, -65.0), "m": lambda v: _hh_steady(v)[0],
+            "h": lambda v: _hh_steady(v)[1], "n": lambda v: _hh_steady(v)[2]}
+
+
+def _hh_steady(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Steady-state gates of the squid axon at membrane potential v (mV)."""
+    def trap(x, y):
+        x = np.where(np.abs(x / y) < 1e-6, 1e-6 * y, x)
+        return x / (np.exp(x / y) - 1.0)
+
+    a_m, b_m = 0.1 * trap(-(v + 40.0), 10.0), 4.0 * np.exp(-(v + 65.0) / 18.0)
+    a_h, b_h = 0.07 * np.exp(-(v + 65.0) / 20.0), 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
+    a_n, b_n = 0.01 * trap(-(v + 55.0), 10.0), 0.125 * np.exp(-(v + 65.0) / 80.0)
+    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
+
+
+def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray:
+    rates = np.zeros(n_total)
+    for nid, info in nodes.items():
+        item = net.spiking_nodes()[nid]
+        if isinstance(item, PoissonInput):
+            rates[info.start: info.start + info.size] = item.rates if item.rates is not None else item.rate
+    return rates
+
+
+def _spike_time_table(net: Network, nodes: dict[str, NodeInfo]):
+    steps, neurons, bounds = [], [], [0]
+    for nid, info in nodes.items():
+        item = net.spiking_nodes()[nid]
+        if isinstance(item, SpikeTimesInput):
+            s = np.rint(item.times / net.dt).astype(np.int64)
+            pairs = np.unique(np.stack([s, item.neurons + info.start]), axis=1)  # sorted by step, no duplicates
+            steps.append(pairs[0])
+            neurons.append(pairs[1])
+        bounds.append(bounds[-1] + (steps[-1].size if isinstance(item, SpikeTimesInput) else 0))
+    cat = (lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, np.int64))
+    return cat(steps), cat(neurons), np.array(bounds, np.int64)
+
+
+CURRENT_COLUMNS = {
+    "dc": ("amplitude",),
+    "step": ("amplitude", "start", "stop"),
+    "ramp": ("amplitude_start", "amplitude_end", "start", "stop"),
+    "sine": ("amplitude", "frequency", "phase", "offset"),
+    "ou": ("mean", "std", "tau"),
+}
+
+
+def _current_table(net: Network, nodes: dict[str, NodeInfo]):
+    currents = [i for i in net.inputs.values() if isinstance(i, CurrentInput)]
+    params = np.zeros((len(currents), 4))
+    offsets, ou_size = [], 0
+    for k, cur in enumerate(currents):
+        cols = CURRENT_COLUMNS[cur.waveform]
+        params[k, : len(cols)] = [cur.params[c] for c in cols]
+        offsets.append(ou_size)
+        if cur.waveform == "ou":
+            ou_size += nodes[cur.target].size
+    return (np.array([nodes[c.target].index for c in currents], np.int64),
+            np.array([CURRENT_CODES[c.waveform] for c in currents], np.int64),
+            params, np.array(offsets, np.int64), ou_size)
+
+
+def current_params_row(cur: CurrentInput) -> list[float]:
+    """The kernel's four parameter columns for one current input."""
+    cols = CURRENT_COLUMNS[cur.waveform]
+    return [cur.params[c] for c in cols] + [0.0] * (4 - len(cols))
+
+
+def _trace_table(net: Network, nodes: dict[str, NodeInfo]):
+    traces, var, neuron, node, every = {}, [], [], [], []
+    for rec in net.recorders.values():
+        if rec.kind != "state":
+            continue
+        info = nodes[rec.target]
+        state_vars = list(NEURON_MODELS[info.kind].state)
+        code = state_vars.index(rec.variable) if rec.variable in state_vars else (
+            K.SYN_EXC if rec.variable == "syn_exc" else K.SYN_INH)
+        traces[rec.id] = list(range(len(var), len(var) + len(rec.neurons)))
+        for i in rec.neurons:
+            var.append(code)
+            neuron.append(info.start + i)
+            node.append(info.index)
+            every.append(max(1, int(round(rec.interval / net.dt))))
+    arr = (lambda xs: np.array(xs, np.int64))
+    return traces, (arr(var), arr(neuron), arr(node), arr(every))
+
+
+def derive_params(code: int, row: np.ndarray, dt: float) -> None:
+    """Fill the derived columns (12+) of a node's parameter row: propagators, refractory steps, sub-steps."""
+    if code == K.LIF:
+        tau_m, c_m, t_ref = row[0], row[1], row[5]
+        row[12] = np.exp(-dt / tau_m)
+        row[13] = tau_m / c_m
+        row[14] = int(round(t_ref / dt))
+    elif code == K.ADEX:
+        row[14] = int(round(row[10] / dt))
+    elif code == K.HH:
+        n_sub = max(1, int(np.ceil(dt / 0.01 - 1e-9)))
+        row[12] = n_sub
+        row[13] = dt / n_sub
+
+
+def update_propagators(state: K.State) -> None:
+    """Exact LIF propagators from each current channel into v (they depend on the target's tau_m and C_m)."""
+    h = state.dt
+    for c in range(state.chan.shape[0]):
+        node = int(np.searchsorted(state.node_chan, c, side="right") - 1)
+        if state.node_code[node] != K.LIF or state.chan[c, K.CH_KIND] != K.CURRENT:
+            continue
+        tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
+        tau_s = -h / np.log(state.chan[c, K.CH_DECAY])  # current channels: decay = exp(-dt / tau) > 0
+        if abs(tau_s - tau_m) < 1e-9 * tau_m:
+            p21 = (tau_m / c_m) * h / tau_m * np.exp(-h / tau_m)
+        else:
+            p21 = (tau_m / c_m) * tau_s / (tau_s - tau_m) * (np.exp(-h / tau_s) - np.exp(-h / tau_m))
+        state.chan[c, K.CH_P21] = p21

@@ -1,0 +1,26 @@
+"""Errors and warnings the engine raises, each naming what is wrong."""
+
+from .params import Problem, ValidationError
+
+__all__ = ["BuildError", "SimulationError", "FileFormatError", "SpikeStudioWarning", "Problem", "ValidationError"]
+
+
+class SpikeStudioWarning(UserWarning):
+    """Something worth telling the user that does not stop the work."""
+
+
+class BuildError(ValueError):
+    """The network is valid on paper but cannot be built (too big for memory, a missing plugin)."""
+
+
+class SimulationError(RuntimeError):
+    """A run stopped: a NaN or blow-up in a state variable, or a failing plugin. Names population and time."""
+
+    def __init__(self, message: str, population: str | None = None, time_ms: float | None = None):
+        super().__init__(message)
+        self.population = population
+        self.time_ms = time_ms
+
+
+class FileFormatError(ValidationError):
+    """A file could not be read; ``problems`` lists everything wrong with its location."""

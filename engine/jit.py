@@ -1,0 +1,18 @@
+"""The one place that sets numba's flags for every kernel (after PySDM's JIT_FLAGS)."""
+
+import numba
+
+__all__ = ["JIT_FLAGS", "jit", "jit_inline"]
+
+# nogil: the GUI runs the simulator in a worker thread; cache: a second launch skips compilation.
+JIT_FLAGS = {"nopython": True, "nogil": True, "cache": True, "fastmath": False, "error_model": "numpy"}
+
+
+def jit(func):
+    """Compile ``func`` with the project's flags."""
+    return numba.jit(**JIT_FLAGS)(func)
+
+
+def jit_inline(func):
+    """Compile ``func`` to be inlined into its callers: per-neuron helpers must not cost a call each."""
+    return numba.jit(inline="always", **JIT_FLAGS)(func)

@@ -1,0 +1,115 @@
+"""Parameter specifications: default, unit, valid range and description, shared by engine, files and GUI."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+__all__ = ["ParamSpec", "Problem", "ValidationError", "check_value", "fill_params", "check_params"]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter: what it means, its unit, its default and its valid closed range.
+
+    ``low_open``/``high_open`` make a bound exclusive (a time constant must be > 0, not >= 0).
+    """
+
+    name: str
+    default: float
+    unit: str
+    description: str
+    low: float = -math.inf
+    high: float = math.inf
+    integer: bool = False
+    low_open: bool = False
+    high_open: bool = False
+
+    def range_text(self) -> str:
+        """The valid range as a person reads it, e.g. ``(0, inf) ms``."""
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open or math.isinf(self.high) else "]"
+        if math.isinf(self.low):
+            lo = "("
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{lo}{_fmt(self.low)}, {_fmt(self.high)}{hi}{unit}"
+
+    def problem(self, value: object) -> str | None:
+        """Why ``value`` is not valid for this parameter, or None when it is."""
+        if isinstance(value, bool) or not isinstance(value, Real):
+            return f"expected a number, got {_show(value)}"
+        if self.integer and not (isinstance(value, Integral) or float(value).is_integer()):
+            return f"expected a whole number, got {_show(value)}"
+        v = float(value)
+        if math.isnan(v):
+            return "expected a number, got NaN"
+        below = v <= self.low if self.low_open else v < self.low
+        above = v >= self.high if self.high_open else v > self.high
+        if below or above:
+            return f"{_fmt(v)} is outside the valid range {self.range_text()}"
+        return None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a network or file, with where it is (e.g. ``projections["E->I"].weight.mean``)."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class ValidationError(ValueError):
+    """Raised with every problem found, so a user can fix them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def check_value(spec: ParamSpec, value: object, location: str) -> list[Problem]:
+    """Problems with one value (empty when valid)."""
+    why = spec.problem(value)
+    return [] if why is None else [Problem(location, why)]
+
+
+def fill_params(specs: dict[str, ParamSpec], given: dict[str, float] | None) -> dict[str, float]:
+    """All parameters in spec order: given values where present, defaults elsewhere."""
+    given = given or {}
+    out = {}
+    for name, spec in specs.items():
+        value = given.get(name, spec.default)
+        if isinstance(value, Real) and not isinstance(value, bool):
+            value = int(value) if spec.integer else float(value)
+        out[name] = value
+    return out
+
+
+def check_params(specs: dict[str, ParamSpec], params: dict, location: str) -> list[Problem]:
+    """Unknown names and invalid values in a parameter dictionary."""
+    problems = []
+    for name, value in params.items():
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(specs) or "none"
+            problems.append(Problem(f"{location}.{name}", f"unknown parameter (known: {known})"))
+        else:
+            problems += check_value(spec, value, f"{location}.{name}")
+    return problems
+
+
+def _fmt(x: float) -> str:
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return f"{x:g}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "null"
+    return type(value).__name__ if not isinstance(value, (int, float)) else repr(value)

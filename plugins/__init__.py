@@ -1,0 +1,1 @@
+"""Plugin API, registry and built-in plugins (learning rules, datasets)."""

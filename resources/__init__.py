@@ -1,0 +1,1 @@
+"""Example networks, lessons and icons, read through importlib.resources."""

@@ -1,0 +1,1 @@
+"""Example networks shipped with SpikeStudio."""
