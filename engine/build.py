@@ -84,6 +84,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     chans = _channel_table(net, nodes)
     rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
     n_total = sum(n.size for n in nodes.values())
+    n_poisson = sum(n.size for n in nodes.values() if n.code == K.POISSON)
     syn_arrays, synapses = _wire(net, nodes, chans)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
@@ -111,7 +112,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         refractory=np.zeros(n_total, np.int64),
         i_ext=np.zeros(n_total),
         scratch=np.zeros(max([n.size for n in nodes.values()] + [1])),
-        rate_hz=_rates(net, nodes, n_total),
+        poisson_l=poisson_limits(_rates(net, nodes, n_total), net.dt),
         chan=_channel_array(chans, net.dt, syn_arrays, synapses, net),
         chan_off=chans["off"],
         syn=np.zeros(n_slots),
@@ -126,11 +127,11 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         st_step=st[0], st_neuron=st[1], st_bounds=st[2], st_ptr=st[2][:-1].copy(),
         cur_node=cur[0], cur_code=cur[1], cur_params=cur[2], cur_off=cur[3], ou=np.zeros(cur[4]),
         rng_state=seed_state(net.seed),
-        spikes_now=np.zeros(max(n_total, 1), np.int64),
+        spikes_now=np.zeros(max(n_total + (K.MAX_POISSON_PER_STEP - 1) * n_poisson, 1), np.int64),
         node_spk=np.zeros(len(nodes) + 1, np.int64),
         spike_count=np.zeros(n_total, np.int64),
-        rec_step=np.zeros(max(SPIKE_BUFFER, 2 * n_total), np.int64),
-        rec_id=np.zeros(max(SPIKE_BUFFER, 2 * n_total), np.int64),
+        rec_step=np.zeros(max(SPIKE_BUFFER, 2 * (n_total + K.MAX_POISSON_PER_STEP * n_poisson)), np.int64),
+        rec_id=np.zeros(max(SPIKE_BUFFER, 2 * (n_total + K.MAX_POISSON_PER_STEP * n_poisson)), np.int64),
         node_counts=np.zeros((chunk_steps, len(nodes)), np.int64),
         tr_var=tr[0], tr_neuron=tr[1], tr_node=tr[2], tr_every=tr[3],
         tr_buf=np.zeros((chunk_steps, len(tr[0]))),
@@ -277,10 +278,10 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, 
 
 
 def _values(explicit, order, dist, n, rng) -> np.ndarray:
-    """Explicit per-synapse values (reordered like the synapses) or draws from the distribution."""
+    """Explicit per-synapse values (reordered like the synapses) or draws, clipped at 0 (magnitudes)."""
     if explicit is not None:
         return np.asarray(explicit, np.float64)[order] if order is not None else np.asarray(explicit, np.float64)
-    return draw_values(dist, n, rng)
+    return np.maximum(draw_values(dist, n, rng), 0.0)
 
 
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
@@ -330,6 +331,11 @@ def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray
         if isinstance(item, PoissonInput):
             rates[info.start: info.start + info.size] = item.rates if item.rates is not None else item.rate
     return rates
+
+
+def poisson_limits(rates_hz: np.ndarray, dt: float) -> np.ndarray:
+    """exp(-rate * dt) per neuron: the kernel's threshold for Knuth's Poisson sampler."""
+    return np.exp(-np.asarray(rates_hz, np.float64) * dt * 1e-3)
 
 
 def _spike_time_table(net: Network, nodes: dict[str, NodeInfo]):

@@ -700,17 +700,9 @@ def _decode(data, arrays) -> tuple[Network | None, list[Problem], set[str]]:
 
 
 def _extra_problems(net: Network) -> list[Problem]:
-    """What a file needs beyond ``validate()``: ids unique across sections and layout only for real items."""
-    problems, seen = [], {}
-    for section, items in net.sections().items():
-        for key in items:
-            loc = f'{section}["{key}"]'
-            if key in seen:
-                problems.append(Problem(loc, f'id "{key}" is also used by {seen[key]}'))
-            seen.setdefault(key, loc)
-    problems += [Problem(f'layout["{key}"]', f'refers to "{key}", which does not exist')
-                 for key in net.layout if key not in seen]
-    return problems
+    """What a file needs beyond ``validate()``: layout entries only for real items."""
+    ids = net.all_ids()
+    return [Problem(f'layout["{key}"]', f'refers to "{key}", which does not exist') for key in net.layout if key not in ids]
 
 
 def _without_follow_on(problems: list[Problem], reader: _Reader, net: Network) -> list[Problem]:

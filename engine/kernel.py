@@ -22,6 +22,7 @@ DELTA, CURRENT, CONDUCTANCE = 0, 1, 2
 DC, STEP, RAMP, SINE, OU = 0, 1, 2, 3, 4
 N_PARAM = 16  # columns of node_params: model parameters first, derived constants from column 12
 STATUS_DONE, STATUS_FULL, STATUS_NAN = 0, 1, 2
+MAX_POISSON_PER_STEP = 16
 SYN_EXC, SYN_INH = 4, 5  # trace variable codes beyond the four state rows
 CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED = range(7)  # columns of the channel table
 
@@ -39,7 +40,7 @@ class State(NamedTuple):
     refractory: np.ndarray  # (N,) steps left
     i_ext: np.ndarray  # (N,) injected current this step, pA
     scratch: np.ndarray  # (largest node,) per-node work space
-    rate_hz: np.ndarray  # (N,) Poisson rates
+    poisson_l: np.ndarray  # (N,) exp(-rate * dt) of Poisson neurons (1 elsewhere)
     chan: np.ndarray  # (C, 7) channel table, columns CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED
     chan_off: np.ndarray  # (C + 1,) slots of channel c are chan_off[c]:chan_off[c+1]
     syn: np.ndarray  # (slots,) synaptic state per channel and target neuron
@@ -61,7 +62,7 @@ class State(NamedTuple):
     cur_off: np.ndarray  # (K,) offset of OU state
     ou: np.ndarray  # OU noise per neuron of each OU input
     rng_state: np.ndarray  # (1,) uint64
-    spikes_now: np.ndarray  # (N,) spiking neurons of this step
+    spikes_now: np.ndarray  # (N + 15 * Poisson neurons,) spiking neurons of this step (Poisson ids may repeat)
     node_spk: np.ndarray  # (nodes + 1,) this step's spikes of node k: spikes_now[node_spk[k]:node_spk[k+1]]
     spike_count: np.ndarray  # (N,) total spikes per neuron
     rec_step: np.ndarray  # (cap,) recorded spike steps
@@ -85,7 +86,7 @@ def run_chunk(s, step0, n_steps):
     arrays they need, which keeps them small and quick to compile.
     """
     n_nodes = s.node_code.shape[0]
-    n_total = s.state.shape[1]
+    most = s.spikes_now.shape[0]
     cap = s.rec_step.shape[0]
     s.tr_count[:] = 0
     for k in range(n_steps):
@@ -115,7 +116,7 @@ def run_chunk(s, step0, n_steps):
                 n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
                                        s.spikes_now, n_spk)
             elif code == POISSON:
-                n_spk, bad = update_poisson(lo, hi, s.rate_hz, s.rng_state, s.spikes_now, n_spk, s.dt)
+                n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.rng_state, s.spikes_now, n_spk)
             else:
                 n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
                                                 s.spikes_now, n_spk)
@@ -127,7 +128,7 @@ def run_chunk(s, step0, n_steps):
                   s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, step)
         record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                       s.node_counts, s.counters, step, k)
-        if s.counters[0] + n_total > cap:
+        if s.counters[0] + most > cap:
             return k + 1, STATUS_FULL
     return n_steps, STATUS_DONE
 
@@ -425,12 +426,21 @@ def update_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, 
 
 
 @jit
-def update_poisson(lo, hi, rate_hz, rng_state, spikes_now, n_spk, dt):
-    scale = dt * 1e-3
+def update_poisson(lo, hi, poisson_l, rng_state, spikes_now, n_spk):
+    """Poisson spike counts per neuron and step (Knuth's method; ``poisson_l`` = exp(-rate * dt)).
+
+    A neuron driven above one spike per step (a summed external drive) emits the same id several
+    times, each carrying its weight; at most MAX_POISSON_PER_STEP per step.
+    """
     for i in range(lo, hi):
-        if rng.uniform(rng_state) < rate_hz[i] * scale:
+        limit = poisson_l[i]
+        prod = rng.uniform(rng_state)
+        k = 0
+        while prod > limit and k < MAX_POISSON_PER_STEP:
             spikes_now[n_spk] = i
             n_spk += 1
+            k += 1
+            prod *= rng.uniform(rng_state)
     return n_spk, -1
 
 

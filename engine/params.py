@@ -39,11 +39,11 @@ class ParamSpec:
         """Why ``value`` is not valid for this parameter, or None when it is."""
         if isinstance(value, bool) or not isinstance(value, Real):
             return f"expected a number, got {_show(value)}"
-        if self.integer and not (isinstance(value, Integral) or float(value).is_integer()):
+        if self.integer and not isinstance(value, Integral):
             return f"expected a whole number, got {_show(value)}"
-        v = float(value)
-        if math.isnan(v):
-            return "expected a number, got NaN"
+        v = int(value) if self.integer else float(value)
+        if not self.integer and not math.isfinite(v):
+            return f"expected a finite number, got {_fmt(v) if not math.isnan(v) else 'NaN'}"
         below = v <= self.low if self.low_open else v < self.low
         above = v >= self.high if self.high_open else v > self.high
         if below or above:
@@ -77,14 +77,21 @@ def check_value(spec: ParamSpec, value: object, location: str) -> list[Problem]:
 
 
 def fill_params(specs: dict[str, ParamSpec], given: dict[str, float] | None) -> dict[str, float]:
-    """All parameters in spec order: given values where present, defaults elsewhere."""
+    """All parameters in spec order (given values where present, defaults elsewhere), then unknown names.
+
+    Unknown names and wrong types are kept as given, so validation can report them.
+    """
     given = given or {}
     out = {}
     for name, spec in specs.items():
         value = given.get(name, spec.default)
         if isinstance(value, Real) and not isinstance(value, bool):
-            value = int(value) if spec.integer else float(value)
+            if spec.integer and float(value).is_integer():
+                value = int(value)
+            elif not spec.integer:
+                value = float(value)
         out[name] = value
+    out.update({k: v for k, v in given.items() if k not in specs})
     return out
 
 

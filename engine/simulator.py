@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import kernel as K
-from .build import Built, build, current_params_row, derive_params, update_propagators
+from .build import Built, build, current_params_row, derive_params, poisson_limits, update_propagators
 from .catalog import NEURON_MODELS, POISSON_PARAMS
 from .errors import SimulationError
 from .network import CurrentInput, Network, PoissonInput, Population
@@ -78,7 +78,7 @@ class Simulator:
         for name, initial in zip(K.State._fields, self.built.initial, strict=True):
             if isinstance(initial, np.ndarray):
                 current = getattr(self.built.state, name)
-                if name in ("node_params", "chan", "rate_hz", "cur_params"):
+                if name in ("node_params", "chan", "poisson_l", "cur_params"):
                     continue  # parameters edited while running survive a reset
                 current[...] = initial
         self.step = 0
@@ -93,7 +93,7 @@ class Simulator:
         elif isinstance(item, PoissonInput) and name == "rate":
             _raise(check_value(POISSON_PARAMS["rate"], value, f'inputs["{node_id}"].rate'))
             info = self.built.nodes[node_id]
-            self.built.state.rate_hz[info.start: info.start + info.size] = float(value)
+            self.built.state.poisson_l[info.start: info.start + info.size] = poisson_limits(float(value), self.network.dt)
         elif isinstance(item, CurrentInput):
             from .catalog import CURRENT_WAVEFORMS
 

@@ -52,10 +52,13 @@ def network_problems(net: Network) -> list[Problem]:
 
 
 def _id_problems(net: Network) -> list[Problem]:
-    problems, names = [], {}
+    problems, names, seen = [], {}, {}
     for section_name, section in net.sections().items():
         for key, item in section.items():
             loc = f'{section_name}["{key}"]'
+            if key in seen:
+                problems.append(Problem(loc, f'duplicate id "{key}" (also {seen[key]})'))
+            seen.setdefault(key, loc)
             if not isinstance(item.id, str) or not item.id:
                 problems.append(Problem(loc, "id must be a non-empty string"))
             elif item.id != key:
@@ -91,6 +94,9 @@ def population_problems(pop: Population, loc: str) -> list[Problem]:
     if model is None:
         return problems + [Problem(f"{loc}.model", f'unknown neuron model "{pop.model}" (known: {", ".join(NEURON_MODELS)})')]
     problems += check_params(model.params, pop.params, f"{loc}.params")
+    p = pop.params
+    if not problems and "V_reset" in p and p["V_reset"] >= p.get("V_th", p.get("V_peak", math.inf)):
+        problems.append(Problem(f"{loc}.params.V_reset", f"{p['V_reset']:g} mV must lie below the threshold"))
     for var, dist in pop.initial.items():
         if var not in model.state:
             problems.append(Problem(f"{loc}.initial.{var}", f"{model.id} has no state variable {var!r} (has: {', '.join(model.state)})"))
@@ -185,6 +191,11 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
     problems += distribution_problems(proj.weight, f"{loc}.weight", nonnegative=True)
     problems += distribution_problems(proj.delay, f"{loc}.delay", nonnegative=True)
     problems += _synapse_problems(proj, f"{loc}.synapse")
+    if not isinstance(proj.allow_autapses, bool):
+        problems.append(Problem(f"{loc}.allow_autapses", f"expected true or false, got {proj.allow_autapses!r}"))
+    if proj.rule != "explicit":
+        problems += [Problem(f"{loc}.{name}", "per-synapse arrays need the explicit rule")
+                     for name in ("pre", "post", "weights", "delays") if getattr(proj, name) is not None]
     if proj.plasticity is not None and (not isinstance(proj.plasticity.rule, str) or not proj.plasticity.rule):
         problems.append(Problem(f"{loc}.plasticity.rule", "expected the id of a learning-rule plugin"))
     if not problems:

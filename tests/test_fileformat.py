@@ -64,7 +64,7 @@ def full_network() -> Network:
     net.connect("P2", "H", "fixed_total", n=3)
     net.connect("E", ODD_ID, "explicit", id="explicit", pre=[0, 5, 3], post=[1, 0, 1],
                 weights=[0.5, 0.25, 1e-300], delays=[1.0, 2.0, 0.1])
-    net.connect("I", "A", "fixed_probability", id="learned",
+    net.connect("I", "A", "explicit", id="learned",
                 plasticity=Plasticity("stdp", {"A_plus": 0.01, "window": 20, "symmetric": False, "mode": "nearest"}),
                 pre=[0, 1], post=[1, 1], weights=[0.1 + 0.2, 1 / 3], delays=[1.5, 2.5])
     net.record_spikes("E")
@@ -333,8 +333,12 @@ def networks(draw):
         size = draw(st.integers(1, 4))
         initial = {var: draw(distributions()) for var in draw(st.lists(st.sampled_from(list(model.state)),
                                                                          unique=True, max_size=2))}
-        net.add(Population(next(ids), size, model.id, draw(param_values(model.params)), initial,
-                           draw(st.sampled_from([None, (1, size), (size, 1)]))))
+        pop = Population(next(ids), size, model.id, draw(param_values(model.params)), initial,
+                         draw(st.sampled_from([None, (1, size), (size, 1)])))
+        if "V_reset" in pop.params:  # keep the reset below the threshold, as validation demands
+            top = pop.params.get("V_th", pop.params.get("V_peak"))
+            pop.params["V_reset"] = min(pop.params["V_reset"], top - 1.0)
+        net.add(pop)
     pops = list(net.populations.values())
     for _ in range(draw(st.integers(0, 3))):
         kind, item_id = draw(st.sampled_from(["poisson", "spike_times", "current"])), next(ids)
@@ -375,7 +379,7 @@ def projections(draw, net, proj_id):
         params["p"] = draw(floats(0.0, 1.0))
     elif rule == "fixed_total":
         params["n"] = draw(st.integers(0, 10**12))
-    if rule == "explicit" or draw(st.booleans()):  # explicit or learned connections
+    if rule == "explicit":  # explicit (or learned) connections carry per-synapse arrays
         n = draw(st.integers(0, 4))
         arrays["pre"] = draw(st.lists(st.integers(0, source.size - 1), min_size=n, max_size=n))
         arrays["post"] = draw(st.lists(st.integers(0, target.size - 1), min_size=n, max_size=n))
@@ -617,7 +621,7 @@ def test_dangling_references(tmp_path):
 def test_ids_must_be_unique_across_sections(tmp_path):
     data = small_dict()
     data["recorders"]["E"] = data["recorders"].pop("spikes:E")
-    assert problems(load_dict(tmp_path, data)) == [('recorders["E"]', 'id "E" is also used by populations["E"]')]
+    assert problems(load_dict(tmp_path, data)) == [('recorders["E"]', 'duplicate id "E" (also populations["E"])')]
 
 
 def test_follow_on_problems_of_a_bad_value_are_not_reported(tmp_path):
@@ -941,17 +945,18 @@ def test_saving_an_invalid_network_leaves_the_file_untouched(tmp_path, suffix):
 def test_values_json_cannot_hold_are_refused_on_save(tmp_path):
     path = tmp_path / "net.snn"
     net = small_network()
-    net.populations["E"].params["tau_m"] = float("inf")  # validate() accepts this: the range is (0, inf)
+    net.populations["E"].params["tau_m"] = float("inf")  # a time constant must be finite
     net.layout["ghost"] = NodeLayout()
     with pytest.raises(ValidationError) as exc_info:
         fileformat.save(net, path)
-    assert [p.location for p in exc_info.value.problems] == ['layout["ghost"]']
+    assert [p.location for p in exc_info.value.problems] == ['populations["E"].params.tau_m', 'layout["ghost"]']
     del net.layout["ghost"]
     net.projections["E->I"].weights = np.array([np.nan])
     with pytest.raises(ValidationError) as exc_info:
         fileformat.save(net, path)
     assert [p.location for p in exc_info.value.problems] == ['populations["E"].params.tau_m',
                                                              'projections["E->I"].weights']
+    assert "explicit rule" in str(exc_info.value)
     assert listing(tmp_path) == []
 
 
