@@ -109,7 +109,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         node_chan=chans["node_chan"],
         node_record=np.array([int(n in spike_recorded) for n in nodes], np.int64),
         state=_initial_state(net, nodes, rng_init, n_total),
-        refractory=np.zeros(n_total, np.int64),
+        refractory=np.zeros(n_total, np.int32),
         i_ext=np.zeros(n_total),
         scratch=np.zeros(max([n.size for n in nodes.values()] + [1])),
         poisson_l=poisson_limits(_rates(net, nodes, n_total), net.dt),

@@ -89,6 +89,7 @@ def run_chunk(s, step0, n_steps):
     most = s.spikes_now.shape[0]
     cap = s.rec_step.shape[0]
     s.tr_count[:] = 0
+    has_currents = s.cur_node.shape[0] > 0
     for k in range(n_steps):
         step = step0 + k
         record_traces(s.tr_var, s.tr_neuron, s.tr_node, s.tr_every, s.tr_buf, s.tr_count, s.state, s.syn,
@@ -105,7 +106,7 @@ def run_chunk(s, step0, n_steps):
             p = s.node_params[node]
             if code == LIF:
                 n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                        s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt)
+                                        s.i_ext, has_currents, s.scratch, s.spikes_now, n_spk, s.dt)
             elif code == IZH:
                 n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
                                                s.spikes_now, n_spk, s.dt)
@@ -226,7 +227,8 @@ def is_bad(v):
 
 
 @jit
-def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt):
+def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, has_currents, acc, spikes_now,
+               n_spk, dt):
     """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
 
     One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
@@ -258,15 +260,37 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     gain = p[13] * (1.0 - p22)
     i_e = p[6]
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
-    for i in range(n):
+    if has_currents:
+        lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, gain, v_reset)
+    else:
+        lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, v_reset)
+    return threshold(v, ref, lo, p[3], v_reset, p[14], spikes_now, n_spk)
+
+
+@jit
+def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
+    """The vectorised membrane step with injected current; refractory neurons stay at V_reset."""
+    for i in range(v.shape[0]):
         r = ref[i]
         g1, g2 = a1[i], a2[i]
-        x = rest + v[i] * p22 + gain * (i_e + inj[i]) + k1 * g1 + k2 * g2
+        x = base + v[i] * p22 + gain * inj[i] + k1 * g1 + k2 * g2
         a1[i] = g1 * d1
         a2[i] = g2 * d2
         v[i] = x if r <= 0 else v_reset
         ref[i] = r - 1 if r > 0 else 0
-    return threshold(v, ref, lo, p[3], v_reset, p[14], spikes_now, n_spk)
+
+
+@jit
+def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset):
+    """``lif_pass`` without injected current: one array fewer to stream through memory."""
+    for i in range(v.shape[0]):
+        r = ref[i]
+        g1, g2 = a1[i], a2[i]
+        x = base + v[i] * p22 + k1 * g1 + k2 * g2
+        a1[i] = g1 * d1
+        a2[i] = g2 * d2
+        v[i] = x if r <= 0 else v_reset
+        ref[i] = r - 1 if r > 0 else 0
 
 
 @jit_inline

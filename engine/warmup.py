@@ -1,0 +1,49 @@
+"""Compile every kernel once (a tiny network that uses each model, input, synapse and rule).
+
+numba caches compiled code on disk, so after this runs (``spikestudio warmup``, done by ``make``
+after installing) no later launch pays compile time; without it the first run compiles on demand.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .catalog import CONNECTIVITY_RULES
+from .network import Distribution, Network
+from .simulator import Simulator
+
+__all__ = ["warmup_network", "warmup"]
+
+
+def warmup_network() -> Network:
+    """A few neurons of every kind, wired with every rule and synapse kind, recording everything."""
+    net = Network(dt=0.1, duration=2.0, seed=1)
+    net.add_population("lif", 4, "lif", grid=(2, 2), initial={"v": Distribution("uniform", low=-70.0, high=-60.0)})
+    net.add_population("izh", 4, "izhikevich", grid=(2, 2))
+    net.add_population("adex", 2, "adex")
+    net.add_population("hh", 2, "hh")
+    net.add_poisson("poisson", 4, rate=50.0, grid=(2, 2))
+    net.add_spike_times("times", 2, [0, 1], [0.5, 1.0])
+    for waveform in ("dc", "step", "ramp", "sine", "ou"):
+        net.add_current(f"i_{waveform}", "lif", waveform)
+    rules = [r for r in CONNECTIVITY_RULES if r not in ("explicit",)]
+    kinds = ["current", "delta", "conductance"]
+    for n, rule in enumerate(rules):
+        params = {"k": 1} if "degree" in rule else {"n": 3} if rule == "fixed_total" else {}
+        net.connect("poisson", ["lif", "izh"][n % 2], rule, id=f"w{n}", synapse=kinds[n % 3],
+                    delay=Distribution("uniform", low=0.1, high=0.5), **params)
+    net.connect("times", "adex", "explicit", pre=[0, 1], post=[1, 0], weights=[1.0, 2.0], delays=[0.1, 0.3])
+    net.connect("lif", "hh", "all_to_all", receptor="inhibitory", synapse="conductance")
+    for node in ("lif", "izh", "poisson"):
+        net.record_spikes(node)
+        net.record_rate(node)
+    net.record_state("lif", "syn_exc", [0, 1])
+    net.record_state("hh", "v", [0])
+    return net
+
+
+def warmup() -> float:
+    """Compile (or load from the cache) every kernel; returns the seconds it took."""
+    start = time.perf_counter()
+    Simulator(warmup_network(), record_all=True).run(warmup_network().duration * 1e-3)
+    return time.perf_counter() - start

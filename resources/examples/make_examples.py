@@ -1,0 +1,197 @@
+"""Regenerate the bundled example networks through the public API (never hand-written JSON).
+
+Run ``python -m spikestudio.resources.examples.make_examples`` (or this file) to rewrite every
+``*.json`` next to it; ``build(name)`` returns one example as a ``Network`` without writing it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from spikestudio.engine import fileformat
+from spikestudio.engine.catalog import IZHIKEVICH_PRESETS
+from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout
+
+__all__ = ["BUILDERS", "build", "write_all"]
+
+AUTHOR = "SpikeStudio"
+LICENSE = "CC0-1.0"
+EXC_COLOR = "#d62728"  # excitatory populations: red
+INH_COLOR = "#1f77b4"  # inhibitory populations: blue
+INPUT_COLOR = "#7f7f7f"  # inputs: grey
+
+
+def single_neuron() -> Network:
+    """One LIF neuron driven by a constant current: the simplest thing that spikes."""
+    net = Network(dt=0.1, duration=1000.0, seed=1, metadata=Metadata(
+        title="Single LIF neuron",
+        author=AUTHOR,
+        description=(
+            "One leaky integrate-and-fire neuron (tau_m = 20 ms, C_m = 250 pF, E_L = -70 mV, V_th = -55 mV, "
+            "V_reset = -70 mV, t_ref = 2 ms) driven by a constant 400 pA current. The membrane charges towards "
+            "E_L + R I = -38 mV and fires regularly at the analytic rate 1 / (t_ref + tau_m ln(R I / (R I - "
+            "(V_th - E_L)))) = 68.3 Hz with R = tau_m / C_m (Lapicque 1907; Gerstner et al., Neuronal Dynamics, "
+            "2014, ch. 1)."),
+        license=LICENSE))
+    net.add_population("neuron", 1, "lif", tau_m=20.0, C_m=250.0, E_L=-70.0, V_th=-55.0, V_reset=-70.0, t_ref=2.0)
+    net.add_current("dc", "neuron", "dc", amplitude=400.0)
+    net.record_spikes("neuron")
+    net.record_state("neuron", "v", neurons=[0], interval=0.1)
+    net.record_rate("neuron", bin=10.0)
+    net.layout = {"dc": NodeLayout(-200.0, 0.0, INPUT_COLOR), "neuron": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    return net
+
+
+def cuba() -> Network:
+    """Vogels & Abbott (2005) CUBA benchmark, parameters as in Brian2's ``examples/CUBA.py``."""
+    net = Network(dt=0.1, duration=1000.0, seed=2005, metadata=Metadata(
+        title="CUBA benchmark (Vogels & Abbott 2005)",
+        author=AUTHOR,
+        description=(
+            "The current-based benchmark network of Vogels & Abbott (2005, J. Neurosci. 25:10786) as in Brian2's "
+            "CUBA example (Brette et al. 2007, J. Comput. Neurosci. 23:349, benchmark 2): 3200 excitatory and 800 "
+            "inhibitory LIF neurons (tau_m = 20 ms, E_L = -49 mV, V_th = -50 mV, V_reset = -60 mV, t_ref = 5 ms, "
+            "C_m = 250 pF, initial v uniform in [-60, -50] mV), connected at random with probability 0.02 between "
+            "all four pairs. Exponential current synapses: excitatory tau = 5 ms, weight 20.25 pA (a 1.62 mV jump "
+            "of Brian's ge, times C_m / tau_m), inhibitory tau = 10 ms, weight 112.5 pA (9 mV). Delay one step "
+            "(0.1 ms). The leak drives every neuron above threshold, recurrent inhibition balances it and the "
+            "network settles into asynchronous irregular firing at a few Hz."),
+        license=LICENSE))
+    lif = {"tau_m": 20.0, "C_m": 250.0, "E_L": -49.0, "V_th": -50.0, "V_reset": -60.0, "t_ref": 5.0,
+           "initial": {"v": Distribution("uniform", low=-60.0, high=-50.0)}}
+    net.add_population("E", 3200, "lif", **lif)
+    net.add_population("I", 800, "lif", **lif)
+    w_exc = 1.62 * 250.0 / 20.0  # 20.25 pA
+    w_inh = 9.0 * 250.0 / 20.0  # 112.5 pA
+    for src, receptor, tau, w in (("E", "excitatory", 5.0, w_exc), ("I", "inhibitory", 10.0, w_inh)):
+        for tgt in ("E", "I"):
+            net.connect(src, tgt, "fixed_probability", p=0.02, weight=w, delay=0.1, synapse="current",
+                        receptor=receptor, tau=tau)
+    for pop in ("E", "I"):
+        net.record_spikes(pop)
+        net.record_rate(pop, bin=1.0)
+    net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
+    net.layout = {"E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(260.0, 0.0, INH_COLOR)}
+    return net
+
+
+# Brunel (2000) model A: scaled as in Brian2's example (N_E = 4000, epsilon = 0.1, J = 0.2 mV).
+BRUNEL = {"N_E": 4000, "N_I": 1000, "C_E": 400, "C_I": 100, "J": 0.2, "g": 5.0, "eta": 2.0,
+          "tau_m": 20.0, "V_th": 20.0, "V_reset": 10.0, "t_ref": 2.0, "delay": 1.5}
+
+
+def brunel_rates() -> tuple[float, float]:
+    """(nu_thr, per-neuron external rate C_E * nu_ext) in Hz for the Brunel example."""
+    b = BRUNEL
+    nu_thr = b["V_th"] / (b["J"] * b["C_E"] * b["tau_m"]) * 1000.0  # 1/ms -> Hz
+    return nu_thr, b["C_E"] * b["eta"] * nu_thr
+
+
+def brunel() -> Network:
+    """Brunel (2000) sparse balanced network, model A, in the asynchronous irregular state (g = 5, eta = 2)."""
+    b = BRUNEL
+    nu_thr, ext_rate = brunel_rates()
+    net = Network(dt=0.1, duration=1000.0, seed=2000, metadata=Metadata(
+        title="Sparse balanced network (Brunel 2000), asynchronous irregular",
+        author=AUTHOR,
+        description=(
+            "Model A of Brunel (2000, J. Comput. Neurosci. 8:183) at g = 5, nu_ext / nu_thr = 2: the asynchronous "
+            "irregular state of its Fig. 8C. 4000 excitatory and 1000 inhibitory LIF neurons (E_L = 0 mV, "
+            "V_th = 20 mV, V_reset = 10 mV, tau_m = 20 ms, t_ref = 2 ms) with delta synapses: every neuron gets "
+            "C_E = 400 excitatory inputs of J = 0.2 mV and C_I = 100 inhibitory inputs of g J = 1 mV (fixed "
+            "in-degree), delay 1.5 ms. External drive: one Poisson source per neuron (one_to_one, J = 0.2 mV) "
+            f"firing at C_E nu_ext = {ext_rate:g} Hz, the summed rate of C_E independent inputs at "
+            f"nu_ext = 2 nu_thr = {2 * nu_thr:g} Hz. Initial v uniform in [0, 20] mV. Mean-field theory gives "
+            "about 46 Hz; the simulation fires irregularly (CV of ISI near 1) at a few tens of Hz."),
+        license=LICENSE))
+    lif = {"tau_m": b["tau_m"], "C_m": 250.0, "E_L": 0.0, "V_th": b["V_th"], "V_reset": b["V_reset"],
+           "t_ref": b["t_ref"], "initial": {"v": Distribution("uniform", low=0.0, high=b["V_th"])}}
+    net.add_population("E", b["N_E"], "lif", **lif)
+    net.add_population("I", b["N_I"], "lif", **lif)
+    net.add_poisson("ext_E", b["N_E"], rate=ext_rate)
+    net.add_poisson("ext_I", b["N_I"], rate=ext_rate)
+    for tgt in ("E", "I"):
+        net.connect("E", tgt, "fixed_indegree", k=b["C_E"], weight=b["J"], delay=b["delay"], synapse="delta")
+        net.connect("I", tgt, "fixed_indegree", k=b["C_I"], weight=b["g"] * b["J"], delay=b["delay"],
+                    synapse="delta", receptor="inhibitory")
+        net.connect(f"ext_{tgt}", tgt, "one_to_one", weight=b["J"], delay=0.1, synapse="delta")
+    for pop in ("E", "I"):
+        net.record_spikes(pop)
+        net.record_rate(pop, bin=1.0)
+    net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
+    net.layout = {"ext_E": NodeLayout(-240.0, -120.0, INPUT_COLOR), "ext_I": NodeLayout(-240.0, 120.0, INPUT_COLOR),
+                  "E": NodeLayout(0.0, -120.0, EXC_COLOR), "I": NodeLayout(0.0, 120.0, INH_COLOR)}
+    return net
+
+
+def izhikevich() -> Network:
+    """Izhikevich (2003) network of 800 regular-spiking and 200 fast-spiking neurons with thalamic noise."""
+    net = Network(dt=0.1, duration=1000.0, seed=2003, metadata=Metadata(
+        title="Izhikevich (2003) network: RS and FS neurons",
+        author=AUTHOR,
+        description=(
+            "The 1000-neuron network of Izhikevich (2003, IEEE Trans. Neural Netw. 14:1569, Fig. 3): 800 "
+            "excitatory regular-spiking (a = 0.02, b = 0.2, c = -65, d = 8) and 200 inhibitory fast-spiking "
+            "(a = 0.1, b = 0.2, c = -65, d = 2) neurons, without the paper's per-neuron spread of parameters. "
+            "All-to-all connections with weights uniform in [0, 0.5] from excitatory and [0, 1] from inhibitory "
+            "neurons. The paper adds the weights to the input current for one 1 ms step; here they are delta "
+            "synapses, so a spike moves the target's v by its weight in mV, with a delay of 1 ms. The paper's "
+            "random thalamic input (5 randn to excitatory, 2 randn to inhibitory neurons, redrawn every 1 ms) is "
+            "Ornstein-Uhlenbeck noise of std 5 pA and 2 pA with tau = 0.5 ms, which has the same diffusion "
+            "(2 std^2 tau = std^2 x 1 ms). dt = 0.1 ms. The population shows rhythmic activity in the "
+            "alpha-gamma range, as in the paper."),
+        license=LICENSE))
+    net.add_population("E", 800, "izhikevich", **IZHIKEVICH_PRESETS["RS"])
+    net.add_population("I", 200, "izhikevich", **IZHIKEVICH_PRESETS["FS"])
+    net.add_current("thalamus_E", "E", "ou", mean=0.0, std=5.0, tau=1.0)
+    net.add_current("thalamus_I", "I", "ou", mean=0.0, std=2.0, tau=1.0)
+    for src, receptor, high in (("E", "excitatory", 0.5), ("I", "inhibitory", 1.0)):
+        for tgt in ("E", "I"):
+            net.connect(src, tgt, "all_to_all", weight=Distribution("uniform", low=0.0, high=high), delay=1.0,
+                        synapse="delta", receptor=receptor, allow_autapses=True)
+    for pop in ("E", "I"):
+        net.record_spikes(pop)
+        net.record_rate(pop, bin=1.0)
+    net.record_state("E", "v", neurons=[0, 1], interval=0.1)
+    net.record_state("I", "v", neurons=[0], interval=0.1)
+    net.layout = {"thalamus_E": NodeLayout(-240.0, -120.0, INPUT_COLOR),
+                  "thalamus_I": NodeLayout(-240.0, 120.0, INPUT_COLOR),
+                  "E": NodeLayout(0.0, -120.0, EXC_COLOR), "I": NodeLayout(0.0, 120.0, INH_COLOR)}
+    return net
+
+
+BUILDERS: dict[str, Callable[[], Network]] = {
+    "single_neuron": single_neuron,
+    "cuba": cuba,
+    "brunel": brunel,
+    "izhikevich": izhikevich,
+}
+
+
+def build(name: str) -> Network:
+    """The example ``name`` as a fresh ``Network``."""
+    return BUILDERS[name]()
+
+
+def write_all(directory: str | Path | None = None) -> list[Path]:
+    """Write every example to ``directory`` (default: next to this file) as ``<name>.json``."""
+    directory = Path(directory) if directory is not None else Path(__file__).resolve().parent
+    paths = []
+    for name in BUILDERS:
+        path = directory / f"{name}.json"
+        fileformat.save(build(name), path)
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    for path in write_all(args[0] if args else None):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""The layering rules: engine/ never imports Qt, gui or plugins; plugins never import gui; no pickle or eval."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+QT = ("PySide6", "PyQt5", "PyQt6", "pyqtgraph", "shiboken6")
+
+
+def imports_of(path: Path) -> set[str]:
+    """Absolute module names a file imports (relative imports resolved against the spikestudio package)."""
+    rel = path.relative_to(ROOT).with_suffix("")
+    package = ["spikestudio", *rel.parts[:-1]]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                names.add(".".join(base + ([node.module] if node.module else [])))
+            else:
+                names.add(node.module)
+    return names
+
+
+def files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", files("engine"), ids=lambda p: p.name)
+def test_engine_imports_no_qt_gui_or_plugins(path):
+    bad = [m for m in imports_of(path)
+           if m.split(".")[0] in QT or m.startswith(("spikestudio.gui", "spikestudio.plugins"))]
+    assert bad == [], f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", files("plugins"), ids=lambda p: p.name)
+def test_plugins_import_no_gui(path):
+    bad = [m for m in imports_of(path) if m.split(".")[0] in QT or m.startswith("spikestudio.gui")]
+    assert bad == [], f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", files("engine") + files("plugins") + [ROOT / "api.py"], ids=lambda p: p.name)
+def test_no_pickle_or_eval(path):
+    tree = ast.parse(path.read_text())
+    mods = imports_of(path)
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "pickle" not in mods and not ({"eval", "exec"} & calls), path.name
+    assert "allow_pickle=True" not in path.read_text(), path.name
+
+
+def test_importing_the_engine_does_not_load_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys, spikestudio, spikestudio.engine.simulator, spikestudio.engine.fileformat; "
+            f"bad = [m for m in sys.modules if m.split('.')[0] in {QT!r}]; print(bad); sys.exit(bool(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
