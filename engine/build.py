@@ -22,7 +22,8 @@ from .rng import seed_state
 __all__ = ["Built", "build", "derive_params", "estimate_memory", "available_memory"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
-SPIKE_BUFFER = 2_000_000  # recorded spikes held before a chunk returns to Python
+SPIKE_BUFFER = 262_144  # recorded spikes held (at least) before a chunk returns to Python
+MAX_POISSON_MEAN = 700.0  # exp(-rate * dt) underflows beyond ~745 spikes per step
 
 
 @dataclass
@@ -85,6 +86,8 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
     n_total = sum(n.size for n in nodes.values())
     n_poisson = sum(n.size for n in nodes.values() if n.code == K.POISSON)
+    rates = _rates(net, nodes, n_total)
+    cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
@@ -103,6 +106,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
             derive_params(info.code, node_params[info.index], net.dt)
     state = K.State(
         dt=float(net.dt),
+        poisson_cap=cap,
         node_code=np.array([n.code for n in nodes.values()], np.int64),
         node_start=np.array([n.start for n in nodes.values()] + [n_total], np.int64),
         node_params=node_params,
@@ -112,7 +116,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         refractory=np.zeros(n_total, np.int32),
         i_ext=np.zeros(n_total),
         scratch=np.zeros(max([n.size for n in nodes.values()] + [1])),
-        poisson_l=poisson_limits(_rates(net, nodes, n_total), net.dt),
+        poisson_l=poisson_limits(rates, net.dt),
         chan=_channel_array(chans, net.dt, syn_arrays, synapses, net),
         chan_off=chans["off"],
         syn=np.zeros(n_slots),
@@ -125,13 +129,13 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         weight=syn_arrays["weight"],
         delay=syn_arrays["delay"],
         st_step=st[0], st_neuron=st[1], st_bounds=st[2], st_ptr=st[2][:-1].copy(),
-        cur_node=cur[0], cur_code=cur[1], cur_params=cur[2], cur_off=cur[3], ou=np.zeros(cur[4]),
+        cur_node=cur[0], cur_code=cur[1], cur_params=cur[2], cur_off=cur[3], ou=_ou_start(net, nodes, cur[4]),
         rng_state=seed_state(net.seed),
-        spikes_now=np.zeros(max(n_total + (K.MAX_POISSON_PER_STEP - 1) * n_poisson, 1), np.int64),
+        spikes_now=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
         node_spk=np.zeros(len(nodes) + 1, np.int64),
         spike_count=np.zeros(n_total, np.int64),
-        rec_step=np.zeros(max(SPIKE_BUFFER, 2 * (n_total + K.MAX_POISSON_PER_STEP * n_poisson)), np.int64),
-        rec_id=np.zeros(max(SPIKE_BUFFER, 2 * (n_total + K.MAX_POISSON_PER_STEP * n_poisson)), np.int64),
+        rec_step=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
+        rec_id=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
         node_counts=np.zeros((chunk_steps, len(nodes)), np.int64),
         tr_var=tr[0], tr_neuron=tr[1], tr_node=tr[2], tr_every=tr[3],
         tr_buf=np.zeros((chunk_steps, len(tr[0]))),
@@ -176,7 +180,11 @@ def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
 
 
 def _gib(n: int) -> str:
-    return f"{n / 2**30:.2f} GiB" if n >= 2**28 else f"{n / 2**20:.1f} MiB"
+    """A byte count as a person reads it."""
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size / 4:
+            return f"{n / size:.2f} {unit}"
+    return f"{n} bytes"
 
 
 def _node_table(net: Network) -> dict[str, NodeInfo]:
@@ -229,7 +237,8 @@ def _channel_table(net: Network, nodes: dict[str, NodeInfo]) -> dict:
 
 def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net: Network) -> np.ndarray:
     """The kernel's channel table (columns K.CH_*); propagators are filled by ``update_propagators``."""
-    table = np.zeros((len(chans["kind"]), 7))
+    table = np.zeros((len(chans["kind"]), 8))
+    table[:, K.CH_TAU] = chans["tau"]
     table[:, K.CH_KIND] = chans["kind"]
     table[:, K.CH_SIGN] = chans["sign"]
     table[:, K.CH_DECAY] = np.where(chans["kind"] == K.DELTA, 0.0, np.exp(-dt / chans["tau"]))
@@ -333,6 +342,19 @@ def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray
     return rates
 
 
+def poisson_cap(mean_per_step: float) -> int:
+    """Most spikes a Poisson neuron may emit per step: ten standard deviations above the mean."""
+    if mean_per_step > MAX_POISSON_MEAN:
+        raise BuildError(f"a Poisson rate of {mean_per_step:g} spikes per time step is too high to sample; "
+                         f"keep rate x dt below {MAX_POISSON_MEAN:g} (lower the rate or dt)")
+    return int(mean_per_step + 10.0 * np.sqrt(mean_per_step) + 16)
+
+
+def recorder_capacity(spikes_per_step: int) -> int:
+    """Spikes the recorder holds in a chunk: room for several worst-case steps."""
+    return max(SPIKE_BUFFER, 4 * spikes_per_step)
+
+
 def poisson_limits(rates_hz: np.ndarray, dt: float) -> np.ndarray:
     """exp(-rate * dt) per neuron: the kernel's threshold for Knuth's Poisson sampler."""
     return np.exp(-np.asarray(rates_hz, np.float64) * dt * 1e-3)
@@ -376,6 +398,14 @@ def _current_table(net: Network, nodes: dict[str, NodeInfo]):
             params, np.array(offsets, np.int64), ou_size)
 
 
+def _ou_start(net: Network, nodes: dict[str, NodeInfo], size: int) -> np.ndarray:
+    """OU noise starts in its stationary distribution (zero mean, the input's std), not at zero."""
+    rng = np.random.default_rng(projection_seed(net.seed, "ou-start"))
+    parts = [rng.normal(0.0, cur.params["std"], nodes[cur.target].size) for cur in net.inputs.values()
+             if isinstance(cur, CurrentInput) and cur.waveform == "ou"]
+    return np.concatenate(parts) if parts else np.zeros(size)
+
+
 def current_params_row(cur: CurrentInput) -> list[float]:
     """The kernel's four parameter columns for one current input."""
     cols = CURRENT_COLUMNS[cur.waveform]
@@ -417,16 +447,19 @@ def derive_params(code: int, row: np.ndarray, dt: float) -> None:
 
 
 def update_propagators(state: K.State) -> None:
-    """Exact LIF propagators from each current channel into v (they depend on the target's tau_m and C_m)."""
+    """Exact LIF propagators from each current channel into v (they depend on the target's tau_m and C_m).
+
+    Written with expm1 so that nearly equal synaptic and membrane time constants stay accurate.
+    """
     h = state.dt
     for c in range(state.chan.shape[0]):
         node = int(np.searchsorted(state.node_chan, c, side="right") - 1)
         if state.node_code[node] != K.LIF or state.chan[c, K.CH_KIND] != K.CURRENT:
             continue
         tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
-        tau_s = -h / np.log(state.chan[c, K.CH_DECAY])  # current channels: decay = exp(-dt / tau) > 0
-        if abs(tau_s - tau_m) < 1e-9 * tau_m:
-            p21 = (tau_m / c_m) * h / tau_m * np.exp(-h / tau_m)
+        tau_s = state.chan[c, K.CH_TAU]
+        if tau_s == tau_m:
+            p21 = (h / c_m) * np.exp(-h / tau_m)
         else:
-            p21 = (tau_m / c_m) * tau_s / (tau_s - tau_m) * (np.exp(-h / tau_s) - np.exp(-h / tau_m))
+            p21 = (tau_m / c_m) * tau_s / (tau_s - tau_m) * np.exp(-h / tau_m) * np.expm1(-h * (1 / tau_s - 1 / tau_m))
         state.chan[c, K.CH_P21] = p21

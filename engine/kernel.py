@@ -22,15 +22,15 @@ DELTA, CURRENT, CONDUCTANCE = 0, 1, 2
 DC, STEP, RAMP, SINE, OU = 0, 1, 2, 3, 4
 N_PARAM = 16  # columns of node_params: model parameters first, derived constants from column 12
 STATUS_DONE, STATUS_FULL, STATUS_NAN = 0, 1, 2
-MAX_POISSON_PER_STEP = 16
 SYN_EXC, SYN_INH = 4, 5  # trace variable codes beyond the four state rows
-CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED = range(7)  # columns of the channel table
+CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED, CH_TAU = range(8)  # columns of the channel table
 
 
 class State(NamedTuple):
     """Every array the kernel reads or writes (shapes in comments; N neurons, C channels, S synapses)."""
 
     dt: float
+    poisson_cap: int  # most spikes one Poisson neuron may emit in a step (sized from the largest rate)
     node_code: np.ndarray  # (nodes,) model code
     node_start: np.ndarray  # (nodes + 1,) first global neuron of each node
     node_params: np.ndarray  # (nodes, N_PARAM)
@@ -41,7 +41,7 @@ class State(NamedTuple):
     i_ext: np.ndarray  # (N,) injected current this step, pA
     scratch: np.ndarray  # (largest node,) per-node work space
     poisson_l: np.ndarray  # (N,) exp(-rate * dt) of Poisson neurons (1 elsewhere)
-    chan: np.ndarray  # (C, 7) channel table, columns CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED
+    chan: np.ndarray  # (C, 8) channel table, columns CH_KIND ... CH_TAU
     chan_off: np.ndarray  # (C + 1,) slots of channel c are chan_off[c]:chan_off[c+1]
     syn: np.ndarray  # (slots,) synaptic state per channel and target neuron
     ring: np.ndarray  # (D, slots) delayed input
@@ -62,7 +62,7 @@ class State(NamedTuple):
     cur_off: np.ndarray  # (K,) offset of OU state
     ou: np.ndarray  # OU noise per neuron of each OU input
     rng_state: np.ndarray  # (1,) uint64
-    spikes_now: np.ndarray  # (N + 15 * Poisson neurons,) spiking neurons of this step (Poisson ids may repeat)
+    spikes_now: np.ndarray  # (N + (poisson_cap - 1) * Poisson neurons,) this step's spikes (Poisson ids may repeat)
     node_spk: np.ndarray  # (nodes + 1,) this step's spikes of node k: spikes_now[node_spk[k]:node_spk[k+1]]
     spike_count: np.ndarray  # (N,) total spikes per neuron
     rec_step: np.ndarray  # (cap,) recorded spike steps
@@ -117,7 +117,7 @@ def run_chunk(s, step0, n_steps):
                 n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
                                        s.spikes_now, n_spk)
             elif code == POISSON:
-                n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.rng_state, s.spikes_now, n_spk)
+                n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now, n_spk)
             else:
                 n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
                                                 s.spikes_now, n_spk)
@@ -316,7 +316,7 @@ def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
     """
     for i in range(v.shape[0]):
         x = v[i]
-        if not (x < v_th):
+        if not (x < v_th) or x - x != 0.0:
             if x - x != 0.0:
                 return n_spk, lo + i
             v[i] = v_reset
@@ -450,17 +450,17 @@ def update_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, 
 
 
 @jit
-def update_poisson(lo, hi, poisson_l, rng_state, spikes_now, n_spk):
+def update_poisson(lo, hi, poisson_l, cap, rng_state, spikes_now, n_spk):
     """Poisson spike counts per neuron and step (Knuth's method; ``poisson_l`` = exp(-rate * dt)).
 
     A neuron driven above one spike per step (a summed external drive) emits the same id several
-    times, each carrying its weight; at most MAX_POISSON_PER_STEP per step.
+    times, each carrying its weight. ``cap`` lies ~10 standard deviations above the largest mean.
     """
     for i in range(lo, hi):
         limit = poisson_l[i]
         prod = rng.uniform(rng_state)
         k = 0
-        while prod > limit and k < MAX_POISSON_PER_STEP:
+        while prod > limit and k < cap:
             spikes_now[n_spk] = i
             n_spk += 1
             k += 1

@@ -12,16 +12,28 @@ from collections.abc import Callable
 import numpy as np
 
 from . import kernel as K
-from .build import Built, build, current_params_row, derive_params, poisson_limits, update_propagators
+from .build import (
+    Built,
+    build,
+    current_params_row,
+    derive_params,
+    poisson_cap,
+    poisson_limits,
+    recorder_capacity,
+    update_propagators,
+)
 from .catalog import NEURON_MODELS, POISSON_PARAMS
 from .errors import SimulationError
 from .network import CurrentInput, Network, PoissonInput, Population
 from .params import ValidationError, check_params, check_value
 from .results import Results
+from .validate import population_problems
 
 __all__ = ["Simulator"]
 
 Progress = Callable[[float, float], None]
+LIVE_PARAMETERS = ("node_params", "chan", "poisson_l", "cur_params", "poisson_cap")
+SCRATCH = ("spikes_now", "rec_step", "rec_id", "node_counts", "tr_buf", "tr_count", "scratch", "node_spk")
 
 
 class Simulator:
@@ -78,37 +90,56 @@ class Simulator:
         for name, initial in zip(K.State._fields, self.built.initial, strict=True):
             if isinstance(initial, np.ndarray):
                 current = getattr(self.built.state, name)
-                if name in ("node_params", "chan", "poisson_l", "cur_params"):
-                    continue  # parameters edited while running survive a reset
+                if name in LIVE_PARAMETERS or name in SCRATCH:
+                    continue  # parameters edited while running survive a reset; scratch is rewritten anyway
                 current[...] = initial
         self.step = 0
         self.results = self._new_results()
 
     # --- live parameter changes (no rebuild, no recompilation) --------------------------------
     def set_param(self, node_id: str, name: str, value: float) -> None:
-        """Change a population's model parameter, an input's rate or a current input's parameter."""
+        """Change a population's model parameter, an input's rate or a current input's parameter.
+
+        Takes effect at the next chunk; the network description is updated too, so saving keeps the edit.
+        """
         item = self.network.node(node_id)
         if isinstance(item, Population):
             self._set_population_param(item, name, value)
         elif isinstance(item, PoissonInput) and name == "rate":
             _raise(check_value(POISSON_PARAMS["rate"], value, f'inputs["{node_id}"].rate'))
-            info = self.built.nodes[node_id]
-            self.built.state.poisson_l[info.start: info.start + info.size] = poisson_limits(float(value), self.network.dt)
+            self._set_poisson_rate(item, float(value))
         elif isinstance(item, CurrentInput):
             from .catalog import CURRENT_WAVEFORMS
 
             loc = f'inputs["{node_id}"].params'
             _raise(check_params(CURRENT_WAVEFORMS[item.waveform], {name: value}, loc))
-            params = {**item.params, name: float(value)}
+            item.params[name] = float(value)
             k = [i for i in self.network.inputs.values() if isinstance(i, CurrentInput)].index(item)
-            self.built.state.cur_params[k] = current_params_row(CurrentInput(item.id, item.target, item.waveform,
-                                                                             params))
+            self.built.state.cur_params[k] = current_params_row(item)
         else:
             raise KeyError(f'{node_id!r} has no live parameter "{name}"')
 
+    def _set_poisson_rate(self, item: PoissonInput, rate: float) -> None:
+        """New rate for every neuron of a Poisson input; buffers grow when more spikes per step are possible."""
+        state, info = self.built.state, self.built.nodes[item.id]
+        cap = poisson_cap(rate * self.network.dt * 1e-3)
+        if cap > state.poisson_cap:
+            n_poisson = sum(n.size for n in self.built.nodes.values() if n.code == K.POISSON)
+            most = state.state.shape[1] + (cap - 1) * n_poisson
+            state = state._replace(poisson_cap=cap, spikes_now=np.zeros(most, np.int64),
+                                   rec_step=np.zeros(recorder_capacity(most), np.int64),
+                                   rec_id=np.zeros(recorder_capacity(most), np.int64))
+            self.built.state = state
+        state.poisson_l[info.start: info.start + info.size] = poisson_limits(rate, self.network.dt)
+        item.rate, item.rates = rate, None
+
     def _set_population_param(self, pop: Population, name: str, value: float) -> None:
         specs = NEURON_MODELS[pop.model].params
-        _raise(check_params(specs, {name: value}, f'populations["{pop.id}"].params'))
+        loc = f'populations["{pop.id}"]'
+        _raise(check_params(specs, {name: value}, f"{loc}.params"))
+        trial = Population(pop.id, pop.size, pop.model, {**pop.params, name: value}, pop.initial, pop.grid, pop.name)
+        _raise(population_problems(trial, loc))
+        pop.params[name] = float(value)
         info = self.built.nodes[pop.id]
         row = self.built.state.node_params[info.index]
         row[list(specs).index(name)] = float(value)

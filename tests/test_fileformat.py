@@ -335,9 +335,9 @@ def networks(draw):
                                                                          unique=True, max_size=2))}
         pop = Population(next(ids), size, model.id, draw(param_values(model.params)), initial,
                          draw(st.sampled_from([None, (1, size), (size, 1)])))
-        if "V_reset" in pop.params:  # keep the reset below the threshold, as validation demands
-            top = pop.params.get("V_th", pop.params.get("V_peak"))
-            pop.params["V_reset"] = min(pop.params["V_reset"], top - 1.0)
+        top = "V_th" if "V_th" in pop.params else "V_peak"
+        if "V_reset" in pop.params and pop.params["V_reset"] >= pop.params[top]:  # validation demands reset < top
+            pop.params["V_reset"], pop.params[top] = -80.0, -40.0
         net.add(pop)
     pops = list(net.populations.values())
     for _ in range(draw(st.integers(0, 3))):

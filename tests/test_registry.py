@@ -4,7 +4,6 @@ import sys
 import textwrap
 
 import pytest
-
 from spikestudio.plugins.registry import GROUPS, default_registry
 
 

@@ -1,0 +1,416 @@
+"""The ``spikestudio`` command: run, check and describe network files without the GUI.
+
+``main(argv)`` returns the exit status instead of exiting, so tests and scripts can call it in-process:
+0 success, 1 a problem found in the network or a failed build/simulation, 2 a usage or file error,
+130 interrupted. Errors are one clear message on stderr, never a traceback (set SPIKESTUDIO_DEBUG=1 to
+see the traceback of an unexpected internal error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from . import __version__
+
+__all__ = ["main"]
+
+PROG = "spikestudio"
+COMMANDS = ("run", "validate", "info", "examples", "warmup")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+NETWORK_SUFFIXES = (".json", ".snn")
+
+DESCRIPTION = """\
+SpikeStudio: build spiking neural networks, simulate them fast, share them as files.
+
+The graphical editor is not part of this version yet. Until it arrives, `spikestudio` with no
+arguments runs the default example network (single_neuron) headless and prints its summary, and
+`spikestudio FILE` does the same for FILE (later both will open the network in the GUI).
+
+A NETWORK argument is a .snn or .json file, or the name of a bundled example (see `spikestudio examples`).
+"""
+
+EPILOG = """\
+exit status: 0 success; 1 the network has problems or the simulation failed; 2 usage or file error.
+
+examples:
+  spikestudio                          run the default example
+  spikestudio run cuba --duration 0.5  run the bundled CUBA benchmark for 0.5 s
+  spikestudio run net.snn --seed 7 --out results.npz --csv summary.csv
+  spikestudio validate net.snn         list every problem in a file
+  spikestudio info brunel              sizes, expected synapses and memory of a network
+"""
+
+
+class CliError(Exception):
+    """A failure reported as one message (plus optional detail lines) and an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE, details: list[str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.details = list(details or [])
+
+
+# --- entry point -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        argv = ["run", _default_example()]
+    elif argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv = ["run", *argv]  # `spikestudio FILE ...`: what the GUI will open, run headless for now
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args.func(args)
+    except CliError as exc:
+        _error(str(exc), exc.details)
+        return exc.status
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `spikestudio info x | head -1`
+        return EXIT_OK
+    except Exception as exc:  # never a traceback for users; developers can ask for one
+        if os.environ.get("SPIKESTUDIO_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc}",
+               ["this is a bug in SpikeStudio; set SPIKESTUDIO_DEBUG=1 to see the traceback"])
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG,
+                                     usage=f"{PROG} [-h] [--version] [NETWORK | COMMAND ...]",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", prog=PROG)
+
+    run = sub.add_parser("run", help="simulate a network headless and print a summary per population",
+                         description="Simulate NETWORK and print, per population: neurons, spikes, mean rate "
+                                     "(Hz) and mean CV of the inter-spike intervals. Progress goes to stderr.")
+    run.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    run.add_argument("--duration", metavar="S", type=_seconds,
+                     help="simulated time in seconds (default: the network's own duration)")
+    run.add_argument("--seed", metavar="N", type=int, help="random seed, replacing the network's seed")
+    run.add_argument("--out", metavar="FILE.npz", type=Path,
+                     help="save all results (spikes, traces, rates) to an .npz file (no pickled objects)")
+    run.add_argument("--csv", metavar="FILE.csv", type=Path, help="save the summary table as CSV")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check a network file and list every problem",
+                              description="Read NETWORK strictly and print every problem, one per line as "
+                                          "'location: message'. Exit status 1 when there are problems.")
+    validate.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    validate.set_defaults(func=cmd_validate)
+
+    info = sub.add_parser("info", help="describe a network: sizes, expected synapses, memory, settings",
+                          description="Print neurons per node, expected synapses and estimated memory "
+                                      "(computed without building the network), settings and metadata.")
+    info.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    info.set_defaults(func=cmd_info)
+
+    examples = sub.add_parser("examples", help="list the bundled example networks",
+                              description="List the bundled example networks with their titles.")
+    examples.set_defaults(func=cmd_examples)
+
+    warmup = sub.add_parser("warmup", help="compile the simulation kernels now (make does this after installing)",
+                            description="Compile every simulation kernel once; numba caches the code on disk, "
+                                        "so later runs start without compiling.")
+    warmup.set_defaults(func=cmd_warmup)
+    return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+
+def cmd_run(args) -> int:
+    from .api import Simulator
+    from .engine.errors import BuildError, SimulationError, ValidationError
+    from .engine.network import Population
+
+    net = _load(args.network)
+    for target in (args.out, args.csv):
+        if target is not None and not target.parent.is_dir():
+            raise CliError(f"{target}: cannot write there (no such directory {str(target.parent)!r})")
+    if args.seed is not None:
+        net.seed = args.seed
+    # The CV of ISI needs every population's spikes; spike sources (a Poisson drive may emit tens of
+    # millions of spikes) are only recorded when the file asks for it.
+    recorded = {r.target for r in net.recorders.values() if r.kind == "spikes"}
+    for pop_id in net.populations:
+        if pop_id not in recorded:
+            rec_id = _unused_id(net, f"spikes:{pop_id}")
+            net.record_spikes(pop_id, id=rec_id)
+    duration_ms = args.duration * 1000.0 if args.duration is not None else net.duration
+    try:
+        sim = Simulator(net)
+    except ValidationError as exc:
+        raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE, _problem_lines(exc)) from None
+    except BuildError as exc:
+        raise CliError(f"{args.network}: cannot build the network: {exc}", EXIT_FAILED) from None
+    progress = _Progress(sys.stderr, duration_ms)
+    try:
+        results = sim.run(duration_ms / 1000.0, progress=progress.update)
+    except SimulationError as exc:
+        progress.finish(failed_at_ms=sim.t)
+        raise CliError(f"{args.network}: simulation failed: {exc}", EXIT_FAILED) from None
+    progress.finish()
+    rows = [row for row in results.summary() if isinstance(net.spiking_nodes().get(row["id"]), Population)]
+    title = net.metadata.title or Path(args.network).name
+    print(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
+    print(_table(rows))
+    if args.out is not None:
+        _write(lambda: results.save(args.out), args.out)
+        print(f"results saved to {args.out}")
+    if args.csv is not None:
+        _write(lambda: _save_csv(rows, args.csv), args.csv)
+        print(f"summary saved to {args.csv}")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from .engine.errors import FileFormatError
+
+    path = _resolve(args.network)
+    try:
+        net = _read(path)
+    except FileFormatError as exc:
+        for line in _problem_lines(exc):
+            print(line)
+        n = len(exc.problems)
+        _error(f"{path}: {n} problem{'s' if n != 1 else ''} found")
+        return EXIT_FAILED
+    title = net.metadata.title or path.name
+    print(f"OK: {title} ({_count(len(net.populations), 'population')}, "
+          f"{_count(len(net.projections), 'projection')})")
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    from .engine.build import estimate_memory
+    from .engine.network import CurrentInput, PoissonInput, SpikeTimesInput
+
+    path = _resolve(args.network)
+    net = _load(args.network)
+    n_syn, n_bytes = estimate_memory(net)
+    md = net.metadata
+    out = [f"{md.title or path.name}", f"  file:        {path}"]
+    for label, value in (("author", md.author), ("license", md.license)):
+        if value:
+            out.append(f"  {label + ':':<12} {value}")
+    if md.description:
+        out += textwrap.wrap(md.description, width=100, initial_indent="  description: ",
+                             subsequent_indent=" " * 15)
+    out += ["", "settings:", f"  dt:          {net.dt:g} ms", f"  duration:    {net.duration:g} ms",
+            f"  seed:        {net.seed}"]
+    width = max([len(i) for i in net.all_ids()] + [4])
+    out += ["", "populations:"]
+    for pop in net.populations.values():
+        out.append(f"  {pop.id:<{width}}  {pop.size:>12,} neurons  {pop.model}")
+    n_pop = sum(p.size for p in net.populations.values())
+    n_src = 0
+    if net.inputs:
+        out += ["", "inputs:"]
+    for item in net.inputs.values():
+        if isinstance(item, PoissonInput):
+            n_src += item.size
+            rate = "per-neuron rates" if item.rates is not None else f"{item.rate:g} Hz"
+            out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  poisson, {rate}")
+        elif isinstance(item, SpikeTimesInput):
+            n_src += item.size
+            out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  spike times ({item.times.size:,} spikes)")
+        elif isinstance(item, CurrentInput):
+            out.append(f"  {item.id:<{width}}  {'':>12}          current {item.waveform} -> {item.target}")
+    out += ["", f"neurons:             {n_pop:,} in populations, {n_src:,} in spike sources, "
+                f"{n_pop + n_src:,} in total",
+            f"projections:         {len(net.projections)}",
+            f"expected synapses:   {n_syn:,}",
+            f"estimated memory:    {_human_bytes(n_bytes)}",
+            f"recorders:           {len(net.recorders)}"]
+    print("\n".join(out))
+    return EXIT_OK
+
+
+def cmd_examples(args) -> int:
+    from .resources.examples import DEFAULT_EXAMPLE, example_path, list_examples
+
+    names = list_examples()
+    width = max([len(n) for n in names] + [4])
+    for name in names:
+        title = _read(example_path(name)).metadata.title
+        mark = "  (default)" if name == DEFAULT_EXAMPLE else ""
+        print(f"{name:<{width}}  {title}{mark}")
+    return EXIT_OK
+
+
+def cmd_warmup(args) -> int:
+    from .engine.warmup import warmup
+
+    print(f"compiled the simulation kernels in {warmup():.1f} s")
+    return EXIT_OK
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _default_example() -> str:
+    from .resources.examples import DEFAULT_EXAMPLE
+
+    return DEFAULT_EXAMPLE
+
+
+def _resolve(name: str) -> Path:
+    """A network argument as a file: an existing path, else a bundled example; CliError when neither."""
+    path = Path(name)
+    if path.exists():
+        if path.is_dir():
+            raise CliError(f"{name}: is a directory, not a network file")
+        return path
+    from .resources.examples import example_path, list_examples
+
+    if os.sep not in name and "/" not in name:
+        try:
+            return example_path(name)
+        except KeyError:
+            raise CliError(f"{name}: no such file or bundled example "
+                           f"(examples: {', '.join(list_examples())})") from None
+    raise CliError(f"{name}: no such file")
+
+
+def _read(path: Path):
+    from .engine import fileformat
+
+    return fileformat.load(path)
+
+
+def _load(name: str):
+    """The network named by a command-line argument; file problems become a CliError listing them."""
+    from .engine.errors import FileFormatError
+
+    path = _resolve(name)
+    try:
+        return _read(path)
+    except FileFormatError as exc:
+        n = len(exc.problems)
+        raise CliError(f"{path}: cannot read the network ({n} problem{'s' if n != 1 else ''})", EXIT_USAGE,
+                       _problem_lines(exc)) from None
+
+
+def _problem_lines(exc) -> list[str]:
+    return [str(p) for p in getattr(exc, "problems", [])] or [str(exc)]
+
+
+def _unused_id(net, wanted: str) -> str:
+    ids, candidate, k = net.all_ids(), wanted, 2
+    while candidate in ids:
+        candidate, k = f"{wanted}#{k}", k + 1
+    return candidate
+
+
+def _write(save, path: Path) -> None:
+    try:
+        save()
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
+
+
+def _save_csv(rows: list[dict], path: Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=["id", "name", "neurons", "spikes", "rate_hz", "cv_isi"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+
+
+def _table(rows: list[dict]) -> str:
+    """The summary as an aligned text table: id, neurons, spikes, rate (Hz), CV ISI ('-' when unknown)."""
+    header = ("population", "neurons", "spikes", "rate (Hz)", "CV ISI")
+    cells = [(r["id"], f"{r['neurons']:,}", f"{r['spikes']:,}", f"{r['rate_hz']:.3f}",
+              "-" if math.isnan(r["cv_isi"]) else f"{r['cv_isi']:.3f}") for r in rows]
+    widths = [max(len(str(c[i])) for c in [header, *cells]) for i in range(len(header))]
+    lines = []
+    for c in [header, *cells]:
+        lines.append("  ".join([f"{c[0]:<{widths[0]}}"] + [f"{x:>{w}}" for x, w in zip(c[1:], widths[1:])]))
+    return "\n".join(lines)
+
+
+def _human_bytes(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if value < 1024 or unit == "PiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _error(message: str, details: list[str] | None = None) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    for line in details or []:
+        print(f"  {line}", file=sys.stderr)
+
+
+class _Progress:
+    """A plain-text progress bar on ``stream``, redrawn in place with \\r on a terminal.
+
+    When the stream is not a terminal (a pipe, a log file, a test) only the final line is written.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream, total_ms: float):
+        self.stream = stream
+        self.total_ms = total_ms
+        self.done_ms = 0.0
+        self.start = time.perf_counter()
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+
+    def update(self, done_ms: float, total_ms: float) -> None:
+        self.done_ms, self.total_ms = done_ms, total_ms
+        if self.live:
+            self.stream.write("\r" + self._line())
+            self.stream.flush()
+
+    def finish(self, failed_at_ms: float | None = None) -> None:
+        """End the bar with a summary line; ``failed_at_ms`` is the simulated time where a failed run stopped."""
+        elapsed = time.perf_counter() - self.start
+        if failed_at_ms is not None:
+            line = f"stopped at {failed_at_ms:g} of {self.total_ms:g} ms after {elapsed:.2f} s"
+        else:
+            speed = self.done_ms / 1000.0 / elapsed if elapsed > 0 else math.inf
+            line = f"{self._line()}  done in {elapsed:.2f} s ({speed:.3g}x real time)"
+        self.stream.write(("\r" if self.live else "") + line + "\n")
+        self.stream.flush()
+
+    def _line(self) -> str:
+        frac = self.done_ms / self.total_ms if self.total_ms > 0 else 1.0
+        filled = int(round(frac * self.WIDTH))
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        return f"[{bar}] {frac:4.0%}  {self.done_ms:g}/{self.total_ms:g} ms"

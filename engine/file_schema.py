@@ -1,0 +1,37 @@
+"""Names and locations in network files, shared by the writer, the reader and the archive code."""
+
+from __future__ import annotations
+
+from .errors import FileFormatError
+from .params import Problem
+
+__all__ = ["FORMAT", "JSON_MEMBER", "TOP_LEVEL", "METADATA", "item_loc", "child", "member_loc", "file_error"]
+
+FORMAT = "spikestudio.network"
+JSON_MEMBER = "network.json"
+
+TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs", "projections", "recorders",
+             "layout")
+METADATA = ("title", "author", "description", "license")
+_KEYED = ("populations", "inputs", "projections", "recorders", "layout")  # sections whose keys are ids
+
+
+def item_loc(section: str, key: str) -> str:
+    """Where an entry keyed by id is, spelled as every message spells it: ``populations["E"]``."""
+    return f'{section}["{key}"]'
+
+
+def child(loc: str, key: str) -> str:
+    """The location of ``key`` inside ``loc``: ids in brackets, fields after a dot."""
+    if not loc:
+        return key
+    return item_loc(loc, key) if loc in _KEYED else f"{loc}.{key}"
+
+
+def member_loc(name: str) -> str:
+    return item_loc("archive", name)
+
+
+def file_error(location: str, message: str) -> FileFormatError:
+    """The error for a problem that stops reading at once (nothing after it can be checked)."""
+    return FileFormatError([Problem(location, message)])

@@ -1,0 +1,81 @@
+"""Shared test helpers: the ``slow`` marker and small network factories for engine behaviour tests.
+
+Nothing here is autouse; tests ask for the fixtures they need.
+"""
+
+import numpy as np
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes more than about 5 s (deselect with -m 'not slow')")
+
+
+class _Probe:
+    """Factories and formulas for isolated leaky integrate-and-fire probes (catalogue defaults)."""
+
+    TAU_M, C_M, E_L, V_TH, V_RESET, T_REF = 10.0, 250.0, -70.0, -55.0, -70.0, 2.0
+
+    @staticmethod
+    def network(dt=0.1, seed=1):
+        from spikestudio.engine.network import Network
+
+        return Network(dt=dt, seed=seed)
+
+    @classmethod
+    def resistance(cls, tau_m=None, c_m=None):
+        """R = tau_m / C_m in mV/pA (GOhm)."""
+        return (tau_m or cls.TAU_M) / (c_m or cls.C_M)
+
+    @classmethod
+    def lif_time_to_threshold(cls, current, tau_m=None, c_m=None, gap=None):
+        """Time (ms) for v to climb from V_reset = E_L to V_th under constant current (inf below rheobase)."""
+        tau_m = tau_m or cls.TAU_M
+        gap = cls.V_TH - cls.E_L if gap is None else gap
+        drive = cls.resistance(tau_m, c_m) * current
+        if drive <= gap:
+            return np.inf
+        return tau_m * np.log(drive / (drive - gap))
+
+    @classmethod
+    def lif_isi(cls, current, tau_m=None, c_m=None, t_ref=None):
+        """Analytic inter-spike interval T = t_ref + tau_m ln(RI / (RI - (V_th - E_L))), ms."""
+        t_ref = cls.T_REF if t_ref is None else t_ref
+        return t_ref + cls.lif_time_to_threshold(current, tau_m, c_m)
+
+    @classmethod
+    def lif_isi_discrete(cls, current, dt, tau_m=None, c_m=None, t_ref=None):
+        """The same interval on a grid of step dt: the climb takes a whole number of steps (rounded up)."""
+        t_ref = cls.T_REF if t_ref is None else t_ref
+        climb = cls.lif_time_to_threshold(current, tau_m, c_m)
+        return round(t_ref / dt) * dt + np.ceil(climb / dt - 1e-9) * dt
+
+    @classmethod
+    def invert_current(cls, v, dt, tau_m=None, c_m=None, e_l=None):
+        """The constant current held over each step that takes v[k] to v[k+1] (exact LIF propagator).
+
+        ``v`` has one row per sample (every step) and any number of columns; returns one row fewer.
+        """
+        tau_m, c_m = tau_m or cls.TAU_M, c_m or cls.C_M
+        e_l = cls.E_L if e_l is None else e_l
+        p22 = np.exp(-dt / tau_m)
+        r = tau_m / c_m
+        return ((v[1:] - e_l) - (v[:-1] - e_l) * p22) / (r * (1.0 - p22))
+
+
+@pytest.fixture
+def probe():
+    """Formulas and factories for single LIF neurons with the catalogue's default parameters."""
+    return _Probe
+
+
+@pytest.fixture
+def simulate():
+    """simulate(net, seconds, **simulator_kwargs) -> (Simulator, Results)."""
+    from spikestudio.engine.simulator import Simulator
+
+    def run(net, seconds, **kwargs):
+        sim = Simulator(net, **kwargs)
+        return sim, sim.run(seconds)
+
+    return run
