@@ -8,6 +8,7 @@ Times are the main simulation loop only (Brian2's own measurement), excluding co
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -67,17 +68,21 @@ def cython_timing(n: int, p: float, duration: float, reps: int) -> dict:
 def standalone_timing(n: int, p: float, duration: float, reps: int) -> dict:
     """Best-of-``reps`` seconds per simulated second of a C++ standalone build (changes the global device)."""
     directory = tempfile.mkdtemp(prefix="spikestudio-bench-standalone-")
-    b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
-    net, monitor = build(n, p)
-    net.run(duration * b2.second)
-    t0 = time.perf_counter()
-    b2.device.build(directory=directory, compile=True, run=False)
-    compile_time = time.perf_counter() - t0
-    best = float("inf")
-    for _ in range(reps):
-        b2.device.run(directory=directory, with_output=False)
-        best = min(best, b2.device._last_run_time)
-    return {"per_second": best / duration, "compile": compile_time, "rate": monitor.num_spikes / n / duration}
+    try:
+        b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
+        net, monitor = build(n, p)
+        net.run(duration * b2.second)
+        t0 = time.perf_counter()
+        b2.device.build(directory=directory, compile=True, run=False)
+        compile_time = time.perf_counter() - t0
+        best = float("inf")
+        for _ in range(reps):
+            b2.device.run(directory=directory, with_output=False)
+            best = min(best, b2.device._last_run_time)
+        rate = monitor.num_spikes / n / duration
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return {"per_second": best / duration, "compile": compile_time, "rate": rate}
 
 
 def main(argv: list[str]) -> None:

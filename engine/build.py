@@ -124,6 +124,8 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         proj_src=syn_arrays["proj_src"],
         proj_chan=syn_arrays["proj_chan"],
         proj_row=syn_arrays["proj_row"],
+        proj_w=syn_arrays["proj_w"],
+        proj_d=syn_arrays["proj_d"],
         rowptr=syn_arrays["rowptr"],
         post=syn_arrays["post"],
         weight=syn_arrays["weight"],
@@ -282,8 +284,24 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, 
         "proj_src": np.array(proj_src, np.int64),
         "proj_chan": np.array(proj_chan, np.int64),
         "proj_row": np.array(proj_row, np.int64),
+        "proj_w": np.array([_shared(w) for w in weights], np.float64),
+        "proj_d": np.array([_shared_delay(w, d) for w, d in zip(weights, delays)], np.int64),
     }
     return arrays, synapses
+
+
+def _shared(values: np.ndarray) -> float:
+    """The value every element shares, or 0 when they differ (or there are none)."""
+    return float(values[0]) if values.size and values.min() == values.max() else 0.0
+
+
+def _shared_delay(weights: np.ndarray, delays: np.ndarray) -> int:
+    """The delay (steps) of a projection whose synapses share one weight and one delay, else 0.
+
+    The kernel then reads only target indices for it. (A learning rule will have to clear this.)
+    """
+    same_weight = weights.size and weights.min() == weights.max()
+    return int(_shared(delays)) if same_weight else 0
 
 
 def _values(explicit, order, dist, n, rng) -> np.ndarray:

@@ -396,7 +396,8 @@ def _bucket_sort(row, k, m, tmp, start):
             tmp[j + 1] = tmp[j]
             j -= 1
         tmp[j + 1] = v
-    row[:] = tmp[:k]
+    for i in range(k):  # an element loop: a slice copy would compile numba's shape-mismatch error path
+        row[i] = tmp[i]
 
 
 @jit
@@ -420,9 +421,12 @@ def _sorted_distinct(row, k, m, mark, tmp, start, state):
 @jit
 def _sample_rows(counts, m, skip_diagonal, seed):
     """Row r gets ``counts[r]`` distinct sorted values of [0, m), shifted past r when skipping the diagonal."""
-    out = np.empty(counts.sum(), np.int32)
+    total, widest = 0, 0
+    for c in counts:  # plain loops: numpy's sum/max would add their own compile time
+        total += c
+        widest = max(widest, c)
+    out = np.empty(total, np.int32)
     mark = np.zeros(m, np.bool_)
-    widest = counts.max() if counts.size else 0
     tmp, bucket_start = np.empty(widest, np.int32), np.empty(widest + 1, np.int64)
     start = 0
     for r in range(counts.size):

@@ -48,6 +48,8 @@ class State(NamedTuple):
     proj_src: np.ndarray  # (P,) source node
     proj_chan: np.ndarray  # (P,) target channel
     proj_row: np.ndarray  # (P,) offset of the projection's rows in rowptr
+    proj_w: np.ndarray  # (P,) the weight all synapses share (when proj_d > 0)
+    proj_d: np.ndarray  # (P,) the delay in steps all synapses share, or 0 when they differ
     rowptr: np.ndarray  # (sum of source sizes + P,) CSR row pointers into the synapse arrays
     post: np.ndarray  # (S,) target neuron (local index)
     weight: np.ndarray  # (S,) magnitude
@@ -97,7 +99,7 @@ def run_chunk(s, step0, n_steps):
         deliver(s.ring, s.syn, s.chan, s.chan_off, step)
         inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                         s.rng_state, s.dt, step)
-        n_spk = 0
+        n_spk = s.node_spk[0] * 0  # a typed zero: a literal 0 would make numba compile each update twice
         for node in range(n_nodes):
             s.node_spk[node] = n_spk
             lo, hi = s.node_start[node], s.node_start[node + 1]
@@ -125,8 +127,8 @@ def run_chunk(s, step0, n_steps):
                 s.counters[1], s.counters[2], s.counters[3] = node, step, bad
                 return k, STATUS_NAN
         s.node_spk[n_nodes] = n_spk
-        propagate(s.proj_src, s.proj_chan, s.proj_row, s.rowptr, s.post, s.weight, s.delay, s.chan_off,
-                  s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, step)
+        propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                  s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, step)
         record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                       s.node_counts, s.counters, step, k)
         if s.counters[0] + most > cap:
@@ -273,7 +275,8 @@ def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
     for i in range(v.shape[0]):
         r = ref[i]
         g1, g2 = a1[i], a2[i]
-        x = base + v[i] * p22 + gain * inj[i] + k1 * g1 + k2 * g2
+        vi = v[i]
+        x = base + vi * p22 + gain * inj[i] + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
         a1[i] = g1 * d1
         a2[i] = g2 * d2
         v[i] = x if r <= 0 else v_reset
@@ -286,7 +289,8 @@ def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset):
     for i in range(v.shape[0]):
         r = ref[i]
         g1, g2 = a1[i], a2[i]
-        x = base + v[i] * p22 + k1 * g1 + k2 * g2
+        vi = v[i]
+        x = base + vi * p22 + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
         a1[i] = g1 * d1
         a2[i] = g2 * d2
         v[i] = x if r <= 0 else v_reset
@@ -312,11 +316,13 @@ def decay_channels(c0, c1, chan, chan_off, syn):
 def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
     """Emit and reset neurons at or above threshold; (count, first non-finite neuron or -1).
 
+    ``not (x < v_th)`` also holds for NaN and +inf; the LIF passes turn an infinite v into NaN.
+
     ``v`` and ``ref`` are the node's slices; ``lo`` turns their indices into global neuron ids.
     """
     for i in range(v.shape[0]):
         x = v[i]
-        if not (x < v_th) or x - x != 0.0:
+        if not (x < v_th):
             if x - x != 0.0:
                 return n_spk, lo + i
             v[i] = v_reset
@@ -484,15 +490,27 @@ def update_spike_times(node, step, st_step, st_neuron, st_bounds, st_ptr, spikes
 
 
 @jit
-def propagate(proj_src, proj_chan, proj_row, rowptr, post, weight, delay, chan_off, node_start, node_spk,
-              spikes_now, syn, ring, step):
-    """Add each spike's weights to its targets: delay 1 straight into the state, longer into the ring."""
+def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start,
+              node_spk, spikes_now, syn, ring, step):
+    """Add each spike's weights to its targets: delay 1 straight into the state, longer into the ring.
+
+    A projection whose synapses share one weight and delay (``proj_d[p] > 0``) reads only target
+    indices, a quarter of the memory traffic of the general loop.
+    """
     depth = ring.shape[0]
     for p in range(proj_src.shape[0]):
         src = proj_src[p]
+        a, b = node_spk[src], node_spk[src + 1]
+        if a == b:
+            continue
         base = chan_off[proj_chan[p]]
         row0 = proj_row[p] - node_start[src]
-        for k in range(node_spk[src], node_spk[src + 1]):
+        d_all = proj_d[p]
+        if d_all > 0:
+            target = syn[base:] if d_all == 1 else ring[(step + d_all) % depth, base:]
+            add_uniform(target, proj_w[p], row0, rowptr, post, spikes_now, a, b)
+            continue
+        for k in range(a, b):
             row = row0 + spikes_now[k]
             for q in range(rowptr[row], rowptr[row + 1]):
                 d = delay[q]
@@ -500,6 +518,15 @@ def propagate(proj_src, proj_chan, proj_row, rowptr, post, weight, delay, chan_o
                     syn[base + post[q]] += weight[q]
                 else:
                     ring[(step + d) % depth, base + post[q]] += weight[q]
+
+
+@jit
+def add_uniform(target, w, row0, rowptr, post, spikes_now, a, b):
+    """``target[post] += w`` over the rows of this step's spikes ``spikes_now[a:b]``."""
+    for k in range(a, b):
+        row = row0 + spikes_now[k]
+        for q in range(rowptr[row], rowptr[row + 1]):
+            target[post[q]] += w
 
 
 @jit
