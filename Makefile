@@ -22,9 +22,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(WARMUP)
 	touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	touch $@ $(VENV)/.installed
+# Benchmarks get a venv of their own: Brian2 2.9 needs numpy < 2.3, which the app itself does not.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	touch $@
 
 run: $(VENV)/.installed
 	$(BIN)/spikestudio
@@ -33,8 +37,8 @@ test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check .
 
-bench: $(VENV)/.installed-bench
-	$(BIN)/python benchmarks/cuba.py
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/cuba.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info

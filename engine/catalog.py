@@ -25,6 +25,10 @@ __all__ = [
     "POISSON_PARAMS",
     "NETWORK_PARAMS",
     "SYNAPSE_PARAMS",
+    "NODE_PARAMS",
+    "RECORDER_PARAMS",
+    "DELAY_SPEC",
+    "WEIGHT_SPECS",
 ]
 
 INF = math.inf
@@ -226,3 +230,13 @@ NETWORK_PARAMS = _table(
     _positive("duration", 1000.0, "ms", "Default duration of a run"),
     _p("seed", 1, "", "Random seed (same seed, same spikes)", 0, 2**63 - 1, integer=True),
 )
+
+# Specs of the structural values, so the inspector can show units, ranges and descriptions for them too.
+NODE_PARAMS = _table(_p("size", 100, "", "Number of neurons", 1, 100_000_000, integer=True))
+RECORDER_PARAMS = _table(
+    _p("interval", 0.1, "ms", "Sampling interval of a state recorder (at least dt)", 0.001, INF),
+    _p("bin", 1.0, "ms", "Bin width of a rate recorder (at least dt)", 0.001, INF),
+)
+DELAY_SPEC = _nonneg("delay", 1.0, "ms", "Synaptic delay (rounded to whole steps, at least one step)")
+WEIGHT_SPECS = {kind: _nonneg("weight", 1.0, unit, f"Synaptic weight magnitude ({SYNAPSE_KINDS[kind].lower()})")
+                for kind, unit in WEIGHT_UNITS.items()}

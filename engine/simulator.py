@@ -67,8 +67,8 @@ class Simulator:
             raise ValueError(f"duration must be >= 0 s, got {duration}")
         self._stop.clear()
         done = 0
-        state = self.built.state
         while done < total and not self._stop.is_set():
+            state = self.built.state  # re-read: a live edit may have grown its buffers between chunks
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
             steps, status = K.run_chunk(state, self.step, n)

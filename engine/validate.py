@@ -13,6 +13,7 @@ from .catalog import (
     DISTRIBUTION_KINDS,
     NETWORK_PARAMS,
     NEURON_MODELS,
+    NODE_PARAMS,
     POISSON_PARAMS,
     RECEPTORS,
     RECORDER_KINDS,
@@ -34,7 +35,7 @@ from .params import Problem, check_params, check_value
 
 __all__ = ["network_problems", "MAX_NEURONS"]
 
-MAX_NEURONS = 100_000_000
+MAX_NEURONS = int(NODE_PARAMS["size"].high)
 
 
 def network_problems(net: Network) -> list[Problem]:
@@ -71,11 +72,9 @@ def _id_problems(net: Network) -> list[Problem]:
 
 
 def _size_problems(size, loc: str) -> list[Problem]:
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        return [Problem(f"{loc}.size", f"expected a whole number, got {size!r}")]
-    if not 1 <= size <= MAX_NEURONS:
-        return [Problem(f"{loc}.size", f"{size} is outside the valid range [1, {MAX_NEURONS}]")]
-    return []
+    if isinstance(size, np.integer):
+        size = int(size)
+    return check_value(NODE_PARAMS["size"], size, f"{loc}.size")
 
 
 def _grid_problems(grid, size, loc: str) -> list[Problem]:
