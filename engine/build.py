@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernel as K
-from .catalog import CURRENT_CODES, NEURON_MODELS, SYNAPSE_CODES
+from .catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
 from .errors import BuildError
 from .network import CurrentInput, Network, PoissonInput, Population, SpikeTimesInput
@@ -22,6 +22,8 @@ from .rng import seed_state
 __all__ = ["Built", "build", "derive_params", "estimate_memory", "available_memory"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
+WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
+NEURON_BYTES = 2 * (4 * 8 + 8 + 8 + 4 + 8)  # state rows, current, rate, refractory, counts; twice (reset copy)
 SPIKE_BUFFER = 262_144  # recorded spikes held (at least) before a chunk returns to Python
 MAX_POISSON_MEAN = 700.0  # exp(-rate * dt) underflows beyond ~745 spikes per step
 
@@ -65,14 +67,29 @@ def available_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def estimate_memory(net: Network) -> tuple[int, int]:
-    """(expected synapses, estimated bytes) of the built network, computed without allocating."""
+def estimate_memory(net: Network, chunk_steps: int = 2000) -> tuple[int, int]:
+    """(expected synapses, estimated peak bytes while building) computed without allocating.
+
+    Counts the synapse arrays with the temporaries of wiring them, per-neuron state and its reset copy,
+    the spike buffers (Poisson inputs may emit many spikes per step) and the trace buffer.
+    """
     nodes = net.spiking_nodes()
     n_syn = sum(expected_synapse_count(p, nodes[p.source].size, nodes[p.target].size,
                                        getattr(nodes[p.source], "grid", None), nodes[p.target].grid)
                 for p in net.projections.values())
     n_neurons = sum(n.size for n in nodes.values())
-    return n_syn, n_syn * SYNAPSE_BYTES + n_neurons * 120
+    n_slots = sum(net.populations[t].size for t in {p.target for p in net.projections.values()})
+    n_traced = sum(len(r.neurons) for r in net.recorders.values() if r.kind == "state")
+    spikes_per_step = n_neurons + sum((_poisson_cap_of(i, net.dt) - 1) * i.size for i in net.inputs.values()
+                                      if isinstance(i, PoissonInput))
+    needed = (n_syn * (SYNAPSE_BYTES + WIRING_BYTES) + n_neurons * NEURON_BYTES + n_slots * 16
+              + 9 * 8 * spikes_per_step + 8 * chunk_steps * n_traced)
+    return n_syn, needed
+
+
+def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
+    rate = float(np.max(item.rates)) if item.rates is not None and item.rates.size else item.rate
+    return poisson_cap(min(rate * dt * 1e-3, MAX_POISSON_MEAN))
 
 
 def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
@@ -80,7 +97,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations."""
     net.check()
     _check_plasticity(net, rules)
-    _check_memory(net, memory_limit)
+    _check_memory(net, memory_limit, chunk_steps)
     nodes = _node_table(net)
     chans = _channel_table(net, nodes)
     rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
@@ -102,7 +119,8 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     for info in nodes.values():
         item = net.spiking_nodes()[info.id]
         if isinstance(item, Population):
-            node_params[info.index, : len(item.params)] = list(item.params.values())
+            specs = NEURON_MODELS[item.model].params
+            node_params[info.index, : len(specs)] = [item.params[name] for name in specs]
             derive_params(info.code, node_params[info.index], net.dt)
     state = K.State(
         dt=float(net.dt),
@@ -152,7 +170,8 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
 
 
 def _copy_state(state: K.State) -> K.State:
-    return K.State(*[x.copy() if isinstance(x, np.ndarray) else x for x in state])
+    """A copy of what the kernel changes; the rest (synapses, tables) is shared, so a reset costs no extra memory."""
+    return state._replace(**{name: getattr(state, name).copy() for name in K.MUTABLE_FIELDS})
 
 
 def _check_plasticity(net: Network, rules) -> None:
@@ -165,8 +184,8 @@ def _check_plasticity(net: Network, rules) -> None:
         raise BuildError(f'projections["{proj.id}"].plasticity: learning rules are not yet supported by this engine')
 
 
-def _check_memory(net: Network, memory_limit: int | None) -> None:
-    n_syn, needed = estimate_memory(net)
+def _check_memory(net: Network, memory_limit: int | None, chunk_steps: int) -> None:
+    n_syn, needed = estimate_memory(net, chunk_steps)
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
     if needed > limit:
         raise BuildError(f"the network needs about {_gib(needed)} for {n_syn:,} synapses, "
@@ -217,13 +236,6 @@ def _channel_table(net: Network, nodes: dict[str, NodeInfo]) -> dict:
     sizes = [nodes[k[0]].size for k in keys]
     node_chan = np.searchsorted([nodes[k[0]].index for k in keys], np.arange(len(nodes) + 1)).astype(np.int64)
 
-    def delayed(arrays, synapses, _net):
-        flags = np.zeros(len(keys), np.int64)
-        for pid, sl in synapses.items():
-            if np.any(arrays["delay"][sl] > 1):
-                flags[index[_channel_key(_net.projections[pid])]] = 1
-        return flags
-
     return {
         "index": index,
         "node_chan": node_chan,
@@ -233,7 +245,6 @@ def _channel_table(net: Network, nodes: dict[str, NodeInfo]) -> dict:
         "tau": np.array([k[3] if k[3] > 0 else 1.0 for k in keys]),
         "erev": np.array([k[4] for k in keys]),
         "off": np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64),
-        "delayed": delayed,
     }
 
 
@@ -246,7 +257,9 @@ def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net
     table[:, K.CH_DECAY] = np.where(chans["kind"] == K.DELTA, 0.0, np.exp(-dt / chans["tau"]))
     table[:, K.CH_EREV] = chans["erev"]
     table[:, K.CH_EXC] = chans["exc"]
-    table[:, K.CH_DELAYED] = chans["delayed"](syn_arrays, synapses, net)
+    for pid, sl in synapses.items():  # channels fed by a synapse with a delay > 1 step use the ring
+        if np.any(syn_arrays["delay"][sl] > 1):
+            table[chans["index"][_channel_key(net.projections[pid])], K.CH_DELAYED] = 1
     return table
 
 
@@ -264,7 +277,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, 
         n = pre.size
         w = _values(proj.weights, order, proj.weight, n, np.random.default_rng([seed, 1]))
         d_ms = _values(proj.delays, order, proj.delay, n, np.random.default_rng([seed, 2]))
-        d = np.maximum(np.rint(d_ms / net.dt), 1).astype(np.int32)
+        d = np.clip(np.rint(np.minimum(d_ms, MAX_DELAY) / net.dt), 1, None).astype(np.int32)  # <= 1e7 steps
         counts = np.bincount(pre, minlength=src.size)
         rowptrs.append(n_syn + np.concatenate([[0], np.cumsum(counts)]))
         posts.append(post.astype(np.int32))

@@ -28,6 +28,7 @@ __all__ = [
     "NODE_PARAMS",
     "RECORDER_PARAMS",
     "DELAY_SPEC",
+    "MAX_DELAY",
     "WEIGHT_SPECS",
 ]
 
@@ -61,7 +62,6 @@ class NeuronModel:
     params: dict[str, ParamSpec]
     state: dict[str, str]  # state variable -> unit
     presets: dict[str, dict[str, float]] = field(default_factory=dict)
-    is_source: bool = False
 
 
 LIF = NeuronModel(
@@ -75,7 +75,7 @@ LIF = NeuronModel(
         _p("E_L", -70.0, "mV", "Resting (leak reversal) potential", -200.0, 200.0),
         _p("V_th", -55.0, "mV", "Spike threshold", -200.0, 200.0),
         _p("V_reset", -70.0, "mV", "Reset potential after a spike", -200.0, 200.0),
-        _nonneg("t_ref", 2.0, "ms", "Absolute refractory period (v clamped at V_reset)"),
+        _p("t_ref", 2.0, "ms", "Absolute refractory period (v clamped at V_reset)", 0.0, 1e5),
         _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
     ),
     {"v": "mV"},
@@ -126,7 +126,7 @@ ADEX = NeuronModel(
         _p("b", 80.5, "pA", "Spike-triggered adaptation increment", -1e5, 1e5),
         _p("V_reset", -70.6, "mV", "Reset potential", -200.0, 200.0),
         _p("V_peak", 0.0, "mV", "Spike detection and cut-off", -100.0, 200.0),
-        _nonneg("t_ref", 0.0, "ms", "Absolute refractory period"),
+        _p("t_ref", 0.0, "ms", "Absolute refractory period", 0.0, 1e5),
         _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
     ),
     {"v": "mV", "w": "pA"},
@@ -152,10 +152,6 @@ HODGKIN_HUXLEY = NeuronModel(
 )
 
 NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY)}
-
-# Kernel codes for sources (populations of input neurons that can project).
-POISSON_CODE = 10
-SPIKE_TIMES_CODE = 11
 
 POISSON_PARAMS = _table(_nonneg("rate", 10.0, "Hz", "Firing rate of every neuron (unless per-neuron rates are given)"))
 
@@ -234,9 +230,10 @@ NETWORK_PARAMS = _table(
 # Specs of the structural values, so the inspector can show units, ranges and descriptions for them too.
 NODE_PARAMS = _table(_p("size", 100, "", "Number of neurons", 1, 100_000_000, integer=True))
 RECORDER_PARAMS = _table(
-    _p("interval", 0.1, "ms", "Sampling interval of a state recorder (at least dt)", 0.001, INF),
-    _p("bin", 1.0, "ms", "Bin width of a rate recorder (at least dt)", 0.001, INF),
+    _p("interval", 0.1, "ms", "Sampling interval of a state recorder (at least dt)", 0.001, 1e6),
+    _p("bin", 1.0, "ms", "Bin width of a rate recorder (at least dt)", 0.001, 1e6),
 )
-DELAY_SPEC = _nonneg("delay", 1.0, "ms", "Synaptic delay (rounded to whole steps, at least one step)")
+MAX_DELAY = 10_000.0  # ms; the delay ring holds (longest delay / dt) rows per target neuron
+DELAY_SPEC = _p("delay", 1.0, "ms", "Synaptic delay (rounded to whole steps, at least one step)", 0.0, MAX_DELAY)
 WEIGHT_SPECS = {kind: _nonneg("weight", 1.0, unit, f"Synaptic weight magnitude ({SYNAPSE_KINDS[kind].lower()})")
                 for kind, unit in WEIGHT_UNITS.items()}

@@ -30,6 +30,7 @@ MAX_MEMBER_SIZE = 1 << 30
 MAX_TOTAL_SIZE = 2 << 30
 MAX_RATIO = 200
 RATIO_FLOOR = 1 << 20  # members this small cannot hurt, whatever their compression ratio
+MAX_JSON_SIZE = 64 << 20  # network.json (parsing costs ~10x its size in memory; big arrays go in .npy members)
 
 
 def save(net: Network, path: str | os.PathLike) -> None:
@@ -54,7 +55,7 @@ def load(path: str | os.PathLike) -> Network:
     """Read a ``.snn`` or ``.json`` network file; raises ``FileFormatError`` listing every problem found."""
     path = Path(path)
     if _is_json(path):
-        return _loads(strict_json.decode_text(safe_archive.read_file(path), path.name), path.name)
+        return _loads(strict_json.decode_text(safe_archive.read_file(path, MAX_JSON_SIZE), path.name), path.name)
     return _load_archive(path)
 
 
@@ -97,7 +98,7 @@ def _is_json(path: Path) -> bool:
 
 def _limits() -> safe_archive.Limits:
     """The archive limits as this module sets them now (the constants above are the one place to change them)."""
-    return safe_archive.Limits(MAX_MEMBERS, MAX_MEMBER_SIZE, MAX_TOTAL_SIZE, MAX_RATIO, RATIO_FLOOR)
+    return safe_archive.Limits(MAX_MEMBERS, MAX_MEMBER_SIZE, MAX_TOTAL_SIZE, MAX_RATIO, RATIO_FLOOR, MAX_JSON_SIZE)
 
 
 def _network(net: Network | None, problems: list) -> Network:

@@ -26,6 +26,11 @@ SYN_EXC, SYN_INH = 4, 5  # trace variable codes beyond the four state rows
 CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED, CH_TAU = range(8)  # columns of the channel table
 
 
+# What the kernel writes while it runs (besides scratch buffers); a reset restores these.
+MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
+                  "counters", "scratch")
+
+
 class State(NamedTuple):
     """Every array the kernel reads or writes (shapes in comments; N neurons, C channels, S synapses)."""
 

@@ -16,7 +16,7 @@ from .catalog import (
     NEURON_MODELS,
     RECEPTOR_DEFAULTS,
 )
-from .params import ValidationError, fill_params
+from .params import Problem, ValidationError, fill_params
 
 __all__ = [
     "Distribution",
@@ -255,7 +255,7 @@ class Network:
         """Add a population, input, projection or recorder under its id; returns it."""
         section = self._section_for(item)
         if item.id in self.all_ids():
-            raise ValidationError_for(item.id, "an item with this id already exists")
+            raise _validation_error(item.id, "an item with this id already exists")
         section[item.id] = item
         return item
 
@@ -278,6 +278,10 @@ class Network:
                 tau: float | None = None, E_rev: float | None = None, allow_autapses: bool = False,
                 plasticity: Plasticity | None = None, **rule_params) -> Projection:
         arrays = {k: rule_params.pop(k) for k in ("pre", "post", "weights", "delays") if k in rule_params}
+        if "matrix" in rule_params:  # explicit connections as a (source x target) weight matrix: nonzeros connect
+            matrix = np.asarray(rule_params.pop("matrix"), dtype=np.float64)
+            pre, post = np.nonzero(matrix)
+            arrays.update(pre=pre, post=post, weights=matrix[pre, post])
         proj = Projection(id or f"{source}->{target}", source, target, rule, rule_params, weight, delay,
                           Synapse(synapse, receptor, tau, E_rev), allow_autapses, plasticity, **arrays)
         return self.add(proj)
@@ -353,7 +357,5 @@ class Network:
         raise TypeError(f"cannot add a {type(item).__name__} to a network")
 
 
-def ValidationError_for(location: str, message: str) -> ValidationError:  # noqa: N802 - reads as a type
-    from .params import Problem
-
+def _validation_error(location: str, message: str) -> ValidationError:
     return ValidationError([Problem(location, message)])

@@ -32,6 +32,7 @@ class Limits:
     total_size: int
     ratio: int
     ratio_floor: int  # members this small cannot hurt, whatever their compression ratio
+    json_size: int = 64 << 20  # network.json: parsing costs ~10x its size in memory; big arrays go in .npy
 
     def is_bomb(self, size: int, compressed: int) -> bool:
         return size > self.ratio_floor and size > self.ratio * compressed
@@ -46,8 +47,13 @@ def _os_error(path: Path, exc: OSError) -> FileFormatError:
     return file_error(str(path), f"cannot read the file: {exc.strerror or exc}")
 
 
-def read_file(path: Path) -> bytes:
+def read_file(path: Path, limit: int = 64 << 20) -> bytes:
+    """A bare network.json's bytes, refused beyond ``limit`` (parsing JSON costs ~10x its size in memory)."""
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise file_error(str(path), f"{size:,} bytes is more than the {limit:,} a bare .json network may hold; "
+                             "save large arrays in a .snn file")
         return path.read_bytes()
     except OSError as exc:
         raise _os_error(path, exc) from None
@@ -71,7 +77,7 @@ class Members(Mapping):
     """An open archive's members: all checked from the directory at once, each read only when asked for."""
 
     def __init__(self, zf: zipfile.ZipFile, limits: Limits):
-        self.zf, self.limit = zf, limits.member_size
+        self.zf, self.limit, self.json_limit = zf, limits.member_size, limits.json_size
         self.infos = _checked_members(zf, limits)
 
     def __getitem__(self, name: str) -> bytes:
@@ -87,8 +93,12 @@ class Members(Mapping):
         return len(self.infos)
 
     def json_bytes(self) -> bytes:
+        info = self.infos.get(JSON_MEMBER)
+        if info is not None and info.file_size > self.json_limit:
+            raise file_error(member_loc(JSON_MEMBER), f"{info.file_size:,} bytes is more than the "
+                             f"{self.json_limit:,} a network description may hold (large arrays belong in .npy members)")
         try:
-            return self[JSON_MEMBER]
+            return read_member(self.zf, self.infos[JSON_MEMBER], self.json_limit) if info else self[JSON_MEMBER]
         except ValueError as exc:
             raise file_error(member_loc(JSON_MEMBER), str(exc)) from None
 

@@ -11,12 +11,14 @@ from .catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
     DISTRIBUTION_KINDS,
+    MAX_DELAY,
     NETWORK_PARAMS,
     NEURON_MODELS,
     NODE_PARAMS,
     POISSON_PARAMS,
     RECEPTORS,
     RECORDER_KINDS,
+    RECORDER_PARAMS,
     SYNAPSE_KINDS,
     SYNAPSE_PARAMS,
     SYNAPTIC_VARIABLES,
@@ -189,6 +191,7 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
         problems += check_params(specs, proj.rule_params, f"{loc}.rule_params")
     problems += distribution_problems(proj.weight, f"{loc}.weight", nonnegative=True)
     problems += distribution_problems(proj.delay, f"{loc}.delay", nonnegative=True)
+    problems += _delay_bound_problems(proj, f"{loc}.delay")
     problems += _synapse_problems(proj, f"{loc}.synapse")
     if not isinstance(proj.allow_autapses, bool):
         problems.append(Problem(f"{loc}.allow_autapses", f"expected true or false, got {proj.allow_autapses!r}"))
@@ -199,6 +202,20 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
         problems.append(Problem(f"{loc}.plasticity.rule", "expected the id of a learning-rule plugin"))
     if not problems:
         problems += _shape_problems(proj, net, loc)
+    return problems
+
+
+def _delay_bound_problems(proj: Projection, loc: str) -> list[Problem]:
+    """Delays up to MAX_DELAY: constant values, uniform highs, means and clip maxima; drawn values are clipped."""
+    dist = proj.delay
+    if not isinstance(dist, Distribution) or distribution_problems(dist, loc):
+        return []
+    field = {"constant": "value", "uniform": "high"}.get(dist.kind, "mean")
+    problems = [Problem(f"{loc}.{name}", f"{getattr(dist, name):g} ms is longer than the longest delay "
+                                         f"({MAX_DELAY:g} ms)")
+                for name in (field, "max") if getattr(dist, name) is not None and getattr(dist, name) > MAX_DELAY]
+    if proj.delays is not None and proj.delays.size and np.nanmax(proj.delays) > MAX_DELAY:
+        problems.append(Problem(f"{loc[:-len('.delay')]}.delays", f"delays must be at most {MAX_DELAY:g} ms"))
     return problems
 
 
@@ -252,14 +269,22 @@ def _explicit_problems(proj: Projection, n_pre: int, n_post: int, loc: str) -> l
     return problems
 
 
+def _at_least_dt(spec, value, dt, loc: str) -> list[Problem]:
+    """A time that must lie in its spec's range and also span at least one step."""
+    problems = check_value(spec, value, loc)
+    if not problems and isinstance(dt, Real) and value < dt:
+        problems.append(Problem(loc, f"{value:g} ms is shorter than the time step dt ({dt:g} ms)"))
+    return problems
+
+
 def recorder_problems(rec: Recorder, net: Network, loc: str) -> list[Problem]:
     if rec.kind not in RECORDER_KINDS:
         return [Problem(f"{loc}.kind", f'unknown recorder kind "{rec.kind}" (known: {", ".join(RECORDER_KINDS)})')]
     problems = _target_problems(rec.target, net, f"{loc}.target", populations_only=rec.kind == "state")
     if problems:
         return problems
-    if rec.kind == "rate" and not (isinstance(rec.bin, Real) and rec.bin >= net.dt):
-        problems.append(Problem(f"{loc}.bin", f"bin must be at least dt ({net.dt:g} ms), got {rec.bin!r}"))
+    if rec.kind == "rate":
+        problems += _at_least_dt(RECORDER_PARAMS["bin"], rec.bin, net.dt, f"{loc}.bin")
     if rec.kind == "state":
         pop = net.populations[rec.target]
         model = NEURON_MODELS.get(pop.model)
@@ -269,6 +294,5 @@ def recorder_problems(rec: Recorder, net: Network, loc: str) -> list[Problem]:
         bad = [i for i in rec.neurons if not 0 <= i < pop.size]
         if bad or not rec.neurons:
             problems.append(Problem(f"{loc}.neurons", f"neuron indices must lie in [0, {pop.size - 1}] (got {bad or 'none'})"))
-        if not (isinstance(rec.interval, Real) and rec.interval >= net.dt):
-            problems.append(Problem(f"{loc}.interval", f"interval must be at least dt ({net.dt:g} ms), got {rec.interval!r}"))
+        problems += _at_least_dt(RECORDER_PARAMS["interval"], rec.interval, net.dt, f"{loc}.interval")
     return problems

@@ -1,0 +1,98 @@
+"""Parameter changes to a built network: checked at once, applied to the arrays between chunks.
+
+No rebuild and no recompilation: a population's model parameter, a Poisson input's rate or a
+current input's parameter only rewrites rows of the kernel's parameter arrays. The network
+description is updated at once too, so saving after a live edit keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import kernel as K
+from .build import (
+    Built,
+    current_params_row,
+    derive_params,
+    poisson_cap,
+    poisson_limits,
+    recorder_capacity,
+    update_propagators,
+)
+from .catalog import CURRENT_WAVEFORMS, NEURON_MODELS, POISSON_PARAMS
+from .network import CurrentInput, Network, PoissonInput, Population
+from .params import ValidationError, check_params, check_value
+from .validate import population_problems
+
+__all__ = ["prepare_edit"]
+
+Apply = Callable[[], None]
+
+
+def prepare_edit(network: Network, built: Built, node_id: str, name: str, value: float) -> Apply:
+    """Check the edit (``ValidationError`` naming node and parameter), record it in the description, and
+    return the function that writes it into the kernel's arrays."""
+    item = network.node(node_id)
+    if isinstance(item, Population):
+        return _population_edit(network, built, item, name, value)
+    if isinstance(item, PoissonInput) and name == "rate":
+        return _poisson_rate_edit(network, built, item, value)
+    if isinstance(item, CurrentInput):
+        return _current_edit(network, built, item, name, value)
+    raise KeyError(f'{node_id!r} has no live parameter "{name}"')
+
+
+def _population_edit(network: Network, built: Built, pop: Population, name: str, value) -> Apply:
+    specs = NEURON_MODELS[pop.model].params
+    loc = f'populations["{pop.id}"]'
+    _raise(check_params(specs, {name: value}, f"{loc}.params"))
+    trial = Population(pop.id, pop.size, pop.model, {**pop.params, name: value}, pop.initial, pop.grid, pop.name)
+    _raise(population_problems(trial, loc))  # e.g. V_reset must stay below the threshold
+    pop.params[name] = float(value)
+    info, column = built.nodes[pop.id], list(specs).index(name)
+
+    def apply() -> None:
+        row = built.state.node_params[info.index]
+        row[column] = float(value)
+        derive_params(info.code, row, network.dt)
+        update_propagators(built.state)
+
+    return apply
+
+
+def _poisson_rate_edit(network: Network, built: Built, item: PoissonInput, value) -> Apply:
+    _raise(check_value(POISSON_PARAMS["rate"], value, f'inputs["{item.id}"].rate'))
+    rate = float(value)
+    cap = poisson_cap(rate * network.dt * 1e-3)  # BuildError when the rate is too high to sample
+    item.rate, item.rates = rate, None
+    info = built.nodes[item.id]
+
+    def apply() -> None:
+        if cap > built.state.poisson_cap:  # more spikes per step are possible: grow the spike buffers
+            n_poisson = sum(n.size for n in built.nodes.values() if n.code == K.POISSON)
+            most = built.state.state.shape[1] + (cap - 1) * n_poisson
+            built.state = built.state._replace(poisson_cap=cap, spikes_now=np.zeros(most, np.int64),
+                                               rec_step=np.zeros(recorder_capacity(most), np.int64),
+                                               rec_id=np.zeros(recorder_capacity(most), np.int64))
+        built.state.poisson_l[info.start: info.start + info.size] = poisson_limits(rate, network.dt)
+
+    return apply
+
+
+def _current_edit(network: Network, built: Built, item: CurrentInput, name: str, value) -> Apply:
+    _raise(check_params(CURRENT_WAVEFORMS[item.waveform], {name: value}, f'inputs["{item.id}"].params'))
+    item.params[name] = float(value)
+    k = [i for i in network.inputs.values() if isinstance(i, CurrentInput)].index(item)
+    row = current_params_row(item)
+
+    def apply() -> None:
+        built.state.cur_params[k] = row
+
+    return apply
+
+
+def _raise(problems) -> None:
+    if problems:
+        raise ValidationError(problems)
