@@ -212,6 +212,7 @@ def cmd_validate(args) -> int:
 def cmd_info(args) -> int:
     from .engine.build import estimate_memory
     from .engine.network import CurrentInput, PoissonInput, SpikeTimesInput
+    from .engine.units import format_bytes
 
     path = _resolve(args.network)
     net = _load(args.network)
@@ -248,7 +249,7 @@ def cmd_info(args) -> int:
                 f"{n_pop + n_src:,} in total",
             f"projections:         {len(net.projections)}",
             f"expected synapses:   {n_syn:,}",
-            f"estimated memory:    {_human_bytes(n_bytes)}",
+            f"estimated memory:    {format_bytes(n_bytes)}",
             f"recorders:           {len(net.recorders)}"]
     print("\n".join(out))
     return EXIT_OK
@@ -355,15 +356,6 @@ def _table(rows: list[dict]) -> str:
     for c in [header, *cells]:
         lines.append("  ".join([f"{c[0]:<{widths[0]}}"] + [f"{x:>{w}}" for x, w in zip(c[1:], widths[1:])]))
     return "\n".join(lines)
-
-
-def _human_bytes(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if value < 1024 or unit == "PiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def _count(n: int, word: str) -> str:

@@ -1,8 +1,9 @@
 """The compiled time loop: a chunk of many steps runs inside numba without returning to Python.
 
 One generic loop serves every network: it switches on each node's model code once per step, so it
-compiles once and is cached on disk. Each step: deliver delayed input, inject currents, update
-neurons (emit spikes), decay synapses, propagate spikes through CSR synapses, record.
+compiles once and is cached on disk. Each step: record traces, deliver delayed input, inject currents,
+update each node's neurons and decay its synapses (``neuron_kernels``), propagate spikes through CSR
+synapses, record spikes.
 All arrays live in a ``State`` named tuple built by ``engine.build``; parameters live in arrays, so
 changing a value between chunks needs no recompilation.
 """
@@ -12,19 +13,37 @@ from typing import NamedTuple
 import numpy as np
 
 from . import rng
-from .jit import jit, jit_inline
+from .codes import *  # noqa: F403 - the codes are part of this module's interface (K.LIF, K.CH_DECAY, ...)
+from .codes import (
+    ADEX,
+    CH_DELAYED,
+    CH_EXC,
+    DC,
+    HH,
+    IZH,
+    LIF,
+    OU,
+    POISSON,
+    RAMP,
+    SINE,
+    STATUS_DONE,
+    STATUS_FULL,
+    STATUS_NAN,
+    STEP,
+    SYN_EXC,
+)
+from .codes import __all__ as _codes
+from .jit import jit
+from .neuron_kernels import (
+    update_adex,
+    update_hh,
+    update_izhikevich,
+    update_lif,
+    update_poisson,
+    update_spike_times,
+)
 
-__all__ = ["State", "run_chunk", "LIF", "IZH", "ADEX", "HH", "POISSON", "SPIKE_TIMES", "N_PARAM",
-           "DELTA", "CURRENT", "CONDUCTANCE", "STATUS_DONE", "STATUS_FULL", "STATUS_NAN"]
-
-LIF, IZH, ADEX, HH, POISSON, SPIKE_TIMES = 0, 1, 2, 3, 10, 11
-DELTA, CURRENT, CONDUCTANCE = 0, 1, 2
-DC, STEP, RAMP, SINE, OU = 0, 1, 2, 3, 4
-N_PARAM = 16  # columns of node_params: model parameters first, derived constants from column 12
-STATUS_DONE, STATUS_FULL, STATUS_NAN = 0, 1, 2
-SYN_EXC, SYN_INH = 4, 5  # trace variable codes beyond the four state rows
-CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED, CH_TAU = range(8)  # columns of the channel table
-
+__all__ = ["State", "MUTABLE_FIELDS", "run_chunk", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -188,310 +207,6 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
             value = d + a * np.sin(2.0 * np.pi * b * t * 1e-3 + c * np.pi / 180.0)
         for i in range(lo, hi):
             i_ext[i] += value
-
-
-@jit_inline
-def synaptic_input(c0, c1, chan, chan_off, syn, j_local):
-    """(delta jump in mV, current in pA, summed conductance in nS, summed g * E_rev) into one neuron."""
-    jump, current, g_sum, g_e = 0.0, 0.0, 0.0, 0.0
-    for c in range(c0, c1):
-        j = chan_off[c] + j_local
-        x = syn[j]
-        kind = chan[c, CH_KIND]
-        if kind == DELTA:
-            jump += chan[c, CH_SIGN] * x
-            syn[j] = 0.0
-        elif kind == CURRENT:
-            current += chan[c, CH_SIGN] * x
-        else:
-            g_sum += x
-            g_e += x * chan[c, CH_EREV]
-    return jump, current, g_sum, g_e
-
-
-@jit_inline
-def lif_exact_input(c0, c1, chan, chan_off, syn, j_local):
-    """Like ``synaptic_input`` but current synapses enter through the exact propagator (mV over one step)."""
-    exact, jump, g_sum, g_e = 0.0, 0.0, 0.0, 0.0
-    for c in range(c0, c1):
-        j = chan_off[c] + j_local
-        kind = chan[c, CH_KIND]
-        if kind == CURRENT:
-            exact += chan[c, CH_SIGN] * chan[c, CH_P21] * syn[j]
-        elif kind == DELTA:
-            jump += chan[c, CH_SIGN] * syn[j]
-            syn[j] = 0.0
-        else:
-            g_sum += syn[j]
-            g_e += syn[j] * chan[c, CH_EREV]
-    return exact, jump, g_sum, g_e
-
-
-@jit_inline
-def is_bad(v):
-    """True for NaN or infinity."""
-    return not (v - v == 0.0)
-
-
-@jit
-def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, has_currents, acc, spikes_now,
-               n_spk, dt):
-    """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
-
-    One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
-    channels are first summed into ``acc`` (kept all-zero between calls). Delta channels are
-    channels with propagator 1 and decay 0. Conductance synapses take the general loop.
-    Returns (spike count, first non-finite neuron or -1).
-    """
-    n = hi - lo
-    for c in range(c0, c1):
-        if chan[c, CH_KIND] == CONDUCTANCE:
-            return update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
-                                          spikes_now, n_spk, dt)
-    zero = acc[:n]
-    a1, k1, d1 = zero, 0.0, 1.0
-    a2, k2, d2 = zero, 0.0, 1.0
-    if c1 > c0:
-        a1, k1, d1 = syn[chan_off[c0]: chan_off[c0] + n], lif_gain(chan, c0), chan[c0, CH_DECAY]
-    if c1 == c0 + 2:
-        a2, k2, d2 = syn[chan_off[c0 + 1]: chan_off[c0 + 1] + n], lif_gain(chan, c0 + 1), chan[c0 + 1, CH_DECAY]
-    elif c1 > c0 + 2:
-        for c in range(c0 + 1, c1):
-            k, f, g = lif_gain(chan, c), chan[c, CH_DECAY], syn[chan_off[c]: chan_off[c] + n]
-            for i in range(n):
-                zero[i] += k * g[i]
-                g[i] *= f
-        k2, d2 = 1.0, 0.0
-    p22, v_reset = p[12], p[4]
-    rest = p[2] * (1.0 - p22)
-    gain = p[13] * (1.0 - p22)
-    i_e = p[6]
-    v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
-    if has_currents:
-        lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, gain, v_reset)
-    else:
-        lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, v_reset)
-    return threshold(v, ref, lo, p[3], v_reset, p[14], spikes_now, n_spk)
-
-
-@jit
-def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
-    """The vectorised membrane step with injected current; refractory neurons stay at V_reset."""
-    for i in range(v.shape[0]):
-        r = ref[i]
-        g1, g2 = a1[i], a2[i]
-        vi = v[i]
-        x = base + vi * p22 + gain * inj[i] + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
-        a1[i] = g1 * d1
-        a2[i] = g2 * d2
-        v[i] = x if r <= 0 else v_reset
-        ref[i] = r - 1 if r > 0 else 0
-
-
-@jit
-def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset):
-    """``lif_pass`` without injected current: one array fewer to stream through memory."""
-    for i in range(v.shape[0]):
-        r = ref[i]
-        g1, g2 = a1[i], a2[i]
-        vi = v[i]
-        x = base + vi * p22 + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
-        a1[i] = g1 * d1
-        a2[i] = g2 * d2
-        v[i] = x if r <= 0 else v_reset
-        ref[i] = r - 1 if r > 0 else 0
-
-
-@jit_inline
-def lif_gain(chan, c):
-    """mV added to v over one step per unit of channel state: the exact propagator, or 1 for delta."""
-    return chan[c, CH_SIGN] * (chan[c, CH_P21] if chan[c, CH_KIND] == CURRENT else 1.0)
-
-
-@jit
-def decay_channels(c0, c1, chan, chan_off, syn):
-    """Exponential decay of one node's channels over a step (delta channels have decay 0)."""
-    for c in range(c0, c1):
-        f = chan[c, CH_DECAY]
-        for j in range(chan_off[c], chan_off[c + 1]):
-            syn[j] *= f
-
-
-@jit
-def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
-    """Emit and reset neurons at or above threshold; (count, first non-finite neuron or -1).
-
-    ``not (x < v_th)`` also holds for NaN and +inf; the LIF passes turn an infinite v into NaN.
-
-    ``v`` and ``ref`` are the node's slices; ``lo`` turns their indices into global neuron ids.
-    """
-    for i in range(v.shape[0]):
-        x = v[i]
-        if not (x < v_th):
-            if x - x != 0.0:
-                return n_spk, lo + i
-            v[i] = v_reset
-            ref[i] = ref_steps
-            spikes_now[n_spk] = lo + i
-            n_spk += 1
-    return n_spk, -1
-
-
-@jit
-def update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, spikes_now, n_spk,
-                           dt):
-    """LIF with conductance synapses: exponential-Euler step of the conductance-augmented leak."""
-    tau_m, c_m, e_l, v_th, v_reset = p[0], p[1], p[2], p[3], p[4]
-    i_e, ref_steps = p[6], p[14]
-    for i in range(lo, hi):
-        exact, jump, g_sum, g_e = lif_exact_input(c0, c1, chan, chan_off, syn, i - lo)
-        if refractory[i] > 0:
-            refractory[i] -= 1
-            state[0, i] = v_reset
-            continue
-        g_leak = c_m / tau_m
-        g_tot = g_leak + g_sum
-        v_inf = (g_leak * e_l + g_e + i_e + i_ext[i]) / g_tot
-        state[0, i] = v_inf + (state[0, i] - v_inf) * np.exp(-dt * g_tot / c_m) + exact + jump
-    decay_channels(c0, c1, chan, chan_off, syn)
-    return threshold(state[0, lo:hi], refractory[lo:hi], lo, v_th, v_reset, ref_steps, spikes_now, n_spk)
-
-
-@jit
-def update_izhikevich(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, n_spk, dt):
-    """Forward Euler at dt, as NEST's izhikevich model (1 pA raises dv/dt by 1 mV/ms)."""
-    a, b, c, d, v_peak, i_e = p[0], p[1], p[2], p[3], p[4], p[5]
-    for i in range(lo, hi):
-        v, u = state[0, i], state[1, i]
-        jump, current, g_sum, g_e = synaptic_input(c0, c1, chan, chan_off, syn, i - lo)
-        i_tot = i_e + i_ext[i] + current + g_e - g_sum * v
-        v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + i_tot) + jump
-        u = u + dt * a * (b * v - u)
-        if is_bad(v_new):
-            return n_spk, i
-        if v_new >= v_peak:
-            v_new = c
-            u += d
-            spikes_now[n_spk] = i
-            n_spk += 1
-        state[0, i] = v_new
-        state[1, i] = u
-    decay_channels(c0, c1, chan, chan_off, syn)
-    return n_spk, -1
-
-
-@jit
-def update_adex(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, spikes_now, n_spk, dt):
-    """Forward Euler with the exponential capped at the spike cut-off (Brette & Gerstner 2005)."""
-    c_m, g_l, e_l, v_t, delta_t, tau_w = p[0], p[1], p[2], p[3], p[4], p[5]
-    a, b, v_reset, v_peak, i_e, ref_steps = p[6], p[7], p[8], p[9], p[11], p[14]
-    cap = (v_peak - v_t) / delta_t
-    for i in range(lo, hi):
-        v, w = state[0, i], state[1, i]
-        jump, current, g_sum, g_e = synaptic_input(c0, c1, chan, chan_off, syn, i - lo)
-        if refractory[i] > 0:
-            refractory[i] -= 1
-            state[0, i] = v_reset
-            state[1, i] = w + dt * (a * (v_reset - e_l) - w) / tau_w
-            continue
-        spike_term = g_l * delta_t * np.exp(min((v - v_t) / delta_t, cap))
-        i_tot = i_e + i_ext[i] + current + g_e - g_sum * v
-        v_new = v + dt * (-g_l * (v - e_l) + spike_term - w + i_tot) / c_m + jump
-        w = w + dt * (a * (v - e_l) - w) / tau_w
-        if is_bad(v_new + w):
-            return n_spk, i
-        if v_new >= v_peak:
-            v_new = v_reset
-            w += b
-            refractory[i] = ref_steps
-            spikes_now[n_spk] = i
-            n_spk += 1
-        state[0, i] = v_new
-        state[1, i] = w
-    decay_channels(c0, c1, chan, chan_off, syn)
-    return n_spk, -1
-
-
-@jit_inline
-def vtrap(x, y):
-    """x / (exp(x / y) - 1), finite at x = 0."""
-    if abs(x / y) < 1e-6:
-        return y * (1.0 - x / y / 2.0)
-    return x / (np.exp(x / y) - 1.0)
-
-
-@jit_inline
-def relax(x, alpha, beta, h):
-    """Exact step of dx/dt = alpha (1 - x) - beta x for constant rates (Rush-Larsen)."""
-    total = alpha + beta
-    x_inf = alpha / total
-    return x_inf + (x - x_inf) * np.exp(-h * total)
-
-
-@jit
-def update_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, n_spk):
-    """Hodgkin-Huxley squid axon: gates by exponential Euler, v by Euler, in sub-steps of <= 10 us.
-
-    A spike is counted when v crosses V_spike upwards during the step.
-    """
-    c_m, g_na, g_k, g_l, e_na, e_k, e_l, v_spike, i_e = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]
-    n_sub, h_sub = int(p[12]), p[13]
-    for i in range(lo, hi):
-        v0, m, h, n = state[0, i], state[1, i], state[2, i], state[3, i]
-        jump, current, g_sum, g_e = synaptic_input(c0, c1, chan, chan_off, syn, i - lo)
-        v = v0 + jump
-        i_in = i_e + i_ext[i] + current
-        for _ in range(n_sub):
-            a_m, b_m = 0.1 * vtrap(-(v + 40.0), 10.0), 4.0 * np.exp(-(v + 65.0) / 18.0)
-            a_h, b_h = 0.07 * np.exp(-(v + 65.0) / 20.0), 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
-            a_n, b_n = 0.01 * vtrap(-(v + 55.0), 10.0), 0.125 * np.exp(-(v + 65.0) / 80.0)
-            i_ion = g_na * m * m * m * h * (e_na - v) + g_k * n * n * n * n * (e_k - v) + g_l * (e_l - v)
-            v = v + h_sub * (i_ion + i_in + g_e - g_sum * v) / c_m
-            m = relax(m, a_m, b_m, h_sub)
-            h = relax(h, a_h, b_h, h_sub)
-            n = relax(n, a_n, b_n, h_sub)
-        if is_bad(v):
-            return n_spk, i
-        if v0 < v_spike <= v:
-            spikes_now[n_spk] = i
-            n_spk += 1
-        state[0, i], state[1, i], state[2, i], state[3, i] = v, m, h, n
-    decay_channels(c0, c1, chan, chan_off, syn)
-    return n_spk, -1
-
-
-@jit
-def update_poisson(lo, hi, poisson_l, cap, rng_state, spikes_now, n_spk):
-    """Poisson spike counts per neuron and step (Knuth's method; ``poisson_l`` = exp(-rate * dt)).
-
-    A neuron driven above one spike per step (a summed external drive) emits the same id several
-    times, each carrying its weight. ``cap`` lies ~10 standard deviations above the largest mean.
-    """
-    for i in range(lo, hi):
-        limit = poisson_l[i]
-        prod = rng.uniform(rng_state)
-        k = 0
-        while prod > limit and k < cap:
-            spikes_now[n_spk] = i
-            n_spk += 1
-            k += 1
-            prod *= rng.uniform(rng_state)
-    return n_spk, -1
-
-
-@jit
-def update_spike_times(node, step, st_step, st_neuron, st_bounds, st_ptr, spikes_now, n_spk):
-    """Emit the spikes scheduled for this step (entries are sorted by step)."""
-    k = st_ptr[node]
-    end = st_bounds[node + 1]
-    while k < end and st_step[k] < step:
-        k += 1
-    while k < end and st_step[k] == step:
-        spikes_now[n_spk] = st_neuron[k]
-        n_spk += 1
-        k += 1
-    st_ptr[node] = k
-    return n_spk, -1
 
 
 @jit

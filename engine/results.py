@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from .archive_writer import atomic_write
 
 __all__ = ["Results", "cv_isi"]
 
@@ -141,14 +142,8 @@ class Results:
     def save(self, path: str | os.PathLike) -> Path:
         """Write an .npz (no pickled objects) atomically: a crash never leaves half a file."""
         path = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez_compressed(f, **self.to_arrays())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        arrays = self.to_arrays()
+        atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
         return path
 
 

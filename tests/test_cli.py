@@ -18,6 +18,7 @@ from spikestudio import cli
 from spikestudio.engine import fileformat
 from spikestudio.engine.build import estimate_memory
 from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout
+from spikestudio.engine.units import format_bytes
 from spikestudio.resources.examples import example_path, list_examples
 
 
@@ -200,8 +201,8 @@ def test_info_reports_sizes_synapses_memory_and_settings(capsys):
     n_syn, n_bytes = estimate_memory(net)
     assert n_syn == 4000 * 500 + 1000 * 500 + 5000
     assert f"expected synapses:   {n_syn:,}" in out
-    assert f"estimated memory:    {cli._human_bytes(n_bytes)}" in out
-    assert cli._human_bytes(n_bytes) == f"{n_bytes / 2**20:.1f} MiB"
+    assert f"estimated memory:    {format_bytes(n_bytes)}" in out
+    assert format_bytes(n_bytes) == f"{n_bytes / 2**20:.2f} MiB"
     assert "5,000 in populations, 5,000 in spike sources, 10,000 in total" in out
     assert "  E                4,000 neurons  lif" in out
     assert "  ext_I            1,000 neurons  poisson, 10000 Hz" in out
@@ -215,11 +216,16 @@ def test_info_on_a_current_input(capsys):
     assert "current dc -> neuron" in out and "expected synapses:   0" in out
 
 
-def test_human_bytes():
-    assert cli._human_bytes(512) == "512 B"
-    assert cli._human_bytes(2048) == "2.0 KiB"
-    assert cli._human_bytes(3 * 2**30) == "3.0 GiB"
-    assert cli._human_bytes(2**70) == "1048576.0 PiB"
+def test_format_bytes():
+    assert format_bytes(0) == "0 bytes" and format_bytes(1) == "1 byte" and format_bytes(512) == "512 bytes"
+    assert format_bytes(1023) == "1023 bytes" and format_bytes(1024) == "1.0 KiB"
+    assert format_bytes(3277) == "3.2 KiB"
+    assert format_bytes(3 * 2**19) == "1.50 MiB"
+    assert format_bytes(2**31) == "2.00 GiB"
+    assert format_bytes(3 * 2**40) == "3.00 TiB"
+    assert format_bytes(2**70) == "1048576.00 PiB"  # the largest unit
+    assert format_bytes(2**20 - 1) == "1.00 MiB"  # not "1024.0 KiB"
+    assert format_bytes(2**30 - 2**10) == "1.00 GiB"
 
 
 def test_examples_lists_names_and_titles(capsys):
