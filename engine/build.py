@@ -39,6 +39,7 @@ class NodeInfo:
     size: int
     code: int
     kind: str  # model id, "poisson" or "spike_times"
+    item: object = field(repr=False, default=None)  # the description's Population, PoissonInput or SpikeTimesInput
 
 
 @dataclass
@@ -117,7 +118,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     cur = _current_table(net, nodes)
     node_params = np.zeros((len(nodes), K.N_PARAM))
     for info in nodes.values():
-        item = net.spiking_nodes()[info.id]
+        item = info.item
         if isinstance(item, Population):
             specs = NEURON_MODELS[item.model].params
             node_params[info.index, : len(specs)] = [item.params[name] for name in specs]
@@ -217,7 +218,7 @@ def _node_table(net: Network) -> dict[str, NodeInfo]:
             code, kind = K.POISSON, "poisson"
         else:
             code, kind = K.SPIKE_TIMES, "spike_times"
-        nodes[nid] = NodeInfo(nid, item.name, index, start, item.size, code, kind)
+        nodes[nid] = NodeInfo(nid, item.name, index, start, item.size, code, kind, item)
         start += item.size
     return nodes
 
@@ -327,7 +328,7 @@ def _values(explicit, order, dist, n, rng) -> np.ndarray:
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
     state = np.zeros((4, n_total))
     for nid, info in nodes.items():
-        item = net.spiking_nodes()[nid]
+        item = info.item
         if not isinstance(item, Population):
             continue
         sl = slice(info.start, info.start + info.size)
@@ -367,7 +368,7 @@ def _hh_steady(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray:
     rates = np.zeros(n_total)
     for nid, info in nodes.items():
-        item = net.spiking_nodes()[nid]
+        item = info.item
         if isinstance(item, PoissonInput):
             rates[info.start: info.start + info.size] = item.rates if item.rates is not None else item.rate
     return rates
@@ -394,7 +395,7 @@ def poisson_limits(rates_hz: np.ndarray, dt: float) -> np.ndarray:
 def _spike_time_table(net: Network, nodes: dict[str, NodeInfo]):
     steps, neurons, bounds = [], [], [0]
     for nid, info in nodes.items():
-        item = net.spiking_nodes()[nid]
+        item = info.item
         if isinstance(item, SpikeTimesInput):
             s = np.rint(item.times / net.dt).astype(np.int64)
             pairs = np.unique(np.stack([s, item.neurons + info.start]), axis=1)  # sorted by step, no duplicates
