@@ -18,6 +18,7 @@ from .connectivity import connect_with_order, draw_values, expected_synapse_coun
 from .errors import BuildError
 from .network import CurrentInput, Network, PoissonInput, Population, SpikeTimesInput
 from .rng import seed_state
+from .units import format_bytes
 
 __all__ = ["Built", "build", "derive_params", "estimate_memory", "available_memory"]
 
@@ -189,24 +190,16 @@ def _check_memory(net: Network, memory_limit: int | None, chunk_steps: int) -> N
     n_syn, needed = estimate_memory(net, chunk_steps)
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
     if needed > limit:
-        raise BuildError(f"the network needs about {_gib(needed)} for {n_syn:,} synapses, "
-                         f"but only {_gib(limit)} of memory is available; reduce sizes or connection density")
+        raise BuildError(f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, "
+                         f"but only {format_bytes(limit)} of memory is available; reduce sizes or connection density")
 
 
 def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
     needed = depth * n_slots * 8
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
     if needed > limit:
-        raise BuildError(f"the delay buffer needs about {_gib(needed)} ({depth} delay steps x {n_slots:,} targets); "
-                         f"only {_gib(limit)} is available: shorten the longest delay or increase dt")
-
-
-def _gib(n: int) -> str:
-    """A byte count as a person reads it."""
-    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n >= size / 4:
-            return f"{n / size:.2f} {unit}"
-    return f"{n} bytes"
+        raise BuildError(f"the delay buffer needs about {format_bytes(needed)} ({depth} delay steps x {n_slots:,} targets); "
+                         f"only {format_bytes(limit)} is available: shorten the longest delay or increase dt")
 
 
 def _node_table(net: Network) -> dict[str, NodeInfo]:
@@ -367,7 +360,7 @@ def _hh_steady(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray:
     rates = np.zeros(n_total)
-    for nid, info in nodes.items():
+    for info in nodes.values():
         item = info.item
         if isinstance(item, PoissonInput):
             rates[info.start: info.start + info.size] = item.rates if item.rates is not None else item.rate
@@ -394,7 +387,7 @@ def poisson_limits(rates_hz: np.ndarray, dt: float) -> np.ndarray:
 
 def _spike_time_table(net: Network, nodes: dict[str, NodeInfo]):
     steps, neurons, bounds = [], [], [0]
-    for nid, info in nodes.items():
+    for info in nodes.values():
         item = info.item
         if isinstance(item, SpikeTimesInput):
             s = np.rint(item.times / net.dt).astype(np.int64)

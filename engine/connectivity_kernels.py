@@ -6,7 +6,7 @@ seed and the row, never on the thread or on numba's per-thread random state.
 
 Compile time: these functions use element loops where numpy offers a one-liner. Array-to-array slice
 assignment (``a[:k] = b``) and reductions such as ``.sum()``/``.max()`` pull numba's shape-error
-formatting into the compiled code and cost seconds of cold compile each.
+formatting into the compiled code, which costs seconds of cold compile.
 """
 
 from __future__ import annotations
