@@ -123,7 +123,7 @@ def run_chunk(s, step0, n_steps):
         deliver(s.ring, s.syn, s.chan, s.chan_off, step)
         inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                         s.rng_state, s.dt, step)
-        n_spk = 0
+        n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
         for node in range(n_nodes):
             s.node_spk[node] = n_spk
             lo, hi = s.node_start[node], s.node_start[node + 1]
