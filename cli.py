@@ -203,6 +203,15 @@ def cmd_validate(args) -> int:
         n = len(exc.problems)
         _error(f"{path}: {n} problem{'s' if n != 1 else ''} found")
         return EXIT_FAILED
+    from .engine.build import build_problems
+    from .plugins.registry import default_registry
+
+    blocking = build_problems(net, default_registry().learning_rules())
+    if blocking:  # valid on paper, but a run on this machine would be refused
+        for line in blocking:
+            print(line)
+        _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")
+        return EXIT_FAILED
     title = net.metadata.title or path.name
     print(f"OK: {title} ({_count(len(net.populations), 'population')}, "
           f"{_count(len(net.projections), 'projection')})")

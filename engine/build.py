@@ -20,7 +20,7 @@ from .network import CurrentInput, Network, PoissonInput, Population, SpikeTimes
 from .rng import seed_state
 from .units import format_bytes
 
-__all__ = ["Built", "build", "derive_params", "estimate_memory", "available_memory"]
+__all__ = ["Built", "build", "build_problems", "derive_params", "estimate_memory", "available_memory"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
 WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
@@ -98,8 +98,9 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
           record_all: bool = False) -> Built:
     """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations."""
     net.check()
-    _check_plasticity(net, rules)
-    _check_memory(net, memory_limit, chunk_steps)
+    problems = build_problems(net, rules, memory_limit, chunk_steps)
+    if problems:
+        raise BuildError("\n".join(problems))
     nodes = _node_table(net)
     chans = _channel_table(net, nodes)
     rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
@@ -176,22 +177,40 @@ def _copy_state(state: K.State) -> K.State:
     return state._replace(**{name: getattr(state, name).copy() for name in K.MUTABLE_FIELDS})
 
 
-def _check_plasticity(net: Network, rules) -> None:
+def build_problems(net: Network, rules=None, memory_limit: int | None = None, chunk_steps: int = 2000) -> list[str]:
+    """What would stop ``build`` on this machine, found without allocating (for ``spikestudio validate`` too).
+
+    ``net`` must be valid (``net.validate()`` empty): missing learning rules, Poisson rates too high to
+    sample, and a network too big for the memory available.
+    """
+    problems = _plasticity_problems(net, rules)
+    try:
+        problems += _memory_problems(net, memory_limit, chunk_steps)
+    except BuildError as exc:  # a Poisson rate too high to sample at this dt
+        problems.append(str(exc))
+    return problems
+
+
+def _plasticity_problems(net: Network, rules) -> list[str]:
+    problems = []
     for proj in net.projections.values():
         if proj.plasticity is None:
             continue
         if rules is None or proj.plasticity.rule not in rules:
-            raise BuildError(f'projections["{proj.id}"].plasticity.rule: no installed plugin provides the '
-                             f'learning rule "{proj.plasticity.rule}"')
-        raise BuildError(f'projections["{proj.id}"].plasticity: learning rules are not yet supported by this engine')
+            problems.append(f'projections["{proj.id}"].plasticity.rule: no installed plugin provides the '
+                            f'learning rule "{proj.plasticity.rule}"')
+        else:
+            problems.append(f'projections["{proj.id}"].plasticity: learning rules are not yet supported by this engine')
+    return problems
 
 
-def _check_memory(net: Network, memory_limit: int | None, chunk_steps: int) -> None:
+def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:
     n_syn, needed = estimate_memory(net, chunk_steps)
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
-    if needed > limit:
-        raise BuildError(f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, "
-                         f"but only {format_bytes(limit)} of memory is available; reduce sizes or connection density")
+    if needed <= limit:
+        return []
+    return [f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, "
+            f"but only {format_bytes(limit)} of memory is available; reduce sizes or connection density"]
 
 
 def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:

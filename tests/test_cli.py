@@ -365,3 +365,21 @@ def test_python_dash_m(tmp_path):
                           timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == list_examples()[0]
+
+
+def test_validate_reports_what_would_stop_a_run_here(tmp_path, capsys):
+    """A file can be valid on paper yet unable to run on this machine: too big, or a missing learning rule."""
+    from spikestudio.engine.network import Plasticity
+
+    net = Network(dt=0.1)
+    net.add_population("A", 200_000, "lif")
+    net.add_population("B", 200_000, "lif")
+    net.connect("A", "B", "all_to_all")  # 4e10 synapses
+    net.connect("B", "A", "one_to_one", plasticity=Plasticity("no_such_rule"))
+    path = tmp_path / "huge.json"
+    fileformat.save(net, path)
+    assert cli.main(["validate", str(path)]) == cli.EXIT_FAILED
+    out, err = capsys.readouterr()
+    assert 'projections["B->A"].plasticity.rule: no installed plugin provides the learning rule "no_such_rule"' in out
+    assert "40,000,200,000 synapses" in out and "TiB" in out
+    assert_clean_error(err, "cannot run here")
