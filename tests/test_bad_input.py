@@ -89,12 +89,19 @@ def test_live_edit_during_a_run_applies_between_chunks_and_reaches_the_descripti
     net.add_poisson("P", 2000, rate=5.0)
     net.record_rate("P", bin=100.0)
     sim = Simulator(net, chunk_steps=500)
-    worker = threading.Thread(target=sim.run, args=(4.0,))
+    reached, edited = threading.Event(), threading.Event()
+
+    def progress(done_ms, total_ms):  # holds the worker at 1 s until the edit is made, so timing cannot race
+        if done_ms >= 1000.0 and not reached.is_set():
+            reached.set()
+            edited.wait(30)
+
+    worker = threading.Thread(target=sim.run, args=(4.0,), kwargs={"progress": progress})
     worker.start()
-    while sim.t < 1000.0:
-        time.sleep(0.001)
-    sim.set_param("P", "rate", 50.0)
+    assert reached.wait(60)
+    sim.set_param("P", "rate", 50.0)  # the worker is mid-run: the edit waits for the next chunk boundary
     edit_time = sim.t
+    edited.set()
     worker.join()
     t, rate = sim.results.rate("rate:P")
     assert net.inputs["P"].rate == 50.0
@@ -103,11 +110,9 @@ def test_live_edit_during_a_run_applies_between_chunks_and_reaches_the_descripti
 
 
 def test_a_huge_network_json_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(fileformat, "MAX_JSON_SIZE", 10_000)
     net = one_lif()
     net.metadata.description = "x" * 20_000
     snn, bare = tmp_path / "big.snn", tmp_path / "big.json"
-    monkeypatch.setattr(fileformat, "MAX_JSON_SIZE", 64 << 20)
     fileformat.save(net, snn)
     fileformat.save(net, bare)
     monkeypatch.setattr(fileformat, "MAX_JSON_SIZE", 10_000)
