@@ -1,7 +1,6 @@
 """Values at the edges: what used to crash or silently misbehave is now refused with a clear message."""
 
 import threading
-import time
 import zipfile
 
 import numpy as np
