@@ -21,7 +21,6 @@ __all__ = ["Simulator"]
 Progress = Callable[[float, float], None]
 
 
-
 class Simulator:
     """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``).
 
@@ -51,9 +50,9 @@ class Simulator:
         the results up to that step are kept.
         """
         dt = self.network.dt
+        if duration is not None and not (0.0 <= duration < 1e9):
+            raise ValueError(f"duration must be a number of seconds >= 0, got {duration!r}")
         total = int(round((duration * 1000.0 if duration is not None else self.network.duration) / dt))
-        if total < 0:
-            raise ValueError(f"duration must be >= 0 s, got {duration}")
         with self._lock:
             self._running = True
         try:
