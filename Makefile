@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-WARMUP := $(BIN)/python -c 'from spikestudio.engine.warmup import warmup; print(f"compiled the simulation kernels in {warmup():.1f} s")'
+WARMUP := $(BIN)/spikestudio warmup
 
 .PHONY: run test lint bench clean
 

@@ -127,8 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     examples.set_defaults(func=cmd_examples)
 
     warmup = sub.add_parser("warmup", help="compile the simulation kernels now (make does this after installing)",
-                            description="Compile every simulation kernel once; numba caches the code on disk, "
-                                        "so later runs start without compiling.")
+                            description="Compile the simulation kernels for every model and for each bundled "
+                                        "example; numba caches the code on disk, so later runs start "
+                                        "without compiling.")
     warmup.set_defaults(func=cmd_warmup)
     return parser
 
@@ -278,8 +279,10 @@ def cmd_examples(args) -> int:
 
 def cmd_warmup(args) -> int:
     from .engine.warmup import warmup
+    from .resources.examples import example_path, list_examples
 
-    print(f"compiled the simulation kernels in {warmup():.1f} s")
+    seconds = warmup(_read(example_path(name)) for name in list_examples())
+    print(f"compiled the simulation kernels in {seconds:.1f} s")
     return EXIT_OK
 
 

@@ -40,6 +40,7 @@ from pathlib import Path  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 import spikestudio  # noqa: E402
+from spikestudio.engine.aligned import aligned_copy, aligned_zeros  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SYNAPSES_PER_NEURON = 80
@@ -209,8 +210,9 @@ def hand_network(n: int, seed: int = 1) -> dict:
 
 
 def hand_run(net: dict, steps: int) -> int:
+    """The hand-written loop on cache-line aligned arrays (its best case: misaligned, it runs up to 20 % slower)."""
     n = net["v0"].size
-    v, ge, gi, ref = net["v0"].copy(), np.zeros(n), np.zeros(n), np.zeros(n, np.int64)
+    v, ge, gi, ref = aligned_copy(net["v0"]), aligned_zeros(n), aligned_zeros(n), aligned_zeros(n, np.int64)
     return cuba_loop(v, ge, gi, ref, net["rowptr"], net["post"], net["n_exc"], steps, net["prop"],
                      -50.0, -60.0, 1.62, -9.0, 50)
 

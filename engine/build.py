@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernel as K
+from .aligned import aligned_copy, aligned_zeros
 from .catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
 from .errors import BuildError
@@ -133,15 +134,15 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         node_params=node_params,
         node_chan=chans["node_chan"],
         node_record=np.array([int(n in spike_recorded) for n in nodes], np.int64),
-        state=_initial_state(net, nodes, rng_init, n_total),
-        refractory=np.zeros(n_total, np.int32),
-        i_ext=np.zeros(n_total),
-        scratch=np.zeros(max([n.size for n in nodes.values()] + [1])),
+        state=aligned_copy(_initial_state(net, nodes, rng_init, n_total)),
+        refractory=aligned_zeros(n_total, np.int32),
+        i_ext=aligned_zeros(n_total),
+        scratch=aligned_zeros(max([n.size for n in nodes.values()] + [1])),
         poisson_l=poisson_limits(rates, net.dt),
         chan=_channel_array(chans, net.dt, syn_arrays, synapses, net),
         chan_off=chans["off"],
-        syn=np.zeros(n_slots),
-        ring=np.zeros((delay_depth, n_slots)),
+        syn=aligned_zeros(n_slots),
+        ring=aligned_zeros((delay_depth, n_slots)),
         proj_src=syn_arrays["proj_src"],
         proj_chan=syn_arrays["proj_chan"],
         proj_row=syn_arrays["proj_row"],

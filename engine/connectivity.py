@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import CONNECTIVITY_RULES
-from .connectivity_kernels import axis_sum, gaussian_kernel, regroup_by_source, sample_rows, source_index
+from .connectivity_kernels import axis_sum, gaussian_kernel, regroup_by_source, sample_rows
 from .errors import BuildError
 from .network import Distribution, Projection
 from .params import fill_params
@@ -179,7 +179,7 @@ def _fixed_indegree(job: _Job):
     k, m = int(job.params["k"]), job.n_pre - job.skip
     _check_degree(job, k, m, "inputs per target", "sources")
     counts = np.full(job.n_post, k, np.int64)
-    sources = sample_rows(counts, m, job.skip, job.kernel_seed())
+    sources = _sample_rows(counts, m, job)
     return regroup_by_source(sources, counts, job.n_pre)
 
 
@@ -242,8 +242,17 @@ def _check_degree(job: _Job, k: int, m: int, what: str, of: str) -> None:
 
 def _rows_out(counts: np.ndarray, m: int, job: _Job):
     """Synapses grouped by source: ``counts[i]`` distinct targets of source i."""
-    post = sample_rows(counts, max(m, 0), job.skip, job.kernel_seed())
-    return source_index(counts), post
+    post = _sample_rows(counts, max(m, 0), job)
+    return np.repeat(np.arange(counts.size, dtype=np.int32), counts), post
+
+
+def _sample_rows(counts: np.ndarray, m: int, job: _Job) -> np.ndarray:
+    """``counts[r]`` distinct sorted values of [0, m) per row r, concatenated (the kernel's buffers made here)."""
+    widest = int(counts.max()) if counts.size else 0
+    out = np.empty(int(counts.sum()), np.int32)
+    sample_rows(counts, m, job.skip, job.kernel_seed(), out, np.zeros(m, np.bool_), np.empty(widest, np.int32),
+                np.empty(widest + 1, np.int64))
+    return out
 
 
 def _distinct_sorted(pairs: int, n: int, rng: np.random.Generator) -> np.ndarray:

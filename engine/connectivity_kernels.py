@@ -15,9 +15,9 @@ import math
 
 import numpy as np
 
-from .jit import jit
+from .jit import jit, jit_inline, jit_part
 
-__all__ = ["sample_rows", "source_index", "regroup_by_source", "gaussian_kernel", "axis_sum"]
+__all__ = ["sample_rows", "regroup_by_source", "gaussian_kernel", "axis_sum"]
 
 # splitmix64 constants
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -32,7 +32,7 @@ _SCAN_FRACTION = 8  # a row keeping more than 1/8 of its candidates is read off 
 # --- random streams ------------------------------------------------------------------------------
 
 
-@jit
+@jit_inline
 def _mix(z):
     """splitmix64's finaliser: a bijection scrambling all 64 bits."""
     z = (z ^ (z >> _S30)) * _MIX1
@@ -40,20 +40,20 @@ def _mix(z):
     return z ^ (z >> _S31)
 
 
-@jit
+@jit_inline
 def _stream(seed, row):
     """The start of row ``row``'s stream (a splitmix64 counter)."""
     return _mix(seed ^ (np.uint64(row) * _GOLDEN))
 
 
-@jit
+@jit_inline
 def _uniform(state):
     """(next state, a float in [0, 1) with 53 random bits)."""
     state = state + _GOLDEN
     return state, np.float64(_mix(state) >> _S11) * _TO_UNIT
 
 
-@jit
+@jit_inline
 def _below(state, m):
     """(next state, an integer uniform in [0, m))."""
     state, u = _uniform(state)
@@ -63,7 +63,7 @@ def _below(state, m):
 # --- distinct sorted rows (fixed_probability, fixed_indegree, fixed_outdegree) -------------------
 
 
-@jit
+@jit_inline
 def _floyd(row, k, m, mark, state):
     """``k`` distinct values of [0, m) into ``row`` (Floyd's algorithm, O(k) with a mark array)."""
     for i in range(k):
@@ -76,7 +76,7 @@ def _floyd(row, k, m, mark, state):
     return state
 
 
-@jit
+@jit_inline
 def _bucket_sort(row, k, m, tmp, start):
     """Sort ``k`` values spread uniformly over [0, m) in O(k): k buckets, then an insertion pass."""
     for b in range(k + 1):
@@ -99,7 +99,7 @@ def _bucket_sort(row, k, m, tmp, start):
         row[i] = tmp[i]
 
 
-@jit
+@jit_inline
 def _sorted_distinct(row, k, m, mark, tmp, start, state):
     """Distinct sorted values; the marks are cleared again for the next row."""
     state = _floyd(row, k, m, mark, state)
@@ -118,15 +118,12 @@ def _sorted_distinct(row, k, m, mark, tmp, start, state):
 
 
 @jit
-def sample_rows(counts, m, skip_diagonal, seed):
-    """Row r gets ``counts[r]`` distinct sorted values of [0, m), shifted past r when skipping the diagonal."""
-    total, widest = 0, 0
-    for c in counts:  # plain loops: numpy's sum/max would add their own compile time
-        total += c
-        widest = max(widest, c)
-    out = np.empty(total, np.int32)
-    mark = np.zeros(m, np.bool_)
-    tmp, bucket_start = np.empty(widest, np.int32), np.empty(widest + 1, np.int64)
+def sample_rows(counts, m, skip_diagonal, seed, out, mark, tmp, bucket_start):
+    """Row r gets ``counts[r]`` distinct sorted values of [0, m) in ``out``, shifted past r when skipping the diagonal.
+
+    The caller allocates (see ``connectivity.sample_rows``): allocating here would compile numba's
+    ``np.empty`` for each dtype, a quarter of a second of cold compile.
+    """
     start = 0
     for r in range(counts.size):
         k = counts[r]
@@ -140,22 +137,6 @@ def sample_rows(counts, m, skip_diagonal, seed):
                 if row[i] >= r:
                     row[i] += 1
         start += k
-    return out
-
-
-@jit
-def source_index(counts):
-    """Each source index repeated by its count (np.repeat, without its int64 temporaries)."""
-    total = 0
-    for c in counts:
-        total += c
-    pre = np.empty(total, np.int32)
-    at = 0
-    for i in range(counts.size):
-        for _ in range(counts[i]):
-            pre[at] = i
-            at += 1
-    return pre
 
 
 @jit
@@ -182,7 +163,7 @@ def regroup_by_source(sources, counts, n_pre):
 # --- gaussian rule ------------------------------------------------------------------------------
 
 
-@jit
+@jit_part
 def _walk(buf, a, c, coords, first, step, inv_two_s2, state):
     """Columns from ``first`` outwards (by ``step``) each kept with a * exp(-dx^2 / 2 sigma^2).
 
@@ -215,7 +196,7 @@ def _walk(buf, a, c, coords, first, step, inv_two_s2, state):
     return n, state
 
 
-@jit
+@jit_part
 def _faint_rows(pre, post, n, i, r, c, t, t_stop, step, ty, tx, p_max, inv_two_s2, skip_self, state):
     """Targets with flat index from ``t`` towards ``t_stop`` (exclusive) by ``step``, in one walk.
 
@@ -250,7 +231,7 @@ def _faint_rows(pre, post, n, i, r, c, t, t_stop, step, ty, tx, p_max, inv_two_s
     return pre, post, n, state
 
 
-@jit
+@jit_part
 def _reverse(arr, start, stop):
     """Reverse ``arr[start:stop]`` in place."""
     stop -= 1
@@ -260,7 +241,7 @@ def _reverse(arr, start, stop):
         stop -= 1
 
 
-@jit
+@jit_part
 def _grow(arr, need):
     """A copy of ``arr`` with room for at least ``need`` elements (doubling)."""
     bigger = np.empty(max(2 * arr.size, need), arr.dtype)
@@ -334,7 +315,7 @@ def axis_sum(n_src, coords, inv_two_s2):
     return total
 
 
-@jit
+@jit_part
 def _gauss_sum(x0, x1, h, sigma):
     """Sum of exp(-x^2 / 2 sigma^2) over x0, x0 + h, ..., x1 by Euler-Maclaurin."""
     k = sigma * math.sqrt(2.0)

@@ -18,6 +18,8 @@ from .codes import (
     ADEX,
     CH_DELAYED,
     CH_EXC,
+    CH_KIND,
+    CONDUCTANCE,
     DC,
     HH,
     IZH,
@@ -26,6 +28,7 @@ from .codes import (
     POISSON,
     RAMP,
     SINE,
+    SPIKE_TIMES,
     STATUS_DONE,
     STATUS_FULL,
     STATUS_NAN,
@@ -33,7 +36,7 @@ from .codes import (
     SYN_EXC,
 )
 from .codes import __all__ as _codes
-from .jit import jit
+from .jit import jit, jit_inline, jit_part
 from .neuron_kernels import (
     update_adex,
     update_hh,
@@ -43,7 +46,7 @@ from .neuron_kernels import (
     update_spike_times,
 )
 
-__all__ = ["State", "MUTABLE_FIELDS", "run_chunk", *_codes]
+__all__ = ["State", "MUTABLE_FIELDS", "run_chunk", "gates", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -104,26 +107,31 @@ class State(NamedTuple):
 
 
 @jit
-def run_chunk(s, step0, n_steps):
+def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents):
     """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
     Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
     infinite (STATUS_NAN, with node, step and neuron in ``s.counters``). Helpers take only the
     arrays they need, which keeps them small and quick to compile.
+
+    The arguments after ``n_steps`` are the network's ``gates``: None for a part it does not use.
+    numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
+    network compiles (and caches) only the models it has: a few seconds of cold compile instead of ten.
     """
     n_nodes = s.node_code.shape[0]
     most = s.spikes_now.shape[0]
     cap = s.rec_step.shape[0]
     s.tr_count[:] = 0
-    has_currents = s.cur_node.shape[0] > 0
     for k in range(n_steps):
         step = step0 + k
         record_traces(s.tr_var, s.tr_neuron, s.tr_node, s.tr_every, s.tr_buf, s.tr_count, s.state, s.syn,
                       s.chan, s.chan_off, s.node_chan, s.node_start, step)
         deliver(s.ring, s.syn, s.chan, s.chan_off, step)
-        inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
-                        s.rng_state, s.dt, step)
+        if currents is not None:
+            inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
+                            s.rng_state, s.dt, step)
         n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
+        bad = -1
         for node in range(n_nodes):
             s.node_spk[node] = n_spk
             lo, hi = s.node_start[node], s.node_start[node + 1]
@@ -131,22 +139,29 @@ def run_chunk(s, step0, n_steps):
             code = s.node_code[node]
             p = s.node_params[node]
             if code == LIF:
-                n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                        s.i_ext, has_currents, s.scratch, s.spikes_now, n_spk, s.dt)
+                if lif is not None:
+                    n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                                            s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt)
             elif code == IZH:
-                n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                               s.spikes_now, n_spk, s.dt)
+                if izh is not None:
+                    n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
+                                                   s.spikes_now, n_spk, s.dt)
             elif code == ADEX:
-                n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                         s.i_ext, s.spikes_now, n_spk, s.dt)
+                if adex is not None:
+                    n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                                             s.i_ext, s.spikes_now, n_spk, s.dt)
             elif code == HH:
-                n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                       s.spikes_now, n_spk)
+                if hh is not None:
+                    n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
+                                           s.spikes_now, n_spk)
             elif code == POISSON:
-                n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now, n_spk)
-            else:
-                n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
-                                                s.spikes_now, n_spk)
+                if poisson is not None:
+                    n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
+                                                n_spk)
+            elif code == SPIKE_TIMES:
+                if times is not None:
+                    n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
+                                                    s.spikes_now, n_spk)
             if bad >= 0:
                 s.counters[1], s.counters[2], s.counters[3] = node, step, bad
                 return k, STATUS_NAN
@@ -160,7 +175,20 @@ def run_chunk(s, step0, n_steps):
     return n_steps, STATUS_DONE
 
 
-@jit
+def gates(s: State) -> tuple:
+    """``run_chunk``'s arguments after ``n_steps`` for this state: True for each part the network uses, else None."""
+    codes = set(np.unique(s.node_code).tolist())
+    lif_chan = [c for node in np.flatnonzero(s.node_code == LIF) for c in range(s.node_chan[node], s.node_chan[node + 1])]
+
+    def on(used: bool):
+        return True if used else None
+
+    return (on(LIF in codes), on(bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())),
+            on(IZH in codes), on(ADEX in codes), on(HH in codes), on(POISSON in codes), on(SPIKE_TIMES in codes),
+            on(s.cur_node.shape[0] > 0))
+
+
+@jit_part
 def deliver(ring, syn, chan, chan_off, step):
     """Move this step's slice of the delay ring into the synaptic state of delayed channels."""
     depth = ring.shape[0]
@@ -174,7 +202,7 @@ def deliver(ring, syn, chan, chan_off, step):
                 ring[row, j] = 0.0
 
 
-@jit
+@jit_part
 def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_start, rng_state, dt, step):
     """Fill ``i_ext`` with every current input's value at this step (pA); it stays zero without inputs."""
     if cur_node.shape[0] == 0:
@@ -209,7 +237,7 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
             i_ext[i] += value
 
 
-@jit
+@jit_part
 def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start,
               node_spk, spikes_now, syn, ring, step):
     """Add each spike's weights to its targets: delay 1 straight into the state, longer into the ring.
@@ -240,7 +268,7 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
                     ring[(step + d) % depth, base + post[q]] += weight[q]
 
 
-@jit
+@jit_inline
 def add_uniform(target, w, row0, rowptr, post, spikes_now, a, b):
     """``target[post] += w`` over the rows of this step's spikes ``spikes_now[a:b]``."""
     for k in range(a, b):
@@ -249,7 +277,7 @@ def add_uniform(target, w, row0, rowptr, post, spikes_now, a, b):
             target[post[q]] += w
 
 
-@jit
+@jit_part
 def record_spikes(node_spk, spikes_now, node_record, spike_count, rec_step, rec_id, node_counts, counters, step, k):
     """Spike counts per neuron, per-step counts per node, and recorded (step, neuron) pairs."""
     for node in range(node_record.shape[0]):
@@ -266,7 +294,7 @@ def record_spikes(node_spk, spikes_now, node_record, spike_count, rec_step, rec_
                 counters[0] = r + 1
 
 
-@jit
+@jit_part
 def record_traces(tr_var, tr_neuron, tr_node, tr_every, tr_buf, tr_count, state, syn, chan, chan_off, node_chan,
                   node_start, step):
     """Sample traced variables at the start of the step (the value at time step * dt)."""

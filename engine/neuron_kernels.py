@@ -8,7 +8,7 @@ import numpy as np
 
 from . import rng
 from .codes import CH_DECAY, CH_EREV, CH_KIND, CH_P21, CH_SIGN, CONDUCTANCE, CURRENT, DELTA
-from .jit import jit, jit_inline
+from .jit import jit_inline, jit_part
 
 __all__ = ["update_lif", "update_izhikevich", "update_adex", "update_hh", "update_poisson", "update_spike_times",
            "threshold"]
@@ -57,21 +57,23 @@ def is_bad(v):
     return not (v - v == 0.0)
 
 
-@jit
-def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, has_currents, acc, spikes_now,
-               n_spk, dt):
+@jit_inline
+def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, currents, conductance, acc,
+               spikes_now, n_spk, dt):
     """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
 
     One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
     channels are first summed into ``acc`` (kept all-zero between calls). Delta channels are
     channels with propagator 1 and decay 0. Conductance synapses take the general loop.
+    ``currents`` and ``conductance`` are gates (see ``kernel.run_chunk``): None when the network has none.
     Returns (spike count, first non-finite neuron or -1).
     """
     n = hi - lo
-    for c in range(c0, c1):
-        if chan[c, CH_KIND] == CONDUCTANCE:
-            return update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
-                                          spikes_now, n_spk, dt)
+    if conductance is not None:
+        for c in range(c0, c1):
+            if chan[c, CH_KIND] == CONDUCTANCE:
+                return update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
+                                              spikes_now, n_spk, dt)
     zero = acc[:n]
     a1, k1, d1 = zero, 0.0, 1.0
     a2, k2, d2 = zero, 0.0, 1.0
@@ -91,14 +93,14 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     gain = p[13] * (1.0 - p22)
     i_e = p[6]
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
-    if has_currents:
+    if currents is not None:
         lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, gain, v_reset)
     else:
         lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, v_reset)
     return threshold(v, ref, lo, p[3], v_reset, p[14], spikes_now, n_spk)
 
 
-@jit
+@jit_inline
 def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
     """The vectorised membrane step with injected current; refractory neurons stay at V_reset."""
     for i in range(v.shape[0]):
@@ -112,7 +114,7 @@ def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
         ref[i] = r - 1 if r > 0 else 0
 
 
-@jit
+@jit_inline
 def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset):
     """``lif_pass`` without injected current: one array fewer to stream through memory."""
     for i in range(v.shape[0]):
@@ -132,7 +134,7 @@ def lif_gain(chan, c):
     return chan[c, CH_SIGN] * (chan[c, CH_P21] if chan[c, CH_KIND] == CURRENT else 1.0)
 
 
-@jit
+@jit_part
 def decay_channels(c0, c1, chan, chan_off, syn):
     """Exponential decay of one node's channels over a step (delta channels have decay 0)."""
     for c in range(c0, c1):
@@ -141,7 +143,7 @@ def decay_channels(c0, c1, chan, chan_off, syn):
             syn[j] *= f
 
 
-@jit
+@jit_inline
 def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
     """Emit and reset neurons at or above threshold; (count, first non-finite neuron or -1).
 
@@ -161,7 +163,7 @@ def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
     return n_spk, -1
 
 
-@jit
+@jit_part
 def update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, spikes_now, n_spk,
                            dt):
     """LIF with conductance synapses: exponential-Euler step of the conductance-augmented leak."""
@@ -181,7 +183,7 @@ def update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refrac
     return threshold(state[0, lo:hi], refractory[lo:hi], lo, v_th, v_reset, ref_steps, spikes_now, n_spk)
 
 
-@jit
+@jit_part
 def update_izhikevich(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, n_spk, dt):
     """Forward Euler at dt, as NEST's izhikevich model (1 pA raises dv/dt by 1 mV/ms)."""
     a, b, c, d, v_peak, i_e = p[0], p[1], p[2], p[3], p[4], p[5]
@@ -204,7 +206,7 @@ def update_izhikevich(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spik
     return n_spk, -1
 
 
-@jit
+@jit_part
 def update_adex(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, spikes_now, n_spk, dt):
     """Forward Euler with the exponential capped at the spike cut-off (Brette & Gerstner 2005)."""
     c_m, g_l, e_l, v_t, delta_t, tau_w = p[0], p[1], p[2], p[3], p[4], p[5]
@@ -252,7 +254,7 @@ def relax(x, alpha, beta, h):
     return x_inf + (x - x_inf) * np.exp(-h * total)
 
 
-@jit
+@jit_part
 def update_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, n_spk):
     """Hodgkin-Huxley squid axon: gates by exponential Euler, v by Euler, in sub-steps of <= 10 us.
 
@@ -284,7 +286,7 @@ def update_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, i_ext, spikes_now, 
     return n_spk, -1
 
 
-@jit
+@jit_part
 def update_poisson(lo, hi, poisson_l, cap, rng_state, spikes_now, n_spk):
     """Poisson spike counts per neuron and step (Knuth's method; ``poisson_l`` = exp(-rate * dt)).
 
@@ -303,7 +305,7 @@ def update_poisson(lo, hi, poisson_l, cap, rng_state, spikes_now, n_spk):
     return n_spk, -1
 
 
-@jit
+@jit_part
 def update_spike_times(node, step, st_step, st_neuron, st_bounds, st_ptr, spikes_now, n_spk):
     """Emit the spikes scheduled for this step (entries are sorted by step)."""
     k = st_ptr[node]

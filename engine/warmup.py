@@ -1,12 +1,15 @@
-"""Compile every kernel once (a tiny network that uses each model, input, synapse and rule).
+"""Compile the kernels once: for a tiny network that uses every model, input, synapse and rule, and
+for any networks given (``spikestudio warmup`` passes the bundled examples).
 
-numba caches compiled code on disk, so after this runs (``spikestudio warmup``, done by ``make``
-after installing) no later launch pays compile time; without it the first run compiles on demand.
+numba caches compiled code on disk, so after this runs (done by ``make`` after installing) those
+networks start without compiling. The time loop is compiled per set of parts a network uses (see
+``kernel.run_chunk``), so a network with a new mix of models compiles once, in a few seconds.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from .catalog import CONNECTIVITY_RULES
 from .network import Distribution, Network
@@ -42,8 +45,10 @@ def warmup_network() -> Network:
     return net
 
 
-def warmup() -> float:
-    """Compile (or load from the cache) every kernel; returns the seconds it took."""
+def warmup(networks: Iterable[Network] = ()) -> float:
+    """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken."""
     start = time.perf_counter()
     Simulator(warmup_network(), record_all=True).run(warmup_network().duration * 1e-3)
+    for net in networks:
+        Simulator(net).run(net.dt * 1e-3)  # one step compiles everything the network uses
     return time.perf_counter() - start
