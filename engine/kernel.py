@@ -36,7 +36,7 @@ from .codes import (
     SYN_EXC,
 )
 from .codes import __all__ as _codes
-from .jit import jit, jit_inline, jit_part
+from .jit import jit_inline, jit_loop, jit_part
 from .neuron_kernels import (
     update_adex,
     update_hh,
@@ -106,7 +106,7 @@ class State(NamedTuple):
     counters: np.ndarray  # [recorded spikes, error node, error step, error neuron]
 
 
-@jit
+@jit_loop
 def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents):
     """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
