@@ -8,6 +8,8 @@ All arrays live in a ``State`` named tuple built by ``engine.build``; parameters
 changing a value between chunks needs no recompilation.
 """
 
+import hashlib
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -106,73 +108,97 @@ class State(NamedTuple):
     counters: np.ndarray  # [recorded spikes, error node, error step, error neuron]
 
 
-@jit_loop
-def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents):
-    """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
+def _compile_run_chunk(digest: str):
+    """``run_chunk``, compiled lazily and cached by numba under a key that includes ``digest``.
 
-    Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
-    infinite (STATUS_NAN, with node, step and neuron in ``s.counters``). Helpers take only the
-    arrays they need, which keeps them small and quick to compile.
-
-    The arguments after ``n_steps`` are the network's ``gates``: None for a part it does not use.
-    numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
-    network compiles (and caches) only the models it has: a few seconds of cold compile instead of ten.
+    numba's disk cache notices changes to kernel.py only; the pieces compiled into the loop live in
+    other modules (``neuron_kernels``, ``rng``, ...). Their source digest sits in a closure cell, which
+    numba hashes into the cache key, so editing any of them compiles afresh instead of loading stale code.
     """
-    n_nodes = s.node_code.shape[0]
-    most = s.spikes_now.shape[0]
-    cap = s.rec_step.shape[0]
-    s.tr_count[:] = 0
-    for k in range(n_steps):
-        step = step0 + k
-        record_traces(s.tr_var, s.tr_neuron, s.tr_node, s.tr_every, s.tr_buf, s.tr_count, s.state, s.syn,
-                      s.chan, s.chan_off, s.node_chan, s.node_start, step)
-        deliver(s.ring, s.syn, s.chan, s.chan_off, step)
-        if currents is not None:
-            inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
-                            s.rng_state, s.dt, step)
-        n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
-        bad = -1
-        for node in range(n_nodes):
-            s.node_spk[node] = n_spk
-            lo, hi = s.node_start[node], s.node_start[node + 1]
-            c0, c1 = s.node_chan[node], s.node_chan[node + 1]
-            code = s.node_code[node]
-            p = s.node_params[node]
-            if code == LIF:
-                if lif is not None:
-                    n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                            s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt)
-            elif code == IZH:
-                if izh is not None:
-                    n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                                   s.spikes_now, n_spk, s.dt)
-            elif code == ADEX:
-                if adex is not None:
-                    n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                             s.i_ext, s.spikes_now, n_spk, s.dt)
-            elif code == HH:
-                if hh is not None:
-                    n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                           s.spikes_now, n_spk)
-            elif code == POISSON:
-                if poisson is not None:
-                    n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
-                                                n_spk)
-            elif code == SPIKE_TIMES:
-                if times is not None:
-                    n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
-                                                    s.spikes_now, n_spk)
-            if bad >= 0:
-                s.counters[1], s.counters[2], s.counters[3] = node, step, bad
-                return k, STATUS_NAN
-        s.node_spk[n_nodes] = n_spk
-        propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                  s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, step)
-        record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
-                      s.node_counts, s.counters, step, k)
-        if s.counters[0] + most > cap:
-            return k + 1, STATUS_FULL
-    return n_steps, STATUS_DONE
+
+    @jit_loop
+    def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents):
+        """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
+
+        Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
+        infinite (STATUS_NAN, with node, step and neuron in ``s.counters``). Helpers take only the
+        arrays they need, which keeps them small and quick to compile.
+
+        The arguments after ``n_steps`` are the network's ``gates``: None for a part it does not use.
+        numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
+        network compiles (and caches) only the models it has: a few seconds of cold compile instead of ten.
+        """
+        digest  # noqa: B018 - a closure cell, so part of numba's cache key (see _compile_run_chunk)
+        n_nodes = s.node_code.shape[0]
+        most = s.spikes_now.shape[0]
+        cap = s.rec_step.shape[0]
+        s.tr_count[:] = 0
+        for k in range(n_steps):
+            step = step0 + k
+            record_traces(s.tr_var, s.tr_neuron, s.tr_node, s.tr_every, s.tr_buf, s.tr_count, s.state, s.syn,
+                          s.chan, s.chan_off, s.node_chan, s.node_start, step)
+            deliver(s.ring, s.syn, s.chan, s.chan_off, step)
+            if currents is not None:
+                inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
+                                s.rng_state, s.dt, step)
+            n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
+            bad = -1
+            for node in range(n_nodes):
+                s.node_spk[node] = n_spk
+                lo, hi = s.node_start[node], s.node_start[node + 1]
+                c0, c1 = s.node_chan[node], s.node_chan[node + 1]
+                code = s.node_code[node]
+                p = s.node_params[node]
+                if code == LIF:
+                    if lif is not None:
+                        n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                                                s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt)
+                elif code == IZH:
+                    if izh is not None:
+                        n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
+                                                       s.spikes_now, n_spk, s.dt)
+                elif code == ADEX:
+                    if adex is not None:
+                        n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                                                 s.i_ext, s.spikes_now, n_spk, s.dt)
+                elif code == HH:
+                    if hh is not None:
+                        n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
+                                               s.spikes_now, n_spk)
+                elif code == POISSON:
+                    if poisson is not None:
+                        n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
+                                                    n_spk)
+                elif code == SPIKE_TIMES:
+                    if times is not None:
+                        n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
+                                                        s.spikes_now, n_spk)
+                if bad >= 0:
+                    s.counters[1], s.counters[2], s.counters[3] = node, step, bad
+                    return k, STATUS_NAN
+            s.node_spk[n_nodes] = n_spk
+            propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                      s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, step)
+            record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
+                          s.node_counts, s.counters, step, k)
+            if s.counters[0] + most > cap:
+                return k + 1, STATUS_FULL
+        return n_steps, STATUS_DONE
+
+    return run_chunk
+
+
+def _sources_digest() -> str:
+    """SHA-256 of the source of every module whose code is compiled into ``run_chunk``."""
+    from . import codes, jit, neuron_kernels
+
+    digest = hashlib.sha256()
+    for module in (codes, jit, neuron_kernels, rng):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+run_chunk = _compile_run_chunk(_sources_digest())
 
 
 def gates(s: State) -> tuple:

@@ -1,8 +1,16 @@
-"""The compiled kernels are cached on disk: a second process loads them instead of compiling again."""
+"""The compiled kernels are cached on disk: a second process loads them instead of compiling again,
+and an edit to any module compiled into the time loop compiles it afresh instead of loading stale code."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = """
 import json, spikestudio
@@ -11,16 +19,34 @@ from spikestudio.resources.examples import example_path
 net = spikestudio.load(example_path("single_neuron"))
 spikestudio.Simulator(net).run(0.01)
 stats = kernel.run_chunk.stats
-print(json.dumps({"hits": sum(stats.cache_hits.values()), "misses": sum(stats.cache_misses.values())}))
+print(json.dumps({"hits": sum(stats.cache_hits.values()), "misses": sum(stats.cache_misses.values()),
+                  "package": spikestudio.__file__}))
 """
 
 
-def run_fresh_process() -> dict:
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600, check=True)
+def run_fresh_process(env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600, check=True,
+                         env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_second_launch_loads_the_kernel_from_the_disk_cache():
     run_fresh_process()  # compiles if nothing is cached yet, and writes the cache
     second = run_fresh_process()
-    assert second == {"hits": 1, "misses": 0}
+    assert (second["hits"], second["misses"]) == (1, 0)
+
+
+@pytest.mark.slow
+def test_editing_a_module_compiled_into_the_loop_invalidates_the_cache(tmp_path):
+    """numba alone watches only kernel.py; neuron_kernels.py is compiled into the same loop."""
+    package = tmp_path / "site" / "spikestudio"
+    shutil.copytree(ROOT, package, ignore=shutil.ignore_patterns(".*", "__pycache__", "tests", "benchmarks", "*.egg-info"))
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"), NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"))
+    first = run_fresh_process(env)
+    assert Path(first["package"]).parent == package  # the copy, not the installed package
+    assert (first["hits"], first["misses"]) == (0, 1)
+    assert run_fresh_process(env)["hits"] == 1
+    source = package / "engine" / "neuron_kernels.py"
+    source.write_text(source.read_text() + "\n# an edit\n")
+    after_edit = run_fresh_process(env)
+    assert (after_edit["hits"], after_edit["misses"]) == (0, 1)
