@@ -10,6 +10,8 @@ from . import rng
 from .codes import CH_DECAY, CH_EREV, CH_KIND, CH_P21, CH_SIGN, CONDUCTANCE, CURRENT, DELTA
 from .jit import jit_inline, jit_part
 
+SPIKE_BLOCK = 256  # neurons per block of the LIF pass: its threshold crossings are counted, then read if any
+
 __all__ = ["update_lif", "update_izhikevich", "update_adex", "update_hh", "update_poisson", "update_spike_times",
            "threshold"]
 
@@ -93,16 +95,29 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     gain = p[13] * (1.0 - p22)
     i_e = p[6]
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
-    if currents is not None:
-        lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, gain, v_reset)
-    else:
-        lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, rest + gain * i_e, p22, v_reset)
-    return threshold(v, ref, lo, p[3], v_reset, p[14], spikes_now, n_spk)
+    v_th, ref_steps, base = p[3], p[14], rest + gain * i_e
+    for b0 in range(0, n, SPIKE_BLOCK):  # a block is still in L1 cache when its threshold crossings are read
+        b1 = min(b0 + SPIKE_BLOCK, n)
+        # Slices, so the passes loop from 0: numba then knows no index is negative, and LLVM vectorises.
+        vb, rb, g1, g2 = v[b0:b1], ref[b0:b1], a1[b0:b1], a2[b0:b1]
+        if currents is not None:
+            above = lif_pass(vb, rb, inj[b0:b1], g1, k1, d1, g2, k2, d2, base, p22, gain, v_reset, v_th)
+        else:
+            above = lif_pass_no_input(vb, rb, g1, k1, d1, g2, k2, d2, base, p22, v_reset, v_th)
+        if above > 0:
+            n_spk, bad = threshold(vb, rb, lo + b0, v_th, v_reset, ref_steps, spikes_now, n_spk)
+            if bad >= 0:
+                return n_spk, bad
+    return n_spk, -1
 
 
 @jit_inline
-def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
-    """The vectorised membrane step with injected current; refractory neurons stay at V_reset."""
+def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th):
+    """The vectorised membrane step with injected current; refractory neurons stay at V_reset.
+
+    Returns how many neurons reached V_th (or became NaN): ``threshold`` reads only blocks with some.
+    """
+    above = 0
     for i in range(v.shape[0]):
         r = ref[i]
         g1, g2 = a1[i], a2[i]
@@ -110,13 +125,17 @@ def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset):
         x = base + vi * p22 + gain * inj[i] + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
         a1[i] = g1 * d1
         a2[i] = g2 * d2
-        v[i] = x if r <= 0 else v_reset
+        x = x if r <= 0 else v_reset
+        v[i] = x
         ref[i] = r - 1 if r > 0 else 0
+        above += 0 if x < v_th else 1
+    return above
 
 
 @jit_inline
-def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset):
+def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset, v_th):
     """``lif_pass`` without injected current: one array fewer to stream through memory."""
+    above = 0
     for i in range(v.shape[0]):
         r = ref[i]
         g1, g2 = a1[i], a2[i]
@@ -124,8 +143,11 @@ def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset):
         x = base + vi * p22 + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
         a1[i] = g1 * d1
         a2[i] = g2 * d2
-        v[i] = x if r <= 0 else v_reset
+        x = x if r <= 0 else v_reset
+        v[i] = x
         ref[i] = r - 1 if r > 0 else 0
+        above += 0 if x < v_th else 1
+    return above
 
 
 @jit_inline
