@@ -151,7 +151,8 @@ def press_run_timing(path: Path, reps: int) -> dict:
             warm.append(press_run(path, cache))
         finally:
             shutil.rmtree(cache, ignore_errors=True)
-    return {"cold": min(cold, key=lambda r: r["total"]), "warm": min(warm, key=lambda r: r["total"])}
+    return {"cold": min(cold, key=lambda r: r["total"]), "warm": min(warm, key=lambda r: r["total"]),
+            "slowest": {kind: max(r["build"] + r["run"] for r in runs) for kind, runs in (("cold", cold), ("warm", warm))}}
 
 
 # --- the hand-written reference loop -------------------------------------------------------------------
@@ -295,12 +296,15 @@ def print_table(rows: list[dict]) -> None:
 
 def print_press_run(press: dict) -> None:
     print("\nPress run to first simulated second (example file, fresh process, seconds):")
-    print(f"{'cache':>6} {'import':>7} {'load':>7} {'build':>7} {'run 1 s':>8} {'total':>7}")
+    print(f"{'cache':>6} {'import':>7} {'load':>7} {'build':>7} {'run 1 s':>8} {'press run':>10} {'from launch':>12}")
     for kind in ("cold", "warm"):
         r = press[kind]
         print(f"{kind:>6} {r['import']:>7.3f} {r['load']:>7.3f} {r['build']:>7.3f} {r['run']:>8.3f} "
-              f"{r['total']:>7.3f}")
-    print("import = the engine's lazy import triggered by the first spikestudio.load access (numba included)")
+              f"{r['build'] + r['run']:>10.3f} {r['total']:>12.3f}")
+    print("press run = build + run 1 s: what pressing Run costs in the open app (engine imported, file loaded),\n"
+          "numba's first-use set-up and kernel loading or compiling included; from launch adds the engine's\n"
+          "import (numpy, numba) and reading the file. Slowest press run of the repetitions: "
+          f"cold {press['slowest']['cold']:.3f} s, warm {press['slowest']['warm']:.3f} s")
 
 
 def check(label: str, ok: bool | None, detail: str) -> str:
@@ -344,9 +348,10 @@ def goal_lines(rows: list[dict], press: dict | None, standalone: dict | None) ->
                            f"{REFERENCE['brian2_cython'][64000] / ss:.1f}x)"))
     if press:
         for kind in ("warm", "cold"):
-            total, goal = press[kind]["total"], GOALS[f"press_run_{kind}"]
-            lines.append(check(f"press run to first second, {kind} cache < {goal:g} s", total < goal,
-                               f"{total:.2f} s"))
+            r, goal = press[kind], GOALS[f"press_run_{kind}"]
+            pressed = r["build"] + r["run"]
+            lines.append(check(f"press run to first second, {kind} cache < {goal:g} s", pressed < goal,
+                               f"{pressed:.2f} s ({r['total']:.2f} s from launch, import included)"))
     return lines
 
 

@@ -1,7 +1,8 @@
 """The compiled time loop: a chunk of many steps runs inside numba without returning to Python.
 
-One generic loop serves every network: it switches on each node's model code once per step, so it
-compiles once and is cached on disk. Each step: record traces, deliver delayed input, inject currents,
+One loop serves every network: it switches on each node's model code once per step. It is compiled
+per set of parts the network uses (``gates``): numba drops the code of absent models before compiling,
+and caches each variant on disk. Each step: record traces, deliver delayed input, inject currents,
 update each node's neurons and decay its synapses (``neuron_kernels``), propagate spikes through CSR
 synapses, record spikes.
 All arrays live in a ``State`` named tuple built by ``engine.build``; parameters live in arrays, so

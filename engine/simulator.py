@@ -70,7 +70,7 @@ class Simulator:
             state = self.built.state  # re-read: a live edit may have grown its buffers
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
-            steps, status = K.run_chunk(state, self.step, n, *K.gates(state))
+            steps, status = K.run_chunk(state, self.step, n, *self.built.gates)
             self.results.add_chunk(state, steps)
             self.step += steps
             done += steps
