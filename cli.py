@@ -278,10 +278,14 @@ def cmd_examples(args) -> int:
 
 
 def cmd_warmup(args) -> int:
+    from .engine.errors import BuildError, SimulationError
     from .engine.warmup import warmup
-    from .resources.examples import example_path, list_examples
+    from .resources.examples import list_examples
 
-    seconds = warmup(_read(example_path(name)) for name in list_examples())
+    try:
+        seconds = warmup(_load(name) for name in list_examples())
+    except (BuildError, SimulationError) as exc:
+        raise CliError(f"warmup failed: {exc}", EXIT_FAILED) from None
     print(f"compiled the simulation kernels in {seconds:.1f} s")
     return EXIT_OK
 

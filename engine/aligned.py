@@ -3,6 +3,9 @@
 The vectorised neuron passes stream v, refractory counts and synaptic state with 64-byte (AVX-512)
 loads; numpy only promises 16-byte alignment, and a start off the cache line made the CUBA loop up
 to 20 % slower, differently in each process (see benchmarks/README.md).
+
+Only the array starts are aligned: a later population's slice is aligned when the sizes before it are
+multiples of 8 neurons (as in every bundled example), otherwise its pass simply loses that speed-up.
 """
 
 from __future__ import annotations

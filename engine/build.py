@@ -56,7 +56,10 @@ class Built:
     spike_recorded: list[str]
     chunk_steps: int
     initial: K.State = field(repr=False, default=None)
-    gates: tuple = ()  # run_chunk's gates: which parts of the time loop this network compiles (see kernel.gates)
+    gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
+
+    def __post_init__(self):
+        self.gates = K.Gates.of(self.state)
 
 
 def available_memory() -> int:
@@ -171,7 +174,6 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps)
     built.initial = _copy_state(state)
-    built.gates = K.gates(state)
     return built
 
 

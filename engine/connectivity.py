@@ -179,7 +179,7 @@ def _fixed_indegree(job: _Job):
     k, m = int(job.params["k"]), job.n_pre - job.skip
     _check_degree(job, k, m, "inputs per target", "sources")
     counts = np.full(job.n_post, k, np.int64)
-    sources = _sample_rows(counts, m, job)
+    sources = _draw_distinct_rows(counts, m, job)
     return regroup_by_source(sources, counts, job.n_pre)
 
 
@@ -242,11 +242,11 @@ def _check_degree(job: _Job, k: int, m: int, what: str, of: str) -> None:
 
 def _rows_out(counts: np.ndarray, m: int, job: _Job):
     """Synapses grouped by source: ``counts[i]`` distinct targets of source i."""
-    post = _sample_rows(counts, max(m, 0), job)
+    post = _draw_distinct_rows(counts, max(m, 0), job)
     return np.repeat(np.arange(counts.size, dtype=np.int32), counts), post
 
 
-def _sample_rows(counts: np.ndarray, m: int, job: _Job) -> np.ndarray:
+def _draw_distinct_rows(counts: np.ndarray, m: int, job: _Job) -> np.ndarray:
     """``counts[r]`` distinct sorted values of [0, m) per row r, concatenated (the kernel's buffers made here)."""
     widest = int(counts.max()) if counts.size else 0
     out = np.empty(int(counts.sum()), np.int32)

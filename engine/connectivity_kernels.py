@@ -121,8 +121,9 @@ def _sorted_distinct(row, k, m, mark, tmp, start, state):
 def sample_rows(counts, m, skip_diagonal, seed, out, mark, tmp, bucket_start):
     """Row r gets ``counts[r]`` distinct sorted values of [0, m) in ``out``, shifted past r when skipping the diagonal.
 
-    The caller allocates (see ``connectivity.sample_rows``): allocating here would compile numba's
-    ``np.empty`` for each dtype, a quarter of a second of cold compile.
+    The caller allocates (``connectivity._draw_distinct_rows``): allocating here would compile numba's
+    ``np.empty`` for each dtype, a quarter of a second of cold compile. Sizes, unchecked: ``out`` holds
+    ``sum(counts)``, ``mark`` ``m`` (all False), ``tmp`` ``max(counts)`` and ``bucket_start`` ``max(counts) + 1``.
     """
     start = 0
     for r in range(counts.size):

@@ -1,9 +1,12 @@
 """The one place that sets numba's flags for every kernel (after PySDM's JIT_FLAGS)."""
 
+import hashlib
+from importlib import resources
+
 import numba
 from numba.extending import register_jitable
 
-__all__ = ["JIT_FLAGS", "jit", "jit_inline", "jit_loop", "jit_part"]
+__all__ = ["JIT_FLAGS", "jit", "jit_inline", "jit_loop", "jit_part", "engine_sources_digest"]
 
 # nogil: the GUI runs the simulator in a worker thread; cache: a second launch skips compilation.
 JIT_FLAGS = {"nopython": True, "nogil": True, "cache": True, "fastmath": False, "error_model": "numpy"}
@@ -19,13 +22,15 @@ def jit_loop(func):
 
     Every array view made in a step (a node's slice of v, a channel's slice of the synaptic state)
     would otherwise cost two atomic reference-count updates: a tenth of the CUBA step at N = 4,000.
-    The arrays belong to the caller, which keeps them alive while the loop runs.
+    The arrays belong to the caller, which keeps them alive while the loop runs. A helper that
+    allocates cannot be compiled into such a loop (numba refuses), so the rule enforces itself.
     """
     return numba.jit(_nrt=False, **JIT_FLAGS)(func)
 
 
 def jit_inline(func):
-    """Compile ``func`` to be inlined into its callers: per-neuron helpers must not cost a call each."""
+    """Compile ``func`` into each caller's body (numba IR inlining): for per-neuron helpers and hot passes,
+    which must not cost a call, and for small helpers, which compile faster inlined than on their own."""
     return numba.jit(inline="always", **JIT_FLAGS)(func)
 
 
@@ -33,6 +38,19 @@ def jit_part(func):
     """A piece of a kernel, compiled into its callers only.
 
     It gets no Python wrapper or cache entry of its own (its callers' cache holds it), which saves
-    about a tenth of a second of cold compile per function, and it stays callable from Python.
+    about a tenth of a second of cold compile per function. Called from Python it runs as plain Python.
     """
     return register_jitable(error_model=JIT_FLAGS["error_model"], fastmath=JIT_FLAGS["fastmath"])(func)
+
+
+def engine_sources_digest() -> str:
+    """SHA-256 of every module of the engine package, for cache keys.
+
+    numba keys a cached function on its own file only; code compiled into it from other modules
+    (``jit_part`` and ``jit_inline`` helpers, constants) would otherwise load stale after an edit.
+    """
+    digest = hashlib.sha256()
+    for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()

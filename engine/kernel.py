@@ -9,8 +9,6 @@ All arrays live in a ``State`` named tuple built by ``engine.build``; parameters
 changing a value between chunks needs no recompilation.
 """
 
-import hashlib
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -35,11 +33,12 @@ from .codes import (
     STATUS_DONE,
     STATUS_FULL,
     STATUS_NAN,
+    STATUS_UNCOMPILED,
     STEP,
     SYN_EXC,
 )
 from .codes import __all__ as _codes
-from .jit import jit_inline, jit_loop, jit_part
+from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import (
     update_adex,
     update_hh,
@@ -49,7 +48,7 @@ from .neuron_kernels import (
     update_spike_times,
 )
 
-__all__ = ["State", "MUTABLE_FIELDS", "run_chunk", "gates", *_codes]
+__all__ = ["State", "MUTABLE_FIELDS", "Gates", "run_chunk", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -113,8 +112,8 @@ def _compile_run_chunk(digest: str):
     """``run_chunk``, compiled lazily and cached by numba under a key that includes ``digest``.
 
     numba's disk cache notices changes to kernel.py only; the pieces compiled into the loop live in
-    other modules (``neuron_kernels``, ``rng``, ...). Their source digest sits in a closure cell, which
-    numba hashes into the cache key, so editing any of them compiles afresh instead of loading stale code.
+    other modules (``neuron_kernels``, ``rng``, ...). The engine's source digest sits in a closure cell,
+    which numba hashes into the cache key, so an edit compiles afresh instead of loading stale code.
     """
 
     @jit_loop
@@ -122,12 +121,14 @@ def _compile_run_chunk(digest: str):
         """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
         Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
-        infinite (STATUS_NAN, with node, step and neuron in ``s.counters``). Helpers take only the
-        arrays they need, which keeps them small and quick to compile.
+        infinite (STATUS_NAN, with node, step and neuron in ``s.counters``).
 
-        The arguments after ``n_steps`` are the network's ``gates``: None for a part it does not use.
+        The arguments after ``n_steps`` are the network's ``Gates``: None for a part it does not use.
         numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
-        network compiles (and caches) only the models it has: a few seconds of cold compile instead of ten.
+        network compiles (and caches) only the parts it has: a few seconds of cold compile instead of ten.
+        A node whose part was left out stops the run with STATUS_UNCOMPILED rather than being skipped.
+        The loop allocates nothing (it runs without reference counting, see ``jit.jit_loop``); every
+        helper it calls is ``jit_part`` or ``jit_inline``, so it is compiled into this loop and cached with it.
         """
         digest  # noqa: B018 - a closure cell, so part of numba's cache key (see _compile_run_chunk)
         n_nodes = s.node_code.shape[0]
@@ -151,29 +152,37 @@ def _compile_run_chunk(digest: str):
                 code = s.node_code[node]
                 p = s.node_params[node]
                 if code == LIF:
-                    if lif is not None:
-                        n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                                s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt)
+                    if lif is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                                            s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt)
                 elif code == IZH:
-                    if izh is not None:
-                        n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                                       s.spikes_now, n_spk, s.dt)
+                    if izh is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
+                                                   s.spikes_now, n_spk, s.dt)
                 elif code == ADEX:
-                    if adex is not None:
-                        n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                                 s.i_ext, s.spikes_now, n_spk, s.dt)
+                    if adex is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                                             s.i_ext, s.spikes_now, n_spk, s.dt)
                 elif code == HH:
-                    if hh is not None:
-                        n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                               s.spikes_now, n_spk)
+                    if hh is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
+                                           s.spikes_now, n_spk)
                 elif code == POISSON:
-                    if poisson is not None:
-                        n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
-                                                    n_spk)
+                    if poisson is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
+                                                n_spk)
                 elif code == SPIKE_TIMES:
-                    if times is not None:
-                        n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
-                                                        s.spikes_now, n_spk)
+                    if times is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
+                                                    s.spikes_now, n_spk)
+                else:
+                    return k, uncompiled(s.counters, node, step)
                 if bad >= 0:
                     s.counters[1], s.counters[2], s.counters[3] = node, step, bad
                     return k, STATUS_NAN
@@ -189,30 +198,46 @@ def _compile_run_chunk(digest: str):
     return run_chunk
 
 
-def _sources_digest() -> str:
-    """SHA-256 of the source of every module whose code is compiled into ``run_chunk``."""
-    from . import codes, jit, neuron_kernels
-
-    digest = hashlib.sha256()
-    for module in (codes, jit, neuron_kernels, rng):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
+run_chunk = _compile_run_chunk(engine_sources_digest())
 
 
-run_chunk = _compile_run_chunk(_sources_digest())
+class Gates(NamedTuple):
+    """Which parts of the time loop a network uses (``run_chunk``'s arguments after ``n_steps``, in order).
+
+    True compiles a part; None leaves it out of the compiled loop.
+    """
+
+    lif: bool | None
+    conductance: bool | None  # conductance synapses onto LIF neurons (the other models handle every kind)
+    izh: bool | None
+    adex: bool | None
+    hh: bool | None
+    poisson: bool | None
+    times: bool | None
+    currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
+
+    @classmethod
+    def of(cls, s: State) -> "Gates":
+        """The parts this state's network uses."""
+        models = set(np.unique(s.node_code).tolist())
+        lif_nodes = np.flatnonzero(s.node_code == LIF)
+        lif_chan = [c for node in lif_nodes for c in range(s.node_chan[node], s.node_chan[node + 1])]
+        lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
+        used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, POISSON in models,
+                SPIKE_TIMES in models, s.cur_node.shape[0] > 0)
+        return cls(*(True if u else None for u in used))
+
+    @classmethod
+    def everything(cls) -> "Gates":
+        """Every part: a loop that runs any network (what ``warmup`` compiles for the all-models network)."""
+        return cls(*(True,) * len(cls._fields))
 
 
-def gates(s: State) -> tuple:
-    """``run_chunk``'s arguments after ``n_steps`` for this state: True for each part the network uses, else None."""
-    codes = set(np.unique(s.node_code).tolist())
-    lif_chan = [c for node in np.flatnonzero(s.node_code == LIF) for c in range(s.node_chan[node], s.node_chan[node + 1])]
-
-    def on(used: bool):
-        return True if used else None
-
-    return (on(LIF in codes), on(bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())),
-            on(IZH in codes), on(ADEX in codes), on(HH in codes), on(POISSON in codes), on(SPIKE_TIMES in codes),
-            on(s.cur_node.shape[0] > 0))
+@jit_part
+def uncompiled(counters, node, step):
+    """Note the node the loop has no code for (its gate was None) and return STATUS_UNCOMPILED."""
+    counters[1], counters[2], counters[3] = node, step, -1
+    return STATUS_UNCOMPILED
 
 
 @jit_part

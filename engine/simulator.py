@@ -76,6 +76,8 @@ class Simulator:
             done += steps
             if status == K.STATUS_NAN:
                 raise self._nan_error()
+            if status == K.STATUS_UNCOMPILED:
+                raise self._uncompiled_error()
             if progress is not None:
                 progress(done * dt, total * dt)
         return self.results
@@ -121,6 +123,13 @@ class Simulator:
                 "seed": self.network.seed, "dt_ms": self.network.dt}
         b = self.built
         return Results(self.network.dt, b.nodes, b.spike_recorded, b.traces, b.rate_recorders, meta)
+
+    def _uncompiled_error(self) -> SimulationError:
+        """A node the compiled loop has no code for: the gates do not match the network (a bug, never user input)."""
+        c = self.built.state.counters
+        node = next(n for n in self.built.nodes.values() if n.index == c[1])
+        return SimulationError(f'internal error: the compiled time loop has no code for node "{node.name}" '
+                               f"(gates {self.built.gates}); please report it", node.id, float(c[2] * self.network.dt))
 
     def _nan_error(self) -> SimulationError:
         c = self.built.state.counters
