@@ -152,7 +152,8 @@ def press_run_timing(path: Path, reps: int) -> dict:
         finally:
             shutil.rmtree(cache, ignore_errors=True)
     return {"cold": min(cold, key=lambda r: r["total"]), "warm": min(warm, key=lambda r: r["total"]),
-            "slowest": {kind: max(r["build"] + r["run"] for r in runs) for kind, runs in (("cold", cold), ("warm", warm))}}
+            "slowest": {kind: max(r["build"] + r["run"] for r in runs)
+                        for kind, runs in (("cold", cold), ("warm", warm))}}
 
 
 # --- the hand-written reference loop -------------------------------------------------------------------
@@ -410,7 +411,8 @@ def main(argv=None) -> None:
     if standalone:
         print(f"\nBrian2 C++ standalone, N={min(args.sizes):,}: " + (
             f"{standalone['per_second']:.3f} s per simulated second (main loop), rate {standalone['rate']:.2f} Hz, "
-            f"compile {standalone['compile']:.1f} s" if "error" not in standalone else f"FAILED: {standalone['error']}"))
+            f"compile {standalone['compile']:.1f} s"
+            if "error" not in standalone else f"FAILED: {standalone['error']}"))
     if press:
         print_press_run(press)
     print("\nGoals:")

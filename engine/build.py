@@ -222,7 +222,8 @@ def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
     needed = depth * n_slots * 8
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
     if needed > limit:
-        raise BuildError(f"the delay buffer needs about {format_bytes(needed)} ({depth} delay steps x {n_slots:,} targets); "
+        raise BuildError(f"the delay buffer needs about {format_bytes(needed)} "
+                         f"({depth} delay steps x {n_slots:,} targets); "
                          f"only {format_bytes(limit)} is available: shorten the longest delay or increase dt")
 
 
@@ -353,7 +354,8 @@ def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total
         defaults = _default_state(item, info.size)
         for row, var in enumerate(model.state):
             dist = item.initial.get(var)
-            state[row, sl] = draw_values(dist, info.size, rngs[nid]) if dist is not None else defaults[var](state[0, sl])
+            state[row, sl] = (draw_values(dist, info.size, rngs[nid]) if dist is not None
+                              else defaults[var](state[0, sl]))
     return state
 
 

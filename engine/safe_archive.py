@@ -96,7 +96,8 @@ class Members(Mapping):
         info = self.infos.get(JSON_MEMBER)
         if info is not None and info.file_size > self.json_limit:
             raise file_error(member_loc(JSON_MEMBER), f"{info.file_size:,} bytes is more than the "
-                             f"{self.json_limit:,} a network description may hold (large arrays belong in .npy members)")
+                             f"{self.json_limit:,} a network description may hold "
+                             f"(large arrays belong in .npy members)")
         try:
             return read_member(self.zf, self.infos[JSON_MEMBER], self.json_limit) if info else self[JSON_MEMBER]
         except ValueError as exc:

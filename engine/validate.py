@@ -93,14 +93,16 @@ def population_problems(pop: Population, loc: str) -> list[Problem]:
     problems = _size_problems(pop.size, loc) + _grid_problems(pop.grid, pop.size, loc)
     model = NEURON_MODELS.get(pop.model)
     if model is None:
-        return problems + [Problem(f"{loc}.model", f'unknown neuron model "{pop.model}" (known: {", ".join(NEURON_MODELS)})')]
+        return problems + [Problem(f"{loc}.model",
+                                   f'unknown neuron model "{pop.model}" (known: {", ".join(NEURON_MODELS)})')]
     problems += check_params(model.params, pop.params, f"{loc}.params")
     p = pop.params
     if not problems and "V_reset" in p and p["V_reset"] >= p.get("V_th", p.get("V_peak", math.inf)):
         problems.append(Problem(f"{loc}.params.V_reset", f"{p['V_reset']:g} mV must lie below the threshold"))
     for var, dist in pop.initial.items():
         if var not in model.state:
-            problems.append(Problem(f"{loc}.initial.{var}", f"{model.id} has no state variable {var!r} (has: {', '.join(model.state)})"))
+            problems.append(Problem(f"{loc}.initial.{var}",
+                                    f"{model.id} has no state variable {var!r} (has: {', '.join(model.state)})"))
         else:
             problems += distribution_problems(dist, f"{loc}.initial.{var}")
     return problems
@@ -112,7 +114,8 @@ def input_problems(item, net: Network, loc: str) -> list[Problem]:
         problems += check_value(POISSON_PARAMS["rate"], item.rate, f"{loc}.rate")
         if item.rates is not None:
             if item.rates.shape != (item.size,):
-                problems.append(Problem(f"{loc}.rates", f"expected {item.size} rates (one per neuron), got {item.rates.size}"))
+                problems.append(Problem(f"{loc}.rates",
+                                        f"expected {item.size} rates (one per neuron), got {item.rates.size}"))
             elif not np.all(np.isfinite(item.rates)) or np.any(item.rates < 0):
                 problems.append(Problem(f"{loc}.rates", "rates must be finite and >= 0 Hz"))
         return problems
@@ -129,7 +132,8 @@ def input_problems(item, net: Network, loc: str) -> list[Problem]:
         problems = _target_problems(item.target, net, f"{loc}.target", populations_only=True)
         specs = CURRENT_WAVEFORMS.get(item.waveform)
         if specs is None:
-            return problems + [Problem(f"{loc}.waveform", f'unknown waveform "{item.waveform}" (known: {", ".join(CURRENT_WAVEFORMS)})')]
+            return problems + [Problem(f"{loc}.waveform",
+                                       f'unknown waveform "{item.waveform}" (known: {", ".join(CURRENT_WAVEFORMS)})')]
         return problems + check_params(specs, item.params, f"{loc}.params")
     return [Problem(loc, f"unknown input type {type(item).__name__}")]
 
@@ -173,7 +177,8 @@ def distribution_problems(dist: Distribution, loc: str, nonnegative: bool = Fals
 
 def _nonnegative_problems(dist: Distribution, loc: str) -> list[Problem]:
     if dist.kind == "constant" and dist.value < 0:
-        return [Problem(f"{loc}.value", f"{dist.value:g} is negative (use an inhibitory receptor for negative effects)")]
+        return [Problem(f"{loc}.value",
+                        f"{dist.value:g} is negative (use an inhibitory receptor for negative effects)")]
     if dist.kind == "uniform" and dist.low < 0:
         return [Problem(f"{loc}.low", f"{dist.low:g} is negative (use an inhibitory receptor for negative effects)")]
     if dist.min is not None and dist.min < 0:
@@ -186,7 +191,8 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
     problems += _target_problems(proj.target, net, f"{loc}.target", populations_only=True)
     specs = CONNECTIVITY_RULES.get(proj.rule)
     if specs is None:
-        problems.append(Problem(f"{loc}.rule", f'unknown connectivity rule "{proj.rule}" (known: {", ".join(CONNECTIVITY_RULES)})'))
+        problems.append(Problem(f"{loc}.rule",
+                                f'unknown connectivity rule "{proj.rule}" (known: {", ".join(CONNECTIVITY_RULES)})'))
     else:
         problems += check_params(specs, proj.rule_params, f"{loc}.rule_params")
     problems += distribution_problems(proj.weight, f"{loc}.weight", nonnegative=True)
@@ -222,9 +228,11 @@ def _delay_bound_problems(proj: Projection, loc: str) -> list[Problem]:
 def _synapse_problems(proj: Projection, loc: str) -> list[Problem]:
     syn, problems = proj.synapse, []
     if syn.kind not in SYNAPSE_KINDS:
-        problems.append(Problem(f"{loc}.kind", f'unknown synapse kind "{syn.kind}" (known: {", ".join(SYNAPSE_KINDS)})'))
+        problems.append(Problem(f"{loc}.kind",
+                                f'unknown synapse kind "{syn.kind}" (known: {", ".join(SYNAPSE_KINDS)})'))
     if syn.receptor not in RECEPTORS:
-        problems.append(Problem(f"{loc}.receptor", f'unknown receptor "{syn.receptor}" (known: {", ".join(RECEPTORS)})'))
+        problems.append(Problem(f"{loc}.receptor",
+                                f'unknown receptor "{syn.receptor}" (known: {", ".join(RECEPTORS)})'))
     problems += check_params(SYNAPSE_PARAMS, {"tau": syn.tau, "E_rev": syn.E_rev}, loc)
     return problems
 
@@ -239,9 +247,11 @@ def _shape_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:
         return [Problem(f"{loc}.rule", "gaussian connectivity needs a grid on both source and target")]
     same = proj.source == proj.target and not proj.allow_autapses
     if rule == "fixed_indegree" and k["k"] > src.size - same:
-        return [Problem(f"{loc}.rule_params.k", f"{k['k']} inputs per neuron but only {src.size - same} possible sources")]
+        return [Problem(f"{loc}.rule_params.k",
+                        f"{k['k']} inputs per neuron but only {src.size - same} possible sources")]
     if rule == "fixed_outdegree" and k["k"] > tgt.size - same:
-        return [Problem(f"{loc}.rule_params.k", f"{k['k']} outputs per neuron but only {tgt.size - same} possible targets")]
+        return [Problem(f"{loc}.rule_params.k",
+                        f"{k['k']} outputs per neuron but only {tgt.size - same} possible targets")]
     if rule == "explicit":
         return _explicit_problems(proj, src.size, tgt.size, loc)
     return []
@@ -290,9 +300,11 @@ def recorder_problems(rec: Recorder, net: Network, loc: str) -> list[Problem]:
         model = NEURON_MODELS.get(pop.model)
         allowed = list(model.state if model else []) + list(SYNAPTIC_VARIABLES)
         if rec.variable not in allowed:
-            problems.append(Problem(f"{loc}.variable", f"{pop.model} has no variable {rec.variable!r} (has: {', '.join(allowed)})"))
+            problems.append(Problem(f"{loc}.variable",
+                                    f"{pop.model} has no variable {rec.variable!r} (has: {', '.join(allowed)})"))
         bad = [i for i in rec.neurons if not 0 <= i < pop.size]
         if bad or not rec.neurons:
-            problems.append(Problem(f"{loc}.neurons", f"neuron indices must lie in [0, {pop.size - 1}] (got {bad or 'none'})"))
+            problems.append(Problem(f"{loc}.neurons",
+                                    f"neuron indices must lie in [0, {pop.size - 1}] (got {bad or 'none'})"))
         problems += _at_least_dt(RECORDER_PARAMS["interval"], rec.interval, net.dt, f"{loc}.interval")
     return problems

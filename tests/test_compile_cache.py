@@ -40,7 +40,8 @@ def test_second_launch_loads_the_kernel_from_the_disk_cache():
 def test_editing_a_module_compiled_into_the_loop_invalidates_the_cache(tmp_path):
     """numba alone watches only kernel.py; neuron_kernels.py is compiled into the same loop."""
     package = tmp_path / "site" / "spikestudio"
-    shutil.copytree(ROOT, package, ignore=shutil.ignore_patterns(".*", "__pycache__", "tests", "benchmarks", "*.egg-info"))
+    shutil.copytree(ROOT, package,
+                    ignore=shutil.ignore_patterns(".*", "__pycache__", "tests", "benchmarks", "*.egg-info"))
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"), NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"))
     first = run_fresh_process(env)
     assert Path(first["package"]).parent == package  # the copy, not the installed package

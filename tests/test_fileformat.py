@@ -345,7 +345,8 @@ def networks(draw):
         size = draw(st.integers(1, 3))
         if kind == "poisson":
             rates = draw(st.none() | st.lists(floats(0.0, 1e3), min_size=size, max_size=size))
-            net.add(PoissonInput(item_id, size, draw(floats(0.0, 1e3)), rates, draw(st.sampled_from([None, (size, 1)]))))
+            net.add(PoissonInput(item_id, size, draw(floats(0.0, 1e3)), rates,
+                                 draw(st.sampled_from([None, (size, 1)]))))
         elif kind == "spike_times":
             n = draw(st.integers(0, 4))
             neurons = draw(st.lists(st.integers(0, size - 1), min_size=n, max_size=n))
