@@ -233,14 +233,14 @@ class Gates(NamedTuple):
         return cls(*(True,) * len(cls._fields))
 
 
-@jit_part
+@jit_inline
 def uncompiled(counters, node, step):
     """Note the node the loop has no code for (its gate was None) and return STATUS_UNCOMPILED."""
     counters[1], counters[2], counters[3] = node, step, -1
     return STATUS_UNCOMPILED
 
 
-@jit_part
+@jit_inline
 def deliver(ring, syn, chan, chan_off, step):
     """Move this step's slice of the delay ring into the synaptic state of delayed channels."""
     depth = ring.shape[0]
@@ -329,7 +329,7 @@ def add_uniform(target, w, row0, rowptr, post, spikes_now, a, b):
             target[post[q]] += w
 
 
-@jit_part
+@jit_inline
 def record_spikes(node_spk, spikes_now, node_record, spike_count, rec_step, rec_id, node_counts, counters, step, k):
     """Spike counts per neuron, per-step counts per node, and recorded (step, neuron) pairs."""
     for node in range(node_record.shape[0]):
@@ -346,7 +346,7 @@ def record_spikes(node_spk, spikes_now, node_record, spike_count, rec_step, rec_
                 counters[0] = r + 1
 
 
-@jit_part
+@jit_inline
 def record_traces(tr_var, tr_neuron, tr_node, tr_every, tr_buf, tr_count, state, syn, chan, chan_off, node_chan,
                   node_start, step):
     """Sample traced variables at the start of the step (the value at time step * dt)."""
