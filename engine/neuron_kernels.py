@@ -105,7 +105,7 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
         if currents is not None:
             above = lif_pass(vb, rb, inj[b0:b1], g1, k1, d1, g2, k2, d2, base, p22, gain, v_reset, v_th)
         else:
-            above = lif_pass_no_input(vb, rb, g1, k1, d1, g2, k2, d2, base, p22, v_reset, v_th)
+            above = lif_pass(vb, rb, None, g1, k1, d1, g2, k2, d2, base, p22, gain, v_reset, v_th)
         if above > 0:
             n_spk, bad = threshold(vb, rb, lo + b0, v_th, v_reset, ref_steps, spikes_now, n_spk)
             if bad >= 0:  # the run stops here; leave the shared scratch all-zero as the next call expects
@@ -117,7 +117,8 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
 
 @jit_inline
 def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th):
-    """The vectorised membrane step with injected current; refractory neurons stay at V_reset.
+    """The vectorised membrane step; refractory neurons stay at V_reset. ``inj`` is the injected current, or
+    None for a network without current inputs (numba then compiles the pass without that array).
 
     Returns how many neurons reached V_th (or became NaN): ``threshold`` reads only blocks with some.
     """
@@ -126,25 +127,10 @@ def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th
         r = ref[i]
         g1, g2 = a1[i], a2[i]
         vi = v[i]
-        x = base + vi * p22 + gain * inj[i] + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
-        a1[i] = g1 * d1
-        a2[i] = g2 * d2
-        x = x if r <= 0 else v_reset
-        v[i] = x
-        ref[i] = r - 1 if r > 0 else 0
-        above += 0 if x < v_th else 1
-    return above
-
-
-@jit_inline
-def lif_pass_no_input(v, ref, a1, k1, d1, a2, k2, d2, base, p22, v_reset, v_th):
-    """``lif_pass`` without injected current: one array fewer to stream through memory."""
-    above = 0
-    for i in range(v.shape[0]):
-        r = ref[i]
-        g1, g2 = a1[i], a2[i]
-        vi = v[i]
-        x = base + vi * p22 + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
+        x = base + vi * p22
+        if inj is not None:
+            x += gain * inj[i]
+        x = x + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
         a1[i] = g1 * d1
         a2[i] = g2 * d2
         x = x if r <= 0 else v_reset
