@@ -126,14 +126,16 @@ class Simulator:
 
     def _uncompiled_error(self) -> SimulationError:
         """A node the compiled loop has no code for: the gates do not match the network (a bug, never user input)."""
-        c = self.built.state.counters
-        node = next(n for n in self.built.nodes.values() if n.index == c[1])
+        c, node = self.built.state.counters, self._failed_node()
         return SimulationError(f'internal error: the compiled time loop has no code for node "{node.name}" '
                                f"(gates {self.built.gates}); please report it", node.id, float(c[2] * self.network.dt))
 
+    def _failed_node(self):
+        """The node the kernel named in ``counters[1]`` when it stopped a run."""
+        return next(n for n in self.built.nodes.values() if n.index == self.built.state.counters[1])
+
     def _nan_error(self) -> SimulationError:
-        c = self.built.state.counters
-        node = next(n for n in self.built.nodes.values() if n.index == c[1])
+        c, node = self.built.state.counters, self._failed_node()
         t = float(c[2] * self.network.dt)
         return SimulationError(f'population "{node.name}" neuron {int(c[3]) - node.start}: membrane state became '
                                f"NaN or infinite at t = {t:.1f} ms; reduce dt or check its parameters and weights",

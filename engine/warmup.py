@@ -48,7 +48,8 @@ def warmup_network() -> Network:
 def warmup(networks: Iterable[Network] = ()) -> float:
     """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken."""
     start = time.perf_counter()
-    Simulator(warmup_network(), record_all=True).run(warmup_network().duration * 1e-3)
-    for net in networks:
-        Simulator(net).run(net.dt * 1e-3)  # one step compiles everything the network uses
+    net = warmup_network()
+    Simulator(net, record_all=True).run(net.duration * 1e-3)
+    for other in networks:
+        Simulator(other).run(other.dt * 1e-3)  # one step compiles everything the network uses
     return time.perf_counter() - start
