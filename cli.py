@@ -22,16 +22,15 @@ from . import __version__
 __all__ = ["main"]
 
 PROG = "spikestudio"
-COMMANDS = ("run", "validate", "info", "examples", "warmup")
+COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 NETWORK_SUFFIXES = (".json", ".snn")
 
 DESCRIPTION = """\
 SpikeStudio: build spiking neural networks, simulate them fast, share them as files.
 
-The graphical editor is not part of this version yet. Until it arrives, `spikestudio` with no
-arguments runs the default example network (single_neuron) headless and prints its summary, and
-`spikestudio FILE` does the same for FILE (later both will open the network in the GUI).
+`spikestudio` with no arguments opens the editor (the GUI) on the default example network, and
+`spikestudio FILE` opens FILE in it. The other commands work headless, without a display.
 
 A NETWORK argument is a .snn or .json file, or the name of a bundled example (see `spikestudio examples`).
 """
@@ -40,7 +39,8 @@ EPILOG = """\
 exit status: 0 success; 1 the network has problems or the simulation failed; 2 usage or file error.
 
 examples:
-  spikestudio                          run the default example
+  spikestudio                          open the editor on the default example
+  spikestudio net.snn                  open net.snn in the editor
   spikestudio run cuba --duration 0.5  run the bundled CUBA benchmark for 0.5 s
   spikestudio run net.snn --seed 7 --out results.npz --csv summary.csv
   spikestudio validate net.snn         list every problem in a file
@@ -63,10 +63,8 @@ class CliError(Exception):
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
-        argv = ["run", _default_example()]
-    elif argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        argv = ["run", *argv]  # `spikestudio FILE ...`: what the GUI will open, run headless for now
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["gui", *argv]  # `spikestudio` and `spikestudio FILE` open the editor
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -97,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", prog=PROG)
+
+    gui = sub.add_parser("gui", help="open the editor (what `spikestudio [NETWORK]` does)",
+                         description="Open NETWORK (default: the default example) in the editor window.")
+    gui.add_argument("network", metavar="NETWORK", nargs="?", help="a .snn/.json file or a bundled example name")
+    gui.add_argument("--screenshot", metavar="FILE.png", type=Path,
+                     help="render the window to a PNG and quit (works without a display: "
+                          "QT_QPA_PLATFORM=offscreen)")
+    gui.set_defaults(func=cmd_gui)
 
     run = sub.add_parser("run", help="simulate a network headless and print a summary per population",
                          description="Simulate NETWORK and print, per population: neurons, spikes, mean rate "
@@ -145,6 +151,18 @@ def _seconds(text: str) -> float:
 
 
 # --- commands ----------------------------------------------------------------------------------------
+
+
+def cmd_gui(args) -> int:
+    if args.network is not None:
+        _resolve(args.network)  # a missing file is a usage error here, before any window opens
+    try:
+        from .gui.app import run_app
+    except ImportError as exc:
+        raise CliError(f"the editor cannot start: {exc}", EXIT_FAILED,
+                       ["install the Qt libraries listed in README.md, or use `spikestudio run NETWORK` "
+                        "to simulate without a window"]) from None
+    return run_app(args.network, str(args.screenshot) if args.screenshot else None)
 
 
 def cmd_run(args) -> int:
@@ -291,12 +309,6 @@ def cmd_warmup(args) -> int:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _default_example() -> str:
-    from .resources.examples import DEFAULT_EXAMPLE
-
-    return DEFAULT_EXAMPLE
 
 
 def _resolve(name: str) -> Path:

@@ -3,8 +3,13 @@
 Nothing here is autouse; tests ask for the fixtures they need.
 """
 
+import os
+
 import numpy as np
 import pytest
+
+# GUI tests draw into memory, never onto a screen (CI has none); set before Qt is first imported.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def pytest_configure(config):
@@ -79,3 +84,32 @@ def simulate():
         return sim, sim.run(seconds)
 
     return run
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """Makes real main windows (``window(path_or_example)``) with settings and recovery in a temporary home.
+
+    The windows are closed here (not by pytest-qt, which would close them before this fixture could mark
+    them saved, and a window with unsaved changes asks before it closes).
+    """
+    from spikestudio.gui.app import make_window
+
+    monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
+    made = []
+
+    def make(path=None, recover=False):
+        w = make_window(None if path is None else str(path), recover=recover)
+        with qtbot.waitExposed(w), qtbot.waitActive(w):  # keyboard shortcuts only reach the active window
+            w.show()
+            w.activateWindow()
+        w.view.actual_size()
+        w.view.centerOn(0, 0)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.stack.setClean()
+        w.close()
+        w.deleteLater()

@@ -128,13 +128,24 @@ def test_run_seed_duration_out_and_csv(net_file, tmp_path, capsys):
         assert float(r["cv_isi"]) == pytest.approx(expected[r["id"]]["cv_isi"], rel=1e-12)
 
 
-def test_bare_command_and_bare_file_run_headless(net_file, capsys):
-    assert cli.main([]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Single LIF neuron: 1000 ms simulated")
-    assert parse_table(out)["neuron"]["spikes"] == 68
-    assert cli.main([str(net_file), "--duration", "0.05"]) == 0
-    assert "Small test net: 50 ms simulated" in capsys.readouterr().out
+def test_bare_command_and_bare_file_open_the_editor(net_file, tmp_path, qapp, monkeypatch):
+    from PySide6.QtGui import QImage
+
+    monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
+    shots = []
+    from spikestudio.gui import app
+
+    real = app.make_window
+    monkeypatch.setattr(app, "make_window", lambda path=None, recover=True: shots.append(path) or real(path, recover))
+    assert cli.main(["--screenshot", str(tmp_path / "a.png")]) == 0
+    assert cli.main([str(net_file), "--screenshot", str(tmp_path / "b.png")]) == 0
+    assert shots == [None, str(net_file)]
+    assert not QImage(str(tmp_path / "b.png")).isNull()
+
+
+def test_a_missing_file_is_refused_before_any_window_opens(tmp_path, capsys):
+    assert cli.main([str(tmp_path / "nope.snn")]) == 2
+    assert "no such file" in capsys.readouterr().err.lower()
 
 
 def test_run_a_bundled_example_by_name(capsys):
@@ -158,11 +169,11 @@ def test_progress_bar_redraws_in_place_on_a_terminal():
     assert "100%  1000/1000 ms  done in" in text
 
 
-def test_help_mentions_the_headless_default(capsys):
+def test_help_says_what_the_bare_command_does(capsys):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "runs the default example" in out and "GUI" in out
-    for command in ("run", "validate", "info", "examples", "warmup"):
+    assert "opens the editor (the GUI) on the default example" in out
+    for command in ("gui", "run", "validate", "info", "examples", "warmup"):
         assert command in out
 
 

@@ -40,7 +40,7 @@ def single_neuron() -> Network:
     net.record_spikes("neuron")
     net.record_state("neuron", "v", neurons=[0], interval=0.1)
     net.record_rate("neuron", bin=10.0)
-    net.layout = {"dc": NodeLayout(-200.0, 0.0, INPUT_COLOR), "neuron": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    net.layout = {"dc": NodeLayout(-280.0, 0.0, INPUT_COLOR), "neuron": NodeLayout(0.0, 0.0, EXC_COLOR)}
     return net
 
 
@@ -73,7 +73,7 @@ def cuba() -> Network:
         net.record_spikes(pop)
         net.record_rate(pop, bin=1.0)
     net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
-    net.layout = {"E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(260.0, 0.0, INH_COLOR)}
+    net.layout = {"E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
     return net
 
 
@@ -122,8 +122,8 @@ def brunel() -> Network:
         net.record_spikes(pop)
         net.record_rate(pop, bin=1.0)
     net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
-    net.layout = {"ext_E": NodeLayout(-240.0, -120.0, INPUT_COLOR), "ext_I": NodeLayout(-240.0, 120.0, INPUT_COLOR),
-                  "E": NodeLayout(0.0, -120.0, EXC_COLOR), "I": NodeLayout(0.0, 120.0, INH_COLOR)}
+    net.layout = {"ext_E": NodeLayout(-330.0, 0.0, INPUT_COLOR), "ext_I": NodeLayout(820.0, 0.0, INPUT_COLOR),
+                  "E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
     return net
 
 
@@ -162,9 +162,9 @@ def izhikevich() -> Network:
         net.record_rate(pop, bin=1.0)
     net.record_state("E", "v", neurons=[0, 1], interval=0.1)
     net.record_state("I", "v", neurons=[0], interval=0.1)
-    net.layout = {"thalamus_E": NodeLayout(-240.0, -120.0, INPUT_COLOR),
-                  "thalamus_I": NodeLayout(-240.0, 120.0, INPUT_COLOR),
-                  "E": NodeLayout(0.0, -120.0, EXC_COLOR), "I": NodeLayout(0.0, 120.0, INH_COLOR)}
+    net.layout = {"thalamus_E": NodeLayout(-330.0, 0.0, INPUT_COLOR),
+                  "thalamus_I": NodeLayout(820.0, 0.0, INPUT_COLOR),
+                  "E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
     return net
 
 

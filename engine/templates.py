@@ -1,0 +1,121 @@
+"""What a user can add to a network: node templates with sensible defaults, and which connections make sense.
+
+The palette lists ``TEMPLATES``; dropping one calls ``make_item``. ``connection_kind`` decides what a
+drag from one node to another means (a projection, a new target for a current input or recorder)
+or why it is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import NEURON_MODELS
+from .network import (
+    CurrentInput,
+    Distribution,
+    Network,
+    PoissonInput,
+    Population,
+    Projection,
+    Recorder,
+    SpikeTimesInput,
+    Synapse,
+)
+
+__all__ = ["Template", "TEMPLATES", "make_item", "connection_kind", "default_projection", "kind_of",
+           "needs_target", "PROJECTION", "RETARGET"]
+
+PROJECTION, RETARGET = "projection", "retarget"
+
+
+@dataclass(frozen=True)
+class Template:
+    """One entry of the palette: what it makes, under which heading, and a sentence about it."""
+
+    key: str
+    category: str
+    display_name: str
+    description: str
+    base_id: str
+
+
+TEMPLATES: dict[str, Template] = {t.key: t for t in (
+    Template("pop:lif", "Populations", "LIF population", NEURON_MODELS["lif"].description, "LIF"),
+    Template("pop:izhikevich", "Populations", "Izhikevich population", NEURON_MODELS["izhikevich"].description,
+             "Izh"),
+    Template("pop:adex", "Populations", "AdEx population", NEURON_MODELS["adex"].description, "AdEx"),
+    Template("pop:hh", "Populations", "Hodgkin-Huxley population", NEURON_MODELS["hh"].description, "HH"),
+    Template("in:poisson", "Inputs", "Poisson source", "Independent Poisson spike trains at a set rate", "poisson"),
+    Template("in:spikes", "Inputs", "Spike times", "Spikes at chosen times (one neuron fires at 10 ms)", "spikes"),
+    Template("in:current", "Inputs", "Current input", "A current (dc, step, ramp, sine or noise) into a population",
+             "current"),
+    Template("rec:spikes", "Recorders", "Spike recorder", "Records every spike of a population or source",
+             "spikes"),
+    Template("rec:state", "Recorders", "Membrane recorder", "Records the membrane potential of chosen neurons", "v"),
+    Template("rec:rate", "Recorders", "Rate recorder", "Records the population firing rate in time bins", "rate"),
+)}
+
+DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10}
+
+
+def kind_of(item) -> str:
+    """A short word for an item's kind, as the canvas and inspector show it."""
+    return {Population: "population", PoissonInput: "poisson", SpikeTimesInput: "spike times",
+            CurrentInput: "current", Projection: "projection", Recorder: "recorder"}[type(item)]
+
+
+def make_item(key: str, item_id: str, target: str | None = None):
+    """A new item from template ``key`` with id ``item_id``; inputs of current and recorders need a ``target``."""
+    kind, _, variant = key.partition(":")
+    if kind == "pop":
+        return Population(item_id, DEFAULT_SIZES[variant], variant)
+    if key == "in:poisson":
+        return PoissonInput(item_id, 100, 10.0)
+    if key == "in:spikes":
+        return SpikeTimesInput(item_id, 1, [0], [10.0])
+    if target is None:
+        raise ValueError(f"a {TEMPLATES[key].display_name.lower()} needs a population to attach to")
+    if key == "in:current":
+        return CurrentInput(item_id, target, "dc", {"amplitude": 400.0})
+    if key == "rec:spikes":
+        return Recorder(item_id, "spikes", target)
+    if key == "rec:state":
+        return Recorder(item_id, "state", target, "v", [0], 0.1)
+    if key == "rec:rate":
+        return Recorder(item_id, "rate", target, bin=5.0)
+    raise KeyError(f"no template {key!r}")
+
+
+def needs_target(key: str) -> bool:
+    return key == "in:current" or key.startswith("rec:")
+
+
+def connection_kind(net: Network, source: str, target: str) -> tuple[str | None, str]:
+    """What dragging from ``source`` to ``target`` makes: (PROJECTION or RETARGET, "") or (None, why not)."""
+    src, dst = net.node(source), net.node(target)
+    src_name, dst_name = f'"{src.name}"', f'"{dst.name}"'
+    if isinstance(src, Recorder):
+        return None, f"a recorder has no outputs: {src_name} only records"
+    if isinstance(src, Projection) or isinstance(dst, Projection):
+        return None, "connect nodes, not projections"
+    if isinstance(dst, (PoissonInput, SpikeTimesInput, CurrentInput)):
+        return None, f"{dst_name} is an input ({kind_of(dst)}): it has no incoming connections"
+    if isinstance(src, CurrentInput):
+        if isinstance(dst, Population):
+            return RETARGET, ""
+        return None, f"a current input drives a population, not a {kind_of(dst)}"
+    if isinstance(dst, Recorder):
+        if dst.kind != "spikes" and not isinstance(src, Population):
+            return None, f"a {dst.kind} recorder records a population; {src_name} is a {kind_of(src)}"
+        return RETARGET, ""
+    return PROJECTION, ""
+
+
+def default_projection(net: Network, proj_id: str, source: str, target: str) -> Projection:
+    """A new projection with weights that give a visible but modest effect on the target's model."""
+    model = net.populations[target].model
+    weight = {"izhikevich": 2.0, "hh": 500.0}.get(model, 50.0)
+    prob = 1.0 if net.node(source).size * net.populations[target].size <= 100 else 0.1
+    return Projection(proj_id, source, target, "fixed_probability", {"p": prob},
+                      Distribution("constant", value=weight), Distribution("constant", value=1.5),
+                      Synapse("current", "excitatory"), allow_autapses=False)

@@ -1,0 +1,53 @@
+"""Start the app: one window on a file, or on the default example, after offering to recover lost work."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = ["run_app", "make_window"]
+
+
+def make_window(path: str | None = None, recover: bool = True):
+    """A main window showing ``path`` (a file or bundled example name), or the default example."""
+    from ..resources.examples import DEFAULT_EXAMPLE, example_path
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    if recover and window.files.offer_recovery():
+        return window
+    if path is None:
+        window.files.open_path(example_path(DEFAULT_EXAMPLE), example=DEFAULT_EXAMPLE)
+    elif Path(path).exists() or path.endswith((".snn", ".json")):
+        window.files.open_path(Path(path))
+    else:
+        window.files.open_path(example_path(path), example=path)
+    return window
+
+
+def run_app(path: str | None = None, screenshot: str | None = None) -> int:
+    """Run the event loop; with ``screenshot``, render the window to that PNG and quit (for docs and checks)."""
+    from PySide6.QtWidgets import QApplication
+
+    from . import style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("SpikeStudio")
+    app.setOrganizationName("SpikeStudio")
+    app.setWindowIcon(style.icon("spikestudio"))
+    window = make_window(path, recover=screenshot is None)
+    if screenshot:
+        window.keep_layout = False
+        window.resize(1400, 860)
+    window.show()
+    window.view.fit_all()
+    if screenshot:
+        app.processEvents()
+        window.view.fit_all()
+        app.processEvents()
+        ok = window.grab().save(screenshot)
+        window.files.closing()
+        window.stack.setClean()
+        window.close()
+        return 0 if ok else 1
+    return app.exec()

@@ -1,0 +1,259 @@
+"""The canvas scene: one item per node and edge, kept in step with the document's events.
+
+User gestures become undo commands here (a finished drag is one ``MoveNodes``; a port drag is a new
+projection or a new target); the scene itself changes only when the document says something changed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
+
+from ..engine.network import CurrentInput, Projection, Recorder
+from ..engine.templates import PROJECTION, connection_kind, default_projection
+from . import style
+from .commands import AddItems, EditItem, MoveNodes, push
+from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, EdgeItem
+from .node_item import NodeItem
+
+__all__ = ["CanvasScene"]
+
+BEND = 34.0  # how far apart parallel and opposite edges between one pair bulge
+
+
+class CanvasScene(QGraphicsScene):
+    message = Signal(str)
+    item_activated = Signal(str)
+
+    def __init__(self, doc, stack, parent=None):
+        super().__init__(parent)
+        self.doc, self.stack = doc, stack
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self.connecting = False
+        self._wire: QGraphicsLineItem | None = None
+        self._wire_source: NodeItem | None = None
+        self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
+        doc.items_added.connect(self._on_added)
+        doc.items_removed.connect(self._on_removed)
+        doc.item_changed.connect(self._on_changed)
+        doc.nodes_moved.connect(self._on_moved)
+        doc.network_replaced.connect(self.rebuild)
+        self.rebuild()
+
+    # --- building from the document ------------------------------------------------------------------
+    def rebuild(self) -> None:
+        self.clearSelection()
+        for item in list(self.nodes.values()) + list(self.edges.values()):
+            self.removeItem(item)
+        self.nodes.clear()
+        self.edges.clear()
+        net = self.doc.network
+        self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
+
+    def _on_added(self, ids: list[str]) -> None:
+        net = self.doc.network
+        for item_id in ids:
+            if item_id in net.populations or item_id in net.inputs or item_id in net.recorders:
+                node = NodeItem(self, item_id)
+                lay = self.doc.layout_of(item_id)
+                node.setPos(lay.x, lay.y)
+                self.addItem(node)
+                self.nodes[item_id] = node
+        for item_id in ids:
+            self._add_edges_of(item_id)
+
+    def _add_edges_of(self, item_id: str) -> None:
+        item = self.doc.item(item_id)
+        if isinstance(item, Projection):
+            self._add_edge(item_id, item.source, item.target, PROJECTION_EDGE)
+        elif isinstance(item, CurrentInput):
+            self._add_edge(_link_id(item_id), item_id, item.target, CURRENT_EDGE)
+        elif isinstance(item, Recorder):
+            self._add_edge(_link_id(item_id), item.target, item_id, RECORD_EDGE)
+
+    def _add_edge(self, edge_id: str, source: str, target: str, kind: str) -> None:
+        if source not in self.nodes or target not in self.nodes:
+            return
+        edge = EdgeItem(self, edge_id, self.nodes[source], self.nodes[target], kind)
+        self.addItem(edge)
+        self.edges[edge_id] = edge
+        self._update_bends(source, target)
+
+    def _remove_edge(self, edge_id: str) -> None:
+        edge = self.edges.pop(edge_id, None)
+        if edge is not None:
+            edge.detach()
+            self.removeItem(edge)
+            self._update_bends(edge.source.item_id, edge.target.item_id)
+
+    def _on_removed(self, ids: list[str]) -> None:
+        for item_id in ids:
+            self._remove_edge(item_id)
+            self._remove_edge(_link_id(item_id))
+        for item_id in ids:
+            node = self.nodes.pop(item_id, None)
+            if node is not None:
+                for edge in list(node.edges):
+                    self._remove_edge(edge.edge_id)
+                self.removeItem(node)
+
+    def _on_changed(self, item_id: str) -> None:
+        if item_id in self.nodes:
+            self.nodes[item_id].refresh()
+            for edge in self.nodes[item_id].edges:
+                edge.update_path()
+        if item_id in self.edges:
+            self.edges[item_id].refresh()
+        item = self.doc.item(item_id)
+        if isinstance(item, (CurrentInput, Recorder)):  # its target may have changed
+            was_selected = item_id in self.nodes and self.nodes[item_id].isSelected()
+            self._remove_edge(_link_id(item_id))
+            self._add_edges_of(item_id)
+            if was_selected:
+                self.nodes[item_id].setSelected(True)
+
+    def _on_moved(self, ids: list[str]) -> None:
+        for item_id in ids:
+            node = self.nodes.get(item_id)
+            if node is not None:
+                lay = self.doc.layout_of(item_id)
+                if node.pos() != QPointF(lay.x, lay.y):
+                    node.setPos(lay.x, lay.y)
+
+    def _update_bends(self, a: str, b: str) -> None:
+        """Edges between one pair of nodes: a lone edge is straight, others fan out to their left."""
+        between = [e for e in self.edges.values() if e.kind == PROJECTION_EDGE
+                   and {e.source.item_id, e.target.item_id} == {a, b}]
+        both_ways = len({e.source.item_id for e in between}) > 1
+        for k, edge in enumerate(sorted(between, key=lambda e: e.edge_id)):
+            if a == b:
+                edge.bend = k * BEND
+            else:
+                same_dir = [e for e in between if e.source is edge.source]
+                rank = sorted(same_dir, key=lambda e: e.edge_id).index(edge)
+                edge.bend = BEND * (rank + 1) if both_ways else BEND * _fan(rank)
+            edge.update_path()
+
+    # --- selection -----------------------------------------------------------------------------------
+    def selected_ids(self) -> list[str]:
+        return [i.item_id if isinstance(i, NodeItem) else i.edge_id for i in self.selectedItems()]
+
+    def select_ids(self, ids) -> None:
+        self.clearSelection()
+        for item_id in ids:
+            item = self.nodes.get(item_id) or self.edges.get(item_id)
+            if item is not None:
+                item.setSelected(True)
+
+    # --- moving --------------------------------------------------------------------------------------
+    def finish_move(self) -> None:
+        """After a drag: every node that moved, in one undo step."""
+        old, new = {}, {}
+        for item_id, node in self.nodes.items():
+            lay = self.doc.layout_of(item_id)
+            pos = node.pos()
+            if (pos.x(), pos.y()) != (lay.x, lay.y):
+                old[item_id], new[item_id] = (lay.x, lay.y), (pos.x(), pos.y())
+        if new:
+            self.stack.push(MoveNodes(self.doc, old, new, "Move" if len(new) == 1 else f"Move {len(new)} nodes"))
+
+    def align_to_grid(self, ids: list[str]) -> None:
+        old, new = {}, {}
+        for item_id in ids:
+            if item_id in self.nodes:
+                lay = self.doc.layout_of(item_id)
+                snapped = (_snap(lay.x), _snap(lay.y))
+                if snapped != (lay.x, lay.y):
+                    old[item_id], new[item_id] = (lay.x, lay.y), snapped
+        if new:
+            self.stack.push(MoveNodes(self.doc, old, new, "Align to grid"))
+
+    # --- connecting ----------------------------------------------------------------------------------
+    def begin_connection(self, node: NodeItem, pos: QPointF) -> None:
+        self.connecting, self._wire_source = True, node
+        start = node.mapToScene(node.output_port())
+        self._wire = QGraphicsLineItem(QLineF(start, pos))
+        self._wire.setPen(QPen(style.SELECTION, 2.0))
+        self._wire.setZValue(5)
+        self.addItem(self._wire)
+
+    def drag_connection(self, pos: QPointF) -> None:
+        if self._wire is not None:
+            line = self._wire.line()
+            self._wire.setLine(QLineF(line.p1(), pos))
+
+    def finish_connection(self, pos: QPointF) -> None:
+        source = self._wire_source
+        if self._wire is not None:
+            self.removeItem(self._wire)
+        self.connecting, self._wire, self._wire_source = False, None, None
+        target = next((i for i in self.items(pos) if isinstance(i, NodeItem)), None)
+        if source is not None and target is not None:
+            self.connect_nodes(source.item_id, target.item_id)
+
+    def connect_nodes(self, source: str, target: str) -> bool:
+        """Make what a drag from ``source`` to ``target`` means, or say on the status bar why not."""
+        kind, why = connection_kind(self.doc.network, source, target)
+        if kind is None:
+            self.message.emit(f"Cannot connect: {why}")
+            return False
+        if kind == PROJECTION:
+            proj = default_projection(self.doc.network, self.doc.unused_id(f"{source}->{target}"), source, target)
+            proj.synapse = self._usual_synapse(source, proj.synapse)
+            command = AddItems(self.doc, [proj], text=f"Connect {source} → {target}")
+        else:
+            item = self.doc.edited_copy(target if isinstance(self.doc.item(target), Recorder) else source)
+            item.target = source if isinstance(item, Recorder) else target
+            command = EditItem(self.doc, item.id, item, f"Attach {item.name} to {item.target}")
+        problems = push(self.stack, command)
+        if problems:
+            self.message.emit("Cannot connect: " + "; ".join(str(p) for p in problems))
+            return False
+        self.message.emit(command.text())
+        return True
+
+    def _usual_synapse(self, source: str, fallback):
+        """A new projection from a node copies the synapse of that node's existing projections (Dale's law)."""
+        import copy
+
+        existing = [p for p in self.doc.network.projections.values() if p.source == source]
+        return copy.deepcopy(existing[0].synapse) if existing else fallback
+
+    # --- drawing -------------------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, style.CANVAS)
+        scale = painter.worldTransform().m11()
+        step = style.GRID if scale > 0.45 else style.GRID * 5
+        left, top = math.floor(rect.left() / step) * step, math.floor(rect.top() / step) * step
+        lines_minor, lines_major = [], []
+        x = left
+        while x < rect.right():
+            (lines_major if round(x / style.GRID) % 5 == 0 else lines_minor).append(
+                QLineF(x, rect.top(), x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            (lines_major if round(y / style.GRID) % 5 == 0 else lines_minor).append(
+                QLineF(rect.left(), y, rect.right(), y))
+            y += step
+        painter.setPen(QPen(style.GRID_MINOR, 0))
+        painter.drawLines(lines_minor)
+        painter.setPen(QPen(style.GRID_MAJOR, 0))
+        painter.drawLines(lines_major)
+
+
+def _link_id(item_id: str) -> str:
+    return f"link:{item_id}"
+
+
+def _snap(value: float) -> float:
+    return round(value / style.GRID) * style.GRID
+
+
+def _fan(rank: int) -> float:
+    """0, +1, -1, +2, -2 ... : parallel edges in one direction spread on both sides of the straight line."""
+    return 0.0 if rank == 0 else math.ceil(rank / 2) * (1 if rank % 2 else -1)

@@ -1,0 +1,61 @@
+"""The questions the app asks and the problems it reports, in one place (tests answer them like a user)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+__all__ = ["ask_unsaved", "show_problems", "show_error", "ask_open_path", "ask_save_path", "ask_yes_no",
+           "NETWORK_FILTER"]
+
+NETWORK_FILTER = "SpikeStudio networks (*.snn *.json);;All files (*)"
+SAVE_FILTER = "SpikeStudio network (*.snn);;JSON network (*.json)"
+MAX_SHOWN = 12
+
+
+def ask_unsaved(parent: QWidget, name: str, doing: str) -> str:
+    """'save', 'discard' or 'cancel' for a document with unsaved changes, before ``doing`` (e.g. 'closing')."""
+    box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
+                      f"“{name}” has unsaved changes. Save them before {doing}?",
+                      QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
+    box.setObjectName("unsaved_dialog")
+    box.setDefaultButton(QMessageBox.Save)
+    answer = box.exec()
+    return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
+
+def show_problems(parent: QWidget, title: str, headline: str, problems) -> None:
+    """A dialog listing problems (the first dozen in the text, all of them under Details)."""
+    lines = [str(p) for p in problems]
+    box = QMessageBox(QMessageBox.Critical, title, headline, QMessageBox.Ok, parent)
+    box.setObjectName("problems_dialog")
+    shown = lines[:MAX_SHOWN] + ([f"… and {len(lines) - MAX_SHOWN} more (see Details)"] if len(lines) > MAX_SHOWN
+                                 else [])
+    box.setInformativeText("\n".join(f"• {line}" for line in shown))
+    box.setDetailedText("\n".join(lines))
+    box.exec()
+
+
+def show_error(parent: QWidget, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Critical, title, text, QMessageBox.Ok, parent)
+    box.setObjectName("error_dialog")
+    box.exec()
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Yes | QMessageBox.No, parent)
+    box.setObjectName("question_dialog")
+    return box.exec() == QMessageBox.Yes
+
+
+def ask_open_path(parent: QWidget, folder: str = "") -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Open network", folder, NETWORK_FILTER)
+    return path or None
+
+
+def ask_save_path(parent: QWidget, suggestion: str = "") -> str | None:
+    path, chosen = QFileDialog.getSaveFileName(parent, "Save network as", suggestion, SAVE_FILTER)
+    if not path:
+        return None
+    if not path.lower().endswith((".snn", ".json")):
+        path += ".json" if chosen.startswith("JSON") else ".snn"
+    return path

@@ -1,0 +1,164 @@
+"""The main window: canvas in the centre, palette and inspector in docks, menus, toolbar and status bar.
+
+It wires the parts together; the parts do the work (the scene draws the document, the controllers
+turn user commands into undo commands, the inspector edits fields).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QUndoView
+
+from .. import __version__
+from ..engine.document import NetworkDocument
+from . import style
+from .actions import build_actions, build_menus, build_toolbar
+from .app_settings import app_settings
+from .canvas_scene import CanvasScene
+from .canvas_view import CanvasView
+from .edit_controller import EditController
+from .file_controller import FileController
+from .inspector import Inspector
+from .palette import Palette
+
+__all__ = ["MainWindow"]
+
+STATUS_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowIcon(style.icon("spikestudio"))
+        self.resize(1400, 860)
+        self.doc = NetworkDocument()
+        self.stack = QUndoStack(self)
+        self.scene = CanvasScene(self.doc, self.stack, self)
+        self.view = CanvasView(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.files = FileController(self, self.doc, self.stack)
+        self.edits = EditController(self, self.doc, self.stack, self.scene, self.view)
+        self.palette = Palette()
+        self.inspector = Inspector(self.doc, self.stack)
+        self.messages = QPlainTextEdit()
+        self.messages.setReadOnly(True)
+        self.messages.setMaximumBlockCount(500)
+        self._docks()
+        self.actions = build_actions(self)
+        build_menus(self, self.actions)
+        build_toolbar(self, self.actions)
+        for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.counts = QLabel()
+        self.statusBar().addPermanentWidget(self.counts)
+        self._connect()
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 330], Qt.Horizontal)
+        self.keep_layout = True  # False for throw-away windows (screenshots), which must not overwrite it
+        self.restore_layout()
+        self._update_title()
+
+    def _docks(self) -> None:
+        self.palette_dock = self._dock("palette", "Palette", self.palette, Qt.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
+        self.history_dock = self._dock("history", "History", QUndoView(self.stack), Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.inspector_dock.raise_()
+        self.messages_dock = self._dock("messages", "Messages", self.messages, Qt.BottomDockWidgetArea)
+        self.messages_dock.hide()
+
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}_dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        for source in (self.scene, self.inspector, self.files, self.edits):
+            source.message.connect(self.show_message)
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.item_activated.connect(self._activate)
+        self.view.template_dropped.connect(self.edits.add_template)
+        self.palette.template_activated.connect(self.edits.add_template)
+        self.files.title_changed.connect(self._update_title)
+        self.stack.indexChanged.connect(lambda _: self._update_counts())
+        self.doc.network_replaced.connect(self._network_replaced)
+
+    # --- reacting ------------------------------------------------------------------------------------
+    def _selection_changed(self) -> None:
+        try:
+            self.inspector.show_selection(self.scene.selected_ids())
+        except RuntimeError:  # the scene is being torn down with the window
+            pass
+
+    def _activate(self, item_id: str) -> None:
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.inspector.show_item(item_id)
+        self.inspector.focus_first_field()
+
+    def _network_replaced(self) -> None:
+        self._update_counts()
+        self.view.fit_all()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.files.display_name()}[*] — SpikeStudio")
+        self.setWindowModified(self.files.is_dirty())
+
+    def _update_counts(self) -> None:
+        net = self.doc.network
+        neurons = sum(p.size for p in net.populations.values())
+        self.counts.setText(f"{len(net.populations)} populations · {neurons:,} neurons · "
+                            f"{len(net.inputs)} inputs · {len(net.projections)} projections")
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MS)
+        self.messages.appendPlainText(text)
+
+    def show_settings(self) -> None:
+        self.scene.clearSelection()
+        self.inspector.show_item(None)
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+
+    def show_shortcuts(self) -> None:
+        native = QKeySequence.SequenceFormat.NativeText
+        lines = [f"{a.text().replace('&', ''):<22} {', '.join(k.toString(native) for k in a.shortcuts())}"
+                 for a in self.actions.values() if a.shortcuts()]
+        lines += ["Wheel                  zoom", "Middle drag / Space+drag  pan", "Drag on empty canvas   select",
+                  "Drag from a node's ● port to another node   connect"]
+        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", "\n".join(lines), QMessageBox.Ok, self)
+        box.setStyleSheet("QLabel { font-family: monospace; }")
+        box.exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About SpikeStudio",
+                          f"SpikeStudio {__version__}\nBuild spiking neural networks visually, simulate them "
+                          "fast, share them as files.")
+
+    # --- window state --------------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        settings = app_settings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.sync()
+
+    def closeEvent(self, event) -> None:
+        if not self.files.maybe_save("closing"):
+            event.ignore()
+            return
+        self.files.closing()
+        if self.keep_layout:
+            self.save_layout()
+        self.scene.selectionChanged.disconnect(self._selection_changed)
+        event.accept()

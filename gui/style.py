@@ -1,0 +1,68 @@
+"""Colours, sizes and icons shared by the canvas and the panels (one place to change the look)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
+from ..resources.icons import icon_path
+
+__all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "SELECTION", "GRID", "node_color",
+           "icon_name", "icon", "paint_icon", "template_icon_name"]
+
+EXCITATORY = QColor("#c0392b")
+INHIBITORY = QColor("#2471a3")
+CURRENT_LINK = QColor("#e67e22")
+RECORD_LINK = QColor("#7f8c8d")
+SELECTION = QColor("#f39c12")
+CANVAS = QColor("#f7f8fa")
+GRID_MINOR, GRID_MAJOR = QColor("#eceef2"), QColor("#dde1e7")
+GRID = 20.0  # canvas units between grid lines (align-to-grid snaps to this)
+
+MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400"}
+KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", CurrentInput: "#e67e22", Recorder: "#566573"}
+
+
+def node_color(item, layout_color: str = "") -> QColor:
+    """The node's own colour from the file, else one by model or kind."""
+    if layout_color and QColor(layout_color).isValid():
+        return QColor(layout_color)
+    if isinstance(item, Population):
+        return QColor(MODEL_COLORS.get(item.model, "#34495e"))
+    return QColor(KIND_COLORS.get(type(item), "#34495e"))
+
+
+def icon_name(item) -> str:
+    if isinstance(item, Population):
+        return item.model
+    if isinstance(item, PoissonInput):
+        return "poisson"
+    if isinstance(item, SpikeTimesInput):
+        return "spikes"
+    if isinstance(item, CurrentInput):
+        return "current"
+    return f"rec_{item.kind}"
+
+
+def template_icon_name(key: str) -> str:
+    kind, _, variant = key.partition(":")
+    return {"pop": variant, "in": {"poisson": "poisson", "spikes": "spikes", "current": "current"}.get(variant, ""),
+            "rec": f"rec_{variant}"}[kind]
+
+
+@cache
+def _renderer(name: str) -> QSvgRenderer:
+    return QSvgRenderer(str(icon_path(name)))
+
+
+@cache
+def icon(name: str) -> QIcon:
+    return QIcon(str(icon_path(name)))
+
+
+def paint_icon(painter: QPainter, name: str, rect: QRectF) -> None:
+    _renderer(name).render(painter, rect)

@@ -1,0 +1,217 @@
+"""The node editor driven like a person would: palette, canvas drags, connections, selection, clipboard,
+zoom, undo/redo. Real window, real widgets, offscreen."""
+
+import pytest
+from gui_helpers import answer_dialogs, click_node, double_click, drag, dumps, node_point, view_point
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+pytestmark = pytest.mark.timeout(60)  # a dialog nobody answers must fail the test, not hang the suite
+
+
+def keys(window, sequence: str) -> None:
+    seq = QKeySequence(sequence)
+    combo = seq[0]
+    QTest.keyClick(window.view, combo.key(), combo.keyboardModifiers())
+
+
+def test_opens_on_the_default_example(window):
+    w = window()
+    assert set(w.doc.network.populations) == {"neuron"} and "neuron" in w.scene.nodes
+    assert w.windowTitle().startswith("single_neuron (example)") and not w.isWindowModified()
+
+
+def test_double_click_in_palette_adds_a_node_and_undo_redo(window):
+    w = window()
+    entry = w.palette.item_for("pop:izhikevich")
+    rect = w.palette.visualItemRect(entry)
+    double_click(w.palette.viewport(), rect.center())
+    assert list(w.doc.network.populations) == ["neuron", "Izh"]
+    assert w.doc.network.populations["Izh"].model == "izhikevich" and "Izh" in w.scene.nodes
+    assert w.isWindowModified() and w.inspector.item_id == "Izh"
+    w.actions["undo"].trigger()
+    assert "Izh" not in w.doc.network.populations and "Izh" not in w.scene.nodes and not w.isWindowModified()
+    w.actions["redo"].trigger()
+    assert "Izh" in w.scene.nodes and w.isWindowModified()
+
+
+def test_dropping_a_palette_entry_on_the_canvas_adds_it_where_it_was_dropped(window):
+    w = window()
+    mime = w.palette.mime_for("in:poisson")
+    target = view_point(w, QPointF(-300, 200))
+    viewport = w.view.viewport()
+    enter = QDragEnterEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    lay = w.doc.layout_of("poisson")
+    assert w.doc.network.inputs["poisson"].size == 100
+    assert abs(lay.x + 300) < 2 and abs(lay.y - 200) < 2
+
+
+def test_a_recorder_from_the_palette_attaches_to_the_selected_population(window):
+    w = window("cuba")
+    click_node(w, "I")
+    w.edits.add_template("rec:state")
+    rec = w.doc.network.recorders["v"]
+    assert (rec.kind, rec.target) == ("state", "I")
+    assert "link:v" in w.scene.edges
+
+
+def test_drag_from_an_output_port_connects_and_undo_removes_it(window):
+    w = window()
+    w.edits.add_template("pop:lif", QPointF(350, 0))
+    port = w.scene.nodes["neuron"].output_port()
+    drag(w, node_point(w, "neuron", port.x(), port.y()), node_point(w, "LIF"))
+    assert list(w.doc.network.projections) == ["neuron->LIF"]
+    assert "neuron->LIF" in w.scene.edges and "Connect" in w.statusBar().currentMessage()
+    w.actions["undo"].trigger()
+    assert not w.doc.network.projections and "neuron->LIF" not in w.scene.edges
+
+
+def test_an_invalid_connection_is_refused_with_a_status_message(window):
+    w = window("brunel")
+    before = dumps(w)
+    port = w.scene.nodes["E"].output_port()
+    drag(w, node_point(w, "E", port.x(), port.y()), node_point(w, "ext_E"))
+    assert dumps(w) == before
+    assert "no incoming connections" in w.statusBar().currentMessage()
+
+
+def test_dragging_a_current_input_to_another_population_retargets_it(window):
+    w = window()
+    w.edits.add_template("pop:lif", QPointF(350, 200))
+    port = w.scene.nodes["dc"].output_port()
+    drag(w, node_point(w, "dc", port.x(), port.y()), node_point(w, "LIF"))
+    assert w.doc.network.inputs["dc"].target == "LIF"
+    assert w.scene.edges["link:dc"].target is w.scene.nodes["LIF"]
+    w.actions["undo"].trigger()
+    assert w.doc.network.inputs["dc"].target == "neuron"
+
+
+def test_moving_several_nodes_is_one_undo_step(window):
+    w = window("cuba")
+    click_node(w, "E")
+    click_node(w, "I", Qt.ControlModifier)
+    assert set(w.scene.selected_ids()) == {"E", "I"}
+    count = w.stack.count()
+    drag(w, node_point(w, "E"), node_point(w, "E") + QPoint(0, 80))
+    assert w.stack.count() == count + 1
+    e, i = w.doc.layout_of("E"), w.doc.layout_of("I")
+    assert e.y == pytest.approx(80, abs=2) and i.y == pytest.approx(80, abs=2)
+    w.actions["undo"].trigger()
+    assert (w.doc.layout_of("E").y, w.doc.layout_of("I").y) == (0.0, 0.0)
+    assert w.scene.nodes["I"].pos().y() == 0.0
+
+
+def test_rubber_band_selects_the_nodes_it_touches(window):
+    w = window("cuba")
+    start = view_point(w, QPointF(-150, -60))
+    end = view_point(w, QPointF(560, 60))
+    drag(w, start, end)
+    assert {"E", "I"} <= set(w.scene.selected_ids())
+    assert not any(i.startswith(("spikes", "rate", "v:")) for i in w.scene.selected_ids())
+
+
+def test_delete_removes_edges_too_and_undo_restores_the_exact_network(window):
+    w = window("cuba")
+    before = dumps(w)
+    click_node(w, "I")
+    QTest.keyClick(w.view, Qt.Key_Delete)
+    assert set(w.doc.network.populations) == {"E"} and set(w.doc.network.projections) == {"E->E"}
+    assert set(w.scene.edges) == {"E->E", "link:spikes:E", "link:rate:E", "link:v:E"}
+    w.actions["undo"].trigger()
+    assert dumps(w) == before and len(w.scene.edges) == 9
+
+
+def test_copy_paste_and_duplicate_also_between_windows(window):
+    w = window("cuba")
+    click_node(w, "E")
+    click_node(w, "I", Qt.ControlModifier)
+    w.actions["copy"].trigger()
+    w.actions["paste"].trigger()
+    net = w.doc.network
+    assert {"E_2", "I_2"} <= set(net.populations)
+    assert {"E->E_2", "I->E_2", "E->I_2", "I->I_2"} <= set(net.projections)
+    assert net.projections["I->E_2"].source == "I_2" and set(w.scene.selected_ids()) >= {"E_2", "I_2"}
+    assert w.doc.layout_of("E_2").x == w.doc.layout_of("E").x + 40
+    w.actions["duplicate"].trigger()
+    assert {"E_3", "I_3"} <= set(net.populations)
+    other = window("single_neuron")
+    other.actions["paste"].trigger()
+    assert {"E", "I", "neuron"} <= set(other.doc.network.populations)
+    assert other.doc.network.projections["I->E"].synapse.receptor == "inhibitory"
+    assert other.doc.network.validate() == []
+
+
+def test_paste_of_foreign_text_is_refused(window):
+    w = window()
+    QApplication.clipboard().setText('{"format": "something else"}')
+    before = dumps(w)
+    assert not w.edits.paste()
+    assert dumps(w) == before and "no SpikeStudio network" in w.statusBar().currentMessage()
+
+
+def test_zoom_keys_wheel_and_fit(window):
+    w = window("brunel")
+    start = w.view.zoom()
+    w.actions["zoom_in"].trigger()
+    assert w.view.zoom() == pytest.approx(start * 1.2)
+    w.actions["zoom_out"].trigger()
+    w.actions["zoom_out"].trigger()
+    assert w.view.zoom() == pytest.approx(start / 1.2)
+    w.actions["fit"].trigger()
+    visible = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    for node in w.scene.nodes.values():
+        assert visible.contains(node.sceneBoundingRect())
+    before = w.view.zoom()
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(w.view.viewport().rect().center())
+    wheel = QWheelEvent(centre, w.view.mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt.NoButton, Qt.NoModifier,
+                        Qt.NoScrollPhase, False)
+    QApplication.sendEvent(w.view.viewport(), wheel)
+    assert w.view.zoom() == pytest.approx(before * 1.2)
+
+
+def test_align_to_grid_is_one_step(window):
+    w = window("cuba")
+    w.doc.move_nodes({"E": (13.0, 7.0), "I": (447.0, -9.0)})
+    w.actions["select_all"].trigger()
+    w.actions["align"].trigger()
+    assert (w.doc.layout_of("E").x, w.doc.layout_of("E").y) == (20.0, 0.0)
+    assert (w.doc.layout_of("I").x, w.doc.layout_of("I").y) == (440.0, -0.0)
+    w.actions["undo"].trigger()
+    assert (w.doc.layout_of("E").x, w.doc.layout_of("I").y) == (13.0, -9.0)
+
+
+def test_edges_show_direction_sign_and_never_overlap(window):
+    w = window("cuba")
+    exc, inh = w.scene.edges["E->I"], w.scene.edges["I->E"]
+    assert exc.color != inh.color and not exc.head.isEmpty() and inh.head_circle is not None
+    mid_a, mid_b = exc.path().pointAtPercent(0.5), inh.path().pointAtPercent(0.5)
+    assert abs(mid_a.y() - mid_b.y()) > 30  # opposite projections bulge apart
+    loop = w.scene.edges["E->E"].path().boundingRect()
+    node = w.scene.nodes["E"].sceneBoundingRect()
+    assert loop.top() < node.top() - 30 and loop.height() > 30  # a visible loop above the node
+
+
+def test_double_click_opens_the_inspector_on_the_item(window):
+    w = window("cuba")
+    double_click(w.view.viewport(), node_point(w, "I"))
+    assert w.inspector.item_id == "I" and w.inspector.title.text() == "I"
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(window):
+    w = window()
+    w.edits.add_template("pop:lif")
+    seen = []
+    from PySide6.QtWidgets import QMessageBox
+
+    answer_dialogs([QMessageBox.Cancel], seen)
+    assert not w.close()
+    assert w.isVisible() and "unsaved changes" in seen[0][1]
+    answer_dialogs([QMessageBox.Discard], seen)
+    assert w.close()
