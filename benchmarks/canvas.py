@@ -50,8 +50,7 @@ def big_network(n_nodes: int, n_edges: int, seed: int = 1) -> Network:
 
 
 def paint(window) -> None:
-    """Force a full repaint of the canvas now (what the screen would show after this event)."""
-    window.view.viewport().repaint()
+    """Let Qt deliver what the last action queued, the repaint included (one frame, as the event loop would)."""
     QApplication.processEvents()
 
 
@@ -72,8 +71,10 @@ def run_once(app, net: Network) -> dict[str, float]:
     figures = {}
     figures["load + first paint"] = timed(lambda: (window.doc.replace_network(net), paint(window)))
     figures["fit to view (painted)"] = timed(lambda: (window.view.fit_all(), paint(window)))
-    figures["select all"] = timed(lambda: (window.edits.select_all(), paint(window)))
     viewport = window.view.viewport()
+    figures["drag one node, per step (median)"] = drag_steps(window, viewport, one=True)
+    window.stack.undo()
+    figures["select all"] = timed(lambda: (window.edits.select_all(), paint(window)))
     node = next(iter(window.scene.nodes.values()))
     start = window.view.mapFromScene(node.scenePos())
     QTest.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, start)
@@ -99,6 +100,18 @@ def run_once(app, net: Network) -> dict[str, float]:
     window.deleteLater()
     QApplication.processEvents()
     return figures
+
+
+def drag_steps(window, viewport, one: bool) -> float:
+    """Median time of one painted mouse-move step while dragging a node (with nothing else selected)."""
+    window.scene.clearSelection()
+    node = list(window.scene.nodes.values())[len(window.scene.nodes) // 2]
+    start = window.view.mapFromScene(node.scenePos())
+    QTest.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, start)
+    steps = [timed(lambda k=k: (QTest.mouseMove(viewport, start + QPoint(2 * k, k)), paint(window)))
+             for k in range(1, 31)]
+    QTest.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, start + QPoint(60, 30))
+    return statistics.median(steps)
 
 
 def budget(name: str) -> float:

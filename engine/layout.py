@@ -42,23 +42,34 @@ def _place_populations(net: Network, placed: dict, out: dict) -> None:
 
 
 def _place_sources(net: Network, placed: dict, out: dict) -> None:
-    """Inputs go one column left of the nodes they drive, level with them, shifted down where two would meet."""
+    """Inputs go left of every other node, level with what they drive; many inputs fill several columns."""
     everything = {**placed, **out}
+    todo = [(item_id, item) for item_id, item in net.inputs.items() if _free(placed, out, item_id)]
+    if not todo:
+        return
     left = min((lay.x for lay in everything.values()), default=0.0)
-    taken = {(round(lay.x), round(lay.y)) for lay in everything.values()}
-    for item_id, item in net.inputs.items():
-        if not _free(placed, out, item_id):
-            continue
-        targets = [everything[t] for t in _driven(net, item_id, item) if t in everything]
-        y = sum(t.y for t in targets) / len(targets) if targets else 0.0
-        x = min(t.x for t in targets) - COLUMN if targets else left - COLUMN
-        while (round(x), round(y)) in taken:
+    ys = [lay.y for lay in everything.values()] or [0.0]
+    capacity = max(1, int((max(ys) - min(ys)) // SOURCE_STEP) + 1)
+
+    def wanted_y(entry) -> float:
+        targets = [everything[t] for t in _driven(net, *entry) if t in everything]
+        return sum(t.y for t in targets) / len(targets) if targets else 0.0
+
+    if len(todo) > capacity:  # a block of columns, in the order of what they drive
+        for k, (item_id, _) in enumerate(sorted(todo, key=wanted_y)):
+            out[item_id] = NodeLayout(left - COLUMN * (1 + k // capacity), min(ys) + (k % capacity) * SOURCE_STEP)
+        return
+    column = [lay.y for lay in everything.values() if abs(lay.x - (left - COLUMN)) < COLUMN / 2]
+    for entry in todo:
+        y = wanted_y(entry)
+        while any(abs(y - other) < SOURCE_STEP for other in column):
             y += SOURCE_STEP
-        taken.add((round(x), round(y)))
-        out[item_id] = everything[item_id] = NodeLayout(x, y)
+        column.append(y)
+        out[entry[0]] = NodeLayout(left - COLUMN, y)
 
 
 def _driven(net: Network, item_id: str, item) -> list[str]:
+    """The nodes an input drives (its target, or its projections' targets)."""
     if isinstance(item, CurrentInput):
         return [item.target]
     return [p.target for p in net.projections.values() if p.source == item_id]

@@ -7,6 +7,7 @@ projection or a new target); the scene itself changes only when the document say
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter, QPen
@@ -33,10 +34,14 @@ class CanvasScene(QGraphicsScene):
         self.doc, self.stack = doc, stack
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
+        self._pairs: dict[frozenset, list[EdgeItem]] = {}  # projections between each pair of nodes, for bends
         self.connecting = False
+        self.pending_edges: set | None = None  # while set, moved nodes queue their edges here (one update each)
         self._wire: QGraphicsLineItem | None = None
         self._wire_source: NodeItem | None = None
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
+        # Edges move whenever a node does; with a few hundred items a linear search beats keeping a BSP tree.
+        self.setItemIndexMethod(QGraphicsScene.NoIndex)
         doc.items_added.connect(self._on_added)
         doc.items_removed.connect(self._on_removed)
         doc.item_changed.connect(self._on_changed)
@@ -51,6 +56,7 @@ class CanvasScene(QGraphicsScene):
             self.removeItem(item)
         self.nodes.clear()
         self.edges.clear()
+        self._pairs.clear()
         net = self.doc.network
         self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
 
@@ -63,32 +69,43 @@ class CanvasScene(QGraphicsScene):
                 node.setPos(lay.x, lay.y)
                 self.addItem(node)
                 self.nodes[item_id] = node
+        pairs = set()
         for item_id in ids:
-            self._add_edges_of(item_id)
+            pairs |= self._add_edges_of(item_id)
+        for a, b in pairs:
+            self._update_bends(a, b)
 
-    def _add_edges_of(self, item_id: str) -> None:
+    def _add_edges_of(self, item_id: str) -> set[tuple[str, str]]:
+        """Draw the edge an item stands for; returns the node pair whose projections need new bends."""
         item = self.doc.item(item_id)
         if isinstance(item, Projection):
-            self._add_edge(item_id, item.source, item.target, PROJECTION_EDGE)
-        elif isinstance(item, CurrentInput):
-            self._add_edge(_link_id(item_id), item_id, item.target, CURRENT_EDGE)
-        elif isinstance(item, Recorder):
-            self._add_edge(_link_id(item_id), item.target, item_id, RECORD_EDGE)
+            return self._add_edge(item_id, item.source, item.target, PROJECTION_EDGE)
+        if isinstance(item, CurrentInput):
+            return self._add_edge(_link_id(item_id), item_id, item.target, CURRENT_EDGE)
+        if isinstance(item, Recorder):
+            return self._add_edge(_link_id(item_id), item.target, item_id, RECORD_EDGE)
+        return set()
 
-    def _add_edge(self, edge_id: str, source: str, target: str, kind: str) -> None:
+    def _add_edge(self, edge_id: str, source: str, target: str, kind: str) -> set[tuple[str, str]]:
         if source not in self.nodes or target not in self.nodes:
-            return
+            return set()
         edge = EdgeItem(self, edge_id, self.nodes[source], self.nodes[target], kind)
         self.addItem(edge)
         self.edges[edge_id] = edge
-        self._update_bends(source, target)
+        if kind != PROJECTION_EDGE:
+            return set()
+        self._pairs.setdefault(frozenset((source, target)), []).append(edge)
+        return {(source, target)}
 
     def _remove_edge(self, edge_id: str) -> None:
         edge = self.edges.pop(edge_id, None)
         if edge is not None:
             edge.detach()
             self.removeItem(edge)
-            self._update_bends(edge.source.item_id, edge.target.item_id)
+            pair = frozenset((edge.source.item_id, edge.target.item_id))
+            if edge in self._pairs.get(pair, []):
+                self._pairs[pair].remove(edge)
+                self._update_bends(edge.source.item_id, edge.target.item_id)
 
     def _on_removed(self, ids: list[str]) -> None:
         for item_id in ids:
@@ -112,22 +129,40 @@ class CanvasScene(QGraphicsScene):
         if isinstance(item, (CurrentInput, Recorder)):  # its target may have changed
             was_selected = item_id in self.nodes and self.nodes[item_id].isSelected()
             self._remove_edge(_link_id(item_id))
-            self._add_edges_of(item_id)
+            self._add_edges_of(item_id)  # links have no bends
             if was_selected:
                 self.nodes[item_id].setSelected(True)
 
     def _on_moved(self, ids: list[str]) -> None:
-        for item_id in ids:
-            node = self.nodes.get(item_id)
-            if node is not None:
-                lay = self.doc.layout_of(item_id)
-                if node.pos() != QPointF(lay.x, lay.y):
-                    node.setPos(lay.x, lay.y)
+        with self.batched_edges():
+            for item_id in ids:
+                node = self.nodes.get(item_id)
+                if node is not None:
+                    lay = self.doc.layout_of(item_id)
+                    if node.pos() != QPointF(lay.x, lay.y):
+                        node.setPos(lay.x, lay.y)
+
+    @contextmanager
+    def batched_edges(self):
+        """Move many nodes, then redraw each affected edge once (an edge between two moved nodes, not twice)."""
+        if self.pending_edges is not None:
+            yield
+            return
+        self.pending_edges = set()
+        try:
+            yield
+        finally:
+            pending, self.pending_edges = self.pending_edges, None
+            for edge in pending:
+                edge.update_path()
+
+    def mouseMoveEvent(self, event) -> None:
+        with self.batched_edges():  # a drag moves every selected node inside this call
+            super().mouseMoveEvent(event)
 
     def _update_bends(self, a: str, b: str) -> None:
         """Edges between one pair of nodes: a lone edge is straight, others fan out to their left."""
-        between = [e for e in self.edges.values() if e.kind == PROJECTION_EDGE
-                   and {e.source.item_id, e.target.item_id} == {a, b}]
+        between = self._pairs.get(frozenset((a, b)), [])
         both_ways = len({e.source.item_id for e in between}) > 1
         for k, edge in enumerate(sorted(between, key=lambda e: e.edge_id)):
             if a == b:
@@ -143,11 +178,17 @@ class CanvasScene(QGraphicsScene):
         return [i.item_id if isinstance(i, NodeItem) else i.edge_id for i in self.selectedItems()]
 
     def select_ids(self, ids) -> None:
-        self.clearSelection()
-        for item_id in ids:
-            item = self.nodes.get(item_id) or self.edges.get(item_id)
-            if item is not None:
-                item.setSelected(True)
+        """Select exactly these items, announcing the new selection once (not once per item)."""
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for item_id in ids:
+                item = self.nodes.get(item_id) or self.edges.get(item_id)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
 
     # --- moving --------------------------------------------------------------------------------------
     def finish_move(self) -> None:

@@ -26,6 +26,7 @@ class CanvasView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.DontSavePainterState, True)
+        self.setCacheMode(QGraphicsView.CacheBackground)  # the grid is drawn once per zoom or scroll, not per frame
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.StrongFocus)
         self._pan_start: QPointF | None = None

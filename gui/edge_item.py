@@ -33,6 +33,10 @@ LOOP = 46.0
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(7.5)
 LABEL_METRICS = QFontMetricsF(LABEL_FONT)
+LABEL_HEIGHT = LABEL_METRICS.height() + 2
+NO_BRUSH = QBrush(Qt.NoBrush)
+LABEL_ZOOM = 0.55  # labels are drawn only where they can be read
+SMOOTH_ZOOM = 0.35  # below this zoom edges are drawn without antialiasing
 LABEL_BACKGROUND = QColor(247, 248, 250, 225)  # the canvas colour, so labels stay readable over edges
 
 
@@ -57,7 +61,8 @@ class EdgeItem(QGraphicsPathItem):
         self.bend = 0.0
         self.head = QPolygonF()
         self.head_circle: QRectF | None = None
-        self.label_text, self.label_rect = "", QRectF()
+        self.label_text, self.label_rect, self.label_width = "", QRectF(), 0.0
+        self._bounds = QRectF()
         self.setZValue(0.0 if kind == PROJECTION_EDGE else -0.5)
         selectable = kind == PROJECTION_EDGE
         self.setFlag(QGraphicsItem.ItemIsSelectable, selectable)
@@ -79,12 +84,14 @@ class EdgeItem(QGraphicsPathItem):
             self.inhibitory = proj.synapse.receptor == "inhibitory"
             self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
             self.label_text = projection_label(proj)
+            self.label_width = LABEL_METRICS.horizontalAdvance(self.label_text) + 6
             self.setToolTip(f"{proj.name}: {proj.source} → {proj.target}\n{proj.synapse.receptor} "
                             f"{proj.synapse.kind} synapses, {projection_label(proj)}")
         else:
             self.inhibitory = False
             self.color = style.CURRENT_LINK if self.kind == CURRENT_EDGE else style.RECORD_LINK
             self.label_text = ""
+        self._make_pens()
         self.update_path()
 
     # --- geometry ------------------------------------------------------------------------------------
@@ -93,33 +100,39 @@ class EdgeItem(QGraphicsPathItem):
             path, end, direction, mid = self._loop_path()
         else:
             path, end, direction, mid = self._curve_path()
-        self.prepareGeometryChange()
+        if self.label_text:
+            label = QRectF(mid.x() - self.label_width / 2, mid.y() - LABEL_HEIGHT / 2, self.label_width, LABEL_HEIGHT)
+        else:
+            label = QRectF()
+        self.prepareGeometryChange()  # before the bounds change, so the scene re-indexes the edge
+        self.label_rect = label
+        self._bounds = path.controlPointRect().adjusted(-HEAD, -HEAD, HEAD, HEAD).united(label)
         self.setPath(path)
         self._make_head(end, direction)
-        if self.label_text:
-            width = LABEL_METRICS.horizontalAdvance(self.label_text) + 6
-            height = LABEL_METRICS.height() + 2
-            self.label_rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
-        else:
-            self.label_rect = QRectF()
-        self.update()
 
     def _curve_path(self):
-        a, b = self.source.scenePos(), self.target.scenePos()
-        if self.kind == RECORD_EDGE:  # recorder links hang from the bottom of their node to the recorder's top
-            a = a + QPointF(0, self.source.height / 2)
-            b = b - QPointF(0, self.target.height / 2)
-        d = b - a
-        length = math.hypot(d.x(), d.y()) or 1.0
-        normal = QPointF(d.y() / length, -d.x() / length)
-        control = (a + b) / 2 + normal * self.bend
-        start = a if self.kind == RECORD_EDGE else _border_point(self.source, control)
-        end = b if self.kind == RECORD_EDGE else _border_point(self.target, control)
-        end_dir = end - control if self.bend else end - start
-        end = end - _unit(end_dir) * (HEAD * 0.35 if self.kind == PROJECTION_EDGE else 0)
-        path = QPainterPath(start)
-        path.quadTo(control, end)
-        return path, end, _unit(end_dir), path.pointAtPercent(0.5)
+        """A quadratic curve between the node borders (plain floats: this runs for every edge of a moving node)."""
+        a, b = self.source.pos(), self.target.pos()
+        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
+        record = self.kind == RECORD_EDGE
+        if record:  # recorder links hang from the bottom of their node to the recorder's top
+            ay += self.source.height / 2
+            by -= self.target.height / 2
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy) or 1.0
+        cx = (ax + bx) / 2 + dy / length * self.bend
+        cy = (ay + by) / 2 - dx / length * self.bend
+        sx, sy = (ax, ay) if record else _border_point(self.source, ax, ay, cx, cy)
+        ex, ey = (bx, by) if record else _border_point(self.target, bx, by, cx, cy)
+        ux, uy = (ex - cx, ey - cy) if self.bend else (ex - sx, ey - sy)
+        n = math.hypot(ux, uy) or 1.0
+        ux, uy = ux / n, uy / n
+        if self.kind == PROJECTION_EDGE:
+            ex, ey = ex - ux * HEAD * 0.35, ey - uy * HEAD * 0.35
+        path = QPainterPath(QPointF(sx, sy))
+        path.quadTo(cx, cy, ex, ey)
+        mid = QPointF(0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey)
+        return path, (ex, ey), (ux, uy), mid
 
     def _loop_path(self):
         node = self.source
@@ -129,51 +142,59 @@ class EdgeItem(QGraphicsPathItem):
         top = c.y() - h / 2 - LOOP - max(self.bend, 0.0) * 0.6
         path = QPainterPath(start)
         path.cubicTo(QPointF(start.x() + 30, top), QPointF(end.x() - 30, top), end)
-        return path, end, _unit(QPointF(0.0, 1.0) * 1.0 + QPointF(0.15, 0)), path.pointAtPercent(0.5) - QPointF(0, 8)
+        n = math.hypot(0.15, 1.0)
+        return path, (end.x(), end.y()), (0.15 / n, 1.0 / n), path.pointAtPercent(0.5) - QPointF(0, 8)
 
-    def _make_head(self, tip: QPointF, direction: QPointF) -> None:
+    def _make_head(self, tip: tuple[float, float], direction: tuple[float, float]) -> None:
         self.head, self.head_circle = QPolygonF(), None
         if self.kind == RECORD_EDGE:
             return
+        (tx, ty), (ux, uy) = tip, direction
         if self.inhibitory:  # a ball: the usual sign of an inhibitory synapse
             r = HEAD * 0.42
-            centre = tip - direction * r * 0.2
-            self.head_circle = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+            x, y = tx - ux * r * 0.2, ty - uy * r * 0.2
+            self.head_circle = QRectF(x - r, y - r, 2 * r, 2 * r)
             return
-        normal = QPointF(-direction.y(), direction.x())
-        base = tip - direction * HEAD
-        self.head = QPolygonF([tip + direction * 2, base + normal * HEAD * 0.45, base - normal * HEAD * 0.45])
+        bx, by, w = tx - ux * HEAD, ty - uy * HEAD, HEAD * 0.45
+        self.head = QPolygonF([QPointF(tx + ux * 2, ty + uy * 2), QPointF(bx - uy * w, by + ux * w),
+                               QPointF(bx + uy * w, by - ux * w)])
 
     def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(-HEAD, -HEAD, HEAD, HEAD).united(self.label_rect)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
         stroker.setWidth(10.0)
         return stroker.createStroke(self.path())
 
+    def _make_pens(self) -> None:
+        """Pens and brushes for both looks (plain and selected), made once per refresh, not per paint."""
+        self._looks = {}
+        for selected in (False, True):
+            color = style.SELECTION if selected else self.color
+            line = QPen(color, 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5))
+            if self.kind == RECORD_EDGE:
+                line.setStyle(Qt.DashLine)
+            self._looks[selected] = (line, QPen(color, 1.0), QBrush(color), QPen(color.darker(125)))
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setRenderHint(QPainter.Antialiasing)
-        selected = self.isSelected()
-        color = style.SELECTION if selected else self.color
-        width = 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5)
-        pen = QPen(color, width)
-        if self.kind == RECORD_EDGE:
-            pen.setStyle(Qt.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.NoBrush)
+        line, outline, fill, text = self._looks[self.isSelected()]
+        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.Antialiasing, detail >= SMOOTH_ZOOM)  # thin far-away lines: speed first
+        painter.setPen(line)
+        painter.setBrush(NO_BRUSH)
         painter.drawPath(self.path())
-        painter.setPen(QPen(color, 1.0))
-        painter.setBrush(QBrush(color))
+        painter.setPen(outline)
+        painter.setBrush(fill)
         if self.head_circle is not None:
             painter.drawEllipse(self.head_circle)
         elif not self.head.isEmpty():
             painter.drawPolygon(self.head)
-        if self.label_text:
+        if self.label_text and detail >= LABEL_ZOOM:
             painter.setPen(Qt.NoPen)
             painter.setBrush(LABEL_BACKGROUND)
             painter.drawRoundedRect(self.label_rect, 3, 3)
-            painter.setPen(color.darker(125))
+            painter.setPen(text)
             painter.setFont(LABEL_FONT)
             painter.drawText(self.label_rect, Qt.AlignCenter, self.label_text)
 
@@ -182,17 +203,11 @@ class EdgeItem(QGraphicsPathItem):
         super().mouseDoubleClickEvent(event)
 
 
-def _unit(p: QPointF) -> QPointF:
-    n = math.hypot(p.x(), p.y()) or 1.0
-    return QPointF(p.x() / n, p.y() / n)
-
-
-def _border_point(node, toward: QPointF) -> QPointF:
-    """Where the line from the node's centre towards ``toward`` leaves its card."""
-    c = node.scenePos()
-    d = toward - c
+def _border_point(node, x: float, y: float, tx: float, ty: float) -> tuple[float, float]:
+    """Where the line from the node's centre (x, y) towards (tx, ty) leaves its card."""
+    dx, dy = tx - x, ty - y
     hw, hh = node.width / 2 + 2, node.height / 2 + 2
-    scale = min(hw / abs(d.x()) if d.x() else math.inf, hh / abs(d.y()) if d.y() else math.inf)
+    scale = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
     if not math.isfinite(scale):
-        return c
-    return c + d * scale
+        return x, y
+    return x + dx * scale, y + dy * scale

@@ -18,6 +18,7 @@ __all__ = ["NodeItem", "summary_line"]
 
 SIZES = {"population": (190.0, 70.0), "input": (190.0, 60.0), "recorder": (96.0, 34.0)}
 PORT_RADIUS = 6.0
+DETAIL_ZOOM = 0.3  # below this zoom text is unreadable, so only the cards are drawn (much faster)
 TITLE_FONT = QFont()
 TITLE_FONT.setBold(True)
 TITLE_FONT.setPointSizeF(10.5)
@@ -117,8 +118,9 @@ class NodeItem(QGraphicsItem):
             painter.setClipPath(clip)
             painter.fillRect(band, self.color)
             painter.restore()
-        self._paint_text(painter, rect)
-        self._paint_ports(painter)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM:
+            self._paint_text(painter, rect)
+            self._paint_ports(painter)
 
     def _paint_text(self, painter: QPainter, rect: QRectF) -> None:
         if self.kind == "recorder":
@@ -154,8 +156,12 @@ class NodeItem(QGraphicsItem):
     # --- interaction ---------------------------------------------------------------------------------
     def itemChange(self, change, value):
         if change == QGraphicsItem.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.update_path()
+            pending = self.scene_ref.pending_edges
+            if pending is not None:
+                pending.update(self.edges)
+            else:
+                for edge in self.edges:
+                    edge.update_path()
         return super().itemChange(change, value)
 
     def hoverMoveEvent(self, event) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
@@ -65,4 +65,18 @@ def icon(name: str) -> QIcon:
 
 
 def paint_icon(painter: QPainter, name: str, rect: QRectF) -> None:
-    _renderer(name).render(painter, rect)
+    """Draw an icon from a pixmap rendered once per size on screen (rendering SVG at every paint is slow)."""
+    scale = painter.worldTransform().m11() * painter.device().devicePixelRatioF()
+    side = max(4, round(rect.width() * scale))
+    painter.drawPixmap(rect, _pixmap(name, side), QRectF(0, 0, side, side))
+
+
+@cache
+def _pixmap(name: str, side: int) -> QPixmap:
+    image = QImage(side, side, QImage.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    _renderer(name).render(painter, QRectF(0, 0, side, side))
+    painter.end()
+    return QPixmap.fromImage(image)

@@ -42,7 +42,7 @@ def test_dropping_a_palette_entry_on_the_canvas_adds_it_where_it_was_dropped(win
     mime = w.palette.mime_for("in:poisson")
     target = view_point(w, QPointF(-300, 200))
     viewport = w.view.viewport()
-    enter = QDragEnterEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    enter = QDragEnterEvent(target, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()
     QApplication.sendEvent(viewport, QDropEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
