@@ -156,13 +156,42 @@ def _seconds(text: str) -> float:
 def cmd_gui(args) -> int:
     if args.network is not None:
         _resolve(args.network)  # a missing file is a usage error here, before any window opens
+    if args.screenshot is not None and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no screen
+    problem = _display_problem()
+    if problem is not None:
+        raise CliError(f"the editor cannot start: {problem}", EXIT_FAILED, GUI_HINTS)
     try:
         from .gui.app import run_app
     except ImportError as exc:
-        raise CliError(f"the editor cannot start: {exc}", EXIT_FAILED,
-                       ["install the Qt libraries listed in README.md, or use `spikestudio run NETWORK` "
-                        "to simulate without a window"]) from None
+        raise CliError(f"the editor cannot start: {exc}", EXIT_FAILED, GUI_HINTS) from None
     return run_app(args.network, str(args.screenshot) if args.screenshot else None)
+
+
+QT_APT = ("libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon-x11-0 libxcb-cursor0 "
+          "libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 "
+          "libxcb-xfixes0 libxcb-xkb1")
+XCB_LIBS = ("xcb-cursor", "xcb-icccm", "xcb-keysyms", "xcb-image", "xcb-randr", "xcb-render-util", "xcb-shape",
+            "xkbcommon-x11")
+GUI_HINTS = [f"on Debian or Ubuntu, Qt needs: sudo apt-get install {QT_APT}",
+             "`spikestudio run NETWORK` simulates without a window"]
+
+
+def _display_problem() -> str | None:
+    """Why Qt could not open a window here (it would abort the process rather than say so), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and platform not in ("xcb",):
+        return None
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not os.environ.get("DISPLAY"):
+        return "no display (DISPLAY and WAYLAND_DISPLAY are not set)"
+    import ctypes.util
+
+    missing = [f"lib{name}" for name in XCB_LIBS if ctypes.util.find_library(name) is None]
+    return f"Qt's X11 platform plugin needs {', '.join(missing)}" if missing else None
 
 
 def cmd_run(args) -> int:

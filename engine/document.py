@@ -154,6 +154,7 @@ class NetworkDocument:
         return old
 
     def set_color(self, item_id: str, color: str) -> str:
+        """Give a node its own colour ("" for the automatic one by model or kind); returns the old one."""
         layout = self.network.layout.setdefault(item_id, NodeLayout())
         old, layout.color = layout.color, color
         self.item_changed.emit(item_id)

@@ -30,6 +30,7 @@ def build_actions(w) -> dict[str, QAction]:
     files, edits, view = w.files, w.edits, w.view
     specs = [
         ("new", "&New", files.new, Std.New, "Start an empty network"),
+        ("new_window", "New &Window", w.new_window, ["Ctrl+Shift+N"], "Open another window"),
         ("open", "&Open…", files.open, Std.Open, "Open a .snn or .json network file"),
         ("save", "&Save", files.save, Std.Save, "Save the network"),
         ("save_as", "Save &As…", files.save_as, Std.SaveAs, "Save the network under a new name"),
@@ -65,7 +66,7 @@ def build_actions(w) -> dict[str, QAction]:
 def build_menus(w, actions: dict[str, QAction]) -> None:
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([actions["new"], actions["open"]])
+    file_menu.addActions([actions["new"], actions["new_window"], actions["open"]])
     w.recent_menu = file_menu.addMenu("Open &Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     _fill_recent(w)

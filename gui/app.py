@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["run_app", "make_window"]
+__all__ = ["run_app", "make_window", "open_new_window", "empty_clipboard"]
+
+_windows: list = []  # windows opened with File > New Window live until they close
 
 
 def make_window(path: str | None = None, recover: bool = True):
@@ -22,6 +24,19 @@ def make_window(path: str | None = None, recover: bool = True):
         window.files.open_path(Path(path))
     else:
         window.files.open_path(example_path(path), example=path)
+    return window
+
+
+def open_new_window():
+    """Another window on an empty network, in the same app (copy and paste work between them)."""
+    from ..engine.network import Network
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.files.adopt(Network())
+    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    _windows.append(window)
+    window.show()
     return window
 
 
@@ -50,4 +65,19 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
         window.stack.setClean()
         window.close()
         return 0 if ok else 1
-    return app.exec()
+    status = app.exec()
+    empty_clipboard()
+    return status
+
+
+def empty_clipboard() -> None:
+    """Qt aborts at exit if the clipboard still holds data this app put there, so it is emptied on quit."""
+    from PySide6.QtGui import QGuiApplication
+
+    from .edit_controller import CLIPBOARD_MIME
+
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData()
+    ours = clipboard.ownsClipboard() or (mime is not None and mime.hasFormat(CLIPBOARD_MIME))
+    if ours:
+        clipboard.clear()

@@ -10,20 +10,23 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDoubleSpinBox,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
 )
 
 from ..engine.params import ParamSpec
 
 __all__ = ["NumberField", "IntegerField", "BigIntegerField", "TextField", "ChoiceField", "CheckField",
-           "LongTextField", "number_field", "spec_tooltip"]
+           "LongTextField", "ColorField", "number_field", "spec_tooltip"]
 
 INT32 = 2**31 - 1
 
@@ -190,6 +193,29 @@ class LongTextField(QPlainTextEdit):
         self.blockSignals(True)
         self.setPlainText(self._shown)
         self.blockSignals(False)
+
+
+class ColorField(QPushButton):
+    """A swatch button; clicking it opens the colour dialog and commits the chosen colour as #rrggbb."""
+
+    committed = Signal(object)
+
+    def __init__(self, value: str, fallback: QColor, parent=None):
+        super().__init__(parent)
+        self.fallback = fallback
+        self.set_value(value)
+        self.clicked.connect(self._choose)
+
+    def _choose(self) -> None:
+        color = QColorDialog.getColor(QColor(self.value or self.fallback.name()), self, "Node colour")
+        if color.isValid():
+            self.committed.emit(color.name())
+
+    def set_value(self, value) -> None:
+        self.value = str(value or "")
+        shown = QColor(self.value) if self.value else self.fallback
+        self.setText(self.value or "automatic")
+        self.setStyleSheet(f"QPushButton {{ border-left: 18px solid {shown.name()}; padding: 3px; }}")
 
 
 def number_field(spec: ParamSpec, value):

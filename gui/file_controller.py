@@ -58,8 +58,12 @@ class FileController(QObject):
     def new(self) -> bool:
         if not self.maybe_save("starting a new network"):
             return False
-        self._show(Network(), None, None)
+        self.adopt(Network())
         return True
+
+    def adopt(self, net: Network) -> None:
+        """Show ``net`` as a new, unsaved document (no file yet)."""
+        self._show(net, None, None)
 
     def open(self, path: str | None = None) -> bool:
         if not self.maybe_save("opening another network"):

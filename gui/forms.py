@@ -130,6 +130,8 @@ def signature(item) -> tuple:
         return ("settings",)
     parts = [type(item).__name__, getattr(item, "model", None), getattr(item, "waveform", None),
              getattr(item, "kind", None)]
+    if isinstance(item, Population):
+        parts += [(var, dist.kind) for var, dist in item.initial.items()]
     if isinstance(item, Projection):
         parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target]
     if isinstance(item, Recorder):
@@ -149,6 +151,10 @@ def _population_rows(pop: Population, net) -> list:
                         lambda it, name: it.params.update(model.presets[name])))
     rows.append(Heading(f"{model.display_name} parameters"))
     rows += [_number_row(f"params.{name}", spec, pop) for name, spec in model.params.items()]
+    for var in pop.initial:
+        unit = model.state.get(var, "")
+        spec = ParamSpec(var, 0.0, unit, f"Initial value of {var}, drawn per neuron", -1e6, 1e6)
+        rows += _distribution_rows(f"initial.{var}", f"Initial {var}", pop, spec)
     return rows
 
 
@@ -236,15 +242,16 @@ def _change_rule(proj: Projection, rule: str) -> None:
     proj.rule, proj.rule_params = rule, fill_params(CONNECTIVITY_RULES[rule], {})
 
 
-def _distribution_rows(key: str, label: str, proj: Projection, spec: ParamSpec) -> list:
-    dist: Distribution = getattr(proj, key)
-    rows = [Heading(label), _choice_row(f"{key}.kind", "Distribution", list(DISTRIBUTION_KINDS), proj,
-                                        lambda it, kind: _change_distribution(getattr(it, key), kind))]
+def _distribution_rows(key: str, label: str, item, spec: ParamSpec) -> list:
+    """A heading, the kind of distribution, and a field per number of that kind (value; low, high; mean, std)."""
+    dist: Distribution = get_path(item, key)
+    rows = [Heading(label), _choice_row(f"{key}.kind", "Distribution", list(DISTRIBUTION_KINDS), item,
+                                        lambda it, kind: _change_distribution(get_path(it, key), kind))]
     for name in DISTRIBUTION_KINDS.get(dist.kind, ()):
         field_spec = dataclasses.replace(spec, name=name, low=0.0, low_open=False,
                                          description=f"{label}: {_FIELD_TEXT[name]}") if name == "std" else \
             dataclasses.replace(spec, name=name, description=f"{label} ({_FIELD_TEXT[name]}): {spec.description}")
-        rows.append(_number_row(f"{key}.{name}", field_spec, proj))
+        rows.append(_number_row(f"{key}.{name}", field_spec, item))
     return rows
 
 

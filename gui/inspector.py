@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..engine.templates import kind_of
-from .commands import EditItem, EditSettings, push
+from . import style
+from .commands import EditItem, EditSettings, SetColor, push
+from .fields import ColorField
 from .forms import Heading, Row, item_rows, settings_rows, signature
 
 __all__ = ["Inspector"]
@@ -89,8 +91,15 @@ class Inspector(QScrollArea):
             self.title.setText(item.name)
             self.subtitle.setText(f"{kind_of(item)} · id {item.id}")
             rows = item_rows(item, self.doc.network)
+            if item.id in self.doc.network.all_ids() - set(self.doc.network.projections):
+                rows.insert(1, self._color_row(item))
         for row in rows:
             self._add_row(row)
+
+    def _color_row(self, item) -> Row:
+        widget = ColorField(self.doc.layout_of(item.id).color, style.node_color(item))
+        widget.setToolTip("The node's colour on the canvas (saved in the file; the simulation ignores it)")
+        return Row("color", "Colour", widget, lambda it: self.doc.layout_of(it.id).color, None)
 
     def _clear(self) -> None:
         self.hide_error()
@@ -147,6 +156,9 @@ class Inspector(QScrollArea):
             why = row.spec.problem(value)
             if why is not None:
                 return self._refuse(row, f"{row.label}: {why}")
+        if row.key == "color":
+            push(self.stack, SetColor(self.doc, self.item_id, value))
+            return self.hide_error()
         if self.item_id is None:
             settings = dataclasses.replace(self.doc.settings(), **{row.key: value})
             command = EditSettings(self.doc, settings, f"Set {row.label.lower()}", field=row.key)

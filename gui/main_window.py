@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
         self.setObjectName("main_window")
+        self.setAttribute(Qt.WA_DeleteOnClose)
         self.setWindowIcon(style.icon("spikestudio"))
         self.resize(1400, 860)
         self.doc = NetworkDocument()
@@ -116,6 +117,11 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_MS)
         self.messages.appendPlainText(text)
+
+    def new_window(self):
+        from .app import open_new_window
+
+        return open_new_window()
 
     def show_settings(self) -> None:
         self.scene.clearSelection()

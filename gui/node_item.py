@@ -33,7 +33,7 @@ def summary_line(item) -> str:
         name = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH"}.get(item.model, item.model)
         return f"{name if model else item.model} · {item.size:,} neuron{'s' * (item.size != 1)}"
     if isinstance(item, PoissonInput):
-        return f"{item.size:,} × {item.rate:.3g} Hz" if item.rates is None else f"{item.size:,} neurons, own rates"
+        return f"{item.size:,} × {_rate(item.rate)}" if item.rates is None else f"{item.size:,} neurons, own rates"
     if isinstance(item, SpikeTimesInput):
         return f"spike times · {item.times.size:,} spike{'s' * (item.times.size != 1)}"
     if isinstance(item, CurrentInput):
@@ -42,6 +42,10 @@ def summary_line(item) -> str:
     if isinstance(item, Recorder):
         return {"spikes": "spikes", "state": item.variable, "rate": "rate"}.get(item.kind, item.kind)
     return ""
+
+
+def _rate(hz: float) -> str:
+    return f"{hz / 1000:.3g} kHz" if hz >= 1000 else f"{hz:.3g} Hz"
 
 
 class NodeItem(QGraphicsItem):

@@ -86,6 +86,20 @@ def simulate():
     return run
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_clipboard_before_qt_exits():
+    """Qt crashes at exit if the clipboard still holds data the app put there (the app empties it on quit)."""
+    yield
+    import sys
+
+    if "spikestudio.gui.app" in sys.modules:
+        from PySide6.QtGui import QGuiApplication
+        from spikestudio.gui.app import empty_clipboard
+
+        if QGuiApplication.instance() is not None:
+            empty_clipboard()
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     """Makes real main windows (``window(path_or_example)``) with settings and recovery in a temporary home.
@@ -109,7 +123,9 @@ def window(qtbot, tmp_path, monkeypatch):
         return w
 
     yield make
+    import shiboken6
+
     for w in made:
-        w.stack.setClean()
-        w.close()
-        w.deleteLater()
+        if shiboken6.isValid(w):  # a window deletes itself once it has closed
+            w.stack.setClean()
+            w.close()

@@ -215,3 +215,17 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(window):
     assert w.isVisible() and "unsaved changes" in seen[0][1]
     answer_dialogs([QMessageBox.Discard], seen)
     assert w.close()
+
+
+def test_new_window_takes_a_paste_from_the_first(window, qtbot):
+    w = window("cuba")
+    click_node(w, "I")
+    w.actions["copy"].trigger()
+    w.actions["new_window"].trigger()
+    other = next(win for win in QApplication.topLevelWidgets()
+                 if win is not w and getattr(win, "doc", None) is not None and win.isVisible()
+                 and not win.doc.network.all_ids())
+    other.actions["paste"].trigger()
+    assert set(other.doc.network.populations) == {"I"} and set(other.doc.network.projections) == {"I->I"}
+    other.stack.setClean()
+    other.close()

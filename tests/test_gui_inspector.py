@@ -136,3 +136,17 @@ def test_recorder_and_spike_time_text_fields(window):
     w.edits.add_template("in:spikes")
     type_into(field(w, "spikes"), "0@5, 0@12.5")
     assert w.doc.network.inputs["spikes"].times.tolist() == [5.0, 12.5]
+
+
+def test_initial_state_distribution_and_node_colour(window):
+    w = window("cuba")
+    click_node(w, "E")
+    assert field(w, "initial.v.kind").currentData() == "uniform"
+    type_into(field(w, "initial.v.low"), "-65")
+    assert w.doc.network.populations["E"].initial["v"].low == -65.0
+    type_into(field(w, "initial.v.low"), "-45")  # above high = -50
+    assert "initial" in w.inspector.error.text() and w.doc.network.populations["E"].initial["v"].low == -65.0
+    field(w, "color").committed.emit("#00aa00")  # what the colour dialog hands back
+    assert w.doc.layout_of("E").color == "#00aa00" and w.scene.nodes["E"].color.name() == "#00aa00"
+    w.actions["undo"].trigger()
+    assert w.doc.layout_of("E").color == "#d62728" and field(w, "color").text() == "#d62728"
