@@ -202,6 +202,19 @@ class CanvasScene(QGraphicsScene):
         if new:
             self.stack.push(MoveNodes(self.doc, old, new, "Move" if len(new) == 1 else f"Move {len(new)} nodes"))
 
+    def selected_nodes(self) -> list[str]:
+        return [i for i in self.selected_ids() if i in self.nodes]
+
+    def nudge(self, dx: float, dy: float) -> None:
+        """Move the selected nodes by whole grid steps (arrow keys), as one undo step."""
+        old, new = {}, {}
+        for item_id in self.selected_nodes():
+            lay = self.doc.layout_of(item_id)
+            old[item_id] = (lay.x, lay.y)
+            new[item_id] = (lay.x + dx * style.GRID, lay.y + dy * style.GRID)
+        if new:
+            self.stack.push(MoveNodes(self.doc, old, new, "Move" if len(new) == 1 else f"Move {len(new)} nodes"))
+
     def align_to_grid(self, ids: list[str]) -> None:
         old, new = {}, {}
         for item_id in ids:

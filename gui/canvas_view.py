@@ -12,6 +12,7 @@ __all__ = ["CanvasView", "TEMPLATE_MIME"]
 TEMPLATE_MIME = "application/x-spikestudio-template"
 ZOOM_STEP = 1.2
 MIN_ZOOM, MAX_ZOOM = 0.08, 4.0
+NUDGES = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}  # in grid steps
 
 
 class CanvasView(QGraphicsView):
@@ -82,6 +83,11 @@ class CanvasView(QGraphicsView):
 
     # --- pan -----------------------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:
+        step = NUDGES.get(event.key())
+        if step is not None and self.scene().selected_nodes():  # arrows move the selection; else they scroll
+            scale = 5 if event.modifiers() & Qt.ShiftModifier else 1
+            self.scene().nudge(step[0] * scale, step[1] * scale)
+            return
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():
             self._space_held = True
             self.viewport().setCursor(Qt.OpenHandCursor)

@@ -229,3 +229,14 @@ def test_new_window_takes_a_paste_from_the_first(window, qtbot):
     assert set(other.doc.network.populations) == {"I"} and set(other.doc.network.projections) == {"I->I"}
     other.stack.setClean()
     other.close()
+
+
+def test_arrow_keys_nudge_the_selection_by_grid_steps(window):
+    w = window("cuba")
+    click_node(w, "E")
+    QTest.keyClick(w.view, Qt.Key_Right)
+    QTest.keyClick(w.view, Qt.Key_Down, Qt.ShiftModifier)
+    assert (w.doc.layout_of("E").x, w.doc.layout_of("E").y) == (20.0, 100.0)
+    assert w.scene.nodes["E"].pos() == QPointF(20.0, 100.0)
+    w.actions["undo"].trigger()
+    assert w.doc.layout_of("E").y == 0.0
