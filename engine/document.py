@@ -16,9 +16,7 @@ from .network import Metadata, Network, NodeLayout
 from .params import Problem, ValidationError
 from .subnetwork import fresh_name
 
-__all__ = ["NetworkDocument", "Removal", "Settings", "SETTINGS_FIELDS"]
-
-SETTINGS_FIELDS = ("dt", "duration", "seed", "title", "author", "description", "license")
+__all__ = ["NetworkDocument", "Removal", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,7 @@ class NetworkDocument:
 
     def __init__(self, network: Network | None = None):
         self.network = network if network is not None else Network()
+        self._problems: set[str] | None = None  # the network's problems now (edits change it only through here)
         self.items_added, self.items_removed, self.item_changed = Event(), Event(), Event()
         self.nodes_moved, self.settings_changed, self.network_replaced = Event(), Event(), Event()
 
@@ -68,6 +67,7 @@ class NetworkDocument:
     def replace_network(self, network: Network) -> None:
         """Show another network (after New, Open, Revert)."""
         self.network = network
+        self._problems = None
         self.network_replaced.emit()
 
     # --- adding and removing -------------------------------------------------------------------------
@@ -77,6 +77,7 @@ class NetworkDocument:
         if problems:
             raise ValidationError(problems)
         self._insert(items, layouts or {})
+        self._problems = None
         ids = [item.id for item in items]
         self.items_added.emit(ids)
         return ids
@@ -92,6 +93,7 @@ class NetworkDocument:
     def remove_items(self, ids: list[str]) -> Removal:
         """Remove items and everything attached to them (projections, recorders, current inputs)."""
         removal = self._take(ids)
+        self._problems = None
         self.items_removed.emit(removal.ids)
         return removal
 
@@ -101,6 +103,7 @@ class NetworkDocument:
             _insert_at(self.network.sections()[section_name], index, item.id, item)
         for index, item_id, layout in sorted(removal.layouts, key=lambda e: e[0]):
             _insert_at(self.network.layout, index, item_id, layout)
+        self._problems = None
         self.items_added.emit(removal.ids)
 
     # --- editing -------------------------------------------------------------------------------------
@@ -193,8 +196,13 @@ class NetworkDocument:
                     removal.layouts.append((layout_index[item.id], item.id, layouts[item.id]))
         return removal
 
+    def _current_problems(self) -> set[str]:
+        if self._problems is None:
+            self._problems = {str(p) for p in self.network.validate()}
+        return self._problems
+
     def _dry_run(self, do, undo) -> list[Problem]:
-        before = {str(p) for p in self.network.validate()}
+        before = self._current_problems()
         try:
             do()
             return [p for p in self.network.validate() if str(p) not in before]
@@ -204,10 +212,19 @@ class NetworkDocument:
             undo()
 
     def _refuse_new_problems(self, do, undo) -> None:
-        problems = self._dry_run(do, undo)
-        if problems:
-            raise ValidationError(problems)
-        do()
+        """Apply a change, or undo it and raise ``ValidationError`` with the problems it would add."""
+        before = self._current_problems()
+        try:
+            do()
+            after = self.network.validate()
+        except ValidationError as exc:
+            undo()
+            raise ValidationError(exc.problems) from None
+        new = [p for p in after if str(p) not in before]
+        if new:
+            undo()
+            raise ValidationError(new)
+        self._problems = {str(p) for p in after}
 
 
 def _section_name(net: Network, item) -> str:

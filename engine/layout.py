@@ -19,9 +19,9 @@ RECORDER_STEP = 100.0
 SOURCE_STEP = 90.0  # vertical shift between sources that would otherwise overlap
 
 
-def auto_layout(net: Network, only_missing: bool = True) -> dict[str, NodeLayout]:
-    """Positions for every node without a layout entry (or for all nodes); existing entries are not changed."""
-    placed = {} if not only_missing else dict(net.layout)
+def auto_layout(net: Network) -> dict[str, NodeLayout]:
+    """Positions for every node without a layout entry; existing entries are not changed."""
+    placed = dict(net.layout)
     out: dict[str, NodeLayout] = {}
     _place_populations(net, placed, out)
     _place_sources(net, placed, out)

@@ -51,14 +51,30 @@ class CanvasScene(QGraphicsScene):
 
     # --- building from the document ------------------------------------------------------------------
     def rebuild(self) -> None:
-        self.clearSelection()
-        for item in list(self.nodes.values()) + list(self.edges.values()):
-            self.removeItem(item)
-        self.nodes.clear()
-        self.edges.clear()
-        self._pairs.clear()
+        with self.quiet_selection():
+            self.clearSelection()
+            for item in list(self.nodes.values()) + list(self.edges.values()):
+                self.removeItem(item)
+            self.nodes.clear()
+            self.edges.clear()
+            self._pairs.clear()
         net = self.doc.network
         self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
+
+    @contextmanager
+    def quiet_selection(self):
+        """Change items without announcing each step; listeners hear about the final selection once.
+
+        (Removing selected items one by one would announce selections that name items already gone.)
+        """
+        before = self.selected_ids()
+        self.blockSignals(True)
+        try:
+            yield
+        finally:
+            self.blockSignals(False)
+        if self.selected_ids() != before:
+            self.selectionChanged.emit()
 
     def _on_added(self, ids: list[str]) -> None:
         net = self.doc.network
@@ -108,15 +124,16 @@ class CanvasScene(QGraphicsScene):
                 self._update_bends(edge.source.item_id, edge.target.item_id)
 
     def _on_removed(self, ids: list[str]) -> None:
-        for item_id in ids:
-            self._remove_edge(item_id)
-            self._remove_edge(_link_id(item_id))
-        for item_id in ids:
-            node = self.nodes.pop(item_id, None)
-            if node is not None:
-                for edge in list(node.edges):
-                    self._remove_edge(edge.edge_id)
-                self.removeItem(node)
+        with self.quiet_selection():
+            for item_id in ids:
+                self._remove_edge(item_id)
+                self._remove_edge(_link_id(item_id))
+            for item_id in ids:
+                node = self.nodes.pop(item_id, None)
+                if node is not None:
+                    for edge in list(node.edges):
+                        self._remove_edge(edge.edge_id)
+                    self.removeItem(node)
 
     def _on_changed(self, item_id: str) -> None:
         if item_id in self.nodes:
@@ -179,16 +196,12 @@ class CanvasScene(QGraphicsScene):
 
     def select_ids(self, ids) -> None:
         """Select exactly these items, announcing the new selection once (not once per item)."""
-        self.blockSignals(True)
-        try:
+        with self.quiet_selection():
             self.clearSelection()
             for item_id in ids:
                 item = self.nodes.get(item_id) or self.edges.get(item_id)
                 if item is not None:
                     item.setSelected(True)
-        finally:
-            self.blockSignals(False)
-        self.selectionChanged.emit()
 
     # --- moving --------------------------------------------------------------------------------------
     def finish_move(self) -> None:
@@ -261,7 +274,11 @@ class CanvasScene(QGraphicsScene):
             command = AddItems(self.doc, [proj], text=f"Connect {source} → {target}")
         else:
             item = self.doc.edited_copy(target if isinstance(self.doc.item(target), Recorder) else source)
-            item.target = source if isinstance(item, Recorder) else target
+            new_target = source if isinstance(item, Recorder) else target
+            if item.target == new_target:
+                self.message.emit(f"{item.name} is already attached to {new_target}")
+                return False
+            item.target = new_target
             command = EditItem(self.doc, item.id, item, f"Attach {item.name} to {item.target}")
         problems = push(self.stack, command)
         if problems:

@@ -11,7 +11,8 @@ from PySide6.QtGui import QGuiApplication
 
 from ..engine import fileformat
 from ..engine.errors import FileFormatError
-from ..engine.network import NodeLayout, Population
+from ..engine.layout import auto_layout
+from ..engine.network import NodeLayout
 from ..engine.subnetwork import extract, fit_into
 from ..engine.templates import TEMPLATES, make_item, needs_target
 from .commands import AddItems, RemoveItems, push
@@ -40,7 +41,7 @@ class EditController(QObject):
             if target is None:
                 self.message.emit(f"Add a population first: a {template.display_name.lower()} attaches to one")
                 return None
-        item_id = self.doc.unused_id(template.base_id)
+        item_id = self.doc.unused_id(f"{template.base_id}:{target}" if key.startswith("rec:") else template.base_id)
         item = make_item(key, item_id, target)
         pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
         layout = {item_id: NodeLayout(pos.x(), pos.y())}
@@ -118,6 +119,7 @@ class EditController(QObject):
         return self._insert(piece, PASTE_OFFSET, "Duplicate")
 
     def _insert(self, piece, offset: float, verb: str) -> bool:
+        piece.layout.update(auto_layout(piece))  # text pasted from elsewhere may have no positions
         items, layouts = fit_into(self.doc.network, piece, (offset, offset))
         problems = push(self.stack, AddItems(self.doc, items, layouts, f"{verb} {len(items)} items"))
         if problems:
@@ -134,6 +136,3 @@ class EditController(QObject):
     def align_selected(self) -> None:
         ids = [i for i in self.scene.selected_ids() if i in self.scene.nodes] or list(self.scene.nodes)
         self.scene.align_to_grid(ids)
-
-    def populations_selected(self) -> list[str]:
-        return [i for i in self.scene.selected_ids() if isinstance(self.doc.network.populations.get(i), Population)]

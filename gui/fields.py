@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -138,11 +138,13 @@ class ChoiceField(QComboBox):
 
     committed = Signal(object)
 
-    def __init__(self, choices, value, parent=None):
+    def __init__(self, choices, value, parent=None, tips: dict | None = None):
         super().__init__(parent)
         for choice in choices:
             data, label = choice if isinstance(choice, tuple) else (choice, choice)
             self.addItem(label, data)
+            if tips and data in tips:
+                self.setItemData(self.count() - 1, tips[data], Qt.ToolTipRole)
         self.set_value(value)
         self.activated.connect(lambda index: self.committed.emit(self.itemData(index)))
 

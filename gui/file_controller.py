@@ -21,9 +21,19 @@ from . import dialogs
 from .app_settings import add_recent_file, app_settings, data_dir, forget_recent_file
 from .recovery import RecoveryStore
 
-__all__ = ["FileController", "AUTOSAVE_MINUTES"]
+__all__ = ["FileController", "AUTOSAVE_MINUTES", "autosave_minutes"]
 
 AUTOSAVE_MINUTES = 2.0
+MIN_AUTOSAVE_MINUTES = 0.25
+
+
+def autosave_minutes() -> float:
+    """The autosave interval from the settings (``autosave_minutes``), else 2; never below 15 s."""
+    try:
+        minutes = float(app_settings().value("autosave_minutes", AUTOSAVE_MINUTES))
+    except (TypeError, ValueError):
+        return AUTOSAVE_MINUTES
+    return max(minutes, MIN_AUTOSAVE_MINUTES) if minutes == minutes else AUTOSAVE_MINUTES
 
 
 class FileController(QObject):
@@ -36,12 +46,23 @@ class FileController(QObject):
         self.path: Path | None = None
         self.example: str | None = None  # opened from the bundled examples: Save asks for a new name
         self.recovery = RecoveryStore(data_dir() / "recovery")
-        self._autosaved_index = None
+        self.revision = 0  # counts every change of the document (merged edits and undos included)
+        self._autosaved_revision = 0
+        for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.nodes_moved, doc.settings_changed):
+            event.connect(self._changed)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave)
-        minutes = float(app_settings().value("autosave_minutes", AUTOSAVE_MINUTES))
-        self.autosave_timer.start(int(minutes * 60_000))
-        stack.cleanChanged.connect(lambda _: self.title_changed.emit())
+        self.autosave_timer.start(int(autosave_minutes() * 60_000))
+        stack.cleanChanged.connect(self._clean_changed)
+
+    def _changed(self, *_) -> None:
+        self.revision += 1
+
+    def _clean_changed(self, clean: bool) -> None:
+        if clean:  # back to what is on disk (saved, or undone to it): nothing to recover
+            self.recovery.discard()
+            self._autosaved_revision = self.revision
+        self.title_changed.emit()
 
     # --- naming --------------------------------------------------------------------------------------
     def display_name(self) -> str:
@@ -56,6 +77,7 @@ class FileController(QObject):
 
     # --- opening -------------------------------------------------------------------------------------
     def new(self) -> bool:
+        self.window.commit_pending_edit()
         if not self.maybe_save("starting a new network"):
             return False
         self.adopt(Network())
@@ -66,6 +88,7 @@ class FileController(QObject):
         self._show(net, None, None)
 
     def open(self, path: str | None = None) -> bool:
+        self.window.commit_pending_edit()
         if not self.maybe_save("opening another network"):
             return False
         if path is None:
@@ -104,6 +127,7 @@ class FileController(QObject):
         return None
 
     def revert(self) -> bool:
+        self.window.commit_pending_edit()
         if self.path is None or not self.is_dirty():
             return False
         if not dialogs.ask_yes_no(self.window, "Revert", f"Discard all changes since “{self.path.name}” was saved?"):
@@ -120,17 +144,19 @@ class FileController(QObject):
         self.doc.replace_network(net)
         self.stack.clear()
         self.stack.setClean()
-        self._autosaved_index = None
+        self._autosaved_revision = self.revision
         self.recovery.discard()
         self.title_changed.emit()
 
     # --- saving --------------------------------------------------------------------------------------
     def save(self) -> bool:
+        self.window.commit_pending_edit()
         if self.path is None:
             return self.save_as()
         return self._write(self.path)
 
     def save_as(self) -> bool:
+        self.window.commit_pending_edit()
         suggestion = str(self.path) if self.path else f"{self.example or 'untitled'}.snn"
         path = dialogs.ask_save_path(self.window, suggestion)
         if path is None:
@@ -160,6 +186,7 @@ class FileController(QObject):
 
     def maybe_save(self, doing: str) -> bool:
         """True when it is fine to drop the current document (saved, discarded, or nothing to lose)."""
+        self.window.commit_pending_edit()
         if not self.is_dirty():
             return True
         answer = dialogs.ask_unsaved(self.window, self.display_name(), doing)
@@ -170,40 +197,47 @@ class FileController(QObject):
     # --- autosave and recovery -----------------------------------------------------------------------
     def autosave(self) -> bool:
         """Write unsaved work to the recovery folder (only when something changed since the last time)."""
-        if not self.is_dirty() or self._autosaved_index == self.stack.index():
+        self.window.commit_pending_edit()
+        if not self.is_dirty() or self._autosaved_revision == self.revision:
             return False
         try:
             self.recovery.save(self.doc.network, str(self.path) if self.path else None, self.display_name())
         except (OSError, ValidationError) as exc:
             self.message.emit(f"Autosave failed: {exc}")
             return False
-        self._autosaved_index = self.stack.index()
+        self._autosaved_revision = self.revision
         self.message.emit(f"Autosaved at {time.strftime('%H:%M')}")
         return True
 
     def offer_recovery(self) -> bool:
-        """After a crash: offer the newest work left behind; True when it was recovered."""
-        orphans = self.recovery.orphans()
-        if not orphans:
-            return False
-        newest = orphans[0]
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.saved_at))
-        if not dialogs.ask_yes_no(self.window, "Recover unsaved work",
-                                  f"SpikeStudio did not close properly. Recover the unsaved changes to "
-                                  f"“{newest.title}” autosaved at {when}?"):
-            for orphan in orphans:
+        """After a crash: offer back the work of every window that was lost; True when any was recovered.
+
+        The first recovered network opens here, each further one in a window of its own. A set is deleted
+        only once it has been recovered or the user has declined it.
+        """
+        recovered = 0
+        for orphan in self.recovery.orphans():
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
+            if not dialogs.ask_yes_no(self.window, "Recover unsaved work",
+                                      f"SpikeStudio did not close properly. Recover the unsaved changes to "
+                                      f"“{orphan.title}” autosaved at {when}?"):
                 self.recovery.remove(orphan)
-            return False
-        net = self.read(newest.network_path)
-        if net is None:
-            return False
-        original = Path(newest.original) if newest.original else None
-        self._show(net, original, None)
-        self.stack.resetClean()  # recovered work is unsaved until the user saves it
-        self.title_changed.emit()
-        for orphan in orphans:
+                continue
+            net = self.read(orphan.network_path)
+            if net is None:
+                continue  # kept on disk: the dialog said why it could not be read
+            target = self if not recovered else self.window.new_window().files
+            target.take_recovered(net, Path(orphan.original) if orphan.original else None)
             self.recovery.remove(orphan)
-        return True
+            recovered += 1
+        return recovered > 0
+
+    def take_recovered(self, net: Network, original: Path | None) -> None:
+        """Show recovered work as unsaved changes to its original file (so Save writes it back there)."""
+        self._show(net, original, None)
+        self.stack.resetClean()
+        self.revision += 1  # unsaved, and not in this window's recovery set yet
+        self.title_changed.emit()
 
     def closing(self) -> None:
         self.autosave_timer.stop()

@@ -82,7 +82,7 @@ class PresetButtons(QWidget):
         layout.addStretch(1)
 
     def set_value(self, value) -> None:
-        pass
+        """Presets are actions, not a value, so there is nothing to show."""
 
 
 def get_path(obj, key: str):
@@ -110,9 +110,11 @@ def _text_row(key: str, label: str, item) -> Row:
                lambda it, v: set_path(it, key, v))
 
 
-def _choice_row(key: str, label: str, choices, item, apply=None) -> Row:
-    return Row(key, label, ChoiceField(choices, get_path(item, key)), lambda it: get_path(it, key),
-               apply or (lambda it, v: set_path(it, key, v)))
+def _choice_row(key: str, label: str, choices, item, apply=None, tip: str = "", tips: dict | None = None) -> Row:
+    """A dropdown; ``tip`` says what the choice means, ``tips`` what each entry means (shown on hover)."""
+    widget = ChoiceField(choices, get_path(item, key), tips=tips)
+    widget.setToolTip(tip)
+    return Row(key, label, widget, lambda it: get_path(it, key), apply or (lambda it, v: set_path(it, key, v)))
 
 
 # --- per kind ------------------------------------------------------------------------------------------
@@ -142,7 +144,8 @@ def signature(item) -> tuple:
 def _population_rows(pop: Population, net) -> list:
     model = NEURON_MODELS.get(pop.model)
     rows = [_choice_row("model", "Model", [(m.id, m.display_name) for m in NEURON_MODELS.values()], pop,
-                        _change_model),
+                        _change_model, "The neuron model; changing it starts from the new model's defaults",
+                        {m.id: m.description for m in NEURON_MODELS.values()}),
             _number_row("size", NODE_PARAMS["size"], pop, "Neurons")]
     if model is None:
         return rows
@@ -200,8 +203,10 @@ def _set_spike_times(item: SpikeTimesInput, text: str) -> None:
 
 def _current_rows(item: CurrentInput, net) -> list:
     specs = CURRENT_WAVEFORMS.get(item.waveform, {})
-    rows = [_choice_row("target", "Drives", [(p, net.populations[p].name) for p in net.populations], item),
-            _choice_row("waveform", "Waveform", list(CURRENT_WAVEFORMS), item, _change_waveform),
+    rows = [_choice_row("target", "Drives", [(p, net.populations[p].name) for p in net.populations], item,
+                        tip="The population every neuron of which receives this current"),
+            _choice_row("waveform", "Waveform", list(CURRENT_WAVEFORMS), item, _change_waveform,
+                        "The shape of the current in time; changing it starts from its defaults"),
             Heading("Waveform parameters")]
     return rows + [_number_row(f"params.{name}", spec, item) for name, spec in specs.items()]
 
@@ -213,13 +218,17 @@ def _change_waveform(item: CurrentInput, waveform: str) -> None:
 def _projection_rows(proj: Projection, net) -> list:
     rules = [r for r in CONNECTIVITY_RULES if r != "explicit" or proj.rule == "explicit"]
     rows = [Heading(f"{_name(net, proj.source)} → {_name(net, proj.target)}"),
-            _choice_row("synapse.receptor", "Receptor", list(RECEPTORS), proj, _change_receptor),
-            _choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj)]
+            _choice_row("synapse.receptor", "Receptor", list(RECEPTORS), proj, _change_receptor,
+                        "Excitatory synapses raise the target's potential, inhibitory ones lower it (the weight "
+                        "is a magnitude); choosing one sets its usual tau and E_rev"),
+            _choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
+                        tip="How a spike acts on the target", tips=SYNAPSE_KINDS)]
     if proj.synapse.kind != "delta":
         rows.append(_number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
     if proj.synapse.kind == "conductance":
         rows.append(_number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
-    rows += [Heading("Connectivity"), _choice_row("rule", "Rule", rules, proj, _change_rule)]
+    rows += [Heading("Connectivity"), _choice_row("rule", "Rule", rules, proj, _change_rule,
+                                                  "Which pairs of neurons are connected", RULE_TIPS)]
     rows += [_number_row(f"rule_params.{n}", s, proj) for n, s in CONNECTIVITY_RULES.get(proj.rule, {}).items()]
     if proj.source == proj.target:
         rows.append(Row("allow_autapses", "", CheckField("Allow self-connections", proj.allow_autapses),
@@ -246,7 +255,8 @@ def _distribution_rows(key: str, label: str, item, spec: ParamSpec) -> list:
     """A heading, the kind of distribution, and a field per number of that kind (value; low, high; mean, std)."""
     dist: Distribution = get_path(item, key)
     rows = [Heading(label), _choice_row(f"{key}.kind", "Distribution", list(DISTRIBUTION_KINDS), item,
-                                        lambda it, kind: _change_distribution(get_path(it, key), kind))]
+                                        lambda it, kind: _change_distribution(get_path(it, key), kind),
+                                        f"{label}: the same for all, or drawn for each one", DISTRIBUTION_TIPS)]
     for name in DISTRIBUTION_KINDS.get(dist.kind, ()):
         field_spec = dataclasses.replace(spec, name=name, low=0.0, low_open=False,
                                          description=f"{label}: {_FIELD_TEXT[name]}") if name == "std" else \
@@ -255,6 +265,22 @@ def _distribution_rows(key: str, label: str, item, spec: ParamSpec) -> list:
     return rows
 
 
+RULE_TIPS = {
+    "all_to_all": "Every source neuron to every target neuron",
+    "one_to_one": "Neuron i to neuron i (both sides the same size)",
+    "fixed_probability": "Each pair independently with probability p",
+    "fixed_indegree": "Each target neuron gets exactly k inputs, chosen at random",
+    "fixed_outdegree": "Each source neuron makes exactly k outputs, chosen at random",
+    "fixed_total": "Exactly n synapses between random pairs",
+    "gaussian": "On 2-D grids, with a probability falling off with distance",
+    "explicit": "A list of (pre, post) pairs from the file",
+}
+DISTRIBUTION_TIPS = {
+    "constant": "The same value everywhere",
+    "uniform": "Drawn uniformly between low and high",
+    "normal": "Drawn from a normal distribution (mean, standard deviation)",
+    "lognormal": "Drawn from a lognormal distribution with this mean and standard deviation",
+}
 _FIELD_TEXT = {"value": "the same for every synapse", "low": "lowest value", "high": "highest value",
                "mean": "mean", "std": "standard deviation"}
 

@@ -152,6 +152,9 @@ class Inspector(QScrollArea):
 
     # --- committing ----------------------------------------------------------------------------------
     def _commit(self, row: Row, value) -> None:
+        shown = self.doc.settings() if self.item_id is None else self._current()
+        if row.key != "preset" and row.get(shown) == value:  # re-picking the same entry changes nothing
+            return self.hide_error()
         if row.spec is not None:
             why = row.spec.problem(value)
             if why is not None:

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QUndoView
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QUndoView,
+)
 
 from .. import __version__
 from ..engine.document import NetworkDocument
@@ -84,15 +92,18 @@ class MainWindow(QMainWindow):
         self.view.template_dropped.connect(self.edits.add_template)
         self.palette.template_activated.connect(self.edits.add_template)
         self.files.title_changed.connect(self._update_title)
+        self.doc.settings_changed.connect(self._update_title)  # an untitled network is shown by its title
         self.stack.indexChanged.connect(lambda _: self._update_counts())
         self.doc.network_replaced.connect(self._network_replaced)
 
     # --- reacting ------------------------------------------------------------------------------------
     def _selection_changed(self) -> None:
         try:
-            self.inspector.show_selection(self.scene.selected_ids())
+            ids = self.scene.selected_ids()
         except RuntimeError:  # the scene is being torn down with the window
-            pass
+            return
+        known = self.doc.network.all_ids()
+        self.inspector.show_selection([i for i in ids if i in known])
 
     def _activate(self, item_id: str) -> None:
         self.inspector_dock.show()
@@ -117,6 +128,12 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_MS)
         self.messages.appendPlainText(text)
+
+    def commit_pending_edit(self) -> None:
+        """Finish the edit in the focused inspector field (a typed number not yet entered), so it is not lost."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.inspector.isAncestorOf(focus):
+            focus.clearFocus()  # fields commit when they lose focus
 
     def new_window(self):
         from .app import open_new_window

@@ -10,12 +10,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from ..engine.catalog import NEURON_MODELS
 from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
 from . import style
 
 __all__ = ["NodeItem", "summary_line"]
 
+SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH"}  # fit on a card
 SIZES = {"population": (190.0, 70.0), "input": (190.0, 60.0), "recorder": (96.0, 34.0)}
 PORT_RADIUS = 6.0
 DETAIL_ZOOM = 0.3  # below this zoom text is unreadable, so only the cards are drawn (much faster)
@@ -29,9 +29,8 @@ SMALL_FONT.setPointSizeF(8.5)
 def summary_line(item) -> str:
     """What a node is, in a few words: model and size, rate, waveform, or what is recorded."""
     if isinstance(item, Population):
-        model = NEURON_MODELS.get(item.model)
-        name = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH"}.get(item.model, item.model)
-        return f"{name if model else item.model} · {item.size:,} neuron{'s' * (item.size != 1)}"
+        name = SHORT_MODEL_NAMES.get(item.model, item.model)
+        return f"{name} · {item.size:,} neuron{'s' * (item.size != 1)}"
     if isinstance(item, PoissonInput):
         return f"{item.size:,} × {_rate(item.rate)}" if item.rates is None else f"{item.size:,} neurons, own rates"
     if isinstance(item, SpikeTimesInput):

@@ -55,9 +55,9 @@ def test_a_recorder_from_the_palette_attaches_to_the_selected_population(window)
     w = window("cuba")
     click_node(w, "I")
     w.edits.add_template("rec:state")
-    rec = w.doc.network.recorders["v"]
+    rec = w.doc.network.recorders["v:I"]
     assert (rec.kind, rec.target) == ("state", "I")
-    assert "link:v" in w.scene.edges
+    assert "link:v:I" in w.scene.edges
 
 
 def test_drag_from_an_output_port_connects_and_undo_removes_it(window):
@@ -240,3 +240,37 @@ def test_arrow_keys_nudge_the_selection_by_grid_steps(window):
     assert w.scene.nodes["E"].pos() == QPointF(20.0, 100.0)
     w.actions["undo"].trigger()
     assert w.doc.layout_of("E").y == 0.0
+
+
+def test_deleting_several_selected_items_and_undoing_a_paste_raise_nothing(window):
+    w = window("cuba")  # pytest-qt fails the test if a Qt slot raises
+    w.scene.select_ids(["E", "I"])
+    w.actions["copy"].trigger()
+    w.actions["paste"].trigger()
+    w.actions["undo"].trigger()
+    assert "E_2" not in w.doc.network.populations and w.inspector.item_id is None
+    w.scene.select_ids(["E", "I", "E->I"])
+    w.actions["delete"].trigger()
+    assert not w.doc.network.populations and w.inspector.title.text() == "Network settings"
+
+
+def test_pasted_text_without_positions_is_laid_out(window):
+    from spikestudio.engine import fileformat
+    from spikestudio.engine.network import Network
+
+    piece = Network()
+    piece.add_population("A", 3)
+    piece.add_population("B", 3)
+    piece.connect("A", "B", p=0.5)
+    w = window("cuba")
+    QApplication.clipboard().setText(fileformat.dumps(piece))
+    w.actions["paste"].trigger()
+    spots = {(w.doc.layout_of(i).x, w.doc.layout_of(i).y) for i in ("A", "B")}
+    assert len(spots) == 2
+
+
+def test_attaching_a_recorder_to_its_own_target_is_no_step(window):
+    w = window("cuba")
+    count = w.stack.count()
+    assert not w.scene.connect_nodes("E", "spikes:E")
+    assert w.stack.count() == count and "already attached" in w.statusBar().currentMessage()

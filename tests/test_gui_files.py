@@ -195,3 +195,42 @@ def test_screenshot_from_the_command_line(tmp_path, qapp, monkeypatch):
 
     image = QImage(str(png))
     assert image.width() == 1400 and image.height() == 860
+
+
+def test_autosave_follows_merged_edits_and_undo_then_edit(window):
+    w = window("cuba")
+    for size in (200, 300):  # two edits of one field merge into one undo step
+        edited = w.doc.edited_copy("E")
+        edited.size = size
+        from spikestudio.gui.commands import EditItem, push
+
+        push(w.stack, EditItem(w.doc, "E", edited, "size", field="size"))
+        assert w.files.autosave()
+        assert fileformat.load(w.files.recovery.network_path).populations["E"].size == size
+    w.actions["undo"].trigger()
+    assert not w.files.recovery.network_path.exists()  # back to the file's state: nothing to recover
+
+
+def test_every_crashed_window_is_offered_back(window, tmp_path):
+    first, second = window("cuba"), window("brunel")
+    for w, name in ((first, "A"), (second, "B")):
+        w.edits.add_template("pop:lif")
+        type_id = w.doc.unused_id(name)
+        assert type_id
+        w.files.autosave()
+        data = json.loads(w.files.recovery.info_path.read_text())
+        data["pid"] = dead_pid()
+        w.files.recovery.info_path.write_text(json.dumps(data))
+    answer_dialogs([QMessageBox.Yes, QMessageBox.Yes], [])
+    recovered = window(recover=True)
+    from PySide6.QtWidgets import QApplication
+
+    shown = [win for win in QApplication.topLevelWidgets() if getattr(win, "files", None) is not None
+             and win.isVisible() and win.isWindowModified() and win not in (first, second)]
+    assert recovered in shown and len(shown) == 2
+    assert {frozenset(win.doc.network.populations) for win in shown} == {
+        frozenset({"E", "I", "LIF"})}
+    assert sorted(len(win.doc.network.inputs) for win in shown) == [0, 2]
+    for win in shown:
+        win.stack.setClean()
+    assert recovered.files.recovery.orphans() == []

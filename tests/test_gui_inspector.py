@@ -4,12 +4,14 @@ import pytest
 from gui_helpers import click_node, dumps, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 pytestmark = pytest.mark.timeout(60)
 
 
 def type_into(widget, text: str) -> None:
     """Select what the field shows, type ``text`` and press Enter, as a person edits a value."""
+    QApplication.processEvents()  # a freshly built form shows its fields on the next turn of the event loop
     editor = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
     editor.setFocus()
     editor.selectAll()
@@ -135,7 +137,7 @@ def test_recorder_and_spike_time_text_fields(window):
     assert "99999" in w.inspector.error.text() and w.doc.network.recorders["v:E"].neurons == [0, 5, 7]
     w.edits.add_template("in:spikes")
     type_into(field(w, "spikes"), "0@5, 0@12.5")
-    assert w.doc.network.inputs["spikes"].times.tolist() == [5.0, 12.5]
+    assert w.doc.network.inputs["spike_times"].times.tolist() == [5.0, 12.5]
 
 
 def test_initial_state_distribution_and_node_colour(window):
@@ -150,3 +152,39 @@ def test_initial_state_distribution_and_node_colour(window):
     assert w.doc.layout_of("E").color == "#00aa00" and w.scene.nodes["E"].color.name() == "#00aa00"
     w.actions["undo"].trigger()
     assert w.doc.layout_of("E").color == "#d62728" and field(w, "color").text() == "#d62728"
+
+
+def test_picking_the_current_entry_again_changes_nothing(window):
+    w = window("cuba")
+    click_node(w, "E")
+    before, count = dumps(w), w.stack.count()
+    model = field(w, "model")
+    model.activated.emit(model.currentIndex())  # "LIF" chosen again
+    assert dumps(w) == before and w.stack.count() == count and not w.isWindowModified()
+
+
+def test_a_typed_value_not_yet_entered_is_saved_not_lost(window, tmp_path, monkeypatch):
+    from spikestudio.engine import fileformat
+    from spikestudio.gui import dialogs
+
+    w = window("cuba")
+    click_node(w, "E")
+    QApplication.processEvents()
+    editor = field(w, "size").lineEdit()
+    editor.setFocus()
+    assert editor.hasFocus()
+    editor.selectAll()
+    QTest.keyClicks(editor, "1234")  # no Enter
+    path = tmp_path / "typed.snn"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": str(path))
+    w.actions["save"].trigger()
+    assert fileformat.load(path).populations["E"].size == 1234 and not w.isWindowModified()
+
+
+def test_an_untitled_network_shows_its_title_as_it_changes(window):
+    w = window()
+    w.files.new()
+    type_into(field(w, "title"), "Alpha")
+    assert w.windowTitle().startswith("Alpha")
+    type_into(field(w, "title"), "Beta")
+    assert w.windowTitle().startswith("Beta")
