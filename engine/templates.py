@@ -71,7 +71,7 @@ def make_item(key: str, item_id: str, target: str | None = None):
     if kind == "pop":
         return Population(item_id, DEFAULT_SIZES[variant], variant)
     if key == "in:poisson":
-        return PoissonInput(item_id, 100, 10.0)
+        return PoissonInput(item_id, 100, 20.0)
     if key == "in:spikes":
         return SpikeTimesInput(item_id, 1, [0], [10.0])
     if target is None:
@@ -112,11 +112,20 @@ def connection_kind(net: Network, source: str, target: str) -> tuple[str | None,
     return PROJECTION, ""
 
 
+# Current-synapse weights (pA) by target model: from an input, enough to make a default population fire
+# (a 100-neuron Poisson source at 20 Hz, half connected, drives LIF to about 30 Hz); between populations
+# a modest push that keeps a freshly wired network from running away.
+INPUT_WEIGHTS = {"lif": 80.0, "izhikevich": 2.0, "adex": 150.0, "hh": 300.0}
+RECURRENT_WEIGHTS = {"lif": 50.0, "izhikevich": 1.0, "adex": 80.0, "hh": 150.0}
+
+
 def default_projection(net: Network, proj_id: str, source: str, target: str) -> Projection:
-    """A new projection with weights that give a visible but modest effect on the target's model."""
+    """A new projection whose effect is visible: inputs make the target fire, populations nudge each other."""
     model = net.populations[target].model
-    weight = {"izhikevich": 2.0, "hh": 500.0}.get(model, 50.0)
-    prob = 1.0 if net.node(source).size * net.populations[target].size <= 100 else 0.1
+    from_input = isinstance(net.node(source), (PoissonInput, SpikeTimesInput))
+    weight = (INPUT_WEIGHTS if from_input else RECURRENT_WEIGHTS).get(model, 50.0)
+    small = net.node(source).size * net.populations[target].size <= 100
+    prob = 1.0 if small else (0.5 if from_input else 0.1)
     return Projection(proj_id, source, target, "fixed_probability", {"p": prob},
                       Distribution("constant", value=weight), Distribution("constant", value=1.5),
                       Synapse("current", "excitatory"), allow_autapses=False)

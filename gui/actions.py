@@ -59,6 +59,7 @@ def build_actions(w) -> dict[str, QAction]:
     actions["redo"].setShortcuts(QKeySequence.keyBindings(Std.Redo) + [QKeySequence("Ctrl+Y")])
     for name in ("undo", "redo"):
         actions[name].setObjectName(name)
+        actions[name].setIconText(name.capitalize())  # the toolbar keeps a short label; the menu says what
         w.addAction(actions[name])
     return actions
 

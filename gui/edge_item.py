@@ -131,19 +131,33 @@ class EdgeItem(QGraphicsPathItem):
             ex, ey = ex - ux * HEAD * 0.35, ey - uy * HEAD * 0.35
         path = QPainterPath(QPointF(sx, sy))
         path.quadTo(cx, cy, ex, ey)
-        mid = QPointF(0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey)
-        return path, (ex, ey), (ux, uy), mid
+        mx, my = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
+        if self.bend and self.label_text:  # the label sits outside its curve, clear of the opposite edge's
+            nx, ny = dy / length, -dx / length
+            push = math.copysign(abs(nx) * self.label_width / 2 + abs(ny) * LABEL_HEIGHT / 2 + 1, self.bend)
+            mx, my = mx + nx * push, my + ny * push
+        return path, (ex, ey), (ux, uy), QPointF(mx, my)
 
     def _loop_path(self):
+        """A loop above the node, or below it when more of its neighbours sit above (so edges do not cross it)."""
         node = self.source
-        c, w, h = node.scenePos(), node.width, node.height
-        start = c + QPointF(w * 0.18, -h / 2)
-        end = c + QPointF(-w * 0.18, -h / 2 - 2)
-        top = c.y() - h / 2 - LOOP - max(self.bend, 0.0) * 0.6
+        c, w, h = node.pos(), node.width, node.height
+        side = 1.0 if self._crowded_above() else -1.0  # -1: above (y grows downwards)
+        start = c + QPointF(w * 0.18, side * h / 2)
+        end = c + QPointF(-w * 0.18, side * (h / 2 + 2))
+        far = c.y() + side * (h / 2 + LOOP + max(self.bend, 0.0) * 0.6)
         path = QPainterPath(start)
-        path.cubicTo(QPointF(start.x() + 30, top), QPointF(end.x() - 30, top), end)
+        path.cubicTo(QPointF(start.x() + 30, far), QPointF(end.x() - 30, far), end)
         n = math.hypot(0.15, 1.0)
-        return path, (end.x(), end.y()), (0.15 / n, 1.0 / n), path.pointAtPercent(0.5) - QPointF(0, 8)
+        return path, (end.x(), end.y()), (0.15 / n, -side / n), path.pointAtPercent(0.5) + QPointF(0, 8 * side)
+
+    def _crowded_above(self) -> bool:
+        node = self.source
+        y, half = node.pos().y(), node.height / 2
+        others = [e.target if e.source is node else e.source for e in node.edges if e.source is not e.target]
+        above = sum(1 for o in others if o.pos().y() < y - half)
+        below = sum(1 for o in others if o.pos().y() > y + half)
+        return above > below
 
     def _make_head(self, tip: tuple[float, float], direction: tuple[float, float]) -> None:
         self.head, self.head_circle = QPolygonF(), None

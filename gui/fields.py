@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -217,7 +217,9 @@ class ColorField(QPushButton):
         self.value = str(value or "")
         shown = QColor(self.value) if self.value else self.fallback
         self.setText(self.value or "automatic")
-        self.setStyleSheet(f"QPushButton {{ border-left: 18px solid {shown.name()}; padding: 3px; }}")
+        swatch = QPixmap(16, 16)
+        swatch.fill(shown)
+        self.setIcon(QIcon(swatch))
 
 
 def number_field(spec: ParamSpec, value):

@@ -274,3 +274,25 @@ def test_attaching_a_recorder_to_its_own_target_is_no_step(window):
     count = w.stack.count()
     assert not w.scene.connect_nodes("E", "spikes:E")
     assert w.stack.count() == count and "already attached" in w.statusBar().currentMessage()
+
+
+def test_a_newcomer_builds_a_network_that_runs(window, tmp_path, monkeypatch):
+    """New, drop a Poisson source and a LIF population, wire them, add a recorder, save: the file simulates."""
+    import spikestudio
+    from spikestudio.gui import dialogs
+
+    w = window()
+    w.actions["new"].trigger()
+    w.edits.add_template("in:poisson", QPointF(-300, 0))
+    w.edits.add_template("pop:lif", QPointF(100, 0))
+    port = w.scene.nodes["poisson"].output_port()
+    drag(w, node_point(w, "poisson", port.x(), port.y()), node_point(w, "LIF"))
+    click_node(w, "LIF")
+    w.edits.add_template("rec:spikes")
+    assert set(w.doc.network.projections) == {"poisson->LIF"}
+    assert w.doc.network.recorders["spikes:LIF"].target == "LIF"
+    path = tmp_path / "first.snn"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": str(path))
+    w.actions["save"].trigger()
+    results = spikestudio.Simulator(spikestudio.load(path)).run(0.5)
+    assert 15.0 < results.mean_rate("LIF") < 60.0  # 100 sources at 20 Hz, half connected, 80 pA: it fires
