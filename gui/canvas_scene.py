@@ -139,7 +139,7 @@ class CanvasScene(QGraphicsScene):
         if item_id in self.nodes:
             self.nodes[item_id].refresh()
             for edge in self.nodes[item_id].edges:
-                edge.update_path()
+                edge.update_path(force=True)  # the card may have changed size
         if item_id in self.edges:
             self.edges[item_id].refresh()
         item = self.doc.item(item_id)
@@ -188,7 +188,7 @@ class CanvasScene(QGraphicsScene):
                 same_dir = [e for e in between if e.source is edge.source]
                 rank = sorted(same_dir, key=lambda e: e.edge_id).index(edge)
                 edge.bend = BEND * (rank + 1) if both_ways else BEND * _fan(rank)
-            edge.update_path()
+            edge.update_path(force=True)
 
     # --- selection -----------------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:

@@ -63,6 +63,8 @@ class EdgeItem(QGraphicsPathItem):
         self.head_circle: QRectF | None = None
         self.label_text, self.label_rect, self.label_width = "", QRectF(), 0.0
         self._bounds = QRectF()
+        self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
+        self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
         self.setZValue(0.0 if kind == PROJECTION_EDGE else -0.5)
         selectable = kind == PROJECTION_EDGE
         self.setFlag(QGraphicsItem.ItemIsSelectable, selectable)
@@ -92,10 +94,22 @@ class EdgeItem(QGraphicsPathItem):
             self.color = style.CURRENT_LINK if self.kind == CURRENT_EDGE else style.RECORD_LINK
             self.label_text = ""
         self._make_pens()
-        self.update_path()
+        self.update_path(force=True)
 
     # --- geometry ------------------------------------------------------------------------------------
-    def update_path(self) -> None:
+    def update_path(self, force: bool = False) -> None:
+        """Follow the nodes: when both ends moved by the same offset (a group drag) the edge just moves
+        with them; otherwise (or with ``force``: new bend, label or card size) its path is rebuilt."""
+        a, b = self.source.pos(), self.target.pos()
+        if not force and self._built_at is not None:
+            da, db = a - self._built_at[0], b - self._built_at[1]
+            if da == db:
+                if self.pos() != da:
+                    self.setPos(da)
+                return
+        self._built_at = (a, b)
+        if not self.pos().isNull():
+            self.setPos(0.0, 0.0)
         if self.source is self.target:
             path, end, direction, mid = self._loop_path()
         else:

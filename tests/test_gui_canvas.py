@@ -296,3 +296,16 @@ def test_a_newcomer_builds_a_network_that_runs(window, tmp_path, monkeypatch):
     w.actions["save"].trigger()
     results = spikestudio.Simulator(spikestudio.load(path)).run(0.5)
     assert 15.0 < results.mean_rate("LIF") < 60.0  # 100 sources at 20 Hz, half connected, 80 pA: it fires
+
+
+def test_edges_moved_with_a_group_drag_sit_where_a_rebuild_puts_them(window):
+    w = window("brunel")
+    w.scene.select_ids(["E", "I"])
+    drag(w, node_point(w, "E"), node_point(w, "E") + QPoint(40, 60))
+    moved = {k: e.mapToScene(e.path().pointAtPercent(0.5)) for k, e in w.scene.edges.items()}
+    assert w.scene.edges["E->I"].pos() != QPointF(0, 0)  # translated, not rebuilt
+    for edge in w.scene.edges.values():
+        edge.update_path(force=True)
+    for key, edge in w.scene.edges.items():
+        rebuilt = edge.mapToScene(edge.path().pointAtPercent(0.5))
+        assert (rebuilt - moved[key]).manhattanLength() < 1e-6, key
