@@ -167,10 +167,10 @@ class EdgeItem(QGraphicsPathItem):
 
     def _crowded_above(self) -> bool:
         node = self.source
-        y, half = node.pos().y(), node.height / 2
+        y, clear = node.pos().y(), 1.5 * node.height  # roughly level neighbours count for neither side
         others = [e.target if e.source is node else e.source for e in node.edges if e.source is not e.target]
-        above = sum(1 for o in others if o.pos().y() < y - half)
-        below = sum(1 for o in others if o.pos().y() > y + half)
+        above = sum(1 for o in others if o.pos().y() < y - clear)
+        below = sum(1 for o in others if o.pos().y() > y + clear)
         return above > below
 
     def _make_head(self, tip: tuple[float, float], direction: tuple[float, float]) -> None:
