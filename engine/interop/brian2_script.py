@@ -7,8 +7,7 @@ import math
 import numpy as np
 
 from ..network import CurrentInput, Network, PoissonInput, SpikeTimesInput
-from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, \
-    skips_autapses
+from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
 from .brian2_models import channel_key, neuron_group_args, on_pre
 from .report import ExportError, ExportReport, location
 
@@ -128,8 +127,8 @@ def _source(net: Network, item, name: str, report: ExportReport) -> list[str]:
         if top * net.dt * 1e-3 > 0.05:
             report.note(location("inputs", item.id), "Brian2's PoissonGroup emits at most one spike per step; "
                         f"{top * net.dt * 1e-3:.2f} expected per step")
-        return [f"# Poisson source {item.id!r}", f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name=\"{name}\")",
-                ""]
+        return [f"# Poisson source {item.id!r}",
+                f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name=\"{name}\")", ""]
     steps = np.rint(item.times / net.dt).astype(np.int64)
     pairs = np.unique(np.stack([steps, item.neurons]), axis=1) if steps.size else np.zeros((2, 0), np.int64)
     return [f"# Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)",
@@ -193,7 +192,8 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
         lines += [f"pre, post = {rule}(rng, {n_pre}, {n_post}, {int(count)}, {int(skip)})",
                   f"{name}.connect(i=pre, j=post)"]
     else:  # explicit
-        lines.append(f"{name}.connect(i={array_literal(proj.pre, 'np.int64')}, j={array_literal(proj.post, 'np.int64')})")
+        pre, post = array_literal(proj.pre, "np.int64"), array_literal(proj.post, "np.int64")
+        lines.append(f"{name}.connect(i={pre}, j={post})")
     if w_const is None:
         values = (array_literal(proj.weights, "float") if proj.weights is not None
                   else f"draw(rng, len({name}), {dist_args(proj.weight)})")
