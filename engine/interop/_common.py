@@ -14,8 +14,9 @@ __all__ = ["num", "ident", "array_literal", "dist_args", "header", "skips_autaps
 
 
 def num(x) -> str:
-    """A float literal that reads back to the same value."""
-    return repr(float(x))
+    """A float literal that reads back to the same value (infinities as ``np.inf``)."""
+    x = float(x)
+    return repr(x) if np.isfinite(x) else ("np.inf" if x > 0 else "-np.inf")
 
 
 def ident(item_id: str, prefix: str, used: set[str]) -> str:

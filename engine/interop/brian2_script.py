@@ -170,8 +170,8 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     key = channel_key(proj)
     w_const = constant_value(proj.weight) if proj.weights is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
-    model = '"w : 1"' if w_const is None else '""'
-    statement = on_pre(target, channels, key, "w" if w_const is None else num(w_const))
+    model = '"w_syn : 1"' if w_const is None else '""'
+    statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
     delay = f", delay={num(round((delay_steps(d_const, net.dt) - 1) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]
     lines = [f"# Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses",
@@ -197,7 +197,7 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     if w_const is None:
         values = (array_literal(proj.weights, "float") if proj.weights is not None
                   else f"draw(rng, len({name}), {dist_args(proj.weight)})")
-        lines.append(f"{name}.w = {values}")
+        lines.append(f"{name}.w_syn = {values}")
     if d_const is None:
         values = (array_literal(proj.delays, "float") if proj.delays is not None
                   else f"draw(rng, len({name}), {dist_args(proj.delay)})")
