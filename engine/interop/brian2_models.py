@@ -35,10 +35,9 @@ def current_terms(inputs: list[CurrentInput]) -> tuple[list[str], list[str], boo
             terms.append(f"({num(p['offset'])} + {num(p['amplitude'])}*sin(2*pi*{num(p['frequency'])}*Hz*t"
                          f" + {num(p['phase'])}*pi/180))*pA")
         else:  # Ornstein-Uhlenbeck noise, one independent process per neuron
-            tau = num(p["tau"])
             terms.append(f"({num(p['mean'])}*pA + I_ou{k})")
-            eqs.append(f"dI_ou{k}/dt = -I_ou{k}/({tau}*ms) + {num(p['std'])}*pA*sqrt(2/({tau}*ms))*xi_ou{k} : amp")
-        varying = varying or cur.waveform != "dc"
+            eqs.append(f"I_ou{k} : amp  # OU noise, updated exactly once per step (run_regularly)")
+        varying = varying or cur.waveform not in ("dc", "ou")
     return terms, eqs, varying
 
 
@@ -46,23 +45,25 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
     """Equations, threshold, reset, refractory, method and initial-value statements of one population."""
     p = pop.params
     terms = [f"{num(p['I_e'])}*pA"]
-    eqs = []
+    eqs, decay = [], []
+    exact = pop.model == "lif"  # Euler models: synaptic states decay exactly once per step, as in SpikeStudio
     for k, key in enumerate(channels):
         kind, receptor, tau, e_rev = key
-        var = channel_var(k, key)
+        var, unit = channel_var(k, key), "siemens" if kind == "conductance" else "amp"
         if kind == "conductance":
             terms.append(f"{var}*({num(e_rev)}*mV - v)")
-            eqs.append(f"d{var}/dt = -{var}/({num(tau)}*ms) : siemens")
         else:
             terms.append(("-" if receptor == "inhibitory" else "") + var)
-            eqs.append(f"d{var}/dt = -{var}/({num(tau)}*ms) : amp")
+        eqs.append(f"d{var}/dt = -{var}/({num(tau)}*ms) : {unit}" if exact else f"{var} : {unit}  # decays exactly")
+        if not exact:
+            decay.append((var, tau))
     cur_terms, ou_eqs, varying = current_terms(inputs)
     i_tot = " + ".join(terms + cur_terms).replace("+ -", "- ")
     conductance = any(key[0] == "conductance" for key in channels)
     if pop.model == "lif":
         v_eq = (f"dv/dt = ({num(p['E_L'])}*mV - v)/({num(p['tau_m'])}*ms) + ({i_tot})/({num(p['C_m'])}*pF)"
                 " : volt (unless refractory)")
-        method = "euler" if ou_eqs else ("exponential_euler" if conductance or varying else "exact")
+        method = "exponential_euler" if conductance or varying else "exact"
         args = dict(threshold=f"v >= {num(p['V_th'])}*mV", reset=f"v = {num(p['V_reset'])}*mV",
                     refractory=f"{num(p['t_ref'])}*ms", method=method)
         init = {"v": ("mV", f"{num(p['E_L'])}*mV")}
@@ -85,7 +86,8 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
         init = {"v": ("mV", f"{num(p['E_L'])}*mV"), "w": ("pA", "0*pA")}
     args["equations"] = "\n".join(state_eqs + eqs + ou_eqs)
     args["init"] = init
-    args["ou"] = [(k, cur.params["std"]) for k, cur in enumerate(inputs) if cur.waveform == "ou"]
+    args["decay"] = decay
+    args["ou"] = [(k, cur.params["std"], cur.params["tau"]) for k, cur in enumerate(inputs) if cur.waveform == "ou"]
     return args
 
 

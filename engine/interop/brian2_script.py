@@ -38,8 +38,6 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
     for cur in net.inputs.values():
         if isinstance(cur, CurrentInput) and cur.target not in pops:
             report.problem(location("inputs", cur.id), "its target population is not exported")
-        elif isinstance(cur, CurrentInput) and cur.waveform == "ou":
-            report.note(location("inputs", cur.id), "OU noise integrated by Euler-Maruyama (SpikeStudio: exact)")
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
@@ -115,8 +113,13 @@ def _population(pop, name: str, channels: list, inputs: list) -> list[str]:
         dist = pop.initial.get(var)
         value = f"draw(rng, {pop.size}, {dist_args(dist)})*{unit}" if dist is not None else f'"{default}"'
         lines.append(f"{name}.{var} = {value}")
-    for k, std in a["ou"]:
-        lines.append(f"{name}.I_ou{k} = rng.normal(0.0, {num(std)}, {pop.size})*pA  # stationary start")
+    for var, tau in a["decay"]:
+        lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')
+    for k, std, tau in a["ou"]:
+        fade = f"exp(-dt/({num(tau)}*ms))"
+        lines += [f"{name}.I_ou{k} = rng.normal(0.0, {num(std)}, {pop.size})*pA  # stationary start",
+                  f'{name}.run_regularly("I_ou{k} = I_ou{k}*{fade} + {num(std)}*pA*sqrt(1 - {fade}**2)*randn()",'
+                  f' when="start")  # exact OU step']
     return lines + [""]
 
 
