@@ -1,0 +1,209 @@
+"""Export a network as a standalone, runnable Brian2 script: ``brian2_script`` and ``brian2_export``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..network import CurrentInput, Network, PoissonInput, SpikeTimesInput
+from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
+from .brian2_models import channel_key, neuron_group_args, on_pre
+from .report import ExportError, ExportReport, location
+
+__all__ = ["brian2_script", "brian2_export"]
+
+POISSON_SPLIT_P = 0.01  # a one_to_one Poisson drive becomes binomial(N, p) draws with p at most this per step
+INDEX_RULES = ("fixed_indegree", "fixed_outdegree", "fixed_total")
+
+
+def brian2_script(net: Network, strict: bool = False) -> str:
+    """The text of a standalone Python script building and running ``net`` in Brian2.
+
+    With ``strict``, raise ``ExportError`` naming every item that cannot be exported instead of leaving it out.
+    """
+    text, report = brian2_export(net)
+    if strict and not report.ok:
+        raise ExportError(report)
+    return text
+
+
+def brian2_export(net: Network) -> tuple[str, ExportReport]:
+    """(script text, report of what was left out or approximated)."""
+    report = ExportReport("Brian2")
+    pops = _exported_populations(net, report)
+    projs = _exported_projections(net, pops, report)
+    currents = {pid: [c for c in net.inputs.values() if isinstance(c, CurrentInput) and c.target == pid]
+                for pid in pops}
+    for cur in net.inputs.values():
+        if isinstance(cur, CurrentInput) and cur.target not in pops:
+            report.problem(location("inputs", cur.id), "its target population is not exported")
+    for rec in net.recorders.values():
+        if rec.kind != "spikes":
+            report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
+    channels = {pid: [] for pid in pops}
+    for proj in projs:
+        key = channel_key(proj)
+        if key[0] != "delta" and key not in channels[proj.target]:
+            channels[proj.target].append(key)
+    used: set[str] = set()
+    names = {pid: ident(pid, "G_", used) for pid in list(net.populations) + list(net.inputs)}
+    body = [f"b2.defaultclock.dt = {num(net.dt)}*ms", f"b2.seed({net.seed})",
+            f"rng = np.random.default_rng({net.seed})", f"DURATION = {num(net.duration)}*ms", ""]
+    for pid, pop in pops.items():
+        body += _population(pop, names[pid], channels[pid], currents[pid])
+    poisson_inputs = _poisson_inputs(net, projs)
+    for item in net.inputs.values():
+        if isinstance(item, (PoissonInput, SpikeTimesInput)) and item.id not in poisson_inputs.values():
+            body += _source(net, item, names[item.id], report)
+    for proj in projs:
+        target = pops[proj.target]
+        if proj.id in poisson_inputs:
+            body += _poisson_input(net, proj, target, names[proj.target], channels[proj.target])
+        else:
+            body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used))
+    body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
+             "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
+    monitors = ", ".join(f"({pid!r}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
+    body += [f"for pop_id, monitor, size in [{monitors}]:",
+             '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")']
+    run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
+    lines = header(net, report, run) + ["", "import numpy as np", "", "import brian2 as b2",
+                                        "from brian2 import Hz, ms, mV, nS, pA, pF, second  # noqa: F401", "",
+                                        'b2.prefs.codegen.target = "numpy"  # "cython" runs faster given a C compiler',
+                                        HELPERS, *body]
+    return "\n".join(lines) + "\n", report
+
+
+def _exported_populations(net: Network, report: ExportReport) -> dict:
+    pops = {}
+    for pid, pop in net.populations.items():
+        if pop.model == "hh":
+            report.problem(location("populations", pid), "the Hodgkin-Huxley model is not mapped to Brian2")
+        else:
+            pops[pid] = pop
+    return pops
+
+
+def _exported_projections(net: Network, pops: dict, report: ExportReport) -> list:
+    projs = []
+    for proj in net.projections.values():
+        where = location("projections", proj.id)
+        reasons = []
+        if proj.plasticity is not None:
+            reasons.append(f"plasticity ({proj.plasticity.rule}) has no Brian2 equivalent here")
+        if proj.rule == "gaussian":
+            reasons.append("the gaussian (grid distance) rule is not exported")
+        if proj.target not in pops or (proj.source in net.populations and proj.source not in pops):
+            reasons.append("its source or target population is not exported")
+        for reason in reasons:
+            report.problem(where, reason)
+        if not reasons:
+            projs.append(proj)
+    return projs
+
+
+def _population(pop, name: str, channels: list, inputs: list) -> list[str]:
+    a = neuron_group_args(pop, channels, inputs)
+    refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
+    lines = [f"# Population {pop.id!r}: {pop.model}, {pop.size} neurons",
+             f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',
+             f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name="{name}")']
+    for var, (unit, default) in a["init"].items():
+        dist = pop.initial.get(var)
+        value = f"draw(rng, {pop.size}, {dist_args(dist)})*{unit}" if dist is not None else f'"{default}"'
+        lines.append(f"{name}.{var} = {value}")
+    for var, tau in a["decay"]:
+        lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')
+    for k, std, tau in a["ou"]:
+        fade = f"exp(-dt/({num(tau)}*ms))"
+        lines += [f"{name}.I_ou{k} = rng.normal(0.0, {num(std)}, {pop.size})*pA  # stationary start",
+                  f'{name}.run_regularly("I_ou{k} = I_ou{k}*{fade} + {num(std)}*pA*sqrt(1 - {fade}**2)*randn()",'
+                  f' when="start")  # exact OU step']
+    return lines + [""]
+
+
+def _source(net: Network, item, name: str, report: ExportReport) -> list[str]:
+    if isinstance(item, PoissonInput):
+        rates = (f"{array_literal(item.rates, 'float')}*Hz" if item.rates is not None else f"{num(item.rate)}*Hz")
+        top = float(np.max(item.rates)) if item.rates is not None and item.rates.size else item.rate
+        if top * net.dt * 1e-3 > 0.05:
+            report.note(location("inputs", item.id), "Brian2's PoissonGroup emits at most one spike per step; "
+                        f"{top * net.dt * 1e-3:.2f} expected per step")
+        return [f"# Poisson source {item.id!r}",
+                f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name=\"{name}\")", ""]
+    steps = np.rint(item.times / net.dt).astype(np.int64)
+    pairs = np.unique(np.stack([steps, item.neurons]), axis=1) if steps.size else np.zeros((2, 0), np.int64)
+    return [f"# Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)",
+            f"{name} = b2.SpikeGeneratorGroup({item.size}, {array_literal(pairs[1], 'np.int64')},",
+            f"    {array_literal(pairs[0] * net.dt, 'float')}*ms, name=\"{name}\")", ""]
+
+
+def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
+    """Projections (id -> source id) from a Poisson source used once, one_to_one with a constant weight.
+
+    Such a drive is independent per target neuron, so Brian2's ``PoissonInput`` (binomial counts per step,
+    several spikes per step allowed) reproduces it exactly in distribution; its delay changes nothing.
+    """
+    uses = {}
+    for proj in net.projections.values():
+        uses[proj.source] = uses.get(proj.source, 0) + 1
+    found = {}
+    for proj in projs:
+        src = net.inputs.get(proj.source)
+        if (isinstance(src, PoissonInput) and src.rates is None and uses[src.id] == 1 and proj.rule == "one_to_one"
+                and proj.weights is None and constant_value(proj.weight) is not None):
+            found[proj.id] = src.id
+    return found
+
+
+def _poisson_input(net: Network, proj, target, target_name: str, channels: list) -> list[str]:
+    src = net.inputs[proj.source]
+    n = max(1, math.ceil(src.rate * net.dt * 1e-3 / POISSON_SPLIT_P))
+    statement = on_pre(target, channels, channel_key(proj), num(constant_value(proj.weight)))
+    var, weight = statement.split(" += ")
+    var = var.removesuffix("_post")
+    weight = weight.replace("_post", "")
+    return [f"# Projection {proj.id!r}: Poisson source {src.id!r} one_to_one, as {n} binomial draws per step",
+            f"{ident(proj.id, 'P_', set())} = b2.PoissonInput({target_name}, \"{var}\", {n}, "
+            f"{num(src.rate / n)}*Hz, weight=\"{weight}\")", ""]
+
+
+def _synapses(net: Network, proj, names: dict, target, channels: list, name: str) -> list[str]:
+    key = channel_key(proj)
+    w_const = constant_value(proj.weight) if proj.weights is None else None
+    d_const = constant_value(proj.delay) if proj.delays is None else None
+    model = '"w_syn : 1"' if w_const is None else '""'
+    statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
+    delay = f", delay={num(round((delay_steps(d_const, net.dt) - 1) * net.dt, 9))}*ms" if d_const is not None else ""
+    src, tgt = names[proj.source], names[proj.target]
+    lines = [f"# Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses",
+             f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, name="{name}")']
+    skip = skips_autapses(proj)
+    n_pre, n_post = net.node(proj.source).size, target.size
+    rule, params = proj.rule, proj.rule_params
+    if rule == "fixed_probability":
+        cond = 'condition="i != j", ' if skip else ""
+        lines.append(f'{name}.connect({cond}p={num(params["p"])})')
+    elif rule == "all_to_all":
+        cond = 'condition="i != j"' if skip else ""
+        lines.append(f"{name}.connect({cond})")
+    elif rule == "one_to_one":
+        lines.append(f"{name}.connect(j=\"i\")" if not skip else f"{name}.connect(i=[], j=[])  # no autapses")
+    elif rule in INDEX_RULES:
+        count = params["n"] if rule == "fixed_total" else params["k"]
+        lines += [f"pre, post = {rule}(rng, {n_pre}, {n_post}, {int(count)}, {int(skip)})",
+                  f"{name}.connect(i=pre, j=post)"]
+    else:  # explicit
+        pre, post = array_literal(proj.pre, "np.int64"), array_literal(proj.post, "np.int64")
+        lines.append(f"{name}.connect(i={pre}, j={post})")
+    if w_const is None:
+        values = (array_literal(proj.weights, "float") if proj.weights is not None
+                  else f"draw(rng, len({name}), {dist_args(proj.weight)})")
+        lines.append(f"{name}.w_syn = {values}")
+    if d_const is None:
+        values = (array_literal(proj.delays, "float") if proj.delays is not None
+                  else f"draw(rng, len({name}), {dist_args(proj.delay)})")
+        lines.append(f"{name}.delay = (delay_steps({values}, {num(net.dt)}) - 1)*{num(net.dt)}*ms"
+                     "  # Brian2 acts one step sooner")
+    return lines + [""]

@@ -1,0 +1,181 @@
+"""Export a network as a runnable PyNN 0.13 script: ``pynn_script`` and ``pynn_export``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..network import Distribution, Network, PoissonInput, SpikeTimesInput
+from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
+from .pynn_models import cell_type
+from .report import ExportError, ExportReport, location
+
+__all__ = ["pynn_script", "pynn_export", "CONNECTORS"]
+
+CONNECTORS = {"fixed_probability": "FixedProbabilityConnector", "all_to_all": "AllToAllConnector",
+              "one_to_one": "OneToOneConnector", "fixed_indegree": "FixedNumberPreConnector",
+              "fixed_outdegree": "FixedNumberPostConnector", "fixed_total": "FixedTotalNumberConnector",
+              "explicit": "FromListConnector"}
+
+
+def pynn_script(net: Network, simulator: str = "nest", strict: bool = False) -> str:
+    """The text of a PyNN script running ``net`` on ``simulator`` (``nest``, ``neuron``, ``brian2``, ``mock``).
+
+    With ``strict``, raise ``ExportError`` naming every item that cannot be exported instead of leaving it out.
+    """
+    text, report = pynn_export(net, simulator)
+    if strict and not report.ok:
+        raise ExportError(report)
+    return text
+
+
+def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportReport]:
+    """(script text, report of what was left out or approximated)."""
+    report = ExportReport("PyNN")
+    used: set[str] = set()
+    names = {nid: ident(nid, "P_", used) for nid in list(net.populations) + list(net.inputs)}
+    body = [f"DT = {num(net.dt)}", f"DURATION = {num(net.duration)}", f"SEED = {net.seed}",
+            "rng = np.random.default_rng(SEED)", "prng = NumpyRNG(seed=SEED)",
+            "sim.setup(timestep=DT, min_delay=DT)", ""]
+    left_out: set[str] = set()
+    for pid, pop in net.populations.items():
+        cell, params, skipped = cell_type(net, pop, report)
+        left_out |= skipped
+        args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
+        body += [f"# Population {pid!r}: {pop.model}, {pop.size} neurons",
+                 f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={pid!r})",
+                 *_initial(pop, names[pid]), f'{names[pid]}.record("spikes")', ""]
+    for item in net.inputs.values():
+        body += _input(net, item, names, report)
+    for proj in net.projections.values():
+        if proj.id not in left_out:
+            body += _projection(net, proj, names, report, ident(proj.id, "J_", used))
+    for rec in net.recorders.values():
+        if rec.kind != "spikes":
+            report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
+    pops = ", ".join(f"({pid!r}, {names[pid]})" for pid in net.populations)
+    body += ["sim.run(DURATION)", f"for pop_id, pop in [{pops}]:",
+             "    spikes = sum(pop.get_spike_counts().values())",
+             '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "sim.end()"]
+    run = (f"Run it with: python script.py (needs PyNN 0.13 and the {simulator} backend; change SIMULATOR to "
+           "run it on another). Units: nF, nA, uS, ms, mV (SpikeStudio's pF, pA, nS divided by 1000).")
+    lines = header(net, report, run) + ["", "import importlib", "", "import numpy as np",
+                                        "from pyNN.random import NumpyRNG, RandomDistribution", "",
+                                        f"SIMULATOR = {simulator!r}  # nest, neuron, brian2 or mock",
+                                        'sim = importlib.import_module("pyNN." + SIMULATOR)', HELPERS, *body]
+    return "\n".join(lines) + "\n", report
+
+
+def _initial(pop, name: str) -> list[str]:
+    """Initial state drawn with numpy as SpikeStudio's defaults (Izhikevich u = b v)."""
+    draws = {var: f"draw(rng, {pop.size}, {dist_args(d)})" for var, d in pop.initial.items()}
+    if pop.model == "izhikevich":
+        v = draws.get("v", f"np.full({pop.size}, -65.0)")
+        return [f"v0 = {v}", f"{name}.initialize(v=v0, u={draws.get('u', num(pop.params['b']) + ' * v0')})"]
+    if pop.model == "hh":
+        draws.setdefault("v", "-65.0")
+        draws = {"v": draws["v"]}
+    state = {"v": "v", "w": "w"}
+    scale = {"w": " / 1000"}  # pA -> nA
+    args = ", ".join(f"{state[var]}={value}{scale.get(var, '')}" for var, value in draws.items() if var in state)
+    return [f"{name}.initialize({args})"] if args else []
+
+
+def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
+    name = names[item.id]
+    if isinstance(item, PoissonInput):
+        rate = array_literal(item.rates, "float") if item.rates is not None else num(item.rate)
+        return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}), label={item.id!r})", ""]
+    if isinstance(item, SpikeTimesInput):
+        trains = [sorted(set(np.round(item.times[item.neurons == i], 9).tolist())) for i in range(item.size)]
+        return [f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times={trains!r}),"
+                f" label={item.id!r})", ""]
+    p, target, where = item.params, names[item.target], location("inputs", item.id)
+    if item.waveform == "dc":
+        source = f"sim.DCSource(amplitude={num(p['amplitude'] / 1000)})"
+    elif item.waveform == "step":
+        source = (f"sim.DCSource(amplitude={num(p['amplitude'] / 1000)}, start={num(p['start'])}, "
+                  f"stop={num(p['stop'])})")
+    elif item.waveform == "ramp":
+        a0, a1, t0, t1 = (num(p[k]) for k in ("amplitude_start", "amplitude_end", "start", "stop"))
+        source = (f"sim.StepCurrentSource(times=np.append(np.arange({t0}, {t1}, DT), {t1}) + 1e-9,"
+                  f" amplitudes=np.append(({a0} + ({a1} - {a0}) * (np.arange({t0}, {t1}, DT) - {t0})"
+                  f" / ({t1} - {t0})) / 1000, 0.0))")
+        report.note(where, "the ramp is a staircase of one step per dt (StepCurrentSource)")
+    elif item.waveform == "sine":
+        source = (f"sim.ACSource(amplitude={num(p['amplitude'] / 1000)}, offset={num(p['offset'] / 1000)}, "
+                  f"frequency={num(p['frequency'])}, phase={num(p['phase'])}, start=0.0, stop=DURATION)")
+    else:
+        source = (f"sim.NoisyCurrentSource(mean={num(p['mean'] / 1000)}, stdev={num(p['std'] / 1000)}, "
+                  f"dt={num(max(p['tau'], net.dt))})")
+        report.note(where, "OU noise becomes NoisyCurrentSource: independent values held for tau, same std")
+    return [f"# Current input {item.id!r} into {item.target!r} (nA)", f"{source}.inject_into({target})", ""]
+
+
+def _value(dist: Distribution, scale: float, where: str, report: ExportReport) -> str | None:
+    """A constant or a ``RandomDistribution`` for weights or delays, times ``scale`` (negative: inhibitory
+    current weights, which PyNN wants negative); None when PyNN cannot express it."""
+    value = constant_value(dist)
+    if value is not None:
+        return num(value * scale)
+    lo, hi = dist.min, dist.max
+    bounds = sorted(((lo if lo is not None else -np.inf) * scale, (hi if hi is not None else np.inf) * scale))
+    if dist.kind == "normal" and (lo is not None or hi is not None):
+        return (f"RandomDistribution(\"normal_clipped\", mu={num(dist.mean * scale)}, "
+                f"sigma={num(dist.std * abs(scale))}, low={num(bounds[0])}, high={num(bounds[1])}, rng=prng)")
+    if lo is not None or hi is not None:
+        report.note(where, f"the clipping of the {dist.kind} distribution to [{lo}, {hi}] is not exported")
+    if dist.kind == "lognormal":
+        if scale < 0:
+            report.problem(where, "inhibitory current weights must be negative in PyNN; a negated lognormal "
+                           "is not a PyNN distribution")
+            return None
+        s2 = np.log1p((dist.std / dist.mean) ** 2)
+        mu = np.log(dist.mean * scale) - 0.5 * s2
+        return f"RandomDistribution(\"lognormal\", mu={num(mu)}, sigma={num(np.sqrt(s2))}, rng=prng)"
+    if dist.kind == "uniform":
+        low, high = sorted((dist.low * scale, dist.high * scale))
+        return f"RandomDistribution(\"uniform\", low={num(low)}, high={num(high)}, rng=prng)"
+    return f"RandomDistribution(\"normal\", mu={num(dist.mean * scale)}, sigma={num(dist.std * abs(scale))}, rng=prng)"
+
+
+def _projection(net: Network, proj, names: dict, report: ExportReport, name: str) -> list[str]:
+    where, syn = location("projections", proj.id), proj.synapse
+    if proj.plasticity is not None:
+        report.problem(where, f"plasticity ({proj.plasticity.rule}) is not exported")
+        return []
+    if proj.rule not in CONNECTORS:
+        report.problem(where, f"the {proj.rule} rule has no PyNN connector here")
+        return []
+    scale = 1e-3  # pA -> nA, nS -> uS; delta onto Izhikevich: mV / 1000 (NEST reads its nA x 1000 as mV)
+    if syn.kind != "conductance" and syn.receptor == "inhibitory":
+        scale = -scale  # PyNN wants negative weights for current-based inhibitory synapses
+    allow = "" if proj.rule == "one_to_one" else f"allow_self_connections={not skips_autapses(proj)}, "
+    params = proj.rule_params
+    if proj.rule == "explicit":
+        cols = ["weight"] * (proj.weights is not None) + ["delay"] * (proj.delays is not None)
+        rows = [proj.pre, proj.post] + ([proj.weights * scale] if proj.weights is not None else [])
+        rows += [np.maximum(np.rint(proj.delays / net.dt), 1) * net.dt] if proj.delays is not None else []
+        data = np.stack([np.asarray(r, float) for r in rows], axis=1).tolist()
+        connector = f"sim.FromListConnector({data!r}, column_names={cols!r})"
+    elif proj.rule == "fixed_probability":
+        connector = f"sim.FixedProbabilityConnector({num(params['p'])}, {allow}rng=prng)"
+    elif proj.rule in ("fixed_indegree", "fixed_outdegree"):
+        connector = f"sim.{CONNECTORS[proj.rule]}({int(params['k'])}, {allow}rng=prng)"
+    elif proj.rule == "fixed_total":
+        pairs = net.node(proj.source).size * (net.node(proj.target).size - skips_autapses(proj))
+        connector = (f"sim.FixedTotalNumberConnector({int(params['n'])}, {allow}"
+                     f"with_replacement={int(params['n']) > pairs}, rng=prng)")
+    else:
+        connector = f"sim.{CONNECTORS[proj.rule]}({allow.rstrip(', ')})"
+    weight = _value(proj.weight, scale, where, report)
+    if weight is None:
+        return []
+    d_const = constant_value(proj.delay)
+    delay = num(round(delay_steps(d_const, net.dt) * net.dt, 9)) if d_const is not None else \
+        _value(proj.delay, 1.0, where, report)
+    if d_const is None:
+        report.note(where, "random delays are rounded to steps by the backend, not clipped below one step")
+    synapse = f"sim.StaticSynapse(weight={weight}, delay={delay})"
+    return [f"# Projection {proj.id!r}: {proj.rule}, {syn.kind} {syn.receptor} synapses",
+            f"{name} = sim.Projection({names[proj.source]}, {names[proj.target]}, {connector},",
+            f"    {synapse}, receptor_type={syn.receptor!r}, label={proj.id!r})", ""]

@@ -1,0 +1,216 @@
+"""Script export (engine/interop): mappings, reports, PyNN scripts on PyNN's mock backend, Brian2 rates."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+import spikestudio
+from spikestudio import Distribution, Network
+from spikestudio.engine.interop import ExportError, ExportReport, brian2_export, brian2_script, pynn_export, pynn_script
+from spikestudio.engine.network import Plasticity
+from spikestudio.resources.examples import example_path
+
+REPO = Path(__file__).resolve().parents[1]
+RATE_LINE = re.compile(r"^RATE (\S+) ([0-9.eE+-]+)$", re.MULTILINE)
+
+
+def kitchen_sink() -> Network:
+    """Every exportable model, input, rule, synapse kind and distribution: small and short."""
+    net = Network(dt=0.1, duration=100.0, seed=3)
+    net.add_population("L", 40, "lif", tau_m=20.0, initial={"v": Distribution("uniform", low=-70, high=-55)})
+    net.add_population("C", 30, "lif", tau_m=15.0)
+    net.add_population("Z", 30, "izhikevich", a=0.1, d=2.0)
+    net.add_population("A", 20, "adex")
+    net.add_poisson("drive", 40, rate=2000.0)
+    net.add_poisson("slow", 30, rate=20.0)
+    net.add_spike_times("st", 5, neurons=[0, 1, 2, 3, 4, 0], times=[5.0, 10.0, 12.0, 30.0, 31.0, 50.0])
+    net.add_current("dc", "L", "dc", amplitude=100.0)
+    net.add_current("step", "C", "step", amplitude=200.0, start=10.0, stop=60.0)
+    net.add_current("ramp", "A", "ramp", amplitude_start=0.0, amplitude_end=800.0, start=0.0, stop=90.0)
+    net.add_current("sine", "Z", "sine", amplitude=5.0, frequency=10.0, offset=5.0)
+    net.add_current("ou", "C", "ou", mean=300.0, std=50.0, tau=5.0)
+    net.connect("drive", "L", "one_to_one", weight=30.0)
+    net.connect("slow", "C", "fixed_probability", p=0.5, weight=Distribution("uniform", low=1.0, high=3.0),
+                synapse="conductance")
+    net.connect("L", "C", "fixed_indegree", k=5, weight=Distribution("normal", mean=2.0, std=0.5, min=0.0),
+                synapse="conductance", delay=Distribution("uniform", low=1.0, high=3.0))
+    net.connect("C", "L", "fixed_outdegree", k=4, weight=20.0, receptor="inhibitory")
+    net.connect("L", "Z", "fixed_total", n=100, weight=Distribution("lognormal", mean=2.0, std=1.0))
+    net.connect("Z", "Z", "all_to_all", weight=0.5, receptor="inhibitory")
+    net.connect("st", "A", "explicit", pre=[0, 1, 2, 3, 4], post=[0, 5, 10, 15, 19], weights=[5.0] * 5,
+                synapse="conductance")
+    net.connect("L", "A", "fixed_probability", p=0.2, weight=2.0, synapse="conductance", receptor="inhibitory")
+    return net.check()
+
+
+def rates(stdout: str) -> dict[str, float]:
+    return {pid: float(hz) for pid, hz in RATE_LINE.findall(stdout)}
+
+
+def run_script(python: str, text: str, tmp_path: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    script = tmp_path / "exported.py"
+    script.write_text(text)
+    return subprocess.run([python, str(script)], capture_output=True, text=True, timeout=timeout, cwd=tmp_path)
+
+
+# --- reports ------------------------------------------------------------------------------------------
+
+
+def test_report_and_strict_error_name_every_unexportable_item():
+    net = kitchen_sink()
+    net.add_population("H", 5, "hh")
+    net.add_population("G", 16, "lif", grid=(4, 4))
+    net.connect("G", "G", "gaussian", sigma=1.0)
+    net.connect("L", "G", "fixed_probability", plasticity=Plasticity("stdp"))
+    text, report = brian2_export(net)
+    assert isinstance(report, ExportReport)
+    assert report.locations() == ['populations["H"]', 'projections["G->G"]', 'projections["L->G"]']
+    assert "Left out" in text and 'populations["H"]: the Hodgkin-Huxley model' in text
+    with pytest.raises(ExportError) as err:
+        brian2_script(net, strict=True)
+    assert isinstance(err.value, ValueError)
+    for where in report.locations():
+        assert where in str(err.value)
+    assert brian2_script(net) == text
+    pynn_report = pynn_export(net)[1]
+    assert set(pynn_report.locations()) == {'projections["G->G"]', 'projections["L->G"]'}
+    assert 'populations["H"]' in dict(pynn_report.notes)  # HH_cond_exp: Traub-Miles kinetics, noted
+
+
+def test_pynn_reports_delta_synapses_and_conflicting_taus_by_name():
+    net = spikestudio.load(example_path("brunel"))
+    report = pynn_export(net)[1]
+    assert set(report.locations()) == {f'projections["{p}"]' for p in net.projections}
+    assert all("delta synapses have no standard PyNN equivalent for IF_curr_exp" in r for _, r in report.problems)
+    with pytest.raises(ExportError, match=r'projections\["E->E"\]'):
+        pynn_script(net, strict=True)
+    net = Network()
+    net.add_population("a", 10)
+    net.add_population("b", 10)
+    net.connect("a", "b", tau=5.0)
+    net.connect("b", "b", tau=3.0)
+    report = pynn_export(net)[1]
+    assert report.locations() == ['projections["b->b"]']
+    assert 'tau_syn_E = 3.0 differs from 5.0 of projections["a->b"]' in report.problems[0][1]
+
+
+# --- mappings -----------------------------------------------------------------------------------------
+
+
+def test_pynn_units_and_cell_types():
+    text, report = pynn_export(spikestudio.load(example_path("cuba")))
+    assert report.ok
+    assert "import pyNN.nest" not in text and 'SIMULATOR = \'nest\'' in text
+    assert text.startswith("# Exported from SpikeStudio")
+    assert ("sim.IF_curr_exp(cm=0.25, tau_m=20.0, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0, tau_refrac=5.0, "
+            "i_offset=0.0, tau_syn_E=5.0, tau_syn_I=10.0)") in text
+    assert "sim.StaticSynapse(weight=0.02025, delay=0.1), receptor_type='excitatory'" in text
+    assert "sim.StaticSynapse(weight=-0.1125, delay=0.1), receptor_type='inhibitory'" in text  # PyNN: negative
+    ks = pynn_export(kitchen_sink())[0]
+    assert "sim.IF_cond_exp(cm=0.25" in ks and "e_rev_E=0.0" in ks and "e_rev_I=-80.0" in ks
+    assert "sim.EIF_cond_exp_isfa_ista(cm=0.281, tau_m=9.366666666666667" in ks and "b=0.0805" in ks
+    assert "sim.Izhikevich(a=0.1, b=0.2, c=-65.0, d=2.0, i_offset=0.0)" in ks
+    assert "sim.DCSource(amplitude=0.1)" in ks and "sim.DCSource(amplitude=0.2, start=10.0, stop=60.0)" in ks
+    assert "sim.ACSource(amplitude=0.005, offset=0.005, frequency=10.0" in ks
+    assert "sim.NoisyCurrentSource(mean=0.3, stdev=0.05, dt=5.0)" in ks
+    assert 'RandomDistribution("uniform", low=0.001, high=0.003' in ks  # conductances in uS
+    assert 'RandomDistribution("normal_clipped", mu=0.002, sigma=0.0005, low=0.0, high=np.inf' in ks
+
+
+@pytest.mark.parametrize("rule, connector", [
+    ("fixed_probability", "FixedProbabilityConnector(0.5, allow_self_connections=True"),
+    ("all_to_all", "AllToAllConnector(allow_self_connections=False)"),
+    ("one_to_one", "OneToOneConnector()"),
+    ("fixed_indegree", "FixedNumberPreConnector(4, allow_self_connections=False"),
+    ("fixed_outdegree", "FixedNumberPostConnector(4, allow_self_connections=False"),
+    ("fixed_total", "FixedTotalNumberConnector(50, allow_self_connections=False, with_replacement=False"),
+    ("explicit", "FromListConnector([[0.0, 1.0, 0.0025]"),
+])
+def test_connector_per_rule(rule, connector):
+    net = Network()
+    net.add_population("a", 10)
+    kw = {"fixed_probability": {"p": 0.5, "allow_autapses": True}, "fixed_indegree": {"k": 4},
+          "fixed_outdegree": {"k": 4}, "fixed_total": {"n": 50},
+          "explicit": {"pre": [0, 2], "post": [1, 3], "weights": [2.5, 1.0]}}.get(rule, {})
+    net.add_population("b", 10)
+    net.connect("a", "b" if rule == "one_to_one" else "a", rule, **kw)
+    assert f"sim.{connector}" in pynn_export(net)[0]
+
+
+def test_brian2_mapping():
+    text, report = brian2_export(spikestudio.load(example_path("cuba")))
+    assert report.ok and text.startswith("# Exported from SpikeStudio")
+    assert "dv/dt = (-49.0*mV - v)/(20.0*ms) + (0.0*pA + I_c0 - I_c1)/(250.0*pF) : volt (unless refractory)" in text
+    assert 'on_pre="I_c1_post += 112.5*pA", delay=0.0*ms' in text  # one step in SpikeStudio = Brian2's 0
+    assert 'connect(condition="i != j", p=0.02)' in text and "refractory=5.0*ms" in text
+    brunel = brian2_export(spikestudio.load(example_path("brunel")))[0]
+    assert 'on_pre="v_post += -1.0*mV*int(not_refractory_post)", delay=1.4*ms' in brunel
+    assert "pre, post = fixed_indegree(rng, 4000, 4000, 400, 1)" in brunel
+    assert 'b2.PoissonInput(G_E, "v", 100, 100.0*Hz, weight="0.2*mV*int(not_refractory)")' in brunel
+    ks = brian2_export(kitchen_sink())[0]
+    for piece in ("I_ou1 = I_ou1*exp(-dt/(5.0*ms))", "exp(clip((v - -50.4*mV)/(2.0*mV), -500,", "0.04/mV*v**2",
+                  "b2.SpikeGeneratorGroup(5", "I_c0 = I_c0*exp(-dt/(5.0*ms))",
+                  "fixed_total(rng, 40, 30, 100, 0)", "g_c0*(0.0*mV - v)", "S_Z__Z.connect(condition=\"i != j\")"):
+        assert piece in ks
+    compile(ks, "kitchen_sink_brian2.py", "exec")
+
+
+# --- running the scripts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [kitchen_sink, lambda: spikestudio.load(example_path("cuba"))])
+def test_pynn_script_runs_on_the_mock_backend(make, tmp_path):
+    pytest.importorskip("pyNN")
+    net = make()
+    net.duration = 50.0
+    done = run_script(sys.executable, pynn_script(net, simulator="mock", strict=True), tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert set(rates(done.stdout)) == set(net.populations)
+
+
+@cache
+def brian2_python() -> str | None:
+    """A Python that imports brian2: $SPIKESTUDIO_BRIAN2_PYTHON, this one, or the bench venv's."""
+    candidates = [os.environ.get("SPIKESTUDIO_BRIAN2_PYTHON"), sys.executable, str(REPO / ".venv-bench/bin/python")]
+    for python in filter(None, candidates):
+        if Path(python).exists() and subprocess.run([python, "-c", "import brian2"], capture_output=True,
+                                                    timeout=120).returncode == 0:
+            return python
+    return None
+
+
+NO_BRIAN2 = ("brian2 cannot be imported: 2.10+ needs Python 3.12+, 2.9 needs numpy < 2.3 (ndarray.ptp); "
+             "set SPIKESTUDIO_BRIAN2_PYTHON or run `make .venv-bench/.installed`")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["cuba", "brunel"])
+def test_brian2_rates_agree_with_spikestudio(example, tmp_path):
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    net = spikestudio.load(example_path(example))
+    ours = spikestudio.Simulator(net).run(net.duration / 1000.0)
+    done = run_script(python, brian2_script(net, strict=True), tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    theirs = rates(done.stdout)
+    assert set(theirs) == set(net.populations)
+    for pid in net.populations:
+        assert theirs[pid] == pytest.approx(ours.mean_rate(pid), rel=0.10), pid
+
+
+@pytest.mark.slow
+def test_brian2_script_runs_every_exported_part(tmp_path):
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    net = kitchen_sink()
+    done = run_script(python, brian2_script(net, strict=True), tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert set(rates(done.stdout)) == set(net.populations)
