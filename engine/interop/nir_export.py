@@ -68,7 +68,7 @@ def nir_export(net: Network):
     _export_recorders(nir, net, names, nodes, edges, report)
     metadata = {METADATA_DT: float(net.dt), METADATA_SEED: int(net.seed)}
     metadata.update({k: v for k, v in vars(net.metadata).items() if v})
-    return nir.NIRGraph(nodes=nodes, edges=edges, metadata=metadata), report
+    return nir.NIRGraph(nodes=nodes, edges=edges, metadata=metadata, type_check=False), report
 
 
 def _node_names(net: Network) -> dict[str, str]:

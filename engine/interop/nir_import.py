@@ -35,7 +35,7 @@ def read_nir(path) -> Network:
     if not h5py.is_hdf5(path):
         raise FileFormatError([Problem(str(path), "not a NIR file (NIR graphs are HDF5 files; this is not one)")])
     try:
-        graph = nir.read(path)
+        graph = nir.read(path, type_check=False)  # shapes are checked here, with clearer messages
     except Exception as exc:  # nir and h5py raise KeyError, ValueError, AssertionError, OSError, TypeError ...
         raise FileFormatError([Problem(str(path), f"not a valid NIR graph: {_why(exc)}")]) from None
     return nir_import(graph, source=str(path))
