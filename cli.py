@@ -160,6 +160,9 @@ def _interop_parsers(sub) -> None:
                                      "as a network file (.snn or .json), laid out for the editor.")
     imp.add_argument("file", metavar="FILE.nir", help="a NIR file (HDF5)")
     imp.add_argument("-o", "--output", metavar="OUT.snn", type=Path, required=True, help="the .snn or .json to write")
+    imp.add_argument("--spike-step", metavar="S", type=_seconds,
+                     help="read each spike as 1 for one step of S seconds, as discrete-time frameworks write "
+                          "graphs (snnTorch: 1e-4), instead of a unit Dirac delta: weights are multiplied by S")
     imp.set_defaults(func=lambda args: _interop().cmd_import(args))
 
 

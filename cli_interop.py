@@ -80,7 +80,7 @@ def cmd_import(args) -> int:
         raise CliError(f"{args.output}: the output must be a .snn or .json file")
     _check_parent(args.output)
     try:
-        net = read_nir(path)
+        net = read_nir(path, spike_step=args.spike_step)
     except FileFormatError as exc:
         raise CliError(f"{path}: cannot import the NIR graph", details=_problem_lines(exc)) from None
     _write(lambda: fileformat.save(net, args.output), args.output)

@@ -2,6 +2,8 @@
 
 Units as in ``nir_export``: times in s, potentials in mV, currents in pA, r in GOhm, spikes are unit Dirac deltas.
 Imported values are rounded to 12 significant digits, which undoes the rounding error of the unit conversions.
+Discrete-time frameworks (snnTorch, Norse) treat a spike as 1 during one step rather than a unit Dirac delta:
+``spike_step`` (seconds, e.g. 1e-4 for snnTorch's export) scales imported weights by that step to match them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ IF_TAU_MS = 1e12  # nir.IF has no leak: a membrane time constant far beyond any 
 LI_THRESHOLD = 200.0  # mV; nir.LI and nir.CubaLI never spike: the highest threshold SpikeStudio allows
 
 
-def read_nir(path) -> Network:
+def read_nir(path, spike_step: float | None = None) -> Network:
     """The network in a NIR file; ``FileFormatError`` naming what is wrong when it is not a usable NIR graph."""
     import h5py
     import nir
@@ -38,15 +40,21 @@ def read_nir(path) -> Network:
         graph = nir.read(path, type_check=False)  # shapes are checked here, with clearer messages
     except Exception as exc:  # nir and h5py raise KeyError, ValueError, AssertionError, OSError, TypeError ...
         raise FileFormatError([Problem(str(path), f"not a valid NIR graph: {_why(exc)}")]) from None
-    return nir_import(graph, source=str(path))
+    return nir_import(graph, source=str(path), spike_step=spike_step)
 
 
-def nir_import(graph_or_path, source: str = "") -> Network:
-    """A network built from a ``nir.NIRGraph`` (or the path of a NIR file), laid out for the editor."""
+def nir_import(graph_or_path, source: str = "", spike_step: float | None = None) -> Network:
+    """A network built from a ``nir.NIRGraph`` (or the path of a NIR file), laid out for the editor.
+
+    ``spike_step`` (s): read spikes as pulses of height 1 lasting that long (discrete-time frameworks) instead of
+    unit Dirac deltas, i.e. multiply every weight by it.
+    """
     import nir
 
     if isinstance(graph_or_path, (str, os.PathLike)):
-        return read_nir(graph_or_path)
+        return read_nir(graph_or_path, spike_step)
+    if spike_step is not None and not (np.isfinite(spike_step) and spike_step > 0):
+        raise ValueError(f"spike_step must be a positive number of seconds, got {spike_step!r}")
     graph = graph_or_path
     where = source or "NIR graph"
     if not isinstance(graph, nir.NIRGraph):
@@ -73,7 +81,7 @@ def nir_import(graph_or_path, source: str = "") -> Network:
         paths = node_paths(graph)
     except ValueError as exc:
         raise FileFormatError([Problem(where, str(exc))]) from None
-    _add_projections(nir, net, graph, ids, paths, errors)
+    _add_projections(nir, net, graph, ids, paths, errors, 1.0 if spike_step is None else float(spike_step))
     if errors:
         raise FileFormatError(errors)
     for path in paths:
@@ -115,7 +123,7 @@ def _population(nir, pid: str, name: str, node, errors: list) -> Population | No
     return Population(pid, size, "lif", params)
 
 
-def _add_projections(nir, net: Network, graph, ids, paths, errors: list) -> None:
+def _add_projections(nir, net: Network, graph, ids, paths, errors: list, spike_area: float) -> None:
     for path in paths:
         target = graph.nodes[path.target]
         if not isinstance(target, neuron_types()):
@@ -125,11 +133,11 @@ def _add_projections(nir, net: Network, graph, ids, paths, errors: list) -> None
         n_src = net.spiking_nodes()[src_id].size
         matrix = path.matrix if path.matrix is not None else np.eye(pop.size, n_src)
         kind, tau_syn, scale = _synapse_of(nir, target, pop.size)
-        weights = matrix * scale[:, None]  # (target x source), in the synapse's own unit (mV or pA)
+        weights = matrix * scale[:, None] * spike_area  # (target x source), in the synapse's unit (mV or pA)
         if path.bias is not None:
             _add_bias(pop, path, target, errors)
         delays_ms = (path.delay_target[:, None] + path.delay_source[None, :]) * MS_PER_S
-        base = path.name or f"{src_id}->{tgt_id}"
+        base = ids[path.name] if path.name else f"{src_id}->{tgt_id}"
         for receptor, sign in (("excitatory", 1.0), ("inhibitory", -1.0)):
             post, pre = np.nonzero(weights * sign > 0)
             if pre.size == 0:
