@@ -288,3 +288,17 @@ def test_per_neuron_parameters_and_unsupported_nodes_are_named():
     graph = nir.NIRGraph(nodes={"t": nir.Threshold(np.ones(2))}, edges=[], type_check=False)
     with pytest.raises(FileFormatError, match="nir.Threshold nodes are not supported"):
         nir_import(graph)
+
+
+def test_if_node_has_no_leak_and_delta_jumps_of_r_times_w():
+    nodes = {"in": nir.Input(np.array([1])), "w": nir.Linear(np.full((2, 1), 0.5)),
+             "if": nir.IF(r=np.full(2, 4.0), v_threshold=np.full(2, 3.0), v_reset=np.zeros(2))}
+    net = nir_import(nir.NIRGraph(nodes=nodes, edges=[("in", "w"), ("w", "if")], type_check=False))
+    pop = net.populations["if"]
+    assert pop.params["C_m"] == 250.0 and pop.params["tau_m"] >= 1e12  # dv/dt = r I (per s): C_m = 1000 / r pF
+    assert pop.params["E_L"] == 0.0 and pop.params["V_th"] == 3.0
+    assert np.allclose(net.projections["w"].weights, 2.0)  # v jumps by r W = 2 mV per spike
+    net.inputs["in"].neurons, net.inputs["in"].times = np.array([0, 0]), np.array([1.0, 3.0])
+    net.record_spikes("if")
+    res = spikestudio.Simulator(net).run(0.01)
+    assert res.spikes("if")[0].size == 2  # 2 mV, then 4 mV > 3 mV: both neurons fire once
