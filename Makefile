@@ -33,8 +33,9 @@ $(BENCH_VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/spikestudio
 
-test: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+# The Brian2 export tests run the exported scripts in .venv-bench (Brian2 2.9 needs numpy < 2.3).
+test: $(VENV)/.installed-test $(BENCH_VENV)/.installed
+	QT_QPA_PLATFORM=offscreen SPIKESTUDIO_BRIAN2_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python $(BIN)/python -m pytest
 	$(BIN)/ruff check .
 
 bench: $(BENCH_VENV)/.installed

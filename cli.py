@@ -22,7 +22,7 @@ from . import __version__
 __all__ = ["main"]
 
 PROG = "spikestudio"
-COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup")
+COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 NETWORK_SUFFIXES = (".json", ".snn")
 
@@ -45,6 +45,8 @@ examples:
   spikestudio run net.snn --seed 7 --out results.npz --csv summary.csv
   spikestudio validate net.snn         list every problem in a file
   spikestudio info brunel              sizes, expected synapses and memory of a network
+  spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
+  spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
 """
 
 
@@ -137,7 +139,37 @@ def _parser() -> argparse.ArgumentParser:
                                         "example; numba caches the code on disk, so later runs start "
                                         "without compiling.")
     warmup.set_defaults(func=cmd_warmup)
+    _interop_parsers(sub)
     return parser
+
+
+def _interop_parsers(sub) -> None:
+    export = sub.add_parser("export", help="export a network to NIR, or as a PyNN or Brian2 script",
+                            description="Write NETWORK in another format. What the format cannot express is "
+                                        "listed on stderr (with --strict it is an error and nothing is written).")
+    export.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    export.add_argument("--to", metavar="FORMAT", required=True, type=str.lower,
+                        help="nir (a NIR graph, HDF5), pynn or brian2 (a Python script)")
+    export.add_argument("-o", "--output", metavar="OUT", type=Path,
+                        help="the file to write (required for nir; scripts go to stdout without it)")
+    export.add_argument("--strict", action="store_true",
+                        help="fail (exit 1) when anything cannot be expressed, instead of leaving it out")
+    export.set_defaults(func=lambda args: _interop().cmd_export(args))
+    imp = sub.add_parser("import", help="import a NIR graph as a network file",
+                         description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "
+                                     "as a network file (.snn or .json), laid out for the editor.")
+    imp.add_argument("file", metavar="FILE.nir", help="a NIR file (HDF5)")
+    imp.add_argument("-o", "--output", metavar="OUT.snn", type=Path, required=True, help="the .snn or .json to write")
+    imp.add_argument("--spike-step", metavar="S", type=_seconds,
+                     help="read each spike as 1 for one step of S seconds, as discrete-time frameworks write "
+                          "graphs (snnTorch: 1e-4), instead of a unit Dirac delta: weights are multiplied by S")
+    imp.set_defaults(func=lambda args: _interop().cmd_import(args))
+
+
+def _interop():
+    from . import cli_interop
+
+    return cli_interop
 
 
 def _seconds(text: str) -> float:

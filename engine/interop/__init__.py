@@ -1,4 +1,7 @@
-"""Export networks as runnable scripts for other simulators (Brian2, PyNN)."""
+"""Exchange networks with other tools: NIR graphs, and runnable scripts for Brian2 and PyNN.
+
+The NIR modules import the ``nir`` package only when they are used.
+"""
 
 from .brian2_script import brian2_export, brian2_script
 from .pynn_script import pynn_export, pynn_script

@@ -41,6 +41,10 @@ class ExportReport:
     def locations(self) -> list[str]:
         return [where for where, _ in self.problems]
 
+    def lines(self) -> list[str]:
+        """One ``location: reason`` line per item left out."""
+        return [f"{where}: {reason}" for where, reason in self.problems]
+
     def header_lines(self) -> list[str]:
         """The script's comment lines saying what was left out and what is approximate."""
         lines = ["Left out (not expressible in " + self.target + "):"]

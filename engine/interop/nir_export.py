@@ -1,0 +1,204 @@
+"""Export a network to a NIR graph (neuromorphic intermediate representation), reporting what NIR cannot express.
+
+NIR values carry no units; SpikeStudio writes and reads them in one convention (see ``nir_units``):
+times in seconds, potentials in mV, currents in pA, resistances in GOhm (mV/pA), and a spike is a Dirac delta
+of unit area (1/s), as the NIR specification defines it. So a weight W onto a ``nir.LIF`` makes v jump by
+``r * W / tau`` mV and onto a ``nir.CubaLIF`` makes the synaptic current jump by ``w_in * W / tau_syn`` pA.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..catalog import NEURON_MODELS
+from ..network import CurrentInput, Network, PoissonInput, Population, Projection
+from .report import ExportError, ExportReport
+from .sparse import projection_synapses, signed_matrix
+
+__all__ = ["nir_export", "write_nir", "MS_PER_S", "METADATA_DT", "METADATA_SEED"]
+
+MS_PER_S = 1000.0
+METADATA_DT = "spikestudio_dt_ms"
+METADATA_SEED = "spikestudio_seed"
+
+
+def write_nir(net: Network, path, strict: bool = False) -> ExportReport:
+    """Write ``net`` to a NIR file (HDF5); returns the report of what was left out.
+
+    With ``strict``, anything NIR cannot express raises ``ExportError`` listing all of it, and nothing is written.
+    The file is replaced atomically.
+    """
+    import nir
+
+    graph, report = nir_export(net)
+    if strict and not report.ok:
+        raise ExportError(report)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".nir-", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    try:
+        nir.write(tmp, graph)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return report
+
+
+def nir_export(net: Network):
+    """(``nir.NIRGraph``, ``ExportReport``) for ``net``; what NIR cannot express is in the report, never dropped."""
+    import nir
+
+    report = ExportReport("NIR")
+    names = _node_names(net)
+    nodes, edges, neurons = {}, [], {}
+    for item in net.inputs.values():
+        _export_input(nir, item, names, nodes, report)
+    for pop in net.populations.values():
+        spec = _neuron_spec(net, pop, report)
+        if spec is not None:
+            neurons[pop.id] = spec
+            nodes[names[pop.id]] = _neuron_node(nir, pop, spec)
+    for proj in net.projections.values():
+        _export_projection(nir, net, proj, names, neurons, nodes, edges, report)
+    _export_recorders(nir, net, names, nodes, edges, report)
+    metadata = {METADATA_DT: float(net.dt), METADATA_SEED: int(net.seed)}
+    metadata.update({k: v for k, v in vars(net.metadata).items() if v})
+    return nir.NIRGraph(nodes=nodes, edges=edges, metadata=metadata, type_check=False), report
+
+
+def _node_names(net: Network) -> dict[str, str]:
+    """NIR node names: the ids themselves, with '/' (not allowed in HDF5 names) replaced."""
+    names, used = {}, set()
+    for item_id in [*net.inputs, *net.populations, *net.projections, *net.recorders]:
+        name, k = item_id.replace("/", "_") or "node", 2
+        while name in used:
+            name, k = f"{item_id.replace('/', '_')}_{k}", k + 1
+        names[item_id] = name
+        used.add(name)
+    return names
+
+
+def _export_input(nir, item, names, nodes, report) -> None:
+    where = f'inputs["{item.id}"]'
+    if isinstance(item, CurrentInput):
+        report.problem(where, f"a current input ({item.waveform}) cannot be expressed in NIR")
+        return
+    if isinstance(item, PoissonInput):
+        rate = "per-neuron rates" if item.rates is not None else f"rate {item.rate:g} Hz"
+        report.problem(where, f"a Poisson source ({rate}) cannot be expressed in NIR; "
+                          f"written as an nir.Input of {item.size} neurons")
+    elif item.times.size:
+        report.problem(where, f"{item.times.size} spike times cannot be stored in a NIR graph; "
+                          f"written as an nir.Input of {item.size} neurons")
+    nodes[names[item.id]] = nir.Input(np.array([item.size]))
+
+
+def _neuron_spec(net: Network, pop: Population, report: ExportReport) -> dict | None:
+    """How a population maps: {"kind": "delta"|"current", "tau_syn": ms}, or None (reported) when it cannot."""
+    where = f'populations["{pop.id}"]'
+    if pop.model != "lif":
+        report.problem(where, f"the {NEURON_MODELS[pop.model].display_name} model cannot be expressed in NIR "
+                          f"(only leaky integrate-and-fire neurons can); the population and its projections are "
+                          f"left out")
+        return None
+    p = pop.params
+    if p["t_ref"] > 0:
+        report.problem(where, f"refractory period {p['t_ref']:g} ms cannot be expressed in NIR")
+    if p["I_e"] != 0:
+        report.problem(where, f"bias current I_e = {p['I_e']:g} pA cannot be expressed in NIR")
+    for var, dist in pop.initial.items():
+        if not (dist.kind == "constant" and var == "v" and dist.value == p["E_L"]):
+            report.problem(f"{where}.initial.{var}", "initial values cannot be expressed in NIR (neurons start at E_L)")
+    incoming = [q for q in net.projections.values() if q.target == pop.id and q.synapse.kind != "conductance"]
+    current = [q for q in incoming if q.synapse.kind == "current"]
+    if current:
+        return {"kind": "current", "tau_syn": float(current[0].synapse.tau)}
+    return {"kind": "delta", "tau_syn": None}
+
+
+def _neuron_node(nir, pop: Population, spec: dict):
+    p, n = pop.params, pop.size
+    full = (lambda x: np.full(n, float(x)))
+    common = {"r": full(p["tau_m"] / p["C_m"]), "v_leak": full(p["E_L"]), "v_threshold": full(p["V_th"]),
+              "v_reset": full(p["V_reset"])}
+    if spec["kind"] == "current":
+        return nir.CubaLIF(tau_syn=full(spec["tau_syn"] / MS_PER_S), tau_mem=full(p["tau_m"] / MS_PER_S),
+                           w_in=np.ones(n), **common)
+    return nir.LIF(tau=full(p["tau_m"] / MS_PER_S), **common)
+
+
+def _export_projection(nir, net, proj: Projection, names, neurons, nodes, edges, report) -> None:
+    where = f'projections["{proj.id}"]'
+    syn = proj.synapse
+    if proj.plasticity is not None:
+        report.problem(f"{where}.plasticity", f'the learning rule "{proj.plasticity.rule}" cannot be expressed in NIR '
+                                          f"(the current weights are exported)")
+    if names[proj.source] not in nodes or proj.target not in neurons:
+        report.problem(where, "left out with its source or target, which NIR cannot express")
+        return
+    if syn.kind == "conductance":
+        report.problem(where, "conductance synapses cannot be expressed in NIR; the projection is left out")
+        return
+    spec = neurons[proj.target]
+    if syn.kind != spec["kind"]:
+        report.problem(where, f"{syn.kind} synapses onto a population that also receives {spec['kind']} synapses "
+                          f"cannot be expressed in NIR; the projection is left out")
+        return
+    if syn.kind == "current" and syn.tau != spec["tau_syn"]:
+        report.problem(where, f"synaptic time constant {syn.tau:g} ms differs from the {spec['tau_syn']:g} ms of the "
+                          f"other current synapses onto \"{proj.target}\" (nir.CubaLIF has one); left out")
+        return
+    pre, post, w, steps = projection_synapses(net, proj)
+    src_size, tgt = net.spiking_nodes()[proj.source].size, net.populations[proj.target]
+    sign = 1.0 if syn.receptor == "excitatory" else -1.0
+    if syn.kind == "current":  # a jump of w pA = w_in * W / tau_syn
+        scale = syn.tau / MS_PER_S
+    else:  # a jump of w mV = r * W / tau_m
+        scale = (tgt.params["tau_m"] / MS_PER_S) / (tgt.params["tau_m"] / tgt.params["C_m"])
+    matrix = signed_matrix(tgt.size, src_size, pre, post, w * scale, sign)
+    name = names[proj.id]
+    nodes[name] = nir.Linear(weight=matrix)
+    edges.append((names[proj.source], name))
+    delay = _target_delays(proj, post, steps, tgt.size, net.dt, report)
+    if delay is None:
+        edges.append((name, names[proj.target]))
+        return
+    nodes[f"{name}.delay"] = nir.Delay(delay)
+    edges += [(name, f"{name}.delay"), (f"{name}.delay", names[proj.target])]
+
+
+def _target_delays(proj, post, steps, n_target, dt, report) -> np.ndarray | None:
+    """Delays (s) per target neuron, or None when every synapse has the minimal delay of one step."""
+    if steps.size == 0 or np.all(steps == 1):
+        return None
+    per_target = np.ones(n_target, np.int64)
+    per_target[post] = steps  # the last synapse onto each target wins; checked below
+    if np.any(per_target[post] != steps):
+        report.problem(f'projections["{proj.id}"].delay', "delays that differ between synapses onto one neuron cannot "
+                                                      "be expressed in NIR; the longest per target neuron is used")
+        np.maximum.at(per_target, post, steps)
+    return per_target * dt / MS_PER_S
+
+
+def _export_recorders(nir, net, names, nodes, edges, report) -> None:
+    for rec in net.recorders.values():
+        if rec.kind == "state":
+            report.problem(f'recorders["{rec.id}"]', f'recording "{rec.variable}" cannot be expressed in NIR '
+                                                 f"(only spike outputs)")
+            continue
+        if rec.kind == "rate":
+            report.problem(f'recorders["{rec.id}"]', f"the rate bin ({rec.bin:g} ms) cannot be expressed in NIR; "
+                                                 f"written as a spike output")
+        if names[rec.target] not in nodes:
+            report.problem(f'recorders["{rec.id}"]', "left out with the node it records")
+            continue
+        size = net.spiking_nodes()[rec.target].size
+        if any(e[0] == names[rec.target] and isinstance(nodes[e[1]], nir.Output) for e in edges):
+            continue  # one output per node
+        nodes[names[rec.id]] = nir.Output(np.array([size]))
+        edges.append((names[rec.target], names[rec.id]))
