@@ -116,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="FILE.npz", type=Path,
                      help="save all results (spikes, traces, rates) to an .npz file (no pickled objects)")
     run.add_argument("--csv", metavar="FILE.csv", type=Path, help="save the summary table as CSV")
+    run.add_argument("--csv-dir", metavar="DIR", type=Path,
+                     help="save every recording as CSV files in DIR (spikes, traces and rates, one file each)")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser("validate", help="check a network file and list every problem",
@@ -268,6 +270,10 @@ def cmd_run(args) -> int:
     if args.csv is not None:
         _write(lambda: _save_csv(rows, args.csv), args.csv)
         print(f"summary saved to {args.csv}")
+    if args.csv_dir is not None:
+        written = []
+        _write(lambda: written.extend(results.save_csv(args.csv_dir)), args.csv_dir)
+        print(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
     return EXIT_OK
 
 

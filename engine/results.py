@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -139,12 +140,44 @@ class Results:
             out[f"rates/{rid}/t_ms"], out[f"rates/{rid}/rate_hz"] = self.rate(rid)
         return out
 
+    def save_csv(self, folder: str | os.PathLike) -> list[Path]:
+        """Write every recording as CSV files in ``folder`` (made if needed); returns the paths written.
+
+        ``spikes_<node>.csv`` (time_ms, neuron), ``trace_<recorder>.csv`` (time_ms, one column per
+        neuron), ``rate_<recorder>.csv`` (time_ms, rate_hz); ids are made safe for file names.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = {}
+        for nid in self._spike_recorded:
+            times, ids = self.spikes(nid)
+            tables[f"spikes_{nid}"] = (["time_ms", "neuron"], np.column_stack([times, ids]), ("%.6g", "%d"))
+        for rid, cols in self._trace_cols.items():
+            t, values = self.trace(rid)
+            tables[f"trace_{rid}"] = (["time_ms", *(f"neuron_{c}" for c in cols)], np.column_stack([t, values]),
+                                      "%.9g")
+        for rid in self._rates:
+            t, rate = self.rate(rid)
+            tables[f"rate_{rid}"] = (["time_ms", "rate_hz"], np.column_stack([t, rate]), "%.9g")
+        written = []
+        for name, (header, table, fmt) in tables.items():
+            path = folder / f"{_safe_name(name)}.csv"
+            atomic_write(path, lambda f, h=header, a=table, m=fmt: np.savetxt(
+                f, a, fmt=m, delimiter=",", header=",".join(h), comments=""))
+            written.append(path)
+        return written
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write an .npz (no pickled objects) atomically: a crash never leaves half a file."""
         path = Path(path)
         arrays = self.to_arrays()
         atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
         return path
+
+
+def _safe_name(name: str) -> str:
+    """``v:E`` -> ``v_E``, ``E->I`` -> ``E-_I``: ids may hold characters file systems refuse."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 def cv_isi(ids: np.ndarray, times: np.ndarray, size: int) -> float:

@@ -128,6 +128,24 @@ def test_run_seed_duration_out_and_csv(net_file, tmp_path, capsys):
         assert float(r["cv_isi"]) == pytest.approx(expected[r["id"]]["cv_isi"], rel=1e-12)
 
 
+def test_run_saves_every_recording_as_csv(net_file, tmp_path, capsys):
+    out = tmp_path / "csv"
+    assert cli.main(["run", str(net_file), "--csv-dir", str(out)]) == 0
+    assert "saved as CSV in" in capsys.readouterr().out
+    net = spikestudio.load(net_file)
+    results = spikestudio.Simulator(net).run(None)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["rate_rate_E.csv", "spikes_E.csv", "spikes_I.csv", "trace_v_E.csv"]
+    spikes = np.loadtxt(out / "spikes_E.csv", delimiter=",", skiprows=1)
+    times, ids = results.spikes("E")
+    assert np.array_equal(spikes[:, 1].astype(int), ids) and np.allclose(spikes[:, 0], times, rtol=1e-5)
+    trace = np.loadtxt(out / "trace_v_E.csv", delimiter=",", skiprows=1)
+    assert (out / "trace_v_E.csv").read_text().splitlines()[0] == "time_ms,neuron_0,neuron_1"
+    assert np.allclose(trace[:, 1:], results.trace("v:E")[1], rtol=1e-8)
+    rate = np.loadtxt(out / "rate_rate_E.csv", delimiter=",", skiprows=1)
+    assert np.allclose(rate[:, 1], results.rate("rate:E")[1], rtol=1e-8)
+
+
 def test_bare_command_and_bare_file_open_the_editor(net_file, tmp_path, qapp, monkeypatch):
     from PySide6.QtGui import QImage
 
