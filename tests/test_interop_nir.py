@@ -302,3 +302,32 @@ def test_if_node_has_no_leak_and_delta_jumps_of_r_times_w():
     net.record_spikes("if")
     res = spikestudio.Simulator(net).run(0.01)
     assert res.spikes("if")[0].size == 2  # 2 mV, then 4 mV > 3 mV: both neurons fire once
+
+
+def test_hostile_hdf5_files_are_refused_before_anything_is_read(tmp_path):
+    import h5py
+
+    from spikestudio.engine.errors import FileFormatError
+    from spikestudio.engine.interop.nir_import import read_nir
+
+    bomb = tmp_path / "bomb.nir"
+    with h5py.File(bomb, "w") as f:  # 8 GB declared, a few kB on disk
+        f.create_group("node").create_dataset("huge", shape=(1 << 30,), dtype="f8", compression="gzip",
+                                              chunks=(1 << 20,))
+    with pytest.raises(FileFormatError, match="more than 1024 MiB"):
+        read_nir(bomb)
+    secret = tmp_path / "secret.h5"
+    with h5py.File(secret, "w") as f:
+        f["data"] = np.arange(3)
+    linked = tmp_path / "linked.nir"
+    with h5py.File(linked, "w") as f:
+        f.create_group("node")["peek"] = h5py.ExternalLink(str(secret), "/data")
+    with pytest.raises(FileFormatError, match="a link to elsewhere"):
+        read_nir(linked)
+    raw = tmp_path / "raw.bin"
+    raw.write_bytes(b"\0" * 64)
+    external = tmp_path / "external.nir"
+    with h5py.File(external, "w") as f:
+        f.create_group("node").create_dataset("outside", shape=(8,), dtype="f8", external=[(str(raw), 0, 64)])
+    with pytest.raises(FileFormatError, match="data stored outside the file"):
+        read_nir(external)

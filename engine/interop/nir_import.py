@@ -18,6 +18,7 @@ from ..layout import auto_layout
 from ..network import Metadata, Network, Population, SpikeTimesInput
 from ..params import Problem
 from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S
+from .hdf5_guard import hdf5_problems
 from .nir_paths import graph_problems, neuron_types, node_paths
 
 __all__ = ["nir_import", "read_nir"]
@@ -36,6 +37,12 @@ def read_nir(path, spike_step: float | None = None) -> Network:
         raise FileFormatError([Problem(str(path), "no such file")])
     if not h5py.is_hdf5(path):
         raise FileFormatError([Problem(str(path), "not a NIR file (NIR graphs are HDF5 files; this is not one)")])
+    try:
+        unsafe = hdf5_problems(path)
+    except Exception as exc:  # h5py raises OSError, KeyError ... on damaged files
+        raise FileFormatError([Problem(str(path), f"not a valid NIR graph: {_why(exc)}")]) from None
+    if unsafe:
+        raise FileFormatError(unsafe)
     try:
         graph = nir.read(path, type_check=False)  # shapes are checked here, with clearer messages
     except Exception as exc:  # nir and h5py raise KeyError, ValueError, AssertionError, OSError, TypeError ...
