@@ -306,7 +306,6 @@ def test_if_node_has_no_leak_and_delta_jumps_of_r_times_w():
 
 def test_hostile_hdf5_files_are_refused_before_anything_is_read(tmp_path):
     import h5py
-
     from spikestudio.engine.errors import FileFormatError
     from spikestudio.engine.interop.nir_import import read_nir
 

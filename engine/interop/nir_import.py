@@ -17,8 +17,8 @@ from ..errors import FileFormatError
 from ..layout import auto_layout
 from ..network import Metadata, Network, Population, SpikeTimesInput
 from ..params import Problem
-from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S
 from .hdf5_guard import hdf5_problems
+from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S
 from .nir_paths import graph_problems, neuron_types, node_paths
 
 __all__ = ["nir_import", "read_nir"]
