@@ -365,10 +365,11 @@ def cmd_examples(args) -> int:
 def cmd_warmup(args) -> int:
     from .engine.errors import BuildError, SimulationError
     from .engine.warmup import warmup
+    from .plugins.registry import default_registry
     from .resources.examples import list_examples
 
     try:
-        seconds = warmup(_load(name) for name in list_examples())
+        seconds = warmup((_load(name) for name in list_examples()), default_registry().learning_rules())
     except (BuildError, SimulationError) as exc:
         raise CliError(f"warmup failed: {exc}", EXIT_FAILED) from None
     print(f"compiled the simulation kernels in {seconds:.1f} s")

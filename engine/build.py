@@ -18,6 +18,8 @@ from .catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
 from .errors import BuildError
 from .network import CurrentInput, Network, PoissonInput, Population, SpikeTimesInput
+from .params import check_params, fill_params
+from .plasticity import empty_tables, plastic_tables
 from .rng import seed_state
 from .units import format_bytes
 
@@ -114,6 +116,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     rates = _rates(net, nodes, n_total)
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
+    plastic = _plastic_tables(net, nodes, syn_arrays, rules)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
     _check_ring(delay_depth, n_slots, memory_limit)
@@ -169,6 +172,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         tr_buf=np.zeros((chunk_steps, len(tr[0]))),
         tr_count=np.zeros(len(tr[0]), np.int64),
         counters=np.array([0, -1, -1, -1], np.int64),
+        **plastic,
     )
     update_propagators(state)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
@@ -179,7 +183,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
 
 def _copy_state(state: K.State) -> K.State:
     """A copy of what the kernel changes; the rest (synapses, tables) is shared, so a reset costs no extra memory."""
-    return state._replace(**{name: getattr(state, name).copy() for name in K.MUTABLE_FIELDS})
+    return state._replace(**{name: getattr(state, name).copy() for name in K.mutable_fields(state)})
 
 
 def build_problems(net: Network, rules=None, memory_limit: int | None = None, chunk_steps: int = 2000) -> list[str]:
@@ -197,16 +201,38 @@ def build_problems(net: Network, rules=None, memory_limit: int | None = None, ch
 
 
 def _plasticity_problems(net: Network, rules) -> list[str]:
+    """Rules nobody provides and parameters the rule's plugin refuses, each named by projection."""
     problems = []
     for proj in net.projections.values():
         if proj.plasticity is None:
             continue
+        where = f'projections["{proj.id}"].plasticity'
         if rules is None or proj.plasticity.rule not in rules:
-            problems.append(f'projections["{proj.id}"].plasticity.rule: no installed plugin provides the '
-                            f'learning rule "{proj.plasticity.rule}"')
-        else:
-            problems.append(f'projections["{proj.id}"].plasticity: learning rules are not yet supported by this engine')
+            problems.append(f'{where}.rule: no installed plugin provides the learning rule "{proj.plasticity.rule}"')
+            continue
+        specs = rules[proj.plasticity.rule].info.params
+        problems += [str(p) for p in check_params(specs, proj.plasticity.params, f"{where}.params")]
     return problems
+
+
+def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules) -> dict:
+    """Each plastic projection's rule (from its plugin's engine part) and the arrays the kernel needs for it.
+
+    Plastic projections leave the shared-weight fast path: their weights change as the network runs.
+    """
+    projections = list(net.projections.values())
+    specs = {}
+    for p, proj in enumerate(projections):
+        if proj.plasticity is not None:
+            plugin = rules[proj.plasticity.rule]
+            specs[p] = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), float(net.dt))
+            syn_arrays["proj_d"][p] = 0
+    if not specs:
+        return empty_tables(len(projections))
+    node_start = np.array([n.start for n in nodes.values()] + [sum(n.size for n in nodes.values())], np.int64)
+    proj_tgt = np.array([nodes[p.target].index for p in projections], np.int64)
+    return plastic_tables(specs, syn_arrays["proj_src"], proj_tgt, node_start, syn_arrays["rowptr"],
+                          syn_arrays["proj_row"], syn_arrays["post"], syn_arrays["weight"].size)
 
 
 def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:

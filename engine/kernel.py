@@ -47,12 +47,20 @@ from .neuron_kernels import (
     update_poisson,
     update_spike_times,
 )
+from .plasticity_kernels import plasticity_step
 
-__all__ = ["State", "MUTABLE_FIELDS", "Gates", "run_chunk", *_codes]
+__all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "mutable_fields", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
                   "counters", "scratch")
+# ... and these too when the network has plastic projections (weights change only then).
+PLASTIC_FIELDS = ("weight", "pre_trace", "post_trace", "stp_u", "stp_x", "stp_gain", "stp_last")
+
+
+def mutable_fields(state) -> tuple[str, ...]:
+    """What a reset must restore for this network."""
+    return MUTABLE_FIELDS + (PLASTIC_FIELDS if state.pl_proj.shape[0] else ())
 
 
 class State(NamedTuple):
@@ -106,6 +114,24 @@ class State(NamedTuple):
     tr_buf: np.ndarray  # (chunk, T)
     tr_count: np.ndarray  # (T,) samples written in this chunk
     counters: np.ndarray  # [recorded spikes, error node, error step, error neuron]
+    # plasticity (see engine.plasticity; empty without plastic projections)
+    proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1
+    pl_proj: np.ndarray  # (Q,) plastic projection index
+    pl_family: np.ndarray  # (Q,) rule family
+    pl_coef: np.ndarray  # (Q, 8) rule coefficients
+    pl_target: np.ndarray  # (Q,) target node
+    pl_pre_off: np.ndarray  # (Q,) offset of presynaptic state (traces or u/x)
+    pl_post_off: np.ndarray  # (Q,) offset of postsynaptic traces
+    pl_col: np.ndarray  # (Q,) offset of the projection's target neurons in col_ptr
+    pre_trace: np.ndarray
+    post_trace: np.ndarray
+    col_ptr: np.ndarray  # synapses onto each target neuron: col_syn[col_ptr[c]:col_ptr[c+1]]
+    col_syn: np.ndarray
+    syn_pre: np.ndarray  # (S,) presynaptic local index of each synapse (plastic projections only)
+    stp_u: np.ndarray
+    stp_x: np.ndarray
+    stp_gain: np.ndarray  # u x of each source neuron's latest spike
+    stp_last: np.ndarray  # step of each source neuron's latest spike (-1: none yet)
 
 
 def _compile_run_chunk(digest: str):
@@ -117,7 +143,7 @@ def _compile_run_chunk(digest: str):
     """
 
     @jit_loop
-    def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents):
+    def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents, plastic):
         """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
         Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
@@ -187,8 +213,14 @@ def _compile_run_chunk(digest: str):
                     s.counters[1], s.counters[2], s.counters[3] = node, step, bad
                     return k, STATUS_NAN
             s.node_spk[n_nodes] = n_spk
+            if plastic is not None:
+                plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
+                                s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
+                                s.stp_x, s.stp_gain, s.stp_last, s.proj_src, s.proj_row, s.node_start, s.node_spk,
+                                s.spikes_now, s.rowptr, s.post, s.weight, s.dt, step)
             propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                      s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, step)
+                      s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp, s.stp_gain,
+                      step)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
             if s.counters[0] + most > cap:
@@ -215,6 +247,7 @@ class Gates(NamedTuple):
     poisson: bool | None
     times: bool | None
     currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
+    plastic: bool | None  # learning rules or short-term plasticity on some projection
 
     @classmethod
     def of(cls, s: State) -> "Gates":
@@ -224,7 +257,7 @@ class Gates(NamedTuple):
         lif_chan = [c for node in lif_nodes for c in range(s.node_chan[node], s.node_chan[node + 1])]
         lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
         used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, POISSON in models,
-                SPIKE_TIMES in models, s.cur_node.shape[0] > 0)
+                SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0)
         return cls(*(True if u else None for u in used))
 
     @classmethod
@@ -291,11 +324,12 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
 
 @jit_part
 def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start,
-              node_spk, spikes_now, syn, ring, step):
+              node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step):
     """Add each spike's weights to its targets: delay 1 straight into the state, longer into the ring.
 
     A projection whose synapses share one weight and delay (``proj_d[p] > 0``) reads only target
-    indices, a quarter of the memory traffic of the general loop.
+    indices, a quarter of the memory traffic of the general loop. A projection with short-term
+    plasticity (``proj_stp[p] >= 0``) scales each spike's weights by that spike's gain u x.
     """
     depth = ring.shape[0]
     for p in range(proj_src.shape[0]):
@@ -310,14 +344,16 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
             target = syn[base:] if d_all == 1 else ring[(step + d_all) % depth, base:]
             add_uniform(target, proj_w[p], row0, rowptr, post, spikes_now, a, b)
             continue
+        stp = proj_stp[p]
         for k in range(a, b):
             row = row0 + spikes_now[k]
+            gain = 1.0 if stp < 0 else stp_gain[stp + spikes_now[k] - node_start[src]]
             for q in range(rowptr[row], rowptr[row + 1]):
                 d = delay[q]
                 if d == 1:
-                    syn[base + post[q]] += weight[q]
+                    syn[base + post[q]] += weight[q] * gain
                 else:
-                    ring[(step + d) % depth, base + post[q]] += weight[q]
+                    ring[(step + d) % depth, base + post[q]] += weight[q] * gain
 
 
 @jit_inline

@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import numpy as np
+
 from . import kernel as K
 from .build import Built, build
 from .errors import SimulationError
@@ -92,10 +94,38 @@ class Simulator:
 
     def reset(self) -> None:
         """Back to time 0 with the initial state and an empty results object (same seed, same run)."""
-        for name in K.MUTABLE_FIELDS:  # live parameter edits survive a reset
+        for name in K.mutable_fields(self.built.state):  # live parameter edits survive a reset
             getattr(self.built.state, name)[...] = getattr(self.built.initial, name)
         self.step = 0
         self.results = self._new_results()
+
+    # --- synapses (learned weights) ------------------------------------------------------------
+    def connections(self, projection_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pre, post, weight) of a projection's synapses now: learned weights after a run with plasticity."""
+        b = self.built
+        proj = self.network.projections[projection_id]
+        n_src = b.nodes[proj.source].size
+        p = list(self.network.projections).index(projection_id)
+        rows = b.state.rowptr[b.state.proj_row[p]: b.state.proj_row[p] + n_src + 1]
+        sl = b.synapses[projection_id]
+        pre = np.repeat(np.arange(n_src), np.diff(rows))
+        return pre, b.state.post[sl].astype(np.int64), b.state.weight[sl].copy()
+
+    def learned_network(self):
+        """A copy of the network whose plastic projections hold their current synapses as explicit lists,
+        so saving it keeps what was learned (and the copy simulates on from those weights)."""
+        import copy
+
+        net = copy.deepcopy(self.network)
+        for pid, proj in net.projections.items():
+            if proj.plasticity is None:
+                continue
+            pre, post, w = self.connections(pid)
+            sl = self.built.synapses[pid]
+            proj.rule, proj.rule_params = "explicit", {}
+            proj.pre, proj.post, proj.weights = pre, post, w
+            proj.delays = self.built.state.delay[sl].astype(np.float64) * self.network.dt
+        return net
 
     # --- live parameter changes (no rebuild, no recompilation) --------------------------------
     def set_param(self, node_id: str, name: str, value: float) -> None:

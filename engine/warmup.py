@@ -12,14 +12,15 @@ import time
 from collections.abc import Iterable
 
 from .catalog import CONNECTIVITY_RULES
-from .network import Distribution, Network
+from .network import Distribution, Network, Plasticity
 from .simulator import Simulator
 
 __all__ = ["warmup_network", "warmup"]
 
 
-def warmup_network() -> Network:
-    """A few neurons of every kind, wired with every rule and synapse kind, recording everything."""
+def warmup_network(learning_rules: Iterable[str] = ()) -> Network:
+    """A few neurons of every kind, wired with every rule and synapse kind, recording everything;
+    one projection learns with each of ``learning_rules`` (ids of installed rules, with their defaults)."""
     net = Network(dt=0.1, duration=2.0, seed=1)
     net.add_population("lif", 4, "lif", grid=(2, 2), initial={"v": Distribution("uniform", low=-70.0, high=-60.0)})
     net.add_population("izh", 4, "izhikevich", grid=(2, 2))
@@ -37,6 +38,8 @@ def warmup_network() -> Network:
                     delay=Distribution("uniform", low=0.1, high=0.5), **params)
     net.connect("times", "adex", "explicit", pre=[0, 1], post=[1, 0], weights=[1.0, 2.0], delays=[0.1, 0.3])
     net.connect("lif", "hh", "all_to_all", receptor="inhibitory", synapse="conductance")
+    for rule in learning_rules:
+        net.connect("poisson", "lif", "all_to_all", id=f"learn:{rule}", plasticity=Plasticity(rule))
     for node in ("lif", "izh", "poisson"):
         net.record_spikes(node)
         net.record_rate(node)
@@ -45,11 +48,16 @@ def warmup_network() -> Network:
     return net
 
 
-def warmup(networks: Iterable[Network] = ()) -> float:
-    """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken."""
+def warmup(networks: Iterable[Network] = (), rules: dict | None = None) -> float:
+    """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken.
+
+    ``rules`` are the installed learning rules by id (the plugin registry's); with them the warm-up network
+    learns too, so networks with plasticity also start without compiling.
+    """
     start = time.perf_counter()
-    net = warmup_network()
-    Simulator(net, record_all=True).run(net.duration * 1e-3)
+    rules = rules or {}
+    net = warmup_network(rules)
+    Simulator(net, rules, record_all=True).run(net.duration * 1e-3)
     for other in networks:
-        Simulator(other).run(other.dt * 1e-3)  # one step compiles everything the network uses
+        Simulator(other, rules).run(other.dt * 1e-3)  # one step compiles everything the network uses
     return time.perf_counter() - start

@@ -17,8 +17,10 @@ from spikestudio.resources.examples import example_path
 
 
 def gate_set(net: Network) -> set[str]:
-    """Names of the parts ``run_chunk`` compiles for ``net``."""
-    gates = Simulator(net).built.gates
+    """Names of the parts ``run_chunk`` compiles for ``net`` (learning rules from the installed plugins)."""
+    import spikestudio
+
+    gates = spikestudio.Simulator(net).built.gates
     assert all(g is None or g is True for g in gates)
     return {name for name, g in gates._asdict().items() if g}
 
@@ -36,7 +38,8 @@ def test_gates_name_only_the_parts_the_network_uses():
     assert gate_set(spikestudio.load(example_path("cuba"))) == {"lif"}
     assert gate_set(spikestudio.load(example_path("single_neuron"))) == {"lif", "currents"}
     assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"izh", "currents"}  # thalamic noise current
-    assert gate_set(warmup_network()) == set(K.Gates._fields)
+    assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic"}
+    assert gate_set(warmup_network(["stdp", "tsodyks_markram"])) == set(K.Gates._fields)
 
 
 def test_conductance_gate_follows_the_synapses_into_lif():

@@ -1,0 +1,96 @@
+"""Plastic projections: the tables the compiled loop needs to change weights as it runs.
+
+A learning-rule plugin's engine part maps its parameters to a rule ``family`` the kernel knows and a
+row of coefficients (``RuleSpec``); the engine asks the plugin registry for the rule and never imports a
+plugin by name. Families:
+
+* ``STDP``: pair-based spike-timing-dependent plasticity with exponential traces (all-to-all or
+  nearest-neighbour), additive or multiplicative (soft-bound) weight dependence. Coefficients:
+  [pre decay per step, post decay per step, A_plus, A_minus, w_max, multiplicative, nearest, 0].
+* ``STP``: Tsodyks-Markram short-term depression and facilitation; each presynaptic spike transmits
+  w u x. Coefficients: [U, tau_rec (ms), tau_facil (ms, 0 for none), 0 ...].
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["STDP", "STP", "N_COEF", "RuleSpec", "plastic_tables", "empty_tables"]
+
+STDP, STP = 1, 2
+N_COEF = 8
+
+
+class RuleSpec(NamedTuple):
+    """What a learning-rule plugin hands the engine for one projection."""
+
+    family: int
+    coef: tuple
+
+
+def empty_tables(n_proj: int) -> dict[str, np.ndarray]:
+    """The plasticity arrays of a network without plastic projections (the kernel's gate leaves them unused)."""
+    tables = _empty()
+    tables["proj_stp"] = np.full(n_proj, -1, np.int64)
+    return tables
+
+
+def _empty() -> dict[str, np.ndarray]:
+    return {"pl_proj": np.zeros(0, np.int64), "pl_family": np.zeros(0, np.int64), "pl_coef": np.zeros((0, N_COEF)),
+            "pl_target": np.zeros(0, np.int64), "pl_pre_off": np.zeros(0, np.int64),
+            "pl_post_off": np.zeros(0, np.int64), "pl_col": np.zeros(0, np.int64),
+            "pre_trace": np.zeros(0), "post_trace": np.zeros(0), "col_ptr": np.zeros(1, np.int64),
+            "col_syn": np.zeros(0, np.int64), "syn_pre": np.zeros(0, np.int32), "stp_u": np.zeros(0),
+            "stp_x": np.zeros(0), "stp_gain": np.zeros(0), "stp_last": np.zeros(0, np.int64)}
+
+
+def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, rowptr, proj_row, post,
+                   n_syn: int) -> dict[str, np.ndarray]:
+    """Arrays for the projections in ``specs`` (projection index -> rule), in projection order.
+
+    STDP projections get presynaptic and postsynaptic traces and a column index (the synapses onto each
+    target neuron) for potentiation; STP projections get u, x and the step of each source neuron's last spike.
+    """
+    t = _empty()
+    t["proj_stp"] = np.full(len(proj_src), -1, np.int64)
+    rows = {k: [] for k in ("pl_proj", "pl_family", "pl_coef", "pl_target", "pl_pre_off", "pl_post_off", "pl_col")}
+    pre_size = post_size = stp_size = 0
+    col_ptrs, col_syns, col_base = [np.zeros(1, np.int64)], [], 0
+    syn_pre = np.zeros(n_syn, np.int32)
+    for p, spec in sorted(specs.items()):
+        src, tgt = int(proj_src[p]), int(proj_tgt[p])
+        n_src = int(node_start[src + 1] - node_start[src])
+        n_tgt = int(node_start[tgt + 1] - node_start[tgt])
+        lo, hi = int(rowptr[proj_row[p]]), int(rowptr[proj_row[p] + n_src])
+        counts = np.diff(rowptr[proj_row[p]: proj_row[p] + n_src + 1])
+        syn_pre[lo:hi] = np.repeat(np.arange(n_src, dtype=np.int32), counts)
+        rows["pl_proj"].append(p)
+        rows["pl_family"].append(spec.family)
+        rows["pl_coef"].append(np.asarray(spec.coef, float))
+        rows["pl_target"].append(tgt)
+        rows["pl_pre_off"].append(pre_size if spec.family == STDP else stp_size)
+        rows["pl_post_off"].append(post_size)
+        rows["pl_col"].append(col_base)
+        if spec.family == STDP:
+            order = lo + np.argsort(post[lo:hi], kind="stable")
+            per_target = np.bincount(post[lo:hi], minlength=n_tgt)
+            col_ptrs.append(col_ptrs[-1][-1] + np.cumsum(per_target))
+            col_syns.append(order)
+            col_base += n_tgt
+            pre_size += n_src
+            post_size += n_tgt
+        else:
+            t["proj_stp"][p] = stp_size
+            stp_size += n_src
+    for key, values in rows.items():
+        t[key] = np.array(values, float if key == "pl_coef" else np.int64).reshape((-1, N_COEF) if key == "pl_coef"
+                                                                                   else (-1,))
+    t["pre_trace"], t["post_trace"] = np.zeros(pre_size), np.zeros(post_size)
+    t["col_ptr"] = np.concatenate(col_ptrs).astype(np.int64)
+    t["col_syn"] = np.concatenate(col_syns).astype(np.int64) if col_syns else np.zeros(0, np.int64)
+    t["syn_pre"] = syn_pre
+    t["stp_u"], t["stp_x"] = np.zeros(stp_size), np.ones(stp_size)
+    t["stp_gain"], t["stp_last"] = np.ones(stp_size), np.full(stp_size, -1, np.int64)
+    return t

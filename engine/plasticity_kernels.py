@@ -1,0 +1,85 @@
+"""The compiled part of plasticity: traces, weight changes and short-term gains, once per step.
+
+Runs after the neurons have spiked and before the spikes are propagated, so a spike carries the weight
+its own arrival has just changed (and the short-term gain of this spike).
+"""
+
+import numpy as np
+
+from .jit import jit_part
+
+__all__ = ["plasticity_step"]
+
+STDP, STP = 1, 2  # engine.plasticity's families (kept equal by tests/test_plasticity.py)
+
+
+@jit_part
+def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
+                    col_ptr, col_syn, syn_pre, stp_u, stp_x, stp_gain, stp_last, proj_src, proj_row, node_start,
+                    node_spk, spikes_now, rowptr, post, weight, dt, step):
+    for q in range(pl_proj.shape[0]):
+        p = pl_proj[q]
+        src = proj_src[p]
+        if pl_family[q] == STDP:
+            stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
+                      col_ptr, col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight)
+        else:
+            stp_step(pl_coef[q], pl_pre_off[q], src, stp_u, stp_x, stp_gain, stp_last, node_start, node_spk,
+                     spikes_now, dt, step)
+
+
+@jit_part
+def stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace, col_ptr,
+              col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight):
+    """Decay the traces; each presynaptic spike depresses by the postsynaptic trace, each postsynaptic spike
+    potentiates by the presynaptic trace (a pre and post spike in the same step count as causal)."""
+    c = pl_coef[q]
+    decay_pre, decay_post, a_plus, a_minus, w_max = c[0], c[1], c[2], c[3], c[4]
+    multiplicative, nearest = c[5] != 0.0, c[6] != 0.0
+    tgt = pl_target[q]
+    src_lo, tgt_lo = node_start[src], node_start[tgt]
+    n_pre, n_post = node_start[src + 1] - src_lo, node_start[tgt + 1] - tgt_lo
+    pre0, post0 = pl_pre_off[q], pl_post_off[q]
+    for i in range(n_pre):
+        pre_trace[pre0 + i] *= decay_pre
+    for j in range(n_post):
+        post_trace[post0 + j] *= decay_post
+    for k in range(node_spk[src], node_spk[src + 1]):
+        i = spikes_now[k] - src_lo
+        row = proj_row[p] + i
+        for s in range(rowptr[row], rowptr[row + 1]):
+            w = weight[s]
+            y = post_trace[post0 + post[s]]
+            dw = a_minus * y * (w if multiplicative else w_max)
+            weight[s] = w - dw if w - dw > 0.0 else 0.0
+        pre_trace[pre0 + i] = 1.0 if nearest else pre_trace[pre0 + i] + 1.0
+    for k in range(node_spk[tgt], node_spk[tgt + 1]):
+        j = spikes_now[k] - tgt_lo
+        col = pl_col[q] + j
+        for m in range(col_ptr[col], col_ptr[col + 1]):
+            s = col_syn[m]
+            w = weight[s]
+            x = pre_trace[pre0 + syn_pre[s]]
+            dw = a_plus * x * ((w_max - w) if multiplicative else w_max)
+            weight[s] = w + dw if w + dw < w_max else w_max
+        post_trace[post0 + j] = 1.0 if nearest else post_trace[post0 + j] + 1.0
+
+
+@jit_part
+def stp_step(c, off, src, stp_u, stp_x, stp_gain, stp_last, node_start, node_spk, spikes_now, dt, step):
+    """Tsodyks-Markram: at each presynaptic spike x recovers towards 1 (tau_rec) after the last use, u
+    relaxes towards U (tau_facil) and jumps by U (1 - u); the spike transmits w u x (Tsodyks et al. 1998)."""
+    big_u, tau_rec, tau_fac = c[0], c[1], c[2]
+    src_lo = node_start[src]
+    for k in range(node_spk[src], node_spk[src + 1]):
+        i = off + spikes_now[k] - src_lo
+        last = stp_last[i]
+        if last < 0:
+            x_decay, u_decay = 0.0, 0.0
+        else:
+            h = (step - last) * dt
+            x_decay = np.exp(-h / tau_rec)
+            u_decay = np.exp(-h / tau_fac) if tau_fac > 0.0 else 0.0
+        x = 1.0 + (stp_x[i] - stp_x[i] * stp_u[i] - 1.0) * x_decay
+        u = big_u + stp_u[i] * (1.0 - big_u) * u_decay
+        stp_x[i], stp_u[i], stp_gain[i], stp_last[i] = x, u, u * x, step

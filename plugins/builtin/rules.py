@@ -1,0 +1,67 @@
+"""Built-in learning rules: pair-based STDP and Tsodyks-Markram short-term plasticity.
+
+Each maps its parameters to a rule family the compiled loop runs (``engine.plasticity``); the engine
+finds them through the plugin registry, like any third-party rule.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...engine.params import ParamSpec
+from ...engine.plasticity import STDP, STP, RuleSpec
+from ..api import PluginInfo
+
+__all__ = ["PAIR_STDP", "TSODYKS_MARKRAM"]
+
+
+def _p(name, default, unit, description, low, high, **kw) -> ParamSpec:
+    return ParamSpec(name, default, unit, description, low, high, **kw)
+
+
+class PairSTDP:
+    """Pair-based STDP (Bi & Poo 1998; Song, Miller & Abbott 2000): for a pre spike at t_pre and a post
+    spike at t_post, dt = t_post - t_pre changes w by A_plus exp(-dt / tau_plus) (dt >= 0) or by
+    -A_minus exp(dt / tau_minus) (dt < 0), in units of w_max (additive) or of w_max - w and w
+    (multiplicative, soft bounds; van Rossum et al. 2000). Weights stay in [0, w_max]."""
+
+    info = PluginInfo("stdp", "1.0", "Pair-based STDP", __doc__.split("\n\n")[0].replace("\n", " "), {
+        s.name: s for s in (
+            _p("tau_plus", 20.0, "ms", "Decay time of the presynaptic trace (potentiation window)", 0.0, 1e5,
+               low_open=True),
+            _p("tau_minus", 20.0, "ms", "Decay time of the postsynaptic trace (depression window)", 0.0, 1e5,
+               low_open=True),
+            _p("A_plus", 0.01, "", "Potentiation per pair at dt = 0, as a fraction of w_max", 0.0, 1.0),
+            _p("A_minus", 0.0105, "", "Depression per pair at dt = 0, as a fraction of w_max", 0.0, 1.0),
+            _p("w_max", 100.0, "", "Upper bound of the weight (in the projection's weight unit)", 0.0, 1e9,
+               low_open=True),
+            _p("multiplicative", 0, "", "0: additive (hard bounds); 1: multiplicative (soft bounds)", 0, 1,
+               integer=True),
+            _p("nearest", 0, "", "0: every pair counts (all-to-all); 1: only nearest neighbours", 0, 1,
+               integer=True),
+        )})
+
+    def engine_part(self, p: dict, dt: float) -> RuleSpec:
+        return RuleSpec(STDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
+                               p["A_minus"], p["w_max"], float(p["multiplicative"]), float(p["nearest"]), 0.0))
+
+
+class TsodyksMarkram:
+    """Tsodyks-Markram short-term plasticity (Tsodyks, Pawelzik & Markram 1998): each spike uses a fraction
+    u of the available resources x and transmits w u x; x recovers with tau_rec, u relaxes to U with
+    tau_facil (0: no facilitation). Depressing with a large tau_rec, facilitating with a large tau_facil
+    (as in the working-memory model of Mongillo et al. 2008)."""
+
+    info = PluginInfo("tsodyks_markram", "1.0", "Short-term plasticity (Tsodyks-Markram)",
+                      __doc__.split("\n\n")[0].replace("\n", " "), {s.name: s for s in (
+                          _p("U", 0.5, "", "Fraction of resources the first spike uses", 0.0, 1.0, low_open=True),
+                          _p("tau_rec", 800.0, "ms", "Recovery time of the resources", 0.0, 1e6, low_open=True),
+                          _p("tau_facil", 0.0, "ms", "Facilitation time constant (0: none)", 0.0, 1e6),
+                      )})
+
+    def engine_part(self, p: dict, dt: float) -> RuleSpec:
+        return RuleSpec(STP, (p["U"], p["tau_rec"], p["tau_facil"], 0.0, 0.0, 0.0, 0.0, 0.0))
+
+
+PAIR_STDP = PairSTDP()
+TSODYKS_MARKRAM = TsodyksMarkram()
