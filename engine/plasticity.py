@@ -4,9 +4,12 @@ A learning-rule plugin's engine part maps its parameters to a rule ``family`` th
 row of coefficients (``RuleSpec``); the engine asks the plugin registry for the rule and never imports a
 plugin by name. Families:
 
-* ``STDP``: pair-based spike-timing-dependent plasticity with exponential traces (all-to-all or
-  nearest-neighbour), additive or multiplicative (soft-bound) weight dependence. Coefficients:
-  [pre decay per step, post decay per step, A_plus, A_minus, w_max, multiplicative, nearest, 0].
+* ``STDP``: spike-timing-dependent plasticity with exponential traces, pair-based or triplet (Pfister &
+  Gerstner 2006), all-to-all or nearest-neighbour, additive or multiplicative (soft-bound). Each neuron has
+  a fast and a slow trace (r1, r2 before the synapse; o1, o2 after it). Coefficients: [r1 decay per step,
+  o1 decay per step, A2_plus, A2_minus, w_max, multiplicative, nearest, r2 decay, o2 decay, A3_plus,
+  A3_minus, 0]; a pair rule has A3 = 0. A presynaptic spike changes w by -o1 (A2_minus + A3_minus r2), a
+  postsynaptic one by r1 (A2_plus + A3_plus o2), slow traces read before the spike's own increment.
 * ``STP``: Tsodyks-Markram short-term depression and facilitation; each presynaptic spike transmits
   w u x. Coefficients: [U, tau_rec (ms), tau_facil (ms, 0 for none), 0 ...].
 """
@@ -20,7 +23,7 @@ import numpy as np
 __all__ = ["STDP", "STP", "N_COEF", "RuleSpec", "plastic_tables", "empty_tables"]
 
 STDP, STP = 1, 2
-N_COEF = 8
+N_COEF = 12
 
 
 class RuleSpec(NamedTuple):
@@ -79,8 +82,8 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
             col_ptrs.append(col_ptrs[-1][-1] + np.cumsum(per_target))
             col_syns.append(order)
             col_base += n_tgt
-            pre_size += n_src
-            post_size += n_tgt
+            pre_size += 2 * n_src  # fast and slow trace of each neuron
+            post_size += 2 * n_tgt
         else:
             t["proj_stp"][p] = stp_size
             stp_size += n_src

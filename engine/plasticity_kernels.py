@@ -31,38 +31,56 @@ def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_
 @jit_part
 def stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace, col_ptr,
               col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight):
-    """Decay the traces; each presynaptic spike depresses by the postsynaptic trace, each postsynaptic spike
-    potentiates by the presynaptic trace (a pre and post spike in the same step count as causal)."""
+    """Decay the traces; each presynaptic spike depresses by the postsynaptic fast trace (times the slow
+    presynaptic one, for triplets), each postsynaptic spike potentiates by the presynaptic fast trace (times
+    the slow postsynaptic one). A pre and a post spike in the same step count as causal."""
     c = pl_coef[q]
-    decay_pre, decay_post, a_plus, a_minus, w_max = c[0], c[1], c[2], c[3], c[4]
+    a2_plus, a2_minus, w_max = c[2], c[3], c[4]
     multiplicative, nearest = c[5] != 0.0, c[6] != 0.0
+    a3_plus, a3_minus = c[9], c[10]
     tgt = pl_target[q]
     src_lo, tgt_lo = node_start[src], node_start[tgt]
     n_pre, n_post = node_start[src + 1] - src_lo, node_start[tgt + 1] - tgt_lo
-    pre0, post0 = pl_pre_off[q], pl_post_off[q]
-    for i in range(n_pre):
-        pre_trace[pre0 + i] *= decay_pre
-    for j in range(n_post):
-        post_trace[post0 + j] *= decay_post
+    r1, o1 = pl_pre_off[q], pl_post_off[q]  # fast traces; the slow ones follow them
+    r2, o2 = r1 + n_pre, o1 + n_post
+    decay_traces(pre_trace, r1, r2, n_pre, c[0], c[7])
+    decay_traces(post_trace, o1, o2, n_post, c[1], c[8])
     for k in range(node_spk[src], node_spk[src + 1]):
         i = spikes_now[k] - src_lo
         row = proj_row[p] + i
+        factor = a2_minus + a3_minus * pre_trace[r2 + i]
         for s in range(rowptr[row], rowptr[row + 1]):
             w = weight[s]
-            y = post_trace[post0 + post[s]]
-            dw = a_minus * y * (w if multiplicative else w_max)
+            dw = factor * post_trace[o1 + post[s]] * (w if multiplicative else w_max)
             weight[s] = w - dw if w - dw > 0.0 else 0.0
-        pre_trace[pre0 + i] = 1.0 if nearest else pre_trace[pre0 + i] + 1.0
+        bump(pre_trace, r1 + i, r2 + i, nearest)
     for k in range(node_spk[tgt], node_spk[tgt + 1]):
         j = spikes_now[k] - tgt_lo
         col = pl_col[q] + j
+        factor = a2_plus + a3_plus * post_trace[o2 + j]
         for m in range(col_ptr[col], col_ptr[col + 1]):
             s = col_syn[m]
             w = weight[s]
-            x = pre_trace[pre0 + syn_pre[s]]
-            dw = a_plus * x * ((w_max - w) if multiplicative else w_max)
+            dw = factor * pre_trace[r1 + syn_pre[s]] * ((w_max - w) if multiplicative else w_max)
             weight[s] = w + dw if w + dw < w_max else w_max
-        post_trace[post0 + j] = 1.0 if nearest else post_trace[post0 + j] + 1.0
+        bump(post_trace, o1 + j, o2 + j, nearest)
+
+
+@jit_part
+def decay_traces(trace, fast, slow, n, decay_fast, decay_slow):
+    for i in range(n):
+        trace[fast + i] *= decay_fast
+        trace[slow + i] *= decay_slow
+
+
+@jit_part
+def bump(trace, fast, slow, nearest):
+    """A spike sets its neuron's traces to 1 (nearest-neighbour) or adds 1 to them (all-to-all)."""
+    if nearest:
+        trace[fast], trace[slow] = 1.0, 1.0
+    else:
+        trace[fast] += 1.0
+        trace[slow] += 1.0
 
 
 @jit_part

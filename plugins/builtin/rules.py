@@ -1,4 +1,4 @@
-"""Built-in learning rules: pair-based STDP and Tsodyks-Markram short-term plasticity.
+"""Built-in learning rules: pair-based and triplet STDP, and Tsodyks-Markram short-term plasticity.
 
 Each maps its parameters to a rule family the compiled loop runs (``engine.plasticity``); the engine
 finds them through the plugin registry, like any third-party rule.
@@ -12,7 +12,7 @@ from ...engine.params import ParamSpec
 from ...engine.plasticity import STDP, STP, RuleSpec
 from ..api import PluginInfo
 
-__all__ = ["PAIR_STDP", "TSODYKS_MARKRAM"]
+__all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM"]
 
 
 def _p(name, default, unit, description, low, high, **kw) -> ParamSpec:
@@ -43,7 +43,8 @@ class PairSTDP:
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         return RuleSpec(STDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
-                               p["A_minus"], p["w_max"], float(p["multiplicative"]), float(p["nearest"]), 0.0))
+                               p["A_minus"], p["w_max"], float(p["multiplicative"]), float(p["nearest"]),
+                               0.0, 0.0, 0.0, 0.0, 0.0))
 
 
 class TsodyksMarkram:
@@ -60,8 +61,37 @@ class TsodyksMarkram:
                       )})
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
-        return RuleSpec(STP, (p["U"], p["tau_rec"], p["tau_facil"], 0.0, 0.0, 0.0, 0.0, 0.0))
+        return RuleSpec(STP, (p["U"], p["tau_rec"], p["tau_facil"]) + (0.0,) * 9)
+
+
+class TripletSTDP:
+    """Triplet STDP (Pfister & Gerstner 2006): potentiation at a post spike grows with recent post spikes
+    (slow trace o2, tau_y) and depression at a pre spike with recent pre spikes (r2, tau_x), which gives
+    the dependence on pairing frequency seen by Sjostrom et al. (2001). Defaults: the visual-cortex
+    all-to-all fit of their Table 4; amplitudes are fractions of w_max."""
+
+    info = PluginInfo("triplet_stdp", "1.0", "Triplet STDP", __doc__.split("\n\n")[0].replace("\n", " "), {
+        s.name: s for s in (
+            _p("tau_plus", 16.8, "ms", "Fast presynaptic trace r1", 0.0, 1e5, low_open=True),
+            _p("tau_minus", 33.7, "ms", "Fast postsynaptic trace o1", 0.0, 1e5, low_open=True),
+            _p("tau_x", 101.0, "ms", "Slow presynaptic trace r2", 0.0, 1e5, low_open=True),
+            _p("tau_y", 125.0, "ms", "Slow postsynaptic trace o2", 0.0, 1e5, low_open=True),
+            _p("A2_plus", 5e-10, "", "Pair potentiation", 0.0, 1.0),
+            _p("A3_plus", 6.2e-3, "", "Triplet potentiation (post-pre-post)", 0.0, 1.0),
+            _p("A2_minus", 7e-3, "", "Pair depression", 0.0, 1.0),
+            _p("A3_minus", 2.3e-4, "", "Triplet depression (pre-post-pre)", 0.0, 1.0),
+            _p("w_max", 100.0, "", "Upper bound of the weight (in the projection's weight unit)", 0.0, 1e9,
+               low_open=True),
+            _p("nearest", 0, "", "0: all-to-all interactions; 1: nearest spike", 0, 1, integer=True),
+        )})
+
+    def engine_part(self, p: dict, dt: float) -> RuleSpec:
+        decay = {k: math.exp(-dt / p[k]) for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")}
+        return RuleSpec(STDP, (decay["tau_plus"], decay["tau_minus"], p["A2_plus"], p["A2_minus"], p["w_max"],
+                               0.0, float(p["nearest"]), decay["tau_x"], decay["tau_y"], p["A3_plus"],
+                               p["A3_minus"], 0.0))
 
 
 PAIR_STDP = PairSTDP()
+TRIPLET_STDP = TripletSTDP()
 TSODYKS_MARKRAM = TsodyksMarkram()
