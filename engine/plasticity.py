@@ -8,7 +8,9 @@ plugin by name. Families:
   Gerstner 2006), all-to-all or nearest-neighbour, additive or multiplicative (soft-bound). Each neuron has
   a fast and a slow trace (r1, r2 before the synapse; o1, o2 after it). Coefficients: [r1 decay per step,
   o1 decay per step, A2_plus, A2_minus, w_max, multiplicative, nearest, r2 decay, o2 decay, A3_plus,
-  A3_minus, 0]; a pair rule has A3 = 0. A presynaptic spike changes w by -o1 (A2_minus + A3_minus r2), a
+  A3_minus, normalisation total, normalisation interval in steps]; a pair rule has A3 = 0. With a total
+  > 0, every interval the weights onto each target neuron are scaled to sum to it (synaptic scaling, as
+  Diehl & Cook 2015 do between digits). A presynaptic spike changes w by -o1 (A2_minus + A3_minus r2), a
   postsynaptic one by r1 (A2_plus + A3_plus o2), slow traces read before the spike's own increment.
 * ``STP``: Tsodyks-Markram short-term depression and facilitation; each presynaptic spike transmits
   w u x. Coefficients: [U, tau_rec (ms), tau_facil (ms, 0 for none), 0 ...].
@@ -23,7 +25,7 @@ import numpy as np
 __all__ = ["STDP", "STP", "N_COEF", "RuleSpec", "plastic_tables", "empty_tables"]
 
 STDP, STP = 1, 2
-N_COEF = 12
+N_COEF = 13
 
 
 class RuleSpec(NamedTuple):

@@ -23,6 +23,10 @@ def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_
         if pl_family[q] == STDP:
             stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
                       col_ptr, col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight)
+            total, every = pl_coef[q, 11], np.int64(pl_coef[q, 12])
+            if total > 0.0 and step % every == every - 1:
+                normalise(pl_col[q], node_start[pl_target[q] + 1] - node_start[pl_target[q]], col_ptr, col_syn,
+                          weight, total)
         else:
             stp_step(pl_coef[q], pl_pre_off[q], src, stp_u, stp_x, stp_gain, stp_last, node_start, node_spk,
                      spikes_now, dt, step)
@@ -64,6 +68,20 @@ def stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pr
             dw = factor * pre_trace[r1 + syn_pre[s]] * ((w_max - w) if multiplicative else w_max)
             weight[s] = w + dw if w + dw < w_max else w_max
         bump(post_trace, o1 + j, o2 + j, nearest)
+
+
+@jit_part
+def normalise(col0, n_post, col_ptr, col_syn, weight, total):
+    """Scale the weights onto each target neuron so they sum to ``total`` (neurons with none are left alone)."""
+    for j in range(n_post):
+        col = col0 + j
+        s = 0.0
+        for m in range(col_ptr[col], col_ptr[col + 1]):
+            s += weight[col_syn[m]]
+        if s > 0.0:
+            f = total / s
+            for m in range(col_ptr[col], col_ptr[col + 1]):
+                weight[col_syn[m]] *= f
 
 
 @jit_part

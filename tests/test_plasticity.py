@@ -8,7 +8,7 @@ import pytest
 import spikestudio
 from spikestudio.engine import fileformat
 from spikestudio.engine.errors import BuildError
-from spikestudio.engine.network import Network, Plasticity
+from spikestudio.engine.network import Distribution, Network, Plasticity
 from spikestudio.engine.plasticity import STDP, STP
 from spikestudio.engine.plasticity_kernels import STDP as KERNEL_STDP
 from spikestudio.engine.plasticity_kernels import STP as KERNEL_STP
@@ -207,3 +207,18 @@ def test_triplet_rule_reproduces_the_pairing_frequency_dependence(lag):
         assert abs(changes[0]) < 1e-3 and changes[0] < changes[1] < changes[2] < changes[3]
     else:
         assert changes[0] < 0 and changes[1] < 0 and changes[3] > 0
+
+
+def test_synaptic_scaling_keeps_each_neurons_input_sum():
+    net = Network(dt=0.1, duration=400.0, seed=6)
+    net.add_poisson("drive", 60, 30.0)
+    net.add_population("E", 8)
+    net.connect("drive", "E", "fixed_probability", id="learn", p=0.5, weight=Distribution("uniform", low=20, high=60),
+                plasticity=Plasticity("stdp", {"w_max": 200.0, "A_plus": 0.05, "norm_total": 900.0,
+                                               "norm_interval": 50.0}))
+    sim = spikestudio.Simulator(net)
+    sim.run(0.25)  # the last scaling was at 250 ms exactly (every 50 ms)
+    pre, post, w = sim.connections("learn")
+    sums = np.bincount(post, w, minlength=8)
+    assert np.allclose(sums, 900.0, rtol=1e-9)
+    assert np.std(w) > 1.0  # STDP still shapes the weights between scalings

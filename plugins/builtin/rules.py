@@ -19,6 +19,18 @@ def _p(name, default, unit, description, low, high, **kw) -> ParamSpec:
     return ParamSpec(name, default, unit, description, low, high, **kw)
 
 
+# Synaptic scaling, shared by the STDP rules: every interval, the weights onto each target neuron are
+# scaled to sum to norm_total (0: never), as Diehl & Cook (2015) normalise after each digit.
+NORMALISATION = (
+    _p("norm_total", 0.0, "", "Sum the weights onto each target neuron are scaled to (0: no scaling)", 0.0, 1e12),
+    _p("norm_interval", 100.0, "ms", "How often the weights are scaled", 0.0, 1e7, low_open=True),
+)
+
+
+def _normalisation(p: dict, dt: float) -> tuple[float, float]:
+    return float(p["norm_total"]), float(max(1, round(p["norm_interval"] / dt)))
+
+
 class PairSTDP:
     """Pair-based STDP (Bi & Poo 1998; Song, Miller & Abbott 2000): for a pre spike at t_pre and a post
     spike at t_post, dt = t_post - t_pre changes w by A_plus exp(-dt / tau_plus) (dt >= 0) or by
@@ -39,12 +51,13 @@ class PairSTDP:
                integer=True),
             _p("nearest", 0, "", "0: every pair counts (all-to-all); 1: only nearest neighbours", 0, 1,
                integer=True),
+            *NORMALISATION,
         )})
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         return RuleSpec(STDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
                                p["A_minus"], p["w_max"], float(p["multiplicative"]), float(p["nearest"]),
-                               0.0, 0.0, 0.0, 0.0, 0.0))
+                               0.0, 0.0, 0.0, 0.0) + _normalisation(p, dt))
 
 
 class TsodyksMarkram:
@@ -61,7 +74,7 @@ class TsodyksMarkram:
                       )})
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
-        return RuleSpec(STP, (p["U"], p["tau_rec"], p["tau_facil"]) + (0.0,) * 9)
+        return RuleSpec(STP, (p["U"], p["tau_rec"], p["tau_facil"]) + (0.0,) * 10)
 
 
 class TripletSTDP:
@@ -83,13 +96,14 @@ class TripletSTDP:
             _p("w_max", 100.0, "", "Upper bound of the weight (in the projection's weight unit)", 0.0, 1e9,
                low_open=True),
             _p("nearest", 0, "", "0: all-to-all interactions; 1: nearest spike", 0, 1, integer=True),
+            *NORMALISATION,
         )})
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         decay = {k: math.exp(-dt / p[k]) for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")}
         return RuleSpec(STDP, (decay["tau_plus"], decay["tau_minus"], p["A2_plus"], p["A2_minus"], p["w_max"],
                                0.0, float(p["nearest"]), decay["tau_x"], decay["tau_y"], p["A3_plus"],
-                               p["A3_minus"], 0.0))
+                               p["A3_minus"]) + _normalisation(p, dt))
 
 
 PAIR_STDP = PairSTDP()
