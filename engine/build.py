@@ -23,7 +23,8 @@ from .plasticity import empty_tables, plastic_tables
 from .rng import seed_state
 from .units import format_bytes
 
-__all__ = ["Built", "build", "build_problems", "derive_params", "estimate_memory", "available_memory"]
+__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory",
+           "available_memory"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
 WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
@@ -315,14 +316,9 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, 
     n_syn, n_rows = 0, 0
     spiking = net.spiking_nodes()
     for proj in net.projections.values():
-        src, tgt = nodes[proj.source], nodes[proj.target]
-        seed = projection_seed(net.seed, proj.id)
-        pre, post, order = connect_with_order(proj, src.size, tgt.size, getattr(spiking[proj.source], "grid", None),
-                                              spiking[proj.target].grid, seed)
+        src = nodes[proj.source]
+        pre, post, w, d = draw_synapses(net, proj, spiking)
         n = pre.size
-        w = _values(proj.weights, order, proj.weight, n, np.random.default_rng([seed, 1]))
-        d_ms = _values(proj.delays, order, proj.delay, n, np.random.default_rng([seed, 2]))
-        d = np.clip(np.rint(np.minimum(d_ms, MAX_DELAY) / net.dt), 1, None).astype(np.int32)  # <= 1e7 steps
         counts = np.bincount(pre, minlength=src.size)
         rowptrs.append(n_syn + np.concatenate([[0], np.cumsum(counts)]))
         posts.append(post.astype(np.int32))
@@ -346,6 +342,23 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, 
         "proj_d": np.array([_shared_delay(w, d) for w, d in zip(weights, delays)], np.int64),
     }
     return arrays, synapses
+
+
+def draw_synapses(net: Network, proj, spiking: dict | None = None):
+    """(pre, post, weight magnitudes, delays in steps) of one projection, drawn from the network's seed.
+
+    The one place synapses are drawn: ``build`` wires with it and exporters (NIR) read the same synapses.
+    """
+    spiking = spiking if spiking is not None else net.spiking_nodes()
+    src, tgt = spiking[proj.source], spiking[proj.target]
+    seed = projection_seed(net.seed, proj.id)
+    pre, post, order = connect_with_order(proj, src.size, tgt.size, getattr(src, "grid", None),
+                                          getattr(tgt, "grid", None), seed)
+    n = pre.size
+    w = _values(proj.weights, order, proj.weight, n, np.random.default_rng([seed, 1]))
+    d_ms = _values(proj.delays, order, proj.delay, n, np.random.default_rng([seed, 2]))
+    d = np.clip(np.rint(np.minimum(d_ms, MAX_DELAY) / net.dt), 1, None).astype(np.int32)  # <= 1e7 steps
+    return pre, post, w, d
 
 
 def _shared(values: np.ndarray) -> float:
