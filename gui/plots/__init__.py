@@ -1,0 +1,1 @@
+"""Plots in docks and dialogs (pyqtgraph): live raster, traces, rates, weights, analysis, and their export."""
