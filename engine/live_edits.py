@@ -2,8 +2,7 @@
 
 No rebuild and no recompilation: a population's model parameter, a Poisson input's rate, a
 current input's parameter or a projection's constant weight only rewrites rows of the kernel's
-arrays. The network
-description is updated at once too, so saving after a live edit keeps it.
+arrays. The network description is updated at once too, so saving after a live edit keeps it.
 """
 
 from __future__ import annotations
