@@ -112,7 +112,8 @@ class LiveTap:
         self.window = float(window)
         self.rate_bin = float(rate_bin)
         self._lock = threading.Lock()
-        self._spikes = Ring(max_spikes, t=np.float64, node=np.int32, neuron=np.int32)
+        self._max_spikes = int(max_spikes)
+        self._spikes: dict[str, Ring] = {}  # per node, so a flood from one source never evicts the others
         self._max_samples = int(max_samples)
         self._rate_bins = max(1, int(history / rate_bin))
         self._rate_t = Ring(self._rate_bins, t=np.float64)
@@ -140,7 +141,8 @@ class LiveTap:
             self._pending = np.zeros((0, len(sim.built.nodes)), np.int64)
             self._infos = list(sim.built.nodes.values())
             self._starts = np.array([i.start for i in self._infos] + [sum(i.size for i in self._infos)], np.int64)
-            self._node_slots = np.array([self._slot_of(i) for i in self._infos], np.int32)
+            for info in self._infos:
+                self._slot_of(info)
             self._node_slot_ids = [i.id for i in self._infos]
             self._t = self._offset + sim.step * self._dt
         sim.listeners.append(self._on_chunk)
@@ -164,18 +166,27 @@ class LiveTap:
         n_rec = int(state.counters[0])
         gid = state.rec_id[:n_rec]
         node = np.searchsorted(self._starts, gid, side="right") - 1
-        spikes = {"t": t0 + (state.rec_step[:n_rec] - step0) * self._dt, "node": self._node_slots[node],
-                  "neuron": (gid - self._starts[node]).astype(np.int32)}
+        times = self._offset + state.rec_step[:n_rec] * self._dt  # as Results times them, whatever the chunking
+        neurons = (gid - self._starts[node]).astype(np.int32)
+        spikes = {}
+        for k in np.unique(node):
+            mine = node == k
+            spikes[self._node_slot_ids[k]] = (times[mine], neurons[mine])
         counts = np.concatenate([self._pending, state.node_counts[:steps]])
         full = counts.shape[0] // self._bin_steps * self._bin_steps
         bins = counts[:full].reshape(-1, self._bin_steps, counts.shape[1]).sum(axis=1)
-        bin_t0 = t0 - self._pending.shape[0] * self._dt
+        first_bin_step = step0 - self._pending.shape[0]
         traces = {}
         for probe, col in zip(self._sim.probes, self._sim.probe_columns()):
             n = int(state.tr_count[col])
-            traces[probe] = (t0 + np.arange(n) * self._dt, state.tr_buf[:n, col].copy())
+            traces[probe] = (self._offset + (step0 + np.arange(n)) * self._dt, state.tr_buf[:n, col].copy())
         with self._lock:
-            self._spikes.push(**spikes)
+            for node_id, (t, i) in spikes.items():
+                ring = self._spikes.get(node_id)
+                if ring is None:
+                    share = max(1, self._max_spikes // len(self._node_slot_ids))
+                    ring = self._spikes[node_id] = Ring(share, t=np.float64, neuron=np.int32)
+                ring.push(t=t, neuron=i)
             self.total_spikes += int(state.node_counts[:steps].sum())
             if bins.shape[0]:
                 width = self._bin_steps * self._dt
@@ -183,7 +194,8 @@ class LiveTap:
                     if nid not in self._rates:
                         self._rates[nid] = Ring(self._rate_bins, v=np.float64)
                         self._rates[nid].push(v=np.full(len(self._rate_t), np.nan))
-                self._rate_t.push(t=bin_t0 + np.arange(bins.shape[0]) * width)
+                starts = first_bin_step + self._bin_steps * np.arange(bins.shape[0])
+                self._rate_t.push(t=self._offset + starts * self._dt)
                 sizes = {nid: info.size for nid, info in zip(self._node_slot_ids, self._infos)}
                 for k, nid in enumerate(self._node_slot_ids):
                     self._rates[nid].push(v=bins[:, k] / sizes[nid] / (width * 1e-3))
@@ -206,7 +218,7 @@ class LiveTap:
     def clear(self) -> None:
         """Forget everything (a reset): time starts again at 0."""
         with self._lock:
-            self._spikes.written = 0
+            self._spikes.clear()
             self._rate_t.written = 0
             self._rates.clear()
             self._traces.clear()
@@ -225,7 +237,11 @@ class LiveTap:
         window = self.window if window is None else window
         with self._lock:
             since = self._t - window
-            spikes = self._spikes.recent("t", since)
+            parts = [(self._slot[nid], ring.recent("t", since)) for nid, ring in self._spikes.items()]
+            spikes = {"t": np.concatenate([p["t"] for _, p in parts]) if parts else np.zeros(0),
+                      "neuron": np.concatenate([p["neuron"] for _, p in parts]) if parts else np.zeros(0, np.int32),
+                      "node": np.concatenate([np.full(p["t"].size, k, np.int32) for k, p in parts]) if parts
+                      else np.zeros(0, np.int32)}
             rate_t = self._rate_t.recent("t", since)["t"]
             rates = {nid: ring.last(rate_t.size)["v"] for nid, ring in self._rates.items()}
             traces = {}

@@ -98,6 +98,11 @@ class Results:
         self._kept_step = self._chunk_step[0] if self._chunk_step else self._step
         self.kept_from = self._kept_step * self.dt
 
+    def record(self, node_ids) -> None:
+        """Spikes of these nodes are recorded from now on (``spikes`` then returns them)."""
+        self._spike_recorded += [n for n in node_ids if n not in self._spike_recorded]
+        self._cache.clear()
+
     # --- reading ---------------------------------------------------------------------------
     @property
     def node_ids(self) -> list[str]:

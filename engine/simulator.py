@@ -169,6 +169,25 @@ class Simulator:
 
         self._schedule(apply)
 
+    def record_spikes_of(self, node_ids) -> None:
+        """Record the spikes of these nodes too (a live raster showing an input); from the next chunk.
+
+        Their spikes then appear in the results from that time on; nodes already recorded stay recorded.
+        """
+        nodes = self.built.nodes
+        unknown = [n for n in node_ids if n not in nodes]
+        if unknown:
+            raise KeyError(f"no spiking node {unknown[0]!r} in this network")
+        new = [n for n in node_ids if n not in self.built.spike_recorded]
+        self.built.spike_recorded += new
+        self.results.record(new)
+
+        def apply() -> None:
+            for node_id in new:
+                self.built.state.node_record[nodes[node_id].index] = 1
+
+        self._schedule(apply)
+
     def probe_columns(self) -> range:
         """Trace-buffer columns of the probes, in ``probes`` order."""
         first = sum(len(c) for c in self.built.traces.values())

@@ -9,6 +9,7 @@ and hands it to the plots. Edits to the document reach the run as parameter chan
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 import time
 from collections import deque
@@ -27,6 +28,10 @@ from .plots.live_common import plot_color, spike_levels
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
 FRAME_MS = 33  # ~30 frames per second
+# Longest chunk: the runner sizes chunks to ~25 ms of wall time below this. Each chunk must take the GIL
+# back from the drawing thread (up to a switch interval), so chunks far shorter than a frame waste time.
+CHUNK_STEPS = 20_000
+SWITCH_INTERVAL = 0.001  # s; Python's default 5 ms lets drawing hold the GIL while a finished chunk waits
 STEP_MS = 10.0  # what "Step" advances
 RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 SPEEDS = [("As fast as possible", None), ("10× real time", 10.0), ("5×", 5.0), ("2×", 2.0),
@@ -40,8 +45,9 @@ NO_RUN, PREPARING, READY = "no run", "preparing", "ready"
 class _Preparation:
     """Builds a simulator on a daemon thread (so closing the window never waits for a compile)."""
 
-    def __init__(self, network, rules):
+    def __init__(self, network, rules, shown_inputs=()):
         self.network, self.rules = network, rules
+        self.shown_inputs = [n for n in shown_inputs if n in network.inputs]
         self.sim: Simulator | None = None
         self.error: BaseException | None = None
         self.done = threading.Event()
@@ -49,7 +55,10 @@ class _Preparation:
 
     def _build(self) -> None:
         try:
-            sim = Simulator(self.network, self.rules, record_all=True, max_spikes=RESULTS_MAX_SPIKES)
+            sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES)
+            # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
+            # millions of spikes per second)
+            sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
             K.run_chunk(sim.built.state, 0, 0, *sim.built.gates)  # compile now, not at the first chunk
             self.sim = sim
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
@@ -80,6 +89,7 @@ class RunController(QObject):
         self.run_start_ms = 0.0
         self.stale: list[str] = []
         self.probes: list = []
+        self.shown_inputs: list[str] = []  # inputs whose spikes the raster shows (recorded on request)
         self._prep: _Preparation | None = None
         self._after_prep = None  # what to do once the build is ready
         self._rules = None
@@ -92,6 +102,7 @@ class RunController(QObject):
             event.connect(self._doc_changed)
         doc.network_replaced.connect(self._network_replaced)
         views.probes_requested.connect(self.set_probes)
+        views.raster.shown_changed.connect(self.show_spikes_of)
 
     # --- state ------------------------------------------------------------------------------------
     @property
@@ -114,7 +125,8 @@ class RunController(QObject):
         self._after_prep = then
         if self._prep is not None and not self._prep.done.is_set():
             return  # the build in progress will call ``then``
-        self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now())
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs)
         self._set_state(PREPARING)
         self.message.emit("Building the network…")
         self.timer.start()
@@ -218,6 +230,12 @@ class RunController(QObject):
         levels = {pid: spike_levels(pop) for pid, pop in self.doc.network.populations.items()}
         self.views.traces.set_probes(self.probes, levels)
         self._draw()
+
+    def show_spikes_of(self, node_ids: list[str]) -> None:
+        """The raster shows these nodes: record the inputs among them from the next chunk."""
+        self.shown_inputs = [n for n in node_ids if n in self.doc.network.inputs]
+        if self.sim is not None:
+            self.sim.record_spikes_of([n for n in self.shown_inputs if n in self.sim.built.nodes])
 
     def shutdown(self) -> None:
         """Stop the worker cleanly (the window is closing); a build in progress is abandoned."""

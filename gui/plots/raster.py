@@ -55,7 +55,7 @@ class RowChooser(QTableWidget):
         for col in (1, 2):
             self.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
         self.verticalHeader().hide()
-        self.setMaximumWidth(210)
+        self.setMaximumWidth(190)
         self._nodes: list[NodeRow] = []
         self.itemChanged.connect(lambda _: self.changed.emit())
 
@@ -75,6 +75,7 @@ class RowChooser(QTableWidget):
             self.setItem(r, 0, item)
             for col, value in ((1, 0), (2, node.size - 1)):
                 spin = QSpinBox()
+                spin.setButtonSymbols(QSpinBox.NoButtons)  # narrow: the table sits beside the raster
                 spin.setRange(0, node.size - 1)
                 spin.setValue(value)
                 spin.valueChanged.connect(lambda _: self.changed.emit())
@@ -106,6 +107,7 @@ class RasterView(QWidget):
     """Scrolling raster of the live frame; emits ``neuron_clicked(node id, neuron)``."""
 
     neuron_clicked = Signal(str, int)
+    shown_changed = Signal(list)  # ids of the nodes shown
 
     def __init__(self, colors=None):
         super().__init__()
@@ -140,6 +142,7 @@ class RasterView(QWidget):
             self._blocks.append((node_id, lo, hi, row))
             row += hi - lo
         self.n_rows = row
+        self.shown_changed.emit([b[0] for b in self._blocks])
         ticks = [((r0 + (hi - lo) / 2), self._name(nid)) for nid, lo, hi, r0 in self._blocks]
         self.plot.getAxis("left").setTicks([ticks, []])
         if self._last is not None:

@@ -50,7 +50,7 @@ class RateView(QWidget):
     def set_colors(self, colors: dict[str, QColor]) -> None:
         self.colors = dict(colors)
         for node_id, curve in self.curves.items():
-            curve.setPen(pg.mkPen(self.colors.get(node_id, QColor("#333")), width=1.5))
+            curve.setPen(pg.mkPen(self.colors.get(node_id, QColor("#333")), width=1))
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         wanted = [n for n in frame.nodes if n.is_population or self.inputs.isChecked()]
@@ -59,15 +59,20 @@ class RateView(QWidget):
                 self.plot.removeItem(curve)
             self.legend.clear()
             self.curves = {n.id: self.plot.plot([], [], name=n.name, pen=pg.mkPen(
-                self.colors.get(n.id, QColor("#333")), width=1.5)) for n in wanted}
+                self.colors.get(n.id, QColor("#333")), width=1)) for n in wanted}
+            for curve in self.curves.values():
+                curve.setDownsampling(auto=True, method="peak")
+                curve.setClipToView(True)
         width = max(1, int(round(self.smoothing.value() / self.bin_ms)))
         t = frame.rate_t + self.bin_ms  # a bin is plotted at its end: the rate up to that time
         for node_id, curve in self.curves.items():
             values = frame.rates.get(node_id, np.full(t.size, np.nan))
-            curve.setData(t, smooth(values, width), connect="finite")
+            rate = smooth(values, width)
+            gaps = bool(np.isnan(rate).any())  # only after a rebuild added a node
+            curve.setData(t, rate, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
         if window is not None:
             self.plot.setXRange(frame.t - window, frame.t, padding=0)
 
     def curve_data(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
-        x, y = self.curves[node_id].getData()
-        return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
+        curve = self.curves[node_id]  # the data given, not the downsampled copy on screen
+        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)

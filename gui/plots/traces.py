@@ -113,10 +113,13 @@ class TraceView(QWidget):
         self.legend.clear()
         self.curves = {}
         for k, probe in enumerate(probes):
-            pen = pg.mkPen(QColor(CATEGORICAL[k % len(CATEGORICAL)]), width=1.5)
+            pen = pg.mkPen(QColor(CATEGORICAL[k % len(CATEGORICAL)]), width=1)
             name = f"{self.node_names.get(probe[0], probe[0])}:{probe[1]}" + ("" if probe[2] == "v" else
                                                                                f" {probe[2]}")
-            self.curves[probe] = self.plot.plot([], [], pen=pen, name=name)
+            curve = self.plot.plot([], [], pen=pen, name=name, skipFiniteCheck=True)
+            curve.setDownsampling(auto=True, method="peak")  # spikes survive; 10,000 samples draw as ~2 per pixel
+            curve.setClipToView(True)
+            self.curves[probe] = curve
         for line in self.levels:
             self.plot.removeItem(line)
         self.levels = []
@@ -128,7 +131,8 @@ class TraceView(QWidget):
                     continue
                 marked.add((value, label))
                 line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen("#7f8c8d", style=style),
-                                       label=f"{label} {value:g} mV", labelOpts={"position": 0.05, "color": "#555"})
+                                       label=f"{label} {value:g} mV", labelOpts={"position": 0.02, "color": "#555",
+                                                                      "anchors": [(0, 1), (0, 1)]})
                 self.plot.addItem(line)
                 self.levels.append(line)
 
@@ -146,5 +150,5 @@ class TraceView(QWidget):
 
     def curve_data(self, probe: Probe) -> tuple[np.ndarray, np.ndarray]:
         """What the probe's curve holds now (x, y)."""
-        x, y = self.curves[probe].getData()
-        return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
+        curve = self.curves[probe]  # the data given, not the downsampled copy on screen
+        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)
