@@ -33,8 +33,8 @@ def test_rows_show_good_broken_duplicate_and_foreign_plugins():
     assert good.description.startswith("Triplet STDP (Pfister & Gerstner 2006)") and "  " not in good.description
     assert rows["surrogate"].error == "ImportError: No module named 'torch'"
     assert rows["surrogate"].origin == "snn-extras (snn_extras:SURROGATE)"
-    duplicate = rows["stdp"].error
-    assert duplicate.startswith('duplicate plugin id "stdp"') and "PAIR_STDP" in duplicate and "other-rules" in duplicate
+    dup = rows["stdp"].error
+    assert dup.startswith('duplicate plugin id "stdp"') and "PAIR_STDP" in dup and "other-rules" in dup
     assert rows["answer"].group == "dataset" and rows["answer"].error.startswith("not a SpikeStudio plugin")
 
 
