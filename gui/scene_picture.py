@@ -10,10 +10,12 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
-__all__ = ["EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "MARGIN", "PNG_SCALE", "WHITE"]
+__all__ = ["EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "MARGIN", "PNG_SCALE", "MAX_PNG_PIXELS",
+           "WHITE"]
 
 MARGIN = 24.0  # scene units around the network
 PNG_SCALE = 2.0  # pixels per scene unit: sharp on high-density screens and in print
+MAX_PNG_PIXELS = 36e6  # a canvas of hundreds of nodes is drawn smaller rather than into gigabytes of memory
 WHITE = QColor("#ffffff")
 SCREEN_DPI = 96
 HINTS = QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform
@@ -50,9 +52,10 @@ def scene_svg(scene, title: str = "", background: QColor = WHITE) -> bytes:
     return bytes(buffer.data())
 
 
-def scene_png(scene, scale: float = PNG_SCALE, background: QColor = WHITE) -> bytes:
-    """A PNG of the whole network at ``scale`` pixels per scene unit."""
+def scene_png(scene, scale: float = PNG_SCALE, background: QColor = WHITE, max_pixels: float = MAX_PNG_PIXELS) -> bytes:
+    """A PNG of the whole network at ``scale`` pixels per scene unit, or fewer when it would exceed ``max_pixels``."""
     source = picture_rect(scene)
+    scale = min(scale, math.sqrt(max_pixels / (source.width() * source.height())))
     size = QSize(math.ceil(source.width() * scale), math.ceil(source.height() * scale))
     source.setSize(size.toSizeF() / scale)  # whole pixels, same aspect: nothing is stretched
     image = QImage(size, QImage.Format_ARGB32_Premultiplied)

@@ -16,7 +16,7 @@ from spikestudio.engine.interop.nir_export import write_nir
 from spikestudio.engine.interop.nir_import import read_nir
 from spikestudio.engine.network import Network
 from spikestudio.gui import dialogs
-from spikestudio.gui.scene_picture import PNG_SCALE, picture_rect
+from spikestudio.gui.scene_picture import PNG_SCALE, picture_rect, scene_png
 
 pytestmark = pytest.mark.timeout(60)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -190,6 +190,13 @@ def test_png_picture_is_twice_the_canvas_size_on_white_and_shows_the_network(win
     assert 0.03 < np.mean(pixels != white) < 0.5  # cards, edges and text drawn, not a blank or filled image
     excitatory = QColor("#c0392b").rgb() & 0xFFFFFFFF
     assert np.count_nonzero(pixels == excitatory) > 100  # the red excitatory edges and E's colour band
+
+
+def test_a_huge_canvas_is_drawn_smaller_rather_than_into_gigabytes(window):
+    w = window("cuba")
+    rect = picture_rect(w.scene)
+    image = QImage.fromData(scene_png(w.scene, max_pixels=rect.width() * rect.height() / 4))  # allows scale 0.5
+    assert (image.width(), image.height()) == (math.ceil(rect.width() / 2), math.ceil(rect.height() / 2))
 
 
 def test_a_picture_needs_an_svg_or_png_name(window, tmp_path):
