@@ -30,6 +30,7 @@ from .export_controller import ExportController
 from .file_controller import FileController
 from .inspector import Inspector
 from .palette import Palette
+from .simulation_ui import install_simulation
 
 __all__ = ["MainWindow"]
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
+        self.simulation = install_simulation(self)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.counts = QLabel()
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save("closing"):
             event.ignore()
             return
+        self.simulation.shutdown()  # the worker stops after its chunk; nothing simulates a closed window
         self.files.closing()
         if self.keep_layout:
             self.save_layout()
