@@ -26,6 +26,7 @@ from .app_settings import app_settings
 from .canvas_scene import CanvasScene
 from .canvas_view import CanvasView
 from .edit_controller import EditController
+from .export_controller import ExportController
 from .file_controller import FileController
 from .inspector import Inspector
 from .palette import Palette
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.files = FileController(self, self.doc, self.stack)
         self.edits = EditController(self, self.doc, self.stack, self.scene, self.view)
+        self.exports = ExportController(self, self.doc, self.files, self.scene)
         self.palette = Palette()
         self.inspector = Inspector(self.doc, self.stack)
         self.messages = QPlainTextEdit()
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _connect(self) -> None:
-        for source in (self.scene, self.inspector, self.files, self.edits):
+        for source in (self.scene, self.inspector, self.files, self.edits, self.exports):
             source.message.connect(self.show_message)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.item_activated.connect(self._activate)
