@@ -278,7 +278,12 @@ class RunController(QObject):
         prep, self._prep = self._prep, None
         if prep.error is not None:
             self._set_state(NO_RUN if self.sim is None else PAUSED)
-            self._report(f"The network could not be built: {prep.error}")
+            text = f"The network could not be built: {prep.error}"
+            if self._after_prep is None:  # built ahead of time, unasked: a note, not a dialog
+                self.message.emit(text)
+            else:
+                self._after_prep = None
+                self._report(text)
             return
         sim = prep.sim
         edits, reasons = live_changes(sim.network, self.doc.network)
@@ -322,6 +327,10 @@ class RunController(QObject):
         if self.sim is None:
             return
         edits, reasons = live_changes(self.sim.network, self.doc.network)
+        if reasons and self._state == READY and self.tap.t == 0.0:  # never ran: nothing to keep or ask about
+            self._stop_runner()
+            self._drop_sim()
+            return
         reasons += self._apply_edits(self.sim, edits)
         if edits and not reasons:
             when = "at the next chunk" if self._state == RUNNING else "now"
@@ -344,6 +353,9 @@ class RunController(QObject):
         self._set_colors()
         self.duration_ms = self.doc.network.duration
         self.views.traces.set_probes([], {})
+        net = self.doc.network
+        if net.spiking_nodes() and not net.validate():
+            QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
 
     def _report(self, text: str) -> None:
         self.message.emit(text)

@@ -253,3 +253,29 @@ def test_results_save_to_npz_and_csv(window, tmp_path):
     assert {p.name for p in written} == {"spikes_E.csv", "spikes_I.csv"}  # inputs only when the raster shows them
     table = np.loadtxt(tmp_path / "csv" / "spikes_E.csv", delimiter=",", skiprows=1)
     np.testing.assert_allclose(table[:, 0], ref.spikes("E")[0], rtol=1e-5)
+
+
+def test_the_network_is_built_when_it_opens_and_a_first_edit_just_drops_that_build(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 30)  # built and compiled without pressing Run
+    w.edits.add_template("pop:lif", QPointF(0, 300))
+    assert c.sim is None and not c.stale  # nothing ran, so nothing to keep and nothing to ask
+    run_to_end(w)
+    assert len(c.sim.network.populations) == 3
+
+
+def test_a_network_too_big_for_memory_is_refused_with_a_message_and_the_document_survives(window, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_population("Huge", 3_000_000, "lif")
+    net.connect("Huge", "Huge", "all_to_all", weight=0.1)
+    w = open_network(window, tmp_path, net)
+    before = dumps(w)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "no run", 30)  # the build on opening failed quietly
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 30)
+    assert seen[0][0] == "Simulation stopped" and "synapses" in seen[0][1] and "memory" in seen[0][1]
+    assert dumps(w) == before and c.sim is None
