@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth"]
+__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range"]
 
 # Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
 CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -38,6 +38,15 @@ def spike_levels(population) -> tuple[float | None, float | None]:
     if population.model == "hh":
         return p["V_spike"], None
     return p.get("V_th"), p.get("V_reset")
+
+
+def time_range(t: float, window: float | None, first: float = 0.0) -> tuple[float, float]:
+    """The x range a live plot shows at time ``t``: the last ``window`` ms, or [0, window] while filling up
+    (so a new run grows from the left, as on an oscilloscope); everything since ``first`` without a window."""
+    if window is None:
+        return first, max(t, first + 1e-6)
+    start = max(0.0, t - window)
+    return start, start + window
 
 
 def smooth(values: np.ndarray, width_bins: int) -> np.ndarray:

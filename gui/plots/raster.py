@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QSpinBox, QTableWidget, QTableWidgetItem, QWidget
 
 from ...engine.live import LiveFrame, NodeRow
+from .live_common import time_range
 
 __all__ = ["RasterView", "raster_image"]
 
@@ -51,11 +52,13 @@ class RowChooser(QTableWidget):
         super().__init__(0, 3)
         self.setObjectName("raster_rows")
         self.setHorizontalHeaderLabels(["Show", "from", "to"])
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
         for col in (1, 2):
-            self.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.Fixed)
+            header.resizeSection(col, 52)
         self.verticalHeader().hide()
-        self.setMaximumWidth(190)
+        self.setMaximumWidth(220)
         self._nodes: list[NodeRow] = []
         self.itemChanged.connect(lambda _: self.changed.emit())
 
@@ -157,9 +160,7 @@ class RasterView(QWidget):
         self._last = frame
         if len(frame.nodes) != len(self.rows._nodes):
             self.rows.set_nodes(frame.nodes)
-        t1 = frame.t
-        t0 = t1 - window if window is not None else (frame.spikes_t[0] if frame.spikes_t.size else t1 - 1.0)
-        t0 = min(t0, t1 - 1e-6)
+        t0, t1 = time_range(frame.t, window, frame.spikes_t.min() if frame.spikes_t.size else 0.0)
         slots = {n.id: k for k, n in enumerate(frame.nodes)}
         times, nodes, neurons, rows, colors = [], [], [], [], []
         for node_id, lo, hi, r0 in self._blocks:

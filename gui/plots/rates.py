@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.live import LiveFrame
-from .live_common import smooth
+from .live_common import smooth, time_range
 
 __all__ = ["RateView"]
 
@@ -25,7 +25,7 @@ class RateView(QWidget):
         self.plot.setLabel("bottom", "time", units="ms")
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setMouseEnabled(x=False, y=True)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
         self.smoothing = QSpinBox()
         self.smoothing.setObjectName("rate_smoothing")
         self.smoothing.setRange(1, 1000)
@@ -70,8 +70,7 @@ class RateView(QWidget):
             rate = smooth(values, width)
             gaps = bool(np.isnan(rate).any())  # only after a rebuild added a node
             curve.setData(t, rate, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
-        if window is not None:
-            self.plot.setXRange(frame.t - window, frame.t, padding=0)
+        self.plot.setXRange(*time_range(frame.t, window), padding=0)
 
     def curve_data(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
         curve = self.curves[node_id]  # the data given, not the downsampled copy on screen

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...engine.live import LiveFrame
-from .live_common import CATEGORICAL
+from .live_common import CATEGORICAL, time_range
 
 __all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
 
@@ -55,7 +55,7 @@ class TraceView(QWidget):
         self.plot.setLabel("bottom", "time", units="ms")
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setMouseEnabled(x=False, y=True)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
         self.entry = QLineEdit()
         self.entry.setObjectName("probe_entry")
         self.entry.setPlaceholderText("neurons to probe, e.g. E:0, E:5, I:2")
@@ -137,16 +137,20 @@ class TraceView(QWidget):
                 self.levels.append(line)
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
-        t1 = frame.t
-        t0 = t1 - window if window is not None else None
+        t0, t1 = time_range(frame.t, window)
+        lo, hi = [line.value() for line in self.levels], [line.value() for line in self.levels]
         for probe, curve in self.curves.items():
             t, v = frame.traces.get(probe, (np.zeros(0), np.zeros(0)))
-            if t0 is not None:
-                keep = t >= t0
-                t, v = t[keep], v[keep]
+            keep = t >= t0
+            t, v = t[keep], v[keep]
             curve.setData(t, v)
-        if t0 is not None and t1 > t0:
-            self.plot.setXRange(t0, t1, padding=0)
+            if v.size and probe[2] == "v":
+                lo.append(float(v.min()))
+                hi.append(float(v.max()))
+        self.plot.setXRange(t0, t1, padding=0)
+        if lo and all(np.isfinite(lo + hi)):  # the marked levels stay in view, with room for their labels
+            span = max(max(hi) - min(lo), 1.0)
+            self.plot.setYRange(min(lo) - 0.05 * span, max(hi) + 0.12 * span, padding=0)
 
     def curve_data(self, probe: Probe) -> tuple[np.ndarray, np.ndarray]:
         """What the probe's curve holds now (x, y)."""
