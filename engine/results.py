@@ -36,8 +36,8 @@ class _RateBins:
 class Results:
     """Everything recorded since the simulator was built or reset. Times are in ms, rates in Hz.
 
-    ``max_spikes`` bounds memory in runs of any length (the live view): past it the oldest recorded
-    spikes and trace samples are dropped, ``kept_from`` says from when on the recordings are whole, and
+    ``max_spikes`` bounds memory in runs of any length (the live view): past it (or past as many trace
+    values) the oldest recorded spikes and trace samples are dropped, ``kept_from`` says from when on the recordings are whole, and
     spike counts and mean rates still cover the whole run.
     """
 
@@ -50,6 +50,8 @@ class Results:
         self._kept_step = 0
         self.max_spikes = max_spikes
         self._n_kept = 0
+        self._n_values = 0  # trace values held
+        self._chunk_values: list[int] = []
         self._step = 0
         self._chunk_step: list[int] = []  # first step of each chunk still held
         self.metadata = dict(metadata or {})
@@ -73,11 +75,15 @@ class Results:
         self._chunk_step.append(self._step)
         self._n_kept += n_rec
         self._spike_count[:] = state.spike_count
+        values = 0
         for rid, cols in self._trace_cols.items():
             if cols:
                 n = int(state.tr_count[cols[0]])
                 self._trace_data[rid].append(state.tr_buf[:n, cols].copy())
                 self._trace_every[rid] = int(state.tr_every[cols[0]])
+                values += n * len(cols)
+        self._chunk_values.append(values)
+        self._n_values += values
         for node, bins in self._rates.values():
             bins.add(state.node_counts[:n_steps, node])
         self.t += n_steps * self.dt
@@ -88,8 +94,9 @@ class Results:
 
     def _drop_oldest(self) -> None:
         """Drop whole chunks, oldest first, until at most ``max_spikes`` spikes are held (the last chunk stays)."""
-        while self._n_kept > self.max_spikes and len(self._steps) > 1:
+        while (self._n_kept > self.max_spikes or self._n_values > self.max_spikes) and len(self._steps) > 1:
             self._n_kept -= self._steps.pop(0).size
+            self._n_values -= self._chunk_values.pop(0)
             self._ids.pop(0)
             self._chunk_step.pop(0)
             for chunks in self._trace_data.values():

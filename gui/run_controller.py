@@ -152,6 +152,7 @@ class RunController(QObject):
         self._started()
 
     def pause(self) -> None:
+        self._after_prep = None  # a Run pressed while building no longer starts when the build is done
         if self.runner is not None:
             self.runner.pause()
             self.runner.wait(10)

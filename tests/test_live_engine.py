@@ -212,3 +212,13 @@ def test_a_live_weight_scale_scales_every_synapse_and_survives_a_reset():
     np.testing.assert_allclose(sim.connections("P->E")[2], w0 / 4)
     quiet = sim.run(0.3).mean_rate("E")
     assert quiet < Simulator(driven_network()).run(0.3).mean_rate("E")
+
+
+def test_results_bound_trace_memory_too():
+    net = Network(dt=0.1)
+    net.add_population("Quiet", 20, "lif")  # never fires: only the trace grows
+    net.record_state("Quiet", neurons=range(20), interval=0.1, id="v")
+    res = Simulator(net, max_spikes=50_000, chunk_steps=500).run(1.0)
+    t, v = res.trace("v")
+    assert v.size <= 50_000 and res.kept_from > 0
+    np.testing.assert_allclose(t, np.arange(round(res.kept_from / 0.1), 10_000) * 0.1)
