@@ -37,8 +37,8 @@ class Results:
     """Everything recorded since the simulator was built or reset. Times are in ms, rates in Hz.
 
     ``max_spikes`` bounds memory in runs of any length (the live view): past it (or past as many trace
-    values) the oldest recorded spikes and trace samples are dropped, ``kept_from`` says from when on the recordings are whole, and
-    spike counts and mean rates still cover the whole run.
+    values) the oldest recorded spikes and trace samples are dropped, ``kept_from`` says from when on the
+    recordings are whole, and spike counts and mean rates still cover the whole run.
     """
 
     def __init__(self, dt: float, nodes: dict, spike_recorded: list[str], traces: dict[str, list[int]],
