@@ -194,3 +194,34 @@ def test_a_reward_node_is_no_spiking_node_and_plain_networks_skip_the_plastic_lo
     plain.add_reward("R", [0.0], [1.0])
     assert spikestudio.Simulator(plain).built.gates.plastic is None
     assert RSTDP == KERNEL_RSTDP
+
+
+def test_exporters_name_the_reward_node_and_the_rule_they_leave_out():
+    from spikestudio.engine.interop import brian2_export, pynn_export
+    from spikestudio.engine.interop.nir_export import nir_export
+
+    net = Network(dt=0.1, duration=100.0, seed=1)
+    net.add_poisson("drive", 10, 20.0)
+    net.add_population("E", 10)
+    net.add_reward("R", [0.0], [1.0], source="E")
+    net.connect("drive", "E", "fixed_probability", id="syn", p=0.5, weight=50.0,
+                plasticity=Plasticity("rstdp", {"reward": "R"}))
+    for export in (brian2_export, pynn_export, nir_export):
+        report = export(net)[1]
+        lines = report.lines()
+        assert any(line.startswith('inputs["R"]: a reward node') for line in lines), (export, lines)
+        assert any(line.startswith('projections["syn"]') and "rstdp" in line for line in lines), (export, lines)
+    text, _ = pynn_export(net)
+    compile(text, "script.py", "exec")  # the script around the left-out node still parses
+    compile(brian2_export(net)[0], "script.py", "exec")
+
+
+def test_copying_an_rstdp_projection_takes_its_reward_node_along():
+    from spikestudio.engine.subnetwork import extract, fit_into
+
+    net = reward_net([90.0], [100.0], times=[0.0], values=[1.0], source="kick")
+    piece = extract(net, ["pre", "post"])
+    assert "R" in piece.inputs and piece.inputs["R"].source == "" and piece.validate() == []
+    items, _ = fit_into(net, piece, (0.0, 0.0))
+    copied = {item.id: item for item in items}
+    assert copied["syn_2"].plasticity.params["reward"] == "R_2" and "R_2" in copied
