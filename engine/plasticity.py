@@ -20,7 +20,8 @@ plugin by name. Families:
   lr * r * (the integral of c over the step), r being the reward node's signal: dw/dt = lr r c, exactly
   integrated for a reward constant over the step. Weights stay in [0, w_max]. Coefficients: [r1 decay,
   o1 decay, A_plus, A_minus, w_max, c decay per step, lr * tau_c * (1 - c decay), 0 ...]; the reward node
-  is ``RuleSpec.reward`` (a node id, resolved by ``engine.build``).
+  is ``RuleSpec.reward`` (a node id, resolved by ``engine.build``). c is stored divided by a per-projection
+  scale (``pl_scale``), so its decay costs one multiplication per step, not one per synapse.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _empty() -> dict[str, np.ndarray]:
             "pre_trace": np.zeros(0), "post_trace": np.zeros(0), "col_ptr": np.zeros(1, np.int64),
             "col_syn": np.zeros(0, np.int64), "syn_pre": np.zeros(0, np.int32), "stp_u": np.zeros(0),
             "stp_x": np.zeros(0), "stp_gain": np.zeros(0), "stp_last": np.zeros(0, np.int64),
-            "pl_reward": np.zeros(0, np.int64), "elig": np.zeros(0)}
+            "pl_reward": np.zeros(0, np.int64), "pl_scale": np.zeros(0), "elig": np.zeros(0)}
 
 
 def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, rowptr, proj_row, post,
@@ -112,6 +113,7 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
     t["col_syn"] = np.concatenate(col_syns).astype(np.int64) if col_syns else np.zeros(0, np.int64)
     t["syn_pre"] = syn_pre
     t["elig"] = np.zeros(n_syn if RSTDP in t["pl_family"] else 0)
+    t["pl_scale"] = np.ones(len(t["pl_proj"]))
     t["stp_u"], t["stp_x"] = np.zeros(stp_size), np.ones(stp_size)
     t["stp_gain"], t["stp_last"] = np.ones(stp_size), np.full(stp_size, -1, np.int64)
     return t

@@ -16,8 +16,8 @@ STDP, STP, RSTDP = 1, 2, 3  # engine.plasticity's families (kept equal by tests/
 @jit_part
 def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
                     col_ptr, col_syn, syn_pre, stp_u, stp_x, stp_gain, stp_last, proj_src, proj_row, node_start,
-                    node_spk, spikes_now, rowptr, post, weight, dt, step, pl_reward, elig, rw_step, rw_value,
-                    rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade, rw_sched, rw_level):
+                    node_spk, spikes_now, rowptr, post, weight, dt, step, pl_reward, pl_scale, elig, rw_step,
+                    rw_value, rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade, rw_sched, rw_level):
     reward_step(rw_step, rw_value, rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade, rw_sched, rw_level, node_spk, step)
     for q in range(pl_proj.shape[0]):
         p = pl_proj[q]
@@ -26,7 +26,7 @@ def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_
             r = pl_reward[q]
             rstdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
                        col_ptr, col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight,
-                       elig, rw_sched[r] + rw_level[r])
+                       pl_scale, elig, rw_sched[r] + rw_level[r])
         elif pl_family[q] == STDP:
             stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
                       col_ptr, col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight)
@@ -96,10 +96,15 @@ def reward_step(rw_step, rw_value, rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade,
 
 @jit_part
 def rstdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace, col_ptr,
-               col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight, elig, reward):
+               col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight, pl_scale, elig,
+               reward):
     """Reward-modulated STDP (Izhikevich 2007): decay the traces and eligibilities, let pairings move the
     eligibility c as pair STDP would move the weight, then change each weight by lr * reward * the integral
-    of c over this step (skipped without reward, so a zero reward changes nothing)."""
+    of c over this step (skipped without reward, so a zero reward changes nothing).
+
+    The eligibility of synapse s is ``elig[s] * pl_scale[q]``: decaying every synapse is one multiplication
+    of the scale, so a step without reward costs what pair STDP costs, not a pass over every synapse (the
+    stored values are folded back into the scale before it underflows)."""
     c = pl_coef[q]
     a_plus, a_minus, w_max, c_decay, gain = c[2], c[3], c[4], c[5], c[6]
     tgt = pl_target[q]
@@ -109,8 +114,13 @@ def rstdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, p
     decay_traces(pre_trace, r1, r1 + n_pre, n_pre, c[0], 0.0)
     decay_traces(post_trace, o1, o1 + n_post, n_post, c[1], 0.0)
     lo, hi = rowptr[proj_row[p]], rowptr[proj_row[p] + n_pre]
-    for s in range(lo, hi):
-        elig[s] *= c_decay
+    scale = pl_scale[q] * c_decay
+    if scale < 1e-150:
+        for s in range(lo, hi):
+            elig[s] *= scale
+        scale = 1.0
+    pl_scale[q] = scale
+    a_plus, a_minus = a_plus / scale, a_minus / scale  # in the stored units
     for k in range(node_spk[src], node_spk[src + 1]):
         i = spikes_now[k] - src_lo
         row = proj_row[p] + i
@@ -126,7 +136,7 @@ def rstdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, p
         post_trace[o1 + j] += 1.0
     if reward == 0.0:
         return
-    step_gain = gain * reward
+    step_gain = gain * reward * scale
     for s in range(lo, hi):
         w = weight[s] + step_gain * elig[s]
         weight[s] = 0.0 if w < 0.0 else (w_max if w > w_max else w)

@@ -54,9 +54,8 @@ def icon_name(item) -> str:
 
 def template_icon_name(key: str) -> str:
     kind, _, variant = key.partition(":")
-    return {"pop": variant, "in": {"poisson": "poisson", "spikes": "spikes", "current": "current",
-                                                    "reward": "reward"}.get(variant, ""),
-            "rec": f"rec_{variant}"}[kind]
+    inputs = {"poisson": "poisson", "spikes": "spikes", "current": "current", "reward": "reward"}
+    return {"pop": variant, "in": inputs.get(variant, ""), "rec": f"rec_{variant}"}[kind]
 
 
 @cache

@@ -48,7 +48,7 @@ def test_reward_zero_leaves_the_weights_alone_but_the_eligibility_remembers_the_
     w, pre, post, sim = run(reward_net([60.0], [70.0], times=[0.0], values=[0.0]), 300.0)
     assert pre.tolist() == [60.0] and post.size == 1
     assert w == W0
-    c = sim.built.state.elig[sim.built.synapses["syn"]][0]
+    c = sim.built.state.elig[sim.built.synapses["syn"]][0] * sim.built.state.pl_scale[0]  # stored / scale
     expected = A_PLUS * math.exp(-(post[0] - pre[0]) / TAU_PLUS) * math.exp(-(300.0 - post[0] - 0.1) / TAU_C)
     assert c == pytest.approx(expected, rel=1e-9)
     w_none, _, _, _ = run(reward_net([60.0], [70.0]), 300.0)  # an empty schedule is no reward either
@@ -82,6 +82,19 @@ def test_a_reward_after_a_delay_acts_through_the_decaying_eligibility():
     assert w - W0 == pytest.approx(expected, rel=1e-9)
     early, _, _, _ = run(reward_net([90.0], [100.0], times=[100.0, 150.0], values=[r, 0.0]), 1500.0)
     assert (w - W0) / (early - W0) == pytest.approx(math.exp(-1000.0 / TAU_C), rel=1e-9)  # the trace's decay
+
+
+def test_the_eligibility_stays_exact_when_its_stored_scale_is_folded_back():
+    """With tau_c = 2 ms the per-projection scale would underflow after ~690 ms; pairs before and after that
+    still change w by their own integrals."""
+    tau_c, r, duration = 2.0, 1.5, 1000.0
+    net = reward_net([100.0, 900.0], [105.0, 905.0], times=[0.0], values=[r], duration=duration)
+    net.projections["syn"].plasticity.params["tau_c"] = tau_c
+    w, pre, post, sim = run(net, duration)
+    assert sim.built.state.pl_scale[0] > 1e-150 and post.tolist() == [105.0, 905.0]
+    expected = sum(LR * r * eligibility_after_one_pair(a, b) * tau_c * (1.0 - math.exp(-(duration - b) / tau_c))
+                   for a, b in zip(pre, post, strict=True))
+    assert w - W0 == pytest.approx(expected, rel=1e-9)
 
 
 def test_spikes_of_the_source_drive_the_reward_as_decaying_pulses():
