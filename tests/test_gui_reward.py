@@ -56,6 +56,9 @@ def test_the_inspector_shows_a_dropdown_of_reward_nodes_for_an_rstdp_projection(
     w.actions["undo"].trigger()
     assert w.doc.network.projections["learn"].plasticity.params["reward"] == "R"
     assert w.scene.edges["reward:learn"].source.item_id == "R"
+    field(w, "plasticity.params.tau_c").committed.emit(500.0)  # the rule's parameters are edited here too
+    assert w.doc.network.projections["learn"].plasticity.params["tau_c"] == 500.0
+    assert w.stack.undoText() == "Set tau_c of learn"
 
 
 def test_a_population_dragged_onto_a_reward_node_drives_its_pulses(window, reward_file, tmp_path):

@@ -238,3 +238,16 @@ def test_copying_an_rstdp_projection_takes_its_reward_node_along():
     items, _ = fit_into(net, piece, (0.0, 0.0))
     copied = {item.id: item for item in items}
     assert copied["syn_2"].plasticity.params["reward"] == "R_2" and "R_2" in copied
+
+
+def test_info_and_validate_on_the_command_line_show_the_reward_node(tmp_path, capsys):
+    from spikestudio import cli
+
+    net = reward_net([90.0], [100.0], times=[0.0, 50.0], values=[1.0, 0.0], source="kick")
+    fileformat.save(net, tmp_path / "net.snn")
+    assert cli.main(["info", str(tmp_path / "net.snn")]) == 0
+    assert "reward (2 scheduled values, pulses at spikes of kick)" in capsys.readouterr().out
+    net.projections["syn"].plasticity.params["reward"] = "kick"
+    (tmp_path / "bad.json").write_text(fileformat.dumps(net))
+    assert cli.main(["validate", str(tmp_path / "bad.json")]) == 1
+    assert 'projections["syn"].plasticity.params.reward: "kick" is not a reward node' in capsys.readouterr().out
