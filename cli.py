@@ -306,7 +306,7 @@ def cmd_validate(args) -> int:
 
 def cmd_info(args) -> int:
     from .engine.build import estimate_memory
-    from .engine.network import CurrentInput, PoissonInput, SpikeTimesInput
+    from .engine.network import CurrentInput, PoissonInput, RewardInput, SpikeTimesInput
     from .engine.units import format_bytes
 
     path = _resolve(args.network)
@@ -340,6 +340,9 @@ def cmd_info(args) -> int:
             out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  spike times ({item.times.size:,} spikes)")
         elif isinstance(item, CurrentInput):
             out.append(f"  {item.id:<{width}}  {'':>12}          current {item.waveform} -> {item.target}")
+        elif isinstance(item, RewardInput):
+            pulses = f", pulses at spikes of {item.source}" if item.source else ""
+            out.append(f"  {item.id:<{width}}  {'':>12}          reward ({item.times.size} scheduled values{pulses})")
     out += ["", f"neurons:             {n_pop:,} in populations, {n_src:,} in spike sources, "
                 f"{n_pop + n_src:,} in total",
             f"projections:         {len(net.projections)}",

@@ -20,6 +20,7 @@ from .errors import BuildError
 from .network import CurrentInput, Network, PoissonInput, Population, SpikeTimesInput
 from .params import check_params, fill_params
 from .plasticity import empty_tables, plastic_tables
+from .reward import empty_reward_tables, reward_ids, reward_tables
 from .rng import seed_state
 from .units import format_bytes
 
@@ -211,8 +212,12 @@ def _plasticity_problems(net: Network, rules) -> list[str]:
         if rules is None or proj.plasticity.rule not in rules:
             problems.append(f'{where}.rule: no installed plugin provides the learning rule "{proj.plasticity.rule}"')
             continue
-        specs = rules[proj.plasticity.rule].info.params
-        problems += [str(p) for p in check_params(specs, proj.plasticity.params, f"{where}.params")]
+        info = rules[proj.plasticity.rule].info
+        params = proj.plasticity.params
+        numbers = {k: v for k, v in params.items() if k not in info.text_params}
+        problems += [str(p) for p in check_params(info.params, numbers, f"{where}.params")]
+        problems += [f"{where}.params.{name}: missing ({text[0].lower()}{text[1:]})"
+                     for name, text in info.text_params.items() if name not in params]
     return problems
 
 
@@ -229,11 +234,14 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
             specs[p] = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), float(net.dt))
             syn_arrays["proj_d"][p] = 0
     if not specs:
-        return empty_tables(len(projections))
+        return empty_tables(len(projections)) | empty_reward_tables()
     node_start = np.array([n.start for n in nodes.values()] + [sum(n.size for n in nodes.values())], np.int64)
     proj_tgt = np.array([nodes[p.target].index for p in projections], np.int64)
-    return plastic_tables(specs, syn_arrays["proj_src"], proj_tgt, node_start, syn_arrays["rowptr"],
-                          syn_arrays["proj_row"], syn_arrays["post"], syn_arrays["weight"].size)
+    rewards = reward_tables(net, {k: n.index for k, n in nodes.items()}, float(net.dt))
+    tables = plastic_tables(specs, syn_arrays["proj_src"], proj_tgt, node_start, syn_arrays["rowptr"],
+                            syn_arrays["proj_row"], syn_arrays["post"], syn_arrays["weight"].size,
+                            {k: r for r, k in enumerate(reward_ids(net))})
+    return tables | rewards
 
 
 def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:

@@ -76,7 +76,8 @@ def _with_dependents(net: Network, bad: set[tuple[str, str]]) -> set[tuple[str, 
     bad_nodes = {key for section, key in bad if section in ("populations", "inputs")}
     bad_settings = ("settings", "") in bad
     for key, proj in net.projections.items():
-        if proj.source in bad_nodes or proj.target in bad_nodes:
+        reward = proj.plasticity.params.get("reward") if proj.plasticity is not None else None
+        if proj.source in bad_nodes or proj.target in bad_nodes or reward in bad_nodes:
             bad.add(("projections", key))
     for key, rec in net.recorders.items():
         if rec.target in bad_nodes or bad_settings:

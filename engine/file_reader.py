@@ -22,6 +22,7 @@ from .network import (
     Population,
     Projection,
     Recorder,
+    RewardInput,
     SpikeTimesInput,
     Synapse,
 )
@@ -100,7 +101,8 @@ class _NetworkReader(ValueReader):
 
     def input(self, key: str, raw, loc: str):
         kind = raw.get("type", MISSING) if isinstance(raw, dict) else MISSING
-        readers = {"poisson": self.poisson, "spike_times": self.spike_times, "current": self.current}
+        readers = {"poisson": self.poisson, "spike_times": self.spike_times, "current": self.current,
+                   "reward": self.reward}
         read = readers.get(kind) if isinstance(kind, str) else None
         if read is not None:
             return read(key, raw, loc)
@@ -131,6 +133,14 @@ class _NetworkReader(ValueReader):
         readers = {"name": self.text, "target": self.text, "waveform": self.text,
                    "params": lambda v, at: self.params(v, at, specs)}
         return CurrentInput(key, **self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers))
+
+    def reward(self, key: str, raw: dict, loc: str) -> RewardInput:
+        floats = (lambda v, at: self.array(v, at, integer=False, optional=False))
+        readers = {"name": self.text, "times": floats, "values": floats, "source": self.text, "pulse": self.number,
+                   "tau": self.number}
+        args = self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers)
+        return RewardInput(key, **{k: (np.zeros(0) if v is None and k in ("times", "values") else v)
+                                   for k, v in args.items()})
 
     def projection(self, key: str, raw, loc: str) -> Projection | None:
         d = self.fields(raw, loc, ("name", "source", "target", "rule", "rule_params", "weight", "delay", "synapse",

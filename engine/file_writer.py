@@ -19,6 +19,7 @@ from .network import (
     Population,
     Projection,
     Recorder,
+    RewardInput,
     SpikeTimesInput,
 )
 from .params import ParamSpec, Problem, ValidationError, fill_params
@@ -28,7 +29,8 @@ __all__ = ["ArrayWriter", "inline", "network_dict"]
 
 ArrayWriter = Callable[[np.ndarray, str], object]
 
-_INPUT_TYPES = {PoissonInput: "poisson", SpikeTimesInput: "spike_times", CurrentInput: "current"}
+_INPUT_TYPES = {PoissonInput: "poisson", SpikeTimesInput: "spike_times", CurrentInput: "current",
+                RewardInput: "reward"}
 
 
 def inline(array: np.ndarray, location: str) -> list:
@@ -169,6 +171,8 @@ class _Writer:
             out["waveform"] = self.text(item.waveform, f"{loc}.waveform")
             out["params"] = self.params(CURRENT_WAVEFORMS.get(item.waveform), item.params, f"{loc}.params")
             return out
+        if isinstance(item, RewardInput):
+            return out | self.reward(item, loc)
         out["size"] = self.integer(item.size, f"{loc}.size")
         if isinstance(item, PoissonInput):
             out["rate"] = self.number(item.rate, f"{loc}.rate")
@@ -178,6 +182,12 @@ class _Writer:
             out["neurons"] = self.array(item.neurons, f"{loc}.neurons", integer=True)
             out["times"] = self.array(item.times, f"{loc}.times", integer=False)
         return out
+
+    def reward(self, item: RewardInput, loc: str) -> dict:
+        return {"times": self.array(item.times, f"{loc}.times", integer=False),
+                "values": self.array(item.values, f"{loc}.values", integer=False),
+                "source": self.text(item.source, f"{loc}.source"), "pulse": self.number(item.pulse, f"{loc}.pulse"),
+                "tau": self.number(item.tau, f"{loc}.tau")}
 
     def projection(self, proj: Projection, loc: str) -> dict:
         plast = proj.plasticity

@@ -55,7 +55,8 @@ __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "m
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
                   "counters", "scratch")
 # ... and these too when the network has plastic projections (weights change only then).
-PLASTIC_FIELDS = ("weight", "pre_trace", "post_trace", "stp_u", "stp_x", "stp_gain", "stp_last")
+PLASTIC_FIELDS = ("weight", "pre_trace", "post_trace", "stp_u", "stp_x", "stp_gain", "stp_last", "pl_scale", "elig",
+                  "rw_ptr", "rw_sched", "rw_level")
 
 
 def mutable_fields(state) -> tuple[str, ...]:
@@ -132,6 +133,19 @@ class State(NamedTuple):
     stp_x: np.ndarray
     stp_gain: np.ndarray  # u x of each source neuron's latest spike
     stp_last: np.ndarray  # step of each source neuron's latest spike (-1: none yet)
+    pl_reward: np.ndarray  # (Q,) reward node of each plastic projection (-1: none)
+    pl_scale: np.ndarray  # (Q,) factor of the stored eligibilities of each projection (see rstdp_step)
+    elig: np.ndarray  # (S,) eligibility of each synapse / pl_scale (when some projection has reward-modulated STDP)
+    # reward nodes (see engine.reward): schedule entries of node r are rw_step/rw_value[rw_bounds[r]:rw_bounds[r+1]]
+    rw_step: np.ndarray
+    rw_value: np.ndarray
+    rw_bounds: np.ndarray
+    rw_ptr: np.ndarray  # (R,) next schedule entry
+    rw_src: np.ndarray  # (R,) node whose spikes add pulses (-1: none)
+    rw_pulse: np.ndarray  # (R,)
+    rw_fade: np.ndarray  # (R,) decay of the spike-driven level per step
+    rw_sched: np.ndarray  # (R,) the schedule's current value
+    rw_level: np.ndarray  # (R,) the spike-driven level
 
 
 def _compile_run_chunk(digest: str):
@@ -217,7 +231,9 @@ def _compile_run_chunk(digest: str):
                 plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
                                 s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
                                 s.stp_x, s.stp_gain, s.stp_last, s.proj_src, s.proj_row, s.node_start, s.node_spk,
-                                s.spikes_now, s.rowptr, s.post, s.weight, s.dt, step)
+                                s.spikes_now, s.rowptr, s.post, s.weight, s.dt, step, s.pl_reward, s.pl_scale,
+                                s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
+                                s.rw_sched, s.rw_level)
             propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                       s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp, s.stp_gain,
                       step)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .network import CurrentInput, Network, NodeLayout
+from .network import CurrentInput, Network, NodeLayout, RewardInput
 
 __all__ = ["auto_layout", "COLUMN", "ROW"]
 
@@ -72,6 +72,9 @@ def _driven(net: Network, item_id: str, item) -> list[str]:
     """The nodes an input drives (its target, or its projections' targets)."""
     if isinstance(item, CurrentInput):
         return [item.target]
+    if isinstance(item, RewardInput):  # level with the targets of the projections it modulates
+        return [p.target for p in net.projections.values()
+                if p.plasticity is not None and p.plasticity.params.get("reward") == item_id]
     return [p.target for p in net.projections.values() if p.source == item_id]
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "PoissonInput",
     "SpikeTimesInput",
     "CurrentInput",
+    "RewardInput",
     "Synapse",
     "Plasticity",
     "Projection",
@@ -136,6 +137,30 @@ class CurrentInput:
 
 
 @dataclass(eq=False)
+class RewardInput:
+    """A scalar reward (dopamine) signal for reward-modulated learning rules; it emits no spikes.
+
+    The signal is a piecewise-constant schedule (``values[k]`` from ``times[k]`` ms until the next time, 0
+    before the first) plus, when ``source`` names a population or spike source, a pulse of ``pulse`` for each
+    of its spikes that decays with ``tau`` ms (Izhikevich 2007's dopamine; NEST's volume transmitter).
+    A learning rule names the node in its ``reward`` parameter.
+    """
+
+    id: str
+    times: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    source: str = ""
+    pulse: float = 1.0
+    tau: float = 200.0
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or self.id
+        self.times = np.asarray(self.times, dtype=np.float64).ravel()
+        self.values = np.asarray(self.values, dtype=np.float64).ravel()
+
+
+@dataclass(eq=False)
 class Synapse:
     """How a spike acts on its target: ``delta``, ``current`` or ``conductance``; ``tau`` in ms, ``E_rev`` in mV."""
 
@@ -154,7 +179,10 @@ class Synapse:
 
 @dataclass(eq=False)
 class Plasticity:
-    """A learning rule attached to a projection: a plugin id and its parameters (rules come from plugins)."""
+    """A learning rule attached to a projection: a plugin id and its parameters (rules come from plugins).
+
+    A parameter ``reward`` names the ``RewardInput`` that modulates the rule (reward-modulated STDP).
+    """
 
     rule: str
     params: dict = field(default_factory=dict)
@@ -241,7 +269,7 @@ class Network:
     """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed) and layout."""
 
     populations: dict[str, Population] = field(default_factory=dict)
-    inputs: dict[str, PoissonInput | SpikeTimesInput | CurrentInput] = field(default_factory=dict)
+    inputs: dict[str, PoissonInput | SpikeTimesInput | CurrentInput | RewardInput] = field(default_factory=dict)
     projections: dict[str, Projection] = field(default_factory=dict)
     recorders: dict[str, Recorder] = field(default_factory=dict)
     dt: float = 0.1
@@ -272,6 +300,10 @@ class Network:
 
     def add_current(self, id: str, target: str, waveform: str = "dc", **params) -> CurrentInput:
         return self.add(CurrentInput(id, target, waveform, params))
+
+    def add_reward(self, id: str, times=(), values=(), source: str = "", pulse: float = 1.0,
+                   tau: float = 200.0) -> RewardInput:
+        return self.add(RewardInput(id, times, values, source, pulse, tau))
 
     def connect(self, source: str, target: str, rule: str = "fixed_probability", *, id: str | None = None,
                 weight=1.0, delay=1.0, synapse: str = "current", receptor: str = "excitatory",
@@ -323,7 +355,7 @@ class Network:
     def spiking_nodes(self) -> dict[str, Population | PoissonInput | SpikeTimesInput]:
         """Nodes with neurons that emit spikes (populations and spike sources), in file order."""
         nodes = dict(self.populations)
-        nodes.update({k: v for k, v in self.inputs.items() if not isinstance(v, CurrentInput)})
+        nodes.update({k: v for k, v in self.inputs.items() if not isinstance(v, (CurrentInput, RewardInput))})
         return nodes
 
     def node(self, item_id: str):
@@ -348,7 +380,7 @@ class Network:
     def _section_for(self, item) -> dict:
         if isinstance(item, Population):
             return self.populations
-        if isinstance(item, (PoissonInput, SpikeTimesInput, CurrentInput)):
+        if isinstance(item, (PoissonInput, SpikeTimesInput, CurrentInput, RewardInput)):
             return self.inputs
         if isinstance(item, Projection):
             return self.projections

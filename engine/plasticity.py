@@ -14,6 +14,14 @@ plugin by name. Families:
   postsynaptic one by r1 (A2_plus + A3_plus o2), slow traces read before the spike's own increment.
 * ``STP``: Tsodyks-Markram short-term depression and facilitation; each presynaptic spike transmits
   w u x. Coefficients: [U, tau_rec (ms), tau_facil (ms, 0 for none), 0 ...].
+* ``RSTDP``: reward-modulated STDP with an eligibility trace (Izhikevich 2007; BindsNET's MSTDPET, NEST's
+  stdp_dopamine). Pairings change each synapse's eligibility c instead of its weight (by A_plus r1 at a
+  post spike, by -A_minus o1 at a pre spike); c decays with tau_c, and each step the weight changes by
+  lr * r * (the integral of c over the step), r being the reward node's signal: dw/dt = lr r c, exactly
+  integrated for a reward constant over the step. Weights stay in [0, w_max]. Coefficients: [r1 decay,
+  o1 decay, A_plus, A_minus, w_max, c decay per step, lr * tau_c * (1 - c decay), 0 ...]; the reward node
+  is ``RuleSpec.reward`` (a node id, resolved by ``engine.build``). c is stored divided by a per-projection
+  scale (``pl_scale``), so its decay costs one multiplication per step, not one per synapse.
 """
 
 from __future__ import annotations
@@ -22,9 +30,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["STDP", "STP", "N_COEF", "RuleSpec", "plastic_tables", "empty_tables"]
+__all__ = ["STDP", "STP", "RSTDP", "N_COEF", "RuleSpec", "plastic_tables", "empty_tables"]
 
-STDP, STP = 1, 2
+STDP, STP, RSTDP = 1, 2, 3
 N_COEF = 13
 
 
@@ -33,6 +41,7 @@ class RuleSpec(NamedTuple):
 
     family: int
     coef: tuple
+    reward: str = ""  # the reward node that modulates the rule (RSTDP)
 
 
 def empty_tables(n_proj: int) -> dict[str, np.ndarray]:
@@ -48,19 +57,24 @@ def _empty() -> dict[str, np.ndarray]:
             "pl_post_off": np.zeros(0, np.int64), "pl_col": np.zeros(0, np.int64),
             "pre_trace": np.zeros(0), "post_trace": np.zeros(0), "col_ptr": np.zeros(1, np.int64),
             "col_syn": np.zeros(0, np.int64), "syn_pre": np.zeros(0, np.int32), "stp_u": np.zeros(0),
-            "stp_x": np.zeros(0), "stp_gain": np.zeros(0), "stp_last": np.zeros(0, np.int64)}
+            "stp_x": np.zeros(0), "stp_gain": np.zeros(0), "stp_last": np.zeros(0, np.int64),
+            "pl_reward": np.zeros(0, np.int64), "pl_scale": np.zeros(0), "elig": np.zeros(0)}
 
 
 def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, rowptr, proj_row, post,
-                   n_syn: int) -> dict[str, np.ndarray]:
+                   n_syn: int, reward_index: dict[str, int] | None = None) -> dict[str, np.ndarray]:
     """Arrays for the projections in ``specs`` (projection index -> rule), in projection order.
 
-    STDP projections get presynaptic and postsynaptic traces and a column index (the synapses onto each
-    target neuron) for potentiation; STP projections get u, x and the step of each source neuron's last spike.
+    STDP and RSTDP projections get presynaptic and postsynaptic traces and a column index (the synapses onto
+    each target neuron) for potentiation, RSTDP an eligibility per synapse and the index of its reward node
+    (``reward_index``: node id -> index); STP projections get u, x and the step of each source neuron's last
+    spike.
     """
+    reward_index = reward_index or {}
     t = _empty()
     t["proj_stp"] = np.full(len(proj_src), -1, np.int64)
-    rows = {k: [] for k in ("pl_proj", "pl_family", "pl_coef", "pl_target", "pl_pre_off", "pl_post_off", "pl_col")}
+    rows = {k: [] for k in ("pl_proj", "pl_family", "pl_coef", "pl_target", "pl_pre_off", "pl_post_off", "pl_col",
+                            "pl_reward")}
     pre_size = post_size = stp_size = 0
     col_ptrs, col_syns, col_base = [np.zeros(1, np.int64)], [], 0
     syn_pre = np.zeros(n_syn, np.int32)
@@ -75,10 +89,12 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
         rows["pl_family"].append(spec.family)
         rows["pl_coef"].append(np.asarray(spec.coef, float))
         rows["pl_target"].append(tgt)
-        rows["pl_pre_off"].append(pre_size if spec.family == STDP else stp_size)
+        traced = spec.family in (STDP, RSTDP)
+        rows["pl_pre_off"].append(pre_size if traced else stp_size)
         rows["pl_post_off"].append(post_size)
         rows["pl_col"].append(col_base)
-        if spec.family == STDP:
+        rows["pl_reward"].append(reward_index.get(spec.reward, -1))
+        if traced:
             order = lo + np.argsort(post[lo:hi], kind="stable")
             per_target = np.bincount(post[lo:hi], minlength=n_tgt)
             col_ptrs.append(col_ptrs[-1][-1] + np.cumsum(per_target))
@@ -96,6 +112,8 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
     t["col_ptr"] = np.concatenate(col_ptrs).astype(np.int64)
     t["col_syn"] = np.concatenate(col_syns).astype(np.int64) if col_syns else np.zeros(0, np.int64)
     t["syn_pre"] = syn_pre
+    t["elig"] = np.zeros(n_syn if RSTDP in t["pl_family"] else 0)
+    t["pl_scale"] = np.ones(len(t["pl_proj"]))
     t["stp_u"], t["stp_x"] = np.zeros(stp_size), np.ones(stp_size)
     t["stp_gain"], t["stp_last"] = np.ones(stp_size), np.full(stp_size, -1, np.int64)
     return t

@@ -10,17 +10,24 @@ from .jit import jit_part
 
 __all__ = ["plasticity_step"]
 
-STDP, STP = 1, 2  # engine.plasticity's families (kept equal by tests/test_plasticity.py)
+STDP, STP, RSTDP = 1, 2, 3  # engine.plasticity's families (kept equal by tests/test_plasticity.py)
 
 
 @jit_part
 def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
                     col_ptr, col_syn, syn_pre, stp_u, stp_x, stp_gain, stp_last, proj_src, proj_row, node_start,
-                    node_spk, spikes_now, rowptr, post, weight, dt, step):
+                    node_spk, spikes_now, rowptr, post, weight, dt, step, pl_reward, pl_scale, elig, rw_step,
+                    rw_value, rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade, rw_sched, rw_level):
+    reward_step(rw_step, rw_value, rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade, rw_sched, rw_level, node_spk, step)
     for q in range(pl_proj.shape[0]):
         p = pl_proj[q]
         src = proj_src[p]
-        if pl_family[q] == STDP:
+        if pl_family[q] == RSTDP:
+            r = pl_reward[q]
+            rstdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
+                       col_ptr, col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight,
+                       pl_scale, elig, rw_sched[r] + rw_level[r])
+        elif pl_family[q] == STDP:
             stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace,
                       col_ptr, col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight)
             total, every = pl_coef[q, 11], np.int64(pl_coef[q, 12])
@@ -68,6 +75,71 @@ def stdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pr
             dw = factor * pre_trace[r1 + syn_pre[s]] * ((w_max - w) if multiplicative else w_max)
             weight[s] = w + dw if w + dw < w_max else w_max
         bump(post_trace, o1 + j, o2 + j, nearest)
+
+
+@jit_part
+def reward_step(rw_step, rw_value, rw_bounds, rw_ptr, rw_src, rw_pulse, rw_fade, rw_sched, rw_level, node_spk, step):
+    """Each reward node's signal at this step: the schedule's latest value plus a level that decays each step
+    and jumps by ``pulse`` for every spike of the source node in this step."""
+    for r in range(rw_ptr.shape[0]):
+        k = rw_ptr[r]
+        while k < rw_bounds[r + 1] and rw_step[k] <= step:
+            rw_sched[r] = rw_value[k]
+            k += 1
+        rw_ptr[r] = k
+        level = rw_level[r] * rw_fade[r]
+        src = rw_src[r]
+        if src >= 0:
+            level += rw_pulse[r] * (node_spk[src + 1] - node_spk[src])
+        rw_level[r] = level
+
+
+@jit_part
+def rstdp_step(q, p, src, pl_coef, pl_target, pl_pre_off, pl_post_off, pl_col, pre_trace, post_trace, col_ptr,
+               col_syn, syn_pre, proj_row, node_start, node_spk, spikes_now, rowptr, post, weight, pl_scale, elig,
+               reward):
+    """Reward-modulated STDP (Izhikevich 2007): decay the traces and eligibilities, let pairings move the
+    eligibility c as pair STDP would move the weight, then change each weight by lr * reward * the integral
+    of c over this step (skipped without reward, so a zero reward changes nothing).
+
+    The eligibility of synapse s is ``elig[s] * pl_scale[q]``: decaying every synapse is one multiplication
+    of the scale, so a step without reward costs what pair STDP costs, not a pass over every synapse (the
+    stored values are folded back into the scale before it underflows)."""
+    c = pl_coef[q]
+    a_plus, a_minus, w_max, c_decay, gain = c[2], c[3], c[4], c[5], c[6]
+    tgt = pl_target[q]
+    src_lo, tgt_lo = node_start[src], node_start[tgt]
+    n_pre, n_post = node_start[src + 1] - src_lo, node_start[tgt + 1] - tgt_lo
+    r1, o1 = pl_pre_off[q], pl_post_off[q]
+    decay_traces(pre_trace, r1, r1 + n_pre, n_pre, c[0], 0.0)
+    decay_traces(post_trace, o1, o1 + n_post, n_post, c[1], 0.0)
+    lo, hi = rowptr[proj_row[p]], rowptr[proj_row[p] + n_pre]
+    scale = pl_scale[q] * c_decay
+    if scale < 1e-150:
+        for s in range(lo, hi):
+            elig[s] *= scale
+        scale = 1.0
+    pl_scale[q] = scale
+    a_plus, a_minus = a_plus / scale, a_minus / scale  # in the stored units
+    for k in range(node_spk[src], node_spk[src + 1]):
+        i = spikes_now[k] - src_lo
+        row = proj_row[p] + i
+        for s in range(rowptr[row], rowptr[row + 1]):
+            elig[s] -= a_minus * post_trace[o1 + post[s]]
+        pre_trace[r1 + i] += 1.0
+    for k in range(node_spk[tgt], node_spk[tgt + 1]):
+        j = spikes_now[k] - tgt_lo
+        col = pl_col[q] + j
+        for m in range(col_ptr[col], col_ptr[col + 1]):
+            s = col_syn[m]
+            elig[s] += a_plus * pre_trace[r1 + syn_pre[s]]
+        post_trace[o1 + j] += 1.0
+    if reward == 0.0:
+        return
+    step_gain = gain * reward * scale
+    for s in range(lo, hi):
+        w = weight[s] + step_gain * elig[s]
+        weight[s] = 0.0 if w < 0.0 else (w_max if w > w_max else w)
 
 
 @jit_part

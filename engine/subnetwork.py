@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 
-from .network import CurrentInput, Network, NodeLayout, Projection, Recorder
+from .network import CurrentInput, Network, NodeLayout, Projection, Recorder, RewardInput
 
 __all__ = ["extract", "fit_into", "fresh_name"]
 
@@ -20,7 +20,7 @@ def extract(net: Network, ids) -> Network:
     Items that would dangle without what they point at (a recorder or current input whose target is
     not chosen, a projection with an end not chosen) are left out.
     """
-    chosen = set(ids)
+    chosen = set(ids) | _rewards_of(net, ids)
     sub = Network(dt=net.dt, duration=net.duration, seed=net.seed)
     nodes = {k for k in chosen if k in net.populations or k in net.inputs}
     for pop_id, pop in net.populations.items():
@@ -29,6 +29,8 @@ def extract(net: Network, ids) -> Network:
     for item_id, item in net.inputs.items():
         if item_id in nodes and (not isinstance(item, CurrentInput) or item.target in nodes):
             sub.add(copy.deepcopy(item))
+            if isinstance(item, RewardInput) and item.source not in nodes:
+                sub.inputs[item_id].source = ""  # its spiking source stays behind
     kept = sub.all_ids()
     for proj in net.projections.values():
         if proj.source in kept and proj.target in kept:
@@ -38,6 +40,13 @@ def extract(net: Network, ids) -> Network:
             sub.add(copy.deepcopy(rec))
     sub.layout = {k: copy.deepcopy(v) for k, v in net.layout.items() if k in sub.all_ids()}
     return sub
+
+
+def _rewards_of(net: Network, ids) -> set[str]:
+    """The reward nodes read by projections between chosen nodes (which cannot run without them)."""
+    return {p.plasticity.params["reward"] for p in net.projections.values()
+            if p.source in ids and p.target in ids and p.plasticity is not None
+            and isinstance(p.plasticity.params.get("reward"), str) and p.plasticity.params["reward"] in net.inputs}
 
 
 def fit_into(net: Network, piece: Network, offset: tuple[float, float]) -> tuple[list, dict[str, NodeLayout]]:
@@ -88,3 +97,8 @@ def _follow_renaming(item, renamed: dict[str, str]) -> None:
         item.source, item.target = renamed[item.source], renamed[item.target]
     elif isinstance(item, (Recorder, CurrentInput)):
         item.target = renamed[item.target]
+    elif isinstance(item, RewardInput) and item.source:
+        item.source = renamed.get(item.source, item.source)
+    if isinstance(item, Projection) and item.plasticity is not None and "reward" in item.plasticity.params:
+        reward = item.plasticity.params["reward"]
+        item.plasticity.params["reward"] = renamed.get(reward, reward)

@@ -18,6 +18,7 @@ from .network import (
     Population,
     Projection,
     Recorder,
+    RewardInput,
     SpikeTimesInput,
     Synapse,
 )
@@ -50,6 +51,8 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
              "spike_times"),
     Template("in:current", "Inputs", "Current input", "A current (dc, step, ramp, sine or noise) into a population",
              "current"),
+    Template("in:reward", "Inputs", "Reward", "A reward (dopamine) signal over time for reward-modulated STDP: a "
+             "schedule, plus pulses at the spikes of a population dragged onto it", "reward"),
     Template("rec:spikes", "Recorders", "Spike recorder", "Records every spike of a population or source",
              "spikes"),
     Template("rec:state", "Recorders", "Membrane recorder", "Records the membrane potential of chosen neurons", "v"),
@@ -62,7 +65,7 @@ DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10}
 def kind_of(item) -> str:
     """A short word for an item's kind, as the canvas and inspector show it."""
     return {Population: "population", PoissonInput: "poisson", SpikeTimesInput: "spike times",
-            CurrentInput: "current", Projection: "projection", Recorder: "recorder"}[type(item)]
+            CurrentInput: "current", RewardInput: "reward", Projection: "projection", Recorder: "recorder"}[type(item)]
 
 
 def make_item(key: str, item_id: str, target: str | None = None):
@@ -74,6 +77,8 @@ def make_item(key: str, item_id: str, target: str | None = None):
         return PoissonInput(item_id, 100, 20.0)
     if key == "in:spikes":
         return SpikeTimesInput(item_id, 1, [0], [10.0])
+    if key == "in:reward":
+        return RewardInput(item_id, [100.0, 200.0], [1.0, 0.0])  # one reward pulse, from 100 to 200 ms
     if target is None:
         raise ValueError(f"a {TEMPLATES[key].display_name.lower()} needs a population to attach to")
     if key == "in:current":
@@ -99,6 +104,13 @@ def connection_kind(net: Network, source: str, target: str) -> tuple[str | None,
         return None, f"a recorder has no outputs: {src_name} only records"
     if isinstance(src, Projection) or isinstance(dst, Projection):
         return None, "connect nodes, not projections"
+    if isinstance(src, RewardInput):
+        return None, (f"{src_name} is a reward node: choose it as the reward of a projection's rstdp rule in the "
+                      f"inspector")
+    if isinstance(dst, RewardInput):
+        if isinstance(src, CurrentInput):
+            return None, f"a reward node counts spikes; {src_name} is a current input"
+        return RETARGET, ""  # each spike of the source adds a reward pulse
     if isinstance(dst, (PoissonInput, SpikeTimesInput, CurrentInput)):
         return None, f"{dst_name} is an input ({kind_of(dst)}): it has no incoming connections"
     if isinstance(src, CurrentInput):

@@ -31,9 +31,11 @@ from .network import (
     Population,
     Projection,
     Recorder,
+    RewardInput,
     SpikeTimesInput,
 )
 from .params import Problem, check_params, check_value
+from .reward import reward_node_problems, reward_reference_problems
 
 __all__ = ["network_problems", "MAX_NEURONS"]
 
@@ -135,6 +137,8 @@ def input_problems(item, net: Network, loc: str) -> list[Problem]:
             return problems + [Problem(f"{loc}.waveform",
                                        f'unknown waveform "{item.waveform}" (known: {", ".join(CURRENT_WAVEFORMS)})')]
         return problems + check_params(specs, item.params, f"{loc}.params")
+    if isinstance(item, RewardInput):
+        return reward_node_problems(item, net, loc)
     return [Problem(loc, f"unknown input type {type(item).__name__}")]
 
 
@@ -206,6 +210,8 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
                      for name in ("pre", "post", "weights", "delays") if getattr(proj, name) is not None]
     if proj.plasticity is not None and (not isinstance(proj.plasticity.rule, str) or not proj.plasticity.rule):
         problems.append(Problem(f"{loc}.plasticity.rule", "expected the id of a learning-rule plugin"))
+    if proj.plasticity is not None and isinstance(proj.plasticity.params, dict):
+        problems += reward_reference_problems(proj.plasticity.params, net, f"{loc}.plasticity.params")
     if not problems:
         problems += _shape_problems(proj, net, loc)
     return problems

@@ -18,9 +18,10 @@ from .simulator import Simulator
 __all__ = ["warmup_network", "warmup"]
 
 
-def warmup_network(learning_rules: Iterable[str] = ()) -> Network:
+def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] = ()) -> Network:
     """A few neurons of every kind, wired with every rule and synapse kind, recording everything;
-    one projection learns with each of ``learning_rules`` (ids of installed rules, with their defaults)."""
+    one projection learns with each of ``learning_rules`` (ids of installed rules, with their defaults;
+    those in ``rewarded`` read the network's reward node)."""
     net = Network(dt=0.1, duration=2.0, seed=1)
     net.add_population("lif", 4, "lif", grid=(2, 2), initial={"v": Distribution("uniform", low=-70.0, high=-60.0)})
     net.add_population("izh", 4, "izhikevich", grid=(2, 2))
@@ -38,8 +39,11 @@ def warmup_network(learning_rules: Iterable[str] = ()) -> Network:
                     delay=Distribution("uniform", low=0.1, high=0.5), **params)
     net.connect("times", "adex", "explicit", pre=[0, 1], post=[1, 0], weights=[1.0, 2.0], delays=[0.1, 0.3])
     net.connect("lif", "hh", "all_to_all", receptor="inhibitory", synapse="conductance")
+    net.add_reward("reward", [0.0, 1.0], [1.0, -1.0], source="lif")
+    rewarded = set(rewarded)
     for rule in learning_rules:
-        net.connect("poisson", "lif", "all_to_all", id=f"learn:{rule}", plasticity=Plasticity(rule))
+        params = {"reward": "reward"} if rule in rewarded else {}
+        net.connect("poisson", "lif", "all_to_all", id=f"learn:{rule}", plasticity=Plasticity(rule, params))
     for node in ("lif", "izh", "poisson"):
         net.record_spikes(node)
         net.record_rate(node)
@@ -56,7 +60,7 @@ def warmup(networks: Iterable[Network] = (), rules: dict | None = None) -> float
     """
     start = time.perf_counter()
     rules = rules or {}
-    net = warmup_network(rules)
+    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
     Simulator(net, rules, record_all=True).run(net.duration * 1e-3)
     for other in networks:
         Simulator(other, rules).run(other.dt * 1e-3)  # one step compiles everything the network uses

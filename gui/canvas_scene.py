@@ -13,11 +13,11 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
 
-from ..engine.network import CurrentInput, Projection, Recorder
+from ..engine.network import CurrentInput, Projection, Recorder, RewardInput
 from ..engine.templates import PROJECTION, connection_kind, default_projection
 from . import style
 from .commands import AddItems, EditItem, MoveNodes, push
-from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, EdgeItem
+from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
 from .node_item import NodeItem
 
 __all__ = ["CanvasScene"]
@@ -95,12 +95,31 @@ class CanvasScene(QGraphicsScene):
         """Draw the edge an item stands for; returns the node pair whose projections need new bends."""
         item = self.doc.item(item_id)
         if isinstance(item, Projection):
+            self._add_reward_edge(item)
             return self._add_edge(item_id, item.source, item.target, PROJECTION_EDGE)
+        if isinstance(item, RewardInput):
+            if item.source:
+                self._add_edge(_link_id(item_id), item.source, item_id, REWARD_EDGE)
+                link = self.edges.get(_link_id(item_id))
+                if link is not None:  # curved, so it stays apart from a link back to the same population
+                    link.bend = BEND
+                    link.update_path(force=True)
+            for proj in self.doc.network.projections.values():
+                if _reward_of(proj) == item_id:
+                    self._add_reward_edge(proj)
+            return set()
         if isinstance(item, CurrentInput):
             return self._add_edge(_link_id(item_id), item_id, item.target, CURRENT_EDGE)
         if isinstance(item, Recorder):
             return self._add_edge(_link_id(item_id), item.target, item_id, RECORD_EDGE)
         return set()
+
+    def _add_reward_edge(self, proj: Projection) -> None:
+        """A dashed link from the reward node a projection's rule reads to the projection's target."""
+        self._remove_edge(_reward_link_id(proj.id))
+        reward = _reward_of(proj)
+        if reward:
+            self._add_edge(_reward_link_id(proj.id), reward, proj.target, REWARD_EDGE)
 
     def _add_edge(self, edge_id: str, source: str, target: str, kind: str) -> set[tuple[str, str]]:
         if source not in self.nodes or target not in self.nodes:
@@ -128,6 +147,7 @@ class CanvasScene(QGraphicsScene):
             for item_id in ids:
                 self._remove_edge(item_id)
                 self._remove_edge(_link_id(item_id))
+                self._remove_edge(_reward_link_id(item_id))
             for item_id in ids:
                 node = self.nodes.pop(item_id, None)
                 if node is not None:
@@ -143,7 +163,9 @@ class CanvasScene(QGraphicsScene):
         if item_id in self.edges:
             self.edges[item_id].refresh()
         item = self.doc.item(item_id)
-        if isinstance(item, (CurrentInput, Recorder)):  # its target may have changed
+        if isinstance(item, Projection):
+            self._add_reward_edge(item)  # its rule's reward node may have changed
+        if isinstance(item, (CurrentInput, Recorder, RewardInput)):  # its target (or source) may have changed
             was_selected = item_id in self.nodes and self.nodes[item_id].isSelected()
             self._remove_edge(_link_id(item_id))
             self._add_edges_of(item_id)  # links have no bends
@@ -273,13 +295,17 @@ class CanvasScene(QGraphicsScene):
             proj.synapse = self._usual_synapse(source, proj.synapse)
             command = AddItems(self.doc, [proj], text=f"Connect {source} → {target}")
         else:
-            item = self.doc.edited_copy(target if isinstance(self.doc.item(target), Recorder) else source)
-            new_target = source if isinstance(item, Recorder) else target
-            if item.target == new_target:
+            onto = isinstance(self.doc.item(target), (Recorder, RewardInput))  # the dragged-onto node changes
+            item = self.doc.edited_copy(target if onto else source)
+            field = "source" if isinstance(item, RewardInput) else "target"  # a reward node counts its source's spikes
+            new_target = source if onto else target
+            if getattr(item, field) == new_target:
                 self.message.emit(f"{item.name} is already attached to {new_target}")
                 return False
-            item.target = new_target
-            command = EditItem(self.doc, item.id, item, f"Attach {item.name} to {item.target}")
+            setattr(item, field, new_target)
+            text = (f"Reward {item.name} counts the spikes of {new_target}" if field == "source"
+                    else f"Attach {item.name} to {new_target}")
+            command = EditItem(self.doc, item.id, item, text)
         problems = push(self.stack, command)
         if problems:
             self.message.emit("Cannot connect: " + "; ".join(str(p) for p in problems))
@@ -322,6 +348,16 @@ class CanvasScene(QGraphicsScene):
 
 def _link_id(item_id: str) -> str:
     return f"link:{item_id}"
+
+
+def _reward_link_id(proj_id: str) -> str:
+    return f"reward:{proj_id}"
+
+
+def _reward_of(proj: Projection) -> str:
+    """The reward node a projection's learning rule reads ("" for none)."""
+    reward = proj.plasticity.params.get("reward", "") if proj.plasticity is not None else ""
+    return reward if isinstance(reward, str) else ""
 
 
 def _snap(value: float) -> float:

@@ -1,4 +1,5 @@
-"""An edge on the canvas: a projection (colour and head by receptor), or a current input's or recorder's link.
+"""An edge on the canvas: a projection (colour and head by receptor), or a current input's, recorder's or reward
+node's link (a reward node links to the targets of the projections it modulates, and from the node it counts).
 
 Edges meet node borders on the line to their control point; ``bend`` curves an edge to its left, so
 two projections in opposite directions bulge apart; a projection onto its own source is a loop.
@@ -25,9 +26,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from ..engine.network import Projection
 from . import style
 
-__all__ = ["EdgeItem", "PROJECTION_EDGE", "CURRENT_EDGE", "RECORD_EDGE", "projection_label"]
+__all__ = ["EdgeItem", "PROJECTION_EDGE", "CURRENT_EDGE", "RECORD_EDGE", "REWARD_EDGE", "projection_label"]
 
-PROJECTION_EDGE, CURRENT_EDGE, RECORD_EDGE = "projection", "current", "record"
+PROJECTION_EDGE, CURRENT_EDGE, RECORD_EDGE, REWARD_EDGE = "projection", "current", "record", "reward"
+LINK_COLORS = {CURRENT_EDGE: style.CURRENT_LINK, RECORD_EDGE: style.RECORD_LINK, REWARD_EDGE: style.REWARD_LINK}
 HEAD = 11.0
 LOOP = 46.0
 LABEL_FONT = QFont()
@@ -91,7 +93,7 @@ class EdgeItem(QGraphicsPathItem):
                             f"{proj.synapse.kind} synapses, {projection_label(proj)}")
         else:
             self.inhibitory = False
-            self.color = style.CURRENT_LINK if self.kind == CURRENT_EDGE else style.RECORD_LINK
+            self.color = LINK_COLORS[self.kind]
             self.label_text = ""
         self._make_pens()
         self.update_path(force=True)
@@ -201,7 +203,7 @@ class EdgeItem(QGraphicsPathItem):
         for selected in (False, True):
             color = style.SELECTION if selected else self.color
             line = QPen(color, 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5))
-            if self.kind == RECORD_EDGE:
+            if self.kind in (RECORD_EDGE, REWARD_EDGE):
                 line.setStyle(Qt.DashLine)
             self._looks[selected] = (line, QPen(color, 1.0), QBrush(color), QPen(color.darker(125)))
 

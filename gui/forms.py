@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
@@ -38,9 +39,11 @@ from ..engine.network import (
     Population,
     Projection,
     Recorder,
+    RewardInput,
     SpikeTimesInput,
 )
 from ..engine.params import ParamSpec, fill_params
+from ..engine.reward import REWARD_PARAMS
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
 
 __all__ = ["Row", "Heading", "item_rows", "settings_rows", "signature", "get_path"]
@@ -122,7 +125,8 @@ def _choice_row(key: str, label: str, choices, item, apply=None, tip: str = "", 
 
 def item_rows(item, net) -> list:
     builder = {Population: _population_rows, PoissonInput: _poisson_rows, SpikeTimesInput: _spike_time_rows,
-               CurrentInput: _current_rows, Projection: _projection_rows, Recorder: _recorder_rows}[type(item)]
+               CurrentInput: _current_rows, RewardInput: _reward_rows, Projection: _projection_rows,
+               Recorder: _recorder_rows}[type(item)]
     return [_text_row("name", "Name", item), *builder(item, net)]
 
 
@@ -135,7 +139,8 @@ def signature(item) -> tuple:
     if isinstance(item, Population):
         parts += [(var, dist.kind) for var, dist in item.initial.items()]
     if isinstance(item, Projection):
-        parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target]
+        parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target,
+                  item.plasticity.rule if item.plasticity is not None else None]
     if isinstance(item, Recorder):
         parts.append(item.target)
     return tuple(parts)
@@ -215,6 +220,66 @@ def _change_waveform(item: CurrentInput, waveform: str) -> None:
     item.waveform, item.params = waveform, fill_params(CURRENT_WAVEFORMS[waveform], {})
 
 
+def _reward_rows(item: RewardInput, net) -> list:
+    field = TextField(_schedule_text(item))
+    field.setToolTip("The reward from each time on, as time: value in ms, separated by commas, e.g. 100: 1, 200: 0 "
+                     "(0 before the first time; negative values punish)")
+    sources = [("", "nothing")] + [(k, v.name) for k, v in net.spiking_nodes().items()]
+    return [Row("schedule", "Schedule", field, _schedule_text, _set_schedule),
+            _choice_row("source", "Pulses from", sources, item,
+                        tip="Each spike of this population or source adds a reward pulse (drag it onto the node)"),
+            *[_number_row(name, spec, item) for name, spec in REWARD_PARAMS.items()]]
+
+
+def _schedule_text(item: RewardInput) -> str:
+    return ", ".join(f"{t:g}: {v:g}" for t, v in zip(item.times.tolist(), item.values.tolist(), strict=True))
+
+
+def _set_schedule(item: RewardInput, text: str) -> None:
+    import numpy as np
+
+    times, values = [], []
+    for pair in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not pair:
+            continue
+        time, sep, value = pair.partition(":")
+        try:
+            times.append(float(time))
+            values.append(float(value))
+        except ValueError:
+            raise ValueError(f'"{pair}" is not time: value (e.g. 100: 1)') from None
+        if not sep:
+            raise ValueError(f'"{pair}" is not time: value (e.g. 100: 1)')
+    item.times, item.values = np.asarray(times, np.float64), np.asarray(values, np.float64)
+
+
+@cache
+def _learning_rules() -> dict:
+    from ..plugins.registry import default_registry
+
+    return default_registry().learning_rules()
+
+
+def _plasticity_rows(proj: Projection, net) -> list:
+    """The rule's parameters, and for a reward-modulated rule a dropdown of the network's reward nodes."""
+    rows = [Heading(f"Plasticity: {proj.plasticity.rule}")]
+    plugin = _learning_rules().get(proj.plasticity.rule)
+    if plugin is None:
+        return rows
+    params = proj.plasticity.params
+    if "reward" in plugin.info.text_params:
+        choices = [(k, v.name) for k, v in net.inputs.items() if isinstance(v, RewardInput)]
+        widget = ChoiceField(choices, params.get("reward", ""))
+        widget.setToolTip(plugin.info.text_params["reward"])
+        rows.append(Row("plasticity.params.reward", "Reward", widget, lambda it: it.plasticity.params.get("reward", ""),
+                        lambda it, v: it.plasticity.params.__setitem__("reward", v)))
+    for name, spec in plugin.info.params.items():
+        rows.append(Row(f"plasticity.params.{name}", name, number_field(spec, params.get(name, spec.default)),
+                        lambda it, n=name, d=spec.default: it.plasticity.params.get(n, d),
+                        lambda it, v, n=name: it.plasticity.params.__setitem__(n, v), spec))
+    return rows
+
+
 def _projection_rows(proj: Projection, net) -> list:
     rules = [r for r in CONNECTIVITY_RULES if r != "explicit" or proj.rule == "explicit"]
     rows = [Heading(f"{_name(net, proj.source)} → {_name(net, proj.target)}"),
@@ -237,7 +302,7 @@ def _projection_rows(proj: Projection, net) -> list:
                                if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
     rows += _distribution_rows("delay", "Delay", proj, DELAY_SPEC)
     if proj.plasticity is not None:
-        rows += [Heading(f"Plasticity: {proj.plasticity.rule}")]
+        rows += _plasticity_rows(proj, net)
     return rows
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
+from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, RewardInput, SpikeTimesInput
 from . import style
 
 __all__ = ["NodeItem", "summary_line"]
@@ -38,6 +38,10 @@ def summary_line(item) -> str:
     if isinstance(item, CurrentInput):
         amp = item.params.get("amplitude", item.params.get("mean"))
         return f"{item.waveform} current" + (f" · {amp:g} pA" if isinstance(amp, (int, float)) else "")
+    if isinstance(item, RewardInput):
+        if item.source:
+            return f"reward · {item.source} spikes"
+        return f"reward · {item.times.size} value{'s' * (item.times.size != 1)}"
     if isinstance(item, Recorder):
         return {"spikes": "spikes", "state": item.variable, "rate": "rate"}.get(item.kind, item.kind)
     return ""
@@ -71,8 +75,8 @@ class NodeItem(QGraphicsItem):
         self.title, self.summary = item.name, summary_line(item)
         self.color = style.node_color(item, self.scene_ref.doc.layout_of(self.item_id).color)
         self.icon_name = style.icon_name(item)
-        self.has_input = isinstance(item, (Population, Recorder))
-        self.has_output = not isinstance(item, Recorder)
+        self.has_input = isinstance(item, (Population, Recorder, RewardInput))
+        self.has_output = not isinstance(item, (Recorder, RewardInput))
         self.setToolTip(f"{item.name} ({self.item_id})\n{self.summary}")
         self.update()
 

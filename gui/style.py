@@ -8,23 +8,25 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QIcon, QImage, QPaintEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
+from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, RewardInput, SpikeTimesInput
 from ..resources.icons import icon_path
 
-__all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "SELECTION", "GRID", "node_color",
+__all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "REWARD_LINK", "SELECTION", "GRID", "node_color",
            "icon_name", "icon", "paint_icon", "template_icon_name"]
 
 EXCITATORY = QColor("#c0392b")
 INHIBITORY = QColor("#2471a3")
 CURRENT_LINK = QColor("#e67e22")
 RECORD_LINK = QColor("#7f8c8d")
+REWARD_LINK = QColor("#27ae60")
 SELECTION = QColor("#f39c12")
 CANVAS = QColor("#f7f8fa")
 GRID_MINOR, GRID_MAJOR = QColor("#eceef2"), QColor("#dde1e7")
 GRID = 20.0  # canvas units between grid lines (align-to-grid snaps to this)
 
 MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400"}
-KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", CurrentInput: "#e67e22", Recorder: "#566573"}
+KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", CurrentInput: "#e67e22", Recorder: "#566573",
+               RewardInput: "#27ae60"}
 
 
 def node_color(item, layout_color: str = "") -> QColor:
@@ -45,13 +47,15 @@ def icon_name(item) -> str:
         return "spikes"
     if isinstance(item, CurrentInput):
         return "current"
+    if isinstance(item, RewardInput):
+        return "reward"
     return f"rec_{item.kind}"
 
 
 def template_icon_name(key: str) -> str:
     kind, _, variant = key.partition(":")
-    return {"pop": variant, "in": {"poisson": "poisson", "spikes": "spikes", "current": "current"}.get(variant, ""),
-            "rec": f"rec_{variant}"}[kind]
+    inputs = {"poisson": "poisson", "spikes": "spikes", "current": "current", "reward": "reward"}
+    return {"pop": variant, "in": inputs.get(variant, ""), "rec": f"rec_{variant}"}[kind]
 
 
 @cache

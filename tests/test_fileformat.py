@@ -594,7 +594,7 @@ def test_unknown_names_from_the_catalog(tmp_path):
     data["inputs"]["P"]["type"] = "noise"
     data["recorders"]["spikes:E"]["kind"] = "voltage"
     assert sorted(problems(load_dict(tmp_path, data))) == [
-        ('inputs["P"].type', 'unknown input type "noise" (known: poisson, spike_times, current)'),
+        ('inputs["P"].type', 'unknown input type "noise" (known: poisson, spike_times, current, reward)'),
         ('projections["E->I"].rule', 'unknown connectivity rule "small_world" (known: all_to_all, one_to_one, '
                                      "fixed_probability, fixed_indegree, fixed_outdegree, fixed_total, gaussian, "
                                      "explicit)"),

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..network import CurrentInput, Network, PoissonInput, SpikeTimesInput
+from ..network import CurrentInput, Network, PoissonInput, RewardInput, SpikeTimesInput
 from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
 from .brian2_models import channel_key, neuron_group_args, on_pre
 from .report import ExportError, ExportReport, location
@@ -38,6 +38,9 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
     for cur in net.inputs.values():
         if isinstance(cur, CurrentInput) and cur.target not in pops:
             report.problem(location("inputs", cur.id), "its target population is not exported")
+    for item in net.inputs.values():
+        if isinstance(item, RewardInput):
+            report.reward_node(item.id)
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")

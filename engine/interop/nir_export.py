@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..catalog import NEURON_MODELS
-from ..network import CurrentInput, Network, PoissonInput, Population, Projection
+from ..network import CurrentInput, Network, PoissonInput, Population, Projection, RewardInput
 from .report import ExportError, ExportReport
 from .sparse import projection_synapses, signed_matrix
 
@@ -85,6 +85,9 @@ def _node_names(net: Network) -> dict[str, str]:
 
 def _export_input(nir, item, names, nodes, report) -> None:
     where = f'inputs["{item.id}"]'
+    if isinstance(item, RewardInput):
+        report.reward_node(item.id)
+        return
     if isinstance(item, CurrentInput):
         report.problem(where, f"a current input ({item.waveform}) cannot be expressed in NIR")
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import Distribution, Network, PoissonInput, SpikeTimesInput
+from ..network import Distribution, Network, PoissonInput, RewardInput, SpikeTimesInput
 from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
 from .pynn_models import cell_type
 from .report import ExportError, ExportReport, location
@@ -82,6 +82,9 @@ def _initial(pop, name: str) -> list[str]:
 
 def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
     name = names[item.id]
+    if isinstance(item, RewardInput):
+        report.reward_node(item.id)
+        return []
     if isinstance(item, PoissonInput):
         rate = array_literal(item.rates, "float") if item.rates is not None else num(item.rate)
         return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}), label={item.id!r})", ""]

@@ -28,6 +28,11 @@ class ExportReport:
         if (where, reason) not in self.problems:
             self.problems.append((where, reason))
 
+    def reward_node(self, item_id: str) -> None:
+        """Record a reward node: a signal only reward-modulated learning reads, which no exporter writes."""
+        self.problem(location("inputs", item_id), f"a reward node (the signal of reward-modulated learning) cannot "
+                                                  f"be expressed in {self.target}; left out")
+
     def note(self, where: str, reason: str) -> None:
         """Record an item the script only approximates."""
         if (where, reason) not in self.notes:

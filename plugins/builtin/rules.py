@@ -1,4 +1,4 @@
-"""Built-in learning rules: pair-based and triplet STDP, and Tsodyks-Markram short-term plasticity.
+"""Built-in learning rules: pair-based, triplet and reward-modulated STDP, and Tsodyks-Markram short-term plasticity.
 
 Each maps its parameters to a rule family the compiled loop runs (``engine.plasticity``); the engine
 finds them through the plugin registry, like any third-party rule.
@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 
 from ...engine.params import ParamSpec
-from ...engine.plasticity import STDP, STP, RuleSpec
+from ...engine.plasticity import RSTDP, STDP, STP, RuleSpec
 from ..api import PluginInfo
 
-__all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM"]
+__all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM", "REWARD_STDP"]
 
 
 def _p(name, default, unit, description, low, high, **kw) -> ParamSpec:
@@ -106,6 +106,36 @@ class TripletSTDP:
                                p["A3_minus"]) + _normalisation(p, dt))
 
 
+class RewardSTDP:
+    """Reward-modulated STDP with an eligibility trace (Izhikevich 2007; BindsNET's MSTDPET, NEST's
+    stdp_dopamine): pre/post pairings do not change the weight but a synaptic eligibility c (by
+    A_plus exp(-dt / tau_plus) or -A_minus exp(dt / tau_minus)), which decays with tau_c; the weight follows
+    dw/dt = lr r(t) c(t), r being the signal of the reward node named by ``reward``. A reward that comes
+    later than the pairing (distal reward) still acts while c lasts. Weights stay in [0, w_max]."""
+
+    info = PluginInfo("rstdp", "1.0", "Reward-modulated STDP", __doc__.split("\n\n")[0].replace("\n", " "), {
+        s.name: s for s in (
+            _p("tau_plus", 20.0, "ms", "Decay time of the presynaptic trace (potentiation window)", 0.0, 1e5,
+               low_open=True),
+            _p("tau_minus", 20.0, "ms", "Decay time of the postsynaptic trace (depression window)", 0.0, 1e5,
+               low_open=True),
+            _p("A_plus", 1.0, "", "Eligibility added by a pre-then-post pair at dt = 0", 0.0, 1e6),
+            _p("A_minus", 1.5, "", "Eligibility removed by a post-then-pre pair at dt = 0", 0.0, 1e6),
+            _p("tau_c", 1000.0, "ms", "Decay time of the eligibility trace", 0.0, 1e7, low_open=True),
+            _p("lr", 0.01, "1/ms", "Learning rate: weight change per ms per unit of reward and eligibility",
+               0.0, 1e6),
+            _p("w_max", 100.0, "", "Upper bound of the weight (in the projection's weight unit)", 0.0, 1e9,
+               low_open=True),
+        )}, text_params={"reward": "The id of the reward node whose signal modulates the rule"})
+
+    def engine_part(self, p: dict, dt: float) -> RuleSpec:
+        c_decay = math.exp(-dt / p["tau_c"])
+        gain = p["lr"] * -math.expm1(-dt / p["tau_c"]) * p["tau_c"]  # lr times the integral of c over one step
+        return RuleSpec(RSTDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
+                                p["A_minus"], p["w_max"], c_decay, gain) + (0.0,) * 6, str(p["reward"]))
+
+
 PAIR_STDP = PairSTDP()
 TRIPLET_STDP = TripletSTDP()
 TSODYKS_MARKRAM = TsodyksMarkram()
+REWARD_STDP = RewardSTDP()
