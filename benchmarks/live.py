@@ -41,7 +41,7 @@ def headless(name: str, seconds: float) -> float:
 
 
 def in_window(name: str, seconds: float) -> dict:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
     from spikestudio.gui.app import make_window
 
@@ -74,10 +74,10 @@ def in_window(name: str, seconds: float) -> dict:
     start = time.perf_counter()
     last[0] = start
     probe.start()
+    loop = QEventLoop()  # as in the app: Qt waits for events in C++, without holding Python's GIL
+    c.state_changed.connect(lambda state: loop.quit() if state == "done" else None)
     c.run()
-    while c.state != "done":
-        app.processEvents()
-        time.sleep(0.001)
+    loop.exec()
     wall = time.perf_counter() - start
     probe.stop()
     out = {"throughput": seconds / wall, "fps": frames[0] / wall, "worst_ms": 1000 * max(lateness),

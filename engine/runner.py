@@ -25,7 +25,7 @@ class Runner:
     (``error`` holds the exception; the simulator keeps everything up to the failing chunk).
     """
 
-    def __init__(self, sim, chunk_wall: float = 0.02):
+    def __init__(self, sim, chunk_wall: float = 0.05):
         self.sim = sim
         self.chunk_wall = chunk_wall
         self.speed: float | None = None  # x real time; None = as fast as possible

@@ -130,10 +130,10 @@ class TraceView(QWidget):
                 if value is None or (value, label) in marked:
                     continue
                 marked.add((value, label))
-                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen("#7f8c8d", style=style),
-                                       label=f"{label} {value:g} mV", labelOpts={"position": 0.02, "color": "#555",
-                                                                      "anchors": [(0, 1), (0, 1)]})
-                self.plot.addItem(line)
+                pen = pg.mkPen("#7f8c8d", style=style)
+                line = pg.InfiniteLine(value, angle=0, pen=pen)  # named in the legend: a label would be redrawn
+                self.plot.addItem(line)                          # (as HTML) every frame the view scrolls
+                self.legend.addItem(pg.PlotDataItem(pen=pen), f"{label} {value:g} mV")
                 self.levels.append(line)
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
