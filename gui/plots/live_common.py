@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range"]
+__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot"]
 
 # Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
 CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -24,6 +24,16 @@ def plot_color(network, node_id: str, index: int) -> QColor:
     if layout is not None and layout.color and QColor(layout.color).isValid():
         return QColor(layout.color)
     return QColor(CATEGORICAL[index % len(CATEGORICAL)])
+
+
+def time_plot(quantity: str, units: str) -> tuple[pg.PlotWidget, pg.LegendItem]:
+    """A plot against simulated time in ms (units as written, never rescaled to s or kV), with a legend."""
+    plot = pg.PlotWidget()
+    for side, label, unit in (("left", quantity, units), ("bottom", "time", "ms")):
+        plot.setLabel(side, label, units=unit)
+        plot.getAxis(side).enableAutoSIPrefix(False)
+    plot.setMouseEnabled(x=False, y=True)
+    return plot, plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
 
 
 def spike_levels(population) -> tuple[float | None, float | None]:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.live import LiveFrame
-from .live_common import smooth, time_range
+from .live_common import smooth, time_plot, time_range
 
 __all__ = ["RateView"]
 
@@ -19,13 +19,7 @@ class RateView(QWidget):
     def __init__(self):
         super().__init__()
         self.setObjectName("rate_view")
-        self.plot = pg.PlotWidget()
-        self.plot.setLabel("left", "rate", units="Hz")
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.plot.setLabel("bottom", "time", units="ms")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
-        self.plot.setMouseEnabled(x=False, y=True)
-        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+        self.plot, self.legend = time_plot("rate", "Hz")
         self.smoothing = QSpinBox()
         self.smoothing.setObjectName("rate_smoothing")
         self.smoothing.setRange(1, 1000)

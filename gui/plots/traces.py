@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...engine.live import LiveFrame
-from .live_common import CATEGORICAL, time_range
+from .live_common import CATEGORICAL, time_plot, time_range
 
 __all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
 
@@ -49,13 +49,7 @@ class TraceView(QWidget):
     def __init__(self):
         super().__init__()
         self.setObjectName("trace_view")
-        self.plot = pg.PlotWidget()
-        self.plot.setLabel("left", "membrane", units="mV")
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.plot.setLabel("bottom", "time", units="ms")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
-        self.plot.setMouseEnabled(x=False, y=True)
-        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+        self.plot, self.legend = time_plot("membrane", "mV")
         self.entry = QLineEdit()
         self.entry.setObjectName("probe_entry")
         self.entry.setPlaceholderText("neurons to probe, e.g. E:0, E:5, I:2")

@@ -23,15 +23,21 @@ RUNNING = {"running-cuba.png": ("cuba", 1500.0, [("E", 0), ("E", 1), ("I", 0)]),
            "running-brunel.png": ("brunel", 400.0, [("E", 0), ("I", 0)])}
 
 
-def render(example: str, selected: str, out: Path) -> None:
+def shown_window(example: str, width: int, height: int):
+    """A window on ``example`` at a fixed size, on screen (offscreen), the network fitted to the canvas."""
     from spikestudio.gui.app import make_window
 
     window = make_window(example, recover=False)
     window.keep_layout = False
-    window.resize(1400, 860)
+    window.resize(width, height)
     window.show()
     QTest.qWaitForWindowExposed(window)
     window.view.fit_all()
+    return window
+
+
+def render(example: str, selected: str, out: Path) -> None:
+    window = shown_window(example, 1400, 860)
     window.scene.select_ids([selected])
     QApplication.processEvents()
     window.grab().save(str(out))
@@ -40,14 +46,7 @@ def render(example: str, selected: str, out: Path) -> None:
 
 def render_running(example: str, ms: float, probes, out: Path) -> None:
     """The window mid-run: paused after ``ms`` simulated, with the probes' traces drawn."""
-    from spikestudio.gui.app import make_window
-
-    window = make_window(example, recover=False)
-    window.keep_layout = False
-    window.resize(1600, 1000)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    window.view.fit_all()
+    window = shown_window(example, 1600, 1000)
     ui = window.simulation
     for node, i in probes:
         ui.probe(node, i)
