@@ -115,6 +115,11 @@ class Results:
     def node_ids(self) -> list[str]:
         return list(self._nodes)
 
+    @property
+    def spike_recorded(self) -> list[str]:
+        """Ids of the nodes whose spike times were recorded (the ones ``spikes`` answers for)."""
+        return list(self._spike_recorded)
+
     def spikes(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(times in ms, neuron indices within the node) of a node whose spikes were recorded."""
         if node_id not in self._nodes:
