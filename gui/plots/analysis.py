@@ -1,0 +1,277 @@
+"""Analysis after a run: the ISI histogram and CV of each population, and an F-I curve tool for one neuron model.
+
+Both widgets take engine objects (``Results``, ``Network``) and nothing from the main window, so any dock or
+menu can host them. The F-I sweep runs on a worker thread; the dialog stays responsive while it runs.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...engine.analysis import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
+from ...engine.network import Network, Population
+from ...engine.results import Results, cv_isi
+from .export import add_export_actions
+
+__all__ = ["ISIView", "FICurveDialog", "DEFAULT_CURRENTS"]
+
+# A current range (pA) that crosses each model's rheobase with catalogue defaults.
+DEFAULT_CURRENTS = {"lif": (0.0, 1000.0), "izhikevich": (0.0, 20.0), "adex": (0.0, 1000.0), "hh": (0.0, 2000.0)}
+
+
+def _spin(value: float, low: float, high: float, suffix: str, decimals: int = 1, name: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox(objectName=name)
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    return box
+
+
+class ISIView(QWidget):
+    """Inter-spike interval histogram and CV of each population whose spikes were recorded."""
+
+    def __init__(self, results: Results | None = None, parent: QWidget | None = None, bins: int = 50):
+        super().__init__(parent)
+        self.results: Results | None = None
+        self.edges, self.counts = np.linspace(0.0, 1.0, bins + 1), np.zeros(bins, np.int64)
+        self.chooser = QComboBox(objectName="isi_population", toolTip="Populations whose spikes were recorded")
+        self.bins = QSpinBox(objectName="isi_bins", minimum=5, maximum=500, value=bins, suffix=" bins")
+        self.summary = QLabel(objectName="isi_summary", wordWrap=True)
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "inter-spike interval (ms)")
+        self.plot.setLabel("left", "intervals")
+        self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], brush=(90, 140, 230, 200), pen=None)
+        self.plot.addItem(self.bars)
+        self.export = add_export_actions(self.plot, self.histogram_data, "ISI histogram", self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Population"))
+        top.addWidget(self.chooser, 1)
+        top.addWidget(self.bins)
+        top.addWidget(self.export.menu_button())
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.summary)
+        self.chooser.currentIndexChanged.connect(lambda _: self.refresh())
+        self.bins.valueChanged.connect(lambda _: self.refresh())
+        self.set_results(results)
+
+    def set_results(self, results: Results | None) -> None:
+        """Show these results (after a run); keeps the chosen population when it is still there."""
+        self.results = results
+        current = self.chooser.currentData()
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for nid in results.spike_recorded if results is not None else []:
+            times, ids = results.spikes(nid)
+            cv = cv_isi(ids, times, results.spike_counts(nid).size)
+            self.chooser.addItem(f"{nid}  (CV {cv:.2f})" if np.isfinite(cv) else f"{nid}  (CV unknown)", nid)
+        if current is not None and self.chooser.findData(current) >= 0:
+            self.chooser.setCurrentIndex(self.chooser.findData(current))
+        self.chooser.blockSignals(False)
+        self.refresh()
+
+    @property
+    def population(self) -> str | None:
+        return self.chooser.currentData()
+
+    def refresh(self) -> None:
+        nid = self.population
+        if nid is None:
+            self.counts, self.edges = np.zeros(self.bins.value(), np.int64), np.linspace(0, 1, self.bins.value() + 1)
+            self.bars.setOpts(x0=[], x1=[], height=[])
+            self.summary.setText("No recorded spikes: add a spike recorder and run the network")
+            return
+        times, ids = self.results.spikes(nid)
+        size = self.results.spike_counts(nid).size
+        isi = isi_values(times, ids)
+        span = (0.0, float(isi.max()) if isi.size else 1.0)
+        self.counts, self.edges = isi_histogram(times, ids, size, bins=self.bins.value(), range=span)
+        self.bars.setOpts(x0=self.edges[:-1], x1=self.edges[1:], height=self.counts)
+        self.plot.setTitle(f"Inter-spike intervals of {nid}")
+        self.summary.setText(_isi_summary(isi, cv_isi(ids, times, size), times.size, size))
+
+    def histogram_data(self) -> dict[str, np.ndarray]:
+        return {"edges_ms": self.edges, "counts": self.counts}
+
+
+def _isi_summary(isi: np.ndarray, cv: float, spikes: int, size: int) -> str:
+    if isi.size == 0:
+        return f"{spikes:,} spikes from {size:,} neurons: no neuron fired twice, so there are no intervals"
+    cv_text = f"CV {cv:.3f} (mean over neurons with 3 or more spikes)" if np.isfinite(cv) else "CV unknown"
+    return (f"{isi.size:,} intervals from {spikes:,} spikes of {size:,} neurons; mean ISI {isi.mean():.4g} ms, "
+            f"median {np.median(isi):.4g} ms; {cv_text}")
+
+
+# --- F-I curve ---------------------------------------------------------------------------------
+class _SweepSignals(QObject):
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class _Sweep(QRunnable):
+    """fi_curve on a pool thread (the kernel releases the GIL, so the interface keeps drawing)."""
+
+    def __init__(self, population: Population, dt: float, currents: np.ndarray, duration: float, transient: float):
+        super().__init__()
+        self.args = (population, currents, duration)
+        self.kwargs = {"dt": dt, "transient": transient}
+        self.signals = _SweepSignals()
+
+    def run(self) -> None:
+        try:
+            curve = fi_curve(*self.args, **self.kwargs)
+        except Exception as exc:  # any failure is reported in the dialog, never lost on a pool thread
+            self.signals.failed.emit(str(exc))
+            return
+        self.signals.finished.emit(curve)
+
+
+class FICurveDialog(QDialog):
+    """Sweep a DC current through one population's model (a one-neuron network is the usual case) and plot
+    its firing rate; the analytic curve is drawn over it for LIF neurons."""
+
+    def __init__(self, network: Network, population: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("F–I curve")
+        self.setObjectName("fi_curve_dialog")
+        self.network = network
+        self.curve: FICurve | None = None
+        self._sweep: _Sweep | None = None
+        self.population = QComboBox(objectName="fi_population")
+        self.population.addItems(list(network.populations))
+        self.low = _spin(0.0, -1e6, 1e6, " pA", name="fi_low")
+        self.high = _spin(1000.0, -1e6, 1e6, " pA", name="fi_high")
+        self.points = QSpinBox(objectName="fi_points", minimum=2, maximum=500, value=21)
+        self.duration = _spin(1000.0, 10.0, 1e6, " ms", name="fi_duration")
+        self.transient = _spin(100.0, 0.0, 1e6, " ms", name="fi_transient")
+        self.transient.setToolTip("Spikes before this time are not counted (lets adapting neurons settle)")
+        self.run_button = QPushButton("Run", objectName="fi_run", default=True)
+        self.status = QLabel(objectName="fi_status", wordWrap=True)
+        self._build_plot()
+        self._lay_out()
+        self.population.currentTextChanged.connect(self._population_changed)
+        self.run_button.clicked.connect(self.run)
+        if population is not None:
+            self.population.setCurrentText(population)
+        self._population_changed(self.population.currentText())
+
+    def _build_plot(self) -> None:
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "injected current (pA)")
+        self.plot.setLabel("left", "firing rate (Hz)")
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.rate_curve = self.plot.plot([], [], pen=pg.mkPen((90, 140, 230), width=2), symbol="o", symbolSize=6,
+                                         symbolBrush=(90, 140, 230), name="spike count / time")
+        self.steady_curve = self.plot.plot([], [], pen=pg.mkPen((240, 160, 60), width=1, style=pg.QtCore.Qt.DashLine),
+                                           name="1 / mean ISI")
+        self.analytic_curve = self.plot.plot([], [], pen=pg.mkPen((220, 220, 220), width=1))  # legend: LIF only
+        self.export = add_export_actions(self.plot, self.curve_data, "F–I curve", self)
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("Population", self.population)
+        form.addRow("Current from", self.low)
+        form.addRow("to", self.high)
+        form.addRow("Points", self.points)
+        form.addRow("Duration", self.duration)
+        form.addRow("Transient", self.transient)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export.menu_button())
+        buttons.addStretch(1)
+        buttons.addWidget(self.run_button)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        side.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addLayout(side)
+        layout.addWidget(self.plot, 1)
+        self.resize(860, 440)
+
+    def _population_changed(self, pid: str) -> None:
+        pop = self.network.populations.get(pid)
+        if pop is None:
+            self.run_button.setEnabled(False)
+            self.status.setText("The network has no population to sweep")
+            return
+        low, high = DEFAULT_CURRENTS.get(pop.model, (0.0, 1000.0))
+        self.low.setValue(low)
+        self.high.setValue(high)
+        self.run_button.setEnabled(True)
+        self.status.setText(f"Model: {pop.model}; the current is added to its bias I_e = {pop.params['I_e']:g} pA")
+
+    def currents(self) -> np.ndarray:
+        return np.linspace(self.low.value(), self.high.value(), self.points.value())
+
+    def run(self) -> None:
+        """Start the sweep on a worker thread; the plot updates when it finishes."""
+        if self._sweep is not None:
+            return
+        if self.transient.value() >= self.duration.value():
+            self.status.setText("The transient must be shorter than the duration")
+            return
+        pop = copy.deepcopy(self.network.populations[self.population.currentText()])  # edits may go on meanwhile
+        self._sweep = _Sweep(pop, self.network.dt, self.currents(), self.duration.value(), self.transient.value())
+        self._sweep.signals.finished.connect(self._finished)
+        self._sweep.signals.failed.connect(self._failed)
+        self.run_button.setEnabled(False)
+        self.status.setText(f"Running {self.points.value()} neurons for {self.duration.value():g} ms…")
+        QThreadPool.globalInstance().start(self._sweep)
+
+    @property
+    def running(self) -> bool:
+        return self._sweep is not None
+
+    def _finished(self, curve: FICurve) -> None:
+        self._sweep = None
+        self.run_button.setEnabled(True)
+        self.show_curve(curve)
+
+    def _failed(self, message: str) -> None:
+        self._sweep = None
+        self.run_button.setEnabled(True)
+        self.status.setText(f"The sweep failed: {message}")
+
+    def show_curve(self, curve: FICurve) -> None:
+        self.curve = curve
+        self.rate_curve.setData(curve.currents, curve.rate_hz)
+        self.steady_curve.setData(curve.currents, curve.steady_hz)
+        self.legend.removeItem(self.analytic_curve)
+        if curve.model == "lif":
+            fine = np.linspace(curve.currents.min(), curve.currents.max(), 400)
+            self.analytic_curve.setData(fine, lif_rate(fine, curve.params))
+            self.legend.addItem(self.analytic_curve, "analytic LIF")
+        else:
+            self.analytic_curve.setData([], [])
+        self.plot.setTitle(f"F–I curve of {self.population.currentText()} ({curve.model})")
+        fires = curve.currents[curve.rate_hz > 0]
+        first = f"fires from {fires.min():g} pA" if fires.size else "no spikes in this range"
+        self.status.setText(f"{curve.currents.size} currents, {curve.duration:g} ms each (dt {curve.dt:g} ms): "
+                            f"{first}; at most {curve.rate_hz.max():.4g} Hz")
+
+    def curve_data(self) -> dict[str, np.ndarray]:
+        if self.curve is None:
+            return {}
+        data = {"current_pA": self.curve.currents, "rate_hz": self.curve.rate_hz, "steady_hz": self.curve.steady_hz}
+        if self.curve.model == "lif":
+            data["analytic_lif_hz"] = lif_rate(self.curve.currents, self.curve.params)
+        return data
