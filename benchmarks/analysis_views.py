@@ -51,7 +51,7 @@ def weights_rows(app: QApplication, repeat: int) -> None:
         view.show()
         app.processEvents()
 
-        def refresh():
+        def refresh(view=view):
             view.refresh()
             view.repaint()
             app.processEvents()
@@ -70,8 +70,8 @@ def fi_rows(repeat: int) -> None:
     print(f"\n{'model':>12} {'21 currents s':>14} {'201 currents s':>15}  (1 s simulated each)")
     for model, (low, high) in DEFAULT_CURRENTS.items():
         fi_curve(model, [low, high], 100.0)  # load or compile the kernel first
-        cells = [best_ms(lambda n=n: fi_curve(model, np.linspace(low, high, n), 1000.0), repeat) / 1000.0
-                 for n in (21, 201)]
+        currents = [np.linspace(low, high, n) for n in (21, 201)]
+        cells = [best_ms(lambda m=model, c=c: fi_curve(m, c, 1000.0), repeat) / 1000.0 for c in currents]
         print(f"{model:>12} {cells[0]:>14.3f} {cells[1]:>15.3f}")
 
 

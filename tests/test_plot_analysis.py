@@ -110,6 +110,14 @@ def test_fi_dialog_reports_problems_instead_of_running(qtbot):
     dialog.transient.setValue(2000.0)
     dialog.run_button.click()
     assert not dialog.running and "transient must be shorter" in dialog.status.text()
+    dialog.points.setValue(1)
+    dialog.duration.setValue(-5.0)
+    dialog.run_button.click()
+    assert not dialog.running and dialog.status.text() == ("Cannot run: points: 1 is outside the valid range "
+                                                           "[2, 2000]; duration: -5 is outside the valid range "
+                                                           "(0, 1e+07] ms")
+    dialog.points.setValue(21)
+    dialog.duration.setValue(1000.0)
     dialog.transient.setValue(0.0)
     dialog.high.setValue(1e6)  # the bias I_e 5e5 plus 1e6 is beyond the range of I_e
     run_dialog(qtbot, dialog)

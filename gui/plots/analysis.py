@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from ...engine.analysis import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
 from ...engine.network import Network, Population
+from ...engine.params import ParamSpec
 from ...engine.results import Results, cv_isi
+from ..fields import number_field
 from .export import add_export_actions
 
 __all__ = ["ISIView", "FICurveDialog", "DEFAULT_CURRENTS"]
@@ -35,13 +36,15 @@ __all__ = ["ISIView", "FICurveDialog", "DEFAULT_CURRENTS"]
 DEFAULT_CURRENTS = {"lif": (0.0, 1000.0), "izhikevich": (0.0, 20.0), "adex": (0.0, 1000.0), "hh": (0.0, 2000.0)}
 
 
-def _spin(value: float, low: float, high: float, suffix: str, decimals: int = 1, name: str = "") -> QDoubleSpinBox:
-    box = QDoubleSpinBox(objectName=name)
-    box.setRange(low, high)
-    box.setDecimals(decimals)
-    box.setValue(value)
-    box.setSuffix(suffix)
-    return box
+# The sweep's settings, with units, meanings and ranges as every other field of the app shows them.
+SWEEP_SPECS = {
+    "low": ParamSpec("from", 0.0, "pA", "First injected current (added to the model's bias I_e)", -1e6, 1e6),
+    "high": ParamSpec("to", 1000.0, "pA", "Last injected current (added to the model's bias I_e)", -1e6, 1e6),
+    "points": ParamSpec("points", 21, "", "Number of currents, evenly spaced; one neuron each", 2, 2000, integer=True),
+    "duration": ParamSpec("duration", 1000.0, "ms", "Simulated time per current", 0.0, 1e7, low_open=True),
+    "transient": ParamSpec("transient", 100.0, "ms", "Spikes before this time are not counted (lets adapting "
+                           "neurons settle)", 0.0, 1e7),
+}
 
 
 class ISIView(QWidget):
@@ -157,12 +160,10 @@ class FICurveDialog(QDialog):
         self._sweep: _Sweep | None = None
         self.population = QComboBox(objectName="fi_population")
         self.population.addItems(list(network.populations))
-        self.low = _spin(0.0, -1e6, 1e6, " pA", name="fi_low")
-        self.high = _spin(1000.0, -1e6, 1e6, " pA", name="fi_high")
-        self.points = QSpinBox(objectName="fi_points", minimum=2, maximum=500, value=21)
-        self.duration = _spin(1000.0, 10.0, 1e6, " ms", name="fi_duration")
-        self.transient = _spin(100.0, 0.0, 1e6, " ms", name="fi_transient")
-        self.transient.setToolTip("Spikes before this time are not counted (lets adapting neurons settle)")
+        for key, spec in SWEEP_SPECS.items():
+            field = number_field(spec, spec.default)
+            field.setObjectName(f"fi_{key}")
+            setattr(self, key, field)
         self.run_button = QPushButton("Run", objectName="fi_run", default=True)
         self.status = QLabel(objectName="fi_status", wordWrap=True)
         self._build_plot()
@@ -226,8 +227,12 @@ class FICurveDialog(QDialog):
         """Start the sweep on a worker thread; the plot updates when it finishes."""
         if self._sweep is not None:
             return
-        if self.transient.value() >= self.duration.value():
-            self.status.setText("The transient must be shorter than the duration")
+        problems = [f"{spec.name}: {why}" for key, spec in SWEEP_SPECS.items()
+                    if (why := spec.problem(getattr(self, key).value()))]
+        if not problems and self.transient.value() >= self.duration.value():
+            problems.append("the transient must be shorter than the duration")
+        if problems:
+            self.status.setText("Cannot run: " + "; ".join(problems))
             return
         pop = copy.deepcopy(self.network.populations[self.population.currentText()])  # edits may go on meanwhile
         self._sweep = _Sweep(pop, self.network.dt, self.currents(), self.duration.value(), self.transient.value())
