@@ -40,6 +40,7 @@ def test_isi_bars_are_the_histogram_of_the_true_intervals(qtbot, results):
         assert np.array_equal(view.bars.opts["x0"], view.edges[:-1])
         cv = cv_isi(ids, times, size)
         assert f"CV {cv:.3f}" in view.summary.text() and f"(CV {cv:.2f})" in view.chooser.currentText()
+    assert np.array_equal(view.histogram_data()["counts"], view.counts)
     view.bins.setValue(20)
     assert view.counts.size == 20 and view.counts.sum() == isi.size
 

@@ -49,6 +49,8 @@ def test_histogram_and_matrix_show_the_learned_weights(view, learning):
     assert view.colorbar.levels() == pytest.approx((0.0, dense.max()))
     assert f"{w.size:,} synapses" in view.summary.text()
     assert np.array_equal(view.matrix_data()["matrix"], view.image.image)
+    data = view.histogram_data()
+    assert np.array_equal(data["counts"], view.counts) and np.array_equal(data["edges"], view.edges)
 
 
 def test_receptive_fields_tile_each_targets_weights_on_the_grid(view, learning):
