@@ -183,7 +183,8 @@ class FICurveDialog(QDialog):
                                          symbolBrush=(90, 140, 230), name="spike count / time")
         self.steady_curve = self.plot.plot([], [], pen=pg.mkPen((240, 160, 60), width=1, style=pg.QtCore.Qt.DashLine),
                                            name="1 / mean ISI")
-        self.analytic_curve = self.plot.plot([], [], pen=pg.mkPen((220, 220, 220), width=1))  # legend: LIF only
+        self.analytic_curve = self.plot.plot([], [], pen=pg.mkPen((128, 128, 128), width=2))  # legend: LIF only
+        self.analytic_curve.setZValue(-1)  # under the measured points
         self.export = add_export_actions(self.plot, self.curve_data, "F–I curve", self)
 
     def _lay_out(self) -> None:

@@ -19,10 +19,10 @@ import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter, SVGExporter
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from ...engine.archive_writer import atomic_write
-from ..dialogs import show_error
+from ..dialogs import ask_export_path, show_error
 
 __all__ = ["DataSource", "PlotExport", "add_export_actions", "save_data", "save_picture", "csv_columns",
            "DATA_FILTER", "PICTURE_FILTER"]
@@ -148,16 +148,6 @@ def _png_bytes(image) -> bytes:
 
 
 # --- actions and dialogs ---------------------------------------------------------------------
-def ask_export_path(parent: QWidget | None, title: str, suggestion: str, filters: str) -> str | None:
-    """Where to write, with the suffix of the chosen filter added when the name has none (None: cancelled)."""
-    path, chosen = QFileDialog.getSaveFileName(parent, title, suggestion, filters)
-    if not path:
-        return None
-    if not Path(path).suffix:
-        path += re.search(r"\*(\.\w+)", chosen or filters).group(1)
-    return path
-
-
 class PlotExport(QObject):
     """The two export actions of one plot; ``menu_button()`` makes a toolbar button holding both."""
 
