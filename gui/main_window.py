@@ -28,6 +28,7 @@ from .canvas_view import CanvasView
 from .edit_controller import EditController
 from .export_controller import ExportController
 from .file_controller import FileController
+from .gc_guard import install_gc_guard
 from .inspector import Inspector
 from .palette import Palette
 from .simulation_ui import install_simulation
@@ -40,6 +41,7 @@ STATUS_MS = 6000
 class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
+        install_gc_guard()  # before any worker thread starts: garbage is collected on this thread only
         self.setObjectName("main_window")
         self.setAttribute(Qt.WA_DeleteOnClose)
         self.setWindowIcon(style.icon("spikestudio"))

@@ -75,6 +75,7 @@ class RunController(QObject):
     stale_changed = Signal(list)  # reasons the running network differs structurally from the document
     failed = Signal(str)  # a run or a build stopped with this message
     frame_drawn = Signal()
+    built = Signal()  # a (re)built network is ready: ``sim`` is new
 
     def __init__(self, parent, doc, views):
         super().__init__(parent)
@@ -302,6 +303,7 @@ class RunController(QObject):
         self.set_probes(known)
         self._set_colors()
         self._set_state(READY)
+        self.built.emit()
         self.message.emit("Network built: press Run")
         then, self._after_prep = self._after_prep, None
         if then is not None:

@@ -5,8 +5,10 @@ It only wires widgets to the ``RunController``; the controller does the work.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from ..engine.runner import DONE, FAILED, PAUSED, RUNNING
 from . import dialogs
+from .plots.analysis import FICurveDialog, ISIView
 from .plots.live_views import LiveViews
+from .plots.weights import WeightsView, projection_shapes
 from .run_controller import NO_RUN, PREPARING, READY, SPEEDS, STEP_MS, RunController
 
 __all__ = ["SimulationUI", "install_simulation"]
@@ -37,16 +41,23 @@ class SimulationUI:
         self.window = window
         self.views = LiveViews(window)
         self.controller = RunController(window, window.doc, self.views)
+        self.weights = WeightsView(self._connections)
+        self.analysis = ISIView()
         self.docks = {
             "raster": self._dock("raster", "Raster", self.views.raster),
             "traces": self._dock("traces", "Membrane traces", self.views.traces),
             "rates": self._dock("rates", "Population rates", self.views.rates),
+            "weights": self._dock("weights", "Weights", self.weights),
+            "analysis": self._dock("analysis", "ISI analysis", self.analysis),
         }
         window.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
         window.setCorner(Qt.BottomRightCorner, Qt.BottomDockWidgetArea)
         window.splitDockWidget(self.docks["raster"], self.docks["traces"], Qt.Horizontal)
         window.splitDockWidget(self.docks["traces"], self.docks["rates"], Qt.Horizontal)
-        window.resizeDocks(list(self.docks.values()), [620, 390, 390], Qt.Horizontal)
+        window.tabifyDockWidget(self.docks["rates"], self.docks["weights"])
+        window.tabifyDockWidget(self.docks["weights"], self.docks["analysis"])
+        self.docks["rates"].raise_()
+        window.resizeDocks([self.docks[k] for k in ("raster", "traces", "rates")], [620, 390, 390], Qt.Horizontal)
         window.resizeDocks([self.docks["raster"]], [300], Qt.Vertical)
         self.actions = self._actions()
         self._menu()
@@ -64,6 +75,7 @@ class SimulationUI:
         c.failed.connect(lambda text: dialogs.show_error(window, "Simulation stopped", text))
         window.doc.network_replaced.connect(self._network_replaced)
         window.view.node_menu_requested.connect(self._node_menu)
+        c.built.connect(self._built)
         self._state_changed(c.state)
         self._stale_changed([])
         self._network_replaced()
@@ -90,6 +102,8 @@ class SimulationUI:
              "Stop and go back to time 0 (the plots are cleared)"),
             ("rebuild", "Re&build", lambda: c.rebuild(then=c.run if c.state == RUNNING else None), None,
              QStyle.SP_BrowserReload, "Build the edited network and continue; the plots keep their history"),
+            ("fi_curve", "F–I Curve…", self.show_fi_curve, None, None,
+             "Sweep a constant current through a population's neuron model and plot its firing rate"),
             ("save_results", "Save Results…", self.save_results, None, None, "Save the run's recordings to .npz"),
             ("export_csv", "Export Results as CSV…", self.export_csv, None, None,
              "Write every recording of the run as CSV files into a folder"),
@@ -117,6 +131,8 @@ class SimulationUI:
         bar.insertMenu(help_action, menu)
         a = self.actions
         menu.addActions([a["run"], a["pause"], a["step"], a["step_dt"], a["reset"], a["rebuild"]])
+        menu.addSeparator()
+        menu.addAction(a["fi_curve"])
         menu.addSeparator()
         menu.addActions([a["save_results"], a["export_csv"]])
 
@@ -184,6 +200,15 @@ class SimulationUI:
                  DONE: "finished", FAILED: "stopped by an error"}
         if state in (PREPARING, FAILED, DONE):
             self.window.show_message(f"Simulation {names[state]}")
+        plastic = self.controller.sim is not None and any(
+            p.plasticity is not None for p in self.controller.sim.network.projections.values())
+        if state == RUNNING and plastic:
+            self.weights.start_live()
+        else:
+            self.weights.stop_live()
+            self.weights.refresh()
+        if state in (PAUSED, DONE, FAILED):  # analysis after a run (or a pause)
+            self.analysis.set_results(self.controller.sim.results)
 
     def _stale_changed(self, reasons: list[str]) -> None:
         self.actions["rebuild"].setVisible(bool(reasons))
@@ -206,6 +231,29 @@ class SimulationUI:
         self.docks["traces"].show()
         self.docks["traces"].raise_()
         self.views.traces.add_probe((node_id, neuron, "v"))
+
+    def _connections(self, projection_id: str):
+        """The running network's synapses (learned weights included); none before a run is built."""
+        sim = self.controller.sim
+        if sim is None or projection_id not in sim.network.projections:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return sim.connections(projection_id)
+
+    def _built(self) -> None:
+        self.weights.set_projections(projection_shapes(self.controller.sim.network))
+
+    def show_fi_curve(self) -> FICurveDialog | None:
+        """The F–I tool for the selected population (or the first)."""
+        net = self.window.doc.network
+        if not net.populations:
+            self.window.show_message("The F–I curve needs a population")
+            return None
+        selected = [i for i in self.window.scene.selected_ids() if i in net.populations]
+        dialog = FICurveDialog(copy.deepcopy(net), selected[0] if selected else None, self.window)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        self.fi_dialog = dialog
+        return dialog
 
     # --- results -------------------------------------------------------------------------------------
     def save_results(self, path: str | None = None) -> Path | None:

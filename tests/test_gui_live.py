@@ -279,3 +279,77 @@ def test_a_network_too_big_for_memory_is_refused_with_a_message_and_the_document
     assert wait_for(lambda: bool(seen), 30)
     assert seen[0][0] == "Simulation stopped" and "synapses" in seen[0][1] and "memory" in seen[0][1]
     assert dumps(w) == before and c.sim is None
+
+
+def plastic_network():
+    from spikestudio.engine.network import Plasticity
+
+    net = small_network()
+    net.projections["P->E"].plasticity = Plasticity("stdp", {})
+    return net
+
+
+def test_the_weights_dock_follows_learning_live(window, tmp_path):
+    w = open_network(window, tmp_path, plastic_network())
+    ui, c = w.simulation, w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 30)
+    ui.docks["weights"].show()
+    ui.docks["weights"].raise_()
+    ui.weights.select("P->E")
+    before = ui.weights.counts.copy()
+    ui.speed.setCurrentIndex(4)  # real time: 200 ms of running to watch
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "running")
+    assert ui.weights._timer.isActive()  # live while a plastic network runs
+    assert wait_for(lambda: c.state == "done", 30)
+    assert not ui.weights._timer.isActive()
+    pre, post, weights = c.sim.connections("P->E")
+    counts, _ = np.histogram(weights, bins=ui.weights.bins, range=(0.0, weights.max()))
+    np.testing.assert_array_equal(ui.weights.counts, counts)
+    assert not np.array_equal(before, ui.weights.counts)  # STDP moved the weights
+    dense = np.zeros((40, 60))
+    np.add.at(dense, (post, pre), weights)
+    np.testing.assert_allclose(ui.weights.matrix, dense)
+
+
+def test_isi_analysis_after_a_run_and_the_fi_curve_tool(window, tmp_path):
+    from spikestudio.engine.analysis import fi_curve
+
+    w = open_network(window, tmp_path)
+    ui = w.simulation
+    run_to_end(w)
+    assert ui.analysis.results is ui.controller.sim.results
+    ui.analysis.chooser.setCurrentIndex(ui.analysis.chooser.findData("E"))
+    times, ids = ui.controller.sim.results.spikes("E")
+    isi = np.concatenate([np.diff(np.sort(times[ids == i])) for i in range(40)])
+    np.testing.assert_array_equal(ui.analysis.counts.sum(), isi.size)
+    click_node(w, "E")
+    dialog = ui.show_fi_curve()
+    assert dialog.population.currentText() == "E"
+    dialog.run()
+    assert wait_for(lambda: dialog.curve is not None, 30)
+    expected = fi_curve(w.doc.network.populations["E"], dialog.currents(), dialog.curve.duration,
+                        transient=dialog.curve.transient, dt=w.doc.network.dt)
+    np.testing.assert_allclose(dialog.curve.rate_hz, expected.rate_hz)
+    dialog.close()
+
+
+def test_every_live_plot_exports_its_data_and_picture(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui = w.simulation
+    ui.window_ms.setValue(10_000)
+    ui.probe("E", 2)
+    run_to_end(w)
+    raster = np.load(ui.views.raster.export.export_data(str(tmp_path / "raster.npz")))
+    ref = reference(small_network(), 200.0)
+    np.testing.assert_allclose(raster["E_time_ms"], ref.spikes("E")[0])
+    np.testing.assert_array_equal(raster["I_neuron"], ref.spikes("I")[1])
+    traces = np.loadtxt(ui.views.traces.export.export_data(str(tmp_path / "traces.csv")), delimiter=",",
+                        skiprows=1)
+    np.testing.assert_allclose(traces[:, 1], ui.views.traces.curve_data(("E", 2, "v"))[1], rtol=1e-6)
+    rates = np.load(ui.views.rates.export.export_data(str(tmp_path / "rates.npz")))
+    np.testing.assert_allclose(rates["E_hz"], ui.views.rates.curve_data("E")[1])
+    for view in (ui.views.raster, ui.views.traces, ui.views.rates):
+        png = view.export.export_picture(str(tmp_path / f"{view.objectName()}.png"))
+        svg = view.export.export_picture(str(tmp_path / f"{view.objectName()}.svg"))
+        assert png.stat().st_size > 1000 and b"<svg" in svg.read_bytes()[:2000]

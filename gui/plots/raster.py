@@ -12,9 +12,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QSpinBox, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...engine.live import LiveFrame, NodeRow
+from .export import add_export_actions
 from .live_common import time_range
 
 __all__ = ["RasterView", "raster_image"]
@@ -124,10 +133,14 @@ class RasterView(QWidget):
         self.plot.addItem(self.image)
         self.rows = RowChooser()
         self.rows.changed.connect(self._rows_changed)
+        self.export = add_export_actions(self.plot, self.data, "the raster", self)
+        side = QVBoxLayout()
+        side.addWidget(self.rows, 1)
+        side.addWidget(self.export.menu_button())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.rows)
+        layout.addLayout(side)
         self.colors: dict[str, QColor] = dict(colors or {})
         self._blocks: list[tuple[str, int, int, int]] = []  # (node id, first, stop, first row)
         self.n_rows = 0
@@ -186,6 +199,16 @@ class RasterView(QWidget):
         self.plot.setXRange(t0, t1, padding=0)
         self.plot.setYRange(0, max(self.n_rows, 1), padding=0)
 
+    def data(self) -> dict[str, np.ndarray]:
+        """The spikes drawn now, per node: ``<node>_time_ms`` and ``<node>_neuron``."""
+        times, nodes, neurons = self.drawn
+        nodes = np.array(nodes)
+        out = {}
+        for node_id in dict.fromkeys(nodes.tolist()):
+            mine = nodes == node_id
+            out[f"{node_id}_time_ms"], out[f"{node_id}_neuron"] = times[mine], neurons[mine]
+        return out
+
     # --- probing ---------------------------------------------------------------------------------
     def neuron_at(self, y: float) -> tuple[str, int] | None:
         """The (node id, neuron) drawn at height ``y`` (view coordinates)."""
@@ -196,6 +219,8 @@ class RasterView(QWidget):
         return None
 
     def _clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton:  # the right button opens the plot's menu (export)
+            return
         vb = self.plot.getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return

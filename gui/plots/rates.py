@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.live import LiveFrame
+from .export import add_export_actions
 from .live_common import smooth, time_plot, time_range
 
 __all__ = ["RateView"]
@@ -33,6 +34,8 @@ class RateView(QWidget):
         top.addWidget(self.smoothing)
         top.addWidget(self.inputs)
         top.addStretch(1)
+        self.export = add_export_actions(self.plot, self.data, "the population rates", self)
+        top.addWidget(self.export.menu_button())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -65,6 +68,15 @@ class RateView(QWidget):
             gaps = bool(np.isnan(rate).any())  # only after a rebuild added a node
             curve.setData(t, rate, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
         self.plot.setXRange(*time_range(frame.t, window), padding=0)
+
+    def data(self) -> dict[str, np.ndarray]:
+        """The smoothed rates shown now: ``time_ms`` (bin ends) and one ``<node>_hz`` column per node."""
+        out = {}
+        for node_id in self.curves:
+            t, rate = self.curve_data(node_id)
+            out.setdefault("time_ms", t)
+            out[f"{node_id}_hz"] = rate
+        return out
 
     def curve_data(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
         curve = self.curves[node_id]  # the data given, not the downsampled copy on screen

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...engine.live import LiveFrame
+from .export import add_export_actions
 from .live_common import CATEGORICAL, time_plot, time_range
 
 __all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
@@ -62,6 +63,8 @@ class TraceView(QWidget):
         top.addWidget(QLabel("Probe:"))
         top.addWidget(self.entry, 1)
         top.addWidget(clear)
+        self.export = add_export_actions(self.plot, self.data, "the membrane traces", self)
+        top.addWidget(self.export.menu_button())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -145,6 +148,14 @@ class TraceView(QWidget):
         if lo and all(np.isfinite(lo + hi)):  # the marked levels stay in view, with room for their labels
             span = max(max(hi) - min(lo), 1.0)
             self.plot.setYRange(min(lo) - 0.05 * span, max(hi) + 0.12 * span, padding=0)
+
+    def data(self) -> dict[str, np.ndarray]:
+        """Each probe's samples shown now: ``<node>:<neuron>_time_ms`` and ``..._<variable>``."""
+        out = {}
+        for (node, i, var) in self.probes:
+            t, v = self.curve_data((node, i, var))
+            out[f"{node}:{i}_time_ms"], out[f"{node}:{i}_{var}"] = t, v
+        return out
 
     def curve_data(self, probe: Probe) -> tuple[np.ndarray, np.ndarray]:
         """What the probe's curve holds now (x, y)."""
