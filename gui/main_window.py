@@ -36,6 +36,7 @@ from .simulation_ui import install_simulation
 __all__ = ["MainWindow"]
 
 STATUS_MS = 6000
+LAYOUT_VERSION = 2  # bump when docks are added, so a layout saved without them is not restored
 
 
 class MainWindow(QMainWindow):
@@ -174,12 +175,12 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         settings.sync()
 
     def closeEvent(self, event) -> None:

@@ -56,7 +56,13 @@ class SimulationUI:
         window.splitDockWidget(self.docks["traces"], self.docks["rates"], Qt.Horizontal)
         window.tabifyDockWidget(self.docks["rates"], self.docks["weights"])
         window.tabifyDockWidget(self.docks["weights"], self.docks["analysis"])
+        window.tabifyDockWidget(self.docks["analysis"], window.messages_dock)  # one row of docks under the canvas
         self.docks["rates"].raise_()
+        for dock in self.docks.values():  # long projection ids must not widen the window's minimum
+            for combo in dock.findChildren(QComboBox):
+                combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(5)
+                combo.setMinimumWidth(60)
         window.resizeDocks([self.docks[k] for k in ("raster", "traces", "rates")], [620, 390, 390], Qt.Horizontal)
         window.resizeDocks([self.docks["raster"]], [300], Qt.Vertical)
         self.actions = self._actions()
