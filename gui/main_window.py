@@ -172,10 +172,12 @@ class MainWindow(QMainWindow):
     def restore_layout(self) -> None:
         settings = app_settings()
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state, LAYOUT_VERSION)
+        self.layout().invalidate()  # the minimum size was taken mid-restore, with the tabbed docks side by side
+        self.setMinimumSize(self.layout().minimumSize())
+        if geometry is not None:
+            self.restoreGeometry(geometry)
 
     def save_layout(self) -> None:
         settings = app_settings()
