@@ -403,6 +403,8 @@ def _default_state(pop: Population, n: int) -> dict:
     p = pop.params
     if pop.model == "lif":
         return {"v": lambda v: np.full(n, p["E_L"])}
+    if pop.model == "lif_adaptive":
+        return {"v": lambda v: np.full(n, p["E_L"]), "theta": lambda v: np.zeros(n)}
     if pop.model == "izhikevich":
         return {"v": lambda v: np.full(n, -65.0), "u": lambda v: p["b"] * v}
     if pop.model == "adex":
@@ -523,11 +525,13 @@ def _trace_table(net: Network, nodes: dict[str, NodeInfo]):
 
 def derive_params(code: int, row: np.ndarray, dt: float) -> None:
     """Fill the derived columns (12+) of a node's parameter row: propagators, refractory steps, sub-steps."""
-    if code == K.LIF:
+    if code in (K.LIF, K.LIF_ADAPTIVE):
         tau_m, c_m, t_ref = row[0], row[1], row[5]
         row[12] = np.exp(-dt / tau_m)
         row[13] = tau_m / c_m
         row[14] = int(round(t_ref / dt))
+        if code == K.LIF_ADAPTIVE:
+            row[15] = np.exp(-dt / row[8])  # theta's decay over one step
     elif code == K.ADEX:
         row[14] = int(round(row[10] / dt))
     elif code == K.HH:
@@ -544,7 +548,7 @@ def update_propagators(state: K.State) -> None:
     h = state.dt
     for c in range(state.chan.shape[0]):
         node = int(np.searchsorted(state.node_chan, c, side="right") - 1)
-        if state.node_code[node] != K.LIF or state.chan[c, K.CH_KIND] != K.CURRENT:
+        if state.node_code[node] not in (K.LIF, K.LIF_ADAPTIVE) or state.chan[c, K.CH_KIND] != K.CURRENT:
             continue
         tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
         tau_s = state.chan[c, K.CH_TAU]

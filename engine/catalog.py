@@ -81,6 +81,20 @@ LIF = NeuronModel(
     {"v": "mV"},
 )
 
+# Diehl & Cook (2015): each spike raises the neuron's own threshold, which relaxes slowly; neurons that win
+# often get harder to excite, so every neuron of a competing layer ends up specialising on something.
+LIF_ADAPTIVE = NeuronModel(
+    "lif_adaptive",
+    4,
+    "LIF with adaptive threshold",
+    "LIF whose threshold V_th + theta rises by theta_plus at each spike; tau_theta dtheta/dt = -theta.",
+    {**LIF.params, **_table(
+        _nonneg("theta_plus", 0.05, "mV", "Threshold increase at each spike"),
+        _positive("tau_theta", 1e7, "ms", "Decay time constant of the threshold increase"),
+    )},
+    {"v": "mV", "theta": "mV"},
+)
+
 IZHIKEVICH = NeuronModel(
     "izhikevich",
     1,
@@ -151,7 +165,7 @@ HODGKIN_HUXLEY = NeuronModel(
     {"v": "mV", "m": "", "h": "", "n": ""},
 )
 
-NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY)}
+NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY, LIF_ADAPTIVE)}
 
 POISSON_PARAMS = _table(_nonneg("rate", 10.0, "Hz", "Firing rate of every neuron (unless per-neuron rates are given)"))
 

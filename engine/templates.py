@@ -45,6 +45,8 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
              "Izh"),
     Template("pop:adex", "Populations", "AdEx population", NEURON_MODELS["adex"].description, "AdEx"),
     Template("pop:hh", "Populations", "Hodgkin-Huxley population", NEURON_MODELS["hh"].description, "HH"),
+    Template("pop:lif_adaptive", "Populations", "Adaptive-threshold LIF population",
+             NEURON_MODELS["lif_adaptive"].description, "ALIF"),
     Template("in:poisson", "Inputs", "Poisson source", "Independent Poisson spike trains at a set rate", "poisson"),
     Template("in:spikes", "Inputs", "Spike times", "Spikes at chosen times (one neuron fires at 10 ms)",
              "spike_times"),
@@ -56,7 +58,7 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
     Template("rec:rate", "Recorders", "Rate recorder", "Records the population firing rate in time bins", "rate"),
 )}
 
-DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10}
+DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10, "lif_adaptive": 100}
 
 
 def kind_of(item) -> str:
@@ -115,8 +117,8 @@ def connection_kind(net: Network, source: str, target: str) -> tuple[str | None,
 # Current-synapse weights (pA) by target model: from an input, enough to make a default population fire
 # (a 100-neuron Poisson source at 20 Hz, half connected, drives LIF to about 30 Hz); between populations
 # a modest push that keeps a freshly wired network from running away.
-INPUT_WEIGHTS = {"lif": 80.0, "izhikevich": 2.0, "adex": 150.0, "hh": 300.0}
-RECURRENT_WEIGHTS = {"lif": 50.0, "izhikevich": 1.0, "adex": 80.0, "hh": 150.0}
+INPUT_WEIGHTS = {"lif": 80.0, "izhikevich": 2.0, "adex": 150.0, "hh": 300.0, "lif_adaptive": 80.0}
+RECURRENT_WEIGHTS = {"lif": 50.0, "izhikevich": 1.0, "adex": 80.0, "hh": 150.0, "lif_adaptive": 50.0}
 
 
 def default_projection(net: Network, proj_id: str, source: str, target: str) -> Projection:

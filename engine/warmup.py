@@ -26,6 +26,7 @@ def warmup_network(learning_rules: Iterable[str] = ()) -> Network:
     net.add_population("izh", 4, "izhikevich", grid=(2, 2))
     net.add_population("adex", 2, "adex")
     net.add_population("hh", 2, "hh")
+    net.add_population("adaptive", 2, "lif_adaptive")
     net.add_poisson("poisson", 4, rate=50.0, grid=(2, 2))
     net.add_spike_times("times", 2, [0, 1], [0.5, 1.0])
     for waveform in ("dc", "step", "ramp", "sine", "ou"):
@@ -38,6 +39,7 @@ def warmup_network(learning_rules: Iterable[str] = ()) -> Network:
                     delay=Distribution("uniform", low=0.1, high=0.5), **params)
     net.connect("times", "adex", "explicit", pre=[0, 1], post=[1, 0], weights=[1.0, 2.0], delays=[0.1, 0.3])
     net.connect("lif", "hh", "all_to_all", receptor="inhibitory", synapse="conductance")
+    net.connect("poisson", "adaptive", "all_to_all", weight=200.0)
     for rule in learning_rules:
         net.connect("poisson", "lif", "all_to_all", id=f"learn:{rule}", plasticity=Plasticity(rule))
     for node in ("lif", "izh", "poisson"):

@@ -15,7 +15,8 @@ from . import style
 
 __all__ = ["NodeItem", "summary_line"]
 
-SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH"}  # fit on a card
+SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH",
+                     "lif_adaptive": "Adaptive LIF"}  # fit on a card
 SIZES = {"population": (206.0, 70.0), "input": (190.0, 60.0), "recorder": (96.0, 34.0)}
 PORT_RADIUS = 6.0
 DETAIL_ZOOM = 0.3  # below this zoom text is unreadable, so only the cards are drawn (much faster)

@@ -23,7 +23,8 @@ CANVAS = QColor("#f7f8fa")
 GRID_MINOR, GRID_MAJOR = QColor("#eceef2"), QColor("#dde1e7")
 GRID = 20.0  # canvas units between grid lines (align-to-grid snaps to this)
 
-MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400"}
+MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400",
+                "lif_adaptive": "#a93226"}
 KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", CurrentInput: "#e67e22", Recorder: "#566573"}
 
 
