@@ -23,6 +23,7 @@ __all__ = [
     "RECORDER_KINDS",
     "SYNAPTIC_VARIABLES",
     "POISSON_PARAMS",
+    "DATASET_INPUT_PARAMS",
     "NETWORK_PARAMS",
     "SYNAPSE_PARAMS",
     "NODE_PARAMS",
@@ -168,6 +169,15 @@ HODGKIN_HUXLEY = NeuronModel(
 NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY, LIF_ADAPTIVE)}
 
 POISSON_PARAMS = _table(_nonneg("rate", 10.0, "Hz", "Firing rate of every neuron (unless per-neuron rates are given)"))
+
+# How a dataset input shows its samples (the dataset's and encoder's own parameters come from their plugins).
+DATASET_INPUT_PARAMS = _table(
+    _p("presentation", 350.0, "ms", "How long each sample is shown", 0.0, 1e7, low_open=True),
+    _p("rest", 150.0, "ms", "Silence between two samples", 0.0, 1e7),
+    _p("samples", 100, "", "How many samples are shown, one after another", 1, 1e7, integer=True),
+    _p("offset", 0, "", "Index of the first sample shown (a split: e.g. training from 0, testing from 1500)",
+       0, 1e9, integer=True),
+)
 
 # Current waveforms injected into every neuron of a population.
 CURRENT_WAVEFORMS: dict[str, dict[str, ParamSpec]] = {

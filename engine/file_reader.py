@@ -14,6 +14,7 @@ from .file_schema import METADATA, TOP_LEVEL, item_loc
 from .file_values import Fields, ValueReader
 from .network import (
     CurrentInput,
+    DatasetInput,
     Metadata,
     Network,
     NodeLayout,
@@ -100,7 +101,8 @@ class _NetworkReader(ValueReader):
 
     def input(self, key: str, raw, loc: str):
         kind = raw.get("type", MISSING) if isinstance(raw, dict) else MISSING
-        readers = {"poisson": self.poisson, "spike_times": self.spike_times, "current": self.current}
+        readers = {"poisson": self.poisson, "spike_times": self.spike_times, "current": self.current,
+                   "dataset": self.dataset_input}
         read = readers.get(kind) if isinstance(kind, str) else None
         if read is not None:
             return read(key, raw, loc)
@@ -124,6 +126,13 @@ class _NetworkReader(ValueReader):
         args = self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers)
         args = {k: (np.zeros(0) if v is None else v) for k, v in args.items()}
         return SpikeTimesInput(key, **args)
+
+    def dataset_input(self, key: str, raw: dict, loc: str) -> DatasetInput:
+        plain = (lambda v, at: {k: self.plain(x, f"{at}.{k}") for k, x in self.mapping(v, at).items()})
+        readers = {"name": self.text, "size": self.integer, "dataset": self.text, "dataset_params": plain,
+                   "encoder": self.text, "encoder_params": plain, "presentation": self.number, "rest": self.number,
+                   "samples": self.integer, "offset": self.integer, "grid": self.grid}
+        return DatasetInput(key, **self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers))
 
     def current(self, key: str, raw: dict, loc: str) -> CurrentInput:
         waveform = raw.get("waveform")

@@ -12,6 +12,7 @@ from .catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, DISTRIBUTION_KINDS, 
 from .file_schema import FORMAT, METADATA, item_loc
 from .network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     Network,
     NodeLayout,
@@ -28,7 +29,8 @@ __all__ = ["ArrayWriter", "inline", "network_dict"]
 
 ArrayWriter = Callable[[np.ndarray, str], object]
 
-_INPUT_TYPES = {PoissonInput: "poisson", SpikeTimesInput: "spike_times", CurrentInput: "current"}
+_INPUT_TYPES = {PoissonInput: "poisson", SpikeTimesInput: "spike_times", CurrentInput: "current",
+                DatasetInput: "dataset"}
 
 
 def inline(array: np.ndarray, location: str) -> list:
@@ -169,6 +171,8 @@ class _Writer:
             out["waveform"] = self.text(item.waveform, f"{loc}.waveform")
             out["params"] = self.params(CURRENT_WAVEFORMS.get(item.waveform), item.params, f"{loc}.params")
             return out
+        if isinstance(item, DatasetInput):
+            return out | self.dataset_input(item, loc)
         out["size"] = self.integer(item.size, f"{loc}.size")
         if isinstance(item, PoissonInput):
             out["rate"] = self.number(item.rate, f"{loc}.rate")
@@ -178,6 +182,20 @@ class _Writer:
             out["neurons"] = self.array(item.neurons, f"{loc}.neurons", integer=True)
             out["times"] = self.array(item.times, f"{loc}.times", integer=False)
         return out
+
+    def dataset_input(self, item: DatasetInput, loc: str) -> dict:
+        """The recipe of a dataset input (plugin, encoder, schedule); never the samples themselves."""
+        plain = (lambda params, at: {k: self.plain(v, f"{at}.{k}") for k, v in params.items()})
+        return {"size": self.integer(item.size, f"{loc}.size"),
+                "dataset": self.text(item.dataset, f"{loc}.dataset"),
+                "dataset_params": plain(item.dataset_params, f"{loc}.dataset_params"),
+                "encoder": self.text(item.encoder, f"{loc}.encoder"),
+                "encoder_params": plain(item.encoder_params, f"{loc}.encoder_params"),
+                "presentation": self.number(item.presentation, f"{loc}.presentation"),
+                "rest": self.number(item.rest, f"{loc}.rest"),
+                "samples": self.integer(item.samples, f"{loc}.samples"),
+                "offset": self.integer(item.offset, f"{loc}.offset"),
+                "grid": self.grid(item.grid, f"{loc}.grid")}
 
     def projection(self, proj: Projection, loc: str) -> dict:
         plast = proj.plasticity

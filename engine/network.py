@@ -13,6 +13,7 @@ import numpy as np
 from .catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
+    DATASET_INPUT_PARAMS,
     NEURON_MODELS,
     RECEPTOR_DEFAULTS,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Population",
     "PoissonInput",
     "SpikeTimesInput",
+    "DatasetInput",
     "CurrentInput",
     "Synapse",
     "Plasticity",
@@ -116,6 +118,42 @@ class SpikeTimesInput:
         self.name = self.name or self.id
         self.neurons = np.asarray(self.neurons, dtype=np.int64).ravel()
         self.times = np.asarray(self.times, dtype=np.float64).ravel()
+
+
+@dataclass(eq=False)
+class DatasetInput:
+    """Samples of a dataset plugin, encoded as spikes (one neuron per pixel) and shown one after another.
+
+    Holds only the recipe: which plugin (``dataset``, with ``dataset_params``), which encoder (with
+    ``encoder_params``, e.g. ``max_rate``), how long each sample is shown and the rest between samples (ms),
+    and which samples (``samples`` of them from index ``offset``). The samples are loaded and encoded when
+    the network is built, so a file stays small and a missing plugin is reported then, naming this node.
+    """
+
+    id: str
+    size: int = 64
+    dataset: str = "digits"
+    dataset_params: dict = field(default_factory=dict)
+    encoder: str = "rate"
+    encoder_params: dict = field(default_factory=dict)
+    presentation: float = DATASET_INPUT_PARAMS["presentation"].default
+    rest: float = DATASET_INPUT_PARAMS["rest"].default
+    samples: int = DATASET_INPUT_PARAMS["samples"].default
+    offset: int = DATASET_INPUT_PARAMS["offset"].default
+    grid: tuple[int, int] | None = None
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or self.id
+        self.dataset_params = dict(self.dataset_params)
+        self.encoder_params = dict(self.encoder_params)
+        if self.grid is not None:
+            self.grid = tuple(self.grid)
+
+    @property
+    def duration(self) -> float:
+        """ms from the first onset to the end of the last sample's rest."""
+        return self.samples * (self.presentation + self.rest)
 
 
 @dataclass(eq=False)
@@ -241,7 +279,7 @@ class Network:
     """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed) and layout."""
 
     populations: dict[str, Population] = field(default_factory=dict)
-    inputs: dict[str, PoissonInput | SpikeTimesInput | CurrentInput] = field(default_factory=dict)
+    inputs: dict[str, PoissonInput | SpikeTimesInput | DatasetInput | CurrentInput] = field(default_factory=dict)
     projections: dict[str, Projection] = field(default_factory=dict)
     recorders: dict[str, Recorder] = field(default_factory=dict)
     dt: float = 0.1
@@ -269,6 +307,13 @@ class Network:
 
     def add_spike_times(self, id: str, size: int, neurons, times) -> SpikeTimesInput:
         return self.add(SpikeTimesInput(id, size, neurons, times))
+
+    def add_dataset(self, id: str, size: int, dataset: str = "digits", encoder: str = "rate", *,
+                    dataset_params: dict | None = None, grid=None, **kw) -> DatasetInput:
+        """A dataset input; ``kw``: presentation, rest, samples, offset (see ``DatasetInput``) and the
+        encoder's parameters (``max_rate=63.75``)."""
+        own = {k: kw.pop(k) for k in ("presentation", "rest", "samples", "offset", "name") if k in kw}
+        return self.add(DatasetInput(id, size, dataset, dataset_params or {}, encoder, kw, grid=grid, **own))
 
     def add_current(self, id: str, target: str, waveform: str = "dc", **params) -> CurrentInput:
         return self.add(CurrentInput(id, target, waveform, params))
@@ -320,7 +365,7 @@ class Network:
     def all_ids(self) -> set[str]:
         return {i for section in self.sections().values() for i in section}
 
-    def spiking_nodes(self) -> dict[str, Population | PoissonInput | SpikeTimesInput]:
+    def spiking_nodes(self) -> dict[str, Population | PoissonInput | SpikeTimesInput | DatasetInput]:
         """Nodes with neurons that emit spikes (populations and spike sources), in file order."""
         nodes = dict(self.populations)
         nodes.update({k: v for k, v in self.inputs.items() if not isinstance(v, CurrentInput)})
@@ -348,7 +393,7 @@ class Network:
     def _section_for(self, item) -> dict:
         if isinstance(item, Population):
             return self.populations
-        if isinstance(item, (PoissonInput, SpikeTimesInput, CurrentInput)):
+        if isinstance(item, (PoissonInput, SpikeTimesInput, DatasetInput, CurrentInput)):
             return self.inputs
         if isinstance(item, Projection):
             return self.projections

@@ -24,15 +24,16 @@ Progress = Callable[[float, float], None]
 
 
 class Simulator:
-    """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``).
+    """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
+    ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``).
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-                 record_all: bool = False):
+                 record_all: bool = False, datasets=None):
         self.network = network
-        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all)
+        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets)
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -152,7 +153,8 @@ class Simulator:
         meta = {"title": md.title, "author": md.author, "description": md.description, "license": md.license,
                 "seed": self.network.seed, "dt_ms": self.network.dt}
         b = self.built
-        return Results(self.network.dt, b.nodes, b.spike_recorded, b.traces, b.rate_recorders, meta)
+        return Results(self.network.dt, b.nodes, b.spike_recorded, b.traces, b.rate_recorders, meta,
+                       presented=b.presented)
 
     def _uncompiled_error(self) -> SimulationError:
         """A node the compiled loop has no code for: the gates do not match the network (a bug, never user input)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .catalog import NEURON_MODELS
 from .network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     Network,
     PoissonInput,
@@ -50,6 +51,9 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
     Template("in:poisson", "Inputs", "Poisson source", "Independent Poisson spike trains at a set rate", "poisson"),
     Template("in:spikes", "Inputs", "Spike times", "Spikes at chosen times (one neuron fires at 10 ms)",
              "spike_times"),
+    Template("in:dataset", "Inputs", "Dataset input",
+             "Samples of a dataset (8x8 digits by default) as spikes, one after another, one neuron per pixel",
+             "dataset"),
     Template("in:current", "Inputs", "Current input", "A current (dc, step, ramp, sine or noise) into a population",
              "current"),
     Template("rec:spikes", "Recorders", "Spike recorder", "Records every spike of a population or source",
@@ -64,7 +68,8 @@ DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10, "lif_adap
 def kind_of(item) -> str:
     """A short word for an item's kind, as the canvas and inspector show it."""
     return {Population: "population", PoissonInput: "poisson", SpikeTimesInput: "spike times",
-            CurrentInput: "current", Projection: "projection", Recorder: "recorder"}[type(item)]
+            DatasetInput: "dataset", CurrentInput: "current", Projection: "projection",
+            Recorder: "recorder"}[type(item)]
 
 
 def make_item(key: str, item_id: str, target: str | None = None):
@@ -76,6 +81,8 @@ def make_item(key: str, item_id: str, target: str | None = None):
         return PoissonInput(item_id, 100, 20.0)
     if key == "in:spikes":
         return SpikeTimesInput(item_id, 1, [0], [10.0])
+    if key == "in:dataset":  # scikit-learn's 8x8 digits at Diehl & Cook's 63.75 Hz for a white pixel
+        return DatasetInput(item_id, 64, "digits", {}, "rate", {"max_rate": 63.75}, samples=10, grid=(8, 8))
     if target is None:
         raise ValueError(f"a {TEMPLATES[key].display_name.lower()} needs a population to attach to")
     if key == "in:current":
@@ -101,7 +108,7 @@ def connection_kind(net: Network, source: str, target: str) -> tuple[str | None,
         return None, f"a recorder has no outputs: {src_name} only records"
     if isinstance(src, Projection) or isinstance(dst, Projection):
         return None, "connect nodes, not projections"
-    if isinstance(dst, (PoissonInput, SpikeTimesInput, CurrentInput)):
+    if isinstance(dst, (PoissonInput, SpikeTimesInput, DatasetInput, CurrentInput)):
         return None, f"{dst_name} is an input ({kind_of(dst)}): it has no incoming connections"
     if isinstance(src, CurrentInput):
         if isinstance(dst, Population):
@@ -124,7 +131,7 @@ RECURRENT_WEIGHTS = {"lif": 50.0, "izhikevich": 1.0, "adex": 80.0, "hh": 150.0, 
 def default_projection(net: Network, proj_id: str, source: str, target: str) -> Projection:
     """A new projection whose effect is visible: inputs make the target fire, populations nudge each other."""
     model = net.populations[target].model
-    from_input = isinstance(net.node(source), (PoissonInput, SpikeTimesInput))
+    from_input = isinstance(net.node(source), (PoissonInput, SpikeTimesInput, DatasetInput))
     weight = (INPUT_WEIGHTS if from_input else RECURRENT_WEIGHTS).get(model, 50.0)
     small = net.node(source).size * net.populations[target].size <= 100
     prob = 1.0 if small else (0.5 if from_input else 0.1)

@@ -33,6 +33,7 @@ from ..engine.catalog import (
 )
 from ..engine.network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     PoissonInput,
     Population,
@@ -122,7 +123,8 @@ def _choice_row(key: str, label: str, choices, item, apply=None, tip: str = "", 
 
 def item_rows(item, net) -> list:
     builder = {Population: _population_rows, PoissonInput: _poisson_rows, SpikeTimesInput: _spike_time_rows,
-               CurrentInput: _current_rows, Projection: _projection_rows, Recorder: _recorder_rows}[type(item)]
+               DatasetInput: _dataset_rows, CurrentInput: _current_rows, Projection: _projection_rows,
+               Recorder: _recorder_rows}[type(item)]
     return [_text_row("name", "Name", item), *builder(item, net)]
 
 
@@ -138,6 +140,8 @@ def signature(item) -> tuple:
         parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target]
     if isinstance(item, Recorder):
         parts.append(item.target)
+    if isinstance(item, DatasetInput):
+        parts += [item.dataset, item.encoder]
     return tuple(parts)
 
 
@@ -199,6 +203,12 @@ def _set_spike_times(item: SpikeTimesInput, text: str) -> None:
         if not sep:
             raise ValueError(f'"{pair}" is not neuron@time (e.g. 0@12.5)')
     item.neurons, item.times = np.asarray(neurons, np.int64), np.asarray(times, np.float64)
+
+
+def _dataset_rows(item: DatasetInput, net) -> list:
+    from .dataset_form import dataset_rows  # loads the plugin registry only once a dataset input is shown
+
+    return dataset_rows(item, net, Row, Heading, _number_row, _choice_row)
 
 
 def _current_rows(item: CurrentInput, net) -> list:

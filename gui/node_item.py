@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
+from ..engine.network import CurrentInput, DatasetInput, PoissonInput, Population, Recorder, SpikeTimesInput
 from . import style
 
 __all__ = ["NodeItem", "summary_line"]
@@ -36,6 +36,8 @@ def summary_line(item) -> str:
         return f"{item.size:,} × {_rate(item.rate)}" if item.rates is None else f"{item.size:,} neurons, own rates"
     if isinstance(item, SpikeTimesInput):
         return f"spike times · {item.times.size:,} spike{'s' * (item.times.size != 1)}"
+    if isinstance(item, DatasetInput):
+        return f"{item.dataset} · {item.samples:,} sample{'s' * (item.samples != 1)} · {item.encoder}"
     if isinstance(item, CurrentInput):
         amp = item.params.get("amplitude", item.params.get("mean"))
         return f"{item.waveform} current" + (f" · {amp:g} pA" if isinstance(amp, (int, float)) else "")

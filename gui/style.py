@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, SpikeTimesInput
+from ..engine.network import CurrentInput, DatasetInput, PoissonInput, Population, Recorder, SpikeTimesInput
 from ..resources.icons import icon_path
 
 __all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "SELECTION", "GRID", "node_color",
@@ -25,7 +25,8 @@ GRID = 20.0  # canvas units between grid lines (align-to-grid snaps to this)
 
 MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400",
                 "lif_adaptive": "#a93226"}
-KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", CurrentInput: "#e67e22", Recorder: "#566573"}
+KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", DatasetInput: "#5d6d7e", CurrentInput: "#e67e22",
+               Recorder: "#566573"}
 
 
 def node_color(item, layout_color: str = "") -> QColor:
@@ -44,6 +45,8 @@ def icon_name(item) -> str:
         return "poisson"
     if isinstance(item, SpikeTimesInput):
         return "spikes"
+    if isinstance(item, DatasetInput):
+        return "dataset"
     if isinstance(item, CurrentInput):
         return "current"
     return f"rec_{item.kind}"
@@ -51,7 +54,8 @@ def icon_name(item) -> str:
 
 def template_icon_name(key: str) -> str:
     kind, _, variant = key.partition(":")
-    return {"pop": variant, "in": {"poisson": "poisson", "spikes": "spikes", "current": "current"}.get(variant, ""),
+    return {"pop": variant, "in": {"poisson": "poisson", "spikes": "spikes", "current": "current",
+                   "dataset": "dataset"}.get(variant, ""),
             "rec": f"rec_{variant}"}[kind]
 
 
