@@ -402,8 +402,11 @@ def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total
         defaults = _default_state(item, info.size)
         for row, var in enumerate(model.state):
             dist = item.initial.get(var)
-            state[row, sl] = (draw_values(dist, info.size, rngs[nid]) if dist is not None
-                              else defaults[var](state[0, sl]))
+            if isinstance(dist, np.ndarray):  # one value per neuron
+                state[row, sl] = dist
+            else:
+                state[row, sl] = (draw_values(dist, info.size, rngs[nid]) if dist is not None
+                                  else defaults[var](state[0, sl]))
     return state
 
 

@@ -63,6 +63,7 @@ class NeuronModel:
     params: dict[str, ParamSpec]
     state: dict[str, str]  # state variable -> unit
     presets: dict[str, dict[str, float]] = field(default_factory=dict)
+    learned: tuple[str, ...] = ()  # state that a run learns and ``Simulator.learned_network`` keeps
 
 
 LIF = NeuronModel(
@@ -94,6 +95,7 @@ LIF_ADAPTIVE = NeuronModel(
         _positive("tau_theta", 1e7, "ms", "Decay time constant of the threshold increase"),
     )},
     {"v": "mV", "theta": "mV"},
+    learned=("theta",),
 )
 
 IZHIKEVICH = NeuronModel(

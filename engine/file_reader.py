@@ -15,6 +15,7 @@ from .file_values import Fields, ValueReader
 from .network import (
     CurrentInput,
     DatasetInput,
+    Distribution,
     Metadata,
     Network,
     NodeLayout,
@@ -97,7 +98,14 @@ class _NetworkReader(ValueReader):
             "params": lambda v, at: self.params(v, at, specs), "initial": self.initial, "grid": self.grid}))
 
     def initial(self, value, loc: str) -> dict:
-        return {var: self.distribution(v, f"{loc}.{var}") for var, v in self.mapping(value, loc).items()}
+        """A distribution per state variable, or one value per neuron (a list, or an .npy member in a .snn)."""
+        return {var: self.initial_value(v, f"{loc}.{var}") for var, v in self.mapping(value, loc).items()}
+
+    def initial_value(self, value, loc: str):
+        if isinstance(value, list) or (isinstance(value, dict) and "npy" in value):
+            values = self.array(value, loc, integer=False, optional=False)
+            return values if values is not None else Distribution()  # reported; a placeholder keeps reading
+        return self.distribution(value, loc)
 
     def input(self, key: str, raw, loc: str):
         kind = raw.get("type", MISSING) if isinstance(raw, dict) else MISSING

@@ -156,7 +156,8 @@ class _Writer:
             "size": self.integer(pop.size, f"{loc}.size"),
             "model": self.text(pop.model, f"{loc}.model"),
             "params": self.params(model.params if model else None, pop.params, f"{loc}.params"),
-            "initial": {var: self.distribution(d, f"{loc}.initial.{var}") for var, d in pop.initial.items()},
+            "initial": {var: self.array(d, f"{loc}.initial.{var}", integer=False) if isinstance(d, np.ndarray)
+                        else self.distribution(d, f"{loc}.initial.{var}") for var, d in pop.initial.items()},
             "grid": self.grid(pop.grid, f"{loc}.grid"),
         }
 

@@ -65,7 +65,11 @@ class Distribution:
 
 @dataclass(eq=False)
 class Population:
-    """A group of neurons sharing a model and its parameters; ``initial`` maps state variables to distributions."""
+    """A group of neurons sharing a model and its parameters.
+
+    ``initial`` maps state variables to a distribution, or to an array of one value per neuron (a learned
+    state, such as the adaptive thresholds ``Simulator.learned_network`` keeps).
+    """
 
     id: str
     size: int = 1
@@ -80,7 +84,7 @@ class Population:
         model = NEURON_MODELS.get(self.model)
         if model is not None:
             self.params = fill_params(model.params, self.params)
-        self.initial = {k: Distribution.of(v) for k, v in self.initial.items()}
+        self.initial = {k: _initial_value(v) for k, v in self.initial.items()}
         if self.grid is not None:
             self.grid = tuple(self.grid)
 
@@ -400,6 +404,13 @@ class Network:
         if isinstance(item, Recorder):
             return self.recorders
         raise TypeError(f"cannot add a {type(item).__name__} to a network")
+
+
+def _initial_value(value) -> Distribution | np.ndarray:
+    """Numbers and distributions as distributions; lists and arrays as one float per neuron."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return np.asarray(value, dtype=np.float64).ravel()
+    return Distribution.of(value)
 
 
 def _validation_error(location: str, message: str) -> ValidationError:

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import kernel as K
 from .build import Built, build
+from .catalog import NEURON_MODELS
 from .errors import SimulationError
 from .live_edits import prepare_edit
 from .network import Network
@@ -114,10 +115,16 @@ class Simulator:
 
     def learned_network(self):
         """A copy of the network whose plastic projections hold their current synapses as explicit lists,
-        so saving it keeps what was learned (and the copy simulates on from those weights)."""
+        and whose populations start from the state they learned (adaptive thresholds), so saving it keeps
+        what was learned (and the copy simulates on from there)."""
         import copy
 
         net = copy.deepcopy(self.network)
+        for pid, pop in net.populations.items():
+            info = self.built.nodes[pid]
+            for var in NEURON_MODELS[pop.model].learned:
+                row = list(NEURON_MODELS[pop.model].state).index(var)
+                pop.initial[var] = self.built.state.state[row, info.start: info.start + info.size].copy()
         for pid, proj in net.projections.items():
             if proj.plasticity is None:
                 continue

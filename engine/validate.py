@@ -105,9 +105,19 @@ def population_problems(pop: Population, loc: str) -> list[Problem]:
         if var not in model.state:
             problems.append(Problem(f"{loc}.initial.{var}",
                                     f"{model.id} has no state variable {var!r} (has: {', '.join(model.state)})"))
+        elif isinstance(dist, np.ndarray):
+            problems += _per_neuron_problems(dist, pop.size, f"{loc}.initial.{var}")
         else:
             problems += distribution_problems(dist, f"{loc}.initial.{var}")
     return problems
+
+
+def _per_neuron_problems(values: np.ndarray, size, loc: str) -> list[Problem]:
+    if values.shape != (size,):
+        return [Problem(loc, f"expected {size} values (one per neuron), got {values.size}")]
+    if not np.all(np.isfinite(values)):
+        return [Problem(loc, "values must be finite")]
+    return []
 
 
 def input_problems(item, net: Network, loc: str) -> list[Problem]:

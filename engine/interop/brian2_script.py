@@ -7,7 +7,18 @@ import math
 import numpy as np
 
 from ..network import CurrentInput, Network, PoissonInput, SpikeTimesInput
-from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
+from ._common import (
+    HELPERS,
+    array_literal,
+    constant_value,
+    delay_steps,
+    dist_args,
+    header,
+    ident,
+    initial_values,
+    num,
+    skips_autapses,
+)
 from .brian2_models import channel_key, neuron_group_args, on_pre
 from .report import ExportError, ExportReport, location
 
@@ -111,7 +122,7 @@ def _population(pop, name: str, channels: list, inputs: list) -> list[str]:
              f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name="{name}")']
     for var, (unit, default) in a["init"].items():
         dist = pop.initial.get(var)
-        value = f"draw(rng, {pop.size}, {dist_args(dist)})*{unit}" if dist is not None else f'"{default}"'
+        value = f"{initial_values(dist, pop.size)}*{unit}" if dist is not None else f'"{default}"'
         lines.append(f"{name}.{var} = {value}")
     for var, tau in a["decay"]:
         lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')

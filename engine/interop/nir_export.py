@@ -112,7 +112,7 @@ def _neuron_spec(net: Network, pop: Population, report: ExportReport) -> dict | 
     if p["I_e"] != 0:
         report.problem(where, f"bias current I_e = {p['I_e']:g} pA cannot be expressed in NIR")
     for var, dist in pop.initial.items():
-        if not (dist.kind == "constant" and var == "v" and dist.value == p["E_L"]):
+        if not (getattr(dist, "kind", None) == "constant" and var == "v" and dist.value == p["E_L"]):
             report.problem(f"{where}.initial.{var}", "initial values cannot be expressed in NIR (neurons start at E_L)")
     incoming = [q for q in net.projections.values() if q.target == pop.id and q.synapse.kind != "conductance"]
     current = [q for q in incoming if q.synapse.kind == "current"]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import Distribution, Network, PoissonInput, SpikeTimesInput
-from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
+from ._common import (
+    HELPERS,
+    array_literal,
+    constant_value,
+    delay_steps,
+    header,
+    ident,
+    initial_values,
+    num,
+    skips_autapses,
+)
 from .pynn_models import cell_type
 from .report import ExportError, ExportReport, location
 
@@ -67,7 +77,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
 
 def _initial(pop, name: str) -> list[str]:
     """Initial state drawn with numpy as SpikeStudio's defaults (Izhikevich u = b v)."""
-    draws = {var: f"draw(rng, {pop.size}, {dist_args(d)})" for var, d in pop.initial.items()}
+    draws = {var: initial_values(d, pop.size) for var, d in pop.initial.items()}
     if pop.model == "izhikevich":
         v = draws.get("v", f"np.full({pop.size}, -65.0)")
         return [f"v0 = {v}", f"{name}.initialize(v=v0, u={draws.get('u', num(pop.params['b']) + ' * v0')})"]
