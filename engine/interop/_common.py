@@ -35,6 +35,12 @@ def array_literal(a, dtype: str) -> str:
     return f"np.array({values!r}, dtype={dtype})"
 
 
+def dataset_input_reason(item) -> str:
+    """Why a dataset input is left out of an exported script or graph."""
+    return (f"a dataset input ({item.dataset}, {item.encoder} encoding) is not exported: SpikeStudio encodes its "
+            "samples when it builds the network")
+
+
 def initial_values(dist, size: int) -> str:
     """The scripts' expression for a population's initial values: drawn, or written out one per neuron."""
     if isinstance(dist, np.ndarray):

@@ -6,11 +6,12 @@ import math
 
 import numpy as np
 
-from ..network import CurrentInput, Network, PoissonInput, SpikeTimesInput
+from ..network import CurrentInput, DatasetInput, Network, PoissonInput, SpikeTimesInput
 from ._common import (
     HELPERS,
     array_literal,
     constant_value,
+    dataset_input_reason,
     delay_steps,
     dist_args,
     header,
@@ -49,6 +50,8 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
     for cur in net.inputs.values():
         if isinstance(cur, CurrentInput) and cur.target not in pops:
             report.problem(location("inputs", cur.id), "its target population is not exported")
+        if isinstance(cur, DatasetInput):
+            report.problem(location("inputs", cur.id), dataset_input_reason(cur))
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
@@ -107,6 +110,8 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport) -> lis
             reasons.append("the gaussian (grid distance) rule is not exported")
         if proj.target not in pops or (proj.source in net.populations and proj.source not in pops):
             reasons.append("its source or target population is not exported")
+        if isinstance(net.inputs.get(proj.source), DatasetInput):
+            reasons.append("its source, a dataset input, is not exported")
         for reason in reasons:
             report.problem(where, reason)
         if not reasons:

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ..catalog import NEURON_MODELS
-from ..network import CurrentInput, Network, PoissonInput, Population, Projection
+from ..network import CurrentInput, DatasetInput, Network, PoissonInput, Population, Projection
+from ._common import dataset_input_reason
 from .report import ExportError, ExportReport
 from .sparse import projection_synapses, signed_matrix
 
@@ -92,6 +93,8 @@ def _export_input(nir, item, names, nodes, report) -> None:
         rate = "per-neuron rates" if item.rates is not None else f"rate {item.rate:g} Hz"
         report.problem(where, f"a Poisson source ({rate}) cannot be expressed in NIR; "
                           f"written as an nir.Input of {item.size} neurons")
+    elif isinstance(item, DatasetInput):
+        report.problem(where, f"{dataset_input_reason(item)}; written as an nir.Input of {item.size} neurons")
     elif item.times.size:
         report.problem(where, f"{item.times.size} spike times cannot be stored in a NIR graph; "
                           f"written as an nir.Input of {item.size} neurons")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import Distribution, Network, PoissonInput, SpikeTimesInput
+from ..network import DatasetInput, Distribution, Network, PoissonInput, SpikeTimesInput
 from ._common import (
     HELPERS,
     array_literal,
     constant_value,
+    dataset_input_reason,
     delay_steps,
     header,
     ident,
@@ -55,6 +56,13 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
                  f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={pid!r})",
                  *_initial(pop, names[pid]), f'{names[pid]}.record("spikes")', ""]
     for item in net.inputs.values():
+        if isinstance(item, DatasetInput):
+            report.problem(location("inputs", item.id), dataset_input_reason(item))
+            for proj in net.projections.values():
+                if proj.source == item.id:
+                    report.problem(location("projections", proj.id), "its source, a dataset input, is not exported")
+                    left_out.add(proj.id)
+            continue
         body += _input(net, item, names, report)
     for proj in net.projections.values():
         if proj.id not in left_out:
