@@ -46,7 +46,7 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
              "Izh"),
     Template("pop:adex", "Populations", "AdEx population", NEURON_MODELS["adex"].description, "AdEx"),
     Template("pop:hh", "Populations", "Hodgkin-Huxley population", NEURON_MODELS["hh"].description, "HH"),
-    Template("pop:lif_adaptive", "Populations", "Adaptive-threshold LIF population",
+    Template("pop:lif_adaptive", "Populations", "Adaptive LIF population",
              NEURON_MODELS["lif_adaptive"].description, "ALIF"),
     Template("in:poisson", "Inputs", "Poisson source", "Independent Poisson spike trains at a set rate", "poisson"),
     Template("in:spikes", "Inputs", "Spike times", "Spikes at chosen times (one neuron fires at 10 ms)",

@@ -16,7 +16,7 @@ from . import style
 __all__ = ["NodeItem", "summary_line"]
 
 SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH",
-                     "lif_adaptive": "Adaptive LIF"}  # fit on a card
+                     "lif_adaptive": "ALIF"}  # fit on a card
 SIZES = {"population": (206.0, 70.0), "input": (190.0, 60.0), "recorder": (96.0, 34.0)}
 PORT_RADIUS = 6.0
 DETAIL_ZOOM = 0.3  # below this zoom text is unreadable, so only the cards are drawn (much faster)
@@ -37,7 +37,7 @@ def summary_line(item) -> str:
     if isinstance(item, SpikeTimesInput):
         return f"spike times · {item.times.size:,} spike{'s' * (item.times.size != 1)}"
     if isinstance(item, DatasetInput):
-        return f"{item.dataset} · {item.samples:,} sample{'s' * (item.samples != 1)} · {item.encoder}"
+        return f"{item.dataset} · {item.samples:,} sample{'s' * (item.samples != 1)}"
     if isinstance(item, CurrentInput):
         amp = item.params.get("amplitude", item.params.get("mean"))
         return f"{item.waveform} current" + (f" · {amp:g} pA" if isinstance(amp, (int, float)) else "")
