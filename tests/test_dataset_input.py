@@ -237,3 +237,20 @@ def test_bad_dataset_input_fields_in_a_file_are_reported_with_their_location():
     assert ('inputs["d"].rest', "missing") in found
     assert any(loc == 'inputs["d"].colour' and msg.startswith("unknown field") for loc, msg in found)
     assert any(loc == 'inputs["d"].encoder_params.max_rate' for loc, _ in found)
+
+
+def test_command_line_validate_info_and_run_with_a_dataset_input(tmp_path, capsys):
+    from spikestudio import cli
+
+    missing = tiny_net("no_such_dataset")
+    path = tmp_path / "missing.json"
+    spikestudio.save(missing, path)
+    assert cli.main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith('inputs["in"].dataset: no installed plugin provides the dataset "no_such_dataset"')
+    assert "the file is valid but cannot run here" in err
+    assert cli.main(["info", "digits"]) == 0
+    assert "digits              64 neurons  dataset digits, rate encoding, samples 0 to 999" in capsys.readouterr().out
+    assert cli.main(["run", "digits", "--duration", "1", "--csv-dir", str(tmp_path / "csv")]) == 0
+    table = np.loadtxt(tmp_path / "csv" / "presented_digits.csv", delimiter=",", skiprows=1)
+    assert table.shape == (1000, 2) and table[:3, 1].tolist() == [0, 1, 2]
