@@ -24,7 +24,7 @@ from .plasticity import empty_tables, plastic_tables
 from .rng import seed_state
 from .units import format_bytes
 
-__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory",
+__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "trace_columns",
            "available_memory"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
@@ -519,22 +519,30 @@ def current_params_row(cur: CurrentInput) -> list[float]:
 
 
 def _trace_table(net: Network, nodes: dict[str, NodeInfo]):
-    traces, var, neuron, node, every = {}, [], [], [], []
+    traces, columns = {}, []
     for rec in net.recorders.values():
         if rec.kind != "state":
             continue
-        info = nodes[rec.target]
+        every = max(1, int(round(rec.interval / net.dt)))
+        traces[rec.id] = list(range(len(columns), len(columns) + len(rec.neurons)))
+        columns += [(rec.target, rec.variable, i, every) for i in rec.neurons]
+    return traces, trace_columns(nodes, columns)
+
+
+def trace_columns(nodes: dict[str, NodeInfo], columns: list[tuple[str, str, int, int]]):
+    """The kernel's trace table (variable code, global neuron, node, interval in steps) for
+    ``(node id, variable, neuron within the node, interval in steps)`` columns."""
+    var, neuron, node, every = [], [], [], []
+    for node_id, variable, i, steps in columns:
+        info = nodes[node_id]
         state_vars = list(NEURON_MODELS[info.kind].state)
-        code = state_vars.index(rec.variable) if rec.variable in state_vars else (
-            K.SYN_EXC if rec.variable == "syn_exc" else K.SYN_INH)
-        traces[rec.id] = list(range(len(var), len(var) + len(rec.neurons)))
-        for i in rec.neurons:
-            var.append(code)
-            neuron.append(info.start + i)
-            node.append(info.index)
-            every.append(max(1, int(round(rec.interval / net.dt))))
+        var.append(state_vars.index(variable) if variable in state_vars else (
+            K.SYN_EXC if variable == "syn_exc" else K.SYN_INH))
+        neuron.append(info.start + i)
+        node.append(info.index)
+        every.append(steps)
     arr = (lambda xs: np.array(xs, np.int64))
-    return traces, (arr(var), arr(neuron), arr(node), arr(every))
+    return arr(var), arr(neuron), arr(node), arr(every)
 
 
 def derive_params(code: int, row: np.ndarray, dt: float) -> None:

@@ -1,8 +1,8 @@
 """Parameter changes to a built network: checked at once, applied to the arrays between chunks.
 
-No rebuild and no recompilation: a population's model parameter, a Poisson input's rate or a
-current input's parameter only rewrites rows of the kernel's parameter arrays. The network
-description is updated at once too, so saving after a live edit keeps it.
+No rebuild and no recompilation: a population's model parameter, a Poisson input's rate, a
+current input's parameter or a projection's constant weight only rewrites rows of the kernel's
+arrays. The network description is updated at once too, so saving after a live edit keeps it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from .build import (
     update_propagators,
 )
 from .catalog import CURRENT_WAVEFORMS, NEURON_MODELS, POISSON_PARAMS
-from .network import CurrentInput, Network, PoissonInput, Population
-from .params import ValidationError, check_params, check_value
+from .network import CurrentInput, Network, PoissonInput, Population, Projection
+from .params import Problem, ValidationError, check_params, check_value
 from .validate import population_problems
 
 __all__ = ["prepare_edit"]
@@ -41,6 +41,8 @@ def prepare_edit(network: Network, built: Built, node_id: str, name: str, value:
         return _poisson_rate_edit(network, built, item, value)
     if isinstance(item, CurrentInput):
         return _current_edit(network, built, item, name, value)
+    if isinstance(item, Projection) and name == "weight":
+        return _weight_edit(network, built, item, value)
     raise KeyError(f'{node_id!r} has no live parameter "{name}"')
 
 
@@ -89,6 +91,28 @@ def _current_edit(network: Network, built: Built, item: CurrentInput, name: str,
 
     def apply() -> None:
         built.state.cur_params[k] = row
+
+    return apply
+
+
+def _weight_edit(network: Network, built: Built, proj: Projection, value) -> Apply:
+    """A constant weight scales every synapse of the projection (learned weights keep their pattern)."""
+    if proj.weight.kind != "constant" or proj.weights is not None:
+        raise KeyError(f'"{proj.name}" has drawn or explicit weights: changing them needs a rebuild')
+    if not (np.isfinite(value) and value >= 0):
+        raise ValidationError([Problem(f'projections["{proj.id}"].weight', f"must be a number >= 0, got {value!r}")])
+    old, new = proj.weight.value, float(value)
+    if old == 0.0:
+        raise KeyError(f'"{proj.name}" has weight 0: a new weight needs a rebuild')
+    proj.weight.value = new
+    p, sl = list(network.projections).index(proj.id), built.synapses[proj.id]
+
+    def apply() -> None:
+        scale = new / old
+        weights = {id(s.weight): s.weight for s in (built.state, built.initial)}  # reset copy too; shared once
+        for weight in weights.values():
+            weight[sl] *= scale
+        built.state.proj_w[p] *= scale  # proj_w is never copied for a reset
 
     return apply
 

@@ -34,14 +34,27 @@ class _RateBins:
 
 
 class Results:
-    """Everything recorded since the simulator was built or reset. Times are in ms, rates in Hz."""
+    """Everything recorded since the simulator was built or reset. Times are in ms, rates in Hz.
+
+    ``max_spikes`` bounds memory in runs of any length (the live view): past it (or past as many trace
+    values) the oldest recorded spikes and trace samples are dropped, ``kept_from`` says from when on the
+    recordings are whole, and spike counts and mean rates still cover the whole run.
+    """
 
     def __init__(self, dt: float, nodes: dict, spike_recorded: list[str], traces: dict[str, list[int]],
                  rate_recorders: dict[str, tuple[int, float]], metadata: dict | None = None,
-                 presented: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+                 max_spikes: int | None = None, presented: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
         self.dt = dt
         self._presented = dict(presented or {})  # dataset input id -> (labels, onsets in ms)
         self.t = 0.0
+        self.kept_from = 0.0  # ms: recordings before this were dropped to bound memory
+        self._kept_step = 0
+        self.max_spikes = max_spikes
+        self._n_kept = 0
+        self._n_values = 0  # trace values held
+        self._chunk_values: list[int] = []
+        self._step = 0
+        self._chunk_step: list[int] = []  # first step of each chunk still held
         self.metadata = dict(metadata or {})
         self._nodes = {nid: (info.start, info.size, info.name) for nid, info in nodes.items()}
         self._spike_recorded = list(spike_recorded)
@@ -58,18 +71,44 @@ class Results:
     # --- filling (called by the simulator after each chunk) ---------------------------------
     def add_chunk(self, state, n_steps: int) -> None:
         n_rec = int(state.counters[0])
-        if n_rec:
-            self._steps.append(state.rec_step[:n_rec].copy())
-            self._ids.append(state.rec_id[:n_rec].copy())
+        self._steps.append(state.rec_step[:n_rec].copy())
+        self._ids.append(state.rec_id[:n_rec].copy())
+        self._chunk_step.append(self._step)
+        self._n_kept += n_rec
         self._spike_count[:] = state.spike_count
+        values = 0
         for rid, cols in self._trace_cols.items():
             if cols:
                 n = int(state.tr_count[cols[0]])
                 self._trace_data[rid].append(state.tr_buf[:n, cols].copy())
                 self._trace_every[rid] = int(state.tr_every[cols[0]])
+                values += n * len(cols)
+        self._chunk_values.append(values)
+        self._n_values += values
         for node, bins in self._rates.values():
             bins.add(state.node_counts[:n_steps, node])
         self.t += n_steps * self.dt
+        self._step += n_steps
+        if self.max_spikes is not None:
+            self._drop_oldest()
+        self._cache.clear()
+
+    def _drop_oldest(self) -> None:
+        """Drop whole chunks, oldest first, until at most ``max_spikes`` spikes are held (the last chunk stays)."""
+        while (self._n_kept > self.max_spikes or self._n_values > self.max_spikes) and len(self._steps) > 1:
+            self._n_kept -= self._steps.pop(0).size
+            self._n_values -= self._chunk_values.pop(0)
+            self._ids.pop(0)
+            self._chunk_step.pop(0)
+            for chunks in self._trace_data.values():
+                if chunks:
+                    chunks.pop(0)
+        self._kept_step = self._chunk_step[0] if self._chunk_step else self._step
+        self.kept_from = self._kept_step * self.dt
+
+    def record(self, node_ids) -> None:
+        """Spikes of these nodes are recorded from now on (``spikes`` then returns them)."""
+        self._spike_recorded += [n for n in node_ids if n not in self._spike_recorded]
         self._cache.clear()
 
     # --- reading ---------------------------------------------------------------------------
@@ -106,7 +145,8 @@ class Results:
         chunks = self._trace_data[recorder_id]
         values = np.concatenate(chunks) if chunks else np.zeros((0, len(self._trace_cols[recorder_id])))
         every = self._trace_every.get(recorder_id, 1)
-        return np.arange(values.shape[0]) * every * self.dt, values
+        first = -(-self._kept_step // every)  # first sample still held
+        return (first + np.arange(values.shape[0])) * every * self.dt, values
 
     def rate(self, recorder_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(bin start times in ms, population rate in Hz) of a rate recorder."""
@@ -140,7 +180,7 @@ class Results:
     # --- files -----------------------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Flat name -> array mapping (the .npz layout)."""
-        out = {"t_ms": np.array(self.t), "dt_ms": np.array(self.dt),
+        out = {"t_ms": np.array(self.t), "dt_ms": np.array(self.dt), "kept_from_ms": np.array(self.kept_from),
                "metadata": np.array(json.dumps(self.metadata, sort_keys=True))}
         for nid in self._nodes:
             out[f"counts/{nid}"] = self.spike_counts(nid)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import numpy as np
 
 from . import kernel as K
-from .build import Built, build
-from .catalog import NEURON_MODELS
+from .build import Built, build, trace_columns
+from .catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from .errors import SimulationError
 from .live_edits import prepare_edit
 from .network import Network
@@ -22,6 +22,7 @@ from .results import Results
 __all__ = ["Simulator"]
 
 Progress = Callable[[float, float], None]
+ChunkListener = Callable[[K.State, int, int], None]  # (state after the chunk, first step, steps run)
 
 
 class Simulator:
@@ -32,7 +33,7 @@ class Simulator:
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-                 record_all: bool = False, datasets=None):
+                 record_all: bool = False, max_spikes: int | None = None, datasets=None):
         self.network = network
         self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets)
         self.step = 0
@@ -40,6 +41,9 @@ class Simulator:
         self._lock = threading.Lock()
         self._running = False
         self._pending: list = []  # live edits waiting for the next chunk boundary
+        self.listeners: list[ChunkListener] = []  # called on the simulating thread after every chunk
+        self.probes: list[tuple[str, int, str]] = []  # (node id, neuron, variable) sampled every step
+        self.max_spikes = max_spikes
         self.results = self._new_results()
 
     @property
@@ -57,10 +61,14 @@ class Simulator:
         if duration is not None and not (0.0 <= duration < 1e9):
             raise ValueError(f"duration must be a number of seconds >= 0, got {duration!r}")
         total = int(round((duration * 1000.0 if duration is not None else self.network.duration) / dt))
+        return self.advance(total, progress)
+
+    def advance(self, steps: int, progress: Progress | None = None) -> Results:
+        """Simulate exactly ``steps`` time steps more (the unit a live view steps by); see ``run``."""
         with self._lock:
             self._running = True
         try:
-            return self._run_steps(total, progress)
+            return self._run_steps(int(steps), progress)
         finally:
             with self._lock:
                 self._running = False
@@ -76,6 +84,8 @@ class Simulator:
             state.counters[0] = 0
             steps, status = K.run_chunk(state, self.step, n, *self.built.gates)
             self.results.add_chunk(state, steps)
+            for listener in self.listeners:
+                listener(state, self.step, steps)
             self.step += steps
             done += steps
             if status == K.STATUS_NAN:
@@ -142,7 +152,69 @@ class Simulator:
         Checked at once (``ValidationError`` naming node and parameter) and recorded in the network
         description; during a run it takes effect at the next chunk, otherwise immediately.
         """
-        apply = prepare_edit(self.network, self.built, node_id, name, value)
+        self._schedule(prepare_edit(self.network, self.built, node_id, name, value))
+
+    def set_probes(self, probes: list[tuple[str, int, str]]) -> None:
+        """Sample ``(node id, neuron, variable)`` every step, beyond the recorders, for live traces.
+
+        Checked at once (``ValueError`` naming the probe); takes effect at the next chunk. The samples
+        are the trace columns after the recorders' (``probe_columns``); ``Results`` never sees them.
+        """
+        columns = [(node, var, i, 1) for node, i, var in self._checked_probes(probes)]
+        recorder_columns = sum(len(c) for c in self.built.traces.values())
+        self.probes = list(probes)
+
+        def apply() -> None:
+            st = self.built.state
+            table = trace_columns(self.built.nodes, columns)
+            merged = [np.concatenate([old[:recorder_columns], new]) for old, new in
+                      zip((st.tr_var, st.tr_neuron, st.tr_node, st.tr_every), table)]
+            n = merged[0].size
+            self.built.state = st._replace(tr_var=merged[0], tr_neuron=merged[1], tr_node=merged[2],
+                                           tr_every=merged[3], tr_buf=np.zeros((self.built.chunk_steps, n)),
+                                           tr_count=np.zeros(n, np.int64))
+
+        self._schedule(apply)
+
+    def record_spikes_of(self, node_ids) -> None:
+        """Record the spikes of these nodes too (a live raster showing an input); from the next chunk.
+
+        Their spikes then appear in the results from that time on; nodes already recorded stay recorded.
+        """
+        nodes = self.built.nodes
+        unknown = [n for n in node_ids if n not in nodes]
+        if unknown:
+            raise KeyError(f"no spiking node {unknown[0]!r} in this network")
+        new = [n for n in node_ids if n not in self.built.spike_recorded]
+        self.built.spike_recorded += new
+        self.results.record(new)
+
+        def apply() -> None:
+            for node_id in new:
+                self.built.state.node_record[nodes[node_id].index] = 1
+
+        self._schedule(apply)
+
+    def probe_columns(self) -> range:
+        """Trace-buffer columns of the probes, in ``probes`` order."""
+        first = sum(len(c) for c in self.built.traces.values())
+        return range(first, first + len(self.probes))
+
+    def _checked_probes(self, probes):
+        checked = []
+        for node_id, neuron, variable in probes:
+            info = self.built.nodes.get(node_id)
+            if info is None or info.kind not in NEURON_MODELS:
+                raise ValueError(f"cannot probe {node_id!r}: only populations of neurons have a membrane")
+            if not 0 <= int(neuron) < info.size:
+                raise ValueError(f'cannot probe neuron {neuron} of "{info.name}": it has {info.size} neurons')
+            if variable not in NEURON_MODELS[info.kind].state and variable not in SYNAPTIC_VARIABLES:
+                raise ValueError(f'"{info.name}" has no state variable {variable!r}')
+            checked.append((node_id, int(neuron), variable))
+        return checked
+
+    def _schedule(self, apply) -> None:
+        """Apply a change now, or at the next chunk boundary when a run is in progress."""
         with self._lock:
             if self._running:
                 self._pending.append(apply)
@@ -161,7 +233,7 @@ class Simulator:
                 "seed": self.network.seed, "dt_ms": self.network.dt}
         b = self.built
         return Results(self.network.dt, b.nodes, b.spike_recorded, b.traces, b.rate_recorders, meta,
-                       presented=b.presented)
+                       max_spikes=self.max_spikes, presented=b.presented)
 
     def _uncompiled_error(self) -> SimulationError:
         """A node the compiled loop has no code for: the gates do not match the network (a bug, never user input)."""

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMenu
 
 from ..resources.examples import list_examples
 from .app_settings import recent_files
+from .plugin_dialog import show_plugin_dialog
 
 __all__ = ["build_actions", "build_menus", "build_toolbar"]
 
@@ -27,7 +28,7 @@ def _action(window, name: str, text: str, slot, shortcut=None, tip: str = "") ->
 
 
 def build_actions(w) -> dict[str, QAction]:
-    files, edits, view = w.files, w.edits, w.view
+    files, edits, view, exports = w.files, w.edits, w.view, w.exports
     specs = [
         ("new", "&New", files.new, Std.New, "Start an empty network"),
         ("new_window", "New &Window", w.new_window, ["Ctrl+Shift+N"], "Open another window"),
@@ -35,6 +36,15 @@ def build_actions(w) -> dict[str, QAction]:
         ("save", "&Save", files.save, Std.Save, "Save the network"),
         ("save_as", "Save &As…", files.save_as, Std.SaveAs, "Save the network under a new name"),
         ("revert", "&Revert", files.revert, None, "Discard all changes since the last save"),
+        ("import_nir", "&NIR Graph…", exports.import_nir, None, "Open a NIR graph (.nir) as a new network"),
+        ("export_nir", "&NIR Graph…", lambda: exports.export("nir"), None,
+         "Export the network as a NIR graph (.nir) for snnTorch, Norse, Lava and others"),
+        ("export_pynn", "&PyNN Script…", lambda: exports.export("pynn"), None,
+         "Export the network as a runnable PyNN script (NEST, NEURON, Brian2 backends)"),
+        ("export_brian2", "&Brian2 Script…", lambda: exports.export("brian2"), None,
+         "Export the network as a runnable Brian2 script"),
+        ("export_picture", "Network &Picture (SVG/PNG)…", exports.export_picture, None,
+         "Save the whole network as an SVG or PNG picture"),
         ("quit", "&Quit", w.close, Std.Quit, "Close the window"),
         ("cut", "Cu&t", edits.cut, Std.Cut, "Cut the selected nodes"),
         ("copy", "&Copy", edits.copy, Std.Copy, "Copy the selected nodes and the projections between them"),
@@ -50,6 +60,8 @@ def build_actions(w) -> dict[str, QAction]:
         ("fit", "&Fit to View", view.fit_all, ["F", "Ctrl+Shift+F"], "Show the whole network"),
         ("actual_size", "&Actual Size", view.actual_size, ["Ctrl+0"], "Zoom to 100 %"),
         ("shortcuts", "&Keyboard Shortcuts", w.show_shortcuts, ["F1"], "List the keyboard shortcuts"),
+        ("plugins", "&Plugins…", lambda: show_plugin_dialog(w), None,
+         "List the installed plugins (learning rules, datasets) and any that failed to load"),
         ("about", "&About SpikeStudio", w.show_about, None, "About SpikeStudio"),
     ]
     actions = {name: _action(w, name, text, slot, keys, tip) for name, text, slot, keys, tip in specs}
@@ -77,6 +89,10 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     file_menu.addSeparator()
     file_menu.addActions([actions["save"], actions["save_as"], actions["revert"]])
     file_menu.addSeparator()
+    file_menu.addMenu("&Import").addAction(actions["import_nir"])
+    file_menu.addMenu("E&xport").addActions([actions[n] for n in ("export_nir", "export_pynn", "export_brian2",
+                                                                   "export_picture")])
+    file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
 
     edit_menu = bar.addMenu("&Edit")
@@ -92,7 +108,7 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     w.panels_menu = view_menu.addMenu("&Panels")
 
     help_menu = bar.addMenu("&Help")
-    help_menu.addActions([actions["shortcuts"], actions["about"]])
+    help_menu.addActions([actions["shortcuts"], actions["plugins"], actions["about"]])
 
 
 def _fill_recent(w) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
 
@@ -296,6 +296,9 @@ class CanvasScene(QGraphicsScene):
 
     # --- drawing -------------------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.backgroundBrush().style() != Qt.NoBrush:  # a plain background, set while drawing a picture
+            painter.fillRect(rect, self.backgroundBrush())
+            return
         painter.fillRect(rect, style.CANVAS)
         scale = painter.worldTransform().m11()
         step = style.GRID if scale > 0.45 else style.GRID * 5

@@ -3,7 +3,7 @@ the palette, and fit-to-view."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -17,6 +17,7 @@ NUDGES = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key
 
 class CanvasView(QGraphicsView):
     template_dropped = Signal(str, QPointF)  # palette template key, scene position
+    node_menu_requested = Signal(str, QPoint)  # right-click on a node: its id, global position for a menu
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -32,6 +33,16 @@ class CanvasView(QGraphicsView):
         self.setFocusPolicy(Qt.StrongFocus)
         self._pan_start: QPointF | None = None
         self._space_held = False
+
+    def contextMenuEvent(self, event) -> None:
+        item = self.itemAt(event.pos())
+        while item is not None and not hasattr(item, "item_id"):
+            item = item.parentItem()
+        if item is not None and item.item_id in getattr(self.scene(), "nodes", {}):
+            self.node_menu_requested.emit(item.item_id, event.globalPos())
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
     # --- zoom ----------------------------------------------------------------------------------------
     def zoom(self) -> float:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 __all__ = ["ask_unsaved", "show_problems", "show_error", "ask_open_path", "ask_save_path", "ask_yes_no",
-           "NETWORK_FILTER"]
+           "ask_export_path", "ask_import_path", "show_report", "NETWORK_FILTER"]
 
 NETWORK_FILTER = "SpikeStudio networks (*.snn *.json);;All files (*)"
 SAVE_FILTER = "SpikeStudio network (*.snn);;JSON network (*.json)"
@@ -59,3 +61,34 @@ def ask_save_path(parent: QWidget, suggestion: str = "") -> str | None:
     if not path.lower().endswith((".snn", ".json")):
         path += ".json" if chosen.startswith("JSON") else ".snn"
     return path
+
+
+def ask_export_path(parent: QWidget, title: str, suggestion: str, file_filter: str) -> str | None:
+    """A path to write to; without a suffix, it gets the first one of the chosen filter (``*.svg`` -> ``.svg``)."""
+    path, chosen = QFileDialog.getSaveFileName(parent, title, suggestion, file_filter)
+    if not path:
+        return None
+    suffixes = re.findall(r"\*(\.\w+)", chosen or file_filter)
+    if suffixes and not path.lower().endswith(tuple(s.lower() for s in suffixes)):
+        path += suffixes[0]
+    return path
+
+
+def ask_import_path(parent: QWidget, title: str, folder: str, file_filter: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
+    return path or None
+
+
+def show_report(parent: QWidget, title: str, headline: str, sections: list[tuple[str, list[str]]]) -> None:
+    """What an export left out or approximated: each non-empty section as a heading and its lines."""
+    text = []
+    for heading, lines in sections:
+        if lines:
+            shown = lines[:MAX_SHOWN] + ([f"… and {len(lines) - MAX_SHOWN} more (see Details)"]
+                                         if len(lines) > MAX_SHOWN else [])
+            text.append(heading + "\n" + "\n".join(f"• {line}" for line in shown))
+    box = QMessageBox(QMessageBox.Information, title, headline, QMessageBox.Ok, parent)
+    box.setObjectName("report_dialog")
+    box.setInformativeText("\n\n".join(text))
+    box.setDetailedText("\n\n".join(heading + "\n" + "\n".join(lines) for heading, lines in sections if lines))
+    box.exec()

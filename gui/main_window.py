@@ -26,9 +26,11 @@ from .app_settings import app_settings
 from .canvas_scene import CanvasScene
 from .canvas_view import CanvasView
 from .edit_controller import EditController
+from .export_controller import ExportController
 from .file_controller import FileController
 from .inspector import Inspector
 from .palette import Palette
+from .simulation_ui import install_simulation
 
 __all__ = ["MainWindow"]
 
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.files = FileController(self, self.doc, self.stack)
         self.edits = EditController(self, self.doc, self.stack, self.scene, self.view)
+        self.exports = ExportController(self, self.doc, self.files, self.scene)
         self.palette = Palette()
         self.inspector = Inspector(self.doc, self.stack)
         self.messages = QPlainTextEdit()
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
+        self.simulation = install_simulation(self)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.counts = QLabel()
@@ -85,7 +89,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _connect(self) -> None:
-        for source in (self.scene, self.inspector, self.files, self.edits):
+        for source in (self.scene, self.inspector, self.files, self.edits, self.exports):
             source.message.connect(self.show_message)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.item_activated.connect(self._activate)
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save("closing"):
             event.ignore()
             return
+        self.simulation.shutdown()  # the worker stops after its chunk; nothing simulates a closed window
         self.files.closing()
         if self.keep_layout:
             self.save_layout()

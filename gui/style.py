@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPaintEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from ..engine.network import CurrentInput, DatasetInput, PoissonInput, Population, Recorder, SpikeTimesInput
@@ -70,7 +70,11 @@ def icon(name: str) -> QIcon:
 
 
 def paint_icon(painter: QPainter, name: str, rect: QRectF) -> None:
-    """Draw an icon from a pixmap rendered once per size on screen (rendering SVG at every paint is slow)."""
+    """Draw an icon from a pixmap rendered once per size on screen (rendering SVG at every paint is slow);
+    into an SVG picture, as vector shapes."""
+    if painter.paintEngine().type() == QPaintEngine.SVG:
+        _renderer(name).render(painter, rect)
+        return
     scale = painter.worldTransform().m11() * painter.device().devicePixelRatioF()
     side = max(4, round(rect.width() * scale))
     painter.drawPixmap(rect, _pixmap(name, side), QRectF(0, 0, side, side))

@@ -80,3 +80,25 @@ def test_learned_thresholds_show_read_only(window, tmp_path):
     click_node(w, "E")
     theta = field(w, "initial.theta")
     assert theta.isReadOnly() and theta.text() == "100 values, 0 to 9.9 mV"
+
+
+def test_digits_example_runs_in_the_window_as_in_a_script(window, tmp_path):
+    import numpy as np
+    import spikestudio
+    from spikestudio.resources.examples import example_path
+    from test_gui_live import run_to_end
+
+    net = spikestudio.load(example_path("digits"))
+    net.duration = 2000.0  # four digits
+    path = tmp_path / "digits4.snn"
+    spikestudio.save(net, path)
+    w = window(path)
+    w.simulation.window_ms.setValue(10_000)
+    c = run_to_end(w, timeout=60)
+    assert c.tap.t == 2000.0
+    times, nodes, neurons = w.simulation.views.raster.drawn
+    nodes = np.array(nodes)
+    reference = spikestudio.Simulator(net).run().spikes("E")
+    assert reference[0].size > 10
+    np.testing.assert_allclose(times[nodes == "E"], reference[0])
+    np.testing.assert_array_equal(neurons[nodes == "E"], reference[1])

@@ -1,0 +1,110 @@
+"""Live simulation benchmark: CUBA with the raster, trace and rate plots open, against the same run headless.
+
+Run by hand (not part of the test suite):
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/live.py [--seconds 20] [--network cuba]
+
+Prints, side by side:
+- simulated seconds per wall second headless and in the window, and their ratio (goal >= 0.8);
+- frames drawn per second while running (goal >= 25);
+- the GUI event loop's worst and 99th-percentile latency while running (goal < 50 ms), measured by a
+  5 ms timer that records how late it fires.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def headless(name: str, seconds: float) -> float:
+    """Simulated seconds per wall second of the plain simulator (best of 3, after a warm-up)."""
+    from spikestudio.engine import fileformat
+    from spikestudio.engine.simulator import Simulator
+    from spikestudio.resources.examples import example_path
+
+    net = fileformat.load(example_path(name))
+    Simulator(net, record_all=True).run(0.1)
+    best = np.inf
+    for _ in range(3):
+        sim = Simulator(net, record_all=True)
+        start = time.perf_counter()
+        sim.run(seconds)
+        best = min(best, time.perf_counter() - start)
+    return seconds / best
+
+
+def in_window(name: str, seconds: float) -> dict:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from spikestudio.gui.app import make_window
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    w = make_window(name)
+    w.keep_layout = False
+    w.resize(1600, 1000)
+    w.show()
+    ui, c = w.simulation, w.simulation.controller
+    ui.probe("E", 0)
+    ui.probe("E", 1)
+    ui.probe("I", 0)
+    c.prepare()
+    while c.state != "ready":
+        app.processEvents()
+        time.sleep(0.005)
+    frames, lateness = [0], []
+    c.frame_drawn.connect(lambda: frames.__setitem__(0, frames[0] + 1))
+    probe = QTimer()
+    probe.setInterval(5)
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        lateness.append(now - last[0] - 0.005)
+        last[0] = now
+
+    probe.timeout.connect(tick)
+    ui.duration.setValue(seconds * 1000.0)
+    start = time.perf_counter()
+    last[0] = start
+    probe.start()
+    c.run()
+    while c.state != "done":
+        app.processEvents()
+        time.sleep(0.001)
+    wall = time.perf_counter() - start
+    probe.stop()
+    out = {"throughput": seconds / wall, "fps": frames[0] / wall, "worst_ms": 1000 * max(lateness),
+           "p99_ms": 1000 * float(np.percentile(lateness, 99)), "spikes_shown": int(ui.views.raster.drawn[0].size)}
+    w.stack.setClean()
+    w.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="simulated seconds per run")
+    parser.add_argument("--network", default="cuba", help="bundled example to run")
+    args = parser.parse_args()
+    ref = headless(args.network, args.seconds)
+    live = in_window(args.network, args.seconds)
+    ratio = live["throughput"] / ref
+    print(f"{args.network}, {args.seconds:g} s simulated, Qt platform {os.environ['QT_QPA_PLATFORM']}")
+    print(f"{'':28}{'measured':>12}{'goal':>12}")
+    print(f"{'headless (sim s / wall s)':28}{ref:12.1f}")
+    print(f"{'with plots (sim s / wall s)':28}{live['throughput']:12.1f}")
+    print(f"{'ratio with plots / headless':28}{ratio:12.2f}{'>= 0.80':>12}")
+    print(f"{'frames per second':28}{live['fps']:12.1f}{'>= 25':>12}")
+    print(f"{'worst event-loop latency':28}{live['worst_ms']:10.1f}ms{'< 50 ms':>12}")
+    print(f"{'99th percentile latency':28}{live['p99_ms']:10.1f}ms")
+    print(f"{'spikes in the last frame':28}{live['spikes_shown']:12,d}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""What the live plots share: pyqtgraph's look, population colours, and the rows of the raster."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range"]
+
+# Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
+CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
+               "#bcbd22"]
+
+
+def configure_pyqtgraph() -> None:
+    """White plots with dark axes, like the canvas; antialiasing off for speed (set once)."""
+    pg.setConfigOptions(background="w", foreground="#333333", antialias=False, imageAxisOrder="row-major")
+
+
+def plot_color(network, node_id: str, index: int) -> QColor:
+    """The node's colour on the canvas when the user gave it one, else a distinct colour by position."""
+    layout = network.layout.get(node_id)
+    if layout is not None and layout.color and QColor(layout.color).isValid():
+        return QColor(layout.color)
+    return QColor(CATEGORICAL[index % len(CATEGORICAL)])
+
+
+def spike_levels(population) -> tuple[float | None, float | None]:
+    """(threshold, reset) in mV to mark on a membrane trace, None where the model has no such level."""
+    p = population.params
+    if population.model == "lif":
+        return p["V_th"], p["V_reset"]
+    if population.model == "izhikevich":
+        return p["V_peak"], p["c"]
+    if population.model == "adex":
+        return p["V_T"], p["V_reset"]
+    if population.model == "hh":
+        return p["V_spike"], None
+    return p.get("V_th"), p.get("V_reset")
+
+
+def time_range(t: float, window: float | None, first: float = 0.0) -> tuple[float, float]:
+    """The x range a live plot shows at time ``t``: the last ``window`` ms, or [0, window] while filling up
+    (so a new run grows from the left, as on an oscilloscope); everything since ``first`` without a window."""
+    if window is None:
+        return first, max(t, first + 1e-6)
+    start = max(0.0, t - window)
+    return start, start + window
+
+
+def smooth(values: np.ndarray, width_bins: int) -> np.ndarray:
+    """Trailing mean over the last ``width_bins`` bins (causal, so the newest value never waits for the future).
+
+    Bins with NaN (before a node existed) stay NaN and count as zero for their neighbours.
+    """
+    if width_bins <= 1 or values.size == 0:
+        return values
+    total = np.concatenate([[0.0], np.cumsum(np.nan_to_num(values))])
+    i = np.arange(1, values.size + 1)
+    lo = np.maximum(i - width_bins, 0)
+    out = (total[i] - total[lo]) / (i - lo)
+    out[np.isnan(values)] = np.nan
+    return out

@@ -1,0 +1,77 @@
+"""Live population rates: spikes per neuron per second in 1 ms bins, smoothed by a trailing mean."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from ...engine.live import LiveFrame
+from .live_common import smooth, time_range
+
+__all__ = ["RateView"]
+
+
+class RateView(QWidget):
+    """One curve per node (populations shown, inputs on request)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("rate_view")
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("left", "rate", units="Hz")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.setLabel("bottom", "time", units="ms")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        self.plot.setMouseEnabled(x=False, y=True)
+        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+        self.smoothing = QSpinBox()
+        self.smoothing.setObjectName("rate_smoothing")
+        self.smoothing.setRange(1, 1000)
+        self.smoothing.setValue(10)
+        self.smoothing.setSuffix(" ms")
+        self.smoothing.setToolTip("Width of the trailing mean the rates are smoothed with")
+        self.inputs = QCheckBox("inputs too")
+        self.inputs.setToolTip("Also plot the rates of spike sources (Poisson, spike times, datasets)")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Smoothing:"))
+        top.addWidget(self.smoothing)
+        top.addWidget(self.inputs)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        self.colors: dict[str, QColor] = {}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.bin_ms = 1.0
+
+    def set_colors(self, colors: dict[str, QColor]) -> None:
+        self.colors = dict(colors)
+        for node_id, curve in self.curves.items():
+            curve.setPen(pg.mkPen(self.colors.get(node_id, QColor("#333")), width=1))
+
+    def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
+        wanted = [n for n in frame.nodes if n.is_population or self.inputs.isChecked()]
+        if [n.id for n in wanted] != list(self.curves):
+            for curve in self.curves.values():
+                self.plot.removeItem(curve)
+            self.legend.clear()
+            self.curves = {n.id: self.plot.plot([], [], name=n.name, pen=pg.mkPen(
+                self.colors.get(n.id, QColor("#333")), width=1)) for n in wanted}
+            for curve in self.curves.values():
+                curve.setDownsampling(auto=True, method="peak")
+                curve.setClipToView(True)
+        width = max(1, int(round(self.smoothing.value() / self.bin_ms)))
+        t = frame.rate_t + self.bin_ms  # a bin is plotted at its end: the rate up to that time
+        for node_id, curve in self.curves.items():
+            values = frame.rates.get(node_id, np.full(t.size, np.nan))
+            rate = smooth(values, width)
+            gaps = bool(np.isnan(rate).any())  # only after a rebuild added a node
+            curve.setData(t, rate, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
+        self.plot.setXRange(*time_range(frame.t, window), padding=0)
+
+    def curve_data(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
+        curve = self.curves[node_id]  # the data given, not the downsampled copy on screen
+        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)

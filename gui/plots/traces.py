@@ -1,0 +1,158 @@
+"""Live membrane traces of probed neurons, with each population's threshold and reset marked.
+
+Probes come from a click in the raster, from the canvas, or typed as ``E:0, E:12, I:3``; the
+simulation samples them every step without a rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ...engine.live import LiveFrame
+from .live_common import CATEGORICAL, time_range
+
+__all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
+
+MAX_PROBES = 8
+Probe = tuple[str, int, str]
+
+
+def parse_probes(text: str, names: dict[str, str]) -> list[Probe]:
+    """``"E:0, E:3-5, I:2"`` -> probes of v; ``names`` maps the names people type (and ids) to node ids.
+
+    Raises ``ValueError`` naming the part it cannot read.
+    """
+    probes: list[Probe] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        m = re.fullmatch(r"(.+?)\s*:\s*(\d+)(?:\s*-\s*(\d+))?(?:\s*:\s*(\w+))?", part)
+        if m is None:
+            raise ValueError(f'cannot read "{part}": write population:neuron, e.g. E:0 or E:0-3')
+        name, first, last, var = m.group(1).strip(), int(m.group(2)), m.group(3), m.group(4) or "v"
+        if name not in names:
+            raise ValueError(f'"{name}" is not a population in this network')
+        for i in range(first, (int(last) if last else first) + 1):
+            probes.append((names[name], i, var))
+    return probes
+
+
+class TraceView(QWidget):
+    """One curve per probe; ``probes_requested`` carries the list the user asked for."""
+
+    probes_requested = Signal(list)
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("trace_view")
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("left", "membrane", units="mV")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.setLabel("bottom", "time", units="ms")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        self.plot.setMouseEnabled(x=False, y=True)
+        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+        self.entry = QLineEdit()
+        self.entry.setObjectName("probe_entry")
+        self.entry.setPlaceholderText("neurons to probe, e.g. E:0, E:5, I:2")
+        self.entry.returnPressed.connect(self._typed)
+        clear = QPushButton("Clear")
+        clear.clicked.connect(lambda: self.probes_requested.emit([]))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Probe:"))
+        top.addWidget(self.entry, 1)
+        top.addWidget(clear)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        self.error.hide()
+        layout.addWidget(self.plot, 1)
+        self.probes: list[Probe] = []
+        self.curves: dict[Probe, pg.PlotDataItem] = {}
+        self.levels: list[pg.InfiniteLine] = []
+        self.names: dict[str, str] = {}  # what people type -> node id
+        self.node_names: dict[str, str] = {}
+
+    def set_populations(self, names: dict[str, str]) -> None:
+        """``names``: population id -> display name (both may be typed)."""
+        self.node_names = dict(names)
+        self.names = {**{v: k for k, v in names.items()}, **{k: k for k in names}}
+
+    def _typed(self) -> None:
+        try:
+            probes = parse_probes(self.entry.text(), self.names)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        self.probes_requested.emit(probes[:MAX_PROBES])
+
+    def add_probe(self, probe: Probe) -> None:
+        """A neuron clicked in the raster or on the canvas joins the probes (the oldest goes past MAX_PROBES)."""
+        if probe not in self.probes:
+            self.probes_requested.emit((self.probes + [probe])[-MAX_PROBES:])
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def set_probes(self, probes: list[Probe], levels: dict[str, tuple[float | None, float | None]]) -> None:
+        """Curves for ``probes``; ``levels`` maps population id -> (threshold, reset) to mark."""
+        self.show_error("")
+        self.probes = list(probes)
+        self.entry.setText(", ".join(f"{self.node_names.get(n, n)}:{i}" + ("" if v == "v" else f":{v}")
+                                     for n, i, v in probes))
+        for curve in self.curves.values():
+            self.plot.removeItem(curve)
+        self.legend.clear()
+        self.curves = {}
+        for k, probe in enumerate(probes):
+            pen = pg.mkPen(QColor(CATEGORICAL[k % len(CATEGORICAL)]), width=1)
+            name = f"{self.node_names.get(probe[0], probe[0])}:{probe[1]}" + ("" if probe[2] == "v" else
+                                                                               f" {probe[2]}")
+            curve = self.plot.plot([], [], pen=pen, name=name, skipFiniteCheck=True)
+            curve.setDownsampling(auto=True, method="peak")  # spikes survive; 10,000 samples draw as ~2 per pixel
+            curve.setClipToView(True)
+            self.curves[probe] = curve
+        for line in self.levels:
+            self.plot.removeItem(line)
+        self.levels = []
+        marked = set()
+        for node_id in dict.fromkeys(n for n, _, v in probes if v == "v"):
+            for value, label, style in zip(levels.get(node_id, (None, None)), ("threshold", "reset"),
+                                           (Qt.DashLine, Qt.DotLine)):
+                if value is None or (value, label) in marked:
+                    continue
+                marked.add((value, label))
+                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen("#7f8c8d", style=style),
+                                       label=f"{label} {value:g} mV", labelOpts={"position": 0.02, "color": "#555",
+                                                                      "anchors": [(0, 1), (0, 1)]})
+                self.plot.addItem(line)
+                self.levels.append(line)
+
+    def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
+        t0, t1 = time_range(frame.t, window)
+        lo, hi = [line.value() for line in self.levels], [line.value() for line in self.levels]
+        for probe, curve in self.curves.items():
+            t, v = frame.traces.get(probe, (np.zeros(0), np.zeros(0)))
+            keep = t >= t0
+            t, v = t[keep], v[keep]
+            curve.setData(t, v)
+            if v.size and probe[2] == "v":
+                lo.append(float(v.min()))
+                hi.append(float(v.max()))
+        self.plot.setXRange(t0, t1, padding=0)
+        if lo and all(np.isfinite(lo + hi)):  # the marked levels stay in view, with room for their labels
+            span = max(max(hi) - min(lo), 1.0)
+            self.plot.setYRange(min(lo) - 0.05 * span, max(hi) + 0.12 * span, padding=0)
+
+    def curve_data(self, probe: Probe) -> tuple[np.ndarray, np.ndarray]:
+        """What the probe's curve holds now (x, y)."""
+        curve = self.curves[probe]  # the data given, not the downsampled copy on screen
+        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)

@@ -1,0 +1,281 @@
+"""Live simulation in the window: run, pause, step, reset, live edits, rebuild, failures, plots and results."""
+
+import time
+
+import numpy as np
+import pytest
+from gui_helpers import answer_dialogs, click_node, dumps, field
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from spikestudio.engine import fileformat
+from spikestudio.engine.network import Network
+from spikestudio.engine.simulator import Simulator
+from test_gui_inspector import type_into
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def small_network(rate=30.0):
+    net = Network(dt=0.1, seed=7, duration=200.0)
+    net.add_poisson("P", 60, rate=rate)
+    net.add_population("E", 40, "lif")
+    net.add_population("I", 10, "izhikevich")
+    net.connect("P", "E", "fixed_indegree", k=12, weight=150.0)
+    net.connect("E", "I", "fixed_probability", p=0.4, weight=15.0, synapse="delta")
+    net.connect("I", "E", "fixed_probability", p=0.4, weight=40.0, receptor="inhibitory")
+    net.record_spikes("E")
+    return net
+
+
+def open_network(window, tmp_path, net=None, name="small.snn"):
+    path = tmp_path / name
+    fileformat.save(net or small_network(), path)
+    return window(path)
+
+
+def wait_for(predicate, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def run_to_end(w, timeout=30.0):
+    c = w.simulation.controller
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "done", timeout), c.state
+    return c
+
+
+def reference(net, ms, probes=()):
+    sim = Simulator(net, record_all=True)
+    for node, i in probes:
+        sim.network.record_state(node, neurons=[i], interval=net.dt, id=f"ref:{node}:{i}")
+    sim = Simulator(sim.network, record_all=True)
+    return sim.run(ms / 1000.0)
+
+
+def test_run_shows_in_the_raster_traces_and_rates_exactly_what_the_engine_produced(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui = w.simulation
+    ui.window_ms.setValue(10_000)  # the whole run in view
+    ui.probe("E", 3)
+    c = run_to_end(w)
+    assert c.tap.t == pytest.approx(200.0) and "t = 200.0 ms" in ui.status.text()
+    ref = reference(small_network(), 200.0, [("E", 3)])
+    times, nodes, neurons = ui.views.raster.drawn
+    nodes = np.array(nodes)
+    for node in ("E", "I"):  # the raster shows populations; inputs only on request
+        t_ref, i_ref = ref.spikes(node)
+        assert t_ref.size > 20
+        np.testing.assert_allclose(times[nodes == node], t_ref)
+        np.testing.assert_array_equal(neurons[nodes == node], i_ref)
+    assert "P" not in nodes
+    x, v = ui.views.traces.curve_data(("E", 3, "v"))
+    t_ref, v_ref = ref.trace("ref:E:3")
+    np.testing.assert_allclose(x, t_ref)
+    np.testing.assert_array_equal(v, v_ref[:, 0])
+    x, rate = ui.views.rates.curve_data("E")
+    ui.views.rates.smoothing.setValue(1)
+    x, rate = ui.views.rates.curve_data("E")
+    counts = np.histogram(ref.spikes("E")[0], bins=np.arange(0, 200.0 + 1e-9, 1.0))[0]
+    np.testing.assert_allclose(rate, counts / 40 / 1e-3)
+    img = ui.views.raster.image.image
+    assert img is not None and img[..., 3].any()  # something is drawn
+    threshold = [line.value() for line in ui.views.traces.levels]
+    assert -50.0 in threshold or -55.0 in threshold  # the LIF threshold is marked
+
+
+def test_raster_choice_of_nodes_and_neuron_ranges(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui = w.simulation
+    ui.window_ms.setValue(10_000)
+    run_to_end(w)
+    rows = ui.views.raster.rows
+    rows.set_shown("I", False)
+    rows.set_shown("P", True, 10, 19)  # an input's spikes are recorded once it is shown
+    rows.set_shown("E", True, 5, 9)
+    run_to_end(w)  # another 200 ms
+    times, nodes, neurons = ui.views.raster.drawn
+    nodes = np.array(nodes)
+    assert set(nodes) == {"E", "P"}
+    assert times[nodes == "P"].min() >= 200.0 and times[nodes == "E"].min() < 200.0
+    assert neurons[nodes == "E"].min() >= 5 and neurons[nodes == "E"].max() <= 9
+    assert neurons[nodes == "P"].min() >= 10 and neurons[nodes == "P"].max() <= 19
+    assert ui.views.raster.n_rows == 15
+    assert ui.views.raster.neuron_at(0.5) == ("E", 5) and ui.views.raster.neuron_at(5.5) == ("P", 10)
+
+
+def test_pause_resume_and_step(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui, c = w.simulation, w.simulation.controller
+    ui.speed.setCurrentIndex([s[1] for s in __import__("spikestudio.gui.run_controller", fromlist=["SPEEDS"]).SPEEDS]
+                             .index(0.2))
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "running" and c.tap.t > 5.0)
+    w.actions["pause"].trigger()
+    assert c.state == "paused"
+    t = c.tap.t
+    assert wait_for(lambda: False, 0.2) is False and c.tap.t == t  # nothing runs while paused
+    w.actions["step_dt"].trigger()
+    assert wait_for(lambda: c.state == "paused" and c.tap.t > t)
+    assert c.tap.t == pytest.approx(t + 0.1)
+    w.actions["step"].trigger()
+    assert wait_for(lambda: c.state == "paused" and c.tap.t > t + 0.15)
+    assert c.tap.t == pytest.approx(t + 10.1)
+    ui.speed.setCurrentIndex(0)
+    w.actions["run"].trigger()  # continues to the end of the duration
+    assert wait_for(lambda: c.state == "done")
+    assert c.tap.t == pytest.approx(200.0)
+
+
+def test_changing_a_rate_while_running_is_undoable_and_the_rates_respond(window, tmp_path):
+    w = open_network(window, tmp_path, small_network(rate=10.0))
+    ui, c = w.simulation, w.simulation.controller
+    ui.duration.setValue(0)  # until stopped
+    ui.speed.setCurrentIndex(4)  # real time, so the edit lands mid-run
+    ui.views.rates.inputs.setChecked(True)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.tap.t > 150.0)
+    click_node(w, "P")
+    typed_at = c.tap.t
+    type_into(field(w, "rate"), "80")
+    assert w.stack.undoText() == "Set Rate of P" and c.state == "running"
+    assert not c.stale  # no rebuild needed
+    changed_at = c.tap.t
+    assert wait_for(lambda: c.tap.t > changed_at + 300.0, 10)
+    w.actions["pause"].trigger()
+    frame = c.tap.frame(1e9)
+    before = frame.rates["P"][(frame.rate_t > 20) & (frame.rate_t < typed_at - 5)].mean()
+    after = frame.rates["P"][frame.rate_t > changed_at + 60].mean()
+    assert before == pytest.approx(10.0, rel=0.3) and after == pytest.approx(80.0, rel=0.2)
+    assert c.sim.network.inputs["P"].rate == 80.0
+    w.actions["undo"].trigger()  # undo is a live edit too
+    assert c.sim.network.inputs["P"].rate == 10.0 and w.doc.network.inputs["P"].rate == 10.0
+
+
+def test_a_structural_edit_asks_to_rebuild_and_keeps_the_history(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui, c = w.simulation, w.simulation.controller
+    ui.window_ms.setValue(10_000)
+    run_to_end(w)
+    before = c.tap.frame(1e9).spikes_t.size
+    w.edits.add_template("pop:lif", QPointF(0, 300))  # a new population: structure changed
+    assert c.stale and "was added" in c.stale[0]
+    assert ui.stale_label.text() and ui.actions["rebuild"].isVisible()
+    seen = []
+    answer_dialogs([QMessageBox.Yes], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "done" and c.tap.t > 200.0, 60)
+    assert "Rebuild the network?" in seen[0][0]
+    frame = c.tap.frame(1e9)
+    assert c.tap.t == pytest.approx(400.0) and frame.rebuilds == [pytest.approx(200.0)]
+    assert (frame.spikes_t < 200.0).sum() == before and (frame.spikes_t > 200.0).sum() > 0
+    assert not c.stale and not ui.actions["rebuild"].isVisible()
+    assert len(c.sim.network.populations) == 3
+
+
+def test_reset_goes_back_to_time_zero_and_runs_the_same_again(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = run_to_end(w)
+    first = c.tap.frame(1e9).spikes_t.copy()
+    w.actions["reset"].trigger()
+    assert c.tap.t == 0.0 and c.tap.frame(1e9).spikes_t.size == 0
+    run_to_end(w)
+    np.testing.assert_array_equal(c.tap.frame(1e9).spikes_t, first)
+
+
+def test_closing_the_window_mid_run_stops_the_worker(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    w.simulation.duration.setValue(0)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "running" and c.tap.t > 50.0)
+    runner = c.runner
+    w.stack.setClean()
+    w.close()
+    assert runner._thread.is_alive() is False
+    steps = runner.sim.step
+    time.sleep(0.1)
+    assert runner.sim.step == steps
+
+
+def test_a_blow_up_stops_the_run_with_a_message_and_the_document_survives(window, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_spike_times("S", 2, [0, 1], [25.0, 25.0])
+    net.add_population("Victims", 3, "izhikevich")
+    net.connect("S", "Victims", "all_to_all", weight=1e308, synapse="delta")
+    w = open_network(window, tmp_path, net)
+    before = dumps(w)
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 30)
+    assert seen[0][0] == "Simulation stopped" and '"Victims"' in seen[0][1] and "NaN or infinite" in seen[0][1]
+    assert w.simulation.controller.state == "failed" and dumps(w) == before
+    assert 25.0 <= w.simulation.controller.tap.t < 100.0
+
+
+def test_probing_from_the_raster_and_from_the_canvas(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui = w.simulation
+    ui.window_ms.setValue(10_000)
+    run_to_end(w)
+    raster = ui.views.raster
+    vb = raster.plot.getViewBox()
+    y = 7.5  # neuron 7 of E (E's rows come first)
+    scene_pos = vb.mapViewToScene(QPointF(100.0, y))
+    view_pos = raster.plot.mapFromScene(scene_pos)
+    QTest.mouseClick(raster.plot.viewport(), Qt.LeftButton, Qt.NoModifier, view_pos)
+    assert wait_for(lambda: ("E", 7, "v") in ui.controller.probes, 5)
+    w.view.node_menu_requested.emit("I", w.view.mapToGlobal(w.view.rect().center()))
+    ui.node_menu.actions()[2].trigger()
+    assert ("I", 2, "v") in ui.controller.probes
+    w.actions["run"].trigger()
+    assert wait_for(lambda: ui.controller.state == "done", 30)
+    x, v = ui.views.traces.curve_data(("I", 2, "v"))
+    assert x.size == 2000 and x[0] == pytest.approx(200.0)  # sampled every step from when it was added
+
+
+def test_results_save_to_npz_and_csv(window, tmp_path):
+    w = open_network(window, tmp_path)
+    run_to_end(w)
+    path = w.simulation.save_results(str(tmp_path / "run.npz"))
+    with np.load(path, allow_pickle=False) as data:
+        ref = reference(small_network(), 200.0)
+        np.testing.assert_allclose(data["spikes/E/times_ms"], ref.spikes("E")[0])
+        np.testing.assert_array_equal(data["counts/P"], ref.spike_counts("P"))
+    written = w.simulation.export_csv(str(tmp_path / "csv"))
+    assert {p.name for p in written} == {"spikes_E.csv", "spikes_I.csv"}  # inputs only when the raster shows them
+    table = np.loadtxt(tmp_path / "csv" / "spikes_E.csv", delimiter=",", skiprows=1)
+    np.testing.assert_allclose(table[:, 0], ref.spikes("E")[0], rtol=1e-5)
+
+
+def test_the_network_is_built_when_it_opens_and_a_first_edit_just_drops_that_build(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 30)  # built and compiled without pressing Run
+    w.edits.add_template("pop:lif", QPointF(0, 300))
+    assert c.sim is None and not c.stale  # nothing ran, so nothing to keep and nothing to ask
+    run_to_end(w)
+    assert len(c.sim.network.populations) == 3
+
+
+def test_a_network_too_big_for_memory_is_refused_with_a_message_and_the_document_survives(window, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_population("Huge", 3_000_000, "lif")
+    net.connect("Huge", "Huge", "all_to_all", weight=0.1)
+    w = open_network(window, tmp_path, net)
+    before = dumps(w)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "no run", 30)  # the build on opening failed quietly
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 30)
+    assert seen[0][0] == "Simulation stopped" and "synapses" in seen[0][1] and "memory" in seen[0][1]
+    assert dumps(w) == before and c.sim is None
