@@ -471,13 +471,26 @@ def _spike_time_table(net: Network, nodes: dict[str, NodeInfo], shown: dict):
         item = shown.get(info.id, info.item)
         has_times = isinstance(item, SpikeTimesInput) or info.id in shown
         if has_times:
-            s = np.rint(item.times / net.dt).astype(np.int64)
-            pairs = np.unique(np.stack([s, item.neurons + info.start]), axis=1)  # sorted by step, no duplicates
-            steps.append(pairs[0])
-            neurons.append(pairs[1])
+            step, neuron = _sorted_spikes(np.rint(item.times / net.dt).astype(np.int64), item.neurons, info.size)
+            steps.append(step)
+            neurons.append(neuron + info.start)
         bounds.append(bounds[-1] + (steps[-1].size if has_times else 0))
     cat = (lambda xs: np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, np.int64))
     return cat(steps), cat(neurons), np.array(bounds, np.int64)
+
+
+def _sorted_spikes(steps: np.ndarray, neurons: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(step, neuron) pairs sorted by step then neuron, without duplicates.
+
+    Sorted as one int64 key (step x size + neuron), by hand: ten times faster than ``np.unique(axis=1)``
+    (and than ``np.unique`` of the keys in numpy 2.4), which matters for a dataset input's millions of spikes.
+    """
+    if steps.size and int(steps.max()) >= (2**62) // max(size, 1):  # the key would overflow: sort the pairs
+        pairs = np.unique(np.stack([steps, neurons]), axis=1)
+        return pairs[0], pairs[1]
+    keys = np.sort(steps * size + neurons)
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys
+    return keys // size, keys % size
 
 
 CURRENT_COLUMNS = {

@@ -11,6 +11,19 @@ from spikestudio.engine.network import DatasetInput
 pytestmark = pytest.mark.timeout(60)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_on_this_thread():
+    """Compile the kernels these windows build before any window opens. A window builds (and compiles) its
+    network on a worker thread; numba ties llvmlite's lock to its compile lock, so a garbage collection on
+    the GUI thread that frees compiled code while the worker compiles can deadlock the two threads."""
+    import spikestudio
+    from spikestudio.resources.examples import example_path
+
+    for name in ("cuba", "digits"):
+        net = spikestudio.load(example_path(name))
+        spikestudio.Simulator(net).run(net.dt / 1000.0)
+
+
 def type_into(widget, text: str) -> None:
     QApplication.processEvents()
     editor = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
