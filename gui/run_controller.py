@@ -9,7 +9,6 @@ and hands it to the plots. Edits to the document reach the run as parameter chan
 from __future__ import annotations
 
 import copy
-import gc
 import sys
 import threading
 import time
@@ -44,36 +43,6 @@ SPEEDS = [("As fast as possible", None), ("10× real time", 10.0), ("5×", 5.0),
 NO_RUN, PREPARING, READY = "no run", "preparing", "ready"
 
 
-class _CollectorPause:
-    """Automatic garbage collection off while any build compiles on a worker thread.
-
-    numba ties llvmlite's lock to its compile lock, so a collection on the GUI thread that frees compiled code
-    while a worker compiles waits for that lock, holding the GIL the worker needs: both threads hang (seen in
-    the test suite when windows opened one after another, each compiling in the background).
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._active = 0
-        self._was_enabled = True
-
-    def __enter__(self):
-        with self._lock:
-            if self._active == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._active += 1
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._active -= 1
-            if self._active == 0 and self._was_enabled:
-                gc.enable()
-
-
-_COLLECTOR_PAUSE = _CollectorPause()
-
-
 class _Preparation:
     """Builds a simulator on a daemon thread (so closing the window never waits for a compile)."""
 
@@ -86,11 +55,6 @@ class _Preparation:
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
 
     def _build(self) -> None:
-        with _COLLECTOR_PAUSE:
-            self._build_and_compile()
-        self.done.set()
-
-    def _build_and_compile(self) -> None:
         try:
             sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
                             datasets=default_datasets())
@@ -101,6 +65,7 @@ class _Preparation:
             self.sim = sim
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
             self.error = exc
+        self.done.set()
 
 
 class RunController(QObject):
