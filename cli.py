@@ -290,9 +290,10 @@ def cmd_validate(args) -> int:
         _error(f"{path}: {n} problem{'s' if n != 1 else ''} found")
         return EXIT_FAILED
     from .engine.build import build_problems
+    from .plugins.dataset_source import default_datasets
     from .plugins.registry import default_registry
 
-    blocking = build_problems(net, default_registry().learning_rules())
+    blocking = build_problems(net, default_registry().learning_rules(), datasets=default_datasets())
     if blocking:  # valid on paper, but a run on this machine would be refused
         for line in blocking:
             print(line)
@@ -306,7 +307,7 @@ def cmd_validate(args) -> int:
 
 def cmd_info(args) -> int:
     from .engine.build import estimate_memory
-    from .engine.network import CurrentInput, PoissonInput, RewardInput, SpikeTimesInput
+    from .engine.network import CurrentInput, DatasetInput, PoissonInput, RewardInput, SpikeTimesInput
     from .engine.units import format_bytes
 
     path = _resolve(args.network)
@@ -338,6 +339,10 @@ def cmd_info(args) -> int:
         elif isinstance(item, SpikeTimesInput):
             n_src += item.size
             out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  spike times ({item.times.size:,} spikes)")
+        elif isinstance(item, DatasetInput):
+            n_src += item.size
+            out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  dataset {item.dataset}, {item.encoder} "
+                       f"encoding, samples {item.offset} to {item.offset + item.samples - 1}")
         elif isinstance(item, CurrentInput):
             out.append(f"  {item.id:<{width}}  {'':>12}          current {item.waveform} -> {item.target}")
         elif isinstance(item, RewardInput):

@@ -23,6 +23,7 @@ __all__ = [
     "RECORDER_KINDS",
     "SYNAPTIC_VARIABLES",
     "POISSON_PARAMS",
+    "DATASET_INPUT_PARAMS",
     "NETWORK_PARAMS",
     "SYNAPSE_PARAMS",
     "NODE_PARAMS",
@@ -62,6 +63,7 @@ class NeuronModel:
     params: dict[str, ParamSpec]
     state: dict[str, str]  # state variable -> unit
     presets: dict[str, dict[str, float]] = field(default_factory=dict)
+    learned: tuple[str, ...] = ()  # state that a run learns and ``Simulator.learned_network`` keeps
 
 
 LIF = NeuronModel(
@@ -79,6 +81,21 @@ LIF = NeuronModel(
         _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
     ),
     {"v": "mV"},
+)
+
+# Diehl & Cook (2015): each spike raises the neuron's own threshold, which relaxes slowly; neurons that win
+# often get harder to excite, so every neuron of a competing layer ends up specialising on something.
+LIF_ADAPTIVE = NeuronModel(
+    "lif_adaptive",
+    4,
+    "LIF with adaptive threshold",
+    "LIF whose threshold V_th + theta rises by theta_plus at each spike; tau_theta dtheta/dt = -theta.",
+    {**LIF.params, **_table(
+        _nonneg("theta_plus", 0.05, "mV", "Threshold increase at each spike"),
+        _positive("tau_theta", 1e7, "ms", "Decay time constant of the threshold increase"),
+    )},
+    {"v": "mV", "theta": "mV"},
+    learned=("theta",),
 )
 
 IZHIKEVICH = NeuronModel(
@@ -151,9 +168,18 @@ HODGKIN_HUXLEY = NeuronModel(
     {"v": "mV", "m": "", "h": "", "n": ""},
 )
 
-NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY)}
+NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY, LIF_ADAPTIVE)}
 
 POISSON_PARAMS = _table(_nonneg("rate", 10.0, "Hz", "Firing rate of every neuron (unless per-neuron rates are given)"))
+
+# How a dataset input shows its samples (the dataset's and encoder's own parameters come from their plugins).
+DATASET_INPUT_PARAMS = _table(
+    _p("presentation", 350.0, "ms", "How long each sample is shown", 0.0, 1e7, low_open=True),
+    _p("rest", 150.0, "ms", "Silence between two samples", 0.0, 1e7),
+    _p("samples", 100, "", "How many samples are shown, one after another", 1, 1e7, integer=True),
+    _p("offset", 0, "", "Index of the first sample shown (a split: e.g. training from 0, testing from 1500)",
+       0, 1e9, integer=True),
+)
 
 # Current waveforms injected into every neuron of a population.
 CURRENT_WAVEFORMS: dict[str, dict[str, ParamSpec]] = {

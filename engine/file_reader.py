@@ -14,6 +14,8 @@ from .file_schema import METADATA, TOP_LEVEL, item_loc
 from .file_values import Fields, ValueReader
 from .network import (
     CurrentInput,
+    DatasetInput,
+    Distribution,
     Metadata,
     Network,
     NodeLayout,
@@ -97,12 +99,19 @@ class _NetworkReader(ValueReader):
             "params": lambda v, at: self.params(v, at, specs), "initial": self.initial, "grid": self.grid}))
 
     def initial(self, value, loc: str) -> dict:
-        return {var: self.distribution(v, f"{loc}.{var}") for var, v in self.mapping(value, loc).items()}
+        """A distribution per state variable, or one value per neuron (a list, or an .npy member in a .snn)."""
+        return {var: self.initial_value(v, f"{loc}.{var}") for var, v in self.mapping(value, loc).items()}
+
+    def initial_value(self, value, loc: str):
+        if isinstance(value, list) or (isinstance(value, dict) and "npy" in value):
+            values = self.array(value, loc, integer=False, optional=False)
+            return values if values is not None else Distribution()  # reported; a placeholder keeps reading
+        return self.distribution(value, loc)
 
     def input(self, key: str, raw, loc: str):
         kind = raw.get("type", MISSING) if isinstance(raw, dict) else MISSING
         readers = {"poisson": self.poisson, "spike_times": self.spike_times, "current": self.current,
-                   "reward": self.reward}
+                   "reward": self.reward, "dataset": self.dataset_input}
         read = readers.get(kind) if isinstance(kind, str) else None
         if read is not None:
             return read(key, raw, loc)
@@ -126,6 +135,13 @@ class _NetworkReader(ValueReader):
         args = self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers)
         args = {k: (np.zeros(0) if v is None else v) for k, v in args.items()}
         return SpikeTimesInput(key, **args)
+
+    def dataset_input(self, key: str, raw: dict, loc: str) -> DatasetInput:
+        plain = (lambda v, at: {k: self.plain(x, f"{at}.{k}") for k, x in self.mapping(v, at).items()})
+        readers = {"name": self.text, "size": self.integer, "dataset": self.text, "dataset_params": plain,
+                   "encoder": self.text, "encoder_params": plain, "presentation": self.number, "rest": self.number,
+                   "samples": self.integer, "offset": self.integer, "grid": self.grid}
+        return DatasetInput(key, **self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers))
 
     def current(self, key: str, raw: dict, loc: str) -> CurrentInput:
         waveform = raw.get("waveform")

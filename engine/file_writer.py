@@ -12,6 +12,7 @@ from .catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, DISTRIBUTION_KINDS, 
 from .file_schema import FORMAT, METADATA, item_loc
 from .network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     Network,
     NodeLayout,
@@ -30,7 +31,7 @@ __all__ = ["ArrayWriter", "inline", "network_dict"]
 ArrayWriter = Callable[[np.ndarray, str], object]
 
 _INPUT_TYPES = {PoissonInput: "poisson", SpikeTimesInput: "spike_times", CurrentInput: "current",
-                RewardInput: "reward"}
+                RewardInput: "reward", DatasetInput: "dataset"}
 
 
 def inline(array: np.ndarray, location: str) -> list:
@@ -156,7 +157,8 @@ class _Writer:
             "size": self.integer(pop.size, f"{loc}.size"),
             "model": self.text(pop.model, f"{loc}.model"),
             "params": self.params(model.params if model else None, pop.params, f"{loc}.params"),
-            "initial": {var: self.distribution(d, f"{loc}.initial.{var}") for var, d in pop.initial.items()},
+            "initial": {var: self.array(d, f"{loc}.initial.{var}", integer=False) if isinstance(d, np.ndarray)
+                        else self.distribution(d, f"{loc}.initial.{var}") for var, d in pop.initial.items()},
             "grid": self.grid(pop.grid, f"{loc}.grid"),
         }
 
@@ -173,6 +175,8 @@ class _Writer:
             return out
         if isinstance(item, RewardInput):
             return out | self.reward(item, loc)
+        if isinstance(item, DatasetInput):
+            return out | self.dataset_input(item, loc)
         out["size"] = self.integer(item.size, f"{loc}.size")
         if isinstance(item, PoissonInput):
             out["rate"] = self.number(item.rate, f"{loc}.rate")
@@ -188,6 +192,19 @@ class _Writer:
                 "values": self.array(item.values, f"{loc}.values", integer=False),
                 "source": self.text(item.source, f"{loc}.source"), "pulse": self.number(item.pulse, f"{loc}.pulse"),
                 "tau": self.number(item.tau, f"{loc}.tau")}
+    def dataset_input(self, item: DatasetInput, loc: str) -> dict:
+        """The recipe of a dataset input (plugin, encoder, schedule); never the samples themselves."""
+        plain = (lambda params, at: {k: self.plain(v, f"{at}.{k}") for k, v in params.items()})
+        return {"size": self.integer(item.size, f"{loc}.size"),
+                "dataset": self.text(item.dataset, f"{loc}.dataset"),
+                "dataset_params": plain(item.dataset_params, f"{loc}.dataset_params"),
+                "encoder": self.text(item.encoder, f"{loc}.encoder"),
+                "encoder_params": plain(item.encoder_params, f"{loc}.encoder_params"),
+                "presentation": self.number(item.presentation, f"{loc}.presentation"),
+                "rest": self.number(item.rest, f"{loc}.rest"),
+                "samples": self.integer(item.samples, f"{loc}.samples"),
+                "offset": self.integer(item.offset, f"{loc}.offset"),
+                "grid": self.grid(item.grid, f"{loc}.grid")}
 
     def projection(self, proj: Projection, loc: str) -> dict:
         plast = proj.plasticity

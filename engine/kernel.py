@@ -25,6 +25,7 @@ from .codes import (
     HH,
     IZH,
     LIF,
+    LIF_ADAPTIVE,
     OU,
     POISSON,
     RAMP,
@@ -44,6 +45,7 @@ from .neuron_kernels import (
     update_hh,
     update_izhikevich,
     update_lif,
+    update_lif_adaptive,
     update_poisson,
     update_spike_times,
 )
@@ -74,7 +76,7 @@ class State(NamedTuple):
     node_params: np.ndarray  # (nodes, N_PARAM)
     node_chan: np.ndarray  # (nodes + 1,) channels targeting each node are node_chan[k]:node_chan[k+1]
     node_record: np.ndarray  # (nodes,) 1 when the node's spikes are recorded
-    state: np.ndarray  # (4, N): v, u|w|m, h, n
+    state: np.ndarray  # (4, N): v, u|w|m|theta, h, n
     refractory: np.ndarray  # (N,) steps left
     i_ext: np.ndarray  # (N,) injected current this step, pA
     scratch: np.ndarray  # (largest node,) per-node work space
@@ -157,7 +159,8 @@ def _compile_run_chunk(digest: str):
     """
 
     @jit_loop
-    def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, poisson, times, currents, plastic):
+    def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, lif_adaptive, poisson, times, currents,
+                  plastic):
         """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
         Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
@@ -211,6 +214,11 @@ def _compile_run_chunk(digest: str):
                         return k, uncompiled(s.counters, node, step)
                     n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
                                            s.spikes_now, n_spk)
+                elif code == LIF_ADAPTIVE:
+                    if lif_adaptive is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = update_lif_adaptive(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state,
+                                                     s.refractory, s.i_ext, s.spikes_now, n_spk, s.dt)
                 elif code == POISSON:
                     if poisson is None:
                         return k, uncompiled(s.counters, node, step)
@@ -260,6 +268,7 @@ class Gates(NamedTuple):
     izh: bool | None
     adex: bool | None
     hh: bool | None
+    lif_adaptive: bool | None  # LIF with an adaptive threshold
     poisson: bool | None
     times: bool | None
     currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
@@ -272,8 +281,8 @@ class Gates(NamedTuple):
         lif_nodes = np.flatnonzero(s.node_code == LIF)
         lif_chan = [c for node in lif_nodes for c in range(s.node_chan[node], s.node_chan[node + 1])]
         lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
-        used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, POISSON in models,
-                SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0)
+        used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, LIF_ADAPTIVE in models,
+                POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0)
         return cls(*(True if u else None for u in used))
 
     @classmethod

@@ -13,6 +13,7 @@ import numpy as np
 from .catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
+    DATASET_INPUT_PARAMS,
     NEURON_MODELS,
     RECEPTOR_DEFAULTS,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Population",
     "PoissonInput",
     "SpikeTimesInput",
+    "DatasetInput",
     "CurrentInput",
     "RewardInput",
     "Synapse",
@@ -64,7 +66,11 @@ class Distribution:
 
 @dataclass(eq=False)
 class Population:
-    """A group of neurons sharing a model and its parameters; ``initial`` maps state variables to distributions."""
+    """A group of neurons sharing a model and its parameters.
+
+    ``initial`` maps state variables to a distribution, or to an array of one value per neuron (a learned
+    state, such as the adaptive thresholds ``Simulator.learned_network`` keeps).
+    """
 
     id: str
     size: int = 1
@@ -79,7 +85,7 @@ class Population:
         model = NEURON_MODELS.get(self.model)
         if model is not None:
             self.params = fill_params(model.params, self.params)
-        self.initial = {k: Distribution.of(v) for k, v in self.initial.items()}
+        self.initial = {k: _initial_value(v) for k, v in self.initial.items()}
         if self.grid is not None:
             self.grid = tuple(self.grid)
 
@@ -117,6 +123,42 @@ class SpikeTimesInput:
         self.name = self.name or self.id
         self.neurons = np.asarray(self.neurons, dtype=np.int64).ravel()
         self.times = np.asarray(self.times, dtype=np.float64).ravel()
+
+
+@dataclass(eq=False)
+class DatasetInput:
+    """Samples of a dataset plugin, encoded as spikes (one neuron per pixel) and shown one after another.
+
+    Holds only the recipe: which plugin (``dataset``, with ``dataset_params``), which encoder (with
+    ``encoder_params``, e.g. ``max_rate``), how long each sample is shown and the rest between samples (ms),
+    and which samples (``samples`` of them from index ``offset``). The samples are loaded and encoded when
+    the network is built, so a file stays small and a missing plugin is reported then, naming this node.
+    """
+
+    id: str
+    size: int = 64
+    dataset: str = "digits"
+    dataset_params: dict = field(default_factory=dict)
+    encoder: str = "rate"
+    encoder_params: dict = field(default_factory=dict)
+    presentation: float = DATASET_INPUT_PARAMS["presentation"].default
+    rest: float = DATASET_INPUT_PARAMS["rest"].default
+    samples: int = DATASET_INPUT_PARAMS["samples"].default
+    offset: int = DATASET_INPUT_PARAMS["offset"].default
+    grid: tuple[int, int] | None = None
+    name: str = ""
+
+    def __post_init__(self):
+        self.name = self.name or self.id
+        self.dataset_params = dict(self.dataset_params)
+        self.encoder_params = dict(self.encoder_params)
+        if self.grid is not None:
+            self.grid = tuple(self.grid)
+
+    @property
+    def duration(self) -> float:
+        """ms from the first onset to the end of the last sample's rest."""
+        return self.samples * (self.presentation + self.rest)
 
 
 @dataclass(eq=False)
@@ -269,7 +311,8 @@ class Network:
     """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed) and layout."""
 
     populations: dict[str, Population] = field(default_factory=dict)
-    inputs: dict[str, PoissonInput | SpikeTimesInput | CurrentInput | RewardInput] = field(default_factory=dict)
+    inputs: dict[str, PoissonInput | SpikeTimesInput | DatasetInput | CurrentInput | RewardInput] = field(
+        default_factory=dict)
     projections: dict[str, Projection] = field(default_factory=dict)
     recorders: dict[str, Recorder] = field(default_factory=dict)
     dt: float = 0.1
@@ -297,6 +340,13 @@ class Network:
 
     def add_spike_times(self, id: str, size: int, neurons, times) -> SpikeTimesInput:
         return self.add(SpikeTimesInput(id, size, neurons, times))
+
+    def add_dataset(self, id: str, size: int, dataset: str = "digits", encoder: str = "rate", *,
+                    dataset_params: dict | None = None, grid=None, **kw) -> DatasetInput:
+        """A dataset input; ``kw``: presentation, rest, samples, offset (see ``DatasetInput``) and the
+        encoder's parameters (``max_rate=63.75``)."""
+        own = {k: kw.pop(k) for k in ("presentation", "rest", "samples", "offset", "name") if k in kw}
+        return self.add(DatasetInput(id, size, dataset, dataset_params or {}, encoder, kw, grid=grid, **own))
 
     def add_current(self, id: str, target: str, waveform: str = "dc", **params) -> CurrentInput:
         return self.add(CurrentInput(id, target, waveform, params))
@@ -352,7 +402,7 @@ class Network:
     def all_ids(self) -> set[str]:
         return {i for section in self.sections().values() for i in section}
 
-    def spiking_nodes(self) -> dict[str, Population | PoissonInput | SpikeTimesInput]:
+    def spiking_nodes(self) -> dict[str, Population | PoissonInput | SpikeTimesInput | DatasetInput]:
         """Nodes with neurons that emit spikes (populations and spike sources), in file order."""
         nodes = dict(self.populations)
         nodes.update({k: v for k, v in self.inputs.items() if not isinstance(v, (CurrentInput, RewardInput))})
@@ -380,13 +430,20 @@ class Network:
     def _section_for(self, item) -> dict:
         if isinstance(item, Population):
             return self.populations
-        if isinstance(item, (PoissonInput, SpikeTimesInput, CurrentInput, RewardInput)):
+        if isinstance(item, (PoissonInput, SpikeTimesInput, DatasetInput, CurrentInput, RewardInput)):
             return self.inputs
         if isinstance(item, Projection):
             return self.projections
         if isinstance(item, Recorder):
             return self.recorders
         raise TypeError(f"cannot add a {type(item).__name__} to a network")
+
+
+def _initial_value(value) -> Distribution | np.ndarray:
+    """Numbers and distributions as distributions; lists and arrays as one float per neuron."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return np.asarray(value, dtype=np.float64).ravel()
+    return Distribution.of(value)
 
 
 def _validation_error(location: str, message: str) -> ValidationError:

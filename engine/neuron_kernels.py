@@ -1,4 +1,5 @@
-"""Per-node neuron updates for the compiled time loop: LIF, Izhikevich, AdEx, Hodgkin-Huxley and spike sources.
+"""Per-node neuron updates for the compiled time loop: LIF (fixed or adaptive threshold), Izhikevich, AdEx,
+Hodgkin-Huxley and spike sources.
 
 Each takes only the arrays it needs and returns (spike count, first non-finite neuron or -1); each
 also decays the synaptic channels of its node. The per-neuron helpers are inlined into their callers.
@@ -12,7 +13,8 @@ from .jit import jit_inline, jit_part
 
 SPIKE_BLOCK = 256  # neurons per block of the LIF pass: its threshold crossings are counted, then read if any
 
-__all__ = ["update_lif", "update_izhikevich", "update_adex", "update_hh", "update_poisson", "update_spike_times",
+__all__ = ["update_lif", "update_lif_adaptive",
+           "update_izhikevich", "update_adex", "update_hh", "update_poisson", "update_spike_times",
            "threshold"]
 
 
@@ -193,6 +195,41 @@ def update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refrac
         state[0, i] = v_inf + (state[0, i] - v_inf) * np.exp(-dt * g_tot / c_m) + exact + jump
     decay_channels(c0, c1, chan, chan_off, syn)
     return threshold(state[0, lo:hi], refractory[lo:hi], lo, v_th, v_reset, ref_steps, spikes_now, n_spk)
+
+
+@jit_part
+def update_lif_adaptive(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, spikes_now, n_spk, dt):
+    """LIF with an adaptive threshold (Diehl & Cook 2015): theta (state row 1) decays exactly by
+    exp(-dt / tau_theta) each step and grows by theta_plus at each spike; a spike needs v >= V_th + theta.
+
+    The membrane is integrated as in ``update_lif_conductance`` (exact without conductances), one neuron at a
+    time: this model serves small learning layers, so it stays out of the vectorised LIF pass.
+    """
+    tau_m, c_m, e_l, v_th, v_reset = p[0], p[1], p[2], p[3], p[4]
+    i_e, theta_plus, ref_steps, theta_decay = p[6], p[7], p[14], p[15]
+    g_leak = c_m / tau_m
+    for i in range(lo, hi):
+        exact, jump, g_sum, g_e = lif_exact_input(c0, c1, chan, chan_off, syn, i - lo)
+        theta = state[1, i] * theta_decay
+        state[1, i] = theta
+        if refractory[i] > 0:
+            refractory[i] -= 1
+            state[0, i] = v_reset
+            continue
+        g_tot = g_leak + g_sum
+        v_inf = (g_leak * e_l + g_e + i_e + i_ext[i]) / g_tot
+        v = v_inf + (state[0, i] - v_inf) * np.exp(-dt * g_tot / c_m) + exact + jump
+        if is_bad(v):
+            return n_spk, i
+        if v >= v_th + theta:
+            v = v_reset
+            state[1, i] = theta + theta_plus
+            refractory[i] = ref_steps
+            spikes_now[n_spk] = i
+            n_spk += 1
+        state[0, i] = v
+    decay_channels(c0, c1, chan, chan_off, syn)
+    return n_spk, -1
 
 
 @jit_part

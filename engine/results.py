@@ -43,8 +43,9 @@ class Results:
 
     def __init__(self, dt: float, nodes: dict, spike_recorded: list[str], traces: dict[str, list[int]],
                  rate_recorders: dict[str, tuple[int, float]], metadata: dict | None = None,
-                 max_spikes: int | None = None):
+                 max_spikes: int | None = None, presented: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
         self.dt = dt
+        self._presented = dict(presented or {})  # dataset input id -> (labels, onsets in ms)
         self.t = 0.0
         self.kept_from = 0.0  # ms: recordings before this were dropped to bound memory
         self._kept_step = 0
@@ -160,6 +161,18 @@ class Results:
         width = bins.bin_steps * self.dt
         return np.arange(counts.size) * width, counts / size / (width * 1e-3)
 
+    @property
+    def dataset_ids(self) -> list[str]:
+        """The dataset inputs whose samples these results saw."""
+        return list(self._presented)
+
+    def presented(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(onset in ms, label) of every sample a dataset input shows, in order, including those still to come."""
+        if node_id not in self._presented:
+            raise KeyError(f"{node_id!r} is not a dataset input of this network")
+        labels, onsets = self._presented[node_id]
+        return onsets.copy(), labels.copy()
+
     def summary(self) -> list[dict]:
         """One row per node: neurons, spikes, mean rate (Hz) and mean CV of ISI (NaN when unknown)."""
         rows = []
@@ -184,13 +197,16 @@ class Results:
             out[f"traces/{rid}/t_ms"], out[f"traces/{rid}/values"] = self.trace(rid)
         for rid in self._rates:
             out[f"rates/{rid}/t_ms"], out[f"rates/{rid}/rate_hz"] = self.rate(rid)
+        for nid in self._presented:
+            out[f"presented/{nid}/onsets_ms"], out[f"presented/{nid}/labels"] = self.presented(nid)
         return out
 
     def save_csv(self, folder: str | os.PathLike) -> list[Path]:
         """Write every recording as CSV files in ``folder`` (made if needed); returns the paths written.
 
         ``spikes_<node>.csv`` (time_ms, neuron), ``trace_<recorder>.csv`` (time_ms, one column per
-        neuron), ``rate_<recorder>.csv`` (time_ms, rate_hz); ids are made safe for file names.
+        neuron), ``rate_<recorder>.csv`` (time_ms, rate_hz), ``presented_<dataset input>.csv`` (onset_ms,
+        label); ids are made safe for file names.
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -205,6 +221,9 @@ class Results:
         for rid in self._rates:
             t, rate = self.rate(rid)
             tables[f"rate_{rid}"] = (["time_ms", "rate_hz"], np.column_stack([t, rate]), "%.9g")
+        for nid in self._presented:
+            onsets, labels = self.presented(nid)
+            tables[f"presented_{nid}"] = (["onset_ms", "label"], np.column_stack([onsets, labels]), ("%.9g", "%d"))
         written = []
         for name, (header, table, fmt) in tables.items():
             path = folder / f"{_safe_name(name)}.csv"

@@ -26,15 +26,16 @@ ChunkListener = Callable[[K.State, int, int], None]  # (state after the chunk, f
 
 
 class Simulator:
-    """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``).
+    """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
+    ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``).
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-                 record_all: bool = False, max_spikes: int | None = None):
+                 record_all: bool = False, max_spikes: int | None = None, datasets=None):
         self.network = network
-        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all)
+        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets)
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -124,10 +125,16 @@ class Simulator:
 
     def learned_network(self):
         """A copy of the network whose plastic projections hold their current synapses as explicit lists,
-        so saving it keeps what was learned (and the copy simulates on from those weights)."""
+        and whose populations start from the state they learned (adaptive thresholds), so saving it keeps
+        what was learned (and the copy simulates on from there)."""
         import copy
 
         net = copy.deepcopy(self.network)
+        for pid, pop in net.populations.items():
+            info = self.built.nodes[pid]
+            for var in NEURON_MODELS[pop.model].learned:
+                row = list(NEURON_MODELS[pop.model].state).index(var)
+                pop.initial[var] = self.built.state.state[row, info.start: info.start + info.size].copy()
         for pid, proj in net.projections.items():
             if proj.plasticity is None:
                 continue
@@ -226,7 +233,7 @@ class Simulator:
                 "seed": self.network.seed, "dt_ms": self.network.dt}
         b = self.built
         return Results(self.network.dt, b.nodes, b.spike_recorded, b.traces, b.rate_recorders, meta,
-                       max_spikes=self.max_spikes)
+                       max_spikes=self.max_spikes, presented=b.presented)
 
     def _uncompiled_error(self) -> SimulationError:
         """A node the compiled loop has no code for: the gates do not match the network (a bug, never user input)."""

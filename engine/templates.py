@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .catalog import NEURON_MODELS
 from .network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     Network,
     PoissonInput,
@@ -46,9 +47,14 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
              "Izh"),
     Template("pop:adex", "Populations", "AdEx population", NEURON_MODELS["adex"].description, "AdEx"),
     Template("pop:hh", "Populations", "Hodgkin-Huxley population", NEURON_MODELS["hh"].description, "HH"),
+    Template("pop:lif_adaptive", "Populations", "Adaptive LIF population",
+             NEURON_MODELS["lif_adaptive"].description, "ALIF"),
     Template("in:poisson", "Inputs", "Poisson source", "Independent Poisson spike trains at a set rate", "poisson"),
     Template("in:spikes", "Inputs", "Spike times", "Spikes at chosen times (one neuron fires at 10 ms)",
              "spike_times"),
+    Template("in:dataset", "Inputs", "Dataset input",
+             "Samples of a dataset (8x8 digits by default) as spikes, one after another, one neuron per pixel",
+             "dataset"),
     Template("in:current", "Inputs", "Current input", "A current (dc, step, ramp, sine or noise) into a population",
              "current"),
     Template("in:reward", "Inputs", "Reward", "A reward (dopamine) signal over time for reward-modulated STDP: a "
@@ -59,13 +65,14 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
     Template("rec:rate", "Recorders", "Rate recorder", "Records the population firing rate in time bins", "rate"),
 )}
 
-DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10}
+DEFAULT_SIZES = {"lif": 100, "izhikevich": 100, "adex": 100, "hh": 10, "lif_adaptive": 100}
 
 
 def kind_of(item) -> str:
     """A short word for an item's kind, as the canvas and inspector show it."""
     return {Population: "population", PoissonInput: "poisson", SpikeTimesInput: "spike times",
-            CurrentInput: "current", RewardInput: "reward", Projection: "projection", Recorder: "recorder"}[type(item)]
+            DatasetInput: "dataset", CurrentInput: "current", RewardInput: "reward", Projection: "projection",
+            Recorder: "recorder"}[type(item)]
 
 
 def make_item(key: str, item_id: str, target: str | None = None):
@@ -79,6 +86,8 @@ def make_item(key: str, item_id: str, target: str | None = None):
         return SpikeTimesInput(item_id, 1, [0], [10.0])
     if key == "in:reward":
         return RewardInput(item_id, [100.0, 200.0], [1.0, 0.0])  # one reward pulse, from 100 to 200 ms
+    if key == "in:dataset":  # scikit-learn's 8x8 digits at Diehl & Cook's 63.75 Hz for a white pixel
+        return DatasetInput(item_id, 64, "digits", {}, "rate", {"max_rate": 63.75}, samples=10, grid=(8, 8))
     if target is None:
         raise ValueError(f"a {TEMPLATES[key].display_name.lower()} needs a population to attach to")
     if key == "in:current":
@@ -111,7 +120,7 @@ def connection_kind(net: Network, source: str, target: str) -> tuple[str | None,
         if isinstance(src, CurrentInput):
             return None, f"a reward node counts spikes; {src_name} is a current input"
         return RETARGET, ""  # each spike of the source adds a reward pulse
-    if isinstance(dst, (PoissonInput, SpikeTimesInput, CurrentInput)):
+    if isinstance(dst, (PoissonInput, SpikeTimesInput, DatasetInput, CurrentInput)):
         return None, f"{dst_name} is an input ({kind_of(dst)}): it has no incoming connections"
     if isinstance(src, CurrentInput):
         if isinstance(dst, Population):
@@ -127,14 +136,14 @@ def connection_kind(net: Network, source: str, target: str) -> tuple[str | None,
 # Current-synapse weights (pA) by target model: from an input, enough to make a default population fire
 # (a 100-neuron Poisson source at 20 Hz, half connected, drives LIF to about 30 Hz); between populations
 # a modest push that keeps a freshly wired network from running away.
-INPUT_WEIGHTS = {"lif": 80.0, "izhikevich": 2.0, "adex": 150.0, "hh": 300.0}
-RECURRENT_WEIGHTS = {"lif": 50.0, "izhikevich": 1.0, "adex": 80.0, "hh": 150.0}
+INPUT_WEIGHTS = {"lif": 80.0, "izhikevich": 2.0, "adex": 150.0, "hh": 300.0, "lif_adaptive": 80.0}
+RECURRENT_WEIGHTS = {"lif": 50.0, "izhikevich": 1.0, "adex": 80.0, "hh": 150.0, "lif_adaptive": 50.0}
 
 
 def default_projection(net: Network, proj_id: str, source: str, target: str) -> Projection:
     """A new projection whose effect is visible: inputs make the target fire, populations nudge each other."""
     model = net.populations[target].model
-    from_input = isinstance(net.node(source), (PoissonInput, SpikeTimesInput))
+    from_input = isinstance(net.node(source), (PoissonInput, SpikeTimesInput, DatasetInput))
     weight = (INPUT_WEIGHTS if from_input else RECURRENT_WEIGHTS).get(model, 50.0)
     small = net.node(source).size * net.populations[target].size <= 100
     prob = 1.0 if small else (0.5 if from_input else 0.1)

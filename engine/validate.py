@@ -10,6 +10,7 @@ import numpy as np
 from .catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
+    DATASET_INPUT_PARAMS,
     DISTRIBUTION_KINDS,
     MAX_DELAY,
     NETWORK_PARAMS,
@@ -25,6 +26,7 @@ from .catalog import (
 )
 from .network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     Network,
     PoissonInput,
@@ -105,9 +107,19 @@ def population_problems(pop: Population, loc: str) -> list[Problem]:
         if var not in model.state:
             problems.append(Problem(f"{loc}.initial.{var}",
                                     f"{model.id} has no state variable {var!r} (has: {', '.join(model.state)})"))
+        elif isinstance(dist, np.ndarray):
+            problems += _per_neuron_problems(dist, pop.size, f"{loc}.initial.{var}")
         else:
             problems += distribution_problems(dist, f"{loc}.initial.{var}")
     return problems
+
+
+def _per_neuron_problems(values: np.ndarray, size, loc: str) -> list[Problem]:
+    if values.shape != (size,):
+        return [Problem(loc, f"expected {size} values (one per neuron), got {values.size}")]
+    if not np.all(np.isfinite(values)):
+        return [Problem(loc, "values must be finite")]
+    return []
 
 
 def input_problems(item, net: Network, loc: str) -> list[Problem]:
@@ -130,6 +142,8 @@ def input_problems(item, net: Network, loc: str) -> list[Problem]:
         if item.times.size and (not np.all(np.isfinite(item.times)) or item.times.min() < 0):
             problems.append(Problem(f"{loc}.times", "spike times must be finite and >= 0 ms"))
         return problems
+    if isinstance(item, DatasetInput):
+        return dataset_input_problems(item, loc)
     if isinstance(item, CurrentInput):
         problems = _target_problems(item.target, net, f"{loc}.target", populations_only=True)
         specs = CURRENT_WAVEFORMS.get(item.waveform)
@@ -140,6 +154,28 @@ def input_problems(item, net: Network, loc: str) -> list[Problem]:
     if isinstance(item, RewardInput):
         return reward_node_problems(item, net, loc)
     return [Problem(loc, f"unknown input type {type(item).__name__}")]
+
+
+def dataset_input_problems(item: DatasetInput, loc: str) -> list[Problem]:
+    """The recipe only: whether the plugin exists and likes its parameters is checked when building."""
+    problems = _size_problems(item.size, loc) + _grid_problems(item.grid, item.size, loc)
+    for name, what in (("dataset", "a dataset plugin"), ("encoder", "an encoder")):
+        if not isinstance(getattr(item, name), str) or not getattr(item, name):
+            problems.append(Problem(f"{loc}.{name}", f"expected the id of {what}"))
+    for name in ("dataset_params", "encoder_params"):
+        params = getattr(item, name)
+        if not isinstance(params, dict):
+            problems.append(Problem(f"{loc}.{name}", "expected a mapping of parameter names to values"))
+            continue
+        problems += [Problem(f"{loc}.{name}.{k}", f"expected a number, a string or true/false, got {v!r}")
+                     for k, v in params.items() if not _plain(v)]
+    own = {name: getattr(item, name) for name in DATASET_INPUT_PARAMS}
+    return problems + check_params(DATASET_INPUT_PARAMS, own, loc)
+
+
+def _plain(value) -> bool:
+    """A plugin parameter a file can hold: text, true/false, a whole or a finite number."""
+    return isinstance(value, (str, bool, int, np.integer)) or (isinstance(value, Real) and math.isfinite(value))
 
 
 def _target_problems(target, net: Network, loc: str, populations_only: bool) -> list[Problem]:

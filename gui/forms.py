@@ -34,6 +34,7 @@ from ..engine.catalog import (
 )
 from ..engine.network import (
     CurrentInput,
+    DatasetInput,
     Distribution,
     PoissonInput,
     Population,
@@ -125,7 +126,8 @@ def _choice_row(key: str, label: str, choices, item, apply=None, tip: str = "", 
 
 def item_rows(item, net) -> list:
     builder = {Population: _population_rows, PoissonInput: _poisson_rows, SpikeTimesInput: _spike_time_rows,
-               CurrentInput: _current_rows, RewardInput: _reward_rows, Projection: _projection_rows,
+               DatasetInput: _dataset_rows, CurrentInput: _current_rows, RewardInput: _reward_rows,
+               Projection: _projection_rows,
                Recorder: _recorder_rows}[type(item)]
     return [_text_row("name", "Name", item), *builder(item, net)]
 
@@ -137,12 +139,14 @@ def signature(item) -> tuple:
     parts = [type(item).__name__, getattr(item, "model", None), getattr(item, "waveform", None),
              getattr(item, "kind", None)]
     if isinstance(item, Population):
-        parts += [(var, dist.kind) for var, dist in item.initial.items()]
+        parts += [(var, getattr(dist, "kind", "per neuron")) for var, dist in item.initial.items()]
     if isinstance(item, Projection):
         parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target,
                   item.plasticity.rule if item.plasticity is not None else None]
     if isinstance(item, Recorder):
         parts.append(item.target)
+    if isinstance(item, DatasetInput):
+        parts += [item.dataset, item.encoder]
     return tuple(parts)
 
 
@@ -159,11 +163,26 @@ def _population_rows(pop: Population, net) -> list:
                         lambda it, name: it.params.update(model.presets[name])))
     rows.append(Heading(f"{model.display_name} parameters"))
     rows += [_number_row(f"params.{name}", spec, pop) for name, spec in model.params.items()]
-    for var in pop.initial:
+    for var, dist in pop.initial.items():
         unit = model.state.get(var, "")
+        if not isinstance(dist, Distribution):  # learned values, one per neuron: shown, edited by a run only
+            rows += [Heading(f"Initial {var}"), Row(f"initial.{var}", "Per neuron", _per_neuron_field(dist, unit),
+                                                    lambda it, v=var, u=unit: _per_neuron_text(it.initial[v], u), None)]
+            continue
         spec = ParamSpec(var, 0.0, unit, f"Initial value of {var}, drawn per neuron", -1e6, 1e6)
         rows += _distribution_rows(f"initial.{var}", f"Initial {var}", pop, spec)
     return rows
+
+
+def _per_neuron_text(values, unit: str) -> str:
+    return f"{values.size:,} values, {values.min():.4g} to {values.max():.4g} {unit}".rstrip()
+
+
+def _per_neuron_field(values, unit: str) -> TextField:
+    field = TextField(_per_neuron_text(values, unit))
+    field.setReadOnly(True)
+    field.setToolTip("One value per neuron, kept from a run (e.g. learned adaptive thresholds)")
+    return field
 
 
 def _change_model(pop: Population, model_id: str) -> None:
@@ -204,6 +223,12 @@ def _set_spike_times(item: SpikeTimesInput, text: str) -> None:
         if not sep:
             raise ValueError(f'"{pair}" is not neuron@time (e.g. 0@12.5)')
     item.neurons, item.times = np.asarray(neurons, np.int64), np.asarray(times, np.float64)
+
+
+def _dataset_rows(item: DatasetInput, net) -> list:
+    from .dataset_form import dataset_rows  # loads the plugin registry only once a dataset input is shown
+
+    return dataset_rows(item, net, Row, Heading, _number_row, _choice_row)
 
 
 def _current_rows(item: CurrentInput, net) -> list:

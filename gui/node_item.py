@@ -10,12 +10,21 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, RewardInput, SpikeTimesInput
+from ..engine.network import (
+    CurrentInput,
+    DatasetInput,
+    PoissonInput,
+    Population,
+    Recorder,
+    RewardInput,
+    SpikeTimesInput,
+)
 from . import style
 
 __all__ = ["NodeItem", "summary_line"]
 
-SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH"}  # fit on a card
+SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "hh": "HH",
+                     "lif_adaptive": "ALIF"}  # fit on a card
 SIZES = {"population": (206.0, 70.0), "input": (190.0, 60.0), "recorder": (96.0, 34.0)}
 PORT_RADIUS = 6.0
 DETAIL_ZOOM = 0.3  # below this zoom text is unreadable, so only the cards are drawn (much faster)
@@ -35,6 +44,8 @@ def summary_line(item) -> str:
         return f"{item.size:,} × {_rate(item.rate)}" if item.rates is None else f"{item.size:,} neurons, own rates"
     if isinstance(item, SpikeTimesInput):
         return f"spike times · {item.times.size:,} spike{'s' * (item.times.size != 1)}"
+    if isinstance(item, DatasetInput):
+        return f"{item.dataset} · {item.samples:,} sample{'s' * (item.samples != 1)}"
     if isinstance(item, CurrentInput):
         amp = item.params.get("amplitude", item.params.get("mean"))
         return f"{item.waveform} current" + (f" · {amp:g} pA" if isinstance(amp, (int, float)) else "")

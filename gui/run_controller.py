@@ -22,6 +22,7 @@ from ..engine.live_diff import live_changes
 from ..engine.params import ValidationError
 from ..engine.runner import DONE, FAILED, IDLE, PAUSED, RUNNING, Runner
 from ..engine.simulator import Simulator
+from ..plugins.dataset_source import default_datasets
 from ..plugins.registry import default_registry
 from .plots.live_common import plot_color, spike_levels
 
@@ -55,7 +56,8 @@ class _Preparation:
 
     def _build(self) -> None:
         try:
-            sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES)
+            sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
+                            datasets=default_datasets())
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))

@@ -8,7 +8,15 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QIcon, QImage, QPaintEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from ..engine.network import CurrentInput, PoissonInput, Population, Recorder, RewardInput, SpikeTimesInput
+from ..engine.network import (
+    CurrentInput,
+    DatasetInput,
+    PoissonInput,
+    Population,
+    Recorder,
+    RewardInput,
+    SpikeTimesInput,
+)
 from ..resources.icons import icon_path
 
 __all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "REWARD_LINK", "SELECTION", "GRID", "node_color",
@@ -24,9 +32,10 @@ CANVAS = QColor("#f7f8fa")
 GRID_MINOR, GRID_MAJOR = QColor("#eceef2"), QColor("#dde1e7")
 GRID = 20.0  # canvas units between grid lines (align-to-grid snaps to this)
 
-MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400"}
-KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", CurrentInput: "#e67e22", Recorder: "#566573",
-               RewardInput: "#27ae60"}
+MODEL_COLORS = {"lif": "#c0392b", "izhikevich": "#8e44ad", "adex": "#16a085", "hh": "#d35400",
+                "lif_adaptive": "#a93226"}
+KIND_COLORS = {PoissonInput: "#5d6d7e", SpikeTimesInput: "#5d6d7e", DatasetInput: "#5d6d7e", CurrentInput: "#e67e22",
+               Recorder: "#566573", RewardInput: "#27ae60"}
 
 
 def node_color(item, layout_color: str = "") -> QColor:
@@ -45,6 +54,8 @@ def icon_name(item) -> str:
         return "poisson"
     if isinstance(item, SpikeTimesInput):
         return "spikes"
+    if isinstance(item, DatasetInput):
+        return "dataset"
     if isinstance(item, CurrentInput):
         return "current"
     if isinstance(item, RewardInput):
@@ -54,7 +65,8 @@ def icon_name(item) -> str:
 
 def template_icon_name(key: str) -> str:
     kind, _, variant = key.partition(":")
-    inputs = {"poisson": "poisson", "spikes": "spikes", "current": "current", "reward": "reward"}
+    inputs = {"poisson": "poisson", "spikes": "spikes", "current": "current", "reward": "reward",
+              "dataset": "dataset"}
     return {"pop": variant, "in": inputs.get(variant, ""), "rec": f"rec_{variant}"}[kind]
 
 

@@ -539,7 +539,7 @@ def test_every_problem_is_reported_with_its_location(tmp_path):
         ("metadata.title", "expected a string, got 5"),
         ("settings.seed", "expected a whole number, got true"),
         ('populations["E"].size', "expected a whole number, got 2.5"),
-        ('populations["I"].model', 'unknown neuron model "nope" (known: lif, izhikevich, adex, hh)'),
+        ('populations["I"].model', 'unknown neuron model "nope" (known: lif, izhikevich, adex, hh, lif_adaptive)'),
         ('inputs["P"].rates[1]', 'expected a number, got "x"'),
         ('projections["E->I"].weight.mean', 'expected a number, got "abc"'),
         ('projections["E->I"].allow_autapses', 'expected true or false, got "no"'),
@@ -594,7 +594,7 @@ def test_unknown_names_from_the_catalog(tmp_path):
     data["inputs"]["P"]["type"] = "noise"
     data["recorders"]["spikes:E"]["kind"] = "voltage"
     assert sorted(problems(load_dict(tmp_path, data))) == [
-        ('inputs["P"].type', 'unknown input type "noise" (known: poisson, spike_times, current, reward)'),
+        ('inputs["P"].type', 'unknown input type "noise" (known: poisson, spike_times, current, reward, dataset)'),
         ('projections["E->I"].rule', 'unknown connectivity rule "small_world" (known: all_to_all, one_to_one, '
                                      "fixed_probability, fixed_indegree, fixed_outdegree, fixed_total, gaussian, "
                                      "explicit)"),

@@ -20,10 +20,11 @@ def test_a_window_moves_collection_to_the_gui_thread(window, qtbot):
         def __del__(self):
             collected_on.append(threading.current_thread() is threading.main_thread())
 
+    kept = []
+
     def make_garbage():
         Marker()
-        held = [[[]] for _ in range(100_000)]  # allocations far past generation 0's threshold
-        del held
+        kept.append([[[]] for _ in range(100_000)])  # live allocations far past generation 0's threshold
 
     worker = threading.Thread(target=make_garbage)
     worker.start()

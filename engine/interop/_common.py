@@ -35,6 +35,19 @@ def array_literal(a, dtype: str) -> str:
     return f"np.array({values!r}, dtype={dtype})"
 
 
+def dataset_input_reason(item) -> str:
+    """Why a dataset input is left out of an exported script or graph."""
+    return (f"a dataset input ({item.dataset}, {item.encoder} encoding) is not exported: SpikeStudio encodes its "
+            "samples when it builds the network")
+
+
+def initial_values(dist, size: int) -> str:
+    """The scripts' expression for a population's initial values: drawn, or written out one per neuron."""
+    if isinstance(dist, np.ndarray):
+        return array_literal(dist, "float")
+    return f"draw(rng, {size}, {dist_args(dist)})"
+
+
 def dist_args(dist: Distribution) -> str:
     """The arguments of the scripts' ``draw`` helper after ``rng, n``."""
     a, b = {"constant": (dist.value, 0.0), "uniform": (dist.low, dist.high)}.get(dist.kind, (dist.mean, dist.std))

@@ -46,7 +46,8 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
     p = pop.params
     terms = [f"{num(p['I_e'])}*pA"]
     eqs, decay = [], []
-    exact = pop.model == "lif"  # Euler models: synaptic states decay exactly once per step, as in SpikeStudio
+    # Euler models: synaptic states decay exactly once per step, as in SpikeStudio
+    exact = pop.model in ("lif", "lif_adaptive")
     for k, key in enumerate(channels):
         kind, receptor, tau, e_rev = key
         var, unit = channel_var(k, key), "siemens" if kind == "conductance" else "amp"
@@ -60,7 +61,7 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
     cur_terms, ou_eqs, varying = current_terms(inputs)
     i_tot = " + ".join(terms + cur_terms).replace("+ -", "- ")
     conductance = any(key[0] == "conductance" for key in channels)
-    if pop.model == "lif":
+    if pop.model in ("lif", "lif_adaptive"):
         v_eq = (f"dv/dt = ({num(p['E_L'])}*mV - v)/({num(p['tau_m'])}*ms) + ({i_tot})/({num(p['C_m'])}*pF)"
                 " : volt (unless refractory)")
         method = "exponential_euler" if conductance or varying else "exact"
@@ -68,6 +69,11 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
                     refractory=f"{num(p['t_ref'])}*ms", method=method)
         init = {"v": ("mV", f"{num(p['E_L'])}*mV")}
         state_eqs = [v_eq]
+        if pop.model == "lif_adaptive":  # the threshold V_th + theta keeps relaxing while refractory
+            state_eqs.append(f"dtheta/dt = -theta/({num(p['tau_theta'])}*ms) : volt")
+            args["threshold"] += " + theta"
+            args["reset"] += f"\ntheta += {num(p['theta_plus'])}*mV"
+            init["theta"] = ("mV", "0*mV")
     elif pop.model == "izhikevich":
         state_eqs = [f"dv/dt = (0.04/mV*v**2 + 5*v + 140*mV - u + ({i_tot})*(mV/pA))/ms : volt",
                      f"du/dt = {num(p['a'])}/ms*({num(p['b'])}*v - u) : volt  # u in mV/ms, times 1 ms"]

@@ -6,8 +6,20 @@ import math
 
 import numpy as np
 
-from ..network import CurrentInput, Network, PoissonInput, RewardInput, SpikeTimesInput
-from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
+from ..network import CurrentInput, DatasetInput, Network, PoissonInput, RewardInput, SpikeTimesInput
+from ._common import (
+    HELPERS,
+    array_literal,
+    constant_value,
+    dataset_input_reason,
+    delay_steps,
+    dist_args,
+    header,
+    ident,
+    initial_values,
+    num,
+    skips_autapses,
+)
 from .brian2_models import channel_key, neuron_group_args, on_pre
 from .report import ExportError, ExportReport, location
 
@@ -38,6 +50,8 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
     for cur in net.inputs.values():
         if isinstance(cur, CurrentInput) and cur.target not in pops:
             report.problem(location("inputs", cur.id), "its target population is not exported")
+        if isinstance(cur, DatasetInput):
+            report.problem(location("inputs", cur.id), dataset_input_reason(cur))
     for item in net.inputs.values():
         if isinstance(item, RewardInput):
             report.reward_node(item.id)
@@ -99,6 +113,8 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport) -> lis
             reasons.append("the gaussian (grid distance) rule is not exported")
         if proj.target not in pops or (proj.source in net.populations and proj.source not in pops):
             reasons.append("its source or target population is not exported")
+        if isinstance(net.inputs.get(proj.source), DatasetInput):
+            reasons.append("its source, a dataset input, is not exported")
         for reason in reasons:
             report.problem(where, reason)
         if not reasons:
@@ -114,7 +130,7 @@ def _population(pop, name: str, channels: list, inputs: list) -> list[str]:
              f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name="{name}")']
     for var, (unit, default) in a["init"].items():
         dist = pop.initial.get(var)
-        value = f"draw(rng, {pop.size}, {dist_args(dist)})*{unit}" if dist is not None else f'"{default}"'
+        value = f"{initial_values(dist, pop.size)}*{unit}" if dist is not None else f'"{default}"'
         lines.append(f"{name}.{var} = {value}")
     for var, tau in a["decay"]:
         lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')

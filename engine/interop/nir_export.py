@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ..catalog import NEURON_MODELS
-from ..network import CurrentInput, Network, PoissonInput, Population, Projection, RewardInput
+from ..network import CurrentInput, DatasetInput, Network, PoissonInput, Population, Projection, RewardInput
+from ._common import dataset_input_reason
 from .report import ExportError, ExportReport
 from .sparse import projection_synapses, signed_matrix
 
@@ -95,6 +96,8 @@ def _export_input(nir, item, names, nodes, report) -> None:
         rate = "per-neuron rates" if item.rates is not None else f"rate {item.rate:g} Hz"
         report.problem(where, f"a Poisson source ({rate}) cannot be expressed in NIR; "
                           f"written as an nir.Input of {item.size} neurons")
+    elif isinstance(item, DatasetInput):
+        report.problem(where, f"{dataset_input_reason(item)}; written as an nir.Input of {item.size} neurons")
     elif item.times.size:
         report.problem(where, f"{item.times.size} spike times cannot be stored in a NIR graph; "
                           f"written as an nir.Input of {item.size} neurons")
@@ -115,7 +118,7 @@ def _neuron_spec(net: Network, pop: Population, report: ExportReport) -> dict | 
     if p["I_e"] != 0:
         report.problem(where, f"bias current I_e = {p['I_e']:g} pA cannot be expressed in NIR")
     for var, dist in pop.initial.items():
-        if not (dist.kind == "constant" and var == "v" and dist.value == p["E_L"]):
+        if not (getattr(dist, "kind", None) == "constant" and var == "v" and dist.value == p["E_L"]):
             report.problem(f"{where}.initial.{var}", "initial values cannot be expressed in NIR (neurons start at E_L)")
     incoming = [q for q in net.projections.values() if q.target == pop.id and q.synapse.kind != "conductance"]
     current = [q for q in incoming if q.synapse.kind == "current"]

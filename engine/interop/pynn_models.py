@@ -53,7 +53,7 @@ def receptor_params(net: Network, pop: Population, kind: str, report: ExportRepo
 
 
 def cell_name(pop: Population, kind: str) -> str:
-    if pop.model == "lif":
+    if pop.model in ("lif", "lif_adaptive"):
         return "IF_cond_exp" if kind == "conductance" else "IF_curr_exp"
     return {"izhikevich": "Izhikevich", "adex": "EIF_cond_exp_isfa_ista", "hh": "HH_cond_exp"}[pop.model]
 
@@ -63,9 +63,12 @@ def cell_type(net: Network, pop: Population, report: ExportReport) -> tuple[str,
     p, where = pop.params, location("populations", pop.id)
     kind = synapse_kind(net, pop)
     syn_params, left_out = receptor_params(net, pop, kind, report)
-    if pop.model == "lif":
+    if pop.model in ("lif", "lif_adaptive"):
         params = dict(cm=p["C_m"] / 1000, tau_m=p["tau_m"], v_rest=p["E_L"], v_thresh=p["V_th"],
                       v_reset=p["V_reset"], tau_refrac=p["t_ref"], i_offset=p["I_e"] / 1000)
+        if pop.model == "lif_adaptive":
+            report.problem(where, "the adaptive threshold of the LIF with adaptive threshold model (theta_plus, "
+                                  "tau_theta) has no PyNN standard cell type; exported as a LIF with a fixed threshold")
     elif pop.model == "izhikevich":
         params = dict(a=p["a"], b=p["b"], c=p["c"], d=p["d"], i_offset=p["I_e"] / 1000)
         if p["V_peak"] != 30.0:

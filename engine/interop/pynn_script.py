@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import Distribution, Network, PoissonInput, RewardInput, SpikeTimesInput
-from ._common import HELPERS, array_literal, constant_value, delay_steps, dist_args, header, ident, num, skips_autapses
+from ..network import DatasetInput, Distribution, Network, PoissonInput, RewardInput, SpikeTimesInput
+from ._common import (
+    HELPERS,
+    array_literal,
+    constant_value,
+    dataset_input_reason,
+    delay_steps,
+    header,
+    ident,
+    initial_values,
+    num,
+    skips_autapses,
+)
 from .pynn_models import cell_type
 from .report import ExportError, ExportReport, location
 
@@ -45,6 +56,13 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
                  f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={pid!r})",
                  *_initial(pop, names[pid]), f'{names[pid]}.record("spikes")', ""]
     for item in net.inputs.values():
+        if isinstance(item, DatasetInput):
+            report.problem(location("inputs", item.id), dataset_input_reason(item))
+            for proj in net.projections.values():
+                if proj.source == item.id:
+                    report.problem(location("projections", proj.id), "its source, a dataset input, is not exported")
+                    left_out.add(proj.id)
+            continue
         body += _input(net, item, names, report)
     for proj in net.projections.values():
         if proj.id not in left_out:
@@ -67,7 +85,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
 
 def _initial(pop, name: str) -> list[str]:
     """Initial state drawn with numpy as SpikeStudio's defaults (Izhikevich u = b v)."""
-    draws = {var: f"draw(rng, {pop.size}, {dist_args(d)})" for var, d in pop.initial.items()}
+    draws = {var: initial_values(d, pop.size) for var, d in pop.initial.items()}
     if pop.model == "izhikevich":
         v = draws.get("v", f"np.full({pop.size}, -65.0)")
         return [f"v0 = {v}", f"{name}.initialize(v=v0, u={draws.get('u', num(pop.params['b']) + ' * v0')})"]
