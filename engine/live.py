@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .catalog import NEURON_MODELS
+
 __all__ = ["Ring", "LiveTap", "LiveFrame", "NodeRow"]
 
 
@@ -153,7 +155,7 @@ class LiveTap:
                 self._sim.listeners.remove(self._on_chunk)
 
     def _slot_of(self, info) -> int:
-        row = NodeRow(info.id, info.name, info.size, info.kind not in ("poisson", "spike_times"))
+        row = NodeRow(info.id, info.name, info.size, info.kind in NEURON_MODELS)
         if info.id in self._slot:
             self.nodes[self._slot[info.id]] = row
         else:

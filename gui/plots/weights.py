@@ -81,7 +81,8 @@ class WeightsView(QWidget):
         self.matrix_plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, width=12)
         self.colorbar.setImageItem(self.image, insert_in=self.matrix_plot)
-        self.plots.ci.layout.setRowStretchFactor(1, 2)
+        self._side_by_side = False
+        self._arrange(side_by_side=True)
         self.hist_export = add_export_actions(self.hist_plot, self.histogram_data, "weight histogram", self)
         self.matrix_export = add_export_actions(self.matrix_plot, self.matrix_data, "weight matrix", self)
         top = QHBoxLayout()
@@ -93,6 +94,26 @@ class WeightsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.plots, 1)
         layout.addWidget(self.summary)
+
+    def _arrange(self, side_by_side: bool) -> None:
+        """Histogram beside the matrix in a wide, low dock (under the canvas); above it in a tall one."""
+        if side_by_side == self._side_by_side:
+            return
+        self._side_by_side = side_by_side
+        layout = self.plots.ci
+        for item in (self.hist_plot, self.matrix_plot):
+            layout.removeItem(item)
+        layout.addItem(self.hist_plot, row=0, col=0)
+        layout.addItem(self.matrix_plot, row=0 if side_by_side else 1, col=1 if side_by_side else 0)
+        grid = layout.layout
+        grid.setRowStretchFactor(0, 1)
+        grid.setRowStretchFactor(1, 0 if side_by_side else 2)  # an empty row takes no room
+        grid.setColumnStretchFactor(0, 1)
+        grid.setColumnStretchFactor(1, 2 if side_by_side else 0)
+
+    def resizeEvent(self, event) -> None:
+        self._arrange(side_by_side=event.size().width() > 1.4 * event.size().height())
+        super().resizeEvent(event)
 
     def _export_button(self) -> QToolButton:
         button = QToolButton(self, text="Export", toolTip="Export the histogram or the matrix (data or picture)")
@@ -182,7 +203,7 @@ class WeightsView(QWidget):
             self.matrix_plot.setLabel(side, label)  # (setting a label shows the axis)
             self.matrix_plot.showAxis(side, indices)
         self.matrix_plot.setAspectLocked(not indices)
-        self.matrix_plot.autoRange()
+        self.matrix_plot.enableAutoRange()  # and keep fitting as the dock is resized
 
     def _clear(self) -> None:
         self.counts, self.edges = np.zeros(self.bins, np.int64), np.linspace(0.0, 1.0, self.bins + 1)

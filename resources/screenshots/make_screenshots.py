@@ -59,6 +59,26 @@ def render_running(example: str, ms: float, probes, out: Path) -> None:
     window.close()
 
 
+def render_learning(out: Path) -> None:
+    """The digits example after 300 simulated seconds of training: receptive fields in the Weights dock."""
+    from PySide6.QtCore import Qt
+
+    window = shown_window("digits", 1600, 1000)
+    ui = window.simulation
+    ui.docks["weights"].raise_()
+    window.resizeDocks([ui.docks["weights"]], [560], Qt.Vertical)
+    window.resizeDocks([ui.docks["raster"], ui.docks["traces"], ui.docks["weights"]], [420, 260, 920],
+                       Qt.Horizontal)
+    ui.duration.setValue(300_000.0)
+    ui.controller.run()
+    while ui.controller.state != "done":
+        QTest.qWait(50)
+    ui.weights.mode.setCurrentIndex(1)  # receptive fields on the 8 x 8 grid
+    QApplication.processEvents()
+    window.grab().save(str(out))
+    window.close()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     for name, (example, selected) in SHOTS.items():
@@ -67,6 +87,8 @@ def main() -> int:
     for name, (example, ms, probes) in RUNNING.items():
         render_running(example, ms, probes, HERE / name)
         print(f"wrote {HERE / name}")
+    render_learning(HERE / "learning-digits.png")
+    print(f"wrote {HERE / 'learning-digits.png'}")
     app.processEvents()
     return 0
 
