@@ -240,7 +240,11 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
     for p, proj in enumerate(projections):
         if proj.plasticity is not None:
             plugin = rules[proj.plasticity.rule]
-            specs[p] = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), float(net.dt))
+            try:
+                specs[p] = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), float(net.dt))
+            except Exception as exc:  # a third-party plugin's bug: name it, never crash the app
+                raise BuildError(f'projections["{proj.id}"].plasticity: the learning rule plugin '
+                                 f'"{proj.plasticity.rule}" failed: {type(exc).__name__}: {exc}') from exc
             syn_arrays["proj_d"][p] = 0
     if not specs:
         return empty_tables(len(projections)) | empty_reward_tables()

@@ -125,9 +125,10 @@ class RunController(QObject):
     # --- commands -----------------------------------------------------------------------------------
     def prepare(self, then=None) -> None:
         """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready."""
-        self._after_prep = then
-        if self._prep is not None and not self._prep.done.is_set():
-            return  # the build in progress will call ``then``
+        if then is not None:  # a build ahead of time (then=None) never cancels a Run waiting for a build
+            self._after_prep = then
+        if self._prep is not None:  # a build is under way, or done and not yet taken: it will call ``then``
+            return
         sys.setswitchinterval(SWITCH_INTERVAL)
         self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs)
         self._set_state(PREPARING)
@@ -355,6 +356,7 @@ class RunController(QObject):
         self._drop_sim()
         self.probes = []
         self.views.clear()
+        self.views.raster.rows.clear_nodes()
         self._set_colors()
         self.duration_ms = self.doc.network.duration
         self.views.traces.set_probes([], {})

@@ -353,3 +353,45 @@ def test_every_live_plot_exports_its_data_and_picture(window, tmp_path):
         png = view.export.export_picture(str(tmp_path / f"{view.objectName()}.png"))
         svg = view.export.export_picture(str(tmp_path / f"{view.objectName()}.svg"))
         assert png.stat().st_size > 1000 and b"<svg" in svg.read_bytes()[:2000]
+
+
+def test_a_learning_rule_plugin_that_raises_is_named_and_the_window_survives(window, tmp_path, monkeypatch):
+    from spikestudio.plugins.builtin.rules import PAIR_STDP
+
+    class Broken:
+        info = PAIR_STDP.info
+
+        def engine_part(self, params, dt):
+            raise ZeroDivisionError("the plugin's own bug")
+
+    w = open_network(window, tmp_path, plastic_network())
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state in ("ready", "no run"), 30)
+    monkeypatch.setattr(c, "_rules", {"stdp": Broken()})
+    w.edits.add_template("pop:lif", QPointF(0, 300))  # a structural edit: the next Run builds again
+    before = dumps(w)
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 30)
+    assert 'learning rule plugin "stdp" failed: ZeroDivisionError' in seen[0][1] and '"P->E"' in seen[0][1]
+    assert dumps(w) == before and c.sim is None
+
+
+def test_opening_another_network_ends_the_run_and_resets_the_plots(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    w.simulation.duration.setValue(0)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "running" and c.tap.t > 20.0)
+    other = Network(dt=0.1, duration=50.0)
+    other.add_poisson("Q", 10, rate=50.0)
+    other.add_population("Solo", 5, "lif")
+    other.connect("Q", "Solo", "all_to_all", weight=300.0)
+    fileformat.save(other, tmp_path / "other.snn")
+    w.stack.setClean()
+    assert w.files.open_path(tmp_path / "other.snn")
+    assert c.runner is None or c.state != "running"
+    run_to_end(w)
+    assert [n.id for n in w.simulation.views.raster.rows._nodes] == ["Solo", "Q"]
+    assert set(w.simulation.views.raster.drawn[1]) == {"Solo"} and c.tap.t == pytest.approx(50.0)

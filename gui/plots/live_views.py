@@ -45,4 +45,6 @@ class LiveViews(QObject):
         self.rates.set_colors(colors)
 
     def clear(self) -> None:
+        """Forget the last frame (a reset); the raster's choice of rows stays."""
         self.last = None
+        self.raster.last = None

@@ -73,10 +73,15 @@ class RowChooser(QTableWidget):
 
     def set_nodes(self, nodes: list[NodeRow]) -> None:
         """Add rows for nodes not seen before (populations shown, inputs hidden); keep the user's choices."""
-        known = {n.id for n in self._nodes}
-        for node in nodes:
-            if node.id in known:
-                continue
+        known = {n.id: r for r, n in enumerate(self._nodes)}
+        for node in nodes:  # a rebuild may have resized a node
+            r = known.get(node.id)
+            if r is not None and self._nodes[r].size != node.size:
+                self._nodes[r] = node
+                for col in (1, 2):
+                    self.cellWidget(r, col).setMaximum(node.size - 1)
+        new = [node for node in nodes if node.id not in known]
+        for node in new:
             r = self.rowCount()
             self.blockSignals(True)
             self.insertRow(r)
@@ -94,6 +99,13 @@ class RowChooser(QTableWidget):
                 self.setCellWidget(r, col, spin)
             self.blockSignals(False)
             self._nodes.append(node)
+        if new:
+            self.changed.emit()
+
+    def clear_nodes(self) -> None:
+        """Forget every row (another network was opened)."""
+        self._nodes = []
+        self.setRowCount(0)
         self.changed.emit()
 
     def set_shown(self, node_id: str, shown: bool, first: int | None = None, last: int | None = None) -> None:
@@ -145,7 +157,7 @@ class RasterView(QWidget):
         self._blocks: list[tuple[str, int, int, int]] = []  # (node id, first, stop, first row)
         self.n_rows = 0
         self.drawn = (np.zeros(0), [], np.zeros(0, np.int64))  # (times, node ids, neurons) in the last frame
-        self._last: LiveFrame | None = None
+        self.last: LiveFrame | None = None
         self.plot.scene().sigMouseClicked.connect(self._clicked)
 
     # --- what is shown -------------------------------------------------------------------------
@@ -161,8 +173,8 @@ class RasterView(QWidget):
         self.shown_changed.emit([b[0] for b in self._blocks])
         ticks = [((r0 + (hi - lo) / 2), self._name(nid)) for nid, lo, hi, r0 in self._blocks]
         self.plot.getAxis("left").setTicks([ticks, []])
-        if self._last is not None:
-            self.show_frame(self._last)
+        if self.last is not None:
+            self.show_frame(self.last)
 
     def _name(self, node_id: str) -> str:
         return next((n.name for n in self.rows._nodes if n.id == node_id), node_id)
@@ -170,13 +182,14 @@ class RasterView(QWidget):
     # --- drawing -------------------------------------------------------------------------------
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         """Draw the spikes of ``frame`` in [t - window, t] (the whole frame when window is None)."""
-        self._last = frame
-        if len(frame.nodes) != len(self.rows._nodes):
-            self.rows.set_nodes(frame.nodes)
+        self.last = frame
+        self.rows.set_nodes(frame.nodes)  # rows for nodes a rebuild added
         t0, t1 = time_range(frame.t, window, frame.spikes_t.min() if frame.spikes_t.size else 0.0)
         slots = {n.id: k for k, n in enumerate(frame.nodes)}
         times, nodes, neurons, rows, colors = [], [], [], [], []
         for node_id, lo, hi, r0 in self._blocks:
+            if node_id not in slots:  # not in this run (yet)
+                continue
             sel = (frame.spikes_node == slots[node_id]) & (frame.spikes_neuron >= lo) & (frame.spikes_neuron < hi)
             sel &= frame.spikes_t >= t0
             n = int(sel.sum())
