@@ -42,6 +42,7 @@ def open_new_window():
 
 def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     """Run the event loop; with ``screenshot``, render the window to that PNG and quit (for docs and checks)."""
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     from . import style
@@ -58,6 +59,7 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     window.view.fit_all()
     if screenshot:
         app.processEvents()
+        app.sendPostedEvents(None, QEvent.DeferredDelete)  # tab bars left over from arranging the docks
         window.view.fit_all()
         app.processEvents()
         ok = window.grab().save(screenshot)

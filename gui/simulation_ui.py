@@ -72,6 +72,8 @@ class SimulationUI:
         self.status.setObjectName("simulation_status")
         self.status.setToolTip("Simulated time, how many times faster than real time it runs, and spikes per "
                                "second of wall-clock time")
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance(
+            "t = 1,000,000.0 ms · 99.9× real time · 9,999,999 spikes/s"))  # never squeezed to "t"
         window.statusBar().addPermanentWidget(self.status)
         c = self.controller
         c.status_changed.connect(self.status.setText)
