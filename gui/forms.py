@@ -211,18 +211,23 @@ def _spike_time_rows(item: SpikeTimesInput, net) -> list:
 def _set_spike_times(item: SpikeTimesInput, text: str) -> None:
     import numpy as np
 
-    pairs = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    neurons, times = [], []
-    for pair in pairs:
-        neuron, sep, time = pair.partition("@")
-        try:
-            neurons.append(int(neuron))
-            times.append(float(time))
-        except ValueError:
-            raise ValueError(f'"{pair}" is not neuron@time (e.g. 0@12.5)') from None
-        if not sep:
-            raise ValueError(f'"{pair}" is not neuron@time (e.g. 0@12.5)')
+    neurons, times = _parse_pairs(text, "@", int, float, "neuron@time (e.g. 0@12.5)")
     item.neurons, item.times = np.asarray(neurons, np.int64), np.asarray(times, np.float64)
+
+
+def _parse_pairs(text: str, sep: str, first, second, form: str) -> tuple[list, list]:
+    """``"a<sep>b, a<sep>b"`` (commas or semicolons) -> ([a, ...], [b, ...]); ValueError naming a bad pair."""
+    left, right = [], []
+    for pair in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        a, found, b = pair.partition(sep)
+        try:
+            if not found:
+                raise ValueError
+            left.append(first(a))
+            right.append(second(b))
+        except ValueError:
+            raise ValueError(f'"{pair}" is not {form}') from None
+    return left, right
 
 
 def _dataset_rows(item: DatasetInput, net) -> list:
@@ -263,18 +268,7 @@ def _schedule_text(item: RewardInput) -> str:
 def _set_schedule(item: RewardInput, text: str) -> None:
     import numpy as np
 
-    times, values = [], []
-    for pair in (p.strip() for p in text.replace(";", ",").split(",")):
-        if not pair:
-            continue
-        time, sep, value = pair.partition(":")
-        try:
-            times.append(float(time))
-            values.append(float(value))
-        except ValueError:
-            raise ValueError(f'"{pair}" is not time: value (e.g. 100: 1)') from None
-        if not sep:
-            raise ValueError(f'"{pair}" is not time: value (e.g. 100: 1)')
+    times, values = _parse_pairs(text, ":", float, float, "time: value (e.g. 100: 1)")
     item.times, item.values = np.asarray(times, np.float64), np.asarray(values, np.float64)
 
 

@@ -24,6 +24,7 @@ from ..engine.runner import DONE, FAILED, IDLE, PAUSED, RUNNING, Runner
 from ..engine.simulator import Simulator
 from ..plugins.dataset_source import default_datasets
 from ..plugins.registry import default_registry
+from . import dialogs
 from .plots.live_common import plot_color, spike_levels
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
@@ -272,8 +273,6 @@ class RunController(QObject):
         self._set_stale([])
 
     def _confirm_rebuild(self) -> bool:
-        from . import dialogs
-
         return dialogs.ask_yes_no(self.parent(), "Rebuild the network?",
                                   "The network's structure changed since this run was built:\n• "
                                   + "\n• ".join(self.stale) + "\n\nRebuild it and continue? The plots keep their "

@@ -27,6 +27,13 @@ NORMALISATION = (
 )
 
 
+# The pairing windows of pair STDP and R-STDP: how long a spike's trace lasts on either side.
+PAIR_WINDOWS = (
+    _p("tau_plus", 20.0, "ms", "Decay time of the presynaptic trace (potentiation window)", 0.0, 1e5, low_open=True),
+    _p("tau_minus", 20.0, "ms", "Decay time of the postsynaptic trace (depression window)", 0.0, 1e5, low_open=True),
+)
+
+
 def _normalisation(p: dict, dt: float) -> tuple[float, float]:
     return float(p["norm_total"]), float(max(1, round(p["norm_interval"] / dt)))
 
@@ -39,10 +46,7 @@ class PairSTDP:
 
     info = PluginInfo("stdp", "1.0", "Pair-based STDP", __doc__.split("\n\n")[0].replace("\n", " "), {
         s.name: s for s in (
-            _p("tau_plus", 20.0, "ms", "Decay time of the presynaptic trace (potentiation window)", 0.0, 1e5,
-               low_open=True),
-            _p("tau_minus", 20.0, "ms", "Decay time of the postsynaptic trace (depression window)", 0.0, 1e5,
-               low_open=True),
+            *PAIR_WINDOWS,
             _p("A_plus", 0.01, "", "Potentiation per pair at dt = 0, as a fraction of w_max", 0.0, 1.0),
             _p("A_minus", 0.0105, "", "Depression per pair at dt = 0, as a fraction of w_max", 0.0, 1.0),
             _p("w_max", 100.0, "", "Upper bound of the weight (in the projection's weight unit)", 0.0, 1e9,
@@ -115,10 +119,7 @@ class RewardSTDP:
 
     info = PluginInfo("rstdp", "1.0", "Reward-modulated STDP", __doc__.split("\n\n")[0].replace("\n", " "), {
         s.name: s for s in (
-            _p("tau_plus", 20.0, "ms", "Decay time of the presynaptic trace (potentiation window)", 0.0, 1e5,
-               low_open=True),
-            _p("tau_minus", 20.0, "ms", "Decay time of the postsynaptic trace (depression window)", 0.0, 1e5,
-               low_open=True),
+            *PAIR_WINDOWS,
             _p("A_plus", 1.0, "", "Eligibility added by a pre-then-post pair at dt = 0", 0.0, 1e6),
             _p("A_minus", 1.5, "", "Eligibility removed by a post-then-pre pair at dt = 0", 0.0, 1e6),
             _p("tau_c", 1000.0, "ms", "Decay time of the eligibility trace", 0.0, 1e7, low_open=True),
