@@ -1,0 +1,64 @@
+"""The TeX subset to HTML converter: exact HTML for each construct, and that nothing is ever executed."""
+
+import pytest
+from spikestudio.gui.math_html import markdown_with_math, tex_to_display_html, tex_to_html
+
+FRAC = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td align="center" '
+        'style="border-bottom: 1px solid; padding: 0px 3px;">{}</td></tr><tr><td align="center" '
+        'style="padding: 0px 3px;">{}</td></tr></table>')
+
+
+@pytest.mark.parametrize("tex, expected", [
+    ("v", "<i>v</i>"),
+    ("dv", "<i>dv</i>"),
+    ("x_m", "<i>x</i><sub>m</sub>"),
+    ("x_{th}", "<i>x</i><sub>th</sub>"),  # a subscript names something: upright
+    ("v^2", "<i>v</i><sup>2</sup>"),
+    ("n^{4}", "<i>n</i><sup>4</sup>"),
+    (r"\tau_m", "<i>τ</i><sub>m</sub>"),
+    (r"\theta + \Delta_T", "<i>θ</i> + Δ<sub>T</sub>"),
+    (r"\frac{a}{b}", "<i>a</i>/<i>b</i>"),
+    (r"\frac{v - E_L}{\tau}", "(<i>v</i> − <i>E</i><sub>L</sub>)/<i>τ</i>"),
+    (r"a \cdot b", "<i>a</i> · <i>b</i>"),
+    (r"v \geq V_{peak}", "<i>v</i> ≥ <i>V</i><sub>peak</sub>"),
+    (r"u \leq 0", "<i>u</i> ≤ 0"),
+    (r"\exp(v)", "exp(<i>v</i>)"),
+    (r"R\,I", "<i>R</i>\u2009<i>I</i>"),
+    (r"\text{if } v > 0", "if <i>v</i> &gt; 0"),
+    ("-v + 1", "−<i>v</i> + 1"),
+    ("a = -(b - c)", "<i>a</i> = −(<i>b</i> − <i>c</i>)"),
+    ("0.04 v^2 + 5v + 140", "0.04<i>v</i><sup>2</sup> + 5<i>v</i> + 140"),
+    (r"\tau_m \frac{dv}{dt}", "<i>τ</i><sub>m</sub>\u2009<i>dv</i>/<i>dt</i>"),
+    ("(a + b)^2", "(<i>a</i> + <i>b</i>)<sup>2</sup>"),
+    (r"\left(x\right)", "(<i>x</i>)"),
+])
+def test_inline_math(tex, expected):
+    assert tex_to_html(tex) == expected
+
+
+def test_unknown_commands_are_shown_by_name_and_html_is_escaped():
+    assert tex_to_html(r"\input{x} \unknown") == "input<i>x</i>unknown"
+    assert tex_to_html(r"\text{<script>alert(1)</script>}") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert tex_to_html("a < b & c") == "<i>a</i> &lt; <i>b</i>&amp;<i>c</i>"
+
+
+def test_display_math_stacks_fractions_in_a_table():
+    html = tex_to_display_html(r"\tau_m \frac{dv}{dt} = -v")
+    assert html == ('<table align="center" cellspacing="0" cellpadding="0" style="margin-top: 6px; '
+                    'margin-bottom: 6px;"><tr><td valign="middle"><i>τ</i><sub>m</sub>&nbsp;</td>'
+                    f'<td valign="middle">{FRAC.format("<i>dv</i>", "<i>dt</i>")}</td>'
+                    '<td valign="middle">&nbsp;= −<i>v</i></td></tr></table>')
+    assert tex_to_display_html("x", align="left").startswith('<table align="left"')
+
+
+def test_markdown_with_math_replaces_inline_and_display_math_but_not_code():
+    text = "Rest at $E_L$, cost \\$5, `$x$` stays.\n$$ v^2 $$\nafter"
+    assert markdown_with_math(text) == (
+        "Rest at <i>E</i><sub>L</sub>, cost $5, `$x$` stays.\n\n\n"
+        + tex_to_display_html("v^2") + "\n\n\nafter")
+
+
+def test_math_html_survives_a_markdown_pass_unchanged():
+    """Characters Markdown acts on (* _ [ ] |) come out as entities, so Qt's Markdown reader keeps them."""
+    assert tex_to_html(r"\text{a_b*[c]|d}") == "a&#95;b&#42;&#91;c&#93;&#124;d"
+    assert tex_to_html("a * b") == "<i>a</i> &#8727; <i>b</i>"
