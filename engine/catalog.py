@@ -64,6 +64,8 @@ class NeuronModel:
     state: dict[str, str]  # state variable -> unit
     presets: dict[str, dict[str, float]] = field(default_factory=dict)
     learned: tuple[str, ...] = ()  # state that a run learns and ``Simulator.learned_network`` keeps
+    # What the kernel integrates, one TeX-subset line each (gui/math_html.py renders them); data, never run.
+    equations: tuple[str, ...] = ()
 
 
 LIF = NeuronModel(
@@ -81,6 +83,10 @@ LIF = NeuronModel(
         _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
     ),
     {"v": "mV"},
+    equations=(
+        r"C_m \frac{dv}{dt} = -\frac{C_m}{\tau_m}(v - E_L) + I_e + I_{syn}",
+        r"v \geq V_{th}: \text{ spike, } v \leftarrow V_{reset} \text{ for } t_{ref}",
+    ),
 )
 
 # Diehl & Cook (2015): each spike raises the neuron's own threshold, which relaxes slowly; neurons that win
@@ -96,6 +102,11 @@ LIF_ADAPTIVE = NeuronModel(
     )},
     {"v": "mV", "theta": "mV"},
     learned=("theta",),
+    equations=(
+        LIF.equations[0],
+        r"\tau_\theta \frac{d\theta}{dt} = -\theta",
+        r"v \geq V_{th} + \theta: \text{ spike, } v \leftarrow V_{reset}, \; \theta \leftarrow \theta + \theta_{plus}",
+    ),
 )
 
 IZHIKEVICH = NeuronModel(
@@ -112,6 +123,11 @@ IZHIKEVICH = NeuronModel(
         _p("I_e", 0.0, "pA", "Constant bias current (1 pA raises dv/dt by 1 mV/ms)", -1e6, 1e6),
     ),
     {"v": "mV", "u": "mV/ms"},
+    equations=(
+        r"\frac{dv}{dt} = 0.04\,v^2 + 5\,v + 140 - u + I_e + I_{syn}",
+        r"\frac{du}{dt} = a\,(b\,v - u)",
+        r"v \geq V_{peak}: \text{ spike, } v \leftarrow c, \; u \leftarrow u + d",
+    ),
 )
 
 # Izhikevich (2003), Fig. 2: regular spiking, intrinsically bursting, chattering, fast spiking,
@@ -147,6 +163,12 @@ ADEX = NeuronModel(
         _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
     ),
     {"v": "mV", "w": "pA"},
+    equations=(
+        r"C_m \frac{dv}{dt} = -g_L (v - E_L) + I_{exp} - w + I_e + I_{syn}",
+        r"I_{exp} = g_L \Delta_T \exp\left(\frac{v - V_T}{\Delta_T}\right)",
+        r"\tau_w \frac{dw}{dt} = a\,(v - E_L) - w",
+        r"v \geq V_{peak}: \text{ spike, } v \leftarrow V_{reset}, \; w \leftarrow w + b",
+    ),
 )
 
 HODGKIN_HUXLEY = NeuronModel(
@@ -166,6 +188,19 @@ HODGKIN_HUXLEY = NeuronModel(
         _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
     ),
     {"v": "mV", "m": "", "h": "", "n": ""},
+    equations=(
+        r"C_m \frac{dv}{dt} = I_{Na} + I_K + I_L + I_e + I_{syn}",
+        r"I_{Na} = g_{Na}\, m^3 h\, (E_{Na} - v)",
+        r"I_K = g_K\, n^4 (E_K - v), \quad I_L = g_L (E_L - v)",
+        r"\frac{dx}{dt} = \alpha_x (1 - x) - \beta_x\, x, \quad x \in \{m, h, n\}",
+        r"\alpha_m = \frac{0.1\,(v + 40)}{1 - \exp(-(v + 40)/10)}",
+        r"\beta_m = 4 \exp(-(v + 65)/18)",
+        r"\alpha_h = 0.07 \exp(-(v + 65)/20)",
+        r"\beta_h = \frac{1}{1 + \exp(-(v + 35)/10)}",
+        r"\alpha_n = \frac{0.01\,(v + 55)}{1 - \exp(-(v + 55)/10)}",
+        r"\beta_n = 0.125 \exp(-(v + 65)/80)",
+        r"v \text{ in mV, } \alpha, \beta \text{ in 1/ms}",
+    ),
 )
 
 NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY, LIF_ADAPTIVE)}

@@ -47,7 +47,7 @@ from ..engine.params import ParamSpec, fill_params
 from ..engine.reward import REWARD_PARAMS
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
 
-__all__ = ["Row", "Heading", "item_rows", "settings_rows", "signature", "get_path"]
+__all__ = ["Row", "Heading", "Equations", "item_rows", "settings_rows", "signature", "get_path"]
 
 
 @dataclass
@@ -63,6 +63,13 @@ class Row:
 @dataclass
 class Heading:
     text: str
+
+
+@dataclass
+class Equations:
+    """A neuron model's equations (TeX-subset lines), shown as math above its parameters."""
+
+    lines: tuple[str, ...]
 
 
 class PresetButtons(QWidget):
@@ -161,6 +168,8 @@ def _population_rows(pop: Population, net) -> list:
     if model.presets:
         rows.append(Row("preset", "Presets", PresetButtons(model.presets), lambda it: None,
                         lambda it, name: it.params.update(model.presets[name])))
+    if model.equations:
+        rows += [Heading(f"{model.display_name}: equations"), Equations(model.equations)]
     rows.append(Heading(f"{model.display_name} parameters"))
     rows += [_number_row(f"params.{name}", spec, pop) for name, spec in model.params.items()]
     for var, dist in pop.initial.items():

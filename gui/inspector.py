@@ -16,9 +16,10 @@ from ..engine.templates import kind_of
 from . import style
 from .commands import EditItem, EditSettings, SetColor, push
 from .fields import ColorField
-from .forms import Heading, Row, item_rows, settings_rows, signature
+from .forms import Equations, Heading, Row, item_rows, settings_rows, signature
+from .math_html import tex_to_display_html
 
-__all__ = ["Inspector"]
+__all__ = ["Inspector", "equations_label"]
 
 ERROR_STYLE = "QLabel { color: #922b21; background: #fdedec; border: 1px solid #e6b0aa; padding: 4px; }"
 FIELD_ERROR_STYLE = "border: 2px solid #c0392b;"
@@ -113,6 +114,9 @@ class Inspector(QScrollArea):
             label.setStyleSheet("font-weight: bold; color: #34495e; padding-top: 8px;")
             self.form.addRow(label)
             return
+        if isinstance(row, Equations):
+            self.form.addRow(equations_label(row.lines))
+            return
         self.rows[row.key] = row
         label = QLabel(row.label)
         tip = row.widget.toolTip()
@@ -198,3 +202,13 @@ class Inspector(QScrollArea):
         if self.rows:
             widget = next(iter(self.rows.values())).widget
             QTimer.singleShot(0, lambda: widget.setFocus(Qt.OtherFocusReason))
+
+
+def equations_label(lines: tuple[str, ...]) -> QLabel:
+    """The equations as rich-text math, one display line each, left-aligned."""
+    label = QLabel("".join(tex_to_display_html(line, align="left") for line in lines))
+    label.setObjectName("equations")
+    label.setTextFormat(Qt.RichText)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setStyleSheet("QLabel { background: #fbfcfc; border: 1px solid #e5e8e8; padding: 4px; }")
+    return label

@@ -23,13 +23,13 @@ GREEK = {name: chr(code) for name, code in (
 UPPER_GREEK = {name: chr(code) for name, code in (
     ("Gamma", 0x393), ("Delta", 0x394), ("Theta", 0x398), ("Lambda", 0x39B), ("Xi", 0x39E), ("Pi", 0x3A0),
     ("Sigma", 0x3A3), ("Phi", 0x3A6), ("Psi", 0x3A8), ("Omega", 0x3A9))}
-RELATIONS = {"leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼",
+RELATIONS = {"in": "∈", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼",
              "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "equiv": "≡", "propto": "∝"}
 OPERATORS = {"cdot": "·", "times": "×", "pm": "±", "mp": "∓"}
 SYMBOLS = {"infty": "∞", "partial": "∂", "nabla": "∇", "sum": "∑", "int": "∫", "ldots": "…", "dots": "…",
            "cdots": "⋯", "{": "{", "}": "}", "%": "%", "$": "$", "&": "&amp;", "#": "#", "_": "_"}
 FUNCTIONS = {"exp", "ln", "log", "sin", "cos", "tan", "tanh", "max", "min", "sign", "lim"}
-SPACES = {",": "\u2009", ":": "\u2005", ";": "\u2005", " ": " ", "quad": "\u2003", "qquad": "\u2003\u2003",
+SPACES = {",": "\u2009", ":": "&nbsp;", ";": "&nbsp;", " ": " ", "quad": "&nbsp;&nbsp;&nbsp;", "qquad": "&nbsp;" * 6,
           "!": ""}
 IGNORED = {"left", "right", "displaystyle", "big", "Big", "bigl", "bigr", "Bigl", "Bigr"}
 UPRIGHT_WRAPPERS = {"text", "mathrm", "textrm", "operatorname", "rm"}
@@ -42,7 +42,7 @@ MARKDOWN_SAFE = {"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&
 
 @dataclass
 class Piece:
-    """One rendered unit: ``kind`` is atom, op (binary or unary), rel, open, close, punct or space."""
+    """One rendered unit; ``kind``: atom, func (exp, ln), op (binary or sign), rel, open, close, punct, space."""
 
     kind: str
     html: str
@@ -92,7 +92,7 @@ class _Parser:
 
     def _attach(self, nodes: list, which: str, script: list) -> None:
         if not nodes or not isinstance(nodes[-1], Scripted):
-            base = [nodes.pop()] if nodes and nodes[-1].kind in ("atom", "close") else []
+            base = [nodes.pop()] if nodes and nodes[-1].kind in ("atom", "close", "func") else []
             nodes.append(Scripted(base))
         setattr(nodes[-1], "sub" if which == "_" else "sup", script)
 
@@ -198,7 +198,9 @@ def _named(name: str, upright: bool) -> Piece:
         return Piece("space", "")
     if name == "\\":
         return Piece("space", " ")
-    return Piece("atom", _escape(name))  # exp, ln, max ... and anything unknown
+    if name in FUNCTIONS:
+        return Piece("func", name)
+    return Piece("atom", _escape(name))  # anything unknown
 
 
 def _escape(text: str) -> str:
@@ -214,8 +216,8 @@ def _inline(nodes: list) -> str:
             continue
         text = _node_html(node)
         kind = node.kind
-        if kind == "atom" and previous in ("atom", "close") and (isinstance(node, Frac) or isinstance(last, Frac)):
-            out.append("\u2009")  # a product with a fraction: a thin space keeps the factors apart
+        if previous in ("atom", "close") and (kind == "func" or kind == "atom" and Frac in (type(node), type(last))):
+            out.append("\u2009")  # a product with a fraction or a function: a thin space keeps the factors apart
         if kind == "op" and (previous is None or previous in ("op", "rel", "open", "punct")):
             kind = "sign"
         if kind in ("op", "rel"):

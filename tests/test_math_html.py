@@ -23,6 +23,7 @@ FRAC = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td ali
     (r"v \geq V_{peak}", "<i>v</i> ≥ <i>V</i><sub>peak</sub>"),
     (r"u \leq 0", "<i>u</i> ≤ 0"),
     (r"\exp(v)", "exp(<i>v</i>)"),
+    (r"a \exp(v)", "<i>a</i>\u2009exp(<i>v</i>)"),
     (r"R\,I", "<i>R</i>\u2009<i>I</i>"),
     (r"\text{if } v > 0", "if <i>v</i> &gt; 0"),
     ("-v + 1", "−<i>v</i> + 1"),
