@@ -33,6 +33,7 @@ def build_actions(w) -> dict[str, QAction]:
         ("new", "&New", files.new, Std.New, "Start an empty network"),
         ("new_window", "New &Window", w.new_window, ["Ctrl+Shift+N"], "Open another window"),
         ("open", "&Open…", files.open, Std.Open, "Open a .snn or .json network file"),
+        ("open_lesson", "Open &Lesson…", w.open_lesson, None, "Open a lesson (a lesson.md with its networks)"),
         ("save", "&Save", files.save, Std.Save, "Save the network"),
         ("save_as", "Save &As…", files.save_as, Std.SaveAs, "Save the network under a new name"),
         ("revert", "&Revert", files.revert, None, "Discard all changes since the last save"),
@@ -86,6 +87,7 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     examples = file_menu.addMenu("&Examples")
     for name in list_examples():
         examples.addAction(name, lambda n=name: w.files.open_example(n))
+    file_menu.addAction(actions["open_lesson"])
     file_menu.addSeparator()
     file_menu.addActions([actions["save"], actions["save_as"], actions["revert"]])
     file_menu.addSeparator()
@@ -108,6 +110,9 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     w.panels_menu = view_menu.addMenu("&Panels")
 
     help_menu = bar.addMenu("&Help")
+    w.lessons_menu = help_menu.addMenu("&Lessons")
+    w.lessons_menu.aboutToShow.connect(lambda: _fill_lessons(w))
+    _fill_lessons(w)
     help_menu.addActions([actions["shortcuts"], actions["plugins"], actions["about"]])
 
 
@@ -119,6 +124,21 @@ def _fill_recent(w) -> None:
         menu.addAction(path, lambda p=path: w.files.open(p))
     if not paths:
         menu.addAction("(no recent files)").setEnabled(False)
+
+
+def _fill_lessons(w) -> None:
+    """The bundled lessons, in teaching order."""
+    from ..engine.lesson import bundled_lessons
+
+    menu: QMenu = w.lessons_menu
+    menu.clear()
+    for lesson in bundled_lessons():
+        action = menu.addAction(lesson.title, lambda f=lesson.folder: w.open_lesson(f))
+        action.setStatusTip(lesson.summary)
+    if menu.isEmpty():
+        menu.addAction("(no lessons installed)").setEnabled(False)
+    menu.addSeparator()
+    menu.addAction(w.actions["open_lesson"])
 
 
 def build_toolbar(w, actions: dict[str, QAction]) -> None:

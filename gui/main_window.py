@@ -6,6 +6,8 @@ turn user commands into undo commands, the inspector edits fields).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -30,6 +32,7 @@ from .export_controller import ExportController
 from .file_controller import FileController
 from .gc_guard import install_gc_guard
 from .inspector import Inspector
+from .lesson_controller import install_lessons
 from .palette import Palette
 from .simulation_ui import install_simulation
 
@@ -65,6 +68,7 @@ class MainWindow(QMainWindow):
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
         self.simulation = install_simulation(self)
+        self.lessons = install_lessons(self)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.counts = QLabel()
@@ -73,6 +77,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 330], Qt.Horizontal)
         self.keep_layout = True  # False for throw-away windows (screenshots), which must not overwrite it
         self.restore_layout()
+        self.lessons.dock.hide()  # a restored layout may show it; it opens with a lesson
         self._update_title()
 
     def _docks(self) -> None:
@@ -162,6 +167,10 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", "\n".join(lines), QMessageBox.Ok, self)
         box.setStyleSheet("QLabel { font-family: monospace; }")
         box.exec()
+
+    def open_lesson(self, path: Path | None = None) -> bool:
+        """Start a lesson (its folder or lesson.md; asks for one when None) in the lesson panel."""
+        return self.lessons.open(path)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About SpikeStudio",

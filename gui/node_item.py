@@ -27,6 +27,8 @@ SHORT_MODEL_NAMES = {"lif": "LIF", "izhikevich": "Izhikevich", "adex": "AdEx", "
                      "lif_adaptive": "ALIF"}  # fit on a card
 SIZES = {"population": (206.0, 70.0), "input": (190.0, 60.0), "recorder": (96.0, 34.0)}
 PORT_RADIUS = 6.0
+GLOW = 9.0  # how far a lesson's highlight reaches beyond the card
+GLOW_COLOR = QColor(243, 156, 18)
 DETAIL_ZOOM = 0.3  # below this zoom text is unreadable, so only the cards are drawn (much faster)
 TITLE_FONT = QFont()
 TITLE_FONT.setBold(True)
@@ -69,6 +71,7 @@ class NodeItem(QGraphicsItem):
         super().__init__()
         self.scene_ref, self.item_id = scene_ref, item_id
         self.edges: list = []
+        self.highlighted = False  # a lesson points at this node
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
@@ -91,9 +94,17 @@ class NodeItem(QGraphicsItem):
         self.setToolTip(f"{item.name} ({self.item_id})\n{self.summary}")
         self.update()
 
+    def set_highlighted(self, on: bool) -> None:
+        """A glowing outline that draws the eye to this node (a lesson step points at it)."""
+        if on != self.highlighted:
+            self.prepareGeometryChange()
+            self.highlighted = on
+            self.update()
+
     def boundingRect(self) -> QRectF:
         m = PORT_RADIUS + 3
-        return QRectF(-self.width / 2 - m, -self.height / 2 - 3, self.width + 2 * m, self.height + 6)
+        rect = QRectF(-self.width / 2 - m, -self.height / 2 - 3, self.width + 2 * m, self.height + 6)
+        return rect.adjusted(-GLOW, -GLOW, GLOW, GLOW) if self.highlighted else rect
 
     def card_rect(self) -> QRectF:
         return QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
@@ -125,6 +136,8 @@ class NodeItem(QGraphicsItem):
         rect = self.card_rect()
         selected = self.isSelected()
         radius = 8.0 if self.kind != "recorder" else self.height / 2
+        if self.highlighted:
+            self._paint_glow(painter, rect, radius)
         painter.setPen(QPen(style.SELECTION if selected else self.color.darker(115), 3.0 if selected else 1.5))
         painter.setBrush(QBrush(QColor("#ffffff")))
         painter.drawRoundedRect(rect, radius, radius)
@@ -139,6 +152,14 @@ class NodeItem(QGraphicsItem):
         if option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM:
             self._paint_text(painter, rect)
             self._paint_ports(painter)
+
+    def _paint_glow(self, painter: QPainter, rect: QRectF, radius: float) -> None:
+        painter.setBrush(Qt.NoBrush)
+        for width, alpha in ((GLOW * 2, 60), (GLOW, 120), (3.0, 255)):
+            color = QColor(GLOW_COLOR)
+            color.setAlpha(alpha)
+            painter.setPen(QPen(color, width))
+            painter.drawRoundedRect(rect, radius, radius)
 
     def _paint_text(self, painter: QPainter, rect: QRectF) -> None:
         if self.kind == "recorder":

@@ -1,0 +1,241 @@
+"""What a lesson does in a window: open its networks read-only, show each step, perform the step's actions
+(highlight, select, probe, show a panel) and tick its tasks as the open network and the run meet them.
+
+A lesson never runs code: it is a ``engine.lesson.Lesson`` (parsed data) and every change it makes to the
+network ("Show me") is an ordinary undoable edit on the window's stack.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtWidgets import QDockWidget, QFileDialog
+
+from ..engine.document import Settings
+from ..engine.lesson import (
+    LESSON_FILE,
+    Highlight,
+    Lesson,
+    LessonError,
+    Open,
+    Probe,
+    RunTask,
+    Select,
+    Show,
+    Task,
+    apply_task,
+    check_lesson,
+    load_lesson,
+    task_met,
+)
+from . import dialogs
+from .commands import EditItem, EditSettings, push
+
+__all__ = ["LessonController", "install_lessons", "ask_lesson_path"]
+
+PANEL_WIDTH = 360
+RUN_TICKS = ("paused", "done")  # run controller states after which a step's @run counts as done
+SIMULATION_PANELS = ("raster", "traces", "rates", "weights", "analysis")
+
+
+def ask_lesson_path(parent) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Open lesson", "", f"Lessons ({LESSON_FILE} *.md);;All files (*)")
+    return path or None
+
+
+class LessonController(QObject):
+    """The lesson open in one window and the step it shows."""
+
+    message = Signal(str)
+    step_shown = Signal(int)
+
+    def __init__(self, window, panel, dock: QDockWidget):
+        super().__init__(window)
+        self.window, self.panel, self.dock = window, panel, dock
+        self.lesson: Lesson | None = None
+        self.index = 0
+        self.ran = False  # a run finished or paused since this step was shown
+        self.highlighted: tuple[str, ...] = ()
+        self.opened: tuple[Path, str] | None = None  # the lesson network last opened, and its label
+        panel.back_clicked.connect(self.back)
+        panel.next_clicked.connect(self.next)
+        panel.close_clicked.connect(self.close)
+        panel.show_me.connect(self.show_me)
+        panel.browser.link_refused.connect(lambda url: self.message.emit(f"The lesson's link “{url}” is not opened"))
+        doc = window.doc
+        for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.settings_changed):
+            event.connect(self.refresh_tasks)
+        doc.network_replaced.connect(self._network_replaced)
+        window.simulation.controller.state_changed.connect(self._run_state)
+
+    # --- opening -------------------------------------------------------------------------------------
+    def open(self, path: Path | str | None = None) -> bool:
+        """Start the lesson at ``path`` (a folder or its lesson.md); on any problem say so and change nothing."""
+        if path is None:
+            path = ask_lesson_path(self.window)
+            if path is None:
+                return False
+        try:
+            lesson = load_lesson(path)
+            problems = check_lesson(lesson)
+        except LessonError as exc:
+            problems = exc.problems
+        if problems:
+            dialogs.show_problems(self.window, "Cannot open lesson", f"“{Path(path).name}” cannot be used as a "
+                                  f"lesson: {len(problems)} problem{'s' * (len(problems) != 1)} found. Nothing "
+                                  "was changed.", problems)
+            return False
+        if lesson.network and not self._open_network(lesson, lesson.network):
+            return False
+        self.lesson, self.opened = lesson, self.opened if lesson.network else None
+        self.dock.setWindowTitle(f"Lesson: {lesson.title}")
+        self.dock.show()
+        self.dock.raise_()
+        self.window.resizeDocks([self.dock], [PANEL_WIDTH], Qt.Horizontal)
+        self.show_step(0)
+        self.message.emit(f"Lesson “{lesson.title}”: {len(lesson.steps)} steps")
+        return True
+
+    def _open_network(self, lesson: Lesson, name: str) -> bool:
+        """Open a lesson network read-only (Save asks for a new name), unless it is open already."""
+        path = lesson.network_path(name)
+        label = f"{lesson.title}: {Path(name).stem}"
+        files = self.window.files
+        if self.opened == (path, label) and files.example == label and files.path is None:
+            return True
+        if not files.maybe_save("opening the lesson's network") or not files.open_path(path, example=label):
+            return False
+        self.opened = (path, label)
+        return True
+
+    def close(self) -> None:
+        self._set_highlight(())
+        self.lesson, self.opened = None, None
+        self.panel.set_tasks([])
+        self.dock.hide()
+
+    # --- steps ---------------------------------------------------------------------------------------
+    def next(self) -> None:
+        if self.lesson is not None and self.index < len(self.lesson.steps) - 1:
+            self.show_step(self.index + 1)
+
+    def back(self) -> None:
+        if self.lesson is not None and self.index > 0:
+            self.show_step(self.index - 1)
+
+    def show_step(self, index: int) -> None:
+        lesson = self.lesson
+        step = lesson.steps[index]
+        self.index, self.ran = index, False
+        self.panel.browser.picture_path = lesson.picture_path
+        self.panel.show_step(lesson.title, step.title, step.text, index, len(lesson.steps))
+        self.panel.set_tasks([(t, t.describe(), isinstance(t, Task)) for t in step.tasks])
+        self._set_highlight(())
+        for action in sorted(step.actions, key=lambda a: not isinstance(a, Open)):  # open first, then point
+            self._perform(action)
+        self.refresh_tasks()
+        self.step_shown.emit(index)
+
+    def _perform(self, action) -> None:
+        if isinstance(action, Open):
+            self._open_network(self.lesson, action.file)
+        elif isinstance(action, Highlight):
+            self._set_highlight(self.highlighted + action.ids)
+        elif isinstance(action, Select):
+            self.window.scene.select_ids([action.id])
+            self._show_dock(self.window.inspector_dock)
+        elif isinstance(action, Probe):
+            known = self.window.doc.network.populations
+            probes = [(node, i, "v") for node, i in action.pairs if node in known and i < known[node].size]
+            self.window.simulation.controller.set_probes(probes)
+            self._show_dock(self.window.simulation.docks["traces"])
+        elif isinstance(action, Show):
+            self.show_panel(action.panel)
+
+    def show_panel(self, panel: str) -> None:
+        """Bring a panel forward; the F–I tool opens; a panel this window lacks is passed over."""
+        sim = self.window.simulation
+        if panel in SIMULATION_PANELS:
+            self._show_dock(sim.docks[panel])
+        elif panel == "inspector":
+            self._show_dock(self.window.inspector_dock)
+        elif panel == "fi_curve":
+            sim.show_fi_curve()
+        else:
+            dock = sim.docks.get(panel) or next((d for d in self.window.findChildren(QDockWidget)
+                                                 if d.objectName().startswith(panel)), None)
+            if dock is not None:
+                self._show_dock(dock)
+
+    @staticmethod
+    def _show_dock(dock: QDockWidget) -> None:
+        dock.show()
+        dock.raise_()
+
+    # --- highlighting --------------------------------------------------------------------------------
+    def _set_highlight(self, ids: tuple[str, ...]) -> None:
+        nodes = self.window.scene.nodes
+        for node_id, item in nodes.items():
+            item.set_highlighted(node_id in ids)
+        self.highlighted = tuple(ids)
+        shown = [nodes[i].sceneBoundingRect() for i in ids if i in nodes]
+        if shown:
+            area = QRectF(shown[0])
+            for rect in shown[1:]:
+                area = area.united(rect)
+            self.window.view.ensureVisible(area, 40, 40)
+
+    def _network_replaced(self) -> None:
+        """The scene's items are new: highlight again on the lesson's network, on no other."""
+        own = self.opened is not None and self.window.files.example == self.opened[1]
+        self._set_highlight(self.highlighted if own else ())
+        self.refresh_tasks()
+
+    # --- tasks ---------------------------------------------------------------------------------------
+    def refresh_tasks(self, *_) -> None:
+        net = self.window.doc.network
+        for row in self.panel.rows():
+            row.set_done(self.ran if isinstance(row.task, RunTask) else task_met(net, row.task))
+
+    def _run_state(self, state: str) -> None:
+        if state in RUN_TICKS and self.lesson is not None:
+            self.ran = True
+            self.refresh_tasks()
+
+    def show_me(self, task: Task) -> None:
+        """Make the task's change as one undoable edit, through the same commands the inspector uses."""
+        doc = self.window.doc
+        try:
+            changed = apply_task(doc.network, task)
+        except LessonError as exc:
+            self.message.emit(f"Show me: {exc}")
+            return
+        text = f"Lesson: {task.describe()}"
+        if task.target == "network":
+            command = EditSettings(doc, Settings.of(changed), text)
+        else:
+            item = changed.populations.get(task.target) or changed.inputs.get(task.target) \
+                or changed.projections.get(task.target)
+            command = EditItem(doc, task.target, item, text)
+        problems = push(self.window.stack, command)
+        if problems:
+            self.message.emit(f"Show me: not applied: {problems[0]}")
+
+
+def install_lessons(window) -> LessonController:
+    """The lesson dock (hidden until a lesson opens) beside the canvas, left, over the palette."""
+    from .lesson_panel import LessonPanel
+
+    panel = LessonPanel()
+    dock = QDockWidget("Lesson", window)
+    dock.setObjectName("lesson_dock")
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.LeftDockWidgetArea, dock)
+    window.tabifyDockWidget(window.palette_dock, dock)
+    window.palette_dock.raise_()
+    dock.hide()
+    window.panels_menu.addAction(dock.toggleViewAction())
+    controller = LessonController(window, panel, dock)
+    controller.message.connect(window.show_message)
+    return controller

@@ -1,0 +1,222 @@
+"""The lesson panel in a real window: open a lesson, step through it, highlight, select, probe, tick tasks."""
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from gui_helpers import answer_dialogs, dumps, field
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtWidgets import QApplication, QMessageBox
+from spikestudio.engine import fileformat
+from spikestudio.engine.lesson import RunTask, Task
+from spikestudio.engine.network import Network
+from spikestudio.gui import dialogs
+from spikestudio.gui.commands import EditSettings, push
+from test_gui_inspector import type_into
+from test_gui_live import wait_for
+
+pytestmark = pytest.mark.timeout(90)
+
+LESSON = r"""---
+title: Driving a neuron
+summary: Raise a bias current until the neuron fires, then run.
+network: net.json
+---
+A neuron integrates its input: $\tau_m \frac{dv}{dt} = -(v - E_L) + R I$.
+
+## Raise the current
+$$ \tau_m \frac{dv}{dt} = -(v - E_L) + R\,I $$
+![the membrane](membrane.png)
+![outside](../outside.png)
+See [the paper](https://example.org/paper) and [a file](file:///etc/passwd).
+@highlight N
+@select N
+@probe N:0
+@show traces
+@task N.I_e >= 400
+
+## Run it
+Press Run and watch the raster.
+@highlight M
+@show raster
+@task network.seed = 7
+@run
+"""
+
+
+def lesson_network() -> Network:
+    net = Network(dt=0.1, seed=3, duration=50.0)
+    net.add_population("N", 1, "lif")
+    net.add_population("M", 2, "lif")
+    net.add_poisson("P", 5, rate=20.0)
+    net.connect("P", "M", "all_to_all", weight=50.0)
+    net.record_spikes("N")
+    return net
+
+
+def write_lesson(folder: Path, text: str = LESSON) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lesson.md").write_text(text, encoding="utf-8")
+    fileformat.save(lesson_network(), folder / "net.json")
+    image = QImage(40, 20, QImage.Format_RGB32)
+    image.fill(0x3366CC)
+    image.save(str(folder / "membrane.png"))
+    image.save(str(folder.parent / "outside.png"))
+    return folder
+
+
+def started(window, tmp_path):
+    folder = write_lesson(tmp_path / "01-driving")
+    w = window()
+    assert w.open_lesson(folder)
+    QApplication.processEvents()
+    return w, folder
+
+
+def task_rows(w):
+    return w.lessons.panel.rows()
+
+
+def test_a_lesson_opens_its_network_read_only_and_shows_its_introduction(window, tmp_path, monkeypatch):
+    w, folder = started(window, tmp_path)
+    panel = w.lessons.panel
+    assert w.lessons.dock.isVisible() and panel.title.text() == "Driving a neuron"
+    assert panel.step_title.text() == "Introduction" and panel.position.text() == "Step 1 / 3"
+    assert not panel.back.isEnabled() and panel.next.isEnabled()
+    assert set(w.doc.network.populations) == {"N", "M"} and "Driving a neuron" in w.windowTitle()
+    html = panel.browser.toHtml()
+    assert "τ" in html and "vertical-align:sub" in html and "$" not in html  # the math is rendered
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": asked.append(suggestion))
+    before = (folder / "net.json").read_bytes()
+    w.actions["save"].trigger()
+    assert asked and w.files.path is None  # Save asked for a new name ...
+    assert (folder / "net.json").read_bytes() == before  # ... and the lesson's file is untouched
+
+
+def test_stepping_highlights_selects_probes_and_ticks_the_parameter_task(window, tmp_path):
+    w, _ = started(window, tmp_path)
+    panel, nodes = w.lessons.panel, w.scene.nodes
+    assert not any(item.highlighted for item in nodes.values())
+    panel.next.click()
+    assert panel.step_title.text() == "Raise the current" and panel.position.text() == "Step 2 / 3"
+    assert nodes["N"].highlighted and not nodes["M"].highlighted and not nodes["P"].highlighted
+    assert w.view.mapToScene(w.view.viewport().rect()).boundingRect().contains(nodes["N"].sceneBoundingRect())
+    assert w.scene.selected_ids() == ["N"] and w.inspector.item_id == "N"
+    assert w.simulation.controller.probes == [("N", 0, "v")]
+    assert w.simulation.docks["traces"].isVisible()
+    [row] = task_rows(w)
+    assert isinstance(row.task, Task) and row.check.text() == "Set N's I_e to at least 400"
+    assert not row.done and row.button is not None
+    type_into(field(w, "params.I_e"), "250")
+    assert w.doc.network.populations["N"].params["I_e"] == 250.0 and not row.done
+    type_into(field(w, "params.I_e"), "450")
+    assert row.done
+    w.actions["undo"].trigger()
+    assert not row.done
+    panel.next.click()
+    assert not nodes["N"].highlighted and nodes["M"].highlighted
+    panel.back.click()
+    assert nodes["N"].highlighted and not nodes["M"].highlighted
+    assert not task_rows(w)[0].done
+
+
+def test_show_me_is_one_undoable_edit(window, tmp_path):
+    w, _ = started(window, tmp_path)
+    w.lessons.panel.next.click()
+    [row] = task_rows(w)
+    count = w.stack.count()
+    row.button.click()
+    assert row.done and w.doc.network.populations["N"].params["I_e"] == 400.0
+    assert w.stack.count() == count + 1 and w.stack.undoText() == "Lesson: Set N's I_e to at least 400"
+    assert w.isWindowModified()
+    assert field(w, "params.I_e").value() == 400.0  # the inspector follows the document
+    w.actions["undo"].trigger()
+    assert not row.done and w.doc.network.populations["N"].params["I_e"] == 0.0
+    w.actions["redo"].trigger()
+    assert row.done
+
+
+def test_the_run_task_ticks_after_a_run_and_a_setting_task_through_show_me(window, tmp_path):
+    w, _ = started(window, tmp_path)
+    panel = w.lessons.panel
+    panel.next.click()
+    panel.next.click()
+    assert not panel.next.isEnabled() and w.simulation.docks["raster"].isVisible()
+    seed_row, run_row = task_rows(w)
+    assert isinstance(run_row.task, RunTask) and run_row.check.text() == "Press Run"
+    assert run_row.button is None and not run_row.done and not seed_row.done
+    seed_row.button.click()
+    assert w.doc.network.seed == 7 and seed_row.done and w.stack.undoText() == "Lesson: Set the network's seed to 7"
+    c = w.simulation.controller
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "done", 30.0), c.state
+    assert run_row.done
+    panel.back.click()
+    panel.next.click()  # the step shown again asks for a new run
+    assert not task_rows(w)[1].done
+
+
+def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside(window, tmp_path, monkeypatch):
+    w, _ = started(window, tmp_path)
+    w.lessons.panel.next.click()
+    browser = w.lessons.panel.browser
+    picture = browser.loadResource(QTextDocument.ImageResource, QUrl("membrane.png"))
+    assert isinstance(picture, QImage) and picture.width() == 40
+    for outside in ("../outside.png", "http://example.org/x.png", "file:///etc/x.png", "lesson.md"):
+        assert browser.loadResource(QTextDocument.ImageResource, QUrl(outside)) is None, outside
+    opened = []
+    from spikestudio.gui import lesson_panel
+
+    monkeypatch.setattr(lesson_panel.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    browser.anchorClicked.emit(QUrl("file:///etc/passwd"))
+    assert opened == [] and "not opened" in w.statusBar().currentMessage()
+    browser.anchorClicked.emit(QUrl("https://example.org/paper"))
+    assert opened == ["https://example.org/paper"]
+    assert "membrane" in browser.toHtml() and browser.source().isEmpty()  # nothing navigated away
+
+
+def test_a_malformed_lesson_names_its_problems_and_changes_nothing(window, tmp_path):
+    bad = LESSON.replace("@highlight M", "@highlight Nobody").replace("@run", "@execute rm -rf /")
+    folder = write_lesson(tmp_path / "02-bad", bad)
+    w = window("cuba")
+    before, title = dumps(w), w.windowTitle()
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    assert not w.open_lesson(folder)
+    [(dialog_title, text, _)] = seen
+    assert dialog_title == "Cannot open lesson" and "Nothing was changed" in text
+    assert "@execute" in text and "line" in text
+    assert dumps(w) == before and w.windowTitle() == title
+    assert w.lessons.lesson is None and not w.lessons.dock.isVisible()
+    (folder / "lesson.md").write_text(LESSON.replace("@highlight M", "@highlight Nobody"), encoding="utf-8")
+    answer_dialogs([QMessageBox.Ok], seen)
+    assert not w.open_lesson(folder)  # parses, but names a node the network lacks
+    assert "Nobody" in seen[-1][1] and dumps(w) == before
+
+
+def test_unsaved_changes_are_asked_about_before_a_lesson_replaces_the_network(window, tmp_path):
+    folder = write_lesson(tmp_path / "01-driving")
+    w = window("cuba")
+    push(w.stack, EditSettings(w.doc, dataclasses.replace(w.doc.settings(), seed=99), "Set seed"))
+    before = dumps(w)
+    seen = []
+    answer_dialogs([QMessageBox.Cancel], seen)
+    assert not w.open_lesson(folder)
+    assert seen[0][0] == "Unsaved changes" and dumps(w) == before and w.lessons.lesson is None
+    answer_dialogs([QMessageBox.Discard], seen)
+    assert w.open_lesson(folder) and set(w.doc.network.populations) == {"N", "M"}
+
+
+def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
+    folder = write_lesson(tmp_path / "01-driving")
+    w = window()
+    from spikestudio.gui import lesson_controller
+
+    monkeypatch.setattr(lesson_controller, "ask_lesson_path", lambda parent: str(folder / "lesson.md"))
+    w.actions["open_lesson"].trigger()
+    assert w.lessons.lesson is not None and w.lessons.lesson.title == "Driving a neuron"
+    w.lessons_menu.aboutToShow.emit()
+    texts = [a.text() for a in w.lessons_menu.actions()]
+    assert "Open &Lesson…" in texts
