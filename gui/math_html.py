@@ -216,7 +216,8 @@ def _inline(nodes: list) -> str:
             continue
         text = _node_html(node)
         kind = node.kind
-        if previous in ("atom", "close") and (kind == "func" or kind == "atom" and Frac in (type(node), type(last))):
+        if previous in ("atom", "close") and (kind == "func" or kind == "atom" and Frac in (type(node), type(last))) \
+                or previous == "func" and kind == "atom":
             out.append("\u2009")  # a product with a fraction or a function: a thin space keeps the factors apart
         if kind == "op" and (previous is None or previous in ("op", "rel", "open", "punct")):
             kind = "sign"
@@ -274,7 +275,7 @@ def tex_to_display_html(tex: str, align: str = "center") -> str:
     for node in _Parser(tex).parse():
         if isinstance(node, Frac):
             if run:
-                cells.append(_inline(run) + "&nbsp;")
+                cells.append(("&nbsp;" if cells else "") + _inline(run) + "&nbsp;")
                 run = []
             cells.append(FRACTION.format(num=_inline(node.num), den=_inline(node.den)))
         else:
@@ -286,7 +287,7 @@ def tex_to_display_html(tex: str, align: str = "center") -> str:
 
 
 DISPLAY = re.compile(r"^[ \t]*\$\$(.+?)\$\$[ \t]*$", re.S | re.M)
-INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)")
+INLINE = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\n]|\n(?![ \t]*\n))+?)(?<![\\$])\$(?!\$)")  # within a paragraph
 CODE = re.compile(r"(`+)(.+?)\1", re.S)
 
 

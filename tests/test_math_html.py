@@ -24,6 +24,8 @@ FRAC = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td ali
     (r"u \leq 0", "<i>u</i> ≤ 0"),
     (r"\exp(v)", "exp(<i>v</i>)"),
     (r"a \exp(v)", "<i>a</i>\u2009exp(<i>v</i>)"),
+    (r"10 \ln 16", "10\u2009ln\u200916"),
+    (r"\ln\frac{a}{b}", "ln\u2009<i>a</i>/<i>b</i>"),
     (r"R\,I", "<i>R</i>\u2009<i>I</i>"),
     (r"\text{if } v > 0", "if <i>v</i> &gt; 0"),
     ("-v + 1", "−<i>v</i> + 1"),
@@ -63,3 +65,13 @@ def test_math_html_survives_a_markdown_pass_unchanged():
     """Characters Markdown acts on (* _ [ ] |) come out as entities, so Qt's Markdown reader keeps them."""
     assert tex_to_html(r"\text{a_b*[c]|d}") == "a&#95;b&#42;&#91;c&#93;&#124;d"
     assert tex_to_html("a * b") == "<i>a</i> &#8727; <i>b</i>"
+
+
+def test_display_math_keeps_spaces_on_both_sides_of_a_run_between_fractions():
+    html = tex_to_display_html(r"\frac{a}{b} = -\frac{c}{d}")
+    assert '<td valign="middle">&nbsp;= −&nbsp;</td>' in html
+
+
+def test_inline_math_may_run_over_a_line_break_but_not_over_a_paragraph():
+    assert markdown_with_math("a $x +\ny$ b") == "a <i>x</i> + <i>y</i> b"
+    assert markdown_with_math("costs $5\n\nand $6") == "costs $5\n\nand $6"
