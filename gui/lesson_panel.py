@@ -87,6 +87,8 @@ class TaskRow(QWidget):
     def set_done(self, done: bool) -> None:
         self.check.setChecked(done)
         self.check.setStyleSheet(DONE_STYLE if done else OPEN_STYLE)
+        if self.button is not None:
+            self.button.setEnabled(not done)
 
     @property
     def done(self) -> bool:

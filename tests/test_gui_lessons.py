@@ -3,6 +3,7 @@
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 from gui_helpers import answer_dialogs, dumps, field
 from PySide6.QtCore import QUrl
@@ -128,12 +129,12 @@ def test_show_me_is_one_undoable_edit(window, tmp_path):
     [row] = task_rows(w)
     count = w.stack.count()
     row.button.click()
-    assert row.done and w.doc.network.populations["N"].params["I_e"] == 400.0
+    assert row.done and w.doc.network.populations["N"].params["I_e"] == 400.0 and not row.button.isEnabled()
     assert w.stack.count() == count + 1 and w.stack.undoText() == "Lesson: Set N's I_e to at least 400"
     assert w.isWindowModified()
     assert field(w, "params.I_e").value() == 400.0  # the inspector follows the document
     w.actions["undo"].trigger()
-    assert not row.done and w.doc.network.populations["N"].params["I_e"] == 0.0
+    assert not row.done and w.doc.network.populations["N"].params["I_e"] == 0.0 and row.button.isEnabled()
     w.actions["redo"].trigger()
     assert row.done
 
@@ -220,3 +221,51 @@ def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
     w.lessons_menu.aboutToShow.emit()
     texts = [a.text() for a in w.lessons_menu.actions()]
     assert "Open &Lesson…" in texts
+
+
+def bundled(prefix: str):
+    from spikestudio.engine.lesson import bundled_lessons
+
+    found = [lesson for lesson in bundled_lessons() if lesson.folder.name.startswith(prefix)]
+    if not found:
+        pytest.skip(f"no bundled lesson {prefix}")
+    return found[0]
+
+
+def test_lesson_one_end_to_end_each_run_fires_as_the_lif_theory_says(window, probe):
+    """Step through lesson 1 with Show me and Run; every run's interspike interval is the analytic one."""
+    from spikestudio.engine.lesson import Highlight
+
+    lesson = bundled("01")
+    w = window()
+    assert w.open_lesson(lesson.folder)
+    panel, c = w.lessons.panel, w.simulation.controller
+    for index, step in enumerate(lesson.steps):
+        assert panel.position.text() == f"Step {index + 1} / {len(lesson.steps)}"
+        wanted = {i for a in step.actions if isinstance(a, Highlight) for i in a.ids}
+        assert {i for i, item in w.scene.nodes.items() if item.highlighted} == wanted, step.title
+        for row in panel.rows():
+            if row.button is not None:
+                assert not row.done or not row.button.isEnabled()
+                if not row.done:
+                    row.button.click()
+                assert row.done, row.check.text()
+        runs = [row for row in panel.rows() if isinstance(row.task, RunTask)]
+        if runs:
+            start = c.tap.t if c.sim is not None else 0.0
+            w.actions["run"].trigger()
+            assert wait_for(lambda: c.state == "done", 60.0), c.state
+            assert runs[0].done
+            params = w.doc.network.populations["neuron"].params
+            times = c.sim.results.spikes("neuron")[0]
+            times = times[times > start + 100.0]  # past the change: the neuron has settled
+            isi = probe.lif_isi_discrete(params["I_e"], w.doc.network.dt, t_ref=params["t_ref"])
+            if np.isinf(isi):
+                assert times.size == 0, step.title
+            else:
+                assert times.size >= 2 and np.diff(times)[-1] == pytest.approx(isi, abs=1e-6), step.title
+        if index < len(lesson.steps) - 1:
+            panel.next.click()
+    assert not panel.next.isEnabled()
+    assert w.simulation.fi_dialog.isVisible()  # the last step opened the F–I tool
+    w.simulation.fi_dialog.close()

@@ -75,3 +75,14 @@ def test_display_math_keeps_spaces_on_both_sides_of_a_run_between_fractions():
 def test_inline_math_may_run_over_a_line_break_but_not_over_a_paragraph():
     assert markdown_with_math("a $x +\ny$ b") == "a <i>x</i> + <i>y</i> b"
     assert markdown_with_math("costs $5\n\nand $6") == "costs $5\n\nand $6"
+
+
+def test_the_converter_loads_no_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys, spikestudio.gui.math_html; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')]; "
+            "print(bad); sys.exit(bool(bad))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

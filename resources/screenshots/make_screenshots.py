@@ -79,6 +79,30 @@ def render_learning(out: Path) -> None:
     window.close()
 
 
+def render_lesson(out: Path) -> None:
+    """Lesson 1 at its rheobase step: the neuron highlighted, the math, a task done with "Show me", a run."""
+    from spikestudio.engine.lesson import bundled_lessons
+
+    window = shown_window("single_neuron", 1400, 860)
+    lesson = bundled_lessons()[0]
+    window.open_lesson(lesson.folder)
+    panel = window.lessons.panel
+    while panel.next.isEnabled() and not any(row.button for row in panel.rows()):
+        panel.next.click()
+    panel.rows()[0].button.click()
+    ui = window.simulation
+    ui.duration.setValue(500.0)
+    ui.window_ms.setValue(500.0)
+    ui.controller.run()
+    while ui.controller.state != "done":
+        QTest.qWait(20)
+    window.view.fit_all()
+    QApplication.processEvents()
+    window.grab().save(str(out))
+    window.stack.setClean()
+    window.close()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     for name, (example, selected) in SHOTS.items():
@@ -89,6 +113,8 @@ def main() -> int:
         print(f"wrote {HERE / name}")
     render_learning(HERE / "learning-digits.png")
     print(f"wrote {HERE / 'learning-digits.png'}")
+    render_lesson(HERE / "lesson.png")
+    print(f"wrote {HERE / 'lesson.png'}")
     app.processEvents()
     return 0
 
