@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from ..engine.document import Settings
 from ..engine.lesson import (
+    EXAMPLE_PREFIX,
     LESSON_FILE,
     Highlight,
     Lesson,
@@ -100,7 +101,7 @@ class LessonController(QObject):
     def _open_network(self, lesson: Lesson, name: str) -> bool:
         """Open a lesson network read-only (Save asks for a new name), unless it is open already."""
         path = lesson.network_path(name)
-        label = f"{lesson.title}: {Path(name).stem}"
+        label = f"{lesson.title}: {Path(name.removeprefix(EXAMPLE_PREFIX)).stem}"
         files = self.window.files
         if self.opened == (path, label) and files.example == label and files.path is None:
             return True

@@ -43,6 +43,12 @@ Press Run and watch the raster.
 @show raster
 @task network.seed = 7
 @run
+
+## Another network
+A second network from the lesson's folder.
+@open second.json
+@highlight Q
+@task Q.rate > 50
 """
 
 
@@ -60,6 +66,11 @@ def write_lesson(folder: Path, text: str = LESSON) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "lesson.md").write_text(text, encoding="utf-8")
     fileformat.save(lesson_network(), folder / "net.json")
+    second = Network(dt=0.1, seed=5, duration=50.0)
+    second.add_poisson("Q", 3, rate=10.0)
+    second.add_population("R", 2, "lif")
+    second.connect("Q", "R", "all_to_all", weight=30.0)
+    fileformat.save(second, folder / "second.json")
     image = QImage(40, 20, QImage.Format_RGB32)
     image.fill(0x3366CC)
     image.save(str(folder / "membrane.png"))
@@ -83,7 +94,7 @@ def test_a_lesson_opens_its_network_read_only_and_shows_its_introduction(window,
     w, folder = started(window, tmp_path)
     panel = w.lessons.panel
     assert w.lessons.dock.isVisible() and panel.title.text() == "Driving a neuron"
-    assert panel.step_title.text() == "Introduction" and panel.position.text() == "Step 1 / 3"
+    assert panel.step_title.text() == "Introduction" and panel.position.text() == "Step 1 / 4"
     assert not panel.back.isEnabled() and panel.next.isEnabled()
     assert set(w.doc.network.populations) == {"N", "M"} and "Driving a neuron" in w.windowTitle()
     html = panel.browser.toHtml()
@@ -101,7 +112,7 @@ def test_stepping_highlights_selects_probes_and_ticks_the_parameter_task(window,
     panel, nodes = w.lessons.panel, w.scene.nodes
     assert not any(item.highlighted for item in nodes.values())
     panel.next.click()
-    assert panel.step_title.text() == "Raise the current" and panel.position.text() == "Step 2 / 3"
+    assert panel.step_title.text() == "Raise the current" and panel.position.text() == "Step 2 / 4"
     assert nodes["N"].highlighted and not nodes["M"].highlighted and not nodes["P"].highlighted
     assert w.view.mapToScene(w.view.viewport().rect()).boundingRect().contains(nodes["N"].sceneBoundingRect())
     assert w.scene.selected_ids() == ["N"] and w.inspector.item_id == "N"
@@ -144,7 +155,7 @@ def test_the_run_task_ticks_after_a_run_and_a_setting_task_through_show_me(windo
     panel = w.lessons.panel
     panel.next.click()
     panel.next.click()
-    assert not panel.next.isEnabled() and w.simulation.docks["raster"].isVisible()
+    assert panel.position.text() == "Step 3 / 4" and w.simulation.docks["raster"].isVisible()
     seed_row, run_row = task_rows(w)
     assert isinstance(run_row.task, RunTask) and run_row.check.text() == "Press Run"
     assert run_row.button is None and not run_row.done and not seed_row.done
@@ -157,6 +168,28 @@ def test_the_run_task_ticks_after_a_run_and_a_setting_task_through_show_me(windo
     panel.back.click()
     panel.next.click()  # the step shown again asks for a new run
     assert not task_rows(w)[1].done
+
+
+def test_a_step_opens_another_network_of_the_lesson_read_only_once(window, tmp_path, monkeypatch):
+    w, folder = started(window, tmp_path)
+    panel = w.lessons.panel
+    for _ in range(3):
+        panel.next.click()
+    assert not panel.next.isEnabled() and set(w.doc.network.inputs) == {"Q"}
+    assert w.scene.nodes["Q"].highlighted and not w.scene.nodes["R"].highlighted
+    [row] = task_rows(w)
+    assert row.check.text() == "Set Q's rate above 50" and not row.done
+    row.button.click()
+    assert w.doc.network.inputs["Q"].rate == pytest.approx(55.0) and row.done
+    panel.back.click()
+    panel.next.click()  # the network is open already: not reopened, the change is kept, nothing is asked
+    assert w.doc.network.inputs["Q"].rate == pytest.approx(55.0) and task_rows(w)[0].done
+    assert w.scene.nodes["Q"].highlighted
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": asked.append(suggestion))
+    w.actions["save"].trigger()
+    assert asked and w.files.path is None
+    assert fileformat.load(folder / "second.json").inputs["Q"].rate == 10.0
 
 
 def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside(window, tmp_path, monkeypatch):
