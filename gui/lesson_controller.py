@@ -113,7 +113,8 @@ class LessonController(QObject):
     def close(self) -> None:
         self._set_highlight(())
         self.lesson, self.opened = None, None
-        self.panel.set_tasks([])
+        self.panel.show_empty()
+        self.dock.setWindowTitle("Lesson")
         self.dock.hide()
 
     # --- steps ---------------------------------------------------------------------------------------

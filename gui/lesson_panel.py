@@ -133,6 +133,19 @@ class LessonPanel(QWidget):
         self.back.clicked.connect(self.back_clicked)
         self.next.clicked.connect(self.next_clicked)
         self._layout()
+        self.show_empty()
+
+    def show_empty(self) -> None:
+        """No lesson: say where lessons are, and nothing to step through."""
+        self.title.setText("No lesson open")
+        self.step_title.setText("")
+        self.browser.show_markdown("Choose a lesson from **Help > Lessons**, or open a lesson folder of your own "
+                                   "with **File > Open Lesson…**.")
+        self.position.setText("")
+        self.back.setEnabled(False)
+        self.next.setEnabled(False)
+        self.close_button.setEnabled(False)
+        self.set_tasks([])
 
     def _layout(self) -> None:
         top = QHBoxLayout()
@@ -154,6 +167,7 @@ class LessonPanel(QWidget):
         self.step_title.setText(step_title)
         self.browser.show_markdown(text)
         self.position.setText(f"Step {index + 1} / {count}")
+        self.close_button.setEnabled(True)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
 

@@ -198,7 +198,8 @@ def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside
     browser = w.lessons.panel.browser
     picture = browser.loadResource(QTextDocument.ImageResource, QUrl("membrane.png"))
     assert isinstance(picture, QImage) and picture.width() == 40
-    for outside in ("../outside.png", "http://example.org/x.png", "file:///etc/x.png", "lesson.md"):
+    for outside in ("../outside.png", "sub/../../outside.png", str(tmp_path / "outside.png"),
+                    "http://example.org/x.png", "file:///etc/x.png", "lesson.md"):
         assert browser.loadResource(QTextDocument.ImageResource, QUrl(outside)) is None, outside
     opened = []
     from spikestudio.gui import lesson_panel
@@ -209,6 +210,17 @@ def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside
     browser.anchorClicked.emit(QUrl("https://example.org/paper"))
     assert opened == ["https://example.org/paper"]
     assert "membrane" in browser.toHtml() and browser.source().isEmpty()  # nothing navigated away
+
+
+def test_closing_a_lesson_keeps_the_network_and_drops_the_highlight(window, tmp_path):
+    w, _ = started(window, tmp_path)
+    panel = w.lessons.panel
+    panel.next.click()
+    before = dumps(w)
+    panel.close_button.click()
+    assert w.lessons.lesson is None and not w.lessons.dock.isVisible() and dumps(w) == before
+    assert not any(item.highlighted for item in w.scene.nodes.values())
+    assert panel.title.text() == "No lesson open" and not panel.next.isEnabled() and not panel.rows()
 
 
 def test_a_malformed_lesson_names_its_problems_and_changes_nothing(window, tmp_path):
