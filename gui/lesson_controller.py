@@ -166,7 +166,7 @@ class LessonController(QObject):
             sim.show_fi_curve()
         else:
             dock = sim.docks.get(panel) or next((d for d in self.window.findChildren(QDockWidget)
-                                                 if d.objectName().startswith(panel)), None)
+                                                 if d.objectName().startswith(panel.split("_")[0])), None)
             if dock is not None:
                 self._show_dock(dock)
 

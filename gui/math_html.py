@@ -262,7 +262,7 @@ def tex_to_html(tex: str) -> str:
 
 
 FRACTION = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td align="center" '
-            'style="border-bottom: 1px solid; padding: 0px 3px;">{num}</td></tr><tr><td align="center" '
+            'style="border-bottom: 1px solid #888888; padding: 0px 3px;">{num}</td></tr><tr><td align="center" '
             'style="padding: 0px 3px;">{den}</td></tr></table>')
 CELL = '<td valign="middle">{}</td>'
 DISPLAY_STYLE = "margin-top: 6px; margin-bottom: 6px;"

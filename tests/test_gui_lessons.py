@@ -41,6 +41,7 @@ See [the paper](https://example.org/paper) and [a file](file:///etc/passwd).
 Press Run and watch the raster.
 @highlight M
 @show raster
+@show phase_plane
 @task network.seed = 7
 @run
 

@@ -4,7 +4,7 @@ import pytest
 from spikestudio.gui.math_html import markdown_with_math, tex_to_display_html, tex_to_html
 
 FRAC = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td align="center" '
-        'style="border-bottom: 1px solid; padding: 0px 3px;">{}</td></tr><tr><td align="center" '
+        'style="border-bottom: 1px solid #888888; padding: 0px 3px;">{}</td></tr><tr><td align="center" '
         'style="padding: 0px 3px;">{}</td></tr></table>')
 
 
