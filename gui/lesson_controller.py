@@ -87,7 +87,7 @@ class LessonController(QObject):
                                   f"lesson: {len(problems)} problem{'s' * (len(problems) != 1)} found. Nothing "
                                   "was changed.", problems)
             return False
-        if lesson.network and not self._open_network(lesson, lesson.network):
+        if lesson.network and not self._open_network(lesson, lesson.network, fresh=True):
             return False
         self.lesson, self.opened = lesson, self.opened if lesson.network else None
         self.dock.setWindowTitle(f"Lesson: {lesson.title}")
@@ -98,12 +98,13 @@ class LessonController(QObject):
         self.message.emit(f"Lesson “{lesson.title}”: {len(lesson.steps)} steps")
         return True
 
-    def _open_network(self, lesson: Lesson, name: str) -> bool:
-        """Open a lesson network read-only (Save asks for a new name), unless it is open already."""
+    def _open_network(self, lesson: Lesson, name: str, fresh: bool = False) -> bool:
+        """Open a lesson network read-only (Save asks for a new name), unless it is open already (and not
+        ``fresh``: a lesson started again starts from its original network)."""
         path = lesson.network_path(name)
         label = f"{lesson.title}: {Path(name.removeprefix(EXAMPLE_PREFIX)).stem}"
         files = self.window.files
-        if self.opened == (path, label) and files.example == label and files.path is None:
+        if not fresh and self.opened == (path, label) and files.example == label and files.path is None:
             return True
         if not files.maybe_save("opening the lesson's network") or not files.open_path(path, example=label):
             return False

@@ -254,6 +254,12 @@ def test_unsaved_changes_are_asked_about_before_a_lesson_replaces_the_network(wi
     assert seen[0][0] == "Unsaved changes" and dumps(w) == before and w.lessons.lesson is None
     answer_dialogs([QMessageBox.Discard], seen)
     assert w.open_lesson(folder) and set(w.doc.network.populations) == {"N", "M"}
+    w.lessons.panel.next.click()
+    task_rows(w)[0].button.click()
+    answer_dialogs([QMessageBox.Discard], seen)
+    assert w.open_lesson(folder)  # started again: from the original network, after asking
+    assert seen[-1][0] == "Unsaved changes" and w.doc.network.populations["N"].params["I_e"] == 0.0
+    assert w.lessons.index == 0 and not w.isWindowModified()
 
 
 def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
