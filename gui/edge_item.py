@@ -40,6 +40,7 @@ NO_BRUSH = QBrush(Qt.NoBrush)
 LABEL_ZOOM = 0.55  # labels are drawn only where they can be read
 SMOOTH_ZOOM = 0.35  # below this zoom edges are drawn without antialiasing
 LABEL_BACKGROUND = QColor(247, 248, 250, 225)  # the canvas colour, so labels stay readable over edges
+GLOW_PEN = QPen(QColor(243, 156, 18, 130), 12.0, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)  # a lesson's highlight
 
 
 def projection_label(proj: Projection) -> str:
@@ -66,7 +67,7 @@ class EdgeItem(QGraphicsPathItem):
         self.label_text, self.label_rect, self.label_width = "", QRectF(), 0.0
         self._bounds = QRectF()
         self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
-        self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
+        self.highlighted = False  # a lesson points at this projection
         self.setZValue(0.0 if kind == PROJECTION_EDGE else -0.5)
         selectable = kind == PROJECTION_EDGE
         self.setFlag(QGraphicsItem.ItemIsSelectable, selectable)
@@ -189,8 +190,16 @@ class EdgeItem(QGraphicsPathItem):
         self.head = QPolygonF([QPointF(tx + ux * 2, ty + uy * 2), QPointF(bx - uy * w, by + ux * w),
                                QPointF(bx + uy * w, by - ux * w)])
 
+    def set_highlighted(self, on: bool) -> None:
+        """A glow along the edge that draws the eye to it (a lesson step points at it)."""
+        if on != self.highlighted:
+            self.prepareGeometryChange()
+            self.highlighted = on
+            self.update()
+
     def boundingRect(self) -> QRectF:
-        return self._bounds
+        return self._bounds.adjusted(-GLOW_PEN.widthF(), -GLOW_PEN.widthF(), GLOW_PEN.widthF(),
+                                     GLOW_PEN.widthF()) if self.highlighted else self._bounds
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -211,6 +220,10 @@ class EdgeItem(QGraphicsPathItem):
         line, outline, fill, text = self._looks[self.isSelected()]
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.Antialiasing, detail >= SMOOTH_ZOOM)  # thin far-away lines: speed first
+        if self.highlighted:
+            painter.setPen(GLOW_PEN)
+            painter.setBrush(NO_BRUSH)
+            painter.drawPath(self.path())
         painter.setPen(line)
         painter.setBrush(NO_BRUSH)
         painter.drawPath(self.path())

@@ -178,11 +178,12 @@ class LessonController(QObject):
 
     # --- highlighting --------------------------------------------------------------------------------
     def _set_highlight(self, ids: tuple[str, ...]) -> None:
-        nodes = self.window.scene.nodes
-        for node_id, item in nodes.items():
-            item.set_highlighted(node_id in ids)
+        """Make these nodes (and projections) glow, and scroll the canvas so they can be seen."""
+        items = {**self.window.scene.nodes, **self.window.scene.edges}
+        for item_id, item in items.items():
+            item.set_highlighted(item_id in ids)
         self.highlighted = tuple(ids)
-        shown = [nodes[i].sceneBoundingRect() for i in ids if i in nodes]
+        shown = [items[i].sceneBoundingRect() for i in ids if i in items]
         if shown:
             area = QRectF(shown[0])
             for rect in shown[1:]:

@@ -39,7 +39,7 @@ See [the paper](https://example.org/paper) and [a file](file:///etc/passwd).
 
 ## Run it
 Press Run and watch the raster.
-@highlight M
+@highlight M drive
 @show raster
 @show phase_plane
 @task network.seed = 7
@@ -58,7 +58,7 @@ def lesson_network() -> Network:
     net.add_population("N", 1, "lif")
     net.add_population("M", 2, "lif")
     net.add_poisson("P", 5, rate=20.0)
-    net.connect("P", "M", "all_to_all", weight=50.0)
+    net.connect("P", "M", "all_to_all", id="drive", weight=50.0)
     net.record_spikes("N")
     return net
 
@@ -128,8 +128,9 @@ def test_stepping_highlights_selects_probes_and_ticks_the_parameter_task(window,
     assert row.done
     w.actions["undo"].trigger()
     assert not row.done
+    assert not w.scene.edges["drive"].highlighted
     panel.next.click()
-    assert not nodes["N"].highlighted and nodes["M"].highlighted
+    assert not nodes["N"].highlighted and nodes["M"].highlighted and w.scene.edges["drive"].highlighted
     panel.back.click()
     assert nodes["N"].highlighted and not nodes["M"].highlighted
     assert not task_rows(w)[0].done
