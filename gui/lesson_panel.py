@@ -174,6 +174,7 @@ class LessonPanel(QWidget):
     def set_tasks(self, tasks: list[tuple[object, str, bool]]) -> None:
         """(task, text, can be shown) for each task of the step; none hides the box."""
         for row in self.task_rows:
+            row.hide()  # gone at once, not at the next turn of the event loop
             row.deleteLater()
         self.task_rows = []
         while self.tasks_layout.count():
