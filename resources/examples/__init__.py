@@ -1,7 +1,8 @@
 """Example networks shipped with SpikeStudio, as bare ``.json`` network files.
 
 The files are written by ``make_examples.py`` through the public API; ``list_examples()`` names them,
-``example_path(name)`` finds one and ``DEFAULT_EXAMPLE`` is what a bare ``spikestudio`` runs.
+``example_path(name)`` finds one and ``DEFAULT_EXAMPLE`` is what a bare ``spikestudio`` runs. The gallery shows
+each one with ``example_thumbnail(name)`` (a PNG made by ``make_thumbnails.py``) and ``example_summary(name)``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["DEFAULT_EXAMPLE", "example_path", "list_examples"]
+__all__ = ["DEFAULT_EXAMPLE", "example_path", "list_examples", "example_thumbnail", "example_summary", "first_sentence",
+           "THUMBNAIL_FOLDER"]
 
 DEFAULT_EXAMPLE = "single_neuron"
 SUFFIXES = (".json", ".snn")
+THUMBNAIL_FOLDER = "thumbnails"
 
 
 def _folder() -> Path:
@@ -33,3 +36,23 @@ def example_path(name: str) -> Path:
         if path.suffix in SUFFIXES and path.is_file() and path.parent == folder:
             return path
     raise KeyError(f"no bundled example {name!r} (available: {', '.join(list_examples())})")
+
+
+def example_thumbnail(name: str) -> Path | None:
+    """The PNG picture of example ``name`` (``thumbnails/<name>.png``), or None when it has none yet."""
+    path = _folder() / THUMBNAIL_FOLDER / f"{name}.png"
+    return path if path.is_file() else None
+
+
+def example_summary(name: str) -> str:
+    """The one sentence the gallery shows: the first sentence of the example's ``metadata.description``."""
+    from ...engine import fileformat
+
+    return first_sentence(fileformat.load(example_path(name)).metadata.description)
+
+
+def first_sentence(text: str) -> str:
+    """Text up to the first full stop that ends a sentence (one followed by a space), or all of it."""
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
