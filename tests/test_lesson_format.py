@@ -1,0 +1,175 @@
+"""The lesson file format: header, steps, directives, tasks against a network, and refusals that name the line."""
+
+from pathlib import Path
+
+import pytest
+from spikestudio.engine import fileformat
+from spikestudio.engine.lesson import (
+    Highlight,
+    LessonError,
+    Open,
+    Probe,
+    RunTask,
+    Select,
+    Show,
+    Task,
+    apply_task,
+    check_lesson,
+    load_lesson,
+    parse_lesson,
+    task_met,
+    task_value,
+)
+from spikestudio.engine.network import Distribution, Network
+
+LESSON = """---
+title: One neuron
+summary: Threshold and reset.
+network: one.json
+---
+Welcome to the lesson.
+
+## Drive it
+Raise the current: $I_e > 375$ pA.
+@highlight N stim
+@select N
+@probe N:0
+@show traces
+@task N.I_e >= 400
+@run
+
+## Code is only text
+```
+@run this is not a directive
+```
+@task syn.weight > 2
+@task network.duration = 500
+"""
+
+
+def small_network() -> Network:
+    net = Network(seed=3)
+    net.add_population("N", 2)
+    net.add_poisson("stim", 5, rate=20.0)
+    net.connect("stim", "N", id="syn", weight=1.5, rule="all_to_all")
+    return net
+
+
+def write_lesson(folder: Path, text: str = LESSON, net: Network | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lesson.md").write_text(text, encoding="utf-8")
+    fileformat.save(net or small_network(), folder / "one.json")
+    return folder
+
+
+def test_header_steps_and_directives(tmp_path):
+    lesson = load_lesson(write_lesson(tmp_path / "03-one"))
+    assert (lesson.title, lesson.summary, lesson.network, lesson.order) == ("One neuron", "Threshold and reset.",
+                                                                            "one.json", 3)
+    assert [s.title for s in lesson.steps] == ["Introduction", "Drive it", "Code is only text"]
+    assert lesson.steps[0].text == "Welcome to the lesson." and not lesson.steps[0].actions
+    drive = lesson.steps[1]
+    assert drive.actions == [Highlight(("N", "stim")), Select("N"), Probe((("N", 0),)), Show("traces"),
+                             Task("N", "I_e", ">=", 400.0), RunTask()]
+    assert "@" not in drive.text and "$I_e > 375$" in drive.text
+    fenced = lesson.steps[2]
+    assert "@run this is not a directive" in fenced.text  # inside a code fence: text, not a directive
+    assert fenced.tasks == [Task("syn", "weight", ">", 2.0), Task("network", "duration", "=", 500.0)]
+    assert lesson.network_path() == (tmp_path / "03-one" / "one.json").resolve()
+
+
+def test_tasks_read_met_and_applied():
+    net = small_network()
+    task = Task("N", "I_e", ">=", 400.0)
+    assert task_value(net, task) == 0.0 and not task_met(net, task)
+    done = apply_task(net, task)
+    assert done.populations["N"].params["I_e"] == 400.0 and task_met(done, task)
+    assert net.populations["N"].params["I_e"] == 0.0  # the original is untouched
+    strict = Task("syn", "weight", ">", 2.0)
+    assert apply_task(net, strict).projections["syn"].weight.value == pytest.approx(2.2)
+    assert task_met(apply_task(net, Task("stim", "rate", "<", 10.0)), Task("stim", "rate", "<", 10.0))
+    assert apply_task(net, Task("network", "seed", "=", 7)).seed == 7
+    equal = Task("network", "duration", "=", 500.0)
+    assert not task_met(net, equal) and task_met(apply_task(net, equal), equal)
+
+
+def test_task_on_missing_or_unsuitable_values_names_it():
+    net = small_network()
+    with pytest.raises(LessonError, match="no node or projection “X”"):
+        task_value(net, Task("X", "I_e", "=", 1))
+    with pytest.raises(LessonError, match="“N” has no parameter “rate”"):
+        task_value(net, Task("N", "rate", "=", 1))
+    net.projections["syn"].weight = Distribution("uniform", low=0, high=1)
+    with pytest.raises(LessonError, match="uniform distribution"):
+        task_value(net, Task("syn", "weight", "=", 1))
+    assert not task_met(net, Task("X", "I_e", "=", 1))
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("@exec rm -rf /", "line 7: cannot read “@exec rm -rf /”"),
+    ("@task N.I_e ~ 3", "line 7: @task: “N.I_e ~ 3” is not NODE.PARAM OP VALUE"),
+    ("@task N.I_e >= nan", "not a finite number"),
+    ("@show everything", "unknown panel “everything”"),
+    ("@probe N", "“N” is not NODE:INDEX"),
+])
+def test_unknown_or_malformed_directives_are_refused_by_line(tmp_path, bad, message):
+    text = "---\ntitle: T\nsummary: S\n---\n## Step\nText\n" + bad + "\n"
+    with pytest.raises(LessonError) as info:
+        parse_lesson(text, tmp_path)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_header_problems_are_all_listed(tmp_path):
+    with pytest.raises(LessonError) as info:
+        parse_lesson("---\ntitle:\ncolour: red\norder: first\n---\n", tmp_path)
+    problems = " | ".join(info.value.problems)
+    for part in ("unknown header line “colour: red”", "needs a “summary:” line", "needs a “title:” line",
+                 "order must be a whole number", "no steps"):
+        assert part in problems
+    with pytest.raises(LessonError, match="starts with a “---” header"):
+        parse_lesson("# Just markdown\n", tmp_path)
+    with pytest.raises(LessonError, match="not closed"):
+        parse_lesson("---\ntitle: T\n", tmp_path)
+
+
+def test_files_outside_the_lesson_folder_are_refused(tmp_path):
+    lesson = load_lesson(write_lesson(tmp_path / "l"))
+    for name in ("../one.json", "/etc/passwd", "sub/../../x.json"):
+        with pytest.raises(LessonError, match="must be a file in the lesson's folder"):
+            lesson.network_path(name)
+    assert lesson.network_path("example:cuba").name == "cuba.json"
+    with pytest.raises(LessonError, match="no bundled example"):
+        lesson.network_path("example:nothing")
+    assert lesson.picture_path("../../etc/passwd") is None
+    (tmp_path / "l" / "pic.png").write_bytes(b"\x89PNG")
+    assert lesson.picture_path("pic.png") == (tmp_path / "l" / "pic.png").resolve()
+
+
+def test_unreadable_lessons(tmp_path):
+    with pytest.raises(LessonError, match="cannot be read"):
+        load_lesson(tmp_path / "missing")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "lesson.md").write_bytes(b"\xff\xfe\x00junk")
+    with pytest.raises(LessonError, match="not UTF-8"):
+        load_lesson(tmp_path / "bin")
+
+
+def test_check_lesson_finds_ids_params_and_networks(tmp_path):
+    assert check_lesson(load_lesson(write_lesson(tmp_path / "good"))) == []
+    text = LESSON.replace("@select N", "@select Q").replace("@probe N:0", "@probe N:5 stim:0") + "@open gone.json\n"
+    problems = check_lesson(load_lesson(write_lesson(tmp_path / "bad", text)))
+    assert any("no node “Q” to select" in p for p in problems)
+    assert any("“N” has 2 neurons; cannot probe neuron 5" in p for p in problems)
+    assert any("no population “stim” to probe" in p for p in problems)
+    assert any("network “gone.json” does not open" in p for p in problems)
+    assert all(p.startswith(("step ", "header")) for p in problems)
+
+
+def test_open_directive_switches_the_checked_network(tmp_path):
+    folder = write_lesson(tmp_path / "two", LESSON + "\n## Second network\n@open two.json\n@highlight M\n")
+    other = Network()
+    other.add_population("M", 1)
+    fileformat.save(other, folder / "two.json")
+    lesson = load_lesson(folder)
+    assert Open("two.json") in lesson.steps[-1].actions
+    assert check_lesson(lesson) == []
