@@ -2,16 +2,17 @@
 
 The files are written by ``make_examples.py`` through the public API; ``list_examples()`` names them,
 ``example_path(name)`` finds one and ``DEFAULT_EXAMPLE`` is what a bare ``spikestudio`` runs. The gallery shows
-each one with ``example_thumbnail(name)`` (a PNG made by ``make_thumbnails.py``) and ``example_summary(name)``.
+each one with ``example_thumbnail(name)`` (a PNG made by ``make_thumbnails.py``) and ``example_info(name)``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["DEFAULT_EXAMPLE", "example_path", "list_examples", "example_thumbnail", "example_summary", "first_sentence",
-           "THUMBNAIL_FOLDER"]
+__all__ = ["DEFAULT_EXAMPLE", "THUMBNAIL_FOLDER", "ExampleInfo", "example_path", "list_examples", "example_thumbnail",
+           "example_info", "first_sentence"]
 
 DEFAULT_EXAMPLE = "single_neuron"
 SUFFIXES = (".json", ".snn")
@@ -44,11 +45,22 @@ def example_thumbnail(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def example_summary(name: str) -> str:
-    """The one sentence the gallery shows: the first sentence of the example's ``metadata.description``."""
+@dataclass(frozen=True)
+class ExampleInfo:
+    """What the gallery shows of an example: its title, one sentence and picture (None until one is drawn)."""
+
+    name: str
+    title: str
+    summary: str
+    thumbnail: Path | None
+
+
+def example_info(name: str) -> ExampleInfo:
+    """Title and summary from the example's metadata; the summary is the first sentence of its description."""
     from ...engine import fileformat
 
-    return first_sentence(fileformat.load(example_path(name)).metadata.description)
+    metadata = fileformat.load(example_path(name)).metadata
+    return ExampleInfo(name, metadata.title or name, first_sentence(metadata.description), example_thumbnail(name))
 
 
 def first_sentence(text: str) -> str:
