@@ -230,7 +230,7 @@ class WelcomePage(QWidget):
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.window_ and event.type() in PLACING_EVENTS and not self.isHidden():
-            QTimer.singleShot(0, self._replace)  # after the window's layout has moved the docks
+            QTimer.singleShot(0, self, self._replace)  # after the window's layout has moved the docks
         return False
 
     def _replace(self) -> None:
