@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -56,13 +55,14 @@ class ExampleCard(QFrame):
         self._show_picture()
         self.title = QLabel(info.title, objectName="card_title", wordWrap=True)
         self.summary = QLabel(info.summary, objectName="card_summary", wordWrap=True)
-        self.summary.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        for label in (self.title, self.summary):
+            label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(CARD_MARGIN, CARD_MARGIN, CARD_MARGIN, CARD_MARGIN)
         layout.setSpacing(4)
         for widget in (self.picture, self.title, self.summary):
             layout.addWidget(widget)
-        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Maximum)  # as tall as its text, however tall the row
+        layout.addStretch(1)  # cards of a row are as tall as the tallest; the text stays at the top
 
     def _show_picture(self) -> None:
         pixmap = QPixmap(str(self.info.thumbnail)) if self.info.thumbnail else QPixmap()
@@ -107,7 +107,7 @@ class ExampleGallery(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(SPACING)
-        self.grid.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.grid.setAlignment(Qt.AlignLeft)
         self.columns = 0
         self._reflow(1)
 
@@ -117,8 +117,11 @@ class ExampleGallery(QWidget):
         self.columns = columns
         for card in self.cards.values():
             self.grid.removeWidget(card)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
         for k, card in enumerate(self.cards.values()):
             self.grid.addWidget(card, k // columns, k % columns)
+        self.grid.setRowStretch(-(-len(self.cards) // columns), 1)  # spare height below the last row of cards
 
     def columns_for(self, width: int) -> int:
         card = PICTURE_SIZE.width() + 2 * CARD_MARGIN

@@ -133,9 +133,10 @@ class WelcomePage(QWidget):
         column.addWidget(self.open_button)
         column.addWidget(_label("Recent files", role="heading"))
         column.addWidget(self.no_recent)
-        column.addWidget(self.recent, 1)
+        column.addWidget(self.recent, 10)
         column.addWidget(self.lessons_heading)
-        column.addWidget(self.lessons, 1)
+        column.addWidget(self.lessons, 10)
+        column.addStretch(1)  # the lists take the height; without them, the buttons stay at the top
         for widget in (self.new_button, self.open_button, self.recent, self.lessons):
             widget.setFixedWidth(SIDE_WIDTH)
         return column
