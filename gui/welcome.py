@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -94,6 +95,7 @@ class WelcomePage(QWidget):
         layout.addLayout(body, 1)
         layout.addLayout(self._footer())
         window.installEventFilter(self)
+        window.doc.network_replaced.connect(self._network_replaced)
         self.hide()
 
     # --- parts -----------------------------------------------------------------------------------------
@@ -205,6 +207,11 @@ class WelcomePage(QWidget):
     def _open_lesson(self, item: QListWidgetItem) -> None:
         self.close_page()  # the lesson panel takes over; a lesson that fails to open says why itself
         self.window_.open_lesson(Path(item.data(Qt.UserRole)))
+
+    def _network_replaced(self) -> None:
+        """Another network opened (from the menus too): show it rather than keep it covered."""
+        if shiboken6.isValid(self) and not self.isHidden():
+            self.close_page()
 
     def _done_if(self, opened: bool) -> None:
         if opened:

@@ -189,6 +189,13 @@ def test_new_network_from_the_welcome_page(window):
     assert not w.doc.network.populations and w.files.path is None and w.files.example is None
 
 
+def test_a_network_opened_from_the_menus_uncovers_the_canvas(window):
+    w = window()
+    w.show_welcome()
+    w.files.open_example("cuba")  # File > Examples > cuba
+    assert not w.welcome.isVisible() and w.files.example == "cuba"
+
+
 def test_open_from_the_welcome_page_stays_when_cancelled(window, monkeypatch):
     w = window()
     w.show_welcome()
