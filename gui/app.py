@@ -5,32 +5,39 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["run_app", "make_window", "open_new_window", "empty_clipboard"]
+__all__ = ["run_app", "make_window", "greet", "open_new_window", "empty_clipboard"]
 
 _windows: list = []  # windows opened with File > New Window live until they close
 
 
-def make_window(path: str | None = None, recover: bool = True, welcome: bool = False):
-    """A main window showing ``path`` (a file or bundled example name), or the default example.
-
-    With ``welcome``, the default example gets the welcome page over it (unless the user turned it off).
-    """
+def make_window(path: str | None = None, recover: bool = True):
+    """A main window showing ``path`` (a file or bundled example name), or the default example."""
     from ..resources.examples import DEFAULT_EXAMPLE, example_path
     from .main_window import MainWindow
-    from .welcome import welcome_at_startup
 
     window = MainWindow()
     if recover and window.files.offer_recovery():
         return window
     if path is None:
         window.files.open_path(example_path(DEFAULT_EXAMPLE), example=DEFAULT_EXAMPLE)
-        if welcome and welcome_at_startup():
-            window.show_welcome()
     elif Path(path).exists() or path.endswith((".snn", ".json")):
         window.files.open_path(Path(path))
     else:
         window.files.open_path(example_path(path), example=path)
     return window
+
+
+def greet(window, path: str | None) -> bool:
+    """At a plain start (no file given, the default example open, nothing recovered), show the welcome page
+    unless the user turned it off; True when it is shown."""
+    from ..resources.examples import DEFAULT_EXAMPLE
+    from .welcome import welcome_at_startup
+
+    plain = path is None and window.files.example == DEFAULT_EXAMPLE and not window.files.is_dirty()
+    if plain and welcome_at_startup():
+        window.show_welcome()
+        return True
+    return False
 
 
 def open_new_window():
@@ -57,7 +64,9 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     app.setApplicationName("SpikeStudio")
     app.setOrganizationName("SpikeStudio")
     app.setWindowIcon(style.icon("spikestudio"))
-    window = make_window(path, recover=screenshot is None, welcome=screenshot is None)
+    window = make_window(path, recover=screenshot is None)
+    if screenshot is None:
+        greet(window, path)
     if screenshot:
         window.keep_layout = False
         window.resize(1400, 860)

@@ -38,13 +38,14 @@ Introduction.
 @pytest.fixture
 def launch(qtbot, tmp_path, monkeypatch):
     """Starts the app as ``spikestudio`` with no argument does (welcome page allowed), in a temporary home."""
-    from spikestudio.gui.app import make_window
+    from spikestudio.gui.app import greet, make_window
 
     monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
     made = []
 
     def start(path=None):
-        w = make_window(path, recover=False, welcome=True)
+        w = make_window(path, recover=False)
+        greet(w, path)
         with qtbot.waitExposed(w):
             w.show()
         made.append(w)
@@ -92,9 +93,15 @@ def test_unticking_show_at_startup_persists_and_the_next_launch_has_no_page(laun
 
 
 def test_no_welcome_page_with_a_file_argument_nor_in_the_window_fixture(launch, window):
+    from spikestudio.gui.app import greet
+
     assert launch("cuba").welcome is None
     assert launch(str(example_path("brunel"))).welcome is None
-    assert window().welcome is None
+    assert launch("single_neuron").welcome is None  # named on the command line: the user knows what they want
+    w = window()
+    assert w.welcome is None
+    w.files.take_recovered(fileformat.load(example_path("cuba")), None)  # work recovered after a crash
+    assert not greet(w, None) and w.welcome is None
 
 
 def test_no_welcome_page_in_a_screenshot_run(qtbot, tmp_path, monkeypatch):

@@ -82,9 +82,10 @@ def render_learning(out: Path) -> None:
 
 def render_welcome(out: Path) -> None:
     """The welcome page over the default example, as at first launch."""
-    from spikestudio.gui.app import make_window
+    from spikestudio.gui.app import greet, make_window
 
-    window = make_window(None, recover=False, welcome=True)
+    window = make_window(None, recover=False)
+    greet(window, None)
     window.keep_layout = False
     window.resize(1400, 860)
     window.show()
