@@ -202,9 +202,13 @@ class WelcomePage(QWidget):
         self._done_if(self.window_.files.open_example(name))
 
     def _open_recent(self, item: QListWidgetItem) -> None:
+        if self.isHidden():  # a click and an activation of the same item: open it once
+            return
         self._done_if(self.window_.files.open(item.data(Qt.UserRole)))
 
     def _open_lesson(self, item: QListWidgetItem) -> None:
+        if self.isHidden():
+            return
         self.close_page()  # the lesson panel takes over; a lesson that fails to open says why itself
         self.window_.open_lesson(Path(item.data(Qt.UserRole)))
 

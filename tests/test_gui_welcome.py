@@ -266,6 +266,7 @@ def test_lessons_are_listed_and_open_through_the_window(window, tmp_path, monkey
     assert lessons.isVisible() and lessons.count() == 1
     assert lessons.item(0).text() == "1. Test lesson" and lessons.item(0).toolTip() == "A lesson written for this test."
     click_item(lessons, 0)
+    lessons.itemActivated.emit(lessons.item(0))  # where a click also activates (some desktops): opened once
     assert opened == [folder] and not w.welcome.isVisible()
 
 
