@@ -126,6 +126,11 @@ def test_help_welcome_shows_it_again_and_esc_or_the_close_button_hide_it(window)
     assert w.welcome.isVisible()
     click(w.welcome.close_button)
     assert not w.welcome.isVisible()
+    w.actions["welcome"].trigger()
+    card = w.welcome.gallery.cards["cuba"]
+    card.setFocus()
+    QTest.keyClick(card, Qt.Key_Escape)  # Esc works wherever the focus is on the page
+    assert not w.welcome.isVisible() and w.files.example == "single_neuron"
     assert "&Welcome" in [a.text() for a in w.menuBar().actions()[-1].menu().actions()]
 
 
