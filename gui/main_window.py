@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         self._connect()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 330], Qt.Horizontal)
+        self.welcome = None  # the welcome page, made the first time it is shown
         self.keep_layout = True  # False for throw-away windows (screenshots), which must not overwrite it
         self.restore_layout()
         self.lessons.dock.hide()  # a restored layout may show it; it opens with a lesson
@@ -171,6 +172,14 @@ class MainWindow(QMainWindow):
     def open_lesson(self, path: Path | None = None) -> bool:
         """Start a lesson (its folder or lesson.md; asks for one when None) in the lesson panel."""
         return self.lessons.open(path)
+
+    def show_welcome(self) -> None:
+        """The welcome page over the work area: New, Open, recent files, examples and lessons."""
+        from .welcome import WelcomePage
+
+        if self.welcome is None:
+            self.welcome = WelcomePage(self)
+        self.welcome.open()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About SpikeStudio",
