@@ -21,7 +21,7 @@ __all__ = ["PhasePlaneView", "FIELD_GRID", "CLICK_MS"]
 FIELD_GRID = (21, 15)  # arrows across and up
 CLICK_MS = 300.0  # how far a trajectory started by a click is followed
 V_COLOR, X_COLOR = "#1f77b4", "#ff7f0e"  # the two nullclines
-LIVE_COLOR, HEAD_COLOR, CLICK_COLOR, FIELD_COLOR = "#222222", "#d62728", "#2ca02c", "#b8b8b8"
+LIVE_COLOR, HEAD_COLOR, CLICK_COLOR, FIELD_COLOR = (60, 60, 60, 170), "#d62728", "#2ca02c", "#b8b8b8"
 RESET_COLOR = "#9467bd"
 
 
@@ -85,16 +85,19 @@ class PhasePlaneView(QWidget):
         self.plot.addItem(self.reset_line)
         self.reset_sample = pg.PlotDataItem(pen=dash)
         self.legend.addItem(self.reset_sample, "reset")
-        self.live = self.plot.plot([], [], pen=pg.mkPen(LIVE_COLOR, width=1.5), name="probed neuron")
+        self.live = self.plot.plot([], [], pen=pg.mkPen(LIVE_COLOR, width=1.2), name="probed neuron")
         self.live.setZValue(5)
         self.head = pg.ScatterPlotItem(size=12, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(HEAD_COLOR))
-        self.head.setZValue(8)
+        self.head.setZValue(10)
         self.plot.addItem(self.head)
-        self.clicked = pg.PlotDataItem([], [], pen=pg.mkPen(CLICK_COLOR, width=2, style=Qt.DashLine))
-        self.clicked.setZValue(4)
-        self.plot.addItem(self.clicked)  # in the legend only while it shows something
+        self.clicked = pg.PlotDataItem([], [], pen=pg.mkPen(CLICK_COLOR, width=2.5))
+        self.click_resets = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(CLICK_COLOR, width=1.5, style=Qt.DotLine))
+        self.click_start = pg.ScatterPlotItem(size=10, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(CLICK_COLOR))
+        for z, item in enumerate((self.click_resets, self.clicked, self.click_start)):
+            item.setZValue(6 + z)  # over the live trail, which can be dense
+            self.plot.addItem(item)  # in the legend only while it shows something
         self.fixed = pg.ScatterPlotItem(size=13, pen=pg.mkPen("#222222", width=2))
-        self.fixed.setZValue(7)
+        self.fixed.setZValue(9)
         self.plot.addItem(self.fixed)
         self.legend.addItem(pg.ScatterPlotItem(size=11, pen=pg.mkPen("#222222", width=2), brush=pg.mkBrush("#222222"),
                                                symbol="o"), "stable fixed point")
@@ -291,7 +294,12 @@ class PhasePlaneView(QWidget):
         """Draw where the neuron goes from (v0, x0) at the constant current, stepped as the engine steps it."""
         traj = pp.trajectory(self.model, self.params, self.current, v0, x0, duration, self.doc.network.dt)
         self.click_trajectory = traj
-        self.clicked.setData(traj.v, traj.x, connect=_unbroken(traj.v, self.model, self.params))
+        joined = _unbroken(traj.v, self.model, self.params)
+        self.clicked.setData(traj.v, traj.x, connect=joined)
+        jumps = np.flatnonzero(~joined[:-1])  # a reset: from the last state before it to the first after
+        self.click_resets.setData(np.stack([traj.v[jumps], traj.v[jumps + 1]], 1).ravel(),
+                                  np.stack([traj.x[jumps], traj.x[jumps + 1]], 1).ravel())
+        self.click_start.setData([traj.v[0]], [traj.x[0]])
         if self.legend.getLabel(self.clicked) is None:
             self.legend.addItem(self.clicked, f"from a click ({duration:g} ms)")
         return traj
@@ -299,6 +307,8 @@ class PhasePlaneView(QWidget):
     def clear_click(self) -> None:
         self.click_trajectory = None
         self.clicked.setData([], [])
+        self.click_resets.setData([], [])
+        self.click_start.setData([])
         self.legend.removeItem(self.clicked)
 
     def data(self) -> dict[str, np.ndarray]:
