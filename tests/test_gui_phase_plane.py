@@ -6,7 +6,7 @@ import pytest
 from gui_helpers import click_node, field
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QToolButton
 from spikestudio.engine import phase_plane as pp
 from spikestudio.engine.network import Network
 from test_gui_inspector import type_into
@@ -50,7 +50,7 @@ def test_the_dock_draws_the_engines_nullclines_fixed_points_and_reset_with_label
     axis = view.plot.getPlotItem()
     assert axis.getAxis("bottom").labelText == "v" and axis.getAxis("bottom").labelUnits == "mV"
     assert axis.getAxis("left").labelText == "u" and axis.getAxis("left").labelUnits == "mV/ms"
-    assert "stable node at v = " in view.note.text()
+    assert "I = 2 pA" in view.note.text() and "Stable node at v = -67.1 mV; saddle at v = -52.9" in view.note.text()
     assert view.field.xData.size == 6 * np.prod((21, 15))  # shaft and two head strokes per arrow
 
 
@@ -105,6 +105,23 @@ def test_another_neuron_or_closing_the_dock_changes_what_is_probed(window, tmp_p
     assert c.sim.probes == [("N", 2, "v"), ("N", 2, "u")]
 
 
+def test_the_canvas_menu_of_a_two_variable_population_opens_its_phase_plane(window, tmp_path):
+    net = neurons()
+    net.add_population("A", 1, "adex")
+    w = open_network(window, tmp_path, net)
+    ui = w.simulation
+    assert ui.phase.population_id == "N"
+    ui._node_menu("L", w.view.mapToGlobal(w.view.rect().center()))
+    assert "Show in the phase plane" not in [a.text() for a in ui.node_menu.actions()]  # LIF has none
+    ui._node_menu("A", w.view.mapToGlobal(w.view.rect().center()))
+    action = next(a for a in ui.node_menu.actions() if a.text() == "Show in the phase plane")
+    ui.node_menu.close()
+    action.trigger()
+    assert ui.phase.population_id == "A" and ui.docks["phase_plane"].isVisible()
+    assert ui.phase.plot.getPlotItem().getAxis("left").labelUnits == "pA"
+    assert ui.phase.reset_line.value() == net.populations["A"].params["V_reset"]
+
+
 def test_a_click_in_the_plane_draws_where_the_neuron_goes_from_there(window, tmp_path):
     w, view = shown_plane(window, tmp_path, neurons(model="adex"))
     assert view.plot.getPlotItem().getAxis("left").labelText == "w"
@@ -121,7 +138,7 @@ def test_a_click_in_the_plane_draws_where_the_neuron_goes_from_there(window, tmp
     np.testing.assert_array_equal(view.clicked.xData, again.v)
     np.testing.assert_array_equal(view.clicked.yData, again.x)
     assert view.legend.getLabel(view.clicked).text.startswith("from a click")
-    QTest.mouseClick(view.findChild(QPushButton, "phase_clear"), Qt.LeftButton)
+    QTest.mouseClick(view.findChild(QToolButton, "phase_clear"), Qt.LeftButton)
     assert view.click_trajectory is None and view.legend.getLabel(view.clicked) is None
     assert "from_click_v" not in view.data()
 
@@ -134,3 +151,5 @@ def test_a_network_without_two_variable_models_says_so(window, tmp_path):
     assert view.probes == []
     with pytest.raises(ValueError, match="'lif'.*not a two-variable model"):
         view.set_population("L")
+    with pytest.raises(ValueError, match="no population 'X'"):
+        view.set_population("X")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from ...engine import phase_plane as pp
 from ...engine.live import LiveFrame
@@ -43,14 +43,15 @@ class PhasePlaneView(QWidget):
         self.click_trajectory: pp.Trajectory | None = None
         self.population = QComboBox(objectName="phase_population", toolTip="Izhikevich and AdEx populations")
         self.neuron = QSpinBox(objectName="phase_neuron", toolTip="The neuron whose trajectory is drawn live")
-        self.neuron.setPrefix("neuron ")
+        self.neuron.setPrefix("#")
         self.note = QLabel(objectName="phase_note", wordWrap=True)
-        fit = QPushButton("Fit", objectName="phase_fit", toolTip="Show both nullclines and every fixed point")
-        clear = QPushButton("Clear", objectName="phase_clear", toolTip="Remove the trajectory started by a click")
+        # tool buttons and no "Population" label: the dock shares a tab row whose narrowest width sets the window's
+        fit = QToolButton(objectName="phase_fit", text="Fit", toolTip="Show both nullclines and every fixed point")
+        clear = QToolButton(objectName="phase_clear", text="Clear",
+                            toolTip="Remove the trajectory started by a click")
         self._build_plot()
         self.export = add_export_actions(self.plot, self.data, "phase plane", self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Population"))
         top.addWidget(self.population, 1)
         top.addWidget(self.neuron)
         top.addWidget(fit)
@@ -118,8 +119,9 @@ class PhasePlaneView(QWidget):
         index = self.population.findData(population_id)
         if index < 0:
             pop = self.doc.network.populations.get(population_id)
-            pp.check_phase_model(pop.model if pop is not None else "")
-            raise ValueError(f"the network has no population {population_id!r}")
+            if pop is None:
+                raise ValueError(f"the network has no population {population_id!r}")
+            pp.check_phase_model(pop.model)
         self.population.setCurrentIndex(index)
 
     def set_active(self, active: bool) -> None:
@@ -194,9 +196,8 @@ class PhasePlaneView(QWidget):
 
     def _summary(self, name: str) -> str:
         rest = "; ".join(f"{f.kind} at v = {f.v:.1f} mV" for f in self.points)
-        return (f"{name}: I = {self.current:g} pA (I_e plus DC inputs). "
-                + (rest if rest else "No fixed point: the neuron fires at this current") + ". Click to start a "
-                "trajectory there.")
+        rest = rest[:1].upper() + rest[1:] if rest else "No fixed point: the neuron fires at this current"
+        return f"{name}: I = {self.current:g} pA (I_e plus DC inputs). {rest}. Click to start a trajectory there."
 
     def fit(self) -> None:
         """Show both nullclines' interesting parts and every fixed point."""
