@@ -36,7 +36,7 @@ from .simulation_ui import install_simulation
 __all__ = ["MainWindow"]
 
 STATUS_MS = 6000
-LAYOUT_VERSION = 2  # bump when docks are added, so a layout saved without them is not restored
+LAYOUT_VERSION = 3  # bump when docks are added, so a layout saved without them is not restored
 
 
 class MainWindow(QMainWindow):
