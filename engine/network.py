@@ -33,6 +33,7 @@ __all__ = [
     "Recorder",
     "Metadata",
     "NodeLayout",
+    "Note",
     "Network",
 ]
 
@@ -307,6 +308,20 @@ class NodeLayout:
 
 
 @dataclass(eq=False)
+class Note:
+    """A sticky note on the canvas; ``x``, ``y`` is its top-left corner. Presentation only, like the layout:
+    the simulator, the exporters and ``validate()`` never read notes (``engine.notes`` checks them)."""
+
+    id: str
+    text: str = ""
+    x: float = 0.0
+    y: float = 0.0
+    width: float = 220.0
+    height: float = 140.0
+    color: str = "#fff59d"
+
+
+@dataclass(eq=False)
 class Network:
     """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed) and layout."""
 
@@ -320,6 +335,7 @@ class Network:
     seed: int = 1
     metadata: Metadata = field(default_factory=Metadata)
     layout: dict[str, NodeLayout] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
 
     # --- building networks from scripts -------------------------------------------------
     def add(self, item):
