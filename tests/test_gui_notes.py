@@ -1,14 +1,15 @@
 """Sticky notes in the real window, driven like a person would: add from the menu, type in place, drag, resize,
 recolour, delete, copy and paste, save and reopen, and proof that a note never makes the simulation rebuild."""
 
+import numpy as np
 import pytest
 from gui_helpers import click_node, double_click, drag, view_point
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
 from spikestudio.engine import fileformat
 from spikestudio.engine.network import Note
 from spikestudio.engine.notes import DEFAULT_NOTE_COLOR, NOTE_COLORS
-from spikestudio.gui.note_item import PLACEHOLDER
 from spikestudio.gui.scene_picture import picture_rect
 from test_gui_files import save_as
 from test_gui_live import open_network, run_to_end
@@ -175,13 +176,29 @@ def test_a_note_is_part_of_the_network_picture(window):
     assert rect.contains(w.scene.notes.items["note"].sceneBoundingRect())
 
 
-def test_an_empty_note_shows_a_hint_and_its_text_wraps_inside_the_card(window):
+def ink(w, note_id: str, zoom: float) -> int:
+    """How many pixels inside a note's card (border and grip left out) differ from its colour, drawn at ``zoom``."""
+    item = w.scene.notes.items[note_id]
+    inner = QRectF(item.pos() + QPointF(8, 8), QSizeF(item.width - 24, item.height - 24))
+    image = QImage(int(inner.width() * zoom), int(inner.height() * zoom), QImage.Format_RGB32)
+    painter = QPainter(image)
+    w.scene.render(painter, QRectF(image.rect()), inner)
+    painter.end()
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    card = np.array([item.color.blue(), item.color.green(), item.color.red()])
+    return int((np.abs(pixels[:, :image.width(), :3].astype(int) - card).max(axis=2) > 60).sum())
+
+
+def test_note_text_is_drawn_wrapped_in_the_card_a_hint_when_empty_and_nothing_when_unreadably_small(window):
     w = window("single_neuron")
     add_note_at(w, 300, 200)
-    item = w.scene.notes.items["note"]
-    assert item.text == "" and PLACEHOLDER.startswith("Double-click")
-    w.doc.replace_note(Note("note", "word " * 200, 300.0, 200.0))
-    assert not item.editor.isVisible() and item.boundingRect().width() < 230  # drawn, clipped to the card
+    w.scene.clearSelection()
+    assert ink(w, "note", 1.0) > 0  # the "double-click to write" hint
+    hint = ink(w, "note", 1.0)
+    w.doc.replace_note(Note("note", "membrane " * 40, 300.0, 200.0))
+    assert ink(w, "note", 1.0) > 3 * hint  # a long text fills the card, wrapped (one line would not)
+    assert ink(w, "note", 0.25) == 0  # too small to read: only the card
+    assert not w.scene.notes.items["note"].editor.isVisible()
 
 
 def test_note_edits_never_make_the_simulation_rebuild(window, tmp_path):

@@ -3,6 +3,7 @@ undo data, copy and paste, and proof that the simulation, validation and exporte
 
 import json
 
+import numpy as np
 import pytest
 from spikestudio.engine import fileformat
 from spikestudio.engine.document import NetworkDocument
@@ -13,6 +14,7 @@ from spikestudio.engine.live_diff import live_changes
 from spikestudio.engine.network import Network, NodeLayout, Note
 from spikestudio.engine.notes import MAX_NOTE_TEXT, notes_problems
 from spikestudio.engine.params import ValidationError
+from spikestudio.engine.simulator import Simulator
 from spikestudio.engine.subnetwork import extract, fit_notes_into
 from spikestudio.resources.examples import example_path
 
@@ -126,6 +128,18 @@ def test_a_note_filed_under_another_id_is_a_problem():
 
 
 # --- notes are not part of the science -----------------------------------------------------------------------
+
+
+def test_the_simulation_runs_the_same_with_and_without_notes():
+    plain, noted = with_notes(), with_notes()
+    plain.notes = {}
+    for net in (plain, noted):
+        net.add_current("bias", "E", "dc", amplitude=500.0)  # R I = 20 mV, past the 15 mV to threshold
+        net.record_spikes("E")
+    times, neurons = Simulator(noted).run(0.2).spikes("E")
+    assert times.size > 0  # the drive makes E fire, so equality below compares real spikes
+    reference = Simulator(plain).run(0.2).spikes("E")
+    assert np.array_equal(times, reference[0]) and np.array_equal(neurons, reference[1])
 
 
 def test_notes_are_invisible_to_validation_live_edits_and_exporters():
