@@ -323,7 +323,7 @@ class Note:
 
 @dataclass(eq=False)
 class Network:
-    """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed) and layout."""
+    """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed), layout and notes."""
 
     populations: dict[str, Population] = field(default_factory=dict)
     inputs: dict[str, PoissonInput | SpikeTimesInput | DatasetInput | CurrentInput | RewardInput] = field(
@@ -370,6 +370,13 @@ class Network:
     def add_reward(self, id: str, times=(), values=(), source: str = "", pulse: float = 1.0,
                    tau: float = 200.0) -> RewardInput:
         return self.add(RewardInput(id, times, values, source, pulse, tau))
+
+    def add_note(self, id: str, text: str, x: float = 0.0, y: float = 0.0, **kw) -> Note:
+        """A sticky note on the canvas at top-left ``x``, ``y``; ``kw``: width, height, color (see ``Note``)."""
+        if id in self.notes:
+            raise _validation_error(f'notes["{id}"]', "a note with this id already exists")
+        self.notes[id] = Note(id, text, x, y, **kw)
+        return self.notes[id]
 
     def connect(self, source: str, target: str, rule: str = "fixed_probability", *, id: str | None = None,
                 weight=1.0, delay=1.0, synapse: str = "current", receptor: str = "excitatory",

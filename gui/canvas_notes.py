@@ -43,6 +43,7 @@ class CanvasNotes:
             for note_id in ids:
                 item = self.items.pop(note_id, None)
                 if item is not None:
+                    item.editing = False  # the note is gone (or another network opened): nothing to hand back
                     self.scene.removeItem(item)
 
     def _changed(self, note_id: str) -> None:
@@ -71,6 +72,11 @@ class CanvasNotes:
             if (pos.x(), pos.y()) != (note.x, note.y):
                 old[note_id], new[note_id] = (note.x, note.y), (pos.x(), pos.y())
         return old, new
+
+    def shifted(self, dx: float, dy: float) -> tuple[dict, dict]:
+        """(old, new) top-left corners of the selected notes moved by ``dx``, ``dy``."""
+        old = {note_id: (self.doc.note(note_id).x, self.doc.note(note_id).y) for note_id in self.selected()}
+        return old, {note_id: (x + dx, y + dy) for note_id, (x, y) in old.items()}
 
     def finish_editing_unless_at(self, pos: QPointF) -> None:
         """A press outside the note being edited ends its editing (Qt keeps the focus on a text item otherwise)."""

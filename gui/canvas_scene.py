@@ -243,7 +243,10 @@ class CanvasScene(QGraphicsScene):
             pos = node.pos()
             if (pos.x(), pos.y()) != (lay.x, lay.y):
                 old[item_id], new[item_id] = (lay.x, lay.y), (pos.x(), pos.y())
-        old_notes, new_notes = self.notes.moved()
+        self._push_moves(old, new, *self.notes.moved())
+
+    def _push_moves(self, old: dict, new: dict, old_notes: dict, new_notes: dict) -> None:
+        """Moved nodes and notes as one undo step."""
         if new and new_notes:
             self.stack.beginMacro(f"Move {len(new) + len(new_notes)} items")
         if new:
@@ -257,14 +260,13 @@ class CanvasScene(QGraphicsScene):
         return [i for i in self.selected_ids() if i in self.nodes]
 
     def nudge(self, dx: float, dy: float) -> None:
-        """Move the selected nodes by whole grid steps (arrow keys), as one undo step."""
+        """Move the selected nodes and notes by whole grid steps (arrow keys), as one undo step."""
         old, new = {}, {}
         for item_id in self.selected_nodes():
             lay = self.doc.layout_of(item_id)
             old[item_id] = (lay.x, lay.y)
             new[item_id] = (lay.x + dx * style.GRID, lay.y + dy * style.GRID)
-        if new:
-            self.stack.push(MoveNodes(self.doc, old, new, "Move" if len(new) == 1 else f"Move {len(new)} nodes"))
+        self._push_moves(old, new, *self.notes.shifted(dx * style.GRID, dy * style.GRID))
 
     def align_to_grid(self, ids: list[str]) -> None:
         old, new = {}, {}

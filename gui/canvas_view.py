@@ -99,9 +99,10 @@ class CanvasView(QGraphicsView):
             super().keyPressEvent(event)
             return
         step = NUDGES.get(event.key())
-        if step is not None and self.scene().selected_nodes():  # arrows move the selection; else they scroll
+        scene = self.scene()
+        if step is not None and (scene.selected_nodes() or scene.notes.selected()):  # arrows move the selection
             scale = 5 if event.modifiers() & Qt.ShiftModifier else 1
-            self.scene().nudge(step[0] * scale, step[1] * scale)
+            scene.nudge(step[0] * scale, step[1] * scale)
             return
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():
             self._space_held = True

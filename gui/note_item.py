@@ -134,7 +134,7 @@ class NoteItem(QGraphicsItem):
 
     def finish_editing(self) -> None:
         """Hand the edited text to the document as one undo step (none if it did not change)."""
-        if not self.editing:
+        if not self.editing or self.note_id not in self.scene_ref.doc.network.notes:
             return
         self.editing = False
         text = self.editor.toPlainText()

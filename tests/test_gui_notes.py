@@ -98,6 +98,30 @@ def test_dragging_a_note_with_a_selected_node_moves_both_in_one_undo_step(window
     assert w.scene.notes.items["note"].pos() == QPointF(-200, 250)
 
 
+def test_arrow_keys_move_the_selected_notes_and_nodes_by_grid_steps_in_one_undo_step(window):
+    w = window("cuba")
+    add_note_at(w, -200, 250)  # selected when added
+    click_node(w, "E", Qt.ControlModifier)
+    before = (w.doc.layout_of("E").x, w.doc.layout_of("E").y)
+    QTest.keyClick(w.view, Qt.Key_Right)
+    QTest.keyClick(w.view, Qt.Key_Down, Qt.ShiftModifier)
+    assert (w.doc.note("note").x, w.doc.note("note").y) == (-180, 350)
+    assert (w.doc.layout_of("E").x, w.doc.layout_of("E").y) == (before[0] + 20, before[1] + 100)
+    w.actions["undo"].trigger()
+    assert (w.doc.note("note").x, w.doc.note("note").y) == (-180, 250) and w.doc.layout_of("E").y == before[1]
+
+
+def test_opening_another_network_while_a_note_is_being_edited_drops_the_edit(window):
+    w = window("single_neuron")
+    add_note_at(w, 300, 200)
+    double_click(w.view.viewport(), note_point(w, "note"))
+    QTest.keyClicks(w.view, "half a thought")
+    steps = w.stack.index()
+    w.doc.replace_network(fileformat.loads(fileformat.dumps(w.doc.network)))  # what Open and Revert do
+    assert w.doc.note("note").text == "" and w.stack.index() == steps
+    assert not w.scene.notes.items["note"].editing and w.scene.focusItem() is None
+
+
 def test_the_corner_grip_resizes_a_note_as_one_undoable_step(window):
     w = window("single_neuron")
     add_note_at(w, 300, 200)

@@ -121,6 +121,14 @@ def test_a_network_with_a_bad_note_is_not_saved(tmp_path):
     assert not path.exists()
 
 
+def test_scripts_add_notes_by_id():
+    net = Network()
+    note = net.add_note("hint", "Press Run", 10.0, 20.0, width=300.0, color="#ffcc80")
+    assert net.notes == {"hint": note} and (note.x, note.y, note.width, note.height) == (10.0, 20.0, 300.0, 140.0)
+    with pytest.raises(ValidationError, match=r'notes\["hint"\]: a note with this id already exists'):
+        net.add_note("hint", "again")
+
+
 def test_a_note_filed_under_another_id_is_a_problem():
     net = with_notes()
     net.notes["other"] = Note("note")
