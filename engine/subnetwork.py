@@ -40,7 +40,8 @@ def extract(net: Network, ids, notes=()) -> Network:
         if rec_id in chosen and rec.target in kept:
             sub.add(copy.deepcopy(rec))
     sub.layout = {k: copy.deepcopy(v) for k, v in net.layout.items() if k in sub.all_ids()}
-    sub.notes = {k: copy.deepcopy(v) for k, v in net.notes.items() if k in set(notes)}
+    chosen_notes = set(notes)
+    sub.notes = {k: copy.deepcopy(v) for k, v in net.notes.items() if k in chosen_notes}
     return sub
 
 

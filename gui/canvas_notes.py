@@ -6,7 +6,7 @@ inspector, and the simulation never hears of them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QTimer
 
 from ..engine.network import Note
 from ..engine.notes import DEFAULT_NOTE_COLOR
@@ -23,6 +23,8 @@ class CanvasNotes:
     def __init__(self, scene):
         self.scene, self.doc = scene, scene.doc
         self.items: dict[str, NoteItem] = {}
+        self._gone: list[NoteItem] = []  # removed items live until control is back in the event loop, since a
+        # note can be deleted from its own context menu, inside its own event handler
         self.doc.notes_added.connect(self._added)
         self.doc.notes_removed.connect(self._removed)
         self.doc.note_changed.connect(self._changed)
@@ -45,6 +47,9 @@ class CanvasNotes:
                 if item is not None:
                     item.editing = False  # the note is gone (or another network opened): nothing to hand back
                     self.scene.removeItem(item)
+                    self._gone.append(item)
+        if self._gone:
+            QTimer.singleShot(0, self._gone.clear)
 
     def _changed(self, note_id: str) -> None:
         if note_id in self.items:

@@ -4,9 +4,10 @@ recolour, delete, copy and paste, save and reopen, and proof that a note never m
 import numpy as np
 import pytest
 from gui_helpers import click_node, double_click, drag, view_point
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QImage, QPainter
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
 from spikestudio.engine import fileformat
 from spikestudio.engine.network import Note
 from spikestudio.engine.notes import DEFAULT_NOTE_COLOR, NOTE_COLORS
@@ -152,6 +153,41 @@ def test_the_context_menu_recolours_and_deletes_and_the_delete_key_deletes(windo
     QTest.mouseClick(w.view.viewport(), Qt.LeftButton, Qt.NoModifier, note_point(w, "note"))
     QTest.keyClick(w.view, Qt.Key_Delete)
     assert w.doc.network.notes == {} and "neuron" in w.doc.network.populations
+    w.actions["undo"].trigger()
+    assert list(w.scene.notes.items) == ["note"]
+
+
+def right_click_and_choose(w, point, path: list[str]) -> None:
+    """Right-click the canvas at ``point`` and pick ``path`` (menu texts, submenus first) in the menu that opens."""
+    def choose(menu=None, rest=tuple(path)):
+        menu = menu or QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, choose)
+            return
+        action = next(a for a in menu.actions() if a.text() == rest[0])
+        if len(rest) > 1:
+            menu.setActiveAction(action)
+            QTimer.singleShot(10, lambda: choose(action.menu(), rest[1:]))
+            return
+        action.trigger()
+        for popup in (QApplication.activePopupWidget(), menu):
+            if popup is not None:
+                popup.close()
+
+    QTimer.singleShot(0, choose)
+    event = QContextMenuEvent(QContextMenuEvent.Mouse, point, w.view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(w.view.viewport(), event)
+
+
+def test_the_real_right_click_menus_add_and_delete_a_note(window):
+    w = window("single_neuron")
+    point = empty_point(w)
+    at = w.view.mapToScene(point)
+    right_click_and_choose(w, point, ["Add Note Here"])
+    assert (w.doc.note("note").x, w.doc.note("note").y) == (round(at.x()), round(at.y()))
+    right_click_and_choose(w, note_point(w, "note"), ["Delete Note"])  # removes the item from inside its own menu
+    QTest.qWait(20)
+    assert w.doc.network.notes == {} and w.scene.notes.items == {}
     w.actions["undo"].trigger()
     assert list(w.scene.notes.items) == ["note"]
 
