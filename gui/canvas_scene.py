@@ -43,12 +43,12 @@ class CanvasScene(QGraphicsScene):
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
         # Edges move whenever a node does; with a few hundred items a linear search beats keeping a BSP tree.
         self.setItemIndexMethod(QGraphicsScene.NoIndex)
+        self.notes = CanvasNotes(self)  # sticky notes: items of their own, not nodes
         doc.items_added.connect(self._on_added)
         doc.items_removed.connect(self._on_removed)
         doc.item_changed.connect(self._on_changed)
         doc.nodes_moved.connect(self._on_moved)
         doc.network_replaced.connect(self.rebuild)
-        self.notes = CanvasNotes(self)  # sticky notes: items of their own, not nodes
         self.rebuild()
 
     # --- building from the document ------------------------------------------------------------------
