@@ -38,6 +38,7 @@ class NoteEditor(QGraphicsTextItem):
         self.setDefaultTextColor(QColor("#1b2631"))
         self.setPos(PADDING - 4, PADDING - 4)  # QTextDocument has a 4-unit margin of its own
         self.setTextInteractionFlags(Qt.TextEditorInteraction)
+        self.document().contentsChanged.connect(note.fit_text)
 
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
@@ -56,9 +57,9 @@ class NoteItem(QGraphicsItem):
     def __init__(self, scene_ref, note_id: str):
         super().__init__()
         self.scene_ref, self.note_id = scene_ref, note_id
+        self.editing = False
         self.editor = NoteEditor(self)  # hidden until a double-click; kept, so no item is deleted inside its event
         self.editor.hide()
-        self.editing = False
         self._resize_from: tuple[float, float, QPointF] | None = None  # size and press point of a grip drag
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -132,6 +133,15 @@ class NoteItem(QGraphicsItem):
         self.editor.setFocus(Qt.MouseFocusReason)
         return self.editor
 
+    def fit_text(self) -> None:
+        """While typing, the card grows downwards so the text never runs out of it (never shrinks)."""
+        if self.editing:
+            needed = _size(self.editor.boundingRect().height() + 2 * PADDING - 8 + GRIP / 2)
+            if needed > self.height:
+                self.prepareGeometryChange()
+                self.height = needed
+                self.update()
+
     def finish_editing(self) -> None:
         """Hand the edited text to the document as one undo step (none if it did not change)."""
         if not self.editing or self.note_id not in self.scene_ref.doc.network.notes:
@@ -140,11 +150,13 @@ class NoteItem(QGraphicsItem):
         text = self.editor.toPlainText()
         self.editor.hide()
         self.update()
-        if text != self.note().text:
-            problems = push(self.scene_ref.stack, EditNote(self.scene_ref.doc, replace(self.note(), text=text),
-                                                           "Edit note text"))
+        note = self.note()
+        if text != note.text:  # the text and the height it grew to, as one step
+            edited = replace(note, text=text, height=max(note.height, self.height))
+            problems = push(self.scene_ref.stack, EditNote(self.scene_ref.doc, edited, "Edit note text"))
             if problems:
                 self.scene_ref.message.emit("Cannot change the note: " + "; ".join(map(str, problems)))
+        self.refresh()  # back to the document's size if nothing was committed
 
     # --- the menu ------------------------------------------------------------------------------------
     def menu(self, parent=None) -> QMenu:

@@ -79,6 +79,23 @@ def test_editing_ends_when_clicking_elsewhere_and_an_unchanged_text_adds_no_step
     assert w.doc.note("note").text == "E fires at 40 Hz" and w.stack.index() == steps + 1
 
 
+def test_a_card_grows_to_fit_what_is_typed_and_undo_takes_text_and_size_back_together(window):
+    w = window("single_neuron")
+    add_note_at(w, 300, 200)
+    double_click(w.view.viewport(), note_point(w, "note"))
+    for line in range(12):
+        QTest.keyClicks(w.view, f"line {line}")
+        QTest.keyClick(w.view, Qt.Key_Return)
+    item = w.scene.notes.items["note"]
+    assert item.height > 200 and w.doc.note("note").height == 140  # a preview until editing ends
+    QTest.keyClick(w.view, Qt.Key_Escape)
+    note = w.doc.note("note")
+    assert note.height == item.height > 200 and note.text.count("\n") == 12
+    assert item.editor.boundingRect().height() < note.height  # the text fits the card
+    w.actions["undo"].trigger()
+    assert (w.doc.note("note").text, w.doc.note("note").height, item.height) == ("", 140, 140)
+
+
 def test_dragging_a_note_with_a_selected_node_moves_both_in_one_undo_step(window):
     w = window("cuba")
     add_note_at(w, -200, 250)
