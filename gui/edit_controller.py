@@ -19,6 +19,7 @@ from .commands import AddItems, RemoveItems, push
 from .node_item import NodeItem
 from .note_commands import AddNotes, RemoveNotes
 from .note_item import NoteItem
+from .palette import NOTE_KEY
 
 __all__ = ["EditController", "CLIPBOARD_MIME"]
 
@@ -36,7 +37,11 @@ class EditController(QObject):
 
     # --- adding --------------------------------------------------------------------------------------
     def add_template(self, key: str, pos: QPointF | None = None) -> str | None:
-        """Add a node from the palette at ``pos`` (default: the middle of the view); returns its id."""
+        """Add a node (or a sticky note) from the palette at ``pos`` (default: the middle of the view); returns its
+        id."""
+        if key == NOTE_KEY:
+            size = Note("").width, Note("").height  # dropped where its middle is, as nodes are
+            return self.add_note(None if pos is None else pos - QPointF(size[0] / 2, size[1] / 2))
         template = TEMPLATES[key]
         target = None
         if needs_target(key):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from gui_helpers import click_node, double_click, drag, view_point
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent, QImage, QPainter
+from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 from spikestudio.engine import fileformat
@@ -64,6 +64,20 @@ def test_add_a_note_from_the_edit_menu_type_in_place_and_undo_the_typing_in_one_
     w.actions["redo"].trigger()
     w.actions["redo"].trigger()
     assert w.scene.notes.items["note"].text == "Fire at f = 1 Hz"
+
+
+def test_the_palette_adds_a_note_by_double_click_and_by_drop_where_it_is_dropped(window):
+    w = window("single_neuron")
+    entry = w.palette.item_for("note")
+    double_click(w.palette.viewport(), w.palette.visualItemRect(entry).center())
+    assert list(w.doc.network.notes) == ["note"] and w.stack.undoText() == "Add note"
+    target = view_point(w, QPointF(-300, 250))
+    viewport = w.view.viewport()
+    mime = w.palette.mime_for("note")
+    QApplication.sendEvent(viewport, QDragEnterEvent(target, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    dropped = w.scene.notes.items["note_2"].sceneBoundingRect()
+    assert dropped.center().x() == pytest.approx(-300, abs=3) and dropped.center().y() == pytest.approx(250, abs=3)
 
 
 def test_editing_ends_when_clicking_elsewhere_and_an_unchanged_text_adds_no_step(window):
