@@ -122,6 +122,9 @@ def test_a_network_with_a_bad_note_is_not_saved(tmp_path):
 
 
 def test_scripts_add_notes_by_id():
+    import spikestudio
+
+    assert spikestudio.Note is Note
     net = Network()
     note = net.add_note("hint", "Press Run", 10.0, 20.0, width=300.0, color="#ffcc80")
     assert net.notes == {"hint": note} and (note.x, note.y, note.width, note.height) == (10.0, 20.0, 300.0, 140.0)
