@@ -83,6 +83,11 @@ class CanvasNotes:
         old = {note_id: (self.doc.note(note_id).x, self.doc.note(note_id).y) for note_id in self.selected()}
         return old, {note_id: (x + dx, y + dy) for note_id, (x, y) in old.items()}
 
+    def finish_editing(self) -> None:
+        """Hand the text of a note being written to the document now (before saving, exporting, closing)."""
+        for item in self.items.values():
+            item.finish_editing()
+
     def finish_editing_unless_at(self, pos: QPointF) -> None:
         """A press outside the note being edited ends its editing (Qt keeps the focus on a text item otherwise)."""
         for item in self.items.values():

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from spikestudio.engine import fileformat
 from spikestudio.engine.network import Note
 from spikestudio.engine.notes import DEFAULT_NOTE_COLOR, NOTE_COLORS
+from spikestudio.gui import dialogs
 from spikestudio.gui.scene_picture import picture_rect
 from test_gui_files import save_as
 from test_gui_live import open_network, run_to_end
@@ -258,6 +259,18 @@ def test_notes_are_saved_and_reopened_with_their_text_place_size_and_colour(wind
         "Threshold: −55 mV\nReset: −70 mV", 300.0, 200.0, 260.0, 120.0, "#c5e1a5")
     assert again.scene.notes.items["note"].pos() == QPointF(300, 200)
     assert fileformat.load(path).notes["note"].text == note.text
+
+
+def test_saving_while_writing_a_note_saves_what_was_typed(window, tmp_path, monkeypatch):
+    w = window("single_neuron")
+    add_note_at(w, 300, 200)
+    double_click(w.view.viewport(), note_point(w, "note"))
+    QTest.keyClicks(w.view, "typed, not yet committed")
+    path = tmp_path / "mid_edit.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": str(path))
+    QTest.keyClick(w.view, Qt.Key_S, Qt.ControlModifier)  # the shortcut reaches the window while the note has focus
+    assert fileformat.load(path).notes["note"].text == "typed, not yet committed"
+    assert not w.scene.notes.items["note"].editing and not w.isWindowModified()
 
 
 def test_a_note_is_part_of_the_network_picture(window):
