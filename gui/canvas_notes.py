@@ -64,9 +64,11 @@ class CanvasNotes:
         return [note_id for note_id, item in self.items.items() if item.isSelected()]
 
     def select(self, ids) -> None:
-        for note_id in ids:
-            if note_id in self.items:
-                self.items[note_id].setSelected(True)
+        """Add these notes to the selection, announcing it once."""
+        with self.scene.quiet_selection():
+            for note_id in ids:
+                if note_id in self.items:
+                    self.items[note_id].setSelected(True)
 
     def moved(self) -> tuple[dict, dict]:
         """(old, new) top-left corners of the notes a drag has moved and the document does not know yet."""
