@@ -58,13 +58,22 @@ class NoteItem(QGraphicsItem):
         super().__init__()
         self.scene_ref, self.note_id = scene_ref, note_id
         self.editing = False
-        self.editor = NoteEditor(self)  # hidden until a double-click; kept, so no item is deleted inside its event
-        self.editor.hide()
+        self._editor: NoteEditor | None = None
         self._resize_from: tuple[float, float, QPointF] | None = None  # size and press point of a grip drag
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(-1.0)  # behind edges and nodes: a note annotates, it never hides the network
         self.refresh()
+
+    @property
+    def editor(self) -> NoteEditor:
+        """The text editor, made on first use (most notes are never edited) and then kept, hidden between
+        edits, so it is never deleted inside its own focus-out handler."""
+        if self._editor is None:
+            self._editor = NoteEditor(self)
+            self._editor.hide()
+            self._editor.setTextWidth(self.width - 2 * PADDING + 8)
+        return self._editor
 
     # --- what it shows -------------------------------------------------------------------------------
     def note(self):
@@ -77,7 +86,8 @@ class NoteItem(QGraphicsItem):
         self.color = QColor(note.color)
         self.setPos(note.x, note.y)
         self.setToolTip(note.text[:300])
-        self.editor.setTextWidth(self.width - 2 * PADDING + 8)
+        if self._editor is not None:
+            self._editor.setTextWidth(self.width - 2 * PADDING + 8)
         self.update()
 
     def boundingRect(self) -> QRectF:
