@@ -39,7 +39,7 @@ from .simulation_ui import install_simulation
 __all__ = ["MainWindow"]
 
 STATUS_MS = 6000
-LAYOUT_VERSION = 2  # bump when docks are added, so a layout saved without them is not restored
+LAYOUT_VERSION = 3  # bump when docks are added, so a layout saved without them is not restored
 
 
 class MainWindow(QMainWindow):
@@ -143,10 +143,12 @@ class MainWindow(QMainWindow):
         self.messages.appendPlainText(text)
 
     def commit_pending_edit(self) -> None:
-        """Finish the edit in the focused inspector field (a typed number not yet entered), so it is not lost."""
+        """Finish the edit in the focused inspector field (a typed number not yet entered), or the note being
+        written, so it is not lost."""
         focus = QApplication.focusWidget()
         if focus is not None and self.inspector.isAncestorOf(focus):
             focus.clearFocus()  # fields commit when they lose focus
+        self.scene.notes.finish_editing()
 
     def new_window(self):
         from .app import open_new_window

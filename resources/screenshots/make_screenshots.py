@@ -120,6 +120,29 @@ def render_lesson(out: Path) -> None:
     window.close()
 
 
+def render_phase_plane(out: Path) -> None:
+    """The Izhikevich network paused mid-run: the phase plane of E with neuron 0's trajectory, and where a
+    neuron would go from a clicked state."""
+    from PySide6.QtCore import Qt
+
+    window = shown_window("izhikevich", 1600, 1000)
+    ui = window.simulation
+    ui.probe("E", 0)
+    plane = ui.show_phase_plane("E")
+    window.resizeDocks([ui.docks["phase_plane"]], [540], Qt.Vertical)
+    window.resizeDocks([ui.docks["raster"], ui.docks["traces"], ui.docks["phase_plane"]], [430, 330, 840],
+                       Qt.Horizontal)
+    ui.window_ms.setValue(400.0)
+    ui.duration.setValue(700.0)
+    ui.controller.run()
+    while ui.controller.state != "done":
+        QTest.qWait(20)
+    plane.start_from(-45.0, -12.0)  # right of the saddle: one spike, then back to rest
+    QApplication.processEvents()
+    window.grab().save(str(out))
+    window.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     wanted = set(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -128,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs |= {name: (lambda e=example, m=ms, p=probes, n=name: render_running(e, m, p, HERE / n))
              for name, (example, ms, probes) in RUNNING.items()}
     jobs["learning-digits.png"] = lambda: render_learning(HERE / "learning-digits.png")
+    jobs["phase-plane.png"] = lambda: render_phase_plane(HERE / "phase-plane.png")
     jobs["welcome.png"] = lambda: render_welcome(HERE / "welcome.png")
     jobs["lesson.png"] = lambda: render_lesson(HERE / "lesson.png")
     for name, job in jobs.items():
