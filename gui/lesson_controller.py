@@ -37,7 +37,6 @@ __all__ = ["LessonController", "install_lessons", "ask_lesson_path"]
 
 PANEL_WIDTH = 360
 RUN_TICKS = ("paused", "done")  # run controller states after which a step's @run counts as done
-SIMULATION_PANELS = ("raster", "traces", "rates", "weights", "analysis")
 
 
 def ask_lesson_path(parent) -> str | None:
@@ -157,19 +156,16 @@ class LessonController(QObject):
             self.show_panel(action.panel)
 
     def show_panel(self, panel: str) -> None:
-        """Bring a panel forward; the F–I tool opens; a panel this window lacks is passed over."""
+        """Bring a panel forward; the F–I tool opens; the phase plane shows the selected population."""
         sim = self.window.simulation
-        if panel in SIMULATION_PANELS:
-            self._show_dock(sim.docks[panel])
+        if panel == "fi_curve":
+            sim.show_fi_curve()
+        elif panel == "phase_plane":
+            sim.show_phase_plane()
         elif panel == "inspector":
             self._show_dock(self.window.inspector_dock)
-        elif panel == "fi_curve":
-            sim.show_fi_curve()
-        else:
-            dock = sim.docks.get(panel) or next((d for d in self.window.findChildren(QDockWidget)
-                                                 if d.objectName().startswith(panel.split("_")[0])), None)
-            if dock is not None:
-                self._show_dock(dock)
+        elif panel in sim.docks:
+            self._show_dock(sim.docks[panel])
 
     @staticmethod
     def _show_dock(dock: QDockWidget) -> None:

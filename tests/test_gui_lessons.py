@@ -158,6 +158,7 @@ def test_the_run_task_ticks_after_a_run_and_a_setting_task_through_show_me(windo
     panel.next.click()
     panel.next.click()
     assert panel.position.text() == "Step 3 / 4" and w.simulation.docks["raster"].isVisible()
+    assert w.simulation.docks["phase_plane"].isVisible()
     seed_row, run_row = task_rows(w)
     assert isinstance(run_row.task, RunTask) and run_row.check.text() == "Press Run"
     assert run_row.button is None and not run_row.done and not seed_row.done
