@@ -251,14 +251,19 @@ def test_two_strong_epsps_together_reach_threshold_and_a_delay_shifts_everything
 
 # --- 5. balance ---------------------------------------------------------------------------------------------
 def brunel_state(net) -> dict:
-    """Rate (Hz), mean CV of ISIs and the Fano factor of the population spike count in 1 ms bins (1 for
-    independent Poisson neurons; large when they fire together), over 100-300 ms."""
+    """Over 100-300 ms: the rate (Hz) and mean CV of ISIs of E; the Fano factor of its spike count in 1 ms bins
+    (1 for independent Poisson neurons, large when they fire together); and its rhythm, the largest
+    autocorrelation of the population activity (0.1 ms bins) after it first drops below zero."""
     res = run(net)
     times, ids = res.spikes("E")
     keep = times >= 100.0
     counts = np.bincount((times[keep] - 100.0).astype(np.int64), minlength=200)[:200]
+    fine = np.bincount(np.round((times[keep] - 100.0) / 0.1).astype(np.int64), minlength=2000)[:2000].astype(np.float64)
+    fine -= fine.mean()
+    auto = np.correlate(fine, fine, "full")[fine.size - 1:] / (fine @ fine)
     return {"rate": keep.sum() / net.populations["E"].size / 0.2, "cv": cv_isi(ids[keep], times[keep], 2000),
-            "fano": counts.var() / counts.mean()}
+            "fano": counts.var() / counts.mean(), "rhythm": auto[np.argmax(auto < 0):200].max(),
+            "period": (np.argmax(auto < 0) + np.argmax(auto[np.argmax(auto < 0):200])) * 0.1}
 
 
 def test_brunel_ai_and_sr_states_differ_in_rate_regularity_and_synchrony():
@@ -269,8 +274,9 @@ def test_brunel_ai_and_sr_states_differ_in_rate_regularity_and_synchrony():
     assert ai["rate"] == pytest.approx(50.0, rel=0.15) and 0.55 < ai["cv"] < 0.9
     assert sr["rate"] == pytest.approx(300.0, rel=0.1) and sr["cv"] < 0.2
     assert sr["fano"] > 3.0 * ai["fano"]
+    assert ai["rhythm"] < 0.3 and sr["rhythm"] > 0.7 and sr["period"] == pytest.approx(1.5, abs=0.15)
     assert more["rate"] == pytest.approx(110.0, rel=0.15) and 0.55 < more["cv"] < 0.9
-    assert more["fano"] < sr["fano"] / 2.0
+    assert more["fano"] < sr["fano"] / 2.0 and more["rhythm"] < 0.3
 
 
 # --- 6. chains and rhythms ----------------------------------------------------------------------------------
