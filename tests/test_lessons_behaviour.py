@@ -2,6 +2,7 @@
 network the step leaves open, and the behaviour the step's text tells the student to look for, measured."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from spikestudio.engine import fileformat
 from spikestudio.engine.analysis import fi_curve, lif_rate
 from spikestudio.engine.lesson import Open, RunTask, Show, Task, apply_task, bundled_lessons, check_lesson
 from spikestudio.engine.results import cv_isi
-from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, build
+from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, LESSON_PICTURES, build, picture
 
 FOLDERS = list(LESSON_NETWORKS)
 
@@ -76,11 +77,23 @@ def test_every_step_that_asks_for_a_change_then_asks_for_a_run_or_opens_a_tool()
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_lesson_networks_are_what_make_lessons_writes(folder, tmp_path):
+def test_lesson_files_are_what_make_lessons_writes(folder, tmp_path):
+    shipped = lesson(folder).folder
     for name in LESSON_NETWORKS[folder]:
         fileformat.save(build(folder, name), tmp_path / name)
-        shipped = lesson(folder).folder / name
-        assert (tmp_path / name).read_text() == shipped.read_text(), f"{folder}/{name}: run make_lessons.py"
+        assert (tmp_path / name).read_text() == (shipped / name).read_text(), f"{folder}/{name}: run make_lessons.py"
+    for name in LESSON_PICTURES.get(folder, {}):
+        assert picture(folder, name) == (shipped / name).read_text(), f"{folder}/{name}: run make_lessons.py"
+
+
+def test_every_picture_a_lesson_shows_is_in_its_folder():
+    shown = 0
+    for item in bundled_lessons():
+        for step in item.steps:
+            for name in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", step.text):
+                assert item.picture_path(name) is not None, f"{item.title}: {name}"
+                shown += 1
+    assert shown == sum(len(pictures) for pictures in LESSON_PICTURES.values())
 
 
 # --- 1. one neuron ------------------------------------------------------------------------------------------

@@ -11,11 +11,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from spikestudio.engine import fileformat
+from spikestudio.engine.analysis import lif_rate
 from spikestudio.engine.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.engine.simulator import Simulator
+from spikestudio.resources.lessons.pictures import Curve, Panel, line_plot
 
-__all__ = ["LESSON_NETWORKS", "build", "write_all", "ZOO_STEPS", "BRUNEL_SMALL"]
+__all__ = ["LESSON_NETWORKS", "LESSON_PICTURES", "build", "picture", "write_all", "ZOO_STEPS", "BRUNEL_SMALL"]
 
 AUTHOR = "SpikeStudio"
 LICENSE = "CC0-1.0"
@@ -255,6 +259,56 @@ def stdp_pair() -> Network:
     return net
 
 
+# --- pictures -----------------------------------------------------------------------------------
+def fi_picture() -> str:
+    """Lesson 1's analytic F-I curves (t_ref = 2 and 10 ms), the rheobase marked."""
+    params = dict(one_neuron().populations["neuron"].params, I_e=0.0)
+    currents = np.linspace(0.0, 1000.0, 501)
+    curves = [Curve(currents, lif_rate(currents, {**params, "t_ref": t_ref}), color, f"t_ref = {t_ref:g} ms")
+              for t_ref, color in ((2.0, EXC_COLOR), (10.0, INH_COLOR))]
+    return line_plot([Panel(curves, "rate (Hz)", (0.0, 160.0), marks=[(375.0, "rheobase")])], "input current (pA)",
+                     (0.0, 1000.0))
+
+
+def zoo_picture() -> str:
+    """Lesson 2's seven membrane traces, one panel per class."""
+    results = Simulator(firing_patterns(), record_all=True).run(0.5)
+    panels = []
+    for kind, color in zip(ZOO_STEPS, PATTERN_COLORS):
+        t, v = results.trace(f"v:{kind}")
+        if kind == "RZ":  # its subthreshold ringing is a fraction of a mV
+            panels.append(Panel([Curve(t, v[:, 0], color, "RZ (zoomed in)")], "v (mV)", (-62.7, -61.0)))
+        else:
+            panels.append(Panel([Curve(t, v[:, 0], color, kind)], "v (mV)", (-90.0, 35.0)))
+    return line_plot(panels, "time (ms)", (0.0, 500.0), panel_height=52)
+
+
+def gates_picture() -> str:
+    """Lesson 3's action potential and its gates, for a 3000 pA pulse."""
+    net = action_potential()
+    net.inputs["pulse"].params["amplitude"] = 3000.0
+    results = Simulator(net, record_all=True).run(0.05)
+    t, v = results.trace("v:axon")
+    gates = [Curve(*_first(results.trace(f"{g}:axon")), color, g)
+             for g, color in (("m", EXC_COLOR), ("h", "#2ca02c"), ("n", INH_COLOR))]
+    return line_plot([Panel([Curve(t, v[:, 0], "#333333", "v")], "v (mV)", (-85.0, 50.0)),
+                      Panel(gates, "gate", (0.0, 1.0))], "time (ms)", (15.0, 40.0))
+
+
+def stdp_picture() -> str:
+    """Lesson 7's STDP window: the weight change of one pair against t_post - t_pre."""
+    p = stdp_pair().projections["syn"].plasticity.params
+    after, before = np.linspace(0.0, 60.0, 121), np.linspace(-60.0, -0.5, 120)
+    curves = [Curve(after, p["A_plus"] * np.exp(-after / p["tau_plus"]), EXC_COLOR, "pre before post"),
+              Curve(before, -p["A_minus"] * np.exp(before / p["tau_minus"]), INH_COLOR, "post before pre")]
+    return line_plot([Panel(curves, "weight change (w_max)", (-0.012, 0.012), marks=[(0.0, "")])],
+                     "t_post - t_pre (ms)", (-60.0, 60.0))
+
+
+def _first(trace: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    return trace[0], trace[1][:, 0]
+
+
 # folder -> file name -> builder
 LESSON_NETWORKS: dict[str, dict[str, Callable[[], Network]]] = {
     "01-one-neuron": {"one_neuron.json": one_neuron},
@@ -265,6 +319,13 @@ LESSON_NETWORKS: dict[str, dict[str, Callable[[], Network]]] = {
     "06-chains-and-rhythms": {"synfire.json": synfire, "half_centre.json": half_centre},
     "07-learning": {"stdp_pair.json": stdp_pair},
 }
+# folder -> file name -> SVG text
+LESSON_PICTURES: dict[str, dict[str, Callable[[], str]]] = {
+    "01-one-neuron": {"fi_curve.svg": fi_picture},
+    "02-firing-patterns": {"patterns.svg": zoo_picture},
+    "03-action-potential": {"gates.svg": gates_picture},
+    "07-learning": {"stdp_window.svg": stdp_picture},
+}
 
 
 def build(folder: str, name: str) -> Network:
@@ -272,8 +333,13 @@ def build(folder: str, name: str) -> Network:
     return LESSON_NETWORKS[folder][name]()
 
 
+def picture(folder: str, name: str) -> str:
+    """The SVG text of picture ``name`` of lesson ``folder``."""
+    return LESSON_PICTURES[folder][name]()
+
+
 def write_all(directory: str | Path | None = None) -> list[Path]:
-    """Write every lesson's networks into ``directory/<folder>/`` (default: next to this file)."""
+    """Write every lesson's networks and pictures into ``directory/<folder>/`` (default: next to this file)."""
     directory = Path(directory) if directory is not None else Path(__file__).resolve().parent
     paths = []
     for folder, files in LESSON_NETWORKS.items():
@@ -281,6 +347,10 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
         for name, builder in files.items():
             path = directory / folder / name
             fileformat.save(builder(), path)
+            paths.append(path)
+        for name, draw in LESSON_PICTURES.get(folder, {}).items():
+            path = directory / folder / name
+            path.write_text(draw(), encoding="utf-8")
             paths.append(path)
     return paths
 
