@@ -77,9 +77,9 @@ def firing_patterns() -> Network:
         net.add_current(f"step_{kind}", kind, "step", amplitude=amplitude, start=start, stop=stop)
         net.record_spikes(kind)
         net.record_state(kind, "v", neurons=[0], interval=0.1)
-        y = 130.0 * k
-        net.layout[f"step_{kind}"] = NodeLayout(-280.0, y, INPUT_COLOR)
-        net.layout[kind] = NodeLayout(0.0, y, PATTERN_COLORS[k])
+        x, y = 320.0 * (k % 4), 330.0 * (k // 4)  # two rows; each step above its neuron, recorders below
+        net.layout[f"step_{kind}"] = NodeLayout(x, y - 130.0, INPUT_COLOR)
+        net.layout[kind] = NodeLayout(x, y, PATTERN_COLORS[k])
     return net
 
 
@@ -225,7 +225,7 @@ def half_centre() -> Network:
         net.record_rate(pop, bin=10.0)
         net.record_state(pop, "v", neurons=[0], interval=0.1)
         net.record_state(pop, "w", neurons=[0], interval=1.0)
-    net.layout = {"left": NodeLayout(0.0, 0.0, EXC_COLOR), "right": NodeLayout(400.0, 0.0, INH_COLOR)}
+    net.layout = {"left": NodeLayout(0.0, 0.0, INH_COLOR), "right": NodeLayout(560.0, 0.0, "#17becf")}
     return net
 
 
@@ -254,8 +254,8 @@ def stdp_pair() -> Network:
     for pop in ("pre", "post"):
         net.record_spikes(pop)
         net.record_state(pop, "v", neurons=[0], interval=0.1)
-    net.layout = {"clock": NodeLayout(-300.0, 0.0, INPUT_COLOR), "pre": NodeLayout(0.0, -90.0, EXC_COLOR),
-                  "post": NodeLayout(300.0, 0.0, EXC_COLOR)}
+    net.layout = {"clock": NodeLayout(-300.0, 0.0, INPUT_COLOR), "pre": NodeLayout(0.0, -180.0, EXC_COLOR),
+                  "post": NodeLayout(320.0, 0.0, EXC_COLOR)}
     return net
 
 
