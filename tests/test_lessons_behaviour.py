@@ -9,7 +9,7 @@ import pytest
 import spikestudio
 from spikestudio.engine import fileformat
 from spikestudio.engine.analysis import fi_curve, lif_rate
-from spikestudio.engine.lesson import Open, RunTask, Show, Task, apply_task, bundled_lessons, check_lesson
+from spikestudio.engine.lesson import Highlight, Open, RunTask, Show, Task, apply_task, bundled_lessons, check_lesson
 from spikestudio.engine.results import cv_isi
 from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, LESSON_PICTURES, build, picture
 
@@ -74,6 +74,18 @@ def test_every_step_that_asks_for_a_change_then_asks_for_a_run_or_opens_a_tool()
         for step in item.steps:
             if any(isinstance(a, Task) for a in step.actions):
                 assert any(isinstance(a, RunTask) or a == Show("fi_curve") for a in step.actions), step.title
+
+
+def test_lessons_highlight_nodes_on_the_canvas_not_projections():
+    for folder in FOLDERS:
+        les = lesson(folder)
+        net = fileformat.load(les.network_path())
+        for step in les.steps:
+            for action in step.actions:
+                if isinstance(action, Open):
+                    net = fileformat.load(les.network_path(action.file))
+                elif isinstance(action, Highlight):
+                    assert set(action.ids) <= set(net.populations) | set(net.inputs), (les.title, step.title)
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
