@@ -304,6 +304,17 @@ def test_brunel_ai_and_sr_states_differ_in_rate_regularity_and_synchrony():
     assert more["fano"] < sr["fano"] / 2.0 and more["rhythm"] < 0.3
 
 
+def test_brunel_fast_synchronous_irregular_state_the_lesson_suggests_exploring():
+    net = step_networks("05-balance")["Explore"]  # g = 6, eta = 4, as the step says
+    for proj in ("inh_E", "inh_I"):
+        net.projections[proj].weight.value = 2.4
+    for source in ("ext_E", "ext_I"):
+        net.inputs[source].rate = 10000.0
+    si = brunel_state(net)
+    assert si["cv"] == pytest.approx(0.9, abs=0.1) and si["rate"] == pytest.approx(75.0, rel=0.1)
+    assert si["rhythm"] > 0.25 and 1000.0 / si["period"] == pytest.approx(160.0, rel=0.15)
+
+
 # --- 6. chains and rhythms ----------------------------------------------------------------------------------
 def volley_times(res) -> list:
     out = []
