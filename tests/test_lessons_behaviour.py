@@ -10,6 +10,7 @@ import spikestudio
 from spikestudio.engine import fileformat
 from spikestudio.engine.analysis import fi_curve, lif_rate
 from spikestudio.engine.lesson import Highlight, Open, RunTask, Show, Task, apply_task, bundled_lessons, check_lesson
+from spikestudio.engine.phase_plane import fixed_points
 from spikestudio.engine.results import cv_isi
 from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, LESSON_PICTURES, build, picture
 
@@ -179,17 +180,29 @@ def test_tc_fires_a_rebound_burst_only_after_release_from_hyperpolarisation(zoo)
     assert np.all(tc < 300.0)  # then silence
 
 
-def test_rz_rings_below_threshold_and_fires_when_the_step_is_raised(zoo):
+def test_rz_rings_as_its_stable_focus_predicts_and_fires_once_the_focus_is_unstable(zoo):
     nets, res = zoo
+    params = nets["The resonator (RZ)"].populations["RZ"].params
     assert spike_times(res, "RZ").size == 0
+    focus = next(f for f in fixed_points("izhikevich", params, 0.1) if f.kind != "saddle")
+    assert focus.kind == "stable focus" and focus.v == pytest.approx(-62.1, abs=0.05)
+    rate, omega = focus.eigenvalues[0].real, abs(focus.eigenvalues[0].imag)
+    assert (rate, omega) == pytest.approx((-0.034, 0.147), abs=0.0005)
     t, v = trace(res, "v:RZ")
-    on = (t > 50.0) & (t < 450.0)
-    dv = np.diff(v[on])
-    peaks = t[on][1:-1][(dv[:-1] > 0) & (dv[1:] <= 0)]
+    early = t < 250.0
+    dv = np.diff(v[early])
+    peaks = np.nonzero((dv[:-1] > 0) & (dv[1:] <= 0))[0] + 1
     assert peaks.size >= 5
-    assert np.diff(peaks).mean() == pytest.approx(42.0, abs=3.0)
-    raised = spike_times(run(nets["The resonator (RZ)"]), "RZ")
-    assert raised.size >= 5 and np.diff(raised)[1:].mean() == pytest.approx(36.0, abs=2.0)
+    assert np.diff(t[early][peaks]).mean() == pytest.approx(2 * math.pi / omega, rel=0.02)  # about 43 ms
+    swings = v[early][peaks] - focus.v
+    assert swings[1:4] / swings[:3] == pytest.approx(math.exp(rate * 2 * math.pi / omega), rel=0.1)  # ~0.24
+    raised = nets["The phase plane"]
+    assert raised.inputs["dc_RZ"].params["amplitude"] == 0.3
+    assert [f.kind for f in fixed_points("izhikevich", params, 0.3)] == ["unstable focus", "saddle"]
+    hopf = [next(f for f in fixed_points("izhikevich", params, i) if f.kind != "saddle").stable for i in (0.25, 0.27)]
+    assert hopf == [True, False]  # "above about 0.26 pA the focus turns unstable"
+    fired = spike_times(run(raised), "RZ")
+    assert fired.size >= 5 and np.diff(fired)[1:].mean() == pytest.approx(36.0, abs=1.0)
 
 
 def test_ch_with_the_rs_reset_stops_bursting(zoo):

@@ -50,12 +50,13 @@ def one_neuron() -> Network:
 
 
 # --- 2. firing patterns -------------------------------------------------------------------------
-# The DC step (pA; 1 pA raises dv/dt by 1 mV/ms) that shows each class's pattern (Izhikevich 2003, Fig. 2):
+# The current (pA; 1 pA raises dv/dt by 1 mV/ms) that shows each class's pattern (Izhikevich 2003, Fig. 2):
 # a depolarising step for most; TC is held hyperpolarised and then released (rebound burst); RZ gets a
-# small step that stays below threshold and rings (damped subthreshold oscillation).
-ZOO_STEPS = {"RS": (10.0, 50.0, 450.0), "IB": (10.0, 50.0, 450.0), "CH": (10.0, 50.0, 450.0),
-             "FS": (10.0, 50.0, 450.0), "LTS": (10.0, 50.0, 450.0), "TC": (-10.0, 0.0, 200.0),
-             "RZ": (0.1, 50.0, 450.0)}
+# small constant current from the start that stays below threshold and rings (damped subthreshold
+# oscillation). A constant current is one the phase plane draws its nullclines for; a step is not.
+STEP = {"amplitude": 10.0, "start": 50.0, "stop": 450.0}
+ZOO_STEPS = {"RS": STEP, "IB": STEP, "CH": STEP, "FS": STEP, "LTS": STEP,
+             "TC": {"amplitude": -10.0, "start": 0.0, "stop": 200.0}, "RZ": {"amplitude": 0.1}}
 # RZ (b = 0.26) starts at its resting point, where 0.04 v^2 + 5 v + 140 = b v; from Izhikevich's usual -65 mV
 # it is kicked onto its spiking limit cycle (RZ is bistable) and fires with no input at all.
 RZ_REST = -62.5
@@ -69,16 +70,17 @@ def firing_patterns() -> Network:
         "Netw. 14:1569, Fig. 2): regular spiking (RS), intrinsically bursting (IB), chattering (CH), fast "
         "spiking (FS), low-threshold spiking (LTS), thalamo-cortical (TC) and resonator (RZ). RS to LTS get a "
         "10 pA step from 50 to 450 ms; TC is held at -10 pA for the first 200 ms and released (rebound "
-        "burst); RZ starts at rest (-62.5 mV) and gets a 0.1 pA step that stays below threshold: v rings (a damped "
-        "subthreshold oscillation) with a period of about 42 ms."))
-    for k, (kind, (amplitude, start, stop)) in enumerate(ZOO_STEPS.items()):
+        "burst); RZ starts at rest (-62.5 mV) and gets a constant 0.1 pA that stays below threshold: v rings "
+        "(a damped subthreshold oscillation) with a period of about 42 ms."))
+    for k, (kind, current) in enumerate(ZOO_STEPS.items()):
         initial = {"v": RZ_REST, "u": IZHIKEVICH_PRESETS["RZ"]["b"] * RZ_REST} if kind == "RZ" else {}
         net.add_population(kind, 1, "izhikevich", **IZHIKEVICH_PRESETS[kind], initial=initial)
-        net.add_current(f"step_{kind}", kind, "step", amplitude=amplitude, start=start, stop=stop)
+        waveform = "step" if "start" in current else "dc"
+        net.add_current(f"{waveform}_{kind}", kind, waveform, **current)
         net.record_spikes(kind)
         net.record_state(kind, "v", neurons=[0], interval=0.1)
-        x, y = 320.0 * (k % 4), 330.0 * (k // 4)  # two rows; each step above its neuron, recorders below
-        net.layout[f"step_{kind}"] = NodeLayout(x, y - 130.0, INPUT_COLOR)
+        x, y = 320.0 * (k % 4), 330.0 * (k // 4)  # two rows; each input above its neuron, recorders below
+        net.layout[f"{waveform}_{kind}"] = NodeLayout(x, y - 130.0, INPUT_COLOR)
         net.layout[kind] = NodeLayout(x, y, PATTERN_COLORS[k])
     return net
 
