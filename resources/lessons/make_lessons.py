@@ -1,8 +1,9 @@
-"""Regenerate the bundled lessons' networks through the public API (never hand-written JSON).
+"""Regenerate the bundled lessons' networks and pictures through the public API (never hand-written JSON).
 
 Run ``python -m spikestudio.resources.lessons.make_lessons`` (or this file) to rewrite every lesson
-folder's network files; ``build(folder, name)`` returns one network without writing it. The lessons'
-text (``lesson.md``) is written by hand next to them; every number it quotes comes from here.
+folder's network files and SVG pictures; ``build(folder, name)`` returns one network and ``picture(folder,
+name)`` one picture without writing them. The lessons' text (``lesson.md``) is written by hand next to
+them; tests/test_lessons_behaviour.py checks the numbers it quotes against runs of these networks.
 """
 
 from __future__ import annotations
