@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/lessons.py [--repeat 3]
 
-Every step's network (the lesson's tasks applied, as tests/test_lessons_behaviour.py does) is built and run
+Every step's network (the lesson's tasks applied: ``resources.lessons.walkthrough``) is built and run
 for its duration; prints the best of ``--repeat`` wall times with a warm compile cache (one untimed run
 first). The digits example a lesson opens is left out (benchmarks/digits.py times it).
 """
@@ -13,23 +13,8 @@ import argparse
 import time
 
 from spikestudio import Simulator  # the scripting API's, which finds the learning-rule plugins
-from spikestudio.engine import fileformat
-from spikestudio.engine.lesson import Open, Task, apply_task, bundled_lessons
-
-
-def step_networks(lesson):
-    """(step title, network) for the first step and every step that changes or opens a network, tasks carried
-    over as in the app; bundled examples skipped."""
-    net = fileformat.load(lesson.network_path())
-    for number, step in enumerate(lesson.steps):
-        changes = [a for a in step.actions if isinstance(a, (Open, Task))]
-        for action in changes:
-            if isinstance(action, Open):
-                net = None if action.file.startswith("example:") else fileformat.load(lesson.network_path(action.file))
-            elif net is not None:
-                net = apply_task(net, action)
-        if net is not None and (number == 0 or changes):
-            yield step.title, net
+from spikestudio.engine.lesson import bundled_lessons
+from spikestudio.resources.lessons.walkthrough import walk
 
 
 def best_seconds(net, repeat: int) -> float:
@@ -48,9 +33,12 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'lesson':<22} {'step':<42} {'simulated':>10} {'wall':>8}")
     for lesson in bundled_lessons():
-        for title, net in step_networks(lesson):
+        for number, state in enumerate(walk(lesson)):
+            if (number and not state.changed) or state.source.startswith("example:"):
+                continue  # the same network as the step before, or a bundled example timed elsewhere
+            net = state.network
             wall = best_seconds(net, args.repeat)
-            print(f"{lesson.title[:22]:<22} {title[:42]:<42} {net.duration:>8g} ms {wall:>7.3f}s")
+            print(f"{lesson.title[:22]:<22} {state.step.title[:42]:<42} {net.duration:>8g} ms {wall:>7.3f}s")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ import pytest
 import spikestudio
 from spikestudio.engine import fileformat
 from spikestudio.engine.analysis import fi_curve, lif_rate
-from spikestudio.engine.lesson import Highlight, Open, RunTask, Show, Task, apply_task, bundled_lessons, check_lesson
+from spikestudio.engine.lesson import Highlight, RunTask, Show, Task, bundled_lessons, check_lesson
 from spikestudio.engine.phase_plane import fixed_points
 from spikestudio.engine.results import cv_isi
 from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, LESSON_PICTURES, build, picture
+from spikestudio.resources.lessons.walkthrough import walk
 
 FOLDERS = list(LESSON_NETWORKS)
 
@@ -23,17 +24,7 @@ def lesson(folder: str):
 
 def step_networks(folder: str) -> dict:
     """Step title -> the network open once the step's tasks are done (tasks carry over, as in the app)."""
-    les = lesson(folder)
-    net = fileformat.load(les.network_path())
-    out = {}
-    for step in les.steps:
-        for action in step.actions:
-            if isinstance(action, Open):
-                net = fileformat.load(les.network_path(action.file))
-            elif isinstance(action, Task):
-                net = apply_task(net, action)
-        out[step.title] = net
-    return out
+    return {state.step.title: state.network for state in walk(lesson(folder))}
 
 
 def run(net):
@@ -78,15 +69,12 @@ def test_every_step_that_asks_for_a_change_then_asks_for_a_run_or_opens_a_tool()
 
 
 def test_lessons_highlight_nodes_on_the_canvas_not_projections():
-    for folder in FOLDERS:
-        les = lesson(folder)
-        net = fileformat.load(les.network_path())
-        for step in les.steps:
-            for action in step.actions:
-                if isinstance(action, Open):
-                    net = fileformat.load(les.network_path(action.file))
-                elif isinstance(action, Highlight):
-                    assert set(action.ids) <= set(net.populations) | set(net.inputs), (les.title, step.title)
+    for item in bundled_lessons():
+        for state in walk(item):
+            nodes = set(state.network.populations) | set(state.network.inputs)
+            for action in state.step.actions:
+                if isinstance(action, Highlight):
+                    assert set(action.ids) <= nodes, (item.title, state.step.title)
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
