@@ -47,6 +47,8 @@ def one_neuron() -> Network:
     net.record_spikes("neuron")
     net.record_state("neuron", "v", neurons=[0], interval=0.1)
     net.layout = {"neuron": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    net.add_note("hint", "Rheobase: C_m (V_th - E_L) / tau_m = 375 pA.\nSet I_e above it and press Run.", 320.0, -60.0,
+                 height=90.0)
     return net
 
 
@@ -83,6 +85,8 @@ def firing_patterns() -> Network:
         x, y = 320.0 * (k % 4), 330.0 * (k // 4)  # two rows; each input above its neuron, recorders below
         net.layout[f"{waveform}_{kind}"] = NodeLayout(x, y - 130.0, INPUT_COLOR)
         net.layout[kind] = NodeLayout(x, y, PATTERN_COLORS[k])
+    net.add_note("hint", "One neuron of each class of Izhikevich (2003), Fig. 2.\nProbe two of them to compare their "
+                 "traces.", 960.0, 200.0, height=110.0)
     return net
 
 
@@ -102,6 +106,8 @@ def action_potential() -> Network:
     for var in ("v", "m", "h", "n"):
         net.record_state("axon", var, neurons=[0], interval=0.05)
     net.layout = {"pulse": NodeLayout(-280.0, 0.0, INPUT_COLOR), "axon": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    net.add_note("hint", "A 1 ms pulse at 20 ms. Threshold: about 694 pA.\nProbe axon:0:m (h, n) to see the gates.",
+                 320.0, -60.0, height=90.0)
     return net
 
 
@@ -126,6 +132,8 @@ def synapses() -> Network:
     net.record_state("cell", "v", neurons=[0], interval=0.1)
     net.layout = {"exc": NodeLayout(-300.0, -80.0, EXC_COLOR), "inh": NodeLayout(-300.0, 80.0, INH_COLOR),
                   "cell": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    net.add_note("hint", "exc fires at 50 ms and at 250 and 254 ms;\ninh fires at 150 ms.", -300.0, -260.0,
+                 height=80.0)
     return net
 
 
@@ -172,6 +180,9 @@ def balance() -> Network:
     net.record_state("E", "v", neurons=[0, 1], interval=0.1)
     net.layout = {"ext_E": NodeLayout(-330.0, 0.0, INPUT_COLOR), "ext_I": NodeLayout(820.0, 0.0, INPUT_COLOR),
                   "E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
+    net.add_note("hint", f"g = inhibitory weight / J = {b['g'] * b['J']:g} / {b['J']:g}\n"
+                 f"eta = Poisson rate / (C_E nu_thr) = {ext_rate:g} / {ext_rate / b['eta']:g}", 120.0, -260.0,
+                 width=260.0, height=80.0)
     return net
 
 
@@ -203,6 +214,9 @@ def synfire() -> Network:
         net.record_spikes(group)
         net.layout[group] = NodeLayout(220.0 * (g - 1), 0.0, EXC_COLOR)
         previous = group
+    net.add_note("hint", f"A full volley: {CHAIN_SIZE} x {CHAIN_WEIGHT:g} mV = {CHAIN_SIZE * CHAIN_WEIGHT:g} mV; "
+                 f"threshold 15 mV above rest.\nEach link waits {CHAIN_DELAY:g} ms.", 220.0, -200.0, width=320.0,
+                 height=80.0)
     return net
 
 
@@ -229,6 +243,8 @@ def half_centre() -> Network:
         net.record_state(pop, "v", neurons=[0], interval=0.1)
         net.record_state(pop, "w", neurons=[0], interval=1.0)
     net.layout = {"left": NodeLayout(0.0, 0.0, INH_COLOR), "right": NodeLayout(560.0, 0.0, "#17becf")}
+    net.add_note("hint", "Mutual inhibition + adaptation (b, tau_w) = alternation.\nShow the rates to see the "
+                 "rhythm.", 160.0, -230.0, width=260.0, height=90.0)
     return net
 
 
@@ -259,6 +275,8 @@ def stdp_pair() -> Network:
         net.record_state(pop, "v", neurons=[0], interval=0.1)
     net.layout = {"clock": NodeLayout(-300.0, 0.0, INPUT_COLOR), "pre": NodeLayout(0.0, -180.0, EXC_COLOR),
                   "post": NodeLayout(320.0, 0.0, EXC_COLOR)}
+    net.add_note("hint", "post fires 15 - 5 = 10 ms after pre:\nto_post's delay minus to_pre's.", -560.0, -230.0,
+                 width=280.0, height=70.0)
     return net
 
 
