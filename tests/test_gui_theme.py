@@ -1,0 +1,153 @@
+"""Light and dark themes and presentation mode: the application, the canvas and every plot follow the switch, and
+switching back restores exactly what was there; the choice outlives the window."""
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication
+from spikestudio.gui import theme as theme_module
+from spikestudio.gui.theme import DARK, FONT_SCALE, LIGHT, LINE_SCALE, Theme, current
+
+
+@pytest.fixture
+def look(window):
+    """The theme singleton, light and normal before and after the test (whatever the test switched)."""
+    original = current()
+    original.set_theme(LIGHT)
+    original.set_presentation(False)
+    yield original
+    for theme in {id(t): t for t in (theme_module._current, original) if t is not None}.values():
+        theme.set_theme(LIGHT)
+        theme.set_presentation(False)
+    theme_module._current = original
+
+
+def dominant_color(image: QImage) -> QColor:
+    """The commonest pixel colour (the background of a canvas or plot)."""
+    image = image.convertToFormat(QImage.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.width() * image.height())
+    values, counts = np.unique(pixels & 0xFFFFFF, return_counts=True)
+    return QColor.fromRgb(int(values[counts.argmax()]))
+
+
+def canvas_color(w) -> QColor:
+    QApplication.processEvents()
+    return dominant_color(w.view.viewport().grab().toImage())
+
+
+def plot_backgrounds(w) -> list[QColor]:
+    ui = w.simulation
+    plots = [ui.views.raster.plot, ui.views.traces.plot, ui.views.rates.plot, ui.weights.plots, ui.analysis.plot]
+    return [p.backgroundBrush().color() for p in plots]
+
+
+def probe_widths(w, probes) -> list[float]:
+    traces = w.simulation.views.traces
+    return [traces.curves[p].opts["pen"].widthF() for p in probes]
+
+
+def test_dark_theme_colours_the_application_canvas_and_plots_and_light_restores_them(window, look):
+    w = window("cuba")
+    app = QApplication.instance()
+    palette, canvas, plots = QPalette(app.palette()), canvas_color(w), plot_backgrounds(w)
+    assert canvas == QColor("#f7f8fa")
+    assert plots == [QColor("#ffffff")] * 5
+
+    w.actions["theme_dark"].trigger()
+    assert look.name == DARK and w.actions["theme_dark"].isChecked() and not w.actions["theme_light"].isChecked()
+    assert app.palette().color(QPalette.Window) == QColor("#2b2f36") != palette.color(QPalette.Window)
+    assert app.style().name().lower() == "fusion"
+    assert canvas_color(w) == look.canvas_colors().background == QColor("#1d2025")
+    assert plot_backgrounds(w) == [look.plot_colors().background] * 5
+    axis = w.simulation.views.rates.plot.getAxis("bottom")
+    assert axis.textPen().color() == look.plot_colors().foreground
+    assert f"color: {look.plot_colors().foreground.name()}" in axis.labelString()
+
+    w.actions["theme_light"].trigger()
+    assert app.palette() == palette
+    assert canvas_color(w) == canvas
+    assert plot_backgrounds(w) == plots
+
+
+def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_then_restores_them(window, look):
+    from spikestudio.gui.plots.analysis import FICurveDialog
+
+    w = window("cuba")
+    app = QApplication.instance()
+    traces = w.simulation.views.traces
+    traces.set_probes([("E", 0, "v")], {"E": (-50.0, -60.0)})
+    font_pt = app.font().pointSizeF()
+    edge = next(e for e in w.scene.edges.values() if e.kind == "projection")
+    edge_width = edge._looks[False][0].widthF()
+    level = traces.levels[0].pen.widthF()
+    assert probe_widths(w, [("E", 0, "v")]) == [1.0] and edge_width == 2.0
+
+    w.actions["presentation"].trigger()
+    assert look.presentation and w.actions["presentation"].isChecked()
+    assert app.font().pointSizeF() == pytest.approx(font_pt * FONT_SCALE)
+    assert probe_widths(w, [("E", 0, "v")]) == [LINE_SCALE]  # a curve that existed
+    traces.set_probes([("E", 0, "v"), ("I", 3, "v")], {"E": (-50.0, -60.0)})
+    assert probe_widths(w, [("E", 0, "v"), ("I", 3, "v")]) == [LINE_SCALE, LINE_SCALE]  # curves made after
+    assert traces.levels[0].pen.widthF() == level * LINE_SCALE
+    assert edge._looks[False][0].widthF() > edge_width
+    tick_font = traces.plot.getAxis("left").style["tickFont"]
+    assert tick_font is not None and tick_font.pointSizeF() > font_pt
+    fi = FICurveDialog(w.doc.network, "E", w)  # a plot opened in presentation mode
+    assert fi.rate_curve.opts["pen"].widthF() == 2 * LINE_SCALE and fi.rate_curve.opts["symbolSize"] > 6
+    assert fi.plot.backgroundBrush().color() == look.plot_colors().background
+
+    w.actions["presentation"].trigger()
+    assert not look.presentation
+    assert app.font().pointSizeF() == font_pt
+    assert probe_widths(w, [("E", 0, "v"), ("I", 3, "v")]) == [1.0, 1.0]
+    assert traces.levels[0].pen.widthF() == level
+    assert edge._looks[False][0].widthF() == edge_width
+    assert traces.plot.getAxis("left").style["tickFont"] is None
+    assert fi.rate_curve.opts["pen"].widthF() == 2 and fi.rate_curve.opts["symbolSize"] == 6
+    fi.close()
+
+
+def test_a_pen_the_plot_gives_a_curve_later_keeps_the_presentation_width(window, look):
+    w = window("cuba")
+    rates = w.simulation.views.rates
+    look.set_presentation(True)
+    rates.set_colors({"E": QColor("#123456")})  # a new pen (at the normal width) for existing curves
+    for curve in rates.curves.values():
+        assert curve.opts["pen"].widthF() == LINE_SCALE
+
+
+def test_the_choice_persists_to_a_new_window(window, look):
+    w = window("cuba")
+    w.actions["theme_dark"].trigger()
+    w.actions["presentation"].trigger()
+    saved = Theme.from_settings()
+    assert (saved.name, saved.presentation) == (DARK, True)
+
+    theme_module._current = None  # as in a new session: the look is read from the settings again
+    second = window("cuba")
+    assert second.actions["theme_dark"].isChecked() and second.actions["presentation"].isChecked()
+    assert QApplication.instance().palette().color(QPalette.Window) == QColor("#2b2f36")
+    assert canvas_color(second) == QColor("#1d2025")
+
+
+def test_an_unknown_theme_is_refused_by_name_and_ignored_in_the_settings(window, look):
+    from spikestudio.gui.app_settings import app_settings
+
+    window()
+    with pytest.raises(ValueError, match='unknown theme "purple"'):
+        look.set_theme("purple")
+    app_settings().setValue("view/theme", "purple")
+    assert Theme.from_settings().name == LIGHT
+
+
+def test_a_network_picture_is_drawn_light_in_the_dark_theme(window, look):
+    from spikestudio.gui.scene_picture import scene_png
+
+    w = window("cuba")
+    look.set_theme(DARK)
+    image = QImage.fromData(scene_png(w.scene))
+    pixels = image.convertToFormat(QImage.Format_RGB32)
+    colors = set((np.frombuffer(pixels.constBits(), np.uint32, image.width() * image.height()) & 0xFFFFFF).tolist())
+    assert dominant_color(image) == QColor("#ffffff")
+    assert QColor(look.canvas_colors().card).rgb() & 0xFFFFFF not in colors  # cards are white, not dark grey
+    assert canvas_color(w) == QColor("#1d2025")  # and the canvas is dark again after
