@@ -48,10 +48,11 @@ def raster_image(x: np.ndarray, rows: np.ndarray, colors: np.ndarray, n_rows: in
     per_row = height / n_rows
     y0 = np.clip((rows * per_row).astype(np.int64), 0, height - 1)
     span = max(1, min(MAX_TICK_PX, int(per_row * 0.8)))
-    for dx in range(tick_width):
-        x_px = np.minimum(px + dx, width - 1)
-        for k in range(span):
-            img[np.minimum(y0 + k, height - 1), x_px] = colors
+    columns = [px] + [np.minimum(px + dx, width - 1) for dx in range(1, tick_width)]
+    for k in range(span):
+        y = np.minimum(y0 + k, height - 1)
+        for x_px in columns:
+            img[y, x_px] = colors
     return img
 
 
