@@ -3,7 +3,7 @@ switching back restores exactly what was there; the choice outlives the window."
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtGui import QAction, QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 from spikestudio.gui import theme as theme_module
 from spikestudio.gui.theme import DARK, FONT_SCALE, LIGHT, LINE_SCALE, Theme, current
@@ -151,3 +151,16 @@ def test_a_network_picture_is_drawn_light_in_the_dark_theme(window, look):
     assert dominant_color(image) == QColor("#ffffff")
     assert QColor(look.canvas_colors().card).rgb() & 0xFFFFFF not in colors  # cards are white, not dark grey
     assert canvas_color(w) == QColor("#1d2025")  # and the canvas is dark again after
+
+
+def test_the_presentation_shortcut_switches_the_mode_and_no_other_action_has_it(window, look, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    w = window("cuba")
+    owners = [a.objectName() for a in w.findChildren(QAction) if QKeySequence("Ctrl+Shift+P") in a.shortcuts()]
+    assert owners == ["presentation"]
+    qtbot.keyClick(w.view, Qt.Key_P, Qt.ControlModifier | Qt.ShiftModifier)
+    assert look.presentation and w.actions["presentation"].isChecked()
+    qtbot.keyClick(w.view, Qt.Key_P, Qt.ControlModifier | Qt.ShiftModifier)
+    assert not look.presentation

@@ -1,6 +1,7 @@
 """Render the editor with the bundled examples, idle and mid-run, to the PNGs the README shows (no display needed).
 
-Run ``QT_QPA_PLATFORM=offscreen .venv/bin/python resources/screenshots/make_screenshots.py``.
+Run ``QT_QPA_PLATFORM=offscreen .venv/bin/python resources/screenshots/make_screenshots.py [NAME.png ...]``
+(all of them without names).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ SHOTS = {"editor-brunel.png": ("brunel", "E"), "editor-cuba.png": ("cuba", "I->E
 # example, simulated ms before the picture, neurons probed
 RUNNING = {"running-cuba.png": ("cuba", 1500.0, [("E", 0), ("E", 1), ("I", 0)]),
            "running-brunel.png": ("brunel", 400.0, [("E", 0), ("I", 0)])}
+# the CUBA run again in another look: (theme, presentation mode)
+THEMED = {"dark.png": ("dark", False), "presentation.png": ("light", True)}
 
 
 def shown_window(example: str, width: int, height: int):
@@ -59,6 +62,20 @@ def render_running(example: str, ms: float, probes, out: Path) -> None:
     window.close()
 
 
+def render_themed(theme: str, presentation: bool, out: Path) -> None:
+    """The CUBA run in the dark theme or in presentation mode; the look goes back to light and normal after."""
+    from spikestudio.gui.theme import current
+
+    look = current()
+    look.set_theme(theme)
+    look.set_presentation(presentation)
+    try:
+        render_running("cuba", 1500.0, [("E", 0), ("E", 1), ("I", 0)], out)
+    finally:
+        look.set_theme("light")
+        look.set_presentation(False)
+
+
 def render_learning(out: Path) -> None:
     """The digits example after 300 simulated seconds of training: receptive fields in the Weights dock."""
     from PySide6.QtCore import Qt
@@ -79,19 +96,23 @@ def render_learning(out: Path) -> None:
     window.close()
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    for name, (example, selected) in SHOTS.items():
-        render(example, selected, HERE / name)
+    jobs = {name: (render, args) for name, args in SHOTS.items()}
+    jobs |= {name: (render_running, args) for name, args in RUNNING.items()}
+    jobs |= {name: (render_themed, args) for name, args in THEMED.items()}
+    jobs["learning-digits.png"] = (render_learning, ())
+    unknown = [n for n in names if n not in jobs]
+    if unknown:
+        print(f"unknown screenshot {', '.join(unknown)}: choose from {', '.join(jobs)}")
+        return 2
+    for name in names or jobs:
+        make, args = jobs[name]
+        make(*args, HERE / name)
         print(f"wrote {HERE / name}")
-    for name, (example, ms, probes) in RUNNING.items():
-        render_running(example, ms, probes, HERE / name)
-        print(f"wrote {HERE / name}")
-    render_learning(HERE / "learning-digits.png")
-    print(f"wrote {HERE / 'learning-digits.png'}")
     app.processEvents()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
