@@ -48,6 +48,7 @@ def probe_widths(w, probes) -> list[float]:
 
 def test_dark_theme_colours_the_application_canvas_and_plots_and_light_restores_them(window, look):
     w = window("cuba")
+    w.simulation.views.traces.set_probes([("E", 0, "v")], {"E": (-50.0, -60.0)})
     app = QApplication.instance()
     palette, canvas, plots = QPalette(app.palette()), canvas_color(w), plot_backgrounds(w)
     assert canvas == QColor("#f7f8fa")
@@ -62,6 +63,8 @@ def test_dark_theme_colours_the_application_canvas_and_plots_and_light_restores_
     axis = w.simulation.views.rates.plot.getAxis("bottom")
     assert axis.textPen().color() == look.plot_colors().foreground
     assert f"color: {look.plot_colors().foreground.name()}" in axis.labelString()
+    legend_label = w.simulation.views.traces.legend.items[0][1]  # a legend label made in the light theme
+    assert look.plot_colors().foreground.name() in legend_label.item.toHtml()
 
     w.actions["theme_light"].trigger()
     assert app.palette() == palette
@@ -76,6 +79,9 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     app = QApplication.instance()
     traces = w.simulation.views.traces
     traces.set_probes([("E", 0, "v")], {"E": (-50.0, -60.0)})
+    w.simulation.analysis.plot.setTitle("intervals")
+    title = w.simulation.analysis.plot.getPlotItem().titleLabel
+    assert title.opts["size"] == "11pt"
     font_pt = app.font().pointSizeF()
     edge = next(e for e in w.scene.edges.values() if e.kind == "projection")
     edge_width = edge._looks[False][0].widthF()
@@ -92,6 +98,8 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     assert edge._looks[False][0].widthF() > edge_width
     tick_font = traces.plot.getAxis("left").style["tickFont"]
     assert tick_font is not None and tick_font.pointSizeF() > font_pt
+    w.simulation.analysis.plot.setTitle("intervals of E")  # a title set after the switch
+    assert title.opts["size"] == f"{11 * FONT_SCALE:g}pt"
     fi = FICurveDialog(w.doc.network, "E", w)  # a plot opened in presentation mode
     assert fi.rate_curve.opts["pen"].widthF() == 2 * LINE_SCALE and fi.rate_curve.opts["symbolSize"] > 6
     assert fi.plot.backgroundBrush().color() == look.plot_colors().background
@@ -103,6 +111,7 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     assert traces.levels[0].pen.widthF() == level
     assert edge._looks[False][0].widthF() == edge_width
     assert traces.plot.getAxis("left").style["tickFont"] is None
+    assert title.opts["size"] == "11pt"
     assert fi.rate_curve.opts["pen"].widthF() == 2 and fi.rate_curve.opts["symbolSize"] == 6
     fi.close()
 

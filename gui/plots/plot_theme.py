@@ -41,9 +41,9 @@ def style_plot(view: pg.GraphicsView) -> None:
         if isinstance(item, pg.AxisItem):
             _style_axis(item, colors.foreground, theme)
         elif isinstance(item, pg.LegendItem):
-            item.setBrush(colors.legend)
-            item.setLabelTextColor(colors.foreground)
-            item.setLabelTextSize(f"{theme.plot_font_pt():g}pt")
+            _style_legend(item, colors, theme)
+        elif isinstance(item, pg.PlotItem):
+            _style_title(item.titleLabel, colors.foreground, theme)
         elif isinstance(item, pg.PlotDataItem):
             _style_curve(item, theme)
         elif isinstance(item, pg.InfiniteLine):
@@ -63,6 +63,23 @@ def _style_axis(axis: pg.AxisItem, foreground, theme) -> None:
     else:
         axis.labelStyle.pop("font-size", None)
     axis._updateLabel()  # pyqtgraph's only way to redraw a label
+
+
+def _style_legend(legend: pg.LegendItem, colors, theme) -> None:
+    legend.setBrush(colors.legend)
+    legend.setLabelTextColor(colors.foreground)
+    legend.setLabelTextSize(f"{theme.plot_font_pt():g}pt")
+    for _, label in legend.items:  # the setters above only reach labels added from now on
+        label.setText(label.text)
+
+
+def _style_title(label: pg.LabelItem, foreground, theme) -> None:
+    """The title keeps its look when the plot sets another text (LabelItem keeps the options it was given)."""
+    size = label.opts.get("size") or "11pt"
+    base = _base(label, "title_size", size)
+    scaled = f"{float(base.removesuffix('pt')) * theme.font_scale():g}pt" if base.endswith("pt") else base
+    label.setText(label.text, color=foreground, size=scaled)
+    label._theme_title_size = scaled
 
 
 def _style_curve(item: pg.PlotDataItem, theme) -> None:
