@@ -173,3 +173,23 @@ def test_the_presentation_shortcut_switches_the_mode_and_no_other_action_has_it(
     assert look.presentation and w.actions["presentation"].isChecked()
     qtbot.keyClick(w.view, Qt.Key_P, Qt.ControlModifier | Qt.ShiftModifier)
     assert not look.presentation
+
+
+def test_a_plot_made_by_another_panel_follows_the_theme_once_it_asks_to(window, look, qtbot):
+    import pyqtgraph as pg
+    from spikestudio.gui.plots.plot_theme import follow_theme
+
+    window()
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    curve = pg.PlotCurveItem([0, 1], [0, 1], pen=pg.mkPen("r", width=1))
+    dots = pg.ScatterPlotItem([0.5], [0.5], size=5)
+    plot.addItem(curve)
+    plot.addItem(dots)
+    follow_theme(plot)
+    look.set_presentation(True)
+    look.set_theme(DARK)
+    assert curve.opts["pen"].widthF() == LINE_SCALE and dots.opts["size"] > 5
+    assert plot.backgroundBrush().color() == look.plot_colors().background
+    look.set_presentation(False)
+    assert curve.opts["pen"].widthF() == 1 and dots.opts["size"] == 5

@@ -48,6 +48,14 @@ def style_plot(view: pg.GraphicsView) -> None:
             _style_curve(item, theme)
         elif isinstance(item, pg.InfiniteLine):
             item.setPen(_scaled(item, item.pen, theme))
+        elif isinstance(item.parentItem(), pg.PlotDataItem):
+            continue  # styled through its PlotDataItem
+        elif isinstance(item, pg.PlotCurveItem) and item.opts.get("pen") is not None:
+            item.setPen(_scaled(item, pg.mkPen(item.opts["pen"]), theme))
+        elif isinstance(item, pg.ScatterPlotItem):
+            base = _base(item, "symbol_size", item.opts["size"])
+            item.setSize(theme.marker_size(base))
+            item._theme_symbol_size = item.opts["size"]
 
 
 def _style_axis(axis: pg.AxisItem, foreground, theme) -> None:
