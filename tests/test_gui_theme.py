@@ -101,6 +101,7 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     w.simulation.analysis.plot.setTitle("intervals of E")  # a title set after the switch
     assert title.opts["size"] == f"{11 * FONT_SCALE:g}pt"
     fi = FICurveDialog(w.doc.network, "E", w)  # a plot opened in presentation mode
+    fi.show()
     assert fi.rate_curve.opts["pen"].widthF() == 2 * LINE_SCALE and fi.rate_curve.opts["symbolSize"] > 6
     assert fi.plot.backgroundBrush().color() == look.plot_colors().background
 
@@ -187,9 +188,13 @@ def test_a_plot_made_by_another_panel_follows_the_theme_once_it_asks_to(window, 
     plot.addItem(curve)
     plot.addItem(dots)
     follow_theme(plot)
+    plot.show()
     look.set_presentation(True)
     look.set_theme(DARK)
     assert curve.opts["pen"].widthF() == LINE_SCALE and dots.opts["size"] > 5
     assert plot.backgroundBrush().color() == look.plot_colors().background
+    plot.hide()  # a closed plot is restyled only when it is shown again
     look.set_presentation(False)
+    assert curve.opts["pen"].widthF() == LINE_SCALE
+    plot.show()
     assert curve.opts["pen"].widthF() == 1 and dots.opts["size"] == 5

@@ -9,7 +9,7 @@ the theme changes. Curves are made at their normal width; a module that adds or 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont, QPen
 
 from ..theme import current
@@ -21,15 +21,30 @@ def follow_theme(view: pg.GraphicsView) -> None:
     """Style ``view`` (a PlotWidget or GraphicsLayoutWidget) now and after every theme change, while it lives."""
     if view.findChild(_Follower) is None:
         follower = _Follower(view)
+        view.installEventFilter(follower)
         current().changed.connect(follower.restyle)
     style_plot(view)
 
 
 class _Follower(QObject):
-    """A child of the plot: Qt drops the connection when the plot is deleted."""
+    """A child of the plot: Qt drops the connection when the plot is deleted. A plot whose window is not shown
+    (closed and about to be deleted, or not shown yet) is restyled when it is shown: restyling a closing window's
+    legends would queue layouts that run while its items are being deleted."""
+
+    stale = False
 
     def restyle(self) -> None:
-        style_plot(self.parent())
+        view = self.parent()
+        if not view.window().isVisible():
+            self.stale = True
+            return
+        self.stale = False
+        style_plot(view)
+
+    def eventFilter(self, watched, event) -> bool:
+        if self.stale and event.type() == QEvent.Show:
+            self.restyle()
+        return False
 
 
 def style_plot(view: pg.GraphicsView) -> None:
