@@ -30,6 +30,14 @@ def dominant_color(image: QImage) -> QColor:
     return QColor.fromRgb(int(values[counts.argmax()]))
 
 
+def built(w, qtbot):
+    """``w`` once its network has been built ahead of a run (which sets the traces' probes again)."""
+    from spikestudio.gui.run_controller import READY
+
+    qtbot.waitUntil(lambda: w.simulation.controller.state == READY, timeout=120_000)
+    return w
+
+
 def canvas_color(w) -> QColor:
     QApplication.processEvents()
     return dominant_color(w.view.viewport().grab().toImage())
@@ -46,9 +54,9 @@ def probe_widths(w, probes) -> list[float]:
     return [traces.curves[p].opts["pen"].widthF() for p in probes]
 
 
-def test_dark_theme_colours_the_application_canvas_and_plots_and_light_restores_them(window, look):
-    w = window("cuba")
-    w.simulation.views.traces.set_probes([("E", 0, "v")], {"E": (-50.0, -60.0)})
+def test_dark_theme_colours_the_application_canvas_and_plots_and_light_restores_them(window, look, qtbot):
+    w = built(window("cuba"), qtbot)
+    w.simulation.controller.set_probes([("E", 0, "v")])
     app = QApplication.instance()
     palette, canvas, plots = QPalette(app.palette()), canvas_color(w), plot_backgrounds(w)
     assert canvas == QColor("#f7f8fa")
@@ -72,13 +80,14 @@ def test_dark_theme_colours_the_application_canvas_and_plots_and_light_restores_
     assert plot_backgrounds(w) == plots
 
 
-def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_then_restores_them(window, look):
+def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_then_restores_them(window, look,
+                                                                                                 qtbot):
     from spikestudio.gui.plots.analysis import FICurveDialog
 
-    w = window("cuba")
+    w = built(window("cuba"), qtbot)
     app = QApplication.instance()
     traces = w.simulation.views.traces
-    traces.set_probes([("E", 0, "v")], {"E": (-50.0, -60.0)})
+    w.simulation.controller.set_probes([("E", 0, "v")])
     w.simulation.analysis.plot.setTitle("intervals")
     title = w.simulation.analysis.plot.getPlotItem().titleLabel
     assert title.opts["size"] == "11pt"
@@ -92,7 +101,7 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     assert look.presentation and w.actions["presentation"].isChecked()
     assert app.font().pointSizeF() == pytest.approx(font_pt * FONT_SCALE)
     assert probe_widths(w, [("E", 0, "v")]) == [LINE_SCALE]  # a curve that existed
-    traces.set_probes([("E", 0, "v"), ("I", 3, "v")], {"E": (-50.0, -60.0)})
+    w.simulation.controller.set_probes([("E", 0, "v"), ("I", 3, "v")])
     assert probe_widths(w, [("E", 0, "v"), ("I", 3, "v")]) == [LINE_SCALE, LINE_SCALE]  # curves made after
     assert traces.levels[0].pen.widthF() == level * LINE_SCALE
     assert edge._looks[False][0].widthF() > edge_width
@@ -117,13 +126,19 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     fi.close()
 
 
-def test_a_pen_the_plot_gives_a_curve_later_keeps_the_presentation_width(window, look):
-    w = window("cuba")
-    rates = w.simulation.views.rates
+def test_a_pen_the_plot_gives_a_curve_later_keeps_the_presentation_width(window, look, qtbot):
+    w = built(window("cuba"), qtbot)
+    ui = w.simulation
+    ui.duration.setValue(20.0)
+    ui.controller.run()
+    qtbot.waitUntil(lambda: ui.controller.state == "done", timeout=120_000)
+    rates = ui.views.rates
+    assert set(rates.curves) == {"E", "I"}
     look.set_presentation(True)
-    rates.set_colors({"E": QColor("#123456")})  # a new pen (at the normal width) for existing curves
-    for curve in rates.curves.values():
-        assert curve.opts["pen"].widthF() == LINE_SCALE
+    assert [c.opts["pen"].widthF() for c in rates.curves.values()] == [LINE_SCALE] * 2
+    rates.set_colors({"E": QColor("#123456")})  # new pens (at the normal width) for the existing curves
+    assert [c.opts["pen"].widthF() for c in rates.curves.values()] == [LINE_SCALE] * 2
+    assert rates.curves["E"].opts["pen"].color() == QColor("#123456")
 
 
 def test_the_choice_persists_to_a_new_window(window, look):
