@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
-from .theme import DARK, LIGHT, current
+from .theme import DARK, FONT_SCALE, LIGHT, current
 
 __all__ = ["build_theme_actions", "PRESENTATION_SHORTCUT"]
 
@@ -42,9 +42,21 @@ class _Sync(QObject):
     def __init__(self, actions: dict[str, QAction], parent):
         super().__init__(parent)
         self.actions = actions
+        self.presentation = current().presentation
 
     def update(self) -> None:
         theme = current()
         self.actions["presentation"].setChecked(theme.presentation)
         for name in (LIGHT, DARK):
             self.actions[f"theme_{name}"].setChecked(theme.name == name)
+        if theme.presentation != self.presentation:
+            self.presentation = theme.presentation
+            _widen_side_docks(self.parent(), FONT_SCALE if theme.presentation else 1 / FONT_SCALE)
+
+
+def _widen_side_docks(window, factor: float) -> None:
+    """The palette and inspector grow with their text (else the inspector's fields scroll sideways)."""
+    docks = [d for d in (getattr(window, "palette_dock", None), getattr(window, "inspector_dock", None))
+             if d is not None and d.isVisible() and not d.isFloating()]
+    if docks:
+        window.resizeDocks(docks, [round(d.width() * factor) for d in docks], Qt.Horizontal)

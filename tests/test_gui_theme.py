@@ -96,8 +96,11 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     edge_width = edge._looks[False][0].widthF()
     level = traces.levels[0].pen.widthF()
     assert probe_widths(w, [("E", 0, "v")]) == [1.0] and edge_width == 2.0
+    inspector_width = w.inspector_dock.width()
 
     w.actions["presentation"].trigger()
+    QApplication.processEvents()
+    assert w.inspector_dock.width() > inspector_width  # room for the larger text
     assert look.presentation and w.actions["presentation"].isChecked()
     assert app.font().pointSizeF() == pytest.approx(font_pt * FONT_SCALE)
     assert probe_widths(w, [("E", 0, "v")]) == [LINE_SCALE]  # a curve that existed
@@ -115,7 +118,9 @@ def test_presentation_mode_enlarges_fonts_and_thickens_existing_and_new_lines_th
     assert fi.plot.backgroundBrush().color() == look.plot_colors().background
 
     w.actions["presentation"].trigger()
+    QApplication.processEvents()
     assert not look.presentation
+    assert abs(w.inspector_dock.width() - inspector_width) <= 2
     assert app.font().pointSizeF() == font_pt
     assert probe_widths(w, [("E", 0, "v"), ("I", 3, "v")]) == [1.0, 1.0]
     assert traces.levels[0].pen.widthF() == level

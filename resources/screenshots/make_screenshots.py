@@ -49,7 +49,10 @@ def render(example: str, selected: str, out: Path) -> None:
 
 def render_running(example: str, ms: float, probes, out: Path) -> None:
     """The window mid-run: paused after ``ms`` simulated, with the probes' traces drawn."""
-    window = shown_window(example, 1600, 1000)
+    run_and_grab(shown_window(example, 1600, 1000), ms, probes, out)
+
+
+def run_and_grab(window, ms: float, probes, out: Path) -> None:
     ui = window.simulation
     for node, i in probes:
         ui.probe(node, i)
@@ -63,14 +66,18 @@ def render_running(example: str, ms: float, probes, out: Path) -> None:
 
 
 def render_themed(theme: str, presentation: bool, out: Path) -> None:
-    """The CUBA run in the dark theme or in presentation mode; the look goes back to light and normal after."""
+    """The CUBA run in the dark theme or in presentation mode, switched as a user would with the window open;
+    the look goes back to light and normal after."""
     from spikestudio.gui.theme import current
 
     look = current()
-    look.set_theme(theme)
-    look.set_presentation(presentation)
+    window = shown_window("cuba", 1600, 1000)
     try:
-        render_running("cuba", 1500.0, [("E", 0), ("E", 1), ("I", 0)], out)
+        window.actions[f"theme_{theme}"].trigger()
+        if presentation:
+            window.actions["presentation"].trigger()
+        window.view.fit_all()
+        run_and_grab(window, 1500.0, [("E", 0), ("E", 1), ("I", 0)], out)
     finally:
         look.set_theme("light")
         look.set_presentation(False)
