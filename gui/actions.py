@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMenu
 
 from ..resources.examples import list_examples
 from .app_settings import recent_files
+from .gallery import show_examples_dialog
 from .plugin_dialog import show_plugin_dialog
 from .theme_actions import build_theme_actions
 
@@ -60,6 +61,9 @@ def build_actions(w) -> dict[str, QAction]:
         ("zoom_out", "Zoom &Out", view.zoom_out, Std.ZoomOut, "Zoom out"),
         ("fit", "&Fit to View", view.fit_all, ["F", "Ctrl+Shift+F"], "Show the whole network"),
         ("actual_size", "&Actual Size", view.actual_size, ["Ctrl+0"], "Zoom to 100 %"),
+        ("welcome", "&Welcome", w.show_welcome, None, "Show the welcome page: new, open, recent files, examples"),
+        ("examples", "&Examples…", lambda: show_examples_dialog(w), None,
+         "Browse the example networks, each with a picture and a sentence"),
         ("shortcuts", "&Keyboard Shortcuts", w.show_shortcuts, ["F1"], "List the keyboard shortcuts"),
         ("plugins", "&Plugins…", lambda: show_plugin_dialog(w), None,
          "List the installed plugins (learning rules, datasets) and any that failed to load"),
@@ -113,6 +117,8 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     w.panels_menu = view_menu.addMenu("&Panels")
 
     help_menu = bar.addMenu("&Help")
+    help_menu.addActions([actions["welcome"], actions["examples"]])
+    help_menu.addSeparator()
     help_menu.addActions([actions["shortcuts"], actions["plugins"], actions["about"]])
 
 

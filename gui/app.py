@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["run_app", "make_window", "open_new_window", "empty_clipboard"]
+__all__ = ["run_app", "make_window", "greet", "open_new_window", "empty_clipboard"]
 
 _windows: list = []  # windows opened with File > New Window live until they close
 
@@ -25,6 +25,19 @@ def make_window(path: str | None = None, recover: bool = True):
     else:
         window.files.open_path(example_path(path), example=path)
     return window
+
+
+def greet(window, path: str | None) -> bool:
+    """At a plain start (no file given, the default example open, nothing recovered), show the welcome page
+    unless the user turned it off; True when it is shown."""
+    from ..resources.examples import DEFAULT_EXAMPLE
+    from .welcome import welcome_at_startup
+
+    plain = path is None and window.files.example == DEFAULT_EXAMPLE and not window.files.is_dirty()
+    if plain and welcome_at_startup():
+        window.show_welcome()
+        return True
+    return False
 
 
 def open_new_window():
@@ -52,6 +65,8 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     app.setOrganizationName("SpikeStudio")
     app.setWindowIcon(style.icon("spikestudio"))
     window = make_window(path, recover=screenshot is None)
+    if screenshot is None:
+        greet(window, path)
     if screenshot:
         window.keep_layout = False
         window.resize(1400, 860)

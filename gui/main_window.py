@@ -37,7 +37,7 @@ from .theme import current
 __all__ = ["MainWindow"]
 
 STATUS_MS = 6000
-LAYOUT_VERSION = 2  # bump when docks are added, so a layout saved without them is not restored
+LAYOUT_VERSION = 3  # bump when docks are added, so a layout saved without them is not restored
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         self._connect()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 330], Qt.Horizontal)
+        self.welcome = None  # the welcome page, made the first time it is shown
         self.keep_layout = True  # False for throw-away windows (screenshots), which must not overwrite it
         self.restore_layout()
         self._update_title()
@@ -164,6 +165,14 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", "\n".join(lines), QMessageBox.Ok, self)
         box.setStyleSheet("QLabel { font-family: monospace; }")
         box.exec()
+
+    def show_welcome(self) -> None:
+        """The welcome page over the work area: New, Open, recent files, examples and lessons."""
+        from .welcome import WelcomePage
+
+        if self.welcome is None:
+            self.welcome = WelcomePage(self)
+        self.welcome.open()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About SpikeStudio",

@@ -17,6 +17,7 @@ from collections import deque
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..engine import kernel as K
+from ..engine.catalog import NEURON_MODELS
 from ..engine.live import LiveTap
 from ..engine.live_diff import live_changes
 from ..engine.params import ValidationError
@@ -92,7 +93,8 @@ class RunController(QObject):
         self.end_ms: float | None = None  # simulated time the current run stops at
         self.run_start_ms = 0.0
         self.stale: list[str] = []
-        self.probes: list = []
+        self.probes: list = []  # the traces view's
+        self.view_probes: dict[str, list] = {}  # other views' (the phase plane's), sampled alongside
         self.shown_inputs: list[str] = []  # inputs whose spikes the raster shows (recorded on request)
         self._prep: _Preparation | None = None
         self._after_prep = None  # what to do once the build is ready
@@ -225,17 +227,36 @@ class RunController(QObject):
         """Sample these (node id, neuron, variable) every step; refused probes are named in the trace view."""
         if self.sim is not None:
             try:
-                self.sim.set_probes(probes)
+                self.sim.set_probes(self._merged_probes(probes))
             except ValueError as exc:
                 self.views.traces.show_error(str(exc))
                 return
-        for old in self.probes:
-            if old not in probes:
+        kept = set(self._merged_probes(probes))
+        for old in self._merged_probes(self.probes):
+            if old not in kept:
                 self.tap.forget_probe(old)
         self.probes = list(probes)
         levels = {pid: spike_levels(pop) for pid, pop in self.doc.network.populations.items()}
         self.views.traces.set_probes(self.probes, levels)
         self._draw()
+
+    def set_view_probes(self, view: str, probes: list) -> None:
+        """Probes another view (``view`` names it) needs sampled besides the traces'; the traces never show them."""
+        old = self.view_probes.get(view, [])
+        self.view_probes[view] = list(probes)
+        self.set_probes(self.probes)
+        for probe in old:  # dropped here when the traces' own probes hide them from ``set_probes``
+            if probe not in self._merged_probes(self.probes):
+                self.tap.forget_probe(probe)
+
+    def _merged_probes(self, probes: list) -> list:
+        """The traces' probes, then every view's that the running network has, without repeats."""
+        extra = [p for view in self.view_probes.values() for p in view]
+        if self.sim is not None:
+            pops = self.sim.network.populations
+            extra = [p for p in extra if p[0] in pops and 0 <= p[1] < pops[p[0]].size
+                     and p[2] in NEURON_MODELS[pops[p[0]].model].state]
+        return list(dict.fromkeys(list(probes) + extra))
 
     def show_spikes_of(self, node_ids: list[str]) -> None:
         """The raster shows these nodes: record the inputs among them from the next chunk."""

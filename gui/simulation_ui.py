@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from ..engine.phase_plane import PHASE_MODELS
 from ..engine.runner import DONE, FAILED, PAUSED, RUNNING
 from . import dialogs
 from .plots.analysis import FICurveDialog, ISIView
 from .plots.live_views import LiveViews
+from .plots.phase_plane import PhasePlaneView
 from .plots.weights import WeightsView, projection_shapes
 from .run_controller import NO_RUN, PREPARING, READY, SPEEDS, STEP_MS, RunController
 
@@ -43,12 +45,14 @@ class SimulationUI:
         self.controller = RunController(window, window.doc, self.views)
         self.weights = WeightsView(self._connections)
         self.analysis = ISIView()
+        self.phase = PhasePlaneView(window.doc)
         self.docks = {
             "raster": self._dock("raster", "Raster", self.views.raster),
             "traces": self._dock("traces", "Membrane traces", self.views.traces),
             "rates": self._dock("rates", "Population rates", self.views.rates),
             "weights": self._dock("weights", "Weights", self.weights),
             "analysis": self._dock("analysis", "ISI analysis", self.analysis),
+            "phase_plane": self._dock("phase_plane", "Phase plane", self.phase),
         }
         window.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
         window.setCorner(Qt.BottomRightCorner, Qt.BottomDockWidgetArea)
@@ -56,7 +60,8 @@ class SimulationUI:
         window.splitDockWidget(self.docks["traces"], self.docks["rates"], Qt.Horizontal)
         window.tabifyDockWidget(self.docks["rates"], self.docks["weights"])
         window.tabifyDockWidget(self.docks["weights"], self.docks["analysis"])
-        window.tabifyDockWidget(self.docks["analysis"], window.messages_dock)  # one row of docks under the canvas
+        window.tabifyDockWidget(self.docks["analysis"], self.docks["phase_plane"])
+        window.tabifyDockWidget(self.docks["phase_plane"], window.messages_dock)  # one row of docks under the canvas
         self.docks["rates"].raise_()
         for dock in self.docks.values():  # long projection ids must not widen the window's minimum
             for combo in dock.findChildren(QComboBox):
@@ -84,6 +89,10 @@ class SimulationUI:
         window.doc.network_replaced.connect(self._network_replaced)
         window.view.node_menu_requested.connect(self._node_menu)
         c.built.connect(self._built)
+        self.phase.probes_changed.connect(lambda probes: c.set_view_probes("phase_plane", probes))
+        c.frame_drawn.connect(lambda: self.phase.show_frame(self.views.last))
+        self.docks["phase_plane"].toggleViewAction().toggled.connect(self.phase.set_active)
+        c.set_view_probes("phase_plane", self.phase.probes)
         self._state_changed(c.state)
         self._stale_changed([])
         self._network_replaced()
@@ -112,6 +121,8 @@ class SimulationUI:
              QStyle.SP_BrowserReload, "Build the edited network and continue; the plots keep their history"),
             ("fi_curve", "F–I Curve…", self.show_fi_curve, None, None,
              "Sweep a constant current through a population's neuron model and plot its firing rate"),
+            ("phase_plane", "&Phase Plane", self.show_phase_plane, None, None,
+             "Nullclines, vector field, fixed points and the live trajectory of an Izhikevich or AdEx neuron"),
             ("save_results", "Save Results…", self.save_results, None, None, "Save the run's recordings to .npz"),
             ("export_csv", "Export Results as CSV…", self.export_csv, None, None,
              "Write every recording of the run as CSV files into a folder"),
@@ -140,7 +151,7 @@ class SimulationUI:
         a = self.actions
         menu.addActions([a["run"], a["pause"], a["step"], a["step_dt"], a["reset"], a["rebuild"]])
         menu.addSeparator()
-        menu.addAction(a["fi_curve"])
+        menu.addActions([a["fi_curve"], a["phase_plane"]])
         menu.addSeparator()
         menu.addActions([a["save_results"], a["export_csv"]])
 
@@ -232,6 +243,8 @@ class SimulationUI:
         menu = QMenu(self.window)
         for i in range(min(pop.size, 3)):
             menu.addAction(f"Probe membrane of neuron {i}", lambda i=i: self.probe(node_id, i))
+        if pop.model in PHASE_MODELS:
+            menu.addAction("Show in the phase plane", lambda: self.show_phase_plane(node_id))
         menu.popup(where)
         self.node_menu = menu  # kept so tests can find it
 
@@ -239,6 +252,20 @@ class SimulationUI:
         self.docks["traces"].show()
         self.docks["traces"].raise_()
         self.views.traces.add_probe((node_id, neuron, "v"))
+
+    def show_phase_plane(self, population: str | None = None) -> PhasePlaneView:
+        """Bring the phase plane forward, on ``population`` or the selected one when it has two variables."""
+        if population is None:
+            net = self.window.doc.network
+            chosen = [i for i in self.window.scene.selected_ids()
+                      if i in net.populations and net.populations[i].model in PHASE_MODELS]
+            population = chosen[0] if chosen else None
+        if population is not None:
+            self.phase.set_population(population)
+        dock = self.docks["phase_plane"]
+        dock.show()
+        dock.raise_()
+        return self.phase
 
     def _connections(self, projection_id: str):
         """The running network's synapses (learned weights included); none before a run is built."""

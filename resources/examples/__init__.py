@@ -1,18 +1,22 @@
 """Example networks shipped with SpikeStudio, as bare ``.json`` network files.
 
 The files are written by ``make_examples.py`` through the public API; ``list_examples()`` names them,
-``example_path(name)`` finds one and ``DEFAULT_EXAMPLE`` is what a bare ``spikestudio`` runs.
+``example_path(name)`` finds one and ``DEFAULT_EXAMPLE`` is what a bare ``spikestudio`` runs. The gallery shows
+each one with ``example_thumbnail(name)`` (a PNG made by ``make_thumbnails.py``) and ``example_info(name)``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["DEFAULT_EXAMPLE", "example_path", "list_examples"]
+__all__ = ["DEFAULT_EXAMPLE", "THUMBNAIL_FOLDER", "ExampleInfo", "example_path", "list_examples", "example_thumbnail",
+           "example_info", "first_sentence"]
 
 DEFAULT_EXAMPLE = "single_neuron"
 SUFFIXES = (".json", ".snn")
+THUMBNAIL_FOLDER = "thumbnails"
 
 
 def _folder() -> Path:
@@ -33,3 +37,34 @@ def example_path(name: str) -> Path:
         if path.suffix in SUFFIXES and path.is_file() and path.parent == folder:
             return path
     raise KeyError(f"no bundled example {name!r} (available: {', '.join(list_examples())})")
+
+
+def example_thumbnail(name: str) -> Path | None:
+    """The PNG picture of example ``name`` (``thumbnails/<name>.png``), or None when it has none yet."""
+    path = _folder() / THUMBNAIL_FOLDER / f"{name}.png"
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class ExampleInfo:
+    """What the gallery shows of an example: its title, one sentence and picture (None until one is drawn)."""
+
+    name: str
+    title: str
+    summary: str
+    thumbnail: Path | None
+
+
+def example_info(name: str) -> ExampleInfo:
+    """Title and summary from the example's metadata; the summary is the first sentence of its description."""
+    from ...engine import fileformat
+
+    metadata = fileformat.load(example_path(name)).metadata
+    return ExampleInfo(name, metadata.title or name, first_sentence(metadata.description), example_thumbnail(name))
+
+
+def first_sentence(text: str) -> str:
+    """Text up to the first full stop that ends a sentence (one followed by a space), or all of it."""
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]

@@ -29,6 +29,7 @@ def single_neuron() -> Network:
         title="Single LIF neuron",
         author=AUTHOR,
         description=(
+            "A single neuron driven by a constant current charges, fires and resets at the rate theory predicts. "
             "One leaky integrate-and-fire neuron (tau_m = 20 ms, C_m = 250 pF, E_L = -70 mV, V_th = -55 mV, "
             "V_reset = -70 mV, t_ref = 2 ms) driven by a constant 400 pA current. The membrane charges towards "
             "E_L + R I = -38 mV and fires regularly at the analytic rate 1 / (t_ref + tau_m ln(R I / (R I - "
@@ -50,6 +51,7 @@ def cuba() -> Network:
         title="CUBA benchmark (Vogels & Abbott 2005)",
         author=AUTHOR,
         description=(
+            "Four thousand neurons whose excitation and inhibition balance, so they fire irregularly at a few Hz. "
             "The current-based benchmark network of Vogels & Abbott (2005, J. Neurosci. 25:10786) as in Brian2's "
             "CUBA example (Brette et al. 2007, J. Comput. Neurosci. 23:349, benchmark 2): 3200 excitatory and 800 "
             "inhibitory LIF neurons (tau_m = 20 ms, E_L = -49 mV, V_th = -50 mV, V_reset = -60 mV, t_ref = 5 ms, "
@@ -97,6 +99,7 @@ def brunel() -> Network:
         title="Sparse balanced network (Brunel 2000), asynchronous irregular",
         author=AUTHOR,
         description=(
+            "Brunel's sparse network of excitatory and inhibitory neurons in its asynchronous irregular state. "
             "Model A of Brunel (2000, J. Comput. Neurosci. 8:183) at g = 5, nu_ext / nu_thr = 2: the asynchronous "
             "irregular state of its Fig. 8C. 4000 excitatory and 1000 inhibitory LIF neurons (E_L = 0 mV, "
             "V_th = 20 mV, V_reset = 10 mV, tau_m = 20 ms, t_ref = 2 ms) with delta synapses: every neuron gets "
@@ -133,6 +136,7 @@ def izhikevich() -> Network:
         title="Izhikevich (2003) network: RS and FS neurons",
         author=AUTHOR,
         description=(
+            "A thousand Izhikevich neurons, regular and fast spiking, that burst together in a rhythm near 10 Hz. "
             "The 1000-neuron network of Izhikevich (2003, IEEE Trans. Neural Netw. 14:1569, Fig. 3): 800 "
             "excitatory regular-spiking (a = 0.02, b = 0.2, c = -65, d = 8) and 200 inhibitory fast-spiking "
             "(a = 0.1, b = 0.2, c = -65, d = 2) neurons, without the paper's per-neuron spread of parameters. "
@@ -179,6 +183,7 @@ def digits() -> Network:
         title="Unsupervised digit learning (Diehl & Cook 2015, 8x8 digits)",
         author=AUTHOR,
         description=(
+            "A network that learns handwritten digits without labels, through STDP and competition. "
             "The network of Diehl & Cook (2015, Front. Comput. Neurosci. 9:99) scaled to the 1797 8x8 "
             "handwritten digits bundled with scikit-learn. Each digit is shown for 350 ms as 64 Poisson spike "
             "trains (120 Hz for a white pixel), followed by 150 ms of silence. The 64 inputs project all-to-all "

@@ -1,7 +1,7 @@
 """Render the editor with the bundled examples, idle and mid-run, to the PNGs the README shows (no display needed).
 
-Run ``QT_QPA_PLATFORM=offscreen .venv/bin/python resources/screenshots/make_screenshots.py [NAME.png ...]``
-(all of them without names).
+Run ``QT_QPA_PLATFORM=offscreen .venv/bin/python resources/screenshots/make_screenshots.py`` (all of them), or
+with file names (``… make_screenshots.py welcome.png``) to render only those.
 """
 
 from __future__ import annotations
@@ -103,20 +103,61 @@ def render_learning(out: Path) -> None:
     window.close()
 
 
-def main(names: list[str]) -> int:
+def render_welcome(out: Path) -> None:
+    """The welcome page over the default example, as at first launch."""
+    from spikestudio.gui.app import greet, make_window
+
+    window = make_window(None, recover=False)
+    greet(window, None)
+    window.keep_layout = False
+    window.resize(1400, 860)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    window.view.fit_all()
+    QTest.qWait(50)  # the page follows the window's layout once it has settled
+    window.grab().save(str(out))
+    window.close()
+
+
+def render_phase_plane(out: Path) -> None:
+    """The Izhikevich network paused mid-run: the phase plane of E with neuron 0's trajectory, and where a
+    neuron would go from a clicked state."""
+    from PySide6.QtCore import Qt
+
+    window = shown_window("izhikevich", 1600, 1000)
+    ui = window.simulation
+    ui.probe("E", 0)
+    plane = ui.show_phase_plane("E")
+    window.resizeDocks([ui.docks["phase_plane"]], [540], Qt.Vertical)
+    window.resizeDocks([ui.docks["raster"], ui.docks["traces"], ui.docks["phase_plane"]], [430, 330, 840],
+                       Qt.Horizontal)
+    ui.window_ms.setValue(400.0)
+    ui.duration.setValue(700.0)
+    ui.controller.run()
+    while ui.controller.state != "done":
+        QTest.qWait(20)
+    plane.start_from(-45.0, -12.0)  # right of the saddle: one spike, then back to rest
+    QApplication.processEvents()
+    window.grab().save(str(out))
+    window.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    wanted = set(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    jobs = {name: (render, args) for name, args in SHOTS.items()}
-    jobs |= {name: (render_running, args) for name, args in RUNNING.items()}
-    jobs |= {name: (render_themed, args) for name, args in THEMED.items()}
-    jobs["learning-digits.png"] = (render_learning, ())
-    unknown = [n for n in names if n not in jobs]
-    if unknown:
-        print(f"unknown screenshot {', '.join(unknown)}: choose from {', '.join(jobs)}")
-        return 2
-    for name in names or jobs:
-        make, args = jobs[name]
-        make(*args, HERE / name)
-        print(f"wrote {HERE / name}")
+    jobs = {name: (lambda e=example, s=selected, n=name: render(e, s, HERE / n))
+            for name, (example, selected) in SHOTS.items()}
+    jobs |= {name: (lambda e=example, m=ms, p=probes, n=name: render_running(e, m, p, HERE / n))
+             for name, (example, ms, probes) in RUNNING.items()}
+    jobs["learning-digits.png"] = lambda: render_learning(HERE / "learning-digits.png")
+    jobs["phase-plane.png"] = lambda: render_phase_plane(HERE / "phase-plane.png")
+    jobs["welcome.png"] = lambda: render_welcome(HERE / "welcome.png")
+    jobs |= {name: (lambda t=theme, p=presentation, n=name: render_themed(t, p, HERE / n))
+             for name, (theme, presentation) in THEMED.items()}
+    for name, job in jobs.items():
+        if not wanted or name in wanted:
+            job()
+            print(f"wrote {HERE / name}")
     app.processEvents()
     return 0
 

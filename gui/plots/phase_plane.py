@@ -1,0 +1,337 @@
+"""The phase plane of an Izhikevich or AdEx population: nullclines, vector field, fixed points, the reset line,
+the live trajectory of one probed neuron, and "where does the neuron go from here?" on a click.
+
+Everything drawn comes from ``engine.phase_plane``; the view follows the document (a parameter edit moves the
+nullclines) and asks the run controller, through ``probes_changed``, to sample its neuron's two variables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget
+
+from ...engine import phase_plane as pp
+from ...engine.live import LiveFrame
+from .export import add_export_actions
+
+__all__ = ["PhasePlaneView", "FIELD_GRID", "CLICK_MS"]
+
+FIELD_GRID = (21, 15)  # arrows across and up
+CLICK_MS = 300.0  # how far a trajectory started by a click is followed
+V_COLOR, X_COLOR = "#1f77b4", "#ff7f0e"  # the two nullclines
+LIVE_COLOR, HEAD_COLOR, CLICK_COLOR, FIELD_COLOR = (60, 60, 60, 170), "#d62728", "#2ca02c", "#b8b8b8"
+RESET_COLOR = "#9467bd"
+
+
+class PhasePlaneView(QWidget):
+    """Phase plane of one population of ``doc``'s network; ``probes_changed`` carries the probes it needs."""
+
+    probes_changed = Signal(list)
+
+    def __init__(self, doc, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("phase_plane_view")
+        self.doc = doc
+        self.active = True  # probing only while the dock is open
+        self.model: str | None = None
+        self.params: dict = {}
+        self.current = 0.0
+        self.points: list[pp.FixedPoint] = []
+        self.probes: list[tuple[str, int, str]] = []
+        self.click_trajectory: pp.Trajectory | None = None
+        self.population = QComboBox(objectName="phase_population", toolTip="Izhikevich and AdEx populations")
+        self.neuron = QSpinBox(objectName="phase_neuron", toolTip="The neuron whose trajectory is drawn live")
+        self.neuron.setPrefix("#")
+        self.note = QLabel(objectName="phase_note", wordWrap=True)
+        # tool buttons and no "Population" label: the dock shares a tab row whose narrowest width sets the window's
+        fit = QToolButton(objectName="phase_fit", text="Fit", toolTip="Show both nullclines and every fixed point")
+        clear = QToolButton(objectName="phase_clear", text="Clear",
+                            toolTip="Remove the trajectory started by a click")
+        self._build_plot()
+        self.export = add_export_actions(self.plot, self.data, "phase plane", self)
+        top = QHBoxLayout()
+        top.addWidget(self.population, 1)
+        top.addWidget(self.neuron)
+        top.addWidget(fit)
+        top.addWidget(clear)
+        top.addWidget(self.export.menu_button())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plot, 1)
+        self.population.currentIndexChanged.connect(lambda _: self._population_chosen())
+        self.neuron.valueChanged.connect(lambda _: self._emit_probes())
+        fit.clicked.connect(self.fit)
+        clear.clicked.connect(self.clear_click)
+        for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.network_replaced):
+            event.connect(self._doc_changed)
+        self._doc_changed()
+
+    def _build_plot(self) -> None:
+        self.plot = pg.PlotWidget()
+        self.plot.getPlotItem().setMenuEnabled(True)
+        self.legend = self.plot.addLegend(offset=(-5, 5), brush=(255, 255, 255, 220), labelTextSize="8pt",
+                                          verSpacing=-6, colCount=2)
+        self.field = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(FIELD_COLOR, width=1))
+        self.field.setZValue(-10)
+        self.plot.addItem(self.field)
+        self.v_null = self.plot.plot([], [], pen=pg.mkPen(V_COLOR, width=2.5), name="v-nullcline")
+        self.x_null = self.plot.plot([], [], pen=pg.mkPen(X_COLOR, width=2.5), name="u-nullcline")
+        dash = pg.mkPen(RESET_COLOR, width=2, style=Qt.DashLine)
+        self.reset_line = pg.InfiniteLine(0.0, angle=90, pen=dash)
+        self.reset_line.setZValue(-5)
+        self.plot.addItem(self.reset_line)
+        self.reset_sample = pg.PlotDataItem(pen=dash)
+        self.legend.addItem(self.reset_sample, "reset")
+        self.live = self.plot.plot([], [], pen=pg.mkPen(LIVE_COLOR, width=1.2), name="probed neuron")
+        self.live.setZValue(5)
+        self.head = pg.ScatterPlotItem(size=12, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(HEAD_COLOR))
+        self.head.setZValue(10)
+        self.plot.addItem(self.head)
+        self.clicked = pg.PlotDataItem([], [], pen=pg.mkPen(CLICK_COLOR, width=2.5))
+        self.click_resets = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(CLICK_COLOR, width=1.5, style=Qt.DotLine))
+        self.click_start = pg.ScatterPlotItem(size=10, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(CLICK_COLOR))
+        for z, item in enumerate((self.click_resets, self.clicked, self.click_start)):
+            item.setZValue(6 + z)  # over the live trail, which can be dense
+            self.plot.addItem(item)  # in the legend only while it shows something
+        self.fixed = pg.ScatterPlotItem(size=13, pen=pg.mkPen("#222222", width=2))
+        self.fixed.setZValue(9)
+        self.plot.addItem(self.fixed)
+        self.legend.addItem(pg.ScatterPlotItem(size=11, pen=pg.mkPen("#222222", width=2), brush=pg.mkBrush("#222222"),
+                                               symbol="o"), "stable fixed point")
+        self.legend.addItem(pg.ScatterPlotItem(size=11, pen=pg.mkPen("#222222", width=2), brush=pg.mkBrush("w"),
+                                               symbol="o"), "unstable fixed point")
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
+        self.plot.getViewBox().sigRangeChanged.connect(lambda *_: self._draw_field())
+        self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
+
+    # --- what is shown -------------------------------------------------------------------------------
+    @property
+    def population_id(self) -> str | None:
+        return self.population.currentData()
+
+    def set_population(self, population_id: str) -> None:
+        """Show this population (an Izhikevich or AdEx one); ValueError naming it otherwise."""
+        index = self.population.findData(population_id)
+        if index < 0:
+            pop = self.doc.network.populations.get(population_id)
+            if pop is None:
+                raise ValueError(f"the network has no population {population_id!r}")
+            pp.check_phase_model(pop.model)
+        self.population.setCurrentIndex(index)
+
+    def set_active(self, active: bool) -> None:
+        """Probe the neuron only while the plane can be seen (its dock is open)."""
+        self.active = bool(active)
+        self._emit_probes()
+
+    def _doc_changed(self, *_) -> None:
+        """Any change may add, remove or re-model populations, or move the nullclines."""
+        net = self.doc.network
+        chosen = self.population_id
+        names = [(pid, f"{pop.name} ({pop.model})") for pid, pop in net.populations.items()
+                 if pop.model in pp.PHASE_MODELS]
+        if names != [(self.population.itemData(i), self.population.itemText(i))
+                     for i in range(self.population.count())]:
+            self.population.blockSignals(True)
+            self.population.clear()
+            for pid, text in names:
+                self.population.addItem(text, pid)
+            index = self.population.findData(chosen)
+            self.population.setCurrentIndex(max(index, 0) if names else -1)
+            self.population.blockSignals(False)
+            if self.population_id != chosen:
+                self._population_chosen()
+                return
+        self._redraw(refit=False)
+
+    def _population_chosen(self) -> None:
+        self.clear_click()
+        self._redraw(refit=True)
+
+    def _redraw(self, refit: bool) -> None:
+        pop = self.doc.network.populations.get(self.population_id) if self.population_id else None
+        if pop is None or pop.model not in pp.PHASE_MODELS:
+            self.model, self.points = None, []
+            self.clear_click()
+            for item in (self.v_null, self.x_null, self.live):
+                item.setData([], [])
+            self.field.setData([], [])
+            self.fixed.setData([])
+            self.head.setData([])
+            self.reset_line.hide()
+            self.note.setText("No Izhikevich or AdEx population: the phase plane draws two-variable models")
+            self._emit_probes()
+            return
+        model_changed = pop.model != self.model
+        self.model, self.params = pop.model, dict(pop.params)
+        self.current = pp.constant_current(self.doc.network, pop.id)
+        self.neuron.blockSignals(True)
+        self.neuron.setRange(0, pop.size - 1)
+        self.neuron.blockSignals(False)
+        (v_name, v_unit), (x_name, x_unit) = pp.phase_axes(self.model)
+        self.plot.setLabel("bottom", v_name, units=v_unit)
+        self.plot.setLabel("left", x_name, units=x_unit)
+        self.legend.getLabel(self.x_null).setText(f"{x_name}-nullcline")
+        self.points = pp.fixed_points(self.model, self.params, self.current)
+        self.reset_line.setValue(pp.reset_potential(self.model, self.params))
+        self.reset_line.show()
+        reset_name = "c" if self.model == "izhikevich" else "V_reset"
+        self.legend.getLabel(self.reset_sample).setText(f"reset v = {reset_name} = {self.reset_line.value():g} mV")
+        if refit or model_changed:
+            self.fit()
+        self._draw_nullclines()
+        self._draw_field()
+        self.fixed.setData([{"pos": (f.v, f.x), "brush": pg.mkBrush("#222222" if f.stable else "w"),
+                             "data": f.kind} for f in self.points])
+        if self.click_trajectory is not None:
+            start = self.click_trajectory
+            self.start_from(float(start.v[0]), float(start.x[0]))
+        self.note.setText(self._summary(pop.name))
+        self._emit_probes()
+
+    def _summary(self, name: str) -> str:
+        rest = "; ".join(f"{f.kind} at v = {f.v:.1f} mV" for f in self.points)
+        rest = rest[:1].upper() + rest[1:] if rest else "No fixed point: the neuron fires at this current"
+        return f"{name}: I = {self.current:g} pA (I_e plus DC inputs). {rest}. Click to start a trajectory there."
+
+    def fit(self) -> None:
+        """Show both nullclines' interesting parts and every fixed point."""
+        if self.model is None:
+            return
+        (v_lo, v_hi), (x_lo, x_hi) = pp.default_ranges(self.model, self.params, self.current)
+        self.plot.setRange(xRange=(v_lo, v_hi), yRange=(x_lo, x_hi), padding=0)
+
+    def _draw_nullclines(self) -> None:
+        (v_lo, v_hi), _ = pp.default_ranges(self.model, self.params, self.current)
+        v = np.linspace(v_lo, v_hi, 600)
+        v_null, x_null = pp.nullclines(self.model, self.params, self.current, v)
+        self.v_null.setData(v, v_null)
+        self.x_null.setData(v, x_null)
+
+    def _draw_field(self) -> None:
+        """Arrows of equal length on screen pointing along (dv/dt, dx/dt): the flow's direction, not its speed."""
+        if self.model is None:
+            return
+        box = self.plot.getViewBox()
+        (v_lo, v_hi), (x_lo, x_hi) = box.viewRange()
+        cols, rows = FIELD_GRID
+        dv_cell, dx_cell = (v_hi - v_lo) / cols, (x_hi - x_lo) / rows
+        v, x, dv, dx = pp.vector_field(self.model, self.params, self.current,
+                                       (v_lo + dv_cell / 2, v_hi - dv_cell / 2),
+                                       (x_lo + dx_cell / 2, x_hi - dx_cell / 2), FIELD_GRID)
+        width, height = max(box.width(), 1.0), max(box.height(), 1.0)
+        px_v, px_x = (v_hi - v_lo) / width, (x_hi - x_lo) / height  # view units per pixel
+        sx, sy = dv / px_v, dx / px_x  # directions in pixels (y up)
+        norm = np.hypot(sx, sy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ux, uy = np.where(norm > 0, sx / norm, 0.0), np.where(norm > 0, sy / norm, 0.0)
+        keep = np.isfinite(ux) & np.isfinite(uy) & (norm > 0)
+        ux, uy, v, x = ux[keep], uy[keep], v[keep], x[keep]
+        length = 0.7 * min(width / cols, height / rows)  # pixels
+        tail = (v - 0.5 * length * ux * px_v, x - 0.5 * length * uy * px_x)
+        tip = (v + 0.5 * length * ux * px_v, x + 0.5 * length * uy * px_x)
+        head = 0.35 * length
+        segments = [(tail, tip)]
+        for angle in (2.6, -2.6):  # the two strokes of the head, about 150 degrees back from the direction
+            c, s = np.cos(angle), np.sin(angle)
+            hx, hy = c * ux - s * uy, s * ux + c * uy
+            segments.append((tip, (tip[0] + head * hx * px_v, tip[1] + head * hy * px_x)))
+        xs = np.stack([np.stack([a[0], b[0]], axis=1) for a, b in segments], axis=1).ravel()
+        ys = np.stack([np.stack([a[1], b[1]], axis=1) for a, b in segments], axis=1).ravel()
+        self.field.setData(xs, ys)
+
+    # --- the live neuron -----------------------------------------------------------------------------
+    def _emit_probes(self) -> None:
+        probes = []
+        if self.active and self.model is not None:
+            second = pp.PHASE_MODELS[self.model]
+            probes = [(self.population_id, self.neuron.value(), "v"), (self.population_id, self.neuron.value(),
+                                                                       second)]
+        if probes != self.probes:
+            self.probes = probes
+            self.live.setData([], [])
+            self.head.setData([])
+            self.legend.getLabel(self.live).setText(
+                f"{self.doc.network.populations[self.population_id].name}:{self.neuron.value()} (live)" if probes
+                else "probed neuron")
+            self.probes_changed.emit(probes)
+
+    def show_frame(self, frame: LiveFrame | None) -> None:
+        """Draw the probed neuron's (v, x) over the plots' time window; a reset breaks the line."""
+        if frame is None or len(self.probes) != 2:
+            self.live.setData([], [])
+            self.head.setData([])
+            return
+        empty = (np.zeros(0), np.zeros(0))
+        _, v = frame.traces.get(self.probes[0], empty)
+        _, x = frame.traces.get(self.probes[1], empty)
+        n = min(v.size, x.size)
+        v, x = v[v.size - n:], x[x.size - n:]
+        self.live.setData(v, x, connect=_unbroken(v, self.model, self.params))
+        self.head.setData([v[-1]] if n else [], [x[-1]] if n else [])
+
+    def live_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (v, x) the live trajectory holds now."""
+        if self.live.xData is None:
+            return np.zeros(0), np.zeros(0)
+        return self.live.xData, self.live.yData
+
+    # --- a click starts a trajectory -----------------------------------------------------------------
+    def _mouse_clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton or self.model is None or event.double():
+            return
+        box = self.plot.getViewBox()
+        if not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = box.mapSceneToView(event.scenePos())
+        self.start_from(point.x(), point.y())
+
+    def start_from(self, v0: float, x0: float, duration: float = CLICK_MS) -> pp.Trajectory:
+        """Draw where the neuron goes from (v0, x0) at the constant current, stepped as the engine steps it."""
+        traj = pp.trajectory(self.model, self.params, self.current, v0, x0, duration, self.doc.network.dt)
+        self.click_trajectory = traj
+        joined = _unbroken(traj.v, self.model, self.params)
+        self.clicked.setData(traj.v, traj.x, connect=joined)
+        jumps = np.flatnonzero(~joined[:-1])  # a reset: from the last state before it to the first after
+        self.click_resets.setData(np.stack([traj.v[jumps], traj.v[jumps + 1]], 1).ravel(),
+                                  np.stack([traj.x[jumps], traj.x[jumps + 1]], 1).ravel())
+        self.click_start.setData([traj.v[0]], [traj.x[0]])
+        if self.legend.getLabel(self.clicked) is None:
+            self.legend.addItem(self.clicked, f"from a click ({duration:g} ms)")
+        return traj
+
+    def clear_click(self) -> None:
+        self.click_trajectory = None
+        self.clicked.setData([], [])
+        self.click_resets.setData([], [])
+        self.click_start.setData([])
+        self.legend.removeItem(self.clicked)
+
+    def data(self) -> dict[str, np.ndarray]:
+        """What the plane shows, for "Export data…"."""
+        out = {}
+        for key, item in (("v_nullcline", self.v_null), ("second_nullcline", self.x_null), ("live", self.live),
+                          ("from_click", self.clicked)):
+            if item.xData is not None and item.xData.size:
+                out[f"{key}_v"], out[f"{key}_second"] = item.xData, item.yData
+        if self.points:
+            out["fixed_points_v"] = np.array([f.v for f in self.points])
+            out["fixed_points_second"] = np.array([f.x for f in self.points])
+            out["fixed_points_stable"] = np.array([f.stable for f in self.points])
+        return out
+
+
+def _unbroken(v: np.ndarray, model: str | None, params: dict) -> np.ndarray:
+    """pyqtgraph's ``connect`` array: join each sample to the next unless a spike reset v in between."""
+    if v.size < 2 or model is None:
+        return np.ones(v.size, bool)
+    reset = pp.reset_potential(model, params)
+    drop = 0.5 * max(params["V_peak"] - reset, 1.0)
+    joined = np.ones(v.size, bool)
+    joined[:-1] = np.diff(v) > -drop
+    return joined
