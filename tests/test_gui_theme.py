@@ -218,3 +218,25 @@ def test_a_plot_made_by_another_panel_follows_the_theme_once_it_asks_to(window, 
     assert curve.opts["pen"].widthF() == LINE_SCALE
     plot.show()
     assert curve.opts["pen"].widthF() == 1 and dots.opts["size"] == 5
+
+
+def test_the_phase_plane_follows_the_theme(window, look):
+    w = window("izhikevich")
+    view = w.simulation.show_phase_plane()
+    assert view.points, "the example's population has fixed points to draw"
+    ink = [s.brush().color() for s in view.fixed.points()]
+    nullcline = view.v_null.opts["pen"].widthF()
+
+    look.set_theme(DARK)
+    look.set_presentation(True)
+    assert view.plot.backgroundBrush().color() == look.plot_colors().background
+    assert all(s.brush().color() != c for s, c in zip(view.fixed.points(), ink))  # light ink on the dark plot
+    assert view.live.opts["pen"].color().lightness() > 128
+    assert view.live.opts["pen"].widthF() == pytest.approx(1.2 * LINE_SCALE)
+    assert view.v_null.opts["pen"].widthF() == nullcline * LINE_SCALE
+
+    look.set_theme(LIGHT)
+    look.set_presentation(False)
+    assert [s.brush().color() for s in view.fixed.points()] == ink
+    assert view.live.opts["pen"].widthF() == pytest.approx(1.2)
+    assert view.v_null.opts["pen"].widthF() == nullcline
