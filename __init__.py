@@ -25,6 +25,7 @@ _EXPORTS = {
     "Plasticity": ".engine.network",
     "Metadata": ".engine.network",
     "NodeLayout": ".engine.network",
+    "Note": ".engine.network",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,6 +1,6 @@
 """How the canvas responds with a large network: 200 nodes and 400 edges (run by hand, not in the test suite).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/canvas.py [--nodes 200 --edges 400 --repeat 3]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/canvas.py [--nodes 200 --edges 400 --notes 0 --repeat 3]
 
 Prints, each against its budget: time to load the network into a window and paint it, to select all,
 to drag everything (per mouse-move step, painted), to zoom one wheel step (painted), to fit to view,
@@ -29,8 +29,9 @@ from spikestudio.engine.network import Network  # noqa: E402
 INSTANT_MS, FRAME_MS, SMOOTH_MS = 100.0, 1000.0 / 60, 1000.0 / 30
 
 
-def big_network(n_nodes: int, n_edges: int, seed: int = 1) -> Network:
-    """Populations (a third of them Poisson sources) joined by random projections, some recurrent."""
+def big_network(n_nodes: int, n_edges: int, seed: int = 1, n_notes: int = 0) -> Network:
+    """Populations (a third of them Poisson sources) joined by random projections, some recurrent, and
+    ``n_notes`` sticky notes of a few lines each scattered among them."""
     rng = np.random.default_rng(seed)
     net = Network()
     sources = n_nodes // 3
@@ -46,6 +47,11 @@ def big_network(n_nodes: int, n_edges: int, seed: int = 1) -> Network:
         net.connect(src, dst, p=0.1, weight=10.0, id=pid, receptor="inhibitory" if made % 4 == 0 else "excitatory")
         made += 1
     net.layout.update(auto_layout(net))
+    spots = list(net.layout.values())
+    for k in range(n_notes):
+        spot = spots[rng.integers(len(spots))]
+        net.add_note(f"note{k}", f"Note {k}: " + "a remark about this part of the network " * 4, spot.x + 120,
+                     spot.y + 40)
     return net
 
 
@@ -122,13 +128,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=200)
     parser.add_argument("--edges", type=int, default=400)
+    parser.add_argument("--notes", type=int, default=0, help="sticky notes on the canvas too")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     os.environ.setdefault("SPIKESTUDIO_HOME", os.path.join(os.environ.get("TMPDIR", "/tmp"), "spikestudio-bench"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    net = big_network(args.nodes, args.edges)
+    net = big_network(args.nodes, args.edges, n_notes=args.notes)
     runs = [run_once(app, net) for _ in range(args.repeat)]
-    print(f"Canvas with {args.nodes} nodes and {args.edges} edges, {app.platformName()} platform, "
+    print(f"Canvas with {args.nodes} nodes, {args.edges} edges and {args.notes} notes, {app.platformName()} platform, "
           f"best of {args.repeat} (ms)")
     print(f"{'action':<32}{'SpikeStudio':>12}{'budget':>10}{'ratio':>8}  verdict")
     for name in runs[0]:

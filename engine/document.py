@@ -9,10 +9,12 @@ method returns what an undo needs, so the GUI's ``QUndoCommand``s stay thin.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .events import Event
-from .network import Metadata, Network, NodeLayout
+from .file_schema import item_loc
+from .network import Metadata, Network, NodeLayout, Note
+from .notes import note_problems
 from .params import Problem, ValidationError
 from .subnetwork import fresh_name
 
@@ -55,13 +57,15 @@ class Removal:
 
 class NetworkDocument:
     """The open network plus change events: ``items_added``, ``items_removed``, ``item_changed``,
-    ``nodes_moved``, ``settings_changed`` and ``network_replaced``."""
+    ``nodes_moved``, ``settings_changed`` and ``network_replaced``; for sticky notes ``notes_added``,
+    ``notes_removed``, ``note_changed`` and ``notes_moved`` (apart, so the simulation never hears of them)."""
 
     def __init__(self, network: Network | None = None):
         self.network = network if network is not None else Network()
         self._problems: set[str] | None = None  # the network's problems now (edits change it only through here)
         self.items_added, self.items_removed, self.item_changed = Event(), Event(), Event()
         self.nodes_moved, self.settings_changed, self.network_replaced = Event(), Event(), Event()
+        self.notes_added, self.notes_removed, self.note_changed, self.notes_moved = Event(), Event(), Event(), Event()
 
     # --- whole network -------------------------------------------------------------------------------
     def replace_network(self, network: Network) -> None:
@@ -169,7 +173,76 @@ class NetworkDocument:
         taken = net.all_ids() | {n.name for section in (net.populations, net.inputs) for n in section.values()}
         return fresh_name(base, taken)
 
+    # --- sticky notes (presentation: checked on their own, never against the network) -----------------
+    def note(self, note_id: str) -> Note:
+        return self.network.notes[note_id]
+
+    def unused_note_id(self, base: str = "note") -> str:
+        return fresh_name(base, set(self.network.notes))
+
+    def check_notes(self, notes: list[Note], new: bool = True) -> list[Problem]:
+        """What is wrong with ``notes`` (empty when they may go in); ``new`` notes must not reuse an id."""
+        problems = []
+        for note in notes:
+            loc = item_loc("notes", note.id)
+            if new and note.id in self.network.notes:
+                problems.append(Problem(loc, "a note with this id already exists"))
+            elif not new and note.id not in self.network.notes:
+                problems.append(Problem(loc, "no note has this id"))
+            problems += note_problems(note, loc)
+        return problems
+
+    def add_notes(self, notes: list[Note]) -> list[str]:
+        """Put notes on the canvas (after the others); returns their ids."""
+        self._refuse(self.check_notes(notes))
+        self.network.notes.update((note.id, note) for note in notes)
+        ids = [note.id for note in notes]
+        self.notes_added.emit(ids)
+        return ids
+
+    def remove_notes(self, ids: list[str]) -> list[tuple[int, Note]]:
+        """Take notes off the canvas; returns them with their places, for ``restore_notes``."""
+        places = {key: i for i, key in enumerate(self.network.notes)}
+        removed = [(places[i], self.network.notes.pop(i)) for i in ids if i in places]
+        self.notes_removed.emit([note.id for _, note in removed])
+        return removed
+
+    def restore_notes(self, removed: list[tuple[int, Note]]) -> None:
+        """Put removed notes back where they were (undo of ``remove_notes``)."""
+        for index, note in sorted(removed, key=lambda e: e[0]):
+            _insert_at(self.network.notes, index, note.id, note)
+        self.notes_added.emit([note.id for _, note in removed])
+
+    def edited_note(self, note_id: str) -> Note:
+        """A copy of a note to change and hand back to ``replace_note``."""
+        return replace(self.note(note_id))
+
+    def replace_note(self, note: Note) -> Note:
+        """Swap a note for an edited copy with the same id (new text, colour or geometry); returns the old one."""
+        self._refuse(self.check_notes([note], new=False))
+        old, self.network.notes[note.id] = self.network.notes[note.id], note
+        self.note_changed.emit(note.id)
+        return old
+
+    def move_notes(self, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        """Place notes' top-left corners; returns their previous positions."""
+        notes = self.network.notes
+        missing = [Problem(item_loc("notes", key), "no note has this id") for key in positions if key not in notes]
+        self._refuse(missing or self.check_notes([replace(notes[key], x=float(x), y=float(y))
+                                                  for key, (x, y) in positions.items()], new=False))
+        old = {}
+        for key, (x, y) in positions.items():
+            old[key] = (notes[key].x, notes[key].y)
+            notes[key].x, notes[key].y = float(x), float(y)
+        self.notes_moved.emit(list(positions))
+        return old
+
     # --- internals -----------------------------------------------------------------------------------
+    @staticmethod
+    def _refuse(problems: list[Problem]) -> None:
+        if problems:
+            raise ValidationError(problems)
+
     def _section_of(self, item_id: str) -> dict:
         for section in self.network.sections().values():
             if item_id in section:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .file_schema import FORMAT, JSON_MEMBER, child, item_loc
 from .network import CurrentInput, Network
+from .notes import notes_problems
 from .params import Problem
 from .strict_json import MISSING, describe
 
@@ -45,10 +46,10 @@ def duplicate_problems(data) -> list[Problem]:
 
 
 def layout_problems(net: Network) -> list[Problem]:
-    """What a file needs beyond ``validate()``: layout entries only for real items."""
+    """What a file needs beyond ``validate()``: layout entries only for real items, and well-formed notes."""
     ids = net.all_ids()
     return [Problem(item_loc("layout", key), f'refers to "{key}", which does not exist')
-            for key in net.layout if key not in ids]
+            for key in net.layout if key not in ids] + notes_problems(net)
 
 
 def without_follow_on(problems: list[Problem], net: Network, bad: set[tuple[str, str]],

@@ -10,7 +10,7 @@ from . import migrations
 from .catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, NEURON_MODELS
 from .errors import FileFormatError
 from .file_checks import duplicate_problems, header_problems, layout_problems, without_follow_on
-from .file_schema import METADATA, TOP_LEVEL, item_loc
+from .file_schema import METADATA, NOTE_FIELDS, OPTIONAL_TOP_LEVEL, TOP_LEVEL, item_loc
 from .file_values import Fields, ValueReader
 from .network import (
     CurrentInput,
@@ -19,6 +19,7 @@ from .network import (
     Metadata,
     Network,
     NodeLayout,
+    Note,
     Plasticity,
     PoissonInput,
     Population,
@@ -58,7 +59,7 @@ class _NetworkReader(ValueReader):
     """Builds the network's dataclasses item by item; ``item`` names the one being read, for follow-ons."""
 
     def network(self, data: dict) -> Network:
-        d = self.fields(data, "", TOP_LEVEL)
+        d = self.fields(data, "", TOP_LEVEL, OPTIONAL_TOP_LEVEL)
         meta = self.fields(d["metadata"], "metadata", METADATA) or Fields()
         self.item, self.item_loc = ("settings", ""), "settings"
         s = self.fields(d["settings"], "settings", ("dt", "duration", "seed")) or Fields()
@@ -75,7 +76,21 @@ class _NetworkReader(ValueReader):
             if node is not None:
                 net.layout[key] = NodeLayout(**self.read_all(node, loc, {"x": self.number, "y": self.number,
                                                                           "color": self.text}))
+        self.notes(net, d["notes"])
         return net
+
+    def notes(self, net: Network, raw_notes) -> None:
+        """Sticky notes (an optional section); a note with a value of the wrong type is reported and left out."""
+        for key, raw in self.mapping(raw_notes, "notes").items():
+            loc, before = item_loc("notes", key), len(self.problems)
+            d = self.fields(raw, loc, NOTE_FIELDS)
+            if d is None:
+                continue
+            readers = {"text": self.text, "x": self.number, "y": self.number, "width": self.number,
+                       "height": self.number, "color": self.text}
+            values = self.read_all(d, loc, readers)
+            if len(self.problems) == before:
+                net.notes[key] = Note(key, **values)
 
     def section(self, items: dict, section: str, raw_items, read) -> None:
         for key, raw in self.mapping(raw_items, section).items():

@@ -5,15 +5,18 @@ from __future__ import annotations
 from .errors import FileFormatError
 from .params import Problem
 
-__all__ = ["FORMAT", "JSON_MEMBER", "TOP_LEVEL", "METADATA", "item_loc", "child", "member_loc", "file_error"]
+__all__ = ["FORMAT", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL", "METADATA", "NOTE_FIELDS", "item_loc", "child",
+           "member_loc", "file_error"]
 
 FORMAT = "spikestudio.network"
 JSON_MEMBER = "network.json"
 
 TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs", "projections", "recorders",
              "layout")
+OPTIONAL_TOP_LEVEL = ("notes",)  # written only when there are some, so files without notes stay as they were
 METADATA = ("title", "author", "description", "license")
-_KEYED = ("populations", "inputs", "projections", "recorders", "layout")  # sections whose keys are ids
+NOTE_FIELDS = ("text", "x", "y", "width", "height", "color")
+_KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes")  # sections whose keys are ids
 
 
 def item_loc(section: str, key: str) -> str:

@@ -67,16 +67,18 @@ class ValueReader:
         return default
 
     # --- shapes ---
-    def fields(self, value, loc: str, names) -> Fields | None:
-        """``value`` as an object with exactly ``names``; missing and unknown keys are problems."""
+    def fields(self, value, loc: str, names, optional=()) -> Fields | None:
+        """``value`` as an object with exactly ``names`` (and any of ``optional``); missing and unknown keys are
+        problems."""
         if not isinstance(value, dict):
             return self.expect(value, loc, "an object", None)
         for name in names:
             if name not in value:
                 self.report(child(loc, name), "missing")
+        allowed = (*names, *optional)
         for key in value:
-            if key not in names:
-                self.report(child(loc, key), f"unknown field (expected: {', '.join(names)})", replaced=False)
+            if key not in allowed:
+                self.report(child(loc, key), f"unknown field (expected: {', '.join(allowed)})", replaced=False)
         return Fields(value)
 
     def mapping(self, value, loc: str) -> dict:

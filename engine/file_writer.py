@@ -16,6 +16,7 @@ from .network import (
     Distribution,
     Network,
     NodeLayout,
+    Note,
     PoissonInput,
     Population,
     Projection,
@@ -53,6 +54,8 @@ def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
         "recorders": w.section(net.recorders, "recorders", w.recorder),
         "layout": w.section(net.layout, "layout", w.layout),
     }
+    if net.notes:  # only then, so a file without notes is exactly what it was before notes existed
+        data["notes"] = w.section(net.notes, "notes", w.note)
     if w.problems:
         raise ValidationError(w.problems)
     return data
@@ -245,3 +248,8 @@ class _Writer:
     def layout(self, node: NodeLayout, loc: str) -> dict:
         return {"x": self.number(node.x, f"{loc}.x"), "y": self.number(node.y, f"{loc}.y"),
                 "color": self.text(node.color, f"{loc}.color")}
+
+    def note(self, note: Note, loc: str) -> dict:
+        return {"text": self.text(note.text, f"{loc}.text"), "x": self.number(note.x, f"{loc}.x"),
+                "y": self.number(note.y, f"{loc}.y"), "width": self.number(note.width, f"{loc}.width"),
+                "height": self.number(note.height, f"{loc}.height"), "color": self.text(note.color, f"{loc}.color")}

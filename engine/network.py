@@ -33,6 +33,7 @@ __all__ = [
     "Recorder",
     "Metadata",
     "NodeLayout",
+    "Note",
     "Network",
 ]
 
@@ -307,8 +308,22 @@ class NodeLayout:
 
 
 @dataclass(eq=False)
+class Note:
+    """A sticky note on the canvas; ``x``, ``y`` is its top-left corner. Presentation only, like the layout:
+    the simulator, the exporters and ``validate()`` never read notes (``engine.notes`` checks them)."""
+
+    id: str
+    text: str = ""
+    x: float = 0.0
+    y: float = 0.0
+    width: float = 220.0
+    height: float = 140.0
+    color: str = "#fff59d"
+
+
+@dataclass(eq=False)
 class Network:
-    """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed) and layout."""
+    """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed), layout and notes."""
 
     populations: dict[str, Population] = field(default_factory=dict)
     inputs: dict[str, PoissonInput | SpikeTimesInput | DatasetInput | CurrentInput | RewardInput] = field(
@@ -320,6 +335,7 @@ class Network:
     seed: int = 1
     metadata: Metadata = field(default_factory=Metadata)
     layout: dict[str, NodeLayout] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
 
     # --- building networks from scripts -------------------------------------------------
     def add(self, item):
@@ -354,6 +370,13 @@ class Network:
     def add_reward(self, id: str, times=(), values=(), source: str = "", pulse: float = 1.0,
                    tau: float = 200.0) -> RewardInput:
         return self.add(RewardInput(id, times, values, source, pulse, tau))
+
+    def add_note(self, id: str, text: str, x: float = 0.0, y: float = 0.0, **kw) -> Note:
+        """A sticky note on the canvas at top-left ``x``, ``y``; ``kw``: width, height, color (see ``Note``)."""
+        if id in self.notes:
+            raise _validation_error(f'notes["{id}"]', "a note with this id already exists")
+        self.notes[id] = Note(id, text, x, y, **kw)
+        return self.notes[id]
 
     def connect(self, source: str, target: str, rule: str = "fixed_probability", *, id: str | None = None,
                 weight=1.0, delay=1.0, synapse: str = "current", receptor: str = "excitatory",

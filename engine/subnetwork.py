@@ -9,13 +9,14 @@ from __future__ import annotations
 import copy
 import re
 
-from .network import CurrentInput, Network, NodeLayout, Projection, Recorder, RewardInput
+from .network import CurrentInput, Network, NodeLayout, Note, Projection, Recorder, RewardInput
 
-__all__ = ["extract", "fit_into", "fresh_name"]
+__all__ = ["extract", "fit_into", "fit_notes_into", "fresh_name"]
 
 
-def extract(net: Network, ids) -> Network:
-    """The chosen items as a network of their own, plus the projections between chosen nodes.
+def extract(net: Network, ids, notes=()) -> Network:
+    """The chosen items as a network of their own, plus the projections between chosen nodes and the chosen
+    ``notes`` (note ids: notes have ids of their own, apart from the items').
 
     Items that would dangle without what they point at (a recorder or current input whose target is
     not chosen, a projection with an end not chosen) are left out.
@@ -39,6 +40,8 @@ def extract(net: Network, ids) -> Network:
         if rec_id in chosen and rec.target in kept:
             sub.add(copy.deepcopy(rec))
     sub.layout = {k: copy.deepcopy(v) for k, v in net.layout.items() if k in sub.all_ids()}
+    chosen_notes = set(notes)
+    sub.notes = {k: copy.deepcopy(v) for k, v in net.notes.items() if k in chosen_notes}
     return sub
 
 
@@ -74,6 +77,13 @@ def fit_into(net: Network, piece: Network, offset: tuple[float, float]) -> tuple
     dx, dy = offset
     layouts = {renamed[k]: NodeLayout(v.x + dx, v.y + dy, v.color) for k, v in piece.layout.items() if k in renamed}
     return items, layouts
+
+
+def fit_notes_into(net: Network, piece: Network, offset: tuple[float, float]) -> list[Note]:
+    """``piece``'s notes with ids that do not clash with ``net``'s notes, shifted by ``offset``."""
+    taken = set(net.notes)
+    return [Note(fresh_name(n.id, taken), n.text, n.x + offset[0], n.y + offset[1], n.width, n.height, n.color)
+            for n in piece.notes.values()]
 
 
 def fresh_name(base: str, taken: set[str]) -> str:

@@ -53,6 +53,7 @@ def build_actions(w) -> dict[str, QAction]:
         ("paste", "&Paste", edits.paste, Std.Paste, "Paste nodes from the clipboard"),
         ("duplicate", "D&uplicate", edits.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
         ("delete", "&Delete", edits.delete_selected, ["Del", "Backspace"], "Delete the selection and its edges"),
+        ("add_note", "Add &Note", edits.add_note, None, "Put a sticky note on the canvas (double-click it to write)"),
         ("select_all", "Select &All", edits.select_all, Std.SelectAll, "Select every node and projection"),
         ("align", "Align to &Grid", edits.align_selected, ["Ctrl+Shift+G"],
          "Snap the selected nodes (or all nodes) to the grid"),
@@ -106,6 +107,7 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     edit_menu.addSeparator()
     edit_menu.addActions([actions[n] for n in ("cut", "copy", "paste", "duplicate", "delete")])
     edit_menu.addSeparator()
+    edit_menu.addAction(actions["add_note"])
     edit_menu.addActions([actions["select_all"], actions["align"], actions["settings"]])
 
     view_menu = bar.addMenu("&View")

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QMenu
 
 from ..engine.network import CurrentInput, Projection, Recorder, RewardInput
 from ..engine.templates import PROJECTION, connection_kind, default_projection
 from . import style
+from .canvas_notes import CanvasNotes
 from .commands import AddItems, EditItem, MoveNodes, push
 from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
 from .node_item import NodeItem
@@ -43,6 +44,7 @@ class CanvasScene(QGraphicsScene):
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
         # Edges move whenever a node does; with a few hundred items a linear search beats keeping a BSP tree.
         self.setItemIndexMethod(QGraphicsScene.NoIndex)
+        self.notes = CanvasNotes(self)  # sticky notes: items of their own, not nodes
         doc.items_added.connect(self._on_added)
         doc.items_removed.connect(self._on_removed)
         doc.item_changed.connect(self._on_changed)
@@ -62,6 +64,7 @@ class CanvasScene(QGraphicsScene):
             self._pairs.clear()
         net = self.doc.network
         self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
+        self.notes.rebuild()
 
     @contextmanager
     def quiet_selection(self):
@@ -197,6 +200,10 @@ class CanvasScene(QGraphicsScene):
             for edge in pending:
                 edge.update_path()
 
+    def mousePressEvent(self, event) -> None:
+        self.notes.finish_editing_unless_at(event.scenePos())
+        super().mousePressEvent(event)
+
     def mouseMoveEvent(self, event) -> None:
         with self.batched_edges():  # a drag moves every selected node inside this call
             super().mouseMoveEvent(event)
@@ -216,7 +223,9 @@ class CanvasScene(QGraphicsScene):
 
     # --- selection -----------------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:
-        return [i.item_id if isinstance(i, NodeItem) else i.edge_id for i in self.selectedItems()]
+        """The selected nodes and edges (selected notes: ``notes.selected()``)."""
+        return [i.item_id if isinstance(i, NodeItem) else i.edge_id for i in self.selectedItems()
+                if isinstance(i, (NodeItem, EdgeItem))]
 
     def select_ids(self, ids) -> None:
         """Select exactly these items, announcing the new selection once (not once per item)."""
@@ -229,28 +238,37 @@ class CanvasScene(QGraphicsScene):
 
     # --- moving --------------------------------------------------------------------------------------
     def finish_move(self) -> None:
-        """After a drag: every node that moved, in one undo step."""
+        """After a drag: every node and note that moved, in one undo step."""
         old, new = {}, {}
         for item_id, node in self.nodes.items():
             lay = self.doc.layout_of(item_id)
             pos = node.pos()
             if (pos.x(), pos.y()) != (lay.x, lay.y):
                 old[item_id], new[item_id] = (lay.x, lay.y), (pos.x(), pos.y())
+        self._push_moves(old, new, *self.notes.moved())
+
+    def _push_moves(self, old: dict, new: dict, old_notes: dict, new_notes: dict) -> None:
+        """Moved nodes and notes as one undo step."""
+        if new and new_notes:
+            self.stack.beginMacro(f"Move {len(new) + len(new_notes)} items")
         if new:
             self.stack.push(MoveNodes(self.doc, old, new, "Move" if len(new) == 1 else f"Move {len(new)} nodes"))
+        if new_notes:
+            self.stack.push(self.notes.move_command(old_notes, new_notes))
+        if new and new_notes:
+            self.stack.endMacro()
 
     def selected_nodes(self) -> list[str]:
         return [i for i in self.selected_ids() if i in self.nodes]
 
     def nudge(self, dx: float, dy: float) -> None:
-        """Move the selected nodes by whole grid steps (arrow keys), as one undo step."""
+        """Move the selected nodes and notes by whole grid steps (arrow keys), as one undo step."""
         old, new = {}, {}
         for item_id in self.selected_nodes():
             lay = self.doc.layout_of(item_id)
             old[item_id] = (lay.x, lay.y)
             new[item_id] = (lay.x + dx * style.GRID, lay.y + dy * style.GRID)
-        if new:
-            self.stack.push(MoveNodes(self.doc, old, new, "Move" if len(new) == 1 else f"Move {len(new)} nodes"))
+        self._push_moves(old, new, *self.notes.shifted(dx * style.GRID, dy * style.GRID))
 
     def align_to_grid(self, ids: list[str]) -> None:
         old, new = {}, {}
@@ -321,6 +339,19 @@ class CanvasScene(QGraphicsScene):
 
         existing = [p for p in self.doc.network.projections.values() if p.source == source]
         return copy.deepcopy(existing[0].synapse) if existing else fallback
+
+    # --- the empty canvas's menu ---------------------------------------------------------------------
+    def contextMenuEvent(self, event) -> None:
+        super().contextMenuEvent(event)  # a note's own menu, if there is one under the mouse
+        if not event.isAccepted():
+            self.canvas_menu(event.scenePos()).exec(event.screenPos())
+            event.accept()
+
+    def canvas_menu(self, pos: QPointF) -> QMenu:
+        """What a right-click on empty canvas offers (built apart from the event so it can be inspected)."""
+        menu = QMenu()
+        menu.addAction("Add Note Here", lambda: self.notes.add(pos))
+        return menu
 
     # --- drawing -------------------------------------------------------------------------------------
     def apply_theme(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsTextItem, QGraphicsView
 
 __all__ = ["CanvasView", "TEMPLATE_MIME"]
 
@@ -64,15 +64,16 @@ class CanvasView(QGraphicsView):
         self.zoom_by(1.0 / self.zoom())
 
     def fit_all(self) -> None:
-        """Show every node, with a margin, never zooming in past 1:1 (a single node stays readable)."""
-        nodes = getattr(self.scene(), "nodes", {})
-        if not nodes:
+        """Show every node and note, with a margin, never zooming in past 1:1 (a single node stays readable)."""
+        scene = self.scene()
+        items = [*getattr(scene, "nodes", {}).values(), *getattr(getattr(scene, "notes", None), "items", {}).values()]
+        if not items:
             self.resetTransform()
             self.centerOn(0, 0)
             return
         rect = QRectF()
-        for node in nodes.values():
-            rect = rect.united(node.sceneBoundingRect())
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
         for edge in getattr(self.scene(), "edges", {}).values():
             rect = rect.united(edge.sceneBoundingRect())
         rect = rect.adjusted(-40, -40, 40, 40)
@@ -94,10 +95,14 @@ class CanvasView(QGraphicsView):
 
     # --- pan -----------------------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:
+        if isinstance(self.scene().focusItem(), QGraphicsTextItem):  # typing into a note: keys are text
+            super().keyPressEvent(event)
+            return
         step = NUDGES.get(event.key())
-        if step is not None and self.scene().selected_nodes():  # arrows move the selection; else they scroll
+        scene = self.scene()
+        if step is not None and (scene.selected_nodes() or scene.notes.selected()):  # arrows move the selection
             scale = 5 if event.modifiers() & Qt.ShiftModifier else 1
-            self.scene().nudge(step[0] * scale, step[1] * scale)
+            scene.nudge(step[0] * scale, step[1] * scale)
             return
         if event.key() == Qt.Key_Space and not event.isAutoRepeat():
             self._space_held = True

@@ -6,16 +6,20 @@ between windows and reads through the same strict loader as a file.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QObject, QPointF, Signal
+from PySide6.QtCore import QMimeData, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QGuiApplication
 
 from ..engine import fileformat
 from ..engine.errors import FileFormatError
 from ..engine.layout import auto_layout
-from ..engine.network import NodeLayout
-from ..engine.subnetwork import extract, fit_into
+from ..engine.network import NodeLayout, Note
+from ..engine.subnetwork import extract, fit_into, fit_notes_into
 from ..engine.templates import TEMPLATES, make_item, needs_target
 from .commands import AddItems, RemoveItems, push
+from .node_item import NodeItem
+from .note_commands import AddNotes, RemoveNotes
+from .note_item import NoteItem
+from .palette import NOTE_KEY
 
 __all__ = ["EditController", "CLIPBOARD_MIME"]
 
@@ -33,7 +37,11 @@ class EditController(QObject):
 
     # --- adding --------------------------------------------------------------------------------------
     def add_template(self, key: str, pos: QPointF | None = None) -> str | None:
-        """Add a node from the palette at ``pos`` (default: the middle of the view); returns its id."""
+        """Add a node (or a sticky note) from the palette at ``pos`` (default: the middle of the view); returns its
+        id."""
+        if key == NOTE_KEY:
+            size = Note("").width, Note("").height  # dropped where its middle is, as nodes are
+            return self.add_note(None if pos is None else pos - QPointF(size[0] / 2, size[1] / 2))
         template = TEMPLATES[key]
         target = None
         if needs_target(key):
@@ -52,6 +60,23 @@ class EditController(QObject):
         self.scene.select_ids([item_id])
         self.message.emit(f"Added {item.name}" + (f" attached to {target}" if target else ""))
         return item_id
+
+    def add_note(self, pos: QPointF | None = None) -> str | None:
+        """A sticky note at ``pos`` (default: near the middle of the view), selected; returns its id."""
+        note_id = self.scene.notes.add(pos if pos is not None else self._free_note_spot())
+        if note_id is not None:
+            self.scene.select_ids([])
+            self.scene.notes.select([note_id])
+        return note_id
+
+    def _free_note_spot(self) -> QPointF:
+        """Near the middle of the view, moved down until the new card covers no node or note (it sits behind them)."""
+        centre = self.view.visible_centre()
+        x, y = round(centre.x() / 20) * 20 - 100, round(centre.y() / 20) * 20 - 60
+        size = Note("").width, Note("").height
+        while any(isinstance(i, (NodeItem, NoteItem)) for i in self.scene.items(QRectF(x, y, *size))):
+            y += 40
+        return QPointF(x, y)
 
     def _attach_target(self, key: str) -> str | None:
         """The selected population (or source, for spike recorders), else the first population."""
@@ -72,18 +97,24 @@ class EditController(QObject):
 
     # --- removing ------------------------------------------------------------------------------------
     def delete_selected(self) -> bool:
-        ids = self.scene.selected_ids()
-        if not ids:
+        ids, notes = self.scene.selected_ids(), self.scene.notes.selected()
+        if not ids and not notes:
             return False
-        text = f"Delete {self.doc.item(ids[0]).name}" if len(ids) == 1 else f"Delete {len(ids)} items"
-        push(self.stack, RemoveItems(self.doc, ids, text))
+        if ids and notes:
+            text = f"Delete {len(ids) + len(notes)} items"
+        elif notes:
+            text = "Delete note" if len(notes) == 1 else f"Delete {len(notes)} notes"
+        else:
+            text = f"Delete {self.doc.item(ids[0]).name}" if len(ids) == 1 else f"Delete {len(ids)} items"
+        _push_all(self.stack, ([RemoveItems(self.doc, ids, text)] if ids else [])
+                  + ([RemoveNotes(self.doc, notes, text)] if notes else []), text)
         self.message.emit(text)
         return True
 
     # --- clipboard -----------------------------------------------------------------------------------
     def copy(self) -> bool:
-        piece = extract(self.doc.network, self.scene.selected_ids())
-        if not piece.all_ids():
+        piece = extract(self.doc.network, self.scene.selected_ids(), self.scene.notes.selected())
+        if not piece.all_ids() and not piece.notes:
             self.message.emit("Nothing to copy: select nodes (projections come along between selected nodes)")
             return False
         text = fileformat.dumps(piece)
@@ -92,7 +123,7 @@ class EditController(QObject):
         mime.setText(text)
         QGuiApplication.clipboard().setMimeData(mime)
         self._paste_count = 0
-        self.message.emit(f"Copied {len(piece.all_ids())} items")
+        self.message.emit(f"Copied {len(piece.all_ids()) + len(piece.notes)} items")
         return True
 
     def cut(self) -> bool:
@@ -112,8 +143,8 @@ class EditController(QObject):
         return self._insert(piece, PASTE_OFFSET * self._paste_count, "Paste")
 
     def duplicate(self) -> bool:
-        piece = extract(self.doc.network, self.scene.selected_ids())
-        if not piece.all_ids():
+        piece = extract(self.doc.network, self.scene.selected_ids(), self.scene.notes.selected())
+        if not piece.all_ids() and not piece.notes:
             self.message.emit("Nothing to duplicate: select nodes first")
             return False
         return self._insert(piece, PASTE_OFFSET, "Duplicate")
@@ -121,18 +152,36 @@ class EditController(QObject):
     def _insert(self, piece, offset: float, verb: str) -> bool:
         piece.layout.update(auto_layout(piece))  # text pasted from elsewhere may have no positions
         items, layouts = fit_into(self.doc.network, piece, (offset, offset))
-        problems = push(self.stack, AddItems(self.doc, items, layouts, f"{verb} {len(items)} items"))
+        notes = fit_notes_into(self.doc.network, piece, (offset, offset))
+        text = f"{verb} {len(items) + len(notes)} items"
+        commands = ([AddItems(self.doc, items, layouts, text)] if items or not notes else []) + (
+            [AddNotes(self.doc, notes, text)] if notes else [])
+        problems = [p for command in commands for p in command.problems()]  # notes never depend on items
         if problems:
             self.message.emit(f"Cannot {verb.lower()}: " + "; ".join(map(str, problems)))
             return False
+        _push_all(self.stack, commands, text)
         self.scene.select_ids([item.id for item in items])
-        self.message.emit(f"{verb}: {len(items)} items")
+        self.scene.notes.select([note.id for note in notes])
+        self.message.emit(f"{verb}: {len(items) + len(notes)} items")
         return True
 
     # --- selection and layout ------------------------------------------------------------------------
     def select_all(self) -> None:
         self.scene.select_ids(list(self.scene.nodes) + list(self.doc.network.projections))
+        self.scene.notes.select(list(self.scene.notes.items))
 
     def align_selected(self) -> None:
         ids = [i for i in self.scene.selected_ids() if i in self.scene.nodes] or list(self.scene.nodes)
         self.scene.align_to_grid(ids)
+
+
+def _push_all(stack, commands: list, text: str) -> None:
+    """Commands the document has accepted, as one undo step (a macro only when there are several)."""
+    if len(commands) == 1:
+        stack.push(commands[0])
+        return
+    stack.beginMacro(text)
+    for command in commands:
+        stack.push(command)
+    stack.endMacro()

@@ -48,7 +48,8 @@ class FileController(QObject):
         self.recovery = RecoveryStore(data_dir() / "recovery")
         self.revision = 0  # counts every change of the document (merged edits and undos included)
         self._autosaved_revision = 0
-        for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.nodes_moved, doc.settings_changed):
+        for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.nodes_moved, doc.settings_changed,
+                      doc.notes_added, doc.notes_removed, doc.note_changed, doc.notes_moved):
             event.connect(self._changed)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave)

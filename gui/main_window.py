@@ -140,10 +140,12 @@ class MainWindow(QMainWindow):
         self.messages.appendPlainText(text)
 
     def commit_pending_edit(self) -> None:
-        """Finish the edit in the focused inspector field (a typed number not yet entered), so it is not lost."""
+        """Finish the edit in the focused inspector field (a typed number not yet entered), or the note being
+        written, so it is not lost."""
         focus = QApplication.focusWidget()
         if focus is not None and self.inspector.isAncestorOf(focus):
             focus.clearFocus()  # fields commit when they lose focus
+        self.scene.notes.finish_editing()
 
     def new_window(self):
         from .app import open_new_window

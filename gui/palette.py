@@ -10,9 +10,10 @@ from ..engine.templates import TEMPLATES
 from . import style
 from .canvas_view import TEMPLATE_MIME
 
-__all__ = ["Palette"]
+__all__ = ["Palette", "NOTE_KEY"]
 
 KEY_ROLE = Qt.UserRole + 1
+NOTE_KEY = "note"  # the sticky-note entry: not a network item, so not a template
 
 
 class Palette(QTreeWidget):
@@ -30,17 +31,26 @@ class Palette(QTreeWidget):
         for template in TEMPLATES.values():
             heading = headings.get(template.category)
             if heading is None:
-                heading = headings[template.category] = QTreeWidgetItem(self, [template.category])
-                heading.setFlags(Qt.ItemIsEnabled)
-                font = heading.font(0)
-                font.setBold(True)
-                heading.setFont(0, font)
+                heading = headings[template.category] = self._heading(template.category)
             entry = QTreeWidgetItem(heading, [template.display_name])
             entry.setIcon(0, style.icon(style.template_icon_name(template.key)))
             entry.setData(0, KEY_ROLE, template.key)
             entry.setToolTip(0, f"{template.description}\nDrag onto the canvas, or double-click to add.")
+        note = QTreeWidgetItem(self._heading("Annotations"), ["Sticky note"])
+        note.setIcon(0, style.icon("note"))
+        note.setData(0, KEY_ROLE, NOTE_KEY)
+        note.setToolTip(0, "A note on the canvas for explanations; the simulation never reads it.\n"
+                           "Drag onto the canvas, or double-click to add.")
         self.expandAll()
         self.itemActivated.connect(self._activated)  # double-click or Enter, as the platform does it
+
+    def _heading(self, text: str) -> QTreeWidgetItem:
+        heading = QTreeWidgetItem(self, [text])
+        heading.setFlags(Qt.ItemIsEnabled)
+        font = heading.font(0)
+        font.setBold(True)
+        heading.setFont(0, font)
+        return heading
 
     def item_for(self, key: str) -> QTreeWidgetItem:
         for i in range(self.topLevelItemCount()):

@@ -28,9 +28,10 @@ class EmptyPictureError(ValueError):
 
 
 def picture_rect(scene, margin: float = MARGIN) -> QRectF:
-    """The rectangle around every node and edge (the wire of a connection being dragged left out), plus a margin."""
+    """The rectangle around every node, edge and note (the wire of a connection being dragged left out), plus a
+    margin."""
     rect = QRectF()
-    for item in [*scene.nodes.values(), *scene.edges.values()]:
+    for item in [*scene.nodes.values(), *scene.edges.values(), *scene.notes.items.values()]:
         rect = rect.united(item.sceneBoundingRect())
     if rect.isEmpty():
         raise EmptyPictureError("the network is empty: there is nothing to draw")
