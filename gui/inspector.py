@@ -17,6 +17,7 @@ from . import style
 from .commands import EditItem, EditSettings, SetColor, push
 from .fields import ColorField
 from .forms import Heading, Row, item_rows, settings_rows, signature
+from .theme import current
 
 __all__ = ["Inspector"]
 
@@ -38,9 +39,7 @@ class Inspector(QScrollArea):
         self._body = QWidget()
         outer = QVBoxLayout(self._body)
         self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
         self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("color: #566573;")
         self.subtitle.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -57,6 +56,8 @@ class Inspector(QScrollArea):
         doc.items_removed.connect(self._on_removed)
         doc.settings_changed.connect(self._on_settings_changed)
         doc.network_replaced.connect(lambda: self.show_item(None))
+        current().changed.connect(self._apply_theme)
+        self._apply_theme()
         self.show_item(None)
 
     # --- what is shown -------------------------------------------------------------------------------
@@ -109,8 +110,8 @@ class Inspector(QScrollArea):
 
     def _add_row(self, row) -> None:
         if isinstance(row, Heading):
-            label = QLabel(row.text)
-            label.setStyleSheet("font-weight: bold; color: #34495e; padding-top: 8px;")
+            label = QLabel(row.text, objectName="inspector_heading")
+            label.setStyleSheet(_heading_style())
             self.form.addRow(label)
             return
         self.rows[row.key] = row
@@ -198,3 +199,16 @@ class Inspector(QScrollArea):
         if self.rows:
             widget = next(iter(self.rows.values())).widget
             QTimer.singleShot(0, lambda: widget.setFocus(Qt.OtherFocusReason))
+
+    def _apply_theme(self) -> None:
+        """Title, explanation and headings in the theme's colours and sizes (style sheets do not follow the
+        application palette and font by themselves)."""
+        theme = current()
+        self.title.setStyleSheet(f"font-weight: bold; font-size: {13 * theme.font_scale():g}pt;")
+        self.subtitle.setStyleSheet(f"color: {theme.ui_colors().muted.name()};")
+        for label in self.form_host.findChildren(QLabel, "inspector_heading"):
+            label.setStyleSheet(_heading_style())
+
+
+def _heading_style() -> str:
+    return f"font-weight: bold; color: {current().ui_colors().heading.name()}; padding-top: 8px;"

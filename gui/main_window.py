@@ -32,6 +32,7 @@ from .gc_guard import install_gc_guard
 from .inspector import Inspector
 from .palette import Palette
 from .simulation_ui import install_simulation
+from .theme import current
 
 __all__ = ["MainWindow"]
 
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
         install_gc_guard()  # before any worker thread starts: garbage is collected on this thread only
+        current()  # the saved theme, applied to the application before any widget is made
         self.setObjectName("main_window")
         self.setAttribute(Qt.WA_DeleteOnClose)
         self.setWindowIcon(style.icon("spikestudio"))
