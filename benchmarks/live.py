@@ -3,6 +3,7 @@
 Run by hand (not part of the test suite):
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/live.py [--seconds 20] [--network cuba]
+        [--theme dark] [--presentation]
 
 Prints, side by side:
 - simulated seconds per wall second headless and in the window, and their ratio (goal >= 0.8);
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -40,12 +42,16 @@ def headless(name: str, seconds: float) -> float:
     return seconds / best
 
 
-def in_window(name: str, seconds: float) -> dict:
+def in_window(name: str, seconds: float, theme: str | None = None, presentation: bool = False) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
     from spikestudio.gui.app import make_window
+    from spikestudio.gui.theme import current
 
     app = QApplication.instance() or QApplication(sys.argv)
+    if theme is not None or presentation:
+        current().set_theme(theme or "light")
+        current().set_presentation(presentation)
     w = make_window(name)
     w.keep_layout = False
     w.resize(1600, 1000)
@@ -91,11 +97,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="simulated seconds per run")
     parser.add_argument("--network", default="cuba", help="bundled example to run")
+    parser.add_argument("--theme", choices=["light", "dark"], help="the look of the window (default: as saved)")
+    parser.add_argument("--presentation", action="store_true", help="in presentation mode (thicker lines)")
     args = parser.parse_args()
+    if args.theme or args.presentation:  # a look chosen here must not become the user's saved one
+        os.environ.setdefault("SPIKESTUDIO_HOME", tempfile.mkdtemp(prefix="spikestudio-bench-"))
     ref = headless(args.network, args.seconds)
-    live = in_window(args.network, args.seconds)
+    live = in_window(args.network, args.seconds, args.theme, args.presentation)
     ratio = live["throughput"] / ref
-    print(f"{args.network}, {args.seconds:g} s simulated, Qt platform {os.environ['QT_QPA_PLATFORM']}")
+    look = f", {args.theme or ('light' if args.presentation else 'saved')} theme"
+    look += ", presentation mode" if args.presentation else ""
+    print(f"{args.network}, {args.seconds:g} s simulated, Qt platform {os.environ['QT_QPA_PLATFORM']}{look}")
     print(f"{'':28}{'measured':>12}{'goal':>12}")
     print(f"{'headless (sim s / wall s)':28}{ref:12.1f}")
     print(f"{'with plots (sim s / wall s)':28}{live['throughput']:12.1f}")

@@ -9,6 +9,7 @@ from ..resources.examples import list_examples
 from .app_settings import recent_files
 from .gallery import show_examples_dialog
 from .plugin_dialog import show_plugin_dialog
+from .theme_actions import build_theme_actions
 
 __all__ = ["build_actions", "build_menus", "build_toolbar"]
 
@@ -71,6 +72,7 @@ def build_actions(w) -> dict[str, QAction]:
         ("about", "&About SpikeStudio", w.show_about, None, "About SpikeStudio"),
     ]
     actions = {name: _action(w, name, text, slot, keys, tip) for name, text, slot, keys, tip in specs}
+    actions.update(build_theme_actions(w))
     actions["undo"] = w.stack.createUndoAction(w, "&Undo")
     actions["undo"].setShortcuts(QKeySequence.keyBindings(Std.Undo))
     actions["redo"] = w.stack.createRedoAction(w, "&Redo")
@@ -112,6 +114,9 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
 
     view_menu = bar.addMenu("&View")
     view_menu.addActions([actions[n] for n in ("zoom_in", "zoom_out", "fit", "actual_size")])
+    view_menu.addSeparator()
+    view_menu.addAction(actions["presentation"])
+    view_menu.addMenu("&Theme").addActions([actions["theme_light"], actions["theme_dark"]])
     view_menu.addSeparator()
     w.panels_menu = view_menu.addMenu("&Panels")
 

@@ -20,6 +20,7 @@ from .canvas_notes import CanvasNotes
 from .commands import AddItems, EditItem, MoveNodes, push
 from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
 from .node_item import NodeItem
+from .theme import current
 
 __all__ = ["CanvasScene"]
 
@@ -49,6 +50,7 @@ class CanvasScene(QGraphicsScene):
         doc.item_changed.connect(self._on_changed)
         doc.nodes_moved.connect(self._on_moved)
         doc.network_replaced.connect(self.rebuild)
+        current().changed.connect(self.apply_theme)
         self.rebuild()
 
     # --- building from the document ------------------------------------------------------------------
@@ -352,11 +354,22 @@ class CanvasScene(QGraphicsScene):
         return menu
 
     # --- drawing -------------------------------------------------------------------------------------
+    def apply_theme(self) -> None:
+        """Redraw in the current theme: edges remake their pens and labels, cards and the cached grid repaint."""
+        for edge in self.edges.values():
+            edge.refresh()
+        for node in self.nodes.values():
+            node.update()
+        for view in self.views():
+            view.resetCachedContent()
+        self.update()
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         if self.backgroundBrush().style() != Qt.NoBrush:  # a plain background, set while drawing a picture
             painter.fillRect(rect, self.backgroundBrush())
             return
-        painter.fillRect(rect, style.CANVAS)
+        colors = current().canvas_colors()
+        painter.fillRect(rect, colors.background)
         scale = painter.worldTransform().m11()
         step = style.GRID if scale > 0.45 else style.GRID * 5
         left, top = math.floor(rect.left() / step) * step, math.floor(rect.top() / step) * step
@@ -371,9 +384,9 @@ class CanvasScene(QGraphicsScene):
             (lines_major if round(y / style.GRID) % 5 == 0 else lines_minor).append(
                 QLineF(rect.left(), y, rect.right(), y))
             y += step
-        painter.setPen(QPen(style.GRID_MINOR, 0))
+        painter.setPen(QPen(colors.grid_minor, 0))
         painter.drawLines(lines_minor)
-        painter.setPen(QPen(style.GRID_MAJOR, 0))
+        painter.setPen(QPen(colors.grid_major, 0))
         painter.drawLines(lines_major)
 
 

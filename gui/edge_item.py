@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..engine.network import Projection
 from . import style
+from .theme import current
 
 __all__ = ["EdgeItem", "PROJECTION_EDGE", "CURRENT_EDGE", "RECORD_EDGE", "REWARD_EDGE", "projection_label"]
 
@@ -34,12 +35,9 @@ HEAD = 11.0
 LOOP = 46.0
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(7.5)
-LABEL_METRICS = QFontMetricsF(LABEL_FONT)
-LABEL_HEIGHT = LABEL_METRICS.height() + 2
 NO_BRUSH = QBrush(Qt.NoBrush)
 LABEL_ZOOM = 0.55  # labels are drawn only where they can be read
 SMOOTH_ZOOM = 0.35  # below this zoom edges are drawn without antialiasing
-LABEL_BACKGROUND = QColor(247, 248, 250, 225)  # the canvas colour, so labels stay readable over edges
 GLOW_PEN = QPen(QColor(243, 156, 18, 130), 12.0, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)  # a lesson's highlight
 
 
@@ -64,7 +62,7 @@ class EdgeItem(QGraphicsPathItem):
         self.bend = 0.0
         self.head = QPolygonF()
         self.head_circle: QRectF | None = None
-        self.label_text, self.label_rect, self.label_width = "", QRectF(), 0.0
+        self.label_text, self.label_rect, self.label_width, self.label_height = "", QRectF(), 0.0, 0.0
         self._bounds = QRectF()
         self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
         self.highlighted = False  # a lesson points at this projection
@@ -83,13 +81,16 @@ class EdgeItem(QGraphicsPathItem):
                 node.edges.remove(self)
 
     def refresh(self) -> None:
-        """Colour, head and label from the document."""
+        """Colour, head and label from the document (and sizes from the theme)."""
+        self.label_font = current().canvas_font(LABEL_FONT)
+        metrics = QFontMetricsF(self.label_font)
+        self.label_height = metrics.height() + 2
         if self.kind == PROJECTION_EDGE:
             proj = self.scene_ref.doc.item(self.edge_id)
             self.inhibitory = proj.synapse.receptor == "inhibitory"
             self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
             self.label_text = projection_label(proj)
-            self.label_width = LABEL_METRICS.horizontalAdvance(self.label_text) + 6
+            self.label_width = metrics.horizontalAdvance(self.label_text) + 6
             self.setToolTip(f"{proj.name}: {proj.source} → {proj.target}\n{proj.synapse.receptor} "
                             f"{proj.synapse.kind} synapses, {projection_label(proj)}")
         else:
@@ -118,7 +119,8 @@ class EdgeItem(QGraphicsPathItem):
         else:
             path, end, direction, mid = self._curve_path()
         if self.label_text:
-            label = QRectF(mid.x() - self.label_width / 2, mid.y() - LABEL_HEIGHT / 2, self.label_width, LABEL_HEIGHT)
+            label = QRectF(mid.x() - self.label_width / 2, mid.y() - self.label_height / 2, self.label_width,
+                           self.label_height)
         else:
             label = QRectF()
         self.prepareGeometryChange()  # before the bounds change, so the scene re-indexes the edge
@@ -151,7 +153,7 @@ class EdgeItem(QGraphicsPathItem):
         mx, my = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
         if self.bend and self.label_text:  # the label sits outside its curve, clear of the opposite edge's
             nx, ny = dy / length, -dx / length
-            push = math.copysign(abs(nx) * self.label_width / 2 + abs(ny) * LABEL_HEIGHT / 2 + 1, self.bend)
+            push = math.copysign(abs(nx) * self.label_width / 2 + abs(ny) * self.label_height / 2 + 1, self.bend)
             mx, my = mx + nx * push, my + ny * push
         return path, (ex, ey), (ux, uy), QPointF(mx, my)
 
@@ -208,13 +210,17 @@ class EdgeItem(QGraphicsPathItem):
 
     def _make_pens(self) -> None:
         """Pens and brushes for both looks (plain and selected), made once per refresh, not per paint."""
+        theme = current()
         self._looks = {}
+        self._label_background = QBrush(theme.canvas_colors().label_background)  # labels stay readable over edges
         for selected in (False, True):
             color = style.SELECTION if selected else self.color
-            line = QPen(color, 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5))
+            width = 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5)
+            line = QPen(color, theme.canvas_pen_width(width))
             if self.kind in (RECORD_EDGE, REWARD_EDGE):
                 line.setStyle(Qt.DashLine)
-            self._looks[selected] = (line, QPen(color, 1.0), QBrush(color), QPen(color.darker(125)))
+            text = QPen(color.lighter(150) if theme.dark else color.darker(125))
+            self._looks[selected] = (line, QPen(color, 1.0), QBrush(color), text)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         line, outline, fill, text = self._looks[self.isSelected()]
@@ -235,10 +241,10 @@ class EdgeItem(QGraphicsPathItem):
             painter.drawPolygon(self.head)
         if self.label_text and detail >= LABEL_ZOOM:
             painter.setPen(Qt.NoPen)
-            painter.setBrush(LABEL_BACKGROUND)
+            painter.setBrush(self._label_background)
             painter.drawRoundedRect(self.label_rect, 3, 3)
             painter.setPen(text)
-            painter.setFont(LABEL_FONT)
+            painter.setFont(self.label_font)
             painter.drawText(self.label_rect, Qt.AlignCenter, self.label_text)
 
     def mouseDoubleClickEvent(self, event) -> None:

@@ -18,6 +18,7 @@ from .commands import EditItem, EditSettings, SetColor, push
 from .fields import ColorField
 from .forms import Equations, Heading, Row, item_rows, settings_rows, signature
 from .math_html import tex_to_display_html
+from .theme import current
 
 __all__ = ["Inspector", "equations_label"]
 
@@ -39,9 +40,7 @@ class Inspector(QScrollArea):
         self._body = QWidget()
         outer = QVBoxLayout(self._body)
         self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
         self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("color: #566573;")
         self.subtitle.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -58,6 +57,8 @@ class Inspector(QScrollArea):
         doc.items_removed.connect(self._on_removed)
         doc.settings_changed.connect(self._on_settings_changed)
         doc.network_replaced.connect(lambda: self.show_item(None))
+        current().changed.connect(self._apply_theme)
+        self._apply_theme()
         self.show_item(None)
 
     # --- what is shown -------------------------------------------------------------------------------
@@ -110,8 +111,8 @@ class Inspector(QScrollArea):
 
     def _add_row(self, row) -> None:
         if isinstance(row, Heading):
-            label = QLabel(row.text)
-            label.setStyleSheet("font-weight: bold; color: #34495e; padding-top: 8px;")
+            label = QLabel(row.text, objectName="inspector_heading")
+            label.setStyleSheet(_heading_style())
             self.form.addRow(label)
             return
         if isinstance(row, Equations):
@@ -203,6 +204,21 @@ class Inspector(QScrollArea):
             widget = next(iter(self.rows.values())).widget
             QTimer.singleShot(0, lambda: widget.setFocus(Qt.OtherFocusReason))
 
+    def _apply_theme(self) -> None:
+        """Title, explanation and headings in the theme's colours and sizes (style sheets do not follow the
+        application palette and font by themselves)."""
+        theme = current()
+        self.title.setStyleSheet(f"font-weight: bold; font-size: {13 * theme.font_scale():g}pt;")
+        self.subtitle.setStyleSheet(f"color: {theme.ui_colors().muted.name()};")
+        for label in self.form_host.findChildren(QLabel, "inspector_heading"):
+            label.setStyleSheet(_heading_style())
+        for label in self.form_host.findChildren(QLabel, "equations"):
+            label.setStyleSheet(_equations_style())
+
+
+def _heading_style() -> str:
+    return f"font-weight: bold; color: {current().ui_colors().heading.name()}; padding-top: 8px;"
+
 
 def equations_label(lines: tuple[str, ...]) -> QLabel:
     """The equations as rich-text math, one display line each, left-aligned."""
@@ -210,5 +226,10 @@ def equations_label(lines: tuple[str, ...]) -> QLabel:
     label.setObjectName("equations")
     label.setTextFormat(Qt.RichText)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    label.setStyleSheet("QLabel { background: #fbfcfc; border: 1px solid #e5e8e8; padding: 4px; }")
+    label.setStyleSheet(_equations_style())
     return label
+
+
+def _equations_style() -> str:
+    """A thin frame in the theme's muted colour; the text keeps the palette's colour (light or dark)."""
+    return f"QLabel {{ border: 1px solid {current().ui_colors().muted.name()}; border-radius: 3px; padding: 4px; }}"

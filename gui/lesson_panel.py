@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from .math_html import markdown_with_math
+from .theme import current
 
 __all__ = ["LessonPanel", "LessonBrowser", "TaskRow"]
 
 PICTURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
 WEB_SCHEMES = ("http", "https")
-DONE_STYLE = "QCheckBox { color: #1e8449; }"
-OPEN_STYLE = "QCheckBox { color: #1b2631; }"
+DONE_COLOR = {False: "#1e8449", True: "#58d68d"}  # a met task, on a light or a dark theme
+TASKS_BOX = {False: "background: #fef9e7; border: 1px solid #f9e79f;",
+             True: "background: #3b3522; border: 1px solid #7d6608;"}
+TASKS_HEADING = {False: "#7d6608", True: "#f7dc6f"}
 
 
 class LessonBrowser(QTextBrowser):
@@ -86,7 +89,7 @@ class TaskRow(QWidget):
 
     def set_done(self, done: bool) -> None:
         self.check.setChecked(done)
-        self.check.setStyleSheet(DONE_STYLE if done else OPEN_STYLE)
+        self.check.setStyleSheet(f"QCheckBox {{ color: {DONE_COLOR[current().dark]}; }}" if done else "")
         if self.button is not None:
             self.button.setEnabled(not done)
 
@@ -109,20 +112,19 @@ class LessonPanel(QWidget):
         self.title = QLabel("No lesson open")
         self.title.setObjectName("lesson_title")
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
+
         self.close_button = QPushButton("Close")
         self.close_button.setToolTip("Close the lesson (the network stays open)")
         self.close_button.clicked.connect(self.close_clicked)
         self.step_title = QLabel()
         self.step_title.setObjectName("lesson_step_title")
         self.step_title.setWordWrap(True)
-        self.step_title.setStyleSheet("font-weight: bold; font-size: 11.5pt; color: #1a5276; padding-top: 4px;")
+
         self.browser = LessonBrowser()
         self.browser.setObjectName("lesson_text")
         self.tasks_box = QWidget()
         self.tasks_layout = QVBoxLayout(self.tasks_box)
         self.tasks_layout.setContentsMargins(6, 4, 6, 4)
-        self.tasks_box.setStyleSheet("QWidget#lesson_tasks { background: #fef9e7; border: 1px solid #f9e79f; }")
         self.tasks_box.setObjectName("lesson_tasks")
         self.task_rows: list[QWidget] = []  # the heading and the TaskRows
         self.back = QPushButton("◀ Back")
@@ -134,6 +136,22 @@ class LessonPanel(QWidget):
         self.next.clicked.connect(self.next_clicked)
         self._layout()
         self.show_empty()
+        current().changed.connect(self.apply_theme)
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        """Titles sized for the theme (presentation mode is larger) and coloured for light or dark."""
+        theme = current()
+        scale, dark = theme.font_scale(), theme.dark
+        self.title.setStyleSheet(f"font-weight: bold; font-size: {13 * scale:g}pt;")
+        self.step_title.setStyleSheet(f"font-weight: bold; font-size: {11.5 * scale:g}pt; padding-top: 4px; "
+                                      f"color: {theme.ui_colors().heading.name()};")
+        self.tasks_box.setStyleSheet(f"QWidget#lesson_tasks {{ {TASKS_BOX[dark]} }}")
+        for row in self.task_rows:
+            if isinstance(row, TaskRow):
+                row.set_done(row.done)
+            else:
+                row.setStyleSheet(f"font-weight: bold; color: {TASKS_HEADING[dark]};")
 
     def show_empty(self) -> None:
         """No lesson: say where lessons are, and nothing to step through."""
@@ -181,7 +199,7 @@ class LessonPanel(QWidget):
             self.tasks_layout.takeAt(0)
         if tasks:
             heading = QLabel("To do")
-            heading.setStyleSheet("font-weight: bold; color: #7d6608;")
+            heading.setStyleSheet(f"font-weight: bold; color: {TASKS_HEADING[current().dark]};")
             self.tasks_layout.addWidget(heading)
             self.task_rows.append(heading)  # removed with the rows
         for task, text, can_show in tasks:

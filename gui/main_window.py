@@ -35,6 +35,7 @@ from .inspector import Inspector
 from .lesson_controller import install_lessons
 from .palette import Palette
 from .simulation_ui import install_simulation
+from .theme import current
 
 __all__ = ["MainWindow"]
 
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
         install_gc_guard()  # before any worker thread starts: garbage is collected on this thread only
+        current()  # the saved theme, applied to the application before any widget is made
         self.setObjectName("main_window")
         self.setAttribute(Qt.WA_DeleteOnClose)
         self.setWindowIcon(style.icon("spikestudio"))

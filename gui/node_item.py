@@ -20,6 +20,7 @@ from ..engine.network import (
     SpikeTimesInput,
 )
 from . import style
+from .theme import current
 
 __all__ = ["NodeItem", "summary_line"]
 
@@ -138,8 +139,11 @@ class NodeItem(QGraphicsItem):
         radius = 8.0 if self.kind != "recorder" else self.height / 2
         if self.highlighted:
             self._paint_glow(painter, rect, radius)
-        painter.setPen(QPen(style.SELECTION if selected else self.color.darker(115), 3.0 if selected else 1.5))
-        painter.setBrush(QBrush(QColor("#ffffff")))
+        theme = current()
+        colors = theme.canvas_colors()
+        painter.setPen(QPen(style.SELECTION if selected else self.color.darker(115),
+                            theme.canvas_pen_width(3.0 if selected else 1.5)))
+        painter.setBrush(QBrush(colors.card))
         painter.drawRoundedRect(rect, radius, radius)
         if self.kind != "recorder":
             band = QRectF(rect.left(), rect.top(), 7.0, rect.height())
@@ -150,8 +154,8 @@ class NodeItem(QGraphicsItem):
             painter.fillRect(band, self.color)
             painter.restore()
         if option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM:
-            self._paint_text(painter, rect)
-            self._paint_ports(painter)
+            self._paint_text(painter, rect, theme)
+            self._paint_ports(painter, colors)
 
     def _paint_glow(self, painter: QPainter, rect: QRectF, radius: float) -> None:
         painter.setBrush(Qt.NoBrush)
@@ -161,11 +165,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(color, width))
             painter.drawRoundedRect(rect, radius, radius)
 
-    def _paint_text(self, painter: QPainter, rect: QRectF) -> None:
+    def _paint_text(self, painter: QPainter, rect: QRectF, theme) -> None:
+        colors = theme.canvas_colors()
         if self.kind == "recorder":
             style.paint_icon(painter, self.icon_name, QRectF(rect.left() + 6, rect.top() + 5, 24, 24))
-            painter.setPen(QColor("#2c3e50"))
-            painter.setFont(SMALL_FONT)
+            painter.setPen(colors.title)
+            painter.setFont(theme.canvas_font(SMALL_FONT))
             text_rect = QRectF(rect.left() + 33, rect.top(), rect.width() - 38, rect.height())
             painter.drawText(text_rect, Qt.AlignVCenter | Qt.AlignLeft, self.summary)
             return
@@ -173,20 +178,20 @@ class NodeItem(QGraphicsItem):
         style.paint_icon(painter, self.icon_name, QRectF(rect.left() + 15, -icon_size / 2, icon_size, icon_size))
         left = rect.left() + 15 + icon_size + 9
         width = rect.right() - left - 8
-        painter.setPen(QColor("#1b2631"))
-        painter.setFont(TITLE_FONT)
+        painter.setPen(colors.title)
+        painter.setFont(theme.canvas_font(TITLE_FONT))
         title = painter.fontMetrics().elidedText(self.title, Qt.ElideRight, int(width))
         painter.drawText(QRectF(left, rect.top() + 8, width, rect.height() / 2 - 6), Qt.AlignLeft | Qt.AlignBottom,
                          title)
-        painter.setPen(QColor("#566573"))
-        painter.setFont(SMALL_FONT)
+        painter.setPen(colors.text)
+        painter.setFont(theme.canvas_font(SMALL_FONT))
         summary = painter.fontMetrics().elidedText(self.summary, Qt.ElideRight, int(width))
         painter.drawText(QRectF(left, 2, width, rect.height() / 2 - 8), Qt.AlignLeft | Qt.AlignTop, summary)
 
-    def _paint_ports(self, painter: QPainter) -> None:
-        painter.setPen(QPen(QColor("#566573"), 1.2))
+    def _paint_ports(self, painter: QPainter, colors) -> None:
+        painter.setPen(QPen(colors.port, 1.2))
         if self.has_input:
-            painter.setBrush(QColor("#ffffff"))
+            painter.setBrush(colors.card)
             painter.drawEllipse(self.input_port(), PORT_RADIUS - 1, PORT_RADIUS - 1)
         if self.has_output:
             painter.setBrush(self.color)

@@ -10,6 +10,8 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
+from .theme import current
+
 __all__ = ["EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "MARGIN", "PNG_SCALE", "MAX_PNG_PIXELS",
            "WHITE"]
 
@@ -82,21 +84,28 @@ def _paint(scene, device, target: QRectF, source: QRectF, background: QColor) ->
 
 @contextmanager
 def _as_picture(scene, background: QColor):
-    """Plain background, no selection highlight, and items drawn afresh rather than from their cached pixmaps
-    (which would be blurry in a PNG and bitmaps instead of shapes and text in an SVG). All is put back after,
-    and the selection comes back unannounced."""
+    """Plain background, the light theme's look, no selection highlight, and items drawn afresh rather than from
+    their cached pixmaps (which would be blurry in a PNG and bitmaps instead of shapes and text in an SVG). All is
+    put back after, and the selection comes back unannounced."""
     selected = list(scene.selectedItems())
     cached = [(item, item.cacheMode()) for item in scene.nodes.values()]
+    theme = current()
+    themed = theme.dark or theme.presentation
     scene.blockSignals(True)
     try:
-        for item in selected:
-            item.setSelected(False)
-        for item, _ in cached:
-            item.setCacheMode(QGraphicsItem.NoCache)
-        scene.setBackgroundBrush(QBrush(background))
-        yield
+        with theme.plain():
+            if themed:
+                scene.apply_theme()
+            for item in selected:
+                item.setSelected(False)
+            for item, _ in cached:
+                item.setCacheMode(QGraphicsItem.NoCache)
+            scene.setBackgroundBrush(QBrush(background))
+            yield
     finally:
         scene.setBackgroundBrush(QBrush())
+        if themed:
+            scene.apply_theme()
         for item, mode in cached:
             item.setCacheMode(mode)
         for item in selected:

@@ -28,7 +28,7 @@ CURRENT_LINK = QColor("#e67e22")
 RECORD_LINK = QColor("#7f8c8d")
 REWARD_LINK = QColor("#27ae60")
 SELECTION = QColor("#f39c12")
-CANVAS = QColor("#f7f8fa")
+CANVAS = QColor("#f7f8fa")  # the light theme's canvas; gui.theme gives the current one
 GRID_MINOR, GRID_MAJOR = QColor("#eceef2"), QColor("#dde1e7")
 GRID = 20.0  # canvas units between grid lines (align-to-grid snaps to this)
 

@@ -29,6 +29,7 @@ from ...engine.params import ParamSpec
 from ...engine.results import Results, cv_isi
 from ..fields import number_field
 from .export import add_export_actions
+from .plot_theme import follow_theme
 
 __all__ = ["ISIView", "FICurveDialog", "DEFAULT_CURRENTS"]
 
@@ -62,6 +63,7 @@ class ISIView(QWidget):
         self.plot.setLabel("left", "intervals")
         self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], brush=(90, 140, 230, 200), pen=None)
         self.plot.addItem(self.bars)
+        follow_theme(self.plot)
         self.export = add_export_actions(self.plot, self.histogram_data, "ISI histogram", self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Population"))
@@ -185,6 +187,7 @@ class FICurveDialog(QDialog):
                                            name="1 / mean ISI")
         self.analytic_curve = self.plot.plot([], [], pen=pg.mkPen((128, 128, 128), width=2))  # legend: LIF only
         self.analytic_curve.setZValue(-1)  # under the measured points
+        follow_theme(self.plot)
         self.export = add_export_actions(self.plot, self.curve_data, "F–I curve", self)
 
     def _lay_out(self) -> None:

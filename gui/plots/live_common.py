@@ -6,6 +6,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
+from ..theme import current
+from .plot_theme import follow_theme
+
 __all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot"]
 
 # Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
@@ -14,8 +17,10 @@ CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
 
 
 def configure_pyqtgraph() -> None:
-    """White plots with dark axes, like the canvas; antialiasing off for speed (set once)."""
-    pg.setConfigOptions(background="w", foreground="#333333", antialias=False, imageAxisOrder="row-major")
+    """Plots in the theme's colours (see ``gui.theme``); antialiasing off for speed (set once)."""
+    colors = current().plot_colors()
+    pg.setConfigOptions(background=colors.background, foreground=colors.foreground, antialias=False,
+                        imageAxisOrder="row-major")
 
 
 def plot_color(network, node_id: str, index: int) -> QColor:
@@ -33,7 +38,9 @@ def time_plot(quantity: str, units: str) -> tuple[pg.PlotWidget, pg.LegendItem]:
         plot.setLabel(side, label, units=unit)
         plot.getAxis(side).enableAutoSIPrefix(False)
     plot.setMouseEnabled(x=False, y=True)
-    return plot, plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+    legend = plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+    follow_theme(plot)
+    return plot, legend
 
 
 def spike_levels(population) -> tuple[float | None, float | None]:

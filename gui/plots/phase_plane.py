@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolBut
 
 from ...engine import phase_plane as pp
 from ...engine.live import LiveFrame
+from ..theme import current
 from .export import add_export_actions
+from .plot_theme import follow_theme
 
 __all__ = ["PhasePlaneView", "FIELD_GRID", "CLICK_MS"]
 
@@ -23,6 +25,8 @@ CLICK_MS = 300.0  # how far a trajectory started by a click is followed
 V_COLOR, X_COLOR = "#1f77b4", "#ff7f0e"  # the two nullclines
 LIVE_COLOR, HEAD_COLOR, CLICK_COLOR, FIELD_COLOR = (60, 60, 60, 170), "#d62728", "#2ca02c", "#b8b8b8"
 RESET_COLOR = "#9467bd"
+# by theme: fixed points' ink, the fill of an unstable one, and the live trail (dark on light plots, light on dark)
+INK = {"light": ("#222222", "#ffffff", (60, 60, 60, 170)), "dark": ("#e6e9ed", "#1d2025", (215, 220, 228, 170))}
 
 
 class PhasePlaneView(QWidget):
@@ -97,17 +101,34 @@ class PhasePlaneView(QWidget):
         for z, item in enumerate((self.click_resets, self.clicked, self.click_start)):
             item.setZValue(6 + z)  # over the live trail, which can be dense
             self.plot.addItem(item)  # in the legend only while it shows something
-        self.fixed = pg.ScatterPlotItem(size=13, pen=pg.mkPen("#222222", width=2))
+        self.fixed = pg.ScatterPlotItem(size=13)
         self.fixed.setZValue(9)
         self.plot.addItem(self.fixed)
-        self.legend.addItem(pg.ScatterPlotItem(size=11, pen=pg.mkPen("#222222", width=2), brush=pg.mkBrush("#222222"),
-                                               symbol="o"), "stable fixed point")
-        self.legend.addItem(pg.ScatterPlotItem(size=11, pen=pg.mkPen("#222222", width=2), brush=pg.mkBrush("w"),
-                                               symbol="o"), "unstable fixed point")
+        self.fixed_samples = [pg.ScatterPlotItem(size=11, symbol="o") for _ in range(2)]
+        for sample, text in zip(self.fixed_samples, ("stable fixed point", "unstable fixed point")):
+            self.legend.addItem(sample, text)
         for side in ("left", "bottom"):
             self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.getViewBox().sigRangeChanged.connect(lambda *_: self._draw_field())
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self._ink()
+        current().changed.connect(self._ink)  # before follow_theme's restyle, which scales the new pens
+        follow_theme(self.plot)
+
+    def _ink(self) -> None:
+        """Fixed points and the live trail in the theme's ink (the plot's own colours follow ``follow_theme``)."""
+        ink, paper, trail = INK[current().name]
+        self.live.setPen(pg.mkPen(trail, width=1.2))
+        self.fixed.setPen(pg.mkPen(ink, width=2))
+        for sample, fill in zip(self.fixed_samples, (ink, paper)):
+            sample.setPen(pg.mkPen(ink, width=2))
+            sample.setBrush(pg.mkBrush(fill))
+        self._draw_fixed()
+
+    def _draw_fixed(self) -> None:
+        ink, paper, _ = INK[current().name]
+        self.fixed.setData([{"pos": (f.v, f.x), "brush": pg.mkBrush(ink if f.stable else paper), "data": f.kind}
+                            for f in self.points])
 
     # --- what is shown -------------------------------------------------------------------------------
     @property
@@ -186,8 +207,7 @@ class PhasePlaneView(QWidget):
             self.fit()
         self._draw_nullclines()
         self._draw_field()
-        self.fixed.setData([{"pos": (f.v, f.x), "brush": pg.mkBrush("#222222" if f.stable else "w"),
-                             "data": f.kind} for f in self.points])
+        self._draw_fixed()
         if self.click_trajectory is not None:
             start = self.click_trajectory
             self.start_from(float(start.v[0]), float(start.x[0]))

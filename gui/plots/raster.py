@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.live import LiveFrame, NodeRow
+from ..theme import current
 from .export import add_export_actions
 from .live_common import time_range
+from .plot_theme import follow_theme
 
 __all__ = ["RasterView", "raster_image"]
 
@@ -32,12 +34,12 @@ MAX_TICK_PX = 6
 
 
 def raster_image(x: np.ndarray, rows: np.ndarray, colors: np.ndarray, n_rows: int, width: int,
-                 height: int) -> np.ndarray:
+                 height: int, tick_width: int = 1) -> np.ndarray:
     """An RGBA image (height x width, row 0 at the bottom) with a tick per spike.
 
     ``x`` is each spike's horizontal position in [0, 1), ``rows`` its row in [0, n_rows), ``colors``
     its RGBA colour (uint8, one row per spike). A neuron row taller than a pixel gets a tick that
-    fills most of its height.
+    fills most of its height; ticks are ``tick_width`` pixels wide (wider for a projector).
     """
     img = np.zeros((height, width, 4), np.uint8)
     if x.size == 0 or n_rows == 0:
@@ -46,9 +48,11 @@ def raster_image(x: np.ndarray, rows: np.ndarray, colors: np.ndarray, n_rows: in
     per_row = height / n_rows
     y0 = np.clip((rows * per_row).astype(np.int64), 0, height - 1)
     span = max(1, min(MAX_TICK_PX, int(per_row * 0.8)))
+    columns = [px] + [np.minimum(px + dx, width - 1) for dx in range(1, tick_width)]
     for k in range(span):
         y = np.minimum(y0 + k, height - 1)
-        img[y, px] = colors
+        for x_px in columns:
+            img[y, x_px] = colors
     return img
 
 
@@ -143,6 +147,7 @@ class RasterView(QWidget):
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
+        follow_theme(self.plot)
         self.rows = RowChooser()
         self.rows.changed.connect(self._rows_changed)
         self.export = add_export_actions(self.plot, self.data, "the raster", self)
@@ -206,7 +211,7 @@ class RasterView(QWidget):
         height = int(np.clip(vb.height(), 50, 4000))
         img = raster_image((t - t0) / (t1 - t0), np.concatenate(rows) if rows else np.zeros(0, np.int64),
                            np.concatenate(colors) if colors else np.zeros((0, 4), np.uint8), self.n_rows, width,
-                           height)
+                           height, tick_width=round(current().marker_size(1)))
         self.image.setImage(img, autoLevels=False)
         self.image.setRect(t0, 0, t1 - t0, max(self.n_rows, 1))
         self.plot.setXRange(t0, t1, padding=0)

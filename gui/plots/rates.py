@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 from ...engine.live import LiveFrame
 from .export import add_export_actions
 from .live_common import smooth, time_plot, time_range
+from .plot_theme import style_plot
 
 __all__ = ["RateView"]
 
@@ -48,6 +49,7 @@ class RateView(QWidget):
         self.colors = dict(colors)
         for node_id, curve in self.curves.items():
             curve.setPen(pg.mkPen(self.colors.get(node_id, QColor("#333")), width=1))
+        style_plot(self.plot)  # the new pens at the theme's width
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         wanted = [n for n in frame.nodes if n.is_population or self.inputs.isChecked()]
@@ -60,6 +62,7 @@ class RateView(QWidget):
             for curve in self.curves.values():
                 curve.setDownsampling(auto=True, method="peak")
                 curve.setClipToView(True)
+            style_plot(self.plot)
         width = max(1, int(round(self.smoothing.value() / self.bin_ms)))
         t = frame.rate_t + self.bin_ms  # a bin is plotted at its end: the rate up to that time
         for node_id, curve in self.curves.items():

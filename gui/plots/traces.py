@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from ...engine.live import LiveFrame
 from .export import add_export_actions
 from .live_common import CATEGORICAL, time_plot, time_range
+from .plot_theme import style_plot
 
 __all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
 
@@ -132,6 +133,7 @@ class TraceView(QWidget):
                 self.plot.addItem(line)                          # (as HTML) every frame the view scrolls
                 self.legend.addItem(pg.PlotDataItem(pen=pen), f"{label} {value:g} mV")
                 self.levels.append(line)
+        style_plot(self.plot)  # the new curves at the theme's width
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         t0, t1 = time_range(frame.t, window)

@@ -20,6 +20,7 @@ from ...engine.analysis import block_weight_matrix, receptive_fields, tile_field
 from ...engine.catalog import WEIGHT_UNITS
 from ...engine.network import Network
 from .export import add_export_actions
+from .plot_theme import follow_theme
 
 __all__ = ["ProjectionShape", "projection_shapes", "WeightsView", "Connections"]
 
@@ -83,6 +84,7 @@ class WeightsView(QWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.matrix_plot)
         self._side_by_side = False
         self._arrange(side_by_side=True)
+        follow_theme(self.plots)
         self.hist_export = add_export_actions(self.hist_plot, self.histogram_data, "weight histogram", self)
         self.matrix_export = add_export_actions(self.matrix_plot, self.matrix_data, "weight matrix", self)
         top = QHBoxLayout()

@@ -22,6 +22,8 @@ SHOTS = {"editor-brunel.png": ("brunel", "E"), "editor-cuba.png": ("cuba", "I->E
 # example, simulated ms before the picture, neurons probed
 RUNNING = {"running-cuba.png": ("cuba", 1500.0, [("E", 0), ("E", 1), ("I", 0)]),
            "running-brunel.png": ("brunel", 400.0, [("E", 0), ("I", 0)])}
+# the CUBA run again in another look: (theme, presentation mode)
+THEMED = {"dark.png": ("dark", False), "presentation.png": ("light", True)}
 
 
 def shown_window(example: str, width: int, height: int):
@@ -47,7 +49,10 @@ def render(example: str, selected: str, out: Path) -> None:
 
 def render_running(example: str, ms: float, probes, out: Path) -> None:
     """The window mid-run: paused after ``ms`` simulated, with the probes' traces drawn."""
-    window = shown_window(example, 1600, 1000)
+    run_and_grab(shown_window(example, 1600, 1000), ms, probes, out)
+
+
+def run_and_grab(window, ms: float, probes, out: Path) -> None:
     ui = window.simulation
     for node, i in probes:
         ui.probe(node, i)
@@ -58,6 +63,24 @@ def render_running(example: str, ms: float, probes, out: Path) -> None:
     QApplication.processEvents()
     window.grab().save(str(out))
     window.close()
+
+
+def render_themed(theme: str, presentation: bool, out: Path) -> None:
+    """The CUBA run in the dark theme or in presentation mode, switched as a user would with the window open;
+    the look goes back to light and normal after."""
+    from spikestudio.gui.theme import current
+
+    look = current()
+    window = shown_window("cuba", 1600, 1000)
+    try:
+        window.actions[f"theme_{theme}"].trigger()
+        if presentation:
+            window.actions["presentation"].trigger()
+        window.view.fit_all()
+        run_and_grab(window, 1500.0, [("E", 0), ("E", 1), ("I", 0)], out)
+    finally:
+        look.set_theme("light")
+        look.set_presentation(False)
 
 
 def render_learning(out: Path) -> None:
@@ -154,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs["phase-plane.png"] = lambda: render_phase_plane(HERE / "phase-plane.png")
     jobs["welcome.png"] = lambda: render_welcome(HERE / "welcome.png")
     jobs["lesson.png"] = lambda: render_lesson(HERE / "lesson.png")
+    jobs |= {name: (lambda t=theme, p=presentation, n=name: render_themed(t, p, HERE / n))
+             for name, (theme, presentation) in THEMED.items()}
     for name, job in jobs.items():
         if not wanted or name in wanted:
             job()
@@ -163,4 +188,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
