@@ -275,6 +275,12 @@ def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
     w.lessons_menu.aboutToShow.emit()
     texts = [a.text() for a in w.lessons_menu.actions()]
     assert "Open &Lesson…" in texts
+    from spikestudio.engine.lesson import bundled_lessons
+
+    titles = [lesson.title for lesson in bundled_lessons()]
+    assert len(titles) >= 7 and texts[:len(titles)] == titles  # in teaching order
+    w.lessons_menu.actions()[0].trigger()
+    assert w.lessons.lesson.title == titles[0] and w.lessons.index == 0
 
 
 def bundled(prefix: str):
