@@ -17,6 +17,7 @@ File layout: ``<folder>/lesson.md`` beside the network files it opens::
     ## A step
     Text with $\\tau_m$ math.
     @highlight N
+    @probe N:0 N:0:syn_exc
     @task N.I_e >= 400
     @run
 """
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .catalog import CURRENT_WAVEFORMS, NEURON_MODELS
+from .catalog import CURRENT_WAVEFORMS, NEURON_MODELS, SYNAPTIC_VARIABLES
 from .errors import FileFormatError, ValidationError
 from .network import CurrentInput, Network, PoissonInput, Population, Projection
 
@@ -46,7 +47,7 @@ PANELS = ("raster", "traces", "rates", "weights", "analysis", "phase_plane", "fi
 OPERATORS = {"=": None, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 NETWORK_SETTINGS = ("dt", "duration", "seed")
 EXAMPLE_PREFIX = "example:"
-_ID = r"[A-Za-z_][\w\-:]*"
+_ID = r"[A-Za-z_][\w\-:>]*"  # ids such as E, stim_2, I->E
 
 
 class LessonError(ValueError):
@@ -75,7 +76,9 @@ class Select:
 
 @dataclass(frozen=True)
 class Probe:
-    pairs: tuple[tuple[str, int], ...]
+    """Neurons whose state the traces show: (node id, neuron, state variable; ``v`` unless named)."""
+
+    probes: tuple[tuple[str, int, str], ...]
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,7 @@ def _directive(line: str, where: str, problems: list[str]):
         if word == "select" and len(args) == 1 and re.fullmatch(_ID, args[0]):
             return Select(args[0])
         if word == "probe" and args:
-            return Probe(tuple(_probe_pair(a) for a in args))
+            return Probe(tuple(_probe(a) for a in args))
         if word == "show" and len(args) == 1:
             if args[0] not in PANELS:
                 raise ValueError(f"unknown panel “{args[0]}” (known: {', '.join(PANELS)})")
@@ -272,11 +275,16 @@ def _directive(line: str, where: str, problems: list[str]):
     return None
 
 
-def _probe_pair(text: str) -> tuple[str, int]:
-    node, sep, index = text.rpartition(":")
-    if not sep or not re.fullmatch(_ID, node) or not index.isdigit():
-        raise ValueError(f"“{text}” is not NODE:INDEX")
-    return node, int(index)
+def _probe(text: str) -> tuple[str, int, str]:
+    """``NODE:INDEX`` or ``NODE:INDEX:VARIABLE`` (ids may hold colons; the index is the last number)."""
+    parts = text.split(":")
+    variable = "v"
+    if len(parts) >= 3 and not parts[-1].isdigit() and parts[-2].isdigit():
+        variable = parts.pop()
+    node, index = ":".join(parts[:-1]), parts[-1]
+    if not re.fullmatch(_ID, node) or not index.isdigit() or not re.fullmatch(r"\w+", variable):
+        raise ValueError(f"“{text}” is not NODE:INDEX or NODE:INDEX:VARIABLE")
+    return node, int(index), variable
 
 
 def _task(text: str) -> Task:
@@ -419,12 +427,14 @@ def _action_problems(net: Network, action) -> list[str]:
         return [] if action.id in nodes else [f"no node “{action.id}” to select"]
     if isinstance(action, Probe):
         out = []
-        for node, index in action.pairs:
+        for node, index, variable in action.probes:
             pop = net.populations.get(node)
             if pop is None:
                 out.append(f"no population “{node}” to probe")
             elif index >= pop.size:
                 out.append(f"“{node}” has {pop.size} neurons; cannot probe neuron {index}")
+            elif variable not in NEURON_MODELS[pop.model].state and variable not in SYNAPTIC_VARIABLES:
+                out.append(f"“{node}” ({pop.model}) has no state variable “{variable}” to probe")
         return out
     if isinstance(action, Task):
         try:

@@ -149,7 +149,7 @@ class LessonController(QObject):
             self._show_dock(self.window.inspector_dock)
         elif isinstance(action, Probe):
             known = self.window.doc.network.populations
-            probes = [(node, i, "v") for node, i in action.pairs if node in known and i < known[node].size]
+            probes = [(node, i, var) for node, i, var in action.probes if node in known and i < known[node].size]
             self.window.simulation.controller.set_probes(probes)
             self._show_dock(self.window.simulation.docks["traces"])
         elif isinstance(action, Show):

@@ -329,3 +329,28 @@ def test_lesson_one_end_to_end_each_run_fires_as_the_lif_theory_says(window, pro
     assert not panel.next.isEnabled()
     assert w.simulation.fi_dialog.isVisible()  # the last step opened the F–I tool
     w.simulation.fi_dialog.close()
+
+
+def test_lesson_three_probes_the_gates_and_the_traces_show_them_opening(window):
+    """The gates step probes m, h and n of the HH axon; after a run they span 0–1 as the lesson says."""
+    lesson = bundled("03")
+    w = window()
+    assert w.open_lesson(lesson.folder)
+    panel, c = w.lessons.panel, w.simulation.controller
+    titles = [step.title for step in lesson.steps]
+    for _ in range(titles.index("The gates")):
+        for row in panel.rows():
+            if row.button is not None and not row.done:
+                row.button.click()
+        panel.next.click()
+    gates = [("axon", 0, "m"), ("axon", 0, "h"), ("axon", 0, "n")]
+    traces = w.simulation.views.traces
+    assert c.probes == gates and traces.probes == gates
+    assert traces.plot.getAxis("left").labelText == "m, h, n"
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "done", 60.0), c.state
+    m, h, n = (traces.curve_data(g)[1] for g in gates)
+    assert all(x.size and 0.0 <= x.min() and x.max() <= 1.0 for x in (m, h, n))
+    assert m.max() > 0.9 and h.min() < 0.2 and n.max() > 0.6  # the upstroke, then sodium inactivates, K opens
+    panel.next.click()  # the next step goes back to the membrane
+    assert c.probes == [("axon", 0, "v")] and traces.plot.getAxis("left").labelText == "membrane"

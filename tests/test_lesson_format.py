@@ -33,7 +33,7 @@ Welcome to the lesson.
 Raise the current: $I_e > 375$ pA.
 @highlight N stim
 @select N
-@probe N:0
+@probe N:0 N:1:syn_exc
 @show traces
 @task N.I_e >= 400
 @run
@@ -69,8 +69,8 @@ def test_header_steps_and_directives(tmp_path):
     assert [s.title for s in lesson.steps] == ["Introduction", "Drive it", "Code is only text"]
     assert lesson.steps[0].text == "Welcome to the lesson." and not lesson.steps[0].actions
     drive = lesson.steps[1]
-    assert drive.actions == [Highlight(("N", "stim")), Select("N"), Probe((("N", 0),)), Show("traces"),
-                             Task("N", "I_e", ">=", 400.0), RunTask()]
+    assert drive.actions == [Highlight(("N", "stim")), Select("N"), Probe((("N", 0, "v"), ("N", 1, "syn_exc"))),
+                             Show("traces"), Task("N", "I_e", ">=", 400.0), RunTask()]
     assert "@" not in drive.text and "$I_e > 375$" in drive.text
     fenced = lesson.steps[2]
     assert "@run this is not a directive" in fenced.text  # inside a code fence: text, not a directive
@@ -110,7 +110,8 @@ def test_task_on_missing_or_unsuitable_values_names_it():
     ("@task N.I_e ~ 3", "line 7: @task: “N.I_e ~ 3” is not NODE.PARAM OP VALUE"),
     ("@task N.I_e >= nan", "not a finite number"),
     ("@show everything", "unknown panel “everything”"),
-    ("@probe N", "“N” is not NODE:INDEX"),
+    ("@probe N", "“N” is not NODE:INDEX or NODE:INDEX:VARIABLE"),
+    ("@probe N:0:v-x", "“N:0:v-x” is not NODE:INDEX"),
 ])
 def test_unknown_or_malformed_directives_are_refused_by_line(tmp_path, bad, message):
     text = "---\ntitle: T\nsummary: S\n---\n## Step\nText\n" + bad + "\n"
@@ -156,11 +157,13 @@ def test_unreadable_lessons(tmp_path):
 
 def test_check_lesson_finds_ids_params_and_networks(tmp_path):
     assert check_lesson(load_lesson(write_lesson(tmp_path / "good"))) == []
-    text = LESSON.replace("@select N", "@select Q").replace("@probe N:0", "@probe N:5 stim:0") + "@open gone.json\n"
+    text = LESSON.replace("@select N", "@select Q").replace("@probe N:0 N:1:syn_exc", "@probe N:5 stim:0 N:0:m")
+    text += "@open gone.json\n"
     problems = check_lesson(load_lesson(write_lesson(tmp_path / "bad", text)))
     assert any("no node “Q” to select" in p for p in problems)
     assert any("“N” has 2 neurons; cannot probe neuron 5" in p for p in problems)
     assert any("no population “stim” to probe" in p for p in problems)
+    assert any("“N” (lif) has no state variable “m” to probe" in p for p in problems)
     assert any("network “gone.json” does not open" in p for p in problems)
     assert all(p.startswith(("step ", "header")) for p in problems)
 
@@ -173,3 +176,9 @@ def test_open_directive_switches_the_checked_network(tmp_path):
     lesson = load_lesson(folder)
     assert Open("two.json") in lesson.steps[-1].actions
     assert check_lesson(lesson) == []
+
+
+def test_ids_with_arrows_and_colons_and_gate_probes(tmp_path):
+    text = "---\ntitle: T\nsummary: S\n---\n## Step\n@highlight I->E\n@probe rec:E:3 axon:0:m\n"
+    step = parse_lesson(text, tmp_path).steps[0]
+    assert step.actions == [Highlight(("I->E",)), Probe((("rec:E", 3, "v"), ("axon", 0, "m")))]

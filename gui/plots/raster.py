@@ -30,7 +30,7 @@ from .plot_theme import follow_theme
 
 __all__ = ["RasterView", "raster_image"]
 
-MAX_TICK_PX = 6
+MAX_TICK_PX = 24  # a lone neuron's row gets a tick you can see, not a bar across the plot
 
 
 def raster_image(x: np.ndarray, rows: np.ndarray, colors: np.ndarray, n_rows: int, width: int,
@@ -39,15 +39,16 @@ def raster_image(x: np.ndarray, rows: np.ndarray, colors: np.ndarray, n_rows: in
 
     ``x`` is each spike's horizontal position in [0, 1), ``rows`` its row in [0, n_rows), ``colors``
     its RGBA colour (uint8, one row per spike). A neuron row taller than a pixel gets a tick that
-    fills most of its height; ticks are ``tick_width`` pixels wide (wider for a projector).
+    fills most of its height (at most MAX_TICK_PX), centred on the row; ticks are ``tick_width`` pixels
+    wide (wider for a projector).
     """
     img = np.zeros((height, width, 4), np.uint8)
     if x.size == 0 or n_rows == 0:
         return img
     px = np.clip((x * width).astype(np.int64), 0, width - 1)
     per_row = height / n_rows
-    y0 = np.clip((rows * per_row).astype(np.int64), 0, height - 1)
     span = max(1, min(MAX_TICK_PX, int(per_row * 0.8)))
+    y0 = np.clip((rows * per_row + (per_row - span) / 2).astype(np.int64), 0, height - 1)  # centred on its row
     columns = [px] + [np.minimum(px + dx, width - 1) for dx in range(1, tick_width)]
     for k in range(span):
         y = np.minimum(y0 + k, height - 1)

@@ -52,6 +52,7 @@ class TraceView(QWidget):
         super().__init__()
         self.setObjectName("trace_view")
         self.plot, self.legend = time_plot("membrane", "mV")
+        self._has_membrane = True
         self.entry = QLineEdit()
         self.entry.setObjectName("probe_entry")
         self.entry.setPlaceholderText("neurons to probe, e.g. E:0, E:5, I:2")
@@ -133,7 +134,17 @@ class TraceView(QWidget):
                 self.plot.addItem(line)                          # (as HTML) every frame the view scrolls
                 self.legend.addItem(pg.PlotDataItem(pen=pen), f"{label} {value:g} mV")
                 self.levels.append(line)
+        self._has_membrane = any(v == "v" for _, _, v in probes)
+        self._label_axis(probes)
         style_plot(self.plot)  # the new curves at the theme's width
+
+    def _label_axis(self, probes: list[Probe]) -> None:
+        """Membrane in mV while any probe is a membrane; else the variables shown (gates have no unit)."""
+        variables = list(dict.fromkeys(v for _, _, v in probes))
+        if not variables or "v" in variables:
+            self.plot.setLabel("left", "membrane", units="mV")
+        else:
+            self.plot.setLabel("left", ", ".join(variables), units=None)
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         t0, t1 = time_range(frame.t, window)
@@ -143,12 +154,12 @@ class TraceView(QWidget):
             keep = t >= t0
             t, v = t[keep], v[keep]
             curve.setData(t, v)
-            if v.size and probe[2] == "v":
+            if v.size and (probe[2] == "v" or not self._has_membrane):
                 lo.append(float(v.min()))
                 hi.append(float(v.max()))
         self.plot.setXRange(t0, t1, padding=0)
         if lo and all(np.isfinite(lo + hi)):  # the marked levels stay in view, with room for their labels
-            span = max(max(hi) - min(lo), 1.0)
+            span = max(max(hi) - min(lo), 1.0 if self._has_membrane else 1e-3)
             self.plot.setYRange(min(lo) - 0.05 * span, max(hi) + 0.12 * span, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
