@@ -93,6 +93,8 @@ class LessonController(QObject):
         self.dock.show()
         self.dock.raise_()
         self.window.resizeDocks([self.dock], [PANEL_WIDTH], Qt.Horizontal)
+        self.window.layout().activate()  # the canvas is narrower now: fit the network (and its notes) to it
+        self.window.view.fit_all()
         self.show_step(0)
         self.message.emit(f"Lesson “{lesson.title}”: {len(lesson.steps)} steps")
         return True

@@ -9,6 +9,7 @@ and hands it to the plots. Edits to the document reach the run as parameter chan
 from __future__ import annotations
 
 import copy
+import math
 import sys
 import threading
 import time
@@ -407,9 +408,17 @@ class RunController(QObject):
         if self._state not in (RUNNING, PREPARING):
             self.timer.stop()
 
+    def shown_window(self) -> float:
+        """The plots' time window: the chosen one, but no wider than the runs so far (whole durations), so a
+        100 ms run fills the plot and each further run widens it by one duration, up to the chosen window."""
+        if not self.duration_ms or self.duration_ms >= self.window_ms:
+            return self.window_ms
+        runs = max(1, math.ceil(self.tap.t / self.duration_ms - 1e-9))
+        return min(self.window_ms, runs * self.duration_ms)
+
     def _draw(self) -> None:
         frame = self.tap.frame(self.window_ms)
-        self.views.show_frame(frame, self.window_ms)
+        self.views.show_frame(frame, self.shown_window())
         self._update_status(frame)
         self.frame_drawn.emit()
 

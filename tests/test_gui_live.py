@@ -110,6 +110,19 @@ def test_raster_choice_of_nodes_and_neuron_ranges(window, tmp_path):
     assert ui.views.raster.neuron_at(0.5) == ("E", 5) and ui.views.raster.neuron_at(5.5) == ("P", 10)
 
 
+def test_a_run_shorter_than_the_plot_window_fills_the_plots_and_later_runs_widen_them(window, tmp_path):
+    w = open_network(window, tmp_path)  # runs of 200 ms, plot window 1000 ms
+    ui = w.simulation
+    assert ui.window_ms.value() == 1000.0
+    run_to_end(w)
+    for plot in (ui.views.traces.plot, ui.views.rates.plot, ui.views.raster.plot):
+        assert plot.getViewBox().viewRange()[0] == pytest.approx([0.0, 200.0])
+    run_to_end(w)
+    assert ui.views.rates.plot.getViewBox().viewRange()[0] == pytest.approx([0.0, 400.0])
+    ui.window_ms.setValue(300.0)  # a chosen window narrower than the runs so far scrolls as before
+    assert ui.views.rates.plot.getViewBox().viewRange()[0] == pytest.approx([100.0, 400.0])
+
+
 def test_pause_resume_and_step(window, tmp_path):
     w = open_network(window, tmp_path)
     ui, c = w.simulation, w.simulation.controller
