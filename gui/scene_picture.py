@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .theme import current
 
-__all__ = ["EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "MARGIN", "PNG_SCALE", "MAX_PNG_PIXELS",
-           "WHITE"]
+__all__ = ["EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "png_bytes", "MARGIN", "PNG_SCALE",
+           "MAX_PNG_PIXELS", "WHITE"]
 
 MARGIN = 24.0  # scene units around the network
 PNG_SCALE = 2.0  # pixels per scene unit: sharp on high-density screens and in print
@@ -64,6 +64,11 @@ def scene_png(scene, scale: float = PNG_SCALE, background: QColor = WHITE, max_p
     image = QImage(size, QImage.Format_ARGB32_Premultiplied)
     image.fill(background)
     _paint(scene, image, QRectF(0, 0, size.width(), size.height()), source, background)
+    return png_bytes(image)
+
+
+def png_bytes(image: QImage) -> bytes:
+    """The image encoded as PNG, in memory (written atomically by whoever saves it)."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.WriteOnly)

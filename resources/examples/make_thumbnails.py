@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt  # noqa: E402
+from PySide6.QtCore import QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QPainter, QUndoStack  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -28,7 +28,7 @@ def render_thumbnail(name: str) -> bytes:
     from spikestudio.engine.document import NetworkDocument
     from spikestudio.engine.layout import auto_layout
     from spikestudio.gui.canvas_scene import CanvasScene
-    from spikestudio.gui.scene_picture import WHITE, scene_png
+    from spikestudio.gui.scene_picture import WHITE, png_bytes, scene_png
     from spikestudio.resources.examples import example_path
 
     net = fileformat.load(example_path(name))
@@ -37,7 +37,7 @@ def render_thumbnail(name: str) -> bytes:
     scene = CanvasScene(doc, QUndoStack())
     doc.replace_network(net)
     picture = QImage.fromData(scene_png(scene))
-    return _png(_fitted(picture, WHITE))
+    return png_bytes(_fitted(picture, WHITE))
 
 
 def _fitted(picture: QImage, background) -> QImage:
@@ -50,15 +50,6 @@ def _fitted(picture: QImage, background) -> QImage:
     painter.drawImage(int((width - scaled.width()) / 2), int((height - scaled.height()) / 2), scaled)
     painter.end()
     return image
-
-
-def _png(image: QImage) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data)
 
 
 def write_all(directory: str | Path | None = None) -> list[Path]:
