@@ -9,7 +9,7 @@ import pytest
 import spikestudio
 from spikestudio.engine import fileformat
 from spikestudio.engine.analysis import fi_curve, lif_rate
-from spikestudio.engine.lesson import Highlight, RunTask, Show, Task, bundled_lessons, check_lesson
+from spikestudio.engine.lesson import Highlight, Open, RunTask, Show, Task, bundled_lessons, check_lesson
 from spikestudio.engine.phase_plane import fixed_points
 from spikestudio.engine.results import cv_isi
 from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, LESSON_PICTURES, build, picture
@@ -59,6 +59,28 @@ def test_every_bundled_lesson_parses_and_references_only_what_its_networks_have(
         assert check_lesson(item) == [], item.title
         assert 4 <= len(item.steps) - 1 <= 8, f"{item.title}: {len(item.steps) - 1} steps after the introduction"
         assert all(step.text for step in item.steps), item.title
+
+
+def test_every_student_sees_the_same_run_seeds_are_fixed_in_every_lesson_and_example():
+    """Two students opening the same lesson or example get identical spikes (first 100 ms, built afresh)."""
+    from spikestudio.resources.examples import example_path, list_examples
+
+    names = [(item, name) for item in bundled_lessons() for name in [item.network] + [
+        a.file for step in item.steps for a in step.actions if isinstance(a, Open)]]
+    paths = sorted({item.network_path(name) for item, name in names if name and not name.startswith("example:")})
+    paths += [example_path(name) for name in list_examples() if name != "digits"]  # digits: needs its plugin data
+    spiking = set()
+    for path in paths:
+        runs = []
+        for _ in range(2):
+            net = fileformat.load(path)
+            results = spikestudio.Simulator(net, record_all=True).run(min(net.duration, 100.0) / 1000.0)
+            runs.append({node: results.spikes(node) for node in net.populations})
+        if any(t.size for t, _ in runs[0].values()):
+            spiking.add(path.stem)
+        for node, (t, i) in runs[0].items():
+            assert np.array_equal(t, runs[1][node][0]) and np.array_equal(i, runs[1][node][1]), f"{path.name}: {node}"
+    assert {"cuba", "brunel", "izhikevich", "balance", "half_centre"} <= spiking  # the noisy ones were compared
 
 
 def test_every_step_that_asks_for_a_change_then_asks_for_a_run_or_opens_a_tool():
