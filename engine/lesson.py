@@ -28,6 +28,7 @@ import copy
 import math
 import operator
 import re
+import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,8 @@ __all__ = ["LessonError", "Lesson", "Step", "Open", "Highlight", "Select", "Prob
 
 LESSON_FILE = "lesson.md"
 MAX_LESSON_BYTES = 1_000_000
+MAX_PICTURE_BYTES = 10_000_000
+MAX_STEP_CHARS = 20_000  # "short steps": and a bound on what the panel renders at once
 HEADER_KEYS = ("title", "summary", "network", "order", "author")
 PANELS = ("raster", "traces", "rates", "weights", "analysis", "phase_plane", "fi_curve", "inspector")
 OPERATORS = {"=": None, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -135,10 +138,25 @@ class Lesson:
             raise LessonError([f"lesson “{self.title}” opens no network"])
         return resolve_reference(self.folder, name)
 
+    def network_at(self, index: int) -> str | None:
+        """The network step ``index`` is written for: the last ``@open`` up to it, else the header's (so Back
+        across an ``@open`` goes back to the earlier network)."""
+        for step in reversed(self.steps[:index + 1]):
+            opens = [a.file for a in step.actions if isinstance(a, Open)]
+            if opens:
+                return opens[-1]
+        return self.network
+
     def picture_path(self, name: str) -> Path | None:
-        """A picture of the lesson folder, or None for anything outside it (or missing)."""
-        path = (self.folder / name).resolve()
-        return path if path.is_file() and self.folder.resolve() in path.parents else None
+        """A picture of the lesson folder, or None for anything outside it, missing, not a regular file or
+        larger than MAX_PICTURE_BYTES."""
+        try:
+            path = (self.folder / name).resolve()
+            info = path.stat()
+        except (OSError, ValueError):
+            return None
+        inside = self.folder.resolve() in path.parents
+        return path if inside and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_PICTURE_BYTES else None
 
 
 def resolve_reference(folder: Path, name: str) -> Path:
@@ -162,11 +180,16 @@ def load_lesson(path: str | Path) -> Lesson:
     if path.is_dir():
         path = path / LESSON_FILE
     try:
-        if path.stat().st_size > MAX_LESSON_BYTES:
-            raise LessonError([f"{path.name}: larger than {MAX_LESSON_BYTES // 1000} kB; not a lesson"])
-        raw = path.read_bytes()
+        if path.resolve().parent != path.parent.resolve():  # a link out of the folder (a shared folder may hold one)
+            raise LessonError([f"{path.name}: a link to a file outside the lesson's folder; not a lesson"])
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device (/dev/zero) would hang or fill memory
+            raise LessonError([f"{path.name}: not a regular file; not a lesson"])
+        with path.open("rb") as file:
+            raw = file.read(MAX_LESSON_BYTES + 1)
     except OSError as exc:
         raise LessonError([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
+    if len(raw) > MAX_LESSON_BYTES:
+        raise LessonError([f"{path.name}: larger than {MAX_LESSON_BYTES // 1000} kB; not a lesson"])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -185,6 +208,8 @@ def parse_lesson(text: str, folder: Path, source: str = LESSON_FILE) -> Lesson:
     order = _order(header.get("order"), folder, source, problems)
     if not any(step.text.strip() or step.actions for step in steps):
         problems.append(f"{source}: the lesson has no steps")
+    problems += [f"{source}: step “{step.title[:60]}” is {len(step.text):,} characters long; a step holds at most "
+                 f"{MAX_STEP_CHARS:,}" for step in steps if len(step.text) > MAX_STEP_CHARS]
     if problems:
         raise LessonError(problems)
     return Lesson(header["title"], header["summary"], header.get("network") or None, Path(folder), steps, order,

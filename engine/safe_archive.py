@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import struct
 import warnings
 import zipfile
@@ -50,16 +51,32 @@ def _os_error(path: Path, exc: OSError) -> FileFormatError:
 def read_file(path: Path, limit: int = 64 << 20) -> bytes:
     """A bare network.json's bytes, refused beyond ``limit`` (parsing JSON costs ~10x its size in memory)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise file_error(str(path), f"{size:,} bytes is more than the {limit:,} a bare .json network may hold; "
-                             "save large arrays in a .snn file")
-        return path.read_bytes()
+        info = _regular_file(path)
+        if info.st_size > limit:
+            raise file_error(str(path), f"{info.st_size:,} bytes is more than the {limit:,} a bare .json network "
+                             "may hold; save large arrays in a .snn file")
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as exc:
         raise _os_error(path, exc) from None
+    if len(data) > limit:
+        raise file_error(str(path), f"more than the {limit:,} bytes a bare .json network may hold")
+    return data
+
+
+def _regular_file(path: Path):
+    """The file's stat; a FIFO or a device (``/dev/zero``) is refused: reading it would hang or fill memory."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise file_error(str(path), "not a regular file")
+    return info
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        _regular_file(path)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
     try:
         return zipfile.ZipFile(path)
     except OSError as exc:

@@ -70,6 +70,10 @@ def _id_problems(net: Network) -> list[Problem]:
                 problems.append(Problem(loc, "id must be a non-empty string"))
             elif item.id != key:
                 problems.append(Problem(loc, f'id "{item.id}" does not match its key'))
+            for what, text in (("id", key), ("name", getattr(item, "name", ""))):
+                if isinstance(text, str) and "<" in text:
+                    problems.append(Problem(loc if what == "id" else f"{loc}.name", f"the {what} {text[:40]!r} holds "
+                                            "a '<': names are shown as text, and '<' could be read as markup"))
             if section_name in ("populations", "inputs"):
                 if item.name in names:
                     problems.append(Problem(f"{loc}.name", f'duplicate name "{item.name}" (also {names[item.name]})'))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 __all__ = ["ask_unsaved", "show_problems", "show_error", "ask_open_path", "ask_save_path", "ask_yes_no",
            "ask_export_path", "ask_import_path", "show_report", "NETWORK_FILTER"]
@@ -14,6 +15,15 @@ SAVE_FILTER = "SpikeStudio network (*.snn);;JSON network (*.json)"
 MAX_SHOWN = 12
 
 
+def _as_text(box: QMessageBox) -> QMessageBox:
+    """Show the box's texts as written: they quote names and values from files, and Qt would read a text that
+    starts with a tag as HTML (an ``<img>`` there would load any file)."""
+    box.setTextFormat(Qt.PlainText)
+    for label in box.findChildren(QLabel):
+        label.setTextFormat(Qt.PlainText)
+    return box
+
+
 def ask_unsaved(parent: QWidget, name: str, doing: str) -> str:
     """'save', 'discard' or 'cancel' for a document with unsaved changes, before ``doing`` (e.g. 'closing')."""
     box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
@@ -21,7 +31,7 @@ def ask_unsaved(parent: QWidget, name: str, doing: str) -> str:
                       QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
     box.setObjectName("unsaved_dialog")
     box.setDefaultButton(QMessageBox.Save)
-    answer = box.exec()
+    answer = _as_text(box).exec()
     return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
 
@@ -34,19 +44,19 @@ def show_problems(parent: QWidget, title: str, headline: str, problems) -> None:
                                  else [])
     box.setInformativeText("\n".join(f"• {line}" for line in shown))
     box.setDetailedText("\n".join(lines))
-    box.exec()
+    _as_text(box).exec()
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Critical, title, text, QMessageBox.Ok, parent)
     box.setObjectName("error_dialog")
-    box.exec()
+    _as_text(box).exec()
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Yes | QMessageBox.No, parent)
     box.setObjectName("question_dialog")
-    return box.exec() == QMessageBox.Yes
+    return _as_text(box).exec() == QMessageBox.Yes
 
 
 def ask_open_path(parent: QWidget, folder: str = "") -> str | None:
@@ -91,4 +101,4 @@ def show_report(parent: QWidget, title: str, headline: str, sections: list[tuple
     box.setObjectName("report_dialog")
     box.setInformativeText("\n\n".join(text))
     box.setDetailedText("\n\n".join(heading + "\n" + "\n".join(lines) for heading, lines in sections if lines))
-    box.exec()
+    _as_text(box).exec()

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..resources.examples import ExampleInfo, example_info, list_examples
+from ..engine import fileformat
+from ..resources.examples import ExampleInfo, example_path, example_thumbnail, first_sentence, list_examples
 
 __all__ = ["ExampleCard", "ExampleGallery", "ExamplesDialog", "show_examples_dialog", "gallery_scroll_area",
-           "PICTURE_SIZE", "READ_ONLY_HINT"]
+           "PICTURE_SIZE", "READ_ONLY_HINT", "example_info"]
 
 PICTURE_SIZE = QSize(240, 135)  # the thumbnails are drawn at twice this size
 CARD_MARGIN = 8
@@ -34,6 +35,13 @@ ExampleCard:hover, ExampleCard:focus { border: 2px solid palette(highlight); }
 QLabel#card_picture { background: #ffffff; border-radius: 4px; }
 QLabel#card_title { font-weight: 600; }
 """
+
+
+
+def example_info(name: str) -> ExampleInfo:
+    """Title and summary from the example's metadata; the summary is the first sentence of its description."""
+    metadata = fileformat.load(example_path(name)).metadata
+    return ExampleInfo(name, metadata.title or name, first_sentence(metadata.description), example_thumbnail(name))
 
 
 class ExampleCard(QFrame):

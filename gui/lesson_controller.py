@@ -19,7 +19,6 @@ from ..engine.lesson import (
     Highlight,
     Lesson,
     LessonError,
-    Open,
     Probe,
     RunTask,
     Select,
@@ -58,6 +57,8 @@ class LessonController(QObject):
         self.ran = False  # a run finished or paused since this step was shown
         self.highlighted: tuple[str, ...] = ()
         self.opened: tuple[Path, str] | None = None  # the lesson network last opened, and its label
+        self.on_lesson_network = False  # the document is that network (maybe saved under a new name since)
+        self._opening = False
         panel.back_clicked.connect(self.back)
         panel.next_clicked.connect(self.next)
         panel.close_clicked.connect(self.close)
@@ -67,6 +68,8 @@ class LessonController(QObject):
         for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.settings_changed):
             event.connect(self.refresh_tasks)
         doc.network_replaced.connect(self._network_replaced)
+        for event in (doc.items_added, doc.item_changed):  # an undone delete brings back an item without its glow
+            event.connect(self._glow)
         window.simulation.controller.state_changed.connect(self._run_state)
 
     # --- opening -------------------------------------------------------------------------------------
@@ -107,14 +110,20 @@ class LessonController(QObject):
         files = self.window.files
         if not fresh and self.opened == (path, label) and files.example == label and files.path is None:
             return True
-        if not files.maybe_save("opening the lesson's network") or not files.open_path(path, example=label):
+        if not files.maybe_save("opening the lesson's network"):
             return False
-        self.opened = (path, label)
+        self._opening = True
+        try:
+            if not files.open_path(path, example=label):
+                return False
+        finally:
+            self._opening = False
+        self.opened, self.on_lesson_network = (path, label), True
         return True
 
     def close(self) -> None:
         self._set_highlight(())
-        self.lesson, self.opened = None, None
+        self.lesson, self.opened, self.on_lesson_network = None, None, False
         self.panel.show_empty()
         self.dock.setWindowTitle("Lesson")
         self.dock.hide()
@@ -136,15 +145,25 @@ class LessonController(QObject):
         self.panel.show_step(lesson.title, step.title, step.text, index, len(lesson.steps))
         self.panel.set_tasks([(t, t.describe(), isinstance(t, Task)) for t in step.tasks])
         self._set_highlight(())
-        for action in sorted(step.actions, key=lambda a: not isinstance(a, Open)):  # open first, then point
-            self._perform(action)
+        if self._open_step_network(lesson, index):
+            for action in step.actions:
+                self._perform(action)
         self.refresh_tasks()
         self.step_shown.emit(index)
 
+    def _open_step_network(self, lesson: Lesson, index: int) -> bool:
+        """Open the network the step is written for when another one is open (a step's ``@open``, or Back
+        across one); False when the student kept the other one (the step's pointers would miss)."""
+        name = lesson.network_at(index)
+        if name is None or (self.on_lesson_network and self.opened[0] == lesson.network_path(name)):
+            return True
+        if self._open_network(lesson, name, fresh=True):
+            return True
+        self.message.emit("The step's network was not opened, so its highlights, probes and panels are skipped")
+        return False
+
     def _perform(self, action) -> None:
-        if isinstance(action, Open):
-            self._open_network(self.lesson, action.file)
-        elif isinstance(action, Highlight):
+        if isinstance(action, Highlight):
             self._set_highlight(self.highlighted + action.ids)
         elif isinstance(action, Select):
             self.window.scene.select_ids([action.id])
@@ -175,12 +194,17 @@ class LessonController(QObject):
         dock.raise_()
 
     # --- highlighting --------------------------------------------------------------------------------
+    def _glow(self, *_) -> None:
+        """The highlighted ids glow, and nothing else (items come and go with edits and undo)."""
+        for item_id, item in {**self.window.scene.nodes, **self.window.scene.edges}.items():
+            item.set_highlighted(self.on_lesson_network and item_id in self.highlighted)
+
     def _set_highlight(self, ids: tuple[str, ...]) -> None:
         """Make these nodes (and projections) glow, and scroll the canvas so they can be seen."""
         items = {**self.window.scene.nodes, **self.window.scene.edges}
+        self.highlighted = tuple(ids)
         for item_id, item in items.items():
             item.set_highlighted(item_id in ids)
-        self.highlighted = tuple(ids)
         shown = [items[i].sceneBoundingRect() for i in ids if i in items]
         if shown:
             area = QRectF(shown[0])
@@ -190,8 +214,9 @@ class LessonController(QObject):
 
     def _network_replaced(self) -> None:
         """The scene's items are new: highlight again on the lesson's network, on no other."""
-        own = self.opened is not None and self.window.files.example == self.opened[1]
-        self._set_highlight(self.highlighted if own else ())
+        if not self._opening:  # the student opened another network (New, Open, Revert, an example)
+            self.on_lesson_network = False
+        self._set_highlight(self.highlighted if self.on_lesson_network else ())
         self.refresh_tasks()
 
     # --- tasks ---------------------------------------------------------------------------------------
@@ -201,7 +226,7 @@ class LessonController(QObject):
             row.set_done(self.ran if isinstance(row.task, RunTask) else task_met(net, row.task))
 
     def _run_state(self, state: str) -> None:
-        if state in RUN_TICKS and self.lesson is not None:
+        if state in RUN_TICKS and self.lesson is not None and self.on_lesson_network:  # not another network's run
             self.ran = True
             self.refresh_tasks()
 

@@ -7,7 +7,7 @@ link opens in the system browser when clicked, anything else is ignored.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,8 @@ __all__ = ["LessonPanel", "LessonBrowser", "TaskRow"]
 
 PICTURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
 WEB_SCHEMES = ("http", "https")
+REFUSED_PICTURE = QImage(1, 1, QImage.Format_ARGB32)
+REFUSED_PICTURE.fill(0)
 DONE_COLOR = {False: "#1e8449", True: "#58d68d"}  # a met task, on a light or a dark theme
 TASKS_BOX = {False: "background: #fef9e7; border: 1px solid #f9e79f;",
              True: "background: #3b3522; border: 1px solid #7d6608;"}
@@ -48,12 +50,16 @@ class LessonBrowser(QTextBrowser):
         self.setMarkdown(markdown_with_math(text))
 
     def loadResource(self, kind: int, url: QUrl):
-        if kind != QTextDocument.ImageResource or url.scheme() or not url.path().lower().endswith(PICTURE_SUFFIXES):
-            return None
-        path = self.picture_path(url.path())
-        if path is None:
-            return None
-        image = QImage(str(path))
+        """Only pictures of the lesson folder. Anything refused gets an empty answer, never None: on None,
+        Qt falls back to reading the URL itself (any file, ``/dev/zero`` included)."""
+        if kind != QTextDocument.ImageResource:
+            return QByteArray()
+        path = None
+        if not url.scheme() and url.path().lower().endswith(PICTURE_SUFFIXES):
+            path = self.picture_path(url.path())
+        image = QImage(str(path)) if path is not None else QImage()
+        if image.isNull():
+            return REFUSED_PICTURE
         widest = max(self.viewport().width() - 24, 120)
         return image.scaledToWidth(widest, Qt.SmoothTransformation) if image.width() > widest else image
 
@@ -111,6 +117,7 @@ class LessonPanel(QWidget):
         self.setObjectName("lesson_panel")
         self.title = QLabel("No lesson open")
         self.title.setObjectName("lesson_title")
+        self.title.setTextFormat(Qt.PlainText)  # a title from a lesson file is text, never markup
         self.title.setWordWrap(True)
 
         self.close_button = QPushButton("Close")
@@ -118,6 +125,7 @@ class LessonPanel(QWidget):
         self.close_button.clicked.connect(self.close_clicked)
         self.step_title = QLabel()
         self.step_title.setObjectName("lesson_step_title")
+        self.step_title.setTextFormat(Qt.PlainText)
         self.step_title.setWordWrap(True)
 
         self.browser = LessonBrowser()

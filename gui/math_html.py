@@ -63,17 +63,34 @@ class Scripted:
     kind: str = "atom"
 
 
+MAX_NESTING = 40  # deeper groups are not math anyone writes; the text is shown as written instead
+
+
+class _TooDeepError(Exception):
+    pass
+
+
 @dataclass
 class _Parser:
     tex: str
     pos: int = 0
     nodes: list = field(default_factory=list)
+    depth: int = 0
 
     def peek(self) -> str:
         return self.tex[self.pos] if self.pos < len(self.tex) else ""
 
     def parse(self, upright: bool = False, closing: str = "") -> list:
         """Nodes up to ``closing`` (a ``}``) or the end; ``upright`` for subscripts and ``\\mathrm``."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _TooDeepError
+        try:
+            return self._parse(upright, closing)
+        finally:
+            self.depth -= 1
+
+    def _parse(self, upright: bool, closing: str) -> list:
         nodes: list = []
         while self.pos < len(self.tex):
             ch = self.tex[self.pos]
@@ -258,7 +275,10 @@ def _operand(nodes: list) -> str:
 
 def tex_to_html(tex: str) -> str:
     """Inline math: one line of HTML with italics, Greek letters, sub/superscripts and ``a/b`` fractions."""
-    return _inline(_Parser(tex).parse())
+    try:
+        return _inline(_Parser(tex).parse())
+    except _TooDeepError:
+        return _escape(tex)
 
 
 FRACTION = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td align="center" '
@@ -272,7 +292,11 @@ def tex_to_display_html(tex: str, align: str = "center") -> str:
     """Display math: a one-row table whose cells are runs of inline math and stacked fractions."""
     cells: list[str] = []
     run: list = []
-    for node in _Parser(tex).parse():
+    try:
+        nodes = _Parser(tex).parse()
+    except _TooDeepError:
+        nodes = [Piece("atom", _escape(tex))]
+    for node in nodes:
         if isinstance(node, Frac):
             if run:
                 cells.append(("&nbsp;" if cells else "") + _inline(run) + "&nbsp;")
@@ -286,22 +310,32 @@ def tex_to_display_html(tex: str, align: str = "center") -> str:
     return f'<table align="{align}" cellspacing="0" cellpadding="0" style="{DISPLAY_STYLE}"><tr>{body}</tr></table>'
 
 
-DISPLAY = re.compile(r"^[ \t]*\$\$(.+?)\$\$[ \t]*$", re.S | re.M)
-INLINE = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\n]|\n(?![ \t]*\n))+?)(?<![\\$])\$(?!\$)")  # within a paragraph
-CODE = re.compile(r"(`+)(.+?)\1", re.S)
+# Code spans, $$ display $$ (alone on its lines) and $inline$ math, each within one paragraph and bounded in
+# length, so a hostile lesson cannot make the scan quadratic.
+CODE = r"(?P<ticks>`+)(?P<code>.{1,5000}?)(?P=ticks)"
+DISPLAY = r"^[ \t]*\$\$(?P<display>(?:[^\n]|\n(?![ \t]*\n)){1,4000}?)\$\$[ \t]*$"
+INLINE = r"(?<![\\$])\$(?!\$)(?P<inline>(?:[^$\n]|\n(?![ \t]*\n))+?)(?<![\\$])\$(?!\$)"
+TOKENS = re.compile("|".join((CODE, DISPLAY, INLINE)), re.S | re.M)
 
 
 def markdown_with_math(text: str) -> str:
-    """Markdown whose ``$$ display $$`` and ``$inline$`` math are replaced by HTML (code spans untouched)."""
-    text = DISPLAY.sub(lambda m: "\n\n" + tex_to_display_html(m.group(1).strip()) + "\n\n", text)
-    parts, last = [], 0
-    for code in CODE.finditer(text):
-        parts.append(_inline_math(text[last:code.start()]))
-        parts.append(code.group(0))
-        last = code.end()
-    parts.append(_inline_math(text[last:]))
-    return "".join(parts)
+    """Markdown whose ``$$ display $$`` and ``$inline$`` math are replaced by HTML (code spans untouched).
+
+    Everything else is text, never markup: a ``<`` outside math and code is escaped, so a lesson cannot
+    bring its own HTML (an ``<img>`` reading any file, a table nested a million deep)."""
+    out, last = [], 0
+    for match in TOKENS.finditer(text):
+        out.append(_text(text[last:match.start()]))
+        if match.group("code") is not None:
+            out.append(match.group(0))
+        elif match.group("display") is not None:
+            out.append("\n\n" + tex_to_display_html(match.group("display").strip()) + "\n\n")
+        else:
+            out.append(tex_to_html(match.group("inline")))
+        last = match.end()
+    out.append(_text(text[last:]))
+    return "".join(out)
 
 
-def _inline_math(text: str) -> str:
-    return INLINE.sub(lambda m: tex_to_html(m.group(1)), text).replace("\\$", "$")
+def _text(text: str) -> str:
+    return text.replace("<", "&lt;").replace("\\$", "$")

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem, QMenu
 
-from ..engine.notes import MAX_NOTE_SIZE, MIN_NOTE_SIZE, NOTE_COLORS
+from ..engine.notes import MAX_NOTE_SIZE, MAX_NOTE_TEXT, MIN_NOTE_SIZE, NOTE_COLORS
 from . import style
 from .commands import push
 from .note_commands import EditNote, RemoveNotes
@@ -85,7 +85,7 @@ class NoteItem(QGraphicsItem):
         self.width, self.height, self.text = note.width, note.height, note.text
         self.color = QColor(note.color)
         self.setPos(note.x, note.y)
-        self.setToolTip(note.text[:300])
+        self.setToolTip(style.plain_tip(note.text[:300]))
         if self._editor is not None:
             self._editor.setTextWidth(self.width - 2 * PADDING + 8)
         self.update()
@@ -158,6 +158,9 @@ class NoteItem(QGraphicsItem):
             return
         self.editing = False
         text = self.editor.toPlainText()
+        if len(text) > MAX_NOTE_TEXT:  # keep what fits rather than lose the whole typing session
+            text = text[:MAX_NOTE_TEXT]
+            self.scene_ref.message.emit(f"The note was cut to its first {MAX_NOTE_TEXT:,} characters (a note's limit)")
         self.editor.hide()
         self.update()
         note = self.note()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import cache
 
 from PySide6.QtCore import QRectF
@@ -20,7 +21,7 @@ from ..engine.network import (
 from ..resources.icons import icon_path
 
 __all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "REWARD_LINK", "SELECTION", "GRID", "node_color",
-           "icon_name", "icon", "paint_icon", "template_icon_name"]
+           "icon_name", "icon", "paint_icon", "template_icon_name", "plain_tip"]
 
 EXCITATORY = QColor("#c0392b")
 INHIBITORY = QColor("#2471a3")
@@ -100,3 +101,9 @@ def _pixmap(name: str, side: int) -> QPixmap:
     _renderer(name).render(painter, QRectF(0, 0, side, side))
     painter.end()
     return QPixmap.fromImage(image)
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` as written: Qt reads a tooltip starting with a tag as HTML, and text from
+    a shared file (a note, a lesson) must never be markup (an ``<img>`` would read any file)."""
+    return f"<p style='white-space: pre-wrap'>{html.escape(text)}</p>"

@@ -171,7 +171,7 @@ class WelcomePage(QWidget):
             if path.is_file():
                 item = QListWidgetItem(style.icon("spikestudio"), f"{path.name}\n{path.parent}")
                 item.setData(Qt.UserRole, str(path))
-                item.setToolTip(str(path))
+                item.setToolTip(style.plain_tip(str(path)))
                 self.recent.addItem(item)
         self.no_recent.setVisible(self.recent.count() == 0)
         self.recent.setVisible(self.recent.count() > 0)
@@ -180,7 +180,7 @@ class WelcomePage(QWidget):
         for number, lesson in enumerate(lessons, 1):
             item = QListWidgetItem(f"{number}. {lesson.title}")
             item.setData(Qt.UserRole, str(lesson.folder))
-            item.setToolTip(lesson.summary)
+            item.setToolTip(style.plain_tip(lesson.summary))
             self.lessons.addItem(item)
         self.lessons_heading.setVisible(bool(lessons))
         self.lessons.setVisible(bool(lessons))

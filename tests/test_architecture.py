@@ -60,3 +60,19 @@ def test_importing_the_engine_does_not_load_qt():
             f"bad = [m for m in sys.modules if m.split('.')[0] in {QT!r}]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+DATA_PACKAGES = [ROOT / "resources" / "__init__.py"] + sorted((ROOT / "resources").glob("*/__init__.py"))
+
+
+@pytest.mark.parametrize("path", DATA_PACKAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_resource_packages_are_data_and_import_no_code_of_the_app(path):
+    """The engine looks examples up in resources; resources importing the engine back would be a cycle (the
+    make_*.py build scripts and lesson test helpers may use the engine: nothing imports them)."""
+    bad = [m for m in imports_of(path) if m.startswith(("spikestudio.engine", "spikestudio.gui", "spikestudio.plugins"))]
+    assert bad == [], f"{path} imports {bad}"
+
+
+def test_the_engine_reaches_into_resources_only_for_bundled_examples():
+    used = {m for path in files("engine") for m in imports_of(path) if m.startswith("spikestudio.resources")}
+    assert used <= {"spikestudio.resources.examples"}, used

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from gui_helpers import answer_dialogs, dumps, field
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox
 from spikestudio.engine import fileformat
@@ -184,10 +184,15 @@ def test_a_step_opens_another_network_of_the_lesson_read_only_once(window, tmp_p
     assert row.check.text() == "Set Q's rate above 50" and not row.done
     row.button.click()
     assert w.doc.network.inputs["Q"].rate == pytest.approx(55.0) and row.done
-    panel.back.click()
-    panel.next.click()  # the network is open already: not reopened, the change is kept, nothing is asked
-    assert w.doc.network.inputs["Q"].rate == pytest.approx(55.0) and task_rows(w)[0].done
-    assert w.scene.nodes["Q"].highlighted
+    seen = []
+    answer_dialogs([QMessageBox.Discard], seen)
+    panel.back.click()  # the step before is written for the first network: asked about the change, then reopened
+    assert seen and "unsaved changes" in seen[0][1]
+    assert set(w.doc.network.populations) == {"N", "M"} and w.scene.nodes["M"].highlighted
+    assert not task_rows(w)[1].done  # its run task waits for a run of this network
+    panel.next.click()
+    assert w.doc.network.inputs["Q"].rate == 10.0 and w.scene.nodes["Q"].highlighted and not task_rows(w)[0].done
+    task_rows(w)[0].button.click()
     asked = []
     monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": asked.append(suggestion))
     w.actions["save"].trigger()
@@ -202,8 +207,10 @@ def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside
     picture = browser.loadResource(QTextDocument.ImageResource, QUrl("membrane.png"))
     assert isinstance(picture, QImage) and picture.width() == 40
     for outside in ("../outside.png", "sub/../../outside.png", str(tmp_path / "outside.png"),
-                    "http://example.org/x.png", "file:///etc/x.png", "lesson.md"):
-        assert browser.loadResource(QTextDocument.ImageResource, QUrl(outside)) is None, outside
+                    "http://example.org/x.png", "file:///etc/x.png", "lesson.md", "/dev/zero"):
+        refused = browser.loadResource(QTextDocument.ImageResource, QUrl(outside))
+        assert isinstance(refused, QImage) and refused.size().width() == 1, outside  # never None: Qt would read it
+    assert browser.loadResource(QTextDocument.StyleSheetResource, QUrl(str(tmp_path / "x.css"))).isEmpty()
     opened = []
     from spikestudio.gui import lesson_panel
 
@@ -213,6 +220,48 @@ def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside
     browser.anchorClicked.emit(QUrl("https://example.org/paper"))
     assert opened == ["https://example.org/paper"]
     assert "membrane" in browser.toHtml() and browser.source().isEmpty()  # nothing navigated away
+
+
+def rendered_images(browser) -> dict[str, QImage]:
+    """Every picture the browser's document shows, by name, as Qt loaded it for drawing."""
+    found, block = {}, browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                name = fmt.toImageFormat().name()
+                found[name] = browser.document().resource(QTextDocument.ImageResource, QUrl(name))
+            it += 1
+        block = block.next()
+    return found
+
+
+def test_a_hostile_lesson_shows_text_not_markup_and_no_picture_from_outside(window, tmp_path):
+    """Raw HTML, pictures from elsewhere (a device among them), deep math and markup in titles stay harmless."""
+    outside, deep = tmp_path / "outside.png", "{" * 3000
+    folder = write_lesson(tmp_path / "07-hostile", f"""---
+title: <img src="/dev/zero"><b>Bold</b>
+summary: S
+network: net.json
+---
+## <i>Step</i>
+Raw <img src="/dev/zero"> and <img src="{outside}"> and <a href="file:///etc/passwd">x</a>.
+![device](/dev/zero) ![outside](../outside.png) ![inside](membrane.png) ![absolute]({outside})
+Deep math: ${deep}$ and a < b.
+""")
+    w = window()
+    assert w.open_lesson(folder)
+    QApplication.processEvents()
+    panel, browser = w.lessons.panel, w.lessons.panel.browser
+    assert panel.title.text() == '<img src="/dev/zero"><b>Bold</b>' and panel.title.textFormat() == Qt.PlainText
+    assert panel.step_title.textFormat() == Qt.PlainText
+    text = browser.toPlainText()
+    assert '<img src="/dev/zero">' in text and "<a href=" in text and "a < b" in text  # shown, not obeyed
+    images = rendered_images(browser)
+    assert images["membrane.png"].width() == 40
+    assert {name: image.width() for name, image in images.items() if name != "membrane.png"} == {
+        "/dev/zero": 1, "../outside.png": 1, str(tmp_path / "outside.png"): 1}
 
 
 def test_closing_a_lesson_keeps_the_network_and_drops_the_highlight(window, tmp_path):

@@ -12,10 +12,9 @@ from spikestudio.engine import lesson as lesson_files
 from spikestudio.engine.layout import auto_layout
 from spikestudio.gui import dialogs
 from spikestudio.gui.app_settings import add_recent_file
-from spikestudio.gui.gallery import ExampleCard, ExamplesDialog
+from spikestudio.gui.gallery import ExampleCard, ExamplesDialog, example_info
 from spikestudio.gui.welcome import SETTING, welcome_at_startup
 from spikestudio.resources.examples import (
-    example_info,
     example_path,
     example_thumbnail,
     first_sentence,
@@ -269,7 +268,7 @@ def test_lessons_are_listed_and_open_through_the_window(window, tmp_path, monkey
     w.show_welcome()
     lessons = w.welcome.lessons
     assert lessons.isVisible() and lessons.count() == 1
-    assert lessons.item(0).text() == "1. Test lesson" and lessons.item(0).toolTip() == "A lesson written for this test."
+    assert lessons.item(0).text() == "1. Test lesson" and "A lesson written for this test." in lessons.item(0).toolTip()
     click_item(lessons, 0)
     lessons.itemActivated.emit(lessons.item(0))  # where a click also activates (some desktops): opened once
     assert opened == [folder] and not w.welcome.isVisible()

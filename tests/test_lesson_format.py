@@ -182,3 +182,41 @@ def test_ids_with_arrows_and_colons_and_gate_probes(tmp_path):
     text = "---\ntitle: T\nsummary: S\n---\n## Step\n@highlight I->E\n@probe rec:E:3 axon:0:m\n"
     step = parse_lesson(text, tmp_path).steps[0]
     assert step.actions == [Highlight(("I->E",)), Probe((("rec:E", 3, "v"), ("axon", 0, "m")))]
+
+
+def test_lesson_files_that_are_not_plain_files_or_too_long_are_refused(tmp_path):
+    import os
+
+    folder = tmp_path / "fifo"
+    folder.mkdir()
+    os.mkfifo(folder / "lesson.md")  # reading it would wait for ever
+    with pytest.raises(LessonError, match="not a regular file"):
+        load_lesson(folder)
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (tmp_path / "elsewhere.md").write_text("---\ntitle: T\nsummary: S\n---\n## A\ntext\n")
+    (linked / "lesson.md").symlink_to(tmp_path / "elsewhere.md")
+    with pytest.raises(LessonError, match="outside the lesson's folder"):
+        load_lesson(linked)
+    with pytest.raises(LessonError, match="step “Long” is 20,001 characters long"):
+        parse_lesson("---\ntitle: T\nsummary: S\n---\n## Long\n" + "x" * 20_001 + "\n", tmp_path)
+    big = tmp_path / "big"
+    big.mkdir()
+    (big / "lesson.md").write_bytes(b"x" * 1_000_001)
+    with pytest.raises(LessonError, match="larger than 1000 kB"):
+        load_lesson(big)
+
+
+def test_pictures_must_be_regular_files_of_the_folder(tmp_path):
+    import os
+
+    lesson = load_lesson(write_lesson(tmp_path / "l"))
+    os.mkfifo(tmp_path / "l" / "pipe.png")
+    (tmp_path / "l" / "zero.png").symlink_to("/dev/zero")
+    assert lesson.picture_path("pipe.png") is None and lesson.picture_path("zero.png") is None
+
+
+def test_the_network_a_step_is_written_for_follows_opens_backwards_too(tmp_path):
+    text = "---\ntitle: T\nsummary: S\nnetwork: a.json\n---\n## One\nx\n## Two\n@open b.json\n## Three\ny\n"
+    lesson = parse_lesson(text, tmp_path)
+    assert [lesson.network_at(i) for i in range(3)] == ["a.json", "b.json", "b.json"]

@@ -86,3 +86,22 @@ def test_the_converter_loads_no_qt():
             "print(bad); sys.exit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_nesting_deeper_than_anyone_writes_is_shown_as_written_not_a_recursion_error():
+    from spikestudio.gui.math_html import MAX_NESTING, tex_to_display_html, tex_to_html
+
+    deep = "{" * 5000 + "x"
+    assert tex_to_html(deep) == deep  # escaped text, no exception
+    assert deep in tex_to_display_html(deep)
+    fine = "{" * (MAX_NESTING - 1) + "x" + "}" * (MAX_NESTING - 1)
+    assert tex_to_html(fine) == "<i>x</i>"
+
+
+def test_markdown_outside_math_and_code_is_text_never_markup():
+    from spikestudio.gui.math_html import markdown_with_math
+
+    out = markdown_with_math('Raw <img src="/dev/zero"> and `<b>code</b>` and $a < b$')
+    assert '&lt;img src="/dev/zero">' in out and "<img" not in out
+    assert "`<b>code</b>`" in out  # a code span shows its text as written
+    assert "<i>a</i> &lt; <i>b</i>" in out

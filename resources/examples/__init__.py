@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 __all__ = ["DEFAULT_EXAMPLE", "THUMBNAIL_FOLDER", "ExampleInfo", "example_path", "list_examples", "example_thumbnail",
-           "example_info", "first_sentence"]
+           "first_sentence"]
 
 DEFAULT_EXAMPLE = "single_neuron"
 SUFFIXES = (".json", ".snn")
@@ -53,14 +53,6 @@ class ExampleInfo:
     title: str
     summary: str
     thumbnail: Path | None
-
-
-def example_info(name: str) -> ExampleInfo:
-    """Title and summary from the example's metadata; the summary is the first sentence of its description."""
-    from ...engine import fileformat
-
-    metadata = fileformat.load(example_path(name)).metadata
-    return ExampleInfo(name, metadata.title or name, first_sentence(metadata.description), example_thumbnail(name))
 
 
 def first_sentence(text: str) -> str:
