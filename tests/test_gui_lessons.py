@@ -403,3 +403,22 @@ def test_lesson_three_probes_the_gates_and_the_traces_show_them_opening(window):
     assert m.max() > 0.9 and h.min() < 0.2 and n.max() > 0.6  # the upstroke, then sodium inactivates, K opens
     panel.next.click()  # the next step goes back to the membrane
     assert c.probes == [("axon", 0, "v")] and traces.plot.getAxis("left").labelText == "membrane"
+
+
+def test_the_glow_comes_back_with_an_undone_delete_and_runs_of_other_networks_tick_nothing(window, tmp_path):
+    w, _ = started(window, tmp_path)
+    panel = w.lessons.panel
+    panel.next.click()
+    assert w.scene.nodes["N"].highlighted
+    w.scene.select_ids(["N"])
+    w.actions["delete"].trigger()
+    assert "N" not in w.scene.nodes
+    w.actions["undo"].trigger()
+    assert w.scene.nodes["N"].highlighted  # the item is new; the glow is put back
+    panel.next.click()
+    run_row = task_rows(w)[1]
+    w.files.adopt(lesson_network())  # the student opens something else: the lesson's tasks are not about it
+    w.actions["run"].trigger()
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "done", 30.0), c.state
+    assert not run_row.done and not any(item.highlighted for item in w.scene.nodes.values())
