@@ -4,20 +4,25 @@ Repainting must not corrupt Python's reference counts (PySide6 6.12.0 did), and 
 must not crash (Qt does when the clipboard still holds the app's data at exit).
 """
 
+import gc
 import os
 import subprocess
 import sys
 
 import pytest
 from PySide6.QtGui import QImage, QPainter
+from test_gui_live import wait_for
 
 pytestmark = pytest.mark.timeout(60)
 
 
 def test_repainting_the_canvas_leaves_none_refcount_alone(window):
     w = window("brunel")
+    # The network is built on a worker thread as it opens; its work moves None's count too, so wait for it.
+    assert wait_for(lambda: w.simulation.controller.state != "preparing", 60.0)
     w.edits.select_all()
     image = QImage(800, 600, QImage.Format_ARGB32)
+    gc.collect()
     before = sys.getrefcount(None)
     for _ in range(2):  # enough to see the leak on 6.12.0 without exhausting None (which would abort)
         painter = QPainter(image)
