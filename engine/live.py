@@ -176,7 +176,8 @@ class LiveTap:
             spikes[self._node_slot_ids[k]] = (times[mine], neurons[mine])
         counts = np.concatenate([self._pending, state.node_counts[:steps]])
         full = counts.shape[0] // self._bin_steps * self._bin_steps
-        bins = counts[:full].reshape(-1, self._bin_steps, counts.shape[1]).sum(axis=1)
+        shape = (full // self._bin_steps, self._bin_steps, counts.shape[1])  # explicit: a network may have no nodes
+        bins = counts[:full].reshape(shape).sum(axis=1)
         first_bin_step = step0 - self._pending.shape[0]
         traces = {}
         for probe, col in zip(self._sim.probes, self._sim.probe_columns()):

@@ -408,3 +408,11 @@ def test_opening_another_network_ends_the_run_and_resets_the_plots(window, tmp_p
     run_to_end(w)
     assert [n.id for n in w.simulation.views.raster.rows._nodes] == ["Solo", "Q"]
     assert set(w.simulation.views.raster.drawn[1]) == {"Solo"} and c.tap.t == pytest.approx(50.0)
+
+
+def test_an_empty_network_runs_to_its_end_without_an_error(window):
+    """A new, empty document: Run simply runs (there is nothing to draw), as a newcomer will try first."""
+    w = window()
+    w.files.adopt(Network(duration=50.0))
+    c = run_to_end(w)
+    assert c.state == "done" and c.tap.t == pytest.approx(50.0)
