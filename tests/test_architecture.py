@@ -69,7 +69,8 @@ DATA_PACKAGES = [ROOT / "resources" / "__init__.py"] + sorted((ROOT / "resources
 def test_resource_packages_are_data_and_import_no_code_of_the_app(path):
     """The engine looks examples up in resources; resources importing the engine back would be a cycle (the
     make_*.py build scripts and lesson test helpers may use the engine: nothing imports them)."""
-    bad = [m for m in imports_of(path) if m.startswith(("spikestudio.engine", "spikestudio.gui", "spikestudio.plugins"))]
+    code = ("spikestudio.engine", "spikestudio.gui", "spikestudio.plugins")
+    bad = [m for m in imports_of(path) if m.startswith(code)]
     assert bad == [], f"{path} imports {bad}"
 
 
