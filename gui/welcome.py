@@ -12,7 +12,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -40,6 +40,7 @@ OUTER_MARGIN = 16
 PANEL_MAX = (1180, 820)
 SIDE_WIDTH = 250
 PLACING_EVENTS = (QEvent.Resize, QEvent.LayoutRequest, QEvent.Show)
+PAGE_SHORTCUTS = (QKeySequence.New, QKeySequence.Open, QKeySequence.Quit)  # what the page offers itself
 
 PANEL_STYLE = """
 QFrame#welcome_panel { background: palette(window); border: 1px solid palette(mid); border-radius: 10px; }
@@ -248,6 +249,14 @@ class WelcomePage(QWidget):
     def _replace(self) -> None:
         if not self.isHidden():
             self.place()
+
+    def event(self, event) -> bool:
+        """While the page is up, keys belong to it (arrows move through its lists), not to the network behind
+        it: only New, Open and Quit keep their shortcuts."""
+        if event.type() == QEvent.ShortcutOverride and not any(event.matches(key) for key in PAGE_SHORTCUTS):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Escape:

@@ -294,3 +294,17 @@ def test_thumbnails_are_drawn_from_the_canvas(qtbot):
     assert not image.isNull()
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)}
     assert "#ffffff" in colours and len(colours) > 20  # white around a drawn network, not a blank picture
+
+
+def test_keys_on_the_page_do_not_act_on_the_network_behind_it(window):
+    w = window("cuba")
+    w.scene.select_ids(["E"])
+    w.show_welcome()
+    QTest.keyClick(w.welcome, Qt.Key_Delete)
+    QTest.keyClick(w.welcome, Qt.Key_F5)  # Run
+    assert "E" in w.doc.network.populations and w.simulation.controller.state != "running"
+    QTest.keyClick(w.welcome, Qt.Key_Escape)
+    assert not w.welcome.isVisible()
+    w.scene.select_ids(["E"])
+    QTest.keyClick(w.view, Qt.Key_Delete)  # with the page gone the same key deletes, as it should
+    assert "E" not in w.doc.network.populations
