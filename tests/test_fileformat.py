@@ -289,8 +289,10 @@ def test_to_dict_and_from_dict_with_custom_arrays():
 
 # --- property test -----------------------------------------------------------------------------------
 
-IDS = st.text(min_size=1, max_size=5)
+NO_MARKUP = st.characters(codec="utf-8", exclude_characters="<")  # '<' is refused in ids and names
+IDS = st.text(NO_MARKUP, min_size=1, max_size=5)
 TEXT = st.text(max_size=8)
+NAMES = st.text(NO_MARKUP, max_size=8)
 
 
 def floats(low=-1e4, high=1e4, **kw):
@@ -392,7 +394,7 @@ def projections(draw, net, proj_id):
     synapse = Synapse(draw(st.sampled_from(["delta", "current", "conductance"])), receptor,
                       draw(st.none() | floats(1e-3, 1e3)), draw(st.none() | floats(-200.0, 200.0)))
     return Projection(proj_id, source.id, target.id, rule, params, draw(distributions(nonnegative=True)),
-                      draw(distributions(nonnegative=True)), synapse, autapses, plasticity, name=draw(TEXT), **arrays)
+                      draw(distributions(nonnegative=True)), synapse, autapses, plasticity, name=draw(NAMES), **arrays)
 
 
 @st.composite
@@ -403,7 +405,7 @@ def recorders(draw, net, rec_id):
         pop = draw(st.sampled_from(list(net.populations.values())))
         variable = draw(st.sampled_from(list(NEURON_MODELS[pop.model].state) + list(SYNAPTIC_VARIABLES)))
         neurons = draw(st.lists(st.integers(0, pop.size - 1), min_size=1, max_size=3))
-        return Recorder(rec_id, kind, pop.id, variable, neurons, draw(slow), draw(floats()), name=draw(TEXT))
+        return Recorder(rec_id, kind, pop.id, variable, neurons, draw(slow), draw(floats()), name=draw(NAMES))
     target = draw(st.sampled_from(sorted(net.spiking_nodes())))
     return Recorder(rec_id, kind, target, draw(TEXT), draw(st.lists(st.integers(-5, 5), max_size=2)), draw(floats()),
                     draw(slow if kind == "rate" else floats()))
