@@ -89,7 +89,7 @@ class LessonController(QObject):
                                   f"lesson: {len(problems)} problem{'s' * (len(problems) != 1)} found. Nothing "
                                   "was changed.", problems)
             return False
-        if lesson.network and not self._open_network(lesson, lesson.network, fresh=True):
+        if lesson.network and not self._open_network(lesson, lesson.network):
             return False
         self.lesson, self.opened = lesson, self.opened if lesson.network else None
         self.dock.setWindowTitle(f"Lesson: {lesson.title}")
@@ -102,14 +102,12 @@ class LessonController(QObject):
         self.message.emit(f"Lesson “{lesson.title}”: {len(lesson.steps)} steps")
         return True
 
-    def _open_network(self, lesson: Lesson, name: str, fresh: bool = False) -> bool:
-        """Open a lesson network read-only (Save asks for a new name), unless it is open already (and not
-        ``fresh``: a lesson started again starts from its original network)."""
+    def _open_network(self, lesson: Lesson, name: str) -> bool:
+        """Open a lesson network afresh and read-only (Save asks for a new name); whether it is needed is
+        ``_open_step_network``'s call."""
         path = lesson.network_path(name)
         label = f"{lesson.title}: {Path(name.removeprefix(EXAMPLE_PREFIX)).stem}"
         files = self.window.files
-        if not fresh and self.opened == (path, label) and files.example == label and files.path is None:
-            return True
         if not files.maybe_save("opening the lesson's network"):
             return False
         self._opening = True
@@ -157,7 +155,7 @@ class LessonController(QObject):
         name = lesson.network_at(index)
         if name is None or (self.on_lesson_network and self.opened[0] == lesson.network_path(name)):
             return True
-        if self._open_network(lesson, name, fresh=True):
+        if self._open_network(lesson, name):
             return True
         self.message.emit("The step's network was not opened, so its highlights, probes and panels are skipped")
         return False
