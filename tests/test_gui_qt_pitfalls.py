@@ -22,13 +22,16 @@ def test_repainting_the_canvas_leaves_none_refcount_alone(window):
     assert wait_for(lambda: w.simulation.controller.state != "preparing", 60.0)
     w.edits.select_all()
     image = QImage(800, 600, QImage.Format_ARGB32)
-    gc.collect()
-    before = sys.getrefcount(None)
-    for _ in range(2):  # enough to see the leak on 6.12.0 without exhausting None (which would abort)
-        painter = QPainter(image)
-        w.scene.render(painter)
-        painter.end()
-    drift = sys.getrefcount(None) - before
+    drifts = []
+    for _attempt in range(3):  # other threads (builds of windows closed by earlier tests) move None's count too:
+        gc.collect()           # the bug loses references on every paint, so it shows in every attempt
+        before = sys.getrefcount(None)
+        for _ in range(2):  # enough to see the leak on 6.12.0 without exhausting None (which would abort)
+            painter = QPainter(image)
+            w.scene.render(painter)
+            painter.end()
+        drifts.append(sys.getrefcount(None) - before)
+    drift = min(drifts, key=abs)
     assert abs(drift) < 200, f"None lost {-drift} references while painting"
 
 
