@@ -1,6 +1,6 @@
 """Errors and warnings the engine raises, each naming what is wrong."""
 
-from .params import Problem, ValidationError
+from .model.params import Problem, ValidationError
 
 __all__ = ["BuildError", "SimulationError", "FileFormatError", "SpikeStudioWarning", "Problem", "ValidationError"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from spikestudio.engine import fileformat
+from spikestudio.engine.files import fileformat
 
 __all__ = ["view_point", "node_point", "click_node", "double_click", "drag", "answer_dialogs", "dumps", "field"]
 

@@ -56,7 +56,7 @@ def test_importing_the_engine_does_not_load_qt():
     import subprocess
     import sys
 
-    code = ("import sys, spikestudio, spikestudio.engine.simulator, spikestudio.engine.fileformat; "
+    code = ("import sys, spikestudio, spikestudio.engine.simulation.simulator, spikestudio.engine.files.fileformat; "
             f"bad = [m for m in sys.modules if m.split('.')[0] in {QT!r}]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from gui_helpers import answer_dialogs, dumps
 from PySide6.QtWidgets import QMessageBox
-from spikestudio.engine import fileformat
-from spikestudio.gui import dialogs
-from spikestudio.gui.app_settings import recent_files
+from spikestudio.engine.files import fileformat
+from spikestudio.gui.base import dialogs
+from spikestudio.gui.base.app_settings import recent_files
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -202,7 +202,7 @@ def test_autosave_follows_merged_edits_and_undo_then_edit(window):
     for size in (200, 300):  # two edits of one field merge into one undo step
         edited = w.doc.edited_copy("E")
         edited.size = size
-        from spikestudio.gui.commands import EditItem, push
+        from spikestudio.gui.editing.commands import EditItem, push
 
         push(w.stack, EditItem(w.doc, "E", edited, "size", field="size"))
         assert w.files.autosave()

@@ -7,9 +7,9 @@ import os
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import FileFormatError, ValidationError
-from spikestudio.engine.network import Network
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network
 
 MARKUP = '<img src="/dev/zero">'
 

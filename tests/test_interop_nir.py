@@ -11,7 +11,7 @@ from spikestudio.engine.interop.nir_export import nir_export, write_nir
 from spikestudio.engine.interop.nir_import import nir_import, read_nir
 from spikestudio.engine.interop.report import ExportError
 from spikestudio.engine.interop.sparse import projection_synapses
-from spikestudio.engine.network import Network, Plasticity
+from spikestudio.engine.model.network import Network, Plasticity
 
 
 def lif(net, pid, size, **params):

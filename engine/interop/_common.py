@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from ..network import Distribution, Network
+from ..model.network import Distribution, Network
 from .report import ExportReport
 
 __all__ = ["num", "ident", "array_literal", "dist_args", "header", "skips_autapses", "delay_steps", "HELPERS",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..catalog import NEURON_MODELS
-from ..network import CurrentInput, DatasetInput, Network, PoissonInput, Population, Projection, RewardInput
+from ..model.catalog import NEURON_MODELS
+from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, Projection, RewardInput
 from ._common import dataset_input_reason
 from .report import ExportError, ExportReport
 from .sparse import projection_synapses, signed_matrix

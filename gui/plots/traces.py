@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ...engine.live import LiveFrame
+from ...engine.simulation.live import LiveFrame
 from .export import add_export_actions
 from .live_common import CATEGORICAL, time_plot, time_range
 from .plot_theme import style_plot

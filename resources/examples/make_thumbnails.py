@@ -24,11 +24,11 @@ PADDING = 12  # pixels of white around the network
 
 def render_thumbnail(name: str) -> bytes:
     """The example's network as the canvas draws it, fitted into ``THUMBNAIL_SIZE`` on white."""
-    from spikestudio.engine import fileformat
-    from spikestudio.engine.document import NetworkDocument
-    from spikestudio.engine.layout import auto_layout
-    from spikestudio.gui.canvas_scene import CanvasScene
-    from spikestudio.gui.scene_picture import WHITE, png_bytes, scene_png
+    from spikestudio.engine.editing.document import NetworkDocument
+    from spikestudio.engine.editing.layout import auto_layout
+    from spikestudio.engine.files import fileformat
+    from spikestudio.gui.canvas.scene import CanvasScene
+    from spikestudio.gui.canvas.scene_picture import WHITE, png_bytes, scene_png
     from spikestudio.resources.examples import example_path
 
     net = fileformat.load(example_path(name))

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from spikestudio.engine import fileformat
-from spikestudio.engine.analysis import lif_rate
-from spikestudio.engine.catalog import IZHIKEVICH_PRESETS
-from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout, Plasticity
-from spikestudio.engine.simulator import Simulator
+from spikestudio.engine.analysis.spike_stats import lif_rate
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
+from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.engine.simulation.simulator import Simulator
 from spikestudio.resources.lessons.pictures import Curve, Panel, line_plot
 
 __all__ = ["LESSON_NETWORKS", "LESSON_PICTURES", "build", "picture", "write_all", "ZOO_STEPS", "BRUNEL_SMALL"]
