@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..errors import FileFormatError
-from ..model.params import Problem
+from ..model.params import Problem, item_loc
 
-__all__ = ["FORMAT", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL", "METADATA", "NOTE_FIELDS", "item_loc", "child",
-           "member_loc", "file_error"]
+__all__ = ["FORMAT", "CURRENT_VERSION", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL", "METADATA", "NOTE_FIELDS",
+           "item_loc", "child", "member_loc", "file_error"]
 
 FORMAT = "spikestudio.network"
+# The version this SpikeStudio writes; a change to the format adds a step in migrations.py and bumps it.
+CURRENT_VERSION = 1
 JSON_MEMBER = "network.json"
 
 TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs", "projections", "recorders",
@@ -17,11 +19,6 @@ OPTIONAL_TOP_LEVEL = ("notes",)  # written only when there are some, so files wi
 METADATA = ("title", "author", "description", "license")
 NOTE_FIELDS = ("text", "x", "y", "width", "height", "color")
 _KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes")  # sections whose keys are ids
-
-
-def item_loc(section: str, key: str) -> str:
-    """Where an entry keyed by id is, spelled as every message spells it: ``populations["E"]``."""
-    return f'{section}["{key}"]'
 
 
 def child(loc: str, key: str) -> str:

@@ -16,12 +16,11 @@ from . import safe_archive, strict_json
 from .archive_writer import archive_parts, atomic_write, write_zip
 from .file_checks import layout_problems
 from .file_reader import decode
-from .file_schema import FORMAT, JSON_MEMBER
+from .file_schema import CURRENT_VERSION, FORMAT, JSON_MEMBER
 from .file_writer import ArrayWriter, inline, network_dict
 
 __all__ = ["FORMAT", "CURRENT_VERSION", "save", "load", "dumps", "loads", "to_dict", "from_dict"]
 
-CURRENT_VERSION = 1
 
 # Limits that keep a hostile archive from exhausting memory; what save writes always stays inside them.
 # Read at every call (see _limits), so lowering one here takes effect at once.

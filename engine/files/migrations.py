@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..errors import FileFormatError
 from ..model.params import Problem
+from .file_schema import CURRENT_VERSION
 
 __all__ = ["MIGRATIONS", "migration", "migrate"]
 
@@ -36,13 +37,11 @@ def migration(from_version: int) -> Callable[[Migration], Migration]:
 def migrate(data: dict, target: int | None = None) -> dict:
     """``data`` (a file dict with an integer ``version``) upgraded step by step to ``target``.
 
-    ``target`` defaults to ``fileformat.CURRENT_VERSION``. Steps may change ``data`` in place. Raises
+    ``target`` defaults to ``CURRENT_VERSION``. Steps may change ``data`` in place. Raises
     ``FileFormatError`` for a file newer than ``target``, a missing step, or a step that fails on odd data.
     """
     if target is None:
-        from . import fileformat  # imported here: fileformat imports this module
-
-        target = fileformat.CURRENT_VERSION
+        target = CURRENT_VERSION
     version = data["version"]
     if version > target:
         raise _error(f"written by a newer SpikeStudio (file version {version}); this version reads up to {target}")

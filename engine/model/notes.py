@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
-from ..files.file_schema import item_loc
-from .network import Network, Note
-from .params import Problem
+from .items import Note
+from .params import Problem, item_loc
+
+if TYPE_CHECKING:  # the network class is checked here, only named
+    from .network import Network
 
 __all__ = ["NOTE_COLORS", "DEFAULT_NOTE_COLOR", "MAX_NOTE_TEXT", "MIN_NOTE_SIZE", "MAX_NOTE_SIZE", "note_problems",
            "notes_problems"]

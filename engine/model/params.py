@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-__all__ = ["ParamSpec", "Problem", "ValidationError", "check_value", "fill_params", "check_params"]
+from ..errors import Problem, ValidationError
+
+__all__ = ["ParamSpec", "Problem", "ValidationError", "check_value", "fill_params", "check_params", "item_loc"]
 
 
 @dataclass(frozen=True)
@@ -51,23 +53,9 @@ class ParamSpec:
         return None
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a network or file, with where it is (e.g. ``projections["E->I"].weight.mean``)."""
-
-    location: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
-
-
-class ValidationError(ValueError):
-    """Raised with every problem found, so a user can fix them all at once."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+def item_loc(section: str, key: str) -> str:
+    """Where an entry keyed by id is, spelled as every message spells it: ``populations["E"]``."""
+    return f'{section}["{key}"]'
 
 
 def check_value(spec: ParamSpec, value: object, location: str) -> list[Problem]:

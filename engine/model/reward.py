@@ -7,13 +7,17 @@ decays with ``tau`` (``plasticity_kernels.reward_step``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from .network import Network, RewardInput
+from .items import RewardInput
 from .params import ParamSpec, Problem, check_value
 
-__all__ = ["REWARD_PARAMS", "reward_node_problems", "reward_reference_problems", "reward_tables",
-           "empty_reward_tables", "reward_ids"]
+if TYPE_CHECKING:  # the network class calls these checks, so they only name it
+    from .network import Network
+
+__all__ = ["REWARD_PARAMS", "reward_node_problems", "reward_reference_problems", "reward_ids"]
 
 REWARD_PARAMS = {
     "pulse": ParamSpec("pulse", 1.0, "", "Reward added by each spike of the source (then decays with tau)",
@@ -61,24 +65,3 @@ def reward_reference_problems(params: dict, net: Network, loc: str) -> list[Prob
     if not isinstance(net.inputs.get(ref), RewardInput):
         return [Problem(where, f'"{ref}" is not a reward node')]
     return []
-
-
-def empty_reward_tables() -> dict[str, np.ndarray]:
-    return reward_tables(Network(), {}, 0.1)
-
-
-def reward_tables(net: Network, node_index: dict[str, int], dt: float) -> dict[str, np.ndarray]:
-    """Per reward node: schedule (steps, values), source node index (-1: none), pulse, decay per step, and the
-    state the kernel updates (next schedule entry, schedule value, spike-driven level)."""
-    items = [net.inputs[k] for k in reward_ids(net)]
-    steps = [np.rint(item.times / dt).astype(np.int64) for item in items]
-    cat = (lambda xs, dtype: np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype))
-    bounds = np.concatenate([[0], np.cumsum([s.size for s in steps], dtype=np.int64)]).astype(np.int64)
-    return {
-        "rw_step": cat(steps, np.int64), "rw_value": cat([i.values for i in items], np.float64),
-        "rw_bounds": bounds, "rw_ptr": bounds[:-1].copy(),
-        "rw_src": np.array([node_index.get(i.source, -1) for i in items], np.int64),
-        "rw_pulse": np.array([i.pulse for i in items], np.float64),
-        "rw_fade": np.array([np.exp(-dt / i.tau) for i in items], np.float64),
-        "rw_sched": np.zeros(len(items)), "rw_level": np.zeros(len(items)),
-    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,11 +25,10 @@ from .catalog import (
     SYNAPSE_PARAMS,
     SYNAPTIC_VARIABLES,
 )
-from .network import (
+from .items import (
     CurrentInput,
     DatasetInput,
     Distribution,
-    Network,
     PoissonInput,
     Population,
     Projection,
@@ -38,6 +38,9 @@ from .network import (
 )
 from .params import Problem, check_params, check_value
 from .reward import reward_node_problems, reward_reference_problems
+
+if TYPE_CHECKING:  # the network class calls these checks, so they only name it
+    from .network import Network
 
 __all__ = ["network_problems", "MAX_NEURONS"]
 

@@ -19,11 +19,12 @@ from ..kernels.rng import seed_state
 from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES
 from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, SpikeTimesInput
 from ..model.params import check_params, fill_params
-from ..model.reward import empty_reward_tables, reward_ids, reward_tables
+from ..model.reward import reward_ids
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
 from .plasticity import empty_tables, plastic_tables
+from .reward_tables import empty_reward_tables, reward_tables
 
 __all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "trace_columns",
            "available_memory"]

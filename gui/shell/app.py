@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["run_app", "make_window", "greet", "open_new_window", "empty_clipboard"]
-
-_windows: list = []  # windows opened with File > New Window live until they close
+__all__ = ["run_app", "make_window", "greet", "empty_clipboard"]
 
 
 def make_window(path: str | None = None, recover: bool = True):
@@ -38,19 +36,6 @@ def greet(window, path: str | None) -> bool:
         window.show_welcome()
         return True
     return False
-
-
-def open_new_window():
-    """Another window on an empty network, in the same app (copy and paste work between them)."""
-    from ...engine.model.network import Network
-    from .main_window import MainWindow
-
-    window = MainWindow()
-    window.files.adopt(Network())
-    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
-    _windows.append(window)
-    window.show()
-    return window
 
 
 def run_app(path: str | None = None, screenshot: str | None = None) -> int:

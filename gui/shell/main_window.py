@@ -153,8 +153,6 @@ class MainWindow(QMainWindow):
         self.scene.notes.finish_editing()
 
     def new_window(self):
-        from .app import open_new_window
-
         return open_new_window()
 
     def show_settings(self) -> None:
@@ -217,3 +215,18 @@ class MainWindow(QMainWindow):
             self.save_layout()
         self.scene.selectionChanged.disconnect(self._selection_changed)
         event.accept()
+
+
+_windows: list = []  # windows opened with File > New Window live until they close
+
+
+def open_new_window():
+    """Another window on an empty network, in the same app (copy and paste work between them)."""
+    from ...engine.model.network import Network
+
+    window = MainWindow()
+    window.files.adopt(Network())
+    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    _windows.append(window)
+    window.show()
+    return window
