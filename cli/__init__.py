@@ -24,7 +24,6 @@ __all__ = ["main"]
 PROG = "spikestudio"
 COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-NETWORK_SUFFIXES = (".json", ".snn")
 
 DESCRIPTION = """\
 SpikeStudio: build spiking neural networks, simulate them fast, share them as files.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..kernels import codes
 from .params import ParamSpec
 
 __all__ = [
@@ -70,7 +71,7 @@ class NeuronModel:
 
 LIF = NeuronModel(
     "lif",
-    0,
+    codes.LIF,
     "Leaky integrate-and-fire",
     "C dv/dt = -(C/tau_m)(v - E_L) + I; spike and reset at V_th; integrated exactly.",
     _table(
@@ -93,7 +94,7 @@ LIF = NeuronModel(
 # often get harder to excite, so every neuron of a competing layer ends up specialising on something.
 LIF_ADAPTIVE = NeuronModel(
     "lif_adaptive",
-    4,
+    codes.LIF_ADAPTIVE,
     "LIF with adaptive threshold",
     "LIF whose threshold V_th + theta rises by theta_plus at each spike; tau_theta dtheta/dt = -theta.",
     {**LIF.params, **_table(
@@ -111,7 +112,7 @@ LIF_ADAPTIVE = NeuronModel(
 
 IZHIKEVICH = NeuronModel(
     "izhikevich",
-    1,
+    codes.IZH,
     "Izhikevich",
     "dv/dt = 0.04v^2 + 5v + 140 - u + I, du/dt = a(bv - u); at v >= V_peak: v = c, u += d.",
     _table(
@@ -145,7 +146,7 @@ IZHIKEVICH = NeuronModel(**{**IZHIKEVICH.__dict__, "presets": IZHIKEVICH_PRESETS
 
 ADEX = NeuronModel(
     "adex",
-    2,
+    codes.ADEX,
     "Adaptive exponential IF (AdEx)",
     "C dv/dt = -g_L(v-E_L) + g_L Delta_T exp((v-V_T)/Delta_T) - w + I; tau_w dw/dt = a(v-E_L) - w.",
     _table(
@@ -173,7 +174,7 @@ ADEX = NeuronModel(
 
 HODGKIN_HUXLEY = NeuronModel(
     "hh",
-    3,
+    codes.HH,
     "Hodgkin-Huxley (squid axon)",
     "Na, K and leak currents with m, h, n gates (Hodgkin & Huxley 1952); sub-stepped at 10 us.",
     _table(

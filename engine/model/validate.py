@@ -42,9 +42,8 @@ from .reward import reward_node_problems, reward_reference_problems
 if TYPE_CHECKING:  # the network class calls these checks, so they only name it
     from .network import Network
 
-__all__ = ["network_problems", "MAX_NEURONS"]
+__all__ = ["network_problems"]
 
-MAX_NEURONS = int(NODE_PARAMS["size"].high)
 
 
 def network_problems(net: Network) -> list[Problem]:

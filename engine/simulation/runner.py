@@ -1,4 +1,4 @@
-"""Runs a simulator on a worker thread: run, pause, resume, step and stop, flat out or paced (no Qt).
+"""Runs a simulator on a worker thread: run (or continue), pause, step and stop, flat out or paced (no Qt).
 
 The kernel releases the GIL, so the thread that draws keeps running while a chunk simulates.
 Chunks are sized to take about ``chunk_wall`` seconds flat out, so a pause, a live edit or a stop
@@ -56,9 +56,6 @@ class Runner:
             if self.state == RUNNING:
                 self._remaining, self.state = 0, PAUSED
                 self._cond.notify_all()
-
-    def resume(self, duration_ms: float | None = None) -> None:
-        self.run(duration_ms)
 
     def set_speed(self, speed: float | None) -> None:
         """``speed`` x real time (0.01 to 10), or None for as fast as possible; applies from the next chunk."""
