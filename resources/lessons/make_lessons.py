@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from spikestudio.engine import fileformat
 from spikestudio.engine.analysis import lif_rate
+from spikestudio.engine.atomic_file import atomic_write
 from spikestudio.engine.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 from spikestudio.engine.simulator import Simulator
@@ -371,7 +372,8 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
             paths.append(path)
         for name, draw in LESSON_PICTURES.get(folder, {}).items():
             path = directory / folder / name
-            path.write_text(draw(), encoding="utf-8")
+            data = draw().encode("utf-8")
+            atomic_write(path, lambda f, d=data: f.write(d))
             paths.append(path)
     return paths
 
