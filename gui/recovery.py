@@ -97,14 +97,8 @@ class RecoveryStore:
         return sorted(found, key=lambda o: -o.saved_at)
 
     def _running(self, session: str, pid: int) -> bool:
-        lock_path = self._lock_path(session)
-        if not lock_path.exists():
-            return _alive(pid)  # a set from a version without locks
-        lock = SessionLock.acquire(lock_path, create=False)
-        if lock is None:
-            return True
-        lock.release()
-        return False
+        held = SessionLock.is_held(self._lock_path(session))
+        return _alive(pid) if held is None else held  # no lock file: a set from a version without locks
 
     def remove(self, orphan: Orphan, lock: SessionLock | None = None) -> None:
         """Delete a declined set (and its lock file, once claimed)."""
