@@ -111,3 +111,14 @@ def test_a_fresh_unlocked_temporary_file_is_left_alone(tmp_path):
     (tmp_path / ".a.snn.0123456789ab.tmp").write_bytes(b"being written by an older version")
     fileformat.save(Network(), tmp_path / "other.snn")
     assert (tmp_path / ".a.snn.0123456789ab.tmp").exists()
+
+
+def test_a_screenshot_that_runs_out_of_disk_leaves_the_old_picture_intact(tmp_path):
+    target = tmp_path / "shot.png"
+    target.write_bytes(OLD)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", QT_QPA_PLATFORM="offscreen",
+               SPIKESTUDIO_HOME=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-m", "spikestudio", "cuba", "--screenshot", str(target)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120, preexec_fn=_disk_fills_at_limit)
+    assert done.returncode != 0 and "cannot write the file" in done.stderr, done.stderr
+    assert target.read_bytes() == OLD
