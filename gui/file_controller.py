@@ -223,6 +223,9 @@ class FileController(QObject):
             lock = self.recovery.claim(orphan)
             if lock is None:
                 continue  # another launch is offering it right now
+            if not orphan.network_path.is_file():  # ... or has offered it, and its window saved it since
+                lock.release(remove=True)
+                continue
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
             if not dialogs.ask_yes_no(self.window, "Recover unsaved work",
                                       f"SpikeStudio did not close properly. Recover the unsaved changes to "
