@@ -8,8 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from gui_helpers import answer_dialogs, crash, dumps
+from PySide6.QtWidgets import QMessageBox
 from spikestudio.engine import fileformat
 from spikestudio.engine.network import Network
+from spikestudio.gui import dialogs
 from spikestudio.gui.recovery import RecoveryStore
 
 pytestmark = pytest.mark.timeout(120)
@@ -57,10 +60,6 @@ def test_work_recovered_after_a_crash_is_offered_again_after_a_second_crash(tmp_
 
 
 def test_recovered_work_stays_on_disk_until_it_is_saved(window, tmp_path, monkeypatch):
-    from gui_helpers import answer_dialogs, crash, dumps
-    from PySide6.QtWidgets import QMessageBox
-    from spikestudio.gui import dialogs
-
     first = window("cuba")
     first.edits.add_template("pop:lif")
     assert first.files.autosave()
