@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import math
 import os
 import sys
@@ -442,11 +443,15 @@ def _write(save, path: Path) -> None:
 
 
 def _save_csv(rows: list[dict], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=["id", "name", "neurons", "spikes", "rate_hz", "cv_isi"])
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    from ..engine.files.atomic_file import atomic_write
+
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=["id", "name", "neurons", "spikes", "rate_hz", "cv_isi"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    data = text.getvalue().encode("utf-8")
+    atomic_write(path, lambda f: f.write(data))
 
 
 def _table(rows: list[dict]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..engine.files.atomic_file import atomic_write
 from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write
 
 __all__ = ["cmd_export", "cmd_import", "FORMATS"]
@@ -50,7 +51,8 @@ def _export_script(net, args) -> int:
     if args.output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        _write(lambda: args.output.write_text(text, encoding="utf-8"), args.output)
+        data = text.encode("utf-8")
+        _write(lambda: atomic_write(args.output, lambda f: f.write(data)), args.output)
         print(f"{args.to} script written to {args.output}")
     _tell_left_out(report, args.to)
     return EXIT_OK

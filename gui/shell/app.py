@@ -62,7 +62,7 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
         app.sendPostedEvents(None, QEvent.DeferredDelete)  # tab bars left over from arranging the docks
         window.view.fit_all()
         app.processEvents()
-        ok = window.grab().save(screenshot)
+        ok = _save_screenshot(window, Path(screenshot))
         window.files.closing()
         window.stack.setClean()
         window.close()
@@ -70,6 +70,20 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     status = app.exec()
     empty_clipboard()
     return status
+
+
+def _save_screenshot(window, path: Path) -> bool:
+    """The window as a PNG, replacing ``path`` atomically (a full disk leaves the old file as it was)."""
+    from ...engine.files.atomic_file import atomic_write
+    from ..canvas.scene_picture import png_bytes
+
+    data = png_bytes(window.grab().toImage())
+    try:
+        atomic_write(path, lambda f: f.write(data))
+    except OSError as exc:
+        print(f"spikestudio: error: {path}: cannot write the file: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return bool(data)
 
 
 def empty_clipboard() -> None:
