@@ -2,13 +2,14 @@
 
 It only shows what it is given and says what was clicked; ``lesson_controller`` decides what a step does.
 The text browser loads pictures from the lesson's folder only and follows no link itself: an http(s)
-link opens in the system browser when clicked, anything else is ignored.
+link opens in the system browser when clicked, anything else is ignored. A picture is decoded as its suffix
+says and nothing else (an SVG is checked by ``engine.svg_check`` first); a refused one shows a placeholder.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -19,15 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.svg_check import svg_problem
 from .math_html import markdown_with_math
 from .theme import current
 
 __all__ = ["LessonPanel", "LessonBrowser", "TaskRow"]
 
-PICTURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
+PICTURE_FORMATS = {".png": b"png", ".svg": b"svg", ".jpg": b"jpeg", ".jpeg": b"jpeg", ".gif": b"gif"}
+PICTURE_SUFFIXES = tuple(PICTURE_FORMATS)
+MAX_PICTURE_HEIGHT = 2000  # pixels drawn for one picture, at most (an SVG is drawn at the width shown)
 WEB_SCHEMES = ("http", "https")
-REFUSED_PICTURE = QImage(1, 1, QImage.Format_ARGB32)
-REFUSED_PICTURE.fill(0)
 DONE_COLOR = {False: "#1e8449", True: "#58d68d"}  # a met task, on a light or a dark theme
 TASKS_BOX = {False: "background: #fef9e7; border: 1px solid #f9e79f;",
              True: "background: #3b3522; border: 1px solid #7d6608;"}
@@ -38,6 +40,7 @@ class LessonBrowser(QTextBrowser):
     """A step's Markdown; pictures come from the lesson folder (``picture_path``) and nowhere else."""
 
     link_refused = Signal(str)
+    picture_refused = Signal(str, str)  # the picture as the lesson names it, and why it is not shown
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -50,24 +53,62 @@ class LessonBrowser(QTextBrowser):
         self.setMarkdown(markdown_with_math(text))
 
     def loadResource(self, kind: int, url: QUrl):
-        """Only pictures of the lesson folder. Anything refused gets an empty answer, never None: on None,
+        """Only pictures of the lesson folder. Anything refused gets a placeholder, never None: on None,
         Qt falls back to reading the URL itself (any file, ``/dev/zero`` included)."""
         if kind != QTextDocument.ImageResource:
             return QByteArray()
+        name = url.toString()
         path = None
         if not url.scheme() and url.path().lower().endswith(PICTURE_SUFFIXES):
             path = self.picture_path(url.path())
-        image = QImage(str(path)) if path is not None else QImage()
-        if image.isNull():
-            return REFUSED_PICTURE
-        widest = max(self.viewport().width() - 24, 120)
-        return image.scaledToWidth(widest, Qt.SmoothTransformation) if image.width() > widest else image
+        if path is None:
+            return self._refused(name, "not a picture file in the lesson's folder")
+        image, problem = self._decode(path)
+        return self._refused(name, problem) if problem else image
+
+    def _decode(self, path) -> tuple[QImage | None, str]:
+        """The picture drawn at most as wide as the text, decoded only as its suffix says; or why not."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, f"cannot be read ({exc.strerror or exc})"
+        kind = PICTURE_FORMATS[path.suffix.lower()]
+        if kind == b"svg" and (problem := svg_problem(data)):
+            return None, problem
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        reader = QImageReader(buffer, kind)
+        reader.setAutoDetectImageFormat(False)  # a .png holding an SVG (or a gzip) is not handed to another decoder
+        size, widest = reader.size(), max(self.viewport().width() - 24, 120)
+        if size.isValid() and size.width() > 0:
+            scale = min(1.0, widest / size.width(), MAX_PICTURE_HEIGHT / max(size.height(), 1))
+            reader.setScaledSize(QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale))))
+        image = reader.read()
+        return (None, f"cannot be decoded as {kind.decode().upper()} ({reader.errorString()})") if image.isNull() \
+            else (image, "")
+
+    def _refused(self, name: str, reason: str) -> QImage:
+        self.picture_refused.emit(name, reason)
+        return refused_picture()
 
     def _clicked(self, url: QUrl) -> None:
         if url.scheme() in WEB_SCHEMES:
             QDesktopServices.openUrl(url)
         else:
             self.link_refused.emit(url.toString())
+
+
+def refused_picture() -> QImage:
+    """A grey box with a crossed picture: where a refused picture would be (the reason goes to the status bar)."""
+    image = QImage(48, 32, QImage.Format_ARGB32)
+    image.fill(QColor("#dddddd"))
+    painter = QPainter(image)
+    painter.setPen(QColor("#888888"))
+    painter.drawRect(0, 0, 47, 31)
+    painter.drawLine(0, 0, 47, 31)
+    painter.drawLine(0, 31, 47, 0)
+    painter.end()
+    return image
 
 
 class TaskRow(QWidget):
