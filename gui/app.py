@@ -58,8 +58,10 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
+    from ..plugins.registry import preload_plugins
     from . import style
 
+    preload_plugins()  # imported off the GUI thread: a plugin that hangs is known as such before it is needed
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("SpikeStudio")
     app.setOrganizationName("SpikeStudio")

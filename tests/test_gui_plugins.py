@@ -1,9 +1,12 @@
 """Help > Plugins: every discovered plugin with where it comes from; broken and duplicate ones in red with their
 error, and none of them able to stop the list from opening."""
 
+import time
+
 import pytest
 from PySide6.QtWidgets import QLabel
 from spikestudio.gui.plugin_dialog import BROKEN, COLUMNS, PluginDialog, plugin_rows
+from spikestudio.plugins import registry as registry_module
 from spikestudio.plugins.builtin.rules import PAIR_STDP, TRIPLET_STDP
 from spikestudio.plugins.registry import PluginRecord, Registry
 from test_registry import install_fake_distribution, site  # noqa: F401  (site is a fixture)
@@ -33,8 +36,12 @@ def test_rows_show_good_broken_duplicate_and_foreign_plugins():
     assert good.description.startswith("Triplet STDP (Pfister & Gerstner 2006)") and "  " not in good.description
     assert rows["surrogate"].error == "ImportError: No module named 'torch'"
     assert rows["surrogate"].origin == "snn-extras (snn_extras:SURROGATE)"
-    dup = rows["stdp"].error
-    assert dup.startswith('duplicate plugin id "stdp"') and "PAIR_STDP" in dup and "other-rules" in dup
+    builtin, clash = [row for row in plugin_rows(registry) if row.id == "stdp"]  # the built-in wins, and is first
+    assert (builtin.origin, builtin.error, builtin.name) == ("built-in", None, "Pair-based STDP")
+    assert clash.origin == "other-rules (other_rules:STDP)" and clash.name == ""
+    assert clash.error == ('plugin id "stdp" in learning_rules is taken by the built-in one (spikestudio '
+                           '(spikestudio.plugins.builtin.rules:PAIR_STDP)); this one from other-rules '
+                           '(other_rules:STDP) is not used')
     assert rows["answer"].group == "dataset" and rows["answer"].error.startswith("not a SpikeStudio plugin")
 
 
@@ -69,3 +76,37 @@ def test_help_plugins_lists_installed_plugins_including_a_broken_entry_point(win
     assert rows["hebb"].error == "RuntimeError: this rule needs a GPU" and "fake-rules" in rows["hebb"].origin
     assert isinstance(dialog.summary, QLabel) and "1 could not be loaded" in dialog.summary.text()
     dialog.close()
+
+
+def test_help_plugins_reports_plugins_that_exit_hang_or_take_a_built_in_id(window, site, monkeypatch):  # noqa: F811
+    """None of them ends the app or freezes the window for longer than the load limit, and each is named."""
+    (site / "hang_gate.py").write_text("import threading\nGATE = threading.Event()\n")
+    install_fake_distribution(site, "odd-rules", {"quits": "exit_rule:RULE", "hangs": "hang_rule:RULE",
+                                                  "stdp": "rogue_rule:RULE"}, {
+        "exit_rule": "raise SystemExit('bye')\n",
+        "hang_rule": "import hang_gate\nhang_gate.GATE.wait(60)\nRULE = 1\n",
+        "rogue_rule": "RULE = 'rogue'\n",
+    })
+    import hang_gate
+
+    monkeypatch.setattr(registry_module, "LOAD_SECONDS", 0.5)
+    try:
+        w = window("cuba")
+        started = time.monotonic()
+        w.actions["plugins"].trigger()
+        assert time.monotonic() - started < 5  # the limit, not the plugin's 60 s
+        dialog = w.findChild(PluginDialog)
+        rows = [(row.id, row.origin, row.error) for row in dialog.rows]
+        assert ("quits", "odd-rules (exit_rule:RULE)", "SystemExit: bye") in rows
+        [hangs] = [row for row in dialog.rows if row.id == "hangs"]
+        assert hangs.error.startswith("hanging: still importing") and "skipped" in hangs.error
+        stdp = [row for row in dialog.rows if row.id == "stdp"]
+        assert [(row.origin, row.error is None) for row in stdp] == [("built-in", True),
+                                                                      ("odd-rules (rogue_rule:RULE)", False)]
+        assert "built-in one (spikestudio (spikestudio.plugins.builtin.rules:PAIR_STDP))" in stdp[1].error
+        assert "3 could not be loaded" in dialog.summary.text()
+        dialog.close()
+        assert w.isVisible()  # still here
+    finally:
+        hang_gate.GATE.set()
+
