@@ -1,10 +1,13 @@
 """Help > Plugins: every discovered plugin with where it comes from; broken and duplicate ones in red with their
 error, and none of them able to stop the list from opening."""
 
+import threading
 import time
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
+from spikestudio.engine import fileformat
+from spikestudio.engine.network import Network, Plasticity
 from spikestudio.gui.plugin_dialog import BROKEN, COLUMNS, PluginDialog, plugin_rows
 from spikestudio.plugins import registry as registry_module
 from spikestudio.plugins.builtin.rules import PAIR_STDP, TRIPLET_STDP
@@ -110,3 +113,54 @@ def test_help_plugins_reports_plugins_that_exit_hang_or_take_a_built_in_id(windo
     finally:
         hang_gate.GATE.set()
 
+
+SLOW_RULE = """
+import threading
+from spikestudio.plugins.api import PluginInfo
+from spikestudio.plugins.builtin.rules import PairSTDP
+
+ENTERED, GATE, CALLS = threading.Event(), threading.Event(), []
+
+
+class Slow(PairSTDP):
+    info = PluginInfo("slow", "1.0", "Slow STDP", "Pair STDP that takes its time", PairSTDP.info.params)
+
+    def engine_part(self, p, dt):
+        CALLS.append(dt)
+        ENTERED.set()
+        GATE.wait(60)
+        return super().engine_part(p, dt)
+
+
+RULE = Slow()
+"""
+
+
+def test_stop_and_reset_cancels_a_build_waiting_on_a_slow_rule(window, site, tmp_path):  # noqa: F811
+    install_fake_distribution(site, "slow-rules", {"slow": "slow_rule:RULE"}, {"slow_rule": SLOW_RULE})
+    net = Network(dt=0.1, duration=50.0, seed=1)
+    net.add_poisson("P", 5, rate=50.0)
+    net.add_population("N", 3, "lif")
+    for k in range(3):
+        net.connect("P", "N", "all_to_all", id=f"syn{k}", weight=10.0, plasticity=Plasticity("slow", {}))
+    fileformat.save(net, tmp_path / "slow.json")
+    w = window(tmp_path / "slow.json")
+    controller = w.simulation.controller
+    import slow_rule
+
+    try:
+        w.actions["run"].trigger()
+        assert slow_rule.ENTERED.wait(30) and controller.state == "preparing"
+        assert w.actions["reset"].isEnabled()
+        w.actions["reset"].trigger()
+        assert controller.state == "no run"  # at once, while the rule is still busy
+    finally:
+        slow_rule.GATE.set()
+    builds = [t for t in threading.enumerate() if t.name == "spikestudio-build"]
+    for thread in builds:
+        thread.join(30)
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:  # frames go by: the abandoned build must not come back as "ready"
+        QApplication.processEvents()
+    assert controller.state == "no run" and controller.sim is None
+    assert len(slow_rule.CALLS) == 1  # the build stopped at the next plugin call
