@@ -56,7 +56,9 @@ def plugin_rows(registry: Registry) -> list[PluginRow]:
                 info = plugin.info
                 name, version = str(info.display_name), str(info.version)
                 description = " ".join(str(info.description).split())  # docstrings carry line breaks
-            except Exception as exc:  # a third party's object: anything may go wrong reading it
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # a third party's object: anything (SystemExit too) may come of reading it
                 info, error = None, f"not a SpikeStudio plugin (no usable info: {type(exc).__name__}: {exc})"
         if info is None:
             name, version, description = "", "", ""
