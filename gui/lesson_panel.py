@@ -99,7 +99,7 @@ class LessonBrowser(QTextBrowser):
 
 
 def refused_picture() -> QImage:
-    """A grey box with a crossed picture: where a refused picture would be (the reason goes to the status bar)."""
+    """A grey box with a crossed picture: where a refused picture would be (the reason is said under the text)."""
     image = QImage(48, 32, QImage.Format_ARGB32)
     image.fill(QColor("#dddddd"))
     painter = QPainter(image)
@@ -171,6 +171,12 @@ class LessonPanel(QWidget):
 
         self.browser = LessonBrowser()
         self.browser.setObjectName("lesson_text")
+        self.refused = QLabel()  # the step's pictures that are not shown, and why
+        self.refused.setObjectName("lesson_refused_pictures")
+        self.refused.setTextFormat(Qt.PlainText)  # names and reasons quote the lesson: text, never markup
+        self.refused.setWordWrap(True)
+        self.refused.hide()
+        self.browser.picture_refused.connect(self._picture_refused)
         self.tasks_box = QWidget()
         self.tasks_layout = QVBoxLayout(self.tasks_box)
         self.tasks_layout.setContentsMargins(6, 4, 6, 4)
@@ -196,6 +202,7 @@ class LessonPanel(QWidget):
         self.step_title.setStyleSheet(f"font-weight: bold; font-size: {11.5 * scale:g}pt; padding-top: 4px; "
                                       f"color: {theme.ui_colors().heading.name()};")
         self.tasks_box.setStyleSheet(f"QWidget#lesson_tasks {{ {TASKS_BOX[dark]} }}")
+        self.refused.setStyleSheet(f"color: {TASKS_HEADING[dark]};")
         for row in self.task_rows:
             if isinstance(row, TaskRow):
                 row.set_done(row.done)
@@ -206,6 +213,8 @@ class LessonPanel(QWidget):
         """No lesson: say where lessons are, and nothing to step through."""
         self.title.setText("No lesson open")
         self.step_title.setText("")
+        self.refused.clear()
+        self.refused.hide()
         self.browser.show_markdown("Choose a lesson from **Help > Lessons**, or open a lesson folder of your own "
                                    "with **File > Open Lesson…**.")
         self.position.setText("")
@@ -226,17 +235,28 @@ class LessonPanel(QWidget):
         outer.addLayout(top)
         outer.addWidget(self.step_title)
         outer.addWidget(self.browser, 1)
+        outer.addWidget(self.refused)
         outer.addWidget(self.tasks_box)
         outer.addLayout(bar)
 
     def show_step(self, lesson_title: str, step_title: str, text: str, index: int, count: int) -> None:
         self.title.setText(lesson_title)
         self.step_title.setText(step_title)
+        self.refused.clear()
+        self.refused.hide()
         self.browser.show_markdown(text)
         self.position.setText(f"Step {index + 1} / {count}")
         self.close_button.setEnabled(True)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
+
+    def _picture_refused(self, name: str, reason: str) -> None:
+        """Said under the text as long as the step is shown (the status bar forgets it at the next message)."""
+        line = f"Picture “{name[:80]}” not shown: {reason}"
+        lines = self.refused.text().split("\n") if self.refused.text() else []
+        if line not in lines:
+            self.refused.setText("\n".join([*lines, line]))
+        self.refused.show()
 
     def set_tasks(self, tasks: list[tuple[object, str, bool]]) -> None:
         """(task, text, can be shown) for each task of the step; none hides the box."""

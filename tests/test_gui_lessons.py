@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from spikestudio.engine import fileformat
 from spikestudio.engine.lesson import RunTask, Task
 from spikestudio.engine.network import Network
+from spikestudio.engine.svg_check import MAX_USE_DEPTH
 from spikestudio.gui import dialogs
 from spikestudio.gui.commands import EditSettings, push
 from spikestudio.gui.lesson_panel import refused_picture
@@ -483,9 +484,14 @@ def test_the_hostile_lesson_folder_opens_quickly_with_its_pictures_refused_and_n
     assert any("“nested.svg” is not shown: <use> references nested more than" in m for m in messages), messages
     assert any(m.startswith("The lesson's picture “outside.svg” is not shown: refers to “/") and
                m.endswith("” outside the picture (only #ids of the picture itself)") for m in messages), messages
+    note = w.lessons.panel.refused  # said under the text while the step is shown, not only in the status bar
+    assert note.isVisible() and note.text().split("\n")[0] == (
+        f"Picture “nested.svg” not shown: <use> references nested more than {MAX_USE_DEPTH} deep")
+    assert note.text().split("\n")[1].startswith("Picture “outside.svg” not shown: refers to “/")
     text = w.lessons.panel.browser.toPlainText()
     assert "\\frac\\frac" in text and "\\sqrt\\sqrt" in text  # too deep to typeset: shown as written
     for _ in range(80):
         w.lessons.panel.next.click()
+    assert not note.isVisible() and note.text() == ""  # this step has no pictures
     assert w.lessons.highlighted == ("N", "M")
     assert w.scene.nodes["N"].highlighted and w.scene.nodes["M"].highlighted

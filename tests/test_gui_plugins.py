@@ -164,3 +164,17 @@ def test_stop_and_reset_cancels_a_build_waiting_on_a_slow_rule(window, site, tmp
         QApplication.processEvents()
     assert controller.state == "no run" and controller.sim is None
     assert len(slow_rule.CALLS) == 1  # the build stopped at the next plugin call
+
+
+class Quitter:
+    """A plugin object whose ``info`` ends the interpreter when read."""
+
+    @property
+    def info(self):
+        raise SystemExit("no info for you")
+
+
+def test_a_plugin_whose_info_raises_system_exit_is_a_red_row_not_the_end_of_the_app():
+    registry = Registry([PluginRecord("quitter", "datasets", "odd-pkg (odd:QUITTER)", loader=Quitter)])
+    [row] = plugin_rows(registry)
+    assert row.error == "not a SpikeStudio plugin (no usable info: SystemExit: no info for you)"
