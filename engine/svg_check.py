@@ -3,7 +3,8 @@
 QtSvg follows ``href``s (an ``<image>`` of any file on the disk, other SVGs through ``<use>`` and data URIs) and
 expands ``<use>`` without limit (40 nested levels of two references never finish drawing). So a picture is
 refused unless it is small, well-formed XML without a DOCTYPE or entities, refers to nothing but its own
-``#ids``, and its ``<use>`` references stay shallow and expand to a bounded number of elements.
+``#ids``, and its ``<use>`` references stay shallow and expand to a bounded drawing cost: each element costs 1,
+one drawn through a filter (a blur costs about 10 ms) FILTER_COST and one through a mask MASK_COST.
 Read with expat (no DTD, no entities), never with anything that fetches.
 """
 
@@ -12,14 +13,16 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
-__all__ = ["svg_problem", "MAX_SVG_BYTES", "MAX_ELEMENTS", "MAX_USE_DEPTH"]
+__all__ = ["svg_problem", "MAX_SVG_BYTES", "MAX_ELEMENTS", "MAX_USE_DEPTH", "FILTER_COST", "MASK_COST"]
 
 MAX_SVG_BYTES = 1_000_000
-MAX_ELEMENTS = 20_000  # after every <use> is expanded
+MAX_ELEMENTS = 20_000  # the drawing cost after every <use> is expanded: about 0.2 s at most
+FILTER_COST, MASK_COST = 1_000, 100
 MAX_XML_DEPTH = 64
 MAX_USE_DEPTH = 8
 _URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)", re.I)
 _IMPORT = re.compile(r"@import", re.I)
+_SHEET_EFFECTS = re.compile(r"(?<![\w-])(filter|mask)\s*:", re.I)
 
 
 class _RefusedError(Exception):
@@ -56,10 +59,11 @@ class _Walker:
 
     def __init__(self):
         self.root: str | None = None
-        self.frames: list[list] = [[None, 0, []]]  # per open element: its id, elements inside, #ids it uses
+        self.frames: list[list] = [[None, 0, [], 0]]  # per open element: id, cost inside, #ids it uses, own cost
         self.defined: dict[str, tuple[int, list[str]]] = {}
         self.elements = 0
         self.names: list[str] = []
+        self.sheet: list[str] = []  # the text of the <style> element being read (expat hands it in pieces)
 
     def doctype(self, *_):
         raise _RefusedError("has a DOCTYPE (entities are not allowed)")
@@ -73,10 +77,14 @@ class _Walker:
     def start(self, name: str, attributes: dict) -> None:
         local = name.rpartition(":")[2]
         self.root = self.root or local
-        self.elements += 1
-        if self.elements > MAX_ELEMENTS or len(self.frames) > MAX_XML_DEPTH:
-            raise _RefusedError(f"more than {MAX_ELEMENTS:,} elements or {MAX_XML_DEPTH} levels deep")
-        frame = [attributes.get("id"), 0, []]
+        cost = _cost(attributes)
+        self.elements += cost
+        if self.elements > MAX_ELEMENTS:
+            raise _RefusedError(f"costs more than {MAX_ELEMENTS:,} elements to draw (a filter counts as "
+                                f"{FILTER_COST:,})")
+        if len(self.frames) > MAX_XML_DEPTH:
+            raise _RefusedError(f"elements nested more than {MAX_XML_DEPTH} levels deep")
+        frame = [attributes.get("id"), 0, [], cost]
         for key, value in attributes.items():
             self._check_value(key, value)
             if local == "use" and (key == "href" or key.endswith(":href")):
@@ -85,9 +93,11 @@ class _Walker:
         self.names.append(local)
 
     def end(self, _name: str) -> None:
-        self.names.pop()
-        ident, count, uses = self.frames.pop()
-        count += 1
+        if self.names.pop() == "style":
+            self._check_sheet("".join(self.sheet))
+            self.sheet = []
+        ident, count, uses, cost = self.frames.pop()
+        count += cost
         if ident:
             self.defined[ident] = (count, uses)
         parent = self.frames[-1]
@@ -96,7 +106,13 @@ class _Walker:
 
     def text(self, data: str) -> None:
         if self.names and self.names[-1] == "style":
-            self._check_value("style", data)
+            self.sheet.append(data)
+
+    def _check_sheet(self, sheet: str) -> None:
+        self._check_value("style", sheet)
+        if _SHEET_EFFECTS.search(sheet):  # it could apply to every element: the cost would be past counting
+            raise _RefusedError("its style sheet applies a filter or a mask (give the elements a filter or mask "
+                                "attribute instead)")
 
     @staticmethod
     def _check_value(key: str, value: str) -> None:
@@ -112,7 +128,7 @@ class _Walker:
     def check_expansion(self) -> None:
         """Every ``<use>`` drawn in full: a bounded number of elements, references at most MAX_USE_DEPTH deep."""
         done: dict[str, tuple[int, int]] = {}
-        _, count, uses = self.frames[0]
+        _, count, uses, _ = self.frames[0]
         self._bounded(count + sum(self._expanded(ref, done, 1)[0] for ref in uses))
 
     def _expanded(self, ident: str, done: dict, depth: int) -> tuple[int, int]:
@@ -140,5 +156,14 @@ class _Walker:
     @staticmethod
     def _bounded(count: int) -> int:
         if count > MAX_ELEMENTS:
-            raise _RefusedError(f"its <use> references expand to more than {MAX_ELEMENTS:,} elements")
+            raise _RefusedError(f"its <use> references expand to more than {MAX_ELEMENTS:,} elements to draw "
+                                f"(a filter counts as {FILTER_COST:,})")
         return count
+
+
+def _cost(attributes: dict) -> int:
+    """What drawing one element costs, in plain elements: a filter or a mask renders it off screen first."""
+    style = attributes.get("style", "").replace(" ", "").lower()
+    filtered = attributes.get("filter", "none").strip() != "none" or "filter:url" in style
+    masked = attributes.get("mask", "none").strip() != "none" or "mask:url" in style
+    return 1 + (FILTER_COST - 1) * filtered + (MASK_COST - 1) * masked

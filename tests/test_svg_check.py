@@ -3,7 +3,7 @@
 import base64
 
 import pytest
-from spikestudio.engine.svg_check import MAX_ELEMENTS, MAX_USE_DEPTH, svg_problem
+from spikestudio.engine.svg_check import FILTER_COST, MAX_ELEMENTS, MAX_USE_DEPTH, svg_problem
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
        '{}</svg>')
@@ -34,8 +34,25 @@ def test_forty_levels_of_nested_use_are_refused_before_anything_draws():
 
 def test_wide_uses_that_expand_past_the_element_bound_are_refused():
     body = '<defs><g id="a">' + "<rect/>" * 200 + '</g></defs>' + '<use href="#a"/>' * 200
-    expected = f"its <use> references expand to more than {MAX_ELEMENTS:,} elements"
-    assert svg_problem(SVG.format(body).encode()) == expected
+    assert svg_problem(SVG.format(body).encode()).startswith(f"its <use> references expand to more than "
+                                                              f"{MAX_ELEMENTS:,} elements to draw")
+
+
+BLUR = '<defs><filter id="f"><feGaussianBlur stdDeviation="2"/></filter></defs>'
+
+
+def test_filters_count_as_costly_elements_and_a_style_sheet_may_not_apply_them_to_all():
+    """200 blurred rectangles (10 kB) take seconds to draw; a few are fine."""
+    few = BLUR + '<rect width="40" height="20" filter="url(#f)"/>' * 5 + '<rect mask="url(#m)"/>' * 5
+    assert svg_problem(SVG.format(few).encode()) is None
+    many = BLUR + '<rect width="40" height="20" style="filter: url(#f)"/>' * 200
+    assert svg_problem(SVG.format(many).encode()) == (f"costs more than {MAX_ELEMENTS:,} elements to draw "
+                                                      f"(a filter counts as {FILTER_COST:,})")
+    used = BLUR + '<g id="a"><rect filter="url(#f)"/></g>' + '<use href="#a"/>' * 30
+    assert "its <use> references expand to more than" in svg_problem(SVG.format(used).encode())
+    sheet = BLUR + "<style>\nrect {\n  filter:\n url(#f) }</style>"
+    assert svg_problem(SVG.format(sheet).encode()).startswith("its style sheet applies a filter or a mask")
+    assert svg_problem(SVG.format("<style>rect { mask-type: alpha; fill: red }</style>").encode()) is None
 
 
 @pytest.mark.parametrize("body, named", [
@@ -62,7 +79,7 @@ def test_references_out_of_the_picture_are_refused_naming_them(body, named):
     (b'<svg><rect></svg>', "not well-formed XML"),
     (b'\x1f\x8b\x08\x00compressed', "not well-formed XML"),
     (b'<html><body/></html>', "not an SVG picture"),
-    (b"<svg>" + b"<g>" * 100 + b"</g>" * 100 + b"</svg>", "levels deep"),
+    (b"<svg>" + b"<g>" * 100 + b"</g>" * 100 + b"</svg>", "elements nested more than 64 levels deep"),
     (b"<svg>" + b" " * 1_000_001 + b"</svg>", "larger than 1000 kB"),
 ])
 def test_what_is_not_a_small_plain_svg_is_refused(data, reason):
