@@ -437,22 +437,28 @@ def check_lesson(lesson: Lesson) -> list[str]:
 
     if lesson.network:
         net = open_network(lesson.network, "header")
+    nodes = _node_ids(net)
     for number, step in enumerate(lesson.steps):
         where = f"step {number} “{step.title}”"
         for action in step.actions:
             if isinstance(action, Open):
                 net = open_network(action.file, where)
+                nodes = _node_ids(net)
                 continue
             if net is None:
                 if not isinstance(action, (Show, RunTask)):
                     problems.append(f"{where}: {type(action).__name__.lower()} before any network is open")
                 continue
-            problems.extend(f"{where}: {p}" for p in _action_problems(net, action))
+            problems.extend(f"{where}: {p}" for p in _action_problems(net, action, nodes))
     return problems
 
 
-def _action_problems(net: Network, action) -> list[str]:
-    nodes = set(net.populations) | set(net.inputs) | set(net.projections)
+def _node_ids(net: Network | None) -> set[str]:
+    """Once per network, not once per directive (a lesson may hold tens of thousands)."""
+    return set() if net is None else set(net.populations) | set(net.inputs) | set(net.projections)
+
+
+def _action_problems(net: Network, action, nodes: set[str]) -> list[str]:
     if isinstance(action, Highlight):
         return [f"no node “{i}” to highlight" for i in action.ids if i not in nodes]
     if isinstance(action, Select):
