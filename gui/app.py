@@ -61,12 +61,14 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     from ..plugins.registry import preload_plugins
     from . import style
 
-    preload_plugins()  # imported off the GUI thread: a plugin that hangs is known as such before it is needed
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("SpikeStudio")
     app.setOrganizationName("SpikeStudio")
     app.setWindowIcon(style.icon("spikestudio"))
     window = make_window(path, recover=screenshot is None)
+    # Plugins are imported off the GUI thread, once the window's own modules are (no two threads importing
+    # one module): a plugin that hangs is known as such before the window needs it.
+    preload_plugins()
     if screenshot is None:
         greet(window, path)
     if screenshot:

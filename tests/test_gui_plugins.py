@@ -112,6 +112,9 @@ def test_help_plugins_reports_plugins_that_exit_hang_or_take_a_built_in_id(windo
         assert w.isVisible()  # still here
     finally:
         hang_gate.GATE.set()
+    for thread in threading.enumerate():
+        if thread.name == "spikestudio-plugin-load":
+            thread.join(10)
 
 
 SLOW_RULE = """

@@ -102,3 +102,25 @@ def test_a_third_party_rule_with_a_built_in_id_is_reported_and_the_built_in_wins
     assert cli.main(["validate", "digits"]) == 0  # the digits example still finds its STDP
     out, err = capsys.readouterr()
     assert out.startswith("OK: ") and f"warning: {clash}" in err
+
+
+def test_plugins_preloaded_at_start_up_leave_the_window_nothing_to_wait_for(site, monkeypatch):
+    (site / "hang_gate.py").write_text("import threading\nGATE = threading.Event()\n")
+    install_fake_distribution(site, "hang-rules", {"hangs_too": "hang_rule:RULE"},
+                              {"hang_rule": "import hang_gate\nhang_gate.GATE.wait(60)\nRULE = 'loaded'\n"})
+    import hang_gate
+
+    monkeypatch.setattr(registry_module, "LOAD_SECONDS", 0.5)
+    try:
+        registry_module.preload_plugins().join(10)  # what the app does at start-up, off the GUI thread
+        loads = [t for t in threading.enumerate() if t.name == "spikestudio-plugin-load"]
+        assert loads  # the hanging import, still running
+        registry = default_registry()
+        assert registry.get("learning_rules", "stdp") is PAIR_STDP
+        assert registry.get("learning_rules", "hangs_too") is None  # known to hang: no second wait, no new import
+        assert registry.records[("learning_rules", "hangs_too")].error.startswith("hanging")
+        assert [t for t in threading.enumerate() if t.name == "spikestudio-plugin-load"] == loads
+    finally:
+        hang_gate.GATE.set()
+    for thread in loads:
+        thread.join(10)
