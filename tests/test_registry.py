@@ -65,13 +65,19 @@ def test_a_plugin_that_raises_system_exit_is_recorded_and_validate_carries_on(si
     assert capsys.readouterr().out.startswith("OK: ")
 
 
-def test_a_plugin_that_hangs_on_import_is_reported_and_skipped_within_the_limit(site, monkeypatch):
-    """Its import runs in a thread of its own; the caller waits at most the limit, and only once."""
+def install_hanging_rule(site, plugin_id: str):
+    """A rule plugin whose import waits until the test sets the returned gate (as a hanging import would, forever)."""
     (site / "hang_gate.py").write_text("import threading\nGATE = threading.Event()\n")
-    install_fake_distribution(site, "hang-rules", {"hangs": "hang_rule:RULE"},
+    install_fake_distribution(site, "hang-rules", {plugin_id: "hang_rule:RULE"},
                               {"hang_rule": "import hang_gate\nhang_gate.GATE.wait(60)\nRULE = 'loaded'\n"})
     import hang_gate
 
+    return hang_gate.GATE
+
+
+def test_a_plugin_that_hangs_on_import_is_reported_and_skipped_within_the_limit(site, monkeypatch):
+    """Its import runs in a thread of its own; the caller waits at most the limit, and only once."""
+    gate = install_hanging_rule(site, "hangs")
     monkeypatch.setattr(registry_module, "LOAD_SECONDS", 0.5)
     try:
         started = time.monotonic()
@@ -86,7 +92,7 @@ def test_a_plugin_that_hangs_on_import_is_reported_and_skipped_within_the_limit(
         assert again.get("learning_rules", "hangs") is None and again.records[("learning_rules", "hangs")].error
         assert [t for t in threading.enumerate() if t.name == "spikestudio-plugin-load"] == loads  # ... no new import
     finally:
-        hang_gate.GATE.set()
+        gate.set()
     for thread in loads:
         thread.join(10)
     assert default_registry().get("learning_rules", "hangs") == "loaded"  # once it finished, it is usable
@@ -105,11 +111,7 @@ def test_a_third_party_rule_with_a_built_in_id_is_reported_and_the_built_in_wins
 
 
 def test_plugins_preloaded_at_start_up_leave_the_window_nothing_to_wait_for(site, monkeypatch):
-    (site / "hang_gate.py").write_text("import threading\nGATE = threading.Event()\n")
-    install_fake_distribution(site, "hang-rules", {"hangs_too": "hang_rule:RULE"},
-                              {"hang_rule": "import hang_gate\nhang_gate.GATE.wait(60)\nRULE = 'loaded'\n"})
-    import hang_gate
-
+    gate = install_hanging_rule(site, "hangs_too")
     monkeypatch.setattr(registry_module, "LOAD_SECONDS", 0.5)
     try:
         registry_module.preload_plugins().join(10)  # what the app does at start-up, off the GUI thread
@@ -121,6 +123,6 @@ def test_plugins_preloaded_at_start_up_leave_the_window_nothing_to_wait_for(site
         assert registry.records[("learning_rules", "hangs_too")].error.startswith("hanging")
         assert [t for t in threading.enumerate() if t.name == "spikestudio-plugin-load"] == loads
     finally:
-        hang_gate.GATE.set()
+        gate.set()
     for thread in loads:
         thread.join(10)
