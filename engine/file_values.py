@@ -44,6 +44,7 @@ class ValueReader:
         self.arrays = arrays
         self.problems: list[Problem] = []
         self.used: set[str] = set()
+        self.shared: dict[tuple[str, bool], np.ndarray] = {}
         self.replaced: list[str] = []
         self.bad: set[tuple[str, str]] = set()
         self.item: tuple[str, str] | None = None
@@ -205,12 +206,24 @@ class ValueReader:
         message = self.member_problem(name)
         if message is None:
             try:
-                raw = self.arrays[name]
-                return as_array(raw if isinstance(raw, np.ndarray) else parse_npy(raw), integer)
+                return self.shared_array(name, integer)
             except ValueError as exc:
                 message = f'archive member "{name}" {exc}'
         self.report(loc, message)
         return None
+
+    def shared_array(self, name: str, integer: bool) -> np.ndarray:
+        """One read-only array per member and kind, however often it is referred to: a small file naming one
+        member a thousand times must not cost a thousand copies."""
+        key = (name, integer)
+        if key not in self.shared:
+            raw = self.arrays[name]
+            array = as_array(raw if isinstance(raw, np.ndarray) else parse_npy(raw), integer)
+            if array is raw:
+                array = array.view()  # the caller's own array stays writable
+            array.flags.writeable = False
+            self.shared[key] = array
+        return self.shared[key]
 
     def member_problem(self, name: str) -> str | None:
         if self.arrays is None:

@@ -1,0 +1,119 @@
+"""Memory a small or re-zipped .snn costs to read: measured in a fresh process (ru_maxrss), on real zips."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+from spikestudio.engine import fileformat
+from spikestudio.engine.errors import FileFormatError
+from spikestudio.engine.network import Network, PoissonInput
+
+MB = 1 << 20
+
+# Prints how much the peak resident memory grew while loading argv[1] (imports excluded).
+_PEAK_OF_LOAD = """
+import resource, sys
+from spikestudio.engine import fileformat
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+net = fileformat.load(sys.argv[1])
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+def load_peak(path) -> int:
+    """Bytes the peak resident memory grew by while a fresh Python loaded ``path``."""
+    out = subprocess.run([sys.executable, "-c", _PEAK_OF_LOAD, str(path)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout)
+
+
+def npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def reused_member_file(path, references: int):
+    """A few kB of zip whose two 1 MB members are named by ``references`` spike-times inputs each."""
+    n = MB // 8 - 16  # stays under the 1 MiB below which 0.1.0 ignored compression ratios
+    net = Network()
+    net.add_population("P", 10)
+    data = json.loads(fileformat.dumps(net))
+    data["inputs"] = {f"S{i}": {"type": "spike_times", "name": f"S{i}", "size": 1, "neurons": {"npy": "arrays/0.npy"},
+                                "times": {"npy": "arrays/1.npy"}} for i in range(references)}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("network.json", json.dumps(data))
+        zf.writestr("arrays/0.npy", npy(np.zeros(n, np.int64)))
+        zf.writestr("arrays/1.npy", npy(np.zeros(n)))
+    return path
+
+
+def test_a_member_named_many_times_is_read_once(tmp_path):
+    path = reused_member_file(tmp_path / "reuse.snn", 150)
+    assert path.stat().st_size < 20_000
+    assert load_peak(path) < 60 * MB  # one copy per reference would be 300 MB
+
+
+def test_members_named_many_times_share_one_read_only_array(tmp_path):
+    net = fileformat.load(reused_member_file(tmp_path / "reuse.snn", 3))
+    first, second = net.inputs["S0"], net.inputs["S2"]
+    assert np.shares_memory(first.times, second.times) and np.shares_memory(first.neurons, second.neurons)
+    with pytest.raises(ValueError, match="read-only"):
+        first.times[0] = 1.0  # one input's edit must never show up in another
+
+
+def test_a_large_member_is_read_without_a_second_copy(tmp_path):
+    rates = np.repeat(np.arange(48 * MB // 8 // 100, dtype=np.float64), 100)  # compresses about 90:1
+    net = Network()
+    net.inputs["P"] = PoissonInput("P", rates.size, 5.0, rates=rates)
+    path = tmp_path / "big.snn"
+    fileformat.save(net, path)
+    assert load_peak(path) < 1.5 * rates.nbytes  # chunks plus their join, or bytes plus a float copy: 2x
+
+
+def rezipped(source, target, **kw):
+    """``source``'s members written again by Python's zipfile (as a user's zip tool would)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, **kw) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+    return target
+
+
+def constant_network() -> Network:
+    net = Network()
+    net.add_population("E", 10)
+    net.inputs["P"] = PoissonInput("P", 1_000_000, 5.0, rates=np.full(1_000_000, 5.0))
+    return net
+
+
+def test_a_saved_file_rezipped_at_maximum_compression_still_loads(tmp_path):
+    fileformat.save(constant_network(), tmp_path / "net.snn")
+    path = rezipped(tmp_path / "net.snn", tmp_path / "again.snn", compresslevel=9)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("arrays/0.npy")
+        assert info.file_size > 500 * info.compress_size  # what 0.1.0 refused as a zip bomb
+    assert np.array_equal(fileformat.load(path).inputs["P"].rates, np.full(1_000_000, 5.0))
+
+
+@pytest.mark.skipif(shutil.which("zip") is None or shutil.which("unzip") is None, reason="needs zip and unzip")
+def test_a_saved_file_rezipped_by_the_zip_tool_still_loads(tmp_path):
+    fileformat.save(constant_network(), tmp_path / "net.snn")
+    (tmp_path / "x").mkdir()
+    subprocess.run(["unzip", "-q", str(tmp_path / "net.snn"), "-d", str(tmp_path / "x")], check=True)
+    subprocess.run(["zip", "-q", "-9", "-r", str(tmp_path / "again.snn"), "."], cwd=tmp_path / "x", check=True)
+    assert fileformat.load(tmp_path / "again.snn").inputs["P"].rates.shape == (1_000_000,)
+
+
+def test_a_member_declaring_more_than_the_limit_is_still_refused(tmp_path, monkeypatch):
+    fileformat.save(constant_network(), tmp_path / "net.snn")
+    monkeypatch.setattr(fileformat, "MAX_MEMBER_SIZE", MB)
+    with pytest.raises(FileFormatError, match="the limit is 1048576"):
+        fileformat.load(tmp_path / "net.snn")
