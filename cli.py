@@ -181,6 +181,11 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    from .engine.catalog import MAX_DURATION
+
+    if value * 1000.0 > MAX_DURATION:
+        longest = f"{MAX_DURATION / 1000:,.0f}"
+        raise argparse.ArgumentTypeError(f"{text} seconds is longer than a run may be (at most {longest})")
     return value
 
 
