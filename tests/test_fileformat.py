@@ -362,7 +362,8 @@ def networks(draw):
     for _ in range(draw(st.integers(0, 3))):
         net.add(draw(recorders(net, next(ids))))
     for item_id in draw(st.lists(st.sampled_from(sorted(net.all_ids())), unique=True, max_size=3)):
-        net.layout[item_id] = NodeLayout(draw(floats()), draw(floats()), draw(TEXT))
+        color = draw(st.sampled_from(["", "red", "SteelBlue", "#abc"]) | st.from_regex("#[0-9a-f]{6}", fullmatch=True))
+        net.layout[item_id] = NodeLayout(draw(floats()), draw(floats()), color)
     return net
 
 
