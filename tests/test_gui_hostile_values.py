@@ -1,6 +1,7 @@
 """Values a file or a person can give that the engine cannot use: refused with a message, never a traceback."""
 
 import json
+import time
 
 import pytest
 from gui_helpers import answer_dialogs, dumps, field
@@ -8,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from spikestudio.engine import fileformat
+from spikestudio.engine.build import estimate_memory
+from spikestudio.engine.network import Network
 from spikestudio.gui import dialogs
+from spikestudio.gui.run_controller import CHUNK_STEPS, NO_RUN, PREPARING, READY
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -80,3 +84,32 @@ def test_a_picture_of_nodes_too_far_apart_is_refused_with_a_message(window, tmp_
     path = tmp_path / f"far{suffix}"
     assert not w.exports.export_picture(path)
     assert seen[0][0] == "Cannot export to a picture" and "too far" in seen[0][1] and not path.exists()
+
+
+def wait_for(predicate, timeout=30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        QTest.qWait(20)
+    return predicate()
+
+
+def test_a_network_estimated_at_gigabytes_is_built_when_run_is_pressed_not_on_open(window, tmp_path):
+    net = Network()
+    net.add_population("E", 100_000)
+    net.connect("E", "E", "fixed_probability", p=0.5)  # 5e9 synapses: far more than this machine has
+    assert estimate_memory(net, CHUNK_STEPS)[1] > 256 << 20  # above what Open builds ahead
+    path = tmp_path / "huge.snn"
+    fileformat.save(net, path)
+    w = window("single_neuron")
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == READY)  # a small network is built ahead, while the user looks
+    states = []
+    c.state_changed.connect(states.append)
+    assert w.files.open(str(path))
+    QTest.qWait(300)
+    assert PREPARING not in states and c.state == NO_RUN and c.sim is None  # no build was even tried
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()  # the normal checks refuse it now, with the reason
+    assert wait_for(lambda: bool(seen), 10)
+    assert seen[0][0] == "Simulation stopped" and "memory" in seen[0][1] + seen[0][2]
