@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `spikestudio info x | head -1`
         return EXIT_OK
+    except MemoryError:  # a network or file too large for this machine (or for a memory limit): not a bug
+        _error(f"not enough memory for `{argv[0]}` on {' '.join(argv[1:2]) or 'this network'}: it is too large "
+               "for the memory available here", ["`spikestudio info NETWORK` estimates what a network needs"])
+        return EXIT_FAILED
     except Exception as exc:  # never a traceback for users; developers can ask for one
         if os.environ.get("SPIKESTUDIO_DEBUG"):
             raise

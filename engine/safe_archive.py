@@ -171,7 +171,19 @@ def _member_problems(info: zipfile.ZipInfo, count: int, limits: Limits) -> list[
     if info.file_size > limits.member_size:  # a bomb is judged by sizes against the limits, not by its ratio:
         # reads never pass the declared size, and constant arrays re-zipped by `zip -9` compress ~1000:1
         problems.append(f"declares {info.file_size} bytes; the limit is {limits.member_size}")
+    elif info.file_size > _most_from(info):  # a lie, not a ratio: reading reserves what a member declares
+        problems.append(f"declares {info.file_size} bytes, more than its {info.compress_size} stored bytes can hold")
     return problems
+
+
+_DEFLATE_MAX_RATIO = 1032  # deflate's ceiling (258-byte matches at about two bits each)
+
+
+def _most_from(info: zipfile.ZipInfo) -> int:
+    """The most bytes a member's stored data can expand to."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    return _DEFLATE_MAX_RATIO * info.compress_size + 1024
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -128,3 +128,38 @@ def test_a_member_declaring_more_than_the_limit_is_still_refused(tmp_path, monke
     monkeypatch.setattr(fileformat, "MAX_MEMBER_SIZE", MB)
     with pytest.raises(FileFormatError, match="the limit is 1048576"):
         fileformat.load(tmp_path / "net.snn")
+
+
+def test_a_member_declaring_more_than_its_bytes_can_hold_is_refused_before_reading(tmp_path):
+    from test_fileformat import set_declared_size  # the zip directory rewriter those tests use
+
+    path = tmp_path / "net.snn"
+    fileformat.save(constant_network(), path)
+    with zipfile.ZipFile(path) as zf:
+        stored = zf.getinfo("arrays/0.npy").compress_size
+    set_declared_size(path, "arrays/0.npy", 900 * MB)  # under the 1 GiB limit, but no deflate stream expands so far
+    with pytest.raises(FileFormatError) as exc_info:
+        fileformat.load(path)
+    [problem] = exc_info.value.problems
+    assert problem.location == 'archive["arrays/0.npy"]'
+    assert problem.message == f"declares {900 * MB} bytes, more than its {stored} stored bytes can hold"
+
+
+def test_running_out_of_memory_is_reported_as_such_not_as_a_bug(tmp_path):
+    """Under a memory limit, a file needing more than the limit fails with a message naming memory."""
+    small, big = tmp_path / "small.snn", tmp_path / "big.snn"
+    fileformat.save(constant_network(), small)
+    net = constant_network()
+    net.inputs["P"] = PoissonInput("P", 25_000_000, 5.0, rates=np.full(25_000_000, 5.0))  # 200 MB
+    fileformat.save(net, big)
+    del net
+    script = ("import resource, sys\n"
+              "from spikestudio import cli\n"
+              "assert cli.main(['validate', sys.argv[1]]) == 0\n"  # every library validate loads, loaded
+              "size = int(open('/proc/self/status').read().split('VmSize:')[1].split()[0]) << 10\n"
+              "resource.setrlimit(resource.RLIMIT_AS, (size + (100 << 20),) * 2)\n"
+              "sys.exit(cli.main(['validate', sys.argv[2]]))\n")
+    out = subprocess.run([sys.executable, "-c", script, str(small), str(big)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 1 and "not enough memory for `validate`" in out.stderr, out.stderr
+    assert "internal error" not in out.stderr and "Traceback" not in out.stderr
