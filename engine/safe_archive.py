@@ -101,7 +101,7 @@ class Members(Mapping):
         self.read: dict[str, memoryview] = {}
 
     def __getitem__(self, name: str) -> memoryview:
-        """The member's bytes (read-only), read once however many times network.json refers to it."""
+        """The member's bytes, read once however many times network.json refers to it (do not write to them)."""
         if name not in self.read:
             self.read[name] = read_member_buffer(self.zf, self.infos[name], self.limit)
         return self.read[name]
@@ -217,7 +217,7 @@ def read_member_buffer(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -
                     raise ValueError("holds more data than its header declares (or than the limit allows)")
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
         raise ValueError(f"cannot be read: {exc}") from None
-    return view[:size].toreadonly()
+    return view[:size]
 
 
 # --- arrays ------------------------------------------------------------------------------------------

@@ -81,6 +81,13 @@ def test_members_named_many_times_share_one_read_only_array(tmp_path):
         first.times[0] = 1.0  # one input's edit must never show up in another
 
 
+def test_arrays_of_a_saved_file_stay_writable_for_scripts(tmp_path):
+    fileformat.save(constant_network(), tmp_path / "net.snn")  # save names every member once
+    rates = fileformat.load(tmp_path / "net.snn").inputs["P"].rates
+    rates[0] = 7.0
+    assert rates[0] == 7.0
+
+
 def test_a_large_member_is_read_without_a_second_copy(tmp_path):
     rates = np.repeat(np.arange(48 * MB // 8 // 100, dtype=np.float64), 100)  # compresses about 90:1
     net = Network()
