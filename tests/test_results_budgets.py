@@ -1,5 +1,9 @@
 """Results of scripted and command-line runs stay bounded, each kind of data on its own budget; --stream keeps all."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from spikestudio import cli
@@ -92,3 +96,34 @@ def test_run_out_stream_keeps_everything_the_unbounded_results_hold(net_file, tm
 def test_stream_needs_out(net_file, capsys):
     assert cli.main(["run", str(net_file), "--stream"]) == 2
     assert "--stream needs --out" in capsys.readouterr().err
+
+
+_PEAK_OF_RUN = """
+import sys
+from spikestudio import cli
+from spikestudio.engine import results
+results.MAX_SPIKES = results.MAX_TRACE_VALUES = results.MAX_RATE_BINS = 10_000
+assert cli.main(["run", sys.argv[1], "--duration", "0.05", "--out", sys.argv[2], "--stream"]) == 0  # warm up
+with open("/proc/self/status") as f:
+    before = int(f.read().split("VmHWM:")[1].split()[0])
+assert cli.main(["run", sys.argv[1], "--duration", sys.argv[3], "--out", sys.argv[2], "--stream"]) == 0
+with open("/proc/self/status") as f:
+    print((int(f.read().split("VmHWM:")[1].split()[0]) - before) << 10)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads peak memory from /proc (Linux)")
+def test_a_streamed_run_does_not_grow_memory_with_its_length(tmp_path):
+    net = busy_network()
+    net.recorders["v"].neurons = list(range(100))  # 100 values a step: 32 MB of trace in 4 s
+    path = tmp_path / "busy.json"
+    fileformat.save(net, path)
+    peaks = {}
+    for seconds in ("1", "4"):
+        out = subprocess.run([sys.executable, "-c", _PEAK_OF_RUN, str(path), str(tmp_path / "r.npz"), seconds],
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        peaks[seconds] = int(out.stdout.split()[-1])
+        with np.load(tmp_path / "r.npz") as saved:
+            assert saved["traces/v/values"].shape == (int(seconds) * 10_000, 100)
+    assert peaks["4"] - peaks["1"] < 8 << 20, peaks  # an unbounded run would hold 24 MB more
