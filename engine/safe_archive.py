@@ -253,8 +253,11 @@ def parse_npy(data: bytes | memoryview) -> np.ndarray:
 
 
 def as_array(array: np.ndarray, integer: bool) -> np.ndarray:
-    """The array as int64 or float64, refusing what the conversion would silently change."""
+    """The array as aligned int64 or float64 (no copy when it already is), refusing what the conversion would
+    silently change."""
     array = np.asarray(array)
+    if not array.flags.aligned:  # an .npy header of odd length leaves the data unaligned for compiled kernels
+        array = array.copy()
     if array.dtype.kind not in ("iu" if integer else "iuf") or array.ndim != 1:
         kind = "whole numbers" if integer else "numbers"
         raise ValueError(f"holds {array.dtype} data of shape {array.shape}; expected a 1-D array of {kind}")

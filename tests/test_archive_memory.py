@@ -170,3 +170,17 @@ def test_running_out_of_memory_is_reported_as_such_not_as_a_bug(tmp_path):
                          timeout=120)
     assert out.returncode == 1 and "not enough memory for `validate`" in out.stderr, out.stderr
     assert "internal error" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_member_whose_data_starts_at_an_odd_offset_loads_aligned(tmp_path):
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (10,), }  \n"  # numpy pads to 64; this does not
+    odd = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + np.arange(10.0).tobytes()
+    data = json.loads(fileformat.dumps(constant_network()))
+    data["inputs"]["P"].update(size=10, rates={"npy": "arrays/0.npy"})
+    path = tmp_path / "odd.snn"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("network.json", json.dumps(data))
+        zf.writestr("arrays/0.npy", odd)
+    assert (10 + len(header)) % 8  # the data really starts off an 8-byte boundary
+    rates = fileformat.load(path).inputs["P"].rates
+    assert rates.flags.aligned and np.array_equal(rates, np.arange(10.0))  # compiled kernels need aligned data
