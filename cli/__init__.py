@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `spikestudio info x | head -1`
         return EXIT_OK
+    except MemoryError:  # a network or file too large for this machine (or for a memory limit): not a bug
+        _error(f"not enough memory for `{argv[0]}` on {' '.join(argv[1:2]) or 'this network'}: it is too large "
+               "for the memory available here", ["`spikestudio info NETWORK` estimates what a network needs"])
+        return EXIT_FAILED
     except Exception as exc:  # never a traceback for users; developers can ask for one
         if os.environ.get("SPIKESTUDIO_DEBUG"):
             raise
@@ -114,7 +118,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="simulated time in seconds (default: the network's own duration)")
     run.add_argument("--seed", metavar="N", type=int, help="random seed, replacing the network's seed")
     run.add_argument("--out", metavar="FILE.npz", type=Path,
-                     help="save all results (spikes, traces, rates) to an .npz file (no pickled objects)")
+                     help="save the results (spikes, traces, rates) to an .npz file (no pickled objects); "
+                          "each kind is bounded in memory, so a long run keeps its latest part (see --stream)")
+    run.add_argument("--stream", action="store_true",
+                     help="with --out: write the results to disk as the run goes, so the file keeps everything "
+                          "however long the run, without growing memory")
     run.add_argument("--csv", metavar="FILE.csv", type=Path, help="save the summary table as CSV")
     run.add_argument("--csv-dir", metavar="DIR", type=Path,
                      help="save every recording as CSV files in DIR (spikes, traces and rates, one file each)")
@@ -181,6 +189,11 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    from ..engine.model.catalog import MAX_DURATION
+
+    if value * 1000.0 > MAX_DURATION:
+        longest = f"{MAX_DURATION / 1000:,.0f}"
+        raise argparse.ArgumentTypeError(f"{text} seconds is longer than a run may be (at most {longest})")
     return value
 
 
@@ -237,6 +250,8 @@ def cmd_run(args) -> int:
     for target in (args.out, args.csv):
         if target is not None and not target.parent.is_dir():
             raise CliError(f"{target}: cannot write there (no such directory {str(target.parent)!r})")
+    if args.stream and args.out is None:
+        raise CliError("--stream needs --out FILE.npz (where the results are written as the run goes)")
     if args.seed is not None:
         net.seed = args.seed
     # The CV of ISI needs every population's spikes; spike sources (a Poisson drive may emit tens of
@@ -253,10 +268,15 @@ def cmd_run(args) -> int:
         raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE, _problem_lines(exc)) from None
     except BuildError as exc:
         raise CliError(f"{args.network}: cannot build the network: {exc}", EXIT_FAILED) from None
+    stream = _stream_to(args, sim)
     progress = _Progress(sys.stderr, duration_ms)
     try:
         results = sim.run(duration_ms / 1000.0, progress=progress.update)
-    except SimulationError as exc:
+    except BaseException as exc:  # the stream's files go with any failure (Ctrl+C too)
+        if stream is not None:
+            stream.close()
+        if not isinstance(exc, SimulationError):
+            raise
         progress.finish(failed_at_ms=sim.t)
         raise CliError(f"{args.network}: simulation failed: {exc}", EXIT_FAILED) from None
     progress.finish()
@@ -265,8 +285,11 @@ def cmd_run(args) -> int:
     print(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
     print(_table(rows))
     if args.out is not None:
-        _write(lambda: results.save(args.out), args.out)
+        _write(lambda: stream.finish(results) if stream is not None else results.save(args.out), args.out)
         print(f"results saved to {args.out}")
+        if stream is None and results.kept_from > 0:
+            print(f"note: to bound memory the saved results hold recordings from {results.kept_from:g} ms on "
+                  "(counts cover the whole run); --stream keeps everything", file=sys.stderr)
     if args.csv is not None:
         _write(lambda: _save_csv(rows, args.csv), args.csv)
         print(f"summary saved to {args.csv}")
@@ -275,6 +298,20 @@ def cmd_run(args) -> int:
         _write(lambda: written.extend(results.save_csv(args.csv_dir)), args.csv_dir)
         print(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
     return EXIT_OK
+
+
+def _stream_to(args, sim):
+    """A stream writing ``sim``'s results to ``--out`` as the run goes (``--stream``), or None."""
+    if not args.stream:
+        return None
+    from ..engine.simulation.results_stream import ResultsStream
+
+    try:
+        stream = ResultsStream(args.out)
+    except OSError as exc:
+        raise CliError(f"{args.out}: cannot write there: {exc.strerror or exc}") from None
+    sim.results.sink = stream
+    return stream
 
 
 def cmd_validate(args) -> int:

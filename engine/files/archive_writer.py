@@ -69,7 +69,7 @@ def _zip_info(name: str, compress_type: int) -> zipfile.ZipInfo:
 
 
 def _compression(data: bytes, limits: Limits) -> int:
-    """DEFLATE, unless the data compresses so well that the loader would take it for a zip bomb."""
+    """DEFLATE, unless the data compresses so well that SpikeStudio 0.1.0 would take it for a zip bomb."""
     if len(data) > limits.ratio_floor:
         packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         if limits.is_bomb(len(data), len(packer.compress(data)) + len(packer.flush())):

@@ -193,9 +193,15 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     return built
 
 
+# Kernel arrays that start all zeros: their reset copy is one zero that a reset broadcasts, not a second buffer
+# (the delay ring can be the largest array of all, and the memory checks count it once).
+_ZERO_AT_START = ("ring",)
+
+
 def _copy_state(state: K.State) -> K.State:
     """A copy of what the kernel changes; the rest (synapses, tables) is shared, so a reset costs no extra memory."""
-    return state._replace(**{name: getattr(state, name).copy() for name in K.mutable_fields(state)})
+    return state._replace(**{name: np.zeros((), getattr(state, name).dtype) if name in _ZERO_AT_START
+                             else getattr(state, name).copy() for name in K.mutable_fields(state)})
 
 
 def build_problems(net: Network, rules=None, memory_limit: int | None = None, chunk_steps: int = 2000,

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ...engine.kernels import kernel as K
 from ...engine.model.catalog import NEURON_MODELS
 from ...engine.model.params import ValidationError
+from ...engine.simulation.build import estimate_memory
 from ...engine.simulation.live import LiveTap
 from ...engine.simulation.live_diff import live_changes
 from ...engine.simulation.runner import DONE, FAILED, IDLE, PAUSED, RUNNING, Runner
@@ -37,6 +38,7 @@ FRAME_MS = 33  # ~30 frames per second
 CHUNK_STEPS = 20_000
 SWITCH_INTERVAL = 0.001  # s; Python's default 5 ms lets drawing hold the GIL while a finished chunk waits
 STEP_MS = 10.0  # what "Step" advances
+PREBUILD_MAX_BYTES = 256 << 20  # a network estimated larger is built when Run is pressed, not on Open
 RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 SPEEDS = [("As fast as possible", None), ("10× real time", 10.0), ("5×", 5.0), ("2×", 2.0),
           ("1× (real time)", 1.0), ("0.5×", 0.5), ("0.2×", 0.2), ("0.1×", 0.1), ("0.05×", 0.05),
@@ -396,7 +398,7 @@ class RunController(QObject):
         self.duration_ms = self.doc.network.duration
         self.views.traces.set_probes([], {})
         net = self.doc.network
-        if net.spiking_nodes() and not net.validate():
+        if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
             QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
 
     def _report(self, text: str) -> None:
