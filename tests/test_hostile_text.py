@@ -10,27 +10,47 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from spikestudio.engine import fileformat
 from spikestudio.engine.errors import FileFormatError, ValidationError
 from spikestudio.engine.network import Network
+from spikestudio.engine.simulator import Simulator
 
 MARKUP = '<img src="/dev/zero">'
 
 
-def test_a_name_or_id_holding_markup_is_refused_with_its_location(tmp_path):
+@pytest.mark.parametrize("bad", ["\x1b]0;owned\x07", "\x1b[2J", "\x00", "\x7f", "\x85", "\u202e", "\u2066",
+                                 "\u200f", "\n", "\r", "\u2028"])
+def test_an_id_or_name_holding_a_control_character_is_refused_with_its_location(tmp_path, bad):
     net = Network()
     net.add_population("E", 2)
-    net.populations["E"].name = MARKUP + "E"
+    net.populations["E"].name = "E" + bad
     with pytest.raises(ValidationError) as info:
         fileformat.save(net, tmp_path / "n.json")
-    assert any(p.location == 'populations["E"].name' and "holds a '<'" in p.message for p in info.value.problems)
+    [problem] = [p for p in info.value.problems if p.location == 'populations["E"].name']
+    assert f"U+{ord(bad[0]):04X}" in problem.message and "control characters" in problem.message
+    assert not (tmp_path / "n.json").exists()
     good = Network()
     good.add_population("E", 2)
+    good.record_spikes("E", id="v")
     fileformat.save(good, tmp_path / "n.json")
     data = json.loads((tmp_path / "n.json").read_text())
-    data["populations"]["<b>E"] = data["populations"].pop("E")
-    data["populations"]["<b>E"]["id"] = "<b>E"
+    data["recorders"]["v" + bad] = data["recorders"].pop("v")
+    data["recorders"]["v" + bad]["id"] = "v" + bad
     (tmp_path / "n.json").write_text(json.dumps(data))
     with pytest.raises(FileFormatError) as info:
         fileformat.load(tmp_path / "n.json")
-    assert any("holds a '<'" in p.message for p in info.value.problems)
+    assert any(p.location == f'recorders["v{bad}"]' and f"U+{ord(bad[0]):04X}" in p.message
+               for p in info.value.problems)
+
+
+def test_a_population_called_e_arrow_i_loads_runs_and_round_trips(tmp_path):
+    net = Network(duration=50.0)
+    net.add_population("E<->I", 20, I_e=400.0)
+    net.populations["E<->I"].name = "<b>E</b> & I"
+    net.record_spikes("E<->I", id="<spikes>")
+    fileformat.save(net, tmp_path / "n.json")
+    loaded = fileformat.load(tmp_path / "n.json")
+    assert loaded.populations["E<->I"].name == "<b>E</b> & I"
+    assert fileformat.dumps(loaded) == fileformat.dumps(net)
+    results = Simulator(loaded).run(0.05)
+    assert results.mean_rate("E<->I") > 0
 
 
 @pytest.mark.parametrize("name", ["pipe.json", "pipe.snn"])

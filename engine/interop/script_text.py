@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ..plain_text import visible
+
 __all__ = ["literal", "identifier", "comment", "docstring", "escaped"]
 
 MAX_IDENTIFIER = 40  # characters of an id kept in a variable name; the rest is dropped (a counter keeps it unique)
@@ -35,7 +37,7 @@ def escaped(text) -> str:
     U+2028/2029), NUL, other control characters and bidi controls, so the result stays on one line and reads as
     written.
     """
-    return "".join("\\\\" if c == "\\" else c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    return visible(str(text).replace("\\", "\\\\"))
 
 
 def comment(text) -> str:
