@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write
+from .cli import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
 
 __all__ = ["cmd_export", "cmd_import", "FORMATS"]
 
@@ -36,7 +36,7 @@ def _export_nir(net, args) -> int:
                        f"problem{'s' if len(exc.report.problems) != 1 else ''}); nothing was written", EXIT_FAILED,
                        exc.report.lines()) from None
     _tell_left_out(report[0], "NIR")
-    print(f"NIR graph written to {args.output}")
+    say(f"NIR graph written to {args.output}")
     return EXIT_OK
 
 
@@ -51,7 +51,7 @@ def _export_script(net, args) -> int:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         _write(lambda: args.output.write_text(text, encoding="utf-8"), args.output)
-        print(f"{args.to} script written to {args.output}")
+        say(f"{args.to} script written to {args.output}")
     _tell_left_out(report, args.to)
     return EXIT_OK
 
@@ -74,7 +74,7 @@ def cmd_import(args) -> int:
     except FileFormatError as exc:
         raise CliError(f"{path}: cannot import the NIR graph", details=_problem_lines(exc)) from None
     _write(lambda: fileformat.save(net, args.output), args.output)
-    print(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
+    say(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
           f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
     return EXIT_OK
 
@@ -87,6 +87,4 @@ def _check_parent(path: Path | None) -> None:
 def _tell_left_out(report, what: str) -> None:
     lines = report.lines() if hasattr(report, "lines") else []
     if lines:
-        print(f"left out of the {what} export ({len(lines)}):", file=sys.stderr)
-        for line in lines:
-            print(f"  {line}", file=sys.stderr)
+        say(f"left out of the {what} export ({len(lines)}):", *(f"  {line}" for line in lines), file=sys.stderr)

@@ -89,3 +89,32 @@ def test_problem_dialogs_and_note_tooltips_show_text_as_written(window, tmp_path
     assert w.files.open_path(tmp_path / "note.json")
     tip = w.scene.notes.items["hint"].toolTip()
     assert "&lt;img src=&quot;/dev/zero&quot;&gt;" in tip and "<img" not in tip
+
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\u202eevil"  # retitle the terminal, clear the screen, read backwards
+
+
+def test_the_command_line_prints_file_text_with_control_characters_escaped(tmp_path, capsys):
+    from spikestudio import cli
+
+    net = Network(duration=20.0)
+    net.metadata.title = "T" + ESCAPES
+    net.metadata.description = "about\n" + ESCAPES
+    net.metadata.author = ESCAPES
+    net.add_population("E", 5, I_e=400.0)
+    fileformat.save(net, tmp_path / "n.json")
+    for command in (["run", str(tmp_path / "n.json")], ["info", str(tmp_path / "n.json")],
+                    ["validate", str(tmp_path / "n.json")]):
+        assert cli.main(command) == 0
+        out = capsys.readouterr().out
+        assert "T\\x1b]0;owned\\x07\\x1b[2J\\u202eevil" in out or command[0] == "info" and "\\x1b[2J" in out
+        assert not any(c in out for c in "\x1b\x07\u202e"), command
+    data = json.loads((tmp_path / "n.json").read_text())
+    data["populations"]["E" + ESCAPES] = data["populations"].pop("E")
+    data["populations"]["E" + ESCAPES]["id"] = "E" + ESCAPES
+    (tmp_path / "n.json").write_text(json.dumps(data))
+    for command in ("validate", "run", "info"):
+        assert cli.main([command, str(tmp_path / "n.json")]) != 0
+        captured = capsys.readouterr()
+        assert '["E\\x1b]0;owned\\x07\\x1b[2J\\u202eevil"]' in captured.out + captured.err, command
+        assert not any(c in captured.out + captured.err for c in "\x1b\x07\u202e"), command
