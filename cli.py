@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `spikestudio info x | head -1`
         return EXIT_OK
+    except MemoryError as exc:  # not a bug: the machine ran out (the build refuses what it can foresee)
+        _error(f"out of memory{f': {exc}' if str(exc) else ''}",
+               ["close other programs, or run a smaller network or a shorter duration"])
+        return EXIT_FAILED
     except Exception as exc:  # never a traceback for users; developers can ask for one
         if os.environ.get("SPIKESTUDIO_DEBUG"):
             raise
