@@ -11,6 +11,7 @@ from spikestudio.engine import fileformat
 from spikestudio.engine.errors import FileFormatError, ValidationError
 from spikestudio.engine.network import Network
 from spikestudio.engine.simulator import Simulator
+from test_gui_live import run_to_end
 
 MARKUP = '<img src="/dev/zero">'
 
@@ -118,3 +119,28 @@ def test_the_command_line_prints_file_text_with_control_characters_escaped(tmp_p
         captured = capsys.readouterr()
         assert '["E\\x1b]0;owned\\x07\\x1b[2J\\u202eevil"]' in captured.out + captured.err, command
         assert not any(c in captured.out + captured.err for c in "\x1b\x07\u202e"), command
+
+
+def test_a_name_with_markup_shows_as_written_on_the_canvas_and_in_the_inspector(window, tmp_path):
+    net = Network(duration=20.0)
+    net.add_population("E<->I", 4)
+    net.populations["E<->I"].name = "<b>E</b><->I"
+    net.connect("E<->I", "E<->I", "all_to_all", id="<i>loop</i>")
+    fileformat.save(net, tmp_path / "n.json")
+    w = window()
+    assert w.files.open_path(tmp_path / "n.json")
+    node = w.scene.nodes["E<->I"]
+    assert node.title == "<b>E</b><->I"  # drawn with drawText: plain text
+    assert "&lt;b&gt;E&lt;/b&gt;&lt;-&gt;I (E&lt;-&gt;I)" in node.toolTip() and "<b>E" not in node.toolTip()
+    edge_tip = w.scene.edges["<i>loop</i>"].toolTip()
+    assert "&lt;i&gt;loop&lt;/i&gt;: E&lt;-&gt;I → E&lt;-&gt;I" in edge_tip and "<i>" not in edge_tip
+    w.scene.clearSelection()
+    node.setSelected(True)
+    assert w.inspector.item_id == "E<->I"
+    assert w.inspector.title.text() == "<b>E</b><->I" and w.inspector.title.textFormat() == Qt.PlainText
+    assert "id E<->I" in w.inspector.subtitle.text() and w.inspector.subtitle.textFormat() == Qt.PlainText
+    w.simulation.probe("E<->I", 1)
+    run_to_end(w)
+    for view in (w.simulation.views.rates, w.simulation.views.traces):  # pyqtgraph legends are HTML
+        texts = [label.text for _, label in view.legend.items]
+        assert any(t.startswith("&lt;b&gt;E&lt;/b&gt;&lt;-&gt;I") for t in texts) and "<b>" not in str(texts), texts
