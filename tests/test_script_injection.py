@@ -191,3 +191,16 @@ def test_the_pynn_script_of_a_hostile_network_only_simulates(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert rate_lines(done.stdout) == [f"RATE {pid}" for pid in net.populations]
     assert not marker.exists() and sorted(os.listdir(tmp_path)) == ["exported.py"]
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+                                 "\u2029", "\x00", "\x1b", "\u202e"])
+def test_a_comment_or_docstring_cannot_be_ended_by_any_line_break(brk):
+    from spikestudio.engine.interop.script_text import comment, docstring
+
+    text = f"a{brk}x = 1{brk}#"
+    line = comment(text)
+    assert len(line.splitlines()) == 1 and line.isprintable()
+    assert [type(s).__name__ for s in ast.parse(f"y = 2  {line}\nz = 3").body] == ["Assign", "Assign"]
+    doc = docstring([text, '"""' + text])
+    assert ast.literal_eval(doc) == f'{text}\n"""{text}\n'
