@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .engine import fileformat
-from .engine.dataset_input import dataset_inputs
-from .engine.simulator import Simulator as _EngineSimulator
+from .engine.files import fileformat
+from .engine.simulation.dataset_input import dataset_inputs
+from .engine.simulation.simulator import Simulator as _EngineSimulator
 from .plugins.dataset_source import default_datasets
 from .plugins.registry import default_registry
 

@@ -18,9 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from spikestudio.engine.analysis import fi_curve  # noqa: E402
-from spikestudio.engine.network import Network  # noqa: E402
-from spikestudio.engine.simulator import Simulator  # noqa: E402
+from spikestudio.engine.analysis.spike_stats import fi_curve  # noqa: E402
+from spikestudio.engine.model.network import Network  # noqa: E402
+from spikestudio.engine.simulation.simulator import Simulator  # noqa: E402
 from spikestudio.gui.plots.analysis import DEFAULT_CURRENTS  # noqa: E402
 from spikestudio.gui.plots.weights import FIELDS, WeightsView, projection_shapes  # noqa: E402
 

@@ -23,8 +23,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from spikestudio.engine.layout import auto_layout  # noqa: E402
-from spikestudio.engine.network import Network  # noqa: E402
+from spikestudio.engine.editing.layout import auto_layout  # noqa: E402
+from spikestudio.engine.model.network import Network  # noqa: E402
 
 INSTANT_MS, FRAME_MS, SMOOTH_MS = 100.0, 1000.0 / 60, 1000.0 / 30
 
@@ -67,7 +67,7 @@ def timed(action) -> float:
 
 
 def run_once(app, net: Network) -> dict[str, float]:
-    from spikestudio.gui.main_window import MainWindow
+    from spikestudio.gui.shell.main_window import MainWindow
 
     window = MainWindow()
     window.keep_layout = False

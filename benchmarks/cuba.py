@@ -40,7 +40,7 @@ from pathlib import Path  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 import spikestudio  # noqa: E402
-from spikestudio.engine.aligned import aligned_copy, aligned_zeros  # noqa: E402
+from spikestudio.engine.kernels.aligned import aligned_copy, aligned_zeros  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SYNAPSES_PER_NEURON = 80

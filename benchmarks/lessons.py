@@ -13,7 +13,7 @@ import argparse
 import time
 
 from spikestudio import Simulator  # the scripting API's, which finds the learning-rule plugins
-from spikestudio.engine.lesson import bundled_lessons
+from spikestudio.engine.teaching.lesson import bundled_lessons
 from spikestudio.resources.lessons.walkthrough import walk
 
 

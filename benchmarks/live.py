@@ -27,8 +27,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def headless(name: str, seconds: float) -> float:
     """Simulated seconds per wall second of the plain simulator (best of 3, after a warm-up)."""
-    from spikestudio.engine import fileformat
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.files import fileformat
+    from spikestudio.engine.simulation.simulator import Simulator
     from spikestudio.resources.examples import example_path
 
     net = fileformat.load(example_path(name))
@@ -45,8 +45,8 @@ def headless(name: str, seconds: float) -> float:
 def in_window(name: str, seconds: float, theme: str | None = None, presentation: bool = False) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
-    from spikestudio.gui.app import make_window
-    from spikestudio.gui.theme import current
+    from spikestudio.gui.base.theme import current
+    from spikestudio.gui.shell.app import make_window
 
     app = QApplication.instance() or QApplication(sys.argv)
     if theme is not None or presentation:

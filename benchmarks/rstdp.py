@@ -11,7 +11,7 @@ import argparse
 import time
 
 import spikestudio
-from spikestudio.engine.network import Network, Plasticity
+from spikestudio.engine.model.network import Network, Plasticity
 
 
 def network(n: int, k: int, rule: str | None, reward: str) -> Network:

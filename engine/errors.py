@@ -1,8 +1,27 @@
 """Errors and warnings the engine raises, each naming what is wrong."""
 
-from .params import Problem, ValidationError
+from dataclasses import dataclass
 
 __all__ = ["BuildError", "SimulationError", "FileFormatError", "SpikeStudioWarning", "Problem", "ValidationError"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a network or file, with where it is (e.g. ``projections["E->I"].weight.mean``)."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class ValidationError(ValueError):
+    """Raised with every problem found, so a user can fix them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class SpikeStudioWarning(UserWarning):

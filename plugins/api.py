@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.params import ParamSpec, Problem, check_params, fill_params
+from ..engine.model.params import ParamSpec, Problem, check_params, fill_params
 
 __all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "EVENT_DTYPE"]
 

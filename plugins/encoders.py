@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.params import ParamSpec, check_params, fill_params
+from ..engine.model.params import ParamSpec, check_params, fill_params
 from .api import Dataset, DatasetError
 
 __all__ = ["ENCODERS", "Encoder", "Presentation", "present", "population_size"]

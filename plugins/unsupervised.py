@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.network import DatasetInput, Network
-from ..engine.readout import assign_labels, classify, frozen_network, sample_responses
-from ..engine.simulator import Simulator
+from ..engine.analysis.readout import assign_labels, classify, frozen_network, sample_responses
+from ..engine.model.network import DatasetInput, Network
+from ..engine.simulation.simulator import Simulator
 from .dataset_source import default_datasets
 from .registry import default_registry
 

@@ -23,7 +23,7 @@ class _Probe:
 
     @staticmethod
     def network(dt=0.1, seed=1):
-        from spikestudio.engine.network import Network
+        from spikestudio.engine.model.network import Network
 
         return Network(dt=dt, seed=seed)
 
@@ -77,7 +77,7 @@ def probe():
 @pytest.fixture
 def simulate():
     """simulate(net, seconds, **simulator_kwargs) -> (Simulator, Results)."""
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.simulation.simulator import Simulator
 
     def run(net, seconds, **kwargs):
         sim = Simulator(net, **kwargs)
@@ -92,9 +92,9 @@ def _empty_clipboard_before_qt_exits():
     yield
     import sys
 
-    if "spikestudio.gui.app" in sys.modules:
+    if "spikestudio.gui.shell.app" in sys.modules:
         from PySide6.QtGui import QGuiApplication
-        from spikestudio.gui.app import empty_clipboard
+        from spikestudio.gui.shell.app import empty_clipboard
 
         if QGuiApplication.instance() is not None:
             empty_clipboard()
@@ -107,7 +107,7 @@ def window(qtbot, tmp_path, monkeypatch):
     The windows are closed here (not by pytest-qt, which would close them before this fixture could mark
     them saved, and a window with unsaved changes asks before it closes).
     """
-    from spikestudio.gui.app import make_window
+    from spikestudio.gui.shell.app import make_window
 
     monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
     made = []

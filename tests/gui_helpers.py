@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from spikestudio.engine import fileformat
+from spikestudio.engine.files import fileformat
 
 __all__ = ["view_point", "node_point", "click_node", "double_click", "drag", "answer_dialogs", "dumps", "field"]
 
@@ -54,6 +54,13 @@ def answer_dialogs(buttons: list, seen: list) -> None:
             QTimer.singleShot(10, click)
 
     QTimer.singleShot(0, click)
+
+
+def crash(window) -> None:
+    """What a crash does to a window's recovery set: its process's lock goes, its files stay."""
+    store = window.files.recovery
+    store.lock.release()
+    store.lock, store.session = None, "crashed-" + store.session  # this window no longer owns the set
 
 
 def dumps(window) -> str:

@@ -7,10 +7,10 @@ of step k, a spike labelled k*dt happened during step k (so its increment shows 
 
 import numpy as np
 import pytest
-from spikestudio.engine.catalog import NEURON_MODELS
 from spikestudio.engine.interop import brian2_export, pynn_export
 from spikestudio.engine.interop.nir_export import nir_export
-from spikestudio.engine.network import Network
+from spikestudio.engine.model.catalog import NEURON_MODELS
+from spikestudio.engine.model.network import Network
 
 
 def regular_kicks(theta_plus: float, tau_theta: float, interval: float, n: int) -> Network:
@@ -76,7 +76,7 @@ def test_without_increments_it_spikes_exactly_like_lif(simulate):
 
 
 def test_theta_starts_from_its_initial_value_and_decays(simulate):
-    from spikestudio.engine.network import Distribution
+    from spikestudio.engine.model.network import Distribution
 
     net = Network(dt=0.1, duration=50.0, seed=1)
     net.add_population("N", 1, "lif_adaptive", tau_theta=20.0, initial={"theta": Distribution("constant", value=4.0)})

@@ -3,7 +3,7 @@ LIF rate and the Izhikevich rheobase, weight matrices and receptive fields again
 
 import numpy as np
 import pytest
-from spikestudio.engine.analysis import (
+from spikestudio.engine.analysis.spike_stats import (
     block_weight_matrix,
     cv_by_population,
     fi_curve,
@@ -14,8 +14,8 @@ from spikestudio.engine.analysis import (
     tile_fields,
     weight_matrix,
 )
-from spikestudio.engine.network import Network, Population
-from spikestudio.engine.results import cv_isi
+from spikestudio.engine.model.network import Network, Population
+from spikestudio.engine.simulation.results import cv_isi
 
 
 def test_isis_are_taken_within_each_neuron_only():

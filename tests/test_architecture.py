@@ -1,6 +1,10 @@
 """The layering rules: engine/ never imports Qt, gui or plugins; plugins never import gui; no pickle or eval."""
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,10 +57,7 @@ def test_no_pickle_or_eval(path):
 
 
 def test_importing_the_engine_does_not_load_qt():
-    import subprocess
-    import sys
-
-    code = ("import sys, spikestudio, spikestudio.engine.simulator, spikestudio.engine.fileformat; "
+    code = ("import sys, spikestudio, spikestudio.engine.simulation.simulator, spikestudio.engine.files.fileformat; "
             f"bad = [m for m in sys.modules if m.split('.')[0] in {QT!r}]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -77,3 +78,38 @@ def test_resource_packages_are_data_and_import_no_code_of_the_app(path):
 def test_the_engine_reaches_into_resources_only_for_bundled_examples():
     used = {m for path in files("engine") for m in imports_of(path) if m.startswith("spikestudio.resources")}
     assert used <= {"spikestudio.resources.examples"}, used
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """``lint-imports`` (import-linter) on the package at ``root``, with the contracts in its pyproject.toml."""
+    env = {**os.environ, "PYTHONPATH": str(root.parent)}
+    exe = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(exe), "--config", str(root / "pyproject.toml"), "--no-cache"], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
+def _copy_of_the_package(tmp_path: Path) -> Path:
+    skip = shutil.ignore_patterns(".*", "__pycache__", "tests", "benchmarks", "screenshots", "*.egg-info", "build")
+    return Path(shutil.copytree(ROOT, tmp_path / "spikestudio", ignore=skip))
+
+
+def test_the_import_contracts_hold(tmp_path):
+    """The layers declared in pyproject.toml ([tool.importlinter]) hold for the code as it is."""
+    result = _lint_imports(_copy_of_the_package(tmp_path))
+    assert result.returncode == 0 and "0 broken" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("module, line, contract", [
+    ("engine/model/sneaky.py", "import PySide6.QtCore\n", "never import Qt"),
+    ("engine/kernels/sneaky.py", "from ..model import network\n", "kernels import nothing"),
+    ("gui/base/sneaky.py", "from ..shell import main_window\n", "window's layers"),
+    ("engine/files/sneaky.py", "from ..simulation import build\n", "engine's layers"),
+])
+def test_a_forbidden_import_breaks_a_contract(tmp_path, module, line, contract):
+    """The contracts are not vacuous: one forbidden import added to a copy of the code is reported."""
+    root = _copy_of_the_package(tmp_path)
+    (root / module).write_text(f'"""A forbidden import, added by the test."""\n\n{line}')
+    result = _lint_imports(root)
+    assert result.returncode != 0 and "0 broken" not in result.stdout, result.stdout + result.stderr
+    broken = [block for block in result.stdout.split("\n\n") if "BROKEN" in block]
+    assert any(contract in " ".join(block.split()) for block in broken), result.stdout

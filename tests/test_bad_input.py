@@ -5,11 +5,11 @@ import zipfile
 
 import numpy as np
 import pytest
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import BuildError, FileFormatError
-from spikestudio.engine.network import Distribution, Network
-from spikestudio.engine.params import ValidationError
-from spikestudio.engine.simulator import Simulator
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Distribution, Network
+from spikestudio.engine.model.params import ValidationError
+from spikestudio.engine.simulation.simulator import Simulator
 
 
 def locations(exc) -> list[str]:

@@ -8,10 +8,10 @@ import os
 import numpy as np
 import pytest
 from spikestudio import cli
-from spikestudio.engine import fileformat
-from spikestudio.engine.build import build, build_problems, estimate_memory, memory_parts
 from spikestudio.engine.errors import BuildError
-from spikestudio.engine.network import Distribution, Network, Plasticity
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Distribution, Network, Plasticity
+from spikestudio.engine.simulation.build import build, build_problems, estimate_memory, memory_parts
 from spikestudio.engine.units import format_bytes
 from spikestudio.plugins.registry import default_registry
 

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import spikestudio
 from spikestudio import cli
-from spikestudio.engine import fileformat
-from spikestudio.engine.build import estimate_memory
-from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout
+from spikestudio.engine.simulation.build import estimate_memory
 from spikestudio.engine.units import format_bytes
 from spikestudio.resources.examples import example_path, list_examples
 
@@ -151,7 +151,7 @@ def test_bare_command_and_bare_file_open_the_editor(net_file, tmp_path, qapp, mo
 
     monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
     shots = []
-    from spikestudio.gui import app
+    from spikestudio.gui.shell import app
 
     real = app.make_window
     monkeypatch.setattr(app, "make_window", lambda path=None, recover=True: shots.append(path) or real(path, recover))
@@ -398,7 +398,7 @@ def test_python_dash_m(tmp_path):
 
 def test_validate_reports_what_would_stop_a_run_here(tmp_path, capsys):
     """A file can be valid on paper yet unable to run on this machine: too big, or a missing learning rule."""
-    from spikestudio.engine.network import Plasticity
+    from spikestudio.engine.model.network import Plasticity
 
     net = Network(dt=0.1)
     net.add_population("A", 200_000, "lif")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import spikestudio
 from spikestudio import cli
-from spikestudio.engine import fileformat
-from spikestudio.engine.network import Network
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network
 
 
 def exportable(tmp_path):

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = """
 import json, spikestudio
-from spikestudio.engine import kernel
+from spikestudio.engine.kernels import kernel
 from spikestudio.resources.examples import example_path
 net = spikestudio.load(example_path("single_neuron"))
 spikestudio.Simulator(net).run(0.01)
@@ -47,7 +47,7 @@ def test_editing_a_module_compiled_into_the_loop_invalidates_the_cache(tmp_path)
     assert Path(first["package"]).parent == package  # the copy, not the installed package
     assert (first["hits"], first["misses"]) == (0, 1)
     assert run_fresh_process(env)["hits"] == 1
-    source = package / "engine" / "neuron_kernels.py"
+    source = package / "engine" / "kernels" / "neuron_kernels.py"
     source.write_text(source.read_text() + "\n# an edit\n")
     after_edit = run_fresh_process(env)
     assert (after_edit["hits"], after_edit["misses"]) == (0, 1)

@@ -6,15 +6,15 @@ import sys
 
 import numpy as np
 import pytest
-from spikestudio.engine.connectivity import (
+from spikestudio.engine.errors import BuildError
+from spikestudio.engine.model.network import Distribution, Projection
+from spikestudio.engine.simulation.connectivity import (
     connect,
     connect_with_order,
     draw_values,
     expected_synapse_count,
     projection_seed,
 )
-from spikestudio.engine.errors import BuildError
-from spikestudio.engine.network import Distribution, Projection
 
 RANDOM_RULES = {
     "fixed_probability": {"p": 0.05},
@@ -314,7 +314,7 @@ def test_projection_seed_is_stable_and_sensitive():
     assert 0 <= seed < 2**63
     assert seed == projection_seed(1, "E->I")
     assert len({seed, projection_seed(2, "E->I"), projection_seed(1, "E->E"), projection_seed(1, "I->E")}) == 4
-    code = "from spikestudio.engine.connectivity import projection_seed; print(projection_seed(1, 'E->I'))"
+    code = "from spikestudio.engine.simulation.connectivity import projection_seed; print(projection_seed(1, 'E->I'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONHASHSEED": "12345"})
     assert int(out.stdout) == seed

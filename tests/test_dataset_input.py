@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine import fileformat
-from spikestudio.engine.build import build_problems
 from spikestudio.engine.errors import BuildError, FileFormatError
-from spikestudio.engine.network import DatasetInput, Network
-from spikestudio.engine.simulator import Simulator as EngineSimulator
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import DatasetInput, Network
+from spikestudio.engine.simulation.build import build_problems
+from spikestudio.engine.simulation.simulator import Simulator as EngineSimulator
 from spikestudio.plugins.api import Dataset, DatasetPlugin, PluginInfo
 from spikestudio.plugins.dataset_source import RegistryDatasets
 from spikestudio.plugins.registry import PluginRecord, Registry

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from spikestudio.plugins.api import EVENT_DTYPE, Dataset, DatasetError
 from spikestudio.plugins.builtin.datasets import DIGITS, MNIST, NMNIST
+from spikestudio.plugins.builtin.events import read_events, write_events
+from spikestudio.plugins.builtin.idx import read_idx, write_idx
 from spikestudio.plugins.encoders import ENCODERS, population_size, present
-from spikestudio.plugins.events import read_events, write_events
-from spikestudio.plugins.idx import read_idx, write_idx
 from spikestudio.plugins.registry import default_registry
 
 
@@ -157,7 +157,7 @@ def test_presentations_leave_the_rest_silent_and_refuse_nonsense():
 
 def test_a_presentation_drives_a_network():
     import spikestudio
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.model.network import Network
 
     data = DIGITS.load(limit=3)
     shown = present(data, "rate", presentation=100.0, rest=50.0, max_rate=100.0, seed=5)

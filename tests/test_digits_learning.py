@@ -4,8 +4,8 @@ readout that labels its neurons and classifies held-out digits."""
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine.network import Network
-from spikestudio.engine.readout import assign_labels, classify, frozen_network, sample_responses
+from spikestudio.engine.analysis.readout import assign_labels, classify, frozen_network, sample_responses
+from spikestudio.engine.model.network import Network
 from spikestudio.plugins.unsupervised import evaluate, train, train_and_test
 from spikestudio.resources.examples import example_path
 

@@ -2,13 +2,13 @@
 auto-layout, copy/paste pieces and connection rules."""
 
 import pytest
-from spikestudio.engine import fileformat
-from spikestudio.engine.document import NetworkDocument
-from spikestudio.engine.layout import auto_layout
-from spikestudio.engine.network import Network, NodeLayout, Population
-from spikestudio.engine.params import ValidationError
-from spikestudio.engine.subnetwork import extract, fit_into
-from spikestudio.engine.templates import PROJECTION, RETARGET, TEMPLATES, connection_kind, make_item
+from spikestudio.engine.editing.document import NetworkDocument
+from spikestudio.engine.editing.layout import auto_layout
+from spikestudio.engine.editing.subnetwork import extract, fit_into
+from spikestudio.engine.editing.templates import PROJECTION, RETARGET, TEMPLATES, connection_kind, make_item
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network, NodeLayout, Population
+from spikestudio.engine.model.params import ValidationError
 from spikestudio.resources.examples import example_path
 
 

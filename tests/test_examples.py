@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine import fileformat
-from spikestudio.engine.network import CurrentInput, DatasetInput, PoissonInput
-from spikestudio.engine.results import cv_isi
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import CurrentInput, DatasetInput, PoissonInput
+from spikestudio.engine.simulation.results import cv_isi
 from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_examples, make_examples
 
 EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits"]

@@ -6,8 +6,8 @@ The LIF curve against its analytic formula is in test_analysis.py and, through t
 
 import numpy as np
 import pytest
-from spikestudio.engine import phase_plane as pp
-from spikestudio.engine.analysis import fi_curve, lif_rate
+from spikestudio.engine.analysis.spike_stats import fi_curve, lif_rate
+from spikestudio.engine.teaching import phase_plane as pp
 
 
 def onset(curve) -> float:

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from spikestudio.engine import fileformat, migrations
-from spikestudio.engine.catalog import CURRENT_WAVEFORMS, NEURON_MODELS, SYNAPTIC_VARIABLES
 from spikestudio.engine.errors import FileFormatError
-from spikestudio.engine.network import (
+from spikestudio.engine.files import fileformat, migrations
+from spikestudio.engine.model.catalog import CURRENT_WAVEFORMS, NEURON_MODELS, SYNAPTIC_VARIABLES
+from spikestudio.engine.model.network import (
     CurrentInput,
     Distribution,
     Metadata,
@@ -29,8 +29,8 @@ from spikestudio.engine.network import (
     SpikeTimesInput,
     Synapse,
 )
-from spikestudio.engine.params import Problem, ValidationError
-from spikestudio.engine.plain_text import INVISIBLE
+from spikestudio.engine.model.params import Problem, ValidationError
+from spikestudio.engine.model.plain_text import INVISIBLE
 
 ODD_ID = '../evil "id"\\ü/x.npy'
 

@@ -255,8 +255,8 @@ def test_deleting_several_selected_items_and_undoing_a_paste_raise_nothing(windo
 
 
 def test_pasted_text_without_positions_is_laid_out(window):
-    from spikestudio.engine import fileformat
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.files import fileformat
+    from spikestudio.engine.model.network import Network
 
     piece = Network()
     piece.add_population("A", 3)
@@ -279,7 +279,7 @@ def test_attaching_a_recorder_to_its_own_target_is_no_step(window):
 def test_a_newcomer_builds_a_network_that_runs(window, tmp_path, monkeypatch):
     """New, drop a Poisson source and a LIF population, wire them, add a recorder, save: the file simulates."""
     import spikestudio
-    from spikestudio.gui import dialogs
+    from spikestudio.gui.base import dialogs
 
     w = window()
     w.actions["new"].trigger()

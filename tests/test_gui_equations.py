@@ -3,7 +3,7 @@
 import pytest
 from gui_helpers import click_node, field
 from PySide6.QtWidgets import QApplication, QLabel
-from spikestudio.engine.catalog import NEURON_MODELS
+from spikestudio.engine.model.catalog import NEURON_MODELS
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from spikestudio.engine.interop import brian2_export, pynn_export
 from spikestudio.engine.interop.nir_export import write_nir
 from spikestudio.engine.interop.nir_import import read_nir
-from spikestudio.engine.network import Network
-from spikestudio.gui import dialogs
-from spikestudio.gui.scene_picture import PNG_SCALE, picture_rect, scene_png
+from spikestudio.engine.model.network import Network
+from spikestudio.gui.base import dialogs
+from spikestudio.gui.canvas.scene_picture import PNG_SCALE, picture_rect, scene_png
 
 pytestmark = pytest.mark.timeout(60)
 SVG = "{http://www.w3.org/2000/svg}"

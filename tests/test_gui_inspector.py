@@ -25,7 +25,7 @@ def test_every_parameter_shows_unit_range_and_description(window):
     tau = field(w, "params.tau_m")
     assert tau.suffix() == " ms" and tau.value() == 20.0
     assert "Membrane time constant" in tau.toolTip() and "(0, inf) ms" in tau.toolTip()
-    from spikestudio.engine.catalog import NEURON_MODELS
+    from spikestudio.engine.model.catalog import NEURON_MODELS
 
     for name in NEURON_MODELS["lif"].params:
         assert field(w, f"params.{name}") is not None, name
@@ -164,8 +164,8 @@ def test_picking_the_current_entry_again_changes_nothing(window):
 
 
 def test_a_typed_value_not_yet_entered_is_saved_not_lost(window, tmp_path, monkeypatch):
-    from spikestudio.engine import fileformat
-    from spikestudio.gui import dialogs
+    from spikestudio.engine.files import fileformat
+    from spikestudio.gui.base import dialogs
 
     w = window("cuba")
     click_node(w, "E")

@@ -6,7 +6,7 @@ from gui_helpers import click_node, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from spikestudio.engine.network import DatasetInput
+from spikestudio.engine.model.network import DatasetInput
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -9,11 +9,11 @@ from gui_helpers import answer_dialogs, dumps, field
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox
-from spikestudio.engine import fileformat
-from spikestudio.engine.lesson import RunTask, Task
-from spikestudio.engine.network import Network
-from spikestudio.gui import dialogs
-from spikestudio.gui.commands import EditSettings, push
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.teaching.lesson import RunTask, Task
+from spikestudio.gui.base import dialogs
+from spikestudio.gui.editing.commands import EditSettings, push
 from test_gui_inspector import type_into
 from test_gui_live import wait_for
 
@@ -212,7 +212,7 @@ def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside
         assert isinstance(refused, QImage) and refused.size().width() == 1, outside  # never None: Qt would read it
     assert browser.loadResource(QTextDocument.StyleSheetResource, QUrl(str(tmp_path / "x.css"))).isEmpty()
     opened = []
-    from spikestudio.gui import lesson_panel
+    from spikestudio.gui.teaching import lesson_panel
 
     monkeypatch.setattr(lesson_panel.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     browser.anchorClicked.emit(QUrl("file:///etc/passwd"))
@@ -316,7 +316,7 @@ def test_unsaved_changes_are_asked_about_before_a_lesson_replaces_the_network(wi
 def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
     folder = write_lesson(tmp_path / "01-driving")
     w = window()
-    from spikestudio.gui import lesson_controller
+    from spikestudio.gui.teaching import lesson_controller
 
     monkeypatch.setattr(lesson_controller, "ask_lesson_path", lambda parent: str(folder / "lesson.md"))
     w.actions["open_lesson"].trigger()
@@ -324,7 +324,7 @@ def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
     w.lessons_menu.aboutToShow.emit()
     texts = [a.text() for a in w.lessons_menu.actions()]
     assert "Open &Lesson…" in texts
-    from spikestudio.engine.lesson import bundled_lessons
+    from spikestudio.engine.teaching.lesson import bundled_lessons
 
     titles = [lesson.title for lesson in bundled_lessons()]
     assert len(titles) >= 7 and texts[:len(titles)] == titles  # in teaching order
@@ -333,7 +333,7 @@ def test_file_menu_and_help_lessons_menu(window, tmp_path, monkeypatch):
 
 
 def bundled(prefix: str):
-    from spikestudio.engine.lesson import bundled_lessons
+    from spikestudio.engine.teaching.lesson import bundled_lessons
 
     found = [lesson for lesson in bundled_lessons() if lesson.folder.name.startswith(prefix)]
     if not found:
@@ -343,7 +343,7 @@ def bundled(prefix: str):
 
 def test_lesson_one_end_to_end_each_run_fires_as_the_lif_theory_says(window, probe):
     """Step through lesson 1 with Show me and Run; every run's interspike interval is the analytic one."""
-    from spikestudio.engine.lesson import Highlight
+    from spikestudio.engine.teaching.lesson import Highlight
 
     lesson = bundled("01")
     w = window()

@@ -8,9 +8,9 @@ from gui_helpers import answer_dialogs, click_node, dumps, field
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from spikestudio.engine import fileformat
-from spikestudio.engine.network import Network
-from spikestudio.engine.simulator import Simulator
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.simulator import Simulator
 from test_gui_inspector import type_into
 
 pytestmark = pytest.mark.timeout(90)
@@ -126,8 +126,8 @@ def test_a_run_shorter_than_the_plot_window_fills_the_plots_and_later_runs_widen
 def test_pause_resume_and_step(window, tmp_path):
     w = open_network(window, tmp_path)
     ui, c = w.simulation, w.simulation.controller
-    ui.speed.setCurrentIndex([s[1] for s in __import__("spikestudio.gui.run_controller", fromlist=["SPEEDS"]).SPEEDS]
-                             .index(0.2))
+    speeds = __import__("spikestudio.gui.simulation.run_controller", fromlist=["SPEEDS"]).SPEEDS
+    ui.speed.setCurrentIndex([s[1] for s in speeds].index(0.2))
     w.actions["run"].trigger()
     assert wait_for(lambda: c.state == "running" and c.tap.t > 5.0)
     w.actions["pause"].trigger()
@@ -295,7 +295,7 @@ def test_a_network_too_big_for_memory_is_refused_with_a_message_and_the_document
 
 
 def plastic_network():
-    from spikestudio.engine.network import Plasticity
+    from spikestudio.engine.model.network import Plasticity
 
     net = small_network()
     net.projections["P->E"].plasticity = Plasticity("stdp", {})
@@ -326,7 +326,7 @@ def test_the_weights_dock_follows_learning_live(window, tmp_path):
 
 
 def test_isi_analysis_after_a_run_and_the_fi_curve_tool(window, tmp_path):
-    from spikestudio.engine.analysis import fi_curve
+    from spikestudio.engine.analysis.spike_stats import fi_curve
 
     w = open_network(window, tmp_path)
     ui = w.simulation

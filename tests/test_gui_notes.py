@@ -8,11 +8,11 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
-from spikestudio.engine import fileformat
-from spikestudio.engine.network import Note
-from spikestudio.engine.notes import DEFAULT_NOTE_COLOR, NOTE_COLORS
-from spikestudio.gui import dialogs
-from spikestudio.gui.scene_picture import picture_rect
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Note
+from spikestudio.engine.model.notes import DEFAULT_NOTE_COLOR, NOTE_COLORS
+from spikestudio.gui.base import dialogs
+from spikestudio.gui.canvas.scene_picture import picture_rect
 from test_gui_files import save_as
 from test_gui_live import open_network, run_to_end
 

@@ -7,8 +7,8 @@ from gui_helpers import click_node, field
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
-from spikestudio.engine import phase_plane as pp
-from spikestudio.engine.network import Network
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.teaching import phase_plane as pp
 from test_gui_inspector import type_into
 from test_gui_live import open_network, reference, run_to_end, wait_for
 

@@ -3,7 +3,7 @@ error, and none of them able to stop the list from opening."""
 
 import pytest
 from PySide6.QtWidgets import QLabel
-from spikestudio.gui.plugin_dialog import BROKEN, COLUMNS, PluginDialog, plugin_rows
+from spikestudio.gui.shell.plugin_dialog import BROKEN, COLUMNS, PluginDialog, plugin_rows
 from spikestudio.plugins.builtin.rules import PAIR_STDP, TRIPLET_STDP
 from spikestudio.plugins.registry import PluginRecord, Registry
 from test_registry import install_fake_distribution, site  # noqa: F401  (site is a fixture)

@@ -40,7 +40,7 @@ import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from spikestudio.gui.app import empty_clipboard, make_window
+from spikestudio.gui.shell.app import empty_clipboard, make_window
 w = make_window("cuba", recover=False)
 w.scene.select_ids(["E"])
 assert w.edits.copy()

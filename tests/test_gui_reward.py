@@ -4,9 +4,9 @@ the dashed links on the canvas, attaching a spiking source by a drag, and deleti
 import pytest
 from gui_helpers import double_click, field
 from PySide6.QtWidgets import QApplication
-from spikestudio.engine import fileformat
-from spikestudio.engine.network import Network, NodeLayout, Plasticity, RewardInput
-from spikestudio.gui.fields import ChoiceField
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network, NodeLayout, Plasticity, RewardInput
+from spikestudio.gui.editing.fields import ChoiceField
 
 pytestmark = pytest.mark.timeout(60)
 

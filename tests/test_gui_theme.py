@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QAction, QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
-from spikestudio.gui import theme as theme_module
-from spikestudio.gui.theme import DARK, FONT_SCALE, LIGHT, LINE_SCALE, Theme, current
+from spikestudio.gui.base import theme as theme_module
+from spikestudio.gui.base.theme import DARK, FONT_SCALE, LIGHT, LINE_SCALE, Theme, current
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def dominant_color(image: QImage) -> QColor:
 
 def built(w, qtbot):
     """``w`` once its network has been built ahead of a run (which sets the traces' probes again)."""
-    from spikestudio.gui.run_controller import READY
+    from spikestudio.gui.simulation.run_controller import READY
 
     qtbot.waitUntil(lambda: w.simulation.controller.state == READY, timeout=120_000)
     return w
@@ -161,7 +161,7 @@ def test_the_choice_persists_to_a_new_window(window, look):
 
 
 def test_an_unknown_theme_is_refused_by_name_and_ignored_in_the_settings(window, look):
-    from spikestudio.gui.app_settings import app_settings
+    from spikestudio.gui.base.app_settings import app_settings
 
     window()
     with pytest.raises(ValueError, match='unknown theme "purple"'):
@@ -171,7 +171,7 @@ def test_an_unknown_theme_is_refused_by_name_and_ignored_in_the_settings(window,
 
 
 def test_a_network_picture_is_drawn_light_in_the_dark_theme(window, look):
-    from spikestudio.gui.scene_picture import scene_png
+    from spikestudio.gui.canvas.scene_picture import scene_png
 
     w = window("cuba")
     look.set_theme(DARK)

@@ -7,19 +7,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from spikestudio.engine import fileformat
-from spikestudio.engine import lesson as lesson_files
-from spikestudio.engine.layout import auto_layout
-from spikestudio.gui import dialogs
-from spikestudio.gui.app_settings import add_recent_file
-from spikestudio.gui.gallery import ExampleCard, ExamplesDialog, example_info
-from spikestudio.gui.welcome import SETTING, welcome_at_startup
-from spikestudio.resources.examples import (
-    example_path,
-    example_thumbnail,
-    first_sentence,
-    list_examples,
-)
+from spikestudio.engine.editing.layout import auto_layout
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.teaching import lesson as lesson_files
+from spikestudio.gui.base import dialogs
+from spikestudio.gui.base.app_settings import add_recent_file
+from spikestudio.gui.teaching.gallery import ExampleCard, ExamplesDialog, example_info
+from spikestudio.gui.teaching.welcome import SETTING, welcome_at_startup
+from spikestudio.resources.examples import example_path, example_thumbnail, first_sentence, list_examples
 
 LESSON = """---
 title: Test lesson
@@ -37,7 +32,7 @@ Introduction.
 @pytest.fixture
 def launch(qtbot, tmp_path, monkeypatch):
     """Starts the app as ``spikestudio`` with no argument does (welcome page allowed), in a temporary home."""
-    from spikestudio.gui.app import greet, make_window
+    from spikestudio.gui.shell.app import greet, make_window
 
     monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
     made = []
@@ -92,7 +87,7 @@ def test_unticking_show_at_startup_persists_and_the_next_launch_has_no_page(laun
 
 
 def test_no_welcome_page_with_a_file_argument_nor_in_the_window_fixture(launch, window):
-    from spikestudio.gui.app import greet
+    from spikestudio.gui.shell.app import greet
 
     assert launch("cuba").welcome is None
     assert launch(str(example_path("brunel"))).welcome is None
@@ -104,8 +99,8 @@ def test_no_welcome_page_with_a_file_argument_nor_in_the_window_fixture(launch, 
 
 
 def test_no_welcome_page_in_a_screenshot_run(qtbot, tmp_path, monkeypatch):
-    from spikestudio.gui.app import run_app
-    from spikestudio.gui.main_window import MainWindow
+    from spikestudio.gui.shell.app import run_app
+    from spikestudio.gui.shell.main_window import MainWindow
 
     monkeypatch.setenv("SPIKESTUDIO_HOME", str(tmp_path / "home"))
     shown = []

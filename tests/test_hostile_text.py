@@ -7,10 +7,10 @@ import os
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import FileFormatError, ValidationError
-from spikestudio.engine.network import Network
-from spikestudio.engine.simulator import Simulator
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.simulator import Simulator
 from test_gui_live import run_to_end
 
 MARKUP = '<img src="/dev/zero">'

@@ -6,7 +6,7 @@ held constant over step k, v[k+1] - E_L = (v[k] - E_L) exp(-dt/tau_m) + R I_k (1
 
 import numpy as np
 import pytest
-from spikestudio.engine.network import Network
+from spikestudio.engine.model.network import Network
 
 DT = 0.1
 
@@ -63,7 +63,7 @@ def test_poisson_rate_above_one_per_step(simulate):
 @pytest.mark.parametrize("rate, dt", [(100000.0, 0.1), (20000.0, 1.0)])
 def test_poisson_rate_many_spikes_per_step(rate, dt):
     """10 and 20 expected spikes per step (a summed external drive, or a coarse dt): the rate is still the rate."""
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.simulation.simulator import Simulator
 
     size, seconds = 20, 1.0
     net = Network(dt=dt, seed=5)
@@ -177,7 +177,7 @@ def test_spike_times_emitted_exactly(simulate):
 
 
 def test_spike_times_across_several_runs(simulate):
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.simulation.simulator import Simulator
 
     sim = Simulator(spike_time_net())
     sim.run(0.05)

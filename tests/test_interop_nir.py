@@ -11,7 +11,7 @@ from spikestudio.engine.interop.nir_export import nir_export, write_nir
 from spikestudio.engine.interop.nir_import import nir_import, read_nir
 from spikestudio.engine.interop.report import ExportError
 from spikestudio.engine.interop.sparse import projection_synapses
-from spikestudio.engine.network import Network, Plasticity
+from spikestudio.engine.model.network import Network, Plasticity
 
 
 def lif(net, pid, size, **params):
@@ -134,7 +134,7 @@ def test_non_strict_export_writes_what_maps(tmp_path):
 
 def test_a_nul_in_the_title_is_exported_escaped_and_reported_not_an_internal_error(tmp_path, capsys):
     from spikestudio import cli
-    from spikestudio.engine import fileformat
+    from spikestudio.engine.files import fileformat
 
     net = driven_network()
     net.metadata.title, net.metadata.author = "a\x00b", "\x00"

@@ -12,8 +12,15 @@ from pathlib import Path
 import pytest
 import spikestudio
 from spikestudio import Distribution, Network
-from spikestudio.engine.interop import ExportError, ExportReport, brian2_export, brian2_script, pynn_export, pynn_script
-from spikestudio.engine.network import Plasticity
+from spikestudio.engine.interop import (
+    ExportError,
+    ExportReport,
+    brian2_export,
+    brian2_script,
+    pynn_export,
+    pynn_script,
+)
+from spikestudio.engine.model.network import Plasticity
 from spikestudio.resources.examples import example_path
 
 REPO = Path(__file__).resolve().parents[1]

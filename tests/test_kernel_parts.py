@@ -6,13 +6,13 @@ what is simulated.
 
 import numpy as np
 import pytest
-from spikestudio.engine import kernel as K
-from spikestudio.engine.aligned import ALIGN, aligned_copy, aligned_zeros, is_aligned
 from spikestudio.engine.errors import SimulationError
-from spikestudio.engine.network import Distribution, Network, Population
-from spikestudio.engine.neuron_kernels import SPIKE_BLOCK
-from spikestudio.engine.simulator import Simulator
-from spikestudio.engine.warmup import warmup_network
+from spikestudio.engine.kernels import kernel as K
+from spikestudio.engine.kernels.aligned import ALIGN, aligned_copy, aligned_zeros, is_aligned
+from spikestudio.engine.kernels.neuron_kernels import SPIKE_BLOCK
+from spikestudio.engine.model.network import Distribution, Network, Population
+from spikestudio.engine.simulation.simulator import Simulator
+from spikestudio.engine.simulation.warmup import warmup_network
 from spikestudio.resources.examples import example_path
 
 

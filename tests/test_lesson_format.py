@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
-from spikestudio.engine import fileformat
-from spikestudio.engine.lesson import (
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Distribution, Network
+from spikestudio.engine.teaching.lesson import (
     Highlight,
     LessonError,
     Open,
@@ -20,7 +21,6 @@ from spikestudio.engine.lesson import (
     task_met,
     task_value,
 )
-from spikestudio.engine.network import Distribution, Network
 
 LESSON = """---
 title: One neuron

@@ -7,11 +7,11 @@ import re
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine import fileformat
-from spikestudio.engine.analysis import fi_curve, lif_rate
-from spikestudio.engine.lesson import Highlight, Open, RunTask, Show, Task, bundled_lessons, check_lesson
-from spikestudio.engine.phase_plane import fixed_points
-from spikestudio.engine.results import cv_isi
+from spikestudio.engine.analysis.spike_stats import fi_curve, lif_rate
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.simulation.results import cv_isi
+from spikestudio.engine.teaching.lesson import Highlight, Open, RunTask, Show, Task, bundled_lessons, check_lesson
+from spikestudio.engine.teaching.phase_plane import fixed_points
 from spikestudio.resources.lessons.make_lessons import LESSON_NETWORKS, LESSON_PICTURES, build, picture
 from spikestudio.resources.lessons.walkthrough import walk
 

@@ -4,13 +4,13 @@ import time
 
 import numpy as np
 import pytest
+from spikestudio.engine.editing.subnetwork import extract
 from spikestudio.engine.errors import SimulationError
-from spikestudio.engine.live import LiveTap, Ring
-from spikestudio.engine.live_diff import live_changes
-from spikestudio.engine.network import Network
-from spikestudio.engine.runner import DONE, FAILED, PAUSED, RUNNING, Runner
-from spikestudio.engine.simulator import Simulator
-from spikestudio.engine.subnetwork import extract
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.live import LiveTap, Ring
+from spikestudio.engine.simulation.live_diff import live_changes
+from spikestudio.engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING, Runner
+from spikestudio.engine.simulation.simulator import Simulator
 
 
 def driven_network(rate=40.0, seed=3):

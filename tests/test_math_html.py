@@ -1,7 +1,7 @@
 """The TeX subset to HTML converter: exact HTML for each construct, and that nothing is ever executed."""
 
 import pytest
-from spikestudio.gui.math_html import markdown_with_math, tex_to_display_html, tex_to_html
+from spikestudio.gui.base.math_html import markdown_with_math, tex_to_display_html, tex_to_html
 
 FRAC = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td align="center" '
         'style="border-bottom: 1px solid #888888; padding: 0px 3px;">{}</td></tr><tr><td align="center" '
@@ -81,7 +81,7 @@ def test_the_converter_loads_no_qt():
     import subprocess
     import sys
 
-    code = ("import sys, spikestudio.gui.math_html; "
+    code = ("import sys, spikestudio.gui.base.math_html; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')]; "
             "print(bad); sys.exit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -89,7 +89,7 @@ def test_the_converter_loads_no_qt():
 
 
 def test_nesting_deeper_than_anyone_writes_is_shown_as_written_not_a_recursion_error():
-    from spikestudio.gui.math_html import MAX_NESTING, tex_to_display_html, tex_to_html
+    from spikestudio.gui.base.math_html import MAX_NESTING, tex_to_display_html, tex_to_html
 
     deep = "{" * 5000 + "x"
     assert tex_to_html(deep) == deep  # escaped text, no exception
@@ -99,7 +99,7 @@ def test_nesting_deeper_than_anyone_writes_is_shown_as_written_not_a_recursion_e
 
 
 def test_markdown_outside_math_and_code_is_text_never_markup():
-    from spikestudio.gui.math_html import markdown_with_math
+    from spikestudio.gui.base.math_html import markdown_with_math
 
     out = markdown_with_math('Raw <img src="/dev/zero"> and `<b>code</b>` and $a < b$')
     assert '&lt;img src="/dev/zero">' in out and "<img" not in out

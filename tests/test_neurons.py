@@ -1,13 +1,13 @@
 """Neuron models against their equations: LIF exactly, Izhikevich/AdEx/HH by their published behaviour.
 
-Conventions of the engine used below (see engine/kernel.py): a trace sample at time k*dt is the value
+Conventions of the engine used below (see engine/kernels/kernel.py): a trace sample at time k*dt is the value
 at the start of step k; a spike labelled k*dt was emitted during step k (v reached threshold by the
 end of that step, at (k+1)*dt).
 """
 
 import numpy as np
 import pytest
-from spikestudio.engine.catalog import IZHIKEVICH_PRESETS, NEURON_MODELS
+from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS, NEURON_MODELS
 
 # ---------------------------------------------------------------------------------------------------
 # LIF: rates, rheobase, subthreshold relaxation, refractoriness
@@ -142,7 +142,7 @@ STEP_ON, STEP_OFF = 50.0, 1050.0
 
 
 def izhikevich_spikes(preset, simulate, amplitude=10.0):
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.model.network import Network
 
     net = Network(dt=0.1, seed=1)
     net.add_population("N", 1, "izhikevich", **IZHIKEVICH_PRESETS[preset])
@@ -215,7 +215,7 @@ ADEX_DEFAULTS = {name: spec.default for name, spec in NEURON_MODELS["adex"].para
 
 
 def test_adex_adapts_under_dc(simulate):
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.model.network import Network
 
     net = Network(dt=0.1, seed=1)
     net.add_population("N", 1, "adex")
@@ -234,7 +234,7 @@ def test_adex_adapts_under_dc(simulate):
 
 
 def test_adex_silent_without_input(simulate):
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.model.network import Network
 
     net = Network(dt=0.1, seed=1)
     net.add_population("N", 3, "adex")
@@ -252,7 +252,7 @@ def test_adex_silent_without_input(simulate):
 
 
 def hh_run(simulate, waveform, seconds, **params):
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.model.network import Network
 
     net = Network(dt=0.1, seed=1)
     net.add_population("H", 1, "hh")

@@ -5,17 +5,17 @@ import json
 
 import numpy as np
 import pytest
-from spikestudio.engine import fileformat
-from spikestudio.engine.document import NetworkDocument
+from spikestudio.engine.editing.document import NetworkDocument
+from spikestudio.engine.editing.subnetwork import extract, fit_notes_into
 from spikestudio.engine.errors import FileFormatError
+from spikestudio.engine.files import fileformat
 from spikestudio.engine.interop.brian2_script import brian2_script
 from spikestudio.engine.interop.pynn_script import pynn_script
-from spikestudio.engine.live_diff import live_changes
-from spikestudio.engine.network import Network, NodeLayout, Note
-from spikestudio.engine.notes import MAX_NOTE_TEXT, notes_problems
-from spikestudio.engine.params import ValidationError
-from spikestudio.engine.simulator import Simulator
-from spikestudio.engine.subnetwork import extract, fit_notes_into
+from spikestudio.engine.model.network import Network, NodeLayout, Note
+from spikestudio.engine.model.notes import MAX_NOTE_TEXT, notes_problems
+from spikestudio.engine.model.params import ValidationError
+from spikestudio.engine.simulation.live_diff import live_changes
+from spikestudio.engine.simulation.simulator import Simulator
 from spikestudio.resources.examples import example_path
 
 

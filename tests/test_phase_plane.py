@@ -5,11 +5,11 @@ import math
 
 import numpy as np
 import pytest
-from spikestudio.engine import phase_plane as pp
-from spikestudio.engine.catalog import IZHIKEVICH_PRESETS, NEURON_MODELS
-from spikestudio.engine.live import LiveTap
-from spikestudio.engine.network import Network
-from spikestudio.engine.simulator import Simulator
+from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS, NEURON_MODELS
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.live import LiveTap
+from spikestudio.engine.simulation.simulator import Simulator
+from spikestudio.engine.teaching import phase_plane as pp
 
 RS = {**IZHIKEVICH_PRESETS["RS"]}
 ADEX = {name: spec.default for name, spec in NEURON_MODELS["adex"].params.items()}

@@ -6,12 +6,12 @@ import math
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import BuildError
-from spikestudio.engine.network import Distribution, Network, Plasticity
-from spikestudio.engine.plasticity import STDP, STP
-from spikestudio.engine.plasticity_kernels import STDP as KERNEL_STDP
-from spikestudio.engine.plasticity_kernels import STP as KERNEL_STP
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.kernels.plasticity_kernels import STDP as KERNEL_STDP
+from spikestudio.engine.kernels.plasticity_kernels import STP as KERNEL_STP
+from spikestudio.engine.model.network import Distribution, Network, Plasticity
+from spikestudio.engine.simulation.plasticity import STDP, STP
 from spikestudio.plugins.registry import default_registry
 
 W_MAX, A_PLUS, A_MINUS, TAU_PLUS, TAU_MINUS = 1.0, 0.01, 0.012, 16.8, 33.7  # Bi & Poo-like windows

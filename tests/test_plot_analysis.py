@@ -3,9 +3,9 @@ the engine's, and the F-I dialog's curve (run on a worker thread) is engine.anal
 
 import numpy as np
 import pytest
-from spikestudio.engine.analysis import fi_curve, lif_rate
-from spikestudio.engine.network import Network
-from spikestudio.engine.results import cv_isi
+from spikestudio.engine.analysis.spike_stats import fi_curve, lif_rate
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.results import cv_isi
 from spikestudio.gui.plots.analysis import FICurveDialog, ISIView
 
 

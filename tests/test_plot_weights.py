@@ -4,8 +4,13 @@ the dense weight matrix (block-averaged when big), its tiles are the receptive f
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine.analysis import block_weight_matrix, receptive_fields, tile_fields, weight_matrix
-from spikestudio.engine.network import Network, Plasticity
+from spikestudio.engine.analysis.spike_stats import (
+    block_weight_matrix,
+    receptive_fields,
+    tile_fields,
+    weight_matrix,
+)
+from spikestudio.engine.model.network import Network, Plasticity
 from spikestudio.gui.plots.weights import FIELDS, MATRIX, ProjectionShape, WeightsView, projection_shapes
 
 

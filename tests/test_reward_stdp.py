@@ -6,12 +6,12 @@ import math
 import numpy as np
 import pytest
 import spikestudio
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import BuildError
-from spikestudio.engine.network import Network, Plasticity, RewardInput
-from spikestudio.engine.params import ValidationError
-from spikestudio.engine.plasticity import RSTDP
-from spikestudio.engine.plasticity_kernels import RSTDP as KERNEL_RSTDP
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.kernels.plasticity_kernels import RSTDP as KERNEL_RSTDP
+from spikestudio.engine.model.network import Network, Plasticity, RewardInput
+from spikestudio.engine.model.params import ValidationError
+from spikestudio.engine.simulation.plasticity import RSTDP
 
 A_PLUS, A_MINUS, TAU_PLUS, TAU_MINUS, TAU_C, LR = 1.0, 1.5, 20.0, 20.0, 1000.0, 0.002
 W0 = 0.5
@@ -186,7 +186,7 @@ def test_bad_reward_references_and_schedules_are_named():
 
 
 def test_deleting_a_reward_node_leaves_a_problem_naming_it():
-    from spikestudio.engine.document import NetworkDocument
+    from spikestudio.engine.editing.document import NetworkDocument
 
     doc = NetworkDocument(reward_net([90.0], [100.0], times=[0.0], values=[1.0]))
     removal = doc.remove_items(["R"])
@@ -230,7 +230,7 @@ def test_exporters_name_the_reward_node_and_the_rule_they_leave_out():
 
 
 def test_copying_an_rstdp_projection_takes_its_reward_node_along():
-    from spikestudio.engine.subnetwork import extract, fit_into
+    from spikestudio.engine.editing.subnetwork import extract, fit_into
 
     net = reward_net([90.0], [100.0], times=[0.0], values=[1.0], source="kick")
     piece = extract(net, ["pre", "post"])

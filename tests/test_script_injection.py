@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import FileFormatError
+from spikestudio.engine.files import fileformat
 from spikestudio.engine.interop import brian2_export, pynn_export
 from spikestudio.engine.interop.nir_export import nir_export
 from spikestudio.engine.interop.nir_import import nir_import
-from spikestudio.engine.network import Metadata, Network, Plasticity
-from spikestudio.engine.plain_text import control_characters
+from spikestudio.engine.model.network import Metadata, Network, Plasticity
+from spikestudio.engine.model.plain_text import control_characters
 from test_interop_scripts import brian2_python, run_script
 
 IDS = ["E", "I", "P", "S", "C", "D", "R", "P>E", "E>I", "I>E", "S>E", "E>E", "D>E", "rs", "rv", "rr", "note"]

@@ -7,11 +7,11 @@ import time
 
 import numpy as np
 import pytest
-from spikestudio.engine import fileformat
 from spikestudio.engine.errors import BuildError, SimulationError
-from spikestudio.engine.network import Distribution, Network, Plasticity, Population
-from spikestudio.engine.params import ValidationError
-from spikestudio.engine.simulator import Simulator
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Distribution, Network, Plasticity, Population
+from spikestudio.engine.model.params import ValidationError
+from spikestudio.engine.simulation.simulator import Simulator
 
 # ---------------------------------------------------------------------------------------------------
 # helpers

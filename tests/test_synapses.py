@@ -7,7 +7,7 @@ shows the effect is the one taken at the start of step s + d + 1.
 
 import numpy as np
 import pytest
-from spikestudio.engine.network import Distribution
+from spikestudio.engine.model.network import Distribution
 
 DT = 0.1
 T_IN = 5.0  # input spike time, ms
@@ -112,7 +112,7 @@ def test_many_channels_into_one_lif_superpose_exactly(probe, simulate):
 
 def test_psp_follows_membrane_parameters_changed_before_running(probe):
     """set_param on tau_m and C_m updates the exact synaptic propagator, not just the leak."""
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.simulation.simulator import Simulator
 
     net = probe_net(probe)
     net.connect("S", "N", "one_to_one", weight=100.0, delay=1.0, synapse="current", tau=3.0)
@@ -126,7 +126,7 @@ def test_psp_follows_membrane_parameters_changed_before_running(probe):
 
 def test_current_synapse_into_izhikevich_acts_as_pa(simulate):
     """A current synapse adds its (decaying) current to dv/dt: 1 pA raises dv/dt by 1 mV/ms."""
-    from spikestudio.engine.network import Network
+    from spikestudio.engine.model.network import Network
 
     net = Network(dt=0.1, seed=1)
     net.add_spike_times("S", 1, [0], [T_IN])
@@ -304,7 +304,7 @@ def test_explicit_synapses_keep_pre_post_weight_and_delay_together(probe, simula
 
 def test_drawn_delays_are_honoured_per_synapse(probe, simulate):
     """Random delays: each target's input arrives after its own synapse's delay (read back from the build)."""
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.simulation.simulator import Simulator
 
     n = 40
     net = probe_net(probe, spike_times=(1.0,), targets=n)
@@ -382,7 +382,7 @@ def test_all_to_all_and_one_to_one_volleys(probe, simulate):
 
 def test_volley_matches_the_built_connectivity(probe, simulate):
     """fixed_probability: each target's jump equals its number of incoming synapses in the built arrays."""
-    from spikestudio.engine.simulator import Simulator
+    from spikestudio.engine.simulation.simulator import Simulator
 
     net = one_volley(probe, "fixed_probability", p=0.3)
     sim = Simulator(net)

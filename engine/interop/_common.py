@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import Distribution, Network
+from ..model.network import Distribution, Network
 from .report import ExportReport
 from .script_text import docstring, identifier, literal
 

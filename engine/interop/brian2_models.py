@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..network import CurrentInput, Population
+from ..model.network import CurrentInput, Population
 from ._common import num
 
 __all__ = ["channel_key", "neuron_group_args", "current_terms"]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..network import CurrentInput, DatasetInput, Network, PoissonInput, RewardInput, SpikeTimesInput
+from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, RewardInput, SpikeTimesInput
 from ._common import (
     HELPERS,
     array_literal,

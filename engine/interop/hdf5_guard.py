@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..params import Problem
+from ..model.params import Problem
 
 __all__ = ["hdf5_problems", "MAX_BYTES", "MAX_OBJECTS"]
 

@@ -8,14 +8,11 @@ of unit area (1/s), as the NIR specification defines it. So a weight W onto a ``
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import numpy as np
 
-from ..catalog import NEURON_MODELS
-from ..network import CurrentInput, DatasetInput, Network, PoissonInput, Population, Projection, RewardInput
+from ..files.atomic_file import atomic_write
+from ..model.catalog import NEURON_MODELS
+from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, Projection, RewardInput
 from ._common import dataset_input_reason
 from .report import ExportError, ExportReport
 from .sparse import projection_synapses, signed_matrix
@@ -38,15 +35,7 @@ def write_nir(net: Network, path, strict: bool = False) -> ExportReport:
     graph, report = nir_export(net)
     if strict and not report.ok:
         raise ExportError(report)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".nir-", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        nir.write(tmp, graph)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(path, lambda f: nir.write(f, graph))
     return report
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..editing.layout import auto_layout
 from ..errors import FileFormatError
-from ..layout import auto_layout
-from ..network import Metadata, Network, Population, SpikeTimesInput
-from ..params import Problem
+from ..model.network import Metadata, Network, Population, SpikeTimesInput
+from ..model.params import Problem
 from .hdf5_guard import hdf5_problems
 from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S
 from .nir_paths import graph_problems, neuron_types, node_paths

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..network import Network, Population
+from ..model.network import Network, Population
 from .report import ExportReport, location
 
 __all__ = ["cell_type"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import DatasetInput, Distribution, Network, PoissonInput, RewardInput, SpikeTimesInput
+from ..model.network import DatasetInput, Distribution, Network, PoissonInput, RewardInput, SpikeTimesInput
 from ._common import (
     HELPERS,
     array_literal,

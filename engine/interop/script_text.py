@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..plain_text import visible
+from ..model.plain_text import visible
 
 __all__ = ["literal", "identifier", "comment", "docstring", "escaped"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..build import draw_synapses
-from ..network import Network, Projection
+from ..model.network import Network, Projection
+from ..simulation.build import draw_synapses
 
 __all__ = ["projection_synapses", "signed_matrix"]
 

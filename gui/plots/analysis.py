@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...engine.analysis import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
-from ...engine.network import Network, Population
-from ...engine.params import ParamSpec
-from ...engine.results import Results, cv_isi
-from ..fields import number_field
-from ..style import plain_html
+from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
+from ...engine.model.network import Network, Population
+from ...engine.model.params import ParamSpec
+from ...engine.simulation.results import Results, cv_isi
+from ..base.style import plain_html
+from ..editing.fields import number_field
 from .export import add_export_actions
 from .plot_theme import follow_theme
 

@@ -21,8 +21,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from ...engine.archive_writer import atomic_write
-from ..dialogs import ask_export_path, show_error
+from ...engine.files.archive_writer import atomic_write
+from ..base.dialogs import ask_export_path, show_error
 
 __all__ = ["DataSource", "PlotExport", "add_export_actions", "save_data", "save_picture", "csv_columns",
            "DATA_FILTER", "PICTURE_FILTER"]

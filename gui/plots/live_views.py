@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ...engine.live import LiveFrame
+from ...engine.simulation.live import LiveFrame
 from .live_common import configure_pyqtgraph
 from .raster import RasterView
 from .rates import RateView

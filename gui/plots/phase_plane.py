@@ -12,9 +12,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
-from ...engine import phase_plane as pp
-from ...engine.live import LiveFrame
-from ..theme import current
+from ...engine.simulation.live import LiveFrame
+from ...engine.teaching import phase_plane as pp
+from ..base.theme import current
 from .export import add_export_actions
 from .plot_theme import follow_theme
 

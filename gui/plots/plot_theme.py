@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont, QPen
 
-from ..theme import current
+from ..base.theme import current
 
 __all__ = ["follow_theme", "style_plot"]
 

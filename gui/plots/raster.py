@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...engine.live import LiveFrame, NodeRow
-from ..theme import current
+from ...engine.simulation.live import LiveFrame, NodeRow
+from ..base.theme import current
 from .export import add_export_actions
 from .live_common import time_range
 from .plot_theme import follow_theme

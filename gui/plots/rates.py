@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from ...engine.live import LiveFrame
-from ..style import plain_html
+from ...engine.simulation.live import LiveFrame
+from ..base.style import plain_html
 from .export import add_export_actions
 from .live_common import smooth, time_plot, time_range
 from .plot_theme import style_plot

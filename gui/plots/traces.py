@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ...engine.live import LiveFrame
-from ..style import plain_html
+from ...engine.simulation.live import LiveFrame
+from ..base.style import plain_html
 from .export import add_export_actions
 from .live_common import CATEGORICAL, time_plot, time_range
 from .plot_theme import style_plot

@@ -16,10 +16,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from ...engine.analysis import block_weight_matrix, receptive_fields, tile_fields
-from ...engine.catalog import WEIGHT_UNITS
-from ...engine.network import Network
-from ..style import plain_html
+from ...engine.analysis.spike_stats import block_weight_matrix, receptive_fields, tile_fields
+from ...engine.model.catalog import WEIGHT_UNITS
+from ...engine.model.network import Network
+from ..base.style import plain_html
 from .export import add_export_actions
 from .plot_theme import follow_theme
 

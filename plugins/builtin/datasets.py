@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ...engine.params import ParamSpec
+from ...engine.model.params import ParamSpec
 from ..api import Dataset, DatasetError, DatasetPlugin, PluginInfo
-from ..events import read_events
-from ..idx import read_idx
+from .events import read_events
+from .idx import read_idx
 
 __all__ = ["DIGITS", "MNIST", "FASHION_MNIST", "NMNIST", "NCALTECH101"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from ...engine.params import ParamSpec
-from ...engine.plasticity import RSTDP, STDP, STP, RuleSpec
+from ...engine.model.params import ParamSpec
+from ...engine.simulation.plasticity import RSTDP, STDP, STP, RuleSpec
 from ..api import PluginInfo
 
 __all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM", "REWARD_STDP"]

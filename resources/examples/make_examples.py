@@ -10,9 +10,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from spikestudio.engine import fileformat
-from spikestudio.engine.catalog import IZHIKEVICH_PRESETS
-from spikestudio.engine.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
+from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 
 __all__ = ["BUILDERS", "build", "write_all"]
 

@@ -24,11 +24,11 @@ PADDING = 12  # pixels of white around the network
 
 def render_thumbnail(name: str) -> bytes:
     """The example's network as the canvas draws it, fitted into ``THUMBNAIL_SIZE`` on white."""
-    from spikestudio.engine import fileformat
-    from spikestudio.engine.document import NetworkDocument
-    from spikestudio.engine.layout import auto_layout
-    from spikestudio.gui.canvas_scene import CanvasScene
-    from spikestudio.gui.scene_picture import WHITE, png_bytes, scene_png
+    from spikestudio.engine.editing.document import NetworkDocument
+    from spikestudio.engine.editing.layout import auto_layout
+    from spikestudio.engine.files import fileformat
+    from spikestudio.gui.canvas.scene import CanvasScene
+    from spikestudio.gui.canvas.scene_picture import WHITE, png_bytes, scene_png
     from spikestudio.resources.examples import example_path
 
     net = fileformat.load(example_path(name))
@@ -54,6 +54,7 @@ def _fitted(picture: QImage, background) -> QImage:
 
 def write_all(directory: str | Path | None = None) -> list[Path]:
     """Write every example's thumbnail to ``directory`` (default: ``thumbnails/`` next to this file)."""
+    from spikestudio.engine.files.atomic_file import atomic_write
     from spikestudio.resources.examples import THUMBNAIL_FOLDER, list_examples
 
     folder = Path(directory) if directory else Path(__file__).resolve().parent / THUMBNAIL_FOLDER
@@ -61,7 +62,8 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
     paths = []
     for name in list_examples():
         path = folder / f"{name}.png"
-        path.write_bytes(render_thumbnail(name))
+        data = render_thumbnail(name)
+        atomic_write(path, lambda f, d=data: f.write(d))
         paths.append(path)
     return paths
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["icon_path", "icon_names"]
+__all__ = ["icon_path"]
 
 
 def icon_path(name: str) -> Path:
@@ -15,6 +15,3 @@ def icon_path(name: str) -> Path:
         raise KeyError(f"no icon {name!r}")
     return path
 
-
-def icon_names() -> list[str]:
-    return sorted(p.stem for p in Path(str(resources.files(__name__))).glob("*.svg"))

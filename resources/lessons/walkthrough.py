@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spikestudio.engine import fileformat
-from spikestudio.engine.lesson import Lesson, Open, Step, Task, apply_task
-from spikestudio.engine.network import Network
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.teaching.lesson import Lesson, Open, Step, Task, apply_task
 
 __all__ = ["StepState", "walk"]
 

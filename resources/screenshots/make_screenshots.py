@@ -28,7 +28,7 @@ THEMED = {"dark.png": ("dark", False), "presentation.png": ("light", True)}
 
 def shown_window(example: str, width: int, height: int):
     """A window on ``example`` at a fixed size, on screen (offscreen), the network fitted to the canvas."""
-    from spikestudio.gui.app import make_window
+    from spikestudio.gui.shell.app import make_window
 
     window = make_window(example, recover=False)
     window.keep_layout = False
@@ -68,7 +68,7 @@ def run_and_grab(window, ms: float, probes, out: Path) -> None:
 def render_themed(theme: str, presentation: bool, out: Path) -> None:
     """The CUBA run in the dark theme or in presentation mode, switched as a user would with the window open;
     the look goes back to light and normal after."""
-    from spikestudio.gui.theme import current
+    from spikestudio.gui.base.theme import current
 
     look = current()
     window = shown_window("cuba", 1600, 1000)
@@ -105,7 +105,7 @@ def render_learning(out: Path) -> None:
 
 def render_welcome(out: Path) -> None:
     """The welcome page over the default example, as at first launch."""
-    from spikestudio.gui.app import greet, make_window
+    from spikestudio.gui.shell.app import greet, make_window
 
     window = make_window(None, recover=False)
     greet(window, None)
@@ -121,7 +121,7 @@ def render_welcome(out: Path) -> None:
 
 def render_lesson(out: Path) -> None:
     """Lesson 1 at its rheobase step: the neuron highlighted, the math, a task done with "Show me", a run."""
-    from spikestudio.engine.lesson import bundled_lessons
+    from spikestudio.engine.teaching.lesson import bundled_lessons
 
     window = shown_window("single_neuron", 1400, 860)
     lesson = bundled_lessons()[0]

@@ -1,7 +1,7 @@
 """A toy dataset plugin: images with one horizontal (label 0) or vertical (label 1) bright bar."""
 
 import numpy as np
-from spikestudio.engine.params import ParamSpec
+from spikestudio.engine.model.params import ParamSpec
 from spikestudio.plugins.api import Dataset, DatasetPlugin, PluginInfo
 
 

@@ -1,0 +1,523 @@
+"""The ``spikestudio`` command: run, check and describe network files without the GUI.
+
+``main(argv)`` returns the exit status instead of exiting, so tests and scripts can call it in-process:
+0 success, 1 a problem found in the network or a failed build/simulation, 2 a usage or file error,
+130 interrupted. Errors are one clear message on stderr, never a traceback (set SPIKESTUDIO_DEBUG=1 to
+see the traceback of an unexpected internal error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from .. import __version__
+from ..engine.model.plain_text import visible
+
+__all__ = ["main"]
+
+PROG = "spikestudio"
+COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DESCRIPTION = """\
+SpikeStudio: build spiking neural networks, simulate them fast, share them as files.
+
+`spikestudio` with no arguments opens the editor (the GUI) on the default example network, and
+`spikestudio FILE` opens FILE in it. The other commands work headless, without a display.
+
+A NETWORK argument is a .snn or .json file, or the name of a bundled example (see `spikestudio examples`).
+"""
+
+EPILOG = """\
+exit status: 0 success; 1 the network has problems or the simulation failed; 2 usage or file error.
+
+examples:
+  spikestudio                          open the editor on the default example
+  spikestudio net.snn                  open net.snn in the editor
+  spikestudio run cuba --duration 0.5  run the bundled CUBA benchmark for 0.5 s
+  spikestudio run net.snn --seed 7 --out results.npz --csv summary.csv
+  spikestudio validate net.snn         list every problem in a file
+  spikestudio info brunel              sizes, expected synapses and memory of a network
+  spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
+  spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
+"""
+
+
+class CliError(Exception):
+    """A failure reported as one message (plus optional detail lines) and an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE, details: list[str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.details = list(details or [])
+
+
+# --- entry point -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["gui", *argv]  # `spikestudio` and `spikestudio FILE` open the editor
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args.func(args)
+    except CliError as exc:
+        _error(str(exc), exc.details)
+        return exc.status
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `spikestudio info x | head -1`
+        return EXIT_OK
+    except MemoryError as exc:  # not a bug: the machine ran out (the build refuses what it can foresee)
+        _error(f"out of memory{f': {exc}' if str(exc) else ''}",
+               ["close other programs, or run a smaller network or a shorter duration"])
+        return EXIT_FAILED
+    except Exception as exc:  # never a traceback for users; developers can ask for one
+        if os.environ.get("SPIKESTUDIO_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc}",
+               ["this is a bug in SpikeStudio; set SPIKESTUDIO_DEBUG=1 to see the traceback"])
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG,
+                                     usage=f"{PROG} [-h] [--version] [NETWORK | COMMAND ...]",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", prog=PROG)
+
+    gui = sub.add_parser("gui", help="open the editor (what `spikestudio [NETWORK]` does)",
+                         description="Open NETWORK (default: the default example) in the editor window.")
+    gui.add_argument("network", metavar="NETWORK", nargs="?", help="a .snn/.json file or a bundled example name")
+    gui.add_argument("--screenshot", metavar="FILE.png", type=Path,
+                     help="render the window to a PNG and quit (works without a display: "
+                          "QT_QPA_PLATFORM=offscreen)")
+    gui.set_defaults(func=cmd_gui)
+
+    run = sub.add_parser("run", help="simulate a network headless and print a summary per population",
+                         description="Simulate NETWORK and print, per population: neurons, spikes, mean rate "
+                                     "(Hz) and mean CV of the inter-spike intervals. Progress goes to stderr.")
+    run.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    run.add_argument("--duration", metavar="S", type=_seconds,
+                     help="simulated time in seconds (default: the network's own duration)")
+    run.add_argument("--seed", metavar="N", type=int, help="random seed, replacing the network's seed")
+    run.add_argument("--out", metavar="FILE.npz", type=Path,
+                     help="save all results (spikes, traces, rates) to an .npz file (no pickled objects)")
+    run.add_argument("--csv", metavar="FILE.csv", type=Path, help="save the summary table as CSV")
+    run.add_argument("--csv-dir", metavar="DIR", type=Path,
+                     help="save every recording as CSV files in DIR (spikes, traces and rates, one file each)")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check a network file and list every problem",
+                              description="Read NETWORK strictly and print every problem, one per line as "
+                                          "'location: message'. Exit status 1 when there are problems.")
+    validate.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    validate.set_defaults(func=cmd_validate)
+
+    info = sub.add_parser("info", help="describe a network: sizes, expected synapses, memory, settings",
+                          description="Print neurons per node, expected synapses and estimated memory "
+                                      "(computed without building the network), settings and metadata.")
+    info.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    info.set_defaults(func=cmd_info)
+
+    examples = sub.add_parser("examples", help="list the bundled example networks",
+                              description="List the bundled example networks with their titles.")
+    examples.set_defaults(func=cmd_examples)
+
+    warmup = sub.add_parser("warmup", help="compile the simulation kernels now (make does this after installing)",
+                            description="Compile the simulation kernels for every model and for each bundled "
+                                        "example; numba caches the code on disk, so later runs start "
+                                        "without compiling.")
+    warmup.set_defaults(func=cmd_warmup)
+    _interop_parsers(sub)
+    return parser
+
+
+def _interop_parsers(sub) -> None:
+    export = sub.add_parser("export", help="export a network to NIR, or as a PyNN or Brian2 script",
+                            description="Write NETWORK in another format. What the format cannot express is "
+                                        "listed on stderr (with --strict it is an error and nothing is written).")
+    export.add_argument("network", metavar="NETWORK", help="a .snn/.json file or a bundled example name")
+    export.add_argument("--to", metavar="FORMAT", required=True, type=str.lower,
+                        help="nir (a NIR graph, HDF5), pynn or brian2 (a Python script)")
+    export.add_argument("-o", "--output", metavar="OUT", type=Path,
+                        help="the file to write (required for nir; scripts go to stdout without it)")
+    export.add_argument("--strict", action="store_true",
+                        help="fail (exit 1) when anything cannot be expressed, instead of leaving it out")
+    export.set_defaults(func=lambda args: _interop().cmd_export(args))
+    imp = sub.add_parser("import", help="import a NIR graph as a network file",
+                         description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "
+                                     "as a network file (.snn or .json), laid out for the editor.")
+    imp.add_argument("file", metavar="FILE.nir", help="a NIR file (HDF5)")
+    imp.add_argument("-o", "--output", metavar="OUT.snn", type=Path, required=True, help="the .snn or .json to write")
+    imp.add_argument("--spike-step", metavar="S", type=_seconds,
+                     help="read each spike as 1 for one step of S seconds, as discrete-time frameworks write "
+                          "graphs (snnTorch: 1e-4), instead of a unit Dirac delta: weights are multiplied by S")
+    imp.set_defaults(func=lambda args: _interop().cmd_import(args))
+
+
+def _interop():
+    from . import interop as cli_interop
+
+    return cli_interop
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+
+def cmd_gui(args) -> int:
+    if args.network is not None:
+        _resolve(args.network)  # a missing file is a usage error here, before any window opens
+    if args.screenshot is not None and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no screen
+    problem = _display_problem()
+    if problem is not None:
+        raise CliError(f"the editor cannot start: {problem}", EXIT_FAILED, GUI_HINTS)
+    try:
+        from ..gui.shell.app import run_app
+    except ImportError as exc:
+        raise CliError(f"the editor cannot start: {exc}", EXIT_FAILED, GUI_HINTS) from None
+    return run_app(args.network, str(args.screenshot) if args.screenshot else None)
+
+
+QT_APT = ("libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon-x11-0 libxcb-cursor0 "
+          "libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 "
+          "libxcb-xfixes0 libxcb-xkb1")
+XCB_LIBS = ("xcb-cursor", "xcb-icccm", "xcb-keysyms", "xcb-image", "xcb-randr", "xcb-render-util", "xcb-shape",
+            "xkbcommon-x11")
+GUI_HINTS = [f"on Debian or Ubuntu, Qt needs: sudo apt-get install {QT_APT}",
+             "`spikestudio run NETWORK` simulates without a window"]
+
+
+def _display_problem() -> str | None:
+    """Why Qt could not open a window here (it would abort the process rather than say so), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and platform not in ("xcb",):
+        return None
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not os.environ.get("DISPLAY"):
+        return "no display (DISPLAY and WAYLAND_DISPLAY are not set)"
+    import ctypes.util
+
+    missing = [f"lib{name}" for name in XCB_LIBS if ctypes.util.find_library(name) is None]
+    return f"Qt's X11 platform plugin needs {', '.join(missing)}" if missing else None
+
+
+def cmd_run(args) -> int:
+    from ..api import Simulator
+    from ..engine.errors import BuildError, SimulationError, ValidationError
+    from ..engine.model.network import Population
+
+    net = _load(args.network)
+    for target in (args.out, args.csv):
+        if target is not None and not target.parent.is_dir():
+            raise CliError(f"{target}: cannot write there (no such directory {str(target.parent)!r})")
+    if args.seed is not None:
+        net.seed = args.seed
+    # The CV of ISI needs every population's spikes; spike sources (a Poisson drive may emit tens of
+    # millions of spikes) are only recorded when the file asks for it.
+    recorded = {r.target for r in net.recorders.values() if r.kind == "spikes"}
+    for pop_id in net.populations:
+        if pop_id not in recorded:
+            rec_id = _unused_id(net, f"spikes:{pop_id}")
+            net.record_spikes(pop_id, id=rec_id)
+    duration_ms = args.duration * 1000.0 if args.duration is not None else net.duration
+    try:
+        sim = Simulator(net)
+    except ValidationError as exc:
+        raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE, _problem_lines(exc)) from None
+    except BuildError as exc:
+        raise CliError(f"{args.network}: cannot build the network: {exc}", EXIT_FAILED) from None
+    progress = _Progress(sys.stderr, duration_ms)
+    try:
+        results = sim.run(duration_ms / 1000.0, progress=progress.update)
+    except SimulationError as exc:
+        progress.finish(failed_at_ms=sim.t)
+        raise CliError(f"{args.network}: simulation failed: {exc}", EXIT_FAILED) from None
+    progress.finish()
+    rows = [row for row in results.summary() if isinstance(net.spiking_nodes().get(row["id"]), Population)]
+    title = net.metadata.title or Path(args.network).name
+    say(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
+    say(*_table(rows).split("\n"))
+    if args.out is not None:
+        _write(lambda: results.save(args.out), args.out)
+        say(f"results saved to {args.out}")
+    if args.csv is not None:
+        _write(lambda: _save_csv(rows, args.csv), args.csv)
+        say(f"summary saved to {args.csv}")
+    if args.csv_dir is not None:
+        written = []
+        _write(lambda: written.extend(results.save_csv(args.csv_dir)), args.csv_dir)
+        say(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from ..engine.errors import FileFormatError
+
+    path = _resolve(args.network)
+    try:
+        net = _read(path)
+    except FileFormatError as exc:
+        say(*_problem_lines(exc))
+        n = len(exc.problems)
+        _error(f"{path}: {n} problem{'s' if n != 1 else ''} found")
+        return EXIT_FAILED
+    from ..engine.simulation.build import build_problems
+    from ..plugins.dataset_source import default_datasets
+    from ..plugins.registry import default_registry
+
+    blocking = build_problems(net, default_registry().learning_rules(), datasets=default_datasets())
+    if blocking:  # valid on paper, but a run on this machine would be refused
+        say(*blocking)
+        _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")
+        return EXIT_FAILED
+    title = net.metadata.title or path.name
+    say(f"OK: {title} ({_count(len(net.populations), 'population')}, "
+          f"{_count(len(net.projections), 'projection')})")
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    from ..engine.model.network import CurrentInput, DatasetInput, PoissonInput, RewardInput, SpikeTimesInput
+    from ..engine.simulation.build import estimate_memory
+    from ..engine.units import format_bytes
+
+    path = _resolve(args.network)
+    net = _load(args.network)
+    n_syn, n_bytes = estimate_memory(net)
+    md = net.metadata
+    out = [f"{md.title or path.name}", f"  file:        {path}"]
+    for label, value in (("author", md.author), ("license", md.license)):
+        if value:
+            out.append(f"  {label + ':':<12} {value}")
+    if md.description:
+        out += textwrap.wrap(md.description, width=100, initial_indent="  description: ",
+                             subsequent_indent=" " * 15)
+    out += ["", "settings:", f"  dt:          {net.dt:g} ms", f"  duration:    {net.duration:g} ms",
+            f"  seed:        {net.seed}"]
+    width = max([len(i) for i in net.all_ids()] + [4])
+    out += ["", "populations:"]
+    for pop in net.populations.values():
+        out.append(f"  {pop.id:<{width}}  {pop.size:>12,} neurons  {pop.model}")
+    n_pop = sum(p.size for p in net.populations.values())
+    n_src = 0
+    if net.inputs:
+        out += ["", "inputs:"]
+    for item in net.inputs.values():
+        if isinstance(item, PoissonInput):
+            n_src += item.size
+            rate = "per-neuron rates" if item.rates is not None else f"{item.rate:g} Hz"
+            out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  poisson, {rate}")
+        elif isinstance(item, SpikeTimesInput):
+            n_src += item.size
+            out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  spike times ({item.times.size:,} spikes)")
+        elif isinstance(item, DatasetInput):
+            n_src += item.size
+            out.append(f"  {item.id:<{width}}  {item.size:>12,} neurons  dataset {item.dataset}, {item.encoder} "
+                       f"encoding, samples {item.offset} to {item.offset + item.samples - 1}")
+        elif isinstance(item, CurrentInput):
+            out.append(f"  {item.id:<{width}}  {'':>12}          current {item.waveform} -> {item.target}")
+        elif isinstance(item, RewardInput):
+            pulses = f", pulses at spikes of {item.source}" if item.source else ""
+            out.append(f"  {item.id:<{width}}  {'':>12}          reward ({item.times.size} scheduled values{pulses})")
+    out += ["", f"neurons:             {n_pop:,} in populations, {n_src:,} in spike sources, "
+                f"{n_pop + n_src:,} in total",
+            f"projections:         {len(net.projections)}",
+            f"expected synapses:   {n_syn:,}",
+            f"estimated memory:    {format_bytes(n_bytes)}",
+            f"recorders:           {len(net.recorders)}"]
+    say(*out)
+    return EXIT_OK
+
+
+def cmd_examples(args) -> int:
+    from ..resources.examples import DEFAULT_EXAMPLE, example_path, list_examples
+
+    names = list_examples()
+    width = max([len(n) for n in names] + [4])
+    for name in names:
+        title = _read(example_path(name)).metadata.title
+        mark = "  (default)" if name == DEFAULT_EXAMPLE else ""
+        say(f"{name:<{width}}  {title}{mark}")
+    return EXIT_OK
+
+
+def cmd_warmup(args) -> int:
+    from ..engine.errors import BuildError, SimulationError
+    from ..engine.simulation.warmup import warmup
+    from ..plugins.registry import default_registry
+    from ..resources.examples import list_examples
+
+    try:
+        seconds = warmup((_load(name) for name in list_examples()), default_registry().learning_rules())
+    except (BuildError, SimulationError) as exc:
+        raise CliError(f"warmup failed: {exc}", EXIT_FAILED) from None
+    print(f"compiled the simulation kernels in {seconds:.1f} s")
+    return EXIT_OK
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _resolve(name: str) -> Path:
+    """A network argument as a file: an existing path, else a bundled example; CliError when neither."""
+    path = Path(name)
+    if path.exists():
+        if path.is_dir():
+            raise CliError(f"{name}: is a directory, not a network file")
+        return path
+    from ..resources.examples import example_path, list_examples
+
+    if os.sep not in name and "/" not in name:
+        try:
+            return example_path(name)
+        except KeyError:
+            raise CliError(f"{name}: no such file or bundled example "
+                           f"(examples: {', '.join(list_examples())})") from None
+    raise CliError(f"{name}: no such file")
+
+
+def _read(path: Path):
+    from ..engine.files import fileformat
+
+    return fileformat.load(path)
+
+
+def _load(name: str):
+    """The network named by a command-line argument; file problems become a CliError listing them."""
+    from ..engine.errors import FileFormatError
+
+    path = _resolve(name)
+    try:
+        return _read(path)
+    except FileFormatError as exc:
+        n = len(exc.problems)
+        raise CliError(f"{path}: cannot read the network ({n} problem{'s' if n != 1 else ''})", EXIT_USAGE,
+                       _problem_lines(exc)) from None
+
+
+def _problem_lines(exc) -> list[str]:
+    return [str(p) for p in getattr(exc, "problems", [])] or [str(exc)]
+
+
+def _unused_id(net, wanted: str) -> str:
+    ids, candidate, k = net.all_ids(), wanted, 2
+    while candidate in ids:
+        candidate, k = f"{wanted}#{k}", k + 1
+    return candidate
+
+
+def _write(save, path: Path) -> None:
+    try:
+        save()
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
+
+
+def _save_csv(rows: list[dict], path: Path) -> None:
+    from ..engine.files.atomic_file import atomic_write
+
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=["id", "name", "neurons", "spikes", "rate_hz", "cv_isi"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    data = text.getvalue().encode("utf-8")
+    atomic_write(path, lambda f: f.write(data))
+
+
+def _table(rows: list[dict]) -> str:
+    """The summary as an aligned text table: id, neurons, spikes, rate (Hz), CV ISI ('-' when unknown)."""
+    header = ("population", "neurons", "spikes", "rate (Hz)", "CV ISI")
+    cells = [(r["id"], f"{r['neurons']:,}", f"{r['spikes']:,}", f"{r['rate_hz']:.3f}",
+              "-" if math.isnan(r["cv_isi"]) else f"{r['cv_isi']:.3f}") for r in rows]
+    widths = [max(len(str(c[i])) for c in [header, *cells]) for i in range(len(header))]
+    lines = []
+    for c in [header, *cells]:
+        lines.append("  ".join([f"{c[0]:<{widths[0]}}"] + [f"{x:>{w}}" for x, w in zip(c[1:], widths[1:])]))
+    return "\n".join(lines)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _error(message: str, details: list[str] | None = None) -> None:
+    say(f"{PROG}: error: {message}", *(f"  {line}" for line in details or []), file=sys.stderr)
+
+
+def say(*lines: str, file=None) -> None:
+    """Print each line with control characters from files escaped (``\\x1b``): a title cannot drive the terminal."""
+    for line in lines:
+        print(visible(line), file=file or sys.stdout)
+
+
+class _Progress:
+    """A plain-text progress bar on ``stream``, redrawn in place with \\r on a terminal.
+
+    When the stream is not a terminal (a pipe, a log file, a test) only the final line is written.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream, total_ms: float):
+        self.stream = stream
+        self.total_ms = total_ms
+        self.done_ms = 0.0
+        self.start = time.perf_counter()
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+
+    def update(self, done_ms: float, total_ms: float) -> None:
+        self.done_ms, self.total_ms = done_ms, total_ms
+        if self.live:
+            self.stream.write("\r" + self._line())
+            self.stream.flush()
+
+    def finish(self, failed_at_ms: float | None = None) -> None:
+        """End the bar with a summary line; ``failed_at_ms`` is the simulated time where a failed run stopped."""
+        elapsed = time.perf_counter() - self.start
+        if failed_at_ms is not None:
+            line = f"stopped at {failed_at_ms:g} of {self.total_ms:g} ms after {elapsed:.2f} s"
+        else:
+            speed = self.done_ms / 1000.0 / elapsed if elapsed > 0 else math.inf
+            line = f"{self._line()}  done in {elapsed:.2f} s ({speed:.3g}x real time)"
+        self.stream.write(("\r" if self.live else "") + line + "\n")
+        self.stream.flush()
+
+    def _line(self) -> str:
+        frac = self.done_ms / self.total_ms if self.total_ms > 0 else 1.0
+        filled = int(round(frac * self.WIDTH))
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        return f"[{bar}] {frac:4.0%}  {self.done_ms:g}/{self.total_ms:g} ms"

@@ -1,0 +1,114 @@
+"""Copy and paste of parts of a network: cut out a self-contained piece, and fit a piece into another network.
+
+The clipboard carries an ordinary network file text (``fileformat.dumps``), so pasting goes through
+the same strict, code-free reader as opening a file, also between windows and between programs.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from ..model.network import CurrentInput, Network, NodeLayout, Note, Projection, Recorder, RewardInput
+
+__all__ = ["extract", "fit_into", "fit_notes_into", "fresh_name"]
+
+
+def extract(net: Network, ids, notes=()) -> Network:
+    """The chosen items as a network of their own, plus the projections between chosen nodes and the chosen
+    ``notes`` (note ids: notes have ids of their own, apart from the items').
+
+    Items that would dangle without what they point at (a recorder or current input whose target is
+    not chosen, a projection with an end not chosen) are left out.
+    """
+    chosen = set(ids) | _rewards_of(net, ids)
+    sub = Network(dt=net.dt, duration=net.duration, seed=net.seed)
+    nodes = {k for k in chosen if k in net.populations or k in net.inputs}
+    for pop_id, pop in net.populations.items():
+        if pop_id in nodes:
+            sub.add(copy.deepcopy(pop))
+    for item_id, item in net.inputs.items():
+        if item_id in nodes and (not isinstance(item, CurrentInput) or item.target in nodes):
+            sub.add(copy.deepcopy(item))
+            if isinstance(item, RewardInput) and item.source not in nodes:
+                sub.inputs[item_id].source = ""  # its spiking source stays behind
+    kept = sub.all_ids()
+    for proj in net.projections.values():
+        if proj.source in kept and proj.target in kept:
+            sub.add(copy.deepcopy(proj))
+    for rec_id, rec in net.recorders.items():
+        if rec_id in chosen and rec.target in kept:
+            sub.add(copy.deepcopy(rec))
+    sub.layout = {k: copy.deepcopy(v) for k, v in net.layout.items() if k in sub.all_ids()}
+    chosen_notes = set(notes)
+    sub.notes = {k: copy.deepcopy(v) for k, v in net.notes.items() if k in chosen_notes}
+    return sub
+
+
+def _rewards_of(net: Network, ids) -> set[str]:
+    """The reward nodes read by projections between chosen nodes (which cannot run without them)."""
+    return {p.plasticity.params["reward"] for p in net.projections.values()
+            if p.source in ids and p.target in ids and p.plasticity is not None
+            and isinstance(p.plasticity.params.get("reward"), str) and p.plasticity.params["reward"] in net.inputs}
+
+
+def fit_into(net: Network, piece: Network, offset: tuple[float, float]) -> tuple[list, dict[str, NodeLayout]]:
+    """``piece``'s items renamed so nothing clashes with ``net``, in insertion order, and their shifted layouts.
+
+    Ids and names get a suffix (``E`` becomes ``E_2``) where taken; references follow the renaming.
+    """
+    taken = set(net.all_ids()) | {n.name for s in (net.populations, net.inputs) for n in s.values()}
+    renamed: dict[str, str] = {}
+    items = []
+    for section in (piece.populations, piece.inputs, piece.projections, piece.recorders):
+        for item in section.values():
+            item = copy.deepcopy(item)
+            new_id = fresh_name(item.id, taken)
+            renamed[item.id] = new_id
+            if item.name == item.id:
+                item.name = new_id
+            elif item.name in taken:
+                item.name = fresh_name(item.name, taken)
+            taken.add(item.name)
+            item.id = new_id
+            items.append(item)
+    for item in items:
+        _follow_renaming(item, renamed)
+    dx, dy = offset
+    layouts = {renamed[k]: NodeLayout(v.x + dx, v.y + dy, v.color) for k, v in piece.layout.items() if k in renamed}
+    return items, layouts
+
+
+def fit_notes_into(net: Network, piece: Network, offset: tuple[float, float]) -> list[Note]:
+    """``piece``'s notes with ids that do not clash with ``net``'s notes, shifted by ``offset``."""
+    taken = set(net.notes)
+    return [Note(fresh_name(n.id, taken), n.text, n.x + offset[0], n.y + offset[1], n.width, n.height, n.color)
+            for n in piece.notes.values()]
+
+
+def fresh_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3`` ... whichever is not in ``taken`` (which then holds it too).
+
+    A base that already ends in ``_<n>`` counts on from its stem, so a copy of ``E_2`` is ``E_3``.
+    """
+    match = re.fullmatch(r"(.+)_(\d+)", base)
+    if match and base in taken:
+        base = match.group(1)
+    candidate, k = base, 1
+    while candidate in taken:
+        k += 1
+        candidate = f"{base}_{k}"
+    taken.add(candidate)
+    return candidate
+
+
+def _follow_renaming(item, renamed: dict[str, str]) -> None:
+    if isinstance(item, Projection):
+        item.source, item.target = renamed[item.source], renamed[item.target]
+    elif isinstance(item, (Recorder, CurrentInput)):
+        item.target = renamed[item.target]
+    elif isinstance(item, RewardInput) and item.source:
+        item.source = renamed.get(item.source, item.source)
+    if isinstance(item, Projection) and item.plasticity is not None and "reward" in item.plasticity.params:
+        reward = item.plasticity.params["reward"]
+        item.plasticity.params["reward"] = renamed.get(reward, reward)

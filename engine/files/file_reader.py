@@ -1,0 +1,209 @@
+"""Parsed network.json data to a Network, with every problem of the file collected and located."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..errors import FileFormatError
+from ..model.catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, NEURON_MODELS
+from ..model.network import (
+    CurrentInput,
+    DatasetInput,
+    Distribution,
+    Metadata,
+    Network,
+    NodeLayout,
+    Note,
+    Plasticity,
+    PoissonInput,
+    Population,
+    Projection,
+    Recorder,
+    RewardInput,
+    SpikeTimesInput,
+    Synapse,
+)
+from ..model.params import Problem
+from . import migrations
+from .file_checks import duplicate_problems, header_problems, layout_problems, without_follow_on
+from .file_schema import METADATA, NOTE_FIELDS, OPTIONAL_TOP_LEVEL, TOP_LEVEL, item_loc
+from .file_values import Fields, ValueReader
+from .strict_json import MISSING, describe, encodable
+
+__all__ = ["decode"]
+
+
+def decode(data, arrays: Mapping | None, version: int) -> tuple[Network | None, list[Problem], set[str]]:
+    """The network (None when the header is wrong), every problem, and the archive members used.
+
+    ``data`` is upgraded to ``version`` first; ``arrays`` maps member names to .npy bytes (None: a bare .json).
+    """
+    problems = header_problems(data)
+    if problems:
+        return None, problems, set()
+    problems = duplicate_problems(data)
+    try:
+        data = migrations.migrate(data, version)
+    except FileFormatError as exc:
+        return None, problems + exc.problems, set()
+    reader = _NetworkReader(arrays)
+    net = reader.network(data)
+    problems += reader.problems + layout_problems(net)
+    problems += without_follow_on(net.validate(), net, reader.bad, reader.replaced)
+    return net, list(dict.fromkeys(problems)), reader.used
+
+
+class _NetworkReader(ValueReader):
+    """Builds the network's dataclasses item by item; ``item`` names the one being read, for follow-ons."""
+
+    def network(self, data: dict) -> Network:
+        d = self.fields(data, "", TOP_LEVEL, OPTIONAL_TOP_LEVEL)
+        meta = self.fields(d["metadata"], "metadata", METADATA) or Fields()
+        self.item, self.item_loc = ("settings", ""), "settings"
+        s = self.fields(d["settings"], "settings", ("dt", "duration", "seed")) or Fields()
+        settings = self.read_all(s, "settings", {"dt": self.number, "duration": self.number, "seed": self.integer})
+        self.item = None
+        net = Network(metadata=Metadata(**{name: self.text(meta[name], f"metadata.{name}") for name in METADATA}),
+                      **settings)
+        for section, read in {"populations": self.population, "inputs": self.input,
+                              "projections": self.projection, "recorders": self.recorder}.items():
+            self.section(getattr(net, section), section, d[section], read)
+        for key, raw in self.mapping(d["layout"], "layout").items():
+            loc = item_loc("layout", key)
+            node = self.fields(raw, loc, ("x", "y", "color"))
+            if node is not None:
+                net.layout[key] = NodeLayout(**self.read_all(node, loc, {"x": self.number, "y": self.number,
+                                                                          "color": self.text}))
+        self.notes(net, d["notes"])
+        return net
+
+    def notes(self, net: Network, raw_notes) -> None:
+        """Sticky notes (an optional section); a note with a value of the wrong type is reported and left out."""
+        for key, raw in self.mapping(raw_notes, "notes").items():
+            loc, before = item_loc("notes", key), len(self.problems)
+            d = self.fields(raw, loc, NOTE_FIELDS)
+            if d is None:
+                continue
+            readers = {"text": self.text, "x": self.number, "y": self.number, "width": self.number,
+                       "height": self.number, "color": self.text}
+            values = self.read_all(d, loc, readers)
+            if len(self.problems) == before:
+                net.notes[key] = Note(key, **values)
+
+    def section(self, items: dict, section: str, raw_items, read) -> None:
+        for key, raw in self.mapping(raw_items, section).items():
+            self.item, self.item_loc = (section, key), item_loc(section, key)
+            if not encodable(key):
+                self.report(self.item_loc, "the id holds a lone surrogate, which cannot be saved again")
+                continue
+            item = read(key, raw, self.item_loc)
+            if item is not None:
+                items[key] = item
+        self.item = None
+
+    def population(self, key: str, raw, loc: str) -> Population | None:
+        d = self.fields(raw, loc, ("name", "size", "model", "params", "initial", "grid"))
+        if d is None:
+            return None
+        model = NEURON_MODELS.get(d["model"]) if isinstance(d["model"], str) else None
+        specs = model.params if model else None
+        return Population(key, **self.read_all(d, loc, {
+            "name": self.text, "size": self.integer, "model": self.text,
+            "params": lambda v, at: self.params(v, at, specs), "initial": self.initial, "grid": self.grid}))
+
+    def initial(self, value, loc: str) -> dict:
+        """A distribution per state variable, or one value per neuron (a list, or an .npy member in a .snn)."""
+        return {var: self.initial_value(v, f"{loc}.{var}") for var, v in self.mapping(value, loc).items()}
+
+    def initial_value(self, value, loc: str):
+        if isinstance(value, list) or (isinstance(value, dict) and "npy" in value):
+            values = self.array(value, loc, integer=False, optional=False)
+            return values if values is not None else Distribution()  # reported; a placeholder keeps reading
+        return self.distribution(value, loc)
+
+    def input(self, key: str, raw, loc: str):
+        kind = raw.get("type", MISSING) if isinstance(raw, dict) else MISSING
+        readers = {"poisson": self.poisson, "spike_times": self.spike_times, "current": self.current,
+                   "reward": self.reward, "dataset": self.dataset_input}
+        read = readers.get(kind) if isinstance(kind, str) else None
+        if read is not None:
+            return read(key, raw, loc)
+        if not isinstance(raw, dict):
+            self.expect(raw, loc, "an object", None)
+        elif kind is MISSING:
+            self.report(f"{loc}.type", f"missing (one of: {', '.join(readers)})")
+        else:
+            self.report(f"{loc}.type", f"unknown input type {describe(kind)} (known: {', '.join(readers)})")
+        return None
+
+    def poisson(self, key: str, raw: dict, loc: str) -> PoissonInput:
+        readers = {"name": self.text, "size": self.integer, "rate": self.number,
+                   "rates": lambda v, at: self.array(v, at, integer=False), "grid": self.grid}
+        return PoissonInput(key, **self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers))
+
+    def spike_times(self, key: str, raw: dict, loc: str) -> SpikeTimesInput:
+        readers = {"name": self.text, "size": self.integer,
+                   "neurons": lambda v, at: self.array(v, at, integer=True, optional=False),
+                   "times": lambda v, at: self.array(v, at, integer=False, optional=False)}
+        args = self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers)
+        args = {k: (np.zeros(0) if v is None else v) for k, v in args.items()}
+        return SpikeTimesInput(key, **args)
+
+    def dataset_input(self, key: str, raw: dict, loc: str) -> DatasetInput:
+        plain = (lambda v, at: {k: self.plain(x, f"{at}.{k}") for k, x in self.mapping(v, at).items()})
+        readers = {"name": self.text, "size": self.integer, "dataset": self.text, "dataset_params": plain,
+                   "encoder": self.text, "encoder_params": plain, "presentation": self.number, "rest": self.number,
+                   "samples": self.integer, "offset": self.integer, "grid": self.grid}
+        return DatasetInput(key, **self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers))
+
+    def current(self, key: str, raw: dict, loc: str) -> CurrentInput:
+        waveform = raw.get("waveform")
+        specs = CURRENT_WAVEFORMS.get(waveform) if isinstance(waveform, str) else None
+        readers = {"name": self.text, "target": self.text, "waveform": self.text,
+                   "params": lambda v, at: self.params(v, at, specs)}
+        return CurrentInput(key, **self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers))
+
+    def reward(self, key: str, raw: dict, loc: str) -> RewardInput:
+        floats = (lambda v, at: self.array(v, at, integer=False, optional=False))
+        readers = {"name": self.text, "times": floats, "values": floats, "source": self.text, "pulse": self.number,
+                   "tau": self.number}
+        args = self.read_all(self.fields(raw, loc, ("type", *readers)), loc, readers)
+        return RewardInput(key, **{k: (np.zeros(0) if v is None and k in ("times", "values") else v)
+                                   for k, v in args.items()})
+
+    def projection(self, key: str, raw, loc: str) -> Projection | None:
+        d = self.fields(raw, loc, ("name", "source", "target", "rule", "rule_params", "weight", "delay", "synapse",
+                                   "allow_autapses", "plasticity", "pre", "post", "weights", "delays"))
+        if d is None:
+            return None
+        specs = CONNECTIVITY_RULES.get(d["rule"]) if isinstance(d["rule"], str) else None
+        ints, floats = (lambda v, at: self.array(v, at, integer=True)), (lambda v, at: self.array(v, at, integer=False))
+        return Projection(key, **self.read_all(d, loc, {
+            "name": self.text, "source": self.text, "target": self.text, "rule": self.text,
+            "rule_params": lambda v, at: self.params(v, at, specs), "weight": self.distribution,
+            "delay": self.distribution, "synapse": self.synapse, "allow_autapses": self.boolean,
+            "plasticity": self.plasticity, "pre": ints, "post": ints, "weights": floats, "delays": floats}))
+
+    def synapse(self, value, loc: str) -> Synapse:
+        d = self.fields(value, loc, ("kind", "receptor", "tau", "E_rev")) or Fields()
+        return Synapse(self.text(d["kind"], f"{loc}.kind"), self.text(d["receptor"], f"{loc}.receptor"),
+                       self.number(d["tau"], f"{loc}.tau"), self.number(d["E_rev"], f"{loc}.E_rev"))
+
+    def plasticity(self, value, loc: str) -> Plasticity | None:
+        if value is None or value is MISSING:
+            return None
+        d = self.fields(value, loc, ("rule", "params"))
+        if d is None:
+            return None
+        params = {k: self.plain(v, f"{loc}.params.{k}") for k, v in self.mapping(d["params"], f"{loc}.params").items()}
+        return Plasticity(self.text(d["rule"], f"{loc}.rule"), params)
+
+    def recorder(self, key: str, raw, loc: str) -> Recorder | None:
+        d = self.fields(raw, loc, ("name", "kind", "target", "variable", "neurons", "interval", "bin"))
+        if d is None:
+            return None
+        return Recorder(key, **self.read_all(d, loc, {
+            "name": self.text, "kind": self.text, "target": self.text, "variable": self.text,
+            "neurons": self.indices, "interval": self.number, "bin": self.number}))

@@ -1,0 +1,37 @@
+"""Names and locations in network files, shared by the writer, the reader and the archive code."""
+
+from __future__ import annotations
+
+from ..errors import FileFormatError
+from ..model.params import Problem, item_loc
+
+__all__ = ["FORMAT", "CURRENT_VERSION", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL", "METADATA", "NOTE_FIELDS",
+           "item_loc", "child", "member_loc", "file_error"]
+
+FORMAT = "spikestudio.network"
+# The version this SpikeStudio writes; a change to the format adds a step in migrations.py and bumps it.
+CURRENT_VERSION = 1
+JSON_MEMBER = "network.json"
+
+TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs", "projections", "recorders",
+             "layout")
+OPTIONAL_TOP_LEVEL = ("notes",)  # written only when there are some, so files without notes stay as they were
+METADATA = ("title", "author", "description", "license")
+NOTE_FIELDS = ("text", "x", "y", "width", "height", "color")
+_KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes")  # sections whose keys are ids
+
+
+def child(loc: str, key: str) -> str:
+    """The location of ``key`` inside ``loc``: ids in brackets, fields after a dot."""
+    if not loc:
+        return key
+    return item_loc(loc, key) if loc in _KEYED else f"{loc}.{key}"
+
+
+def member_loc(name: str) -> str:
+    return item_loc("archive", name)
+
+
+def file_error(location: str, message: str) -> FileFormatError:
+    """The error for a problem that stops reading at once (nothing after it can be checked)."""
+    return FileFormatError([Problem(location, message)])

@@ -1,0 +1,81 @@
+"""Compile the kernels once: for a tiny network that uses every model, input, synapse and rule, and
+for any networks given (``spikestudio warmup`` passes the bundled examples).
+
+numba caches compiled code on disk, so after this runs (done by ``make`` after installing) those
+networks start without compiling. The time loop is compiled per set of parts a network uses (see
+``kernel.run_chunk``), so a network with a new mix of models compiles once, in a few seconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Iterable
+
+from ..model.catalog import CONNECTIVITY_RULES
+from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
+from .simulator import Simulator
+
+__all__ = ["warmup_network", "warmup"]
+
+
+def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] = ()) -> Network:
+    """A few neurons of every kind, wired with every rule and synapse kind, recording everything;
+    one projection learns with each of ``learning_rules`` (ids of installed rules, with their defaults;
+    those in ``rewarded`` read the network's reward node)."""
+    net = Network(dt=0.1, duration=2.0, seed=1)
+    net.add_population("lif", 4, "lif", grid=(2, 2), initial={"v": Distribution("uniform", low=-70.0, high=-60.0)})
+    net.add_population("izh", 4, "izhikevich", grid=(2, 2))
+    net.add_population("adex", 2, "adex")
+    net.add_population("hh", 2, "hh")
+    net.add_population("adaptive", 2, "lif_adaptive")
+    net.add_poisson("poisson", 4, rate=50.0, grid=(2, 2))
+    net.add_spike_times("times", 2, [0, 1], [0.5, 1.0])
+    for waveform in ("dc", "step", "ramp", "sine", "ou"):
+        net.add_current(f"i_{waveform}", "lif", waveform)
+    rules = [r for r in CONNECTIVITY_RULES if r not in ("explicit",)]
+    kinds = ["current", "delta", "conductance"]
+    for n, rule in enumerate(rules):
+        params = {"k": 1} if "degree" in rule else {"n": 3} if rule == "fixed_total" else {}
+        net.connect("poisson", ["lif", "izh"][n % 2], rule, id=f"w{n}", synapse=kinds[n % 3],
+                    delay=Distribution("uniform", low=0.1, high=0.5), **params)
+    net.connect("times", "adex", "explicit", pre=[0, 1], post=[1, 0], weights=[1.0, 2.0], delays=[0.1, 0.3])
+    net.connect("lif", "hh", "all_to_all", receptor="inhibitory", synapse="conductance")
+    net.connect("poisson", "adaptive", "all_to_all", weight=200.0)
+    net.add_reward("reward", [0.0, 1.0], [1.0, -1.0], source="lif")
+    rewarded = set(rewarded)
+    for rule in learning_rules:
+        params = {"reward": "reward"} if rule in rewarded else {}
+        net.connect("poisson", "lif", "all_to_all", id=f"learn:{rule}", plasticity=Plasticity(rule, params))
+    for node in ("lif", "izh", "poisson"):
+        net.record_spikes(node)
+        net.record_rate(node)
+    net.record_state("lif", "syn_exc", [0, 1])
+    net.record_state("hh", "v", [0])
+    return net
+
+
+def _without_datasets(net: Network) -> Network:
+    """``net`` with each dataset input as an empty spike-times input: the same compiled parts, no data needed
+    (so warming up works without scikit-learn or MNIST at hand)."""
+    if not any(isinstance(item, DatasetInput) for item in net.inputs.values()):
+        return net
+    net = copy.deepcopy(net)
+    net.inputs = {k: SpikeTimesInput(k, item.size, name=item.name) if isinstance(item, DatasetInput) else item
+                  for k, item in net.inputs.items()}
+    return net
+
+
+def warmup(networks: Iterable[Network] = (), rules: dict | None = None) -> float:
+    """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken.
+
+    ``rules`` are the installed learning rules by id (the plugin registry's); with them the warm-up network
+    learns too, so networks with plasticity also start without compiling.
+    """
+    start = time.perf_counter()
+    rules = rules or {}
+    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
+    Simulator(net, rules, record_all=True).run(net.duration * 1e-3)
+    for other in networks:
+        Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)  # one step compiles everything the network uses
+    return time.perf_counter() - start

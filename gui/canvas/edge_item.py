@@ -1,0 +1,262 @@
+"""An edge on the canvas: a projection (colour and head by receptor), or a current input's, recorder's or reward
+node's link (a reward node links to the targets of the projections it modulates, and from the node it counts).
+
+Edges meet node borders on the line to their control point; ``bend`` curves an edge to its left, so
+two projections in opposite directions bulge apart; a projection onto its own source is a loop.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+
+from ...engine.model.network import Projection
+from ..base import style
+from ..base.theme import current
+
+__all__ = ["EdgeItem", "PROJECTION_EDGE", "CURRENT_EDGE", "RECORD_EDGE", "REWARD_EDGE", "projection_label"]
+
+PROJECTION_EDGE, CURRENT_EDGE, RECORD_EDGE, REWARD_EDGE = "projection", "current", "record", "reward"
+LINK_COLORS = {CURRENT_EDGE: style.CURRENT_LINK, RECORD_EDGE: style.RECORD_LINK, REWARD_EDGE: style.REWARD_LINK}
+HEAD = 11.0
+LOOP = 46.0
+LABEL_FONT = QFont()
+LABEL_FONT.setPointSizeF(7.5)
+NO_BRUSH = QBrush(Qt.NoBrush)
+LABEL_ZOOM = 0.55  # labels are drawn only where they can be read
+SMOOTH_ZOOM = 0.35  # below this zoom edges are drawn without antialiasing
+GLOW_PEN = QPen(QColor(243, 156, 18, 130), 12.0, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)  # a lesson's highlight
+
+
+def projection_label(proj: Projection) -> str:
+    """Rule and weight in a few characters, e.g. ``p 0.02 · 20.25 pA``."""
+    from ...engine.model.catalog import WEIGHT_UNITS
+
+    rule = {"fixed_probability": lambda p: f"p {p['p']:g}", "fixed_indegree": lambda p: f"in {p['k']}",
+            "fixed_outdegree": lambda p: f"out {p['k']}", "fixed_total": lambda p: f"n {p['n']}",
+            "all_to_all": lambda p: "all", "one_to_one": lambda p: "1:1",
+            "gaussian": lambda p: f"gauss σ {p['sigma']:g}", "explicit": lambda p: "list"}
+    text = rule.get(proj.rule, lambda p: proj.rule)(proj.rule_params)
+    w = proj.weight
+    weight = f"{w.value:g}" if w.kind == "constant" else f"~{w.expected():g}"
+    return f"{text} · {weight} {WEIGHT_UNITS.get(proj.synapse.kind, '')}"
+
+
+class EdgeItem(QGraphicsPathItem):
+    def __init__(self, scene_ref, edge_id: str, source, target, kind: str):
+        super().__init__()
+        self.scene_ref, self.edge_id, self.source, self.target, self.kind = scene_ref, edge_id, source, target, kind
+        self.bend = 0.0
+        self.head = QPolygonF()
+        self.head_circle: QRectF | None = None
+        self.label_text, self.label_rect, self.label_width, self.label_height = "", QRectF(), 0.0, 0.0
+        self._bounds = QRectF()
+        self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
+        self.highlighted = False  # a lesson points at this projection
+        self.setZValue(0.0 if kind == PROJECTION_EDGE else -0.5)
+        selectable = kind == PROJECTION_EDGE
+        self.setFlag(QGraphicsItem.ItemIsSelectable, selectable)
+        self.setAcceptHoverEvents(selectable)
+        source.edges.append(self)
+        if target is not source:
+            target.edges.append(self)
+        self.refresh()
+
+    def detach(self) -> None:
+        for node in {self.source, self.target}:
+            if self in node.edges:
+                node.edges.remove(self)
+
+    def refresh(self) -> None:
+        """Colour, head and label from the document (and sizes from the theme)."""
+        self.label_font = current().canvas_font(LABEL_FONT)
+        metrics = QFontMetricsF(self.label_font)
+        self.label_height = metrics.height() + 2
+        if self.kind == PROJECTION_EDGE:
+            proj = self.scene_ref.doc.item(self.edge_id)
+            self.inhibitory = proj.synapse.receptor == "inhibitory"
+            self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
+            self.label_text = projection_label(proj)
+            self.label_width = metrics.horizontalAdvance(self.label_text) + 6
+            self.setToolTip(style.plain_tip(f"{proj.name}: {proj.source} → {proj.target}\n{proj.synapse.receptor} "
+                                            f"{proj.synapse.kind} synapses, {projection_label(proj)}"))
+        else:
+            self.inhibitory = False
+            self.color = LINK_COLORS[self.kind]
+            self.label_text = ""
+        self._make_pens()
+        self.update_path(force=True)
+
+    # --- geometry ------------------------------------------------------------------------------------
+    def update_path(self, force: bool = False) -> None:
+        """Follow the nodes: when both ends moved by the same offset (a group drag) the edge just moves
+        with them; otherwise (or with ``force``: new bend, label or card size) its path is rebuilt."""
+        a, b = self.source.pos(), self.target.pos()
+        if not force and self._built_at is not None:
+            da, db = a - self._built_at[0], b - self._built_at[1]
+            if da == db:
+                if self.pos() != da:
+                    self.setPos(da)
+                return
+        self._built_at = (a, b)
+        if not self.pos().isNull():
+            self.setPos(0.0, 0.0)
+        if self.source is self.target:
+            path, end, direction, mid = self._loop_path()
+        else:
+            path, end, direction, mid = self._curve_path()
+        if self.label_text:
+            label = QRectF(mid.x() - self.label_width / 2, mid.y() - self.label_height / 2, self.label_width,
+                           self.label_height)
+        else:
+            label = QRectF()
+        self.prepareGeometryChange()  # before the bounds change, so the scene re-indexes the edge
+        self.label_rect = label
+        self._bounds = path.controlPointRect().adjusted(-HEAD, -HEAD, HEAD, HEAD).united(label)
+        self.setPath(path)
+        self._make_head(end, direction)
+
+    def _curve_path(self):
+        """A quadratic curve between the node borders (plain floats: this runs for every edge of a moving node)."""
+        a, b = self.source.pos(), self.target.pos()
+        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
+        record = self.kind == RECORD_EDGE
+        if record:  # recorder links hang from the bottom of their node to the recorder's top
+            ay += self.source.height / 2
+            by -= self.target.height / 2
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy) or 1.0
+        cx = (ax + bx) / 2 + dy / length * self.bend
+        cy = (ay + by) / 2 - dx / length * self.bend
+        sx, sy = (ax, ay) if record else _border_point(self.source, ax, ay, cx, cy)
+        ex, ey = (bx, by) if record else _border_point(self.target, bx, by, cx, cy)
+        ux, uy = (ex - cx, ey - cy) if self.bend else (ex - sx, ey - sy)
+        n = math.hypot(ux, uy) or 1.0
+        ux, uy = ux / n, uy / n
+        if self.kind == PROJECTION_EDGE:
+            ex, ey = ex - ux * HEAD * 0.35, ey - uy * HEAD * 0.35
+        path = QPainterPath(QPointF(sx, sy))
+        path.quadTo(cx, cy, ex, ey)
+        mx, my = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
+        if self.bend and self.label_text:  # the label sits outside its curve, clear of the opposite edge's
+            nx, ny = dy / length, -dx / length
+            push = math.copysign(abs(nx) * self.label_width / 2 + abs(ny) * self.label_height / 2 + 1, self.bend)
+            mx, my = mx + nx * push, my + ny * push
+        return path, (ex, ey), (ux, uy), QPointF(mx, my)
+
+    def _loop_path(self):
+        """A loop above the node, or below it when more of its neighbours sit above (so edges do not cross it)."""
+        node = self.source
+        c, w, h = node.pos(), node.width, node.height
+        side = 1.0 if self._crowded_above() else -1.0  # -1: above (y grows downwards)
+        start = c + QPointF(w * 0.18, side * h / 2)
+        end = c + QPointF(-w * 0.18, side * (h / 2 + 2))
+        far = c.y() + side * (h / 2 + LOOP + max(self.bend, 0.0) * 0.6)
+        path = QPainterPath(start)
+        path.cubicTo(QPointF(start.x() + 30, far), QPointF(end.x() - 30, far), end)
+        n = math.hypot(0.15, 1.0)
+        return path, (end.x(), end.y()), (0.15 / n, -side / n), path.pointAtPercent(0.5) + QPointF(0, 8 * side)
+
+    def _crowded_above(self) -> bool:
+        node = self.source
+        y, clear = node.pos().y(), 1.5 * node.height  # roughly level neighbours count for neither side
+        others = [e.target if e.source is node else e.source for e in node.edges if e.source is not e.target]
+        above = sum(1 for o in others if o.pos().y() < y - clear)
+        below = sum(1 for o in others if o.pos().y() > y + clear)
+        return above > below
+
+    def _make_head(self, tip: tuple[float, float], direction: tuple[float, float]) -> None:
+        self.head, self.head_circle = QPolygonF(), None
+        if self.kind == RECORD_EDGE:
+            return
+        (tx, ty), (ux, uy) = tip, direction
+        if self.inhibitory:  # a ball: the usual sign of an inhibitory synapse
+            r = HEAD * 0.42
+            x, y = tx - ux * r * 0.2, ty - uy * r * 0.2
+            self.head_circle = QRectF(x - r, y - r, 2 * r, 2 * r)
+            return
+        bx, by, w = tx - ux * HEAD, ty - uy * HEAD, HEAD * 0.45
+        self.head = QPolygonF([QPointF(tx + ux * 2, ty + uy * 2), QPointF(bx - uy * w, by + ux * w),
+                               QPointF(bx + uy * w, by - ux * w)])
+
+    def set_highlighted(self, on: bool) -> None:
+        """A glow along the edge that draws the eye to it (a lesson step points at it)."""
+        if on != self.highlighted:
+            self.prepareGeometryChange()
+            self.highlighted = on
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds.adjusted(-GLOW_PEN.widthF(), -GLOW_PEN.widthF(), GLOW_PEN.widthF(),
+                                     GLOW_PEN.widthF()) if self.highlighted else self._bounds
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10.0)
+        return stroker.createStroke(self.path())
+
+    def _make_pens(self) -> None:
+        """Pens and brushes for both looks (plain and selected), made once per refresh, not per paint."""
+        theme = current()
+        self._looks = {}
+        self._label_background = QBrush(theme.canvas_colors().label_background)  # labels stay readable over edges
+        for selected in (False, True):
+            color = style.SELECTION if selected else self.color
+            width = 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5)
+            line = QPen(color, theme.canvas_pen_width(width))
+            if self.kind in (RECORD_EDGE, REWARD_EDGE):
+                line.setStyle(Qt.DashLine)
+            text = QPen(color.lighter(150) if theme.dark else color.darker(125))
+            self._looks[selected] = (line, QPen(color, 1.0), QBrush(color), text)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        line, outline, fill, text = self._looks[self.isSelected()]
+        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.Antialiasing, detail >= SMOOTH_ZOOM)  # thin far-away lines: speed first
+        if self.highlighted:
+            painter.setPen(GLOW_PEN)
+            painter.setBrush(NO_BRUSH)
+            painter.drawPath(self.path())
+        painter.setPen(line)
+        painter.setBrush(NO_BRUSH)
+        painter.drawPath(self.path())
+        painter.setPen(outline)
+        painter.setBrush(fill)
+        if self.head_circle is not None:
+            painter.drawEllipse(self.head_circle)
+        elif not self.head.isEmpty():
+            painter.drawPolygon(self.head)
+        if self.label_text and detail >= LABEL_ZOOM:
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(self._label_background)
+            painter.drawRoundedRect(self.label_rect, 3, 3)
+            painter.setPen(text)
+            painter.setFont(self.label_font)
+            painter.drawText(self.label_rect, Qt.AlignCenter, self.label_text)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.scene_ref.item_activated.emit(self.edge_id)
+        super().mouseDoubleClickEvent(event)
+
+
+def _border_point(node, x: float, y: float, tx: float, ty: float) -> tuple[float, float]:
+    """Where the line from the node's centre (x, y) towards (tx, ty) leaves its card."""
+    dx, dy = tx - x, ty - y
+    hw, hh = node.width / 2 + 2, node.height / 2 + 2
+    scale = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
+    if not math.isfinite(scale):
+        return x, y
+    return x + dx * scale, y + dy * scale

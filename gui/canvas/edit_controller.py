@@ -1,0 +1,187 @@
+"""Edit commands of a window: add from the palette, delete, cut/copy/paste/duplicate, select all, align.
+
+The clipboard holds a network file's text (under our MIME type and as plain text), so pasting works
+between windows and reads through the same strict loader as a file.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QObject, QPointF, QRectF, Signal
+from PySide6.QtGui import QGuiApplication
+
+from ...engine.editing.layout import auto_layout
+from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into
+from ...engine.editing.templates import TEMPLATES, make_item, needs_target
+from ...engine.errors import FileFormatError
+from ...engine.files import fileformat
+from ...engine.model.network import NodeLayout, Note
+from ..editing.commands import AddItems, RemoveItems, push
+from ..editing.note_commands import AddNotes, RemoveNotes
+from .node_item import NodeItem
+from .note_item import NoteItem
+from .palette import NOTE_KEY
+
+__all__ = ["EditController", "CLIPBOARD_MIME"]
+
+CLIPBOARD_MIME = "application/x-spikestudio-network"
+PASTE_OFFSET = 40.0
+
+
+class EditController(QObject):
+    message = Signal(str)
+
+    def __init__(self, window, doc, stack, scene, view):
+        super().__init__(window)
+        self.window, self.doc, self.stack, self.scene, self.view = window, doc, stack, scene, view
+        self._paste_count = 0
+
+    # --- adding --------------------------------------------------------------------------------------
+    def add_template(self, key: str, pos: QPointF | None = None) -> str | None:
+        """Add a node (or a sticky note) from the palette at ``pos`` (default: the middle of the view); returns its
+        id."""
+        if key == NOTE_KEY:
+            size = Note("").width, Note("").height  # dropped where its middle is, as nodes are
+            return self.add_note(None if pos is None else pos - QPointF(size[0] / 2, size[1] / 2))
+        template = TEMPLATES[key]
+        target = None
+        if needs_target(key):
+            target = self._attach_target(key)
+            if target is None:
+                self.message.emit(f"Add a population first: a {template.display_name.lower()} attaches to one")
+                return None
+        item_id = self.doc.unused_id(f"{template.base_id}:{target}" if key.startswith("rec:") else template.base_id)
+        item = make_item(key, item_id, target)
+        pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
+        layout = {item_id: NodeLayout(pos.x(), pos.y())}
+        problems = push(self.stack, AddItems(self.doc, [item], layout, f"Add {template.display_name.lower()}"))
+        if problems:
+            self.message.emit("Cannot add: " + "; ".join(map(str, problems)))
+            return None
+        self.scene.select_ids([item_id])
+        self.message.emit(f"Added {item.name}" + (f" attached to {target}" if target else ""))
+        return item_id
+
+    def add_note(self, pos: QPointF | None = None) -> str | None:
+        """A sticky note at ``pos`` (default: near the middle of the view), selected; returns its id."""
+        note_id = self.scene.notes.add(pos if pos is not None else self._free_note_spot())
+        if note_id is not None:
+            self.scene.select_ids([])
+            self.scene.notes.select([note_id])
+        return note_id
+
+    def _free_note_spot(self) -> QPointF:
+        """Near the middle of the view, moved down until the new card covers no node or note (it sits behind them)."""
+        centre = self.view.visible_centre()
+        x, y = round(centre.x() / 20) * 20 - 100, round(centre.y() / 20) * 20 - 60
+        size = Note("").width, Note("").height
+        while any(isinstance(i, (NodeItem, NoteItem)) for i in self.scene.items(QRectF(x, y, *size))):
+            y += 40
+        return QPointF(x, y)
+
+    def _attach_target(self, key: str) -> str | None:
+        """The selected population (or source, for spike recorders), else the first population."""
+        net = self.doc.network
+        allowed = net.spiking_nodes() if key == "rec:spikes" else net.populations
+        for item_id in self.scene.selected_ids():
+            if item_id in allowed:
+                return item_id
+        return next(iter(net.populations), None)
+
+    def _free_spot(self, pos: QPointF) -> QPointF:
+        """``pos``, moved down until no node sits there (double-clicking twice does not stack nodes)."""
+        taken = [(lay.x, lay.y) for lay in self.doc.network.layout.values()]
+        x, y = round(pos.x() / 20) * 20, round(pos.y() / 20) * 20
+        while any(abs(x - tx) < 120 and abs(y - ty) < 60 for tx, ty in taken):
+            y += 100
+        return QPointF(x, y)
+
+    # --- removing ------------------------------------------------------------------------------------
+    def delete_selected(self) -> bool:
+        ids, notes = self.scene.selected_ids(), self.scene.notes.selected()
+        if not ids and not notes:
+            return False
+        if ids and notes:
+            text = f"Delete {len(ids) + len(notes)} items"
+        elif notes:
+            text = "Delete note" if len(notes) == 1 else f"Delete {len(notes)} notes"
+        else:
+            text = f"Delete {self.doc.item(ids[0]).name}" if len(ids) == 1 else f"Delete {len(ids)} items"
+        _push_all(self.stack, ([RemoveItems(self.doc, ids, text)] if ids else [])
+                  + ([RemoveNotes(self.doc, notes, text)] if notes else []), text)
+        self.message.emit(text)
+        return True
+
+    # --- clipboard -----------------------------------------------------------------------------------
+    def copy(self) -> bool:
+        piece = extract(self.doc.network, self.scene.selected_ids(), self.scene.notes.selected())
+        if not piece.all_ids() and not piece.notes:
+            self.message.emit("Nothing to copy: select nodes (projections come along between selected nodes)")
+            return False
+        text = fileformat.dumps(piece)
+        mime = QMimeData()
+        mime.setData(CLIPBOARD_MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self._paste_count = 0
+        self.message.emit(f"Copied {len(piece.all_ids()) + len(piece.notes)} items")
+        return True
+
+    def cut(self) -> bool:
+        return self.copy() and self.delete_selected()
+
+    def paste(self) -> bool:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return False
+        text = bytes(mime.data(CLIPBOARD_MIME)).decode("utf-8") if mime.hasFormat(CLIPBOARD_MIME) else mime.text()
+        try:
+            piece = fileformat.loads(text)
+        except FileFormatError:
+            self.message.emit("Nothing to paste: the clipboard holds no SpikeStudio network")
+            return False
+        self._paste_count += 1
+        return self._insert(piece, PASTE_OFFSET * self._paste_count, "Paste")
+
+    def duplicate(self) -> bool:
+        piece = extract(self.doc.network, self.scene.selected_ids(), self.scene.notes.selected())
+        if not piece.all_ids() and not piece.notes:
+            self.message.emit("Nothing to duplicate: select nodes first")
+            return False
+        return self._insert(piece, PASTE_OFFSET, "Duplicate")
+
+    def _insert(self, piece, offset: float, verb: str) -> bool:
+        piece.layout.update(auto_layout(piece))  # text pasted from elsewhere may have no positions
+        items, layouts = fit_into(self.doc.network, piece, (offset, offset))
+        notes = fit_notes_into(self.doc.network, piece, (offset, offset))
+        text = f"{verb} {len(items) + len(notes)} items"
+        commands = ([AddItems(self.doc, items, layouts, text)] if items or not notes else []) + (
+            [AddNotes(self.doc, notes, text)] if notes else [])
+        problems = [p for command in commands for p in command.problems()]  # notes never depend on items
+        if problems:
+            self.message.emit(f"Cannot {verb.lower()}: " + "; ".join(map(str, problems)))
+            return False
+        _push_all(self.stack, commands, text)
+        self.scene.select_ids([item.id for item in items])
+        self.scene.notes.select([note.id for note in notes])
+        self.message.emit(f"{verb}: {len(items) + len(notes)} items")
+        return True
+
+    # --- selection and layout ------------------------------------------------------------------------
+    def select_all(self) -> None:
+        self.scene.select_ids(list(self.scene.nodes) + list(self.doc.network.projections))
+        self.scene.notes.select(list(self.scene.notes.items))
+
+    def align_selected(self) -> None:
+        ids = [i for i in self.scene.selected_ids() if i in self.scene.nodes] or list(self.scene.nodes)
+        self.scene.align_to_grid(ids)
+
+
+def _push_all(stack, commands: list, text: str) -> None:
+    """Commands the document has accepted, as one undo step (a macro only when there are several)."""
+    if len(commands) == 1:
+        stack.push(commands[0])
+        return
+    stack.beginMacro(text)
+    for command in commands:
+        stack.push(command)
+    stack.endMacro()

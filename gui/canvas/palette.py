@@ -1,0 +1,81 @@
+"""The palette: node types by heading, dragged onto the canvas or double-clicked to add."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDrag
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+
+from ...engine.editing.templates import TEMPLATES
+from ..base import style
+from .view import TEMPLATE_MIME
+
+__all__ = ["Palette", "NOTE_KEY"]
+
+KEY_ROLE = Qt.UserRole + 1
+NOTE_KEY = "note"  # the sticky-note entry: not a network item, so not a template
+
+
+class Palette(QTreeWidget):
+    template_activated = Signal(str)  # double-click or Enter: add at the centre of the view
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragOnly)
+        self.setRootIsDecorated(False)
+        self.setIndentation(8)
+        self.setIconSize(self.iconSize() * 1.4)
+        headings: dict[str, QTreeWidgetItem] = {}
+        for template in TEMPLATES.values():
+            heading = headings.get(template.category)
+            if heading is None:
+                heading = headings[template.category] = self._heading(template.category)
+            entry = QTreeWidgetItem(heading, [template.display_name])
+            entry.setIcon(0, style.icon(style.template_icon_name(template.key)))
+            entry.setData(0, KEY_ROLE, template.key)
+            entry.setToolTip(0, f"{template.description}\nDrag onto the canvas, or double-click to add.")
+        note = QTreeWidgetItem(self._heading("Annotations"), ["Sticky note"])
+        note.setIcon(0, style.icon("note"))
+        note.setData(0, KEY_ROLE, NOTE_KEY)
+        note.setToolTip(0, "A note on the canvas for explanations; the simulation never reads it.\n"
+                           "Drag onto the canvas, or double-click to add.")
+        self.expandAll()
+        self.itemActivated.connect(self._activated)  # double-click or Enter, as the platform does it
+
+    def _heading(self, text: str) -> QTreeWidgetItem:
+        heading = QTreeWidgetItem(self, [text])
+        heading.setFlags(Qt.ItemIsEnabled)
+        font = heading.font(0)
+        font.setBold(True)
+        heading.setFont(0, font)
+        return heading
+
+    def item_for(self, key: str) -> QTreeWidgetItem:
+        for i in range(self.topLevelItemCount()):
+            heading = self.topLevelItem(i)
+            for j in range(heading.childCount()):
+                if heading.child(j).data(0, KEY_ROLE) == key:
+                    return heading.child(j)
+        raise KeyError(key)
+
+    def mime_for(self, key: str) -> QMimeData:
+        mime = QMimeData()
+        mime.setData(TEMPLATE_MIME, key.encode("utf-8"))
+        return mime
+
+    def startDrag(self, actions) -> None:
+        item = self.currentItem()
+        key = item.data(0, KEY_ROLE) if item is not None else None
+        if not key:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mime_for(key))
+        drag.setPixmap(item.icon(0).pixmap(32, 32))
+        drag.exec(Qt.CopyAction)
+
+    def _activated(self, item, column=0) -> None:
+        key = item.data(0, KEY_ROLE)
+        if key:
+            self.template_activated.emit(key)

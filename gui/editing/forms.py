@@ -1,0 +1,442 @@
+"""What the inspector shows for each kind of item: rows of (label, field, how to read it, how to apply it).
+
+Every row of numbers is built from the engine's ``ParamSpec``s, so units, ranges and descriptions are
+the ones the loader and the engine check. ``signature`` tells when the form's shape must change
+(another model, rule or distribution) and when refreshing the values is enough.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+
+from ...engine.model.catalog import (
+    CONNECTIVITY_RULES,
+    CURRENT_WAVEFORMS,
+    DELAY_SPEC,
+    DISTRIBUTION_KINDS,
+    NETWORK_PARAMS,
+    NEURON_MODELS,
+    NODE_PARAMS,
+    POISSON_PARAMS,
+    RECEPTOR_DEFAULTS,
+    RECEPTORS,
+    RECORDER_PARAMS,
+    SYNAPSE_KINDS,
+    SYNAPSE_PARAMS,
+    SYNAPTIC_VARIABLES,
+    WEIGHT_SPECS,
+)
+from ...engine.model.network import (
+    CurrentInput,
+    DatasetInput,
+    Distribution,
+    PoissonInput,
+    Population,
+    Projection,
+    Recorder,
+    RewardInput,
+    SpikeTimesInput,
+)
+from ...engine.model.params import ParamSpec, fill_params
+from ...engine.model.reward import REWARD_PARAMS
+from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
+
+__all__ = ["Row", "Heading", "Equations", "item_rows", "settings_rows", "signature", "get_path"]
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    widget: QWidget
+    get: Callable
+    apply: Callable  # (edited copy, value) -> None; may raise ValueError with a message for the user
+    spec: ParamSpec | None = None
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Equations:
+    """A neuron model's equations (TeX-subset lines), shown as math above its parameters."""
+
+    lines: tuple[str, ...]
+
+
+class PresetButtons(QWidget):
+    """One button per preset (Izhikevich's RS, IB, CH ...); clicking one applies it as one undo step."""
+
+    committed = Signal(object)
+
+    def __init__(self, presets: dict[str, dict], parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.buttons = {}
+        for name, values in presets.items():
+            button = QToolButton(self)
+            button.setText(name)
+            button.setToolTip(", ".join(f"{k} = {v:g}" for k, v in values.items()))
+            button.clicked.connect(lambda _=False, n=name: self.committed.emit(n))
+            layout.addWidget(button)
+            self.buttons[name] = button
+        layout.addStretch(1)
+
+    def set_value(self, value) -> None:
+        """Presets are actions, not a value, so there is nothing to show."""
+
+
+def get_path(obj, key: str):
+    for part in key.split("."):
+        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return obj
+
+
+def set_path(obj, key: str, value) -> None:
+    *parents, last = key.split(".")
+    target = get_path(obj, ".".join(parents)) if parents else obj
+    if isinstance(target, dict):
+        target[last] = value
+    else:
+        setattr(target, last, value)
+
+
+def _number_row(key: str, spec: ParamSpec, item, label: str | None = None) -> Row:
+    return Row(key, label or spec.name, number_field(spec, get_path(item, key)), lambda it: get_path(it, key),
+               lambda it, v: set_path(it, key, v), spec)
+
+
+def _text_row(key: str, label: str, item) -> Row:
+    return Row(key, label, TextField(get_path(item, key)), lambda it: get_path(it, key),
+               lambda it, v: set_path(it, key, v))
+
+
+def _choice_row(key: str, label: str, choices, item, apply=None, tip: str = "", tips: dict | None = None) -> Row:
+    """A dropdown; ``tip`` says what the choice means, ``tips`` what each entry means (shown on hover)."""
+    widget = ChoiceField(choices, get_path(item, key), tips=tips)
+    widget.setToolTip(tip)
+    return Row(key, label, widget, lambda it: get_path(it, key), apply or (lambda it, v: set_path(it, key, v)))
+
+
+# --- per kind ------------------------------------------------------------------------------------------
+
+
+def item_rows(item, net) -> list:
+    builder = {Population: _population_rows, PoissonInput: _poisson_rows, SpikeTimesInput: _spike_time_rows,
+               DatasetInput: _dataset_rows, CurrentInput: _current_rows, RewardInput: _reward_rows,
+               Projection: _projection_rows,
+               Recorder: _recorder_rows}[type(item)]
+    return [_text_row("name", "Name", item), *builder(item, net)]
+
+
+def signature(item) -> tuple:
+    """Changes in any of these rebuild the form; other edits only refresh its values."""
+    if item is None:
+        return ("settings",)
+    parts = [type(item).__name__, getattr(item, "model", None), getattr(item, "waveform", None),
+             getattr(item, "kind", None)]
+    if isinstance(item, Population):
+        parts += [(var, getattr(dist, "kind", "per neuron")) for var, dist in item.initial.items()]
+    if isinstance(item, Projection):
+        parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target,
+                  item.plasticity.rule if item.plasticity is not None else None]
+    if isinstance(item, Recorder):
+        parts.append(item.target)
+    if isinstance(item, DatasetInput):
+        parts += [item.dataset, item.encoder]
+    return tuple(parts)
+
+
+def _population_rows(pop: Population, net) -> list:
+    model = NEURON_MODELS.get(pop.model)
+    rows = [_choice_row("model", "Model", [(m.id, m.display_name) for m in NEURON_MODELS.values()], pop,
+                        _change_model, "The neuron model; changing it starts from the new model's defaults",
+                        {m.id: m.description for m in NEURON_MODELS.values()}),
+            _number_row("size", NODE_PARAMS["size"], pop, "Neurons")]
+    if model is None:
+        return rows
+    if model.presets:
+        rows.append(Row("preset", "Presets", PresetButtons(model.presets), lambda it: None,
+                        lambda it, name: it.params.update(model.presets[name])))
+    if model.equations:
+        rows += [Heading(f"{model.display_name}: equations"), Equations(model.equations)]
+    rows.append(Heading(f"{model.display_name} parameters"))
+    rows += [_number_row(f"params.{name}", spec, pop) for name, spec in model.params.items()]
+    for var, dist in pop.initial.items():
+        unit = model.state.get(var, "")
+        if not isinstance(dist, Distribution):  # learned values, one per neuron: shown, edited by a run only
+            rows += [Heading(f"Initial {var}"), Row(f"initial.{var}", "Per neuron", _per_neuron_field(dist, unit),
+                                                    lambda it, v=var, u=unit: _per_neuron_text(it.initial[v], u), None)]
+            continue
+        spec = ParamSpec(var, 0.0, unit, f"Initial value of {var}, drawn per neuron", -1e6, 1e6)
+        rows += _distribution_rows(f"initial.{var}", f"Initial {var}", pop, spec)
+    return rows
+
+
+def _per_neuron_text(values, unit: str) -> str:
+    return f"{values.size:,} values, {values.min():.4g} to {values.max():.4g} {unit}".rstrip()
+
+
+def _per_neuron_field(values, unit: str) -> TextField:
+    field = TextField(_per_neuron_text(values, unit))
+    field.setReadOnly(True)
+    field.setToolTip("One value per neuron, kept from a run (e.g. learned adaptive thresholds)")
+    return field
+
+
+def _change_model(pop: Population, model_id: str) -> None:
+    """A new model starts from its defaults; initial values of state it lacks are dropped."""
+    model = NEURON_MODELS[model_id]
+    pop.model, pop.params = model_id, fill_params(model.params, {})
+    pop.initial = {k: v for k, v in pop.initial.items() if k in model.state}
+
+
+def _poisson_rows(item: PoissonInput, net) -> list:
+    rows = [_number_row("size", NODE_PARAMS["size"], item, "Neurons")]
+    if item.rates is None:
+        rows.append(_number_row("rate", POISSON_PARAMS["rate"], item, "Rate"))
+    return rows
+
+
+def _spike_time_rows(item: SpikeTimesInput, net) -> list:
+    text = ", ".join(f"{n}@{t:g}" for n, t in zip(item.neurons.tolist(), item.times.tolist(), strict=True))
+    field = TextField(text)
+    field.setToolTip("Spikes as neuron@time in ms, separated by commas, e.g. 0@10, 0@25.5, 1@40")
+    return [_number_row("size", NODE_PARAMS["size"], item, "Neurons"),
+            Row("spikes", "Spikes", field, lambda it: ", ".join(f"{n}@{t:g}" for n, t in zip(
+                it.neurons.tolist(), it.times.tolist(), strict=True)), _set_spike_times)]
+
+
+def _set_spike_times(item: SpikeTimesInput, text: str) -> None:
+    import numpy as np
+
+    neurons, times = _parse_pairs(text, "@", int, float, "neuron@time (e.g. 0@12.5)")
+    item.neurons, item.times = np.asarray(neurons, np.int64), np.asarray(times, np.float64)
+
+
+def _parse_pairs(text: str, sep: str, first, second, form: str) -> tuple[list, list]:
+    """``"a<sep>b, a<sep>b"`` (commas or semicolons) -> ([a, ...], [b, ...]); ValueError naming a bad pair."""
+    left, right = [], []
+    for pair in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        a, found, b = pair.partition(sep)
+        try:
+            if not found:
+                raise ValueError
+            left.append(first(a))
+            right.append(second(b))
+        except ValueError:
+            raise ValueError(f'"{pair}" is not {form}') from None
+    return left, right
+
+
+def _dataset_rows(item: DatasetInput, net) -> list:
+    from .dataset_form import dataset_rows  # loads the plugin registry only once a dataset input is shown
+
+    return dataset_rows(item, net, Row, Heading, _number_row, _choice_row)
+
+
+def _current_rows(item: CurrentInput, net) -> list:
+    specs = CURRENT_WAVEFORMS.get(item.waveform, {})
+    rows = [_choice_row("target", "Drives", [(p, net.populations[p].name) for p in net.populations], item,
+                        tip="The population every neuron of which receives this current"),
+            _choice_row("waveform", "Waveform", list(CURRENT_WAVEFORMS), item, _change_waveform,
+                        "The shape of the current in time; changing it starts from its defaults"),
+            Heading("Waveform parameters")]
+    return rows + [_number_row(f"params.{name}", spec, item) for name, spec in specs.items()]
+
+
+def _change_waveform(item: CurrentInput, waveform: str) -> None:
+    item.waveform, item.params = waveform, fill_params(CURRENT_WAVEFORMS[waveform], {})
+
+
+def _reward_rows(item: RewardInput, net) -> list:
+    field = TextField(_schedule_text(item))
+    field.setToolTip("The reward from each time on, as time: value in ms, separated by commas, e.g. 100: 1, 200: 0 "
+                     "(0 before the first time; negative values punish)")
+    sources = [("", "nothing")] + [(k, v.name) for k, v in net.spiking_nodes().items()]
+    return [Row("schedule", "Schedule", field, _schedule_text, _set_schedule),
+            _choice_row("source", "Pulses from", sources, item,
+                        tip="Each spike of this population or source adds a reward pulse (drag it onto the node)"),
+            *[_number_row(name, spec, item) for name, spec in REWARD_PARAMS.items()]]
+
+
+def _schedule_text(item: RewardInput) -> str:
+    return ", ".join(f"{t:g}: {v:g}" for t, v in zip(item.times.tolist(), item.values.tolist(), strict=True))
+
+
+def _set_schedule(item: RewardInput, text: str) -> None:
+    import numpy as np
+
+    times, values = _parse_pairs(text, ":", float, float, "time: value (e.g. 100: 1)")
+    item.times, item.values = np.asarray(times, np.float64), np.asarray(values, np.float64)
+
+
+@cache
+def _learning_rules() -> dict:
+    from ...plugins.registry import default_registry
+
+    return default_registry().learning_rules()
+
+
+def _plasticity_rows(proj: Projection, net) -> list:
+    """The rule's parameters, and for a reward-modulated rule a dropdown of the network's reward nodes."""
+    rows = [Heading(f"Plasticity: {proj.plasticity.rule}")]
+    plugin = _learning_rules().get(proj.plasticity.rule)
+    if plugin is None:
+        return rows
+    params = proj.plasticity.params
+    if "reward" in plugin.info.text_params:
+        choices = [(k, v.name) for k, v in net.inputs.items() if isinstance(v, RewardInput)]
+        widget = ChoiceField(choices, params.get("reward", ""))
+        widget.setToolTip(plugin.info.text_params["reward"])
+        rows.append(Row("plasticity.params.reward", "Reward", widget, lambda it: it.plasticity.params.get("reward", ""),
+                        lambda it, v: it.plasticity.params.__setitem__("reward", v)))
+    for name, spec in plugin.info.params.items():
+        rows.append(Row(f"plasticity.params.{name}", name, number_field(spec, params.get(name, spec.default)),
+                        lambda it, n=name, d=spec.default: it.plasticity.params.get(n, d),
+                        lambda it, v, n=name: it.plasticity.params.__setitem__(n, v), spec))
+    return rows
+
+
+def _projection_rows(proj: Projection, net) -> list:
+    rules = [r for r in CONNECTIVITY_RULES if r != "explicit" or proj.rule == "explicit"]
+    rows = [Heading(f"{_name(net, proj.source)} → {_name(net, proj.target)}"),
+            _choice_row("synapse.receptor", "Receptor", list(RECEPTORS), proj, _change_receptor,
+                        "Excitatory synapses raise the target's potential, inhibitory ones lower it (the weight "
+                        "is a magnitude); choosing one sets its usual tau and E_rev"),
+            _choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
+                        tip="How a spike acts on the target", tips=SYNAPSE_KINDS)]
+    if proj.synapse.kind != "delta":
+        rows.append(_number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
+    if proj.synapse.kind == "conductance":
+        rows.append(_number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
+    rows += [Heading("Connectivity"), _choice_row("rule", "Rule", rules, proj, _change_rule,
+                                                  "Which pairs of neurons are connected", RULE_TIPS)]
+    rows += [_number_row(f"rule_params.{n}", s, proj) for n, s in CONNECTIVITY_RULES.get(proj.rule, {}).items()]
+    if proj.source == proj.target:
+        rows.append(Row("allow_autapses", "", CheckField("Allow self-connections", proj.allow_autapses),
+                        lambda it: it.allow_autapses, lambda it, v: setattr(it, "allow_autapses", v)))
+    rows += _distribution_rows("weight", "Weight", proj, WEIGHT_SPECS[proj.synapse.kind]
+                               if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
+    rows += _distribution_rows("delay", "Delay", proj, DELAY_SPEC)
+    if proj.plasticity is not None:
+        rows += _plasticity_rows(proj, net)
+    return rows
+
+
+def _change_receptor(proj: Projection, receptor: str) -> None:
+    proj.synapse.receptor = receptor
+    proj.synapse.tau = RECEPTOR_DEFAULTS[receptor]["tau"]
+    proj.synapse.E_rev = RECEPTOR_DEFAULTS[receptor]["E_rev"]
+
+
+def _change_rule(proj: Projection, rule: str) -> None:
+    proj.rule, proj.rule_params = rule, fill_params(CONNECTIVITY_RULES[rule], {})
+
+
+def _distribution_rows(key: str, label: str, item, spec: ParamSpec) -> list:
+    """A heading, the kind of distribution, and a field per number of that kind (value; low, high; mean, std)."""
+    dist: Distribution = get_path(item, key)
+    rows = [Heading(label), _choice_row(f"{key}.kind", "Distribution", list(DISTRIBUTION_KINDS), item,
+                                        lambda it, kind: _change_distribution(get_path(it, key), kind),
+                                        f"{label}: the same for all, or drawn for each one", DISTRIBUTION_TIPS)]
+    for name in DISTRIBUTION_KINDS.get(dist.kind, ()):
+        field_spec = dataclasses.replace(spec, name=name, low=0.0, low_open=False,
+                                         description=f"{label}: {_FIELD_TEXT[name]}") if name == "std" else \
+            dataclasses.replace(spec, name=name, description=f"{label} ({_FIELD_TEXT[name]}): {spec.description}")
+        rows.append(_number_row(f"{key}.{name}", field_spec, item))
+    return rows
+
+
+RULE_TIPS = {
+    "all_to_all": "Every source neuron to every target neuron",
+    "one_to_one": "Neuron i to neuron i (both sides the same size)",
+    "fixed_probability": "Each pair independently with probability p",
+    "fixed_indegree": "Each target neuron gets exactly k inputs, chosen at random",
+    "fixed_outdegree": "Each source neuron makes exactly k outputs, chosen at random",
+    "fixed_total": "Exactly n synapses between random pairs",
+    "gaussian": "On 2-D grids, with a probability falling off with distance",
+    "explicit": "A list of (pre, post) pairs from the file",
+}
+DISTRIBUTION_TIPS = {
+    "constant": "The same value everywhere",
+    "uniform": "Drawn uniformly between low and high",
+    "normal": "Drawn from a normal distribution (mean, standard deviation)",
+    "lognormal": "Drawn from a lognormal distribution with this mean and standard deviation",
+}
+_FIELD_TEXT = {"value": "the same for every synapse", "low": "lowest value", "high": "highest value",
+               "mean": "mean", "std": "standard deviation"}
+
+
+def _change_distribution(dist: Distribution, kind: str) -> None:
+    """Switching kind keeps the same typical value: constant 2 becomes uniform [1, 3] or normal(2, 0.2)."""
+    centre = dist.expected()
+    dist.kind = kind
+    if kind == "constant":
+        dist.value = centre
+    elif kind == "uniform":
+        dist.low, dist.high = 0.5 * centre, 1.5 * centre if centre else 1.0
+    else:
+        dist.mean, dist.std = centre, abs(centre) * 0.1 or 1.0
+
+
+def _recorder_rows(rec: Recorder, net) -> list:
+    spiking = net.spiking_nodes()
+    targets = spiking if rec.kind == "spikes" else net.populations
+    rows = [_choice_row("kind", "Records", [("spikes", "spikes"), ("state", "a state variable"),
+                                            ("rate", "population rate")], rec, _change_recorder_kind),
+            _choice_row("target", "Of", [(k, v.name) for k, v in targets.items()], rec)]
+    if rec.kind == "state":
+        target = net.populations.get(rec.target)
+        variables = list(NEURON_MODELS[target.model].state) if target and target.model in NEURON_MODELS else []
+        rows.append(_choice_row("variable", "Variable", variables + list(SYNAPTIC_VARIABLES), rec))
+        field = TextField(", ".join(map(str, rec.neurons)))
+        field.setToolTip("Indices of the neurons to record, separated by commas (first neuron is 0)")
+        rows.append(Row("neurons", "Neurons", field, lambda it: ", ".join(map(str, it.neurons)), _set_neurons))
+        rows.append(_number_row("interval", RECORDER_PARAMS["interval"], rec, "Interval"))
+    if rec.kind == "rate":
+        rows.append(_number_row("bin", RECORDER_PARAMS["bin"], rec, "Bin"))
+    return rows
+
+
+def _change_recorder_kind(rec: Recorder, kind: str) -> None:
+    rec.kind = kind
+    if kind == "state":
+        rec.variable, rec.neurons = "v", [0]
+
+
+def _set_neurons(rec: Recorder, text: str) -> None:
+    try:
+        rec.neurons = [int(p) for p in text.replace(";", ",").split(",") if p.strip()]
+    except ValueError:
+        raise ValueError(f'"{text}" is not a list of neuron indices such as 0, 1, 5') from None
+
+
+def _name(net, item_id: str) -> str:
+    return net.node(item_id).name
+
+
+# --- network settings ----------------------------------------------------------------------------------
+
+
+def settings_rows(settings) -> list:
+    rows = [Heading("Simulation")]
+    rows += [Row(name, {"dt": "Time step", "duration": "Duration", "seed": "Seed"}[name],
+                 number_field(spec, getattr(settings, name)), lambda s, n=name: getattr(s, n),
+                 None, spec) for name, spec in NETWORK_PARAMS.items()]
+    rows.append(Heading("About this network"))
+    for name, label in (("title", "Title"), ("author", "Author"), ("license", "Licence")):
+        rows.append(Row(name, label, TextField(getattr(settings, name)), lambda s, n=name: getattr(s, n), None))
+    rows.append(Row("description", "Description", LongTextField(settings.description),
+                    lambda s: s.description, None))
+    return rows

@@ -1,0 +1,337 @@
+"""The window's simulation controls: Simulation menu and toolbar, plot docks, status and the rebuild prompt.
+
+It only wires widgets to the ``RunController``; the controller does the work.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QStyle,
+    QToolBar,
+)
+
+from ...engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING
+from ...engine.teaching.phase_plane import PHASE_MODELS
+from ..base import dialogs, style
+from ..plots.analysis import FICurveDialog, ISIView
+from ..plots.live_views import LiveViews
+from ..plots.phase_plane import PhasePlaneView
+from ..plots.weights import WeightsView, projection_shapes
+from .run_controller import NO_RUN, PREPARING, READY, SPEEDS, STEP_MS, RunController
+
+__all__ = ["SimulationUI", "install_simulation"]
+
+RESULTS_FILTER = "Results (*.npz)"
+
+
+class SimulationUI:
+    """Everything the user touches to run a network, for one main window."""
+
+    def __init__(self, window):
+        self.window = window
+        self.views = LiveViews(window)
+        self.controller = RunController(window, window.doc, self.views)
+        self.weights = WeightsView(self._connections)
+        self.analysis = ISIView()
+        self.phase = PhasePlaneView(window.doc)
+        self.docks = {
+            "raster": self._dock("raster", "Raster", self.views.raster),
+            "traces": self._dock("traces", "Membrane traces", self.views.traces),
+            "rates": self._dock("rates", "Population rates", self.views.rates),
+            "weights": self._dock("weights", "Weights", self.weights),
+            "analysis": self._dock("analysis", "ISI analysis", self.analysis),
+            "phase_plane": self._dock("phase_plane", "Phase plane", self.phase),
+        }
+        window.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
+        window.setCorner(Qt.BottomRightCorner, Qt.BottomDockWidgetArea)
+        window.splitDockWidget(self.docks["raster"], self.docks["traces"], Qt.Horizontal)
+        window.splitDockWidget(self.docks["traces"], self.docks["rates"], Qt.Horizontal)
+        window.tabifyDockWidget(self.docks["rates"], self.docks["weights"])
+        window.tabifyDockWidget(self.docks["weights"], self.docks["analysis"])
+        window.tabifyDockWidget(self.docks["analysis"], self.docks["phase_plane"])
+        window.tabifyDockWidget(self.docks["phase_plane"], window.messages_dock)  # one row of docks under the canvas
+        self.docks["rates"].raise_()
+        for dock in self.docks.values():  # long projection ids must not widen the window's minimum
+            for combo in dock.findChildren(QComboBox):
+                combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(5)
+                combo.setMinimumWidth(60)
+        window.resizeDocks([self.docks[k] for k in ("raster", "traces", "rates")], [620, 390, 390], Qt.Horizontal)
+        window.resizeDocks([self.docks["raster"]], [300], Qt.Vertical)
+        self.actions = self._actions()
+        self._menu()
+        self._toolbar()
+        self.status = QLabel(textFormat=Qt.PlainText)  # messages may quote names from the file
+        self.status.setObjectName("simulation_status")
+        self.status.setToolTip("Simulated time, how many times faster than real time it runs, and spikes per "
+                               "second of wall-clock time")
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance(
+            "t = 1,000,000.0 ms · 99.9× real time · 9,999,999 spikes/s"))  # never squeezed to "t"
+        window.statusBar().addPermanentWidget(self.status)
+        c = self.controller
+        c.status_changed.connect(self.status.setText)
+        c.state_changed.connect(self._state_changed)
+        c.stale_changed.connect(self._stale_changed)
+        c.message.connect(window.show_message)
+        c.failed.connect(lambda text: dialogs.show_error(window, "Simulation stopped", text))
+        window.doc.network_replaced.connect(self._network_replaced)
+        window.view.node_menu_requested.connect(self._node_menu)
+        c.built.connect(self._built)
+        self.phase.probes_changed.connect(lambda probes: c.set_view_probes("phase_plane", probes))
+        c.frame_drawn.connect(lambda: self.phase.show_frame(self.views.last))
+        self.docks["phase_plane"].toggleViewAction().toggled.connect(self.phase.set_active)
+        c.set_view_probes("phase_plane", self.phase.probes)
+        self._state_changed(c.state)
+        self._stale_changed([])
+        self._network_replaced()
+
+    # --- widgets -------------------------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"{name}_dock")
+        dock.setWidget(widget)
+        self.window.addDockWidget(Qt.BottomDockWidgetArea, dock)
+        self.window.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _actions(self) -> dict[str, QAction]:
+        c, style = self.controller, self.window.style()
+        specs = [
+            ("run", "&Run", c.run, ["F5", "Ctrl+R"], QStyle.SP_MediaPlay, "Run the network (continue when paused)"),
+            ("pause", "&Pause", c.pause, ["F6", "Ctrl+."], QStyle.SP_MediaPause, "Pause at the next chunk"),
+            ("step", f"&Step {STEP_MS:g} ms", c.step, ["F10"], QStyle.SP_MediaSeekForward,
+             f"Simulate {STEP_MS:g} ms, then pause"),
+            ("step_dt", "Step One &dt", c.step_dt, ["Shift+F10"], QStyle.SP_MediaSkipForward,
+             "Simulate a single time step, then pause"),
+            ("reset", "Stop and R&eset", c.reset, ["Shift+F5"], QStyle.SP_MediaStop,
+             "Stop and go back to time 0 (the plots are cleared)"),
+            ("rebuild", "Re&build", lambda: c.rebuild(then=c.run if c.state == RUNNING else None), None,
+             QStyle.SP_BrowserReload, "Build the edited network and continue; the plots keep their history"),
+            ("fi_curve", "F–I Curve…", self.show_fi_curve, None, None,
+             "Sweep a constant current through a population's neuron model and plot its firing rate"),
+            ("phase_plane", "&Phase Plane", self.show_phase_plane, None, None,
+             "Nullclines, vector field, fixed points and the live trajectory of an Izhikevich or AdEx neuron"),
+            ("save_results", "Save Results…", self.save_results, None, None, "Save the run's recordings to .npz"),
+            ("export_csv", "Export Results as CSV…", self.export_csv, None, None,
+             "Write every recording of the run as CSV files into a folder"),
+        ]
+        actions = {}
+        for name, text, slot, keys, icon, tip in specs:
+            action = QAction(text, self.window)
+            action.setObjectName(name)
+            if icon is not None:
+                action.setIcon(style.standardIcon(icon))
+            if keys:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setStatusTip(tip)
+            action.setToolTip(f"{text.replace('&', '')} ({keys[0]})" if keys else text.replace("&", ""))
+            action.triggered.connect(lambda _=False, s=slot: s())
+            self.window.addAction(action)
+            self.window.actions[name] = action
+            actions[name] = action
+        return actions
+
+    def _menu(self) -> None:
+        bar = self.window.menuBar()
+        help_action = next(a for a in bar.actions() if a.text().replace("&", "") == "Help")
+        menu = bar.addMenu("&Simulation")
+        bar.insertMenu(help_action, menu)
+        a = self.actions
+        menu.addActions([a["run"], a["pause"], a["step"], a["step_dt"], a["reset"], a["rebuild"]])
+        menu.addSeparator()
+        menu.addActions([a["fi_curve"], a["phase_plane"]])
+        menu.addSeparator()
+        menu.addActions([a["save_results"], a["export_csv"]])
+
+    def _toolbar(self) -> None:
+        bar = QToolBar("Simulation", self.window)
+        bar.setObjectName("simulation_toolbar")
+        self.window.addToolBarBreak()
+        self.window.addToolBar(bar)
+        a = self.actions
+        bar.addActions([a["run"], a["pause"], a["step"], a["step_dt"], a["reset"]])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Duration "))
+        self.duration = QDoubleSpinBox()
+        self.duration.setObjectName("run_duration")
+        self.duration.setRange(0.0, 1e9)
+        self.duration.setDecimals(1)
+        self.duration.setSuffix(" ms")
+        self.duration.setSpecialValueText("until stopped")
+        self.duration.setToolTip("Simulated time a Run covers (0: until you pause or stop)")
+        self.duration.valueChanged.connect(lambda v: self.controller.set_duration(v or None))
+        bar.addWidget(self.duration)
+        bar.addWidget(QLabel(" Speed "))
+        self.speed = QComboBox()
+        self.speed.setObjectName("run_speed")
+        for text, value in SPEEDS:
+            self.speed.addItem(text, value)
+        self.speed.setToolTip("Run flat out, or paced at a multiple of real time to watch single spikes")
+        self.speed.currentIndexChanged.connect(lambda _: self.controller.set_speed(self.speed.currentData()))
+        bar.addWidget(self.speed)
+        bar.addWidget(QLabel(" Window "))
+        self.window_ms = QDoubleSpinBox()
+        self.window_ms.setObjectName("plot_window")
+        self.window_ms.setRange(1.0, 60_000.0)
+        self.window_ms.setValue(self.controller.window_ms)
+        self.window_ms.setDecimals(0)
+        self.window_ms.setSuffix(" ms")
+        self.window_ms.setToolTip("How much simulated time the plots show")
+        self.window_ms.valueChanged.connect(self.controller.set_window)
+        bar.addWidget(self.window_ms)
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("stale_label")
+        self.stale_label.setStyleSheet("color: #b9770e; padding-left: 8px;")
+        self.stale_action = bar.addWidget(self.stale_label)
+        bar.addAction(a["rebuild"])
+
+    # --- reacting ------------------------------------------------------------------------------------
+    def _network_replaced(self) -> None:
+        duration = self.window.doc.network.duration
+        self.duration.blockSignals(True)
+        self.duration.setValue(duration)
+        self.duration.blockSignals(False)
+        self.controller.set_duration(duration or None)
+
+    def _state_changed(self, state: str) -> None:
+        a = self.actions
+        a["run"].setEnabled(state != RUNNING)
+        a["pause"].setEnabled(state in (RUNNING, PREPARING))
+        a["step"].setEnabled(state != RUNNING)
+        a["step_dt"].setEnabled(state != RUNNING)
+        a["reset"].setEnabled(state not in (NO_RUN,))
+        has_results = self.controller.sim is not None and state in (RUNNING, PAUSED, DONE, FAILED, READY)
+        a["save_results"].setEnabled(has_results)
+        a["export_csv"].setEnabled(has_results)
+        names = {NO_RUN: "", PREPARING: "building…", READY: "ready", RUNNING: "running", PAUSED: "paused",
+                 DONE: "finished", FAILED: "stopped by an error"}
+        if state in (PREPARING, FAILED, DONE):
+            self.window.show_message(f"Simulation {names[state]}")
+        plastic = self.controller.sim is not None and any(
+            p.plasticity is not None for p in self.controller.sim.network.projections.values())
+        if state == RUNNING and plastic:
+            self.weights.start_live()
+        else:
+            self.weights.stop_live()
+            self.weights.refresh()
+        if state in (PAUSED, DONE, FAILED):  # analysis after a run (or a pause)
+            self.analysis.set_results(self.controller.sim.results)
+
+    def _stale_changed(self, reasons: list[str]) -> None:
+        self.actions["rebuild"].setVisible(bool(reasons))
+        self.stale_action.setVisible(bool(reasons))
+        self.stale_label.setText("Structure changed: rebuild to apply" if reasons else "")
+        self.stale_label.setToolTip(style.plain_tip("\n".join(reasons)) if reasons else "")
+
+    def _node_menu(self, node_id: str, where) -> None:
+        """A population's right-click menu: probe its neurons' membranes."""
+        pop = self.window.doc.network.populations.get(node_id)
+        if pop is None:
+            return
+        menu = QMenu(self.window)
+        for i in range(min(pop.size, 3)):
+            menu.addAction(f"Probe membrane of neuron {i}", lambda i=i: self.probe(node_id, i))
+        if pop.model in PHASE_MODELS:
+            menu.addAction("Show in the phase plane", lambda: self.show_phase_plane(node_id))
+        menu.popup(where)
+        self.node_menu = menu  # kept so tests can find it
+
+    def probe(self, node_id: str, neuron: int) -> None:
+        self.docks["traces"].show()
+        self.docks["traces"].raise_()
+        self.views.traces.add_probe((node_id, neuron, "v"))
+
+    def show_phase_plane(self, population: str | None = None) -> PhasePlaneView:
+        """Bring the phase plane forward, on ``population`` or the selected one when it has two variables."""
+        if population is None:
+            net = self.window.doc.network
+            chosen = [i for i in self.window.scene.selected_ids()
+                      if i in net.populations and net.populations[i].model in PHASE_MODELS]
+            population = chosen[0] if chosen else None
+        if population is not None:
+            self.phase.set_population(population)
+        dock = self.docks["phase_plane"]
+        dock.show()
+        dock.raise_()
+        return self.phase
+
+    def _connections(self, projection_id: str):
+        """The running network's synapses (learned weights included); none before a run is built."""
+        sim = self.controller.sim
+        if sim is None or projection_id not in sim.network.projections:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return sim.connections(projection_id)
+
+    def _built(self) -> None:
+        self.weights.set_projections(projection_shapes(self.controller.sim.network))
+
+    def show_fi_curve(self) -> FICurveDialog | None:
+        """The F–I tool for the selected population (or the first)."""
+        net = self.window.doc.network
+        if not net.populations:
+            self.window.show_message("The F–I curve needs a population")
+            return None
+        selected = [i for i in self.window.scene.selected_ids() if i in net.populations]
+        dialog = FICurveDialog(copy.deepcopy(net), selected[0] if selected else None, self.window)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        self.fi_dialog = dialog
+        return dialog
+
+    # --- results -------------------------------------------------------------------------------------
+    def save_results(self, path: str | None = None) -> Path | None:
+        """Write the run's recordings (.npz); ``path`` skips the dialog."""
+        sim = self.controller.sim
+        if sim is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save results", "results.npz", RESULTS_FILTER)
+            if not path:
+                return None
+            if not path.lower().endswith(".npz"):
+                path += ".npz"
+        self.controller.pause()
+        try:
+            written = sim.results.save(path)
+        except OSError as exc:
+            dialogs.show_error(self.window, "Results not saved", f"Could not write {path}: {exc}")
+            return None
+        self.window.show_message(f"Saved results to {written}")
+        return written
+
+    def export_csv(self, folder: str | None = None) -> list[Path]:
+        """Write every recording as CSV into ``folder`` (asked for when None)."""
+        sim = self.controller.sim
+        if sim is None:
+            return []
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self.window, "Export results as CSV into")
+            if not folder:
+                return []
+        self.controller.pause()
+        try:
+            written = sim.results.save_csv(folder)
+        except OSError as exc:
+            dialogs.show_error(self.window, "Results not exported", f"Could not write into {folder}: {exc}")
+            return []
+        self.window.show_message(f"Wrote {len(written)} CSV files into {folder}")
+        return written
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+
+
+def install_simulation(window) -> SimulationUI:
+    return SimulationUI(window)

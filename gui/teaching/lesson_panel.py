@@ -1,0 +1,221 @@
+"""The lesson panel's widgets: title, the step's text with math and pictures, its tasks, Back and Next.
+
+It only shows what it is given and says what was clicked; ``lesson_controller`` decides what a step does.
+The text browser loads pictures from the lesson's folder only and follows no link itself: an http(s)
+link opens in the system browser when clicked, anything else is ignored.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..base.math_html import markdown_with_math
+from ..base.theme import current
+
+__all__ = ["LessonPanel", "LessonBrowser", "TaskRow"]
+
+PICTURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
+WEB_SCHEMES = ("http", "https")
+REFUSED_PICTURE = QImage(1, 1, QImage.Format_ARGB32)
+REFUSED_PICTURE.fill(0)
+DONE_COLOR = {False: "#1e8449", True: "#58d68d"}  # a met task, on a light or a dark theme
+TASKS_BOX = {False: "background: #fef9e7; border: 1px solid #f9e79f;",
+             True: "background: #3b3522; border: 1px solid #7d6608;"}
+TASKS_HEADING = {False: "#7d6608", True: "#f7dc6f"}
+
+
+class LessonBrowser(QTextBrowser):
+    """A step's Markdown; pictures come from the lesson folder (``picture_path``) and nowhere else."""
+
+    link_refused = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.picture_path = lambda name: None  # the lesson's lookup: name -> Path inside its folder, or None
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._clicked)
+
+    def show_markdown(self, text: str) -> None:
+        self.setMarkdown(markdown_with_math(text))
+
+    def loadResource(self, kind: int, url: QUrl):
+        """Only pictures of the lesson folder. Anything refused gets an empty answer, never None: on None,
+        Qt falls back to reading the URL itself (any file, ``/dev/zero`` included)."""
+        if kind != QTextDocument.ImageResource:
+            return QByteArray()
+        path = None
+        if not url.scheme() and url.path().lower().endswith(PICTURE_SUFFIXES):
+            path = self.picture_path(url.path())
+        image = QImage(str(path)) if path is not None else QImage()
+        if image.isNull():
+            return REFUSED_PICTURE
+        widest = max(self.viewport().width() - 24, 120)
+        return image.scaledToWidth(widest, Qt.SmoothTransformation) if image.width() > widest else image
+
+    def _clicked(self, url: QUrl) -> None:
+        if url.scheme() in WEB_SCHEMES:
+            QDesktopServices.openUrl(url)
+        else:
+            self.link_refused.emit(url.toString())
+
+
+class TaskRow(QWidget):
+    """One task: a box that ticks itself when the task is met, and for a parameter a "Show me" button."""
+
+    show_me = Signal(object)
+
+    def __init__(self, task, text: str, can_show: bool, parent=None):
+        super().__init__(parent)
+        self.task = task
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.check = QCheckBox(text)
+        self.check.setAttribute(Qt.WA_TransparentForMouseEvents)  # ticked by the network, not by a click
+        self.check.setFocusPolicy(Qt.NoFocus)
+        self.check.setToolTip("Ticks itself once the network meets it")
+        layout.addWidget(self.check, 1)
+        self.button = None
+        if can_show:
+            self.button = QPushButton("Show me")
+            self.button.setToolTip("Make this change for me (an ordinary edit: Undo takes it back)")
+            self.button.clicked.connect(lambda: self.show_me.emit(self.task))
+            layout.addWidget(self.button)
+        self.set_done(False)
+
+    def set_done(self, done: bool) -> None:
+        self.check.setChecked(done)
+        self.check.setStyleSheet(f"QCheckBox {{ color: {DONE_COLOR[current().dark]}; }}" if done else "")
+        if self.button is not None:
+            self.button.setEnabled(not done)
+
+    @property
+    def done(self) -> bool:
+        return self.check.isChecked()
+
+
+class LessonPanel(QWidget):
+    """Lesson title, step title, text, tasks and the Back / Next bar."""
+
+    back_clicked = Signal()
+    next_clicked = Signal()
+    close_clicked = Signal()
+    show_me = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lesson_panel")
+        self.title = QLabel("No lesson open")
+        self.title.setObjectName("lesson_title")
+        self.title.setTextFormat(Qt.PlainText)  # a title from a lesson file is text, never markup
+        self.title.setWordWrap(True)
+
+        self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close the lesson (the network stays open)")
+        self.close_button.clicked.connect(self.close_clicked)
+        self.step_title = QLabel()
+        self.step_title.setObjectName("lesson_step_title")
+        self.step_title.setTextFormat(Qt.PlainText)
+        self.step_title.setWordWrap(True)
+
+        self.browser = LessonBrowser()
+        self.browser.setObjectName("lesson_text")
+        self.tasks_box = QWidget()
+        self.tasks_layout = QVBoxLayout(self.tasks_box)
+        self.tasks_layout.setContentsMargins(6, 4, 6, 4)
+        self.tasks_box.setObjectName("lesson_tasks")
+        self.task_rows: list[QWidget] = []  # the heading and the TaskRows
+        self.back = QPushButton("◀ Back")
+        self.next = QPushButton("Next ▶")
+        self.position = QLabel()
+        self.position.setObjectName("lesson_position")
+        self.position.setAlignment(Qt.AlignCenter)
+        self.back.clicked.connect(self.back_clicked)
+        self.next.clicked.connect(self.next_clicked)
+        self._layout()
+        self.show_empty()
+        current().changed.connect(self.apply_theme)
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        """Titles sized for the theme (presentation mode is larger) and coloured for light or dark."""
+        theme = current()
+        scale, dark = theme.font_scale(), theme.dark
+        self.title.setStyleSheet(f"font-weight: bold; font-size: {13 * scale:g}pt;")
+        self.step_title.setStyleSheet(f"font-weight: bold; font-size: {11.5 * scale:g}pt; padding-top: 4px; "
+                                      f"color: {theme.ui_colors().heading.name()};")
+        self.tasks_box.setStyleSheet(f"QWidget#lesson_tasks {{ {TASKS_BOX[dark]} }}")
+        for row in self.task_rows:
+            if isinstance(row, TaskRow):
+                row.set_done(row.done)
+            else:
+                row.setStyleSheet(f"font-weight: bold; color: {TASKS_HEADING[dark]};")
+
+    def show_empty(self) -> None:
+        """No lesson: say where lessons are, and nothing to step through."""
+        self.title.setText("No lesson open")
+        self.step_title.setText("")
+        self.browser.show_markdown("Choose a lesson from **Help > Lessons**, or open a lesson folder of your own "
+                                   "with **File > Open Lesson…**.")
+        self.position.setText("")
+        self.back.setEnabled(False)
+        self.next.setEnabled(False)
+        self.close_button.setEnabled(False)
+        self.set_tasks([])
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignTop)
+        bar = QHBoxLayout()
+        bar.addWidget(self.back)
+        bar.addWidget(self.position, 1)
+        bar.addWidget(self.next)
+        outer = QVBoxLayout(self)
+        outer.addLayout(top)
+        outer.addWidget(self.step_title)
+        outer.addWidget(self.browser, 1)
+        outer.addWidget(self.tasks_box)
+        outer.addLayout(bar)
+
+    def show_step(self, lesson_title: str, step_title: str, text: str, index: int, count: int) -> None:
+        self.title.setText(lesson_title)
+        self.step_title.setText(step_title)
+        self.browser.show_markdown(text)
+        self.position.setText(f"Step {index + 1} / {count}")
+        self.close_button.setEnabled(True)
+        self.back.setEnabled(index > 0)
+        self.next.setEnabled(index < count - 1)
+
+    def set_tasks(self, tasks: list[tuple[object, str, bool]]) -> None:
+        """(task, text, can be shown) for each task of the step; none hides the box."""
+        for row in self.task_rows:
+            row.hide()  # gone at once, not at the next turn of the event loop
+            row.deleteLater()
+        self.task_rows = []
+        while self.tasks_layout.count():
+            self.tasks_layout.takeAt(0)
+        if tasks:
+            heading = QLabel("To do")
+            heading.setStyleSheet(f"font-weight: bold; color: {TASKS_HEADING[current().dark]};")
+            self.tasks_layout.addWidget(heading)
+            self.task_rows.append(heading)  # removed with the rows
+        for task, text, can_show in tasks:
+            row = TaskRow(task, text, can_show)
+            row.show_me.connect(self.show_me)
+            self.tasks_layout.addWidget(row)
+            self.task_rows.append(row)
+        self.tasks_box.setVisible(bool(tasks))
+
+    def rows(self) -> list[TaskRow]:
+        return [r for r in self.task_rows if isinstance(r, TaskRow)]
