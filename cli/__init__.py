@@ -297,7 +297,10 @@ def cmd_validate(args) -> int:
     from ..plugins.dataset_source import default_datasets
     from ..plugins.registry import default_registry
 
-    blocking = build_problems(net, default_registry().learning_rules(), datasets=default_datasets())
+    registry = default_registry()
+    for clash in registry.errors:  # two plugins with one id: said, whether or not this network uses it
+        print(f"{PROG}: warning: {clash}", file=sys.stderr)
+    blocking = build_problems(net, registry.learning_rules(), datasets=default_datasets())
     if blocking:  # valid on paper, but a run on this machine would be refused
         say(*blocking)
         _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")

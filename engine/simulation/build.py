@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import BuildError
+from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
 from ..kernels.rng import seed_state
@@ -23,7 +23,7 @@ from ..model.reward import reward_ids
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
-from .plasticity import empty_tables, plastic_tables
+from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
 __all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "memory_parts",
@@ -144,15 +144,16 @@ def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
 
 
 def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-          record_all: bool = False, datasets=None) -> Built:
+          record_all: bool = False, datasets=None, cancel=None) -> Built:
     """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations, ``datasets``
-    turns dataset inputs into spikes (see ``dataset_input``)."""
+    turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
+    thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow)."""
     net.check()
-    problems = build_problems(net, rules, memory_limit, chunk_steps, datasets)
+    problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
     try:
-        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets)
+        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
     except MemoryError as exc:  # the estimate passed, but the memory was gone by the time it was needed
         raise BuildError(f"out of memory while building the network ({exc or 'MemoryError'}): it needs about "
                          f"{format_bytes(estimate_memory(net, chunk_steps)[1])} and "
@@ -161,8 +162,9 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
 
 
 def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, record_all: bool,
-              datasets) -> Built:
+              datasets, cancel) -> Built:
     """The arrays of a network ``build`` has checked."""
+    _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
     nodes = _node_table(net)
     chans = _channel_table(net, nodes)
@@ -172,7 +174,9 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     rates = _rates(net, nodes, n_total)
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
-    plastic = _plastic_tables(net, nodes, syn_arrays, rules)
+    _check_cancel(cancel)
+    plastic = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
+    _check_cancel(cancel)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
     _check_ring(delay_depth, n_slots, memory_limit)
@@ -244,14 +248,14 @@ def _copy_state(state: K.State) -> K.State:
 
 
 def build_problems(net: Network, rules=None, memory_limit: int | None = None, chunk_steps: int = 2000,
-                   datasets=None) -> list[str]:
+                   datasets=None, cancel=None) -> list[str]:
     """What would stop ``build`` on this machine, found without allocating (for ``spikestudio validate`` too).
 
     ``net`` must be valid (``net.validate()`` empty): missing learning rules, missing dataset plugins (when
     ``datasets`` can tell, through its ``problems(item)``), Poisson rates too high to sample, and a network too
-    big for the memory available.
+    big for the memory available. ``cancel``: as for ``build`` (the rules' plugins are asked here too).
     """
-    problems = _plasticity_problems(net, rules)
+    problems = _plasticity_problems(net, rules, cancel)
     if datasets is not None and hasattr(datasets, "problems"):
         problems += [p for item in dataset_inputs(net) for p in datasets.problems(item)]
     try:
@@ -261,26 +265,60 @@ def build_problems(net: Network, rules=None, memory_limit: int | None = None, ch
     return problems
 
 
-def _plasticity_problems(net: Network, rules) -> list[str]:
-    """Rules nobody provides and parameters the rule's plugin refuses, each named by projection."""
+def _plasticity_problems(net: Network, rules, cancel=None) -> list[str]:
+    """Rules nobody provides, parameters the rule's plugin refuses and what it makes of them, each named by
+    projection."""
     problems = []
     for proj in net.projections.values():
         if proj.plasticity is None:
             continue
+        _check_cancel(cancel)
         where = f'projections["{proj.id}"].plasticity'
         if rules is None or proj.plasticity.rule not in rules:
             problems.append(f'{where}.rule: no installed plugin provides the learning rule "{proj.plasticity.rule}"')
             continue
-        info = rules[proj.plasticity.rule].info
-        params = proj.plasticity.params
-        numbers = {k: v for k, v in params.items() if k not in info.text_params}
-        problems += [str(p) for p in check_params(info.params, numbers, f"{where}.params")]
-        problems += [f"{where}.params.{name}: missing ({text[0].lower()}{text[1:]})"
-                     for name, text in info.text_params.items() if name not in params]
+        try:
+            info = rules[proj.plasticity.rule].info
+            params = proj.plasticity.params
+            numbers = {k: v for k, v in params.items() if k not in info.text_params}
+            found = [str(p) for p in check_params(info.params, numbers, f"{where}.params")]
+            found += [f"{where}.params.{name}: missing ({text[0].lower()}{text[1:]})"
+                      for name, text in info.text_params.items() if name not in params]
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a third party's object: anything may go wrong reading it
+            found = [f'{where}: the learning rule plugin "{proj.plasticity.rule}" has no usable info: '
+                     f"{type(exc).__name__}: {exc}"]
+        if not found:  # what the plugin makes of valid parameters: the kernel cannot check it
+            try:
+                _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
+            except BuildError as exc:
+                found.append(str(exc))
+        problems += found
     return problems
 
 
-def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules) -> dict:
+def _rule_spec(proj, plugin, dt: float) -> RuleSpec:
+    """The plugin's rule for ``proj``, checked; a ``BuildError`` names the projection and the plugin."""
+    where = f'projections["{proj.id}"].plasticity: the learning rule plugin "{proj.plasticity.rule}"'
+    try:
+        spec = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), dt)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a third-party plugin's bug (SystemExit too): name it, never crash the app
+        raise BuildError(f"{where} failed: {type(exc).__name__}: {exc}") from exc
+    try:
+        return checked_spec(spec)
+    except ValueError as exc:
+        raise BuildError(f"{where} returned {exc}") from None
+
+
+def _check_cancel(cancel) -> None:
+    if cancel is not None and cancel.is_set():
+        raise BuildCancelledError("the build was cancelled")
+
+
+def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules, cancel=None) -> dict:
     """Each plastic projection's rule (from its plugin's engine part) and the arrays the kernel needs for it.
 
     Plastic projections leave the shared-weight fast path: their weights change as the network runs.
@@ -289,12 +327,8 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
     specs = {}
     for p, proj in enumerate(projections):
         if proj.plasticity is not None:
-            plugin = rules[proj.plasticity.rule]
-            try:
-                specs[p] = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), float(net.dt))
-            except Exception as exc:  # a third-party plugin's bug: name it, never crash the app
-                raise BuildError(f'projections["{proj.id}"].plasticity: the learning rule plugin '
-                                 f'"{proj.plasticity.rule}" failed: {type(exc).__name__}: {exc}') from exc
+            _check_cancel(cancel)
+            specs[p] = _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
             syn_arrays["proj_d"][p] = 0
     if not specs:
         return empty_tables(len(projections)) | empty_reward_tables()

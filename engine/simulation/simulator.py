@@ -27,15 +27,16 @@ ChunkListener = Callable[[K.State, int, int], None]  # (state after the chunk, f
 
 class Simulator:
     """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
-    ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``).
+    ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``); ``cancel`` (an Event) set by
+    another thread stops the build early (``build``).
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-                 record_all: bool = False, max_spikes: int | None = None, datasets=None):
+                 record_all: bool = False, max_spikes: int | None = None, datasets=None, cancel=None):
         self.network = network
-        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets)
+        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()

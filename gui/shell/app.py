@@ -43,6 +43,7 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
+    from ...plugins.registry import preload_plugins
     from ..base import style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -50,6 +51,9 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     app.setOrganizationName("SpikeStudio")
     app.setWindowIcon(style.icon("spikestudio"))
     window = make_window(path, recover=screenshot is None)
+    # Plugins are imported off the GUI thread, once the window's own modules are (no two threads importing
+    # one module): a plugin that hangs is known as such before the window needs it.
+    preload_plugins()
     if screenshot is None:
         greet(window, path)
     if screenshot:

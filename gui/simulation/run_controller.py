@@ -47,7 +47,8 @@ NO_RUN, PREPARING, READY = "no run", "preparing", "ready"
 
 
 class _Preparation:
-    """Builds a simulator on a daemon thread (so closing the window never waits for a compile)."""
+    """Builds a simulator on a daemon thread (so closing the window never waits for a compile); ``cancel``
+    abandons it (the build stops at its next plugin call or stage, and nothing it made is used)."""
 
     def __init__(self, network, rules, shown_inputs=()):
         self.network, self.rules = network, rules
@@ -55,12 +56,16 @@ class _Preparation:
         self.sim: Simulator | None = None
         self.error: BaseException | None = None
         self.done = threading.Event()
+        self.cancelled = threading.Event()
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
 
     def _build(self) -> None:
         try:
             sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets())
+                            datasets=default_datasets(), cancel=self.cancelled)
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
@@ -181,7 +186,10 @@ class RunController(QObject):
         self.step(1)
 
     def reset(self) -> None:
-        """Back to time 0: the same network (or the edited one, when its structure changed) from its start."""
+        """Back to time 0: the same network (or the edited one, when its structure changed) from its start.
+        A build under way (a slow learning rule, a compile) is cancelled, and a Run waiting for it with it."""
+        self._cancel_prep()
+        self._after_prep = None
         self._stop_runner()
         self.tap.clear()
         self.end_ms = None
@@ -269,7 +277,7 @@ class RunController(QObject):
         """Stop the worker cleanly (the window is closing); a build in progress is abandoned."""
         self.timer.stop()
         self._stop_runner()
-        self._prep = None
+        self._cancel_prep()
 
     # --- internals ----------------------------------------------------------------------------------
     def _fresh_start(self, then) -> None:
@@ -281,6 +289,12 @@ class RunController(QObject):
         self._set_state(READY if self.runner.state == IDLE else self.runner.state)
         self._history.clear()
         self.timer.start()
+
+    def _cancel_prep(self) -> None:
+        """Abandon the build under way: its thread stops at its next check, and Run waits for it no longer."""
+        if self._prep is not None:
+            self._prep.cancel()
+            self._prep = None
 
     def _stop_runner(self) -> None:
         if self.runner is not None:
@@ -373,7 +387,7 @@ class RunController(QObject):
     def _network_replaced(self) -> None:
         """Another network was opened: the old run ends, and its plots go."""
         self._stop_runner()
-        self._prep = None
+        self._cancel_prep()
         self._drop_sim()
         self.probes = []
         self.views.clear()
