@@ -307,7 +307,7 @@ def cmd_validate(args) -> int:
         return EXIT_FAILED
     title = net.metadata.title or path.name
     say(f"OK: {title} ({_count(len(net.populations), 'population')}, "
-          f"{_count(len(net.projections), 'projection')})")
+        f"{_count(len(net.projections), 'projection')})")
     return EXIT_OK
 
 

@@ -77,7 +77,7 @@ def cmd_import(args) -> int:
         raise CliError(f"{path}: cannot import the NIR graph", details=_problem_lines(exc)) from None
     _write(lambda: fileformat.save(net, args.output), args.output)
     say(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
-          f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
+        f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
     return EXIT_OK
 
 

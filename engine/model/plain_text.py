@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["control_characters", "visible"]
+__all__ = ["INVISIBLE", "control_characters", "visible"]
 
 # Bidi controls (they make a name read backwards) and the line and paragraph separators
 INVISIBLE = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
