@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
+from ..engine.model.plain_text import visible
 
 __all__ = ["main"]
 
@@ -282,21 +283,21 @@ def cmd_run(args) -> int:
     progress.finish()
     rows = [row for row in results.summary() if isinstance(net.spiking_nodes().get(row["id"]), Population)]
     title = net.metadata.title or Path(args.network).name
-    print(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
-    print(_table(rows))
+    say(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
+    say(*_table(rows).split("\n"))
     if args.out is not None:
         _write(lambda: stream.finish(results) if stream is not None else results.save(args.out), args.out)
-        print(f"results saved to {args.out}")
+        say(f"results saved to {args.out}")
         if stream is None and results.kept_from > 0:
-            print(f"note: to bound memory the saved results hold recordings from {results.kept_from:g} ms on "
+            say(f"note: to bound memory the saved results hold recordings from {results.kept_from:g} ms on "
                   "(counts cover the whole run); --stream keeps everything", file=sys.stderr)
     if args.csv is not None:
         _write(lambda: _save_csv(rows, args.csv), args.csv)
-        print(f"summary saved to {args.csv}")
+        say(f"summary saved to {args.csv}")
     if args.csv_dir is not None:
         written = []
         _write(lambda: written.extend(results.save_csv(args.csv_dir)), args.csv_dir)
-        print(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
+        say(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
     return EXIT_OK
 
 
@@ -321,8 +322,7 @@ def cmd_validate(args) -> int:
     try:
         net = _read(path)
     except FileFormatError as exc:
-        for line in _problem_lines(exc):
-            print(line)
+        say(*_problem_lines(exc))
         n = len(exc.problems)
         _error(f"{path}: {n} problem{'s' if n != 1 else ''} found")
         return EXIT_FAILED
@@ -332,16 +332,15 @@ def cmd_validate(args) -> int:
 
     registry = default_registry()
     for clash in registry.errors:  # two plugins with one id: said, whether or not this network uses it
-        print(f"{PROG}: warning: {clash}", file=sys.stderr)
+        say(f"{PROG}: warning: {clash}", file=sys.stderr)
     blocking = build_problems(net, registry.learning_rules(), datasets=default_datasets())
     if blocking:  # valid on paper, but a run on this machine would be refused
-        for line in blocking:
-            print(line)
+        say(*blocking)
         _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")
         return EXIT_FAILED
     title = net.metadata.title or path.name
-    print(f"OK: {title} ({_count(len(net.populations), 'population')}, "
-          f"{_count(len(net.projections), 'projection')})")
+    say(f"OK: {title} ({_count(len(net.populations), 'population')}, "
+        f"{_count(len(net.projections), 'projection')})")
     return EXIT_OK
 
 
@@ -394,7 +393,7 @@ def cmd_info(args) -> int:
             f"expected synapses:   {n_syn:,}",
             f"estimated memory:    {format_bytes(n_bytes)}",
             f"recorders:           {len(net.recorders)}"]
-    print("\n".join(out))
+    say(*out)
     return EXIT_OK
 
 
@@ -406,7 +405,7 @@ def cmd_examples(args) -> int:
     for name in names:
         title = _read(example_path(name)).metadata.title
         mark = "  (default)" if name == DEFAULT_EXAMPLE else ""
-        print(f"{name:<{width}}  {title}{mark}")
+        say(f"{name:<{width}}  {title}{mark}")
     return EXIT_OK
 
 
@@ -511,9 +510,13 @@ def _count(n: int, word: str) -> str:
 
 
 def _error(message: str, details: list[str] | None = None) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    for line in details or []:
-        print(f"  {line}", file=sys.stderr)
+    say(f"{PROG}: error: {message}", *(f"  {line}" for line in details or []), file=sys.stderr)
+
+
+def say(*lines: str, file=None) -> None:
+    """Print each line with control characters from files escaped (``\\x1b``): a title cannot drive the terminal."""
+    for line in lines:
+        print(visible(line), file=file or sys.stdout)
 
 
 class _Progress:

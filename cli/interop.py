@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..engine.files.atomic_file import atomic_write
-from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write
+from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
 
 __all__ = ["cmd_export", "cmd_import", "FORMATS"]
 
@@ -37,7 +37,7 @@ def _export_nir(net, args) -> int:
                        f"problem{'s' if len(exc.report.problems) != 1 else ''}); nothing was written", EXIT_FAILED,
                        exc.report.lines()) from None
     _tell_left_out(report[0], "NIR")
-    print(f"NIR graph written to {args.output}")
+    say(f"NIR graph written to {args.output}")
     return EXIT_OK
 
 
@@ -53,7 +53,7 @@ def _export_script(net, args) -> int:
     else:
         data = text.encode("utf-8")
         _write(lambda: atomic_write(args.output, lambda f: f.write(data)), args.output)
-        print(f"{args.to} script written to {args.output}")
+        say(f"{args.to} script written to {args.output}")
     _tell_left_out(report, args.to)
     return EXIT_OK
 
@@ -76,8 +76,8 @@ def cmd_import(args) -> int:
     except FileFormatError as exc:
         raise CliError(f"{path}: cannot import the NIR graph", details=_problem_lines(exc)) from None
     _write(lambda: fileformat.save(net, args.output), args.output)
-    print(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
-          f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
+    say(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
+        f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
     return EXIT_OK
 
 
@@ -89,6 +89,4 @@ def _check_parent(path: Path | None) -> None:
 def _tell_left_out(report, what: str) -> None:
     lines = report.lines() if hasattr(report, "lines") else []
     if lines:
-        print(f"left out of the {what} export ({len(lines)}):", file=sys.stderr)
-        for line in lines:
-            print(f"  {line}", file=sys.stderr)
+        say(f"left out of the {what} export ({len(lines)}):", *(f"  {line}" for line in lines), file=sys.stderr)

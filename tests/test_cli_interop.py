@@ -80,7 +80,7 @@ def test_script_exports_to_stdout_or_a_file(tmp_path, capsys):
     assert status == 0 and "SIMULATOR = 'nest'" in stdout and "FixedProbabilityConnector" in stdout
     status, _, _ = run(capsys, "export", "cuba", "--to", "brian2", "-o", tmp_path / "cuba.py")
     text = (tmp_path / "cuba.py").read_text()
-    assert status == 0 and "NeuronGroup" in text and text.startswith("#")
+    assert status == 0 and "NeuronGroup" in text and text.startswith('"""Exported')
 
 
 def test_strict_script_export_names_what_cannot_go(tmp_path, capsys):

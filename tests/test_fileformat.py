@@ -30,6 +30,7 @@ from spikestudio.engine.model.network import (
     Synapse,
 )
 from spikestudio.engine.model.params import Problem, ValidationError
+from spikestudio.engine.model.plain_text import INVISIBLE
 
 ODD_ID = '../evil "id"\\ü/x.npy'
 
@@ -289,10 +290,11 @@ def test_to_dict_and_from_dict_with_custom_arrays():
 
 # --- property test -----------------------------------------------------------------------------------
 
-NO_MARKUP = st.characters(codec="utf-8", exclude_characters="<")  # '<' is refused in ids and names
-IDS = st.text(NO_MARKUP, min_size=1, max_size=5)
+# ids and names refuse control characters (C0, DEL, C1) and bidi controls; '<' is fine
+PLAIN = st.characters(codec="utf-8", exclude_categories=["Cc"], exclude_characters="".join(INVISIBLE))
+IDS = st.text(PLAIN, min_size=1, max_size=5)
 TEXT = st.text(max_size=8)
-NAMES = st.text(NO_MARKUP, max_size=8)
+NAMES = st.text(PLAIN, max_size=8)
 
 
 def floats(low=-1e4, high=1e4, **kw):

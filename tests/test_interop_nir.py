@@ -132,6 +132,22 @@ def test_non_strict_export_writes_what_maps(tmp_path):
     assert set(net.projections) == {"plastic"} and net.projections["plastic"].plasticity is None
 
 
+def test_a_nul_in_the_title_is_exported_escaped_and_reported_not_an_internal_error(tmp_path, capsys):
+    from spikestudio import cli
+    from spikestudio.engine.files import fileformat
+
+    net = driven_network()
+    net.metadata.title, net.metadata.author = "a\x00b", "\x00"
+    report = write_nir(net, tmp_path / "x.nir")
+    assert dict(report.notes)["metadata.title"].startswith("HDF5 strings cannot hold NUL characters")
+    assert "metadata.author" in dict(report.notes)
+    back = read_nir(tmp_path / "x.nir")
+    assert (back.metadata.title, back.metadata.author) == ("a\\x00b", "\\x00")
+    fileformat.save(net, tmp_path / "n.json")
+    assert cli.main(["export", str(tmp_path / "n.json"), "--to", "nir", "-o", str(tmp_path / "y.nir")]) == 0
+    assert "internal error" not in capsys.readouterr().err and read_nir(tmp_path / "y.nir").metadata.title == "a\\x00b"
+
+
 # --- round trips --------------------------------------------------------------------------------------------
 
 

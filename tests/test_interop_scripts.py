@@ -114,7 +114,7 @@ def test_pynn_units_and_cell_types():
     text, report = pynn_export(spikestudio.load(example_path("cuba")))
     assert report.ok
     assert "import pyNN.nest" not in text and 'SIMULATOR = \'nest\'' in text
-    assert text.startswith("# Exported from SpikeStudio")
+    assert text.startswith('"""Exported from SpikeStudio')
     assert ("sim.IF_curr_exp(cm=0.25, tau_m=20.0, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0, tau_refrac=5.0, "
             "i_offset=0.0, tau_syn_E=5.0, tau_syn_I=10.0)") in text
     assert "sim.StaticSynapse(weight=0.02025, delay=0.1), receptor_type='excitatory'" in text
@@ -152,7 +152,7 @@ def test_connector_per_rule(rule, connector):
 
 def test_brian2_mapping():
     text, report = brian2_export(spikestudio.load(example_path("cuba")))
-    assert report.ok and text.startswith("# Exported from SpikeStudio")
+    assert report.ok and text.startswith('"""Exported from SpikeStudio')
     assert "dv/dt = (-49.0*mV - v)/(20.0*ms) + (0.0*pA + I_c0 - I_c1)/(250.0*pF) : volt (unless refractory)" in text
     assert 'on_pre="I_c1_post += 112.5*pA", delay=0.0*ms' in text  # one step in SpikeStudio = Brian2's 0
     assert 'connect(condition="i != j", p=0.02)' in text and "refractory=5.0*ms" in text

@@ -22,6 +22,7 @@ from ._common import (
 )
 from .brian2_models import channel_key, neuron_group_args, on_pre
 from .report import ExportError, ExportReport, location
+from .script_text import comment, literal
 
 __all__ = ["brian2_script", "brian2_export"]
 
@@ -81,7 +82,7 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
             body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used))
     body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
              "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
-    monitors = ", ".join(f"({pid!r}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
+    monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
     body += [f"for pop_id, monitor, size in [{monitors}]:",
              '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")']
     run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
@@ -125,9 +126,9 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport) -> lis
 def _population(pop, name: str, channels: list, inputs: list) -> list[str]:
     a = neuron_group_args(pop, channels, inputs)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
-    lines = [f"# Population {pop.id!r}: {pop.model}, {pop.size} neurons",
+    lines = [comment(f"Population {pop.id!r}: {pop.model}, {pop.size} neurons"),
              f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',
-             f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name="{name}")']
+             f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name={literal(name)})']
     for var, (unit, default) in a["init"].items():
         dist = pop.initial.get(var)
         value = f"{initial_values(dist, pop.size)}*{unit}" if dist is not None else f'"{default}"'
@@ -149,13 +150,13 @@ def _source(net: Network, item, name: str, report: ExportReport) -> list[str]:
         if top * net.dt * 1e-3 > 0.05:
             report.note(location("inputs", item.id), "Brian2's PoissonGroup emits at most one spike per step; "
                         f"{top * net.dt * 1e-3:.2f} expected per step")
-        return [f"# Poisson source {item.id!r}",
-                f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name=\"{name}\")", ""]
+        return [comment(f"Poisson source {item.id!r}"),
+                f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name={literal(name)})", ""]
     steps = np.rint(item.times / net.dt).astype(np.int64)
     pairs = np.unique(np.stack([steps, item.neurons]), axis=1) if steps.size else np.zeros((2, 0), np.int64)
-    return [f"# Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)",
+    return [comment(f"Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)"),
             f"{name} = b2.SpikeGeneratorGroup({item.size}, {array_literal(pairs[1], 'np.int64')},",
-            f"    {array_literal(pairs[0] * net.dt, 'float')}*ms, name=\"{name}\")", ""]
+            f"    {array_literal(pairs[0] * net.dt, 'float')}*ms, name={literal(name)})", ""]
 
 
 def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
@@ -183,7 +184,7 @@ def _poisson_input(net: Network, proj, target, target_name: str, channels: list)
     var, weight = statement.split(" += ")
     var = var.removesuffix("_post")
     weight = weight.replace("_post", "")
-    return [f"# Projection {proj.id!r}: Poisson source {src.id!r} one_to_one, as {n} binomial draws per step",
+    return [comment(f"Projection {proj.id!r}: Poisson source {src.id!r} one_to_one, as {n} binomial draws per step"),
             f"{ident(proj.id, 'P_', set())} = b2.PoissonInput({target_name}, \"{var}\", {n}, "
             f"{num(src.rate / n)}*Hz, weight=\"{weight}\")", ""]
 
@@ -196,8 +197,8 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
     delay = f", delay={num(round((delay_steps(d_const, net.dt) - 1) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]
-    lines = [f"# Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses",
-             f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, name="{name}")']
+    lines = [comment(f"Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses"),
+             f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, name={literal(name)})']
     skip = skips_autapses(proj)
     n_pre, n_post = net.node(proj.source).size, target.size
     rule, params = proj.rule, proj.rule_params

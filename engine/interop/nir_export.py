@@ -56,9 +56,19 @@ def nir_export(net: Network):
     for proj in net.projections.values():
         _export_projection(nir, net, proj, names, neurons, nodes, edges, report)
     _export_recorders(nir, net, names, nodes, edges, report)
-    metadata = {METADATA_DT: float(net.dt), METADATA_SEED: int(net.seed)}
-    metadata.update({k: v for k, v in vars(net.metadata).items() if v})
+    metadata = {METADATA_DT: float(net.dt), METADATA_SEED: int(net.seed), **_text_metadata(net, report)}
     return nir.NIRGraph(nodes=nodes, edges=edges, metadata=metadata, type_check=False), report
+
+
+def _text_metadata(net: Network, report: ExportReport) -> dict[str, str]:
+    """Title, author, description and licence; HDF5 strings end at a NUL, so each NUL is written as ``\\x00``."""
+    out = {}
+    for key, value in vars(net.metadata).items():
+        if value and "\x00" in value:
+            report.note(f"metadata.{key}", "HDF5 strings cannot hold NUL characters; each is written as the text \\x00")
+        if value:
+            out[key] = value.replace("\x00", "\\x00")
+    return out
 
 
 def _node_names(net: Network) -> dict[str, str]:

@@ -19,6 +19,7 @@ from ._common import (
 )
 from .pynn_models import cell_type
 from .report import ExportError, ExportReport, location
+from .script_text import comment, literal
 
 __all__ = ["pynn_script", "pynn_export", "CONNECTORS"]
 
@@ -52,8 +53,8 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
         cell, params, skipped = cell_type(net, pop, report)
         left_out |= skipped
         args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
-        body += [f"# Population {pid!r}: {pop.model}, {pop.size} neurons",
-                 f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={pid!r})",
+        body += [comment(f"Population {pid!r}: {pop.model}, {pop.size} neurons"),
+                 f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={literal(pid)})",
                  *_initial(pop, names[pid]), f'{names[pid]}.record("spikes")', ""]
     for item in net.inputs.values():
         if isinstance(item, DatasetInput):
@@ -70,7 +71,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
-    pops = ", ".join(f"({pid!r}, {names[pid]})" for pid in net.populations)
+    pops = ", ".join(f"({literal(pid)}, {names[pid]})" for pid in net.populations)
     body += ["sim.run(DURATION)", f"for pop_id, pop in [{pops}]:",
              "    spikes = sum(pop.get_spike_counts().values())",
              '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "sim.end()"]
@@ -78,7 +79,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
            "run it on another). Units: nF, nA, uS, ms, mV (SpikeStudio's pF, pA, nS divided by 1000).")
     lines = header(net, report, run) + ["", "import importlib", "", "import numpy as np",
                                         "from pyNN.random import NumpyRNG, RandomDistribution", "",
-                                        f"SIMULATOR = {simulator!r}  # nest, neuron, brian2 or mock",
+                                        f"SIMULATOR = {literal(simulator)}  # nest, neuron, brian2 or mock",
                                         'sim = importlib.import_module("pyNN." + SIMULATOR)', HELPERS, *body]
     return "\n".join(lines) + "\n", report
 
@@ -105,11 +106,12 @@ def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
         return []
     if isinstance(item, PoissonInput):
         rate = array_literal(item.rates, "float") if item.rates is not None else num(item.rate)
-        return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}), label={item.id!r})", ""]
+        return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}),"
+                f" label={literal(item.id)})", ""]
     if isinstance(item, SpikeTimesInput):
         trains = [sorted(set(np.round(item.times[item.neurons == i], 9).tolist())) for i in range(item.size)]
         return [f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times={trains!r}),"
-                f" label={item.id!r})", ""]
+                f" label={literal(item.id)})", ""]
     p, target, where = item.params, names[item.target], location("inputs", item.id)
     if item.waveform == "dc":
         source = f"sim.DCSource(amplitude={num(p['amplitude'] / 1000)})"
@@ -129,7 +131,7 @@ def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
         source = (f"sim.NoisyCurrentSource(mean={num(p['mean'] / 1000)}, stdev={num(p['std'] / 1000)}, "
                   f"dt={num(max(p['tau'], net.dt))})")
         report.note(where, "OU noise becomes NoisyCurrentSource: independent values held for tau, same std")
-    return [f"# Current input {item.id!r} into {item.target!r} (nA)", f"{source}.inject_into({target})", ""]
+    return [comment(f"Current input {item.id!r} into {item.target!r} (nA)"), f"{source}.inject_into({target})", ""]
 
 
 def _value(dist: Distribution, scale: float, where: str, report: ExportReport) -> str | None:
@@ -197,6 +199,6 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
     if d_const is None:
         report.note(where, "random delays are rounded to steps by the backend, not clipped below one step")
     synapse = f"sim.StaticSynapse(weight={weight}, delay={delay})"
-    return [f"# Projection {proj.id!r}: {proj.rule}, {syn.kind} {syn.receptor} synapses",
+    return [comment(f"Projection {proj.id!r}: {proj.rule}, {syn.kind} {syn.receptor} synapses"),
             f"{name} = sim.Projection({names[proj.source]}, {names[proj.target]}, {connector},",
-            f"    {synapse}, receptor_type={syn.receptor!r}, label={proj.id!r})", ""]
+            f"    {synapse}, receptor_type={literal(syn.receptor)}, label={literal(proj.id)})", ""]

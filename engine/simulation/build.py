@@ -21,17 +21,20 @@ from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, P
 from ..model.params import check_params, fill_params
 from ..model.reward import reward_ids
 from ..units import format_bytes
-from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
+from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
-__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "trace_columns",
-           "available_memory"]
+__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "memory_parts",
+           "trace_columns", "available_memory"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
 WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
 NEURON_BYTES = 2 * (4 * 8 + 8 + 8 + 4 + 8)  # state rows, current, rate, refractory, counts; twice (reset copy)
+# per given spike while the table is built: steps, sort keys and their sorted copy, the kept (step, neuron)
+# pair and the concatenation of every input's pairs
+SPIKE_TABLE_BYTES = 6 * 8
 SPIKE_BUFFER = 262_144  # recorded spikes held (at least) before a chunk returns to Python
 MAX_POISSON_MEAN = 700.0  # exp(-rate * dt) underflows beyond ~745 spikes per step
 
@@ -82,23 +85,63 @@ def available_memory() -> int:
 
 
 def estimate_memory(net: Network, chunk_steps: int = 2000) -> tuple[int, int]:
-    """(expected synapses, estimated peak bytes while building) computed without allocating.
+    """(expected synapses, estimated peak bytes while building) computed without allocating (see ``memory_parts``)."""
+    nodes = net.spiking_nodes()
+    n_syn = sum(_expected_synapses(net, p, nodes) for p in net.projections.values())
+    return n_syn, sum(memory_parts(net, chunk_steps).values())
 
-    Counts the synapse arrays with the temporaries of wiring them, per-neuron state and its reset copy,
-    the spike buffers (Poisson inputs may emit many spikes per step) and the trace buffer.
+
+def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
+    """Estimated bytes of each array group the build allocates, named for a user, computed without allocating.
+
+    Covers the synapse arrays with the temporaries of wiring them (per projection), per-neuron state and its
+    reset copy, the synaptic channels and the delay ring buffer (sized from the largest delay each delay
+    distribution gives) with their reset copies, plasticity state (traces, short-term state, eligibilities,
+    the weights' reset copy), the spike buffers (Poisson inputs may emit many spikes per step) and the
+    recording buffers of one chunk (spikes, per-node counts, membrane traces).
     """
     nodes = net.spiking_nodes()
-    n_syn = sum(expected_synapse_count(p, nodes[p.source].size, nodes[p.target].size,
-                                       getattr(nodes[p.source], "grid", None), nodes[p.target].grid)
-                for p in net.projections.values())
+    counts = {p.id: _expected_synapses(net, p, nodes) for p in net.projections.values()}
+    parts = {f'synapses of projections["{pid}"]': n * (SYNAPSE_BYTES + WIRING_BYTES) for pid, n in counts.items()}
     n_neurons = sum(n.size for n in nodes.values())
-    n_slots = sum(net.populations[t].size for t in {p.target for p in net.projections.values()})
-    n_traced = sum(len(r.neurons) for r in net.recorders.values() if r.kind == "state")
+    slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
+    parts["neuron state"] = n_neurons * NEURON_BYTES
+    parts["synaptic channels"] = slots * 8 * 2
+    steps, longest = max(((_largest_delay_steps(p, net.dt), p.id) for p in net.projections.values()),
+                         default=(1, ""))
+    if steps > 1:
+        parts[f'delay buffer ({steps + 1:,} steps for the delays of projections["{longest}"] x {slots:,} '
+              'synaptic slots, and its reset copy)'] = (steps + 1) * slots * 8 * 2
+    plastic = [p for p in net.projections.values() if p.plasticity is not None]
+    if plastic:
+        n_syn = sum(counts.values())
+        parts["plasticity state"] = n_syn * (4 + 8) + sum(
+            counts[p.id] * (8 + 16) + nodes[p.target].size * 8
+            + (nodes[p.source].size + nodes[p.target].size) * 2 * 8 * 2 + nodes[p.source].size * 4 * 8 * 2
+            for p in plastic)
     spikes_per_step = n_neurons + sum((_poisson_cap_of(i, net.dt) - 1) * i.size for i in net.inputs.values()
                                       if isinstance(i, PoissonInput))
-    needed = (n_syn * (SYNAPSE_BYTES + WIRING_BYTES) + n_neurons * NEURON_BYTES + n_slots * 16
-              + 9 * 8 * spikes_per_step + 8 * chunk_steps * n_traced)
-    return n_syn, needed
+    parts["spike buffers"] = 8 * spikes_per_step + 2 * 8 * recorder_capacity(spikes_per_step)
+    n_traced = sum(len(r.neurons) for r in net.recorders.values() if r.kind == "state")
+    parts["recording buffers (one chunk)"] = 8 * chunk_steps * (len(nodes) + n_traced)
+    given = sum(int(np.size(i.times)) for i in net.inputs.values() if isinstance(i, SpikeTimesInput))
+    if given:  # a file may name one array for many inputs: each input's spikes are still sorted and kept apart
+        parts["spike tables of spike-time inputs"] = given * SPIKE_TABLE_BYTES
+    return parts
+
+
+def _expected_synapses(net: Network, proj, nodes: dict) -> int:
+    src, tgt = nodes[proj.source], nodes[proj.target]
+    return expected_synapse_count(proj, src.size, tgt.size, getattr(src, "grid", None), tgt.grid)
+
+
+def _largest_delay_steps(proj, dt: float) -> int:
+    """The longest delay of a projection in whole steps, as ``draw_synapses`` rounds and clips it."""
+    if proj.delays is not None:
+        top = float(np.max(proj.delays)) if np.size(proj.delays) else 0.0
+    else:
+        top = largest_value(proj.delay)
+    return max(1, int(np.rint(min(top, MAX_DELAY) / dt)))
 
 
 def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
@@ -115,6 +158,18 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
+    try:
+        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
+    except MemoryError as exc:  # the estimate passed, but the memory was gone by the time it was needed
+        raise BuildError(f"out of memory while building the network ({exc or 'MemoryError'}): it needs about "
+                         f"{format_bytes(estimate_memory(net, chunk_steps)[1])} and "
+                         f"{format_bytes(available_memory())} is available now; close other programs or "
+                         "reduce sizes, connection density or the longest delay") from None
+
+
+def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, record_all: bool,
+              datasets, cancel) -> Built:
+    """The arrays of a network ``build`` has checked."""
     _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
     nodes = _node_table(net)
@@ -299,12 +354,16 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
 
 
 def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:
-    n_syn, needed = estimate_memory(net, chunk_steps)
+    parts = memory_parts(net, chunk_steps)
+    needed = sum(parts.values())
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
     if needed <= limit:
         return []
-    return [f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, "
-            f"but only {format_bytes(limit)} of memory is available; reduce sizes or connection density"]
+    biggest = max(parts, key=parts.get)
+    n_syn = sum(_expected_synapses(net, p, net.spiking_nodes()) for p in net.projections.values())
+    return [f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, but only "
+            f"{format_bytes(limit)} of memory is available; the biggest part is the {biggest}: about "
+            f"{format_bytes(parts[biggest])}. Reduce sizes, connection density or the longest delay"]
 
 
 def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:

@@ -27,6 +27,7 @@ from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_histogram, isi
 from ...engine.model.network import Network, Population
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.results import Results, cv_isi
+from ..base.style import plain_html
 from ..editing.fields import number_field
 from .export import add_export_actions
 from .plot_theme import follow_theme
@@ -110,7 +111,7 @@ class ISIView(QWidget):
         span = (0.0, float(isi.max()) if isi.size else 1.0)
         self.counts, self.edges = isi_histogram(times, ids, size, bins=self.bins.value(), range=span)
         self.bars.setOpts(x0=self.edges[:-1], x1=self.edges[1:], height=self.counts)
-        self.plot.setTitle(f"Inter-spike intervals of {nid}")
+        self.plot.setTitle(plain_html(f"Inter-spike intervals of {nid}"))
         self.summary.setText(_isi_summary(isi, cv_isi(ids, times, size), times.size, size))
 
     def histogram_data(self) -> dict[str, np.ndarray]:
@@ -271,7 +272,7 @@ class FICurveDialog(QDialog):
             self.legend.addItem(self.analytic_curve, "analytic LIF")
         else:
             self.analytic_curve.setData([], [])
-        self.plot.setTitle(f"F–I curve of {self.population.currentText()} ({curve.model})")
+        self.plot.setTitle(plain_html(f"F–I curve of {self.population.currentText()} ({curve.model})"))
         fires = curve.currents[curve.rate_hz > 0]
         first = f"fires from {fires.min():g} pA" if fires.size else "no spikes in this range"
         self.status.setText(f"{curve.currents.size} currents, {curve.duration:g} ms each (dt {curve.dt:g} ms): "

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING
 from ...engine.teaching.phase_plane import PHASE_MODELS
-from ..base import dialogs
+from ..base import dialogs, style
 from ..plots.analysis import FICurveDialog, ISIView
 from ..plots.live_views import LiveViews
 from ..plots.phase_plane import PhasePlaneView
@@ -73,7 +73,7 @@ class SimulationUI:
         self.actions = self._actions()
         self._menu()
         self._toolbar()
-        self.status = QLabel()
+        self.status = QLabel(textFormat=Qt.PlainText)  # messages may quote names from the file
         self.status.setObjectName("simulation_status")
         self.status.setToolTip("Simulated time, how many times faster than real time it runs, and spikes per "
                                "second of wall-clock time")
@@ -233,7 +233,7 @@ class SimulationUI:
         self.actions["rebuild"].setVisible(bool(reasons))
         self.stale_action.setVisible(bool(reasons))
         self.stale_label.setText("Structure changed: rebuild to apply" if reasons else "")
-        self.stale_label.setToolTip("\n".join(reasons))
+        self.stale_label.setToolTip(style.plain_tip("\n".join(reasons)) if reasons else "")
 
     def _node_menu(self, node_id: str, where) -> None:
         """A population's right-click menu: probe its neurons' membranes."""
