@@ -9,7 +9,7 @@ of unit area (1/s), as the NIR specification defines it. So a weight W onto a ``
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +39,8 @@ def write_nir(net: Network, path, strict: bool = False) -> ExportReport:
     if strict and not report.ok:
         raise ExportError(report)
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".nir-", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
+    tmp = path.with_name(f".nir-{secrets.token_hex(6)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies, as to every export
     try:
         nir.write(tmp, graph)
         os.replace(tmp, path)
