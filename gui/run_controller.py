@@ -17,8 +17,8 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..engine import kernel as K
 from ..engine.catalog import NEURON_MODELS
+from ..engine.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
 from ..engine.live import LiveTap
 from ..engine.live_diff import live_changes
 from ..engine.params import ValidationError
@@ -58,6 +58,9 @@ class _Preparation:
         self.shown_inputs = [n for n in shown_inputs if n in network.inputs]
         self.sim: Simulator | None = None
         self.error: BaseException | None = None
+        self.parts = ""  # the loop's parts, named for the status while they compile
+        self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
+        self.compile_seconds = 0.0
         self.done = threading.Event()
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
 
@@ -68,7 +71,12 @@ class _Preparation:
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
-            K.run_chunk(sim.built.state, 0, 0, *sim.built.gates)  # compile now, not at the first chunk
+            self.parts = compiled_parts(sim.built)
+            if needs_compile(sim.built):
+                self.compiling_since = time.perf_counter()
+                self.compile_seconds = compile_now(sim.built)
+            else:
+                compile_now(sim.built)  # loads from the cache: now, not at the first chunk
             self.sim = sim
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
             self.error = exc
@@ -342,7 +350,8 @@ class RunController(QObject):
         self._set_colors()
         self._set_state(READY)
         self.built.emit()
-        self.message.emit("Network built: press Run")
+        compiled = f" (kernels compiled in {prep.compile_seconds:.0f} s)" if prep.compile_seconds else ""
+        self.message.emit(f"Network built{compiled}: press Run")
         if prep.then is not None:
             prep.then()
 
@@ -437,6 +446,10 @@ class RunController(QObject):
 
     def _update_status(self, frame) -> None:
         now = time.perf_counter()
+        prep = self._prep
+        if prep is not None and prep.compiling_since is not None and not prep.done.is_set():
+            self.status_changed.emit(compiling_text(prep.parts, now - prep.compiling_since))
+            return
         self._history.append((now, frame.t, frame.total_spikes))
         wall0, t0, s0 = self._history[0]
         parts = [f"t = {frame.t:,.1f} ms"]

@@ -6,6 +6,7 @@ The sequences run here on whatever compile cache there is, and again in a fresh 
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,17 +22,57 @@ from test_gui_live import open_network, plastic_network, run_to_end, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_S = 600.0  # a cold compile on a busy machine takes minutes
+COLD = os.environ.get("SPIKESTUDIO_TEST_COLD_CACHE") == "1"  # set by the cold-cache run below, with an empty cache
 
 pytestmark = pytest.mark.timeout(900)
 
 
-def adaptive_and_izhikevich(window):
+def adaptive_and_izhikevich(window, models=("lif_adaptive", "izhikevich")):
     """New network, an Adaptive LIF and an Izhikevich population: a mix the install-time warm-up never compiled."""
     w = window()
     w.files.adopt(Network(duration=100.0))
-    w.edits.add_template("pop:lif_adaptive", QPointF(0, 0))
-    w.edits.add_template("pop:izhikevich", QPointF(200, 0))
+    for k, model in enumerate(models):
+        w.edits.add_template(f"pop:{model}", QPointF(200 * k, 0))
     return w, w.simulation.controller
+
+
+@pytest.mark.skipif(not COLD, reason="needs an empty compile cache: test_the_sequences_on_a_cold_compile_cache runs it")
+def test_while_the_kernels_compile_the_status_says_so_and_stop_works(window):
+    w, c = adaptive_and_izhikevich(window, ("adex", "hh"))  # a mix no other test here compiles
+    status, seen = w.simulation.status, set()
+
+    def compiling():
+        found = re.fullmatch(r"Compiling the kernels for AdEx \+ Hodgkin-Huxley \(first time only\)… (\d+) s",
+                             status.text())
+        if found:
+            seen.add(int(found[1]))
+        return found is not None
+
+    w.actions["run"].trigger()
+    assert wait_for(compiling, BUILD_S), status.text()
+    assert w.actions["reset"].isEnabled() and w.actions["pause"].isEnabled()
+    w.actions["reset"].trigger()  # Stop and Reset during the compile: the Run asked for is dropped
+    assert wait_for(lambda: not compiling() and c.state != "preparing", BUILD_S), c.state
+    assert len(seen) >= 2  # the elapsed time counted up (a cold compile takes seconds)
+    assert c.state == "ready" and c.tap.t == 0.0 and status.text() == "t = 0.0 ms"
+    assert "kernels compiled in" in w.statusBar().currentMessage()
+    run_to_end(w)  # compiled once: Run runs at once, and says nothing of compiling
+    assert not compiling()
+
+
+@pytest.mark.skipif(not COLD, reason="needs an empty compile cache: test_the_sequences_on_a_cold_compile_cache runs it")
+def test_the_fi_tool_says_when_it_compiles(window):
+    w, _ = adaptive_and_izhikevich(window, ("lif_adaptive",))
+    dialog = w.simulation.show_fi_curve()
+    dialog.run()
+    assert wait_for(lambda: dialog.status.text().startswith(
+        "Compiling the kernels for adaptive LIF (first time only)…"), BUILD_S), dialog.status.text()
+    assert wait_for(lambda: not dialog.running, BUILD_S)
+    assert dialog.status.text().startswith(f"{dialog.points.value()} currents")  # the curve, once compiled
+    shown = []
+    dialog.run()  # compiled now: the second sweep says nothing of compiling
+    assert wait_for(lambda: shown.append(dialog.status.text()) or not dialog.running, BUILD_S)
+    assert shown[0].startswith("Running") and not any("Compiling" in text for text in shown)
 
 
 def test_reset_during_a_build_leaves_run_working(window):
@@ -116,10 +157,13 @@ def test_the_weights_dock_never_reads_a_network_it_was_not_built_for(window, tmp
 @pytest.mark.slow
 def test_the_sequences_on_a_cold_compile_cache(tmp_path):
     """The same sequences in a fresh process whose numba cache is empty: each build compiles for real."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"), QT_QPA_PLATFORM="offscreen")
-    tests = [f"{__file__}::{name}" for name in ("test_reset_during_a_build_leaves_run_working",
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"), QT_QPA_PLATFORM="offscreen",
+               SPIKESTUDIO_TEST_COLD_CACHE="1")
+    tests = [f"{__file__}::{name}" for name in ("test_while_the_kernels_compile_the_status_says_so_and_stop_works",
+                                                  "test_the_fi_tool_says_when_it_compiles",
+                                                  "test_reset_during_a_build_leaves_run_working",
                                                   "test_a_run_asked_for_one_network_never_starts_on_the_next")]
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=1800)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
-    assert "2 passed" in out.stdout
+    assert "4 passed" in out.stdout
