@@ -66,16 +66,23 @@ def _without_datasets(net: Network) -> Network:
     return net
 
 
-def warmup(networks: Iterable[Network] = (), rules: dict | None = None) -> float:
+def warmup(networks: Iterable[Network] = (), rules: dict | None = None, progress=None) -> float:
     """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken.
 
     ``rules`` are the installed learning rules by id (the plugin registry's); with them the warm-up network
-    learns too, so networks with plasticity also start without compiling.
+    learns too, so networks with plasticity also start without compiling. ``progress(done, total, name)`` is
+    called before each network (a cold warm-up takes a minute or more: the command line shows where it is).
     """
     start = time.perf_counter()
     rules = rules or {}
     net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
-    Simulator(net, rules, record_all=True).run(net.duration * 1e-3)
-    for other in networks:
-        Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)  # one step compiles everything the network uses
+    jobs = [("a network with every model, input and rule", net, True)]
+    jobs += [(other.metadata.title or f"network {k + 1}", other, False) for k, other in enumerate(networks)]
+    for done, (name, job, whole) in enumerate(jobs):
+        if progress is not None:
+            progress(done, len(jobs), name)
+        if whole:
+            Simulator(job, rules, record_all=True).run(job.duration * 1e-3)
+        else:  # one step compiles everything the network uses
+            Simulator(_without_datasets(job), rules).run(job.dt * 1e-3)
     return time.perf_counter() - start
