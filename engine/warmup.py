@@ -16,7 +16,7 @@ from .catalog import CONNECTIVITY_RULES
 from .network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
 from .simulator import Simulator
 
-__all__ = ["warmup_network", "warmup"]
+__all__ = ["warmup_network", "warmup_simulator", "warmup"]
 
 
 def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] = ()) -> Network:
@@ -55,6 +55,14 @@ def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] =
     return net
 
 
+def warmup_simulator(rules: dict | None = None) -> Simulator:
+    """The warm-up network built with ``rules`` (installed learning rules by id): running it for its duration
+    compiles (or loads) the time loop with every part."""
+    rules = rules or {}
+    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
+    return Simulator(net, rules, record_all=True)
+
+
 def _without_datasets(net: Network) -> Network:
     """``net`` with each dataset input as an empty spike-times input: the same compiled parts, no data needed
     (so warming up works without scikit-learn or MNIST at hand)."""
@@ -75,14 +83,14 @@ def warmup(networks: Iterable[Network] = (), rules: dict | None = None, progress
     """
     start = time.perf_counter()
     rules = rules or {}
-    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
-    jobs = [("a network with every model, input and rule", net, True)]
-    jobs += [(other.metadata.title or f"network {k + 1}", other, False) for k, other in enumerate(networks)]
-    for done, (name, job, whole) in enumerate(jobs):
+    jobs = [("a network with every model, input and rule", None)]
+    jobs += [(other.metadata.title or f"network {k + 1}", other) for k, other in enumerate(networks)]
+    for done, (name, other) in enumerate(jobs):
         if progress is not None:
             progress(done, len(jobs), name)
-        if whole:
-            Simulator(job, rules, record_all=True).run(job.duration * 1e-3)
+        if other is None:
+            sim = warmup_simulator(rules)
+            sim.run(sim.network.duration * 1e-3)
         else:  # one step compiles everything the network uses
-            Simulator(_without_datasets(job), rules).run(job.dt * 1e-3)
+            Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)
     return time.perf_counter() - start

@@ -67,6 +67,9 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     window = make_window(path, recover=screenshot is None)
     if screenshot is None:
         greet(window, path)
+        from .first_launch import BackgroundWarmup
+
+        window.background_warmup = BackgroundWarmup(window)  # compiles only where nothing was (a wheel install)
     if screenshot:
         window.keep_layout = False
         window.resize(1400, 860)
