@@ -197,10 +197,9 @@ class RunController(QObject):
     def reset(self) -> None:
         """Back to time 0: the same network (or the edited one, when its structure changed) from its start.
 
-        During a build, the build carries on (it is the network's own, wanted again at the next Run) but a Run
-        or Step asked for meanwhile is dropped.
+        A build under way is abandoned, and the Run or Step waiting for it with it; the next Run builds afresh.
         """
-        self._drop_request()
+        self._prep = None
         self._stop_runner()
         self.tap.clear()
         self.end_ms = None
@@ -314,7 +313,7 @@ class RunController(QObject):
         self.tap.detach()
         self.tap = LiveTap(window=self.window_ms)
         self.sim = None
-        self._set_state(PREPARING if self._prep is not None else NO_RUN)
+        self._set_state(NO_RUN)
         self._set_stale([])
 
     def _confirm_rebuild(self) -> bool:

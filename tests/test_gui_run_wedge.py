@@ -51,13 +51,16 @@ def test_while_the_kernels_compile_the_status_says_so_and_stop_works(window):
     w.actions["run"].trigger()
     assert wait_for(compiling, BUILD_S), status.text()
     assert w.actions["reset"].isEnabled() and w.actions["pause"].isEnabled()
-    w.actions["reset"].trigger()  # Stop and Reset during the compile: the Run asked for is dropped
-    assert wait_for(lambda: not compiling() and c.state != "preparing", BUILD_S), c.state
+    w.actions["reset"].trigger()  # Stop and Reset during the compile: the build is abandoned, its Run with it
+    assert c.state == "no run" and status.text() == "t = 0.0 ms"
+    w.actions["run"].trigger()  # builds again, and waits for the compile (numba finishes the one under way)
+    assert wait_for(lambda: not compiling() and c.state == "done", BUILD_S), c.state
     assert len(seen) >= 2  # the elapsed time counted up (a cold compile takes seconds)
-    assert c.state == "ready" and c.tap.t == 0.0 and status.text() == "t = 0.0 ms"
     assert "Network built (kernels compiled in " in w.messages.toPlainText()
-    run_to_end(w)  # compiled once: Run runs at once, and says nothing of compiling
-    assert not compiling()
+    w.actions["reset"].trigger()
+    w.actions["run"].trigger()
+    assert wait_for(lambda: compiling() or c.state == "done", BUILD_S)
+    assert not compiling()  # compiled once: nothing more to say
 
 
 @pytest.mark.skipif(not COLD, reason="needs an empty compile cache: test_the_sequences_on_a_cold_compile_cache runs it")
@@ -86,12 +89,14 @@ def test_reset_during_a_build_leaves_run_working(window):
     assert c.tap.t == pytest.approx(100.0)
 
 
-def test_reset_during_a_build_drops_the_run_asked_for(window):
+def test_reset_during_a_build_abandons_it_and_the_run_asked_for(window):
     w, c = adaptive_and_izhikevich(window)
     w.actions["run"].trigger()
+    build = c._prep
     w.actions["reset"].trigger()
-    assert wait_for(lambda: c.state != "preparing", BUILD_S)
-    assert c.state == "ready" and c.tap.t == 0.0  # built ahead, not run: Reset cancelled the Run
+    assert c.state == "no run" and not w.actions["reset"].isEnabled() and w.actions["run"].isEnabled()
+    assert build.done.wait(BUILD_S)  # the abandoned build ends on its thread; nothing takes it, nothing runs
+    assert not wait_for(lambda: c.state != "no run" or c.sim is not None, 0.5)
     run_to_end(w)
 
 
@@ -113,9 +118,10 @@ def test_every_control_pressed_during_a_build_ends_where_run_works(window, contr
     w, c = adaptive_and_izhikevich(window)
     w.actions["run"].trigger()
     w.actions[control].trigger()
-    assert c.state == "preparing"
-    assert wait_for(lambda: c.state not in ("preparing", "no run", "running"), BUILD_S), c.state
-    assert c.state == ("paused" if control.startswith("step") else "ready")  # a Step steps; Pause, Reset cancel
+    assert c.state == ("no run" if control == "reset" else "preparing")
+    # a Step steps once built; Pause cancels the Run and lets the build finish; Reset abandons both
+    expected = {"pause": "ready", "step": "paused", "step_dt": "paused", "reset": "no run"}[control]
+    assert wait_for(lambda: c.state == expected and c._prep is None, BUILD_S), c.state
     w.actions["reset"].trigger()
     run_to_end(w)
     assert c.tap.t == pytest.approx(100.0)
