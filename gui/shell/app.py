@@ -53,9 +53,13 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     window = make_window(path, recover=screenshot is None)
     # Plugins are imported off the GUI thread, once the window's own modules are (no two threads importing
     # one module): a plugin that hangs is known as such before the window needs it.
-    preload_plugins()
+    preloading = preload_plugins()
     if screenshot is None:
         greet(window, path)
+        from .first_launch import BackgroundWarmup
+
+        # compiles only where nothing was (a wheel install), once the plugins are imported
+        window.background_warmup = BackgroundWarmup(window, after=preloading)
     if screenshot:
         window.keep_layout = False
         window.resize(1400, 860)

@@ -43,6 +43,7 @@ class SimulationUI:
         self.window = window
         self.views = LiveViews(window)
         self.controller = RunController(window, window.doc, self.views)
+        self._weights_sim = None  # the simulator whose projections the weights view was told about
         self.weights = WeightsView(self._connections)
         self.analysis = ISIView()
         self.phase = PhasePlaneView(window.doc)
@@ -268,14 +269,16 @@ class SimulationUI:
         return self.phase
 
     def _connections(self, projection_id: str):
-        """The running network's synapses (learned weights included); none before a run is built."""
+        """The running network's synapses (learned weights included); none before a run is built, and none
+        from a simulator the view was not given the sizes of (a rebuild it has not been told about yet)."""
         sim = self.controller.sim
-        if sim is None or projection_id not in sim.network.projections:
+        if sim is None or sim is not self._weights_sim or projection_id not in sim.network.projections:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         return sim.connections(projection_id)
 
     def _built(self) -> None:
-        self.weights.set_projections(projection_shapes(self.controller.sim.network))
+        self._weights_sim = self.controller.sim
+        self.weights.set_projections(projection_shapes(self._weights_sim.network))
 
     def show_fi_curve(self) -> FICurveDialog | None:
         """The F–I tool for the selected population (or the first)."""
