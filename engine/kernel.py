@@ -2,7 +2,7 @@
 
 One loop serves every network: it switches on each node's model code once per step. It is compiled
 per set of parts the network uses (``gates``): numba drops the code of absent models before compiling,
-and caches each variant on disk. Each step: record traces, deliver delayed input, inject currents,
+and caches each variant on disk. Each step: deliver delayed input, record traces, inject currents,
 update each node's neurons and decay its synapses (``neuron_kernels``), propagate spikes through CSR
 synapses, record spikes.
 All arrays live in a ``State`` named tuple built by ``engine.build``; parameters live in arrays, so
@@ -22,6 +22,7 @@ from .codes import (
     CH_KIND,
     CONDUCTANCE,
     DC,
+    DELTA,
     HH,
     IZH,
     LIF,
@@ -180,9 +181,9 @@ def _compile_run_chunk(digest: str):
         s.tr_count[:] = 0
         for k in range(n_steps):
             step = step0 + k
+            deliver(s.ring, s.syn, s.chan, s.chan_off, step)  # before sampling: input that arrived by step * dt
             record_traces(s.tr_var, s.tr_neuron, s.tr_node, s.tr_every, s.tr_buf, s.tr_count, s.state, s.syn,
                           s.chan, s.chan_off, s.node_chan, s.node_start, step)
-            deliver(s.ring, s.syn, s.chan, s.chan_off, step)
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
@@ -243,8 +244,8 @@ def _compile_run_chunk(digest: str):
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
             propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                      s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp, s.stp_gain,
-                      step)
+                      s.chan, s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp,
+                      s.stp_gain, step)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
             if s.counters[0] + most > cap:
@@ -348,10 +349,14 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
 
 
 @jit_part
-def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start,
-              node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step):
-    """Add each spike's weights to its targets: delay 1 straight into the state, longer into the ring.
+def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan, chan_off,
+              node_start, node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step):
+    """Add each spike's weights to its targets, to act exactly ``delay`` steps after the spike (NEST's convention).
 
+    A spike of step n through delay d reaches a delta channel in step n + d, where it moves v before the
+    threshold test; a current or conductance channel jumps at the end of step n + d, so it enters the
+    state in step n + d + 1 (``synapse_lag``). Only delta synapses of delay 1 go straight into the state;
+    the rest go into the ring.
     A projection whose synapses share one weight and delay (``proj_d[p] > 0``) reads only target
     indices, a quarter of the memory traffic of the general loop. A projection with short-term
     plasticity (``proj_stp[p] >= 0``) scales each spike's weights by that spike's gain u x.
@@ -363,9 +368,11 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
         if a == b:
             continue
         base = chan_off[proj_chan[p]]
+        lag = synapse_lag(chan, proj_chan[p])
         row0 = proj_row[p] - node_start[src]
         d_all = proj_d[p]
         if d_all > 0:
+            d_all += lag
             target = syn[base:] if d_all == 1 else ring[(step + d_all) % depth, base:]
             add_uniform(target, proj_w[p], row0, rowptr, post, spikes_now, a, b)
             continue
@@ -374,11 +381,21 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
             row = row0 + spikes_now[k]
             gain = 1.0 if stp < 0 else stp_gain[stp + spikes_now[k] - node_start[src]]
             for q in range(rowptr[row], rowptr[row + 1]):
-                d = delay[q]
+                d = delay[q] + lag
                 if d == 1:
                     syn[base + post[q]] += weight[q] * gain
                 else:
                     ring[(step + d) % depth, base + post[q]] += weight[q] * gain
+
+
+@jit_inline
+def synapse_lag(chan, c):
+    """Steps a channel's input waits beyond its delay before it enters the state: 0 for delta, 1 otherwise.
+
+    The neuron updates read current and conductance channels before adding a step's input, NEST's
+    ``iaf_psc_exp`` reads them after; one step more makes the two agree.
+    """
+    return 0 if chan[c, CH_KIND] == DELTA else 1
 
 
 @jit_inline
