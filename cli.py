@@ -46,6 +46,7 @@ examples:
   spikestudio validate net.snn         list every problem in a file
   spikestudio info brunel              sizes, expected synapses and memory of a network
   spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
+  spikestudio export cuba --to brian2 --wiring realised -o cuba.py   a script that reproduces the run
   spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
 """
 
@@ -156,6 +157,11 @@ def _interop_parsers(sub) -> None:
                         help="the file to write (required for nir; scripts go to stdout without it)")
     export.add_argument("--strict", action="store_true",
                         help="fail (exit 1) when anything cannot be expressed, instead of leaving it out")
+    export.add_argument("--wiring", choices=("rules", "realised"), default="rules",
+                        help="scripts: rules (the other simulator draws its own synapses, the default) or realised "
+                             "(SpikeStudio's synapses and initial state, as .npy files beside the script)")
+    export.add_argument("--replay-inputs", action="store_true",
+                        help="with --wiring realised, Brian2: replay SpikeStudio's Poisson spikes (exact mode)")
     export.set_defaults(func=lambda args: _interop().cmd_export(args))
     imp = sub.add_parser("import", help="import a NIR graph as a network file",
                          description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "

@@ -41,17 +41,31 @@ def _export_nir(net, args) -> int:
 
 
 def _export_script(net, args) -> int:
-    from .engine.interop import brian2_export, pynn_export
+    from .engine.interop import ExportError, brian2_export, pynn_export
+    from .engine.interop.script_export import export_script
 
-    text, report = brian2_export(net) if args.to == "brian2" else pynn_export(net)
-    if args.strict and not report.ok:
-        raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written", EXIT_FAILED,
-                       report.lines())
-    if args.output is None:
+    wiring, replay = getattr(args, "wiring", "rules"), getattr(args, "replay_inputs", False)
+    if replay and wiring != "realised":
+        raise CliError("--replay-inputs needs --wiring realised")
+    if args.output is None:  # stdout: every array inline
+        export = brian2_export if args.to == "brian2" else pynn_export
+        text, report = export(net, wiring=wiring, replay_inputs=replay)
+        if args.strict and not report.ok:
+            raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written",
+                           EXIT_FAILED, report.lines())
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        _write(lambda: args.output.write_text(text, encoding="utf-8"), args.output)
-        print(f"{args.to} script written to {args.output}")
+        done = []
+        try:
+            _write(lambda: done.extend(export_script(net, args.output, args.to, wiring, replay, args.strict)),
+                   args.output)
+        except ExportError as exc:
+            raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written",
+                           EXIT_FAILED, exc.report.lines()) from None
+        report, files = done
+        extra = len(files) - 1
+        arrays = f" (and {extra} array file{'s' if extra != 1 else ''} beside it)" if extra else ""
+        print(f"{args.to} script written to {args.output}{arrays}")
     _tell_left_out(report, args.to)
     return EXIT_OK
 

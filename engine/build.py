@@ -26,7 +26,7 @@ from .rng import seed_state
 from .units import format_bytes
 
 __all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "trace_columns",
-           "available_memory"]
+           "available_memory", "initial_values"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
 WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
@@ -116,7 +116,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     shown = resolve_datasets(net, datasets)
     nodes = _node_table(net)
     chans = _channel_table(net, nodes)
-    rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+    rng_init = _initial_rngs(net, nodes)
     n_total = sum(n.size for n in nodes.values())
     n_poisson = sum(n.size for n in nodes.values() if n.code == K.POISSON)
     rates = _rates(net, nodes, n_total)
@@ -414,6 +414,19 @@ def _values(explicit, order, dist, n, rng) -> np.ndarray:
     if explicit is not None:
         return np.asarray(explicit, np.float64)[order] if order is not None else np.asarray(explicit, np.float64)
     return np.maximum(draw_values(dist, n, rng), 0.0)
+
+
+def _initial_rngs(net: Network, nodes: dict[str, NodeInfo]) -> dict:
+    return {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+
+
+def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
+    """Each population's state variables at time 0, drawn as ``build`` draws them (exports replay them)."""
+    nodes = _node_table(net)
+    state = _initial_state(net, nodes, _initial_rngs(net, nodes), sum(n.size for n in nodes.values()))
+    return {nid: {var: state[row, info.start: info.start + info.size].copy()
+                  for row, var in enumerate(NEURON_MODELS[info.item.model].state)}
+            for nid, info in nodes.items() if isinstance(info.item, Population)}
 
 
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import subprocess
@@ -9,10 +10,12 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spikestudio
 from spikestudio import Distribution, Network
 from spikestudio.engine.interop import ExportError, ExportReport, brian2_export, brian2_script, pynn_export, pynn_script
+from spikestudio.engine.interop.script_export import export_script
 from spikestudio.engine.network import Plasticity
 from spikestudio.resources.examples import example_path
 
@@ -130,7 +133,7 @@ def test_pynn_units_and_cell_types():
     ("fixed_indegree", "FixedNumberPreConnector(4, allow_self_connections=False"),
     ("fixed_outdegree", "FixedNumberPostConnector(4, allow_self_connections=False"),
     ("fixed_total", "FixedTotalNumberConnector(50, allow_self_connections=False, with_replacement=False"),
-    ("explicit", "FromListConnector([[0.0, 1.0, 0.0025]"),
+    ("explicit", "FromListConnector(np.column_stack([np.array([0.0, 2.0], dtype=float), np.array([1.0, 3.0]"),
 ])
 def test_connector_per_rule(rule, connector):
     net = Network()
@@ -147,12 +150,15 @@ def test_brian2_mapping():
     text, report = brian2_export(spikestudio.load(example_path("cuba")))
     assert report.ok and text.startswith("# Exported from SpikeStudio")
     assert "dv/dt = (-49.0*mV - v)/(20.0*ms) + (0.0*pA + I_c0 - I_c1)/(250.0*pF) : volt (unless refractory)" in text
-    assert 'on_pre="I_c1_post += 112.5*pA", delay=0.0*ms' in text  # one step in SpikeStudio = Brian2's 0
-    assert 'connect(condition="i != j", p=0.02)' in text and "refractory=5.0*ms" in text
+    assert 'on_pre="I_c1_post += 112.5*pA", delay=0.1*ms' in text  # a current jumps one delay after the spike
+    assert 'connect(condition="i != j", p=0.02)' in text
+    assert "refractory=5.1*ms" in text  # Brian2 clamps one step fewer than refractory / dt
     brunel = brian2_export(spikestudio.load(example_path("brunel")))[0]
-    assert 'on_pre="v_post += -1.0*mV*int(not_refractory_post)", delay=1.4*ms' in brunel
+    assert 'on_pre="v_post += -1.0*mV*int(not_refractory_post)", delay=1.4*ms' in brunel  # read a step later:
+    assert 'S_I__E.pre.when, S_I__E.pre.order = "thresholds", -1' in brunel  # the pathway runs before thresholds
     assert "pre, post = fixed_indegree(rng, 4000, 4000, 400, 1)" in brunel
-    assert 'b2.PoissonInput(G_E, "v", 100, 100.0*Hz, weight="0.2*mV*int(not_refractory)")' in brunel
+    assert ('b2.PoissonInput(G_E, "v", 100, 100.0*Hz, weight="0.2*mV*int(not_refractory)", when="thresholds", '
+            'order=-1)') in brunel
     ks = brian2_export(kitchen_sink())[0]
     for piece in ("I_ou1 = I_ou1*exp(-dt/(5.0*ms))", "exp(clip((v - -50.4*mV)/(2.0*mV), -500,", "0.04/mV*v**2",
                   "b2.SpikeGeneratorGroup(5", "I_c0 = I_c0*exp(-dt/(5.0*ms))",
@@ -214,3 +220,101 @@ def test_brian2_script_runs_every_exported_part(tmp_path):
     done = run_script(python, brian2_script(net, strict=True), tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert set(rates(done.stdout)) == set(net.populations)
+
+
+# --- exact exports: realised wiring and replayed inputs --------------------------------------------------
+
+
+def spike_pairs(steps, ids) -> list[tuple[int, int]]:
+    return sorted(zip(np.asarray(steps).tolist(), np.asarray(ids).tolist()))
+
+
+def our_spike_trains(net: Network) -> dict[str, list[tuple[int, int]]]:
+    """(step, neuron) of every population's spikes in SpikeStudio's run of ``net`` (a copy records them all)."""
+    net = copy.deepcopy(net)
+    for pid in net.populations:
+        if not any(r.kind == "spikes" and r.target == pid for r in net.recorders.values()):
+            net.record_spikes(pid)
+    res = spikestudio.Simulator(net).run(net.duration / 1000.0)
+    return {pid: spike_pairs(np.rint(res.spikes(pid)[0] / net.dt).astype(np.int64), res.spikes(pid)[1])
+            for pid in net.populations}
+
+
+def brian2_spike_trains(script: Path, tmp_path: Path, timeout: float = 600) -> dict[str, list[tuple[int, int]]]:
+    """Run an exported Brian2 script in the bench Python; (step, neuron) of every population's spikes."""
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    out = tmp_path / "spikes.npz"
+    done = subprocess.run([python, str(script), str(out)], capture_output=True, text=True, timeout=timeout,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with np.load(out) as f:
+        pops = {key.rsplit(".", 1)[0] for key in f.files}
+        return {pid: spike_pairs(f[pid + ".steps"], f[pid + ".ids"]) for pid in pops}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["cuba", "brunel"])
+def test_brian2_realised_export_reproduces_every_spike(example, tmp_path):
+    """Realised wiring and initial state (and, for Brunel, SpikeStudio's Poisson drive replayed): one second of
+    Brian2 gives the same spike trains as SpikeStudio, spike for spike."""
+    net = spikestudio.load(example_path(example))
+    assert net.duration == 1000.0
+    report, files = export_script(net, tmp_path / f"{example}.py", "brian2", wiring="realised", replay_inputs=True,
+                                  strict=True)
+    assert len(files) > 1 and all(f.exists() for f in files)  # the synapse lists travel as .npy files
+    assert not any("drawn by Brian2" in reason for _, reason in report.notes)
+    theirs = brian2_spike_trains(tmp_path / f"{example}.py", tmp_path)
+    ours = our_spike_trains(net)
+    for pid in net.populations:
+        assert len(ours[pid]) > 1000, pid  # a real run, not a silent one
+        assert theirs[pid] == ours[pid], pid
+
+
+@pytest.mark.slow
+def test_brian2_single_neuron_spike_train_is_identical_with_rule_wiring(tmp_path):
+    """The refractory convention: 68 spikes a second, each on the same step (a period off by one step would
+    drift by a step every spike)."""
+    net = spikestudio.load(example_path("single_neuron"))
+    script = tmp_path / "single.py"
+    script.write_text(brian2_script(net, strict=True))
+    theirs, ours = brian2_spike_trains(script, tmp_path), our_spike_trains(net)
+    assert len(ours["neuron"]) == 68
+    assert theirs["neuron"] == ours["neuron"]
+
+
+def test_realised_script_reads_the_synapses_spikestudio_builds(tmp_path):
+    """The arrays beside a realised script are the built synapses and drawn initial values; small ones inline."""
+    net = spikestudio.load(example_path("cuba"))
+    _, files = export_script(net, tmp_path / "cuba.py", "brian2", wiring="realised")
+    text = (tmp_path / "cuba.py").read_text()
+    sim = spikestudio.Simulator(net)
+    pre, post, w = sim.connections("I->E")
+    loaded = {f.name: np.load(f) for f in files if f.suffix == ".npy"}
+    assert any(a.shape == pre.shape and np.array_equal(a, pre) for a in loaded.values())
+    assert any(a.shape == w.shape and np.array_equal(a, w) for a in loaded.values())
+    v0 = sim.built.state.state[0, :3200]
+    assert any(np.array_equal(a, v0) for a in loaded.values())
+    assert "load_array('cuba.0.npy')" in text and "fixed_probability" not in text.split("import brian2")[1]
+    small = Network(dt=0.1, duration=50.0, seed=4)
+    small.add_population("a", 5, initial={"v": Distribution("uniform", low=-70, high=-60)})
+    small.connect("a", "a", "fixed_probability", p=0.5, weight=Distribution("uniform", low=1.0, high=2.0))
+    inline = brian2_script(small, wiring="realised")
+    assert "load_array(" not in inline.split("def load_array")[1] and ".connect(i=np.array([" in inline
+
+
+def test_realised_report_names_what_stays_random():
+    """Poisson sources and OU noise are drawn by the other simulator: said, unless Poisson spikes are replayed."""
+    izh = spikestudio.load(example_path("izhikevich"))
+    notes = dict(brian2_export(izh, wiring="realised")[1].notes)
+    assert "OU noise is drawn by Brian2" in notes['inputs["thalamus_E"]']
+    brunel = spikestudio.load(example_path("brunel"))
+    brunel.duration = 20.0
+    assert "drawn by Brian2's generator" in dict(brian2_export(brunel, wiring="realised")[1].notes)['inputs["ext_E"]']
+    assert 'inputs["ext_E"]' not in dict(brian2_export(brunel, wiring="realised", replay_inputs=True)[1].notes)
+    assert "drawn by PyNN" in dict(pynn_export(brunel, wiring="realised")[1].notes)['inputs["ext_E"]']
+    with pytest.raises(ValueError, match="wiring must be one of rules, realised"):
+        brian2_export(brunel, wiring="drawn")
+    with pytest.raises(ValueError, match="needs wiring='realised'"):
+        brian2_export(brunel, replay_inputs=True)

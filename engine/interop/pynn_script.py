@@ -18,7 +18,9 @@ from ._common import (
     skips_autapses,
 )
 from .pynn_models import cell_type
+from .realised import check_wiring, realise
 from .report import ExportError, ExportReport, location
+from .script_arrays import ScriptArrays
 
 __all__ = ["pynn_script", "pynn_export", "CONNECTORS"]
 
@@ -39,9 +41,20 @@ def pynn_script(net: Network, simulator: str = "nest", strict: bool = False) -> 
     return text
 
 
-def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportReport]:
-    """(script text, report of what was left out or approximated)."""
+def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", replay_inputs: bool = False,
+                arrays: ScriptArrays | None = None) -> tuple[str, ExportReport]:
+    """(script text, report of what was left out or approximated).
+
+    ``wiring="realised"`` writes SpikeStudio's synapses and initial values (see ``realised``); large arrays go
+    into ``arrays`` (saved beside the script) when given. Replaying Poisson inputs is Brian2's only.
+    """
+    check_wiring(wiring, replay_inputs)
     report = ExportReport("PyNN")
+    arrays = arrays if arrays is not None else ScriptArrays()
+    if wiring == "realised":
+        net = realise(net, report, replay_inputs=False)
+    if replay_inputs:
+        report.note("inputs", "Poisson inputs are replayed only in Brian2 scripts; here the backend draws them")
     used: set[str] = set()
     names = {nid: ident(nid, "P_", used) for nid in list(net.populations) + list(net.inputs)}
     body = [f"DT = {num(net.dt)}", f"DURATION = {num(net.duration)}", f"SEED = {net.seed}",
@@ -54,7 +67,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
         args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
         body += [f"# Population {pid!r}: {pop.model}, {pop.size} neurons",
                  f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={pid!r})",
-                 *_initial(pop, names[pid]), f'{names[pid]}.record("spikes")', ""]
+                 *_initial(pop, names[pid], arrays), f'{names[pid]}.record("spikes")', ""]
     for item in net.inputs.values():
         if isinstance(item, DatasetInput):
             report.problem(location("inputs", item.id), dataset_input_reason(item))
@@ -66,7 +79,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
         body += _input(net, item, names, report)
     for proj in net.projections.values():
         if proj.id not in left_out:
-            body += _projection(net, proj, names, report, ident(proj.id, "J_", used))
+            body += _projection(net, proj, names, report, ident(proj.id, "J_", used), arrays)
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
@@ -83,9 +96,9 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
     return "\n".join(lines) + "\n", report
 
 
-def _initial(pop, name: str) -> list[str]:
+def _initial(pop, name: str, arrays: ScriptArrays) -> list[str]:
     """Initial state drawn with numpy as SpikeStudio's defaults (Izhikevich u = b v)."""
-    draws = {var: initial_values(d, pop.size) for var, d in pop.initial.items()}
+    draws = {var: initial_values(d, pop.size, arrays) for var, d in pop.initial.items()}
     if pop.model == "izhikevich":
         v = draws.get("v", f"np.full({pop.size}, -65.0)")
         return [f"v0 = {v}", f"{name}.initialize(v=v0, u={draws.get('u', num(pop.params['b']) + ' * v0')})"]
@@ -159,7 +172,7 @@ def _value(dist: Distribution, scale: float, where: str, report: ExportReport) -
     return f"RandomDistribution(\"normal\", mu={num(dist.mean * scale)}, sigma={num(dist.std * abs(scale))}, rng=prng)"
 
 
-def _projection(net: Network, proj, names: dict, report: ExportReport, name: str) -> list[str]:
+def _projection(net: Network, proj, names: dict, report: ExportReport, name: str, arrays: ScriptArrays) -> list[str]:
     where, syn = location("projections", proj.id), proj.synapse
     if proj.plasticity is not None:
         report.problem(where, f"plasticity ({proj.plasticity.rule}) is not exported")
@@ -176,8 +189,8 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
         cols = ["weight"] * (proj.weights is not None) + ["delay"] * (proj.delays is not None)
         rows = [proj.pre, proj.post] + ([proj.weights * scale] if proj.weights is not None else [])
         rows += [np.maximum(np.rint(proj.delays / net.dt), 1) * net.dt] if proj.delays is not None else []
-        data = np.stack([np.asarray(r, float) for r in rows], axis=1).tolist()
-        connector = f"sim.FromListConnector({data!r}, column_names={cols!r})"
+        data = ", ".join(arrays.literal(np.asarray(r, float), "float") for r in rows)
+        connector = f"sim.FromListConnector(np.column_stack([{data}]), column_names={cols!r})"
     elif proj.rule == "fixed_probability":
         connector = f"sim.FixedProbabilityConnector({num(params['p'])}, {allow}rng=prng)"
     elif proj.rule in ("fixed_indegree", "fixed_outdegree"):
