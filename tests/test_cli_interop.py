@@ -94,9 +94,9 @@ def test_realised_script_export_writes_the_arrays_beside_the_script(tmp_path, ca
 
 
 def test_strict_script_export_names_what_cannot_go(tmp_path, capsys):
-    status, _, err = run(capsys, "export", "brunel", "--to", "pynn", "--strict", "-o", tmp_path / "b.py")
-    assert status == 1 and 'projections["E->E"]' in err and not (tmp_path / "b.py").exists()
-    status, _, err = run(capsys, "export", "brunel", "--to", "pynn", "-o", tmp_path / "b.py")
+    status, _, err = run(capsys, "export", "digits", "--to", "pynn", "--strict", "-o", tmp_path / "b.py")
+    assert status == 1 and 'projections["learn"]' in err and not (tmp_path / "b.py").exists()
+    status, _, err = run(capsys, "export", "digits", "--to", "pynn", "-o", tmp_path / "b.py")
     assert status == 0 and "left out of the pynn export" in err and (tmp_path / "b.py").exists()
 
 

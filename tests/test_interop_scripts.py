@@ -86,13 +86,27 @@ def test_report_and_strict_error_name_every_unexportable_item():
     assert 'populations["H"]' in dict(pynn_report.notes)  # HH_cond_exp: Traub-Miles kinetics, noted
 
 
-def test_pynn_reports_delta_synapses_and_conflicting_taus_by_name():
-    net = spikestudio.load(example_path("brunel"))
+def test_pynn_exports_delta_synapses_through_if_curr_delta_and_reports_mixed_kinds():
+    brunel = spikestudio.load(example_path("brunel"))
+    text, report = pynn_export(brunel)
+    assert report.ok  # all six projections go (they were all left out before IF_curr_delta)
+    assert text.count("sim.IF_curr_delta(cm=0.25, tau_m=20.0, v_rest=0.0, v_thresh=20.0, v_reset=10.0") == 2
+    assert "sim.StaticSynapse(weight=0.2, delay=1.5), receptor_type='excitatory', label='E->E'" in text  # mV
+    assert "sim.StaticSynapse(weight=-1.0, delay=1.5), receptor_type='inhibitory', label='I->E'" in text
+    net = Network()
+    net.add_population("a", 10)
+    net.add_population("b", 10)
+    net.connect("a", "b", id="cur1", tau=5.0)
+    net.connect("b", "b", id="cur2", tau=5.0)
+    net.connect("a", "b", id="jump", synapse="delta")
     report = pynn_export(net)[1]
-    assert set(report.locations()) == {f'projections["{p}"]' for p in net.projections}
-    assert all("delta synapses have no standard PyNN equivalent for IF_curr_exp" in r for _, r in report.problems)
-    with pytest.raises(ExportError, match=r'projections\["E->E"\]'):
+    assert report.locations() == ['projections["jump"]']
+    assert "delta synapses onto IF_curr_exp, whose synapses are current-based" in report.problems[0][1]
+    with pytest.raises(ExportError, match=r'projections\["jump"\]'):
         pynn_script(net, strict=True)
+
+
+def test_pynn_reports_conflicting_taus_by_name():
     net = Network()
     net.add_population("a", 10)
     net.add_population("b", 10)
@@ -121,7 +135,8 @@ def test_pynn_units_and_cell_types():
     assert "sim.Izhikevich(a=0.1, b=0.2, c=-65.0, d=2.0, i_offset=0.0)" in ks
     assert "sim.DCSource(amplitude=0.1)" in ks and "sim.DCSource(amplitude=0.2, start=10.0, stop=60.0)" in ks
     assert "sim.ACSource(amplitude=0.005, offset=0.005, frequency=10.0" in ks
-    assert "sim.NoisyCurrentSource(mean=0.3, stdev=0.05, dt=5.0)" in ks
+    # OU (std 50 pA, tau 5 ms) as white noise of the same diffusion: 50 sqrt(2 x 5 / 0.1) = 500 pA every step
+    assert "sim.NoisyCurrentSource(mean=0.3, stdev=0.5, dt=DT)" in ks
     assert 'RandomDistribution("uniform", low=0.001, high=0.003' in ks  # conductances in uS
     assert 'RandomDistribution("normal_clipped", mu=0.002, sigma=0.0005, low=0.0, high=np.inf' in ks
 
@@ -318,3 +333,32 @@ def test_realised_report_names_what_stays_random():
         brian2_export(brunel, wiring="drawn")
     with pytest.raises(ValueError, match="needs wiring='realised'"):
         brian2_export(brunel, replay_inputs=True)
+
+
+@cache
+def nest_python() -> str | None:
+    """A Python with PyNN and NEST: $SPIKESTUDIO_NEST_PYTHON or the repository's .venv-nest."""
+    for python in filter(None, [os.environ.get("SPIKESTUDIO_NEST_PYTHON"), str(REPO / ".venv-nest/bin/python")]):
+        if Path(python).exists() and subprocess.run([python, "-c", "import nest, pyNN.nest"], capture_output=True,
+                                                    timeout=300).returncode == 0:
+            return python
+    return None
+
+
+@pytest.mark.slow
+def test_pynn_realised_export_reproduces_cuba_on_nest(tmp_path):
+    """On NEST 3.10 through PyNN (spikes on the grid): CUBA's one second, spike for spike."""
+    python = nest_python()
+    if python is None:
+        pytest.skip("no Python with NEST and PyNN: `pip install nest-simulator 'PyNN>=0.13,<0.14'` in .venv-nest or "
+                    "set SPIKESTUDIO_NEST_PYTHON (benchmarks/pynn_nest_check.py runs the same check)")
+    net = spikestudio.load(example_path("cuba"))
+    export_script(net, tmp_path / "cuba_pynn.py", "pynn", wiring="realised", strict=True)
+    done = subprocess.run([python, str(tmp_path / "cuba_pynn.py"), str(tmp_path / "spikes.npz")],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ours = our_spike_trains(net)
+    with np.load(tmp_path / "spikes.npz") as f:
+        for pid in net.populations:
+            assert len(ours[pid]) > 1000
+            assert spike_pairs(f[pid + ".steps"], f[pid + ".ids"]) == ours[pid], pid
