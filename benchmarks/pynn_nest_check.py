@@ -25,7 +25,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 import spikestudio
 from spikestudio.engine.interop.script_export import export_script
 from spikestudio.engine.network import PoissonInput
