@@ -20,6 +20,7 @@ class Path:
     name: str | None  # the weight node's name
     delay_source: np.ndarray  # seconds, per source neuron (Delay nodes before the weights)
     delay_target: np.ndarray  # seconds, per target neuron (Delay nodes after the weights)
+    filter: str | None = None  # the synapse filter (an LI node) the path reached its target through
 
 
 def neuron_types() -> tuple:
