@@ -170,7 +170,9 @@ def _interop_parsers(sub) -> None:
     imp.add_argument("-o", "--output", metavar="OUT.snn", type=Path, required=True, help="the .snn or .json to write")
     imp.add_argument("--spike-step", metavar="S", type=_seconds,
                      help="read each spike as 1 for one step of S seconds, as discrete-time frameworks write "
-                          "graphs (snnTorch: 1e-4), instead of a unit Dirac delta: weights are multiplied by S")
+                          "graphs: weights are multiplied by S; 1 reads unit Dirac deltas. Default: Dirac deltas for "
+                          "SpikeStudio's graphs, else the step the neurons' tau / r gives (snnTorch), else 1e-3 "
+                          "(Norse's default step)")
     imp.set_defaults(func=lambda args: _interop().cmd_import(args))
 
 

@@ -83,10 +83,13 @@ def cmd_import(args) -> int:
     if args.output.suffix.lower() not in (".snn", ".json"):
         raise CliError(f"{args.output}: the output must be a .snn or .json file")
     _check_parent(args.output)
+    inferred: list[str] = []
     try:
-        net = read_nir(path, spike_step=args.spike_step)
+        net = read_nir(path, spike_step=args.spike_step, notes=inferred)
     except FileFormatError as exc:
         raise CliError(f"{path}: cannot import the NIR graph", details=_problem_lines(exc)) from None
+    for note in inferred:
+        print(f"inferred: {note}", file=sys.stderr)
     _write(lambda: fileformat.save(net, args.output), args.output)
     print(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
           f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")

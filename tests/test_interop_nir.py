@@ -161,7 +161,7 @@ def test_explicit_matrix_with_mixed_signs_imports_as_two_projections():
     W = np.array([[0.0, 2.0, -1.0], [0.5, 0.0, 0.0]])  # (target x source)
     graph = nir.NIRGraph(nodes={"in": nir.Input(np.array([3])), "w": nir.Linear(weight=W),
                                 "out": _lif_node(2)}, edges=[("in", "w"), ("w", "out")], type_check=False)
-    net = nir_import(graph)
+    net = nir_import(graph, spike_step=1.0)  # unit Dirac deltas
     exc, inh = net.projections["w"], net.projections["w:inh"]
     assert exc.synapse.receptor == "excitatory" and inh.synapse.receptor == "inhibitory"
     assert sorted(zip(exc.pre, exc.post, exc.weights)) == [(0, 1, 0.5 * 0.1 / 0.01), (1, 0, 2.0 * 0.1 / 0.01)]
@@ -217,10 +217,35 @@ def test_spike_step_reads_spikes_as_one_step_pulses_like_snntorch(tmp_path):
     W = graph.nodes["0"].weight.astype(np.float64)
     proj = net.projections["affine_0"]
     assert np.allclose(proj.weights, W[proj.post, proj.pre], rtol=1e-6) and np.all(proj.weights > 0)
-    plain = nir_import(graph)
+    plain = nir_import(graph, spike_step=1.0)  # unit Dirac deltas, as the NIR spec reads them
     assert np.allclose(plain.projections["affine_0"].weights, proj.weights * 1e4)
+    notes = []
+    chosen = nir_import(graph, notes=notes)  # the default: the step snnTorch's r = tau_mem / dt gives
+    assert np.allclose(chosen.projections["affine_0"].weights, proj.weights, rtol=1e-6)
+    assert any("one step of 0.0001 s" in note for note in notes)
     with pytest.raises(ValueError, match="spike_step must be a positive"):
         nir_import(graph, spike_step=0.0)
+
+
+def test_snntorch_cubalif_without_shapes_and_with_scalar_parameters_gets_its_size_from_the_weights(tmp_path):
+    """snnTorch issue 410: CubaLIF nodes written without shapes, beta and threshold as scalars."""
+    dt, rng = 1e-4, np.random.default_rng(3)
+    tau_syn, tau_mem = dt / (1 - 0.9), dt / (1 - 0.8)
+    one = (lambda x: np.array([x]))  # one value for every neuron (h5py cannot compress a 0-d dataset)
+    scalar = nir.CubaLIF(tau_syn=one(tau_syn), tau_mem=one(tau_mem), r=one(tau_mem / dt), v_leak=one(0.0),
+                         v_threshold=one(1.0), w_in=one(tau_syn / dt))
+    nodes = {"input": nir.Input(np.array([4])), "0": nir.Linear(rng.normal(0, 1, (6, 4))), "1": scalar,
+             "2": nir.Linear(rng.normal(0, 1, (3, 6))), "3": scalar, "output": nir.Output(np.array([3]))}
+    edges = [("input", "0"), ("0", "1"), ("1", "2"), ("2", "3"), ("3", "output")]
+    nir.write(tmp_path / "s.nir", nir.NIRGraph(nodes=nodes, edges=edges, type_check=False))
+    notes = []
+    net = read_nir(tmp_path / "s.nir", notes=notes)
+    assert net.populations["cubalif_1"].size == 6 and net.populations["cubalif_3"].size == 3
+    assert net.populations["cubalif_1"].params["V_th"] == 1.0
+    assert 'nodes["1"]: no shape and scalar parameters; 6 neurons inferred from the weights of "0"' in notes
+    assert 'nodes["3"]: no shape and scalar parameters; 3 neurons inferred from the weights of "2"' in notes
+    net.inputs["input"].neurons, net.inputs["input"].times = np.arange(4), np.full(4, 1.0)
+    spikestudio.Simulator(net).run(0.01)
 
 
 def test_norse_style_linear_and_lif_graph_imports_with_bias_as_current():
@@ -231,10 +256,13 @@ def test_norse_style_linear_and_lif_graph_imports_with_bias_as_current():
              "affine": nir.Affine(np.eye(2, n), np.full(2, 0.3)),
              "li": nir.LI(tau=np.full(2, 0.02), r=np.ones(2), v_leak=np.zeros(2)), "output": nir.Output(np.array([2]))}
     edges = [("input", "linear"), ("linear", "lif"), ("lif", "affine"), ("affine", "li"), ("li", "output")]
-    net = nir_import(nir.NIRGraph(nodes=nodes, edges=edges))
+    notes = []
+    net = nir_import(nir.NIRGraph(nodes=nodes, edges=edges), notes=notes)
     assert net.populations["lif"].params["tau_m"] == 10.0 and net.populations["lif"].params["C_m"] == 10.0
     proj = net.projections["linear"]
-    assert proj.synapse.kind == "delta" and np.allclose(proj.weights, 0.2 * 1.0 / 0.01)  # r W / tau, mV
+    # r W / tau (mV) for a spike of 1 lasting Norse's default step of 1 ms (r = 1 does not tell the step)
+    assert proj.synapse.kind == "delta" and np.allclose(proj.weights, 0.2 * 1.0 / 0.01 * 1e-3)
+    assert any("Norse's default step" in note for note in notes)
     assert net.populations["li"].params["I_e"] == 0.3 and net.populations["li"].params["V_th"] == 200.0
 
 
@@ -293,7 +321,7 @@ def test_per_neuron_parameters_and_unsupported_nodes_are_named():
 def test_if_node_has_no_leak_and_delta_jumps_of_r_times_w():
     nodes = {"in": nir.Input(np.array([1])), "w": nir.Linear(np.full((2, 1), 0.5)),
              "if": nir.IF(r=np.full(2, 4.0), v_threshold=np.full(2, 3.0), v_reset=np.zeros(2))}
-    net = nir_import(nir.NIRGraph(nodes=nodes, edges=[("in", "w"), ("w", "if")], type_check=False))
+    net = nir_import(nir.NIRGraph(nodes=nodes, edges=[("in", "w"), ("w", "if")], type_check=False), spike_step=1.0)
     pop = net.populations["if"]
     assert pop.params["C_m"] == 250.0 and pop.params["tau_m"] >= 1e12  # dv/dt = r I (per s): C_m = 1000 / r pF
     assert pop.params["E_L"] == 0.0 and pop.params["V_th"] == 3.0

@@ -20,6 +20,7 @@ from ..network import Metadata, Network, Population, SpikeTimesInput
 from ..params import Problem
 from .hdf5_guard import hdf5_problems
 from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S, NODE_ENTRY, NODE_I_E, NODE_T_REF, NODE_V0
+from .nir_infer import default_spike_step, infer_widths
 from .nir_paths import graph_problems, neuron_types, node_paths
 
 __all__ = ["nir_import", "read_nir"]
@@ -28,8 +29,10 @@ IF_TAU_MS = 1e12  # nir.IF has no leak: a membrane time constant far beyond any 
 LI_THRESHOLD = 200.0  # mV; nir.LI and nir.CubaLI never spike: the highest threshold SpikeStudio allows
 
 
-def read_nir(path, spike_step: float | None = None) -> Network:
-    """The network in a NIR file; ``FileFormatError`` naming what is wrong when it is not a usable NIR graph."""
+def read_nir(path, spike_step: float | None = None, notes: list[str] | None = None) -> Network:
+    """The network in a NIR file; ``FileFormatError`` naming what is wrong when it is not a usable NIR graph.
+
+    ``notes``, when given, receives a sentence for each thing inferred (neuron counts, the spike step)."""
     import h5py
     import nir
 
@@ -48,19 +51,22 @@ def read_nir(path, spike_step: float | None = None) -> Network:
         graph = nir.read(path, type_check=False)  # shapes are checked here, with clearer messages
     except Exception as exc:  # nir and h5py raise KeyError, ValueError, AssertionError, OSError, TypeError ...
         raise FileFormatError([Problem(str(path), f"not a valid NIR graph: {_why(exc)}")]) from None
-    return nir_import(graph, source=str(path), spike_step=spike_step)
+    return nir_import(graph, source=str(path), spike_step=spike_step, notes=notes)
 
 
-def nir_import(graph_or_path, source: str = "", spike_step: float | None = None) -> Network:
+def nir_import(graph_or_path, source: str = "", spike_step: float | None = None,
+               notes: list[str] | None = None) -> Network:
     """A network built from a ``nir.NIRGraph`` (or the path of a NIR file), laid out for the editor.
 
-    ``spike_step`` (s): read spikes as pulses of height 1 lasting that long (discrete-time frameworks) instead of
-    unit Dirac deltas, i.e. multiply every weight by it.
+    ``spike_step`` (s): read spikes as pulses of height 1 lasting that long (discrete-time frameworks), i.e.
+    multiply every weight by it; 1 reads them as unit Dirac deltas. None chooses (``nir_infer``): Dirac deltas for
+    SpikeStudio's graphs, else the step the graph's parameters give (snnTorch) or Norse's 1 ms. ``notes`` receives
+    what was inferred.
     """
     import nir
 
     if isinstance(graph_or_path, (str, os.PathLike)):
-        return read_nir(graph_or_path, spike_step)
+        return read_nir(graph_or_path, spike_step, notes)
     if spike_step is not None and not (np.isfinite(spike_step) and spike_step > 0):
         raise ValueError(f"spike_step must be a positive number of seconds, got {spike_step!r}")
     graph = graph_or_path
@@ -71,6 +77,12 @@ def nir_import(graph_or_path, source: str = "", spike_step: float | None = None)
     if problems:
         raise FileFormatError([Problem(f"{where}: {loc}", msg) for loc, msg in problems])
     meta = graph.metadata or {}
+    widths, inferred = infer_widths(graph, neuron_types())
+    if spike_step is None:
+        spike_step, why = default_spike_step(graph, METADATA_DT in meta)
+        inferred += [why] if why else []
+    if notes is not None:
+        notes += inferred
     net = Network(dt=_clean(meta.get(METADATA_DT, 0.1)), seed=int(meta.get(METADATA_SEED, 1)),
                   metadata=Metadata(*(str(_text(meta.get(k, ""))) for k in ("title", "author", "description",
                                                                                  "license"))))
@@ -83,17 +95,17 @@ def nir_import(graph_or_path, source: str = "", spike_step: float | None = None)
         if isinstance(node, nir.Input):
             net.add(SpikeTimesInput(ids[name], _size(node.output_type["output"])))
         elif isinstance(node, neuron_types()):
-            pop = _population(nir, ids[name], name, node, errors)
+            pop = _population(nir, ids[name], name, node, errors, widths[name])
             if pop is not None:
                 net.add(pop)
     if errors:
         raise FileFormatError(errors)
     try:
-        paths = node_paths(graph)
+        paths = node_paths(graph, widths)
     except ValueError as exc:
         raise FileFormatError([Problem(where, str(exc))]) from None
     paths = _through_filters(paths, filters, entries)
-    _add_projections(nir, net, graph, ids, paths, errors, 1.0 if spike_step is None else float(spike_step))
+    _add_projections(nir, net, graph, ids, paths, errors, float(spike_step))
     if errors:
         raise FileFormatError(errors)
     for path in paths:
@@ -144,7 +156,7 @@ def _through_filters(paths: list, filters: dict[str, list[str]], entries: set[st
     return out
 
 
-def _population(nir, pid: str, name: str, node, errors: list) -> Population | None:
+def _population(nir, pid: str, name: str, node, errors: list, size: int) -> Population | None:
     """A LIF population with the node's parameters, which must be the same for every neuron."""
     values = {}
     for attr in ("tau", "tau_mem", "r", "v_leak", "v_threshold", "v_reset"):
@@ -159,7 +171,6 @@ def _population(nir, pid: str, name: str, node, errors: list) -> Population | No
         errors.append(Problem(f'nodes["{name}"]', "r must be positive and every parameter finite"))
         return None
     r = values["r"]
-    size = _size(node.output_type["output"])
     if isinstance(node, nir.IF):
         tau_m, c_m, e_l = IF_TAU_MS, MS_PER_S / r, values["v_reset"]
     else:
