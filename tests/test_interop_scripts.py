@@ -299,6 +299,21 @@ def test_brian2_single_neuron_spike_train_is_identical_with_rule_wiring(tmp_path
     assert theirs["neuron"] == ours["neuron"]
 
 
+@pytest.mark.slow
+def test_brian2_realised_izhikevich_without_its_noise_reproduces_every_spike(tmp_path):
+    """Izhikevich's network with its OU noise replaced by a constant current (so nothing is drawn at run time):
+    Euler models, current synapses decaying once per step and their latency match spike for spike."""
+    net = spikestudio.load(example_path("izhikevich"))
+    net.inputs.clear()
+    for pop in net.populations.values():
+        pop.params["I_e"] = 6.0
+    export_script(net, tmp_path / "izh.py", "brian2", wiring="realised", strict=True)
+    theirs, ours = brian2_spike_trains(tmp_path / "izh.py", tmp_path), our_spike_trains(net)
+    for pid in net.populations:
+        assert len(ours[pid]) > 1000
+        assert theirs[pid] == ours[pid], pid
+
+
 def test_realised_script_reads_the_synapses_spikestudio_builds(tmp_path):
     """The arrays beside a realised script are the built synapses and drawn initial values; small ones inline."""
     net = spikestudio.load(example_path("cuba"))
