@@ -305,12 +305,19 @@ def deliver(ring, syn, chan, chan_off, step):
     depth = ring.shape[0]
     if depth == 0:
         return
-    row = step % depth
+    row = ring[step % depth]
     for c in range(chan.shape[0]):
         if chan[c, CH_DELAYED] != 0.0:
-            for j in range(chan_off[c], chan_off[c + 1]):
-                syn[j] += ring[row, j]
-                ring[row, j] = 0.0
+            a, b = chan_off[c], chan_off[c + 1]
+            add_and_clear(syn[a:b], row[a:b])
+
+
+@jit_inline
+def add_and_clear(into, src):
+    """``into += src; src[:] = 0`` in one pass over slices (so LLVM vectorises it: it runs every step)."""
+    for j in range(into.shape[0]):
+        into[j] += src[j]
+        src[j] = 0.0
 
 
 @jit_part
