@@ -123,7 +123,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
     plastic = _plastic_tables(net, nodes, syn_arrays, rules)
-    delay_depth = _ring_depth(net, syn_arrays, synapses)
+    delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
     _check_ring(delay_depth, n_slots, memory_limit)
     traces, tr = _trace_table(net, nodes)
@@ -170,6 +170,8 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         rng_state=seed_state(net.seed),
         spikes_now=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
         node_spk=np.zeros(len(nodes) + 1, np.int64),
+        spikes_prev=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
+        node_spk_prev=np.zeros(len(nodes) + 1, np.int64),
         spike_count=np.zeros(n_total, np.int64),
         rec_step=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
         rec_id=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
@@ -324,23 +326,10 @@ def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net
     table[:, K.CH_DECAY] = np.where(chans["kind"] == K.DELTA, 0.0, np.exp(-dt / chans["tau"]))
     table[:, K.CH_EREV] = chans["erev"]
     table[:, K.CH_EXC] = chans["exc"]
-    for pid, sl in synapses.items():  # channels fed through the ring (see _ring_steps)
-        if np.any(_ring_steps(net.projections[pid], syn_arrays["delay"][sl]) > 1):
+    for pid, sl in synapses.items():  # channels fed by a synapse with a delay > 1 step use the ring
+        if np.any(syn_arrays["delay"][sl] > 1):
             table[chans["index"][_channel_key(net.projections[pid])], K.CH_DELAYED] = 1
     return table
-
-
-def _ring_steps(proj, delays: np.ndarray) -> np.ndarray:
-    """Steps from a spike to its entering the target's state: the delay, one more for current and
-    conductance synapses (``kernel.synapse_lag``: they act exactly one delay after the spike, as in NEST)."""
-    return delays + (proj.synapse.kind != "delta")
-
-
-def _ring_depth(net: Network, syn_arrays: dict, synapses: dict[str, slice]) -> int:
-    """Rows of the delay ring: the longest ring wait plus one, or 0 when every input goes straight in."""
-    longest = max((int(_ring_steps(net.projections[pid], syn_arrays["delay"][sl]).max(initial=0))
-                   for pid, sl in synapses.items()), default=0)
-    return longest + 1 if longest > 1 else 0
 
 
 def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, dict[str, slice]]:
