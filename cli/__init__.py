@@ -47,6 +47,7 @@ examples:
   spikestudio validate net.snn         list every problem in a file
   spikestudio info brunel              sizes, expected synapses and memory of a network
   spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
+  spikestudio export cuba --to brian2 --wiring realised -o cuba.py   a script that reproduces the run
   spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
 """
 
@@ -165,6 +166,11 @@ def _interop_parsers(sub) -> None:
                         help="the file to write (required for nir; scripts go to stdout without it)")
     export.add_argument("--strict", action="store_true",
                         help="fail (exit 1) when anything cannot be expressed, instead of leaving it out")
+    export.add_argument("--wiring", choices=("rules", "realised"), default="rules",
+                        help="scripts: rules (the other simulator draws its own synapses, the default) or realised "
+                             "(SpikeStudio's synapses and initial state, as .npy files beside the script)")
+    export.add_argument("--replay-inputs", action="store_true",
+                        help="with --wiring realised, Brian2: replay SpikeStudio's Poisson spikes (exact mode)")
     export.set_defaults(func=lambda args: _interop().cmd_export(args))
     imp = sub.add_parser("import", help="import a NIR graph as a network file",
                          description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "
@@ -173,7 +179,9 @@ def _interop_parsers(sub) -> None:
     imp.add_argument("-o", "--output", metavar="OUT.snn", type=Path, required=True, help="the .snn or .json to write")
     imp.add_argument("--spike-step", metavar="S", type=_seconds,
                      help="read each spike as 1 for one step of S seconds, as discrete-time frameworks write "
-                          "graphs (snnTorch: 1e-4), instead of a unit Dirac delta: weights are multiplied by S")
+                          "graphs: weights are multiplied by S; 1 reads unit Dirac deltas. Default: Dirac deltas for "
+                          "SpikeStudio's graphs, else the step the neurons' tau / r gives (snnTorch), else 1e-3 "
+                          "(Norse's default step)")
     imp.set_defaults(func=lambda args: _interop().cmd_import(args))
 
 

@@ -35,10 +35,11 @@ def dataset_input_reason(item) -> str:
             "samples when it builds the network")
 
 
-def initial_values(dist, size: int) -> str:
-    """The scripts' expression for a population's initial values: drawn, or written out one per neuron."""
+def initial_values(dist, size: int, arrays=None) -> str:
+    """The scripts' expression for a population's initial values: drawn, or written out one per neuron
+    (through ``arrays``, a ``ScriptArrays``, when given)."""
     if isinstance(dist, np.ndarray):
-        return array_literal(dist, "float")
+        return arrays.literal(dist, "float") if arrays is not None else array_literal(dist, "float")
     return f"draw(rng, {size}, {dist_args(dist)})"
 
 
@@ -95,6 +96,12 @@ def draw(rng, n, kind, a, b, lo=None, hi=None):
         s2 = np.log1p((b / a) ** 2)
         x = rng.lognormal(np.log(a) - 0.5 * s2, np.sqrt(s2), n)
     return np.clip(x, lo, hi) if lo is not None or hi is not None else x
+
+
+def load_array(name):
+    """An array the export saved beside this script (a plain .npy file)."""
+    import os
+    return np.load(os.path.join(os.path.dirname(os.path.abspath(__file__)), name), allow_pickle=False)
 
 
 def delay_steps(d, dt):

@@ -27,7 +27,7 @@ from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
 __all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "memory_parts",
-           "trace_columns", "available_memory"]
+           "trace_columns", "available_memory", "initial_values"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
 WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
@@ -174,7 +174,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     shown = resolve_datasets(net, datasets)
     nodes = _node_table(net)
     chans = _channel_table(net, nodes)
-    rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+    rng_init = _initial_rngs(net, nodes)
     n_total = sum(n.size for n in nodes.values())
     n_poisson = sum(n.size for n in nodes.values() if n.code == K.POISSON)
     rates = _rates(net, nodes, n_total)
@@ -230,6 +230,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         rng_state=seed_state(net.seed),
         spikes_now=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
         node_spk=np.zeros(len(nodes) + 1, np.int64),
+        spikes_prev=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
+        node_spk_prev=np.zeros(len(nodes) + 1, np.int64),
         spike_count=np.zeros(n_total, np.int64),
         rec_step=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
         rec_id=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
@@ -501,6 +503,19 @@ def _values(explicit, order, dist, n, rng) -> np.ndarray:
     if explicit is not None:
         return np.asarray(explicit, np.float64)[order] if order is not None else np.asarray(explicit, np.float64)
     return np.maximum(draw_values(dist, n, rng), 0.0)
+
+
+def _initial_rngs(net: Network, nodes: dict[str, NodeInfo]) -> dict:
+    return {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+
+
+def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
+    """Each population's state variables at time 0, drawn as ``build`` draws them (exports replay them)."""
+    nodes = _node_table(net)
+    state = _initial_state(net, nodes, _initial_rngs(net, nodes), sum(n.size for n in nodes.values()))
+    return {nid: {var: state[row, info.start: info.start + info.size].copy()
+                  for row, var in enumerate(NEURON_MODELS[info.item.model].state)}
+            for nid, info in nodes.items() if isinstance(info.item, Population)}
 
 
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
