@@ -22,7 +22,7 @@ from .. import __version__
 __all__ = ["main"]
 
 PROG = "spikestudio"
-COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import")
+COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import", "sweep")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 DESCRIPTION = """\
@@ -46,6 +46,7 @@ examples:
   spikestudio info brunel              sizes, expected synapses and memory of a network
   spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
   spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
+  spikestudio sweep brunel_phase --workers 2 --out phase.csv   a parameter sweep, one table row per run
 """
 
 
@@ -141,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
                                         "without compiling.")
     warmup.set_defaults(func=cmd_warmup)
     _interop_parsers(sub)
+    from . import sweep as cli_sweep
+
+    cli_sweep.add_parser(sub)
     return parser
 
 

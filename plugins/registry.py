@@ -1,7 +1,8 @@
 """Finds plugins through ``importlib.metadata`` entry points; a broken plugin is recorded and skipped.
 
-Groups: ``spikestudio.learning_rules`` and ``spikestudio.datasets``. Built-ins register through the
-same entry points as third-party packages, so both travel the same road. Loading is lazy.
+Groups: ``spikestudio.learning_rules``, ``spikestudio.datasets`` and ``spikestudio.measures`` (sweep measures).
+Built-ins register through the same entry points as third-party packages, so both travel the same road.
+Loading is lazy.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from importlib.metadata import entry_points
 
 __all__ = ["GROUPS", "PluginRecord", "Registry", "default_registry"]
 
-GROUPS = {"learning_rules": "spikestudio.learning_rules", "datasets": "spikestudio.datasets"}
+GROUPS = {"learning_rules": "spikestudio.learning_rules", "datasets": "spikestudio.datasets",
+          "measures": "spikestudio.measures"}
 
 
 @dataclass
@@ -62,9 +64,17 @@ class Registry:
 
     def learning_rules(self) -> dict:
         """Loaded learning rules by id (broken ones are left out and keep their error)."""
+        return self.loaded("learning_rules")
+
+    def measures(self) -> dict:
+        """Loaded sweep measures by id (see ``plugins.api.MeasurePlugin``); broken ones keep their error."""
+        return self.loaded("measures")
+
+    def loaded(self, group: str) -> dict:
+        """The loaded plugins of ``group`` by id, leaving out the broken ones."""
         out = {}
-        for pid in self.ids("learning_rules"):
-            plugin = self.get("learning_rules", pid)
+        for pid in self.ids(group):
+            plugin = self.get(group, pid)
             if plugin is not None:
                 out[pid] = plugin
         return out
