@@ -1,0 +1,373 @@
+"""The Experiment panel: edit a sweep, start, pause and cancel it, and look at its results.
+
+Results show as a line plot (one parameter), a heat map (two) and small multiples of rasters; clicking a
+point or cell opens that run's network (its parameters applied) as a new document, ready to Run.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...engine.errors import Problem, ValidationError
+from ...engine.experiments import addresses, sweep_file
+from ...engine.experiments.backends import default_workers
+from ...engine.experiments.sweep_spec import Parameter, Sweep, expand_values
+from ...engine.experiments.table import columns
+from ..plots.export import add_export_actions
+from .experiment_runner import CANCELLED, DONE, FAILED, IDLE, PAUSED, RUNNING, SweepRunner
+
+__all__ = ["ExperimentPanel", "parse_values", "MEASURES"]
+
+MEASURES = ["rate", "cv_isi", "synchrony", "fano", "spikes"]
+MAX_RASTERS = 12
+REDRAW_MS = 250  # rows may arrive hundreds a second; the plots redraw at most four times a second
+
+
+def parse_values(text: str) -> list[float]:
+    """``10, 20, 30``, ``linear 10 30 5`` or ``log 1 100 5``; ValueError saying what is expected."""
+    words = text.replace(",", " ").split()
+    try:
+        if words and words[0] in ("linear", "log"):
+            start, stop, num = float(words[1]), float(words[2]), int(words[3])
+            if len(words) != 4 or num < 1 or (words[0] == "log" and min(start, stop) <= 0):
+                raise ValueError
+            return expand_values({words[0]: [start, stop], "num": num})
+        values = [float(w) for w in words]
+    except (ValueError, IndexError):
+        raise ValueError(f"values {text!r}: write numbers (10, 20, 30), linear START STOP N or log START STOP N"
+                         ) from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise ValueError(f"values {text!r}: give at least one finite number")
+    return values
+
+
+class ExperimentPanel(QWidget):
+    """A sweep over the open network; ``open_run`` carries the network of a clicked run."""
+
+    open_run = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.runner = SweepRunner(self)
+        self.rows: list[dict] = []
+        self.rasters: dict[int, dict] = {}
+        self.sweep: Sweep | None = None
+        self.base = None  # the network the running sweep started from
+        self._drawn_rasters: list[int] = []
+        self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self._build()
+        self.runner.state_changed.connect(self._state_changed)
+        self.runner.outcome.connect(self._outcome)
+        self.runner.progress.connect(self._progress)
+        self._state_changed(IDLE)
+
+    # --- editing ---------------------------------------------------------------------------------------
+    def add_parameter(self, address: str = "", values: str = "") -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(address))
+        self.table.setItem(row, 1, QTableWidgetItem(values))
+
+    def sweep_parameter(self, address: str, value: float) -> None:
+        """What "Sweep this parameter…" does: a row from half to one and a half times the current value."""
+        low, high = (value * 0.5, value * 1.5) if value else (0.0, 1.0)
+        self.add_parameter(address, f"linear {low:g} {high:g} 5")
+        self.status.setText(f"Added {address}; edit its values, then Start.")
+
+    def remove_parameter(self) -> None:
+        self.table.removeRow(self.table.currentRow() if self.table.currentRow() >= 0 else self.table.rowCount() - 1)
+
+    def current_sweep(self) -> Sweep:
+        """The sweep as edited; ValidationError naming every bad address or value."""
+        params, problems = [], []
+        for r in range(self.table.rowCount()):
+            address = (self.table.item(r, 0) or QTableWidgetItem()).text().strip()
+            try:
+                params.append(Parameter.of(address, parse_values((self.table.item(r, 1) or QTableWidgetItem()).text())))
+            except ValueError as exc:
+                problems.append(Problem(f"row {r + 1}", str(exc)))
+        sweep = Sweep(params, self.combine.currentText(), self.repeats.value(), None, self.duration.value(),
+                      list(MEASURES))
+        problems += sweep_file.network_problems(sweep, self.doc.network)
+        if not params:
+            problems.append(Problem("parameters", "add a parameter to sweep"))
+        if sweep.combine == "zip" and len({len(p.values) for p in params}) > 1:
+            problems.append(Problem("combine", "zip needs as many values for every parameter"))
+        if problems:
+            raise ValidationError(problems)
+        return sweep
+
+    # --- running ---------------------------------------------------------------------------------------
+    def start(self) -> bool:
+        try:
+            sweep = self.current_sweep()
+        except ValidationError as exc:
+            self.status.setText("Cannot start: " + "; ".join(str(p) for p in exc.problems))
+            return False
+        self.sweep, self.base = sweep, copy.deepcopy(self.doc.network)
+        self.rows, self.rasters, self._drawn_rasters = [], {}, []
+        self.progress_bar.setRange(0, sweep.size())
+        self.progress_bar.setValue(0)
+        self.runner.start(self.base, sweep, self.workers.value())
+        return True
+
+    def toggle_pause(self) -> None:
+        (self.runner.resume if self.runner.state == PAUSED else self.runner.pause)()
+
+    def _outcome(self, outcome) -> None:
+        self.rows.append(outcome.row)
+        if outcome.raster:
+            self.rasters[outcome.row["run"]] = outcome.raster
+        self._refresh_measures()
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def _progress(self, p) -> None:
+        self.progress_bar.setValue(p.done)
+        left = "" if p.left is None else f", about {p.left:.0f} s left"
+        failed = sum(bool(r.get("error")) for r in self.rows)
+        self.status.setText(f"{p.done} of {p.total} runs in {p.elapsed:.1f} s{left}"
+                            + (f"; {failed} failed" if failed else ""))
+
+    def _state_changed(self, state: str) -> None:
+        busy = self.runner.busy
+        if not busy and self.sweep is not None:
+            self.redraw()
+        self.start_button.setEnabled(not busy)
+        self.pause_button.setEnabled(state in (RUNNING, PAUSED))
+        self.pause_button.setText("Resume" if state == PAUSED else "Pause")
+        self.cancel_button.setEnabled(state in (RUNNING, PAUSED))
+        text = {RUNNING: "Running…", PAUSED: "Paused: the runs in progress finish, no new ones start.",
+                CANCELLED: "Cancelled: finishing the runs in progress; finished rows are kept.",
+                FAILED: f"Failed: {self.runner.error}", DONE: f"Done: {len(self.rows)} runs."}.get(state)
+        if state == CANCELLED and not busy:
+            text = f"Cancelled: {len(self.rows)} runs kept."
+        if text:
+            self.status.setText(text)
+
+    # --- results ---------------------------------------------------------------------------------------
+    def measure_column(self) -> str | None:
+        return self.measure.currentText() or None
+
+    def grid(self) -> tuple[list[float], list[float], np.ndarray] | None:
+        """(x values, y values, mean of the chosen measure over repeats as a (len x, len y) array), for 2-D."""
+        if self.sweep is None or len(self.sweep.parameters) != 2 or self.sweep.combine != "grid":
+            return None
+        px, py = self.sweep.parameters
+        sums, counts = np.zeros((len(px.values), len(py.values))), np.zeros((len(px.values), len(py.values)))
+        col = self.measure_column()
+        for row in self.rows:
+            value = row.get(col, math.nan)
+            if isinstance(value, float) and math.isfinite(value):
+                i, j = px.values.index(row[px.name]), py.values.index(row[py.name])
+                sums[i, j] += value
+                counts[i, j] += 1
+        with np.errstate(invalid="ignore"):
+            return list(px.values), list(py.values), np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+    def redraw(self) -> None:
+        self.plot.clear()
+        cells = self.grid()
+        col = self.measure_column()
+        if cells is not None:
+            self._draw_heat_map(*cells, col)
+        elif self.sweep is not None and col:
+            self._draw_lines(col)
+        self._draw_rasters()
+
+    def _draw_heat_map(self, xs, ys, values, col) -> None:
+        finite = values[np.isfinite(values)]
+        # row-major (the app's setting): rows are y, so the (x, y) grid goes in transposed
+        self.image = pg.ImageItem(np.nan_to_num(values, nan=finite.min() if finite.size else 0.0).T,
+                                  axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        if finite.size:
+            self.image.setLevels((finite.min(), finite.max() if finite.max() > finite.min() else finite.min() + 1))
+        self.plot.addItem(self.image)
+        px, py = self.sweep.parameters
+        self.plot.setLabel("bottom", px.name)
+        self.plot.setLabel("left", py.name)
+        self.plot.setTitle(f"{col} (mean over repeats)")
+        self.plot.getAxis("bottom").setTicks([[(i + 0.5, f"{v:g}") for i, v in enumerate(xs)]])
+        self.plot.getAxis("left").setTicks([[(j + 0.5, f"{v:g}") for j, v in enumerate(ys)]])
+        self.plot.autoRange()
+
+    def _draw_lines(self, col) -> None:
+        first = self.sweep.parameters[0]
+        self.plot.setLabel("bottom", first.name)
+        self.plot.setLabel("left", col)
+        self.plot.setTitle(col)
+        self.plot.getAxis("bottom").setTicks(None)
+        self.plot.getAxis("left").setTicks(None)
+        done = [r for r in sorted(self.rows, key=lambda r: r["run"]) if math.isfinite(r.get(col, math.nan))]
+        xs = [r[first.name] for r in done]
+        ys = [r[col] for r in done]
+        self.plot.plot(xs, ys, pen=None, symbol="o", symbolSize=6)
+        means = {}
+        for x, y in zip(xs, ys):
+            means.setdefault(x, []).append(y)
+        keys = sorted(means)
+        self.plot.plot(keys, [float(np.mean(means[k])) for k in keys], pen=pg.mkPen(width=2))
+
+    def _draw_rasters(self) -> None:
+        runs = sorted(self.rasters)[:MAX_RASTERS]
+        if runs == self._drawn_rasters:
+            return
+        self._drawn_rasters = runs
+        self.rasters_view.clear()
+        for k, run in enumerate(runs):
+            plot = self.rasters_view.addPlot(row=k // 4, col=k % 4)
+            row = next(r for r in self.rows if r["run"] == run)
+            plot.setTitle(", ".join(f"{p.name}={row[p.name]:g}" for p in self.sweep.parameters), size="8pt")
+            offset = 0
+            for times, ids in self.rasters[run].values():
+                plot.plot(times, ids + offset, pen=None, symbol="s", symbolSize=2, symbolPen=None,
+                          symbolBrush=pg.mkBrush(200, 60, 60) if offset == 0 else pg.mkBrush(60, 90, 200))
+                offset += int(ids.max()) + 2 if ids.size else 2
+            plot.hideAxis("left")
+
+    def run_at(self, x: float, y: float) -> dict | None:
+        """The (first repeat's) row under a click at plot coordinates (x, y)."""
+        if self.sweep is None or not self.rows:
+            return None
+        params = self.sweep.parameters
+        if self.grid() is not None:
+            i, j = int(math.floor(x)), int(math.floor(y))
+            if not (0 <= i < len(params[0].values) and 0 <= j < len(params[1].values)):
+                return None
+            wanted = {params[0].name: params[0].values[i], params[1].name: params[1].values[j]}
+        else:
+            nearest = min(params[0].values, key=lambda v: abs(v - x))
+            wanted = {params[0].name: nearest}
+        found = [r for r in self.rows if all(r[k] == v for k, v in wanted.items())]
+        return min(found, key=lambda r: r["run"]) if found else None
+
+    def network_of(self, row: dict):
+        """The sweep's network with this run's parameters and seed applied."""
+        net = copy.deepcopy(self.base)
+        net.seed = row["seed"]
+        for p in self.sweep.parameters:
+            for address, factor in p.targets:
+                addresses.apply(net, address, row[p.name] * factor)
+        net.metadata.title = ", ".join(f"{p.name} = {row[p.name]:g}" for p in self.sweep.parameters)
+        return net
+
+    def open_row(self, row: dict | None) -> None:
+        if row is not None:
+            self.open_run.emit(self.network_of(row))
+
+    def table_data(self) -> dict[str, np.ndarray]:
+        """The results as columns, for Export data (parameters, seed and every numeric measure)."""
+        names = [p.name for p in self.sweep.parameters] if self.sweep else []
+        cols = [c for c in columns(self.rows, names) if c != "error"]
+        ordered = sorted(self.rows, key=lambda r: r["run"])
+        return {c: np.array([float(r.get(c, math.nan)) for r in ordered]) for c in cols}
+
+    # --- layout ----------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("sweep_parameters")
+        self.table.setHorizontalHeaderLabels(["Parameter", "Values"])
+        self.table.setToolTip("Parameter: an address such as E.tau_m, drive.rate or EE.weight (right-click a "
+                              "parameter in the inspector to add it). Values: 10, 20, 30 or linear START STOP N "
+                              "or log START STOP N.")
+        self.table.setColumnWidth(0, 130)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMaximumHeight(140)
+        add, remove = QPushButton("Add parameter"), QPushButton("Remove")
+        add.clicked.connect(lambda: self.add_parameter())
+        remove.clicked.connect(self.remove_parameter)
+        self.combine = QComboBox()
+        self.combine.addItems(["grid", "zip"])
+        self.repeats = QSpinBox(minimum=1, maximum=1000)
+        self.duration = QDoubleSpinBox(minimum=1.0, maximum=1e7, decimals=0, suffix=" ms", value=500.0)
+        self.workers = QSpinBox(minimum=1, maximum=256, value=default_workers())
+        self.measure = QComboBox()
+        self.measure.setObjectName("sweep_measure")
+        self.measure.currentTextChanged.connect(lambda _: self.redraw())
+        self.start_button, self.pause_button, self.cancel_button = (QPushButton(t) for t in
+                                                                    ("Start", "Pause", "Cancel"))
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        self.progress_bar = QProgressBar()
+        self.status = QLabel(wordWrap=True)
+        self.status.setObjectName("sweep_status")
+        form = QFormLayout()
+        for label, widget in (("Combine", self.combine), ("Repeats", self.repeats), ("Duration", self.duration),
+                              ("Workers", self.workers), ("Show", self.measure)):
+            form.addRow(label, widget)
+        left = QVBoxLayout()
+        left.addWidget(self.table)
+        left.addLayout(_row(add, remove))
+        left.addLayout(form)
+        left.addLayout(_row(self.start_button, self.pause_button, self.cancel_button))
+        left.addWidget(self.progress_bar)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("sweep_plot")
+        self.image = None
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.rasters_view = pg.GraphicsLayoutWidget()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.plot, "Plot")
+        self.tabs.addTab(self.rasters_view, "Rasters")
+        self.export = add_export_actions(self.plot.getPlotItem(), self.table_data, "sweep results", self)
+        right = QVBoxLayout()
+        right.addWidget(self.tabs, 1)
+        right.addLayout(_row(QLabel("Click a point or cell to open that run."), self.export.menu_button()))
+        layout = QHBoxLayout(self)
+        box = QWidget()
+        box.setLayout(left)
+        box.setMaximumWidth(420)
+        layout.addWidget(box)
+        layout.addLayout(right, 1)
+
+    def _refresh_measures(self) -> None:
+        names = [p.name for p in self.sweep.parameters]
+        wanted = [c for c in columns(self.rows, names)[len(names) + 3:] if c not in ("run_time_s", "error")]
+        if wanted != [self.measure.itemText(i) for i in range(self.measure.count())]:
+            current = self.measure.currentText()
+            self.measure.blockSignals(True)
+            self.measure.clear()
+            self.measure.addItems(wanted)
+            if current in wanted:
+                self.measure.setCurrentText(current)
+            self.measure.blockSignals(False)
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(event.scenePos())
+        self.open_row(self.run_at(point.x(), point.y()))
+
+
+def _row(*widgets) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    for w in widgets:
+        layout.addWidget(w)
+    return layout
