@@ -4,8 +4,8 @@
 import dask
 import numpy as np
 from PySide6.QtCore import QPoint
-from spikestudio.gui.simulation.experiment_panel import parse_values
 from spikestudio.gui.simulation.experiment_runner import CANCELLED, DONE, FAILED, PAUSED, RUNNING
+from spikestudio.gui.simulation.sweep_text import format_parameter, parse_parameter, parse_values
 from sweep_helpers import sweep_network
 
 
@@ -115,3 +115,35 @@ def test_bad_values_are_named_and_an_unreachable_cluster_fails_with_its_reason(w
         _finish(panel, qtbot)
     assert panel.runner.state == FAILED and panel.status.text().startswith("Failed: ")
     assert panel.start_button.isEnabled() and not panel.cancel_button.isEnabled()
+
+
+def test_parameters_and_values_round_trip_through_the_panels_text():
+    tied = parse_parameter("g: I->E.weight*0.2, I->I.weight*0.2", "linear 2 8 7")
+    assert tied.name == "g" and tied.targets == (("I->E.weight", 0.2), ("I->I.weight", 0.2))
+    assert format_parameter(tied) == ("g: I->E.weight*0.2, I->I.weight*0.2", "linear 2 8 7")
+    for values in ([0.8, 1.0, 2.0, 3.0, 4.0], [1.0, 10.0, 100.0], [0.1, 0.2, 0.30000000000000004]):
+        p = parse_parameter("E.tau_m", format_parameter(parse_parameter("E.tau_m", ", ".join(map(repr, values))))[1])
+        assert list(p.values) == values
+    for bad in ["g: I->E.weight*x", ": E.tau_m*2", ""]:
+        try:
+            parse_parameter(bad, "1")
+        except ValueError:
+            continue
+        raise AssertionError(bad)
+
+
+def test_the_brunel_sweep_file_opens_in_the_panel_and_saves_back(window, qtbot, tmp_path):
+    from spikestudio.engine.experiments import sweep_file
+    from spikestudio.resources.examples import example_path
+
+    w = window()
+    w.files.open_example("brunel")
+    panel = w.experiments.panel
+    assert panel.open_sweep_file(str(sweep_file.beside(example_path("brunel"))))
+    assert panel.table.rowCount() == 2 and panel.table.item(1, 1).text() == "0.8, 1, 2, 3, 4"
+    out = tmp_path / "again.sweep.json"
+    assert panel.save_sweep_file(str(out))
+    again, original = sweep_file.load(out), sweep_file.load(sweep_file.beside(example_path("brunel")))
+    assert again.parameters == original.parameters and again.duration == original.duration
+    assert panel.open_sweep_file(str(tmp_path / "missing.sweep.json")) is False
+    assert "Cannot open" in panel.status.text()

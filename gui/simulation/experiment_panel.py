@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,37 +29,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...engine.errors import Problem, ValidationError
+from ...engine.errors import FileFormatError, Problem, ValidationError
 from ...engine.experiments import addresses, sweep_file
 from ...engine.experiments.backends import default_workers
-from ...engine.experiments.sweep_spec import Parameter, Sweep, expand_values
+from ...engine.experiments.sweep_spec import Sweep
 from ...engine.experiments.table import columns
 from ..plots.export import add_export_actions
 from .experiment_runner import CANCELLED, DONE, FAILED, IDLE, PAUSED, RUNNING, SweepRunner
+from .sweep_text import format_parameter, parse_parameter
 
-__all__ = ["ExperimentPanel", "parse_values", "MEASURES"]
+__all__ = ["ExperimentPanel", "MEASURES"]
 
 MEASURES = ["rate", "cv_isi", "synchrony", "fano", "spikes"]
+SWEEP_FILTER = "Sweeps (*.sweep.json);;JSON (*.json)"
 MAX_RASTERS = 12
 REDRAW_MS = 250  # rows may arrive hundreds a second; the plots redraw at most four times a second
-
-
-def parse_values(text: str) -> list[float]:
-    """``10, 20, 30``, ``linear 10 30 5`` or ``log 1 100 5``; ValueError saying what is expected."""
-    words = text.replace(",", " ").split()
-    try:
-        if words and words[0] in ("linear", "log"):
-            start, stop, num = float(words[1]), float(words[2]), int(words[3])
-            if len(words) != 4 or num < 1 or (words[0] == "log" and min(start, stop) <= 0):
-                raise ValueError
-            return expand_values({words[0]: [start, stop], "num": num})
-        values = [float(w) for w in words]
-    except (ValueError, IndexError):
-        raise ValueError(f"values {text!r}: write numbers (10, 20, 30), linear START STOP N or log START STOP N"
-                         ) from None
-    if not values or not all(math.isfinite(v) for v in values):
-        raise ValueError(f"values {text!r}: give at least one finite number")
-    return values
 
 
 class ExperimentPanel(QWidget):
@@ -74,6 +59,7 @@ class ExperimentPanel(QWidget):
         self.rows: list[dict] = []
         self.rasters: dict[int, dict] = {}
         self.sweep: Sweep | None = None
+        self.measures = list(MEASURES)
         self.base = None  # the network the running sweep started from
         self._drawn_rasters: list[int] = []
         self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
@@ -97,6 +83,48 @@ class ExperimentPanel(QWidget):
         self.add_parameter(address, f"linear {low:g} {high:g} 5")
         self.status.setText(f"Added {address}; edit its values, then Start.")
 
+    def load_sweep(self, sweep: Sweep) -> None:
+        """Show a sweep (from a file) for editing: its parameters, combination, repeats and duration."""
+        self.table.setRowCount(0)
+        for p in sweep.parameters:
+            self.add_parameter(*format_parameter(p))
+        self.combine.setCurrentText(sweep.combine)
+        self.repeats.setValue(sweep.repeats)
+        if sweep.duration is not None:
+            self.duration.setValue(sweep.duration)
+        self.measures = list(dict.fromkeys([*sweep.measures, *MEASURES]))
+
+    def open_sweep_file(self, path: str | None = None) -> bool:
+        """Read a ``.sweep.json`` (asks which when ``path`` is None); problems go to the status line."""
+        path = path or QFileDialog.getOpenFileName(self, "Open sweep", "", SWEEP_FILTER)[0]
+        if not path:
+            return False
+        try:
+            self.load_sweep(sweep_file.load(path))
+        except (FileFormatError, OSError) as exc:
+            self.status.setText(f"Cannot open {path}: " + "; ".join(map(str, getattr(exc, "problems", [exc]))))
+            return False
+        self.status.setText(f"Opened {path}")
+        return True
+
+    def save_sweep_file(self, path: str | None = None) -> bool:
+        """Write the sweep as edited to a ``.sweep.json`` (asks where when ``path`` is None)."""
+        try:
+            sweep = self.current_sweep()
+        except ValidationError as exc:
+            self.status.setText("Cannot save: " + "; ".join(str(p) for p in exc.problems))
+            return False
+        path = path or QFileDialog.getSaveFileName(self, "Save sweep", "experiment.sweep.json", SWEEP_FILTER)[0]
+        if not path:
+            return False
+        try:
+            sweep_file.save(sweep, path)
+        except OSError as exc:
+            self.status.setText(f"Cannot save {path}: {exc.strerror or exc}")
+            return False
+        self.status.setText(f"Saved {path}")
+        return True
+
     def remove_parameter(self) -> None:
         self.table.removeRow(self.table.currentRow() if self.table.currentRow() >= 0 else self.table.rowCount() - 1)
 
@@ -104,13 +132,13 @@ class ExperimentPanel(QWidget):
         """The sweep as edited; ValidationError naming every bad address or value."""
         params, problems = [], []
         for r in range(self.table.rowCount()):
-            address = (self.table.item(r, 0) or QTableWidgetItem()).text().strip()
+            target, values = ((self.table.item(r, c) or QTableWidgetItem()).text() for c in (0, 1))
             try:
-                params.append(Parameter.of(address, parse_values((self.table.item(r, 1) or QTableWidgetItem()).text())))
+                params.append(parse_parameter(target, values))
             except ValueError as exc:
                 problems.append(Problem(f"row {r + 1}", str(exc)))
         sweep = Sweep(params, self.combine.currentText(), self.repeats.value(), None, self.duration.value(),
-                      list(MEASURES))
+                      list(self.measures))
         problems += sweep_file.network_problems(sweep, self.doc.network)
         if not params:
             problems.append(Problem("parameters", "add a parameter to sweep"))
@@ -297,9 +325,14 @@ class ExperimentPanel(QWidget):
         self.table.setColumnWidth(0, 130)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMaximumHeight(140)
-        add, remove = QPushButton("Add parameter"), QPushButton("Remove")
+        add, remove = QPushButton("Add"), QPushButton("Remove")
         add.clicked.connect(lambda: self.add_parameter())
         remove.clicked.connect(self.remove_parameter)
+        open_button, save_button = QPushButton("Open…"), QPushButton("Save…")
+        open_button.setToolTip("Open a sweep file (.sweep.json)")
+        save_button.setToolTip("Save this sweep as a file (spikestudio sweep NETWORK --sweep FILE runs it)")
+        open_button.clicked.connect(lambda: self.open_sweep_file())
+        save_button.clicked.connect(lambda: self.save_sweep_file())
         self.combine = QComboBox()
         self.combine.addItems(["grid", "zip"])
         self.repeats = QSpinBox(minimum=1, maximum=1000)
@@ -322,7 +355,7 @@ class ExperimentPanel(QWidget):
             form.addRow(label, widget)
         left = QVBoxLayout()
         left.addWidget(self.table)
-        left.addLayout(_row(add, remove))
+        left.addLayout(_row(add, remove, open_button, save_button))
         left.addLayout(form)
         left.addLayout(_row(self.start_button, self.pause_button, self.cancel_button))
         left.addWidget(self.progress_bar)
