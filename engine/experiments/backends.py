@@ -10,7 +10,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 
-from .worker import Setup, pool_initializer, prepare, run_task
+from .worker import Setup, pool_initializer, prepare, run_task, worker_ready
 
 __all__ = ["Backend", "SerialBackend", "PoolBackend", "DaskBackend", "default_workers"]
 
@@ -35,7 +35,8 @@ class Backend:
     def start(self, key: str, setup: Setup) -> None:
         raise NotImplementedError
 
-    def submit(self, key: str, point):
+    def submit(self, key: str, points: list):
+        """Run ``points`` (a few at a time amortise the cost of sending them); a future of their outcomes."""
         raise NotImplementedError
 
     def wait(self, futures: list, timeout: float) -> list:
@@ -59,9 +60,9 @@ class SerialBackend(Backend):
     def start(self, key: str, setup: Setup) -> None:
         prepare(key, setup)
 
-    def submit(self, key: str, point) -> cf.Future:
+    def submit(self, key: str, points: list) -> cf.Future:
         future = cf.Future()
-        future.set_result(run_task(key, point))
+        future.set_result(run_task(key, points))
         return future
 
 
@@ -79,16 +80,18 @@ class PoolBackend(Backend):
         return 2 * self.workers
 
     def start(self, key: str, setup: Setup) -> None:
+        """Start every worker now, and wait until each has parsed the network and warmed its kernels."""
         self._args = (key, setup)
         self._executor = self._new_executor()
+        cf.wait([self._executor.submit(worker_ready, 0.05) for _ in range(self.workers)])
 
-    def submit(self, key: str, point) -> cf.Future:
+    def submit(self, key: str, points: list) -> cf.Future:
         try:
-            return self._executor.submit(run_task, key, point)
+            return self._executor.submit(run_task, key, points)
         except cf.process.BrokenProcessPool:  # a worker died (killed, out of memory): start a fresh pool
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = self._new_executor()
-            return self._executor.submit(run_task, key, point)
+            return self._executor.submit(run_task, key, points)
 
     def close(self) -> None:
         if self._executor is not None:
@@ -125,8 +128,8 @@ class DaskBackend(Backend):
         self._setup = self.client.scatter(setup, broadcast=True, hash=False)
         self.client.run(prepare, key, setup)
 
-    def submit(self, key: str, point):
-        return self.client.submit(run_task, key, point, self._setup, pure=False)
+    def submit(self, key: str, points: list):
+        return self.client.submit(run_task, key, points, self._setup, pure=False)
 
     def wait(self, futures: list, timeout: float) -> list:
         from distributed import wait

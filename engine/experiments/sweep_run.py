@@ -21,6 +21,8 @@ from .worker import Outcome, Setup
 
 __all__ = ["Control", "Progress", "make_setup", "execute", "run_sweep"]
 
+CHUNK_SECONDS = 0.25  # work per task once run times are known: pause and cancel still answer within about this
+
 
 class Control:
     """Pause, resume and cancel a running sweep from any thread."""
@@ -75,20 +77,21 @@ def execute(points: list, setup: Setup, backend: Backend, control: Control | Non
     key, todo, inflight, outcomes = uuid.uuid4().hex, deque(points), {}, []
     start = time.perf_counter()
 
-    def finished(future, point) -> None:
-        outcome = _outcome(future, point)
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-        if progress is not None:
-            progress(_progress(len(outcomes), len(points), start))
+    def finished(future, chunk) -> None:
+        for outcome in _outcomes(future, chunk):
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+            if progress is not None:
+                progress(_progress(len(outcomes), len(points), start))
 
     backend.start(key, setup)
     try:
         while (todo or inflight) and not control.cancelled:
             while todo and len(inflight) < backend.slots() and not control.paused and not control.cancelled:
-                point = todo.popleft()
-                inflight[backend.submit(key, point)] = point
+                size = _chunk_size(outcomes, len(todo), backend.slots())
+                chunk = [todo.popleft() for _ in range(size)]
+                inflight[backend.submit(key, chunk)] = chunk
             if not inflight:
                 control.wait_resumed(0.2)
                 continue
@@ -99,9 +102,9 @@ def execute(points: list, setup: Setup, backend: Backend, control: Control | Non
     finally:
         backend.cancel([f for f in inflight if not f.done()])
         backend.close()
-        for future, point in inflight.items():
+        for future, chunk in inflight.items():
             if future.done() and not future.cancelled():
-                finished(future, point)
+                finished(future, chunk)
     return outcomes
 
 
@@ -116,13 +119,22 @@ def run_sweep(net: Network, sweep: Sweep, backend: Backend | None = None, **kwar
     return sorted((o.row for o in outcomes), key=lambda r: r["run"])
 
 
-def _outcome(future, point) -> Outcome:
+def _outcomes(future, chunk) -> list[Outcome]:
     try:
         return future.result()
-    except Exception as exc:  # the worker itself died (killed, out of memory): still a row
-        row = {"run": point.index, **point.values, "repeat": point.repeat, "seed": point.seed,
-               "run_time_s": float("nan"), "error": f"worker failed: {type(exc).__name__}: {exc}"}
-        return Outcome(row, {})
+    except Exception as exc:  # the worker itself died (killed, out of memory): still a row per run
+        return [Outcome({"run": p.index, **p.values, "repeat": p.repeat, "seed": p.seed, "run_time_s": float("nan"),
+                         "error": f"worker failed: {type(exc).__name__}: {exc}"}, {}) for p in chunk]
+
+
+def _chunk_size(outcomes: list[Outcome], left: int, slots: int) -> int:
+    """Runs per task: one until runs have been timed, then enough for about ``CHUNK_SECONDS`` of work (short
+    runs would otherwise spend a good part of their time being sent), never so many that a worker idles."""
+    times = [o.row["run_time_s"] for o in outcomes[-20:] if o.row["run_time_s"] == o.row["run_time_s"]]
+    if not times:
+        return 1
+    wanted = int(CHUNK_SECONDS / max(sum(times) / len(times), 1e-6))
+    return max(1, min(wanted, left // slots))
 
 
 def _progress(done: int, total: int, start: float) -> Progress:

@@ -1,13 +1,14 @@
 """One run of a sweep, as a worker process (or thread, or Dask worker) does it.
 
-A worker parses the network once and warms its kernels once (``prepare``); each run then copies the network,
-sets the point's parameters and seed, simulates and measures (``run_task``). Any failure becomes a row with
-its error, never an exception, so one bad point cannot stop a sweep.
+A worker parses the network once and warms its kernels once (``prepare``); each run (sent a few at a time when
+runs are short) then copies the network, sets the point's parameters and seed, simulates and measures
+(``run_task``). Any failure becomes a row with its error, never an exception, so one bad point cannot stop a sweep.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from .addresses import apply
 from .measures import builtin_measures
 from .sweep_spec import Parameter, Point
 
-__all__ = ["Setup", "Outcome", "prepare", "pool_initializer", "run_task", "run_network"]
+__all__ = ["Setup", "Outcome", "prepare", "pool_initializer", "worker_ready", "run_task", "run_network"]
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,20 @@ def pool_initializer(key: str, setup: Setup) -> None:
     prepare(key, setup)
 
 
-def run_task(key: str, point: Point, setup: Setup | None = None) -> Outcome:
-    """Simulate and measure one point; ``setup`` prepares a worker that has not seen this sweep yet."""
+def worker_ready(hold: float = 0.0) -> int:
+    """This process's id once its initializer has run; ``hold`` s keep it busy, so each worker gets one call."""
+    time.sleep(hold)
+    return os.getpid()
+
+
+def run_task(key: str, points: list[Point], setup: Setup | None = None) -> list[Outcome]:
+    """Simulate and measure a few points; ``setup`` prepares a worker that has not seen this sweep yet."""
     if key not in _CONTEXT:
         if setup is None:
             raise RuntimeError("this worker was not prepared for the sweep")
         prepare(key, setup)
     setup, net, catalog = _CONTEXT[key]
-    return run_network(net, point, setup, catalog)
+    return [run_network(net, point, setup, catalog) for point in points]
 
 
 def run_network(base: Network, point: Point, setup: Setup, catalog: dict) -> Outcome:
