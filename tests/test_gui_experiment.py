@@ -147,3 +147,17 @@ def test_the_brunel_sweep_file_opens_in_the_panel_and_saves_back(window, qtbot, 
     assert again.parameters == original.parameters and again.duration == original.duration
     assert panel.open_sweep_file(str(tmp_path / "missing.sweep.json")) is False
     assert "Cannot open" in panel.status.text()
+
+
+def test_the_balance_lessons_last_step_opens_its_phase_diagram_sweep(window, qtbot):
+    from spikestudio.engine.teaching.lesson import bundled_lessons
+
+    lesson = next(lesson for lesson in bundled_lessons() if lesson.folder.name.startswith("05"))
+    w = window()
+    assert w.open_lesson(lesson.folder)
+    w.lessons.show_step(len(lesson.steps) - 1)
+    panel = w.experiments.panel
+    assert w.experiments.dock.isVisible()
+    assert [panel.table.item(r, 0).text() for r in range(2)] == ["g: inh_E.weight*0.4, inh_I.weight*0.4",
+                                                                 "eta: ext_E.rate*2500, ext_I.rate*2500"]
+    assert panel.current_sweep().size() == 35

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
+from ...engine.experiments import sweep_file
 from .experiment_panel import ExperimentPanel
 
 __all__ = ["ExperimentUI", "install_experiments"]
@@ -31,7 +32,10 @@ class ExperimentUI:
         self.panel.sweep_parameter(address, value)
         self.show()
 
-    def show(self) -> None:
+    def show(self, network_path=None) -> None:
+        """Bring the dock forward; with ``network_path``, open the sweep beside that network (``x.sweep.json``)."""
+        if network_path is not None and sweep_file.beside(network_path).is_file():
+            self.panel.open_sweep_file(str(sweep_file.beside(network_path)))
         self.dock.show()
         self.dock.raise_()
 
