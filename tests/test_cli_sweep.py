@@ -97,3 +97,18 @@ def test_ctrl_c_cancels_and_keeps_the_finished_rows(tmp_path):
     assert len(set(table["run"])) == len(table)
     first = execute(sweep.points(3)[:4], make_setup(sweep_network(), sweep), SerialBackend())
     assert list(table["rate:E"][:4]) == [o.row["rate:E"] for o in first]  # the kept rows are whole and right
+
+
+def test_keep_spikes_writes_each_runs_recordings(tmp_path):
+    import numpy as np
+
+    net_path = _write_pair(tmp_path)
+    kept = tmp_path / "runs"
+    kept.mkdir()
+    assert cli.main(["sweep", str(net_path), "--workers", "2", "--out", str(tmp_path / "t.csv"),
+                     "--keep-spikes", str(kept)]) == 0
+    files = sorted(p.name for p in kept.iterdir())
+    assert files == [f"run-{k:05d}.npz" for k in range(6)]
+    with np.load(kept / "run-00000.npz", allow_pickle=False) as data:
+        assert any("E" in name for name in data.files)
+    assert cli.main(["sweep", str(net_path), "--keep-spikes", str(tmp_path / "nowhere")]) == 2

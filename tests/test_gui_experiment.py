@@ -97,6 +97,13 @@ def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
     assert 0 < len(panel.rows) < 800 and "runs kept" in panel.status.text()
     assert panel.start_button.isEnabled() and all(r["error"] == "" for r in panel.rows)
     assert sorted(r["run"] for r in panel.rows) == list(range(len(panel.rows)))  # serial: a prefix, no gaps
+    w.experiments.show()
+    panel.measure.setCurrentText("rate:E")
+    qtbot.wait(100)
+    points, means = panel.plot.getPlotItem().listDataItems()  # 1-D: every run, and the mean per value
+    assert len(points.getData()[0]) == len(panel.rows) and set(means.getData()[0]) <= {600.0, 800.0, 1000.0, 1200.0}
+    (x0, x1), _ = panel.plot.getPlotItem().vb.viewRange()
+    assert x0 <= 600.0 and x1 >= max(means.getData()[0])
 
 
 def test_bad_values_are_named_and_an_unreachable_cluster_fails_with_its_reason(window, qtbot):

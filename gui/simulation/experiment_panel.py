@@ -231,10 +231,17 @@ class ExperimentPanel(QWidget):
         # row-major (the app's setting): rows are y, so the (x, y) grid goes in transposed
         self.image = pg.ImageItem(np.nan_to_num(values, nan=finite.min() if finite.size else 0.0).T,
                                   axisOrder="row-major")
-        self.image.setColorMap(pg.colormap.get("viridis"))
-        if finite.size:
-            self.image.setLevels((finite.min(), finite.max() if finite.max() > finite.min() else finite.min() + 1))
+        levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        levels = levels if levels[1] > levels[0] else (levels[0], levels[0] + 1.0)
         self.plot.addItem(self.image)
+        if self.colorbar is None:
+            self.colorbar = pg.ColorBarItem(values=levels, colorMap=pg.colormap.get("viridis"), interactive=False,
+                                            width=14)
+            self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        else:
+            self.colorbar.setImageItem(self.image)
+        self.colorbar.setLevels(levels)
+        self.colorbar.show()
         px, py = self.sweep.parameters
         self.plot.setLabel("bottom", px.name)
         self.plot.setLabel("left", py.name)
@@ -244,6 +251,8 @@ class ExperimentPanel(QWidget):
         self.plot.autoRange()
 
     def _draw_lines(self, col) -> None:
+        if self.colorbar is not None:
+            self.colorbar.hide()
         first = self.sweep.parameters[0]
         self.plot.setLabel("bottom", first.name)
         self.plot.setLabel("left", col)
@@ -259,6 +268,7 @@ class ExperimentPanel(QWidget):
             means.setdefault(x, []).append(y)
         keys = sorted(means)
         self.plot.plot(keys, [float(np.mean(means[k])) for k in keys], pen=pg.mkPen(width=2))
+        self.plot.enableAutoRange()  # a heat map before may have fixed the range
 
     def _draw_rasters(self) -> None:
         runs = sorted(self.rasters)[:MAX_RASTERS]
@@ -363,7 +373,7 @@ class ExperimentPanel(QWidget):
         left.addStretch(1)
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("sweep_plot")
-        self.image = None
+        self.image, self.colorbar = None, None
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.rasters_view = pg.GraphicsLayoutWidget()
         self.tabs = QTabWidget()
