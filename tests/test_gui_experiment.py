@@ -24,6 +24,17 @@ def _sweep_from_the_inspector(w, qtbot):
     w.inspector._sweep_menu_shown.close()
 
 
+def test_a_projections_weight_is_swept_by_its_short_address(window, qtbot):
+    w, panel = _window(window)
+    w.inspector.show_item("IE")
+    label = w.inspector.findChild(type(w.inspector.title), "label:weight.value")
+    label.customContextMenuRequested.emit(QPoint(2, 2))
+    next(a for a in w.inspector._sweep_menu_shown.actions() if a.objectName() == "sweep_parameter").trigger()
+    w.inspector._sweep_menu_shown.close()
+    assert (panel.table.item(0, 0).text(), panel.table.item(0, 1).text()) == ("IE.weight", "linear 20 60 5")
+    assert panel.current_sweep().parameters[0].values == (20.0, 30.0, 40.0, 50.0, 60.0)
+
+
 def _finish(panel, qtbot, timeout=60_000):
     qtbot.waitUntil(lambda: not panel.runner.busy, timeout=timeout)
 
@@ -84,8 +95,10 @@ def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
     qtbot.waitUntil(lambda: len(panel.rows) >= 2, timeout=30_000)
     panel.pause_button.click()
     assert panel.runner.state == PAUSED and panel.pause_button.text() == "Resume"
-    qtbot.wait(600)  # the runs already sent (at most about CHUNK_SECONDS of work) finish
-    paused_at = len(panel.rows)
+    paused_at = -1
+    while paused_at != len(panel.rows):  # the run in progress finishes and its row arrives
+        paused_at = len(panel.rows)
+        qtbot.wait(300)
     qtbot.wait(500)
     assert len(panel.rows) == paused_at  # nothing new starts while paused
     panel.pause_button.click()

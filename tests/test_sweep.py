@@ -33,10 +33,14 @@ def test_grid_and_zip_expand_in_order_with_seeds_per_repeat():
 
 def test_addresses_set_population_input_and_projection_values_and_name_what_is_missing():
     net = sweep_network()
-    for address, value in [("E.tau_m", 12.0), ("drive.rate", 50.0), ("IE.weight", 7.0), ("EI.p", 0.5)]:
+    for address, value in [("E.tau_m", 12.0), ("drive.rate", 50.0), ("IE.weight", 7.0), ("EI.p", 0.5),
+                           ("EI.synapse.tau", 3.0), ("I.size", 30.0)]:
         addresses.apply(net, address, value)
     assert (net.populations["E"].params["tau_m"], net.inputs["drive"].rate) == (12.0, 50.0)
     assert (net.projections["IE"].weight.value, net.projections["EI"].rule_params["p"]) == (7.0, 0.5)
+    assert net.projections["EI"].synapse.tau == 3.0 and net.populations["I"].size == 30  # a whole number
+    with pytest.raises(addresses.AddressError, match=r'has no sweepable parameter "synapse.tau"'):
+        addresses.resolve(net, "dE.synapse.tau")  # a delta synapse has no time constant
     with pytest.raises(addresses.AddressError, match=r'no node or projection "X" .*ids: E, EI, I, IE, dE, drive'):
         addresses.resolve(net, "X.tau_m")
     with pytest.raises(addresses.AddressError, match=r'population "E" \(lif\) has no sweepable parameter "tau".*tau_m'):

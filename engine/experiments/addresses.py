@@ -13,7 +13,9 @@ from ..model.catalog import (
     CURRENT_WAVEFORMS,
     DELAY_SPEC,
     NEURON_MODELS,
+    NODE_PARAMS,
     POISSON_PARAMS,
+    SYNAPSE_PARAMS,
     WEIGHT_SPECS,
 )
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
@@ -66,15 +68,16 @@ def apply(net: Network, address: str, value: float) -> None:
 def parameter_names(item) -> list[str]:
     """The addressable parameter names of an item (what the inspector offers to sweep)."""
     if isinstance(item, Population):
-        return list(NEURON_MODELS[item.model].params)
+        return [*NEURON_MODELS[item.model].params, "size"]
     if isinstance(item, PoissonInput):
-        return ["rate"]
+        return ["rate", "size"]
     if isinstance(item, CurrentInput):
         return list(CURRENT_WAVEFORMS.get(item.waveform, {}))
     if isinstance(item, Projection):
         names = [f"{d}.{f}" for d in ("weight", "delay") for f in _fields(getattr(item, d))]
         names = [n.removesuffix(".value") for n in names]
         names += list(CONNECTIVITY_RULES.get(item.rule, {}))
+        names += [f"synapse.{k}" for k in SYNAPSE_PARAMS] if item.synapse.kind != "delta" else []
         if item.plasticity is not None:
             names += [f"plasticity.{k}" for k in item.plasticity.params if k != "reward"]
         return names
@@ -97,6 +100,8 @@ def _item_id(net: Network, address: str) -> str:
 
 def _target_in(item, rest: str) -> tuple[tuple[str, ...], ParamSpec | None]:
     names = parameter_names(item)
+    if rest == "size" and rest in names:  # structural: a network-size experiment rebuilds each run anyway
+        return ("size",), NODE_PARAMS["size"]
     if isinstance(item, Population) and rest in names:
         return ("params", rest), NEURON_MODELS[item.model].params[rest]
     if isinstance(item, PoissonInput) and rest == "rate":
@@ -122,6 +127,8 @@ def _projection_target(proj: Projection, rest: str):
             return None
         spec = WEIGHT_SPECS[proj.synapse.kind] if head == "weight" else DELAY_SPEC
         return (head, field), (spec if field != "std" else None)
+    if head == "synapse" and rest in [f"synapse.{k}" for k in SYNAPSE_PARAMS] and proj.synapse.kind != "delta":
+        return ("synapse", field), SYNAPSE_PARAMS[field]
     if rest in CONNECTIVITY_RULES.get(proj.rule, {}):
         return ("rule_params", rest), CONNECTIVITY_RULES[proj.rule][rest]
     if head == "plasticity" and proj.plasticity is not None and field in proj.plasticity.params:

@@ -27,6 +27,7 @@ class Backend:
     """The interface: ``start`` prepares the workers, ``submit`` one run, ``wait`` for some, ``close``."""
 
     name = "backend"
+    batches = True  # whether sending several short runs per task saves anything (not in this process)
 
     def slots(self) -> int:
         """How many runs to keep in flight (enough to keep every worker busy)."""
@@ -56,6 +57,7 @@ class SerialBackend(Backend):
     """Runs in this process, one at a time: the reference every other backend must match."""
 
     name = "serial"
+    batches = False
 
     def start(self, key: str, setup: Setup) -> None:
         prepare(key, setup)

@@ -89,7 +89,7 @@ def execute(points: list, setup: Setup, backend: Backend, control: Control | Non
     try:
         while (todo or inflight) and not control.cancelled:
             while todo and len(inflight) < backend.slots() and not control.paused and not control.cancelled:
-                size = _chunk_size(outcomes, len(todo), backend.slots())
+                size = _chunk_size(outcomes, len(todo), backend.slots()) if backend.batches else 1
                 chunk = [todo.popleft() for _ in range(size)]
                 inflight[backend.submit(key, chunk)] = chunk
             if not inflight:

@@ -33,6 +33,7 @@ class Inspector(QScrollArea):
 
     def __init__(self, doc, stack, parent=None):
         super().__init__(parent)
+        self._sweep_menu_shown = None  # the last "Sweep this parameter…" menu (kept alive while shown)
         self.doc, self.stack = doc, stack
         self.item_id: str | None = None
         self.rows: dict[str, Row] = {}
@@ -144,6 +145,7 @@ class Inspector(QScrollArea):
             return None
         name = row.key.removeprefix("params.").removeprefix("rule_params.").replace("plasticity.params.",
                                                                                       "plasticity.")
+        name = name.removesuffix(".value")  # a constant weight or delay: EE.weight
         try:
             addresses.resolve(self.doc.network, f"{item.id}.{name}")
         except addresses.AddressError:
