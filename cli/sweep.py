@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,7 +25,9 @@ def add_parser(sub) -> None:
                                                                   "the network)")
     sweep.add_argument("--workers", metavar="N", type=int, help="worker processes (default: every core; 1 runs "
                                                                 "in this process)")
-    sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786) to send runs to")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("SPIKESTUDIO_SCHEDULER") or None,
+                       help="a Dask scheduler (tcp://host:8786) to send runs to (default: $SPIKESTUDIO_SCHEDULER "
+                            "when set, else a process pool here)")
     sweep.add_argument("--out", metavar="TABLE", type=Path, default=Path("sweep-results.csv"),
                        help="the table to write: .csv (default sweep-results.csv) or .parquet")
     sweep.add_argument("--keep-spikes", metavar="DIR", type=Path,
@@ -41,6 +45,8 @@ def cmd_sweep(args) -> int:
     for folder in (out.parent, args.keep_spikes):
         if folder is not None and not folder.is_dir():
             raise CliError(f"{folder}: no such directory")
+    if out.suffix.lower() == ".parquet" and importlib.util.find_spec("pyarrow") is None:
+        raise CliError(f"{out}: writing Parquet needs pyarrow (pip install pyarrow); write a .csv table instead")
     if args.workers is not None and args.workers < 1:
         raise CliError(f"--workers must be 1 or more, got {args.workers}")
     checked = _checked(lambda: checked_sweep(net, spec), args.network)

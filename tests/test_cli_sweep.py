@@ -28,7 +28,10 @@ def test_sweep_writes_the_table_the_engine_computes(tmp_path, capsys):
     net_path = _write_pair(tmp_path)
     out = tmp_path / "results.csv"
     assert cli.main(["sweep", str(net_path), "--workers", "1", "--out", str(out)]) == 0
-    assert "6 of 6 runs finished; table written to" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "6 of 6 runs finished; table written to" in captured.out
+    assert "6 runs of net.json on this process" in captured.err and "] 6/6 runs" in captured.err
+    assert "done in" in captured.err
     table = pd.read_csv(out)
     expected = run_sweep(sweep_network(), grid_sweep())
     assert list(table["run"]) == list(range(6))
@@ -47,7 +50,7 @@ def test_a_sweep_file_with_bad_paths_and_values_gets_located_errors(tmp_path, ca
     assert cli.main(["sweep", str(net_path), "--sweep", str(bad_file)]) == 2
     err = capsys.readouterr().err
     assert "the sweep does not fit" in err
-    assert 'parameters[0].path: poissoninput "drive" has no sweepable parameter "rte" (it has: rate)' in err
+    assert 'parameters[0].path: poissoninput "drive" has no sweepable parameter "rte" (it has: rate, size)' in err
     assert "parameters[1].values[1]: E.tau_m = -5: -5 is outside the valid range (0, inf) ms" in err
 
 
@@ -112,3 +115,15 @@ def test_keep_spikes_writes_each_runs_recordings(tmp_path):
     with np.load(kept / "run-00000.npz", allow_pickle=False) as data:
         assert any("E" in name for name in data.files)
     assert cli.main(["sweep", str(net_path), "--keep-spikes", str(tmp_path / "nowhere")]) == 2
+
+
+def test_parquet_without_pyarrow_is_refused_before_running(tmp_path, capsys):
+    import importlib.util
+
+    net_path = _write_pair(tmp_path)
+    code = cli.main(["sweep", str(net_path), "--workers", "1", "--out", str(tmp_path / "t.parquet")])
+    if importlib.util.find_spec("pyarrow") is None:
+        assert code == 2 and "writing Parquet needs pyarrow" in capsys.readouterr().err
+        assert not (tmp_path / "t.parquet").exists()
+    else:
+        assert code == 0 and pd.read_parquet(tmp_path / "t.parquet")["run"].tolist() == list(range(6))

@@ -81,12 +81,16 @@ def test_sweep_this_parameter_runs_a_heat_map_and_a_click_opens_that_run(window,
     net = w.doc.network
     assert net.populations["E"].params["tau_m"] == 20.0 and net.inputs["drive"].rate == 900.0
     assert net.seed == row["seed"] and w.files.path is None  # a new document, ready to Run
+    picture = panel.export.export_picture(str(tmp_path / "heat.png"))
+    assert picture.stat().st_size > 1000
     exported = panel.export.export_data(str(tmp_path / "sweep.csv"))
     assert exported.read_text().splitlines()[0].startswith("run,E.tau_m,drive.rate,repeat,seed")
 
 
 def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
     w, panel = _window(window)
+    assert panel.start_button.isEnabled() and not panel.pause_button.isEnabled()  # idle
+    assert not panel.cancel_button.isEnabled()
     panel.add_parameter("drive.rate", "linear 600 1200 4")
     panel.repeats.setValue(200)
     panel.duration.setValue(200.0)
@@ -104,7 +108,9 @@ def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
     panel.pause_button.click()
     assert panel.runner.state == RUNNING and panel.pause_button.text() == "Pause"
     qtbot.waitUntil(lambda: len(panel.rows) >= paused_at + 3, timeout=30_000)
-    panel.cancel_button.click()
+    panel.pause_button.click()
+    assert panel.runner.state == PAUSED and panel.cancel_button.isEnabled()
+    panel.cancel_button.click()  # cancelled while paused
     assert panel.runner.state == CANCELLED and not panel.cancel_button.isEnabled()
     _finish(panel, qtbot)
     assert 0 < len(panel.rows) < 800 and "runs kept" in panel.status.text()
@@ -130,8 +136,10 @@ def test_bad_values_are_named_and_an_unreachable_cluster_fails_with_its_reason(w
     panel.table.removeRow(0)
     panel.table.item(0, 1).setText("900")
     sweep = panel.current_sweep()
+    assert sweep.size() == 1
+    panel.scheduler.setText("tcp://127.0.0.1:9")  # nobody listens there
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        panel.runner.start(w.doc.network, sweep, scheduler="tcp://127.0.0.1:9")
+        panel.start_button.click()
         _finish(panel, qtbot)
     assert panel.runner.state == FAILED and panel.status.text().startswith("Failed: ")
     assert panel.start_button.isEnabled() and not panel.cancel_button.isEnabled()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -159,7 +160,7 @@ class ExperimentPanel(QWidget):
         self.rows, self.rasters, self._drawn_rasters = [], {}, []
         self.progress_bar.setRange(0, sweep.size())
         self.progress_bar.setValue(0)
-        self.runner.start(self.base, sweep, self.workers.value())
+        self.runner.start(self.base, sweep, self.workers.value(), self.scheduler.text().strip() or None)
         return True
 
     def toggle_pause(self) -> None:
@@ -348,6 +349,9 @@ class ExperimentPanel(QWidget):
         self.repeats = QSpinBox(minimum=1, maximum=1000)
         self.duration = QDoubleSpinBox(minimum=1.0, maximum=1e7, decimals=0, suffix=" ms", value=500.0)
         self.workers = QSpinBox(minimum=1, maximum=256, value=default_workers())
+        self.workers.setToolTip("Worker processes on this computer (1 runs in one background thread)")
+        self.scheduler = QLineEdit(placeholderText="this computer; or tcp://host:8786")
+        self.scheduler.setToolTip("A Dask scheduler's address: the runs go to that cluster instead of this computer")
         self.measure = QComboBox()
         self.measure.setObjectName("sweep_measure")
         self.measure.currentTextChanged.connect(lambda _: self.redraw())
@@ -361,7 +365,7 @@ class ExperimentPanel(QWidget):
         self.status.setObjectName("sweep_status")
         form = QFormLayout()
         for label, widget in (("Combine", self.combine), ("Repeats", self.repeats), ("Duration", self.duration),
-                              ("Workers", self.workers), ("Show", self.measure)):
+                              ("Workers", self.workers), ("Cluster", self.scheduler), ("Show", self.measure)):
             form.addRow(label, widget)
         left = QVBoxLayout()
         left.addWidget(self.table)
