@@ -1,7 +1,7 @@
 """The Experiment panel: edit a sweep, start, pause and cancel it, and look at its results.
 
-Results show as a line plot (one parameter), a heat map (two) and small multiples of rasters; clicking a
-point or cell opens that run's network (its parameters applied) as a new document, ready to Run.
+Results show in ``SweepPlots`` (a line plot, a heat map, small multiples of rasters); clicking a point or cell
+opens that run's network (its parameters applied) as a new document, ready to Run.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import copy
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +35,7 @@ from ...engine.experiments.backends import default_workers
 from ...engine.experiments.sweep_spec import Sweep
 from ...engine.experiments.table import columns
 from ..plots.export import add_export_actions
+from ..plots.sweep_plots import SweepPlots, grid_means
 from .experiment_runner import CANCELLED, DONE, FAILED, IDLE, PAUSED, RUNNING, SweepRunner
 from .sweep_text import format_parameter, parse_parameter
 
@@ -43,7 +43,6 @@ __all__ = ["ExperimentPanel", "MEASURES"]
 
 MEASURES = ["rate", "cv_isi", "synchrony", "fano", "spikes"]
 SWEEP_FILTER = "Sweeps (*.sweep.json);;JSON (*.json)"
-MAX_RASTERS = 12
 REDRAW_MS = 250  # rows may arrive hundreds a second; the plots redraw at most four times a second
 
 
@@ -62,7 +61,6 @@ class ExperimentPanel(QWidget):
         self.sweep: Sweep | None = None
         self.measures = list(MEASURES)
         self.base = None  # the network the running sweep started from
-        self._drawn_rasters: list[int] = []
         self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self.redraw)
         self._build()
@@ -157,7 +155,7 @@ class ExperimentPanel(QWidget):
             self.status.setText("Cannot start: " + "; ".join(str(p) for p in exc.problems))
             return False
         self.sweep, self.base = sweep, copy.deepcopy(self.doc.network)
-        self.rows, self.rasters, self._drawn_rasters = [], {}, []
+        self.rows, self.rasters = [], {}
         self.progress_bar.setRange(0, sweep.size())
         self.progress_bar.setValue(0)
         self.runner.start(self.base, sweep, self.workers.value(), self.scheduler.text().strip() or None)
@@ -202,91 +200,16 @@ class ExperimentPanel(QWidget):
         return self.measure.currentText() or None
 
     def grid(self) -> tuple[list[float], list[float], np.ndarray] | None:
-        """(x values, y values, mean of the chosen measure over repeats as a (len x, len y) array), for 2-D."""
-        if self.sweep is None or len(self.sweep.parameters) != 2 or self.sweep.combine != "grid":
-            return None
-        px, py = self.sweep.parameters
-        sums, counts = np.zeros((len(px.values), len(py.values))), np.zeros((len(px.values), len(py.values)))
-        col = self.measure_column()
-        for row in self.rows:
-            value = row.get(col, math.nan)
-            if isinstance(value, float) and math.isfinite(value):
-                i, j = px.values.index(row[px.name]), py.values.index(row[py.name])
-                sums[i, j] += value
-                counts[i, j] += 1
-        with np.errstate(invalid="ignore"):
-            return list(px.values), list(py.values), np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        """(x values, y values, mean of the shown measure over repeats as a (len x, len y) array), for 2-D."""
+        return grid_means(self.sweep, self.rows, self.measure_column())
 
     def redraw(self) -> None:
-        self.plot.clear()
-        cells = self.grid()
-        col = self.measure_column()
-        if cells is not None:
-            self._draw_heat_map(*cells, col)
-        elif self.sweep is not None and col:
-            self._draw_lines(col)
-        self._draw_rasters()
+        self.plots.draw(self.sweep, self.rows, self.rasters, self.measure_column())
 
-    def _draw_heat_map(self, xs, ys, values, col) -> None:
-        finite = values[np.isfinite(values)]
-        # row-major (the app's setting): rows are y, so the (x, y) grid goes in transposed
-        self.image = pg.ImageItem(np.nan_to_num(values, nan=finite.min() if finite.size else 0.0).T,
-                                  axisOrder="row-major")
-        levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        levels = levels if levels[1] > levels[0] else (levels[0], levels[0] + 1.0)
-        self.plot.addItem(self.image)
-        if self.colorbar is None:
-            self.colorbar = pg.ColorBarItem(values=levels, colorMap=pg.colormap.get("viridis"), interactive=False,
-                                            width=14)
-            self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        else:
-            self.colorbar.setImageItem(self.image)
-        self.colorbar.setLevels(levels)
-        self.colorbar.show()
-        px, py = self.sweep.parameters
-        self.plot.setLabel("bottom", px.name)
-        self.plot.setLabel("left", py.name)
-        self.plot.setTitle(f"{col} (mean over repeats)")
-        self.plot.getAxis("bottom").setTicks([[(i + 0.5, f"{v:g}") for i, v in enumerate(xs)]])
-        self.plot.getAxis("left").setTicks([[(j + 0.5, f"{v:g}") for j, v in enumerate(ys)]])
-        self.plot.autoRange()
-
-    def _draw_lines(self, col) -> None:
-        if self.colorbar is not None:
-            self.colorbar.hide()
-        first = self.sweep.parameters[0]
-        self.plot.setLabel("bottom", first.name)
-        self.plot.setLabel("left", col)
-        self.plot.setTitle(col)
-        self.plot.getAxis("bottom").setTicks(None)
-        self.plot.getAxis("left").setTicks(None)
-        done = [r for r in sorted(self.rows, key=lambda r: r["run"]) if math.isfinite(r.get(col, math.nan))]
-        xs = [r[first.name] for r in done]
-        ys = [r[col] for r in done]
-        self.plot.plot(xs, ys, pen=None, symbol="o", symbolSize=6)
-        means = {}
-        for x, y in zip(xs, ys):
-            means.setdefault(x, []).append(y)
-        keys = sorted(means)
-        self.plot.plot(keys, [float(np.mean(means[k])) for k in keys], pen=pg.mkPen(width=2))
-        self.plot.enableAutoRange()  # a heat map before may have fixed the range
-
-    def _draw_rasters(self) -> None:
-        runs = sorted(self.rasters)[:MAX_RASTERS]
-        if runs == self._drawn_rasters:
-            return
-        self._drawn_rasters = runs
-        self.rasters_view.clear()
-        for k, run in enumerate(runs):
-            plot = self.rasters_view.addPlot(row=k // 4, col=k % 4)
-            row = next(r for r in self.rows if r["run"] == run)
-            plot.setTitle(", ".join(f"{p.name}={row[p.name]:g}" for p in self.sweep.parameters), size="8pt")
-            offset = 0
-            for times, ids in self.rasters[run].values():
-                plot.plot(times, ids + offset, pen=None, symbol="s", symbolSize=2, symbolPen=None,
-                          symbolBrush=pg.mkBrush(200, 60, 60) if offset == 0 else pg.mkBrush(60, 90, 200))
-                offset += int(ids.max()) + 2 if ids.size else 2
-            plot.hideAxis("left")
+    @property
+    def image(self):
+        """The heat map's image item (None before the first 2-D sweep)."""
+        return self.plots.image
 
     def run_at(self, x: float, y: float) -> dict | None:
         """The (first repeat's) row under a click at plot coordinates (x, y)."""
@@ -375,11 +298,9 @@ class ExperimentPanel(QWidget):
         left.addWidget(self.progress_bar)
         left.addWidget(self.status)
         left.addStretch(1)
-        self.plot = pg.PlotWidget()
-        self.plot.setObjectName("sweep_plot")
-        self.image, self.colorbar = None, None
+        self.plots = SweepPlots()
+        self.plot, self.rasters_view = self.plots.plot, self.plots.rasters_view
         self.plot.scene().sigMouseClicked.connect(self._clicked)
-        self.rasters_view = pg.GraphicsLayoutWidget()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.plot, "Plot")
         self.tabs.addTab(self.rasters_view, "Rasters")
