@@ -54,7 +54,7 @@ def cmd_sweep(args) -> int:
     setup = make_setup(net, checked, make_simulator=make_simulator, measure_catalog=sweep_measures,
                        spikes_dir=str(args.keep_spikes) if args.keep_spikes else None)
     backend = sweep_backend(args.workers, args.scheduler)
-    print(f"{len(points)} runs of {Path(args.network).name} on {_where(args, backend)}", file=sys.stderr)
+    print(f"{len(points)} runs of {Path(args.network).name} {_where(args, backend)}", file=sys.stderr)
     rows, bar, control = [], _Bar(sys.stderr, len(points)), Control()
     try:
         execute(points, setup, backend, control, on_outcome=lambda o: rows.append(o.row), progress=bar.update)
@@ -94,9 +94,9 @@ def _checked(check, network: str):
 
 def _where(args, backend) -> str:
     if args.scheduler:
-        return f"the Dask cluster at {args.scheduler}"
+        return f"on the Dask cluster at {args.scheduler}"
     workers = getattr(backend, "workers", 1)
-    return f"{workers} worker process{'es' * (workers != 1)}" if backend.name == "pool" else "this process"
+    return f"on {workers} worker process{'es' * (workers != 1)}" if backend.name == "pool" else "in this process"
 
 
 def _report(rows: list[dict], total: int, out: Path, cancelled: bool) -> int:

@@ -30,7 +30,7 @@ def test_sweep_writes_the_table_the_engine_computes(tmp_path, capsys):
     assert cli.main(["sweep", str(net_path), "--workers", "1", "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert "6 of 6 runs finished; table written to" in captured.out
-    assert "6 runs of net.json on this process" in captured.err and "] 6/6 runs" in captured.err
+    assert "6 runs of net.json in this process" in captured.err and "] 6/6 runs" in captured.err
     assert "done in" in captured.err
     table = pd.read_csv(out)
     expected = run_sweep(sweep_network(), grid_sweep())
