@@ -24,7 +24,7 @@ from ..engine.model.plain_text import visible
 __all__ = ["main"]
 
 PROG = "spikestudio"
-COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import")
+COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import", "sweep")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 DESCRIPTION = """\
@@ -49,6 +49,7 @@ examples:
   spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
   spikestudio export cuba --to brian2 --wiring realised -o cuba.py   a script that reproduces the run
   spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
+  spikestudio sweep brunel_phase --workers 2 --out phase.csv   a parameter sweep, one table row per run
 """
 
 
@@ -152,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
                                         "without compiling.")
     warmup.set_defaults(func=cmd_warmup)
     _interop_parsers(sub)
+    from . import sweep as cli_sweep
+
+    cli_sweep.add_parser(sub)
     return parser
 
 
