@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
+from .common import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
 
 __all__ = ["cmd_export", "cmd_import", "FORMATS"]
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, _load, _problem_lines, _resolve, _write
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, _load, _problem_lines, _resolve, _write
 
 __all__ = ["add_parser", "cmd_sweep"]
 
