@@ -384,3 +384,18 @@ def test_pynn_realised_export_reproduces_cuba_on_nest(tmp_path):
         for pid in net.populations:
             assert len(ours[pid]) > 1000
             assert spike_pairs(f[pid + ".steps"], f[pid + ".ids"]) == ours[pid], pid
+
+
+@pytest.mark.slow
+def test_brian2_ou_noise_of_std_zero_runs_as_its_mean(tmp_path):
+    """OU noise with std 0 is a constant current: the script runs (Brian2 used to fail on "0.0*pA" in its
+    run_regularly step) and gives SpikeStudio's spikes, step for step."""
+    net = Network(dt=0.1, duration=200.0, seed=1)
+    net.add_population("a", 3)
+    net.add_current("ou", "a", "ou", mean=500.0, std=0.0, tau=5.0)
+    script = tmp_path / "ou0.py"
+    script.write_text(brian2_script(net, strict=True))
+    assert "run_regularly" not in script.read_text()
+    theirs, ours = brian2_spike_trains(script, tmp_path), our_spike_trains(net)
+    assert len(ours["a"]) > 10
+    assert theirs["a"] == ours["a"]
