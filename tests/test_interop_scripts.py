@@ -399,3 +399,45 @@ def test_brian2_ou_noise_of_std_zero_runs_as_its_mean(tmp_path):
     theirs, ours = brian2_spike_trains(script, tmp_path), our_spike_trains(net)
     assert len(ours["a"]) > 10
     assert theirs["a"] == ours["a"]
+
+
+# --- learning and datasets: the digits example --------------------------------------------------------
+
+
+def digits_plugins() -> dict:
+    from spikestudio.plugins.dataset_source import default_datasets
+    from spikestudio.plugins.registry import default_registry
+
+    return {"rules": default_registry().learning_rules(), "datasets": default_datasets()}
+
+
+def test_brian2_exports_stdp_and_dataset_spikes_of_the_digits_example():
+    """With the plugins given, nothing of the digits example is left out: its dataset input becomes SpikeStudio's
+    encoded spikes, its pair STDP synapse equations, its adaptive threshold a state variable; without them the
+    report names what is left out and why."""
+    net = spikestudio.load(example_path("digits"))
+    net.duration = 2000.0
+    text, report = brian2_export(net, **digits_plugins())
+    assert report.ok, report
+    assert "replayed as spike times" in dict(report.notes)['inputs["digits"]']
+    for piece in ("b2.SpikeGeneratorGroup(64", "dr1/dt = -r1/(19.99999",
+                  "w_syn = clip(w_syn + r1*(0.01 + 0.0*o2)*60.0, -inf, 60.0)", "'send': 'w_sent = w_syn'",
+                  "% 100 == 99", "sum to 640.0", "theta += 0.2*mV"):
+        assert piece in text, piece
+    bare = brian2_export(net)[1]
+    assert set(bare.locations()) == {'inputs["digits"]', 'projections["learn"]'}
+    assert any("learning rule plugin was not given" in why for where, why in bare.problems if "learn" in where)
+
+
+@pytest.mark.slow
+def test_brian2_realised_digits_export_learns_spike_for_spike(tmp_path):
+    """Ten seconds of the digits example (20 digits): SpikeStudio's encoded digits replayed, pair STDP with
+    weight normalisation and adaptive thresholds in Brian2 give the same spikes, so the same rates."""
+    net = spikestudio.load(example_path("digits"))
+    net.duration = 10000.0
+    report, _ = export_script(net, tmp_path / "digits.py", "brian2", wiring="realised", strict=True,
+                              **digits_plugins())
+    assert not any("weight it has when it arrives" in reason for _, reason in report.notes)  # the exact path
+    theirs, ours = brian2_spike_trains(tmp_path / "digits.py", tmp_path), our_spike_trains(net)
+    assert len(ours["E"]) > 300
+    assert theirs["E"] == ours["E"]

@@ -17,6 +17,7 @@ from ._common import (
     num,
     skips_autapses,
 )
+from .dataset_replay import replay_datasets
 from .pynn_models import cell_type
 from .realised import check_wiring, realise
 from .report import ExportError, ExportReport, location
@@ -43,15 +44,17 @@ def pynn_script(net: Network, simulator: str = "nest", strict: bool = False) -> 
 
 
 def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", replay_inputs: bool = False,
-                arrays: ScriptArrays | None = None) -> tuple[str, ExportReport]:
+                arrays: ScriptArrays | None = None, datasets=None) -> tuple[str, ExportReport]:
     """(script text, report of what was left out or approximated).
 
     ``wiring="realised"`` writes SpikeStudio's synapses and initial values (see ``realised``); large arrays go
-    into ``arrays`` (saved beside the script) when given. Replaying Poisson inputs is Brian2's only.
+    into ``arrays`` (saved beside the script) when given. Replaying Poisson inputs is Brian2's only. With
+    ``datasets`` (the dataset source ``Simulator`` takes) dataset inputs travel as SpikeStudio's encoded spikes.
     """
     check_wiring(wiring, replay_inputs)
     report = ExportReport("PyNN")
     arrays = arrays if arrays is not None else ScriptArrays()
+    net = replay_datasets(net, datasets, report)
     if wiring == "realised":
         net = realise(net, report, replay_inputs=False)
     if replay_inputs:

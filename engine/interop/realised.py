@@ -64,6 +64,8 @@ def poisson_counts(net: Network, ids: list[str]) -> dict[str, np.ndarray]:
     ``net`` (its seed and duration): what a script replays to see the same input."""
     from ..simulation.simulator import Simulator
 
+    if not ids:
+        return {}
     n_steps = int(round(net.duration / net.dt))
     need = n_steps * sum(net.inputs[i].size for i in ids)
     if need > MAX_REPLAY_BYTES:
