@@ -465,3 +465,45 @@ def test_pynn_if_curr_delta_starts_from_spikestudio_initial_values_on_nest(tmp_p
         theirs = spike_pairs(f["E.steps"], f["E.ids"])
     assert len(ours["E"]) > 200
     assert theirs == ours["E"]
+
+
+# --- OU noise: the Izhikevich example -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_brian2_izhikevich_with_replayed_ou_noise_reproduces_every_spike(tmp_path):
+    """The exact mode replays SpikeStudio's OU samples: the Izhikevich example (realised wiring) gives the same
+    spikes in Brian2, so its rates are the same; with Brian2 drawing the noise they differ only by chance (see
+    test_brian2_ou_noise_has_spikestudio_statistics)."""
+    net = spikestudio.load(example_path("izhikevich"))
+    net.duration = 300.0
+    report, _ = export_script(net, tmp_path / "izh.py", "brian2", wiring="realised", replay_inputs=True, strict=True)
+    assert not any("OU noise is drawn" in reason for _, reason in report.notes)
+    theirs, ours = brian2_spike_trains(tmp_path / "izh.py", tmp_path), our_spike_trains(net)
+    for pid in net.populations:
+        assert len(ours[pid]) > 300, pid
+        assert theirs[pid] == ours[pid], pid
+
+
+@pytest.mark.slow
+def test_brian2_ou_noise_has_spikestudio_statistics(tmp_path):
+    """The exported OU step draws a process with SpikeStudio's stationary std and step-to-step correlation
+    exp(-dt / tau), independent between neurons (measured on 800 neurons x 2000 steps of the Izhikevich example)."""
+    from spikestudio.engine.interop.realised import ou_samples
+
+    net = spikestudio.load(example_path("izhikevich"))
+    net.duration = 200.0
+    text = brian2_script(net, strict=True).replace(
+        "network = b2.Network(b2.collect())",
+        'OU_MON = b2.StateMonitor(G_E, "I_ou0", record=True)\nnetwork = b2.Network(b2.collect())')
+    text += '\nnp.save("ou.npy", OU_MON.I_ou0_.T / 1e-12)\n'
+    done = run_script(brian2_python() or pytest.skip(NO_BRIAN2), text, tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    theirs, ours = np.load(tmp_path / "ou.npy"), ou_samples(net, ["thalamus_E"])["thalamus_E"]
+    assert theirs.shape == ours.shape == (2000, 800)
+    fade = np.exp(-net.dt / 0.5)
+    for x in (theirs, ours):
+        assert x.std() == pytest.approx(5.0, rel=0.01)
+        assert np.mean(x[1:] * x[:-1]) / x.var() == pytest.approx(fade, abs=0.005)
+        kicks = x[1:] - fade * x[:-1]
+        assert abs(np.corrcoef(kicks[:, :-1].ravel(), kicks[:, 1:].ravel())[0, 1]) < 0.01  # neighbours independent

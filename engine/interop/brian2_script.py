@@ -20,10 +20,10 @@ from ._common import (
     num,
     skips_autapses,
 )
-from .brian2_models import channel_key, neuron_group_args, on_pre, synapse_target
+from .brian2_models import channel_key, is_noise, neuron_group_args, on_pre, synapse_target
 from .brian2_plasticity import plastic_lines, stdp_coefficients
 from .dataset_replay import replay_datasets
-from .realised import check_wiring, poisson_counts, realise
+from .realised import check_wiring, ou_samples, poisson_counts, realise
 from .report import ExportError, ExportReport, location
 from .script_arrays import ScriptArrays
 from .script_text import comment, literal
@@ -86,8 +86,9 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
     names = {pid: ident(pid, "G_", used) for pid in list(net.populations) + list(net.inputs)}
     body = [f"b2.defaultclock.dt = {num(net.dt)}*ms", f"b2.seed({net.seed})",
             f"rng = np.random.default_rng({net.seed})", f"DURATION = {num(net.duration)}*ms", ""]
+    noise = ou_samples(net, [c.id for pid in pops for c in currents[pid] if is_noise(c)]) if replay_inputs else {}
     for pid, pop in pops.items():
-        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays)
+        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, noise)
     poisson_inputs = _poisson_inputs(net, projs)
     replayed = _replayed(net, poisson_inputs, report) if replay_inputs else {}
     for item in net.inputs.values():
@@ -160,7 +161,8 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
     return projs
 
 
-def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays) -> list[str]:
+def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays,
+                noise: dict | None = None) -> list[str]:
     a = neuron_group_args(pop, channels, inputs, dt)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
     lines = [comment(f"Population {pop.id!r}: {pop.model}, {pop.size} neurons"),
@@ -173,6 +175,12 @@ def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays:
     for var, tau in a["decay"]:
         lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')
     for k, std, tau in a["ou"]:
+        if inputs[k].id in (noise or {}):  # SpikeStudio's own samples, one row per step
+            values = arrays.literal(noise[inputs[k].id], "float")
+            lines += [f"ou_{name}_{k} = b2.TimedArray({values}.reshape({len(noise[inputs[k].id])}, {pop.size}), "
+                      "dt=b2.defaultclock.dt)",
+                      f'{name}.run_regularly("I_ou{k} = ou_{name}_{k}(t, i)*pA", when="start")  # replayed OU noise']
+            continue
         fade = f"exp(-dt/({num(tau)}*ms))"
         lines += [f"{name}.I_ou{k} = rng.normal(0.0, {num(std)}, {pop.size})*pA  # stationary start",
                   f'{name}.run_regularly("I_ou{k} = I_ou{k}*{fade} + {num(std)}*pA*sqrt(1 - {fade}**2)*randn()",'
