@@ -117,11 +117,14 @@ DELTA_V_MAP = """if SIMULATOR == "nest" and not hasattr(sim.IF_curr_delta, "vari
 
 REPLAY_HELPER = '''
 def replayed_times(counts, dt):
-    """Each neuron's spike times from spikes per step: step s at (s + 1) dt, repeated once per spike."""
+    """Each neuron's spike times from spikes per step: step s at (s + 1) dt, repeated once per spike.
+
+    A hair before the grid point: PyNN subtracts its parrots' delay, and NEST moves a time that lands a rounding
+    error above a grid point to the next step."""
     from pyNN.parameters import Sequence
 
     steps = np.arange(1, counts.shape[0] + 1)
-    return [Sequence(np.round(np.repeat(steps, counts[:, j]) * dt, 9)) for j in range(counts.shape[1])]
+    return [Sequence(np.round(np.repeat(steps, counts[:, j]) * dt, 9) - 1e-6) for j in range(counts.shape[1])]
 '''
 
 
