@@ -539,3 +539,27 @@ def test_pynn_replayed_poisson_spikes_arrive_on_spikestudio_steps_on_nest(tmp_pa
     mine = [(s, j) for s, j in ours if j in clean]
     assert len(mine) > 500
     assert [(s, j) for s, j in theirs if j in clean] == mine
+
+
+@pytest.mark.slow
+def test_pynn_spike_times_act_on_spikestudio_steps_on_nest(tmp_path):
+    """Spike-time inputs (and so a dataset's encoded spikes) are rounded to steps and stamped as NEST stamps a
+    spike of that step: a LIF population driven through delta synapses fires on the same steps."""
+    python = nest_python()
+    if python is None:
+        pytest.skip("no Python with NEST and PyNN (see test_pynn_realised_export_reproduces_cuba_on_nest)")
+    rng = np.random.default_rng(1)
+    times = rng.uniform(0.1, 300.0, 6000)  # off the grid: SpikeStudio rounds them to steps
+    net = Network(dt=0.1, duration=300.0, seed=2)
+    net.add_spike_times("st", 30, neurons=rng.integers(0, 30, times.size), times=times)
+    net.add_population("E", 30, "lif", tau_m=20.0, E_L=0.0, V_th=20.0, V_reset=10.0, t_ref=2.0)
+    net.connect("st", "E", "one_to_one", weight=4.0, synapse="delta", delay=0.3)
+    export_script(net, tmp_path / "times_pynn.py", "pynn", strict=True)
+    done = subprocess.run([python, str(tmp_path / "times_pynn.py"), str(tmp_path / "spikes.npz")],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ours = our_spike_trains(net)["E"]
+    with np.load(tmp_path / "spikes.npz") as f:
+        theirs = spike_pairs(f["E.steps"], f["E.ids"])
+    assert len(ours) > 200
+    assert theirs == ours

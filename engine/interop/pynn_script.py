@@ -87,7 +87,7 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
         if item.id in replayed:
             body += _replayed_source(item, names[item.id], replayed[item.id], arrays, net, report)
         else:
-            body += _input(net, item, names, report)
+            body += _input(net, item, names, report, arrays)
     for proj in net.projections.values():
         if proj.id not in left_out:
             body += _projection(net, proj, names, report, ident(proj.id, "J_", used), arrays)
@@ -105,7 +105,9 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
                                         "from pyNN.random import NumpyRNG, RandomDistribution", "",
                                         f"SIMULATOR = {literal(simulator)}  # nest, neuron, brian2 or mock",
                                         'sim = importlib.import_module("pyNN." + SIMULATOR)', HELPERS,
-                                        *([REPLAY_HELPER] if replayed else []), *body]
+                                        *([REPLAY_HELPER] if replayed else []),
+                                        *([STEP_TRAINS] if any(isinstance(x, SpikeTimesInput)
+                                                               for x in net.inputs.values()) else []), *body]
     return "\n".join(lines) + "\n", report
 
 
@@ -113,6 +115,22 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
 # warning and every neuron starts at iaf_psc_delta's default, -70 mV (Brunel then ran 2 % slow over a second).
 DELTA_V_MAP = """if SIMULATOR == "nest" and not hasattr(sim.IF_curr_delta, "variable_map"):  # else v is dropped
     sim.IF_curr_delta.variable_map = {"v": "V_m"}"""
+
+
+STEP_TRAINS = '''
+def step_trains(steps, neurons, size, dt):
+    """Each neuron's spike times from (step, neuron) pairs. NEST stamps a spike of step s at (s + 1) dt; a hair
+    before it, as PyNN subtracts its parrots' delay and NEST moves a time a rounding error above a grid point to
+    the next step (a spike of step 0 cannot be sent there). Other simulators get s dt."""
+    from pyNN.parameters import Sequence
+
+    if SIMULATOR == "nest":
+        keep = steps > 0
+        steps, neurons, stamp = steps[keep], neurons[keep], dt - 1e-6
+    else:
+        stamp = 0.0
+    return [Sequence(np.sort(steps[neurons == j]) * dt + stamp) for j in range(size)]
+'''
 
 
 REPLAY_HELPER = '''
@@ -178,7 +196,7 @@ def _replayed_source(item, name: str, counts: np.ndarray, arrays: ScriptArrays, 
             f" label={literal(item.id)})", ""]
 
 
-def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
+def _input(net: Network, item, names: dict, report: ExportReport, arrays: ScriptArrays) -> list[str]:
     name = names[item.id]
     if isinstance(item, RewardInput):
         report.reward_node(item.id)
@@ -190,8 +208,15 @@ def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
                 'if SIMULATOR == "nest":  # PyNN starts NEST\'s generators at 1 ms (origin 1.0); SpikeStudio\'s at 0',
                 f"    {name}.node_collection_source.origin = 0.0", ""]
     if isinstance(item, SpikeTimesInput):
-        trains = [sorted(set(np.round(item.times[item.neurons == i], 9).tolist())) for i in range(item.size)]
-        return [f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times={trains!r}),"
+        steps = np.rint(item.times / net.dt).astype(np.int64)
+        pairs = np.unique(np.stack([steps, item.neurons]), axis=1) if steps.size else np.zeros((2, 0), np.int64)
+        first = int(np.sum(pairs[0] == 0))
+        if first:
+            report.note(location("inputs", item.id), f"its {first} spikes at time 0 are not sent on NEST (PyNN's "
+                        "spike sources would have to emit them before time 0)")
+        return [comment(f"Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)"),
+                f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times=step_trains("
+                f"{arrays.literal(pairs[0], 'np.int64')}, {arrays.literal(pairs[1], 'np.int64')}, {item.size}, DT)),"
                 f" label={literal(item.id)})", ""]
     p, target, where = item.params, names[item.target], location("inputs", item.id)
     if item.waveform == "dc":
