@@ -177,7 +177,8 @@ def _interop_parsers(sub) -> None:
                         help="scripts: rules (the other simulator draws its own synapses, the default) or realised "
                              "(SpikeStudio's synapses and initial state, as .npy files beside the script)")
     export.add_argument("--replay-inputs", action="store_true",
-                        help="with --wiring realised, Brian2: replay SpikeStudio's Poisson spikes (exact mode)")
+                        help="with --wiring realised: replay SpikeStudio's Poisson spikes (and, Brian2, its OU "
+                             "noise): the exact mode")
     export.set_defaults(func=lambda args: _interop().cmd_export(args))
     imp = sub.add_parser("import", help="import a NIR graph as a network file",
                          description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "
