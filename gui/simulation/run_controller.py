@@ -17,7 +17,6 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...engine.kernels import kernel as K
 from ...engine.model.catalog import NEURON_MODELS
 from ...engine.model.params import ValidationError
 from ...engine.simulation.live import LiveTap
@@ -64,7 +63,7 @@ class _Preparation:
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
-            K.run_chunk(sim.built.state, 0, 0, *sim.built.gates)  # compile now, not at the first chunk
+            sim.built.loop(sim.built.state, 0, 0, *sim.built.gates)  # compile now, not at the first chunk
             self.sim = sim
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
             self.error = exc
