@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-
 from spikestudio.engine.equations.description import ModelError
 from spikestudio.engine.equations.evaluate import evaluate
 from spikestudio.engine.equations.layout import expm, layout_of

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import spikestudio
 from spikestudio.engine.equations.description import ModelError
 from spikestudio.engine.equations.layout import layout_of
