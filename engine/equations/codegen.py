@@ -261,7 +261,7 @@ def pass_{slot}(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain{pargs}):
         x = x if r <= 0 else {held}
         v[i] = x
         ref[i] = r - 1 if r > 0 else 0
-        above += 1 if ({cond}) or x - x != 0.0 else 0
+        above += 1 if ({cond}) | (x - x != 0.0) else 0  # | not or: no branch, so the loop vectorises
     return above
 
 

@@ -47,8 +47,11 @@ def to_data(desc: ModelDescription) -> dict:
 
 def _param_data(p: Parameter) -> dict:
     d = {"default": p.default, "unit": p.unit.text}
-    if math.isfinite(p.low) or math.isfinite(p.high):
-        d.update(low=p.low, high=p.high, low_open=p.low_open, high_open=p.high_open)
+    if math.isfinite(p.low) or math.isfinite(p.high):  # JSON holds no infinity: an open end is left out
+        if math.isfinite(p.low):
+            d.update(low=p.low, low_open=p.low_open)
+        if math.isfinite(p.high):
+            d.update(high=p.high, high_open=p.high_open)
     if p.description:
         d["description"] = p.description
     return d
@@ -75,8 +78,8 @@ def _lines(data: dict) -> list[str]:
         line = f"param {pname} = {number_text(p['default'])} {p.get('unit', '')}".rstrip()
         if "low" in p or "high" in p:
             lo, hi = p.get("low", -math.inf), p.get("high", math.inf)
-            line += f" {'(' if p.get('low_open') else '['}{number_text(lo)}, {number_text(hi)}" \
-                    f"{')' if p.get('high_open') else ']'}"
+            line += f" {'(' if p.get('low_open') or math.isinf(lo) else '['}{number_text(lo)}, {number_text(hi)}" \
+                    f"{')' if p.get('high_open') or math.isinf(hi) else ']'}"
         if p.get("description"):
             line += f' "{p["description"]}"'
         lines.append(line)
