@@ -20,6 +20,7 @@ from ._common import (
     num,
     skips_autapses,
 )
+from .brian2_custom import custom_group_args
 from .brian2_models import channel_key, neuron_group_args, on_pre
 from .report import ExportError, ExportReport, location
 
@@ -68,7 +69,7 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
     body = [f"b2.defaultclock.dt = {num(net.dt)}*ms", f"b2.seed({net.seed})",
             f"rng = np.random.default_rng({net.seed})", f"DURATION = {num(net.duration)}*ms", ""]
     for pid, pop in pops.items():
-        body += _population(pop, names[pid], channels[pid], currents[pid])
+        body += _population(pop, names[pid], channels[pid], currents[pid], net.models.get(pop.model))
     poisson_inputs = _poisson_inputs(net, projs)
     for item in net.inputs.values():
         if isinstance(item, (PoissonInput, SpikeTimesInput)) and item.id not in poisson_inputs.values():
@@ -86,7 +87,8 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
              '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")']
     run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
     lines = header(net, report, run) + ["", "import numpy as np", "", "import brian2 as b2",
-                                        "from brian2 import Hz, ms, mV, nS, pA, pF, second  # noqa: F401", "",
+                                        "from brian2 import Gohm, Hz, kHz, ms, mV, nS, pA, pF, second, um"
+                                        "  # noqa: F401", "",
                                         'b2.prefs.codegen.target = "numpy"  # "cython" runs faster given a C compiler',
                                         HELPERS, *body]
     return "\n".join(lines) + "\n", report
@@ -95,8 +97,15 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
 def _exported_populations(net: Network, report: ExportReport) -> dict:
     pops = {}
     for pid, pop in net.populations.items():
+        desc = net.models.get(pop.model)
         if pop.model == "hh":
             report.problem(location("populations", pid), "the Hodgkin-Huxley model is not mapped to Brian2")
+        elif desc is not None and desc.threshold is None:
+            report.problem(location("populations", pid), f"the model {pop.model!r} has no threshold to export")
+        elif desc is not None and desc.input_var != "v" and any(
+                p.target == pid and p.synapse.kind == "delta" for p in net.projections.values()):
+            report.problem(location("populations", pid), f"delta synapses onto {desc.input_var!r} (not v) are not "
+                                                         "exported")
         else:
             pops[pid] = pop
     return pops
@@ -122,8 +131,9 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport) -> lis
     return projs
 
 
-def _population(pop, name: str, channels: list, inputs: list) -> list[str]:
-    a = neuron_group_args(pop, channels, inputs)
+def _population(pop, name: str, channels: list, inputs: list, desc=None) -> list[str]:
+    a = custom_group_args(pop, desc, channels, inputs) if desc is not None else neuron_group_args(pop, channels,
+                                                                                                  inputs)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
     lines = [f"# Population {pop.id!r}: {pop.model}, {pop.size} neurons",
              f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',
