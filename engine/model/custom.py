@@ -10,7 +10,7 @@ import re
 from ..equations.data import to_text
 from ..equations.description import ModelDescription, ModelError
 from ..equations.layout import layout_of
-from ..equations.render import to_source
+from ..equations.tex import model_tex
 from ..equations.text import parse_model
 from ..errors import Problem
 from ..kernels import codes
@@ -32,7 +32,7 @@ def catalog_entry(model_id: str, desc: ModelDescription) -> NeuronModel:
     params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
                                 low_open=p.low_open, high_open=p.high_open) for p in desc.params}
     state = {s.name: s.unit.text for s in desc.state}
-    equations = tuple(f"d{e.var}/dt = {to_source(e.expr)}" for e in desc.equations)
+    equations = model_tex(desc)
     return NeuronModel(model_id, codes.CUSTOM, desc.title or model_id, desc.description or desc.title or model_id,
                        params, state, equations=equations)
 

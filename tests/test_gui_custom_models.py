@@ -1,0 +1,58 @@
+"""A network file with a model described only by equations opens in the editor: the inspector offers the model,
+shows its equations typeset from the same trees the kernel is generated from, and its parameters with units."""
+
+import re
+from pathlib import Path
+
+import pytest
+import spikestudio
+from gui_helpers import click_node, field
+from PySide6.QtWidgets import QApplication, QLabel
+from spikestudio.engine.model.network import Network
+
+pytestmark = pytest.mark.timeout(120)
+MODELS = Path(__file__).parent / "data" / "models"
+
+
+@pytest.fixture
+def custom_file(tmp_path):
+    net = Network(dt=0.1, duration=200.0, seed=1)
+    net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
+    net.add_model("eif", (MODELS / "exponential_if.model").read_text())
+    net.add_population("F", 10, "fhn")
+    net.add_population("L", 10, "lif")
+    net.record_spikes("F")
+    path = tmp_path / "custom.json"
+    spikestudio.save(net, path)
+    return path
+
+
+def test_the_inspector_shows_a_described_models_equations_and_parameters(window, custom_file):
+    w = window(custom_file)
+    click_node(w, "F")
+    QApplication.processEvents()
+    label = w.inspector.findChild(QLabel, "equations")
+    assert label is not None
+    html = label.text()
+    text = re.sub(r"<[^>]+>", "", html).replace("\u2009", " ").replace("&nbsp;", " ")
+    assert "ε (v + a Vs − b w)" in text and "v3/(3 Vs2)" in text and "\\" not in html
+    assert "spike when" in html and "refractory for" in html
+    assert field(w, "params.eps") is not None and field(w, "params.tau") is not None
+    model = field(w, "model")
+    assert model.findData("fhn") >= 0 and model.findData("eif") >= 0 and model.findData("lif") >= 0
+    model.setCurrentIndex(model.findData("eif"))
+    model.activated.emit(model.currentIndex())
+    QApplication.processEvents()
+    assert "Δ" in w.inspector.findChild(QLabel, "equations").text()
+    assert w.doc.network.populations["F"].params["Delta_T"] == 2.0
+    w.actions["undo"].trigger()
+    assert w.doc.network.populations["F"].model == "fhn"
+
+
+def test_a_described_model_runs_in_the_editor(window, custom_file, qtbot):
+    """Run builds and compiles the generated loop on the worker thread, then simulates to the end."""
+    w = window(custom_file)
+    c = w.simulation.controller
+    w.actions["run"].trigger()
+    qtbot.waitUntil(lambda: c.state == "done", timeout=100_000)
+    assert c.sim.results.spike_counts("F").sum() > 0
