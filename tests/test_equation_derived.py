@@ -71,7 +71,7 @@ def test_the_equations_shown_are_typeset_from_the_same_trees():
     assert [name_tex(n) for n in ("tau_m", "V_th", "Delta_T", "eps", "g_Ca")] == [
         r"\tau_{m}", r"V_{th}", r"\Delta_{T}", r"\epsilon", r"g_{Ca}"]
     lines = model_tex(desc("exponential_if"))
-    assert lines[0] == (r"\frac{dv}{dt} = \frac{g_{L}\,(E_{L} - v) + g_{L}\,\Delta_{T}\,\exp(\min(\frac{v - V_{T}}"
+    assert lines[0] == (r"\frac{dv}{dt} = \frac{g_{L}\,(E_{L} - v) + g_{L}\,\Delta_{T}\,\exp(\min(\frac{(v - V_{T})}"
                         r"{\Delta_{T}}, 20)) + I_{e} + I_{syn}}{C}")
     assert lines[1:] == (r"\mathrm{spike\ when}\ v > V_{peak}", r"v \leftarrow V_{reset}",
                          r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v")

@@ -57,8 +57,8 @@ def _tex(node: Node, in_frac: bool = False) -> tuple[str, int]:
     if node.op == "/":
         top, bottom = to_tex(node.left, True), to_tex(node.right, True)
         if in_frac:
-            top = top if isinstance(node.left, (Name, Num, Call)) or getattr(node.left, "op", "") == "**" else f"({top})"
-            bottom = bottom if isinstance(node.right, (Name, Num, Call)) else f"({bottom})"
+            top = top if _atomic(node.left) else f"({top})"
+            bottom = bottom if _atomic(node.right) else f"({bottom})"
         return rf"\frac{{{top}}}{{{bottom}}}", 9
     left, lp = _tex(node.left, in_frac)
     right, rp = _tex(node.right, in_frac)
@@ -72,6 +72,11 @@ def _tex(node: Node, in_frac: bool = False) -> tuple[str, int]:
     if node.op in ("and", "or"):
         return rf"{left}\ \mathrm{{{node.op}}}\ {right}", prec
     return f"{left} {_REL.get(node.op, node.op)} {right}", prec
+
+
+def _atomic(node: Node) -> bool:
+    """Reads as one factor when written inline: a name, number, call or power."""
+    return isinstance(node, (Name, Num, Call)) or (isinstance(node, Binary) and node.op == "**")
 
 
 def model_tex(desc: ModelDescription) -> tuple[str, ...]:
