@@ -62,3 +62,21 @@ def test_brian2_rates_agree_under_poisson_drive_through_every_synapse_kind(tmp_p
     theirs, ours = _run(network(True), tmp_path)
     for name in NAMES:
         assert theirs[name] == pytest.approx(ours[name], rel=0.15, abs=1.0), name
+
+
+def test_pynn_and_nir_name_a_described_model_they_cannot_map():
+    from spikestudio.engine.interop import pynn_export, pynn_script
+    from spikestudio.engine.interop.nir_export import nir_export
+
+    net = network(True)
+    net.add_population("L", 5, "lif")
+    net.connect("drive", "L", "fixed_indegree", k=5, weight=20.0)
+    text, report = pynn_export(net, simulator="nest")
+    compile(text, "pynn_custom.py", "exec")
+    found = dict(report.problems)
+    assert "the model 'gated' is described by equations" in found['populations["gated"]']
+    assert "P_L = sim.Population(5" in text and "P_gated" not in text
+    with pytest.raises(ValueError, match="described by equations"):
+        pynn_script(net, simulator="nest", strict=True)
+    _, nir_report = nir_export(net)
+    assert "the 'fitzhugh_nagumo' model cannot be expressed in NIR" in str(nir_report)

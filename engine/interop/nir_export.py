@@ -108,7 +108,8 @@ def _neuron_spec(net: Network, pop: Population, report: ExportReport) -> dict | 
     """How a population maps: {"kind": "delta"|"current", "tau_syn": ms}, or None (reported) when it cannot."""
     where = f'populations["{pop.id}"]'
     if pop.model != "lif":
-        report.problem(where, f"the {NEURON_MODELS[pop.model].display_name} model cannot be expressed in NIR "
+        name = NEURON_MODELS[pop.model].display_name if pop.model in NEURON_MODELS else repr(pop.model)
+        report.problem(where, f"the {name} model cannot be expressed in NIR "
                           f"(only leaky integrate-and-fire neurons can); the population and its projections are "
                           f"left out")
         return None

@@ -48,7 +48,17 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
             "rng = np.random.default_rng(SEED)", "prng = NumpyRNG(seed=SEED)",
             "sim.setup(timestep=DT, min_delay=DT)", ""]
     left_out: set[str] = set()
+    described = {pid for pid, pop in net.populations.items() if pop.model in net.models}
+    for pid in described:  # a model described by equations matches no PyNN standard cell type
+        report.problem(location("populations", pid), f"the model {net.populations[pid].model!r} is described by "
+                                                     "equations and has no PyNN standard cell type; left out")
+        for proj in net.projections.values():
+            if pid in (proj.source, proj.target):
+                report.problem(location("projections", proj.id), "its source or target population is not exported")
+                left_out.add(proj.id)
     for pid, pop in net.populations.items():
+        if pid in described:
+            continue
         cell, params, skipped = cell_type(net, pop, report)
         left_out |= skipped
         args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
@@ -70,7 +80,7 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
-    pops = ", ".join(f"({pid!r}, {names[pid]})" for pid in net.populations)
+    pops = ", ".join(f"({pid!r}, {names[pid]})" for pid in net.populations if pid not in described)
     body += ["sim.run(DURATION)", f"for pop_id, pop in [{pops}]:",
              "    spikes = sum(pop.get_spike_counts().values())",
              '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "sim.end()"]
