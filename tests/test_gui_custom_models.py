@@ -4,6 +4,7 @@ shows its equations typeset from the same trees the kernel is generated from, an
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spikestudio
 from gui_helpers import click_node, field
@@ -56,3 +57,22 @@ def test_a_described_model_runs_in_the_editor(window, custom_file, qtbot):
     w.actions["run"].trigger()
     qtbot.waitUntil(lambda: c.state == "done", timeout=100_000)
     assert c.sim.results.spike_counts("F").sum() > 0
+
+
+def test_the_fi_tool_sweeps_a_described_model(qtbot):
+    from spikestudio.engine.analysis.spike_stats import fi_curve
+    from spikestudio.gui.plots.analysis import FICurveDialog
+    from test_plot_analysis import run_dialog
+
+    net = Network(dt=0.1)
+    net.add_model("eif", (MODELS / "exponential_if.model").read_text())
+    net.add_population("cell", 1, "eif", I_e=0.0)
+    dialog = FICurveDialog(net)
+    qtbot.addWidget(dialog)
+    assert "DC input" in dialog.status.text()
+    dialog.points.setValue(5)
+    dialog.duration.setValue(300.0)
+    run_dialog(qtbot, dialog)
+    expected = fi_curve(net, np.linspace(0, 1000, 5), 300.0, transient=dialog.transient.value())
+    assert np.array_equal(dialog.rate_curve.getData()[1], expected.rate_hz) and expected.rate_hz[-1] > 0
+    assert "analytic_lif_hz" not in dialog.curve_data()
