@@ -104,3 +104,32 @@ def test_a_hostile_model_in_a_file_ends_in_located_problems_or_a_valid_network(f
         assert exc.problems and all(p.location for p in exc.problems)
     else:
         assert net.validate() == [] and "fhn" in net.models
+
+
+def test_copy_and_paste_carry_the_models_and_rename_a_clashing_one():
+    """The clipboard holds a network file; pasting into a network whose "fhn" is another model renames ours."""
+    from spikestudio.engine.editing.document import NetworkDocument
+    from spikestudio.engine.editing.subnetwork import extract, fit_into, models_to_add
+
+    piece = fileformat.loads(fileformat.dumps(extract(network(), ["F", "M"])))
+    assert set(piece.models) == {"fhn", "ml"}
+    doc = NetworkDocument()
+    other = (MODELS / "exponential_if.model").read_text()
+    doc.network.add_model("fhn", other)  # the same id for another model
+    doc.network.add_population("Z", 2, "fhn")
+    doc.add_models(models_to_add(doc.network, piece))
+    items, layouts = fit_into(doc.network, piece, (10.0, 10.0))
+    doc.add_items(items, layouts)
+    pasted = doc.network.populations
+    assert (pasted["F"].model, pasted["M"].model, pasted["Z"].model) == ("fhn_2", "ml", "fhn")
+    assert doc.network.validate() == []
+    assert doc.network.models["fhn_2"].title == "FitzHugh-Nagumo"
+    assert doc.network.models["fhn"].title == "Exponential integrate-and-fire"
+    rows = {row["id"]: row for row in spikestudio.Simulator(doc.network).run(0.2).summary()}
+    assert rows["F"]["spikes"] > 0 and rows["Z"]["spikes"] > 0
+
+
+def test_a_file_holds_only_the_models_its_populations_use():
+    net = network()
+    net.add_model("spare", (MODELS / "gated.model").read_text())
+    assert "spare" not in json.loads(fileformat.dumps(net))["models"]

@@ -22,6 +22,7 @@ def custom_file(tmp_path):
     net.add_model("eif", (MODELS / "exponential_if.model").read_text())
     net.add_population("F", 10, "fhn")
     net.add_population("L", 10, "lif")
+    net.add_population("X", 3, "eif")
     net.record_spikes("F")
     path = tmp_path / "custom.json"
     spikestudio.save(net, path)

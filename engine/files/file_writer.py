@@ -44,7 +44,8 @@ def inline(array: np.ndarray, location: str) -> list:
 def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
     """``net`` as file data of ``version``; raises ``ValidationError`` listing every value JSON cannot hold."""
     w = _Writer(array_writer, net)
-    if version == MODELS_VERSION and not net.models:
+    used = {m: d for m, d in net.models.items() if any(p.model == m for p in net.populations.values())}
+    if version == MODELS_VERSION and not used:
         version = MODELS_VERSION - 1  # nothing of version 2 in it: the file stays exactly as it was
     data = {
         "format": FORMAT,
@@ -60,8 +61,8 @@ def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
     }
     if net.notes:  # only then, so a file without notes is exactly what it was before notes existed
         data["notes"] = w.section(net.notes, "notes", w.note)
-    if net.models:
-        data["models"] = {model_id: to_data(desc) for model_id, desc in net.models.items()}
+    if used:  # the descriptions of the models the populations use
+        data["models"] = {model_id: to_data(desc) for model_id, desc in used.items()}
     if w.problems:
         raise ValidationError(w.problems)
     return data
