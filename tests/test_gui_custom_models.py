@@ -77,3 +77,28 @@ def test_the_fi_tool_sweeps_a_described_model(qtbot):
     expected = fi_curve(net, np.linspace(0, 1000, 5), 300.0, transient=dialog.transient.value())
     assert np.array_equal(dialog.rate_curve.getData()[1], expected.rate_hz) and expected.rate_hz[-1] > 0
     assert "analytic_lif_hz" not in dialog.curve_data()
+
+
+def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(window, tmp_path):
+    """FitzHugh-Nagumo: nullclines from its trees, its one fixed point (unstable when driven), no reset line, and a
+    click trajectory that is the engine's own one-neuron run."""
+    from spikestudio.engine.teaching.described_phase import DescribedPlane
+    from test_gui_live import open_network
+
+    net = Network(dt=0.1, seed=5, duration=200.0)
+    net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
+    net.add_population("F", 2, "fhn")
+    net.add_population("L", 2, "lif")
+    w = open_network(window, tmp_path, net)
+    view = w.simulation.show_phase_plane()
+    assert [view.population.itemData(i) for i in range(view.population.count())] == ["F"]
+    v, w_on_v_null = view.v_null.xData, view.v_null.yData
+    np.testing.assert_allclose(w_on_v_null, v - v ** 3 / (3 * 30.0 ** 2) + 15.0, atol=0.5)  # w where dv/dt = 0
+    np.testing.assert_allclose(view.x_null.yData, (view.x_null.xData + 21.0) / 0.8, atol=0.5)
+    (point,) = view.points
+    assert not point.stable and point.v == pytest.approx(-24.145, abs=1e-3)
+    assert not view.reset_line.isVisible()
+    assert view.probes == [("F", 0, "v"), ("F", 0, "w")]
+    traj = view.start_from(-36.0, -19.0, 100.0)
+    again = DescribedPlane("fhn", w.doc.network.models["fhn"]).trajectory(None, {}, 0.0, -36.0, -19.0, 100.0, 0.1)
+    assert np.array_equal(traj.v, again.v) and traj.spikes.size == 3
