@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import math
 import os
 import sys
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
+from ..engine.model.plain_text import visible
 
 __all__ = ["main"]
 
@@ -45,6 +47,7 @@ examples:
   spikestudio validate net.snn         list every problem in a file
   spikestudio info brunel              sizes, expected synapses and memory of a network
   spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
+  spikestudio export cuba --to brian2 --wiring realised -o cuba.py   a script that reproduces the run
   spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
 """
 
@@ -82,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `spikestudio info x | head -1`
         return EXIT_OK
+    except MemoryError:  # a network or file too large for this machine (or for a memory limit): not a bug
+        _error(f"not enough memory for `{argv[0]}` on {' '.join(argv[1:2]) or 'this network'}: it is too large "
+               "for the memory available here", ["`spikestudio info NETWORK` estimates what a network needs"])
+        return EXIT_FAILED
     except Exception as exc:  # never a traceback for users; developers can ask for one
         if os.environ.get("SPIKESTUDIO_DEBUG"):
             raise
@@ -113,7 +120,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="simulated time in seconds (default: the network's own duration)")
     run.add_argument("--seed", metavar="N", type=int, help="random seed, replacing the network's seed")
     run.add_argument("--out", metavar="FILE.npz", type=Path,
-                     help="save all results (spikes, traces, rates) to an .npz file (no pickled objects)")
+                     help="save the results (spikes, traces, rates) to an .npz file (no pickled objects); "
+                          "each kind is bounded in memory, so a long run keeps its latest part (see --stream)")
+    run.add_argument("--stream", action="store_true",
+                     help="with --out: write the results to disk as the run goes, so the file keeps everything "
+                          "however long the run, without growing memory")
     run.add_argument("--csv", metavar="FILE.csv", type=Path, help="save the summary table as CSV")
     run.add_argument("--csv-dir", metavar="DIR", type=Path,
                      help="save every recording as CSV files in DIR (spikes, traces and rates, one file each)")
@@ -155,6 +166,11 @@ def _interop_parsers(sub) -> None:
                         help="the file to write (required for nir; scripts go to stdout without it)")
     export.add_argument("--strict", action="store_true",
                         help="fail (exit 1) when anything cannot be expressed, instead of leaving it out")
+    export.add_argument("--wiring", choices=("rules", "realised"), default="rules",
+                        help="scripts: rules (the other simulator draws its own synapses, the default) or realised "
+                             "(SpikeStudio's synapses and initial state, as .npy files beside the script)")
+    export.add_argument("--replay-inputs", action="store_true",
+                        help="with --wiring realised, Brian2: replay SpikeStudio's Poisson spikes (exact mode)")
     export.set_defaults(func=lambda args: _interop().cmd_export(args))
     imp = sub.add_parser("import", help="import a NIR graph as a network file",
                          description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "
@@ -163,7 +179,9 @@ def _interop_parsers(sub) -> None:
     imp.add_argument("-o", "--output", metavar="OUT.snn", type=Path, required=True, help="the .snn or .json to write")
     imp.add_argument("--spike-step", metavar="S", type=_seconds,
                      help="read each spike as 1 for one step of S seconds, as discrete-time frameworks write "
-                          "graphs (snnTorch: 1e-4), instead of a unit Dirac delta: weights are multiplied by S")
+                          "graphs: weights are multiplied by S; 1 reads unit Dirac deltas. Default: Dirac deltas for "
+                          "SpikeStudio's graphs, else the step the neurons' tau / r gives (snnTorch), else 1e-3 "
+                          "(Norse's default step)")
     imp.set_defaults(func=lambda args: _interop().cmd_import(args))
 
 
@@ -180,6 +198,11 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    from ..engine.model.catalog import MAX_DURATION
+
+    if value * 1000.0 > MAX_DURATION:
+        longest = f"{MAX_DURATION / 1000:,.0f}"
+        raise argparse.ArgumentTypeError(f"{text} seconds is longer than a run may be (at most {longest})")
     return value
 
 
@@ -236,6 +259,8 @@ def cmd_run(args) -> int:
     for target in (args.out, args.csv):
         if target is not None and not target.parent.is_dir():
             raise CliError(f"{target}: cannot write there (no such directory {str(target.parent)!r})")
+    if args.stream and args.out is None:
+        raise CliError("--stream needs --out FILE.npz (where the results are written as the run goes)")
     if args.seed is not None:
         net.seed = args.seed
     # The CV of ISI needs every population's spikes; spike sources (a Poisson drive may emit tens of
@@ -252,28 +277,51 @@ def cmd_run(args) -> int:
         raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE, _problem_lines(exc)) from None
     except BuildError as exc:
         raise CliError(f"{args.network}: cannot build the network: {exc}", EXIT_FAILED) from None
+    _compile(sim)
+    stream = _stream_to(args, sim)
     progress = _Progress(sys.stderr, duration_ms)
     try:
         results = sim.run(duration_ms / 1000.0, progress=progress.update)
-    except SimulationError as exc:
+    except BaseException as exc:  # the stream's files go with any failure (Ctrl+C too)
+        if stream is not None:
+            stream.close()
+        if not isinstance(exc, SimulationError):
+            raise
         progress.finish(failed_at_ms=sim.t)
         raise CliError(f"{args.network}: simulation failed: {exc}", EXIT_FAILED) from None
     progress.finish()
     rows = [row for row in results.summary() if isinstance(net.spiking_nodes().get(row["id"]), Population)]
     title = net.metadata.title or Path(args.network).name
-    print(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
-    print(_table(rows))
+    say(f"{title}: {results.t:g} ms simulated, dt {net.dt:g} ms, seed {net.seed}")
+    say(*_table(rows).split("\n"))
     if args.out is not None:
-        _write(lambda: results.save(args.out), args.out)
-        print(f"results saved to {args.out}")
+        _write(lambda: stream.finish(results) if stream is not None else results.save(args.out), args.out)
+        say(f"results saved to {args.out}")
+        if stream is None and results.kept_from > 0:
+            say(f"note: to bound memory the saved results hold recordings from {results.kept_from:g} ms on "
+                  "(counts cover the whole run); --stream keeps everything", file=sys.stderr)
     if args.csv is not None:
         _write(lambda: _save_csv(rows, args.csv), args.csv)
-        print(f"summary saved to {args.csv}")
+        say(f"summary saved to {args.csv}")
     if args.csv_dir is not None:
         written = []
         _write(lambda: written.extend(results.save_csv(args.csv_dir)), args.csv_dir)
-        print(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
+        say(f"{len(written)} recording{'s' * (len(written) != 1)} saved as CSV in {args.csv_dir}")
     return EXIT_OK
+
+
+def _stream_to(args, sim):
+    """A stream writing ``sim``'s results to ``--out`` as the run goes (``--stream``), or None."""
+    if not args.stream:
+        return None
+    from ..engine.simulation.results_stream import ResultsStream
+
+    try:
+        stream = ResultsStream(args.out)
+    except OSError as exc:
+        raise CliError(f"{args.out}: cannot write there: {exc.strerror or exc}") from None
+    sim.results.sink = stream
+    return stream
 
 
 def cmd_validate(args) -> int:
@@ -283,8 +331,7 @@ def cmd_validate(args) -> int:
     try:
         net = _read(path)
     except FileFormatError as exc:
-        for line in _problem_lines(exc):
-            print(line)
+        say(*_problem_lines(exc))
         n = len(exc.problems)
         _error(f"{path}: {n} problem{'s' if n != 1 else ''} found")
         return EXIT_FAILED
@@ -292,15 +339,17 @@ def cmd_validate(args) -> int:
     from ..plugins.dataset_source import default_datasets
     from ..plugins.registry import default_registry
 
-    blocking = build_problems(net, default_registry().learning_rules(), datasets=default_datasets())
+    registry = default_registry()
+    for clash in registry.errors:  # two plugins with one id: said, whether or not this network uses it
+        say(f"{PROG}: warning: {clash}", file=sys.stderr)
+    blocking = build_problems(net, registry.learning_rules(), datasets=default_datasets())
     if blocking:  # valid on paper, but a run on this machine would be refused
-        for line in blocking:
-            print(line)
+        say(*blocking)
         _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")
         return EXIT_FAILED
     title = net.metadata.title or path.name
-    print(f"OK: {title} ({_count(len(net.populations), 'population')}, "
-          f"{_count(len(net.projections), 'projection')})")
+    say(f"OK: {title} ({_count(len(net.populations), 'population')}, "
+        f"{_count(len(net.projections), 'projection')})")
     return EXIT_OK
 
 
@@ -353,7 +402,7 @@ def cmd_info(args) -> int:
             f"expected synapses:   {n_syn:,}",
             f"estimated memory:    {format_bytes(n_bytes)}",
             f"recorders:           {len(net.recorders)}"]
-    print("\n".join(out))
+    say(*out)
     return EXIT_OK
 
 
@@ -365,7 +414,7 @@ def cmd_examples(args) -> int:
     for name in names:
         title = _read(example_path(name)).metadata.title
         mark = "  (default)" if name == DEFAULT_EXAMPLE else ""
-        print(f"{name:<{width}}  {title}{mark}")
+        say(f"{name:<{width}}  {title}{mark}")
     return EXIT_OK
 
 
@@ -375,8 +424,14 @@ def cmd_warmup(args) -> int:
     from ..plugins.registry import default_registry
     from ..resources.examples import list_examples
 
+    start = time.perf_counter()
+
+    def show(done: int, total: int, name: str) -> None:
+        print(f"[{done + 1}/{total}] kernels of {name} ({time.perf_counter() - start:.0f} s so far)", file=sys.stderr,
+              flush=True)
+
     try:
-        seconds = warmup((_load(name) for name in list_examples()), default_registry().learning_rules())
+        seconds = warmup([_load(name) for name in list_examples()], default_registry().learning_rules(), show)
     except (BuildError, SimulationError) as exc:
         raise CliError(f"warmup failed: {exc}", EXIT_FAILED) from None
     print(f"compiled the simulation kernels in {seconds:.1f} s")
@@ -384,6 +439,20 @@ def cmd_warmup(args) -> int:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+
+def _compile(sim) -> None:
+    """Compile (or load) the time loop before the run, so its "x real time" counts the simulation only; says so
+    on stderr when it really compiles (seconds to minutes, first time only)."""
+    from ..engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
+
+    if not needs_compile(sim.built):
+        compile_now(sim.built)
+        return
+    sys.stderr.write(compiling_text(compiled_parts(sim.built)) + "\n")
+    sys.stderr.flush()
+    seconds = compile_now(sim.built)
+    sys.stderr.write(f"compiled in {seconds:.1f} s (not counted in the run's time)\n")
 
 
 def _resolve(name: str) -> Path:
@@ -442,11 +511,15 @@ def _write(save, path: Path) -> None:
 
 
 def _save_csv(rows: list[dict], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=["id", "name", "neurons", "spikes", "rate_hz", "cv_isi"])
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    from ..engine.files.atomic_file import atomic_write
+
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=["id", "name", "neurons", "spikes", "rate_hz", "cv_isi"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    data = text.getvalue().encode("utf-8")
+    atomic_write(path, lambda f: f.write(data))
 
 
 def _table(rows: list[dict]) -> str:
@@ -466,9 +539,13 @@ def _count(n: int, word: str) -> str:
 
 
 def _error(message: str, details: list[str] | None = None) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    for line in details or []:
-        print(f"  {line}", file=sys.stderr)
+    say(f"{PROG}: error: {message}", *(f"  {line}" for line in details or []), file=sys.stderr)
+
+
+def say(*lines: str, file=None) -> None:
+    """Print each line with control characters from files escaped (``\\x1b``): a title cannot drive the terminal."""
+    for line in lines:
+        print(visible(line), file=file or sys.stdout)
 
 
 class _Progress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write
+from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
 
 __all__ = ["cmd_export", "cmd_import", "FORMATS"]
 
@@ -36,22 +36,36 @@ def _export_nir(net, args) -> int:
                        f"problem{'s' if len(exc.report.problems) != 1 else ''}); nothing was written", EXIT_FAILED,
                        exc.report.lines()) from None
     _tell_left_out(report[0], "NIR")
-    print(f"NIR graph written to {args.output}")
+    say(f"NIR graph written to {args.output}")
     return EXIT_OK
 
 
 def _export_script(net, args) -> int:
-    from ..engine.interop import brian2_export, pynn_export
+    from ..engine.interop import ExportError, brian2_export, pynn_export
+    from ..engine.interop.script_export import export_script
 
-    text, report = brian2_export(net) if args.to == "brian2" else pynn_export(net)
-    if args.strict and not report.ok:
-        raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written", EXIT_FAILED,
-                       report.lines())
-    if args.output is None:
+    wiring, replay = getattr(args, "wiring", "rules"), getattr(args, "replay_inputs", False)
+    if replay and wiring != "realised":
+        raise CliError("--replay-inputs needs --wiring realised")
+    if args.output is None:  # stdout: every array inline
+        export = brian2_export if args.to == "brian2" else pynn_export
+        text, report = export(net, wiring=wiring, replay_inputs=replay)
+        if args.strict and not report.ok:
+            raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written",
+                           EXIT_FAILED, report.lines())
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        _write(lambda: args.output.write_text(text, encoding="utf-8"), args.output)
-        print(f"{args.to} script written to {args.output}")
+        done = []
+        try:
+            _write(lambda: done.extend(export_script(net, args.output, args.to, wiring, replay, args.strict)),
+                   args.output)
+        except ExportError as exc:
+            raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written",
+                           EXIT_FAILED, exc.report.lines()) from None
+        report, files = done
+        extra = len(files) - 1
+        arrays = f" (and {extra} array file{'s' if extra != 1 else ''} beside it)" if extra else ""
+        say(f"{args.to} script written to {args.output}{arrays}")
     _tell_left_out(report, args.to)
     return EXIT_OK
 
@@ -69,13 +83,16 @@ def cmd_import(args) -> int:
     if args.output.suffix.lower() not in (".snn", ".json"):
         raise CliError(f"{args.output}: the output must be a .snn or .json file")
     _check_parent(args.output)
+    inferred: list[str] = []
     try:
-        net = read_nir(path, spike_step=args.spike_step)
+        net = read_nir(path, spike_step=args.spike_step, notes=inferred)
     except FileFormatError as exc:
         raise CliError(f"{path}: cannot import the NIR graph", details=_problem_lines(exc)) from None
+    for note in inferred:
+        print(f"inferred: {note}", file=sys.stderr)
     _write(lambda: fileformat.save(net, args.output), args.output)
-    print(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
-          f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
+    say(f"imported {len(net.populations)} population{'s' if len(net.populations) != 1 else ''} and "
+        f"{len(net.projections)} projection{'s' if len(net.projections) != 1 else ''}; saved to {args.output}")
     return EXIT_OK
 
 
@@ -87,6 +104,4 @@ def _check_parent(path: Path | None) -> None:
 def _tell_left_out(report, what: str) -> None:
     lines = report.lines() if hasattr(report, "lines") else []
     if lines:
-        print(f"left out of the {what} export ({len(lines)}):", file=sys.stderr)
-        for line in lines:
-            print(f"  {line}", file=sys.stderr)
+        say(f"left out of the {what} export ({len(lines)}):", *(f"  {line}" for line in lines), file=sys.stderr)

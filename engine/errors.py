@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-__all__ = ["BuildError", "SimulationError", "FileFormatError", "SpikeStudioWarning", "Problem", "ValidationError"]
+__all__ = ["BuildError", "BuildCancelledError", "SimulationError", "FileFormatError", "SpikeStudioWarning", "Problem",
+           "ValidationError"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class SpikeStudioWarning(UserWarning):
 
 class BuildError(ValueError):
     """The network is valid on paper but cannot be built (too big for memory, a missing plugin)."""
+
+
+class BuildCancelledError(BuildError):
+    """A build stopped because the user cancelled it (Stop while preparing); nothing to report."""
 
 
 class SimulationError(RuntimeError):

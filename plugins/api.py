@@ -7,13 +7,14 @@ the inspector shows them like every other parameter, with unit, range and descri
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..engine.model.params import ParamSpec, Problem, check_params, fill_params
 
-__all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "EVENT_DTYPE"]
+__all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "EVENT_DTYPE", "missing_requirements"]
 
 # One address event: pixel column and row, polarity (1 = brighter) and time in microseconds.
 EVENT_DTYPE = np.dtype([("x", np.int32), ("y", np.int32), ("p", np.int8), ("t", np.int64)])
@@ -31,6 +32,15 @@ class PluginInfo:
     description: str
     params: dict[str, ParamSpec] = field(default_factory=dict)
     text_params: dict[str, str] = field(default_factory=dict)  # name -> description (file paths and the like)
+    # optional packages the plugin imports only when used: module name -> what to install ("scikit-learn (pip ...)")
+    requires: dict[str, str] = field(default_factory=dict)
+
+
+def missing_requirements(info: PluginInfo) -> list[str]:
+    """What ``info.requires`` names that cannot be imported here, found without importing it (so a check stays
+    cheap, and ``validate`` reports what a run would hit)."""
+    return [f'the plugin "{info.id}" needs {what}, which is not installed here'
+            for module, what in info.requires.items() if importlib.util.find_spec(module) is None]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .api import DatasetError
+from .api import DatasetError, missing_requirements
 from .encoders import ENCODERS, Presentation, present
 from .registry import Registry, default_registry
 
@@ -44,13 +44,15 @@ class RegistryDatasets:
         return self._loaded[key]
 
     def problems(self, item) -> list[str]:
-        """A missing or broken plugin and an unknown encoder, found without loading anything."""
+        """A missing or broken plugin, a package it needs and an unknown encoder, found without loading anything."""
         where = f'inputs["{item.id}"]'
         problems = []
         try:
-            self._plugin(item)
+            plugin = self._plugin(item)
         except DatasetError as exc:
             problems.append(f"{where}.dataset: {exc}")
+        else:
+            problems += [f"{where}.dataset: {text}" for text in missing_requirements(plugin.info)]
         if item.encoder not in ENCODERS:
             problems.append(f'{where}.encoder: unknown encoder "{item.encoder}" (known: {", ".join(ENCODERS)})')
         return problems

@@ -56,6 +56,13 @@ def answer_dialogs(buttons: list, seen: list) -> None:
     QTimer.singleShot(0, click)
 
 
+def crash(window) -> None:
+    """What a crash does to a window's recovery set: its process's lock goes, its files stay."""
+    store = window.files.recovery
+    store.lock.release()
+    store.lock, store.session = None, "crashed-" + store.session  # this window no longer owns the set
+
+
 def dumps(window) -> str:
     return fileformat.dumps(window.doc.network)
 

@@ -113,3 +113,17 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path, module, line, contract):
     assert result.returncode != 0 and "0 broken" not in result.stdout, result.stdout + result.stderr
     broken = [block for block in result.stdout.split("\n\n") if "BROKEN" in block]
     assert any(contract in " ".join(block.split()) for block in broken), result.stdout
+
+
+def test_every_subpackage_ships_in_the_wheel():
+    """pyproject.toml lists packages by hand (the repo root is the package): a folder missing there would install
+    from a checkout and be absent from a built wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    skip = {"tests", "benchmarks", "build"}
+    found = {".".join(["spikestudio", *p.parent.relative_to(ROOT).parts]) for p in ROOT.rglob("__init__.py")
+             if not ({".venv", ".venv-bench", ".venv-nest"} | skip) & set(p.relative_to(ROOT).parts)
+             and not any(part.startswith(".") for part in p.relative_to(ROOT).parts)}
+    absent = {name for name in listed if not ROOT.joinpath(*name.split(".")[1:]).is_dir()}
+    assert found <= listed and not absent, f"missing from pyproject: {sorted(found - listed)}; absent: {sorted(absent)}"

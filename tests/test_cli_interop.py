@@ -80,13 +80,23 @@ def test_script_exports_to_stdout_or_a_file(tmp_path, capsys):
     assert status == 0 and "SIMULATOR = 'nest'" in stdout and "FixedProbabilityConnector" in stdout
     status, _, _ = run(capsys, "export", "cuba", "--to", "brian2", "-o", tmp_path / "cuba.py")
     text = (tmp_path / "cuba.py").read_text()
-    assert status == 0 and "NeuronGroup" in text and text.startswith("#")
+    assert status == 0 and "NeuronGroup" in text and text.startswith('"""Exported')
+
+
+def test_realised_script_export_writes_the_arrays_beside_the_script(tmp_path, capsys):
+    status, out, _ = run(capsys, "export", "cuba", "--to", "pynn", "--wiring", "realised", "-o", tmp_path / "c.py")
+    files = sorted(p.name for p in tmp_path.glob("c.*.npy"))
+    assert status == 0 and "array files beside it" in out and files
+    text = (tmp_path / "c.py").read_text()
+    assert "FixedProbabilityConnector" not in text and all(f"load_array({name!r})" in text for name in files)
+    status, _, err = run(capsys, "export", "cuba", "--to", "brian2", "--replay-inputs", "-o", tmp_path / "d.py")
+    assert status == 2 and "--replay-inputs needs --wiring realised" in err and not (tmp_path / "d.py").exists()
 
 
 def test_strict_script_export_names_what_cannot_go(tmp_path, capsys):
-    status, _, err = run(capsys, "export", "brunel", "--to", "pynn", "--strict", "-o", tmp_path / "b.py")
-    assert status == 1 and 'projections["E->E"]' in err and not (tmp_path / "b.py").exists()
-    status, _, err = run(capsys, "export", "brunel", "--to", "pynn", "-o", tmp_path / "b.py")
+    status, _, err = run(capsys, "export", "digits", "--to", "pynn", "--strict", "-o", tmp_path / "b.py")
+    assert status == 1 and 'projections["learn"]' in err and not (tmp_path / "b.py").exists()
+    status, _, err = run(capsys, "export", "digits", "--to", "pynn", "-o", tmp_path / "b.py")
     assert status == 0 and "left out of the pynn export" in err and (tmp_path / "b.py").exists()
 
 

@@ -23,8 +23,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def small_network() -> Network:
-    """A Poisson drive onto two LIF populations. NIR leaves out the source's rate, E's refractory period, the rate
-    recorder's bin, and I->E, whose synaptic time constant (10 ms, inhibitory) differs from E's other inputs (5 ms)."""
+    """A Poisson drive onto two LIF populations. NIR leaves out the source's rate, E's refractory period and the rate
+    recorder's bin; I->E, whose synaptic time constant (10 ms) differs from E's other inputs (5 ms), goes through
+    its own LI synapse filter."""
     net = Network(dt=0.1, duration=100.0, seed=3)
     net.metadata.title = "Small net"
     net.add_poisson("drive", 20, rate=50.0)
@@ -72,11 +73,11 @@ def test_nir_export_from_the_menu_writes_a_graph_and_shows_what_was_left_out(win
     assert asked == [("Small_net.nir", "NIR graph (*.nir)")]
     back = read_nir(path)
     assert set(back.populations) == {"E", "I"} and back.populations["E"].size == 30
-    assert sorted(p.id for p in back.projections.values()) == ["E->I", "drive->E"]
+    assert sorted(p.id for p in back.projections.values()) == ["E->I", "I->E", "drive->E"]  # I->E via an LI filter
     title, text, details = seen[0]
-    assert title == "Exported to NIR" and "small.nir" in text and "4 items left out" in text
+    assert title == "Exported to NIR" and "small.nir" in text and "3 items left out" in text
     for where in ('inputs["drive"]: a Poisson source (rate 50 Hz)', 'populations["E"]: refractory period 2 ms',
-                  'recorders["rate:I"]: the rate bin (2 ms)', 'projections["I->E"]: synaptic time constant 10 ms'):
+                  'recorders["rate:I"]: the rate bin (2 ms)'):
         assert where in text and where in details and where in messages(w)
     assert w.messages_dock.isVisible() and "left out: " in messages(w)
     assert [p.name for p in out.iterdir()] == ["small.nir"]  # the temporary file was renamed, not left behind
@@ -222,9 +223,9 @@ def test_import_nir_opens_an_untitled_laid_out_network_after_asking_to_save(wind
     w.actions["import_nir"].trigger()
     assert seen[0][0] == "Unsaved changes"
     net = w.doc.network
-    assert set(net.populations) == {"E", "I"} and set(net.inputs) == {"drive"} and len(net.projections) == 2
+    assert set(net.populations) == {"E", "I"} and set(net.inputs) == {"drive"} and len(net.projections) == 3
     assert w.files.path is None and not w.isWindowModified() and w.windowTitle().startswith("Small net")
-    assert "Imported graph.nir: 2 populations, 2 projections" in messages(w)
+    assert "Imported graph.nir: 2 populations, 3 projections" in messages(w)
     rects = [node.sceneBoundingRect() for node in w.scene.nodes.values()]
     assert len(rects) == len(net.populations) + len(net.inputs) + len(net.recorders)
     assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])  # nothing piled up

@@ -2,12 +2,10 @@
 recent files, window layout, autosave and crash recovery."""
 
 import json
-import subprocess
-import sys
 import zipfile
 
 import pytest
-from gui_helpers import answer_dialogs, dumps
+from gui_helpers import answer_dialogs, crash, dumps
 from PySide6.QtWidgets import QMessageBox
 from spikestudio.engine.files import fileformat
 from spikestudio.gui.base import dialogs
@@ -134,12 +132,6 @@ def test_window_layout_and_recent_files_persist(window, tmp_path, monkeypatch):
     assert any(a.text().endswith("a.snn") for a in again.recent_menu.actions())
 
 
-def dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
-
-
 def test_autosave_then_crash_then_recover(window, tmp_path, monkeypatch):
     w = window("cuba")
     w.edits.add_template("pop:lif")
@@ -147,26 +139,26 @@ def test_autosave_then_crash_then_recover(window, tmp_path, monkeypatch):
     assert not w.files.autosave()  # nothing changed since
     edited = dumps(w)
     info = w.files.recovery.info_path
-    data = json.loads(info.read_text())
-    data["pid"] = dead_pid()  # as if this window's process had crashed
-    info.write_text(json.dumps(data))
+    crash(w)
     seen = []
     answer_dialogs([QMessageBox.Yes], seen)
     recovered = window(recover=True)
     assert "did not close properly" in seen[0][1]
     assert dumps(recovered) == edited and recovered.isWindowModified()
-    assert not list((tmp_path / "home" / "recovery").glob(f"{info.stem}.*"))
+    assert recovered.files.recovery.info_path == info  # the set stays until the recovered work is saved
 
 
 def test_declining_recovery_discards_it_and_a_clean_close_leaves_nothing(window, tmp_path):
     w = window("cuba")
     w.edits.add_template("pop:lif")
     w.files.autosave()
-    data = json.loads(w.files.recovery.info_path.read_text())
-    data["pid"] = dead_pid()
-    w.files.recovery.info_path.write_text(json.dumps(data))
-    answer_dialogs([QMessageBox.No], [])
+    info = w.files.recovery.info_path
+    crash(w)
+    seen = []
+    answer_dialogs([QMessageBox.No], seen)
     fresh = window(recover=True)
+    assert "did not close properly" in seen[0][1]
+    assert not list(info.parent.glob(f"{info.stem}.*"))
     assert set(fresh.doc.network.populations) == {"neuron"}
     assert fresh.files.recovery.orphans() == []
     fresh.edits.add_template("pop:lif")
@@ -174,6 +166,7 @@ def test_declining_recovery_discards_it_and_a_clean_close_leaves_nothing(window,
     fresh.stack.setClean()
     fresh.close()
     assert not fresh.files.recovery.network_path.exists()
+    assert not fresh.files.recovery.network_path.with_suffix(".lock").exists()  # nor its lock
 
 
 def test_saving_where_it_cannot_write_keeps_the_document_dirty(window, tmp_path, monkeypatch):
@@ -218,9 +211,7 @@ def test_every_crashed_window_is_offered_back(window, tmp_path):
         type_id = w.doc.unused_id(name)
         assert type_id
         w.files.autosave()
-        data = json.loads(w.files.recovery.info_path.read_text())
-        data["pid"] = dead_pid()
-        w.files.recovery.info_path.write_text(json.dumps(data))
+        crash(w)
     answer_dialogs([QMessageBox.Yes, QMessageBox.Yes], [])
     recovered = window(recover=True)
     from PySide6.QtWidgets import QApplication

@@ -1,6 +1,7 @@
 """The lesson panel in a real window: open a lesson, step through it, highlight, select, probe, tick tasks."""
 
 import dataclasses
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
 from spikestudio.engine.teaching.lesson import RunTask, Task
+from spikestudio.engine.teaching.svg_check import MAX_USE_DEPTH
 from spikestudio.gui.base import dialogs
 from spikestudio.gui.editing.commands import EditSettings, push
+from spikestudio.gui.teaching.lesson_panel import refused_picture
 from test_gui_inspector import type_into
 from test_gui_live import wait_for
 
@@ -209,7 +212,7 @@ def test_pictures_come_only_from_the_lesson_folder_and_links_open_nothing_inside
     for outside in ("../outside.png", "sub/../../outside.png", str(tmp_path / "outside.png"),
                     "http://example.org/x.png", "file:///etc/x.png", "lesson.md", "/dev/zero"):
         refused = browser.loadResource(QTextDocument.ImageResource, QUrl(outside))
-        assert isinstance(refused, QImage) and refused.size().width() == 1, outside  # never None: Qt would read it
+        assert isinstance(refused, QImage) and refused == refused_picture(), outside  # never None: Qt would read it
     assert browser.loadResource(QTextDocument.StyleSheetResource, QUrl(str(tmp_path / "x.css"))).isEmpty()
     opened = []
     from spikestudio.gui.teaching import lesson_panel
@@ -260,8 +263,8 @@ Deep math: ${deep}$ and a < b.
     assert '<img src="/dev/zero">' in text and "<a href=" in text and "a < b" in text  # shown, not obeyed
     images = rendered_images(browser)
     assert images["membrane.png"].width() == 40
-    assert {name: image.width() for name, image in images.items() if name != "membrane.png"} == {
-        "/dev/zero": 1, "../outside.png": 1, str(tmp_path / "outside.png"): 1}
+    assert {name: image == refused_picture() for name, image in images.items() if name != "membrane.png"} == {
+        "/dev/zero": True, "../outside.png": True, str(tmp_path / "outside.png"): True}
 
 
 def test_closing_a_lesson_keeps_the_network_and_drops_the_highlight(window, tmp_path):
@@ -422,3 +425,73 @@ def test_the_glow_comes_back_with_an_undone_delete_and_runs_of_other_networks_ti
     c = w.simulation.controller
     assert wait_for(lambda: c.state == "done", 30.0), c.state
     assert not run_row.done and not any(item.highlighted for item in w.scene.nodes.values())
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
+       '{}</svg>')
+
+
+def hostile_folder(tmp_path, highlights: str) -> Path:
+    """Nested <use>, an <image> from outside the folder, nested fractions and roots, and ``highlights``."""
+    levels = "".join(f'<g id="l{i}"><use xlink:href="#l{i - 1}"/><use xlink:href="#l{i - 1}" x="1"/></g>'
+                     for i in range(1, 41))
+    fractions, roots = "\\frac" * 1200, "\\sqrt" * 1200
+    folder = write_lesson(tmp_path / "08-hostile", f"""---
+title: Hostile
+summary: S
+network: net.json
+---
+## Pictures
+![nested](nested.svg) ![outside](outside.svg) ![fine](fine.svg)
+Fractions ${fractions}x$ and roots ${roots}x$.
+{highlights}
+""")
+    (folder / "nested.svg").write_text(SVG.format(f'<defs><rect id="l0" width="1" height="1"/>{levels}</defs>'
+                                                  '<use xlink:href="#l40"/>'))
+    outside = f'<image href="{tmp_path / "outside.png"}" width="40" height="20"/>'
+    (folder / "outside.svg").write_text(SVG.format(outside))
+    (folder / "fine.svg").write_text(SVG.format('<rect width="40" height="20" fill="#3366cc"/>'))
+    return folder
+
+
+def test_the_hostile_lesson_folder_is_refused_with_a_located_message(window, tmp_path):
+    """4,000 highlights in one step: the lesson is refused, naming the line, before anything is drawn."""
+    folder = hostile_folder(tmp_path, "\n".join(["@highlight N"] * 4000))
+    w = window("cuba")
+    before, seen = dumps(w), []
+    answer_dialogs([QMessageBox.Ok], seen)
+    assert not w.open_lesson(folder)
+    [(title, text, details)] = seen
+    assert title == "Cannot open lesson" and "Nothing was changed" in text
+    assert "lesson.md, line 59: step “Pictures” has more than 50 directives" in text
+    assert dumps(w) == before and w.lessons.lesson is None
+
+
+def test_the_hostile_lesson_folder_opens_quickly_with_its_pictures_refused_and_named(window, tmp_path):
+    """Nested <use> and an outside <image> show a placeholder and a message naming the file and reason; the
+    fractions are shown as written; 4,000 highlights over 80 steps glow in one pass per step."""
+    steps = "\n".join(f"## Glow {i}\n" + "\n".join(["@highlight N M"] * 50) for i in range(80))
+    folder = hostile_folder(tmp_path, steps)
+    w = window()
+    messages = []
+    w.lessons.message.connect(messages.append)
+    started_at = time.monotonic()
+    assert w.open_lesson(folder)
+    images = rendered_images(w.lessons.panel.browser)
+    assert time.monotonic() - started_at < 5  # drawn at once: 40 nested levels never finished before
+    assert images["nested.svg"] == refused_picture() and images["outside.svg"] == refused_picture()
+    assert images["fine.svg"].width() == 40 and images["fine.svg"].pixelColor(20, 10).name() == "#3366cc"
+    assert any("“nested.svg” is not shown: <use> references nested more than" in m for m in messages), messages
+    assert any(m.startswith("The lesson's picture “outside.svg” is not shown: refers to “/") and
+               m.endswith("” outside the picture (only #ids of the picture itself)") for m in messages), messages
+    note = w.lessons.panel.refused  # said under the text while the step is shown, not only in the status bar
+    assert note.isVisible() and note.text().split("\n")[0] == (
+        f"Picture “nested.svg” not shown: <use> references nested more than {MAX_USE_DEPTH} deep")
+    assert note.text().split("\n")[1].startswith("Picture “outside.svg” not shown: refers to “/")
+    text = w.lessons.panel.browser.toPlainText()
+    assert "\\frac\\frac" in text and "\\sqrt\\sqrt" in text  # too deep to typeset: shown as written
+    for _ in range(80):
+        w.lessons.panel.next.click()
+    assert not note.isVisible() and note.text() == ""  # this step has no pictures
+    assert w.lessons.highlighted == ("N", "M")
+    assert w.scene.nodes["N"].highlighted and w.scene.nodes["M"].highlighted

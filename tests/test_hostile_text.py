@@ -10,27 +10,48 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from spikestudio.engine.errors import FileFormatError, ValidationError
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.simulator import Simulator
+from test_gui_live import run_to_end
 
 MARKUP = '<img src="/dev/zero">'
 
 
-def test_a_name_or_id_holding_markup_is_refused_with_its_location(tmp_path):
+@pytest.mark.parametrize("bad", ["\x1b]0;owned\x07", "\x1b[2J", "\x00", "\x7f", "\x85", "\u202e", "\u2066",
+                                 "\u200f", "\n", "\r", "\u2028"])
+def test_an_id_or_name_holding_a_control_character_is_refused_with_its_location(tmp_path, bad):
     net = Network()
     net.add_population("E", 2)
-    net.populations["E"].name = MARKUP + "E"
+    net.populations["E"].name = "E" + bad
     with pytest.raises(ValidationError) as info:
         fileformat.save(net, tmp_path / "n.json")
-    assert any(p.location == 'populations["E"].name' and "holds a '<'" in p.message for p in info.value.problems)
+    [problem] = [p for p in info.value.problems if p.location == 'populations["E"].name']
+    assert f"U+{ord(bad[0]):04X}" in problem.message and "control characters" in problem.message
+    assert not (tmp_path / "n.json").exists()
     good = Network()
     good.add_population("E", 2)
+    good.record_spikes("E", id="v")
     fileformat.save(good, tmp_path / "n.json")
     data = json.loads((tmp_path / "n.json").read_text())
-    data["populations"]["<b>E"] = data["populations"].pop("E")
-    data["populations"]["<b>E"]["id"] = "<b>E"
+    data["recorders"]["v" + bad] = data["recorders"].pop("v")
+    data["recorders"]["v" + bad]["id"] = "v" + bad
     (tmp_path / "n.json").write_text(json.dumps(data))
     with pytest.raises(FileFormatError) as info:
         fileformat.load(tmp_path / "n.json")
-    assert any("holds a '<'" in p.message for p in info.value.problems)
+    assert any(p.location == f'recorders["v{bad}"]' and f"U+{ord(bad[0]):04X}" in p.message
+               for p in info.value.problems)
+
+
+def test_a_population_called_e_arrow_i_loads_runs_and_round_trips(tmp_path):
+    net = Network(duration=50.0)
+    net.add_population("E<->I", 20, I_e=400.0)
+    net.populations["E<->I"].name = "<b>E</b> & I"
+    net.record_spikes("E<->I", id="<spikes>")
+    fileformat.save(net, tmp_path / "n.json")
+    loaded = fileformat.load(tmp_path / "n.json")
+    assert loaded.populations["E<->I"].name == "<b>E</b> & I"
+    assert fileformat.dumps(loaded) == fileformat.dumps(net)
+    results = Simulator(loaded).run(0.05)
+    assert results.mean_rate("E<->I") > 0
 
 
 @pytest.mark.parametrize("name", ["pipe.json", "pipe.snn"])
@@ -69,3 +90,57 @@ def test_problem_dialogs_and_note_tooltips_show_text_as_written(window, tmp_path
     assert w.files.open_path(tmp_path / "note.json")
     tip = w.scene.notes.items["hint"].toolTip()
     assert "&lt;img src=&quot;/dev/zero&quot;&gt;" in tip and "<img" not in tip
+
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\u202eevil"  # retitle the terminal, clear the screen, read backwards
+
+
+def test_the_command_line_prints_file_text_with_control_characters_escaped(tmp_path, capsys):
+    from spikestudio import cli
+
+    net = Network(duration=20.0)
+    net.metadata.title = "T" + ESCAPES
+    net.metadata.description = "about\n" + ESCAPES
+    net.metadata.author = ESCAPES
+    net.add_population("E", 5, I_e=400.0)
+    fileformat.save(net, tmp_path / "n.json")
+    for command in (["run", str(tmp_path / "n.json")], ["info", str(tmp_path / "n.json")],
+                    ["validate", str(tmp_path / "n.json")]):
+        assert cli.main(command) == 0
+        out = capsys.readouterr().out
+        assert "T\\x1b]0;owned\\x07\\x1b[2J\\u202eevil" in out or command[0] == "info" and "\\x1b[2J" in out
+        assert not any(c in out for c in "\x1b\x07\u202e"), command
+    data = json.loads((tmp_path / "n.json").read_text())
+    data["populations"]["E" + ESCAPES] = data["populations"].pop("E")
+    data["populations"]["E" + ESCAPES]["id"] = "E" + ESCAPES
+    (tmp_path / "n.json").write_text(json.dumps(data))
+    for command in ("validate", "run", "info"):
+        assert cli.main([command, str(tmp_path / "n.json")]) != 0
+        captured = capsys.readouterr()
+        assert '["E\\x1b]0;owned\\x07\\x1b[2J\\u202eevil"]' in captured.out + captured.err, command
+        assert not any(c in captured.out + captured.err for c in "\x1b\x07\u202e"), command
+
+
+def test_a_name_with_markup_shows_as_written_on_the_canvas_and_in_the_inspector(window, tmp_path):
+    net = Network(duration=20.0)
+    net.add_population("E<->I", 4)
+    net.populations["E<->I"].name = "<b>E</b><->I"
+    net.connect("E<->I", "E<->I", "all_to_all", id="<i>loop</i>")
+    fileformat.save(net, tmp_path / "n.json")
+    w = window()
+    assert w.files.open_path(tmp_path / "n.json")
+    node = w.scene.nodes["E<->I"]
+    assert node.title == "<b>E</b><->I"  # drawn with drawText: plain text
+    assert "&lt;b&gt;E&lt;/b&gt;&lt;-&gt;I (E&lt;-&gt;I)" in node.toolTip() and "<b>E" not in node.toolTip()
+    edge_tip = w.scene.edges["<i>loop</i>"].toolTip()
+    assert "&lt;i&gt;loop&lt;/i&gt;: E&lt;-&gt;I → E&lt;-&gt;I" in edge_tip and "<i>" not in edge_tip
+    w.scene.clearSelection()
+    node.setSelected(True)
+    assert w.inspector.item_id == "E<->I"
+    assert w.inspector.title.text() == "<b>E</b><->I" and w.inspector.title.textFormat() == Qt.PlainText
+    assert "id E<->I" in w.inspector.subtitle.text() and w.inspector.subtitle.textFormat() == Qt.PlainText
+    w.simulation.probe("E<->I", 1)
+    run_to_end(w)
+    for view in (w.simulation.views.rates, w.simulation.views.traces):  # pyqtgraph legends are HTML
+        texts = [label.text for _, label in view.legend.items]
+        assert any(t.startswith("&lt;b&gt;E&lt;/b&gt;&lt;-&gt;I") for t in texts) and "<b>" not in str(texts), texts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spikestudio
 from spikestudio import Distribution, Network
@@ -20,6 +22,7 @@ from spikestudio.engine.interop import (
     pynn_export,
     pynn_script,
 )
+from spikestudio.engine.interop.script_export import export_script
 from spikestudio.engine.model.network import Plasticity
 from spikestudio.resources.examples import example_path
 
@@ -90,13 +93,27 @@ def test_report_and_strict_error_name_every_unexportable_item():
     assert 'populations["H"]' in dict(pynn_report.notes)  # HH_cond_exp: Traub-Miles kinetics, noted
 
 
-def test_pynn_reports_delta_synapses_and_conflicting_taus_by_name():
-    net = spikestudio.load(example_path("brunel"))
+def test_pynn_exports_delta_synapses_through_if_curr_delta_and_reports_mixed_kinds():
+    brunel = spikestudio.load(example_path("brunel"))
+    text, report = pynn_export(brunel)
+    assert report.ok  # all six projections go (they were all left out before IF_curr_delta)
+    assert text.count("sim.IF_curr_delta(cm=0.25, tau_m=20.0, v_rest=0.0, v_thresh=20.0, v_reset=10.0") == 2
+    assert "sim.StaticSynapse(weight=0.2, delay=1.5), receptor_type='excitatory', label='E->E'" in text  # mV
+    assert "sim.StaticSynapse(weight=-1.0, delay=1.5), receptor_type='inhibitory', label='I->E'" in text
+    net = Network()
+    net.add_population("a", 10)
+    net.add_population("b", 10)
+    net.connect("a", "b", id="cur1", tau=5.0)
+    net.connect("b", "b", id="cur2", tau=5.0)
+    net.connect("a", "b", id="jump", synapse="delta")
     report = pynn_export(net)[1]
-    assert set(report.locations()) == {f'projections["{p}"]' for p in net.projections}
-    assert all("delta synapses have no standard PyNN equivalent for IF_curr_exp" in r for _, r in report.problems)
-    with pytest.raises(ExportError, match=r'projections\["E->E"\]'):
+    assert report.locations() == ['projections["jump"]']
+    assert "delta synapses onto IF_curr_exp, whose synapses are current-based" in report.problems[0][1]
+    with pytest.raises(ExportError, match=r'projections\["jump"\]'):
         pynn_script(net, strict=True)
+
+
+def test_pynn_reports_conflicting_taus_by_name():
     net = Network()
     net.add_population("a", 10)
     net.add_population("b", 10)
@@ -114,7 +131,7 @@ def test_pynn_units_and_cell_types():
     text, report = pynn_export(spikestudio.load(example_path("cuba")))
     assert report.ok
     assert "import pyNN.nest" not in text and 'SIMULATOR = \'nest\'' in text
-    assert text.startswith("# Exported from SpikeStudio")
+    assert text.startswith('"""Exported from SpikeStudio')
     assert ("sim.IF_curr_exp(cm=0.25, tau_m=20.0, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0, tau_refrac=5.0, "
             "i_offset=0.0, tau_syn_E=5.0, tau_syn_I=10.0)") in text
     assert "sim.StaticSynapse(weight=0.02025, delay=0.1), receptor_type='excitatory'" in text
@@ -125,7 +142,8 @@ def test_pynn_units_and_cell_types():
     assert "sim.Izhikevich(a=0.1, b=0.2, c=-65.0, d=2.0, i_offset=0.0)" in ks
     assert "sim.DCSource(amplitude=0.1)" in ks and "sim.DCSource(amplitude=0.2, start=10.0, stop=60.0)" in ks
     assert "sim.ACSource(amplitude=0.005, offset=0.005, frequency=10.0" in ks
-    assert "sim.NoisyCurrentSource(mean=0.3, stdev=0.05, dt=5.0)" in ks
+    # OU (std 50 pA, tau 5 ms) as white noise of the same diffusion: 50 sqrt(2 x 5 / 0.1) = 500 pA every step
+    assert "sim.NoisyCurrentSource(mean=0.3, stdev=0.5, dt=DT)" in ks
     assert 'RandomDistribution("uniform", low=0.001, high=0.003' in ks  # conductances in uS
     assert 'RandomDistribution("normal_clipped", mu=0.002, sigma=0.0005, low=0.0, high=np.inf' in ks
 
@@ -137,7 +155,7 @@ def test_pynn_units_and_cell_types():
     ("fixed_indegree", "FixedNumberPreConnector(4, allow_self_connections=False"),
     ("fixed_outdegree", "FixedNumberPostConnector(4, allow_self_connections=False"),
     ("fixed_total", "FixedTotalNumberConnector(50, allow_self_connections=False, with_replacement=False"),
-    ("explicit", "FromListConnector([[0.0, 1.0, 0.0025]"),
+    ("explicit", "FromListConnector(np.column_stack([np.array([0.0, 2.0], dtype=float), np.array([1.0, 3.0]"),
 ])
 def test_connector_per_rule(rule, connector):
     net = Network()
@@ -152,14 +170,17 @@ def test_connector_per_rule(rule, connector):
 
 def test_brian2_mapping():
     text, report = brian2_export(spikestudio.load(example_path("cuba")))
-    assert report.ok and text.startswith("# Exported from SpikeStudio")
+    assert report.ok and text.startswith('"""Exported from SpikeStudio')
     assert "dv/dt = (-49.0*mV - v)/(20.0*ms) + (0.0*pA + I_c0 - I_c1)/(250.0*pF) : volt (unless refractory)" in text
-    assert 'on_pre="I_c1_post += 112.5*pA", delay=0.0*ms' in text  # one step in SpikeStudio = Brian2's 0
-    assert 'connect(condition="i != j", p=0.02)' in text and "refractory=5.0*ms" in text
+    assert 'on_pre="I_c1_post += 112.5*pA", delay=0.1*ms' in text  # a current jumps one delay after the spike
+    assert 'connect(condition="i != j", p=0.02)' in text
+    assert "refractory=5.1*ms" in text  # Brian2 clamps one step fewer than refractory / dt
     brunel = brian2_export(spikestudio.load(example_path("brunel")))[0]
-    assert 'on_pre="v_post += -1.0*mV*int(not_refractory_post)", delay=1.4*ms' in brunel
+    assert 'on_pre="v_post += -1.0*mV*int(not_refractory_post)", delay=1.4*ms' in brunel  # read a step later:
+    assert 'S_I__E.pre.when, S_I__E.pre.order = "thresholds", -1' in brunel  # the pathway runs before thresholds
     assert "pre, post = fixed_indegree(rng, 4000, 4000, 400, 1)" in brunel
-    assert 'b2.PoissonInput(G_E, "v", 100, 100.0*Hz, weight="0.2*mV*int(not_refractory)")' in brunel
+    assert ('b2.PoissonInput(G_E, "v", 100, 100.0*Hz, weight="0.2*mV*int(not_refractory)", when="thresholds", '
+            'order=-1)') in brunel
     ks = brian2_export(kitchen_sink())[0]
     for piece in ("I_ou1 = I_ou1*exp(-dt/(5.0*ms))", "exp(clip((v - -50.4*mV)/(2.0*mV), -500,", "0.04/mV*v**2",
                   "b2.SpikeGeneratorGroup(5", "I_c0 = I_c0*exp(-dt/(5.0*ms))",
@@ -221,3 +242,145 @@ def test_brian2_script_runs_every_exported_part(tmp_path):
     done = run_script(python, brian2_script(net, strict=True), tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert set(rates(done.stdout)) == set(net.populations)
+
+
+# --- exact exports: realised wiring and replayed inputs --------------------------------------------------
+
+
+def spike_pairs(steps, ids) -> list[tuple[int, int]]:
+    return sorted(zip(np.asarray(steps).tolist(), np.asarray(ids).tolist()))
+
+
+def our_spike_trains(net: Network) -> dict[str, list[tuple[int, int]]]:
+    """(step, neuron) of every population's spikes in SpikeStudio's run of ``net`` (a copy records them all)."""
+    net = copy.deepcopy(net)
+    for pid in net.populations:
+        if not any(r.kind == "spikes" and r.target == pid for r in net.recorders.values()):
+            net.record_spikes(pid)
+    res = spikestudio.Simulator(net).run(net.duration / 1000.0)
+    return {pid: spike_pairs(np.rint(res.spikes(pid)[0] / net.dt).astype(np.int64), res.spikes(pid)[1])
+            for pid in net.populations}
+
+
+def brian2_spike_trains(script: Path, tmp_path: Path, timeout: float = 600) -> dict[str, list[tuple[int, int]]]:
+    """Run an exported Brian2 script in the bench Python; (step, neuron) of every population's spikes."""
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    out = tmp_path / "spikes.npz"
+    done = subprocess.run([python, str(script), str(out)], capture_output=True, text=True, timeout=timeout,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with np.load(out) as f:
+        pops = {key.rsplit(".", 1)[0] for key in f.files}
+        return {pid: spike_pairs(f[pid + ".steps"], f[pid + ".ids"]) for pid in pops}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["cuba", "brunel"])
+def test_brian2_realised_export_reproduces_every_spike(example, tmp_path):
+    """Realised wiring and initial state (and, for Brunel, SpikeStudio's Poisson drive replayed): one second of
+    Brian2 gives the same spike trains as SpikeStudio, spike for spike."""
+    net = spikestudio.load(example_path(example))
+    assert net.duration == 1000.0
+    report, files = export_script(net, tmp_path / f"{example}.py", "brian2", wiring="realised", replay_inputs=True,
+                                  strict=True)
+    assert len(files) > 1 and all(f.exists() for f in files)  # the synapse lists travel as .npy files
+    assert not any("drawn by Brian2" in reason for _, reason in report.notes)
+    theirs = brian2_spike_trains(tmp_path / f"{example}.py", tmp_path)
+    ours = our_spike_trains(net)
+    for pid in net.populations:
+        assert len(ours[pid]) > 1000, pid  # a real run, not a silent one
+        assert theirs[pid] == ours[pid], pid
+
+
+@pytest.mark.slow
+def test_brian2_single_neuron_spike_train_is_identical_with_rule_wiring(tmp_path):
+    """The refractory convention: 68 spikes a second, each on the same step (a period off by one step would
+    drift by a step every spike)."""
+    net = spikestudio.load(example_path("single_neuron"))
+    script = tmp_path / "single.py"
+    script.write_text(brian2_script(net, strict=True))
+    theirs, ours = brian2_spike_trains(script, tmp_path), our_spike_trains(net)
+    assert len(ours["neuron"]) == 68
+    assert theirs["neuron"] == ours["neuron"]
+
+
+@pytest.mark.slow
+def test_brian2_realised_izhikevich_without_its_noise_reproduces_every_spike(tmp_path):
+    """Izhikevich's network with its OU noise replaced by a constant current (so nothing is drawn at run time):
+    Euler models, current synapses decaying once per step and their latency match spike for spike."""
+    net = spikestudio.load(example_path("izhikevich"))
+    net.inputs.clear()
+    for pop in net.populations.values():
+        pop.params["I_e"] = 6.0
+    export_script(net, tmp_path / "izh.py", "brian2", wiring="realised", strict=True)
+    theirs, ours = brian2_spike_trains(tmp_path / "izh.py", tmp_path), our_spike_trains(net)
+    for pid in net.populations:
+        assert len(ours[pid]) > 1000
+        assert theirs[pid] == ours[pid], pid
+
+
+def test_realised_script_reads_the_synapses_spikestudio_builds(tmp_path):
+    """The arrays beside a realised script are the built synapses and drawn initial values; small ones inline."""
+    net = spikestudio.load(example_path("cuba"))
+    _, files = export_script(net, tmp_path / "cuba.py", "brian2", wiring="realised")
+    text = (tmp_path / "cuba.py").read_text()
+    sim = spikestudio.Simulator(net)
+    pre, post, w = sim.connections("I->E")
+    loaded = {f.name: np.load(f) for f in files if f.suffix == ".npy"}
+    assert any(a.shape == pre.shape and np.array_equal(a, pre) for a in loaded.values())
+    assert any(a.shape == w.shape and np.array_equal(a, w) for a in loaded.values())
+    v0 = sim.built.state.state[0, :3200]
+    assert any(np.array_equal(a, v0) for a in loaded.values())
+    assert "load_array('cuba.0.npy')" in text and "fixed_probability" not in text.split("import brian2")[1]
+    small = Network(dt=0.1, duration=50.0, seed=4)
+    small.add_population("a", 5, initial={"v": Distribution("uniform", low=-70, high=-60)})
+    small.connect("a", "a", "fixed_probability", p=0.5, weight=Distribution("uniform", low=1.0, high=2.0))
+    inline = brian2_script(small, wiring="realised")
+    assert "load_array(" not in inline.split("def load_array")[1] and ".connect(i=np.array([" in inline
+
+
+def test_realised_report_names_what_stays_random():
+    """Poisson sources and OU noise are drawn by the other simulator: said, unless Poisson spikes are replayed."""
+    izh = spikestudio.load(example_path("izhikevich"))
+    notes = dict(brian2_export(izh, wiring="realised")[1].notes)
+    assert "OU noise is drawn by Brian2" in notes['inputs["thalamus_E"]']
+    brunel = spikestudio.load(example_path("brunel"))
+    brunel.duration = 20.0
+    assert "drawn by Brian2's generator" in dict(brian2_export(brunel, wiring="realised")[1].notes)['inputs["ext_E"]']
+    assert 'inputs["ext_E"]' not in dict(brian2_export(brunel, wiring="realised", replay_inputs=True)[1].notes)
+    assert "drawn by PyNN" in dict(pynn_export(brunel, wiring="realised")[1].notes)['inputs["ext_E"]']
+    with pytest.raises(ValueError, match="wiring must be one of rules, realised"):
+        brian2_export(brunel, wiring="drawn")
+    with pytest.raises(ValueError, match="needs wiring='realised'"):
+        brian2_export(brunel, replay_inputs=True)
+
+
+@cache
+def nest_python() -> str | None:
+    """A Python with PyNN and NEST: $SPIKESTUDIO_NEST_PYTHON or the repository's .venv-nest."""
+    for python in filter(None, [os.environ.get("SPIKESTUDIO_NEST_PYTHON"), str(REPO / ".venv-nest/bin/python")]):
+        if Path(python).exists() and subprocess.run([python, "-c", "import nest, pyNN.nest"], capture_output=True,
+                                                    timeout=300).returncode == 0:
+            return python
+    return None
+
+
+@pytest.mark.slow
+def test_pynn_realised_export_reproduces_cuba_on_nest(tmp_path):
+    """On NEST 3.10 through PyNN (spikes on the grid): CUBA's one second, spike for spike."""
+    python = nest_python()
+    if python is None:
+        pytest.skip("no Python with NEST and PyNN: `pip install nest-simulator 'PyNN>=0.13,<0.14'` in .venv-nest or "
+                    "set SPIKESTUDIO_NEST_PYTHON (benchmarks/pynn_nest_check.py runs the same check)")
+    net = spikestudio.load(example_path("cuba"))
+    export_script(net, tmp_path / "cuba_pynn.py", "pynn", wiring="realised", strict=True)
+    done = subprocess.run([python, str(tmp_path / "cuba_pynn.py"), str(tmp_path / "spikes.npz")],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ours = our_spike_trains(net)
+    with np.load(tmp_path / "spikes.npz") as f:
+        for pid in net.populations:
+            assert len(ours[pid]) > 1000
+            assert spike_pairs(f[pid + ".steps"], f[pid + ".ids"]) == ours[pid], pid

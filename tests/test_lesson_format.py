@@ -120,6 +120,21 @@ def test_unknown_or_malformed_directives_are_refused_by_line(tmp_path, bad, mess
     assert any(message in p for p in info.value.problems), info.value.problems
 
 
+def test_a_step_with_too_many_directives_is_refused_at_the_first_one_too_many(tmp_path):
+    from spikestudio.engine.teaching.lesson import MAX_STEP_DIRECTIVES
+
+    many = "\n".join(["@highlight N"] * 4000)
+    text = f"---\ntitle: T\nsummary: S\n---\n## Step\nText\n{many}\n## Next\n@run\n"
+    with pytest.raises(LessonError) as info:
+        parse_lesson(text, tmp_path)
+    line = 7 + MAX_STEP_DIRECTIVES
+    assert info.value.problems == [f"lesson.md, line {line}: step “Step” has more than {MAX_STEP_DIRECTIVES} "
+                                   f"directives; a step holds at most {MAX_STEP_DIRECTIVES}"]
+    fine = "\n".join(f"## S{i}\n" + "\n".join(["@highlight N"] * MAX_STEP_DIRECTIVES) for i in range(3))
+    lesson = parse_lesson(f"---\ntitle: T\nsummary: S\n---\n{fine}\n", tmp_path)
+    assert [len(step.actions) for step in lesson.steps] == [MAX_STEP_DIRECTIVES] * 3
+
+
 def test_header_problems_are_all_listed(tmp_path):
     with pytest.raises(LessonError) as info:
         parse_lesson("---\ntitle:\ncolour: red\norder: first\n---\n", tmp_path)

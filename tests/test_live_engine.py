@@ -115,10 +115,11 @@ def test_results_bound_their_memory_but_keep_counts_and_trace_times():
     np.testing.assert_array_equal(t_b, t_full[keep])
     np.testing.assert_array_equal(ids_b, ids_full[keep])
     np.testing.assert_array_equal(bounded.spike_counts("E"), full.spike_counts("E"))
-    tt, vv = bounded.trace("v0")
+    tt, vv = bounded.trace("v0")  # traces have their own budget: the spikes' bound leaves them whole
     ft, fv = full.trace("v0")
-    np.testing.assert_allclose(tt, ft[ft >= bounded.kept_from])
-    np.testing.assert_array_equal(vv, fv[ft >= bounded.kept_from])
+    assert bounded.traces_kept_from == 0.0 and bounded.kept_from == bounded.spikes_kept_from
+    np.testing.assert_allclose(tt, ft)
+    np.testing.assert_array_equal(vv, fv)
 
 
 def test_probes_are_checked_and_name_what_is_wrong():
@@ -218,7 +219,7 @@ def test_results_bound_trace_memory_too():
     net = Network(dt=0.1)
     net.add_population("Quiet", 20, "lif")  # never fires: only the trace grows
     net.record_state("Quiet", neurons=range(20), interval=0.1, id="v")
-    res = Simulator(net, max_spikes=50_000, chunk_steps=500).run(1.0)
+    res = Simulator(net, max_trace_values=50_000, chunk_steps=500).run(1.0)
     t, v = res.trace("v")
     assert v.size <= 50_000 and res.kept_from > 0
     np.testing.assert_allclose(t, np.arange(round(res.kept_from / 0.1), 10_000) * 0.1)

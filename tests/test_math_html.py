@@ -98,6 +98,17 @@ def test_nesting_deeper_than_anyone_writes_is_shown_as_written_not_a_recursion_e
     assert tex_to_html(fine) == "<i>x</i>"
 
 
+@pytest.mark.parametrize("command", ["\\frac", "\\sqrt", "\\mathrm", "\\frac{a}\\sqrt"])
+def test_commands_nested_without_braces_are_bounded_too(command):
+    """``\\frac\\frac…`` and ``\\sqrt\\sqrt…x`` go deeper without a brace; they are shown as written."""
+    from spikestudio.gui.base.math_html import MAX_NESTING, markdown_with_math, tex_to_display_html, tex_to_html
+
+    deep = command * 1200 + "x"
+    assert tex_to_html(deep).startswith("&#92;")  # escaped text, no RecursionError
+    assert "&#92;" in tex_to_display_html(deep) and "&#92;" in markdown_with_math(f"${deep}$")
+    assert tex_to_html("\\sqrt " * (MAX_NESTING - 2) + "x").count("√") == MAX_NESTING - 2  # math people write
+
+
 def test_markdown_outside_math_and_code_is_text_never_markup():
     from spikestudio.gui.base.math_html import markdown_with_math
 

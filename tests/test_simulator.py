@@ -182,12 +182,12 @@ def busy_network():
     return net
 
 
-def start_run(sim, seconds):
+def start_run(sim, seconds, progress=None):
     errors = []
 
     def work():
         try:
-            sim.run(seconds)
+            sim.run(seconds, progress)
         except BaseException as exc:  # pragma: no cover - reported by the test
             errors.append(exc)
 
@@ -197,17 +197,26 @@ def start_run(sim, seconds):
 
 
 def test_stop_from_another_thread():
+    """Waits on the run's own progress (never on sleeps), so a first chunk that is still compiling cannot fail it."""
     sim = Simulator(busy_network())
-    thread, errors = start_run(sim, 100.0)
-    time.sleep(0.1)
-    t_mid = sim.t
-    time.sleep(0.1)
-    assert sim.t > t_mid, "the run progresses while this thread sleeps"
-    sim.stop()
-    t_stop = time.perf_counter()
-    thread.join(timeout=5.0)
+    chunks, stopped_at = [], []
+    progressed = threading.Condition()
+
+    def progress(done_ms, total_ms):
+        with progressed:
+            chunks.append(done_ms)
+            progressed.notify_all()
+
+    thread, errors = start_run(sim, 100.0, progress)
+    with progressed:
+        assert progressed.wait_for(lambda: len(chunks) >= 2 or errors, timeout=600), "no two chunks in 10 minutes"
+        t_mid = sim.t
+        assert progressed.wait_for(lambda: sim.t > t_mid or errors, timeout=60), "the run progresses on its thread"
+        sim.stop()
+        stopped_at.append(len(chunks))
+    thread.join(timeout=60.0)
     assert not thread.is_alive()
-    assert time.perf_counter() - t_stop < 2.0
+    assert len(chunks) <= stopped_at[0] + 1  # it ended at the next chunk boundary
     assert not errors
     assert 0.0 < sim.t < 100_000.0
     assert sim.results.t == pytest.approx(sim.t)

@@ -1,8 +1,9 @@
 """Synapses and delays: exact PSPs, delta jumps, receptor signs, conductances, delays, wiring integration.
 
-A spike emitted in step s (labelled s*dt) with a delay of d = round(delay / dt) steps (at least 1) acts
-during step s + d: a current synapse's current starts at (s + d)*dt, and the first trace sample that
-shows the effect is the one taken at the start of step s + d + 1.
+A spike emitted in step s (labelled s*dt, emitted at the step's end, (s + 1)*dt) with a delay of
+d = round(delay / dt) steps (at least 1) arrives exactly d later, at (s + 1 + d)*dt, for every synapse kind
+(NEST's convention): a delta synapse moves v at the end of step s + d, a current or conductance synapse's
+state jumps then; the first trace sample that shows it is the one taken at the start of step s + d + 1.
 """
 
 import numpy as np
@@ -45,7 +46,7 @@ def test_current_synapse_psp_is_exact(tau_s, delay, probe, simulate):
     net.connect("S", "N", "one_to_one", weight=w, delay=delay, synapse="current", tau=tau_s)
     _, res = simulate(net, 0.08)
     t, v = res.trace("v:N")
-    t_arr = T_IN + round(delay / DT) * DT
+    t_arr = T_IN + DT + max(1, round(delay / DT)) * DT  # emitted at the step's end, then the delay
     psp = analytic_psp(t, t_arr, w, tau_s, probe.TAU_M, probe.C_M)
     assert psp.max() > 0.1  # a real PSP, not a flat line
     np.testing.assert_allclose(v[:, 0] - probe.E_L, psp, rtol=0, atol=1e-9)
@@ -59,7 +60,7 @@ def test_current_synapse_psp_exact_for_nearly_equal_time_constants(probe, simula
     net.connect("S", "N", "one_to_one", weight=w, delay=1.0, synapse="current", tau=tau_s)
     _, res = simulate(net, 0.08)
     t, v = res.trace("v:N")
-    psp = analytic_psp(t, T_IN + 1.0, w, tau_s, probe.TAU_M, probe.C_M)
+    psp = analytic_psp(t, T_IN + DT + 1.0, w, tau_s, probe.TAU_M, probe.C_M)
     np.testing.assert_allclose(v[:, 0] - probe.E_L, psp, rtol=0, atol=1e-9)
 
 
@@ -83,11 +84,11 @@ def test_synaptic_current_trace_decays_with_tau(probe, simulate):
     net.connect("S", "N", "one_to_one", weight=50.0, delay=1.0, synapse="current", tau=4.0)
     _, res = simulate(net, 0.03)
     t, g = res.trace("syn_exc:N")
-    k_arr = round((T_IN + 1.0) / DT)
-    assert np.all(g[: k_arr + 1, 0] == 0.0)
-    later = g[k_arr + 1:, 0]
-    # sampled one step after arrival and then every step: 50 exp(-(t - t_arr) / tau)
-    np.testing.assert_allclose(later, 50.0 * np.exp(-(t[k_arr + 1:] - (T_IN + 1.0)) / 4.0), rtol=1e-9)
+    k_arr = round((T_IN + DT + 1.0) / DT)
+    assert np.all(g[:k_arr, 0] == 0.0)
+    later = g[k_arr:, 0]
+    # sampled from arrival on, every step: 50 exp(-(t - t_arr) / tau)
+    np.testing.assert_allclose(later, 50.0 * np.exp(-(t[k_arr:] - (T_IN + DT + 1.0)) / 4.0), rtol=1e-9)
 
 
 def test_many_channels_into_one_lif_superpose_exactly(probe, simulate):
@@ -102,9 +103,9 @@ def test_many_channels_into_one_lif_superpose_exactly(probe, simulate):
     t, v = res.trace("v:N")
     expected = np.zeros_like(t)
     for t_spike in (T_IN, 7.3):
-        expected += analytic_psp(t, t_spike + 1.0, 60.0, 2.0, probe.TAU_M, probe.C_M)
-        expected -= analytic_psp(t, t_spike + 2.0, 90.0, 8.0, probe.TAU_M, probe.C_M)
-        expected += analytic_psp(t, t_spike + 0.5, 40.0, 25.0, probe.TAU_M, probe.C_M)
+        expected += analytic_psp(t, t_spike + DT + 1.0, 60.0, 2.0, probe.TAU_M, probe.C_M)
+        expected -= analytic_psp(t, t_spike + DT + 2.0, 90.0, 8.0, probe.TAU_M, probe.C_M)
+        expected += analytic_psp(t, t_spike + DT + 0.5, 40.0, 25.0, probe.TAU_M, probe.C_M)
         t_jump = t_spike + 3.0 + DT  # visible from the sample after the step it acts in
         expected += np.where(t >= t_jump - 1e-9, 0.7 * np.exp(-(t - t_jump) / probe.TAU_M), 0.0)
     np.testing.assert_allclose(v[:, 0] - probe.E_L, expected, rtol=0, atol=1e-9)
@@ -120,7 +121,7 @@ def test_psp_follows_membrane_parameters_changed_before_running(probe):
     sim.set_param("N", "tau_m", 20.0)
     sim.set_param("N", "C_m", 100.0)
     t, v = sim.run(0.08).trace("v:N")
-    psp = analytic_psp(t, T_IN + 1.0, 100.0, 3.0, 20.0, 100.0)
+    psp = analytic_psp(t, T_IN + DT + 1.0, 100.0, 3.0, 20.0, 100.0)
     np.testing.assert_allclose(v[:, 0] - probe.E_L, psp, rtol=0, atol=1e-9)
 
 
@@ -138,7 +139,7 @@ def test_current_synapse_into_izhikevich_acts_as_pa(simulate):
     _, res = simulate(net, 0.02)
     _, v = res.trace("v:N")
     _, ref = res.trace("v:M")
-    k = round((T_IN + 1.0) / DT)
+    k = round((T_IN + DT + 1.0) / DT)  # the current arrives at T_IN + DT + 1 ms and acts from then on
     np.testing.assert_array_equal(v[: k + 1], ref[: k + 1])
     # one Euler step of dt with the fresh 5 pA current: 0.5 mV above the undisturbed neuron
     assert v[k + 1, 0] - ref[k + 1, 0] == pytest.approx(5.0 * DT, abs=1e-9)
@@ -243,7 +244,7 @@ def test_small_conductance_psp_approaches_the_current_psp(probe, simulate):
     net.connect("S", "N", "one_to_one", weight=g, delay=1.0, synapse="conductance", E_rev=e_rev, tau=tau_s)
     _, res = simulate(net, 0.05)
     t, v = res.trace("v:N")
-    psp = analytic_psp(t, T_IN + 1.0, g * (e_rev - probe.E_L), tau_s, probe.TAU_M, probe.C_M)
+    psp = analytic_psp(t, T_IN + DT + 1.0, g * (e_rev - probe.E_L), tau_s, probe.TAU_M, probe.C_M)
     dev = v[:, 0] - probe.E_L
     assert psp.max() > 0.05
     assert np.max(np.abs(dev - psp)) < 0.03 * psp.max()
@@ -266,6 +267,33 @@ def test_delay_in_whole_steps(delay, dt, probe, simulate):
     first = round(2.0 / dt) + d + 1
     assert np.all(v[:first, 0] == probe.E_L)
     assert v[first, 0] == pytest.approx(probe.E_L + 1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["delta", "current", "conductance"])
+@pytest.mark.parametrize("delay", ["one step", 0.5, 2.3])
+@pytest.mark.parametrize("shared", [True, False], ids=["one weight", "weights differ"])
+def test_every_synapse_kind_arrives_exactly_one_delay_after_emission(kind, delay, shared, probe, simulate):
+    """NEST's convention for all kinds: the spike of step s is emitted at (s + 1) dt and arrives d later, so the
+    first sample showing it (v for delta, the synaptic state otherwise) is at (s + 1 + d) dt."""
+    delay = DT if delay == "one step" else delay
+    net = probe_net(probe, targets=2, V_th=150.0)
+    net.record_state("N", "syn_exc", neurons=range(2), interval=DT)
+    weights = [2.0, 2.0] if shared else [2.0, 3.0]  # differing weights take the kernel's general path
+    extra = {"E_rev": 0.0} if kind == "conductance" else {}
+    net.connect("S", "N", "explicit", pre=[0, 0], post=[0, 1], weights=weights, delay=delay, synapse=kind,
+                **extra)
+    _, res = simulate(net, 0.01)
+    t, v = res.trace("v:N")
+    _, g = res.trace("syn_exc:N")
+    seen = v != probe.E_L if kind == "delta" else g != 0.0
+    first = np.argmax(seen, axis=0)
+    assert np.all(seen.any(axis=0))
+    d = max(1, round(delay / DT))
+    np.testing.assert_array_equal(first, [round(T_IN / DT) + 1 + d] * 2)
+    if kind == "delta":
+        np.testing.assert_allclose(v[first, [0, 1]] - probe.E_L, weights, rtol=0, atol=1e-12)
+    else:
+        np.testing.assert_allclose(g[first, [0, 1]], weights, rtol=0, atol=1e-12)
 
 
 def test_mixed_delays_within_one_projection(probe, simulate):

@@ -88,7 +88,7 @@ class FICurve:
 
 def fi_curve(source: Network | Population | str, currents, duration: float = 1000.0, *,
              population: str | None = None, params: dict | None = None, transient: float = 0.0,
-             dt: float | None = None, seed: int = 1) -> FICurve:
+             dt: float | None = None, seed: int = 1, before_run=None) -> FICurve:
     """Sweep DC current (pA) through a neuron model and measure its firing rate, in one run.
 
     ``source`` is a network with one population (or ``population`` naming one), a ``Population``, or a
@@ -97,7 +97,8 @@ def fi_curve(source: Network | Population | str, currents, duration: float = 100
 
     Currents are per population in this engine, so the sweep is one network holding a one-neuron copy of
     the population per current, each with the current added to its bias ``I_e`` (exactly a DC input);
-    they share no synapses and run together, one simulation for the whole curve.
+    they share no synapses and run together, one simulation for the whole curve. ``before_run(simulator)``,
+    when given, is called once the sweep is built (the F–I tool uses it to say when the kernels compile).
     """
     pop, net_dt = _probe_population(source, population)
     models = source.models if isinstance(source, Network) else {}
@@ -112,7 +113,10 @@ def fi_curve(source: Network | Population | str, currents, duration: float = 100
     if unknown:
         raise ValueError(f"unknown parameters for model {pop.model!r}: {', '.join(unknown)}")
     net = _sweep_network(pop, merged, values, duration, dt or net_dt, seed, models)
-    results = Simulator(net, record_all=True).run(duration / 1000.0)
+    sim = Simulator(net, record_all=True)
+    if before_run is not None:
+        before_run(sim)
+    results = sim.run(duration / 1000.0)
     rate, steady = _window_rates(results, values.size, transient, duration)
     return FICurve(values, rate, steady, pop.model, merged, float(duration), float(transient), float(net.dt))
 

@@ -1,15 +1,11 @@
-"""Writing network files: .snn zips that are the same bytes for the same network, each file replaced atomically."""
+"""Writing network files: .snn zips that are the same bytes for the same network, each file replaced atomically
+(``atomic_write`` lives in ``atomic_file`` and is re-exported here for its older callers)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import secrets
 import zipfile
 import zlib
-from collections.abc import Callable
-from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -17,6 +13,7 @@ from numpy.lib import format as npy_format
 
 from ..model.network import Network
 from ..model.params import Problem, ValidationError
+from .atomic_file import atomic_write
 from .file_schema import JSON_MEMBER
 from .file_writer import network_dict
 from .safe_archive import Limits
@@ -72,28 +69,9 @@ def _zip_info(name: str, compress_type: int) -> zipfile.ZipInfo:
 
 
 def _compression(data: bytes, limits: Limits) -> int:
-    """DEFLATE, unless the data compresses so well that the loader would take it for a zip bomb."""
+    """DEFLATE, unless the data compresses so well that SpikeStudio 0.1.0 would take it for a zip bomb."""
     if len(data) > limits.ratio_floor:
         packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         if limits.is_bomb(len(data), len(packer.compress(data)) + len(packer.flush())):
             return zipfile.ZIP_STORED
     return zipfile.ZIP_DEFLATED
-
-
-def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write a temporary file beside ``path`` and rename it over, so readers never see half a file."""
-    mode = path.stat().st_mode & 0o7777 if path.is_file() else None
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model.network import CurrentInput, Network
-from ..model.notes import notes_problems
+from ..model.notes import color_problems, notes_problems, position_problems
 from ..model.params import Problem
 from .file_schema import FORMAT, JSON_MEMBER, child, item_loc
 from .strict_json import MISSING, describe
@@ -46,10 +46,15 @@ def duplicate_problems(data) -> list[Problem]:
 
 
 def layout_problems(net: Network) -> list[Problem]:
-    """What a file needs beyond ``validate()``: layout entries only for real items, and well-formed notes."""
-    ids = net.all_ids()
-    return [Problem(item_loc("layout", key), f'refers to "{key}", which does not exist')
-            for key in net.layout if key not in ids] + notes_problems(net)
+    """What a file needs beyond ``validate()``: layout entries only for real items, on the canvas (finite, bounded
+    positions: a picture of ±1e308 cannot be drawn) with real colours, and well-formed notes."""
+    ids, problems = net.all_ids(), []
+    for key, layout in net.layout.items():
+        loc = item_loc("layout", key)
+        if key not in ids:
+            problems.append(Problem(loc, f'refers to "{key}", which does not exist'))
+        problems += position_problems(layout.x, layout.y, loc) + color_problems(layout.color, f"{loc}.color", True)
+    return problems + notes_problems(net)
 
 
 def without_follow_on(problems: list[Problem], net: Network, bad: set[tuple[str, str]],

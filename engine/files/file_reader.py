@@ -32,7 +32,7 @@ from ..model.params import Problem
 from . import migrations
 from .file_checks import duplicate_problems, header_problems, layout_problems, without_follow_on
 from .file_schema import METADATA, NOTE_FIELDS, OPTIONAL_TOP_LEVEL, TOP_LEVEL, item_loc
-from .file_values import Fields, ValueReader
+from .file_values import Fields, ValueReader, npy_references
 from .strict_json import MISSING, describe, encodable
 
 __all__ = ["decode"]
@@ -51,7 +51,7 @@ def decode(data, arrays: Mapping | None, version: int) -> tuple[Network | None, 
         data = migrations.migrate(data, version)
     except FileFormatError as exc:
         return None, problems + exc.problems, set()
-    reader = _NetworkReader(arrays)
+    reader = _NetworkReader(arrays, npy_references(data))
     net = reader.network(data)
     problems += reader.problems + layout_problems(net)
     problems += [p for p in without_follow_on(net.validate(), net, reader.bad, reader.replaced)

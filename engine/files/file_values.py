@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -15,7 +16,7 @@ from .file_schema import child
 from .safe_archive import as_array, parse_npy
 from .strict_json import MISSING, NonFinite, as_float, describe, encodable
 
-__all__ = ["Fields", "ValueReader"]
+__all__ = ["Fields", "ValueReader", "npy_references"]
 
 # Fields other checks depend on: when one is replaced, the item's (and its dependents') validate problems are moot.
 _STRUCTURAL = {"", "size", "model", "grid", "type", "rule", "waveform", "kind", "source", "target", "dt"}
@@ -24,6 +25,18 @@ _STRUCTURAL = {"", "size", "model", "grid", "type", "rule", "waveform", "kind", 
 def _field(loc: str, item_loc: str) -> str:
     """The first field name of ``loc`` below ``item_loc`` ("" for the item itself)."""
     return re.match(r"[.]?([^.\[]*)", loc[len(item_loc):]).group(1)
+
+
+def npy_references(data) -> Counter:
+    """How often the document names each archive member (``{"npy": name}``), walked without recursion."""
+    counts, stack = Counter(), [data]
+    while stack:
+        value = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict) and isinstance(value.get("npy"), str):
+            counts[value["npy"]] += 1
+        stack.extend(v for v in children if isinstance(v, (dict, list)))
+    return counts
 
 
 class Fields(dict):
@@ -40,10 +53,12 @@ class ValueReader:
     were replaced) let the caller drop validate() problems that only follow from the replacement.
     """
 
-    def __init__(self, arrays: Mapping | None):
+    def __init__(self, arrays: Mapping | None, references: Mapping[str, int] | None = None):
         self.arrays = arrays
+        self.references = references or {}  # member name -> how often the document names it
         self.problems: list[Problem] = []
         self.used: set[str] = set()
+        self.shared: dict[tuple[str, bool], np.ndarray] = {}
         self.replaced: list[str] = []
         self.bad: set[tuple[str, str]] = set()
         self.item: tuple[str, str] | None = None
@@ -205,12 +220,26 @@ class ValueReader:
         message = self.member_problem(name)
         if message is None:
             try:
-                raw = self.arrays[name]
-                return as_array(raw if isinstance(raw, np.ndarray) else parse_npy(raw), integer)
+                return self.shared_array(name, integer)
             except ValueError as exc:
                 message = f'archive member "{name}" {exc}'
         self.report(loc, message)
         return None
+
+    def shared_array(self, name: str, integer: bool) -> np.ndarray:
+        """The member's array, without a copy where possible. A member named once (as ``save`` writes them) gives
+        a writable array of its own; one named more often gives one read-only array shared by all who name it:
+        a small file naming one member a thousand times must not cost a thousand copies."""
+        key = (name, integer)
+        if key not in self.shared:
+            raw = self.arrays[name]
+            array = as_array(np.array(raw) if isinstance(raw, np.ndarray) else parse_npy(raw), integer)
+            if self.references.get(name, 0) > 1:
+                array.flags.writeable = False
+            elif not array.flags.writeable:  # .npy bytes given by a caller: the array gets its own copy
+                array = array.copy()
+            self.shared[key] = array
+        return self.shared[key]
 
     def member_problem(self, name: str) -> str | None:
         if self.arrays is None:

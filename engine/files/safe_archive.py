@@ -21,7 +21,7 @@ from ..errors import FileFormatError
 from ..model.params import Problem
 from .file_schema import JSON_MEMBER, file_error, member_loc
 
-__all__ = ["Limits", "read_file", "open_zip", "Members", "read_member", "parse_npy", "as_array"]
+__all__ = ["Limits", "read_file", "open_zip", "Members", "read_member", "read_member_buffer", "parse_npy", "as_array"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Limits:
     json_size: int = 64 << 20  # network.json: parsing costs ~10x its size in memory; big arrays go in .npy
 
     def is_bomb(self, size: int, compressed: int) -> bool:
+        """What SpikeStudio 0.1.0 refused by ratio alone: ``save`` stores such members uncompressed, so its files
+        stay readable there; reading no longer refuses them."""
         return size > self.ratio_floor and size > self.ratio * compressed
 
 
@@ -96,9 +98,13 @@ class Members(Mapping):
     def __init__(self, zf: zipfile.ZipFile, limits: Limits):
         self.zf, self.limit, self.json_limit = zf, limits.member_size, limits.json_size
         self.infos = _checked_members(zf, limits)
+        self.read: dict[str, memoryview] = {}
 
-    def __getitem__(self, name: str) -> bytes:
-        return read_member(self.zf, self.infos[name], self.limit)
+    def __getitem__(self, name: str) -> memoryview:
+        """The member's bytes, read once however many times network.json refers to it (do not write to them)."""
+        if name not in self.read:
+            self.read[name] = read_member_buffer(self.zf, self.infos[name], self.limit)
+        return self.read[name]
 
     def __contains__(self, name) -> bool:  # Mapping's default would read the member to find out
         return name in self.infos
@@ -116,14 +122,17 @@ class Members(Mapping):
                              f"{self.json_limit:,} a network description may hold "
                              f"(large arrays belong in .npy members)")
         try:
-            return read_member(self.zf, self.infos[JSON_MEMBER], self.json_limit) if info else self[JSON_MEMBER]
+            return read_member(self.zf, self.infos[JSON_MEMBER], self.json_limit)
         except ValueError as exc:
             raise file_error(member_loc(JSON_MEMBER), str(exc)) from None
 
     def unreferenced(self, used: set[str]) -> list[Problem]:
-        """Members network.json does not name: content nothing would read, so it is reported, not kept."""
+        """Members network.json does not name: content nothing would read, so it is reported, not kept.
+
+        Empty folder entries (``zip -r`` adds ``arrays/``) hold nothing and are not reported."""
         return [Problem(member_loc(name), "not referenced by network.json (unknown content)")
-                for name in self.infos if name != JSON_MEMBER and name not in used]
+                for name, info in self.infos.items() if name != JSON_MEMBER and name not in used
+                and not (info.is_dir() and info.file_size == 0)]
 
 
 def _checked_members(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
@@ -159,12 +168,22 @@ def _member_problems(info: zipfile.ZipInfo, count: int, limits: Limits) -> list[
         problems.append("encrypted members are not supported")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         problems.append(f"unsupported compression method {info.compress_type} (only stored or deflate)")
-    if info.file_size > limits.member_size:
+    if info.file_size > limits.member_size:  # a bomb is judged by sizes against the limits, not by its ratio:
+        # reads never pass the declared size, and constant arrays re-zipped by `zip -9` compress ~1000:1
         problems.append(f"declares {info.file_size} bytes; the limit is {limits.member_size}")
-    elif limits.is_bomb(info.file_size, info.compress_size):
-        problems.append(f"compression ratio above {limits.ratio} ({info.file_size} bytes from "
-                        f"{info.compress_size}): refused as a possible zip bomb")
+    elif info.file_size > _most_from(info):  # a lie, not a ratio: reading reserves what a member declares
+        problems.append(f"declares {info.file_size} bytes, more than its {info.compress_size} stored bytes can hold")
     return problems
+
+
+_DEFLATE_MAX_RATIO = 1032  # deflate's ceiling (258-byte matches at about two bits each)
+
+
+def _most_from(info: zipfile.ZipInfo) -> int:
+    """The most bytes a member's stored data can expand to."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    return _DEFLATE_MAX_RATIO * info.compress_size + 1024
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -179,29 +198,40 @@ def _unsafe_name(name: str) -> bool:
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """A member's bytes, never more than it declares (or ``limit``), so a lying header cannot blow memory."""
+    return bytes(read_member_buffer(zf, info, limit))
+
+
+def read_member_buffer(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> memoryview:
+    """A member's bytes read straight into one buffer: the peak is its size once, not chunks plus their join.
+
+    The buffer is allocated but not touched up front, so a header that overstates the size costs nothing.
+    """
     limit = min(info.file_size, limit)
-    chunks, size = [], 0
+    buffer = np.empty(limit + 1, dtype=np.uint8)
+    view, size = memoryview(buffer), 0
     try:
         with zf.open(info) as f:
-            while chunk := f.read(min(1 << 20, limit + 1 - size)):
-                size += len(chunk)
-                chunks.append(chunk)
+            while n := f.readinto(view[size:size + min(1 << 20, limit + 1 - size)]):
+                size += n
                 if size > limit:
                     raise ValueError("holds more data than its header declares (or than the limit allows)")
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
         raise ValueError(f"cannot be read: {exc}") from None
-    return b"".join(chunks)
+    return view[:size]
 
 
 # --- arrays ------------------------------------------------------------------------------------------
 
+_NPY_HEADER_MAX = 1 << 17  # magic, length and header text: numpy itself refuses headers above 10,000 bytes
 
-def parse_npy(data: bytes) -> np.ndarray:
-    """A 1-D numeric array from .npy bytes; the header is checked before any data is touched.
+
+def parse_npy(data: bytes | memoryview) -> np.ndarray:
+    """A 1-D numeric array viewing .npy bytes (no copy); the header is checked before any data is touched.
 
     Unlike ``np.load`` this never unpickles, never opens an .npz, and never allocates what a lying shape claims.
     """
-    fp = io.BytesIO(data)
+    data = memoryview(data).cast("B")
+    fp = io.BytesIO(data[:_NPY_HEADER_MAX])
     try:
         version = npy_format.read_magic(fp)
         read_header = {(1, 0): npy_format.read_array_header_1_0, (2, 0): npy_format.read_array_header_2_0}[version]
@@ -217,22 +247,25 @@ def parse_npy(data: bytes) -> np.ndarray:
     if len(shape) != 1:
         raise ValueError(f"has shape {shape}; expected a 1-D array")
     offset = fp.tell()
-    if shape[0] * dtype.itemsize != len(data) - offset:
+    if shape[0] * dtype.itemsize != data.nbytes - offset:
         raise ValueError("is truncated or has extra bytes (its size does not match its header)")
     return np.frombuffer(data, dtype=dtype, count=shape[0], offset=offset)
 
 
 def as_array(array: np.ndarray, integer: bool) -> np.ndarray:
-    """The array as int64 or float64, refusing what the conversion would silently change."""
+    """The array as aligned int64 or float64 (no copy when it already is), refusing what the conversion would
+    silently change."""
     array = np.asarray(array)
+    if not array.flags.aligned:  # an .npy header of odd length leaves the data unaligned for compiled kernels
+        array = array.copy()
     if array.dtype.kind not in ("iu" if integer else "iuf") or array.ndim != 1:
         kind = "whole numbers" if integer else "numbers"
         raise ValueError(f"holds {array.dtype} data of shape {array.shape}; expected a 1-D array of {kind}")
     if integer:
         if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
             raise ValueError("holds whole numbers too large for 64 bits")
-        return array.astype(np.int64)
-    array = array.astype(np.float64)
+        return array.astype(np.int64, copy=False)
+    array = array.astype(np.float64, copy=False)
     if not np.all(np.isfinite(array)):
         raise ValueError("holds NaN or infinite values")
     return array

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..model.network import Distribution, Network
 from .report import ExportReport
+from .script_text import docstring, identifier, literal
 
 __all__ = ["num", "ident", "array_literal", "dist_args", "header", "skips_autapses", "delay_steps", "HELPERS",
            "constant_value"]
@@ -21,12 +20,7 @@ def num(x) -> str:
 
 def ident(item_id: str, prefix: str, used: set[str]) -> str:
     """A unique Python identifier for an item id (``E->E`` becomes ``S_E__E``)."""
-    base = prefix + re.sub(r"\W", "_", item_id)
-    name, k = base, 2
-    while name in used:
-        name, k = f"{base}_{k}", k + 1
-    used.add(name)
-    return name
+    return identifier(item_id, prefix, used)
 
 
 def array_literal(a, dtype: str) -> str:
@@ -41,10 +35,11 @@ def dataset_input_reason(item) -> str:
             "samples when it builds the network")
 
 
-def initial_values(dist, size: int) -> str:
-    """The scripts' expression for a population's initial values: drawn, or written out one per neuron."""
+def initial_values(dist, size: int, arrays=None) -> str:
+    """The scripts' expression for a population's initial values: drawn, or written out one per neuron
+    (through ``arrays``, a ``ScriptArrays``, when given)."""
     if isinstance(dist, np.ndarray):
-        return array_literal(dist, "float")
+        return arrays.literal(dist, "float") if arrays is not None else array_literal(dist, "float")
     return f"draw(rng, {size}, {dist_args(dist)})"
 
 
@@ -53,7 +48,7 @@ def dist_args(dist: Distribution) -> str:
     a, b = {"constant": (dist.value, 0.0), "uniform": (dist.low, dist.high)}.get(dist.kind, (dist.mean, dist.std))
     lo = "None" if dist.min is None else num(dist.min)
     hi = "None" if dist.max is None else num(dist.max)
-    return f'"{dist.kind}", {num(a)}, {num(b)}, {lo}, {hi}'
+    return f'{literal(dist.kind)}, {num(a)}, {num(b)}, {lo}, {hi}'
 
 
 def constant_value(dist: Distribution) -> float | None:
@@ -73,7 +68,7 @@ def delay_steps(delay_ms: float, dt: float) -> int:
 
 
 def header(net: Network, report: ExportReport, how_to_run: str) -> list[str]:
-    """Comment lines opening a script: provenance, how to run it, what was left out or approximated."""
+    """The script's module docstring: provenance, how to run it, what was left out or approximated (escaped)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -85,7 +80,7 @@ def header(net: Network, report: ExportReport, how_to_run: str) -> list[str]:
              f"Network: {title} (dt {net.dt} ms, duration {net.duration} ms, seed {net.seed}).", how_to_run,
              'It prints one line "RATE <population id> <mean rate in Hz>" per exported population.',
              *report.header_lines()]
-    return ["# " + line for line in lines]
+    return [docstring(lines)]
 
 
 HELPERS = '''
@@ -101,6 +96,12 @@ def draw(rng, n, kind, a, b, lo=None, hi=None):
         s2 = np.log1p((b / a) ** 2)
         x = rng.lognormal(np.log(a) - 0.5 * s2, np.sqrt(s2), n)
     return np.clip(x, lo, hi) if lo is not None or hi is not None else x
+
+
+def load_array(name):
+    """An array the export saved beside this script (a plain .npy file)."""
+    import os
+    return np.load(os.path.join(os.path.dirname(os.path.abspath(__file__)), name), allow_pickle=False)
 
 
 def delay_steps(d, dt):

@@ -41,7 +41,15 @@ def current_terms(inputs: list[CurrentInput]) -> tuple[list[str], list[str], boo
     return terms, eqs, varying
 
 
-def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[CurrentInput]) -> dict:
+def refractory_period(t_ref: float, dt: float) -> str:
+    """Brian2's ``refractory`` for SpikeStudio's clamp of round(t_ref / dt) steps after the spike step.
+
+    Brian2 clamps while fewer than refractory / dt steps have passed since the spike step, one step fewer.
+    """
+    return f"{num(round((round(t_ref / dt) + 1) * dt, 9))}*ms"
+
+
+def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[CurrentInput], dt: float) -> dict:
     """Equations, threshold, reset, refractory, method and initial-value statements of one population."""
     p = pop.params
     terms = [f"{num(p['I_e'])}*pA"]
@@ -66,7 +74,7 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
                 " : volt (unless refractory)")
         method = "exponential_euler" if conductance or varying else "exact"
         args = dict(threshold=f"v >= {num(p['V_th'])}*mV", reset=f"v = {num(p['V_reset'])}*mV",
-                    refractory=f"{num(p['t_ref'])}*ms", method=method)
+                    refractory=refractory_period(p["t_ref"], dt), method=method)
         init = {"v": ("mV", f"{num(p['E_L'])}*mV")}
         state_eqs = [v_eq]
         if pop.model == "lif_adaptive":  # the threshold V_th + theta keeps relaxing while refractory
@@ -88,7 +96,7 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
                      f"/({num(p['C_m'])}*pF) : volt (unless refractory)",
                      f"dw/dt = ({num(p['a'])}*nS*(v - {num(p['E_L'])}*mV) - w)/({num(p['tau_w'])}*ms) : amp"]
         args = dict(threshold=f"v >= {num(p['V_peak'])}*mV", reset=f"v = {num(p['V_reset'])}*mV\nw += {num(p['b'])}*pA",
-                    refractory=f"{num(p['t_ref'])}*ms", method="euler")
+                    refractory=refractory_period(p["t_ref"], dt), method="euler")
         init = {"v": ("mV", f"{num(p['E_L'])}*mV"), "w": ("pA", "0*pA")}
     args["equations"] = "\n".join(state_eqs + eqs + ou_eqs)
     args["init"] = init

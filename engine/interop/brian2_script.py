@@ -21,8 +21,11 @@ from ._common import (
     skips_autapses,
 )
 from .brian2_custom import custom_group_args
-from .brian2_models import channel_key, neuron_group_args, on_pre
+from .brian2_models import channel_key, neuron_group_args, on_pre, synapse_target
+from .realised import check_wiring, poisson_counts, realise
 from .report import ExportError, ExportReport, location
+from .script_arrays import ScriptArrays
+from .script_text import comment, literal
 
 __all__ = ["brian2_script", "brian2_export"]
 
@@ -30,20 +33,30 @@ POISSON_SPLIT_P = 0.01  # a one_to_one Poisson drive becomes binomial(N, p) draw
 INDEX_RULES = ("fixed_indegree", "fixed_outdegree", "fixed_total")
 
 
-def brian2_script(net: Network, strict: bool = False) -> str:
-    """The text of a standalone Python script building and running ``net`` in Brian2.
+def brian2_script(net: Network, strict: bool = False, wiring: str = "rules", replay_inputs: bool = False) -> str:
+    """The text of a standalone Python script building and running ``net`` in Brian2 (arrays inline).
 
     With ``strict``, raise ``ExportError`` naming every item that cannot be exported instead of leaving it out.
     """
-    text, report = brian2_export(net)
+    text, report = brian2_export(net, wiring=wiring, replay_inputs=replay_inputs)
     if strict and not report.ok:
         raise ExportError(report)
     return text
 
 
-def brian2_export(net: Network) -> tuple[str, ExportReport]:
-    """(script text, report of what was left out or approximated)."""
+def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = False,
+                  arrays: ScriptArrays | None = None) -> tuple[str, ExportReport]:
+    """(script text, report of what was left out or approximated).
+
+    ``wiring="rules"`` writes the connection rules (Brian2 draws its own synapses); ``"realised"`` writes the
+    synapses and initial values SpikeStudio draws, and ``replay_inputs`` adds SpikeStudio's Poisson spikes, so
+    the script reproduces the run. Large arrays go into ``arrays`` (saved beside the script) when given.
+    """
+    check_wiring(wiring, replay_inputs)
     report = ExportReport("Brian2")
+    arrays = arrays if arrays is not None else ScriptArrays()
+    if wiring == "realised":
+        net = realise(net, report, replay_inputs)
     pops = _exported_populations(net, report)
     projs = _exported_projections(net, pops, report)
     currents = {pid: [c for c in net.inputs.values() if isinstance(c, CurrentInput) and c.target == pid]
@@ -69,29 +82,42 @@ def brian2_export(net: Network) -> tuple[str, ExportReport]:
     body = [f"b2.defaultclock.dt = {num(net.dt)}*ms", f"b2.seed({net.seed})",
             f"rng = np.random.default_rng({net.seed})", f"DURATION = {num(net.duration)}*ms", ""]
     for pid, pop in pops.items():
-        body += _population(pop, names[pid], channels[pid], currents[pid], net.models.get(pop.model))
+        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, net.models.get(pop.model))
     poisson_inputs = _poisson_inputs(net, projs)
+    replayed = _replayed(net, poisson_inputs, report) if replay_inputs else {}
     for item in net.inputs.values():
         if isinstance(item, (PoissonInput, SpikeTimesInput)) and item.id not in poisson_inputs.values():
-            body += _source(net, item, names[item.id], report)
+            body += _source(net, item, names[item.id], report, arrays)
     for proj in projs:
         target = pops[proj.target]
-        if proj.id in poisson_inputs:
+        if proj.id in replayed:
+            body += _replayed_input(net, proj, target, names[proj.target], channels[proj.target],
+                                    arrays.literal(replayed[proj.id], "np.uint8"))
+        elif proj.id in poisson_inputs:
             body += _poisson_input(net, proj, target, names[proj.target], channels[proj.target])
         else:
-            body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used))
+            body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used), arrays)
     body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
              "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
-    monitors = ", ".join(f"({pid!r}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
+    monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
     body += [f"for pop_id, monitor, size in [{monitors}]:",
-             '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")']
+             '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")',
+             "", SAVE_SPIKES.format(monitors=monitors)]
     run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
-    lines = header(net, report, run) + ["", "import numpy as np", "", "import brian2 as b2",
+    lines = header(net, report, run) + ["", "import sys", "", "import numpy as np", "", "import brian2 as b2",
                                         "from brian2 import Gohm, Hz, kHz, ms, mV, nS, pA, pF, second, um"
                                         "  # noqa: F401", "",
                                         'b2.prefs.codegen.target = "numpy"  # "cython" runs faster given a C compiler',
                                         HELPERS, *body]
     return "\n".join(lines) + "\n", report
+
+
+SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each population's spike steps and neuron ids
+    arrays = {{}}
+    for pop_id, monitor, size in [{monitors}]:
+        arrays[pop_id + ".steps"] = np.rint(monitor.t_ / float(b2.defaultclock.dt)).astype(np.int64)
+        arrays[pop_id + ".ids"] = np.asarray(monitor.i[:], dtype=np.int64)
+    np.savez(sys.argv[1], **arrays)"""
 
 
 def _exported_populations(net: Network, report: ExportReport) -> dict:
@@ -131,16 +157,17 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport) -> lis
     return projs
 
 
-def _population(pop, name: str, channels: list, inputs: list, desc=None) -> list[str]:
+def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays,
+                desc=None) -> list[str]:
     a = custom_group_args(pop, desc, channels, inputs) if desc is not None else neuron_group_args(pop, channels,
-                                                                                                  inputs)
+                                                                                                  inputs, dt)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
-    lines = [f"# Population {pop.id!r}: {pop.model}, {pop.size} neurons",
+    lines = [comment(f"Population {pop.id!r}: {pop.model}, {pop.size} neurons"),
              f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',
-             f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name="{name}")']
+             f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name={literal(name)})']
     for var, (unit, default) in a["init"].items():
         dist = pop.initial.get(var)
-        value = f"{initial_values(dist, pop.size)}*{unit}" if dist is not None else f'"{default}"'
+        value = f"{initial_values(dist, pop.size, arrays)}*{unit}" if dist is not None else f'"{default}"'
         lines.append(f"{name}.{var} = {value}")
     for var, tau in a["decay"]:
         lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')
@@ -152,20 +179,20 @@ def _population(pop, name: str, channels: list, inputs: list, desc=None) -> list
     return lines + [""]
 
 
-def _source(net: Network, item, name: str, report: ExportReport) -> list[str]:
+def _source(net: Network, item, name: str, report: ExportReport, arrays: ScriptArrays) -> list[str]:
     if isinstance(item, PoissonInput):
         rates = (f"{array_literal(item.rates, 'float')}*Hz" if item.rates is not None else f"{num(item.rate)}*Hz")
         top = float(np.max(item.rates)) if item.rates is not None and item.rates.size else item.rate
         if top * net.dt * 1e-3 > 0.05:
             report.note(location("inputs", item.id), "Brian2's PoissonGroup emits at most one spike per step; "
                         f"{top * net.dt * 1e-3:.2f} expected per step")
-        return [f"# Poisson source {item.id!r}",
-                f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name=\"{name}\")", ""]
+        return [comment(f"Poisson source {item.id!r}"),
+                f"{name} = b2.PoissonGroup({item.size}, rates={rates}, name={literal(name)})", ""]
     steps = np.rint(item.times / net.dt).astype(np.int64)
     pairs = np.unique(np.stack([steps, item.neurons]), axis=1) if steps.size else np.zeros((2, 0), np.int64)
-    return [f"# Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)",
-            f"{name} = b2.SpikeGeneratorGroup({item.size}, {array_literal(pairs[1], 'np.int64')},",
-            f"    {array_literal(pairs[0] * net.dt, 'float')}*ms, name=\"{name}\")", ""]
+    return [comment(f"Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)"),
+            f"{name} = b2.SpikeGeneratorGroup({item.size}, {arrays.literal(pairs[1], 'np.int64')},",
+            f"    {arrays.literal(pairs[0] * net.dt, 'float')}*ms, name={literal(name)})", ""]
 
 
 def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
@@ -193,21 +220,71 @@ def _poisson_input(net: Network, proj, target, target_name: str, channels: list)
     var, weight = statement.split(" += ")
     var = var.removesuffix("_post")
     weight = weight.replace("_post", "")
-    return [f"# Projection {proj.id!r}: Poisson source {src.id!r} one_to_one, as {n} binomial draws per step",
+    slot = ', when="thresholds", order=-1' if proj.synapse.kind == "delta" else ""  # see _synapses
+    return [comment(f"Projection {proj.id!r}: Poisson source {src.id!r} one_to_one, as {n} binomial draws per step"),
             f"{ident(proj.id, 'P_', set())} = b2.PoissonInput({target_name}, \"{var}\", {n}, "
-            f"{num(src.rate / n)}*Hz, weight=\"{weight}\")", ""]
+            f"{num(src.rate / n)}*Hz, weight=\"{weight}\"{slot})", ""]
 
 
-def _synapses(net: Network, proj, names: dict, target, channels: list, name: str) -> list[str]:
+def pathway_lag(kind: str) -> int:
+    """Steps Brian2's delay is shorter than SpikeStudio's for this synapse kind.
+
+    A delta pathway runs before the thresholds, so it reads the spikes of the step before (one step lag);
+    current and conductance pathways run after them, and their jump at the end of step s + d is
+    SpikeStudio's arrival exactly one delay after the spike.
+    """
+    return 1 if kind == "delta" else 0
+
+
+def _replayed(net: Network, poisson_inputs: dict[str, str], report: ExportReport) -> dict[str, np.ndarray]:
+    """SpikeStudio's spike counts (steps x neurons) of each one_to_one Poisson drive, by projection id; other
+    Poisson sources are named in the report as drawn by Brian2."""
+    counts = poisson_counts(net, sorted(set(poisson_inputs.values())))
+    for item in net.inputs.values():
+        if isinstance(item, PoissonInput) and item.id not in poisson_inputs.values():
+            report.note(location("inputs", item.id), "not replayed (only a Poisson source driving one population "
+                        "one_to_one with one weight is): its spikes are drawn by Brian2's generator")
+    return {pid: counts[src] for pid, src in poisson_inputs.items()}
+
+
+def _replayed_input(net: Network, proj, target, target_name: str, channels: list, counts: str) -> list[str]:
+    """SpikeStudio's spikes of a one_to_one Poisson drive, added each step as its synapses would add them."""
+    key = channel_key(proj)
+    var = synapse_target(target, channels, key)
+    w, unit = constant_value(proj.weight), {"delta": "mV", "current": "pA", "conductance": "nS"}[key[0]]
+    sign = "-" if key[0] == "delta" and key[1] == "inhibitory" else ""
+    gate = f" * {target_name}.not_refractory_[:]" if key[0] == "delta" and target.model != "izhikevich" else ""
+    d = delay_steps(constant_value(proj.delay), net.dt)  # both act d steps after the spike's step (see _synapses)
+    slot = '"thresholds", order=-1' if key[0] == "delta" else '"synapses"'
+    name = ident(proj.id, "replay_", set())
+    n_steps = int(round(net.duration / net.dt))
+    return [comment(f"Projection {proj.id!r}: SpikeStudio's spikes of Poisson source {proj.source!r} (replayed), "
+                    "one_to_one"),
+            f"{name}_counts = {counts}.reshape({n_steps}, {target.size})  # spikes per step and neuron",
+            "",
+            "",
+            f"@b2.network_operation(when={slot})",
+            f"def {name}(t):",
+            f"    k = int(round(float(t / b2.defaultclock.dt))) - {d}",
+            f"    if 0 <= k < len({name}_counts):",
+            f"        {target_name}.{var}_[:] += {sign}float({num(w)}*{unit}) * {name}_counts[k]{gate}",
+            "", ""]
+
+
+def _synapses(net: Network, proj, names: dict, target, channels: list, name: str,
+              arrays: ScriptArrays) -> list[str]:
     key = channel_key(proj)
     w_const = constant_value(proj.weight) if proj.weights is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
     model = '"w_syn : 1"' if w_const is None else '""'
     statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
-    delay = f", delay={num(round((delay_steps(d_const, net.dt) - 1) * net.dt, 9))}*ms" if d_const is not None else ""
+    lag = pathway_lag(key[0])
+    delay = f", delay={num(round((delay_steps(d_const, net.dt) - lag) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]
-    lines = [f"# Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses",
-             f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, name="{name}")']
+    lines = [comment(f"Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses"),
+             f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, name={literal(name)})']
+    if lag:
+        lines.append(f'{name}.pre.when, {name}.pre.order = "thresholds", -1  # v jumps before the threshold test')
     skip = skips_autapses(proj)
     n_pre, n_post = net.node(proj.source).size, target.size
     rule, params = proj.rule, proj.rule_params
@@ -224,15 +301,14 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
         lines += [f"pre, post = {rule}(rng, {n_pre}, {n_post}, {int(count)}, {int(skip)})",
                   f"{name}.connect(i=pre, j=post)"]
     else:  # explicit
-        pre, post = array_literal(proj.pre, "np.int64"), array_literal(proj.post, "np.int64")
+        pre, post = arrays.literal(proj.pre, "np.int64"), arrays.literal(proj.post, "np.int64")
         lines.append(f"{name}.connect(i={pre}, j={post})")
     if w_const is None:
-        values = (array_literal(proj.weights, "float") if proj.weights is not None
+        values = (arrays.literal(proj.weights, "float") if proj.weights is not None
                   else f"draw(rng, len({name}), {dist_args(proj.weight)})")
         lines.append(f"{name}.w_syn = {values}")
     if d_const is None:
-        values = (array_literal(proj.delays, "float") if proj.delays is not None
+        values = (arrays.literal(proj.delays, "float") if proj.delays is not None
                   else f"draw(rng, len({name}), {dist_args(proj.delay)})")
-        lines.append(f"{name}.delay = (delay_steps({values}, {num(net.dt)}) - 1)*{num(net.dt)}*ms"
-                     "  # Brian2 acts one step sooner")
+        lines.append(f"{name}.delay = (delay_steps({values}, {num(net.dt)}) - {lag})*{num(net.dt)}*ms")
     return lines + [""]

@@ -9,6 +9,7 @@ Discrete-time frameworks (snnTorch, Norse) treat a spike as 1 during one step ra
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from ..errors import FileFormatError
 from ..model.network import Metadata, Network, Population, SpikeTimesInput
 from ..model.params import Problem
 from .hdf5_guard import hdf5_problems
-from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S
+from .nir_export import METADATA_DT, METADATA_SEED, MS_PER_S, NODE_ENTRY, NODE_I_E, NODE_T_REF, NODE_V0
+from .nir_infer import default_spike_step, infer_widths
 from .nir_paths import graph_problems, neuron_types, node_paths
 
 __all__ = ["nir_import", "read_nir"]
@@ -27,8 +29,10 @@ IF_TAU_MS = 1e12  # nir.IF has no leak: a membrane time constant far beyond any 
 LI_THRESHOLD = 200.0  # mV; nir.LI and nir.CubaLI never spike: the highest threshold SpikeStudio allows
 
 
-def read_nir(path, spike_step: float | None = None) -> Network:
-    """The network in a NIR file; ``FileFormatError`` naming what is wrong when it is not a usable NIR graph."""
+def read_nir(path, spike_step: float | None = None, notes: list[str] | None = None) -> Network:
+    """The network in a NIR file; ``FileFormatError`` naming what is wrong when it is not a usable NIR graph.
+
+    ``notes``, when given, receives a sentence for each thing inferred (neuron counts, the spike step)."""
     import h5py
     import nir
 
@@ -47,19 +51,22 @@ def read_nir(path, spike_step: float | None = None) -> Network:
         graph = nir.read(path, type_check=False)  # shapes are checked here, with clearer messages
     except Exception as exc:  # nir and h5py raise KeyError, ValueError, AssertionError, OSError, TypeError ...
         raise FileFormatError([Problem(str(path), f"not a valid NIR graph: {_why(exc)}")]) from None
-    return nir_import(graph, source=str(path), spike_step=spike_step)
+    return nir_import(graph, source=str(path), spike_step=spike_step, notes=notes)
 
 
-def nir_import(graph_or_path, source: str = "", spike_step: float | None = None) -> Network:
+def nir_import(graph_or_path, source: str = "", spike_step: float | None = None,
+               notes: list[str] | None = None) -> Network:
     """A network built from a ``nir.NIRGraph`` (or the path of a NIR file), laid out for the editor.
 
-    ``spike_step`` (s): read spikes as pulses of height 1 lasting that long (discrete-time frameworks) instead of
-    unit Dirac deltas, i.e. multiply every weight by it.
+    ``spike_step`` (s): read spikes as pulses of height 1 lasting that long (discrete-time frameworks), i.e.
+    multiply every weight by it; 1 reads them as unit Dirac deltas. None chooses (``nir_infer``): Dirac deltas for
+    SpikeStudio's graphs, else the step the graph's parameters give (snnTorch) or Norse's 1 ms. ``notes`` receives
+    what was inferred.
     """
     import nir
 
     if isinstance(graph_or_path, (str, os.PathLike)):
-        return read_nir(graph_or_path, spike_step)
+        return read_nir(graph_or_path, spike_step, notes)
     if spike_step is not None and not (np.isfinite(spike_step) and spike_step > 0):
         raise ValueError(f"spike_step must be a positive number of seconds, got {spike_step!r}")
     graph = graph_or_path
@@ -70,25 +77,35 @@ def nir_import(graph_or_path, source: str = "", spike_step: float | None = None)
     if problems:
         raise FileFormatError([Problem(f"{where}: {loc}", msg) for loc, msg in problems])
     meta = graph.metadata or {}
+    widths, inferred = infer_widths(graph, neuron_types())
+    if spike_step is None:
+        spike_step, why = default_spike_step(graph, METADATA_DT in meta)
+        inferred += [why] if why else []
+    if notes is not None:
+        notes += inferred
     net = Network(dt=_clean(meta.get(METADATA_DT, 0.1)), seed=int(meta.get(METADATA_SEED, 1)),
                   metadata=Metadata(*(str(_text(meta.get(k, ""))) for k in ("title", "author", "description",
                                                                                  "license"))))
     ids = _readable_ids(graph)
     errors: list[Problem] = []
+    filters, entries = synapse_filters(nir, graph), _entries(nir, graph)
     for name, node in graph.nodes.items():
+        if name in filters or name in entries:
+            continue
         if isinstance(node, nir.Input):
             net.add(SpikeTimesInput(ids[name], _size(node.output_type["output"])))
         elif isinstance(node, neuron_types()):
-            pop = _population(nir, ids[name], name, node, errors)
+            pop = _population(nir, ids[name], name, node, errors, widths[name])
             if pop is not None:
                 net.add(pop)
     if errors:
         raise FileFormatError(errors)
     try:
-        paths = node_paths(graph)
+        paths = node_paths(graph, widths)
     except ValueError as exc:
         raise FileFormatError([Problem(where, str(exc))]) from None
-    _add_projections(nir, net, graph, ids, paths, errors, 1.0 if spike_step is None else float(spike_step))
+    paths = _through_filters(paths, filters, entries)
+    _add_projections(nir, net, graph, ids, paths, errors, float(spike_step))
     if errors:
         raise FileFormatError(errors)
     for path in paths:
@@ -102,7 +119,44 @@ def nir_import(graph_or_path, source: str = "", spike_step: float | None = None)
     return net
 
 
-def _population(nir, pid: str, name: str, node, errors: list) -> Population | None:
+def synapse_filters(nir, graph) -> dict[str, list[str]]:
+    """``LI`` nodes that are synaptic currents (v_leak 0, feeding only LIF or IF nodes of their width directly),
+    as SpikeStudio writes a population with several synaptic time constants: name -> the neuron nodes fed."""
+    succ: dict[str, list[str]] = {}
+    for a, b in graph.edges:
+        succ.setdefault(a, []).append(b)
+    found = {}
+    for name, node in graph.nodes.items():
+        if type(node) is not nir.LI or not succ.get(name) or np.any(np.asarray(node.v_leak) != 0):
+            continue
+        fed = [graph.nodes.get(b) for b in succ[name]]
+        if all(isinstance(f, (nir.LIF, nir.IF)) and np.size(f.r) == np.size(node.r) for f in fed):
+            found[name] = succ[name]
+    return found
+
+
+def _entries(nir, graph) -> set[str]:
+    """Input nodes SpikeStudio added only as entry points for type checks (see ``nir_export``)."""
+    return {name for name, node in graph.nodes.items()
+            if isinstance(node, nir.Input) and (getattr(node, "metadata", None) or {}).get(NODE_ENTRY)}
+
+
+def _through_filters(paths: list, filters: dict[str, list[str]], entries: set[str]) -> list:
+    """Paths into a synapse filter continue to the neurons it feeds (``filter`` set); paths out of filters and
+    entry inputs are dropped."""
+    out = []
+    for path in paths:
+        if path.source in filters or path.source in entries:
+            continue
+        if path.target not in filters:
+            out.append(path)
+            continue
+        for target in filters[path.target]:
+            out.append(replace(path, target=target, filter=path.target))
+    return out
+
+
+def _population(nir, pid: str, name: str, node, errors: list, size: int) -> Population | None:
     """A LIF population with the node's parameters, which must be the same for every neuron."""
     values = {}
     for attr in ("tau", "tau_mem", "r", "v_leak", "v_threshold", "v_reset"):
@@ -117,7 +171,6 @@ def _population(nir, pid: str, name: str, node, errors: list) -> Population | No
         errors.append(Problem(f'nodes["{name}"]', "r must be positive and every parameter finite"))
         return None
     r = values["r"]
-    size = _size(node.output_type["output"])
     if isinstance(node, nir.IF):
         tau_m, c_m, e_l = IF_TAU_MS, MS_PER_S / r, values["v_reset"]
     else:
@@ -125,9 +178,15 @@ def _population(nir, pid: str, name: str, node, errors: list) -> Population | No
         c_m, e_l = tau_m / r, values["v_leak"]
     v_th = values.get("v_threshold", LI_THRESHOLD)
     v_reset = values.get("v_reset", e_l)
+    meta = getattr(node, "metadata", None) or {}
     params = {"tau_m": _clean(tau_m), "C_m": _clean(c_m), "E_L": _clean(e_l), "V_th": _clean(v_th),
-              "V_reset": _clean(v_reset), "t_ref": 0.0, "I_e": 0.0}
-    return Population(pid, size, "lif", params)
+              "V_reset": _clean(v_reset), "t_ref": _clean(meta.get(NODE_T_REF, 0.0)),
+              "I_e": _clean(meta.get(NODE_I_E, 0.0))}
+    pop = Population(pid, size, "lif", params)
+    v0 = np.asarray(meta.get(NODE_V0, []), np.float64).ravel()
+    if v0.size == size:
+        pop.initial["v"] = v0
+    return pop
 
 
 def _add_projections(nir, net: Network, graph, ids, paths, errors: list, spike_area: float) -> None:
@@ -139,7 +198,7 @@ def _add_projections(nir, net: Network, graph, ids, paths, errors: list, spike_a
         pop = net.populations[tgt_id]
         n_src = net.spiking_nodes()[src_id].size
         matrix = path.matrix if path.matrix is not None else np.eye(pop.size, n_src)
-        kind, tau_syn, scale = _synapse_of(nir, target, pop.size)
+        kind, tau_syn, scale = _synapse_of(nir, graph.nodes[path.filter] if path.filter else target, pop.size)
         weights = matrix * scale[:, None] * spike_area  # (target x source), in the synapse's unit (mV or pA)
         if path.bias is not None:
             _add_bias(pop, path, target, errors)
@@ -163,6 +222,8 @@ def _synapse_of(nir, node, size: int) -> tuple[str, float | None, np.ndarray]:
     if isinstance(node, (nir.CubaLIF, nir.CubaLI)):  # the current jumps by w_in * W / tau_syn (pA)
         tau_syn = arr("tau_syn")
         return "current", _clean(float(tau_syn[0]) * MS_PER_S), arr("w_in") / tau_syn
+    if type(node) is nir.LI:  # a synapse filter: the current jumps by r * W / tau (pA)
+        return "current", _clean(float(arr("tau")[0]) * MS_PER_S), arr("r") / arr("tau")
     if isinstance(node, nir.IF):  # v jumps by r * W (mV)
         return "delta", None, arr("r")
     return "delta", None, arr("r") / arr("tau")  # v jumps by r * W / tau (mV)

@@ -20,6 +20,7 @@ class Path:
     name: str | None  # the weight node's name
     delay_source: np.ndarray  # seconds, per source neuron (Delay nodes before the weights)
     delay_target: np.ndarray  # seconds, per target neuron (Delay nodes after the weights)
+    filter: str | None = None  # the synapse filter (an LI node) the path reached its target through
 
 
 def neuron_types() -> tuple:
@@ -52,7 +53,7 @@ def graph_problems(graph) -> list[tuple[str, str]]:
     return problems
 
 
-def _width(node) -> int:
+def node_width(node) -> int:
     import nir
 
     if isinstance(node, nir.Input):
@@ -64,9 +65,17 @@ def _width(node) -> int:
     return int(np.prod(np.asarray(shape, np.int64))) if np.size(shape) else 1
 
 
-def node_paths(graph) -> list[Path]:
-    """Every path from an Input or neuron node to a neuron or Output node; ValueError naming a shape mismatch."""
+def node_paths(graph, widths: dict[str, int] | None = None) -> list[Path]:
+    """Every path from an Input or neuron node to a neuron or Output node; ValueError naming a shape mismatch.
+
+    ``widths`` gives the neuron count of nodes whose parameters do not show it (see ``nir_infer``).
+    """
     import nir
+
+    widths = widths or {}
+
+    def _width(node, name=None):
+        return widths[name] if name in widths else node_width(node)
 
     spiking = (*neuron_types(), nir.Input)
     ends = (*neuron_types(), nir.Output)
@@ -77,7 +86,7 @@ def node_paths(graph) -> list[Path]:
     for src, node in graph.nodes.items():
         if not isinstance(node, spiking):
             continue
-        n = _width(node)
+        n = _width(node, src)
         stack = [(b, None, None, None, np.zeros(n), np.zeros(n), n, 0) for b in reversed(succ[src])]
         while stack:
             name, matrix, bias, wname, d_src, d_cur, width, depth = stack.pop()
@@ -87,8 +96,9 @@ def node_paths(graph) -> list[Path]:
             if isinstance(here, nir.Input):
                 raise ValueError(f'an edge from "{src}" leads into the input node "{name}"')
             if isinstance(here, ends):
-                if _width(here) != width:
-                    raise ValueError(f'"{name}" has {_width(here)} neurons but receives {width} values from "{src}"')
+                if _width(here, name) != width:
+                    raise ValueError(f'"{name}" has {_width(here, name)} neurons but receives {width} values from '
+                                     f'"{src}"')
                 d_tgt = d_cur if matrix is not None else np.zeros(width)
                 paths.append(Path(src, name, matrix, bias, wname, d_src, d_tgt))
                 continue

@@ -11,11 +11,12 @@ CELL_KIND = {"adex": "conductance", "hh": "conductance", "izhikevich": "current"
 
 
 def synapse_kind(net: Network, pop: Population) -> str:
-    """``current`` or ``conductance``: what the population's incoming synapses mostly are."""
+    """``current``, ``conductance`` or ``delta`` (a LIF fed by delta synapses: ``IF_curr_delta``): what the
+    population's incoming synapses mostly are (current on a tie)."""
     if pop.model in CELL_KIND:
         return CELL_KIND[pop.model]
     kinds = [p.synapse.kind for p in net.projections.values() if p.target == pop.id]
-    return "conductance" if kinds.count("conductance") > kinds.count("current") else "current"
+    return max(("current", "conductance", "delta"), key=kinds.count)
 
 
 def receptor_params(net: Network, pop: Population, kind: str, report: ExportReport) -> tuple[dict, set[str]]:
@@ -25,8 +26,10 @@ def receptor_params(net: Network, pop: Population, kind: str, report: ExportRepo
         if proj.target != pop.id:
             continue
         where, syn = location("projections", proj.id), proj.synapse
+        if syn.kind == kind == "delta":
+            continue
         if syn.kind == "delta" and pop.model != "izhikevich":
-            report.problem(where, f"delta synapses have no standard PyNN equivalent for {cell_name(pop, kind)}")
+            report.problem(where, f"delta synapses onto {cell_name(pop, kind)}, whose synapses are {kind}-based")
             left_out.add(proj.id)
             continue
         if syn.kind != kind and syn.kind != "delta":
@@ -54,7 +57,7 @@ def receptor_params(net: Network, pop: Population, kind: str, report: ExportRepo
 
 def cell_name(pop: Population, kind: str) -> str:
     if pop.model in ("lif", "lif_adaptive"):
-        return "IF_cond_exp" if kind == "conductance" else "IF_curr_exp"
+        return {"conductance": "IF_cond_exp", "delta": "IF_curr_delta"}.get(kind, "IF_curr_exp")
     return {"izhikevich": "Izhikevich", "adex": "EIF_cond_exp_isfa_ista", "hh": "HH_cond_exp"}[pop.model]
 
 

@@ -18,7 +18,10 @@ from ._common import (
     skips_autapses,
 )
 from .pynn_models import cell_type
+from .realised import check_wiring, realise
 from .report import ExportError, ExportReport, location
+from .script_arrays import ScriptArrays
+from .script_text import comment, literal
 
 __all__ = ["pynn_script", "pynn_export", "CONNECTORS"]
 
@@ -39,14 +42,26 @@ def pynn_script(net: Network, simulator: str = "nest", strict: bool = False) -> 
     return text
 
 
-def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportReport]:
-    """(script text, report of what was left out or approximated)."""
+def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", replay_inputs: bool = False,
+                arrays: ScriptArrays | None = None) -> tuple[str, ExportReport]:
+    """(script text, report of what was left out or approximated).
+
+    ``wiring="realised"`` writes SpikeStudio's synapses and initial values (see ``realised``); large arrays go
+    into ``arrays`` (saved beside the script) when given. Replaying Poisson inputs is Brian2's only.
+    """
+    check_wiring(wiring, replay_inputs)
     report = ExportReport("PyNN")
+    arrays = arrays if arrays is not None else ScriptArrays()
+    if wiring == "realised":
+        net = realise(net, report, replay_inputs=False)
+    if replay_inputs:
+        report.note("inputs", "Poisson inputs are replayed only in Brian2 scripts; here the backend draws them")
     used: set[str] = set()
     names = {nid: ident(nid, "P_", used) for nid in list(net.populations) + list(net.inputs)}
     body = [f"DT = {num(net.dt)}", f"DURATION = {num(net.duration)}", f"SEED = {net.seed}",
             "rng = np.random.default_rng(SEED)", "prng = NumpyRNG(seed=SEED)",
-            "sim.setup(timestep=DT, min_delay=DT)", ""]
+            'on_grid = {"spike_precision": "on_grid"} if SIMULATOR == "nest" else {}  # NEST: spikes on steps, as here',
+            "sim.setup(timestep=DT, min_delay=DT, **on_grid)", ""]
     left_out: set[str] = set()
     described = {pid for pid, pop in net.populations.items() if pop.model in net.models}
     for pid in described:  # a model described by equations matches no PyNN standard cell type
@@ -62,9 +77,9 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
         cell, params, skipped = cell_type(net, pop, report)
         left_out |= skipped
         args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
-        body += [f"# Population {pid!r}: {pop.model}, {pop.size} neurons",
-                 f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={pid!r})",
-                 *_initial(pop, names[pid]), f'{names[pid]}.record("spikes")', ""]
+        body += [comment(f"Population {pid!r}: {pop.model}, {pop.size} neurons"),
+                 f"{names[pid]} = sim.Population({pop.size}, sim.{cell}({args}), label={literal(pid)})",
+                 *_initial(pop, names[pid], arrays), f'{names[pid]}.record("spikes")', ""]
     for item in net.inputs.values():
         if isinstance(item, DatasetInput):
             report.problem(location("inputs", item.id), dataset_input_reason(item))
@@ -76,26 +91,39 @@ def pynn_export(net: Network, simulator: str = "nest") -> tuple[str, ExportRepor
         body += _input(net, item, names, report)
     for proj in net.projections.values():
         if proj.id not in left_out:
-            body += _projection(net, proj, names, report, ident(proj.id, "J_", used))
+            body += _projection(net, proj, names, report, ident(proj.id, "J_", used), arrays)
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
-    pops = ", ".join(f"({pid!r}, {names[pid]})" for pid in net.populations if pid not in described)
+    pops = ", ".join(f"({literal(pid)}, {names[pid]})" for pid in net.populations if pid not in described)
     body += ["sim.run(DURATION)", f"for pop_id, pop in [{pops}]:",
              "    spikes = sum(pop.get_spike_counts().values())",
-             '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "sim.end()"]
+             '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "",
+             SAVE_SPIKES.format(pops=pops), "sim.end()"]
     run = (f"Run it with: python script.py (needs PyNN 0.13 and the {simulator} backend; change SIMULATOR to "
            "run it on another). Units: nF, nA, uS, ms, mV (SpikeStudio's pF, pA, nS divided by 1000).")
-    lines = header(net, report, run) + ["", "import importlib", "", "import numpy as np",
+    lines = header(net, report, run) + ["", "import importlib", "import sys", "", "import numpy as np",
                                         "from pyNN.random import NumpyRNG, RandomDistribution", "",
-                                        f"SIMULATOR = {simulator!r}  # nest, neuron, brian2 or mock",
+                                        f"SIMULATOR = {literal(simulator)}  # nest, neuron, brian2 or mock",
                                         'sim = importlib.import_module("pyNN." + SIMULATOR)', HELPERS, *body]
     return "\n".join(lines) + "\n", report
 
 
-def _initial(pop, name: str) -> list[str]:
+SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each population's spike steps and neuron ids
+    stamp = 1 if SIMULATOR == "nest" else 0  # NEST stamps a spike at the end of its step, SpikeStudio at the start
+    arrays = {{}}
+    for pop_id, pop in [{pops}]:
+        trains = pop.get_data("spikes", clear=False).segments[0].spiketrains
+        steps = [np.rint(np.asarray(st.magnitude) / DT).astype(np.int64) - stamp for st in trains]
+        arrays[pop_id + ".steps"] = np.concatenate(steps) if steps else np.zeros(0, np.int64)
+        arrays[pop_id + ".ids"] = np.repeat(np.arange(len(steps)), [len(x) for x in steps]).astype(np.int64)
+    np.savez(sys.argv[1], **arrays)
+"""
+
+
+def _initial(pop, name: str, arrays: ScriptArrays) -> list[str]:
     """Initial state drawn with numpy as SpikeStudio's defaults (Izhikevich u = b v)."""
-    draws = {var: initial_values(d, pop.size) for var, d in pop.initial.items()}
+    draws = {var: initial_values(d, pop.size, arrays) for var, d in pop.initial.items()}
     if pop.model == "izhikevich":
         v = draws.get("v", f"np.full({pop.size}, -65.0)")
         return [f"v0 = {v}", f"{name}.initialize(v=v0, u={draws.get('u', num(pop.params['b']) + ' * v0')})"]
@@ -115,11 +143,12 @@ def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
         return []
     if isinstance(item, PoissonInput):
         rate = array_literal(item.rates, "float") if item.rates is not None else num(item.rate)
-        return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}), label={item.id!r})", ""]
+        return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}),"
+                f" label={literal(item.id)})", ""]
     if isinstance(item, SpikeTimesInput):
         trains = [sorted(set(np.round(item.times[item.neurons == i], 9).tolist())) for i in range(item.size)]
         return [f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times={trains!r}),"
-                f" label={item.id!r})", ""]
+                f" label={literal(item.id)})", ""]
     p, target, where = item.params, names[item.target], location("inputs", item.id)
     if item.waveform == "dc":
         source = f"sim.DCSource(amplitude={num(p['amplitude'] / 1000)})"
@@ -136,10 +165,20 @@ def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
         source = (f"sim.ACSource(amplitude={num(p['amplitude'] / 1000)}, offset={num(p['offset'] / 1000)}, "
                   f"frequency={num(p['frequency'])}, phase={num(p['phase'])}, start=0.0, stop=DURATION)")
     else:
-        source = (f"sim.NoisyCurrentSource(mean={num(p['mean'] / 1000)}, stdev={num(p['std'] / 1000)}, "
-                  f"dt={num(max(p['tau'], net.dt))})")
-        report.note(where, "OU noise becomes NoisyCurrentSource: independent values held for tau, same std")
-    return [f"# Current input {item.id!r} into {item.target!r} (nA)", f"{source}.inject_into({target})", ""]
+        source = (f"sim.NoisyCurrentSource(mean={num(p['mean'] / 1000)}, "
+                  f"stdev={num(white_noise_std(p['std'], p['tau'], net.dt) / 1000)}, dt=DT)")
+        report.note(where, "OU noise becomes NoisyCurrentSource: a new value every step whose diffusion "
+                           "(std^2 dt = 2 sigma^2 tau) is the OU process's; its correlation over tau is lost")
+    return [comment(f"Current input {item.id!r} into {item.target!r} (nA)"), f"{source}.inject_into({target})", ""]
+
+
+def white_noise_std(sigma: float, tau: float, dt: float) -> float:
+    """The std of a current resampled every ``dt`` that diffuses as an OU current (std sigma, time constant tau).
+
+    Over times long against tau an OU current's integral has variance 2 sigma^2 tau per ms; values held for dt
+    give std^2 dt. Holding sigma itself for tau, as before, gave sigma^2 tau: half the diffusion.
+    """
+    return sigma * float(np.sqrt(2.0 * tau / dt))
 
 
 def _value(dist: Distribution, scale: float, where: str, report: ExportReport) -> str | None:
@@ -169,7 +208,7 @@ def _value(dist: Distribution, scale: float, where: str, report: ExportReport) -
     return f"RandomDistribution(\"normal\", mu={num(dist.mean * scale)}, sigma={num(dist.std * abs(scale))}, rng=prng)"
 
 
-def _projection(net: Network, proj, names: dict, report: ExportReport, name: str) -> list[str]:
+def _projection(net: Network, proj, names: dict, report: ExportReport, name: str, arrays: ScriptArrays) -> list[str]:
     where, syn = location("projections", proj.id), proj.synapse
     if proj.plasticity is not None:
         report.problem(where, f"plasticity ({proj.plasticity.rule}) is not exported")
@@ -178,6 +217,8 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
         report.problem(where, f"the {proj.rule} rule has no PyNN connector here")
         return []
     scale = 1e-3  # pA -> nA, nS -> uS; delta onto Izhikevich: mV / 1000 (NEST reads its nA x 1000 as mV)
+    if syn.kind == "delta" and net.populations[proj.target].model != "izhikevich":
+        scale = 1.0  # IF_curr_delta: mV (PyNN undoes its nA scaling for iaf_psc_delta)
     if syn.kind != "conductance" and syn.receptor == "inhibitory":
         scale = -scale  # PyNN wants negative weights for current-based inhibitory synapses
     allow = "" if proj.rule == "one_to_one" else f"allow_self_connections={not skips_autapses(proj)}, "
@@ -186,8 +227,8 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
         cols = ["weight"] * (proj.weights is not None) + ["delay"] * (proj.delays is not None)
         rows = [proj.pre, proj.post] + ([proj.weights * scale] if proj.weights is not None else [])
         rows += [np.maximum(np.rint(proj.delays / net.dt), 1) * net.dt] if proj.delays is not None else []
-        data = np.stack([np.asarray(r, float) for r in rows], axis=1).tolist()
-        connector = f"sim.FromListConnector({data!r}, column_names={cols!r})"
+        data = ", ".join(arrays.literal(np.asarray(r, float), "float") for r in rows)
+        connector = f"sim.FromListConnector(np.column_stack([{data}]), column_names={cols!r})"
     elif proj.rule == "fixed_probability":
         connector = f"sim.FixedProbabilityConnector({num(params['p'])}, {allow}rng=prng)"
     elif proj.rule in ("fixed_indegree", "fixed_outdegree"):
@@ -207,6 +248,6 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
     if d_const is None:
         report.note(where, "random delays are rounded to steps by the backend, not clipped below one step")
     synapse = f"sim.StaticSynapse(weight={weight}, delay={delay})"
-    return [f"# Projection {proj.id!r}: {proj.rule}, {syn.kind} {syn.receptor} synapses",
+    return [comment(f"Projection {proj.id!r}: {proj.rule}, {syn.kind} {syn.receptor} synapses"),
             f"{name} = sim.Projection({names[proj.source]}, {names[proj.target]}, {connector},",
-            f"    {synapse}, receptor_type={syn.receptor!r}, label={proj.id!r})", ""]
+            f"    {synapse}, receptor_type={literal(syn.receptor)}, label={literal(proj.id)})", ""]

@@ -2,9 +2,10 @@
 
 One loop serves every network: it switches on each node's model code once per step. It is compiled
 per set of parts the network uses (``gates``): numba drops the code of absent models before compiling,
-and caches each variant on disk. Each step: record traces, deliver delayed input, inject currents,
+and caches each variant on disk. Each step: deliver delayed input, record traces, inject currents,
 update each node's neurons and decay its synapses (``neuron_kernels``), propagate spikes through CSR
-synapses, record spikes.
+synapses (the last step's through current and conductance synapses, this step's through delta ones: every kind
+then acts exactly one delay after the spike), record spikes.
 All arrays live in a ``State`` named tuple built by ``engine.build``; parameters live in arrays, so
 changing a value between chunks needs no recompilation.
 """
@@ -24,6 +25,7 @@ from .codes import (
     CONDUCTANCE,
     CUSTOM,
     DC,
+    DELTA,
     HH,
     IZH,
     LIF,
@@ -58,7 +60,7 @@ __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "r
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
-                  "counters", "scratch")
+                  "counters", "scratch", "node_spk_prev")
 # ... and these too when the network has plastic projections (weights change only then).
 PLASTIC_FIELDS = ("weight", "pre_trace", "post_trace", "stp_u", "stp_x", "stp_gain", "stp_last", "pl_scale", "elig",
                   "rw_ptr", "rw_sched", "rw_level")
@@ -109,6 +111,8 @@ class State(NamedTuple):
     rng_state: np.ndarray  # (1,) uint64
     spikes_now: np.ndarray  # (N + (poisson_cap - 1) * Poisson neurons,) this step's spikes (Poisson ids may repeat)
     node_spk: np.ndarray  # (nodes + 1,) this step's spikes of node k: spikes_now[node_spk[k]:node_spk[k+1]]
+    spikes_prev: np.ndarray  # the last step's spikes (as spikes_now): current and conductance synapses send them
+    node_spk_prev: np.ndarray  # (nodes + 1,) as node_spk, for spikes_prev
     spike_count: np.ndarray  # (N,) total spikes per neuron
     rec_step: np.ndarray  # (cap,) recorded spike steps
     rec_id: np.ndarray  # (cap,) recorded spike global ids
@@ -183,9 +187,9 @@ def _compile_run_chunk(digest: str):
         s.tr_count[:] = 0
         for k in range(n_steps):
             step = step0 + k
+            deliver(s.ring, s.syn, s.chan, s.chan_off, step)  # before sampling: input that arrived by step * dt
             record_traces(s.tr_var, s.tr_neuron, s.tr_node, s.tr_every, s.tr_buf, s.tr_count, s.state, s.syn,
                           s.chan, s.chan_off, s.node_chan, s.node_start, step)
-            deliver(s.ring, s.syn, s.chan, s.chan_off, step)
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
@@ -246,6 +250,10 @@ def _compile_run_chunk(digest: str):
                     s.counters[1], s.counters[2], s.counters[3] = node, step, bad
                     return k, STATUS_NAN
             s.node_spk[n_nodes] = n_spk
+            # the last step's spikes reach current and conductance synapses now, at the end of this step's update
+            propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                      s.chan, s.chan_off, s.node_start, s.node_spk_prev, s.spikes_prev, s.syn, s.ring, s.proj_stp,
+                      s.stp_gain, step, True)
             if plastic is not None:
                 plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
                                 s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
@@ -254,8 +262,9 @@ def _compile_run_chunk(digest: str):
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
             propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                      s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp, s.stp_gain,
-                      step)
+                      s.chan, s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp,
+                      s.stp_gain, step, False)
+            keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
             if s.counters[0] + most > cap:
@@ -342,12 +351,19 @@ def deliver(ring, syn, chan, chan_off, step):
     depth = ring.shape[0]
     if depth == 0:
         return
-    row = step % depth
+    row = ring[step % depth]
     for c in range(chan.shape[0]):
         if chan[c, CH_DELAYED] != 0.0:
-            for j in range(chan_off[c], chan_off[c + 1]):
-                syn[j] += ring[row, j]
-                ring[row, j] = 0.0
+            a, b = chan_off[c], chan_off[c + 1]
+            add_and_clear(syn[a:b], row[a:b])
+
+
+@jit_inline
+def add_and_clear(into, src):
+    """``into += src; src[:] = 0`` in one pass over slices (so LLVM vectorises it: it runs every step)."""
+    for j in range(into.shape[0]):
+        into[j] += src[j]
+        src[j] = 0.0
 
 
 @jit_part
@@ -386,10 +402,15 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
 
 
 @jit_part
-def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start,
-              node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step):
+def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan, chan_off,
+              node_start, node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step, lagged):
     """Add each spike's weights to its targets: delay 1 straight into the state, longer into the ring.
 
+    Spikes act exactly one delay after they are emitted, for every synapse kind (NEST's convention): a spike of
+    step n through delay d moves v of a delta synapse in step n + d, before the threshold test, and makes a
+    current or conductance synapse jump at the end of step n + d, so it enters the state in step n + d + 1.
+    The loop therefore sends this step's spikes through delta projections (``lagged`` False) and, with
+    ``lagged`` True and the last step's spikes, through the others (``synapse_lag``).
     A projection whose synapses share one weight and delay (``proj_d[p] > 0``) reads only target
     indices, a quarter of the memory traffic of the general loop. A projection with short-term
     plasticity (``proj_stp[p] >= 0``) scales each spike's weights by that spike's gain u x.
@@ -398,7 +419,7 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
     for p in range(proj_src.shape[0]):
         src = proj_src[p]
         a, b = node_spk[src], node_spk[src + 1]
-        if a == b:
+        if a == b or synapse_lag(chan, proj_chan[p]) != lagged:
             continue
         base = chan_off[proj_chan[p]]
         row0 = proj_row[p] - node_start[src]
@@ -417,6 +438,25 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
                     syn[base + post[q]] += weight[q] * gain
                 else:
                     ring[(step + d) % depth, base + post[q]] += weight[q] * gain
+
+
+@jit_inline
+def synapse_lag(chan, c):
+    """True for channels whose input waits one step more than its delay: current and conductance ones.
+
+    The neuron updates read these channels before adding a step's input, NEST's ``iaf_psc_exp`` after it;
+    sending a spike one step later makes the two agree.
+    """
+    return chan[c, CH_KIND] != DELTA
+
+
+@jit_inline
+def keep_spikes(spikes_now, node_spk, spikes_prev, node_spk_prev):
+    """Copy this step's spikes for the next step's lagged ``propagate``."""
+    for k in range(node_spk[node_spk.shape[0] - 1]):
+        spikes_prev[k] = spikes_now[k]
+    for k in range(node_spk.shape[0]):
+        node_spk_prev[k] = node_spk[k]
 
 
 @jit_inline

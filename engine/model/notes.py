@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the network class is checked here, only named
     from .network import Network
 
 __all__ = ["NOTE_COLORS", "DEFAULT_NOTE_COLOR", "MAX_NOTE_TEXT", "MIN_NOTE_SIZE", "MAX_NOTE_SIZE", "note_problems",
-           "notes_problems"]
+           "notes_problems", "position_problems", "color_problems"]
 
 # A few pastel card colours (name -> hex) for the canvas's colour menu; files may hold any #rrggbb.
 NOTE_COLORS = {"Yellow": "#fff59d", "Orange": "#ffcc80", "Pink": "#f8bbd0", "Purple": "#d1c4e9",
@@ -27,6 +27,7 @@ MIN_NOTE_SIZE, MAX_NOTE_SIZE = 40.0, 5000.0  # canvas units: big enough to grab,
 MAX_NOTE_COORD = 1e6  # far beyond any canvas, but keeps arithmetic on positions exact and finite
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_NODE_COLOR = re.compile(r"|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[A-Za-z]{1,30}")
 
 
 def note_problems(note: Note, loc: str) -> list[Problem]:
@@ -37,13 +38,25 @@ def note_problems(note: Note, loc: str) -> list[Problem]:
     elif len(note.text) > MAX_NOTE_TEXT:
         problems.append(Problem(f"{loc}.text", f"{len(note.text):,} characters; a note holds at most "
                                                f"{MAX_NOTE_TEXT:,}"))
-    for name in ("x", "y"):
-        problems += _number_problems(getattr(note, name), f"{loc}.{name}", -MAX_NOTE_COORD, MAX_NOTE_COORD)
+    problems += position_problems(note.x, note.y, loc)
     for name in ("width", "height"):
         problems += _number_problems(getattr(note, name), f"{loc}.{name}", MIN_NOTE_SIZE, MAX_NOTE_SIZE)
-    if not isinstance(note.color, str) or not _COLOR.fullmatch(note.color):
-        problems.append(Problem(f"{loc}.color", f'expected a colour "#rrggbb", got {note.color!r}'))
-    return problems
+    return problems + color_problems(note.color, f"{loc}.color")
+
+
+def position_problems(x, y, loc: str) -> list[Problem]:
+    """A canvas position (a note's or a node's) that is not finite or lies beyond ``MAX_NOTE_COORD``."""
+    return (_number_problems(x, f"{loc}.x", -MAX_NOTE_COORD, MAX_NOTE_COORD)
+            + _number_problems(y, f"{loc}.y", -MAX_NOTE_COORD, MAX_NOTE_COORD))
+
+
+def color_problems(color, loc: str, node: bool = False) -> list[Problem]:
+    """A note's colour that is not ``"#rrggbb"``; a node's may also be ``"#rgb"``, a colour name (an unknown
+    one shows the automatic colour) or ``""`` (automatic)."""
+    if isinstance(color, str) and (_NODE_COLOR if node else _COLOR).fullmatch(color):
+        return []
+    expected = '"#rrggbb", "#rgb", a name such as "red", or "" (automatic)' if node else '"#rrggbb"'
+    return [Problem(loc, f"expected a colour {expected}, got {color!r}")]
 
 
 def notes_problems(net: Network) -> list[Problem]:

@@ -39,6 +39,7 @@ from .items import (
     SpikeTimesInput,
 )
 from .params import Problem, check_params, check_value
+from .plain_text import control_characters
 from .reward import reward_node_problems, reward_reference_problems
 
 if TYPE_CHECKING:  # the network class calls these checks, so they only name it
@@ -76,9 +77,10 @@ def _id_problems(net: Network) -> list[Problem]:
             elif item.id != key:
                 problems.append(Problem(loc, f'id "{item.id}" does not match its key'))
             for what, text in (("id", key), ("name", getattr(item, "name", ""))):
-                if isinstance(text, str) and "<" in text:
+                bad = control_characters(text) if isinstance(text, str) else []
+                if bad:
                     problems.append(Problem(loc if what == "id" else f"{loc}.name", f"the {what} {text[:40]!r} holds "
-                                            "a '<': names are shown as text, and '<' could be read as markup"))
+                                            f"control characters ({', '.join(bad)}); ids and names are plain text"))
             if section_name in ("populations", "inputs"):
                 if item.name in names:
                     problems.append(Problem(f"{loc}.name", f'duplicate name "{item.name}" (also {names[item.name]})'))

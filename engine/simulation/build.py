@@ -14,7 +14,7 @@ import numpy as np
 
 from ..equations.layout import ModelLayout, layout_of
 from ..equations.loader import compiled_loop
-from ..errors import BuildError
+from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
 from ..kernels.rng import seed_state
@@ -23,17 +23,20 @@ from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, P
 from ..model.params import check_params, fill_params
 from ..model.reward import reward_ids
 from ..units import format_bytes
-from .connectivity import connect_with_order, draw_values, expected_synapse_count, projection_seed
+from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
-from .plasticity import empty_tables, plastic_tables
+from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
-__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "trace_columns",
-           "available_memory"]
+__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "memory_parts",
+           "trace_columns", "available_memory", "initial_values"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
 WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
 NEURON_BYTES = 2 * (4 * 8 + 8 + 8 + 4 + 8)  # state rows, current, rate, refractory, counts; twice (reset copy)
+# per given spike while the table is built: steps, sort keys and their sorted copy, the kept (step, neuron)
+# pair and the concatenation of every input's pairs
+SPIKE_TABLE_BYTES = 6 * 8
 SPIKE_BUFFER = 262_144  # recorded spikes held (at least) before a chunk returns to Python
 MAX_POISSON_MEAN = 700.0  # exp(-rate * dt) underflows beyond ~745 spikes per step
 
@@ -100,23 +103,63 @@ def available_memory() -> int:
 
 
 def estimate_memory(net: Network, chunk_steps: int = 2000) -> tuple[int, int]:
-    """(expected synapses, estimated peak bytes while building) computed without allocating.
+    """(expected synapses, estimated peak bytes while building) computed without allocating (see ``memory_parts``)."""
+    nodes = net.spiking_nodes()
+    n_syn = sum(_expected_synapses(net, p, nodes) for p in net.projections.values())
+    return n_syn, sum(memory_parts(net, chunk_steps).values())
 
-    Counts the synapse arrays with the temporaries of wiring them, per-neuron state and its reset copy,
-    the spike buffers (Poisson inputs may emit many spikes per step) and the trace buffer.
+
+def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
+    """Estimated bytes of each array group the build allocates, named for a user, computed without allocating.
+
+    Covers the synapse arrays with the temporaries of wiring them (per projection), per-neuron state and its
+    reset copy, the synaptic channels and the delay ring buffer (sized from the largest delay each delay
+    distribution gives) with their reset copies, plasticity state (traces, short-term state, eligibilities,
+    the weights' reset copy), the spike buffers (Poisson inputs may emit many spikes per step) and the
+    recording buffers of one chunk (spikes, per-node counts, membrane traces).
     """
     nodes = net.spiking_nodes()
-    n_syn = sum(expected_synapse_count(p, nodes[p.source].size, nodes[p.target].size,
-                                       getattr(nodes[p.source], "grid", None), nodes[p.target].grid)
-                for p in net.projections.values())
+    counts = {p.id: _expected_synapses(net, p, nodes) for p in net.projections.values()}
+    parts = {f'synapses of projections["{pid}"]': n * (SYNAPSE_BYTES + WIRING_BYTES) for pid, n in counts.items()}
     n_neurons = sum(n.size for n in nodes.values())
-    n_slots = sum(net.populations[t].size for t in {p.target for p in net.projections.values()})
-    n_traced = sum(len(r.neurons) for r in net.recorders.values() if r.kind == "state")
+    slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
+    parts["neuron state"] = n_neurons * NEURON_BYTES
+    parts["synaptic channels"] = slots * 8 * 2
+    steps, longest = max(((_largest_delay_steps(p, net.dt), p.id) for p in net.projections.values()),
+                         default=(1, ""))
+    if steps > 1:
+        parts[f'delay buffer ({steps + 1:,} steps for the delays of projections["{longest}"] x {slots:,} '
+              'synaptic slots, and its reset copy)'] = (steps + 1) * slots * 8 * 2
+    plastic = [p for p in net.projections.values() if p.plasticity is not None]
+    if plastic:
+        n_syn = sum(counts.values())
+        parts["plasticity state"] = n_syn * (4 + 8) + sum(
+            counts[p.id] * (8 + 16) + nodes[p.target].size * 8
+            + (nodes[p.source].size + nodes[p.target].size) * 2 * 8 * 2 + nodes[p.source].size * 4 * 8 * 2
+            for p in plastic)
     spikes_per_step = n_neurons + sum((_poisson_cap_of(i, net.dt) - 1) * i.size for i in net.inputs.values()
                                       if isinstance(i, PoissonInput))
-    needed = (n_syn * (SYNAPSE_BYTES + WIRING_BYTES) + n_neurons * NEURON_BYTES + n_slots * 16
-              + 9 * 8 * spikes_per_step + 8 * chunk_steps * n_traced)
-    return n_syn, needed
+    parts["spike buffers"] = 8 * spikes_per_step + 2 * 8 * recorder_capacity(spikes_per_step)
+    n_traced = sum(len(r.neurons) for r in net.recorders.values() if r.kind == "state")
+    parts["recording buffers (one chunk)"] = 8 * chunk_steps * (len(nodes) + n_traced)
+    given = sum(int(np.size(i.times)) for i in net.inputs.values() if isinstance(i, SpikeTimesInput))
+    if given:  # a file may name one array for many inputs: each input's spikes are still sorted and kept apart
+        parts["spike tables of spike-time inputs"] = given * SPIKE_TABLE_BYTES
+    return parts
+
+
+def _expected_synapses(net: Network, proj, nodes: dict) -> int:
+    src, tgt = nodes[proj.source], nodes[proj.target]
+    return expected_synapse_count(proj, src.size, tgt.size, getattr(src, "grid", None), tgt.grid)
+
+
+def _largest_delay_steps(proj, dt: float) -> int:
+    """The longest delay of a projection in whole steps, as ``draw_synapses`` rounds and clips it."""
+    if proj.delays is not None:
+        top = float(np.max(proj.delays)) if np.size(proj.delays) else 0.0
+    else:
+        top = largest_value(proj.delay)
+    return max(1, int(np.rint(min(top, MAX_DELAY) / dt)))
 
 
 def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
@@ -125,24 +168,40 @@ def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
 
 
 def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-          record_all: bool = False, datasets=None) -> Built:
+          record_all: bool = False, datasets=None, cancel=None) -> Built:
     """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations, ``datasets``
-    turns dataset inputs into spikes (see ``dataset_input``)."""
+    turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
+    thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow)."""
     net.check()
-    problems = build_problems(net, rules, memory_limit, chunk_steps, datasets)
+    problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
+    try:
+        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
+    except MemoryError as exc:  # the estimate passed, but the memory was gone by the time it was needed
+        raise BuildError(f"out of memory while building the network ({exc or 'MemoryError'}): it needs about "
+                         f"{format_bytes(estimate_memory(net, chunk_steps)[1])} and "
+                         f"{format_bytes(available_memory())} is available now; close other programs or "
+                         "reduce sizes, connection density or the longest delay") from None
+
+
+def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, record_all: bool,
+              datasets, cancel) -> Built:
+    """The arrays of a network ``build`` has checked."""
+    _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
     custom = custom_layouts(net)
     nodes = _node_table(net, custom)
     chans = _channel_table(net, nodes)
-    rng_init = {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+    rng_init = _initial_rngs(net, nodes)
     n_total = sum(n.size for n in nodes.values())
     n_poisson = sum(n.size for n in nodes.values() if n.code == K.POISSON)
     rates = _rates(net, nodes, n_total)
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
-    plastic = _plastic_tables(net, nodes, syn_arrays, rules)
+    _check_cancel(cancel)
+    plastic = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
+    _check_cancel(cancel)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
     _check_ring(delay_depth, n_slots, memory_limit)
@@ -195,6 +254,8 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
         rng_state=seed_state(net.seed),
         spikes_now=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
         node_spk=np.zeros(len(nodes) + 1, np.int64),
+        spikes_prev=np.zeros(max(n_total + (cap - 1) * n_poisson, 1), np.int64),
+        node_spk_prev=np.zeros(len(nodes) + 1, np.int64),
         spike_count=np.zeros(n_total, np.int64),
         rec_step=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
         rec_id=np.zeros(recorder_capacity(n_total + (cap - 1) * n_poisson), np.int64),
@@ -213,20 +274,26 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     return built
 
 
+# Kernel arrays that start all zeros: their reset copy is one zero that a reset broadcasts, not a second buffer
+# (the delay ring can be the largest array of all, and the memory checks count it once).
+_ZERO_AT_START = ("ring",)
+
+
 def _copy_state(state: K.State) -> K.State:
     """A copy of what the kernel changes; the rest (synapses, tables) is shared, so a reset costs no extra memory."""
-    return state._replace(**{name: getattr(state, name).copy() for name in K.mutable_fields(state)})
+    return state._replace(**{name: np.zeros((), getattr(state, name).dtype) if name in _ZERO_AT_START
+                             else getattr(state, name).copy() for name in K.mutable_fields(state)})
 
 
 def build_problems(net: Network, rules=None, memory_limit: int | None = None, chunk_steps: int = 2000,
-                   datasets=None) -> list[str]:
+                   datasets=None, cancel=None) -> list[str]:
     """What would stop ``build`` on this machine, found without allocating (for ``spikestudio validate`` too).
 
     ``net`` must be valid (``net.validate()`` empty): missing learning rules, missing dataset plugins (when
     ``datasets`` can tell, through its ``problems(item)``), Poisson rates too high to sample, and a network too
-    big for the memory available.
+    big for the memory available. ``cancel``: as for ``build`` (the rules' plugins are asked here too).
     """
-    problems = _plasticity_problems(net, rules)
+    problems = _plasticity_problems(net, rules, cancel)
     if datasets is not None and hasattr(datasets, "problems"):
         problems += [p for item in dataset_inputs(net) for p in datasets.problems(item)]
     try:
@@ -236,26 +303,60 @@ def build_problems(net: Network, rules=None, memory_limit: int | None = None, ch
     return problems
 
 
-def _plasticity_problems(net: Network, rules) -> list[str]:
-    """Rules nobody provides and parameters the rule's plugin refuses, each named by projection."""
+def _plasticity_problems(net: Network, rules, cancel=None) -> list[str]:
+    """Rules nobody provides, parameters the rule's plugin refuses and what it makes of them, each named by
+    projection."""
     problems = []
     for proj in net.projections.values():
         if proj.plasticity is None:
             continue
+        _check_cancel(cancel)
         where = f'projections["{proj.id}"].plasticity'
         if rules is None or proj.plasticity.rule not in rules:
             problems.append(f'{where}.rule: no installed plugin provides the learning rule "{proj.plasticity.rule}"')
             continue
-        info = rules[proj.plasticity.rule].info
-        params = proj.plasticity.params
-        numbers = {k: v for k, v in params.items() if k not in info.text_params}
-        problems += [str(p) for p in check_params(info.params, numbers, f"{where}.params")]
-        problems += [f"{where}.params.{name}: missing ({text[0].lower()}{text[1:]})"
-                     for name, text in info.text_params.items() if name not in params]
+        try:
+            info = rules[proj.plasticity.rule].info
+            params = proj.plasticity.params
+            numbers = {k: v for k, v in params.items() if k not in info.text_params}
+            found = [str(p) for p in check_params(info.params, numbers, f"{where}.params")]
+            found += [f"{where}.params.{name}: missing ({text[0].lower()}{text[1:]})"
+                      for name, text in info.text_params.items() if name not in params]
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a third party's object: anything may go wrong reading it
+            found = [f'{where}: the learning rule plugin "{proj.plasticity.rule}" has no usable info: '
+                     f"{type(exc).__name__}: {exc}"]
+        if not found:  # what the plugin makes of valid parameters: the kernel cannot check it
+            try:
+                _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
+            except BuildError as exc:
+                found.append(str(exc))
+        problems += found
     return problems
 
 
-def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules) -> dict:
+def _rule_spec(proj, plugin, dt: float) -> RuleSpec:
+    """The plugin's rule for ``proj``, checked; a ``BuildError`` names the projection and the plugin."""
+    where = f'projections["{proj.id}"].plasticity: the learning rule plugin "{proj.plasticity.rule}"'
+    try:
+        spec = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), dt)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a third-party plugin's bug (SystemExit too): name it, never crash the app
+        raise BuildError(f"{where} failed: {type(exc).__name__}: {exc}") from exc
+    try:
+        return checked_spec(spec)
+    except ValueError as exc:
+        raise BuildError(f"{where} returned {exc}") from None
+
+
+def _check_cancel(cancel) -> None:
+    if cancel is not None and cancel.is_set():
+        raise BuildCancelledError("the build was cancelled")
+
+
+def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules, cancel=None) -> dict:
     """Each plastic projection's rule (from its plugin's engine part) and the arrays the kernel needs for it.
 
     Plastic projections leave the shared-weight fast path: their weights change as the network runs.
@@ -264,12 +365,8 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
     specs = {}
     for p, proj in enumerate(projections):
         if proj.plasticity is not None:
-            plugin = rules[proj.plasticity.rule]
-            try:
-                specs[p] = plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), float(net.dt))
-            except Exception as exc:  # a third-party plugin's bug: name it, never crash the app
-                raise BuildError(f'projections["{proj.id}"].plasticity: the learning rule plugin '
-                                 f'"{proj.plasticity.rule}" failed: {type(exc).__name__}: {exc}') from exc
+            _check_cancel(cancel)
+            specs[p] = _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
             syn_arrays["proj_d"][p] = 0
     if not specs:
         return empty_tables(len(projections)) | empty_reward_tables()
@@ -283,12 +380,16 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
 
 
 def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:
-    n_syn, needed = estimate_memory(net, chunk_steps)
+    parts = memory_parts(net, chunk_steps)
+    needed = sum(parts.values())
     limit = memory_limit if memory_limit is not None else int(0.8 * available_memory())
     if needed <= limit:
         return []
-    return [f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, "
-            f"but only {format_bytes(limit)} of memory is available; reduce sizes or connection density"]
+    biggest = max(parts, key=parts.get)
+    n_syn = sum(_expected_synapses(net, p, net.spiking_nodes()) for p in net.projections.values())
+    return [f"the network needs about {format_bytes(needed)} for {n_syn:,} synapses, but only "
+            f"{format_bytes(limit)} of memory is available; the biggest part is the {biggest}: about "
+            f"{format_bytes(parts[biggest])}. Reduce sizes, connection density or the longest delay"]
 
 
 def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
@@ -438,6 +539,19 @@ def _values(explicit, order, dist, n, rng) -> np.ndarray:
     if explicit is not None:
         return np.asarray(explicit, np.float64)[order] if order is not None else np.asarray(explicit, np.float64)
     return np.maximum(draw_values(dist, n, rng), 0.0)
+
+
+def _initial_rngs(net: Network, nodes: dict[str, NodeInfo]) -> dict:
+    return {nid: np.random.default_rng(projection_seed(net.seed, "initial:" + nid)) for nid in nodes}
+
+
+def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
+    """Each population's state variables at time 0, drawn as ``build`` draws them (exports replay them)."""
+    nodes = _node_table(net, custom_layouts(net))
+    state = _initial_state(net, nodes, _initial_rngs(net, nodes), sum(n.size for n in nodes.values()))
+    return {nid: {var: state[row, info.start: info.start + info.size].copy()
+                  for row, var in enumerate(info.state_vars)}
+            for nid, info in nodes.items() if isinstance(info.item, Population)}
 
 
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:

@@ -20,6 +20,7 @@ __all__ = [
     "connect_with_order",
     "draw_values",
     "expected_synapse_count",
+    "largest_value",
 ]
 
 
@@ -77,6 +78,26 @@ def draw_values(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndar
     if dist.max is not None:
         np.minimum(values, dist.max, out=values)
     return values
+
+
+TAIL_SIGMAS = 8.0  # a normal draw lies beyond 8 standard deviations about once in 10^15
+
+
+def largest_value(dist: Distribution) -> float:
+    """The largest value ``draw_values`` gives in practice: exact for constant and uniform, ``TAIL_SIGMAS``
+    (of the underlying normal) above the mean otherwise; clipped to ``dist.max`` like the draws."""
+    if dist.kind == "constant":
+        top = float(dist.value)
+    elif dist.kind == "uniform":
+        top = float(max(dist.low, dist.high))
+    elif dist.kind == "lognormal":
+        mu, sigma = _lognormal_mu_sigma(dist.mean, dist.std)
+        top = float(np.exp(min(mu + TAIL_SIGMAS * sigma, 700.0)))
+    else:
+        top = float(dist.mean + TAIL_SIGMAS * abs(dist.std))
+    if dist.min is not None:
+        top = max(top, float(dist.min))
+    return min(top, float(dist.max)) if dist.max is not None else top
 
 
 def expected_synapse_count(proj: Projection, n_pre: int, n_post: int, pre_grid=None, post_grid=None) -> int:

@@ -81,7 +81,9 @@ def _poisson_rate_edit(network: Network, built: Built, item: PoissonInput, value
         if cap > built.state.poisson_cap:  # more spikes per step are possible: grow the spike buffers
             n_poisson = sum(n.size for n in built.nodes.values() if n.code == K.POISSON)
             most = built.state.state.shape[1] + (cap - 1) * n_poisson
-            built.state = built.state._replace(poisson_cap=cap, spikes_now=np.zeros(most, np.int64),
+            prev = np.zeros(most, np.int64)
+            prev[: built.state.spikes_prev.size] = built.state.spikes_prev  # the last step's spikes, still to send
+            built.state = built.state._replace(poisson_cap=cap, spikes_now=np.zeros(most, np.int64), spikes_prev=prev,
                                                rec_step=np.zeros(recorder_capacity(most), np.int64),
                                                rec_id=np.zeros(recorder_capacity(most), np.int64))
         built.state.poisson_l[info.start: info.start + info.size] = poisson_limits(rate, network.dt)

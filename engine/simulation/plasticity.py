@@ -26,13 +26,16 @@ plugin by name. Families:
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["STDP", "STP", "RSTDP", "N_COEF", "RuleSpec", "plastic_tables", "empty_tables"]
+__all__ = ["STDP", "STP", "RSTDP", "FAMILIES", "N_COEF", "RuleSpec", "checked_spec", "plastic_tables",
+           "empty_tables"]
 
 STDP, STP, RSTDP = 1, 2, 3
+FAMILIES = {STDP: "STDP", STP: "STP", RSTDP: "RSTDP"}
 N_COEF = 13
 
 
@@ -42,6 +45,34 @@ class RuleSpec(NamedTuple):
     family: int
     coef: tuple
     reward: str = ""  # the reward node that modulates the rule (RSTDP)
+
+
+def checked_spec(spec) -> RuleSpec:
+    """``spec`` as a RuleSpec the kernel can run; ValueError says what is wrong with what a plugin returned
+    (the kernel would read a wrong row by position, and a NaN would saturate every weight)."""
+    if not isinstance(spec, tuple) or len(spec) not in (2, 3):
+        raise ValueError(f"{_shown(spec)}, not a RuleSpec(family, coefficients[, reward node])")
+    family, coef, *reward = spec
+    known = ", ".join(f"{code} {name}" for code, name in FAMILIES.items())
+    if isinstance(family, bool) or not isinstance(family, (int, np.integer)) or int(family) not in FAMILIES:
+        raise ValueError(f"the rule family {_shown(family)}, which the engine does not know (known: {known})")
+    try:
+        values = tuple(float(c) for c in coef)
+    except (TypeError, ValueError):
+        raise ValueError(f"coefficients {_shown(coef)}, not a sequence of numbers") from None
+    if len(values) != N_COEF:
+        raise ValueError(f"{len(values)} coefficients; a rule has {N_COEF}")
+    bad = [i for i, c in enumerate(values) if not math.isfinite(c)]
+    if bad:
+        raise ValueError(f"a coefficient that is not a finite number ({values[bad[0]]} at position {bad[0]})")
+    if reward and not isinstance(reward[0], str):
+        raise ValueError(f"the reward node {_shown(reward[0])}, not a node id")
+    return RuleSpec(int(family), values, *reward)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def empty_tables(n_proj: int) -> dict[str, np.ndarray]:

@@ -11,23 +11,39 @@ import numpy as np
 
 from ..files.archive_writer import atomic_write
 
-__all__ = ["Results", "cv_isi"]
+__all__ = ["Results", "cv_isi", "MAX_SPIKES", "MAX_TRACE_VALUES", "MAX_RATE_BINS"]
+
+# What a run's results hold at most, each kind of data on its own budget (a long run keeps the latest of each;
+# counts and mean rates always cover the whole run). ``spikestudio run --out FILE --stream`` keeps everything.
+MAX_SPIKES = 10_000_000  # recorded spikes (160 MB: step and neuron, 8 bytes each)
+MAX_TRACE_VALUES = 10_000_000  # sampled state values over all state recorders (80 MB)
+MAX_RATE_BINS = 1_000_000  # bins per rate recorder (8 MB each)
 
 
 class _RateBins:
     """Bins per-step spike counts into fixed-width bins, carrying the partial bin across chunks."""
 
-    def __init__(self, bin_steps: int):
-        self.bin_steps = bin_steps
+    def __init__(self, bin_steps: int, max_bins: int | None = None):
+        self.bin_steps, self.max_bins = bin_steps, max_bins
         self.pending = np.zeros(0, np.int64)
         self.bins: list[np.ndarray] = []
+        self.first = 0  # index of the first bin still held (older ones were dropped to bound memory)
+        self.held = 0
 
-    def add(self, counts: np.ndarray) -> None:
+    def add(self, counts: np.ndarray) -> np.ndarray:
+        """Take a chunk's per-step counts; returns the bins it completed."""
         data = np.concatenate([self.pending, counts])
         full = data.size // self.bin_steps * self.bin_steps
+        done = data[:full].reshape(-1, self.bin_steps).sum(axis=1)
         if full:
-            self.bins.append(data[:full].reshape(-1, self.bin_steps).sum(axis=1))
+            self.bins.append(done)
+            self.held += done.size
         self.pending = data[full:]
+        while self.max_bins is not None and self.held > self.max_bins and len(self.bins) > 1:
+            dropped = self.bins.pop(0).size
+            self.first += dropped
+            self.held -= dropped
+        return done
 
     def counts(self) -> np.ndarray:
         return np.concatenate(self.bins) if self.bins else np.zeros(0, np.int64)
@@ -36,25 +52,30 @@ class _RateBins:
 class Results:
     """Everything recorded since the simulator was built or reset. Times are in ms, rates in Hz.
 
-    ``max_spikes`` bounds memory in runs of any length (the live view): past it (or past as many trace
-    values) the oldest recorded spikes and trace samples are dropped, ``kept_from`` says from when on the
-    recordings are whole, and spike counts and mean rates still cover the whole run.
+    Memory is bounded in runs of any length, each kind of data on its own budget: past ``max_spikes`` spikes,
+    ``max_trace_values`` trace values or ``max_rate_bins`` bins of one rate recorder, the oldest of that kind
+    are dropped (None: no bound). ``spikes_kept_from``, ``traces_kept_from`` and ``rates_kept_from`` say from
+    when on each is whole, ``kept_from`` from when on all are; spike counts and mean rates cover the whole run.
+    ``sink`` (such as ``ResultsStream``) is handed every chunk's new data, all of it, before anything is dropped.
     """
 
     def __init__(self, dt: float, nodes: dict, spike_recorded: list[str], traces: dict[str, list[int]],
                  rate_recorders: dict[str, tuple[int, float]], metadata: dict | None = None,
-                 max_spikes: int | None = None, presented: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+                 max_spikes: int | None = None, presented: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                 max_trace_values: int | None = None, max_rate_bins: int | None = None):
         self.dt = dt
         self._presented = dict(presented or {})  # dataset input id -> (labels, onsets in ms)
         self.t = 0.0
-        self.kept_from = 0.0  # ms: recordings before this were dropped to bound memory
-        self._kept_step = 0
-        self.max_spikes = max_spikes
+        self._kept_step = 0  # spikes before this step were dropped to bound memory
+        self._traces_kept_step = 0
+        self.max_spikes, self.max_trace_values = max_spikes, max_trace_values
+        self.sink = None
         self._n_kept = 0
         self._n_values = 0  # trace values held
         self._chunk_values: list[int] = []
         self._step = 0
-        self._chunk_step: list[int] = []  # first step of each chunk still held
+        self._chunk_step: list[int] = []  # first step of each spike chunk still held
+        self._trace_step: list[int] = []  # first step of each trace chunk still held
         self.metadata = dict(metadata or {})
         self._nodes = {nid: (info.start, info.size, info.name) for nid, info in nodes.items()}
         self._spike_recorded = list(spike_recorded)
@@ -64,47 +85,73 @@ class Results:
         self._trace_cols = dict(traces)
         self._trace_data = {rid: [] for rid in traces}
         self._trace_every: dict[str, int] = {}
-        self._rates = {rid: (node, _RateBins(max(1, int(round(width / dt))))) for rid, (node, width) in
-                       rate_recorders.items()}
+        self._rates = {rid: (node, _RateBins(max(1, int(round(width / dt))), max_rate_bins))
+                       for rid, (node, width) in rate_recorders.items()}
         self._cache: dict = {}
+
+    @property
+    def spikes_kept_from(self) -> float:
+        """ms: recorded spikes before this were dropped to bound memory."""
+        return self._kept_step * self.dt
+
+    @property
+    def traces_kept_from(self) -> float:
+        """ms: trace samples before this were dropped to bound memory."""
+        return self._traces_kept_step * self.dt
+
+    @property
+    def rates_kept_from(self) -> float:
+        """ms: the latest time before which some rate recorder's bins were dropped."""
+        return max([bins.first * bins.bin_steps * self.dt for _, bins in self._rates.values()], default=0.0)
+
+    @property
+    def kept_from(self) -> float:
+        """ms: from here on every recording is whole."""
+        return max(self.spikes_kept_from, self.traces_kept_from, self.rates_kept_from)
 
     # --- filling (called by the simulator after each chunk) ---------------------------------
     def add_chunk(self, state, n_steps: int) -> None:
         n_rec = int(state.counters[0])
-        self._steps.append(state.rec_step[:n_rec].copy())
-        self._ids.append(state.rec_id[:n_rec].copy())
+        steps, ids = state.rec_step[:n_rec].copy(), state.rec_id[:n_rec].copy()
+        self._steps.append(steps)
+        self._ids.append(ids)
         self._chunk_step.append(self._step)
         self._n_kept += n_rec
         self._spike_count[:] = state.spike_count
-        values = 0
+        values, traces = 0, {}
         for rid, cols in self._trace_cols.items():
             if cols:
                 n = int(state.tr_count[cols[0]])
-                self._trace_data[rid].append(state.tr_buf[:n, cols].copy())
+                traces[rid] = state.tr_buf[:n, cols].copy()
+                self._trace_data[rid].append(traces[rid])
                 self._trace_every[rid] = int(state.tr_every[cols[0]])
                 values += n * len(cols)
         self._chunk_values.append(values)
+        self._trace_step.append(self._step)
         self._n_values += values
-        for node, bins in self._rates.values():
-            bins.add(state.node_counts[:n_steps, node])
+        rates = {rid: bins.add(state.node_counts[:n_steps, node]) for rid, (node, bins) in self._rates.items()}
+        if self.sink is not None:
+            self.sink.add(self, steps, ids, traces, rates)
         self.t += n_steps * self.dt
         self._step += n_steps
-        if self.max_spikes is not None:
-            self._drop_oldest()
+        self._drop_oldest()
         self._cache.clear()
 
     def _drop_oldest(self) -> None:
-        """Drop whole chunks, oldest first, until at most ``max_spikes`` spikes are held (the last chunk stays)."""
-        while (self._n_kept > self.max_spikes or self._n_values > self.max_spikes) and len(self._steps) > 1:
+        """Drop whole chunks of each kind, oldest first, until it fits its budget (its last chunk stays)."""
+        while self.max_spikes is not None and self._n_kept > self.max_spikes and len(self._steps) > 1:
             self._n_kept -= self._steps.pop(0).size
-            self._n_values -= self._chunk_values.pop(0)
             self._ids.pop(0)
             self._chunk_step.pop(0)
+        self._kept_step = self._chunk_step[0] if self._chunk_step else self._step
+        budget = self.max_trace_values
+        while budget is not None and self._n_values > budget and len(self._trace_step) > 1:
+            self._n_values -= self._chunk_values.pop(0)
+            self._trace_step.pop(0)
             for chunks in self._trace_data.values():
                 if chunks:
                     chunks.pop(0)
-        self._kept_step = self._chunk_step[0] if self._chunk_step else self._step
-        self.kept_from = self._kept_step * self.dt
+        self._traces_kept_step = self._trace_step[0] if self._trace_step else self._step
 
     def record(self, node_ids) -> None:
         """Spikes of these nodes are recorded from now on (``spikes`` then returns them)."""
@@ -135,6 +182,32 @@ class Results:
             self._cache[node_id] = (steps[mask] * self.dt, (ids[mask] - start).astype(np.int64))
         return self._cache[node_id]
 
+    def node_range(self, node_id: str) -> tuple[int, int]:
+        """(first global neuron index, size) of a node: how recorded spike ids map to it."""
+        start, size, _ = self._nodes[node_id]
+        return start, size
+
+    @property
+    def trace_ids(self) -> list[str]:
+        return list(self._trace_cols)
+
+    @property
+    def rate_ids(self) -> list[str]:
+        return list(self._rates)
+
+    def trace_columns(self, recorder_id: str) -> int:
+        """Neurons a state recorder samples (columns of its values)."""
+        return len(self._trace_cols[recorder_id])
+
+    def trace_interval(self, recorder_id: str) -> float:
+        """ms between two samples of a state recorder (known once a chunk has run)."""
+        return self._trace_every.get(recorder_id, 1) * self.dt
+
+    def rate_bin(self, recorder_id: str) -> tuple[float, int]:
+        """(bin width in ms, neurons counted) of a rate recorder: rate in Hz = spikes / neurons / width."""
+        node, bins = self._rates[recorder_id]
+        return bins.bin_steps * self.dt, list(self._nodes.values())[node][1]
+
     def spike_counts(self, node_id: str) -> np.ndarray:
         """Spikes per neuron of any node (counted whether or not spikes were recorded)."""
         start, size, _ = self._nodes[node_id]
@@ -150,16 +223,15 @@ class Results:
         chunks = self._trace_data[recorder_id]
         values = np.concatenate(chunks) if chunks else np.zeros((0, len(self._trace_cols[recorder_id])))
         every = self._trace_every.get(recorder_id, 1)
-        first = -(-self._kept_step // every)  # first sample still held
+        first = -(-self._traces_kept_step // every)  # first sample still held
         return (first + np.arange(values.shape[0])) * every * self.dt, values
 
     def rate(self, recorder_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(bin start times in ms, population rate in Hz) of a rate recorder."""
-        node, bins = self._rates[recorder_id]
-        size = list(self._nodes.values())[node][1]
+        bins = self._rates[recorder_id][1]
+        width, size = self.rate_bin(recorder_id)
         counts = bins.counts()
-        width = bins.bin_steps * self.dt
-        return np.arange(counts.size) * width, counts / size / (width * 1e-3)
+        return (bins.first + np.arange(counts.size)) * width, counts / size / (width * 1e-3)
 
     @property
     def dataset_ids(self) -> list[str]:
@@ -186,6 +258,8 @@ class Results:
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Flat name -> array mapping (the .npz layout)."""
         out = {"t_ms": np.array(self.t), "dt_ms": np.array(self.dt), "kept_from_ms": np.array(self.kept_from),
+               **{f"{kind}_kept_from_ms": np.array(getattr(self, f"{kind}_kept_from"))
+                  for kind in ("spikes", "traces", "rates")},
                "metadata": np.array(json.dumps(self.metadata, sort_keys=True))}
         for nid in self._nodes:
             out[f"counts/{nid}"] = self.spike_counts(nid)

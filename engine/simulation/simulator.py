@@ -15,6 +15,7 @@ from ..errors import SimulationError
 from ..kernels import kernel as K
 from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
+from . import results as budgets
 from .build import Built, build, trace_columns
 from .live_edits import prepare_edit
 from .results import Results
@@ -22,20 +23,24 @@ from .results import Results
 __all__ = ["Simulator"]
 
 Progress = Callable[[float, float], None]
+BUDGET = object()  # a results budget as engine.results sets it now (read at each build, so changing it there works)
 ChunkListener = Callable[[K.State, int, int], None]  # (state after the chunk, first step, steps run)
 
 
 class Simulator:
     """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
-    ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``).
+    ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``); ``cancel`` (an Event) set by
+    another thread stops the build early (``build``). ``max_spikes``, ``max_trace_values`` and ``max_rate_bins``
+    bound what the results hold (see ``engine.results``; None: all).
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-                 record_all: bool = False, max_spikes: int | None = None, datasets=None):
+                 record_all: bool = False, max_spikes: int | None = BUDGET, datasets=None,
+                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None):
         self.network = network
-        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets)
+        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -43,7 +48,9 @@ class Simulator:
         self._pending: list = []  # live edits waiting for the next chunk boundary
         self.listeners: list[ChunkListener] = []  # called on the simulating thread after every chunk
         self.probes: list[tuple[str, int, str]] = []  # (node id, neuron, variable) sampled every step
-        self.max_spikes = max_spikes
+        self.max_spikes = budgets.MAX_SPIKES if max_spikes is BUDGET else max_spikes
+        self.max_trace_values = budgets.MAX_TRACE_VALUES if max_trace_values is BUDGET else max_trace_values
+        self.max_rate_bins = budgets.MAX_RATE_BINS if max_rate_bins is BUDGET else max_rate_bins
         self.results = self._new_results()
 
     @property
@@ -233,7 +240,8 @@ class Simulator:
                 "seed": self.network.seed, "dt_ms": self.network.dt}
         b = self.built
         return Results(self.network.dt, b.nodes, b.spike_recorded, b.traces, b.rate_recorders, meta,
-                       max_spikes=self.max_spikes, presented=b.presented)
+                       max_spikes=self.max_spikes, presented=b.presented, max_trace_values=self.max_trace_values,
+                       max_rate_bins=self.max_rate_bins)
 
     def _uncompiled_error(self) -> SimulationError:
         """A node the compiled loop has no code for: the gates do not match the network (a bug, never user input)."""

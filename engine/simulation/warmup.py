@@ -16,7 +16,7 @@ from ..model.catalog import CONNECTIVITY_RULES
 from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
 from .simulator import Simulator
 
-__all__ = ["warmup_network", "warmup"]
+__all__ = ["warmup_network", "warmup_simulator", "warmup"]
 
 
 def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] = ()) -> Network:
@@ -55,6 +55,14 @@ def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] =
     return net
 
 
+def warmup_simulator(rules: dict | None = None) -> Simulator:
+    """The warm-up network built with ``rules`` (installed learning rules by id): running it for its duration
+    compiles (or loads) the time loop with every part."""
+    rules = rules or {}
+    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
+    return Simulator(net, rules, record_all=True)
+
+
 def _without_datasets(net: Network) -> Network:
     """``net`` with each dataset input as an empty spike-times input: the same compiled parts, no data needed
     (so warming up works without scikit-learn or MNIST at hand)."""
@@ -66,16 +74,23 @@ def _without_datasets(net: Network) -> Network:
     return net
 
 
-def warmup(networks: Iterable[Network] = (), rules: dict | None = None) -> float:
+def warmup(networks: Iterable[Network] = (), rules: dict | None = None, progress=None) -> float:
     """Compile (or load from the cache) the kernels of the warm-up network and of ``networks``; seconds taken.
 
     ``rules`` are the installed learning rules by id (the plugin registry's); with them the warm-up network
-    learns too, so networks with plasticity also start without compiling.
+    learns too, so networks with plasticity also start without compiling. ``progress(done, total, name)`` is
+    called before each network (a cold warm-up takes a minute or more: the command line shows where it is).
     """
     start = time.perf_counter()
     rules = rules or {}
-    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
-    Simulator(net, rules, record_all=True).run(net.duration * 1e-3)
-    for other in networks:
-        Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)  # one step compiles everything the network uses
+    jobs = [("a network with every model, input and rule", None)]
+    jobs += [(other.metadata.title or f"network {k + 1}", other) for k, other in enumerate(networks)]
+    for done, (name, other) in enumerate(jobs):
+        if progress is not None:
+            progress(done, len(jobs), name)
+        if other is None:
+            sim = warmup_simulator(rules)
+            sim.run(sim.network.duration * 1e-3)
+        else:  # one step compiles everything the network uses
+            Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)
     return time.perf_counter() - start

@@ -46,6 +46,7 @@ LESSON_FILE = "lesson.md"
 MAX_LESSON_BYTES = 1_000_000
 MAX_PICTURE_BYTES = 10_000_000
 MAX_STEP_CHARS = 20_000  # "short steps": and a bound on what the panel renders at once
+MAX_STEP_DIRECTIVES = 50  # a step that does more is not a short step (and each directive costs the window work)
 HEADER_KEYS = ("title", "summary", "network", "order", "author")
 PANELS = ("raster", "traces", "rates", "weights", "analysis", "phase_plane", "fi_curve", "inspector")
 OPERATORS = {"=": None, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -252,15 +253,21 @@ def _order(value: str | None, folder: Path, source: str, problems: list[str]) ->
 def _steps(lines: list[str], start: int, source: str, problems: list[str]) -> list[Step]:
     steps = [Step("Introduction", "")]
     text: list[str] = []
-    fenced = False
+    fenced, directives = False, 0
     for number, line in enumerate(lines[start:], start=start + 1):
         if line.lstrip().startswith("```"):
             fenced = not fenced
         if not fenced and line.startswith("## "):
             steps[-1].text = "\n".join(text).strip()
             steps.append(Step(line[3:].strip(), ""))
-            text = []
+            text, directives = [], 0
         elif not fenced and line.startswith("@"):
+            directives += 1
+            if directives > MAX_STEP_DIRECTIVES:  # said once per step; the rest are not read
+                if directives == MAX_STEP_DIRECTIVES + 1:
+                    problems.append(f"{source}, line {number}: step “{steps[-1].title[:60]}” has more than "
+                                    f"{MAX_STEP_DIRECTIVES} directives; a step holds at most {MAX_STEP_DIRECTIVES}")
+                continue
             action = _directive(line, f"{source}, line {number}", problems)
             if action is not None:
                 steps[-1].actions.append(action)
@@ -431,22 +438,28 @@ def check_lesson(lesson: Lesson) -> list[str]:
 
     if lesson.network:
         net = open_network(lesson.network, "header")
+    nodes = _node_ids(net)
     for number, step in enumerate(lesson.steps):
         where = f"step {number} “{step.title}”"
         for action in step.actions:
             if isinstance(action, Open):
                 net = open_network(action.file, where)
+                nodes = _node_ids(net)
                 continue
             if net is None:
                 if not isinstance(action, (Show, RunTask)):
                     problems.append(f"{where}: {type(action).__name__.lower()} before any network is open")
                 continue
-            problems.extend(f"{where}: {p}" for p in _action_problems(net, action))
+            problems.extend(f"{where}: {p}" for p in _action_problems(net, action, nodes))
     return problems
 
 
-def _action_problems(net: Network, action) -> list[str]:
-    nodes = set(net.populations) | set(net.inputs) | set(net.projections)
+def _node_ids(net: Network | None) -> set[str]:
+    """Once per network, not once per directive (a lesson may hold tens of thousands)."""
+    return set() if net is None else set(net.populations) | set(net.inputs) | set(net.projections)
+
+
+def _action_problems(net: Network, action, nodes: set[str]) -> list[str]:
     if isinstance(action, Highlight):
         return [f"no node “{i}” to highlight" for i in action.ids if i not in nodes]
     if isinstance(action, Select):

@@ -82,11 +82,16 @@ class _Parser:
 
     def parse(self, upright: bool = False, closing: str = "") -> list:
         """Nodes up to ``closing`` (a ``}``) or the end; ``upright`` for subscripts and ``\\mathrm``."""
+        return self._nested(self._parse, upright, closing)
+
+    def _nested(self, read, *args) -> list:
+        """``read(*args)`` one level deeper: every way into an argument (a group, ``\\frac\\frac``,
+        ``\\sqrt\\sqrt``, ``x^\\sqrt``) counts, so no construct nests past MAX_NESTING."""
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise _TooDeepError
         try:
-            return self._parse(upright, closing)
+            return read(*args)
         finally:
             self.depth -= 1
 
@@ -123,7 +128,7 @@ class _Parser:
         if not self.peek():
             return []
         if self.peek() == "\\" or not self.peek().isalpha():
-            return self.atom(upright)
+            return self._nested(self.atom, upright)
         self.pos += 1  # a bare letter or digit after _ or ^ is one character: x_mn is x_m n
         return [_letters(self.tex[self.pos - 1], upright)]
 

@@ -22,7 +22,7 @@ from ...engine.model.network import (
 from ...resources.icons import icon_path
 
 __all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "REWARD_LINK", "SELECTION", "GRID", "node_color",
-           "icon_name", "icon", "paint_icon", "template_icon_name", "plain_tip"]
+           "icon_name", "icon", "paint_icon", "template_icon_name", "plain_tip", "plain_html"]
 
 EXCITATORY = QColor("#c0392b")
 INHIBITORY = QColor("#2471a3")
@@ -108,3 +108,9 @@ def plain_tip(text: str) -> str:
     """A tooltip that shows ``text`` as written: Qt reads a tooltip starting with a tag as HTML, and text from
     a shared file (a note, a lesson) must never be markup (an ``<img>`` would read any file)."""
     return f"<p style='white-space: pre-wrap'>{html.escape(text)}</p>"
+
+
+def plain_html(text: str) -> str:
+    """``text`` for pyqtgraph's titles, legends and labels, which are HTML: a name such as ``E<->I`` shows as
+    written."""
+    return html.escape(str(text), quote=False)

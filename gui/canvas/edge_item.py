@@ -91,8 +91,8 @@ class EdgeItem(QGraphicsPathItem):
             self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
             self.label_text = projection_label(proj)
             self.label_width = metrics.horizontalAdvance(self.label_text) + 6
-            self.setToolTip(f"{proj.name}: {proj.source} → {proj.target}\n{proj.synapse.receptor} "
-                            f"{proj.synapse.kind} synapses, {projection_label(proj)}")
+            self.setToolTip(style.plain_tip(f"{proj.name}: {proj.source} → {proj.target}\n{proj.synapse.receptor} "
+                                            f"{proj.synapse.kind} synapses, {projection_label(proj)}"))
         else:
             self.inhibitory = False
             self.color = LINK_COLORS[self.kind]

@@ -92,7 +92,7 @@ class NodeItem(QGraphicsItem):
         self.icon_name = style.icon_name(item)
         self.has_input = isinstance(item, (Population, Recorder, RewardInput))
         self.has_output = not isinstance(item, (Recorder, RewardInput))
-        self.setToolTip(f"{item.name} ({self.item_id})\n{self.summary}")
+        self.setToolTip(style.plain_tip(f"{item.name} ({self.item_id})\n{self.summary}"))
         self.update()
 
     def set_highlighted(self, on: bool) -> None:

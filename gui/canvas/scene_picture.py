@@ -12,18 +12,23 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..base.theme import current
 
-__all__ = ["EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "png_bytes", "MARGIN", "PNG_SCALE",
-           "MAX_PNG_PIXELS", "WHITE"]
+__all__ = ["PictureError", "EmptyPictureError", "picture_rect", "scene_svg", "scene_png", "png_bytes", "MARGIN",
+           "PNG_SCALE", "MAX_PNG_PIXELS", "MAX_PICTURE_EXTENT", "WHITE"]
 
 MARGIN = 24.0  # scene units around the network
 PNG_SCALE = 2.0  # pixels per scene unit: sharp on high-density screens and in print
 MAX_PNG_PIXELS = 36e6  # a canvas of hundreds of nodes is drawn smaller rather than into gigabytes of memory
+MAX_PICTURE_EXTENT = 1e7  # scene units: files keep positions within 1e6; beyond this sizes stop being exact
 WHITE = QColor("#ffffff")
 SCREEN_DPI = 96
 HINTS = QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform
 
 
-class EmptyPictureError(ValueError):
+class PictureError(ValueError):
+    """The canvas cannot be drawn as a picture (the message says why)."""
+
+
+class EmptyPictureError(PictureError):
     """The canvas has nothing to draw."""
 
 
@@ -35,6 +40,10 @@ def picture_rect(scene, margin: float = MARGIN) -> QRectF:
         rect = rect.united(item.sceneBoundingRect())
     if rect.isEmpty():
         raise EmptyPictureError("the network is empty: there is nothing to draw")
+    extent = max(rect.width(), rect.height(), abs(rect.left()), abs(rect.top()), abs(rect.right()), abs(rect.bottom()))
+    if not math.isfinite(extent) or extent > MAX_PICTURE_EXTENT:
+        raise PictureError(f"items lie too far apart or too far out (beyond {MAX_PICTURE_EXTENT:,.0f} canvas units); "
+                           "move them closer first")
     return rect.adjusted(-margin, -margin, margin, margin)
 
 

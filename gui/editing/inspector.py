@@ -39,10 +39,10 @@ class Inspector(QScrollArea):
         self.setMinimumWidth(300)
         self._body = QWidget()
         outer = QVBoxLayout(self._body)
-        self.title = QLabel()
-        self.subtitle = QLabel()
+        self.title = QLabel(textFormat=Qt.PlainText)  # names and ids from a file are text, never markup
+        self.subtitle = QLabel(textFormat=Qt.PlainText)
         self.subtitle.setWordWrap(True)
-        self.error = QLabel()
+        self.error = QLabel(textFormat=Qt.PlainText)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()

@@ -19,7 +19,7 @@ from ...engine.errors import ValidationError
 from ...engine.files.archive_writer import atomic_write
 from ...engine.interop.report import ExportReport
 from ..base import dialogs
-from ..canvas.scene_picture import EmptyPictureError, scene_png, scene_svg
+from ..canvas.scene_picture import PictureError, scene_png, scene_svg
 from .export_formats import FORMATS, NothingToExportError, report_lines
 
 __all__ = ["ExportController", "NIR_FILTER", "PICTURE_FILTER", "SUGGESTED_SUFFIX"]
@@ -77,7 +77,7 @@ class ExportController(QObject):
             return self._refuse("a picture", f"cannot be drawn as “{path.name}”: choose a .svg or .png file")
         try:
             data = scene_svg(self.scene, self.doc.network.metadata.title) if kind == ".svg" else scene_png(self.scene)
-        except EmptyPictureError as exc:
+        except PictureError as exc:
             return self._refuse("a picture", f"cannot be drawn: {exc}")
         if not self._write(path, data, "Cannot export the picture"):
             return False

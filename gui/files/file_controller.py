@@ -19,7 +19,8 @@ from ...engine.model.network import Network
 from ...resources.examples import example_path
 from ..base import dialogs
 from ..base.app_settings import add_recent_file, app_settings, data_dir, forget_recent_file
-from .recovery import RecoveryStore
+from .recovery import Orphan, RecoveryStore
+from .session_lock import SessionLock
 
 __all__ = ["FileController", "AUTOSAVE_MINUTES", "autosave_minutes"]
 
@@ -213,31 +214,43 @@ class FileController(QObject):
     def offer_recovery(self) -> bool:
         """After a crash: offer back the work of every window that was lost; True when any was recovered.
 
-        The first recovered network opens here, each further one in a window of its own. A set is deleted
-        only once it has been recovered or the user has declined it.
+        The first recovered network opens here, each further one in a window of its own. A declined set is
+        deleted; a recovered one becomes the set of the window showing it, so it stays on disk until that
+        window saves, autosaves or closes (another crash before then offers it again).
         """
         recovered = 0
         for orphan in self.recovery.orphans():
+            lock = self.recovery.claim(orphan)
+            if lock is None:
+                continue  # another launch is offering it right now
+            if not orphan.network_path.is_file():  # ... or has offered it, and its window saved it since
+                lock.release(remove=True)
+                continue
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
             if not dialogs.ask_yes_no(self.window, "Recover unsaved work",
                                       f"SpikeStudio did not close properly. Recover the unsaved changes to "
                                       f"“{orphan.title}” autosaved at {when}?"):
-                self.recovery.remove(orphan)
+                self.recovery.remove(orphan, lock)
                 continue
             net = self.read(orphan.network_path)
             if net is None:
+                lock.release()
                 continue  # kept on disk: the dialog said why it could not be read
             target = self if not recovered else self.window.new_window().files
-            target.take_recovered(net, Path(orphan.original) if orphan.original else None)
-            self.recovery.remove(orphan)
+            target.take_recovered(net, Path(orphan.original) if orphan.original else None, orphan, lock)
             recovered += 1
         return recovered > 0
 
-    def take_recovered(self, net: Network, original: Path | None) -> None:
-        """Show recovered work as unsaved changes to its original file (so Save writes it back there)."""
+    def take_recovered(self, net: Network, original: Path | None, orphan: Orphan | None = None,
+                       lock: SessionLock | None = None) -> None:
+        """Show recovered work as unsaved changes to its original file (so Save writes it back there); the
+        crashed session's set, claimed with ``lock``, becomes this window's own."""
         self._show(net, original, None)
         self.stack.resetClean()
-        self.revision += 1  # unsaved, and not in this window's recovery set yet
+        if lock is None:
+            self.revision += 1  # unsaved, and not in this window's recovery set yet
+        else:
+            self.recovery.adopt(orphan, lock)  # the set holds exactly this document: nothing to autosave yet
         self.title_changed.emit()
 
     def closing(self) -> None:

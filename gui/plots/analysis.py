@@ -7,10 +7,11 @@ menu can host them. The F-I sweep runs on a worker thread; the dialog stays resp
 from __future__ import annotations
 
 import copy
+import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
+from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
 from ...engine.model.network import Network, Population
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.results import Results, cv_isi
+from ..base.style import plain_html
 from ..editing.fields import number_field
 from .export import add_export_actions
 from .plot_theme import follow_theme
@@ -110,7 +113,7 @@ class ISIView(QWidget):
         span = (0.0, float(isi.max()) if isi.size else 1.0)
         self.counts, self.edges = isi_histogram(times, ids, size, bins=self.bins.value(), range=span)
         self.bars.setOpts(x0=self.edges[:-1], x1=self.edges[1:], height=self.counts)
-        self.plot.setTitle(f"Inter-spike intervals of {nid}")
+        self.plot.setTitle(plain_html(f"Inter-spike intervals of {nid}"))
         self.summary.setText(_isi_summary(isi, cv_isi(ids, times, size), times.size, size))
 
     def histogram_data(self) -> dict[str, np.ndarray]:
@@ -129,6 +132,7 @@ def _isi_summary(isi: np.ndarray, cv: float, spikes: int, size: int) -> str:
 class _SweepSignals(QObject):
     finished = Signal(object)
     failed = Signal(str)
+    compiling = Signal(str)  # the parts of the loop, compiling now (first time only)
 
 
 class _Sweep(QRunnable):
@@ -138,8 +142,13 @@ class _Sweep(QRunnable):
                  transient: float):
         super().__init__()
         self.args = (population, currents, duration)
-        self.kwargs = {"dt": dt, "transient": transient}
+        self.kwargs = {"dt": dt, "transient": transient, "before_run": self._compile}
         self.signals = _SweepSignals()
+
+    def _compile(self, sim) -> None:
+        if needs_compile(sim.built):
+            self.signals.compiling.emit(compiled_parts(sim.built))
+            compile_now(sim.built)
 
     def run(self) -> None:
         try:
@@ -161,6 +170,9 @@ class FICurveDialog(QDialog):
         self.network = network
         self.curve: FICurve | None = None
         self._sweep: _Sweep | None = None
+        self._compiling: tuple[str, float] | None = None  # (parts, since) while the sweep's kernels compile
+        self._clock = QTimer(self, interval=500)
+        self._clock.timeout.connect(self._show_compiling)
         self.population = QComboBox(objectName="fi_population")
         self.population.addItems(list(network.populations))
         for key, spec in SWEEP_SPECS.items():
@@ -250,6 +262,7 @@ class FICurveDialog(QDialog):
         self._sweep = _Sweep(pop, self.network.dt, self.currents(), self.duration.value(), self.transient.value())
         self._sweep.signals.finished.connect(self._finished)
         self._sweep.signals.failed.connect(self._failed)
+        self._sweep.signals.compiling.connect(self._started_compiling)
         self.run_button.setEnabled(False)
         self.status.setText(f"Running {self.points.value()} neurons for {self.duration.value():g} ms…")
         QThreadPool.globalInstance().start(self._sweep)
@@ -258,12 +271,28 @@ class FICurveDialog(QDialog):
     def running(self) -> bool:
         return self._sweep is not None
 
+    def _started_compiling(self, parts: str) -> None:
+        self._compiling = (parts, time.perf_counter())
+        self._clock.start()
+        self._show_compiling()
+
+    def _show_compiling(self) -> None:
+        if self._compiling is not None:
+            parts, since = self._compiling
+            self.status.setText(compiling_text(parts, time.perf_counter() - since))
+
+    def _done_compiling(self) -> None:
+        self._compiling = None
+        self._clock.stop()
+
     def _finished(self, curve: FICurve) -> None:
+        self._done_compiling()
         self._sweep = None
         self.run_button.setEnabled(True)
         self.show_curve(curve)
 
     def _failed(self, message: str) -> None:
+        self._done_compiling()
         self._sweep = None
         self.run_button.setEnabled(True)
         self.status.setText(f"The sweep failed: {message}")
@@ -279,7 +308,7 @@ class FICurveDialog(QDialog):
             self.legend.addItem(self.analytic_curve, "analytic LIF")
         else:
             self.analytic_curve.setData([], [])
-        self.plot.setTitle(f"F–I curve of {self.population.currentText()} ({curve.model})")
+        self.plot.setTitle(plain_html(f"F–I curve of {self.population.currentText()} ({curve.model})"))
         fires = curve.currents[curve.rate_hz > 0]
         first = f"fires from {fires.min():g} pA" if fires.size else "no spikes in this range"
         self.status.setText(f"{curve.currents.size} currents, {curve.duration:g} ms each (dt {curve.dt:g} ms): "

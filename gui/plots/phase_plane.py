@@ -51,7 +51,7 @@ class PhasePlaneView(QWidget):
         self.population = QComboBox(objectName="phase_population", toolTip="Izhikevich and AdEx populations")
         self.neuron = QSpinBox(objectName="phase_neuron", toolTip="The neuron whose trajectory is drawn live")
         self.neuron.setPrefix("#")
-        self.note = QLabel(objectName="phase_note", wordWrap=True)
+        self.note = QLabel(objectName="phase_note", wordWrap=True, textFormat=Qt.PlainText)
         # tool buttons and no "Population" label: the dock shares a tab row whose narrowest width sets the window's
         fit = QToolButton(objectName="phase_fit", text="Fit", toolTip="Show both nullclines and every fixed point")
         clear = QToolButton(objectName="phase_clear", text="Clear",

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.simulation.live import LiveFrame
+from ..base.style import plain_html
 from .export import add_export_actions
 from .live_common import smooth, time_plot, time_range
 from .plot_theme import style_plot
@@ -57,7 +58,7 @@ class RateView(QWidget):
             for curve in self.curves.values():
                 self.plot.removeItem(curve)
             self.legend.clear()
-            self.curves = {n.id: self.plot.plot([], [], name=n.name, pen=pg.mkPen(
+            self.curves = {n.id: self.plot.plot([], [], name=plain_html(n.name), pen=pg.mkPen(
                 self.colors.get(n.id, QColor("#333")), width=1)) for n in wanted}
             for curve in self.curves.values():
                 curve.setDownsampling(auto=True, method="peak")

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...engine.simulation.live import LiveFrame
+from ..base.style import plain_html
 from .export import add_export_actions
 from .live_common import CATEGORICAL, time_plot, time_range
 from .plot_theme import style_plot
@@ -115,7 +116,7 @@ class TraceView(QWidget):
             pen = pg.mkPen(QColor(CATEGORICAL[k % len(CATEGORICAL)]), width=1)
             name = f"{self.node_names.get(probe[0], probe[0])}:{probe[1]}" + ("" if probe[2] == "v" else
                                                                                f" {probe[2]}")
-            curve = self.plot.plot([], [], pen=pen, name=name, skipFiniteCheck=True)
+            curve = self.plot.plot([], [], pen=pen, name=plain_html(name), skipFiniteCheck=True)
             curve.setDownsampling(auto=True, method="peak")  # spikes survive; 10,000 samples draw as ~2 per pixel
             curve.setClipToView(True)
             self.curves[probe] = curve

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton
 from ...engine.analysis.spike_stats import block_weight_matrix, receptive_fields, tile_fields
 from ...engine.model.catalog import WEIGHT_UNITS
 from ...engine.model.network import Network
+from ..base.style import plain_html
 from .export import add_export_actions
 from .plot_theme import follow_theme
 
@@ -169,7 +170,7 @@ class WeightsView(QWidget):
         self.hist_curve.setData(self.edges, self.counts)
         unit = f" ({shape.unit})" if shape.unit else ""
         self.hist_plot.setLabel("bottom", f"weight{unit}")
-        self.hist_plot.setTitle(f"Weights of {shape.id}")
+        self.hist_plot.setTitle(plain_html(f"Weights of {shape.id}"))
         if self.showing_fields():
             self._show_fields(shape, pre, post, w)
         else:

@@ -43,6 +43,7 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
+    from ...plugins.registry import preload_plugins
     from ..base import style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -50,8 +51,15 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     app.setOrganizationName("SpikeStudio")
     app.setWindowIcon(style.icon("spikestudio"))
     window = make_window(path, recover=screenshot is None)
+    # Plugins are imported off the GUI thread, once the window's own modules are (no two threads importing
+    # one module): a plugin that hangs is known as such before the window needs it.
+    preloading = preload_plugins()
     if screenshot is None:
         greet(window, path)
+        from .first_launch import BackgroundWarmup
+
+        # compiles only where nothing was (a wheel install), once the plugins are imported
+        window.background_warmup = BackgroundWarmup(window, after=preloading)
     if screenshot:
         window.keep_layout = False
         window.resize(1400, 860)
@@ -62,7 +70,7 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
         app.sendPostedEvents(None, QEvent.DeferredDelete)  # tab bars left over from arranging the docks
         window.view.fit_all()
         app.processEvents()
-        ok = window.grab().save(screenshot)
+        ok = _save_screenshot(window, Path(screenshot))
         window.files.closing()
         window.stack.setClean()
         window.close()
@@ -70,6 +78,20 @@ def run_app(path: str | None = None, screenshot: str | None = None) -> int:
     status = app.exec()
     empty_clipboard()
     return status
+
+
+def _save_screenshot(window, path: Path) -> bool:
+    """The window as a PNG, replacing ``path`` atomically (a full disk leaves the old file as it was)."""
+    from ...engine.files.atomic_file import atomic_write
+    from ..canvas.scene_picture import png_bytes
+
+    data = png_bytes(window.grab().toImage())
+    try:
+        atomic_write(path, lambda f: f.write(data))
+    except OSError as exc:
+        print(f"spikestudio: error: {path}: cannot write the file: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return bool(data)
 
 
 def empty_clipboard() -> None:

@@ -1,7 +1,8 @@
 """Help > Plugins: every plugin the registry found, where it comes from, and why a broken one did not load.
 
 Listing loads each plugin (that is how its name, version and description are known); a plugin that fails to
-load, or loads into something without a ``PluginInfo``, is shown in red with the reason and never stops the list.
+load, hangs, loads into something without a ``PluginInfo`` or has a built-in's id is shown in red with the reason
+and never stops the list.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from ...plugins.registry import GROUPS, Registry, default_registry
 __all__ = ["PluginRow", "plugin_rows", "PluginDialog", "show_plugin_dialog", "COLUMNS", "BROKEN"]
 
 GROUP_NAMES = {"learning_rules": "learning rule", "datasets": "dataset"}
-BUILTIN_MODULE = "spikestudio.plugins.builtin."
 COLUMNS = ("Kind", "Id", "Name", "Version", "From", "Description")
 BROKEN = QColor("#c0392b")
 FROM_WIDTH = 230
@@ -47,19 +47,22 @@ class PluginRow:
 def plugin_rows(registry: Registry) -> list[PluginRow]:
     """One row per discovered plugin, by group then id; loading errors are caught and become the row's error."""
     rows = []
-    for (group, plugin_id), record in sorted(registry.records.items()):
-        plugin = registry.get(group, plugin_id)
+    shadowed = [((r.group, r.id), r) for r in registry.shadowed]
+    for (group, plugin_id), record in sorted([*registry.records.items(), *shadowed], key=lambda item: item[0]):
+        plugin = registry.get(group, plugin_id) if record.error is None else None
         info, error = None, record.error
         if plugin is not None:
             try:
                 info = plugin.info
                 name, version = str(info.display_name), str(info.version)
                 description = " ".join(str(info.description).split())  # docstrings carry line breaks
-            except Exception as exc:  # a third party's object: anything may go wrong reading it
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # a third party's object: anything (SystemExit too) may come of reading it
                 info, error = None, f"not a SpikeStudio plugin (no usable info: {type(exc).__name__}: {exc})"
         if info is None:
             name, version, description = "", "", ""
-        origin = "built-in" if f"({BUILTIN_MODULE}" in record.source else record.source
+        origin = "built-in" if record.builtin else record.source
         rows.append(PluginRow(GROUP_NAMES.get(group, group), plugin_id, name, version, description, origin,
                               record.source, error))
     return rows

@@ -17,8 +17,10 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
 from ...engine.model.custom import neuron_model
 from ...engine.model.params import ValidationError
+from ...engine.simulation.build import estimate_memory
 from ...engine.simulation.live import LiveTap
 from ...engine.simulation.live_diff import live_changes
 from ...engine.simulation.runner import DONE, FAILED, IDLE, PAUSED, RUNNING, Runner
@@ -36,6 +38,7 @@ FRAME_MS = 33  # ~30 frames per second
 CHUNK_STEPS = 20_000
 SWITCH_INTERVAL = 0.001  # s; Python's default 5 ms lets drawing hold the GIL while a finished chunk waits
 STEP_MS = 10.0  # what "Step" advances
+PREBUILD_MAX_BYTES = 256 << 20  # a network estimated larger is built when Run is pressed, not on Open
 RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 SPEEDS = [("As fast as possible", None), ("10× real time", 10.0), ("5×", 5.0), ("2×", 2.0),
           ("1× (real time)", 1.0), ("0.5×", 0.5), ("0.2×", 0.2), ("0.1×", 0.1), ("0.05×", 0.05),
@@ -46,24 +49,41 @@ NO_RUN, PREPARING, READY = "no run", "preparing", "ready"
 
 
 class _Preparation:
-    """Builds a simulator on a daemon thread (so closing the window never waits for a compile)."""
+    """Builds a simulator on a daemon thread (so closing the window never waits for a compile); ``cancel``
+    abandons it (the build stops at its next plugin call or stage, and nothing it made is used).
 
-    def __init__(self, network, rules, shown_inputs=()):
-        self.network, self.rules = network, rules
+    ``then`` is what was asked for while it builds (a Run, a Step): it belongs to this build, so dropping the
+    build (Reset, another network, closing) drops the request with it, and no request outlives its network.
+    """
+
+    def __init__(self, network, rules, shown_inputs=(), then=None):
+        self.network, self.rules, self.then = network, rules, then
         self.shown_inputs = [n for n in shown_inputs if n in network.inputs]
         self.sim: Simulator | None = None
         self.error: BaseException | None = None
+        self.parts = ""  # the loop's parts, named for the status while they compile
+        self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
+        self.compile_seconds = 0.0
         self.done = threading.Event()
+        self.cancelled = threading.Event()
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
 
     def _build(self) -> None:
         try:
             sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets())
+                            datasets=default_datasets(), cancel=self.cancelled)
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
-            sim.built.loop(sim.built.state, 0, 0, *sim.built.gates)  # compile now, not at the first chunk
+            self.parts = compiled_parts(sim.built)
+            if needs_compile(sim.built):
+                self.compiling_since = time.perf_counter()
+                self.compile_seconds = compile_now(sim.built)
+            else:
+                compile_now(sim.built)  # loads from the cache: now, not at the first chunk
             self.sim = sim
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
             self.error = exc
@@ -96,8 +116,7 @@ class RunController(QObject):
         self.probes: list = []  # the traces view's
         self.view_probes: dict[str, list] = {}  # other views' (the phase plane's), sampled alongside
         self.shown_inputs: list[str] = []  # inputs whose spikes the raster shows (recorded on request)
-        self._prep: _Preparation | None = None
-        self._after_prep = None  # what to do once the build is ready
+        self._prep: _Preparation | None = None  # the build under way (its ``then``: what to do once ready)
         self._rules = None
         self._state = NO_RUN
         self._history = deque(maxlen=40)  # (wall, t, spikes) for the rates in the status bar
@@ -127,21 +146,24 @@ class RunController(QObject):
 
     # --- commands -----------------------------------------------------------------------------------
     def prepare(self, then=None) -> None:
-        """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready."""
-        if then is not None:  # a build ahead of time (then=None) never cancels a Run waiting for a build
-            self._after_prep = then
+        """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready.
+
+        The frame timer runs for as long as a build exists, so a finished build is always taken.
+        """
+        self.timer.start()
         if self._prep is not None:  # a build is under way, or done and not yet taken: it will call ``then``
+            if then is not None:  # a build ahead of time (then=None) never cancels a Run waiting for a build
+                self._prep.then = then
             return
         sys.setswitchinterval(SWITCH_INTERVAL)
-        self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs)
+        self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
         self._set_state(PREPARING)
         self.message.emit("Building the network…")
-        self.timer.start()
 
     def run(self) -> None:
         """Run (or continue) until the duration is simulated, or until paused when the duration is open."""
-        if self._state == PREPARING:
-            self._after_prep = self.run
+        if self._prep is not None:
+            self._prep.then = self.run
             return
         if self.sim is None or self._state == FAILED:
             self._fresh_start(self.run)
@@ -159,7 +181,7 @@ class RunController(QObject):
         self._started()
 
     def pause(self) -> None:
-        self._after_prep = None  # a Run pressed while building no longer starts when the build is done
+        self._drop_request()  # a Run pressed while building no longer starts when the build is done
         if self.runner is not None:
             self.runner.pause()
             self.runner.wait(10)
@@ -167,7 +189,7 @@ class RunController(QObject):
 
     def step(self, steps: int | None = None) -> None:
         """Advance one chunk (``STEP_MS``) or ``steps`` time steps, then pause."""
-        if self.sim is None or self._state in (PREPARING, FAILED):
+        if self.sim is None or self._prep is not None or self._state == FAILED:
             self._fresh_start(lambda: self.step(steps))
             return
         if self.runner.busy:
@@ -180,7 +202,12 @@ class RunController(QObject):
         self.step(1)
 
     def reset(self) -> None:
-        """Back to time 0: the same network (or the edited one, when its structure changed) from its start."""
+        """Back to time 0: the same network (or the edited one, when its structure changed) from its start.
+
+        A build under way (a slow learning rule, a compile) is cancelled, and the Run or Step waiting for it with it;
+        the next Run builds afresh.
+        """
+        self._cancel_prep()
         self._stop_runner()
         self.tap.clear()
         self.end_ms = None
@@ -268,9 +295,13 @@ class RunController(QObject):
         """Stop the worker cleanly (the window is closing); a build in progress is abandoned."""
         self.timer.stop()
         self._stop_runner()
-        self._prep = None
+        self._cancel_prep()
 
     # --- internals ----------------------------------------------------------------------------------
+    def _drop_request(self) -> None:
+        if self._prep is not None:
+            self._prep.then = None
+
     def _fresh_start(self, then) -> None:
         if self._state == FAILED:
             self.reset()
@@ -280,6 +311,12 @@ class RunController(QObject):
         self._set_state(READY if self.runner.state == IDLE else self.runner.state)
         self._history.clear()
         self.timer.start()
+
+    def _cancel_prep(self) -> None:
+        """Abandon the build under way: its thread stops at its next check, and Run waits for it no longer."""
+        if self._prep is not None:
+            self._prep.cancel()
+            self._prep = None
 
     def _stop_runner(self) -> None:
         if self.runner is not None:
@@ -304,16 +341,15 @@ class RunController(QObject):
         if prep.error is not None:
             self._set_state(NO_RUN if self.sim is None else PAUSED)
             text = f"The network could not be built: {prep.error}"
-            if self._after_prep is None:  # built ahead of time, unasked: a note, not a dialog
+            if prep.then is None:  # built ahead of time, unasked: a note, not a dialog
                 self.message.emit(text)
             else:
-                self._after_prep = None
                 self._report(text)
             return
         sim = prep.sim
         edits, reasons = live_changes(sim.network, self.doc.network)
         if reasons:  # the document changed structurally while it was building: build again
-            self.prepare(then=self._after_prep)
+            self.prepare(then=prep.then)
             return
         self._apply_edits(sim, edits)
         self.tap.attach(sim)
@@ -327,10 +363,10 @@ class RunController(QObject):
         self._set_colors()
         self._set_state(READY)
         self.built.emit()
-        self.message.emit("Network built: press Run")
-        then, self._after_prep = self._after_prep, None
-        if then is not None:
-            then()
+        compiled = f" (kernels compiled in {prep.compile_seconds:.0f} s)" if prep.compile_seconds else ""
+        self.message.emit(f"Network built{compiled}: press Run")
+        if prep.then is not None:
+            prep.then()
 
     def _set_colors(self) -> None:
         nodes = list(self.doc.network.spiking_nodes())
@@ -370,9 +406,9 @@ class RunController(QObject):
             self.stale_changed.emit(reasons)
 
     def _network_replaced(self) -> None:
-        """Another network was opened: the old run ends, and its plots go."""
+        """Another network was opened: the old run ends, and its plots go, with its build and what waited on it."""
         self._stop_runner()
-        self._prep = None
+        self._cancel_prep()
         self._drop_sim()
         self.probes = []
         self.views.clear()
@@ -381,7 +417,7 @@ class RunController(QObject):
         self.duration_ms = self.doc.network.duration
         self.views.traces.set_probes([], {})
         net = self.doc.network
-        if net.spiking_nodes() and not net.validate():
+        if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
             QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
 
     def _report(self, text: str) -> None:
@@ -404,7 +440,7 @@ class RunController(QObject):
             if state != self._state and self._state not in (PREPARING,):
                 self._set_state(state)
         self._draw()
-        if self._state not in (RUNNING, PREPARING):
+        if self._state != RUNNING and self._prep is None:
             self.timer.stop()
 
     def shown_window(self) -> float:
@@ -423,6 +459,10 @@ class RunController(QObject):
 
     def _update_status(self, frame) -> None:
         now = time.perf_counter()
+        prep = self._prep
+        if prep is not None and prep.compiling_since is not None and not prep.done.is_set():
+            self.status_changed.emit(compiling_text(prep.parts, now - prep.compiling_since))
+            return
         self._history.append((now, frame.t, frame.total_spikes))
         wall0, t0, s0 = self._history[0]
         parts = [f"t = {frame.t:,.1f} ms"]

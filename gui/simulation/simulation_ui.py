@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING
 from ...engine.teaching.phase_plane import PHASE_MODELS
-from ..base import dialogs
+from ..base import dialogs, style
 from ..plots.analysis import FICurveDialog, ISIView
 from ..plots.live_views import LiveViews
 from ..plots.phase_plane import PhasePlaneView
@@ -43,6 +43,7 @@ class SimulationUI:
         self.window = window
         self.views = LiveViews(window)
         self.controller = RunController(window, window.doc, self.views)
+        self._weights_sim = None  # the simulator whose projections the weights view was told about
         self.weights = WeightsView(self._connections)
         self.analysis = ISIView()
         self.phase = PhasePlaneView(window.doc)
@@ -73,7 +74,7 @@ class SimulationUI:
         self.actions = self._actions()
         self._menu()
         self._toolbar()
-        self.status = QLabel()
+        self.status = QLabel(textFormat=Qt.PlainText)  # messages may quote names from the file
         self.status.setObjectName("simulation_status")
         self.status.setToolTip("Simulated time, how many times faster than real time it runs, and spikes per "
                                "second of wall-clock time")
@@ -233,7 +234,7 @@ class SimulationUI:
         self.actions["rebuild"].setVisible(bool(reasons))
         self.stale_action.setVisible(bool(reasons))
         self.stale_label.setText("Structure changed: rebuild to apply" if reasons else "")
-        self.stale_label.setToolTip("\n".join(reasons))
+        self.stale_label.setToolTip(style.plain_tip("\n".join(reasons)) if reasons else "")
 
     def _node_menu(self, node_id: str, where) -> None:
         """A population's right-click menu: probe its neurons' membranes."""
@@ -268,14 +269,16 @@ class SimulationUI:
         return self.phase
 
     def _connections(self, projection_id: str):
-        """The running network's synapses (learned weights included); none before a run is built."""
+        """The running network's synapses (learned weights included); none before a run is built, and none
+        from a simulator the view was not given the sizes of (a rebuild it has not been told about yet)."""
         sim = self.controller.sim
-        if sim is None or projection_id not in sim.network.projections:
+        if sim is None or sim is not self._weights_sim or projection_id not in sim.network.projections:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         return sim.connections(projection_id)
 
     def _built(self) -> None:
-        self.weights.set_projections(projection_shapes(self.controller.sim.network))
+        self._weights_sim = self.controller.sim
+        self.weights.set_projections(projection_shapes(self._weights_sim.network))
 
     def show_fi_curve(self) -> FICurveDialog | None:
         """The F–I tool for the selected population (or the first)."""

@@ -64,6 +64,7 @@ class LessonController(QObject):
         panel.close_clicked.connect(self.close)
         panel.show_me.connect(self.show_me)
         panel.browser.link_refused.connect(lambda url: self.message.emit(f"The lesson's link “{url}” is not opened"))
+        panel.browser.picture_refused.connect(self._picture_refused)
         doc = window.doc
         for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.settings_changed):
             event.connect(self.refresh_tasks)
@@ -144,8 +145,7 @@ class LessonController(QObject):
         self.panel.set_tasks([(t, t.describe(), isinstance(t, Task)) for t in step.tasks])
         self._set_highlight(())
         if self._open_step_network(lesson, index):
-            for action in step.actions:
-                self._perform(action)
+            self._perform_all(step.actions)
         self.refresh_tasks()
         self.step_shown.emit(index)
 
@@ -160,10 +160,20 @@ class LessonController(QObject):
         self.message.emit("The step's network was not opened, so its highlights, probes and panels are skipped")
         return False
 
+    def _picture_refused(self, name: str, reason: str) -> None:
+        self.message.emit(f"The lesson's picture “{name[:80]}” is not shown: {reason}")
+
+    def _perform_all(self, actions: list) -> None:
+        """The step's actions in order; its highlights glow together (one pass over the canvas, not one each)."""
+        ids = [i for action in actions if isinstance(action, Highlight) for i in action.ids]
+        if ids:
+            self._set_highlight(tuple(dict.fromkeys(self.highlighted + tuple(ids))))
+        for action in actions:
+            if not isinstance(action, Highlight):
+                self._perform(action)
+
     def _perform(self, action) -> None:
-        if isinstance(action, Highlight):
-            self._set_highlight(self.highlighted + action.ids)
-        elif isinstance(action, Select):
+        if isinstance(action, Select):
             self.window.scene.select_ids([action.id])
             self._show_dock(self.window.inspector_dock)
         elif isinstance(action, Probe):
@@ -201,8 +211,9 @@ class LessonController(QObject):
         """Make these nodes (and projections) glow, and scroll the canvas so they can be seen."""
         items = {**self.window.scene.nodes, **self.window.scene.edges}
         self.highlighted = tuple(ids)
+        glowing = set(ids)
         for item_id, item in items.items():
-            item.set_highlighted(item_id in ids)
+            item.set_highlighted(item_id in glowing)
         shown = [items[i].sceneBoundingRect() for i in ids if i in items]
         if shown:
             area = QRectF(shown[0])

@@ -2,13 +2,14 @@
 
 It only shows what it is given and says what was clicked; ``lesson_controller`` decides what a step does.
 The text browser loads pictures from the lesson's folder only and follows no link itself: an http(s)
-link opens in the system browser when clicked, anything else is ignored.
+link opens in the system browser when clicked, anything else is ignored. A picture is decoded as its suffix
+says and nothing else (an SVG is checked by ``engine.svg_check`` first); a refused one shows a placeholder.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -19,15 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.teaching.svg_check import svg_problem
 from ..base.math_html import markdown_with_math
 from ..base.theme import current
 
 __all__ = ["LessonPanel", "LessonBrowser", "TaskRow"]
 
-PICTURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
+PICTURE_FORMATS = {".png": b"png", ".svg": b"svg", ".jpg": b"jpeg", ".jpeg": b"jpeg", ".gif": b"gif"}
+PICTURE_SUFFIXES = tuple(PICTURE_FORMATS)
+MAX_PICTURE_HEIGHT = 2000  # pixels drawn for one picture, at most (an SVG is drawn at the width shown)
 WEB_SCHEMES = ("http", "https")
-REFUSED_PICTURE = QImage(1, 1, QImage.Format_ARGB32)
-REFUSED_PICTURE.fill(0)
 DONE_COLOR = {False: "#1e8449", True: "#58d68d"}  # a met task, on a light or a dark theme
 TASKS_BOX = {False: "background: #fef9e7; border: 1px solid #f9e79f;",
              True: "background: #3b3522; border: 1px solid #7d6608;"}
@@ -38,6 +40,7 @@ class LessonBrowser(QTextBrowser):
     """A step's Markdown; pictures come from the lesson folder (``picture_path``) and nowhere else."""
 
     link_refused = Signal(str)
+    picture_refused = Signal(str, str)  # the picture as the lesson names it, and why it is not shown
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -50,24 +53,62 @@ class LessonBrowser(QTextBrowser):
         self.setMarkdown(markdown_with_math(text))
 
     def loadResource(self, kind: int, url: QUrl):
-        """Only pictures of the lesson folder. Anything refused gets an empty answer, never None: on None,
+        """Only pictures of the lesson folder. Anything refused gets a placeholder, never None: on None,
         Qt falls back to reading the URL itself (any file, ``/dev/zero`` included)."""
         if kind != QTextDocument.ImageResource:
             return QByteArray()
+        name = url.toString()
         path = None
         if not url.scheme() and url.path().lower().endswith(PICTURE_SUFFIXES):
             path = self.picture_path(url.path())
-        image = QImage(str(path)) if path is not None else QImage()
-        if image.isNull():
-            return REFUSED_PICTURE
-        widest = max(self.viewport().width() - 24, 120)
-        return image.scaledToWidth(widest, Qt.SmoothTransformation) if image.width() > widest else image
+        if path is None:
+            return self._refused(name, "not a picture file in the lesson's folder")
+        image, problem = self._decode(path)
+        return self._refused(name, problem) if problem else image
+
+    def _decode(self, path) -> tuple[QImage | None, str]:
+        """The picture drawn at most as wide as the text, decoded only as its suffix says; or why not."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, f"cannot be read ({exc.strerror or exc})"
+        kind = PICTURE_FORMATS[path.suffix.lower()]
+        if kind == b"svg" and (problem := svg_problem(data)):
+            return None, problem
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        reader = QImageReader(buffer, kind)
+        reader.setAutoDetectImageFormat(False)  # a .png holding an SVG (or a gzip) is not handed to another decoder
+        size, widest = reader.size(), max(self.viewport().width() - 24, 120)
+        if size.isValid() and size.width() > 0:
+            scale = min(1.0, widest / size.width(), MAX_PICTURE_HEIGHT / max(size.height(), 1))
+            reader.setScaledSize(QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale))))
+        image = reader.read()
+        return (None, f"cannot be decoded as {kind.decode().upper()} ({reader.errorString()})") if image.isNull() \
+            else (image, "")
+
+    def _refused(self, name: str, reason: str) -> QImage:
+        self.picture_refused.emit(name, reason)
+        return refused_picture()
 
     def _clicked(self, url: QUrl) -> None:
         if url.scheme() in WEB_SCHEMES:
             QDesktopServices.openUrl(url)
         else:
             self.link_refused.emit(url.toString())
+
+
+def refused_picture() -> QImage:
+    """A grey box with a crossed picture: where a refused picture would be (the reason is said under the text)."""
+    image = QImage(48, 32, QImage.Format_ARGB32)
+    image.fill(QColor("#dddddd"))
+    painter = QPainter(image)
+    painter.setPen(QColor("#888888"))
+    painter.drawRect(0, 0, 47, 31)
+    painter.drawLine(0, 0, 47, 31)
+    painter.drawLine(0, 31, 47, 0)
+    painter.end()
+    return image
 
 
 class TaskRow(QWidget):
@@ -130,6 +171,12 @@ class LessonPanel(QWidget):
 
         self.browser = LessonBrowser()
         self.browser.setObjectName("lesson_text")
+        self.refused = QLabel()  # the step's pictures that are not shown, and why
+        self.refused.setObjectName("lesson_refused_pictures")
+        self.refused.setTextFormat(Qt.PlainText)  # names and reasons quote the lesson: text, never markup
+        self.refused.setWordWrap(True)
+        self.refused.hide()
+        self.browser.picture_refused.connect(self._picture_refused)
         self.tasks_box = QWidget()
         self.tasks_layout = QVBoxLayout(self.tasks_box)
         self.tasks_layout.setContentsMargins(6, 4, 6, 4)
@@ -155,6 +202,7 @@ class LessonPanel(QWidget):
         self.step_title.setStyleSheet(f"font-weight: bold; font-size: {11.5 * scale:g}pt; padding-top: 4px; "
                                       f"color: {theme.ui_colors().heading.name()};")
         self.tasks_box.setStyleSheet(f"QWidget#lesson_tasks {{ {TASKS_BOX[dark]} }}")
+        self.refused.setStyleSheet(f"color: {TASKS_HEADING[dark]};")
         for row in self.task_rows:
             if isinstance(row, TaskRow):
                 row.set_done(row.done)
@@ -165,6 +213,8 @@ class LessonPanel(QWidget):
         """No lesson: say where lessons are, and nothing to step through."""
         self.title.setText("No lesson open")
         self.step_title.setText("")
+        self.refused.clear()
+        self.refused.hide()
         self.browser.show_markdown("Choose a lesson from **Help > Lessons**, or open a lesson folder of your own "
                                    "with **File > Open Lesson…**.")
         self.position.setText("")
@@ -185,17 +235,28 @@ class LessonPanel(QWidget):
         outer.addLayout(top)
         outer.addWidget(self.step_title)
         outer.addWidget(self.browser, 1)
+        outer.addWidget(self.refused)
         outer.addWidget(self.tasks_box)
         outer.addLayout(bar)
 
     def show_step(self, lesson_title: str, step_title: str, text: str, index: int, count: int) -> None:
         self.title.setText(lesson_title)
         self.step_title.setText(step_title)
+        self.refused.clear()
+        self.refused.hide()
         self.browser.show_markdown(text)
         self.position.setText(f"Step {index + 1} / {count}")
         self.close_button.setEnabled(True)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
+
+    def _picture_refused(self, name: str, reason: str) -> None:
+        """Said under the text as long as the step is shown (the status bar forgets it at the next message)."""
+        line = f"Picture “{name[:80]}” not shown: {reason}"
+        lines = self.refused.text().split("\n") if self.refused.text() else []
+        if line not in lines:
+            self.refused.setText("\n".join([*lines, line]))
+        self.refused.show()
 
     def set_tasks(self, tasks: list[tuple[object, str, bool]]) -> None:
         """(task, text, can be shown) for each task of the step; none hides the box."""

@@ -24,7 +24,7 @@ def _limited(n: int, limit: int) -> int:
 class DigitsDataset(DatasetPlugin):
     info = PluginInfo("digits", "1.0", "Handwritten digits (8x8)",
                       "The 1,797 8x8 digits bundled with scikit-learn (no download); needs the 'digits' extra.",
-                      LIMIT)
+                      LIMIT, requires={"sklearn": "scikit-learn (pip install 'spikestudio[digits]')"})
 
     def _load(self, numbers: dict, texts: dict) -> Dataset:
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...engine.files.atomic_file import atomic_write
 from ..api import EVENT_DTYPE, DatasetError
 
 __all__ = ["read_events", "write_events", "MAX_EVENTS"]
@@ -47,4 +48,4 @@ def write_events(path: str | os.PathLike, events: np.ndarray) -> None:
     raw[:, 0], raw[:, 1] = events["x"], events["y"]
     raw[:, 2] = (events["p"].astype(np.int64) << 7) | ((t >> 16) & 0x7F)
     raw[:, 3], raw[:, 4] = (t >> 8) & 0xFF, t & 0xFF
-    Path(path).write_bytes(raw.tobytes())
+    atomic_write(path, lambda f: f.write(raw.tobytes()))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...engine.files.atomic_file import atomic_write
 from ..api import DatasetError
 
 __all__ = ["read_idx", "write_idx"]
@@ -56,4 +57,5 @@ def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool = False
     array = np.asarray(array, np.uint8)
     header = bytes([0, 0, 0x08, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
     data = header + array.tobytes()
-    Path(path).write_bytes(gzip.compress(data) if compress else data)
+    data = gzip.compress(data) if compress else data
+    atomic_write(path, lambda f: f.write(data))

@@ -54,6 +54,7 @@ def _fitted(picture: QImage, background) -> QImage:
 
 def write_all(directory: str | Path | None = None) -> list[Path]:
     """Write every example's thumbnail to ``directory`` (default: ``thumbnails/`` next to this file)."""
+    from spikestudio.engine.files.atomic_file import atomic_write
     from spikestudio.resources.examples import THUMBNAIL_FOLDER, list_examples
 
     folder = Path(directory) if directory else Path(__file__).resolve().parent / THUMBNAIL_FOLDER
@@ -61,7 +62,8 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
     paths = []
     for name in list_examples():
         path = folder / f"{name}.png"
-        path.write_bytes(render_thumbnail(name))
+        data = render_thumbnail(name)
+        atomic_write(path, lambda f, d=data: f.write(d))
         paths.append(path)
     return paths
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from spikestudio.engine.analysis.spike_stats import lif_rate
 from spikestudio.engine.files import fileformat
+from spikestudio.engine.files.atomic_file import atomic_write
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 from spikestudio.engine.simulation.simulator import Simulator
@@ -371,7 +372,8 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
             paths.append(path)
         for name, draw in LESSON_PICTURES.get(folder, {}).items():
             path = directory / folder / name
-            path.write_text(draw(), encoding="utf-8")
+            data = draw().encode("utf-8")
+            atomic_write(path, lambda f, d=data: f.write(d))
             paths.append(path)
     return paths
 
