@@ -514,7 +514,7 @@ def test_deeply_nested_json_is_reported_not_crashing():
     (lambda d: d.update(version=True), ("version", "expected a whole number, got true")),
     (lambda d: d.update(version=0), ("version", "0 is not a file version (versions start at 1)")),
     (lambda d: d.update(version=7), ("version", "written by a newer SpikeStudio (file version 7); this version "
-                                                "reads up to 1")),
+                                                "reads up to 2")),
 ])
 def test_header_problems(tmp_path, change, expected):
     data = small_dict()
@@ -581,7 +581,7 @@ def test_unknown_and_missing_keys_are_reported(tmp_path):
     exc_info = load_dict(tmp_path, data)
     assert sorted(problems(exc_info)) == sorted([
         ("extra", "unknown field (expected: format, version, metadata, settings, populations, inputs, projections, "
-                  "recorders, layout, notes)"),
+                  "recorders, layout, notes, models)"),
         ("settings.dt", "missing"),
         ('populations["E"].colour', "unknown field (expected: name, size, model, params, initial, grid)"),
         ('populations["E"].params.tau_x', "unknown parameter (known: tau_m, C_m, E_L, V_th, V_reset, t_ref, I_e)"),
@@ -859,11 +859,20 @@ def registry(monkeypatch):
     return migrations.MIGRATIONS
 
 
-def test_no_real_migrations_yet():
-    assert fileformat.CURRENT_VERSION == 1 and migrations.MIGRATIONS == {}
+def test_the_one_real_migration_adds_the_models_section():
+    """Version 2 added custom models; a version 1 file upgrades unchanged, and one claiming models is refused."""
+    assert fileformat.CURRENT_VERSION == 2 and set(migrations.MIGRATIONS) == {1}
+    data = small_dict()
+    assert migrations.migrate(json.loads(json.dumps(data))) == {**data, "version": 2}
+    data["models"] = {}
+    with pytest.raises(FileFormatError) as exc_info:
+        migrations.migrate(data)
+    assert problems(exc_info) == [("version", "cannot upgrade from file version 1: ValueError: custom models need "
+                                              "file version 2")]
 
 
 def test_migration_chain_is_applied_in_order(tmp_path, monkeypatch, registry):
+    registry.clear()  # the chain under test replaces the real steps
     monkeypatch.setattr(fileformat, "CURRENT_VERSION", 3)
     calls = []
 
@@ -895,6 +904,7 @@ def test_migration_chain_is_applied_in_order(tmp_path, monkeypatch, registry):
 
 
 def test_migration_problems(monkeypatch, registry):
+    registry.clear()  # the steps under test replace the real ones
     data = small_dict()
     monkeypatch.setattr(fileformat, "CURRENT_VERSION", 2)
     with pytest.raises(FileFormatError) as exc_info:
@@ -916,9 +926,9 @@ def test_migration_problems(monkeypatch, registry):
 
 def test_migrate_refuses_newer_files():
     with pytest.raises(FileFormatError) as exc_info:
-        migrations.migrate({"version": 2})
-    assert str(exc_info.value) == "version: written by a newer SpikeStudio (file version 2); this version reads up to 1"
-    assert migrations.migrate({"version": 1}) == {"version": 1}
+        migrations.migrate({"version": 3})
+    assert str(exc_info.value) == "version: written by a newer SpikeStudio (file version 3); this version reads up to 2"
+    assert migrations.migrate({"version": 2}) == {"version": 2}
 
 
 # --- saving ------------------------------------------------------------------------------------------

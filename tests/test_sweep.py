@@ -157,3 +157,19 @@ def test_the_api_returns_a_dataframe_and_names_every_problem_first():
     text = str(info.value)
     assert "parameters[0].values[0]: E.tau_m = -1: -1 is outside the valid range (0, inf) ms" in text
     assert 'parameters[1].path: no node or projection "Q"' in text and 'measures[1]: unknown measure "nope"' in text
+
+
+def test_a_parameter_of_a_model_described_by_equations_can_be_swept():
+    """A model known only from its equations is addressed like a built-in: its declared parameters and ranges."""
+    from pathlib import Path
+
+    from spikestudio.engine.model.network import Network
+
+    net = Network(duration=100.0)
+    net.add_model("fhn", (Path(__file__).parent / "data" / "models" / "fitzhugh_nagumo.model").read_text())
+    net.add_population("F", 5, "fhn")
+    target = addresses.resolve(net, "F.eps")
+    assert target.spec.low == 0 and target.spec.high == 1
+    assert "I_e" in addresses.parameter_names(net.populations["F"], net)
+    with pytest.raises(addresses.AddressError):
+        addresses.resolve(net, "F.tau_m")  # a LIF parameter the model does not declare

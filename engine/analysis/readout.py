@@ -64,7 +64,7 @@ def frozen_network(net: Network) -> Network:
     for proj in out.projections.values():
         proj.plasticity = None
     for pop in out.populations.values():
-        if "theta_plus" in NEURON_MODELS[pop.model].params:
+        if "theta_plus" in getattr(NEURON_MODELS.get(pop.model), "params", {}):
             pop.params["theta_plus"] = 0.0
             pop.params["tau_theta"] = 1e12
     return out

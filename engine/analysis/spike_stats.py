@@ -12,6 +12,7 @@ import numpy as np
 
 from ..interop.sparse import signed_matrix
 from ..model.catalog import NEURON_MODELS
+from ..model.custom import neuron_model
 from ..model.network import Network, Population
 from ..simulation.results import Results, cv_isi
 from ..simulation.simulator import Simulator
@@ -100,7 +101,8 @@ def fi_curve(source: Network | Population | str, currents, duration: float = 100
     when given, is called once the sweep is built (the F–I tool uses it to say when the kernels compile).
     """
     pop, net_dt = _probe_population(source, population)
-    model = NEURON_MODELS[pop.model]
+    models = source.models if isinstance(source, Network) else {}
+    model = neuron_model(source if isinstance(source, Network) else None, pop.model)
     values = np.asarray(currents, np.float64)
     if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
         raise ValueError("currents must be a non-empty list of finite numbers (pA)")
@@ -110,7 +112,7 @@ def fi_curve(source: Network | Population | str, currents, duration: float = 100
     unknown = sorted(set(merged) - set(model.params))
     if unknown:
         raise ValueError(f"unknown parameters for model {pop.model!r}: {', '.join(unknown)}")
-    net = _sweep_network(pop, merged, values, duration, dt or net_dt, seed)
+    net = _sweep_network(pop, merged, values, duration, dt or net_dt, seed, models)
     sim = Simulator(net, record_all=True)
     if before_run is not None:
         before_run(sim)
@@ -139,9 +141,15 @@ def _probe_population(source, population: str | None) -> tuple[Population, float
 
 
 def _sweep_network(pop: Population, params: dict, currents: np.ndarray, duration: float, dt: float,
-                   seed: int) -> Network:
-    spec = NEURON_MODELS[pop.model].params["I_e"]
+                   seed: int, models: dict | None = None) -> Network:
     net = Network(dt=dt, duration=duration, seed=seed)
+    if pop.model not in NEURON_MODELS:  # described by equations: the current enters as a DC input (I_syn)
+        net.models[pop.model] = models[pop.model]
+        for k, current in enumerate(currents):
+            net.add(Population(f"I{k}", 1, pop.model, dict(params), dict(pop.initial)))
+            net.add_current(f"dc{k}", f"I{k}", "dc", amplitude=float(current))
+        return net.check()
+    spec = NEURON_MODELS[pop.model].params["I_e"]
     for k, current in enumerate(currents):
         bias = params["I_e"] + float(current)
         why = spec.problem(bias)

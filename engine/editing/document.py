@@ -75,6 +75,13 @@ class NetworkDocument:
         self.network_replaced.emit()
 
     # --- adding and removing -------------------------------------------------------------------------
+    def add_models(self, models: dict) -> None:
+        """Make model descriptions available (before adding populations that use them). Ids already present
+        are left alone. Not an undo step: a file holds only the models its populations use."""
+        for model_id, desc in models.items():
+            self.network.models.setdefault(model_id, desc)
+        self._problems = None
+
     def add_items(self, items: list, layouts: dict[str, NodeLayout] | None = None) -> list[str]:
         """Add items (nodes first, then what refers to them) with their layouts; returns their ids."""
         problems = self.check_add(items, layouts)

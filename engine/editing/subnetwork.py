@@ -9,9 +9,11 @@ from __future__ import annotations
 import copy
 import re
 
-from ..model.network import CurrentInput, Network, NodeLayout, Note, Projection, Recorder, RewardInput
+from ..equations.data import to_data
+from ..model.catalog import NEURON_MODELS
+from ..model.network import CurrentInput, Network, NodeLayout, Note, Population, Projection, Recorder, RewardInput
 
-__all__ = ["extract", "fit_into", "fit_notes_into", "fresh_name"]
+__all__ = ["extract", "fit_into", "fit_notes_into", "fresh_name", "models_to_add"]
 
 
 def extract(net: Network, ids, notes=()) -> Network:
@@ -42,7 +44,30 @@ def extract(net: Network, ids, notes=()) -> Network:
     sub.layout = {k: copy.deepcopy(v) for k, v in net.layout.items() if k in sub.all_ids()}
     chosen_notes = set(notes)
     sub.notes = {k: copy.deepcopy(v) for k, v in net.notes.items() if k in chosen_notes}
+    sub.models = {m: d for m, d in net.models.items() if any(p.model == m for p in sub.populations.values())}
     return sub
+
+
+def _model_renames(net: Network, piece: Network) -> dict[str, str]:
+    """Model ids of ``piece`` that ``net`` uses for another description: the id ``net`` has for the same
+    description, or a fresh one."""
+    taken = set(net.models) | set(NEURON_MODELS)
+    known = {repr(to_data(d)): m for m, d in net.models.items()}
+    renames = {}
+    for m, desc in piece.models.items():
+        if m in net.models and to_data(net.models[m]) == to_data(desc):
+            continue
+        same = known.get(repr(to_data(desc)))
+        if same is not None or m in net.models:
+            renames[m] = same or fresh_name(m, taken)
+    return renames
+
+
+def models_to_add(net: Network, piece: Network) -> dict:
+    """The descriptions ``net`` needs before ``fit_into(net, piece, ...)``'s items can be added (renamed as
+    ``fit_into`` renames them when an id is taken by another description)."""
+    renames = _model_renames(net, piece)
+    return {renames.get(m, m): d for m, d in piece.models.items() if renames.get(m, m) not in net.models}
 
 
 def _rewards_of(net: Network, ids) -> set[str]:
@@ -59,10 +84,13 @@ def fit_into(net: Network, piece: Network, offset: tuple[float, float]) -> tuple
     """
     taken = set(net.all_ids()) | {n.name for s in (net.populations, net.inputs) for n in s.values()}
     renamed: dict[str, str] = {}
+    model_ids = _model_renames(net, piece)
     items = []
     for section in (piece.populations, piece.inputs, piece.projections, piece.recorders):
         for item in section.values():
             item = copy.deepcopy(item)
+            if isinstance(item, Population):
+                item.model = model_ids.get(item.model, item.model)
             new_id = fresh_name(item.id, taken)
             renamed[item.id] = new_id
             if item.name == item.id:

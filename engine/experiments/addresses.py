@@ -12,12 +12,12 @@ from ..model.catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
     DELAY_SPEC,
-    NEURON_MODELS,
     NODE_PARAMS,
     POISSON_PARAMS,
     SYNAPSE_PARAMS,
     WEIGHT_SPECS,
 )
+from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 from ..model.params import ParamSpec
 
@@ -46,7 +46,7 @@ def resolve(net: Network, address: str) -> Target:
     item_id = _item_id(net, address)
     rest = address[len(item_id) + 1:]
     item = net.node(item_id)
-    path, spec = _target_in(item, rest)
+    path, spec = _target_in(item, rest, net)
     return Target(item_id, path, spec)
 
 
@@ -65,10 +65,12 @@ def apply(net: Network, address: str, value: float) -> None:
         setattr(obj, last, value)
 
 
-def parameter_names(item) -> list[str]:
-    """The addressable parameter names of an item (what the inspector offers to sweep)."""
+def parameter_names(item, net: Network | None = None) -> list[str]:
+    """The addressable parameter names of an item (what the inspector offers to sweep); ``net`` knows the
+    models it describes by equations."""
     if isinstance(item, Population):
-        return [*NEURON_MODELS[item.model].params, "size"]
+        model = neuron_model(net, item.model)
+        return [*(model.params if model is not None else ()), "size"]
     if isinstance(item, PoissonInput):
         return ["rate", "size"]
     if isinstance(item, CurrentInput):
@@ -98,12 +100,12 @@ def _item_id(net: Network, address: str) -> str:
     raise AddressError(f'no node or projection "{wanted}" in the network (ids: {listed or "none"})')
 
 
-def _target_in(item, rest: str) -> tuple[tuple[str, ...], ParamSpec | None]:
-    names = parameter_names(item)
+def _target_in(item, rest: str, net: Network) -> tuple[tuple[str, ...], ParamSpec | None]:
+    names = parameter_names(item, net)
     if rest == "size" and rest in names:  # structural: a network-size experiment rebuilds each run anyway
         return ("size",), NODE_PARAMS["size"]
     if isinstance(item, Population) and rest in names:
-        return ("params", rest), NEURON_MODELS[item.model].params[rest]
+        return ("params", rest), neuron_model(net, item.model).params[rest]
     if isinstance(item, PoissonInput) and rest == "rate":
         return ("rate",), POISSON_PARAMS["rate"]
     if isinstance(item, CurrentInput) and rest in names:

@@ -6,8 +6,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..equations.data import from_data
+from ..equations.description import ModelError
 from ..errors import FileFormatError
-from ..model.catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, NEURON_MODELS
+from ..model.catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS
+from ..model.custom import neuron_model
 from ..model.network import (
     CurrentInput,
     DatasetInput,
@@ -51,8 +54,16 @@ def decode(data, arrays: Mapping | None, version: int) -> tuple[Network | None, 
     reader = _NetworkReader(arrays, npy_references(data))
     net = reader.network(data)
     problems += reader.problems + layout_problems(net)
-    problems += without_follow_on(net.validate(), net, reader.bad, reader.replaced)
+    problems += [p for p in without_follow_on(net.validate(), net, reader.bad, reader.replaced)
+                 if not _unread_model(p, reader.bad_models)]
     return net, list(dict.fromkeys(problems)), reader.used
+
+
+def _unread_model(problem: Problem, bad_models: set[str]) -> bool:
+    """A follow-on of a model in the file that could not be read (its problems are reported already): its
+    populations' "unknown model" and its state recorders' "no variable"."""
+    return any((problem.location.endswith(".model") and f'model "{m}"' in problem.message)
+               or problem.message.startswith(f"{m} has no variable") for m in bad_models)
 
 
 class _NetworkReader(ValueReader):
@@ -67,6 +78,9 @@ class _NetworkReader(ValueReader):
         self.item = None
         net = Network(metadata=Metadata(**{name: self.text(meta[name], f"metadata.{name}") for name in METADATA}),
                       **settings)
+        self.bad_models = set()
+        self.models(net, d["models"])
+        self.net = net
         for section, read in {"populations": self.population, "inputs": self.input,
                               "projections": self.projection, "recorders": self.recorder}.items():
             self.section(getattr(net, section), section, d[section], read)
@@ -78,6 +92,20 @@ class _NetworkReader(ValueReader):
                                                                           "color": self.text}))
         self.notes(net, d["notes"])
         return net
+
+    bad_models: set[str]
+
+    def models(self, net: Network, raw_models) -> None:
+        """Custom model descriptions (an optional section): each read through the equations' own strict reader,
+        its problems located by model, line and column of the model's canonical text."""
+        for key, raw in self.mapping(raw_models, "models").items():
+            loc = item_loc("models", key)
+            try:
+                net.models[key] = from_data(raw, key)
+            except ModelError as exc:
+                self.bad_models.add(key)
+                for p in exc.problems:
+                    self.report(f"{loc}, line {p.line}, column {p.col}" if p.line else loc, p.message)
 
     def notes(self, net: Network, raw_notes) -> None:
         """Sticky notes (an optional section); a note with a value of the wrong type is reported and left out."""
@@ -107,7 +135,7 @@ class _NetworkReader(ValueReader):
         d = self.fields(raw, loc, ("name", "size", "model", "params", "initial", "grid"))
         if d is None:
             return None
-        model = NEURON_MODELS.get(d["model"]) if isinstance(d["model"], str) else None
+        model = neuron_model(getattr(self, "net", None), d["model"]) if isinstance(d["model"], str) else None
         specs = model.params if model else None
         return Population(key, **self.read_all(d, loc, {
             "name": self.text, "size": self.integer, "model": self.text,

@@ -5,20 +5,24 @@ from __future__ import annotations
 from ..errors import FileFormatError
 from ..model.params import Problem, item_loc
 
-__all__ = ["FORMAT", "CURRENT_VERSION", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL", "METADATA", "NOTE_FIELDS",
-           "item_loc", "child", "member_loc", "file_error"]
+__all__ = ["FORMAT", "CURRENT_VERSION", "MODELS_VERSION", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL",
+           "METADATA", "NOTE_FIELDS", "item_loc", "child", "member_loc", "file_error"]
 
 FORMAT = "spikestudio.network"
 # The version this SpikeStudio writes; a change to the format adds a step in migrations.py and bumps it.
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
+# Version 2 added ``models`` (descriptions of the custom neuron models a network uses). A network without any is
+# still written as version 1, so its file is exactly what it was and older SpikeStudios still open it.
+MODELS_VERSION = 2
 JSON_MEMBER = "network.json"
 
 TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs", "projections", "recorders",
              "layout")
-OPTIONAL_TOP_LEVEL = ("notes",)  # written only when there are some, so files without notes stay as they were
+OPTIONAL_TOP_LEVEL = ("notes", "models")  # written only when there are some, so other files stay as they were
 METADATA = ("title", "author", "description", "license")
 NOTE_FIELDS = ("text", "x", "y", "width", "height", "color")
-_KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes")  # sections whose keys are ids
+# sections whose keys are ids
+_KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes", "models")
 
 
 def child(loc: str, key: str) -> str:

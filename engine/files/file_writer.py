@@ -8,7 +8,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ..model.catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, DISTRIBUTION_KINDS, NEURON_MODELS
+from ..equations.data import to_data
+from ..model.catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, DISTRIBUTION_KINDS
+from ..model.custom import neuron_model
 from ..model.network import (
     CurrentInput,
     DatasetInput,
@@ -24,7 +26,7 @@ from ..model.network import (
     SpikeTimesInput,
 )
 from ..model.params import ParamSpec, Problem, ValidationError, fill_params
-from .file_schema import FORMAT, METADATA, item_loc
+from .file_schema import FORMAT, METADATA, MODELS_VERSION, item_loc
 from .strict_json import as_float, encodable
 
 __all__ = ["ArrayWriter", "inline", "network_dict"]
@@ -41,7 +43,10 @@ def inline(array: np.ndarray, location: str) -> list:
 
 def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
     """``net`` as file data of ``version``; raises ``ValidationError`` listing every value JSON cannot hold."""
-    w = _Writer(array_writer)
+    w = _Writer(array_writer, net)
+    used = {m: d for m, d in net.models.items() if any(p.model == m for p in net.populations.values())}
+    if version == MODELS_VERSION and not used:
+        version = MODELS_VERSION - 1  # nothing of version 2 in it: the file stays exactly as it was
     data = {
         "format": FORMAT,
         "version": version,
@@ -56,6 +61,8 @@ def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
     }
     if net.notes:  # only then, so a file without notes is exactly what it was before notes existed
         data["notes"] = w.section(net.notes, "notes", w.note)
+    if used:  # the descriptions of the models the populations use
+        data["models"] = {model_id: to_data(desc) for model_id, desc in used.items()}
     if w.problems:
         raise ValidationError(w.problems)
     return data
@@ -64,8 +71,9 @@ def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
 class _Writer:
     """Turns dataclasses into JSON values, collecting values JSON cannot hold instead of writing them wrong."""
 
-    def __init__(self, array_writer: ArrayWriter):
+    def __init__(self, array_writer: ArrayWriter, net: Network | None = None):
         self.array_writer = array_writer
+        self.net = net
         self.problems: list[Problem] = []
 
     def fail(self, loc: str, message: str):
@@ -154,7 +162,7 @@ class _Writer:
 
     # --- items ---
     def population(self, pop: Population, loc: str) -> dict:
-        model = NEURON_MODELS.get(pop.model)
+        model = neuron_model(self.net, pop.model)
         return {
             "name": self.text(pop.name, f"{loc}.name"),
             "size": self.integer(pop.size, f"{loc}.size"),

@@ -12,8 +12,8 @@ __all__ = ["MIGRATIONS", "migration", "migrate"]
 
 Migration = Callable[[dict], dict]
 
-# from_version -> function upgrading a file dict from that version to the next. Version 1 is the first
-# format, so nothing is registered yet; a change to the format adds one step here and bumps CURRENT_VERSION.
+# from_version -> function upgrading a file dict from that version to the next; a change to the format adds one
+# step here and bumps CURRENT_VERSION.
 MIGRATIONS: dict[int, Migration] = {}
 
 
@@ -55,6 +55,14 @@ def migrate(data: dict, target: int | None = None) -> dict:
             raise _error(f"cannot upgrade from file version {version}: {type(exc).__name__}: {exc}") from exc
         version += 1
         data["version"] = version
+    return data
+
+
+@migration(1)
+def _models_section(data: dict) -> dict:
+    """Version 2 added the optional ``models`` section; a version 1 file holds everything it held before."""
+    if "models" in data:
+        raise ValueError("custom models need file version 2")
     return data
 
 

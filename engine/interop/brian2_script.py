@@ -20,6 +20,7 @@ from ._common import (
     num,
     skips_autapses,
 )
+from .brian2_custom import custom_group_args
 from .brian2_models import channel_key, is_noise, neuron_group_args, on_pre, synapse_target
 from .brian2_plasticity import plastic_lines, stdp_coefficients
 from .dataset_replay import replay_datasets
@@ -88,7 +89,8 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
             f"rng = np.random.default_rng({net.seed})", f"DURATION = {num(net.duration)}*ms", ""]
     noise = ou_samples(net, [c.id for pid in pops for c in currents[pid] if is_noise(c)]) if replay_inputs else {}
     for pid, pop in pops.items():
-        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, noise)
+        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, noise,
+                            net.models.get(pop.model))
     poisson_inputs = _poisson_inputs(net, projs)
     replayed = _replayed(net, poisson_inputs, report) if replay_inputs else {}
     for item in net.inputs.values():
@@ -112,7 +114,8 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
              "", SAVE_SPIKES.format(monitors=monitors)]
     run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
     lines = header(net, report, run) + ["", "import sys", "", "import numpy as np", "", "import brian2 as b2",
-                                        "from brian2 import Hz, ms, mV, nS, pA, pF, second  # noqa: F401", "",
+                                        "from brian2 import Gohm, Hz, kHz, ms, mV, nS, pA, pF, second, um"
+                                        "  # noqa: F401", "",
                                         'b2.prefs.codegen.target = "numpy"  # "cython" runs faster given a C compiler',
                                         HELPERS, *body]
     return "\n".join(lines) + "\n", report
@@ -129,8 +132,15 @@ SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each popu
 def _exported_populations(net: Network, report: ExportReport) -> dict:
     pops = {}
     for pid, pop in net.populations.items():
+        desc = net.models.get(pop.model)
         if pop.model == "hh":
             report.problem(location("populations", pid), "the Hodgkin-Huxley model is not mapped to Brian2")
+        elif desc is not None and desc.threshold is None:
+            report.problem(location("populations", pid), f"the model {pop.model!r} has no threshold to export")
+        elif desc is not None and desc.input_var != "v" and any(
+                p.target == pid and p.synapse.kind == "delta" for p in net.projections.values()):
+            report.problem(location("populations", pid), f"delta synapses onto {desc.input_var!r} (not v) are not "
+                                                         "exported")
         else:
             pops[pid] = pop
     return pops
@@ -162,8 +172,9 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
 
 
 def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays,
-                noise: dict | None = None) -> list[str]:
-    a = neuron_group_args(pop, channels, inputs, dt)
+                noise: dict | None = None, desc=None) -> list[str]:
+    a = custom_group_args(pop, desc, channels, inputs) if desc is not None else neuron_group_args(pop, channels,
+                                                                                                  inputs, dt)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
     lines = [comment(f"Population {pop.id!r}: {pop.model}, {pop.size} neurons"),
              f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',

@@ -122,7 +122,8 @@ def _neuron_spec(net: Network, pop: Population, report: ExportReport) -> dict | 
     kinds: a ``LIF`` fed by one ``LI`` synapse filter per tau (NIR sums a node's inputs)."""
     where = f'populations["{pop.id}"]'
     if pop.model not in ("lif", "lif_adaptive"):
-        report.problem(where, f"the {NEURON_MODELS[pop.model].display_name} model cannot be expressed in NIR "
+        name = NEURON_MODELS[pop.model].display_name if pop.model in NEURON_MODELS else repr(pop.model)
+        report.problem(where, f"the {name} model cannot be expressed in NIR "
                           f"(only leaky integrate-and-fire neurons can); the population and its projections are "
                           f"left out")
         return None

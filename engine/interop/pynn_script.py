@@ -66,10 +66,20 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
             'on_grid = {"spike_precision": "on_grid"} if SIMULATOR == "nest" else {}  # NEST: spikes on steps, as here',
             "sim.setup(timestep=DT, min_delay=DT, **on_grid)", ""]
     left_out: set[str] = set()
-    cells = {pid: cell_type(net, pop, report) for pid, pop in net.populations.items()}
+    described = {pid for pid, pop in net.populations.items() if pop.model in net.models}
+    for pid in described:  # a model described by equations matches no PyNN standard cell type
+        report.problem(location("populations", pid), f"the model {net.populations[pid].model!r} is described by "
+                                                     "equations and has no PyNN standard cell type; left out")
+        for proj in net.projections.values():
+            if pid in (proj.source, proj.target):
+                report.problem(location("projections", proj.id), "its source or target population is not exported")
+                left_out.add(proj.id)
+    cells = {pid: cell_type(net, pop, report) for pid, pop in net.populations.items() if pid not in described}
     if any(cell == "IF_curr_delta" for cell, _, _ in cells.values()):
         body[-1:-1] = [DELTA_V_MAP]
     for pid, pop in net.populations.items():
+        if pid in described:
+            continue
         cell, params, skipped = cells[pid]
         left_out |= skipped
         args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
@@ -94,7 +104,7 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
-    pops = ", ".join(f"({literal(pid)}, {names[pid]})" for pid in net.populations)
+    pops = ", ".join(f"({literal(pid)}, {names[pid]})" for pid in net.populations if pid not in described)
     body += ["sim.run(DURATION)", f"for pop_id, pop in [{pops}]:",
              "    spikes = sum(pop.get_spike_counts().values())",
              '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "",

@@ -3,10 +3,11 @@
 __all__ = ["LIF", "IZH", "ADEX", "HH", "LIF_ADAPTIVE", "POISSON", "SPIKE_TIMES", "DELTA", "CURRENT", "CONDUCTANCE",
            "DC", "STEP",
            "RAMP", "SINE", "OU", "N_PARAM", "STATUS_DONE", "STATUS_FULL", "STATUS_NAN",
-           "STATUS_UNCOMPILED", "SYN_EXC", "SYN_INH",
+           "STATUS_UNCOMPILED", "SYN_EXC", "SYN_INH", "CUSTOM",
            "CH_KIND", "CH_SIGN", "CH_DECAY", "CH_EREV", "CH_P21", "CH_EXC", "CH_DELAYED", "CH_TAU"]
 
 LIF, IZH, ADEX, HH, LIF_ADAPTIVE, POISSON, SPIKE_TIMES = 0, 1, 2, 3, 4, 10, 11
+CUSTOM = 100  # models described by equations: code CUSTOM + k runs the generated update of slot k
 DELTA, CURRENT, CONDUCTANCE = 0, 1, 2
 DC, STEP, RAMP, SINE, OU = 0, 1, 2, 3, 4
 N_PARAM = 16  # columns of node_params: model parameters first, derived constants from column 12

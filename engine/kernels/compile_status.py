@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import time
 
-from . import kernel as K
-
 __all__ = ["needs_compile", "compile_now", "compiled_parts", "compiling_text"]
 
 PART_NAMES = {"lif": "LIF", "lif_adaptive": "adaptive LIF", "izh": "Izhikevich", "adex": "AdEx",
               "hh": "Hodgkin-Huxley", "conductance": "conductance synapses", "poisson": "Poisson inputs",
-              "times": "spike times", "currents": "current inputs", "plastic": "plasticity"}
+              "times": "spike times", "currents": "current inputs", "plastic": "plasticity",
+              "custom": "models from equations"}
 
 
 def _args(built) -> tuple:
@@ -27,7 +26,7 @@ def needs_compile(built) -> bool:
     """True unless the loop variant ``built`` (an ``engine.build.Built``) runs is compiled in memory or cached
     on disk. Reads numba's cache index (not public API); if that fails, says True: a wait called compiling
     that turns out short is better than a long one explained by nothing."""
-    dispatcher = K.run_chunk
+    dispatcher = built.loop  # the plain loop, or the variant with a network's models described by equations
     try:
         sig = tuple(dispatcher.typeof_pyval(a) for a in _args(built))
         if sig in dispatcher.overloads:
@@ -41,7 +40,7 @@ def needs_compile(built) -> bool:
 def compile_now(built) -> float:
     """Compile (or load) the loop ``built`` runs, without simulating a step; seconds taken."""
     start = time.perf_counter()
-    K.run_chunk(*_args(built))
+    built.loop(*_args(built))
     return time.perf_counter() - start
 
 

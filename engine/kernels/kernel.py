@@ -10,6 +10,7 @@ All arrays live in a ``State`` named tuple built by ``engine.build``; parameters
 changing a value between chunks needs no recompilation.
 """
 
+import types
 from typing import NamedTuple
 
 import numpy as np
@@ -22,6 +23,7 @@ from .codes import (
     CH_EXC,
     CH_KIND,
     CONDUCTANCE,
+    CUSTOM,
     DC,
     DELTA,
     HH,
@@ -53,7 +55,8 @@ from .neuron_kernels import (
 )
 from .plasticity_kernels import plasticity_step
 
-__all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "mutable_fields", *_codes]
+__all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
+           *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -164,7 +167,7 @@ def _compile_run_chunk(digest: str):
 
     @jit_loop
     def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, lif_adaptive, poisson, times, currents,
-                  plastic):
+                  plastic, custom):
         """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
         Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
@@ -233,6 +236,14 @@ def _compile_run_chunk(digest: str):
                         return k, uncompiled(s.counters, node, step)
                     n_spk, bad = update_spike_times(node, step, s.st_step, s.st_neuron, s.st_bounds, s.st_ptr,
                                                     s.spikes_now, n_spk)
+                elif code >= CUSTOM:
+                    if custom is None:
+                        return k, uncompiled(s.counters, node, step)
+                    n_spk, bad = custom_update(code - CUSTOM, p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state,
+                                               s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step,
+                                               currents)
+                    if bad == -2:
+                        return k, uncompiled(s.counters, node, step)
                 else:
                     return k, uncompiled(s.counters, node, step)
                 if bad >= 0:
@@ -264,6 +275,31 @@ def _compile_run_chunk(digest: str):
 
 
 run_chunk = _compile_run_chunk(engine_sources_digest())
+_variants: dict[str, object] = {}
+
+
+@jit_part
+def custom_update(slot, p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk,
+                  dt, step, currents):
+    """Stands in for the generated dispatcher of ``run_chunk_with``; the plain loop never calls it."""
+    return n_spk, -2
+
+
+def run_chunk_with(generated_update, key: str):
+    """``run_chunk`` with the generated updates of described models (``engine.equations``) compiled in.
+
+    The same function, given ``generated_update`` as its global ``custom_update`` and ``key`` (a hash of the
+    generated source) in its closure: numba keys its disk cache on the closure, so each set of models is
+    compiled once and cached beside the plain loop. ``key`` must change whenever the generated source does.
+    """
+    if key not in _variants:
+        base = run_chunk.py_func
+        namespace = dict(base.__globals__, custom_update=generated_update)
+        cell = types.CellType(base.__closure__[0].cell_contents + ":" + key)
+        func = types.FunctionType(base.__code__, namespace, base.__name__, base.__defaults__, (cell,))
+        func.__qualname__ = base.__qualname__
+        _variants[key] = jit_loop(func)
+    return _variants[key]
 
 
 class Gates(NamedTuple):
@@ -282,6 +318,7 @@ class Gates(NamedTuple):
     times: bool | None
     currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
     plastic: bool | None  # learning rules or short-term plasticity on some projection
+    custom: bool | None  # models described by equations (their generated updates, see ``run_chunk_with``)
 
     @classmethod
     def of(cls, s: State) -> "Gates":
@@ -291,7 +328,8 @@ class Gates(NamedTuple):
         lif_chan = [c for node in lif_nodes for c in range(s.node_chan[node], s.node_chan[node + 1])]
         lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
         used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, LIF_ADAPTIVE in models,
-                POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0)
+                POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0,
+                any(m >= CUSTOM for m in models))
         return cls(*(True if u else None for u in used))
 
     @classmethod

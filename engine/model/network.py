@@ -63,6 +63,7 @@ class Network:
     metadata: Metadata = field(default_factory=Metadata)
     layout: dict[str, NodeLayout] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
+    models: dict = field(default_factory=dict)  # id -> ModelDescription of each custom (equation) model used
 
     # --- building networks from scripts -------------------------------------------------
     def add(self, item):
@@ -76,7 +77,17 @@ class Network:
     def add_population(self, id: str, size: int, model: str = "lif", **params) -> Population:
         initial = params.pop("initial", {})
         grid = params.pop("grid", None)
+        if model in self.models:  # a custom model: its defaults fill what is not given
+            params = {**{p.name: p.default for p in self.models[model].params}, **params}
         return self.add(Population(id, size, model, params, initial, grid))
+
+    def add_model(self, id: str, model) -> object:
+        """Add a neuron model described by equations (a ``ModelDescription`` or its text) under ``id``."""
+        from .custom import as_description
+
+        desc = as_description(model)
+        self.models[id] = desc
+        return desc
 
     def add_poisson(self, id: str, size: int, rate: float = 10.0, **kw) -> PoissonInput:
         return self.add(PoissonInput(id, size, rate, **kw))

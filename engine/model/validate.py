@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..kernels.codes import CUSTOM
 from .catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
@@ -25,6 +26,7 @@ from .catalog import (
     SYNAPSE_PARAMS,
     SYNAPTIC_VARIABLES,
 )
+from .custom import model_problems, neuron_model
 from .items import (
     CurrentInput,
     DatasetInput,
@@ -50,8 +52,9 @@ __all__ = ["network_problems"]
 def network_problems(net: Network) -> list[Problem]:
     problems = check_params(NETWORK_PARAMS, {"dt": net.dt, "duration": net.duration, "seed": net.seed}, "network")
     problems += _id_problems(net)
+    problems += model_problems(net)
     for pop in net.populations.values():
-        problems += population_problems(pop, f'populations["{pop.id}"]')
+        problems += population_problems(pop, f'populations["{pop.id}"]', net)
     for item in net.inputs.values():
         problems += input_problems(item, net, f'inputs["{item.id}"]')
     for proj in net.projections.values():
@@ -101,15 +104,16 @@ def _grid_problems(grid, size, loc: str) -> list[Problem]:
     return []
 
 
-def population_problems(pop: Population, loc: str) -> list[Problem]:
+def population_problems(pop: Population, loc: str, net: Network | None = None) -> list[Problem]:
     problems = _size_problems(pop.size, loc) + _grid_problems(pop.grid, pop.size, loc)
-    model = NEURON_MODELS.get(pop.model)
+    model = neuron_model(net, pop.model)
     if model is None:
-        return problems + [Problem(f"{loc}.model",
-                                   f'unknown neuron model "{pop.model}" (known: {", ".join(NEURON_MODELS)})')]
+        known = list(NEURON_MODELS) + list(getattr(net, "models", {}))
+        return problems + [Problem(f"{loc}.model", f'unknown neuron model "{pop.model}" (known: {", ".join(known)})')]
     problems += check_params(model.params, pop.params, f"{loc}.params")
     p = pop.params
-    if not problems and "V_reset" in p and p["V_reset"] >= p.get("V_th", p.get("V_peak", math.inf)):
+    builtin = model.code != CUSTOM
+    if not problems and builtin and "V_reset" in p and p["V_reset"] >= p.get("V_th", p.get("V_peak", math.inf)):
         problems.append(Problem(f"{loc}.params.V_reset", f"{p['V_reset']:g} mV must lie below the threshold"))
     for var, dist in pop.initial.items():
         if var not in model.state:
@@ -347,7 +351,7 @@ def recorder_problems(rec: Recorder, net: Network, loc: str) -> list[Problem]:
         problems += _at_least_dt(RECORDER_PARAMS["bin"], rec.bin, net.dt, f"{loc}.bin")
     if rec.kind == "state":
         pop = net.populations[rec.target]
-        model = NEURON_MODELS.get(pop.model)
+        model = neuron_model(net, pop.model)
         allowed = list(model.state if model else []) + list(SYNAPTIC_VARIABLES)
         if rec.variable not in allowed:
             problems.append(Problem(f"{loc}.variable",

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..equations.layout import ModelLayout, layout_of
+from ..equations.loader import compiled_loop
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
@@ -51,6 +53,7 @@ class NodeInfo:
     code: int
     kind: str  # model id, "poisson", "spike_times" or "dataset"
     item: object = field(repr=False, default=None)  # the description's Population or spiking input
+    state_vars: tuple[str, ...] = ()  # a population's state variables, in the kernel's row order
 
 
 @dataclass
@@ -66,10 +69,25 @@ class Built:
     chunk_steps: int
     initial: K.State = field(repr=False, default=None)
     presented: dict = field(default_factory=dict)  # dataset input id -> (labels, onsets in ms) of its samples
+    custom: dict[str, ModelLayout] = field(default_factory=dict)  # custom model id -> its layout, by slot order
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
+    _loop: object = field(init=False, default=None, repr=False)
 
     def __post_init__(self):
         self.gates = K.Gates.of(self.state)
+
+    @property
+    def loop(self):
+        """The compiled time loop for this network: the plain one, or one with its custom models' code."""
+        if not self.custom:
+            return K.run_chunk
+        if self._loop is None:
+            self._loop = compiled_loop(list(self.custom.values()))
+        return self._loop
+
+    def layout_of_code(self, code: int) -> ModelLayout | None:
+        """The layout of a custom model's node code, or None for built-in codes."""
+        return list(self.custom.values())[code - K.CUSTOM] if code >= K.CUSTOM else None
 
 
 def available_memory() -> int:
@@ -172,7 +190,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     """The arrays of a network ``build`` has checked."""
     _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
-    nodes = _node_table(net)
+    custom = custom_layouts(net)
+    nodes = _node_table(net, custom)
     chans = _channel_table(net, nodes)
     rng_init = _initial_rngs(net, nodes)
     n_total = sum(n.size for n in nodes.values())
@@ -192,10 +211,15 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         spike_recorded = list(nodes)
     st = _spike_time_table(net, nodes, shown)
     cur = _current_table(net, nodes)
-    node_params = np.zeros((len(nodes), K.N_PARAM))
+    width = max([K.N_PARAM] + [layout.width for layout in custom.values()])
+    node_params = np.zeros((len(nodes), width))
     for info in nodes.values():
         item = info.item
-        if isinstance(item, Population):
+        if isinstance(item, Population) and item.model in custom:
+            layout = custom[item.model]
+            node_params[info.index, : layout.n_params] = layout.engine_params(item.params)
+            layout.derive(node_params[info.index], net.dt)
+        elif isinstance(item, Population):
             specs = NEURON_MODELS[item.model].params
             node_params[info.index, : len(specs)] = [item.params[name] for name in specs]
             derive_params(info.code, node_params[info.index], net.dt)
@@ -242,10 +266,10 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         counters=np.array([0, -1, -1, -1], np.int64),
         **plastic,
     )
-    update_propagators(state)
+    update_propagators(state, custom)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
-                  presented={nid: (s.labels, s.onsets) for nid, s in shown.items()})
+                  presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom)
     built.initial = _copy_state(state)
     return built
 
@@ -377,16 +401,28 @@ def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
                          f"only {format_bytes(limit)} is available: shorten the longest delay or increase dt")
 
 
-def _node_table(net: Network) -> dict[str, NodeInfo]:
+def custom_layouts(net: Network) -> dict[str, ModelLayout]:
+    """The layout of each custom model the network's populations use, in slot order (sorted ids)."""
+    used = sorted({p.model for p in net.populations.values() if p.model in net.models})
+    return {model_id: layout_of(net.models[model_id], model_id) for model_id in used}
+
+
+def _node_table(net: Network, custom: dict[str, ModelLayout]) -> dict[str, NodeInfo]:
     nodes, start = {}, 0
+    slots = {model_id: slot for slot, model_id in enumerate(custom)}
     for index, (nid, item) in enumerate(net.spiking_nodes().items()):
-        if isinstance(item, Population):
+        state_vars = ()
+        if isinstance(item, Population) and item.model in slots:
+            code, kind = K.CUSTOM + slots[item.model], item.model
+            state_vars = tuple(custom[item.model].desc.state_names())
+        elif isinstance(item, Population):
             code, kind = NEURON_MODELS[item.model].code, item.model
+            state_vars = tuple(NEURON_MODELS[item.model].state)
         elif isinstance(item, PoissonInput):
             code, kind = K.POISSON, "poisson"
         else:
             code, kind = K.SPIKE_TIMES, "dataset" if isinstance(item, DatasetInput) else "spike_times"
-        nodes[nid] = NodeInfo(nid, item.name, index, start, item.size, code, kind, item)
+        nodes[nid] = NodeInfo(nid, item.name, index, start, item.size, code, kind, item, state_vars)
         start += item.size
     return nodes
 
@@ -511,10 +547,10 @@ def _initial_rngs(net: Network, nodes: dict[str, NodeInfo]) -> dict:
 
 def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
     """Each population's state variables at time 0, drawn as ``build`` draws them (exports replay them)."""
-    nodes = _node_table(net)
+    nodes = _node_table(net, custom_layouts(net))
     state = _initial_state(net, nodes, _initial_rngs(net, nodes), sum(n.size for n in nodes.values()))
     return {nid: {var: state[row, info.start: info.start + info.size].copy()
-                  for row, var in enumerate(NEURON_MODELS[info.item.model].state)}
+                  for row, var in enumerate(info.state_vars)}
             for nid, info in nodes.items() if isinstance(info.item, Population)}
 
 
@@ -525,6 +561,14 @@ def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total
         if not isinstance(item, Population):
             continue
         sl = slice(info.start, info.start + info.size)
+        desc = net.models.get(item.model) if item.model not in NEURON_MODELS else None
+        if desc is not None:  # a custom model: initial values in the variables' own units
+            for row, var in enumerate(desc.state):
+                dist = item.initial.get(var.name)
+                values = (dist if isinstance(dist, np.ndarray) else draw_values(dist, info.size, rngs[nid])
+                          if dist is not None else np.full(info.size, var.initial))
+                state[row, sl] = values * var.unit.factor
+            continue
         model = NEURON_MODELS[item.model]
         defaults = _default_state(item, info.size)
         for row, var in enumerate(model.state):
@@ -675,7 +719,7 @@ def trace_columns(nodes: dict[str, NodeInfo], columns: list[tuple[str, str, int,
     var, neuron, node, every = [], [], [], []
     for node_id, variable, i, steps in columns:
         info = nodes[node_id]
-        state_vars = list(NEURON_MODELS[info.kind].state)
+        state_vars = list(info.state_vars)
         var.append(state_vars.index(variable) if variable in state_vars else (
             K.SYN_EXC if variable == "syn_exc" else K.SYN_INH))
         neuron.append(info.start + i)
@@ -702,20 +746,31 @@ def derive_params(code: int, row: np.ndarray, dt: float) -> None:
         row[13] = dt / n_sub
 
 
-def update_propagators(state: K.State) -> None:
-    """Exact LIF propagators from each current channel into v (they depend on the target's tau_m and C_m).
+def update_propagators(state: K.State, custom: dict[str, ModelLayout] | None = None) -> None:
+    """Exact LIF propagators from each current channel into v (they depend on the target's tau_m and C_m), and
+    the same for custom models integrated exactly in one variable (their tau and R = tau_m / C_m columns).
 
     Written with expm1 so that nearly equal synaptic and membrane time constants stay accurate.
     """
     h = state.dt
+    layouts = list((custom or {}).values())
     for c in range(state.chan.shape[0]):
         node = int(np.searchsorted(state.node_chan, c, side="right") - 1)
-        if state.node_code[node] not in (K.LIF, K.LIF_ADAPTIVE) or state.chan[c, K.CH_KIND] != K.CURRENT:
+        code = state.node_code[node]
+        if state.chan[c, K.CH_KIND] != K.CURRENT:
             continue
-        tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
+        if code in (K.LIF, K.LIF_ADAPTIVE):
+            tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
+            r = tau_m / c_m
+        elif code >= K.CUSTOM and layouts[code - K.CUSTOM].scalar_exact:
+            col = layouts[code - K.CUSTOM].ref_col + 4
+            tau_m, r = state.node_params[node, col], state.node_params[node, col + 1]
+            c_m = tau_m / r
+        else:
+            continue
         tau_s = state.chan[c, K.CH_TAU]
         if tau_s == tau_m:
             p21 = (h / c_m) * np.exp(-h / tau_m)
         else:
-            p21 = (tau_m / c_m) * tau_s / (tau_s - tau_m) * np.exp(-h / tau_m) * np.expm1(-h * (1 / tau_s - 1 / tau_m))
+            p21 = r * tau_s / (tau_s - tau_m) * np.exp(-h / tau_m) * np.expm1(-h * (1 / tau_s - 1 / tau_m))
         state.chan[c, K.CH_P21] = p21

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.catalog import NEURON_MODELS
-
 __all__ = ["Ring", "LiveTap", "LiveFrame", "NodeRow"]
 
 
@@ -155,7 +153,7 @@ class LiveTap:
                 self._sim.listeners.remove(self._on_chunk)
 
     def _slot_of(self, info) -> int:
-        row = NodeRow(info.id, info.name, info.size, info.kind in NEURON_MODELS)
+        row = NodeRow(info.id, info.name, info.size, bool(info.state_vars))
         if info.id in self._slot:
             self.nodes[self._slot[info.id]] = row
         else:

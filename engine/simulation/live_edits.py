@@ -12,7 +12,8 @@ from collections.abc import Callable
 import numpy as np
 
 from ..kernels import kernel as K
-from ..model.catalog import CURRENT_WAVEFORMS, NEURON_MODELS, POISSON_PARAMS
+from ..model.catalog import CURRENT_WAVEFORMS, POISSON_PARAMS
+from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 from ..model.params import Problem, ValidationError, check_params, check_value
 from ..model.validate import population_problems
@@ -47,19 +48,24 @@ def prepare_edit(network: Network, built: Built, node_id: str, name: str, value:
 
 
 def _population_edit(network: Network, built: Built, pop: Population, name: str, value) -> Apply:
-    specs = NEURON_MODELS[pop.model].params
+    specs = neuron_model(network, pop.model).params
     loc = f'populations["{pop.id}"]'
     _raise(check_params(specs, {name: value}, f"{loc}.params"))
     trial = Population(pop.id, pop.size, pop.model, {**pop.params, name: value}, pop.initial, pop.grid, pop.name)
-    _raise(population_problems(trial, loc))  # e.g. V_reset must stay below the threshold
+    _raise(population_problems(trial, loc, network))  # e.g. V_reset must stay below the threshold
     pop.params[name] = float(value)
     info, column = built.nodes[pop.id], list(specs).index(name)
+    layout = built.layout_of_code(info.code)
 
     def apply() -> None:
         row = built.state.node_params[info.index]
-        row[column] = float(value)
-        derive_params(info.code, row, network.dt)
-        update_propagators(built.state)
+        if layout is not None:  # a custom model: its parameters in engine units, its own derived columns
+            row[column] = float(value) * layout.desc.params[column].unit.factor
+            layout.derive(row, network.dt)
+        else:
+            row[column] = float(value)
+            derive_params(info.code, row, network.dt)
+        update_propagators(built.state, built.custom)
 
     return apply
 

@@ -89,7 +89,7 @@ class Simulator:
             state = self.built.state  # re-read: a live edit may have grown its buffers
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
-            steps, status = K.run_chunk(state, self.step, n, *self.built.gates)
+            steps, status = self.built.loop(state, self.step, n, *self.built.gates)
             self.results.add_chunk(state, steps)
             for listener in self.listeners:
                 listener(state, self.step, steps)
@@ -139,7 +139,7 @@ class Simulator:
         net = copy.deepcopy(self.network)
         for pid, pop in net.populations.items():
             info = self.built.nodes[pid]
-            for var in NEURON_MODELS[pop.model].learned:
+            for var in getattr(NEURON_MODELS.get(pop.model), "learned", ()):
                 row = list(NEURON_MODELS[pop.model].state).index(var)
                 pop.initial[var] = self.built.state.state[row, info.start: info.start + info.size].copy()
         for pid, proj in net.projections.items():
@@ -211,11 +211,11 @@ class Simulator:
         checked = []
         for node_id, neuron, variable in probes:
             info = self.built.nodes.get(node_id)
-            if info is None or info.kind not in NEURON_MODELS:
+            if info is None or not info.state_vars:
                 raise ValueError(f"cannot probe {node_id!r}: only populations of neurons have a membrane")
             if not 0 <= int(neuron) < info.size:
                 raise ValueError(f'cannot probe neuron {neuron} of "{info.name}": it has {info.size} neurons')
-            if variable not in NEURON_MODELS[info.kind].state and variable not in SYNAPTIC_VARIABLES:
+            if variable not in info.state_vars and variable not in SYNAPTIC_VARIABLES:
                 raise ValueError(f'"{info.name}" has no state variable {variable!r}')
             checked.append((node_id, int(neuron), variable))
         return checked

@@ -34,7 +34,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import FileFormatError, ValidationError
-from ..model.catalog import CURRENT_WAVEFORMS, NEURON_MODELS, SYNAPTIC_VARIABLES
+from ..model.catalog import CURRENT_WAVEFORMS, SYNAPTIC_VARIABLES
+from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 
 __all__ = ["LessonError", "Lesson", "Step", "Open", "Highlight", "Select", "Probe", "Show", "Task", "RunTask",
@@ -405,7 +406,7 @@ def _task_slot(net: Network, task: Task):
     item = net.populations.get(name) or net.inputs.get(name) or net.projections.get(name)
     if item is None:
         raise LessonError([f"the network has no node or projection “{name}”"])
-    if isinstance(item, Population) and param in NEURON_MODELS[item.model].params:
+    if isinstance(item, Population) and param in getattr(neuron_model(net, item.model), "params", {}):
         return item.params, param
     if isinstance(item, PoissonInput) and param == "rate":
         return item, "rate"
@@ -471,7 +472,8 @@ def _action_problems(net: Network, action, nodes: set[str]) -> list[str]:
                 out.append(f"no population “{node}” to probe")
             elif index >= pop.size:
                 out.append(f"“{node}” has {pop.size} neurons; cannot probe neuron {index}")
-            elif variable not in NEURON_MODELS[pop.model].state and variable not in SYNAPTIC_VARIABLES:
+            elif variable not in getattr(neuron_model(net, pop.model), "state", {}) \
+                    and variable not in SYNAPTIC_VARIABLES:
                 out.append(f"“{node}” ({pop.model}) has no state variable “{variable}” to probe")
         return out
     if isinstance(action, Task):

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QIcon, QImage, QPaintEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from ...engine.model.catalog import NEURON_MODELS
 from ...engine.model.network import (
     CurrentInput,
     DatasetInput,
@@ -49,8 +50,8 @@ def node_color(item, layout_color: str = "") -> QColor:
 
 
 def icon_name(item) -> str:
-    if isinstance(item, Population):
-        return item.model
+    if isinstance(item, Population):  # a model described by equations has no icon of its own: a neuron's
+        return item.model if item.model in NEURON_MODELS else "lif"
     if isinstance(item, PoissonInput):
         return "poisson"
     if isinstance(item, SpikeTimesInput):

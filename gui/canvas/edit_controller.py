@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QGuiApplication
 
 from ...engine.editing.layout import auto_layout
-from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into
+from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into, models_to_add
 from ...engine.editing.templates import TEMPLATES, make_item, needs_target
 from ...engine.errors import FileFormatError
 from ...engine.files import fileformat
@@ -151,6 +151,7 @@ class EditController(QObject):
 
     def _insert(self, piece, offset: float, verb: str) -> bool:
         piece.layout.update(auto_layout(piece))  # text pasted from elsewhere may have no positions
+        self.doc.add_models(models_to_add(self.doc.network, piece))  # what the pasted populations' models need
         items, layouts = fit_into(self.doc.network, piece, (offset, offset))
         notes = fit_notes_into(self.doc.network, piece, (offset, offset))
         text = f"{verb} {len(items) + len(notes)} items"

@@ -32,6 +32,7 @@ from ...engine.model.catalog import (
     SYNAPTIC_VARIABLES,
     WEIGHT_SPECS,
 )
+from ...engine.model.custom import neuron_model
 from ...engine.model.network import (
     CurrentInput,
     DatasetInput,
@@ -158,10 +159,12 @@ def signature(item) -> tuple:
 
 
 def _population_rows(pop: Population, net) -> list:
-    model = NEURON_MODELS.get(pop.model)
-    rows = [_choice_row("model", "Model", [(m.id, m.display_name) for m in NEURON_MODELS.values()], pop,
-                        _change_model, "The neuron model; changing it starts from the new model's defaults",
-                        {m.id: m.description for m in NEURON_MODELS.values()}),
+    model = neuron_model(net, pop.model)
+    models = list(NEURON_MODELS.values()) + [neuron_model(net, m) for m in getattr(net, "models", {})]
+    rows = [_choice_row("model", "Model", [(m.id, m.display_name) for m in models], pop,
+                        lambda it, model_id: _change_model(it, model_id, net),
+                        "The neuron model; changing it starts from the new model's defaults",
+                        {m.id: m.description for m in models}),
             _number_row("size", NODE_PARAMS["size"], pop, "Neurons")]
     if model is None:
         return rows
@@ -194,9 +197,9 @@ def _per_neuron_field(values, unit: str) -> TextField:
     return field
 
 
-def _change_model(pop: Population, model_id: str) -> None:
+def _change_model(pop: Population, model_id: str, net=None) -> None:
     """A new model starts from its defaults; initial values of state it lacks are dropped."""
-    model = NEURON_MODELS[model_id]
+    model = neuron_model(net, model_id)
     pop.model, pop.params = model_id, fill_params(model.params, {})
     pop.initial = {k: v for k, v in pop.initial.items() if k in model.state}
 
@@ -398,7 +401,8 @@ def _recorder_rows(rec: Recorder, net) -> list:
             _choice_row("target", "Of", [(k, v.name) for k, v in targets.items()], rec)]
     if rec.kind == "state":
         target = net.populations.get(rec.target)
-        variables = list(NEURON_MODELS[target.model].state) if target and target.model in NEURON_MODELS else []
+        model = neuron_model(net, target.model) if target else None
+        variables = list(model.state) if model else []
         rows.append(_choice_row("variable", "Variable", variables + list(SYNAPTIC_VARIABLES), rec))
         field = TextField(", ".join(map(str, rec.neurons)))
         field.setToolTip("Indices of the neurons to record, separated by commas (first neuron is 0)")

@@ -138,7 +138,8 @@ class _SweepSignals(QObject):
 class _Sweep(QRunnable):
     """fi_curve on a pool thread (the kernel releases the GIL, so the interface keeps drawing)."""
 
-    def __init__(self, population: Population, dt: float, currents: np.ndarray, duration: float, transient: float):
+    def __init__(self, population: Population | Network, dt: float, currents: np.ndarray, duration: float,
+                 transient: float):
         super().__init__()
         self.args = (population, currents, duration)
         self.kwargs = {"dt": dt, "transient": transient, "before_run": self._compile}
@@ -234,7 +235,10 @@ class FICurveDialog(QDialog):
         self.low.setValue(low)
         self.high.setValue(high)
         self.run_button.setEnabled(True)
-        self.status.setText(f"Model: {pop.model}; the current is added to its bias I_e = {pop.params['I_e']:g} pA")
+        if pop.model in self.network.models:  # described by equations: the sweep is a DC input, part of I_syn
+            self.status.setText(f"Model: {pop.model} (equations); the current enters as a DC input (I_syn)")
+        else:
+            self.status.setText(f"Model: {pop.model}; the current is added to its bias I_e = {pop.params['I_e']:g} pA")
 
     def currents(self) -> np.ndarray:
         return np.linspace(self.low.value(), self.high.value(), self.points.value())
@@ -251,6 +255,10 @@ class FICurveDialog(QDialog):
             self.status.setText("Cannot run: " + "; ".join(problems))
             return
         pop = copy.deepcopy(self.network.populations[self.population.currentText()])  # edits may go on meanwhile
+        if pop.model in self.network.models:  # a described model travels with its description
+            source = Network(dt=self.network.dt, models={pop.model: self.network.models[pop.model]})
+            source.add(pop)
+            pop = source
         self._sweep = _Sweep(pop, self.network.dt, self.currents(), self.duration.value(), self.transient.value())
         self._sweep.signals.finished.connect(self._finished)
         self._sweep.signals.failed.connect(self._failed)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolBut
 
 from ...engine.simulation.live import LiveFrame
 from ...engine.teaching import phase_plane as pp
+from ...engine.teaching.described_phase import DescribedPlane
 from ..base.theme import current
 from .export import add_export_actions
 from .plot_theme import follow_theme
@@ -45,6 +46,8 @@ class PhasePlaneView(QWidget):
         self.points: list[pp.FixedPoint] = []
         self.probes: list[tuple[str, int, str]] = []
         self.click_trajectory: pp.Trajectory | None = None
+        self.backend = pp  # the phase-plane functions: the built-ins', or a DescribedPlane for equations
+        self.drop = 1.0  # how far v must fall between samples to count as a reset (the live line breaks there)
         self.population = QComboBox(objectName="phase_population", toolTip="Izhikevich and AdEx populations")
         self.neuron = QSpinBox(objectName="phase_neuron", toolTip="The neuron whose trajectory is drawn live")
         self.neuron.setPrefix("#")
@@ -142,7 +145,8 @@ class PhasePlaneView(QWidget):
             pop = self.doc.network.populations.get(population_id)
             if pop is None:
                 raise ValueError(f"the network has no population {population_id!r}")
-            pp.check_phase_model(pop.model)
+            if not self._plane_of(pop):
+                pp.check_phase_model(pop.model)
         self.population.setCurrentIndex(index)
 
     def set_active(self, active: bool) -> None:
@@ -155,7 +159,7 @@ class PhasePlaneView(QWidget):
         net = self.doc.network
         chosen = self.population_id
         names = [(pid, f"{pop.name} ({pop.model})") for pid, pop in net.populations.items()
-                 if pop.model in pp.PHASE_MODELS]
+                 if self._plane_of(pop)]
         if names != [(self.population.itemData(i), self.population.itemText(i))
                      for i in range(self.population.count())]:
             self.population.blockSignals(True)
@@ -176,7 +180,7 @@ class PhasePlaneView(QWidget):
 
     def _redraw(self, refit: bool) -> None:
         pop = self.doc.network.populations.get(self.population_id) if self.population_id else None
-        if pop is None or pop.model not in pp.PHASE_MODELS:
+        if pop is None or not self._plane_of(pop):
             self.model, self.points = None, []
             self.clear_click()
             for item in (self.v_null, self.x_null, self.live):
@@ -190,19 +194,29 @@ class PhasePlaneView(QWidget):
             return
         model_changed = pop.model != self.model
         self.model, self.params = pop.model, dict(pop.params)
-        self.current = pp.constant_current(self.doc.network, pop.id)
+        desc = self.doc.network.models.get(pop.model) if pop.model not in pp.PHASE_MODELS else None
+        if desc is None:
+            self.backend = pp
+        elif not (isinstance(self.backend, DescribedPlane) and self.backend.desc is desc):
+            self.backend = DescribedPlane(pop.model, desc)
+        self.current = self.backend.constant_current(self.doc.network, pop.id)
         self.neuron.blockSignals(True)
         self.neuron.setRange(0, pop.size - 1)
         self.neuron.blockSignals(False)
-        (v_name, v_unit), (x_name, x_unit) = pp.phase_axes(self.model)
+        (v_name, v_unit), (x_name, x_unit) = self.backend.phase_axes(self.model)
         self.plot.setLabel("bottom", v_name, units=v_unit)
         self.plot.setLabel("left", x_name, units=x_unit)
         self.legend.getLabel(self.x_null).setText(f"{x_name}-nullcline")
-        self.points = pp.fixed_points(self.model, self.params, self.current)
-        self.reset_line.setValue(pp.reset_potential(self.model, self.params))
-        self.reset_line.show()
-        reset_name = "c" if self.model == "izhikevich" else "V_reset"
-        self.legend.getLabel(self.reset_sample).setText(f"reset v = {reset_name} = {self.reset_line.value():g} mV")
+        self.points = self.backend.fixed_points(self.model, self.params, self.current)
+        reset = self.backend.reset_potential(self.model, self.params)
+        self.reset_line.setVisible(reset is not None)
+        if reset is not None:
+            self.reset_line.setValue(reset)
+            reset_name = "c" if self.model == "izhikevich" else "V_reset"
+            self.legend.getLabel(self.reset_sample).setText(f"reset v = {reset_name} = {reset:g} mV")
+        (v_lo, v_hi), _ = self.backend.default_ranges(self.model, self.params, self.current)
+        self.drop = (0.5 * max(self.params["V_peak"] - reset, 1.0) if desc is None
+                     else 0.5 * max(v_hi - v_lo, 1.0))
         if refit or model_changed:
             self.fit()
         self._draw_nullclines()
@@ -223,13 +237,13 @@ class PhasePlaneView(QWidget):
         """Show both nullclines' interesting parts and every fixed point."""
         if self.model is None:
             return
-        (v_lo, v_hi), (x_lo, x_hi) = pp.default_ranges(self.model, self.params, self.current)
+        (v_lo, v_hi), (x_lo, x_hi) = self.backend.default_ranges(self.model, self.params, self.current)
         self.plot.setRange(xRange=(v_lo, v_hi), yRange=(x_lo, x_hi), padding=0)
 
     def _draw_nullclines(self) -> None:
-        (v_lo, v_hi), _ = pp.default_ranges(self.model, self.params, self.current)
+        (v_lo, v_hi), _ = self.backend.default_ranges(self.model, self.params, self.current)
         v = np.linspace(v_lo, v_hi, 600)
-        v_null, x_null = pp.nullclines(self.model, self.params, self.current, v)
+        v_null, x_null = self.backend.nullclines(self.model, self.params, self.current, v)
         self.v_null.setData(v, v_null)
         self.x_null.setData(v, x_null)
 
@@ -241,7 +255,7 @@ class PhasePlaneView(QWidget):
         (v_lo, v_hi), (x_lo, x_hi) = box.viewRange()
         cols, rows = FIELD_GRID
         dv_cell, dx_cell = (v_hi - v_lo) / cols, (x_hi - x_lo) / rows
-        v, x, dv, dx = pp.vector_field(self.model, self.params, self.current,
+        v, x, dv, dx = self.backend.vector_field(self.model, self.params, self.current,
                                        (v_lo + dv_cell / 2, v_hi - dv_cell / 2),
                                        (x_lo + dx_cell / 2, x_hi - dx_cell / 2), FIELD_GRID)
         width, height = max(box.width(), 1.0), max(box.height(), 1.0)
@@ -265,11 +279,16 @@ class PhasePlaneView(QWidget):
         ys = np.stack([np.stack([a[1], b[1]], axis=1) for a, b in segments], axis=1).ravel()
         self.field.setData(xs, ys)
 
+    def _plane_of(self, pop) -> bool:
+        """Whether a population has a phase plane: a built-in two-variable model, or two equations."""
+        desc = self.doc.network.models.get(pop.model)
+        return pop.model in pp.PHASE_MODELS or (desc is not None and len(desc.state) == 2)
+
     # --- the live neuron -----------------------------------------------------------------------------
     def _emit_probes(self) -> None:
         probes = []
         if self.active and self.model is not None:
-            second = pp.PHASE_MODELS[self.model]
+            second = self.backend.PHASE_MODELS[self.model]
             probes = [(self.population_id, self.neuron.value(), "v"), (self.population_id, self.neuron.value(),
                                                                        second)]
         if probes != self.probes:
@@ -292,7 +311,7 @@ class PhasePlaneView(QWidget):
         _, x = frame.traces.get(self.probes[1], empty)
         n = min(v.size, x.size)
         v, x = v[v.size - n:], x[x.size - n:]
-        self.live.setData(v, x, connect=_unbroken(v, self.model, self.params))
+        self.live.setData(v, x, connect=_unbroken(v, self.drop if self.model else None))
         self.head.setData([v[-1]] if n else [], [x[-1]] if n else [])
 
     def live_data(self) -> tuple[np.ndarray, np.ndarray]:
@@ -313,9 +332,10 @@ class PhasePlaneView(QWidget):
 
     def start_from(self, v0: float, x0: float, duration: float = CLICK_MS) -> pp.Trajectory:
         """Draw where the neuron goes from (v0, x0) at the constant current, stepped as the engine steps it."""
-        traj = pp.trajectory(self.model, self.params, self.current, v0, x0, duration, self.doc.network.dt)
+        traj = self.backend.trajectory(self.model, self.params, self.current, v0, x0, duration,
+                                       self.doc.network.dt)
         self.click_trajectory = traj
-        joined = _unbroken(traj.v, self.model, self.params)
+        joined = _unbroken(traj.v, self.drop)
         self.clicked.setData(traj.v, traj.x, connect=joined)
         jumps = np.flatnonzero(~joined[:-1])  # a reset: from the last state before it to the first after
         self.click_resets.setData(np.stack([traj.v[jumps], traj.v[jumps + 1]], 1).ravel(),
@@ -346,12 +366,10 @@ class PhasePlaneView(QWidget):
         return out
 
 
-def _unbroken(v: np.ndarray, model: str | None, params: dict) -> np.ndarray:
-    """pyqtgraph's ``connect`` array: join each sample to the next unless a spike reset v in between."""
-    if v.size < 2 or model is None:
+def _unbroken(v: np.ndarray, drop: float | None) -> np.ndarray:
+    """pyqtgraph's ``connect`` array: join each sample to the next unless v fell by more than ``drop`` (a reset)."""
+    if v.size < 2 or drop is None:
         return np.ones(v.size, bool)
-    reset = pp.reset_potential(model, params)
-    drop = 0.5 * max(params["V_peak"] - reset, 1.0)
     joined = np.ones(v.size, bool)
     joined[:-1] = np.diff(v) > -drop
     return joined

@@ -18,7 +18,7 @@ from collections import deque
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
-from ...engine.model.catalog import NEURON_MODELS
+from ...engine.model.custom import neuron_model
 from ...engine.model.params import ValidationError
 from ...engine.simulation.build import estimate_memory
 from ...engine.simulation.live import LiveTap
@@ -282,7 +282,7 @@ class RunController(QObject):
         if self.sim is not None:
             pops = self.sim.network.populations
             extra = [p for p in extra if p[0] in pops and 0 <= p[1] < pops[p[0]].size
-                     and p[2] in NEURON_MODELS[pops[p[0]].model].state]
+                     and p[2] in getattr(neuron_model(self.sim.network, pops[p[0]].model), "state", ())]
         return list(dict.fromkeys(list(probes) + extra))
 
     def show_spikes_of(self, node_ids: list[str]) -> None:

@@ -1,0 +1,140 @@
+"""A neuron model as data: state variables, parameters, equations, threshold, reset, refractoriness.
+
+A ``ModelDescription`` is what ``text.parse_model`` returns once every line is parsed and checked: each
+expression is a tree whose names and units are valid. Values are kept in the units the author wrote
+(``UnitSpec``), and converted to the engine's units (ms, mV, pA) only when a network is built.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .tree import Node
+from .units import DIMENSIONLESS, Dim
+
+__all__ = ["UnitSpec", "StateVar", "Parameter", "Alias", "Equation", "Reset", "ModelDescription", "ModelProblem",
+           "ModelError", "METHODS", "RESERVED", "MAX_STATE"]
+
+METHODS = ("auto", "exact", "exponential_euler", "euler", "rk2", "rk4")
+MAX_STATE = 4  # state rows of the compiled loop
+RESERVED = {"t": Dim(s=1), "I_syn": Dim(A=1)}  # time (ms) and the input current (synapses + current inputs, pA)
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A unit as written (``mV``, ``mS/cm2``, ``1`` or empty for none), its dimension and engine factor."""
+
+    text: str = ""
+    dim: Dim = DIMENSIONLESS
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class StateVar:
+    name: str
+    unit: UnitSpec
+    initial: float  # in ``unit``
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    unit: UnitSpec
+    default: float  # in ``unit``
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    description: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named expression (``let name = expr``), usable in later lines."""
+
+    name: str
+    expr: Node
+    dim: Dim
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``d var/dt = expr``."""
+
+    var: str
+    expr: Node
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Reset:
+    """``var = expr``, ``var += expr`` or ``var -= expr``, applied when a neuron spikes."""
+
+    var: str
+    op: str
+    expr: Node
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ModelProblem:
+    """One thing wrong with a model's text: 1-based line and column (0 when it concerns the whole model)."""
+
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.col}: {self.message}" if self.line else self.message
+
+
+class ModelError(ValueError):
+    """Every problem found in a model's text."""
+
+    def __init__(self, problems: list[ModelProblem], model: str = ""):
+        self.problems = list(problems)
+        self.model = model
+        prefix = f"model {model!r}, " if model else ""
+        super().__init__("\n".join(prefix + str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class ModelDescription:
+    """A checked neuron model. ``lines`` is its canonical text, which every problem's line refers to."""
+
+    title: str
+    state: tuple[StateVar, ...]
+    params: tuple[Parameter, ...]
+    aliases: tuple[Alias, ...]
+    equations: tuple[Equation, ...]
+    threshold: Node | None
+    threshold_line: int
+    resets: tuple[Reset, ...]
+    refractory: Node | None  # a time computed from parameters
+    clamp: tuple[str, ...]  # variables held during the refractory period
+    method: str
+    input_var: str  # the variable delta synapses jump
+    receptors: tuple[str, ...]
+    description: str = ""
+    lines: tuple[str, ...] = field(default=(), compare=False)
+
+    def state_names(self) -> list[str]:
+        return [s.name for s in self.state]
+
+    def param_names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def equation_of(self, var: str) -> Equation | None:
+        return next((e for e in self.equations if e.var == var), None)
+
+    def dims(self) -> dict[str, Dim]:
+        """The dimension of every name an expression of this model may read."""
+        dims = dict(RESERVED)
+        dims.update({s.name: s.unit.dim for s in self.state})
+        dims.update({p.name: p.unit.dim for p in self.params})
+        dims.update({a.name: a.dim for a in self.aliases})
+        return dims

@@ -1,0 +1,97 @@
+"""The integration method of a model, chosen from its equations as Brian2 chooses: exact for a linear system
+(a propagator computed when the network is built), exponential Euler when each equation is linear in its own
+variable (Hodgkin-Huxley gates), RK4 otherwise. ``method`` in a model overrides the choice when it applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .description import ModelDescription, ModelError, ModelProblem
+from .inline import inlined_equations
+from .linear import Atom, Poly, affine_form
+
+__all__ = ["Plan", "plan_integration", "INPUT"]
+
+INPUT = "I_syn"
+
+
+@dataclass
+class Plan:
+    """How a model is integrated.
+
+    ``linear``: per state variable, (coefficients on each state variable, on I_syn, constant) for the exact
+    method; ``own``: per state variable, (coefficient on itself, the rest) for exponential Euler; ``tau``,
+    ``v_inf`` and ``gain``: for a one-variable exact model, dv/dt = (v_inf + gain I_syn - v)/tau.
+    """
+
+    method: str
+    chosen: bool  # picked automatically (not written in the model)
+    rhs: dict
+    atoms: dict[str, Atom]
+    linear: dict | None = None
+    own: dict | None = None
+    tau: Poly | None = None
+    v_inf: Poly | None = None
+    gain: Poly | None = None
+
+
+def plan_integration(desc: ModelDescription, name: str = "") -> Plan:
+    """The method and what it needs; a ``ModelError`` at the method line when a forced method cannot apply."""
+    rhs = inlined_equations(desc)
+    states = desc.state_names()
+    atoms: dict[str, Atom] = {}
+    linear = _linear_system(rhs, states, atoms)
+    own = _conditionally_linear(rhs, states, atoms)
+    method = desc.method
+    if method == "auto":
+        method = "exact" if linear is not None else "exponential_euler" if own is not None else "rk4"
+    elif method == "exact" and linear is None:
+        _refuse(desc, name, "exact integration needs equations linear in the state variables, with constant "
+                            "coefficients")
+    elif method == "exponential_euler" and own is None:
+        _refuse(desc, name, "exponential Euler needs each equation linear in its own variable")
+    plan = Plan(method, desc.method == "auto", rhs, atoms, linear, own)
+    if method == "exact" and len(states) == 1:
+        _scalar(plan, states[0])
+    return plan
+
+
+def _refuse(desc: ModelDescription, name: str, message: str) -> None:
+    line = next((i for i, text in enumerate(desc.lines, 1) if text.strip().startswith("method")), 0)
+    raise ModelError([ModelProblem(line, 8 if line else 0, message)], name)
+
+
+def _linear_system(rhs: dict, states: list[str], atoms: dict):
+    """Per variable (state coefficients, I_syn coefficient, constant), or None if not linear with constant
+    coefficients (``t`` counts as a variable: a time-dependent coefficient is not exact)."""
+    system = {}
+    for var, tree in rhs.items():
+        form = affine_form(tree, states + ["t"], {INPUT}, atoms)
+        if form is None or any(form[0]["t"]):
+            return None
+        coef, inputs, const = form
+        system[var] = ({s: coef[s] for s in states}, inputs[INPUT], const)
+    return system
+
+
+def _conditionally_linear(rhs: dict, states: list[str], atoms: dict):
+    """Per variable (coefficient on itself, remainder) as trees of the other names, or None."""
+    own = {}
+    for var, tree in rhs.items():
+        form = affine_form(tree, [var], set(), atoms)
+        if form is None:
+            return None
+        own[var] = (form[0][var], form[2])
+    return own
+
+
+def _scalar(plan: Plan, v: str) -> None:
+    """dv/dt = a v + k I_syn + b with a = -1/tau a single monomial: tau, v_inf = b tau and gain = k tau."""
+    coef, k, b = plan.linear[v]
+    a = coef[v]
+    minus_a = Poly().add(a, -1.0)
+    tau = minus_a.inverse()
+    if tau is None:
+        return
+    plan.tau, plan.v_inf, plan.gain = tau, b.mul(tau), k.mul(tau)

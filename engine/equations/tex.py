@@ -1,0 +1,94 @@
+"""Trees as TeX (the subset ``gui/base/math_html.py`` renders), so the equations a model shows are the ones its
+code is generated from: names with Greek letters and subscripts, stacked fractions, powers, functions."""
+
+from __future__ import annotations
+
+from .description import ModelDescription
+from .render import number_text
+from .tree import Binary, Call, Name, Node, Num, Unary
+from .units import UNITS
+
+__all__ = ["to_tex", "name_tex", "model_tex"]
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+          "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
+          "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+_SHORT = {"eps": "epsilon"}
+_FUNCS = {"exp": r"\exp", "log": r"\ln", "log10": r"\log_{10}", "tanh": r"\tanh", "sinh": r"\sinh",
+          "cosh": r"\cosh", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "min": r"\min", "max": r"\max",
+          "sqrt": r"\mathrm{sqrt}", "abs": r"\mathrm{abs}", "clip": r"\mathrm{clip}", "where": r"\mathrm{where}",
+          "expm1": r"\mathrm{expm1}"}
+_REL = {"<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq", "==": "=", "!=": r"\neq"}
+_PREC = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4, "+": 5, "-": 5, "*": 6,
+         "neg": 7, "**": 8}
+
+
+def name_tex(name: str) -> str:
+    """``tau_m`` as ``\\tau_{m}``, ``V_th`` as ``V_{th}``, ``Delta_T`` as ``\\Delta_{T}``."""
+    head, _, sub = name.partition("_")
+    head = _SHORT.get(head, head)
+    head = "\\" + head if head in _GREEK else head
+    if not sub:
+        return head
+    sub = _SHORT.get(sub, sub)
+    return f"{head}_{{{chr(92) + sub if sub in _GREEK else sub}}}"
+
+
+def to_tex(node: Node, in_frac: bool = False) -> str:
+    return _tex(node, in_frac)[0]
+
+
+def _tex(node: Node, in_frac: bool = False) -> tuple[str, int]:
+    """(TeX, precedence); ``in_frac``: inside a fraction, where a nested one is drawn inline as a/b, so a
+    numerator or denominator of several factors needs brackets to read right."""
+    if isinstance(node, Num):
+        return number_text(node.value), 9
+    if isinstance(node, Name):  # a unit cannot be a declared name, so a unit's name is a unit
+        return (rf"\mathrm{{{node.id}}}" if node.id in UNITS else name_tex(node.id)), 9
+    if isinstance(node, Call):
+        args = ", ".join(to_tex(a, in_frac) for a in node.args)
+        return f"{_FUNCS[node.func]}({args})", 9
+    if isinstance(node, Unary):
+        inner, p = _tex(node.operand, in_frac)
+        if node.op == "not":
+            return rf"\mathrm{{not}}\,{inner if p >= 3 else f'({inner})'}", 3
+        return node.op + (inner if p > _PREC["neg"] else f"({inner})"), _PREC["neg"]
+    assert isinstance(node, Binary)
+    if node.op == "/":
+        top, bottom = to_tex(node.left, True), to_tex(node.right, True)
+        if in_frac:
+            top = top if _atomic(node.left) else f"({top})"
+            bottom = bottom if _atomic(node.right) else f"({bottom})"
+        return rf"\frac{{{top}}}{{{bottom}}}", 9
+    left, lp = _tex(node.left, in_frac)
+    right, rp = _tex(node.right, in_frac)
+    if node.op == "**":
+        return f"{left if lp > 8 else f'({left})'}^{{{right}}}", 8
+    prec = _PREC[node.op]
+    left = left if lp >= prec else f"({left})"
+    right = right if rp > prec or (rp == prec and node.op in ("+", "*")) else f"({right})"
+    if node.op == "*":
+        return rf"{left}\,{right}", prec
+    if node.op in ("and", "or"):
+        return rf"{left}\ \mathrm{{{node.op}}}\ {right}", prec
+    return f"{left} {_REL.get(node.op, node.op)} {right}", prec
+
+
+def _atomic(node: Node) -> bool:
+    """Reads as one factor when written inline: a name, number, call or power."""
+    return isinstance(node, (Name, Num, Call)) or (isinstance(node, Binary) and node.op == "**")
+
+
+def model_tex(desc: ModelDescription) -> tuple[str, ...]:
+    """One TeX line per equation, then the threshold, the resets and the refractory period."""
+    lines = [rf"\frac{{d{name_tex(e.var)}}}{{dt}} = {to_tex(e.expr)}" for e in desc.equations]
+    lines += [rf"{name_tex(a.name)} = {to_tex(a.expr)}" for a in desc.aliases]
+    if desc.threshold is not None:
+        lines.append(rf"\mathrm{{spike\ when}}\ {to_tex(desc.threshold)}")
+    op = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}="}
+    lines += [rf"{name_tex(r.var)} {op[r.op]} {to_tex(r.expr)}" for r in desc.resets]
+    if desc.refractory is not None:
+        clamp = ", ".join(name_tex(c) for c in desc.clamp)
+        lines.append(rf"\mathrm{{refractory\ for}}\ {to_tex(desc.refractory)}"
+                     + (rf"\ \mathrm{{holding}}\ {clamp}" if clamp else ""))
+    return tuple(lines)

@@ -1,0 +1,77 @@
+"""What the tools derive from a description alone: the F-I curve of a model defined only in test data, and the
+phase plane of any two-variable model (nullclines, Jacobian, fixed points and their stability)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from spikestudio.engine.analysis.spike_stats import fi_curve
+from spikestudio.engine.equations.text import parse_model
+from spikestudio.engine.model.network import Network
+from spikestudio.engine.teaching.model_phase_plane import model_plane
+
+MODELS = Path(__file__).parent / "data" / "models"
+
+
+def desc(name):
+    return parse_model((MODELS / f"{name}.model").read_text())
+
+
+def test_the_fi_curve_of_a_model_known_only_from_its_equations():
+    """EIF: silent below its rheobase, then a rate rising with the current; the rheobase lies where the leak
+    can no longer balance the current at the exponential's knee: g_L (V_T - E_L - Delta_T) = 10 * 13 = 130 pA."""
+    net = Network()
+    net.add_model("eif", (MODELS / "exponential_if.model").read_text())
+    net.add_population("P", 1, "eif", I_e=0.0)
+    curve = fi_curve(net, [100.0, 125.0, 135.0, 200.0, 300.0, 400.0], duration=1000.0, transient=100.0)
+    assert list(curve.rate_hz[:2]) == [0.0, 0.0] and curve.rate_hz[2] > 0
+    assert np.all(np.diff(curve.rate_hz[2:]) > 0)
+
+
+def _fhn_fixed_point(current_hat):
+    """The textbook FitzHugh-Nagumo fixed point: the real root of v - v^3/3 - (v + a)/b + I = 0."""
+    a, b = 0.7, 0.8
+    roots = np.roots([-1 / 3, 0.0, 1 - 1 / b, current_hat - a / b])
+    v = float(next(r.real for r in roots if abs(r.imag) < 1e-9))
+    return v, (v + a) / b
+
+
+@pytest.mark.parametrize("current, stable", [(-15.0, True), (0.0, True), (15.0, False)])
+def test_fitzhugh_nagumo_fixed_point_and_its_stability(current, stable):
+    """In mV (30 mV per textbook unit; R = 1 mV/pA): one fixed point, a stable focus at rest, an unstable one
+    (a limit cycle around it) when driven; the Jacobian's trace decides."""
+    plane = model_plane(desc("fitzhugh_nagumo"), {"I_e": 0.0}, current=current)
+    points = plane.fixed_points((-80.0, 80.0), (-40.0, 60.0))
+    v, w = _fhn_fixed_point(current / 30.0)
+    assert len(points) == 1
+    assert points[0].x == pytest.approx(30 * v, abs=1e-6) and points[0].y == pytest.approx(30 * w, abs=1e-6)
+    assert points[0].stable is stable
+    jac = plane.jacobian(points[0].x, points[0].y)
+    assert jac == pytest.approx(np.array([[1 - v * v, -1.0], [0.08, -0.08 * 0.8]]), abs=1e-6)
+
+
+def test_nullclines_are_the_zero_contours_of_the_grid():
+    plane = model_plane(desc("morris_lecar"), {"I_e": 0.0})
+    x, y, dx, dy = plane.grid((-80.0, 60.0), (0.0, 1.0), 50)
+    w_nullcline = 0.5 * (1 + np.tanh((x - 2.0) / 30.0))  # dw/dt = 0 exactly there
+    assert np.allclose(plane.derivatives(x[0], w_nullcline[0])[1], 0.0, atol=1e-12)
+    assert np.sign(dy[0, 0]) != np.sign(dy[-1, 0])
+    (rest,) = plane.fixed_points((-80.0, 60.0), (0.0, 1.0))
+    assert rest.stable and -62 < rest.x < -59
+
+
+def test_a_phase_plane_needs_two_variables():
+    with pytest.raises(ValueError, match="has 1 state variables"):
+        model_plane(desc("exponential_if"))
+
+
+def test_the_equations_shown_are_typeset_from_the_same_trees():
+    from spikestudio.engine.equations.tex import model_tex, name_tex
+
+    assert [name_tex(n) for n in ("tau_m", "V_th", "Delta_T", "eps", "g_Ca")] == [
+        r"\tau_{m}", r"V_{th}", r"\Delta_{T}", r"\epsilon", r"g_{Ca}"]
+    lines = model_tex(desc("exponential_if"))
+    assert lines[0] == (r"\frac{dv}{dt} = \frac{g_{L}\,(E_{L} - v) + g_{L}\,\Delta_{T}\,\exp(\min(\frac{(v - V_{T})}"
+                        r"{\Delta_{T}}, 20)) + I_{e} + I_{syn}}{C}")
+    assert lines[1:] == (r"\mathrm{spike\ when}\ v > V_{peak}", r"v \leftarrow V_{reset}",
+                         r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v")

@@ -1,0 +1,104 @@
+"""A network file with a model described only by equations opens in the editor: the inspector offers the model,
+shows its equations typeset from the same trees the kernel is generated from, and its parameters with units."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spikestudio
+from gui_helpers import click_node, field
+from PySide6.QtWidgets import QApplication, QLabel
+from spikestudio.engine.model.network import Network
+
+pytestmark = pytest.mark.timeout(120)
+MODELS = Path(__file__).parent / "data" / "models"
+
+
+@pytest.fixture
+def custom_file(tmp_path):
+    net = Network(dt=0.1, duration=200.0, seed=1)
+    net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
+    net.add_model("eif", (MODELS / "exponential_if.model").read_text())
+    net.add_population("F", 10, "fhn")
+    net.add_population("L", 10, "lif")
+    net.add_population("X", 3, "eif")
+    net.record_spikes("F")
+    path = tmp_path / "custom.json"
+    spikestudio.save(net, path)
+    return path
+
+
+def test_the_inspector_shows_a_described_models_equations_and_parameters(window, custom_file):
+    w = window(custom_file)
+    click_node(w, "F")
+    QApplication.processEvents()
+    label = w.inspector.findChild(QLabel, "equations")
+    assert label is not None
+    html = label.text()
+    text = re.sub(r"<[^>]+>", "", html).replace("\u2009", " ").replace("&nbsp;", " ")
+    assert "ε (v + a Vs − b w)" in text and "v3/(3 Vs2)" in text and "\\" not in html
+    assert "spike when" in html and "refractory for" in html
+    assert field(w, "params.eps") is not None and field(w, "params.tau") is not None
+    model = field(w, "model")
+    assert model.findData("fhn") >= 0 and model.findData("eif") >= 0 and model.findData("lif") >= 0
+    model.setCurrentIndex(model.findData("eif"))
+    model.activated.emit(model.currentIndex())
+    QApplication.processEvents()
+    assert "Δ" in w.inspector.findChild(QLabel, "equations").text()
+    assert w.doc.network.populations["F"].params["Delta_T"] == 2.0
+    w.actions["undo"].trigger()
+    assert w.doc.network.populations["F"].model == "fhn"
+
+
+def test_a_described_model_runs_in_the_editor(window, custom_file, qtbot):
+    """Run builds and compiles the generated loop on the worker thread, then simulates to the end."""
+    w = window(custom_file)
+    c = w.simulation.controller
+    w.actions["run"].trigger()
+    qtbot.waitUntil(lambda: c.state == "done", timeout=100_000)
+    assert c.sim.results.spike_counts("F").sum() > 0
+
+
+def test_the_fi_tool_sweeps_a_described_model(qtbot):
+    from spikestudio.engine.analysis.spike_stats import fi_curve
+    from spikestudio.gui.plots.analysis import FICurveDialog
+    from test_plot_analysis import run_dialog
+
+    net = Network(dt=0.1)
+    net.add_model("eif", (MODELS / "exponential_if.model").read_text())
+    net.add_population("cell", 1, "eif", I_e=0.0)
+    dialog = FICurveDialog(net)
+    qtbot.addWidget(dialog)
+    assert "DC input" in dialog.status.text()
+    dialog.points.setValue(5)
+    dialog.duration.setValue(300.0)
+    run_dialog(qtbot, dialog)
+    expected = fi_curve(net, np.linspace(0, 1000, 5), 300.0, transient=dialog.transient.value())
+    assert np.array_equal(dialog.rate_curve.getData()[1], expected.rate_hz) and expected.rate_hz[-1] > 0
+    assert "analytic_lif_hz" not in dialog.curve_data()
+
+
+def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(window, tmp_path):
+    """FitzHugh-Nagumo: nullclines from its trees, its one fixed point (unstable when driven), no reset line, and a
+    click trajectory that is the engine's own one-neuron run."""
+    from spikestudio.engine.teaching.described_phase import DescribedPlane
+    from test_gui_live import open_network
+
+    net = Network(dt=0.1, seed=5, duration=200.0)
+    net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
+    net.add_population("F", 2, "fhn")
+    net.add_population("L", 2, "lif")
+    w = open_network(window, tmp_path, net)
+    view = w.simulation.show_phase_plane()
+    assert [view.population.itemData(i) for i in range(view.population.count())] == ["F"]
+    v, w_on_v_null = view.v_null.xData, view.v_null.yData
+    np.testing.assert_allclose(w_on_v_null, v - v ** 3 / (3 * 30.0 ** 2) + 15.0, atol=0.5)  # w where dv/dt = 0
+    np.testing.assert_allclose(view.x_null.yData, (view.x_null.xData + 21.0) / 0.8, atol=0.5)
+    (point,) = view.points
+    assert not point.stable and point.v == pytest.approx(-24.145, abs=1e-3)
+    assert not view.reset_line.isVisible()
+    assert view.probes == [("F", 0, "v"), ("F", 0, "w")]
+    traj = view.start_from(-36.0, -19.0, 100.0)
+    again = DescribedPlane("fhn", w.doc.network.models["fhn"]).trajectory(None, {}, 0.0, -36.0, -19.0, 100.0, 0.1)
+    assert np.array_equal(traj.v, again.v) and traj.spikes.size == 3
