@@ -8,7 +8,8 @@ NEST (``nest-simulator`` on PyPI) and PyNN live in a virtual environment of thei
 For each example (CUBA and Brunel by default) it runs two checks:
 
 * realised wiring (SpikeStudio's synapses and initial state): every spike the same, when nothing in the network
-  is drawn by NEST's generator (CUBA); a network with Poisson sources (Brunel) gets only its rates compared;
+  is drawn by NEST's generator (CUBA); a network with Poisson sources (Brunel) gets its rates compared, then
+  runs again with SpikeStudio's Poisson spikes replayed (``replay_inputs``): every spike the same;
 * rule wiring (NEST draws its own synapses): per-population rates averaged over ``--seeds`` seeds, within 2 %.
 
 Exit status 1 when a check fails.
@@ -33,11 +34,12 @@ from spikestudio.resources.examples import example_path
 TOLERANCE = 0.02
 
 
-def run_on_nest(python: str, net, wiring: str) -> tuple[dict[str, float], dict[str, list]]:
-    """Export ``net`` with ``wiring``, run it with ``python``; (rates by population, spike (step, id) pairs)."""
+def run_on_nest(python: str, net, wiring: str, replay: bool = False) -> tuple[dict[str, float], dict[str, list]]:
+    """Export ``net`` with ``wiring`` (and replayed inputs), run it with ``python``; (rates by population, spike
+    (step, id) pairs)."""
     with tempfile.TemporaryDirectory(prefix="spikestudio-nest-") as tmp:
         script = Path(tmp) / "net_pynn.py"
-        export_script(net, script, "pynn", wiring=wiring, strict=True)
+        export_script(net, script, "pynn", wiring=wiring, replay_inputs=replay, strict=True)
         done = subprocess.run([python, str(script), str(Path(tmp) / "spikes.npz")], capture_output=True, text=True,
                               cwd=tmp, timeout=3600)
         if done.returncode != 0:
@@ -75,6 +77,14 @@ def check_realised(python: str, example: str) -> bool:
         print(f"  {pid:<10} spikes {len(our_spikes[pid]):>9,} here, {len(their_spikes[pid]):>9,} on NEST; "
               f"{'identical' if same else 'different'}; rates {ours[pid]:.3f} / {theirs[pid]:.3f} Hz")
         ok = ok and (same if not random_inputs else abs(theirs[pid] / ours[pid] - 1.0) <= TOLERANCE)
+    if random_inputs:
+        theirs, their_spikes = run_on_nest(python, spikestudio.load(example_path(example)), "realised", replay=True)
+        print(f"{example}, realised wiring, SpikeStudio's Poisson spikes replayed")
+        for pid in net.populations:
+            same = our_spikes[pid] == their_spikes[pid]
+            print(f"  {pid:<10} spikes {len(our_spikes[pid]):>9,} here, {len(their_spikes[pid]):>9,} on NEST; "
+                  f"{'identical' if same else 'different'}; rates {ours[pid]:.3f} / {theirs[pid]:.3f} Hz")
+            ok = ok and same
     return ok
 
 

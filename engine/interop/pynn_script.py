@@ -105,6 +105,9 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
     pops = ", ".join(f"({literal(pid)}, {names[pid]})" for pid in net.populations if pid not in described)
+    if replayed:
+        body += ['if SIMULATOR == "nest":  # exact: the first step\'s spikes too (see replay_directly)',
+                 *(f"    replay_directly({names[i]}, counts_{names[i]}, DT)" for i in replayed), ""]
     body += ["sim.run(DURATION)", f"for pop_id, pop in [{pops}]:",
              "    spikes = sum(pop.get_spike_counts().values())",
              '    print(f"RATE {pop_id} {spikes / pop.size / (DURATION / 1000.0):.6f}")', "",
@@ -151,8 +154,32 @@ def replayed_times(counts, dt):
     error above a grid point to the next step."""
     from pyNN.parameters import Sequence
 
+    steps = np.arange(1, counts.shape[0])  # the first step's spikes cannot pass PyNN's parrots (see replay_directly)
+    return [Sequence(np.round(np.repeat(steps + 1, counts[1:, j]) * dt, 9) - 1e-6) for j in range(counts.shape[1])]
+
+
+def replay_directly(pop, counts, dt):
+    """NEST: a replayed source's spike generators drive its targets themselves, each spike of step s stamped
+    (s + 1) dt (a hair before, as NEST moves a time a rounding error above a grid point to the next step), through
+    the synapses PyNN made from its parrot neurons, which stay silent."""
+    import nest
+
+    pop._deferred_parrot_connections = False  # PyNN would connect the generators to the parrots at run time
+    gens = pop.node_collection_source
     steps = np.arange(1, counts.shape[0] + 1)
-    return [Sequence(np.round(np.repeat(steps, counts[:, j]) * dt, 9) - 1e-6) for j in range(counts.shape[1])]
+    nest.SetStatus(gens, [{"spike_times": np.round(np.repeat(steps, counts[:, j]) * dt, 9) - 1e-6}
+                          for j in range(counts.shape[1])])
+    conns = nest.GetConnections(source=pop.node_collection)
+    if len(conns) == 0:
+        return
+    parrots, sources = np.array(pop.node_collection.tolist()), np.array(gens.tolist())
+    got = conns.get(["source", "target", "weight", "delay", "receptor", "synapse_model"])
+    for model in set(got["synapse_model"]):
+        mine = np.array(got["synapse_model"]) == model
+        pick = lambda key: np.asarray(got[key])[mine]  # noqa: E731
+        nest.Connect(sources[np.searchsorted(parrots, pick("source"))], pick("target"), "one_to_one",
+                     {"synapse_model": model, "weight": pick("weight"), "delay": pick("delay"),
+                      "receptor_type": int(pick("receptor")[0])})
 '''
 
 
@@ -191,19 +218,18 @@ def _replayed_source(item, name: str, counts: np.ndarray, arrays: ScriptArrays, 
     (s + 1) dt, as NEST stamps a neuron's spike at the end of its step, once per spike of that step.
 
     PyNN sends such spikes through parrot neurons one step later, so a spike of the first step would have to leave
-    its generator at time 0, which NEST refuses: those are dropped, and the report says how many."""
+    its generator at time 0: on NEST the script connects the generators straight to the targets instead
+    (``replay_directly``); on other backends those spikes are dropped, and the report says how many."""
     n_steps = int(round(net.duration / net.dt))
     first = int(counts[0].sum()) if counts.size else 0
     if first:
-        counts = counts.copy()
-        counts[0] = 0
-        report.note(location("inputs", item.id), f"replayed except its {first} spikes of the first step (PyNN's spike "
-                    "sources cannot emit them: they would leave their generator at time 0)")
+        report.note(location("inputs", item.id), f"replayed exactly on NEST; on other backends except its {first} "
+                    "spikes of the first step (PyNN's spike sources would have to emit them at time 0)")
     return [comment(f"Poisson source {item.id!r}: SpikeStudio's spikes (replayed)"),
-            f"counts = {arrays.literal(counts, 'np.uint8')}.reshape({n_steps}, {item.size})  # spikes per step and "
-            "neuron",
-            f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times=replayed_times(counts, DT)),"
-            f" label={literal(item.id)})", ""]
+            f"counts_{name} = {arrays.literal(counts, 'np.uint8')}.reshape({n_steps}, {item.size})  # spikes per "
+            "step and neuron",
+            f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times=replayed_times(counts_{name}, "
+            f"DT)), label={literal(item.id)})", ""]
 
 
 def _input(net: Network, item, names: dict, report: ExportReport, arrays: ScriptArrays) -> list[str]:

@@ -31,7 +31,8 @@ class ScriptOptionsDialog(QDialog):
         self.realised = QCheckBox("Realised wiring: SpikeStudio's own synapses and initial values "
                                   "(large arrays go into .npy files beside the script)")
         self.realised.setObjectName("realised_wiring")
-        self.replay = QCheckBox("Replay inputs: SpikeStudio's Poisson spikes, so the script reproduces the run")
+        noise = " and OU noise" if target == "Brian2" else ""
+        self.replay = QCheckBox(f"Replay inputs: SpikeStudio's Poisson spikes{noise}, so the script reproduces the run")
         self.replay.setObjectName("replay_inputs")
         self.replay.setEnabled(False)
         self.realised.toggled.connect(self._wiring_changed)
