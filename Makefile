@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # Installing also compiles the kernels once, so no later launch pays numba's compile time.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[digits]'
+	$(BIN)/python -m pip install --quiet -e '.[digits,sweep]'
 	$(WARMUP)
 	touch $@
 

@@ -12,6 +12,8 @@ _EXPORTS = {
     "load": ".api",
     "save": ".api",
     "Simulator": ".api",
+    "sweep": ".api",
+    "load_sweep": ".api",
     "Results": ".engine.simulation.results",
     "Network": ".engine.model.network",
     "Population": ".engine.model.network",

@@ -19,13 +19,25 @@ import time
 from pathlib import Path
 
 from .. import __version__
-from ..engine.model.plain_text import visible
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    CliError,
+    _error,
+    _load,
+    _problem_lines,
+    _read,
+    _resolve,
+    _write,
+    say,
+)
 
 __all__ = ["main"]
 
-PROG = "spikestudio"
-COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("gui", "run", "validate", "info", "examples", "warmup", "export", "import", "sweep")
 
 DESCRIPTION = """\
 SpikeStudio: build spiking neural networks, simulate them fast, share them as files.
@@ -49,16 +61,8 @@ examples:
   spikestudio export net.snn --to nir -o net.nir   write a NIR graph (what NIR cannot express is listed)
   spikestudio export cuba --to brian2 --wiring realised -o cuba.py   a script that reproduces the run
   spikestudio import model.nir -o model.snn        a NIR graph (snnTorch, Norse, ...) as a network file
+  spikestudio sweep brunel_phase --workers 2 --out phase.csv   a parameter sweep, one table row per run
 """
-
-
-class CliError(Exception):
-    """A failure reported as one message (plus optional detail lines) and an exit status."""
-
-    def __init__(self, message: str, status: int = EXIT_USAGE, details: list[str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.details = list(details or [])
 
 
 # --- entry point -------------------------------------------------------------------------------------
@@ -152,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
                                         "without compiling.")
     warmup.set_defaults(func=cmd_warmup)
     _interop_parsers(sub)
+    from . import sweep as cli_sweep
+
+    cli_sweep.add_parser(sub)
     return parser
 
 
@@ -170,7 +177,8 @@ def _interop_parsers(sub) -> None:
                         help="scripts: rules (the other simulator draws its own synapses, the default) or realised "
                              "(SpikeStudio's synapses and initial state, as .npy files beside the script)")
     export.add_argument("--replay-inputs", action="store_true",
-                        help="with --wiring realised, Brian2: replay SpikeStudio's Poisson spikes (exact mode)")
+                        help="with --wiring realised: replay SpikeStudio's Poisson spikes (and, Brian2, its OU "
+                             "noise): the exact mode")
     export.set_defaults(func=lambda args: _interop().cmd_export(args))
     imp = sub.add_parser("import", help="import a NIR graph as a network file",
                          description="Read a NIR graph (written by SpikeStudio, snnTorch, Norse, ...) and save it "
@@ -455,59 +463,11 @@ def _compile(sim) -> None:
     sys.stderr.write(f"compiled in {seconds:.1f} s (not counted in the run's time)\n")
 
 
-def _resolve(name: str) -> Path:
-    """A network argument as a file: an existing path, else a bundled example; CliError when neither."""
-    path = Path(name)
-    if path.exists():
-        if path.is_dir():
-            raise CliError(f"{name}: is a directory, not a network file")
-        return path
-    from ..resources.examples import example_path, list_examples
-
-    if os.sep not in name and "/" not in name:
-        try:
-            return example_path(name)
-        except KeyError:
-            raise CliError(f"{name}: no such file or bundled example "
-                           f"(examples: {', '.join(list_examples())})") from None
-    raise CliError(f"{name}: no such file")
-
-
-def _read(path: Path):
-    from ..engine.files import fileformat
-
-    return fileformat.load(path)
-
-
-def _load(name: str):
-    """The network named by a command-line argument; file problems become a CliError listing them."""
-    from ..engine.errors import FileFormatError
-
-    path = _resolve(name)
-    try:
-        return _read(path)
-    except FileFormatError as exc:
-        n = len(exc.problems)
-        raise CliError(f"{path}: cannot read the network ({n} problem{'s' if n != 1 else ''})", EXIT_USAGE,
-                       _problem_lines(exc)) from None
-
-
-def _problem_lines(exc) -> list[str]:
-    return [str(p) for p in getattr(exc, "problems", [])] or [str(exc)]
-
-
 def _unused_id(net, wanted: str) -> str:
     ids, candidate, k = net.all_ids(), wanted, 2
     while candidate in ids:
         candidate, k = f"{wanted}#{k}", k + 1
     return candidate
-
-
-def _write(save, path: Path) -> None:
-    try:
-        save()
-    except OSError as exc:
-        raise CliError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
 
 
 def _save_csv(rows: list[dict], path: Path) -> None:
@@ -536,16 +496,6 @@ def _table(rows: list[dict]) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
-
-
-def _error(message: str, details: list[str] | None = None) -> None:
-    say(f"{PROG}: error: {message}", *(f"  {line}" for line in details or []), file=sys.stderr)
-
-
-def say(*lines: str, file=None) -> None:
-    """Print each line with control characters from files escaped (``\\x1b``): a title cannot drive the terminal."""
-    for line in lines:
-        print(visible(line), file=file or sys.stdout)
 
 
 class _Progress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
+from .common import EXIT_FAILED, EXIT_OK, CliError, _load, _problem_lines, _write, say
 
 __all__ = ["cmd_export", "cmd_import", "FORMATS"]
 
@@ -43,13 +43,18 @@ def _export_nir(net, args) -> int:
 def _export_script(net, args) -> int:
     from ..engine.interop import ExportError, brian2_export, pynn_export
     from ..engine.interop.script_export import export_script
+    from ..plugins.dataset_source import default_datasets
+    from ..plugins.registry import default_registry
 
     wiring, replay = getattr(args, "wiring", "rules"), getattr(args, "replay_inputs", False)
     if replay and wiring != "realised":
         raise CliError("--replay-inputs needs --wiring realised")
+    plugins = {"datasets": default_datasets()}  # dataset inputs travel as their encoded spikes, STDP as equations
+    if args.to == "brian2":
+        plugins["rules"] = default_registry().learning_rules()
     if args.output is None:  # stdout: every array inline
         export = brian2_export if args.to == "brian2" else pynn_export
-        text, report = export(net, wiring=wiring, replay_inputs=replay)
+        text, report = export(net, wiring=wiring, replay_inputs=replay, **plugins)
         if args.strict and not report.ok:
             raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written",
                            EXIT_FAILED, report.lines())
@@ -57,7 +62,8 @@ def _export_script(net, args) -> int:
     else:
         done = []
         try:
-            _write(lambda: done.extend(export_script(net, args.output, args.to, wiring, replay, args.strict)),
+            _write(lambda: done.extend(export_script(net, args.output, args.to, wiring, replay, args.strict,
+                                                        **plugins)),
                    args.output)
         except ExportError as exc:
             raise CliError(f"{args.network}: cannot be exported to {args.to} exactly; nothing was written",

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..engine.model.params import ParamSpec, Problem, check_params, fill_params
 
-__all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "EVENT_DTYPE", "missing_requirements"]
+__all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "MeasurePlugin", "EVENT_DTYPE",
+           "missing_requirements"]
 
 # One address event: pixel column and row, polarity (1 = brighter) and time in microseconds.
 EVENT_DTYPE = np.dtype([("x", np.int32), ("y", np.int32), ("p", np.int8), ("t", np.int64)])
@@ -79,4 +80,24 @@ class DatasetPlugin:
         return self._load(fill_params(self.info.params, numbers), texts)
 
     def _load(self, numbers: dict, texts: dict) -> Dataset:
+        raise NotImplementedError
+
+
+class MeasurePlugin:
+    """Base class of a sweep measure (entry-point group ``spikestudio.measures``): subclasses set ``info`` and
+    implement ``compute(results, simulator)`` returning ``{column: number}`` for one run. ``needs_spikes``
+    asks for every population's spikes to be recorded. Workers load it by name, so define it at module level."""
+
+    info: PluginInfo
+    needs_spikes: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def description(self) -> str:
+        return self.info.description
+
+    def compute(self, results, simulator) -> dict[str, float]:
         raise NotImplementedError

@@ -1,10 +1,10 @@
 """Finds plugins through ``importlib.metadata`` entry points; a broken plugin is recorded and skipped.
 
-Groups: ``spikestudio.learning_rules`` and ``spikestudio.datasets``. Built-ins register through the
-same entry points as third-party packages, so both travel the same road; a third party's plugin with a
-built-in's id is reported and left out (the built-in wins). Loading is lazy and happens in a thread of its
-own (``plugin_load``), so a plugin that ends the interpreter or never finishes importing is recorded and
-skipped, never the end or the freeze of the app.
+Groups: ``spikestudio.learning_rules``, ``spikestudio.datasets`` and ``spikestudio.measures`` (sweep
+measures). Built-ins register through the same entry points as third-party packages, so both travel the same
+road; a third party's plugin with a built-in's id is reported and left out (the built-in wins). Loading is lazy
+and happens in a thread of its own (``plugin_load``), so a plugin that ends the interpreter or never finishes
+importing is recorded and skipped, never the end or the freeze of the app.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from .plugin_load import LOAD_SECONDS, PluginLoadError, load_within
 
 __all__ = ["GROUPS", "BUILTIN_SOURCE", "PluginRecord", "Registry", "default_registry", "preload_plugins"]
 
-GROUPS = {"learning_rules": "spikestudio.learning_rules", "datasets": "spikestudio.datasets"}
+GROUPS = {"learning_rules": "spikestudio.learning_rules", "datasets": "spikestudio.datasets",
+          "measures": "spikestudio.measures"}
 BUILTIN_SOURCE = "spikestudio (spikestudio.plugins.builtin."  # how a built-in's source starts
 
 
@@ -83,9 +84,17 @@ class Registry:
 
     def learning_rules(self) -> dict:
         """Loaded learning rules by id (broken ones are left out and keep their error)."""
+        return self.loaded("learning_rules")
+
+    def measures(self) -> dict:
+        """Loaded sweep measures by id (see ``plugins.api.MeasurePlugin``); broken ones keep their error."""
+        return self.loaded("measures")
+
+    def loaded(self, group: str) -> dict:
+        """The loaded plugins of ``group`` by id, leaving out the broken ones."""
         out = {}
-        for pid in self.ids("learning_rules"):
-            plugin = self.get("learning_rules", pid)
+        for pid in self.ids(group):
+            plugin = self.get(group, pid)
             if plugin is not None:
                 out[pid] = plugin
         return out

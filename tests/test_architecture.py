@@ -127,3 +127,10 @@ def test_every_subpackage_ships_in_the_wheel():
              and not any(part.startswith(".") for part in p.relative_to(ROOT).parts)}
     absent = {name for name in listed if not ROOT.joinpath(*name.split(".")[1:]).is_dir()}
     assert found <= listed and not absent, f"missing from pyproject: {sorted(found - listed)}; absent: {sorted(absent)}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "cli").glob("[!_]*.py")), ids=lambda p: p.name)
+def test_the_cli_modules_never_import_the_cli_package_back(path):
+    """One direction: ``cli/__init__.py`` (the commands' entry point) imports its modules, never the reverse;
+    what they share lives in ``cli/common.py``."""
+    assert "spikestudio.cli" not in imports_of(path), f"{path.name} imports the cli package itself"

@@ -92,6 +92,7 @@ def test_script_exports_write_exactly_the_exporters_text(window, tmp_path, monke
     monkeypatch.setattr(dialogs, "ask_export_path",
                         lambda parent, title, suggestion, file_filter: suggestions.append(suggestion) or str(path))
     seen = []
+    choose_script_options(False, False, [])  # connection rules, as before the options existed
     answer_dialogs([QMessageBox.Ok], seen)  # the approximations (rate recorders are not exported)
     assert w.exports.export(key)
     text, report = export(w.doc.network)
@@ -295,3 +296,89 @@ def test_file_menu_has_import_and_export_submenus_with_status_tips(window):
     items = [a for a in file_menu.actions() if not a.isSeparator()]
     assert [a.text().replace("&", "") for a in items][-3:] == ["Import", "Export", "Quit"]
 
+
+
+# --- script options: realised wiring and replayed inputs ------------------------------------------------
+
+
+def choose_script_options(realised: bool, replay: bool, seen: list) -> None:
+    """Tick the boxes of the next script-options dialog and press OK; ``seen`` gets whether replay was enabled
+    before and after realised wiring was ticked."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QDialogButtonBox
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QDialog) or box.objectName() != "script_options":
+            QTimer.singleShot(10, answer)
+            return
+        wiring, again = box.findChild(QCheckBox, "realised_wiring"), box.findChild(QCheckBox, "replay_inputs")
+        seen.append(again.isEnabled())
+        wiring.setChecked(realised)
+        seen.append(again.isEnabled())
+        again.setChecked(replay)
+        box.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_a_script_export_asks_for_realised_wiring_and_writes_the_arrays_beside_it(window, out, monkeypatch):
+    """File > Export > Brian2 Script…: the options dialog offers realised wiring (and, with it, replayed inputs);
+    CUBA's realised export writes its synapses and initial values as .npy files beside the script."""
+    import spikestudio
+
+    w = window("cuba")
+    path = out / "cuba_brian2.py"
+    monkeypatch.setattr(dialogs, "ask_export_path", lambda parent, title, suggestion, file_filter: str(path))
+    enabled, seen = [], []
+    choose_script_options(True, False, enabled)
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["export_brian2"].trigger()
+    assert enabled == [False, True]  # replaying needs realised wiring
+    text = path.read_text()
+    assert "load_array('cuba_brian2.0.npy')" in text and "fixed_probability" not in text.split("import brian2")[1]
+    loaded = [np.load(f) for f in sorted(out.glob("cuba_brian2.*.npy"))]
+    sim = spikestudio.Simulator(w.doc.network)
+    for pid in ("E->E", "E->I", "I->E", "I->I"):
+        pre, post, _ = sim.connections(pid)
+        assert any(a.shape == pre.shape and np.array_equal(a, pre) for a in loaded), pid
+        assert any(a.shape == post.shape and np.array_equal(a, post) for a in loaded), pid
+    assert any(np.array_equal(a, sim.built.state.state[0, :3200]) for a in loaded)  # E's drawn initial v
+    assert "drawn by Brian2" not in messages(w)  # CUBA draws nothing at run time
+    assert {p.suffix for p in out.iterdir()} == {".py", ".npy"}  # no temporary file left behind
+
+
+def test_cancelling_the_script_options_writes_nothing(window, out, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    w = window("cuba")
+    monkeypatch.setattr(dialogs, "ask_export_path", lambda *a: str(out / "x.py"))
+
+    def cancel():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QDialog) or box.objectName() != "script_options":
+            QTimer.singleShot(10, cancel)
+            return
+        box.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert not w.exports.export("pynn")
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_cuba_exported_realised_from_the_window_reproduces_every_spike_in_brian2(window, out, monkeypatch):
+    from test_interop_scripts import brian2_spike_trains, our_spike_trains
+
+    w = window("cuba")
+    path = out / "cuba_brian2.py"
+    monkeypatch.setattr(dialogs, "ask_export_path", lambda *a: str(path))
+    choose_script_options(True, True, [])
+    answer_dialogs([QMessageBox.Ok], [])
+    assert w.exports.export("brian2")
+    theirs, ours = brian2_spike_trains(path, out), our_spike_trains(w.doc.network)
+    for pid in ("E", "I"):
+        assert len(ours[pid]) > 1000
+        assert theirs[pid] == ours[pid], pid

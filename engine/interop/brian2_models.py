@@ -34,11 +34,18 @@ def current_terms(inputs: list[CurrentInput]) -> tuple[list[str], list[str], boo
         elif cur.waveform == "sine":
             terms.append(f"({num(p['offset'])} + {num(p['amplitude'])}*sin(2*pi*{num(p['frequency'])}*Hz*t"
                          f" + {num(p['phase'])}*pi/180))*pA")
+        elif not is_noise(cur):  # OU noise of std 0 is its mean (Brian2 fails on a zero times a unit in run_regularly)
+            terms.append(f"{num(p['mean'])}*pA")
         else:  # Ornstein-Uhlenbeck noise, one independent process per neuron
             terms.append(f"({num(p['mean'])}*pA + I_ou{k})")
             eqs.append(f"I_ou{k} : amp  # OU noise, updated exactly once per step (run_regularly)")
         varying = varying or cur.waveform not in ("dc", "ou")
     return terms, eqs, varying
+
+
+def is_noise(cur: CurrentInput) -> bool:
+    """Whether a current input is OU noise that varies (std > 0): it needs a state variable and a step."""
+    return cur.waveform == "ou" and cur.params["std"] > 0.0
 
 
 def refractory_period(t_ref: float, dt: float) -> str:
@@ -101,7 +108,7 @@ def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[Curre
     args["equations"] = "\n".join(state_eqs + eqs + ou_eqs)
     args["init"] = init
     args["decay"] = decay
-    args["ou"] = [(k, cur.params["std"], cur.params["tau"]) for k, cur in enumerate(inputs) if cur.waveform == "ou"]
+    args["ou"] = [(k, cur.params["std"], cur.params["tau"]) for k, cur in enumerate(inputs) if is_noise(cur)]
     return args
 
 

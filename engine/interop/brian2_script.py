@@ -21,8 +21,10 @@ from ._common import (
     skips_autapses,
 )
 from .brian2_custom import custom_group_args
-from .brian2_models import channel_key, neuron_group_args, on_pre, synapse_target
-from .realised import check_wiring, poisson_counts, realise
+from .brian2_models import channel_key, is_noise, neuron_group_args, on_pre, synapse_target
+from .brian2_plasticity import plastic_lines, stdp_coefficients
+from .dataset_replay import replay_datasets
+from .realised import check_wiring, ou_samples, poisson_counts, realise
 from .report import ExportError, ExportReport, location
 from .script_arrays import ScriptArrays
 from .script_text import comment, literal
@@ -45,20 +47,24 @@ def brian2_script(net: Network, strict: bool = False, wiring: str = "rules", rep
 
 
 def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = False,
-                  arrays: ScriptArrays | None = None) -> tuple[str, ExportReport]:
+                  arrays: ScriptArrays | None = None, rules=None, datasets=None) -> tuple[str, ExportReport]:
     """(script text, report of what was left out or approximated).
 
     ``wiring="rules"`` writes the connection rules (Brian2 draws its own synapses); ``"realised"`` writes the
     synapses and initial values SpikeStudio draws, and ``replay_inputs`` adds SpikeStudio's Poisson spikes, so
     the script reproduces the run. Large arrays go into ``arrays`` (saved beside the script) when given.
+    ``rules`` (learning-rule plugins by id) lets STDP projections travel as synapse equations; ``datasets`` (the
+    dataset source ``Simulator`` takes) lets dataset inputs travel as SpikeStudio's encoded spikes.
     """
     check_wiring(wiring, replay_inputs)
     report = ExportReport("Brian2")
     arrays = arrays if arrays is not None else ScriptArrays()
+    net = replay_datasets(net, datasets, report)
     if wiring == "realised":
         net = realise(net, report, replay_inputs)
     pops = _exported_populations(net, report)
-    projs = _exported_projections(net, pops, report)
+    plastic = {}
+    projs = _exported_projections(net, pops, report, rules, plastic)
     currents = {pid: [c for c in net.inputs.values() if isinstance(c, CurrentInput) and c.target == pid]
                 for pid in pops}
     for cur in net.inputs.values():
@@ -81,8 +87,10 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
     names = {pid: ident(pid, "G_", used) for pid in list(net.populations) + list(net.inputs)}
     body = [f"b2.defaultclock.dt = {num(net.dt)}*ms", f"b2.seed({net.seed})",
             f"rng = np.random.default_rng({net.seed})", f"DURATION = {num(net.duration)}*ms", ""]
+    noise = ou_samples(net, [c.id for pid in pops for c in currents[pid] if is_noise(c)]) if replay_inputs else {}
     for pid, pop in pops.items():
-        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, net.models.get(pop.model))
+        body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, noise,
+                            net.models.get(pop.model))
     poisson_inputs = _poisson_inputs(net, projs)
     replayed = _replayed(net, poisson_inputs, report) if replay_inputs else {}
     for item in net.inputs.values():
@@ -96,7 +104,8 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
         elif proj.id in poisson_inputs:
             body += _poisson_input(net, proj, target, names[proj.target], channels[proj.target])
         else:
-            body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used), arrays)
+            body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used), arrays,
+                              plastic.get(proj.id), report)
     body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
              "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
     monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
@@ -137,13 +146,18 @@ def _exported_populations(net: Network, report: ExportReport) -> dict:
     return pops
 
 
-def _exported_projections(net: Network, pops: dict, report: ExportReport) -> list:
+def _exported_projections(net: Network, pops: dict, report: ExportReport, rules, plastic: dict) -> list:
+    """The projections the script builds; ``plastic`` gets the STDP coefficients of the plastic ones."""
     projs = []
     for proj in net.projections.values():
         where = location("projections", proj.id)
         reasons = []
         if proj.plasticity is not None:
-            reasons.append(f"plasticity ({proj.plasticity.rule}) has no Brian2 equivalent here")
+            coef, reason = stdp_coefficients(proj, rules, net.dt)
+            if coef is None:
+                reasons.append(reason)
+            else:
+                plastic[proj.id] = coef
         if proj.rule == "gaussian":
             reasons.append("the gaussian (grid distance) rule is not exported")
         if proj.target not in pops or (proj.source in net.populations and proj.source not in pops):
@@ -158,7 +172,7 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport) -> lis
 
 
 def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays,
-                desc=None) -> list[str]:
+                noise: dict | None = None, desc=None) -> list[str]:
     a = custom_group_args(pop, desc, channels, inputs) if desc is not None else neuron_group_args(pop, channels,
                                                                                                   inputs, dt)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
@@ -172,6 +186,12 @@ def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays:
     for var, tau in a["decay"]:
         lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')
     for k, std, tau in a["ou"]:
+        if inputs[k].id in (noise or {}):  # SpikeStudio's own samples, one row per step
+            values = arrays.literal(noise[inputs[k].id], "float")
+            lines += [f"ou_{name}_{k} = b2.TimedArray({values}.reshape({len(noise[inputs[k].id])}, {pop.size}), "
+                      "dt=b2.defaultclock.dt)",
+                      f'{name}.run_regularly("I_ou{k} = ou_{name}_{k}(t, i)*pA", when="start")  # replayed OU noise']
+            continue
         fade = f"exp(-dt/({num(tau)}*ms))"
         lines += [f"{name}.I_ou{k} = rng.normal(0.0, {num(std)}, {pop.size})*pA  # stationary start",
                   f'{name}.run_regularly("I_ou{k} = I_ou{k}*{fade} + {num(std)}*pA*sqrt(1 - {fade}**2)*randn()",'
@@ -272,17 +292,26 @@ def _replayed_input(net: Network, proj, target, target_name: str, channels: list
 
 
 def _synapses(net: Network, proj, names: dict, target, channels: list, name: str,
-              arrays: ScriptArrays) -> list[str]:
+              arrays: ScriptArrays, coef: tuple | None = None, report: ExportReport | None = None) -> list[str]:
     key = channel_key(proj)
-    w_const = constant_value(proj.weight) if proj.weights is None else None
+    w_const = constant_value(proj.weight) if proj.weights is None and coef is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
     model = '"w_syn : 1"' if w_const is None else '""'
     statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
     lag = pathway_lag(key[0])
     delay = f", delay={num(round((delay_steps(d_const, net.dt) - lag) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]
-    lines = [comment(f"Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses"),
-             f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, name={literal(name)})']
+    lines = [comment(f"Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses")]
+    norm, d = [], _one_delay(proj, d_const, net.dt)
+    if coef is not None:
+        made, norm, exact = plastic_lines(name, src, tgt, statement, coef, d, net.dt, target.size)
+        lines += made
+        if not exact:
+            report.note(location("projections", proj.id), "a spike carries the weight it has when it arrives, not "
+                        "one step after it was sent as in SpikeStudio (exact for one delay of one or two steps)")
+    else:
+        lines.append(f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, '
+                     f'name={literal(name)})')
     if lag:
         lines.append(f'{name}.pre.when, {name}.pre.order = "thresholds", -1  # v jumps before the threshold test')
     skip = skips_autapses(proj)
@@ -304,11 +333,26 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
         pre, post = arrays.literal(proj.pre, "np.int64"), arrays.literal(proj.post, "np.int64")
         lines.append(f"{name}.connect(i={pre}, j={post})")
     if w_const is None:
-        values = (arrays.literal(proj.weights, "float") if proj.weights is not None
-                  else f"draw(rng, len({name}), {dist_args(proj.weight)})")
+        if proj.weights is not None:
+            values = arrays.literal(proj.weights, "float")
+        elif coef is not None and proj.weight.kind == "constant":
+            values = num(constant_value(proj.weight))
+        else:
+            values = f"draw(rng, len({name}), {dist_args(proj.weight)})"
         lines.append(f"{name}.w_syn = {values}")
-    if d_const is None:
+    if d_const is None and (coef is None or d is None):  # per synapse (a plastic projection: its sending pathway)
         values = (arrays.literal(proj.delays, "float") if proj.delays is not None
                   else f"draw(rng, len({name}), {dist_args(proj.delay)})")
-        lines.append(f"{name}.delay = (delay_steps({values}, {num(net.dt)}) - {lag})*{num(net.dt)}*ms")
-    return lines + [""]
+        lines.append(f"{name}.{'pre.' if coef is not None else ''}delay = "
+                     f"(delay_steps({values}, {num(net.dt)}) - {lag})*{num(net.dt)}*ms")
+    return lines + norm + [""]
+
+
+def _one_delay(proj, d_const: float | None, dt: float) -> int | None:
+    """The projection's delay in steps when all its synapses share one (None: they differ, or are drawn)."""
+    if d_const is not None:
+        return delay_steps(d_const, dt)
+    if proj.delays is not None and proj.delays.size:
+        steps = np.unique(np.maximum(np.rint(np.minimum(proj.delays, 1e4) / dt), 1))
+        return int(steps[0]) if steps.size == 1 else None
+    return None

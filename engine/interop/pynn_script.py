@@ -17,8 +17,9 @@ from ._common import (
     num,
     skips_autapses,
 )
+from .dataset_replay import replay_datasets
 from .pynn_models import cell_type
-from .realised import check_wiring, realise
+from .realised import check_wiring, poisson_counts, realise
 from .report import ExportError, ExportReport, location
 from .script_arrays import ScriptArrays
 from .script_text import comment, literal
@@ -43,19 +44,21 @@ def pynn_script(net: Network, simulator: str = "nest", strict: bool = False) -> 
 
 
 def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", replay_inputs: bool = False,
-                arrays: ScriptArrays | None = None) -> tuple[str, ExportReport]:
+                arrays: ScriptArrays | None = None, datasets=None) -> tuple[str, ExportReport]:
     """(script text, report of what was left out or approximated).
 
     ``wiring="realised"`` writes SpikeStudio's synapses and initial values (see ``realised``); large arrays go
-    into ``arrays`` (saved beside the script) when given. Replaying Poisson inputs is Brian2's only.
+    into ``arrays`` (saved beside the script) when given. Replaying Poisson inputs is Brian2's only. With
+    ``datasets`` (the dataset source ``Simulator`` takes) dataset inputs travel as SpikeStudio's encoded spikes.
     """
     check_wiring(wiring, replay_inputs)
     report = ExportReport("PyNN")
     arrays = arrays if arrays is not None else ScriptArrays()
+    net = replay_datasets(net, datasets, report)
     if wiring == "realised":
-        net = realise(net, report, replay_inputs=False)
-    if replay_inputs:
-        report.note("inputs", "Poisson inputs are replayed only in Brian2 scripts; here the backend draws them")
+        net = realise(net, report, replay_inputs)
+    replayed = poisson_counts(net, [i for i, x in net.inputs.items() if isinstance(x, PoissonInput)]) \
+        if replay_inputs else {}
     used: set[str] = set()
     names = {nid: ident(nid, "P_", used) for nid in list(net.populations) + list(net.inputs)}
     body = [f"DT = {num(net.dt)}", f"DURATION = {num(net.duration)}", f"SEED = {net.seed}",
@@ -71,10 +74,13 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
             if pid in (proj.source, proj.target):
                 report.problem(location("projections", proj.id), "its source or target population is not exported")
                 left_out.add(proj.id)
+    cells = {pid: cell_type(net, pop, report) for pid, pop in net.populations.items() if pid not in described}
+    if any(cell == "IF_curr_delta" for cell, _, _ in cells.values()):
+        body[-1:-1] = [DELTA_V_MAP]
     for pid, pop in net.populations.items():
         if pid in described:
             continue
-        cell, params, skipped = cell_type(net, pop, report)
+        cell, params, skipped = cells[pid]
         left_out |= skipped
         args = ", ".join(f"{k}={num(v)}" for k, v in params.items())
         body += [comment(f"Population {pid!r}: {pop.model}, {pop.size} neurons"),
@@ -88,7 +94,10 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
                     report.problem(location("projections", proj.id), "its source, a dataset input, is not exported")
                     left_out.add(proj.id)
             continue
-        body += _input(net, item, names, report)
+        if item.id in replayed:
+            body += _replayed_source(item, names[item.id], replayed[item.id], arrays, net, report)
+        else:
+            body += _input(net, item, names, report, arrays)
     for proj in net.projections.values():
         if proj.id not in left_out:
             body += _projection(net, proj, names, report, ident(proj.id, "J_", used), arrays)
@@ -105,8 +114,46 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
     lines = header(net, report, run) + ["", "import importlib", "import sys", "", "import numpy as np",
                                         "from pyNN.random import NumpyRNG, RandomDistribution", "",
                                         f"SIMULATOR = {literal(simulator)}  # nest, neuron, brian2 or mock",
-                                        'sim = importlib.import_module("pyNN." + SIMULATOR)', HELPERS, *body]
+                                        'sim = importlib.import_module("pyNN." + SIMULATOR)', HELPERS,
+                                        *([REPLAY_HELPER] if replayed else []),
+                                        *([STEP_TRAINS] if any(isinstance(x, SpikeTimesInput)
+                                                               for x in net.inputs.values()) else []), *body]
     return "\n".join(lines) + "\n", report
+
+
+# PyNN 0.13's IF_curr_delta on NEST lacks the map from v to NEST's V_m, so initialize(v=...) is dropped with a
+# warning and every neuron starts at iaf_psc_delta's default, -70 mV (Brunel then ran 2 % slow over a second).
+DELTA_V_MAP = """if SIMULATOR == "nest" and not hasattr(sim.IF_curr_delta, "variable_map"):  # else v is dropped
+    sim.IF_curr_delta.variable_map = {"v": "V_m"}"""
+
+
+STEP_TRAINS = '''
+def step_trains(steps, neurons, size, dt):
+    """Each neuron's spike times from (step, neuron) pairs. NEST stamps a spike of step s at (s + 1) dt; a hair
+    before it, as PyNN subtracts its parrots' delay and NEST moves a time a rounding error above a grid point to
+    the next step (a spike of step 0 cannot be sent there). Other simulators get s dt."""
+    from pyNN.parameters import Sequence
+
+    if SIMULATOR == "nest":
+        keep = steps > 0
+        steps, neurons, stamp = steps[keep], neurons[keep], dt - 1e-6
+    else:
+        stamp = 0.0
+    return [Sequence(np.sort(steps[neurons == j]) * dt + stamp) for j in range(size)]
+'''
+
+
+REPLAY_HELPER = '''
+def replayed_times(counts, dt):
+    """Each neuron's spike times from spikes per step: step s at (s + 1) dt, repeated once per spike.
+
+    A hair before the grid point: PyNN subtracts its parrots' delay, and NEST moves a time that lands a rounding
+    error above a grid point to the next step."""
+    from pyNN.parameters import Sequence
+
+    steps = np.arange(1, counts.shape[0] + 1)
+    return [Sequence(np.round(np.repeat(steps, counts[:, j]) * dt, 9) - 1e-6) for j in range(counts.shape[1])]
+'''
 
 
 SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each population's spike steps and neuron ids
@@ -124,6 +171,8 @@ SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each popu
 def _initial(pop, name: str, arrays: ScriptArrays) -> list[str]:
     """Initial state drawn with numpy as SpikeStudio's defaults (Izhikevich u = b v)."""
     draws = {var: initial_values(d, pop.size, arrays) for var, d in pop.initial.items()}
+    if pop.model in ("lif", "lif_adaptive", "adex"):
+        draws.setdefault("v", num(pop.params["E_L"]))  # SpikeStudio starts at rest (PyNN's default is -65 mV)
     if pop.model == "izhikevich":
         v = draws.get("v", f"np.full({pop.size}, -65.0)")
         return [f"v0 = {v}", f"{name}.initialize(v=v0, u={draws.get('u', num(pop.params['b']) + ' * v0')})"]
@@ -136,7 +185,28 @@ def _initial(pop, name: str, arrays: ScriptArrays) -> list[str]:
     return [f"{name}.initialize({args})"] if args else []
 
 
-def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
+def _replayed_source(item, name: str, counts: np.ndarray, arrays: ScriptArrays, net: Network,
+                     report: ExportReport) -> list[str]:
+    """SpikeStudio's spikes of a Poisson source as a ``SpikeSourceArray``: a spike of step s is stamped
+    (s + 1) dt, as NEST stamps a neuron's spike at the end of its step, once per spike of that step.
+
+    PyNN sends such spikes through parrot neurons one step later, so a spike of the first step would have to leave
+    its generator at time 0, which NEST refuses: those are dropped, and the report says how many."""
+    n_steps = int(round(net.duration / net.dt))
+    first = int(counts[0].sum()) if counts.size else 0
+    if first:
+        counts = counts.copy()
+        counts[0] = 0
+        report.note(location("inputs", item.id), f"replayed except its {first} spikes of the first step (PyNN's spike "
+                    "sources cannot emit them: they would leave their generator at time 0)")
+    return [comment(f"Poisson source {item.id!r}: SpikeStudio's spikes (replayed)"),
+            f"counts = {arrays.literal(counts, 'np.uint8')}.reshape({n_steps}, {item.size})  # spikes per step and "
+            "neuron",
+            f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times=replayed_times(counts, DT)),"
+            f" label={literal(item.id)})", ""]
+
+
+def _input(net: Network, item, names: dict, report: ExportReport, arrays: ScriptArrays) -> list[str]:
     name = names[item.id]
     if isinstance(item, RewardInput):
         report.reward_node(item.id)
@@ -144,10 +214,19 @@ def _input(net: Network, item, names: dict, report: ExportReport) -> list[str]:
     if isinstance(item, PoissonInput):
         rate = array_literal(item.rates, "float") if item.rates is not None else num(item.rate)
         return [f"{name} = sim.Population({item.size}, sim.SpikeSourcePoisson(rate={rate}),"
-                f" label={literal(item.id)})", ""]
+                f" label={literal(item.id)})",
+                'if SIMULATOR == "nest":  # PyNN starts NEST\'s generators at 1 ms (origin 1.0); SpikeStudio\'s at 0',
+                f"    {name}.node_collection_source.origin = 0.0", ""]
     if isinstance(item, SpikeTimesInput):
-        trains = [sorted(set(np.round(item.times[item.neurons == i], 9).tolist())) for i in range(item.size)]
-        return [f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times={trains!r}),"
+        steps = np.rint(item.times / net.dt).astype(np.int64)
+        pairs = np.unique(np.stack([steps, item.neurons]), axis=1) if steps.size else np.zeros((2, 0), np.int64)
+        first = int(np.sum(pairs[0] == 0))
+        if first:
+            report.note(location("inputs", item.id), f"its {first} spikes at time 0 are not sent on NEST (PyNN's "
+                        "spike sources would have to emit them before time 0)")
+        return [comment(f"Spike times {item.id!r} (rounded to whole steps, as SpikeStudio does)"),
+                f"{name} = sim.Population({item.size}, sim.SpikeSourceArray(spike_times=step_trains("
+                f"{arrays.literal(pairs[0], 'np.int64')}, {arrays.literal(pairs[1], 'np.int64')}, {item.size}, DT)),"
                 f" label={literal(item.id)})", ""]
     p, target, where = item.params, names[item.target], location("inputs", item.id)
     if item.waveform == "dc":

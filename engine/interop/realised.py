@@ -16,10 +16,11 @@ from ..model.network import CurrentInput, Network, PoissonInput
 from ..simulation.build import draw_synapses, initial_values
 from .report import ExportReport, location
 
-__all__ = ["WIRINGS", "realise", "poisson_counts", "check_wiring"]
+__all__ = ["WIRINGS", "realise", "poisson_counts", "ou_samples", "check_wiring"]
 
 WIRINGS = ("rules", "realised")
 MAX_REPLAY_BYTES = 2**30  # per-step spike counts of replayed Poisson sources (one byte per neuron and step)
+MAX_OU_BYTES = 2**30  # replayed OU noise (eight bytes per neuron and step)
 
 
 def check_wiring(wiring: str, replay_inputs: bool) -> None:
@@ -47,8 +48,9 @@ def realise(net: Network, report: ExportReport, replay_inputs: bool = False) -> 
         if isinstance(item, PoissonInput) and not replay_inputs:
             report.note(where, f"its spikes are drawn by {report.target}'s generator: the same rates, other spikes "
                                "(replay_inputs / --replay-inputs replays SpikeStudio's)")
-        if isinstance(item, CurrentInput) and item.waveform == "ou":
-            report.note(where, f"OU noise is drawn by {report.target}'s generator: the same statistics, other samples")
+        if isinstance(item, CurrentInput) and item.waveform == "ou" and not replay_inputs:
+            report.note(where, f"OU noise is drawn by {report.target}'s generator: the same statistics, other samples "
+                               "(replay_inputs / --replay-inputs replays SpikeStudio's in Brian2)")
     return out
 
 
@@ -64,6 +66,8 @@ def poisson_counts(net: Network, ids: list[str]) -> dict[str, np.ndarray]:
     ``net`` (its seed and duration): what a script replays to see the same input."""
     from ..simulation.simulator import Simulator
 
+    if not ids:
+        return {}
     n_steps = int(round(net.duration / net.dt))
     need = n_steps * sum(net.inputs[i].size for i in ids)
     if need > MAX_REPLAY_BYTES:
@@ -87,3 +91,33 @@ def poisson_counts(net: Network, ids: list[str]) -> dict[str, np.ndarray]:
     sim.listeners.append(collect)
     sim.advance(n_steps)
     return counts
+
+
+def ou_samples(net: Network, ids: list[str]) -> dict[str, np.ndarray]:
+    """The values, (steps, size) float64, that the OU current inputs ``ids`` take at each step of SpikeStudio's run
+    of ``net``: what a script replays to see the same noise. The run goes one step at a time to read them."""
+    from ..simulation.simulator import Simulator
+
+    if not ids:
+        return {}
+    n_steps = int(round(net.duration / net.dt))
+    sizes = {i: net.populations[net.inputs[i].target].size for i in ids}
+    if n_steps * sum(sizes.values()) * 8 > MAX_OU_BYTES:
+        raise ValueError(f"replaying the OU noise of {', '.join(map(repr, ids))} needs "
+                         f"{n_steps * sum(sizes.values()) * 8 / 2**20:.0f} MiB (at most {MAX_OU_BYTES / 2**20:.0f}); "
+                         "shorten the run or export without replayed inputs")
+    offsets, off = {}, 0
+    for item in net.inputs.values():  # the kernel's OU state: one block per OU input, in file order
+        if isinstance(item, CurrentInput) and item.waveform == "ou":
+            offsets[item.id] = off
+            off += net.populations[item.target].size
+    sim = Simulator(net, chunk_steps=1, max_spikes=1)
+    values = {i: np.zeros((n_steps, sizes[i])) for i in ids}
+
+    def collect(state, step0, steps):
+        for i, a in values.items():
+            a[step0] = state.ou[offsets[i]: offsets[i] + sizes[i]]
+
+    sim.listeners.append(collect)
+    sim.advance(n_steps)
+    return values

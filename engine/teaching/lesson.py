@@ -48,7 +48,7 @@ MAX_PICTURE_BYTES = 10_000_000
 MAX_STEP_CHARS = 20_000  # "short steps": and a bound on what the panel renders at once
 MAX_STEP_DIRECTIVES = 50  # a step that does more is not a short step (and each directive costs the window work)
 HEADER_KEYS = ("title", "summary", "network", "order", "author")
-PANELS = ("raster", "traces", "rates", "weights", "analysis", "phase_plane", "fi_curve", "inspector")
+PANELS = ("raster", "traces", "rates", "weights", "analysis", "phase_plane", "fi_curve", "inspector", "experiment")
 OPERATORS = {"=": None, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 NETWORK_SETTINGS = ("dt", "duration", "seed")
 EXAMPLE_PREFIX = "example:"

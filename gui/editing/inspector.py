@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from ...engine.editing.templates import kind_of
+from ...engine.experiments import addresses
 from ..base import style
 from ..base.math_html import tex_to_display_html
 from ..base.theme import current
@@ -28,9 +29,11 @@ FIELD_ERROR_STYLE = "border: 2px solid #c0392b;"
 
 class Inspector(QScrollArea):
     message = Signal(str)
+    sweep_requested = Signal(str, float)  # (address such as "E.tau_m", current value): "Sweep this parameter…"
 
     def __init__(self, doc, stack, parent=None):
         super().__init__(parent)
+        self._sweep_menu_shown = None  # the last "Sweep this parameter…" menu (kept alive while shown)
         self.doc, self.stack = doc, stack
         self.item_id: str | None = None
         self.rows: dict[str, Row] = {}
@@ -125,10 +128,38 @@ class Inspector(QScrollArea):
             label.setToolTip(tip)
         row.widget.setObjectName(f"field:{row.key}")
         row.widget.committed.connect(lambda value, r=row: self._commit(r, value))
+        address = self._sweep_address(row)
+        if address is not None:  # the label only: the field keeps its own copy-and-paste menu
+            label.setObjectName(f"label:{row.key}")
+            label.setContextMenuPolicy(Qt.CustomContextMenu)
+            label.customContextMenuRequested.connect(lambda pos, a=address, r=row: self._sweep_menu(label, pos, a, r))
         if row.label:
             self.form.addRow(label, row.widget)
         else:
             self.form.addRow(row.widget)
+
+    def _sweep_address(self, row) -> str | None:
+        """The sweep address of a row (``E.tau_m``), or None when the row is not a sweepable number."""
+        item = self._current()
+        if item is None or row.spec is None:
+            return None
+        name = row.key.removeprefix("params.").removeprefix("rule_params.").replace("plasticity.params.",
+                                                                                      "plasticity.")
+        name = name.removesuffix(".value")  # a constant weight or delay: EE.weight
+        try:
+            addresses.resolve(self.doc.network, f"{item.id}.{name}")
+        except addresses.AddressError:
+            return None
+        return f"{item.id}.{name}"
+
+    def _sweep_menu(self, widget, pos, address: str, row) -> None:
+        menu = QMenu(widget)
+        action = menu.addAction("Sweep this parameter…")
+        action.setObjectName("sweep_parameter")
+        value = float(row.get(self._current()))
+        action.triggered.connect(lambda: self.sweep_requested.emit(address, value))
+        self._sweep_menu_shown = menu
+        menu.popup(widget.mapToGlobal(pos))
 
     def _refresh_values(self) -> None:
         source = self.doc.settings() if self.item_id is None else self._current()

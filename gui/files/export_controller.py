@@ -18,14 +18,17 @@ from PySide6.QtWidgets import QApplication
 from ...engine.errors import ValidationError
 from ...engine.files.archive_writer import atomic_write
 from ...engine.interop.report import ExportReport
+from ...engine.interop.script_arrays import ScriptArrays, write_script
 from ..base import dialogs
 from ..canvas.scene_picture import PictureError, scene_png, scene_svg
 from .export_formats import FORMATS, NothingToExportError, report_lines
+from .script_options import ScriptOptions, ask_script_options
 
 __all__ = ["ExportController", "NIR_FILTER", "PICTURE_FILTER", "SUGGESTED_SUFFIX"]
 
 NIR_FILTER = "NIR graphs (*.nir *.h5 *.hdf5);;All files (*)"
 PICTURE_FILTER = "SVG picture (*.svg);;PNG image (*.png)"
+SCRIPT_KEYS = ("pynn", "brian2")
 SUGGESTED_SUFFIX = {"nir": ".nir", "pynn": "_pynn.py", "brian2": "_brian2.py", "picture": ".svg"}
 
 
@@ -47,21 +50,35 @@ class ExportController(QObject):
         self.window, self.doc, self.files, self.scene = window, doc, files, scene
 
     # --- exporting -----------------------------------------------------------------------------------
-    def export(self, key: str, path: str | Path | None = None) -> bool:
-        """Export to ``FORMATS[key]`` ("nir", "pynn", "brian2") at ``path`` (asked for when None); True if written."""
+    def export(self, key: str, path: str | Path | None = None, options: ScriptOptions | None = None) -> bool:
+        """Export to ``FORMATS[key]`` ("nir", "pynn", "brian2") at ``path`` (asked for when None); True if written.
+
+        A script's ``options`` (wiring, replayed inputs) are asked for after the path when the path is; a script
+        given a path and no options writes the connection rules. Arrays a script reads go beside it.
+        """
         fmt = FORMATS[key]
         self.window.commit_pending_edit()
+        asked = path is None
         path = self._path(path, f"Export {fmt.name}", key, fmt.file_filter)
         if path is None:
             return False
+        script = key in SCRIPT_KEYS
+        if script and options is None:
+            options = ask_script_options(self.window, fmt.target) if asked else ScriptOptions()
+            if options is None:
+                return False
+        arrays = ScriptArrays(path.stem) if script else None
         try:
             with busy():
-                data, report = fmt.encode(self.doc.network)
+                if script:
+                    data, report = fmt.encode(self.doc.network, options.wiring, options.replay_inputs, arrays)
+                else:
+                    data, report = fmt.encode(self.doc.network)
         except NothingToExportError as exc:
             return self._refuse(fmt.target, f"cannot be exported as {fmt.name}: {exc}", exc.reasons)
         except (ValueError, ImportError, MemoryError) as exc:
             return self._refuse(fmt.target, f"cannot be exported as {fmt.name}: {_why(exc)}")
-        if not self._write(path, data, f"Cannot export to {fmt.target}"):
+        if not self._write(path, data, f"Cannot export to {fmt.target}", arrays):
             return False
         self._tell(path, fmt.target, report)
         return True
@@ -96,9 +113,13 @@ class ExportController(QObject):
         stem = self.files.example or re.sub(r"[^\w.-]+", "_", self.doc.network.metadata.title).strip("_")
         return (stem or "untitled") + suffix
 
-    def _write(self, path: Path, data: bytes, title: str) -> bool:
+    def _write(self, path: Path, data: bytes, title: str, arrays: ScriptArrays | None = None) -> bool:
+        """Write ``data`` (and the arrays a script reads, beside it), each file atomically."""
         try:
-            atomic_write(path, lambda f: f.write(data))
+            if arrays is not None and arrays.files:
+                write_script(path, data.decode("utf-8"), arrays)
+            else:
+                atomic_write(path, lambda f: f.write(data))
         except OSError as exc:
             dialogs.show_error(self.window, title, f"“{path}” could not be written: {exc.strerror or exc}. "
                                                    "Nothing was written.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ...engine.interop import brian2_export, pynn_export
 from ...engine.interop.report import ExportReport, location
+from ...engine.interop.script_arrays import ScriptArrays
 from ...engine.model.network import Network
 
 __all__ = ["ExportFormat", "NothingToExportError", "FORMATS", "report_lines"]
@@ -31,7 +32,7 @@ class ExportFormat:
     name: str  # as in a sentence: "a NIR graph"
     target: str  # the tool or format: "NIR"
     file_filter: str  # for the file dialog
-    encode: Callable[[Network], tuple[bytes, ExportReport]]
+    encode: Callable[..., tuple[bytes, ExportReport]]  # scripts also take wiring, replay_inputs and arrays
 
 
 def _require_populations(net: Network, target: str) -> None:
@@ -54,10 +55,23 @@ def _nir(net: Network) -> tuple[bytes, ExportReport]:
     return buffer.getvalue(), report
 
 
-def _script(export: Callable, target: str) -> Callable[[Network], tuple[bytes, ExportReport]]:
-    def encode(net: Network) -> tuple[bytes, ExportReport]:
+def _plugins(target: str) -> dict:
+    """What lets more of a network travel: dataset inputs as their encoded spikes, and (Brian2) STDP as equations."""
+    from ...plugins.dataset_source import default_datasets
+    from ...plugins.registry import default_registry
+
+    plugins = {"datasets": default_datasets()}
+    if target == "Brian2":
+        plugins["rules"] = default_registry().learning_rules()
+    return plugins
+
+
+def _script(export: Callable, target: str) -> Callable[..., tuple[bytes, ExportReport]]:
+    def encode(net: Network, wiring: str = "rules", replay_inputs: bool = False,
+               arrays: ScriptArrays | None = None) -> tuple[bytes, ExportReport]:
+        """The script's bytes; with ``arrays`` (a ``ScriptArrays`` named after the file) large arrays go there."""
         _require_populations(net, target)
-        text, report = export(net)
+        text, report = export(net, wiring=wiring, replay_inputs=replay_inputs, arrays=arrays, **_plugins(target))
         # A problem located at a population itself means the script leaves that population out.
         if all(location("populations", pid) in report.locations() for pid in net.populations):
             raise NothingToExportError(f"none of its populations can be expressed in {target}", report.lines())

@@ -33,6 +33,7 @@ from ..canvas.view import CanvasView
 from ..editing.inspector import Inspector
 from ..files.export_controller import ExportController
 from ..files.file_controller import FileController
+from ..simulation.experiment_ui import install_experiments
 from ..simulation.simulation_ui import install_simulation
 from ..teaching.lesson_controller import install_lessons
 from .actions import build_actions, build_menus, build_toolbar
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         build_toolbar(self, self.actions)
         self.simulation = install_simulation(self)
         self.lessons = install_lessons(self)
+        self.experiments = install_experiments(self)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.counts = QLabel()
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.simulation.shutdown()  # the worker stops after its chunk; nothing simulates a closed window
+        self.experiments.shutdown()  # a sweep stops taking new runs; the ones in progress finish
         self.files.closing()
         if self.keep_layout:
             self.save_layout()

@@ -193,6 +193,8 @@ class LessonController(QObject):
             sim.show_phase_plane()
         elif panel == "inspector":
             self._show_dock(self.window.inspector_dock)
+        elif panel == "experiment":  # with the sweep that sits beside the lesson's network, if there is one
+            self.window.experiments.show(self.opened[0] if self.opened and self.on_lesson_network else None)
         elif panel in sim.docks:
             self._show_dock(sim.docks[panel])
 

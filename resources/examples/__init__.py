@@ -16,6 +16,7 @@ __all__ = ["DEFAULT_EXAMPLE", "THUMBNAIL_FOLDER", "ExampleInfo", "example_path",
 
 DEFAULT_EXAMPLE = "single_neuron"
 SUFFIXES = (".json", ".snn")
+SWEEP_SUFFIX = ".sweep.json"  # an example's sweep lives beside it (brunel.sweep.json) and is not an example
 THUMBNAIL_FOLDER = "thumbnails"
 
 
@@ -26,7 +27,8 @@ def _folder() -> Path:
 
 def list_examples() -> list[str]:
     """Names of the bundled examples (file names without suffix), sorted."""
-    return sorted(p.stem for p in _folder().iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+    return sorted(p.stem for p in _folder().iterdir() if p.suffix in SUFFIXES and not p.name.startswith(".")
+                  and not p.name.endswith(SWEEP_SUFFIX))
 
 
 def example_path(name: str) -> Path:
@@ -34,7 +36,8 @@ def example_path(name: str) -> Path:
     folder = _folder()
     for candidate in [name] + [name + s for s in SUFFIXES]:
         path = folder / candidate
-        if path.suffix in SUFFIXES and path.is_file() and path.parent == folder:
+        sweep = path.name.endswith(SWEEP_SUFFIX)
+        if path.suffix in SUFFIXES and path.is_file() and path.parent == folder and not sweep:
             return path
     raise KeyError(f"no bundled example {name!r} (available: {', '.join(list_examples())})")
 

@@ -1,7 +1,8 @@
 """Regenerate the bundled example networks through the public API (never hand-written JSON).
 
 Run ``python -m spikestudio.resources.examples.make_examples`` (or this file) to rewrite every
-``*.json`` next to it; ``build(name)`` returns one example as a ``Network`` without writing it.
+``*.json`` next to it (and the sweeps beside their examples, ``*.sweep.json``); ``build(name)`` returns one
+example as a ``Network`` without writing it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from spikestudio.engine.experiments import sweep_file
+from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
@@ -225,6 +228,20 @@ BUILDERS: dict[str, Callable[[], Network]] = {
 }
 
 
+def brunel_phase_sweep() -> Sweep:
+    """Brunel's phase diagram: g (both inhibitory weights, g J) against nu_ext / nu_thr (both external rates)."""
+    b = BRUNEL
+    nu_thr, _ = brunel_rates()
+    g = Parameter("g", (("I->E.weight", b["J"]), ("I->I.weight", b["J"])), (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0))
+    eta = Parameter("nu_ext/nu_thr", (("ext_E.rate", b["C_E"] * nu_thr), ("ext_I.rate", b["C_E"] * nu_thr)),
+                    (0.8, 1.0, 2.0, 3.0, 4.0))
+    return Sweep([g, eta], duration=500.0, measures=["rate", "cv_isi", "synchrony", "fano"], network="brunel.json")
+
+
+# Sweeps written beside their example as <name>.sweep.json (`spikestudio sweep <name>` finds them).
+SWEEPS: dict[str, Callable[[], Sweep]] = {"brunel": brunel_phase_sweep}
+
+
 def build(name: str) -> Network:
     """The example ``name`` as a fresh ``Network``."""
     return BUILDERS[name]()
@@ -237,6 +254,10 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
     for name in BUILDERS:
         path = directory / f"{name}.json"
         fileformat.save(build(name), path)
+        paths.append(path)
+    for name, make in SWEEPS.items():
+        path = directory / f"{name}.sweep.json"
+        sweep_file.save(make(), path)
         paths.append(path)
     return paths
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 from spikestudio.engine.analysis.spike_stats import lif_rate
+from spikestudio.engine.experiments import sweep_file
+from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.files.atomic_file import atomic_write
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
@@ -149,6 +151,16 @@ def brunel_small_rates(eta: float | None = None) -> tuple[float, float]:
     b = BRUNEL_SMALL
     nu_thr = b["V_th"] / (b["J"] * b["C_E"] * b["tau_m"]) * 1000.0
     return nu_thr, b["C_E"] * (b["eta"] if eta is None else eta) * nu_thr
+
+
+def balance_phase_sweep() -> Sweep:
+    """Brunel's phase diagram on the lesson's network: g (both inhibitory weights) against eta (both drives)."""
+    b = BRUNEL_SMALL
+    nu_thr, _ = brunel_small_rates()
+    g = Parameter("g", (("inh_E.weight", b["J"]), ("inh_I.weight", b["J"])), (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0))
+    eta = Parameter("eta", (("ext_E.rate", b["C_E"] * nu_thr), ("ext_I.rate", b["C_E"] * nu_thr)),
+                    (0.8, 1.0, 2.0, 3.0, 4.0))
+    return Sweep([g, eta], duration=500.0, measures=["rate", "cv_isi", "synchrony", "fano"], network="balance.json")
 
 
 def balance() -> Network:
@@ -341,6 +353,10 @@ LESSON_NETWORKS: dict[str, dict[str, Callable[[], Network]]] = {
     "06-chains-and-rhythms": {"synfire.json": synfire, "half_centre.json": half_centre},
     "07-learning": {"stdp_pair.json": stdp_pair},
 }
+# folder -> file name -> sweep (a ``.sweep.json`` beside the lesson's network, which ``@show experiment`` opens)
+LESSON_SWEEPS: dict[str, dict[str, Callable[[], Sweep]]] = {
+    "05-balance": {"balance.sweep.json": balance_phase_sweep},
+}
 # folder -> file name -> SVG text
 LESSON_PICTURES: dict[str, dict[str, Callable[[], str]]] = {
     "01-one-neuron": {"fi_curve.svg": fi_picture},
@@ -369,6 +385,10 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
         for name, builder in files.items():
             path = directory / folder / name
             fileformat.save(builder(), path)
+            paths.append(path)
+        for name, make in LESSON_SWEEPS.get(folder, {}).items():
+            path = directory / folder / name
+            sweep_file.save(make(), path)
             paths.append(path)
         for name, draw in LESSON_PICTURES.get(folder, {}).items():
             path = directory / folder / name

@@ -166,6 +166,30 @@ def render_phase_plane(out: Path) -> None:
     window.close()
 
 
+def render_phase_diagram(out: Path) -> None:
+    """The Brunel example's phase-diagram sweep (its brunel.sweep.json) run in the Experiment panel on two
+    workers, the CV of the interspike intervals as a heat map: Brunel's four states as four regions."""
+    from PySide6.QtCore import Qt
+    from spikestudio.resources.examples import example_path
+
+    window = shown_window("brunel", 1600, 1000)
+    experiments = window.experiments
+    experiments.show(example_path("brunel"))
+    for name in ("raster", "traces", "rates"):  # the panel alone across the bottom
+        window.simulation.docks[name].hide()
+    window.resizeDocks([experiments.dock], [600], Qt.Vertical)
+    panel = experiments.panel
+    panel.workers.setValue(2)
+    panel.start()
+    while panel.runner.busy:
+        QTest.qWait(50)
+    panel.measure.setCurrentText("cv_isi:E")
+    panel.plot.getPlotItem().vb.autoRange()
+    QApplication.processEvents()
+    window.grab().save(str(out))
+    window.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     wanted = set(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -175,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
              for name, (example, ms, probes) in RUNNING.items()}
     jobs["learning-digits.png"] = lambda: render_learning(HERE / "learning-digits.png")
     jobs["phase-plane.png"] = lambda: render_phase_plane(HERE / "phase-plane.png")
+    jobs["brunel-phase-diagram.png"] = lambda: render_phase_diagram(HERE / "brunel-phase-diagram.png")
     jobs["welcome.png"] = lambda: render_welcome(HERE / "welcome.png")
     jobs["lesson.png"] = lambda: render_lesson(HERE / "lesson.png")
     jobs |= {name: (lambda t=theme, p=presentation, n=name: render_themed(t, p, HERE / n))

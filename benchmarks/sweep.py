@@ -1,0 +1,90 @@
+"""Sweep benchmark: a 100-run sweep of the CUBA example in one worker, two workers and a two-worker Dask cluster.
+
+Run by hand (not part of the test suite):
+
+    .venv/bin/python benchmarks/sweep.py [--runs 100] [--duration 1000]
+
+Prints, side by side for each backend: wall time, the summed run time of the runs (as the workers measured it),
+speed-up over one worker, efficiency (speed-up / workers; goal >= 0.8 on the 2-core machine) and the per-run
+overhead (wall x workers - summed run time, per run, as a share of the mean run time; goal < 5 %). Start-up
+(spawning and warming the workers, or starting the cluster) is timed apart, since it is paid once per sweep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def cuba_sweep(runs: int, duration: float):
+    """CUBA with its two excitatory weights swept on a grid (about ``runs`` runs)."""
+    from spikestudio.api import load
+    from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
+    from spikestudio.resources.examples import example_path
+
+    net = load(example_path("cuba"))
+    side = max(1, round(runs ** 0.5))
+    w = net.projections["E->E"].weight.value
+    values = [w * (0.8 + 0.4 * k / max(1, side - 1)) for k in range(side)]
+    sweep = Sweep([Parameter.of("E->E.weight", values), Parameter.of("E->I.weight", values)],
+                  duration=duration, measures=["rate", "cv_isi"])
+    return net, sweep
+
+
+def timed(net, sweep, backend) -> dict:
+    from spikestudio.api import make_simulator, sweep_measures
+    from spikestudio.engine.experiments.sweep_run import execute, make_setup
+
+    setup = make_setup(net, sweep, make_simulator=make_simulator, measure_catalog=sweep_measures)
+    points = sweep.points(net.seed)
+    started = {}
+    real_start = backend.start
+
+    def start(key, s):  # the workers' start-up (spawn, import, warm the kernels) is measured apart
+        t0 = time.perf_counter()
+        real_start(key, s)
+        started["s"] = time.perf_counter() - t0
+        started["t"] = time.perf_counter()
+
+    backend.start = start
+    outcomes = execute(points, setup, backend)
+    wall = time.perf_counter() - started["t"]
+    rows = [o.row for o in outcomes]
+    assert len(rows) == len(points) and not any(r["error"] for r in rows), [r["error"] for r in rows if r["error"]]
+    return {"startup": started["s"], "wall": wall, "busy": sum(r["run_time_s"] for r in rows), "runs": len(rows),
+            "rows": sorted(rows, key=lambda r: r["run"])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=1000.0, help="simulated ms per run")
+    args = parser.parse_args()
+    from distributed import Client, LocalCluster
+    from spikestudio.engine.experiments.backends import DaskBackend, PoolBackend
+
+    net, sweep = cuba_sweep(args.runs, args.duration)
+    results = {"1 worker (pool)": (1, timed(net, sweep, PoolBackend(1))),
+               "2 workers (pool)": (2, timed(net, sweep, PoolBackend(2)))}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        results["2 workers (Dask)"] = (2, timed(net, sweep, DaskBackend(client)))
+    reference = [{k: v for k, v in r.items() if k != "run_time_s"} for r in results["1 worker (pool)"][1]["rows"]]
+    same = all([{k: v for k, v in r.items() if k != "run_time_s"} for r in res["rows"]] == reference
+               for _, res in results.values())
+    one = results["1 worker (pool)"][1]["wall"]
+    n = results["1 worker (pool)"][1]["runs"]
+    print(f"CUBA (4,000 neurons), {n} runs of {args.duration:g} ms; same table on every backend: {same}")
+    print(f"{'backend':<18}{'start-up s':>11}{'wall s':>9}{'run s':>9}{'speed-up':>10}{'efficiency':>12}"
+          f"{'overhead/run':>14}")
+    for name, (workers, res) in results.items():
+        speedup = one / res["wall"]
+        mean_run = res["busy"] / res["runs"]
+        overhead = (res["wall"] * workers - res["busy"]) / res["runs"]
+        print(f"{name:<18}{res['startup']:>11.2f}{res['wall']:>9.2f}{res['busy']:>9.2f}{speedup:>10.2f}"
+              f"{speedup / workers:>12.2f}{overhead / mean_run:>13.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""The Experiment panel in a real window: sweep from the inspector, start, pause, resume, cancel, fail, open a run."""
+
+
+import dask
+import numpy as np
+from PySide6.QtCore import QPoint
+from spikestudio.gui.simulation.experiment_runner import CANCELLED, DONE, FAILED, PAUSED, RUNNING
+from spikestudio.gui.simulation.sweep_text import format_parameter, parse_parameter, parse_values
+from sweep_helpers import sweep_network
+
+
+def _window(window):
+    w = window()
+    w.files.adopt(sweep_network())
+    return w, w.experiments.panel
+
+
+def _sweep_from_the_inspector(w, qtbot):
+    w.inspector.show_item("E")
+    label = w.inspector.findChild(type(w.inspector.title), "label:params.tau_m")
+    label.customContextMenuRequested.emit(QPoint(2, 2))
+    action = next(a for a in w.inspector._sweep_menu_shown.actions() if a.objectName() == "sweep_parameter")
+    action.trigger()
+    w.inspector._sweep_menu_shown.close()
+
+
+def test_a_projections_weight_is_swept_by_its_short_address(window, qtbot):
+    w, panel = _window(window)
+    w.inspector.show_item("IE")
+    label = w.inspector.findChild(type(w.inspector.title), "label:weight.value")
+    label.customContextMenuRequested.emit(QPoint(2, 2))
+    next(a for a in w.inspector._sweep_menu_shown.actions() if a.objectName() == "sweep_parameter").trigger()
+    w.inspector._sweep_menu_shown.close()
+    assert (panel.table.item(0, 0).text(), panel.table.item(0, 1).text()) == ("IE.weight", "linear 20 60 5")
+    assert panel.current_sweep().parameters[0].values == (20.0, 30.0, 40.0, 50.0, 60.0)
+
+
+def _finish(panel, qtbot, timeout=60_000):
+    qtbot.waitUntil(lambda: not panel.runner.busy, timeout=timeout)
+
+
+def test_values_are_read_as_lists_and_ranges_with_clear_errors():
+    assert parse_values("10, 20 30") == [10.0, 20.0, 30.0]
+    assert parse_values("linear 0 1 3") == [0.0, 0.5, 1.0]
+    assert parse_values("log 1 100 3") == [1.0, 10.0, 100.0]
+    for bad in ["", "abc", "log 0 10 3", "linear 1 2"]:
+        try:
+            parse_values(bad)
+        except ValueError as exc:
+            assert "write numbers" in str(exc) or "at least one" in str(exc)
+        else:
+            raise AssertionError(bad)
+
+
+def test_sweep_this_parameter_runs_a_heat_map_and_a_click_opens_that_run(window, qtbot, tmp_path):
+    w, panel = _window(window)
+    _sweep_from_the_inspector(w, qtbot)
+    assert w.experiments.dock.isVisible()
+    assert panel.table.item(0, 0).text() == "E.tau_m" and panel.table.item(0, 1).text() == "linear 10 30 5"
+    panel.add_parameter("drive.rate", "600, 900, 1200")
+    panel.duration.setValue(200.0)
+    panel.workers.setValue(2)  # a real process pool
+    panel.start_button.click()
+    assert panel.runner.state == RUNNING and not panel.start_button.isEnabled()
+    _finish(panel, qtbot)
+    assert panel.runner.state == DONE and panel.start_button.isEnabled() and not panel.pause_button.isEnabled()
+    assert len(panel.rows) == 15 and all(r["error"] == "" for r in panel.rows)
+    panel.measure.setCurrentText("rate:E")
+    xs, ys, values = panel.grid()
+    assert xs == [10.0, 15.0, 20.0, 25.0, 30.0] and ys == [600.0, 900.0, 1200.0]
+    assert np.all(np.isfinite(values)) and values[0, 2] > values[0, 0]  # more drive, more spikes
+    assert panel.image is not None and panel.image.image.shape == (3, 5)  # row-major: y rows, x columns
+    assert len(panel.rasters) == 15 and panel.rasters_view.ci.layout.count() == 12
+    w.resize(1500, 950)
+    w.experiments.show()
+    qtbot.wait(100)
+    w.grab().save(str(tmp_path / "experiment.png"))
+    row = panel.run_at(2.5, 1.5)  # the cell tau_m = 20, rate = 900
+    assert (row["E.tau_m"], row["drive.rate"]) == (20.0, 900.0)
+    panel.open_row(row)
+    net = w.doc.network
+    assert net.populations["E"].params["tau_m"] == 20.0 and net.inputs["drive"].rate == 900.0
+    assert net.seed == row["seed"] and w.files.path is None  # a new document, ready to Run
+    picture = panel.export.export_picture(str(tmp_path / "heat.png"))
+    assert picture.stat().st_size > 1000
+    exported = panel.export.export_data(str(tmp_path / "sweep.csv"))
+    assert exported.read_text().splitlines()[0].startswith("run,E.tau_m,drive.rate,repeat,seed")
+
+
+def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
+    w, panel = _window(window)
+    assert panel.start_button.isEnabled() and not panel.pause_button.isEnabled()  # idle
+    assert not panel.cancel_button.isEnabled()
+    panel.add_parameter("drive.rate", "linear 600 1200 4")
+    panel.repeats.setValue(200)
+    panel.duration.setValue(200.0)
+    panel.workers.setValue(1)
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: len(panel.rows) >= 2, timeout=30_000)
+    panel.pause_button.click()
+    assert panel.runner.state == PAUSED and panel.pause_button.text() == "Resume"
+    paused_at = -1
+    while paused_at != len(panel.rows):  # the run in progress finishes and its row arrives
+        paused_at = len(panel.rows)
+        qtbot.wait(300)
+    qtbot.wait(500)
+    assert len(panel.rows) == paused_at  # nothing new starts while paused
+    panel.pause_button.click()
+    assert panel.runner.state == RUNNING and panel.pause_button.text() == "Pause"
+    qtbot.waitUntil(lambda: len(panel.rows) >= paused_at + 3, timeout=30_000)
+    panel.pause_button.click()
+    assert panel.runner.state == PAUSED and panel.cancel_button.isEnabled()
+    panel.cancel_button.click()  # cancelled while paused
+    assert panel.runner.state == CANCELLED and not panel.cancel_button.isEnabled()
+    _finish(panel, qtbot)
+    assert 0 < len(panel.rows) < 800 and "runs kept" in panel.status.text()
+    assert panel.start_button.isEnabled() and all(r["error"] == "" for r in panel.rows)
+    assert sorted(r["run"] for r in panel.rows) == list(range(len(panel.rows)))  # serial: a prefix, no gaps
+    w.experiments.show()
+    panel.measure.setCurrentText("rate:E")
+    qtbot.wait(100)
+    points, means = panel.plot.getPlotItem().listDataItems()  # 1-D: every run, and the mean per value
+    assert len(points.getData()[0]) == len(panel.rows) and set(means.getData()[0]) <= {600.0, 800.0, 1000.0, 1200.0}
+    (x0, x1), _ = panel.plot.getPlotItem().vb.viewRange()
+    assert x0 <= 600.0 and x1 >= max(means.getData()[0])
+
+
+def test_bad_values_are_named_and_an_unreachable_cluster_fails_with_its_reason(window, qtbot):
+    w, panel = _window(window)
+    panel.add_parameter("E.tau", "1, 2")
+    panel.add_parameter("drive.rate", "abc")
+    assert panel.start() is False
+    text = panel.status.text()
+    assert 'no sweepable parameter "tau"' in text and "values 'abc'" in text
+    assert not panel.runner.busy
+    panel.table.removeRow(0)
+    panel.table.item(0, 1).setText("900")
+    sweep = panel.current_sweep()
+    assert sweep.size() == 1
+    panel.scheduler.setText("tcp://127.0.0.1:9")  # nobody listens there
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        panel.start_button.click()
+        _finish(panel, qtbot)
+    assert panel.runner.state == FAILED and panel.status.text().startswith("Failed: ")
+    assert panel.start_button.isEnabled() and not panel.cancel_button.isEnabled()
+
+
+def test_parameters_and_values_round_trip_through_the_panels_text():
+    tied = parse_parameter("g: I->E.weight*0.2, I->I.weight*0.2", "linear 2 8 7")
+    assert tied.name == "g" and tied.targets == (("I->E.weight", 0.2), ("I->I.weight", 0.2))
+    assert format_parameter(tied) == ("g: I->E.weight*0.2, I->I.weight*0.2", "linear 2 8 7")
+    for values in ([0.8, 1.0, 2.0, 3.0, 4.0], [1.0, 10.0, 100.0], [0.1, 0.2, 0.30000000000000004]):
+        p = parse_parameter("E.tau_m", format_parameter(parse_parameter("E.tau_m", ", ".join(map(repr, values))))[1])
+        assert list(p.values) == values
+    for bad in ["g: I->E.weight*x", ": E.tau_m*2", ""]:
+        try:
+            parse_parameter(bad, "1")
+        except ValueError:
+            continue
+        raise AssertionError(bad)
+
+
+def test_the_brunel_sweep_file_opens_in_the_panel_and_saves_back(window, qtbot, tmp_path):
+    from spikestudio.engine.experiments import sweep_file
+    from spikestudio.resources.examples import example_path
+
+    w = window()
+    w.files.open_example("brunel")
+    panel = w.experiments.panel
+    assert panel.open_sweep_file(str(sweep_file.beside(example_path("brunel"))))
+    assert panel.table.rowCount() == 2 and panel.table.item(1, 1).text() == "0.8, 1, 2, 3, 4"
+    out = tmp_path / "again.sweep.json"
+    assert panel.save_sweep_file(str(out))
+    again, original = sweep_file.load(out), sweep_file.load(sweep_file.beside(example_path("brunel")))
+    assert again.parameters == original.parameters and again.duration == original.duration
+    assert panel.open_sweep_file(str(tmp_path / "missing.sweep.json")) is False
+    assert "Cannot open" in panel.status.text()
+
+
+def test_the_balance_lessons_last_step_opens_its_phase_diagram_sweep(window, qtbot):
+    from spikestudio.engine.teaching.lesson import bundled_lessons
+
+    lesson = next(lesson for lesson in bundled_lessons() if lesson.folder.name.startswith("05"))
+    w = window()
+    assert w.open_lesson(lesson.folder)
+    w.lessons.show_step(len(lesson.steps) - 1)
+    panel = w.experiments.panel
+    assert w.experiments.dock.isVisible()
+    assert [panel.table.item(r, 0).text() for r in range(2)] == ["g: inh_E.weight*0.4, inh_I.weight*0.4",
+                                                                 "eta: ext_E.rate*2500, ext_I.rate*2500"]
+    assert panel.current_sweep().size() == 35
