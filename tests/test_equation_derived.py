@@ -75,3 +75,14 @@ def test_the_equations_shown_are_typeset_from_the_same_trees():
                         r"{\Delta_{T}}, 20)) + I_{e} + I_{syn}}{C}")
     assert lines[1:] == (r"\mathrm{spike\ when}\ v > V_{peak}", r"v \leftarrow V_{reset}",
                          r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v")
+
+
+def test_a_sweep_can_address_a_described_models_parameter():
+    from spikestudio.engine.experiments.addresses import parameter_names, resolve
+
+    net = Network()
+    net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
+    net.add_population("F", 2, "fhn")
+    assert "eps" in parameter_names(net.populations["F"], net)
+    target = resolve(net, "F.tau")
+    assert target.path == ("params", "tau") and target.spec.unit == "ms" and target.spec.low_open
