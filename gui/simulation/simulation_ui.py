@@ -5,7 +5,6 @@ It only wires widgets to the ``RunController``; the controller does the work.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import numpy as np
@@ -287,11 +286,23 @@ class SimulationUI:
             self.window.show_message("The F–I curve needs a population")
             return None
         selected = [i for i in self.window.scene.selected_ids() if i in net.populations]
-        dialog = FICurveDialog(copy.deepcopy(net), selected[0] if selected else None, self.window)
+        dialog = FICurveDialog(lambda: self.window.doc.network, selected[0] if selected else None, self.window)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
+        doc = self.window.doc  # the tool follows the document: an edit made after opening it is what it sweeps
+        events = (doc.items_added, doc.items_removed, doc.item_changed, doc.network_replaced)
+        for event in events:
+            event.connect(dialog.refresh)
+        dialog.destroyed.connect(lambda *_: [self._disconnect(event, dialog.refresh) for event in events])
         dialog.show()
         self.fi_dialog = dialog
         return dialog
+
+    @staticmethod
+    def _disconnect(event, slot) -> None:
+        try:
+            event.disconnect(slot)
+        except (RuntimeError, TypeError):
+            pass
 
     # --- results -------------------------------------------------------------------------------------
     def save_results(self, path: str | None = None) -> Path | None:
