@@ -44,6 +44,23 @@ def parse_probes(text: str, names: dict[str, str]) -> list[Probe]:
     return probes
 
 
+def framed(lo: list[float], hi: list[float], levels: list[float], least: float) -> tuple:
+    """The y range framing the data shown: a marked level (threshold, reset) joins it only when it lies within
+    half the data's span of it, so sub-millivolt ringing is not squashed by a threshold 90 mV away. (None, None)
+    with nothing to frame."""
+    if not lo:
+        lo, hi = list(levels), list(levels)
+    if not lo or not all(np.isfinite(lo + hi)):
+        return None, None
+    low, high = min(lo), max(hi)
+    near = [x for x in levels if low - 0.5 * (high - low) <= x <= high + 0.5 * (high - low)]
+    low, high = min([low] + near), max([high] + near)
+    span = max(high - low, least)
+    middle = 0.5 * (low + high)
+    low, high = min(low, middle - span / 2), max(high, middle + span / 2)
+    return low - 0.05 * span, high + 0.12 * span  # room above for the legend's labels
+
+
 class TraceView(QWidget):
     """One curve per probe; ``probes_requested`` carries the list the user asked for."""
 
@@ -149,7 +166,7 @@ class TraceView(QWidget):
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         t0, t1 = time_range(frame.t, window)
-        lo, hi = [line.value() for line in self.levels], [line.value() for line in self.levels]
+        lo, hi = [], []
         for probe, curve in self.curves.items():
             t, v = frame.traces.get(probe, (np.zeros(0), np.zeros(0)))
             keep = t >= t0
@@ -159,9 +176,9 @@ class TraceView(QWidget):
                 lo.append(float(v.min()))
                 hi.append(float(v.max()))
         self.plot.setXRange(t0, t1, padding=0)
-        if lo and all(np.isfinite(lo + hi)):  # the marked levels stay in view, with room for their labels
-            span = max(max(hi) - min(lo), 1.0 if self._has_membrane else 1e-3)
-            self.plot.setYRange(min(lo) - 0.05 * span, max(hi) + 0.12 * span, padding=0)
+        lo, hi = framed(lo, hi, [line.value() for line in self.levels], 1.0 if self._has_membrane else 1e-3)
+        if lo is not None:
+            self.plot.setYRange(lo, hi, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
         """Each probe's samples shown now: ``<node>:<neuron>_time_ms`` and ``..._<variable>``."""
