@@ -29,6 +29,7 @@ from ...plugins.dataset_source import default_datasets
 from ...plugins.registry import default_registry
 from ..base import dialogs
 from ..plots.live_common import plot_color, spike_levels
+from ..plots.traces import MAX_PROBES
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
@@ -126,6 +127,7 @@ class RunController(QObject):
         for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.settings_changed):
             event.connect(self._doc_changed)
         doc.network_replaced.connect(self._network_replaced)
+        doc.items_added.connect(self._items_added)
         views.probes_requested.connect(self.set_probes)
         views.raster.shown_changed.connect(self.show_spikes_of)
 
@@ -259,13 +261,44 @@ class RunController(QObject):
                 self.views.traces.show_error(str(exc))
                 return
         kept = set(self._merged_probes(probes))
-        for old in self._merged_probes(self.probes):
+        before = set(self._merged_probes(self.probes))
+        for old in before:
             if old not in kept:
                 self.tap.forget_probe(old)
+        for probe in kept - before:
+            self._seed_from_recorders(probe)
         self.probes = list(probes)
         levels = {pid: spike_levels(pop) for pid, pop in self.doc.network.populations.items()}
         self.views.traces.set_probes(self.probes, levels)
         self._draw()
+
+    def _seed_from_recorders(self, probe) -> None:
+        """A neuron a state recorder of the running network samples shows what the run recorded so far."""
+        sim = self.sim
+        if sim is None or self._state == RUNNING:
+            return
+        node, neuron, variable = probe
+        for rid, rec in sim.network.recorders.items():
+            if rec.kind == "state" and rec.target == node and rec.variable == variable and neuron in rec.neurons \
+                    and rid in sim.results.trace_ids:
+                t, values = sim.results.trace(rid)
+                self.tap.seed_probe(probe, t, values[:, rec.neurons.index(neuron)])
+                return
+
+    def recorder_probes(self, recorder_ids=None) -> list:
+        """The neurons the network's state recorders (these, or all) sample, as probes for the traces panel."""
+        net = self.doc.network
+        probes = []
+        for rid, rec in net.recorders.items():
+            if rec.kind == "state" and (recorder_ids is None or rid in recorder_ids) and rec.target in net.populations:
+                probes += [(rec.target, i, rec.variable) for i in rec.neurons]
+        return list(dict.fromkeys(probes))
+
+    def _items_added(self, ids) -> None:
+        """A membrane recorder added to the document puts its neurons in the traces panel."""
+        new = [p for p in self.recorder_probes(set(ids)) if p not in self.probes]
+        if new:
+            self.set_probes((self.probes + new)[-MAX_PROBES:])
 
     def set_view_probes(self, view: str, probes: list) -> None:
         """Probes another view (``view`` names it) needs sampled besides the traces'; the traces never show them."""
@@ -416,6 +449,7 @@ class RunController(QObject):
         self._set_colors()
         self.duration_ms = self.doc.network.duration
         self.views.traces.set_probes([], {})
+        self.set_probes(self.recorder_probes()[:MAX_PROBES])  # a network with a membrane recorder shows its traces
         net = self.doc.network
         if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
             QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
