@@ -14,6 +14,7 @@ from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into
 from ...engine.editing.templates import TEMPLATES, make_item, needs_target
 from ...engine.errors import FileFormatError
 from ...engine.files import fileformat
+from ...engine.model.names import display_name
 from ...engine.model.network import NodeLayout, Note
 from ..editing.commands import AddItems, RemoveItems, push
 from ..editing.note_commands import AddNotes, RemoveNotes
@@ -53,12 +54,13 @@ class EditController(QObject):
         item = make_item(key, item_id, target)
         pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
         layout = {item_id: NodeLayout(pos.x(), pos.y())}
-        problems = push(self.stack, AddItems(self.doc, [item], layout, f"Add {template.display_name.lower()}"))
+        problems = push(self.stack, AddItems(self.doc, [item], layout, f"Add {template.display_name}"))
         if problems:
             self.message.emit("Cannot add: " + "; ".join(map(str, problems)))
             return None
         self.scene.select_ids([item_id])
-        self.message.emit(f"Added {item.name}" + (f" attached to {target}" if target else ""))
+        net = self.doc.network
+        self.message.emit(f"Added {item.name}" + (f" attached to {display_name(net, target)}" if target else ""))
         return item_id
 
     def add_note(self, pos: QPointF | None = None) -> str | None:

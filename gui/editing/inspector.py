@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...engine.editing.templates import kind_of
+from ...engine.model.names import display_name
 from ..base import style
 from ..base.math_html import tex_to_display_html
 from ..base.theme import current
@@ -183,9 +184,10 @@ class Inspector(QScrollArea):
         self.hide_error()
 
     def _command_text(self, row: Row, item) -> str:
+        name = display_name(self.doc.network, item.id)
         if row.key == "preset":
-            return f"Apply preset to {item.name}"
-        return f"Set {row.label or row.key} of {item.name}"
+            return f"Apply preset to {name}"
+        return f"Set {row.label or row.key} of {name}"
 
     def _refuse(self, row: Row, text: str) -> None:
         """Put the document's value back in the field and say why the new one was not taken."""

@@ -82,16 +82,19 @@ class ISIView(QWidget):
         self.bins.valueChanged.connect(lambda _: self.refresh())
         self.set_results(results)
 
-    def set_results(self, results: Results | None) -> None:
-        """Show these results (after a run); keeps the chosen population when it is still there."""
+    def set_results(self, results: Results | None, names: dict[str, str] | None = None) -> None:
+        """Show these results (after a run); keeps the chosen population when it is still there. ``names``: what
+        to call each node id (its name now)."""
         self.results = results
+        names = names or {}
         current = self.chooser.currentData()
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for nid in results.spike_recorded if results is not None else []:
             times, ids = results.spikes(nid)
             cv = cv_isi(ids, times, results.spike_counts(nid).size)
-            self.chooser.addItem(f"{nid}  (CV {cv:.2f})" if np.isfinite(cv) else f"{nid}  (CV unknown)", nid)
+            name = names.get(nid, nid)
+            self.chooser.addItem(f"{name}  (CV {cv:.2f})" if np.isfinite(cv) else f"{name}  (CV unknown)", nid)
         if current is not None and self.chooser.findData(current) >= 0:
             self.chooser.setCurrentIndex(self.chooser.findData(current))
         self.chooser.blockSignals(False)

@@ -74,6 +74,7 @@ class RowChooser(QTableWidget):
         self.verticalHeader().hide()
         self.setMaximumWidth(220)
         self._nodes: list[NodeRow] = []
+        self._gone: set[str] = set()  # nodes a rebuild removed: the run's history still holds them
         self.itemChanged.connect(lambda _: self.changed.emit())
 
     def set_nodes(self, nodes: list[NodeRow]) -> None:
@@ -85,7 +86,7 @@ class RowChooser(QTableWidget):
                 self._nodes[r] = node
                 for col in (1, 2):
                     self.cellWidget(r, col).setMaximum(node.size - 1)
-        new = [node for node in nodes if node.id not in known]
+        new = [node for node in nodes if node.id not in known and node.id not in self._gone]
         for node in new:
             r = self.rowCount()
             self.blockSignals(True)
@@ -107,9 +108,19 @@ class RowChooser(QTableWidget):
         if new:
             self.changed.emit()
 
+    def keep_only(self, node_ids) -> None:
+        """Drop the rows of nodes the rebuilt network no longer has (a deleted population)."""
+        ids = set(node_ids)
+        self._gone = (self._gone - ids) | {n.id for n in self._nodes if n.id not in ids}
+        for r in reversed(range(len(self._nodes))):
+            if self._nodes[r].id not in ids:
+                self.removeRow(r)
+                del self._nodes[r]
+        self.changed.emit()
+
     def clear_nodes(self) -> None:
         """Forget every row (another network was opened)."""
-        self._nodes = []
+        self._nodes, self._gone = [], set()
         self.setRowCount(0)
         self.changed.emit()
 

@@ -160,7 +160,10 @@ class RunController(QObject):
         sys.setswitchinterval(SWITCH_INTERVAL)
         self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
         self._set_state(PREPARING)
-        self.message.emit("Building the network…")
+        if self.doc.network.spiking_nodes():
+            self.message.emit("Building the network…")
+        else:
+            self.message.emit("The network is empty: add a population from the palette to see something")
 
     def run(self) -> None:
         """Run (or continue) until the duration is simulated, or until paused when the duration is open."""
@@ -176,7 +179,7 @@ class RunController(QObject):
             self.rebuild(then=self.run)
             return
         t = self.tap.t
-        if self._state in (READY, DONE) or (self.end_ms is not None and t >= self.end_ms - 1e-9):
+        if self._state in (READY, DONE) or self.end_ms is None or t >= self.end_ms - 1e-9:  # (after Steps too)
             self.run_start_ms = t
             self.end_ms = None if self.duration_ms is None else t + self.duration_ms
         self.runner.run(None if self.end_ms is None else self.end_ms - t)
@@ -386,6 +389,7 @@ class RunController(QObject):
             return
         self._apply_edits(sim, edits)
         self.tap.attach(sim)
+        self.views.raster.rows.keep_only(sim.built.nodes)
         self.sim = sim
         self.runner = Runner(sim)
         self.runner.set_speed(self.speed)
@@ -397,7 +401,10 @@ class RunController(QObject):
         self._set_state(READY)
         self.built.emit()
         compiled = f" (kernels compiled in {prep.compile_seconds:.0f} s)" if prep.compile_seconds else ""
-        self.message.emit(f"Network built{compiled}: press Run")
+        if prep.then is None:  # built ahead of time; a Run or Step waiting for it starts now and says so itself
+            self.message.emit(f"Network built{compiled}: press Run")
+        elif compiled:
+            self.message.emit(f"Network built{compiled}")
         if prep.then is not None:
             prep.then()
 

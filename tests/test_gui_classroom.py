@@ -1,0 +1,105 @@
+"""What a student reads in the window: names instead of ids, honest status texts, one Duration, plots that drop
+what the network no longer has."""
+
+import pytest
+from gui_helpers import click_node, field
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from spikestudio.engine.model.network import Network
+from test_gui_inspector import type_into
+from test_gui_live import open_network, run_to_end, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def status_messages(w) -> list[str]:
+    seen = []
+    w.statusBar().messageChanged.connect(lambda text: seen.append(text) if text else None)
+    return seen
+
+
+def rename(w, node_id: str, name: str) -> None:
+    click_node(w, node_id)
+    type_into(field(w, "name"), name)
+    assert w.doc.network.populations[node_id].name == name
+
+
+def test_after_renames_people_read_names_in_history_tooltips_isi_weights_and_the_status_bar(window, tmp_path):
+    w = open_network(window, tmp_path)
+    rename(w, "E", "Pyramids")
+    rename(w, "I", "Baskets")
+    click_node(w, "I")
+    type_into(field(w, "params.a"), "0.05")
+    assert w.stack.undoText() == "Set a of Baskets"
+    history = [w.stack.text(i) for i in range(w.stack.count())]
+    assert not any("->" in text for text in history), history
+    w.edits.add_template("pop:izhikevich")
+    assert w.stack.undoText() == "Add Izhikevich population"
+    seen = status_messages(w)
+    click_node(w, "I")
+    w.edits.add_template("rec:spikes")
+    assert any("attached to Baskets" in text for text in seen), seen
+    run_to_end(w)
+    ui = w.simulation
+    names = [ui.weights.chooser.itemText(i) for i in range(ui.weights.chooser.count())]
+    assert names == ["P → Pyramids", "Pyramids → Baskets", "Baskets → Pyramids"]
+    assert ui.weights.hist_plot.titleLabel.text.endswith("P → Pyramids")
+    isi = [ui.analysis.chooser.itemText(i) for i in range(ui.analysis.chooser.count())]
+    assert [text.split("  (CV")[0] for text in isi][:2] == ["Pyramids", "Baskets"], isi
+    assert "P → Pyramids: P → Pyramids" in w.scene.edges["P->E"].toolTip()
+
+
+def test_status_texts_say_what_happens(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 60.0)
+    seen = status_messages(w)
+    QTest.keyClick(w, Qt.Key_F10)  # Step
+    assert wait_for(lambda: c.state == "paused", 30.0)
+    assert seen[-1] == "Paused at t = 10.0 ms" and not any("finished" in s or "press Run" in s for s in seen), seen
+    QTest.keyClick(w, Qt.Key_F5)  # Run after a Step covers the duration, and ends
+    assert wait_for(lambda: c.state == "done", 30.0), c.tap.t
+    assert c.tap.t == pytest.approx(210.0) and seen[-1] == "Simulation finished at t = 210.0 ms"
+    empty = window()
+    empty.files.new()
+    seen = status_messages(empty)
+    empty.actions["run"].trigger()
+    assert wait_for(lambda: empty.simulation.controller.state == "done", 30.0)
+    assert not any("Building" in s or "press Run" in s for s in seen), seen
+    assert any("empty" in s for s in seen)
+
+
+def test_one_duration_the_toolbar_and_the_network_settings_agree(window, tmp_path):
+    w = open_network(window, tmp_path)
+    spin = w.simulation.duration
+    assert spin.value() == w.doc.network.duration == 200.0
+    type_into(spin, "350")
+    assert w.doc.network.duration == 350.0 and w.stack.undoText() == "Set duration"
+    w.actions["undo"].trigger()
+    assert w.doc.network.duration == 200.0 and spin.value() == 200.0 and w.simulation.controller.duration_ms == 200.0
+    run_to_end(w)
+    assert w.simulation.controller.tap.t == pytest.approx(200.0)
+
+
+def test_the_raster_table_drops_a_deleted_population_and_the_weights_clear_without_projections(window, tmp_path):
+    w = open_network(window, tmp_path)
+    run_to_end(w)
+    raster = w.simulation.views.raster
+    assert "I" in [raster.rows.item(r, 0).data(Qt.UserRole) for r in range(raster.rows.rowCount())]
+    click_node(w, "I")
+    QTest.keyClick(w.view.viewport(), Qt.Key_Delete)
+    assert "I" not in w.doc.network.populations
+    w.actions["rebuild"].trigger()
+    assert wait_for(lambda: w.simulation.controller.state == "ready" and not w.simulation.controller.stale, 60.0)
+    run_to_end(w)
+    rows = [raster.rows.item(r, 0).data(Qt.UserRole) for r in range(raster.rows.rowCount())]
+    assert "I" not in rows and "E" in rows
+    weights = w.simulation.weights
+    assert weights.chooser.count() == 1  # E->I and I->E went with I
+    net = Network(dt=0.1, duration=50.0)
+    net.add_population("alone", 5, "lif", I_e=400.0)
+    w2 = open_network(window, tmp_path, net, "alone.snn")
+    run_to_end(w2)
+    assert w2.simulation.weights.chooser.count() == 0
+    assert w2.simulation.weights.hist_plot.titleLabel.text == ""
+    assert "No projection" in w2.simulation.weights.summary.text()
