@@ -103,3 +103,17 @@ def test_the_raster_table_drops_a_deleted_population_and_the_weights_clear_witho
     assert w2.simulation.weights.chooser.count() == 0
     assert w2.simulation.weights.hist_plot.titleLabel.text == ""
     assert "No projection" in w2.simulation.weights.summary.text()
+
+
+def test_the_inspector_warns_of_a_large_dt_and_still_applies_it(window, tmp_path):
+    w = open_network(window, tmp_path)
+    w.scene.select_ids([])
+    warning = w.inspector.warning
+    assert warning.isHidden()
+    type_into(field(w, "dt"), "5")
+    assert w.doc.network.dt == 5.0  # applied: a warning, not a refusal
+    assert not warning.isHidden() and "dt = 5 ms is large against E's time constant tau_m = 10 ms" in warning.text()
+    click_node(w, "E")
+    assert not warning.isHidden() and "E's refractory period t_ref = 2 ms" in warning.text()
+    w.actions["undo"].trigger()
+    assert warning.isHidden()
