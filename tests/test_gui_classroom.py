@@ -117,3 +117,23 @@ def test_the_inspector_warns_of_a_large_dt_and_still_applies_it(window, tmp_path
     assert not warning.isHidden() and "E's refractory period t_ref = 2 ms" in warning.text()
     w.actions["undo"].trigger()
     assert warning.isHidden()
+
+
+def test_legends_sit_off_the_data_rates_stay_above_zero_and_long_runs_label_time_readably(window, tmp_path):
+    w = open_network(window, tmp_path)
+    ui = w.simulation
+    ui.probe("E", 0)
+    ui.probe("I", 1)
+    ui.show_phase_plane("I")
+    run_to_end(w)
+    ui.docks["phase_plane"].raise_()
+    for plot, legend in ((ui.views.traces.plot, ui.views.traces.legend), (ui.views.rates.plot, ui.views.rates.legend),
+                         (ui.phase.plot, ui.phase.legend)):
+        plot.getPlotItem().layout.activate()
+        data = plot.getPlotItem().getViewBox().sceneBoundingRect()
+        assert legend.items and not legend.sceneBoundingRect().intersects(data), (plot, legend.sceneBoundingRect(),
+                                                                                   data)
+    assert ui.views.rates.plot.viewRange()[1][0] >= 0.0
+    axis = ui.views.raster.plot.getAxis("bottom")
+    assert axis.tickStrings([13_788_600.0, 13_788_800.0], 1.0, 200.0) == ["13,788,600", "13,788,800"]
+    assert ui.views.traces.plot.getAxis("bottom").tickStrings([0.25, 0.5], 1.0, 0.25) == ["0.25", "0.50"]

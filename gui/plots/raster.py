@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ...engine.simulation.live import LiveFrame, NodeRow
 from ..base.theme import current
 from .export import add_export_actions
-from .live_common import time_range
+from .live_common import TimeAxis, time_range
 from .plot_theme import follow_theme
 
 __all__ = ["RasterView", "raster_image"]
@@ -152,7 +152,7 @@ class RasterView(QWidget):
     def __init__(self, colors=None):
         super().__init__()
         self.setObjectName("raster_view")
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": TimeAxis("bottom")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "time", units="ms")

@@ -58,7 +58,7 @@ def framed(lo: list[float], hi: list[float], levels: list[float], least: float) 
     span = max(high - low, least)
     middle = 0.5 * (low + high)
     low, high = min(low, middle - span / 2), max(high, middle + span / 2)
-    return low - 0.05 * span, high + 0.12 * span  # room above for the legend's labels
+    return low - 0.05 * span, high + 0.05 * span  # (the legend sits above the data, not on it)
 
 
 class TraceView(QWidget):
@@ -69,7 +69,7 @@ class TraceView(QWidget):
     def __init__(self):
         super().__init__()
         self.setObjectName("trace_view")
-        self.plot, self.legend = time_plot("membrane", "mV")
+        self.plot, self.legend = time_plot("membrane", "mV", columns=3)
         self._has_membrane = True
         self.entry = QLineEdit()
         self.entry.setObjectName("probe_entry")
