@@ -39,10 +39,12 @@ class Inspector(QScrollArea):
         self.rows: dict[str, Row] = {}
         self._signature = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields shrink to the width; never scroll sideways
         self.setMinimumWidth(300)
         self._body = QWidget()
         outer = QVBoxLayout(self._body)
         self.title = QLabel(textFormat=Qt.PlainText)  # names and ids from a file are text, never markup
+        self.title.setWordWrap(True)  # a long name (or a presentation-sized one) wraps: no sideways scrolling
         self.subtitle = QLabel(textFormat=Qt.PlainText)
         self.subtitle.setWordWrap(True)
         self.error = QLabel(textFormat=Qt.PlainText)
@@ -56,6 +58,8 @@ class Inspector(QScrollArea):
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # narrow (or presentation-sized): fields go under
+
         for widget in (self.title, self.subtitle, self.error, self.warning, self.form_host):
             outer.addWidget(widget)
         outer.addStretch(1)

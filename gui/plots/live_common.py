@@ -44,18 +44,37 @@ class TimeAxis(pg.AxisItem):
 class _LegendRow(pg.GraphicsWidget):
     """The row above a plot's data that its legend lives in: as tall as the legend, so it never covers data."""
 
-    def __init__(self, legend: pg.LegendItem):
+    def __init__(self, legend: pg.LegendItem, columns: int):
         super().__init__()
-        self.legend = legend
+        self.legend, self.columns = legend, columns
         legend.setParentItem(self)
-        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-4, 0))
+        legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(4, 0))
         legend.layout.setSpacing(0)
         self.fit()
 
-    def fit(self) -> None:
-        height = self.legend.height() if self.legend.items else 0.0
-        self.setMinimumHeight(height)
-        self.setMaximumHeight(height)
+    def fit(self, *_) -> None:
+        """As many columns as the row's width holds (a large presentation font wraps sooner), and as tall."""
+        legend = self.legend
+        if self.width() > 0 and legend.items:
+            wanted = self.columns
+            while wanted > 1 and _legend_width(legend, wanted) > self.width():
+                wanted -= 1
+            if wanted != legend.columnCount:
+                legend.setColumnCount(wanted)
+        height = legend.height() if legend.items else 0.0
+        if height != self.maximumHeight():
+            self.setMinimumHeight(height)
+            self.setMaximumHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+
+def _legend_width(legend: pg.LegendItem, columns: int) -> float:
+    """The width ``legend`` would take with its entries in ``columns`` columns."""
+    widths = [sample.boundingRect().width() + label.boundingRect().width() + 6 for sample, label in legend.items]
+    return sum(max(widths[c::columns], default=0.0) for c in range(columns)) + 10
 
 
 def legend_above(plot: pg.PlotWidget, columns: int = 8, **options) -> pg.LegendItem:
@@ -63,7 +82,7 @@ def legend_above(plot: pg.PlotWidget, columns: int = 8, **options) -> pg.LegendI
     entries; its row grows and shrinks with its entries (``legend.fit_row()`` after changing them)."""
     item = plot.getPlotItem()
     legend = pg.LegendItem(colCount=columns, **options)
-    row = _LegendRow(legend)
+    row = _LegendRow(legend, columns)
     item.layout.removeItem(item.titleLabel)
     item.titleLabel.hide()
     item.layout.addItem(row, 0, 1)

@@ -97,9 +97,13 @@ class LessonController(QObject):
             return False
         self.lesson, self.opened = lesson, self.opened if lesson.network else None
         self.dock.setWindowTitle(f"Lesson: {lesson.title}")
-        self.dock.show()
+        self.window.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)  # the text runs down the whole left
+        self.dock.show()                                                  # side, beside canvas and plots
         self.dock.raise_()
         self.window.resizeDocks([self.dock], [PANEL_WIDTH], Qt.Horizontal)
+        docks = self.window.simulation.docks  # the plots share what is left beside the text: the raster widest
+        plots = [docks[k] for k in ("raster", "traces", "rates")]
+        self.window.resizeDocks(plots, [40, 30, 30], Qt.Horizontal)
         self.window.layout().activate()  # the canvas is narrower now: fit the network (and its notes) to it
         self.window.view.fit_all()
         self.show_step(0)
@@ -130,6 +134,7 @@ class LessonController(QObject):
         self.panel.show_empty()
         self.dock.setWindowTitle("Lesson")
         self.dock.hide()
+        self.window.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
 
     # --- steps ---------------------------------------------------------------------------------------
     def next(self) -> None:
