@@ -1,10 +1,12 @@
 """Each lesson step whose text describes a trace or a raster, done as a student does it (Next, the step's own
-changes through "Show me", Run with F5), and the feature the text describes found inside the plotted range."""
+changes through "Show me", a click on Run), and the feature the text describes found inside the plotted range."""
 
 import numpy as np
 import pytest
+from gui_helpers import answer_dialogs
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox, QToolBar
 from test_gui_lessons import bundled
 from test_gui_live import wait_for
 
@@ -27,10 +29,11 @@ def show_me(w) -> None:
 
 
 def run_step(w):
-    """The step's own changes, then F5 as a student presses it; waits for the run's end."""
+    """The step's own changes, then a click on the toolbar's Run button; waits for the run's end."""
     show_me(w)
     c = w.simulation.controller
-    QTest.keyClick(w, Qt.Key_F5)
+    button = w.findChild(QToolBar, "simulation_toolbar").widgetForAction(w.actions["run"])
+    QTest.mouseClick(button, Qt.LeftButton)
     assert wait_for(lambda: c.state == "done", 120.0), c.state
     return c
 
@@ -204,3 +207,82 @@ def test_lesson_six_the_volley_is_inside_the_raster(window):
     results = w.simulation.controller.sim.results
     g6 = results.spikes("g6")[0]
     assert g6.min() == pytest.approx(33.1, abs=0.06) and x0 <= g6.min() <= x1
+
+
+def visible_raster_spikes(w, node: str):
+    """(times, neurons) the run recorded for ``node`` inside the raster's x range."""
+    x0, x1 = w.simulation.views.raster.plot.viewRange()[0]
+    times, ids = w.simulation.controller.sim.results.spikes(node)
+    keep = (times >= x0) & (times <= x1)
+    return times[keep], ids[keep]
+
+
+def test_lesson_three_all_or_none_and_the_minimum_rate(window):
+    w = window()
+    assert w.open_lesson(bundled("03").folder)
+    go_to(w, "All or none")
+    run_step(w)
+    t, v, _, y = visible_trace(w, ("axon", 0, "v"))
+    assert v.max() > 30.0 and inside([v.max(), v.min()], y) and 20.0 < t[np.argmax(v)] < 23.0  # same height, earlier
+    go_to(w, "A minimum rate")
+    run_step(w)
+    spikes = visible_spikes(w, "axon")
+    assert spikes.size == 1 and spikes[0] < 30.0  # one spike at the onset, then quiet though the current stays on
+
+
+def test_lesson_four_summation_and_delays(window):
+    w = window()
+    assert w.open_lesson(bundled("04").folder)
+    go_to(w, "Summation")
+    run_step(w)  # the step's weight of 1000 pA: the pair crosses threshold once, at about 257 ms
+    spikes = visible_spikes(w, "cell")
+    assert spikes.size == 1 and spikes[0] == pytest.approx(257.0, abs=2.0)
+    go_to(w, "Delays")
+    run_step(w)
+    later = visible_spikes(w, "cell")
+    assert later.size == 1 and later[0] - spikes[0] == pytest.approx(4.0, abs=0.11)
+
+
+def test_lesson_five_the_raster_shows_asynchronous_then_synchronous_firing(window):
+    w = window()
+    assert w.open_lesson(bundled("05").folder)
+    go_to(w, "Asynchronous irregular")
+    run_step(w)
+    times, ids = visible_raster_spikes(w, "E")
+    assert times.size and ids.max() > 1000  # the whole population, inside the plotted range
+    counts = np.histogram(times, bins=np.arange(times.min(), times.max(), 1.0))[0]
+    assert counts.std() / counts.mean() < 1.0  # no volleys: spikes spread over time
+    go_to(w, "Weaken inhibition: synchronous regular")
+    run_step(w)
+    times, _ = visible_raster_spikes(w, "E")
+    counts = np.histogram(times, bins=np.arange(times.min(), times.max(), 0.25))[0]
+    assert counts.std() / counts.mean() > 1.0  # synchronous volleys: fine vertical stripes
+
+
+def test_lesson_six_a_weak_link_stops_the_volley_and_the_half_centre_alternates(window):
+    w = window()
+    assert w.open_lesson(bundled("06").folder)
+    go_to(w, "Too weak to pass on")
+    run_step(w)
+    assert visible_raster_spikes(w, "g3")[0].size == 20 and visible_raster_spikes(w, "g4")[0].size == 0
+    seen = []
+    answer_dialogs([QMessageBox.Discard], seen)  # the chain's edits are not kept when the step opens its network
+    go_to(w, "The half-centre oscillator")
+    assert seen and w.lessons.on_lesson_network
+    run_step(w)
+    left, right = visible_raster_spikes(w, "left")[0], visible_raster_spikes(w, "right")[0]
+    assert left.size and right.size
+    x0, x1 = w.simulation.views.raster.plot.viewRange()[0]
+    edges = np.arange(x0, x1, 25.0)
+    l_on, r_on = np.histogram(left, edges)[0] > 0, np.histogram(right, edges)[0] > 0
+    assert (l_on != r_on).mean() > 0.6  # one side at a time, turn by turn
+
+
+def test_lesson_seven_post_fires_ten_ms_after_pre_inside_the_raster(window):
+    w = window()
+    assert w.open_lesson(bundled("07").folder)
+    go_to(w, "Pre before post")
+    run_step(w)
+    pre, post = visible_raster_spikes(w, "pre")[0], visible_raster_spikes(w, "post")[0]
+    assert pre.size >= 5 and post.size == pre.size
+    assert np.allclose(post - pre, 10.0, atol=0.11)
