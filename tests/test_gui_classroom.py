@@ -137,3 +137,17 @@ def test_legends_sit_off_the_data_rates_stay_above_zero_and_long_runs_label_time
     axis = ui.views.raster.plot.getAxis("bottom")
     assert axis.tickStrings([13_788_600.0, 13_788_800.0], 1.0, 200.0) == ["13,788,600", "13,788,800"]
     assert ui.views.traces.plot.getAxis("bottom").tickStrings([0.25, 0.5], 1.0, 0.25) == ["0.25", "0.50"]
+
+
+def test_a_refused_edit_names_the_item_by_its_name_not_its_id(window, tmp_path):
+    net = Network(dt=0.1, duration=50.0)
+    net.add_population("LIF", 5, "lif")
+    net.record_state("LIF", "v", neurons=[0], interval=0.1)
+    rec_id = next(iter(net.recorders))
+    net.recorders[rec_id].name = "Voltmeter"
+    w = open_network(window, tmp_path, net, "rec.snn")
+    w.scene.select_ids([])
+    type_into(field(w, "dt"), "0.5")
+    text = w.inspector.error.text()
+    assert w.doc.network.dt == 0.1 and text.startswith("Not applied"), text
+    assert "recorder “Voltmeter”, interval" in text and rec_id not in text, text

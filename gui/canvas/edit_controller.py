@@ -16,7 +16,7 @@ from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into
 from ...engine.editing.templates import TEMPLATES, make_item, needs_target
 from ...engine.errors import FileFormatError
 from ...engine.files import fileformat
-from ...engine.model.names import display_name
+from ...engine.model.names import display_name, readable_problem
 from ...engine.model.network import NodeLayout, Note
 from ..editing.commands import AddItems, RemoveItems, push
 from ..editing.note_commands import AddNotes, RemoveNotes
@@ -60,7 +60,7 @@ class EditController(QObject):
         layout = {item_id: NodeLayout(pos.x(), pos.y())}
         problems = push(self.stack, AddItems(self.doc, [item], layout, f"Add {template.display_name}"))
         if problems:
-            self.message.emit("Cannot add: " + "; ".join(map(str, problems)))
+            self.message.emit("Cannot add: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
             return None
         self.scene.select_ids([item_id])
         net = self.doc.network
@@ -170,7 +170,8 @@ class EditController(QObject):
             [AddNotes(self.doc, notes, text)] if notes else [])
         problems = [p for command in commands for p in command.problems()]  # notes never depend on items
         if problems:
-            self.message.emit(f"Cannot {verb.lower()}: " + "; ".join(map(str, problems)))
+            self.message.emit(f"Cannot {verb.lower()}: " + "; ".join(readable_problem(self.doc.network, p)
+                                                                     for p in problems))
             return False
         _push_all(self.stack, commands, text)
         self.scene.select_ids([item.id for item in items])

@@ -14,7 +14,7 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QMenu
 
 from ...engine.editing.templates import PROJECTION, connection_kind, default_projection
-from ...engine.model.names import display_name
+from ...engine.model.names import display_name, readable_problem
 from ...engine.model.network import CurrentInput, Projection, Recorder, RewardInput
 from ..base import style
 from ..base.theme import current
@@ -334,7 +334,7 @@ class CanvasScene(QGraphicsScene):
             command = EditItem(self.doc, item.id, item, text)
         problems = push(self.stack, command)
         if problems:
-            self.message.emit("Cannot connect: " + "; ".join(str(p) for p in problems))
+            self.message.emit("Cannot connect: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
             return False
         self.message.emit(command.text())
         return True

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...engine.editing.templates import kind_of
-from ...engine.model.names import display_name
+from ...engine.model.names import display_name, readable_problem
 from ...engine.model.step_size import dt_warnings
 from ..base import style
 from ..base.math_html import tex_to_display_html
@@ -202,7 +202,7 @@ class Inspector(QScrollArea):
             command = EditItem(self.doc, self.item_id, edited, self._command_text(row, edited), field=row.key)
         problems = push(self.stack, command)
         if problems:
-            return self._refuse(row, "\n".join(str(p) for p in problems))
+            return self._refuse(row, "\n".join(readable_problem(self.doc.network, p) for p in problems))
         self.hide_error()
 
     def _command_text(self, row: Row, item) -> str:
