@@ -61,6 +61,7 @@ class RowChooser(QTableWidget):
     """One row per node: shown or not, and the first and last neuron shown."""
 
     changed = Signal()
+    LEAST_WIDTH, MOST_WIDTH = 120, 220  # px: what a narrow raster dock still gives it, and what a wide one does
 
     def __init__(self):
         super().__init__(0, 3)
@@ -72,7 +73,7 @@ class RowChooser(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.Fixed)
             header.resizeSection(col, 52)
         self.verticalHeader().hide()
-        self.setMaximumWidth(220)
+        self.setMaximumWidth(self.MOST_WIDTH)
         self._nodes: list[NodeRow] = []
         self._gone: set[str] = set()  # nodes a rebuild removed: the run's history still holds them
         self.itemChanged.connect(lambda _: self.changed.emit())
@@ -178,6 +179,11 @@ class RasterView(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._clicked)
 
     # --- what is shown -------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        """The table takes at most a third of a narrow dock (a laptop in presentation mode): the spikes come first."""
+        super().resizeEvent(event)
+        self.rows.setMaximumWidth(max(RowChooser.LEAST_WIDTH, min(RowChooser.MOST_WIDTH, self.width() // 3)))
+
     def set_colors(self, colors: dict[str, QColor]) -> None:
         self.colors = dict(colors)
 
