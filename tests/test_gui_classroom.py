@@ -127,6 +127,11 @@ def test_legends_sit_off_the_data_rates_stay_above_zero_and_long_runs_label_time
     ui.show_phase_plane("I")
     run_to_end(w)
     ui.docks["phase_plane"].raise_()
+    phase_box = ui.phase.plot.getPlotItem().getViewBox()
+    assert phase_box.height() > 0.5 * ui.phase.plot.getPlotItem().height()  # a small dock keeps its plot
+    w.resize(1920, 1080)  # a projector, the phase plane dock made taller as a teacher would
+    w.resizeDocks([ui.docks["phase_plane"]], [520], Qt.Vertical)
+    QTest.qWait(50)
     for plot, legend in ((ui.views.traces.plot, ui.views.traces.legend), (ui.views.rates.plot, ui.views.rates.legend),
                          (ui.phase.plot, ui.phase.legend)):
         plot.getPlotItem().layout.activate()
@@ -151,3 +156,18 @@ def test_a_refused_edit_names_the_item_by_its_name_not_its_id(window, tmp_path):
     text = w.inspector.error.text()
     assert w.doc.network.dt == 0.1 and text.startswith("Not applied"), text
     assert "recorder “Voltmeter”, interval" in text and rec_id not in text, text
+
+
+def test_a_network_that_fires_fast_gets_a_window_where_spikes_stay_apart_unless_the_user_chose_one(window, tmp_path):
+    net = Network(dt=0.1, duration=1000.0)
+    net.add_population("fast", 20, "lif", I_e=5000.0)  # about 357 Hz: a solid block in 1000 ms
+    w = open_network(window, tmp_path, net, "fast.snn")
+    ui = w.simulation
+    run_to_end(w)
+    assert ui.window_ms.value() == 50.0  # 357 Hz x 50 ms: about 18 spikes per neuron across the plot
+    x0, x1 = ui.views.traces.plot.viewRange()[0]
+    assert x1 - x0 == pytest.approx(50.0)
+    w2 = open_network(window, tmp_path, net, "fast2.snn")
+    type_into(w2.simulation.window_ms, "800")  # the student's own choice is kept
+    run_to_end(w2)
+    assert w2.simulation.window_ms.value() == 800.0

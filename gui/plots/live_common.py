@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from ..base.theme import current
@@ -41,6 +43,9 @@ class TimeAxis(pg.AxisItem):
         return [f"{v * scale:,.{decimals}f}" for v in values]
 
 
+LEGEND_SHARE = 0.35  # the legend's row takes at most this share of a plot's height
+
+
 class _LegendRow(pg.GraphicsWidget):
     """The row above a plot's data that its legend lives in: as tall as the legend, so it never covers data."""
 
@@ -55,6 +60,8 @@ class _LegendRow(pg.GraphicsWidget):
     def fit(self, *_) -> None:
         """As many columns as the row's width holds (a large presentation font wraps sooner), and as tall."""
         legend = self.legend
+        if not shiboken6.isValid(self) or not shiboken6.isValid(legend):  # a late signal while the plot goes
+            return
         if self.width() > 0 and legend.items:
             wanted = self.columns
             while wanted > 1 and _legend_width(legend, wanted) > self.width():
@@ -62,6 +69,9 @@ class _LegendRow(pg.GraphicsWidget):
             if wanted != legend.columnCount:
                 legend.setColumnCount(wanted)
         height = legend.height() if legend.items else 0.0
+        plot = self.parentItem()
+        if plot is not None and height > LEGEND_SHARE * plot.height():  # a tiny dock: over the data, as before,
+            height = 0.0                                                  # rather than no data at all
         if height != self.maximumHeight():
             self.setMinimumHeight(height)
             self.setMaximumHeight(height)
@@ -69,6 +79,10 @@ class _LegendRow(pg.GraphicsWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
+
+    def boundingRect(self):
+        """(Asked by the legend's anchor even while the plot is being deleted.)"""
+        return super().boundingRect() if shiboken6.isValid(self) else QRectF()
 
 
 def _legend_width(legend: pg.LegendItem, columns: int) -> float:
@@ -89,6 +103,7 @@ def legend_above(plot: pg.PlotWidget, columns: int = 8, **options) -> pg.LegendI
     item.legend = legend  # curves made with a name join it, as with addLegend
     legend.fit_row = row.fit
     legend.geometryChanged.connect(row.fit)
+    item.geometryChanged.connect(row.fit)  # a taller plot may now have room for the legend's row
     return legend
 
 

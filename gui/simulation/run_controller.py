@@ -30,6 +30,8 @@ from ...plugins.registry import default_registry
 from ..base import dialogs
 from ..plots.live_common import plot_color, spike_levels
 from ..plots.traces import MAX_PROBES
+from .auto_window import MEASURE_MS, suggested_window
+from .recorder_probes import recorded_trace, recorder_probes
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
@@ -101,6 +103,7 @@ class RunController(QObject):
     failed = Signal(str)  # a run or a build stopped with this message
     frame_drawn = Signal()
     built = Signal()  # a (re)built network is ready: ``sim`` is new
+    window_suggested = Signal(float)  # a narrower plot window for a network that fires fast (see auto_window)
 
     def __init__(self, parent, doc, views):
         super().__init__(parent)
@@ -109,6 +112,8 @@ class RunController(QObject):
         self.runner: Runner | None = None
         self.tap = LiveTap()
         self.window_ms = 1000.0
+        self.window_chosen = False  # the user (or a lesson) set the window since this network opened
+        self._suggesting = False
         self.duration_ms: float | None = doc.network.duration
         self.speed: float | None = None
         self.end_ms: float | None = None  # simulated time the current run stops at
@@ -252,6 +257,7 @@ class RunController(QObject):
 
     def set_window(self, window_ms: float) -> None:
         self.window_ms = float(window_ms)
+        self.window_chosen = self.window_chosen or not self._suggesting
         self.tap.window = self.window_ms
         self._draw()
 
@@ -277,29 +283,14 @@ class RunController(QObject):
 
     def _seed_from_recorders(self, probe) -> None:
         """A neuron a state recorder of the running network samples shows what the run recorded so far."""
-        sim = self.sim
-        if sim is None or self._state == RUNNING:
-            return
-        node, neuron, variable = probe
-        for rid, rec in sim.network.recorders.items():
-            if rec.kind == "state" and rec.target == node and rec.variable == variable and neuron in rec.neurons \
-                    and rid in sim.results.trace_ids:
-                t, values = sim.results.trace(rid)
-                self.tap.seed_probe(probe, t, values[:, rec.neurons.index(neuron)])
-                return
-
-    def recorder_probes(self, recorder_ids=None) -> list:
-        """The neurons the network's state recorders (these, or all) sample, as probes for the traces panel."""
-        net = self.doc.network
-        probes = []
-        for rid, rec in net.recorders.items():
-            if rec.kind == "state" and (recorder_ids is None or rid in recorder_ids) and rec.target in net.populations:
-                probes += [(rec.target, i, rec.variable) for i in rec.neurons]
-        return list(dict.fromkeys(probes))
+        if self.sim is not None and self._state != RUNNING:
+            recorded = recorded_trace(self.sim, probe)
+            if recorded is not None:
+                self.tap.seed_probe(probe, *recorded)
 
     def _items_added(self, ids) -> None:
         """A membrane recorder added to the document puts its neurons in the traces panel."""
-        new = [p for p in self.recorder_probes(set(ids)) if p not in self.probes]
+        new = [p for p in recorder_probes(self.doc.network, set(ids)) if p not in self.probes]
         if new:
             self.set_probes((self.probes + new)[-MAX_PROBES:])
 
@@ -455,8 +446,9 @@ class RunController(QObject):
         self.views.raster.rows.clear_nodes()
         self._set_colors()
         self.duration_ms = self.doc.network.duration
+        self.window_chosen = False
         self.views.traces.set_probes([], {})
-        self.set_probes(self.recorder_probes()[:MAX_PROBES])  # a network with a membrane recorder shows its traces
+        self.set_probes(recorder_probes(self.doc.network)[:MAX_PROBES])  # a membrane recorder shows its traces
         net = self.doc.network
         if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
             QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
@@ -480,9 +472,25 @@ class RunController(QObject):
             state = READY if state == IDLE else state
             if state != self._state and self._state not in (PREPARING,):
                 self._set_state(state)
+        self._suggest_window()
         self._draw()
         if self._state != RUNNING and self._prep is None:
             self.timer.stop()
+
+    def _suggest_window(self) -> None:
+        """Once per network, early in its first run: a narrower window when it fires too fast to see spikes."""
+        if self.window_chosen or self.sim is None or self.tap.t < MEASURE_MS:
+            return
+        self.window_chosen = True  # asked once; the user's choice from then on
+        window = suggested_window(self.sim, self.window_ms)
+        if window is not None:
+            self._suggesting = True
+            try:
+                self.window_suggested.emit(window)
+            finally:
+                self._suggesting = False
+            self.message.emit(f"The network fires fast: the plots show {window:g} ms so spikes stay apart "
+                              "(Window in the toolbar)")
 
     def shown_window(self) -> float:
         """The plots' time window: the chosen one, but no wider than the runs so far (whole durations), so a

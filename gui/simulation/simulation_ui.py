@@ -196,6 +196,7 @@ class SimulationUI:
         self.window_ms.setSuffix(" ms")
         self.window_ms.setToolTip("How much simulated time the plots show")
         self.window_ms.valueChanged.connect(self.controller.set_window)
+        self.controller.window_suggested.connect(self.window_ms.setValue)
         bar.addWidget(self.window_ms)
         self.stale_label = QLabel()
         self.stale_label.setObjectName("stale_label")
