@@ -171,3 +171,17 @@ def test_a_network_that_fires_fast_gets_a_window_where_spikes_stay_apart_unless_
     type_into(w2.simulation.window_ms, "800")  # the student's own choice is kept
     run_to_end(w2)
     assert w2.simulation.window_ms.value() == 800.0
+
+
+def test_the_izhikevich_presets_fit_the_inspector_without_a_sideways_scrollbar(window):
+    w = window("izhikevich")
+    w.resize(1366, 768)
+    click_node(w, "E")
+    QTest.qWait(20)
+    inspector = w.inspector
+    presets = field(w, "preset")
+    assert presets is not None and presets.isVisible()
+    assert not inspector.horizontalScrollBar().isVisible()
+    assert inspector.widget().width() <= inspector.viewport().width()
+    right = presets.mapTo(inspector.viewport(), presets.rect().topRight()).x()
+    assert right <= inspector.viewport().width()  # the last preset button is not cut off
