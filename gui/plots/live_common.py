@@ -87,7 +87,7 @@ class _LegendRow(pg.GraphicsWidget):
 
 def _legend_width(legend: pg.LegendItem, columns: int) -> float:
     """The width ``legend`` would take with its entries in ``columns`` columns."""
-    widths = [sample.boundingRect().width() + label.boundingRect().width() + 6 for sample, label in legend.items]
+    widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 12 for sample, label in legend.items]
     return sum(max(widths[c::columns], default=0.0) for c in range(columns)) + 10
 
 

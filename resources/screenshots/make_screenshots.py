@@ -47,6 +47,7 @@ def render(example: str, selected: str, out: Path) -> None:
     window.scene.select_ids([selected])
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -65,6 +66,7 @@ def run_and_grab(window, ms: float, probes, out: Path) -> None:
         QTest.qWait(20)
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -103,6 +105,7 @@ def render_learning(out: Path) -> None:
     ui.weights.mode.setCurrentIndex(1)  # receptive fields on the 8 x 8 grid
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -119,6 +122,7 @@ def render_welcome(out: Path) -> None:
     window.view.fit_all()
     QTest.qWait(50)  # the page follows the window's layout once it has settled
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -167,6 +171,7 @@ def render_classroom(width: int, height: int, presentation: bool, out: Path) -> 
             QTest.qWait(20)
         QApplication.processEvents()
         window.grab().save(str(out))
+        window.stack.setClean()
         window.close()
     finally:
         current().set_presentation(False)
@@ -192,6 +197,7 @@ def render_phase_plane(out: Path) -> None:
     plane.start_from(-45.0, -12.0)  # right of the saddle: one spike, then back to rest
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
