@@ -43,7 +43,7 @@ class TimeAxis(pg.AxisItem):
         return [f"{v * scale:,.{decimals}f}" for v in values]
 
 
-LEGEND_SHARE = 0.35  # the legend's row takes at most this share of a plot's height
+LEGEND_SHARE = 0.4  # the legend's row takes at most this share of a plot's height
 
 
 class _LegendRow(pg.GraphicsWidget):

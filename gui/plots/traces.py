@@ -140,18 +140,20 @@ class TraceView(QWidget):
         for line in self.levels:
             self.plot.removeItem(line)
         self.levels = []
-        marked = set()
+        marked: dict[str, list[float]] = {"threshold": [], "reset": []}
+        styles = {"threshold": Qt.DashLine, "reset": Qt.DotLine}
         for node_id in dict.fromkeys(n for n, _, v in probes if v == "v"):
-            for value, label, style in zip(levels.get(node_id, (None, None)), ("threshold", "reset"),
-                                           (Qt.DashLine, Qt.DotLine)):
-                if value is None or (value, label) in marked:
+            for value, label in zip(levels.get(node_id, (None, None)), ("threshold", "reset")):
+                if value is None or value in marked[label]:
                     continue
-                marked.add((value, label))
-                pen = pg.mkPen("#7f8c8d", style=style)
-                line = pg.InfiniteLine(value, angle=0, pen=pen)  # named in the legend: a label would be redrawn
-                self.plot.addItem(line)                          # (as HTML) every frame the view scrolls
-                self.legend.addItem(pg.PlotDataItem(pen=pen), f"{label} {value:g} mV")
+                marked[label].append(value)
+                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen("#7f8c8d", style=styles[label]))
+                self.plot.addItem(line)  # named in the legend: a label would be redrawn (as HTML) every frame
                 self.levels.append(line)
+        for label, values in marked.items():  # one entry per kind of line: a short legend leaves room for data
+            if values:
+                text = f"{label} {', '.join(f'{v:g}' for v in values)} mV"
+                self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#7f8c8d", style=styles[label])), text)
         self._has_membrane = any(v == "v" for _, _, v in probes)
         self._label_axis(probes)
         style_plot(self.plot)  # the new curves at the theme's width
