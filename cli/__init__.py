@@ -355,9 +355,12 @@ def cmd_validate(args) -> int:
         say(*blocking)
         _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")
         return EXIT_FAILED
+    from ..engine.model.step_size import dt_warnings
+
     title = net.metadata.title or path.name
     say(f"OK: {title} ({_count(len(net.populations), 'population')}, "
         f"{_count(len(net.projections), 'projection')})")
+    say(*(f"warning: {text}" for text in dt_warnings(net)))  # it runs, but the student should know
     return EXIT_OK
 
 

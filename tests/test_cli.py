@@ -205,6 +205,19 @@ def test_validate_a_good_file(net_file, capsys):
     assert capsys.readouterr().out.startswith("OK: Sparse balanced network (Brunel 2000)")
 
 
+def test_validate_warns_of_a_time_step_large_against_time_constants_and_still_passes(tmp_path, capsys):
+    net = Network(dt=5.0)
+    net.add_population("cells", 10, "lif", tau_m=10.0, t_ref=2.0)
+    net.populations["cells"].name = "Cortex"
+    fileformat.save(net, tmp_path / "coarse.json")
+    assert cli.main(["validate", str(tmp_path / "coarse.json")]) == 0  # a warning, not a refusal
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("OK:") and len(lines) == 3
+    assert lines[1] == ("warning: dt = 5 ms is large against Cortex's time constant tau_m = 10 ms: spikes and resets "
+                        "fall on a coarse grid (keep dt at most 1 ms)")
+    assert "refractory period t_ref = 2 ms" in lines[2] and "at most 1 ms" in lines[2]
+
+
 def test_validate_lists_every_problem_with_its_location(net_file, tmp_path, capsys):
     data = json.loads(net_file.read_text())
     data["populations"]["E"]["params"]["tau_m"] = -5.0

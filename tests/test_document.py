@@ -152,3 +152,16 @@ def test_every_template_makes_a_valid_item():
         item = make_item(key, doc.unused_id(TEMPLATES[key].base_id), target="E")
         doc.add_items([item])
         assert doc.network.validate() == [], key
+
+
+def test_display_names_follow_renames_for_projections_nobody_named():
+    from spikestudio.engine.model.names import display_name
+
+    net = Network()
+    net.add_population("LIF", 2, "lif")
+    net.add_population("LIF_2", 2, "lif")
+    net.connect("LIF_2", "LIF", "all_to_all", id="LIF_2->LIF")
+    net.connect("LIF", "LIF_2", "all_to_all", id="back")
+    net.populations["LIF_2"].name = "Sensory"
+    assert display_name(net, "LIF_2->LIF") == "Sensory → LIF"
+    assert display_name(net, "back") == "back" and display_name(net, "LIF_2") == "Sensory"

@@ -86,3 +86,15 @@ def test_a_sweep_can_address_a_described_models_parameter():
     assert "eps" in parameter_names(net.populations["F"], net)
     target = resolve(net, "F.tau")
     assert target.path == ("params", "tau") and target.spec.unit == "ms" and target.spec.low_open
+
+
+def test_the_dt_warning_reads_a_described_models_time_constants():
+    """A model known only from its equations gets the same coarse-dt warning as a built-in, from its own tau."""
+    from spikestudio.engine.model.step_size import dt_warnings
+
+    net = Network(dt=0.1)
+    net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
+    net.add_population("F", 3, "fhn")
+    assert dt_warnings(net) == []
+    net.dt = 0.5  # the model's tau is 1 ms: ten steps need dt <= 0.1 ms
+    assert any("tau = 1 ms" in w for w in dt_warnings(net))

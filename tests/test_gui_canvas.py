@@ -309,3 +309,31 @@ def test_edges_moved_with_a_group_drag_sit_where_a_rebuild_puts_them(window):
     for key, edge in w.scene.edges.items():
         rebuilt = edge.mapToScene(edge.path().pointAtPercent(0.5))
         assert (rebuilt - moved[key]).manhattanLength() < 1e-6, key
+
+
+def test_a_current_input_dropped_next_to_a_population_attaches_to_it_with_an_amplitude_for_its_model(window):
+    """Dropped beside the Izhikevich population while the LIF one is selected: it drives the Izhikevich one, at
+    10 pA (about 10 Hz), not 400 pA (about 900 Hz)."""
+    import numpy as np
+    from spikestudio.engine.analysis.spike_stats import fi_curve
+    from spikestudio.engine.editing.templates import CURRENT_AMPLITUDES
+    from spikestudio.engine.model.network import Network
+
+    w = window()
+    w.edits.add_template("pop:izhikevich", QPointF(400, 300))
+    izh = next(i for i, p in w.doc.network.populations.items() if p.model == "izhikevich")
+    click_node(w, "neuron")  # the LIF neuron of the default example is selected
+    mime = w.palette.mime_for("in:current")
+    target = view_point(w, QPointF(400, 180))  # just above the Izhikevich node
+    viewport = w.view.viewport()
+    enter = QDragEnterEvent(target, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(viewport, enter)
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    added = [item for item in w.doc.network.inputs.values() if item.id.startswith("current")]
+    assert len(added) == 1 and added[-1].target == izh
+    assert added[-1].params["amplitude"] == CURRENT_AMPLITUDES["izhikevich"]
+    for model, amplitude in CURRENT_AMPLITUDES.items():  # each default makes a default neuron fire, moderately
+        net = Network(dt=0.05 if model == "hh" else 0.1)
+        net.add_population("cell", 1, model)
+        rate = fi_curve(net, np.array([amplitude]), 1000.0, transient=200.0).rate_hz[0]
+        assert 5.0 <= rate <= 150.0, (model, rate)

@@ -418,3 +418,39 @@ def test_an_empty_network_runs_to_its_end_without_an_error(window):
     w.files.adopt(Network(duration=50.0))
     c = run_to_end(w)
     assert c.state == "done" and c.tap.t == pytest.approx(50.0)
+
+
+def test_a_membrane_recorder_puts_its_neurons_in_the_traces_and_a_late_probe_shows_what_was_recorded(window, tmp_path):
+    """Neuronify's "add a voltmeter, see a trace": CUBA opens with its recorder's neurons in the traces panel; a
+    recorder added from the palette adds its neuron; a neuron typed in after a run shows the recorded samples."""
+    from gui_helpers import click_node, double_click
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    w = window("cuba")
+    c, traces = w.simulation.controller, w.simulation.views.traces
+    recorded = [(r.target, i, r.variable) for r in w.doc.network.recorders.values() if r.kind == "state"
+                for i in r.neurons]
+    assert recorded and traces.probes == recorded[:8] and traces.entry.text()
+    w = open_network(window, tmp_path)
+    c, traces = w.simulation.controller, w.simulation.views.traces
+    assert traces.probes == []
+    click_node(w, "I")
+    entry = w.palette.item_for("rec:state")
+    double_click(w.palette.viewport(), w.palette.visualItemRect(entry).center())
+    assert [r.target for r in w.doc.network.recorders.values() if r.kind == "state"] == ["I"]
+    assert traces.probes == [("I", 0, "v")] and ("I", 0, "v") in traces.curves
+    run_to_end(w)
+    t, v = traces.curve_data(("I", 0, "v"))
+    assert t.size > 1000
+    # a neuron the recorder sampled, typed in after the run: the run's samples show at once, without running
+    rec = next(r for r in c.sim.network.recorders.values() if r.kind == "state")
+    rec_t, rec_v = c.sim.results.trace(rec.id)
+    c.set_probes([])
+    assert traces.curves == {}
+    traces.entry.setFocus()
+    QTest.keyClicks(traces.entry, "I:0")
+    QTest.keyClick(traces.entry, Qt.Key_Return)
+    assert c.state == "done"
+    t, v = traces.curve_data(("I", 0, "v"))
+    assert t.size and np.array_equal(v, rec_v[-v.size:, 0]) and t[-1] == pytest.approx(rec_t[-1])

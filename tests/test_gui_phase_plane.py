@@ -29,6 +29,7 @@ def shown_plane(window, tmp_path, net):
     w = open_network(window, tmp_path, net)
     view = w.simulation.show_phase_plane()
     assert w.simulation.docks["phase_plane"].isVisible()
+    QTest.qWait(20)  # the dock laid out (its legend row sized) before a person clicks in it
     return w, view
 
 

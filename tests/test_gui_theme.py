@@ -240,3 +240,35 @@ def test_the_phase_plane_follows_the_theme(window, look):
     assert [s.brush().color() for s in view.fixed.points()] == ink
     assert view.live.opts["pen"].widthF() == pytest.approx(1.2)
     assert view.v_null.opts["pen"].widthF() == nullcline
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_presentation_mode_fits_a_laptop_and_a_projector_and_turning_it_off_gives_the_sizes_back(window, look, size):
+    """At 1366×768 and 1920×1080: the canvas keeps room, the side docks stay within a quarter of the window,
+    dock tabs show whole titles, the inspector never scrolls sideways; off again, every dock is as before."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QTabBar
+
+    w = window("cuba")
+    w.resize(*size)
+    QApplication.processEvents()
+    docks = [w.palette_dock, w.inspector_dock] + [w.simulation.docks[k] for k in ("raster", "traces", "rates")]
+    before = [(d.width(), d.height()) for d in docks]
+    w.actions["presentation"].trigger()
+    QApplication.processEvents()
+    assert look.presentation
+    assert w.palette_dock.width() <= 0.25 * size[0] + 1 and w.inspector_dock.width() <= 0.25 * size[0] + 1
+    assert w.view.width() >= 0.4 * size[0]  # not a 330 px strip
+    inspector = w.inspector
+    assert inspector.horizontalScrollBar().maximum() == 0 or not inspector.horizontalScrollBar().isVisible()
+    assert inspector.widget().width() <= inspector.viewport().width()  # nothing clipped on the right
+    bars = [bar for bar in w.findChildren(QTabBar) if bar.isVisible()]
+    assert bars and all(bar.elideMode() == Qt.ElideNone for bar in bars)
+    assert {bar.tabText(i) for bar in bars for i in range(bar.count())} >= {"ISI analysis", "Phase plane"}
+    w.actions["presentation"].trigger()
+    for _ in range(3):
+        QApplication.processEvents()
+    after = [(d.width(), d.height()) for d in docks]
+    assert after[:2] == before[:2]  # palette and inspector exactly as they were
+    for (width, height), (old_width, old_height) in zip(after[2:], before[2:]):  # the plots within what the
+        assert height == old_height and abs(width - old_width) <= 50       # tabbed docks' minimum allows

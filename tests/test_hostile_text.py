@@ -133,7 +133,8 @@ def test_a_name_with_markup_shows_as_written_on_the_canvas_and_in_the_inspector(
     assert node.title == "<b>E</b><->I"  # drawn with drawText: plain text
     assert "&lt;b&gt;E&lt;/b&gt;&lt;-&gt;I (E&lt;-&gt;I)" in node.toolTip() and "<b>E" not in node.toolTip()
     edge_tip = w.scene.edges["<i>loop</i>"].toolTip()
-    assert "&lt;i&gt;loop&lt;/i&gt;: E&lt;-&gt;I → E&lt;-&gt;I" in edge_tip and "<i>" not in edge_tip
+    assert "&lt;i&gt;loop&lt;/i&gt;: &lt;b&gt;E&lt;/b&gt;&lt;-&gt;I → &lt;b&gt;E&lt;/b&gt;&lt;-&gt;I" in edge_tip
+    assert "<i>" not in edge_tip and "<b>" not in edge_tip
     w.scene.clearSelection()
     node.setSelected(True)
     assert w.inspector.item_id == "E<->I"

@@ -235,3 +235,16 @@ def test_the_network_a_step_is_written_for_follows_opens_backwards_too(tmp_path)
     text = "---\ntitle: T\nsummary: S\nnetwork: a.json\n---\n## One\nx\n## Two\n@open b.json\n## Three\ny\n"
     lesson = parse_lesson(text, tmp_path)
     assert [lesson.network_at(i) for i in range(3)] == ["a.json", "b.json", "b.json"]
+
+
+def test_restart_and_window_directives_are_read_and_checked():
+    from spikestudio.engine.teaching.lesson import Restart, Window, parse_lesson
+
+    text = "---\ntitle: T\nsummary: S\n---\n## A\nText.\n@restart\n@window 50\n## B\nMore.\n@window 20ms\n"
+    lesson = parse_lesson(text, Path("."))
+    assert lesson.steps[0].actions == [Restart(), Window(50.0)] and lesson.steps[1].actions == [Window(20.0)]
+    for bad, said in (("@window 0.5", "outside 1–60,000 ms"), ("@window soon", "“soon” is not a time in ms"),
+                      ("@restart now", "cannot read")):
+        with pytest.raises(LessonError) as caught:
+            parse_lesson(text.replace("@window 50", bad), Path("."))
+        assert said in caught.value.problems[0], caught.value.problems

@@ -127,3 +127,30 @@ def test_fi_dialog_reports_problems_instead_of_running(qtbot):
     empty = FICurveDialog(Network())
     qtbot.addWidget(empty)
     assert not empty.run_button.isEnabled() and "no population" in empty.status.text()
+
+
+
+def test_the_fi_tool_opened_from_a_window_sweeps_the_edited_network(window, tmp_path, qtbot):
+    """Lesson 1's order: the tool is opened, then I_e is typed to 0 in the inspector; its next sweep uses
+    I_e = 0 (fires from 400 pA, not from 100 pA as a copy made at opening with I_e = 300 pA would)."""
+    from gui_helpers import click_node, field
+    from spikestudio.engine.files import fileformat
+    from test_gui_inspector import type_into
+
+    net = Network(dt=0.1)
+    net.add_population("cell", 1, "lif", I_e=300.0)
+    net.populations["cell"].name = "Cell"
+    fileformat.save(net, tmp_path / "one.json")
+    w = window(tmp_path / "one.json")
+    click_node(w, "cell")
+    dialog = w.simulation.show_fi_curve()
+    assert dialog.population.currentText() == "Cell" and "I_e = 300 pA" in dialog.status.text()
+    type_into(field(w, "params.I_e"), "0")
+    assert w.doc.network.populations["cell"].params["I_e"] == 0.0
+    assert "I_e = 0 pA" in dialog.status.text()  # the tool says what it will sweep
+    dialog.points.setValue(11)
+    dialog.duration.setValue(300.0)
+    dialog.transient.setValue(0.0)
+    run_dialog(qtbot, dialog)
+    assert "fires from 400 pA" in dialog.status.text(), dialog.status.text()
+    dialog.close()

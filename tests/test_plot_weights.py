@@ -38,7 +38,8 @@ def view(qtbot, learning):
 
 def test_shapes_come_from_the_network(learning):
     shapes = projection_shapes(learning.network)
-    assert shapes == [ProjectionShape("learn", 24, 5, (4, 6), "pA"), ProjectionShape("inh", 5, 5, None, "pA")]
+    assert shapes == [ProjectionShape("learn", 24, 5, (4, 6), "pA", "learn"),
+                      ProjectionShape("inh", 5, 5, None, "pA", "inh")]
 
 
 def test_histogram_and_matrix_show_the_learned_weights(view, learning):

@@ -75,8 +75,15 @@ def kind_of(item) -> str:
             Recorder: "recorder"}[type(item)]
 
 
-def make_item(key: str, item_id: str, target: str | None = None):
-    """A new item from template ``key`` with id ``item_id``; inputs of current and recorders need a ``target``."""
+# A current input's amplitude (pA) by target model, as projections get model-aware weights: enough to make a
+# default neuron fire at a moderate rate (LIF about 34 Hz, Izhikevich RS about 10 Hz, AdEx and HH a few tens),
+# where one value for all would be below threshold for some and 900 Hz for Izhikevich.
+CURRENT_AMPLITUDES = {"lif": 400.0, "izhikevich": 10.0, "adex": 800.0, "hh": 1000.0, "lif_adaptive": 400.0}
+
+
+def make_item(key: str, item_id: str, target: str | None = None, model: str | None = None):
+    """A new item from template ``key`` with id ``item_id``; inputs of current and recorders need a ``target``
+    (``model``: the target population's neuron model, for a current input's amplitude)."""
     kind, _, variant = key.partition(":")
     if kind == "pop":
         return Population(item_id, DEFAULT_SIZES[variant], variant)
@@ -91,7 +98,7 @@ def make_item(key: str, item_id: str, target: str | None = None):
     if target is None:
         raise ValueError(f"a {TEMPLATES[key].display_name.lower()} needs a population to attach to")
     if key == "in:current":
-        return CurrentInput(item_id, target, "dc", {"amplitude": 400.0})
+        return CurrentInput(item_id, target, "dc", {"amplitude": CURRENT_AMPLITUDES.get(model, 400.0)})
     if key == "rec:spikes":
         return Recorder(item_id, "spikes", target)
     if key == "rec:state":

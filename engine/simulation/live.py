@@ -212,6 +212,16 @@ class LiveTap:
             self._t = t0 + steps * self._dt
 
     # --- the viewing side ----------------------------------------------------------------------
+    def seed_probe(self, probe: tuple[str, int, str], t: np.ndarray, v: np.ndarray) -> None:
+        """Samples a recorder already took (``t`` in the simulator's ms) for a probe the tap has none of yet, so
+        a neuron probed after a run shows what the run recorded."""
+        with self._lock:
+            if probe in self._traces or not len(t):
+                return
+            ring = self._traces[probe] = Ring(self._max_samples, t=np.float64, v=np.float64)
+            ring.push(t=self._offset + np.asarray(t[-self._max_samples:], np.float64),
+                      v=np.asarray(v[-self._max_samples:], np.float64))
+
     def forget_probe(self, probe: tuple[str, int, str]) -> None:
         with self._lock:
             self._traces.pop(probe, None)

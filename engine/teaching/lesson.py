@@ -39,8 +39,8 @@ from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 
 __all__ = ["LessonError", "Lesson", "Step", "Open", "Highlight", "Select", "Probe", "Show", "Task", "RunTask",
-           "PANELS", "load_lesson", "parse_lesson", "bundled_lessons", "lessons_folder", "task_value", "task_met",
-           "apply_task", "check_lesson", "LESSON_FILE"]
+           "Restart", "Window", "PANELS", "MAX_WINDOW_MS", "load_lesson", "parse_lesson", "bundled_lessons",
+           "lessons_folder", "task_value", "task_met", "apply_task", "check_lesson", "LESSON_FILE"]
 
 LESSON_FILE = "lesson.md"
 MAX_LESSON_BYTES = 1_000_000
@@ -51,6 +51,7 @@ HEADER_KEYS = ("title", "summary", "network", "order", "author")
 PANELS = ("raster", "traces", "rates", "weights", "analysis", "phase_plane", "fi_curve", "inspector", "experiment")
 OPERATORS = {"=": None, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 NETWORK_SETTINGS = ("dt", "duration", "seed")
+MAX_WINDOW_MS = 60_000.0  # the widest plot window the toolbar offers
 EXAMPLE_PREFIX = "example:"
 _ID = r"[A-Za-z_][\w\-:>]*"  # ids such as E, stim_2, I->E
 
@@ -89,6 +90,18 @@ class Probe:
 @dataclass(frozen=True)
 class Show:
     panel: str
+
+
+@dataclass(frozen=True)
+class Restart:
+    """The step's run starts at time 0 (the stimulus it is about begins after time 0, not after the last run)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The plots show this many ms (a 2 ms refractory pause is invisible in a 1000 ms window)."""
+
+    ms: float
 
 
 @dataclass(frozen=True)
@@ -300,10 +313,14 @@ def _directive(line: str, where: str, problems: list[str]):
             return _task(rest)
         if word == "run" and not args:
             return RunTask()
+        if word == "restart" and not args:
+            return Restart()
+        if word == "window" and len(args) == 1:
+            return Window(_window(args[0]))
     except ValueError as exc:
         problems.append(f"{where}: @{word}: {exc}")
         return None
-    known = "open, highlight, select, probe, show, task, run"
+    known = "open, highlight, select, probe, show, task, run, restart, window"
     problems.append(f"{where}: cannot read “{line.strip()[:80]}” (directives: {known}; see the lesson format)")
     return None
 
@@ -318,6 +335,17 @@ def _probe(text: str) -> tuple[str, int, str]:
     if not re.fullmatch(_ID, node) or not index.isdigit() or not re.fullmatch(r"\w+", variable):
         raise ValueError(f"“{text}” is not NODE:INDEX or NODE:INDEX:VARIABLE")
     return node, int(index), variable
+
+
+def _window(text: str) -> float:
+    """``@window 50`` or ``@window 50ms``: a plot window in ms, within what the toolbar offers."""
+    try:
+        ms = float(text.removesuffix("ms"))
+    except ValueError:
+        raise ValueError(f"“{text}” is not a time in ms") from None
+    if not (1.0 <= ms <= MAX_WINDOW_MS):
+        raise ValueError(f"{text} ms is outside 1–{MAX_WINDOW_MS:,.0f} ms")
+    return ms
 
 
 def _task(text: str) -> Task:
@@ -447,7 +475,7 @@ def check_lesson(lesson: Lesson) -> list[str]:
                 nodes = _node_ids(net)
                 continue
             if net is None:
-                if not isinstance(action, (Show, RunTask)):
+                if not isinstance(action, (Show, RunTask, Restart, Window)):
                     problems.append(f"{where}: {type(action).__name__.lower()} before any network is open")
                 continue
             problems.extend(f"{where}: {p}" for p in _action_problems(net, action, nodes))

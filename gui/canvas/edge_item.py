@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
+from ...engine.model.names import display_name
 from ...engine.model.network import Projection
 from ..base import style
 from ..base.theme import current
@@ -91,7 +92,9 @@ class EdgeItem(QGraphicsPathItem):
             self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
             self.label_text = projection_label(proj)
             self.label_width = metrics.horizontalAdvance(self.label_text) + 6
-            self.setToolTip(style.plain_tip(f"{proj.name}: {proj.source} → {proj.target}\n{proj.synapse.receptor} "
+            net = self.scene_ref.doc.network
+            self.setToolTip(style.plain_tip(f"{display_name(net, proj.id)}: {display_name(net, proj.source)} → "
+                                            f"{display_name(net, proj.target)}\n{proj.synapse.receptor} "
                                             f"{proj.synapse.kind} synapses, {projection_label(proj)}"))
         else:
             self.inhibitory = False

@@ -6,6 +6,8 @@ between windows and reads through the same strict loader as a file.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QMimeData, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QGuiApplication
 
@@ -14,6 +16,7 @@ from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into, mode
 from ...engine.editing.templates import TEMPLATES, make_item, needs_target
 from ...engine.errors import FileFormatError
 from ...engine.files import fileformat
+from ...engine.model.names import display_name, readable_problem
 from ...engine.model.network import NodeLayout, Note
 from ..editing.commands import AddItems, RemoveItems, push
 from ..editing.note_commands import AddNotes, RemoveNotes
@@ -25,6 +28,7 @@ __all__ = ["EditController", "CLIPBOARD_MIME"]
 
 CLIPBOARD_MIME = "application/x-spikestudio-network"
 PASTE_OFFSET = 40.0
+ATTACH_DISTANCE = 300.0  # scene units: a current input or recorder dropped this near a population attaches to it
 
 
 class EditController(QObject):
@@ -45,20 +49,22 @@ class EditController(QObject):
         template = TEMPLATES[key]
         target = None
         if needs_target(key):
-            target = self._attach_target(key)
+            target = self._attach_target(key, pos)
             if target is None:
                 self.message.emit(f"Add a population first: a {template.display_name.lower()} attaches to one")
                 return None
         item_id = self.doc.unused_id(f"{template.base_id}:{target}" if key.startswith("rec:") else template.base_id)
-        item = make_item(key, item_id, target)
+        pop = self.doc.network.populations.get(target)
+        item = make_item(key, item_id, target, pop.model if pop is not None else None)
         pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
         layout = {item_id: NodeLayout(pos.x(), pos.y())}
-        problems = push(self.stack, AddItems(self.doc, [item], layout, f"Add {template.display_name.lower()}"))
+        problems = push(self.stack, AddItems(self.doc, [item], layout, f"Add {template.display_name}"))
         if problems:
-            self.message.emit("Cannot add: " + "; ".join(map(str, problems)))
+            self.message.emit("Cannot add: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
             return None
         self.scene.select_ids([item_id])
-        self.message.emit(f"Added {item.name}" + (f" attached to {target}" if target else ""))
+        net = self.doc.network
+        self.message.emit(f"Added {item.name}" + (f" attached to {display_name(net, target)}" if target else ""))
         return item_id
 
     def add_note(self, pos: QPointF | None = None) -> str | None:
@@ -78,10 +84,16 @@ class EditController(QObject):
             y += 40
         return QPointF(x, y)
 
-    def _attach_target(self, key: str) -> str | None:
-        """The selected population (or source, for spike recorders), else the first population."""
+    def _attach_target(self, key: str, pos: QPointF | None = None) -> str | None:
+        """The node it was dropped next to (within ``ATTACH_DISTANCE``), else the selected population (or source,
+        for spike recorders), else the first population."""
         net = self.doc.network
         allowed = net.spiking_nodes() if key == "rec:spikes" else net.populations
+        if pos is not None:
+            near = sorted((math.hypot(lay.x - pos.x(), lay.y - pos.y()), item_id)
+                          for item_id in allowed if (lay := net.layout.get(item_id)) is not None)
+            if near and near[0][0] <= ATTACH_DISTANCE:
+                return near[0][1]
         for item_id in self.scene.selected_ids():
             if item_id in allowed:
                 return item_id
@@ -159,7 +171,8 @@ class EditController(QObject):
             [AddNotes(self.doc, notes, text)] if notes else [])
         problems = [p for command in commands for p in command.problems()]  # notes never depend on items
         if problems:
-            self.message.emit(f"Cannot {verb.lower()}: " + "; ".join(map(str, problems)))
+            self.message.emit(f"Cannot {verb.lower()}: " + "; ".join(readable_problem(self.doc.network, p)
+                                                                     for p in problems))
             return False
         _push_all(self.stack, commands, text)
         self.scene.select_ids([item.id for item in items])

@@ -14,6 +14,7 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QMenu
 
 from ...engine.editing.templates import PROJECTION, connection_kind, default_projection
+from ...engine.model.names import display_name, readable_problem
 from ...engine.model.network import CurrentInput, Projection, Recorder, RewardInput
 from ..base import style
 from ..base.theme import current
@@ -164,6 +165,8 @@ class CanvasScene(QGraphicsScene):
         if item_id in self.nodes:
             self.nodes[item_id].refresh()
             for edge in self.nodes[item_id].edges:
+                if edge.edge_id in self.doc.network.projections:
+                    edge.refresh()  # its name may be made of this node's name
                 edge.update_path(force=True)  # the card may have changed size
         if item_id in self.edges:
             self.edges[item_id].refresh()
@@ -313,22 +316,25 @@ class CanvasScene(QGraphicsScene):
         if kind == PROJECTION:
             proj = default_projection(self.doc.network, self.doc.unused_id(f"{source}->{target}"), source, target)
             proj.synapse = self._usual_synapse(source, proj.synapse)
-            command = AddItems(self.doc, [proj], text=f"Connect {source} → {target}")
+            net = self.doc.network
+            command = AddItems(self.doc, [proj], text=f"Connect {display_name(net, source)} → "
+                                                      f"{display_name(net, target)}")
         else:
             onto = isinstance(self.doc.item(target), (Recorder, RewardInput))  # the dragged-onto node changes
             item = self.doc.edited_copy(target if onto else source)
             field = "source" if isinstance(item, RewardInput) else "target"  # a reward node counts its source's spikes
             new_target = source if onto else target
+            shown = display_name(self.doc.network, new_target)
             if getattr(item, field) == new_target:
-                self.message.emit(f"{item.name} is already attached to {new_target}")
+                self.message.emit(f"{item.name} is already attached to {shown}")
                 return False
             setattr(item, field, new_target)
-            text = (f"Reward {item.name} counts the spikes of {new_target}" if field == "source"
-                    else f"Attach {item.name} to {new_target}")
+            text = (f"Reward {item.name} counts the spikes of {shown}" if field == "source"
+                    else f"Attach {item.name} to {shown}")
             command = EditItem(self.doc, item.id, item, text)
         problems = push(self.stack, command)
         if problems:
-            self.message.emit("Cannot connect: " + "; ".join(str(p) for p in problems))
+            self.message.emit("Cannot connect: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
             return False
         self.message.emit(command.text())
         return True

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMenu, QScrollArea, QVBoxLayo
 
 from ...engine.editing.templates import kind_of
 from ...engine.experiments import addresses
+from ...engine.model.names import display_name, readable_problem
+from ...engine.model.step_size import dt_warnings
 from ..base import style
 from ..base.math_html import tex_to_display_html
 from ..base.theme import current
@@ -25,6 +27,7 @@ __all__ = ["Inspector", "equations_label"]
 
 ERROR_STYLE = "QLabel { color: #922b21; background: #fdedec; border: 1px solid #e6b0aa; padding: 4px; }"
 FIELD_ERROR_STYLE = "border: 2px solid #c0392b;"
+WARNING_STYLE = "QLabel { color: #7e5109; background: #fef5e7; border: 1px solid #f5cba7; padding: 4px; }"
 
 
 class Inspector(QScrollArea):
@@ -39,20 +42,28 @@ class Inspector(QScrollArea):
         self.rows: dict[str, Row] = {}
         self._signature = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields shrink to the width; never scroll sideways
         self.setMinimumWidth(300)
         self._body = QWidget()
         outer = QVBoxLayout(self._body)
         self.title = QLabel(textFormat=Qt.PlainText)  # names and ids from a file are text, never markup
+        self.title.setWordWrap(True)  # a long name (or a presentation-sized one) wraps: no sideways scrolling
         self.subtitle = QLabel(textFormat=Qt.PlainText)
         self.subtitle.setWordWrap(True)
         self.error = QLabel(textFormat=Qt.PlainText)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
+        self.warning = QLabel(textFormat=Qt.PlainText, objectName="inspector_warning")  # applied, but worth knowing
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.hide()
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        for widget in (self.title, self.subtitle, self.error, self.form_host):
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # narrow (or presentation-sized): fields go under
+
+        for widget in (self.title, self.subtitle, self.error, self.warning, self.form_host):
             outer.addWidget(widget)
         outer.addStretch(1)
         self.setWidget(self._body)
@@ -100,6 +111,16 @@ class Inspector(QScrollArea):
                 rows.insert(1, self._color_row(item))
         for row in rows:
             self._add_row(row)
+        self.show_warnings()
+
+    def show_warnings(self) -> None:
+        """Warnings (not refusals) about what is shown: a time step large against its time constants."""
+        if self.item_id is not None and self.item_id not in self.doc.network.populations:
+            texts = []
+        else:
+            texts = dt_warnings(self.doc.network, self.item_id)
+        self.warning.setText("\n".join(f"Warning: {text}" for text in texts))
+        self.warning.setVisible(bool(texts))
 
     def _color_row(self, item) -> Row:
         widget = ColorField(self.doc.layout_of(item.id).color, style.node_color(item))
@@ -175,6 +196,7 @@ class Inspector(QScrollArea):
             return
         if signature(self._current()) == self._signature:
             self._refresh_values()
+            self.show_warnings()
         else:
             self._rebuild()
 
@@ -185,6 +207,7 @@ class Inspector(QScrollArea):
     def _on_settings_changed(self) -> None:
         if self.item_id is None and self._signature == ("settings",):
             self._refresh_values()
+        self.show_warnings()
 
     # --- committing ----------------------------------------------------------------------------------
     def _commit(self, row: Row, value) -> None:
@@ -210,13 +233,14 @@ class Inspector(QScrollArea):
             command = EditItem(self.doc, self.item_id, edited, self._command_text(row, edited), field=row.key)
         problems = push(self.stack, command)
         if problems:
-            return self._refuse(row, "\n".join(str(p) for p in problems))
+            return self._refuse(row, "\n".join(readable_problem(self.doc.network, p) for p in problems))
         self.hide_error()
 
     def _command_text(self, row: Row, item) -> str:
+        name = display_name(self.doc.network, item.id)
         if row.key == "preset":
-            return f"Apply preset to {item.name}"
-        return f"Set {row.label or row.key} of {item.name}"
+            return f"Apply preset to {name}"
+        return f"Set {row.label or row.key} of {name}"
 
     def _refuse(self, row: Row, text: str) -> None:
         """Put the document's value back in the field and say why the new one was not taken."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -81,16 +82,19 @@ class ISIView(QWidget):
         self.bins.valueChanged.connect(lambda _: self.refresh())
         self.set_results(results)
 
-    def set_results(self, results: Results | None) -> None:
-        """Show these results (after a run); keeps the chosen population when it is still there."""
+    def set_results(self, results: Results | None, names: dict[str, str] | None = None) -> None:
+        """Show these results (after a run); keeps the chosen population when it is still there. ``names``: what
+        to call each node id (its name now)."""
         self.results = results
+        names = names or {}
         current = self.chooser.currentData()
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for nid in results.spike_recorded if results is not None else []:
             times, ids = results.spikes(nid)
             cv = cv_isi(ids, times, results.spike_counts(nid).size)
-            self.chooser.addItem(f"{nid}  (CV {cv:.2f})" if np.isfinite(cv) else f"{nid}  (CV unknown)", nid)
+            name = names.get(nid, nid)
+            self.chooser.addItem(f"{name}  (CV {cv:.2f})" if np.isfinite(cv) else f"{name}  (CV unknown)", nid)
         if current is not None and self.chooser.findData(current) >= 0:
             self.chooser.setCurrentIndex(self.chooser.findData(current))
         self.chooser.blockSignals(False)
@@ -161,20 +165,25 @@ class _Sweep(QRunnable):
 
 class FICurveDialog(QDialog):
     """Sweep a DC current through one population's model (a one-neuron network is the usual case) and plot
-    its firing rate; the analytic curve is drawn over it for LIF neurons."""
+    its firing rate; the analytic curve is drawn over it for LIF neurons.
 
-    def __init__(self, network: Network, population: str | None = None, parent: QWidget | None = None):
+    ``network`` is a network, or a function returning the document's network now: a tool opened from a window
+    follows its document (an edit made after opening it is what the next sweep uses); call ``refresh`` on edits.
+    """
+
+    def __init__(self, network: Network | Callable[[], Network], population: str | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("F–I curve")
         self.setObjectName("fi_curve_dialog")
-        self.network = network
+        self._network = network
         self.curve: FICurve | None = None
         self._sweep: _Sweep | None = None
         self._compiling: tuple[str, float] | None = None  # (parts, since) while the sweep's kernels compile
         self._clock = QTimer(self, interval=500)
         self._clock.timeout.connect(self._show_compiling)
         self.population = QComboBox(objectName="fi_population")
-        self.population.addItems(list(network.populations))
+        self._fill_populations()
         for key, spec in SWEEP_SPECS.items():
             field = number_field(spec, spec.default)
             field.setObjectName(f"fi_{key}")
@@ -183,11 +192,38 @@ class FICurveDialog(QDialog):
         self.status = QLabel(objectName="fi_status", wordWrap=True)
         self._build_plot()
         self._lay_out()
-        self.population.currentTextChanged.connect(self._population_changed)
+        self.population.currentIndexChanged.connect(lambda _: self._population_changed(self.population_id()))
         self.run_button.clicked.connect(self.run)
-        if population is not None:
-            self.population.setCurrentText(population)
-        self._population_changed(self.population.currentText())
+        if population is not None and self.population.findData(population) >= 0:
+            self.population.setCurrentIndex(self.population.findData(population))
+        self._population_changed(self.population_id())
+
+    @property
+    def network(self) -> Network:
+        return self._network() if callable(self._network) else self._network
+
+    def population_id(self) -> str:
+        return self.population.currentData() or ""
+
+    def _fill_populations(self) -> None:
+        """The populations by name (the id stays the item's data)."""
+        for pid, pop in self.network.populations.items():
+            self.population.addItem(pop.name or pid, pid)
+
+    def refresh(self, *_) -> None:
+        """The document changed: the same population when it is still there (its range kept, its bias shown)."""
+        chosen = self.population_id()
+        self.population.blockSignals(True)
+        self.population.clear()
+        self._fill_populations()
+        index = self.population.findData(chosen)
+        self.population.setCurrentIndex(max(index, 0))
+        self.population.blockSignals(False)
+        pop = self.network.populations.get(self.population_id())
+        if index < 0 or pop is None:
+            self._population_changed(self.population_id())
+        elif self._sweep is None:
+            self.status.setText(self._model_text(pop))
 
     def _build_plot(self) -> None:
         self.plot = pg.PlotWidget()
@@ -235,10 +271,12 @@ class FICurveDialog(QDialog):
         self.low.setValue(low)
         self.high.setValue(high)
         self.run_button.setEnabled(True)
+        self.status.setText(self._model_text(pop))
+
+    def _model_text(self, pop: Population) -> str:
         if pop.model in self.network.models:  # described by equations: the sweep is a DC input, part of I_syn
-            self.status.setText(f"Model: {pop.model} (equations); the current enters as a DC input (I_syn)")
-        else:
-            self.status.setText(f"Model: {pop.model}; the current is added to its bias I_e = {pop.params['I_e']:g} pA")
+            return f"Model: {pop.model} (equations); the current enters as a DC input (I_syn)"
+        return f"Model: {pop.model}; the current is added to its bias I_e = {pop.params['I_e']:g} pA"
 
     def currents(self) -> np.ndarray:
         return np.linspace(self.low.value(), self.high.value(), self.points.value())
@@ -254,9 +292,10 @@ class FICurveDialog(QDialog):
         if problems:
             self.status.setText("Cannot run: " + "; ".join(problems))
             return
-        pop = copy.deepcopy(self.network.populations[self.population.currentText()])  # edits may go on meanwhile
-        if pop.model in self.network.models:  # a described model travels with its description
-            source = Network(dt=self.network.dt, models={pop.model: self.network.models[pop.model]})
+        network = self.network
+        pop = copy.deepcopy(network.populations[self.population_id()])  # edits may go on meanwhile
+        if pop.model in network.models:  # a described model travels with its description
+            source = Network(dt=network.dt, models={pop.model: network.models[pop.model]})
             source.add(pop)
             pop = source
         self._sweep = _Sweep(pop, self.network.dt, self.currents(), self.duration.value(), self.transient.value())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from ..base.theme import current
 from .plot_theme import follow_theme
 
-__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot"]
+__all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot",
+           "TimeAxis", "legend_above"]
 
 # Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
 CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -31,14 +34,88 @@ def plot_color(network, node_id: str, index: int) -> QColor:
     return QColor(CATEGORICAL[index % len(CATEGORICAL)])
 
 
-def time_plot(quantity: str, units: str) -> tuple[pg.PlotWidget, pg.LegendItem]:
-    """A plot against simulated time in ms (units as written, never rescaled to s or kV), with a legend."""
-    plot = pg.PlotWidget()
+class TimeAxis(pg.AxisItem):
+    """Tick labels in plain ms with thousands separators ("13,788,600"), never "1.37886e+07" after long runs."""
+
+    def tickStrings(self, values, scale, spacing):
+        step = spacing * scale
+        decimals = next((d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * max(1.0, step)), 6)
+        return [f"{v * scale:,.{decimals}f}" for v in values]
+
+
+LEGEND_SHARE = 0.4  # the legend's row takes at most this share of a plot's height
+
+
+class _LegendRow(pg.GraphicsWidget):
+    """The row above a plot's data that its legend lives in: as tall as the legend, so it never covers data."""
+
+    def __init__(self, legend: pg.LegendItem, columns: int):
+        super().__init__()
+        self.legend, self.columns = legend, columns
+        legend.setParentItem(self)
+        legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(4, 0))
+        legend.layout.setSpacing(0)
+        self.fit()
+
+    def fit(self, *_) -> None:
+        """As many columns as the row's width holds (a large presentation font wraps sooner), and as tall."""
+        legend = self.legend
+        if not shiboken6.isValid(self) or not shiboken6.isValid(legend):  # a late signal while the plot goes
+            return
+        if self.width() > 0 and legend.items:
+            wanted = self.columns
+            while wanted > 1 and _legend_width(legend, wanted) > self.width():
+                wanted -= 1
+            if wanted != legend.columnCount:
+                legend.setColumnCount(wanted)
+        height = legend.height() if legend.items else 0.0
+        plot = self.parentItem()
+        if plot is not None and height > LEGEND_SHARE * plot.height():  # a tiny dock: over the data, as before,
+            height = 0.0                                                  # rather than no data at all
+        if height != self.maximumHeight():
+            self.setMinimumHeight(height)
+            self.setMaximumHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def boundingRect(self):
+        """(Asked by the legend's anchor even while the plot is being deleted.)"""
+        return super().boundingRect() if shiboken6.isValid(self) else QRectF()
+
+
+def _legend_width(legend: pg.LegendItem, columns: int) -> float:
+    """The width ``legend`` would take with its entries in ``columns`` columns."""
+    widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 12 for sample, label in legend.items]
+    return sum(max(widths[c::columns], default=0.0) for c in range(columns)) + 10
+
+
+def legend_above(plot: pg.PlotWidget, columns: int = 8, **options) -> pg.LegendItem:
+    """A legend laid out in a row above the plot's data (where a title would be), wrapping after ``columns``
+    entries; its row grows and shrinks with its entries (``legend.fit_row()`` after changing them)."""
+    item = plot.getPlotItem()
+    legend = pg.LegendItem(colCount=columns, **options)
+    row = _LegendRow(legend, columns)
+    item.layout.removeItem(item.titleLabel)
+    item.titleLabel.hide()
+    item.layout.addItem(row, 0, 1)
+    item.legend = legend  # curves made with a name join it, as with addLegend
+    legend.fit_row = row.fit
+    legend.geometryChanged.connect(row.fit)
+    item.geometryChanged.connect(row.fit)  # a taller plot may now have room for the legend's row
+    return legend
+
+
+def time_plot(quantity: str, units: str, columns: int = 4) -> tuple[pg.PlotWidget, pg.LegendItem]:
+    """A plot against simulated time in ms (units as written, never rescaled to s or kV), with its legend above
+    the data."""
+    plot = pg.PlotWidget(axisItems={"bottom": TimeAxis("bottom")})
     for side, label, unit in (("left", quantity, units), ("bottom", "time", "ms")):
         plot.setLabel(side, label, units=unit)
         plot.getAxis(side).enableAutoSIPrefix(False)
     plot.setMouseEnabled(x=False, y=True)
-    legend = plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 200))
+    legend = legend_above(plot, columns, brush=(255, 255, 255, 0))
     follow_theme(plot)
     return plot, legend
 

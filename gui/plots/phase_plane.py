@@ -17,6 +17,7 @@ from ...engine.teaching import phase_plane as pp
 from ...engine.teaching.described_phase import DescribedPlane
 from ..base.theme import current
 from .export import add_export_actions
+from .live_common import legend_above
 from .plot_theme import follow_theme
 
 __all__ = ["PhasePlaneView", "FIELD_GRID", "CLICK_MS"]
@@ -80,8 +81,7 @@ class PhasePlaneView(QWidget):
     def _build_plot(self) -> None:
         self.plot = pg.PlotWidget()
         self.plot.getPlotItem().setMenuEnabled(True)
-        self.legend = self.plot.addLegend(offset=(-5, 5), brush=(255, 255, 255, 220), labelTextSize="8pt",
-                                          verSpacing=-6, colCount=2)
+        self.legend = legend_above(self.plot, 3, brush=(255, 255, 255, 0), labelTextSize="8pt", verSpacing=-6)
         self.field = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(FIELD_COLOR, width=1))
         self.field.setZValue(-10)
         self.plot.addItem(self.field)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ...engine.simulation.live import LiveFrame, NodeRow
 from ..base.theme import current
 from .export import add_export_actions
-from .live_common import time_range
+from .live_common import TimeAxis, time_range
 from .plot_theme import follow_theme
 
 __all__ = ["RasterView", "raster_image"]
@@ -61,6 +61,7 @@ class RowChooser(QTableWidget):
     """One row per node: shown or not, and the first and last neuron shown."""
 
     changed = Signal()
+    LEAST_WIDTH, MOST_WIDTH = 120, 220  # px: what a narrow raster dock still gives it, and what a wide one does
 
     def __init__(self):
         super().__init__(0, 3)
@@ -72,8 +73,9 @@ class RowChooser(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.Fixed)
             header.resizeSection(col, 52)
         self.verticalHeader().hide()
-        self.setMaximumWidth(220)
+        self.setMaximumWidth(self.MOST_WIDTH)
         self._nodes: list[NodeRow] = []
+        self._gone: set[str] = set()  # nodes a rebuild removed: the run's history still holds them
         self.itemChanged.connect(lambda _: self.changed.emit())
 
     def set_nodes(self, nodes: list[NodeRow]) -> None:
@@ -85,7 +87,7 @@ class RowChooser(QTableWidget):
                 self._nodes[r] = node
                 for col in (1, 2):
                     self.cellWidget(r, col).setMaximum(node.size - 1)
-        new = [node for node in nodes if node.id not in known]
+        new = [node for node in nodes if node.id not in known and node.id not in self._gone]
         for node in new:
             r = self.rowCount()
             self.blockSignals(True)
@@ -107,9 +109,19 @@ class RowChooser(QTableWidget):
         if new:
             self.changed.emit()
 
+    def keep_only(self, node_ids) -> None:
+        """Drop the rows of nodes the rebuilt network no longer has (a deleted population)."""
+        ids = set(node_ids)
+        self._gone = (self._gone - ids) | {n.id for n in self._nodes if n.id not in ids}
+        for r in reversed(range(len(self._nodes))):
+            if self._nodes[r].id not in ids:
+                self.removeRow(r)
+                del self._nodes[r]
+        self.changed.emit()
+
     def clear_nodes(self) -> None:
         """Forget every row (another network was opened)."""
-        self._nodes = []
+        self._nodes, self._gone = [], set()
         self.setRowCount(0)
         self.changed.emit()
 
@@ -141,7 +153,7 @@ class RasterView(QWidget):
     def __init__(self, colors=None):
         super().__init__()
         self.setObjectName("raster_view")
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": TimeAxis("bottom")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "time", units="ms")
@@ -167,6 +179,11 @@ class RasterView(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._clicked)
 
     # --- what is shown -------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        """The table takes at most a third of a narrow dock (a laptop in presentation mode): the spikes come first."""
+        super().resizeEvent(event)
+        self.rows.setMaximumWidth(max(RowChooser.LEAST_WIDTH, min(RowChooser.MOST_WIDTH, self.width() // 3)))
+
     def set_colors(self, colors: dict[str, QColor]) -> None:
         self.colors = dict(colors)
 

@@ -23,6 +23,7 @@ class RateView(QWidget):
         super().__init__()
         self.setObjectName("rate_view")
         self.plot, self.legend = time_plot("rate", "Hz")
+        self.plot.getViewBox().setLimits(yMin=0.0)  # a rate is never negative: the axis does not go below zero
         self.smoothing = QSpinBox()
         self.smoothing.setObjectName("rate_smoothing")
         self.smoothing.setRange(1, 1000)

@@ -44,6 +44,23 @@ def parse_probes(text: str, names: dict[str, str]) -> list[Probe]:
     return probes
 
 
+def framed(lo: list[float], hi: list[float], levels: list[float], least: float) -> tuple:
+    """The y range framing the data shown: a marked level (threshold, reset) joins it only when it lies within
+    half the data's span of it, so sub-millivolt ringing is not squashed by a threshold 90 mV away. (None, None)
+    with nothing to frame."""
+    if not lo:
+        lo, hi = list(levels), list(levels)
+    if not lo or not all(np.isfinite(lo + hi)):
+        return None, None
+    low, high = min(lo), max(hi)
+    near = [x for x in levels if low - 0.5 * (high - low) <= x <= high + 0.5 * (high - low)]
+    low, high = min([low] + near), max([high] + near)
+    span = max(high - low, least)
+    middle = 0.5 * (low + high)
+    low, high = min(low, middle - span / 2), max(high, middle + span / 2)
+    return low - 0.05 * span, high + 0.05 * span  # (the legend sits above the data, not on it)
+
+
 class TraceView(QWidget):
     """One curve per probe; ``probes_requested`` carries the list the user asked for."""
 
@@ -52,7 +69,7 @@ class TraceView(QWidget):
     def __init__(self):
         super().__init__()
         self.setObjectName("trace_view")
-        self.plot, self.legend = time_plot("membrane", "mV")
+        self.plot, self.legend = time_plot("membrane", "mV", columns=3)
         self._has_membrane = True
         self.entry = QLineEdit()
         self.entry.setObjectName("probe_entry")
@@ -123,18 +140,20 @@ class TraceView(QWidget):
         for line in self.levels:
             self.plot.removeItem(line)
         self.levels = []
-        marked = set()
+        marked: dict[str, list[float]] = {"threshold": [], "reset": []}
+        styles = {"threshold": Qt.DashLine, "reset": Qt.DotLine}
         for node_id in dict.fromkeys(n for n, _, v in probes if v == "v"):
-            for value, label, style in zip(levels.get(node_id, (None, None)), ("threshold", "reset"),
-                                           (Qt.DashLine, Qt.DotLine)):
-                if value is None or (value, label) in marked:
+            for value, label in zip(levels.get(node_id, (None, None)), ("threshold", "reset")):
+                if value is None or value in marked[label]:
                     continue
-                marked.add((value, label))
-                pen = pg.mkPen("#7f8c8d", style=style)
-                line = pg.InfiniteLine(value, angle=0, pen=pen)  # named in the legend: a label would be redrawn
-                self.plot.addItem(line)                          # (as HTML) every frame the view scrolls
-                self.legend.addItem(pg.PlotDataItem(pen=pen), f"{label} {value:g} mV")
+                marked[label].append(value)
+                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen("#7f8c8d", style=styles[label]))
+                self.plot.addItem(line)  # named in the legend: a label would be redrawn (as HTML) every frame
                 self.levels.append(line)
+        for label, values in marked.items():  # one entry per kind of line: a short legend leaves room for data
+            if values:
+                text = f"{label} {', '.join(f'{v:g}' for v in values)} mV"
+                self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen("#7f8c8d", style=styles[label])), text)
         self._has_membrane = any(v == "v" for _, _, v in probes)
         self._label_axis(probes)
         style_plot(self.plot)  # the new curves at the theme's width
@@ -149,7 +168,7 @@ class TraceView(QWidget):
 
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         t0, t1 = time_range(frame.t, window)
-        lo, hi = [line.value() for line in self.levels], [line.value() for line in self.levels]
+        lo, hi = [], []
         for probe, curve in self.curves.items():
             t, v = frame.traces.get(probe, (np.zeros(0), np.zeros(0)))
             keep = t >= t0
@@ -159,9 +178,9 @@ class TraceView(QWidget):
                 lo.append(float(v.min()))
                 hi.append(float(v.max()))
         self.plot.setXRange(t0, t1, padding=0)
-        if lo and all(np.isfinite(lo + hi)):  # the marked levels stay in view, with room for their labels
-            span = max(max(hi) - min(lo), 1.0 if self._has_membrane else 1e-3)
-            self.plot.setYRange(min(lo) - 0.05 * span, max(hi) + 0.12 * span, padding=0)
+        lo, hi = framed(lo, hi, [line.value() for line in self.levels], 1.0 if self._has_membrane else 1e-3)
+        if lo is not None:
+            self.plot.setYRange(lo, hi, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
         """Each probe's samples shown now: ``<node>:<neuron>_time_ms`` and ``..._<variable>``."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton
 
 from ...engine.analysis.spike_stats import block_weight_matrix, receptive_fields, tile_fields
 from ...engine.model.catalog import WEIGHT_UNITS
+from ...engine.model.names import display_name
 from ...engine.model.network import Network
 from ..base.style import plain_html
 from .export import add_export_actions
@@ -38,13 +39,17 @@ class ProjectionShape:
     n_post: int
     source_grid: tuple[int, int] | None = None
     unit: str = ""
+    name: str = ""  # what the chooser and titles call it
 
 
-def projection_shapes(net: Network) -> list[ProjectionShape]:
-    """Sizes, source grid and weight unit of every projection of ``net``, in file order."""
+def projection_shapes(net: Network, named: Network | None = None) -> list[ProjectionShape]:
+    """Sizes, source grid and weight unit of every projection of ``net``, in file order, with its name in
+    ``named`` (the document, whose names may be newer than the running network's)."""
     nodes = net.spiking_nodes()
+    named = named if named is not None else net
     return [ProjectionShape(p.id, nodes[p.source].size, nodes[p.target].size,
-                            getattr(nodes[p.source], "grid", None), WEIGHT_UNITS.get(p.synapse.kind, ""))
+                            getattr(nodes[p.source], "grid", None), WEIGHT_UNITS.get(p.synapse.kind, ""),
+                            display_name(named if p.id in named.projections else net, p.id))
             for p in net.projections.values()]
 
 
@@ -130,22 +135,23 @@ class WeightsView(QWidget):
     # --- what is shown -------------------------------------------------------------------------
     def set_projections(self, shapes: list[ProjectionShape]) -> None:
         """Replace the projections on offer (after the network changed); keeps the chosen one when it is still there."""
-        current = self.chooser.currentText()
+        current = self.chooser.currentData()
         self._shapes = {s.id: s for s in shapes}
         self.chooser.blockSignals(True)
         self.chooser.clear()
-        self.chooser.addItems(list(self._shapes))
+        for shape in shapes:
+            self.chooser.addItem(shape.name or shape.id, shape.id)
         if current in self._shapes:
-            self.chooser.setCurrentText(current)
+            self.chooser.setCurrentIndex(self.chooser.findData(current))
         self.chooser.blockSignals(False)
         self._projection_changed()
 
     def select(self, projection_id: str) -> None:
-        self.chooser.setCurrentText(projection_id)
+        self.chooser.setCurrentIndex(self.chooser.findData(projection_id))
 
     @property
     def projection(self) -> ProjectionShape | None:
-        return self._shapes.get(self.chooser.currentText())
+        return self._shapes.get(self.chooser.currentData())
 
     def _projection_changed(self, *_) -> None:
         shape = self.projection
@@ -170,7 +176,7 @@ class WeightsView(QWidget):
         self.hist_curve.setData(self.edges, self.counts)
         unit = f" ({shape.unit})" if shape.unit else ""
         self.hist_plot.setLabel("bottom", f"weight{unit}")
-        self.hist_plot.setTitle(plain_html(f"Weights of {shape.id}"))
+        self.hist_plot.setTitle(plain_html(f"Weights of {shape.name or shape.id}"))
         if self.showing_fields():
             self._show_fields(shape, pre, post, w)
         else:
@@ -213,6 +219,8 @@ class WeightsView(QWidget):
         self.hist_curve.setData(self.edges, self.counts)
         self.matrix = np.zeros((0, 0))
         self.image.clear()
+        self.hist_plot.setTitle("")
+        self.matrix_plot.setTitle("")
         self.summary.setText("No projection to show")
 
     # --- live updates --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QTabBar,
     QUndoView,
 )
 
@@ -84,6 +85,14 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self.lessons.dock.hide()  # a restored layout may show it; it opens with a lesson
         self._update_title()
+
+    def event(self, event) -> bool:
+        """The tabs of docks sharing a place show their whole titles ("ISI analysis", not "ISI an…"), with scroll
+        arrows when they do not fit (Qt makes these tab bars as docks are tabbed, so each is caught as it comes)."""
+        if event.type() == QEvent.ChildPolished and isinstance(event.child(), QTabBar):
+            event.child().setElideMode(Qt.ElideNone)
+            event.child().setUsesScrollButtons(True)
+        return super().event(event)
 
     def _docks(self) -> None:
         self.palette_dock = self._dock("palette", "Palette", self.palette, Qt.LeftDockWidgetArea)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from ..base.theme import DARK, FONT_SCALE, LIGHT, current
@@ -43,6 +43,7 @@ class _Sync(QObject):
         super().__init__(parent)
         self.actions = actions
         self.presentation = current().presentation
+        self.widths: dict | None = None  # the side docks' widths before presentation mode, given back after
 
     def update(self) -> None:
         theme = current()
@@ -51,12 +52,45 @@ class _Sync(QObject):
             self.actions[f"theme_{name}"].setChecked(theme.name == name)
         if theme.presentation != self.presentation:
             self.presentation = theme.presentation
-            _widen_side_docks(self.parent(), FONT_SCALE if theme.presentation else 1 / FONT_SCALE)
+            window = self.parent()
+            if theme.presentation:
+                self.widths = {d: (d.width(), d.height()) for d in _side_docks(window) + _plot_docks(window)}
+                _widen_side_docks(window, FONT_SCALE)
+            elif self.widths:  # once the normal font's smaller minimum sizes are in place
+                QTimer.singleShot(0, window, lambda sizes=self.widths: _restore(window, sizes))  # not once it closed
+                self.widths = None
+
+
+SIDE_SHARE = 0.24  # a side dock takes at most this share of the window's width: the canvas keeps room
+
+
+def _side_docks(window) -> list:
+    return [d for d in (getattr(window, "palette_dock", None), getattr(window, "inspector_dock", None))
+            if d is not None and d.isVisible() and not d.isFloating()]
+
+
+def _restore(window, sizes: dict) -> None:
+    """The docks' sizes from before presentation mode."""
+    window.layout().activate()  # the minimum sizes of the normal font, before the sizes are asked for
+    for docks in (_side_docks(window), _plot_docks(window)):
+        docks = [d for d in docks if d in sizes]
+        window.resizeDocks(docks, [sizes[d][0] for d in docks], Qt.Horizontal)
+    plots = [d for d in _plot_docks(window) if d in sizes]
+    window.resizeDocks(plots[:1], [sizes[d][1] for d in plots[:1]], Qt.Vertical)
+
+
+def _plot_docks(window) -> list:
+    """The row of plots under the canvas (their widths shift as minimum sizes grow with the font)."""
+    simulation = getattr(window, "simulation", None)
+    docks = [] if simulation is None else [simulation.docks[k] for k in ("raster", "traces", "rates")]
+    return [d for d in docks if d.isVisible() and not d.isFloating()]
 
 
 def _widen_side_docks(window, factor: float) -> None:
-    """The palette and inspector grow with their text (else the inspector's fields scroll sideways)."""
-    docks = [d for d in (getattr(window, "palette_dock", None), getattr(window, "inspector_dock", None))
-             if d is not None and d.isVisible() and not d.isFloating()]
+    """The palette and inspector grow with their text (else the inspector's fields scroll sideways), but never
+    past ``SIDE_SHARE`` of the window, so a laptop's canvas is not squeezed to a strip."""
+    docks = _side_docks(window)
     if docks:
-        window.resizeDocks(docks, [round(d.width() * factor) for d in docks], Qt.Horizontal)
+        most = round(window.width() * SIDE_SHARE)
+        window.resizeDocks(docks, [min(round(d.width() * factor), max(d.width(), most)) for d in docks],
+                           Qt.Horizontal)

@@ -29,6 +29,9 @@ from ...plugins.dataset_source import default_datasets
 from ...plugins.registry import default_registry
 from ..base import dialogs
 from ..plots.live_common import plot_color, spike_levels
+from ..plots.traces import MAX_PROBES
+from .auto_window import MEASURE_MS, suggested_window
+from .recorder_probes import recorded_trace, recorder_probes
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
@@ -100,6 +103,7 @@ class RunController(QObject):
     failed = Signal(str)  # a run or a build stopped with this message
     frame_drawn = Signal()
     built = Signal()  # a (re)built network is ready: ``sim`` is new
+    window_suggested = Signal(float)  # a narrower plot window for a network that fires fast (see auto_window)
 
     def __init__(self, parent, doc, views):
         super().__init__(parent)
@@ -108,6 +112,8 @@ class RunController(QObject):
         self.runner: Runner | None = None
         self.tap = LiveTap()
         self.window_ms = 1000.0
+        self.window_chosen = False  # the user (or a lesson) set the window since this network opened
+        self._suggesting = False
         self.duration_ms: float | None = doc.network.duration
         self.speed: float | None = None
         self.end_ms: float | None = None  # simulated time the current run stops at
@@ -126,6 +132,7 @@ class RunController(QObject):
         for event in (doc.items_added, doc.items_removed, doc.item_changed, doc.settings_changed):
             event.connect(self._doc_changed)
         doc.network_replaced.connect(self._network_replaced)
+        doc.items_added.connect(self._items_added)
         views.probes_requested.connect(self.set_probes)
         views.raster.shown_changed.connect(self.show_spikes_of)
 
@@ -158,7 +165,10 @@ class RunController(QObject):
         sys.setswitchinterval(SWITCH_INTERVAL)
         self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
         self._set_state(PREPARING)
-        self.message.emit("Building the network…")
+        if self.doc.network.spiking_nodes():
+            self.message.emit("Building the network…")
+        else:
+            self.message.emit("The network is empty: add a population from the palette to see something")
 
     def run(self) -> None:
         """Run (or continue) until the duration is simulated, or until paused when the duration is open."""
@@ -174,7 +184,7 @@ class RunController(QObject):
             self.rebuild(then=self.run)
             return
         t = self.tap.t
-        if self._state in (READY, DONE) or (self.end_ms is not None and t >= self.end_ms - 1e-9):
+        if self._state in (READY, DONE) or self.end_ms is None or t >= self.end_ms - 1e-9:  # (after Steps too)
             self.run_start_ms = t
             self.end_ms = None if self.duration_ms is None else t + self.duration_ms
         self.runner.run(None if self.end_ms is None else self.end_ms - t)
@@ -247,6 +257,7 @@ class RunController(QObject):
 
     def set_window(self, window_ms: float) -> None:
         self.window_ms = float(window_ms)
+        self.window_chosen = self.window_chosen or not self._suggesting
         self.tap.window = self.window_ms
         self._draw()
 
@@ -259,13 +270,29 @@ class RunController(QObject):
                 self.views.traces.show_error(str(exc))
                 return
         kept = set(self._merged_probes(probes))
-        for old in self._merged_probes(self.probes):
+        before = set(self._merged_probes(self.probes))
+        for old in before:
             if old not in kept:
                 self.tap.forget_probe(old)
+        for probe in kept - before:
+            self._seed_from_recorders(probe)
         self.probes = list(probes)
         levels = {pid: spike_levels(pop) for pid, pop in self.doc.network.populations.items()}
         self.views.traces.set_probes(self.probes, levels)
         self._draw()
+
+    def _seed_from_recorders(self, probe) -> None:
+        """A neuron a state recorder of the running network samples shows what the run recorded so far."""
+        if self.sim is not None and self._state != RUNNING:
+            recorded = recorded_trace(self.sim, probe)
+            if recorded is not None:
+                self.tap.seed_probe(probe, *recorded)
+
+    def _items_added(self, ids) -> None:
+        """A membrane recorder added to the document puts its neurons in the traces panel."""
+        new = [p for p in recorder_probes(self.doc.network, set(ids)) if p not in self.probes]
+        if new:
+            self.set_probes((self.probes + new)[-MAX_PROBES:])
 
     def set_view_probes(self, view: str, probes: list) -> None:
         """Probes another view (``view`` names it) needs sampled besides the traces'; the traces never show them."""
@@ -353,6 +380,7 @@ class RunController(QObject):
             return
         self._apply_edits(sim, edits)
         self.tap.attach(sim)
+        self.views.raster.rows.keep_only(sim.built.nodes)
         self.sim = sim
         self.runner = Runner(sim)
         self.runner.set_speed(self.speed)
@@ -364,7 +392,10 @@ class RunController(QObject):
         self._set_state(READY)
         self.built.emit()
         compiled = f" (kernels compiled in {prep.compile_seconds:.0f} s)" if prep.compile_seconds else ""
-        self.message.emit(f"Network built{compiled}: press Run")
+        if prep.then is None:  # built ahead of time; a Run or Step waiting for it starts now and says so itself
+            self.message.emit(f"Network built{compiled}: press Run")
+        elif compiled:
+            self.message.emit(f"Network built{compiled}")
         if prep.then is not None:
             prep.then()
 
@@ -415,7 +446,9 @@ class RunController(QObject):
         self.views.raster.rows.clear_nodes()
         self._set_colors()
         self.duration_ms = self.doc.network.duration
+        self.window_chosen = False
         self.views.traces.set_probes([], {})
+        self.set_probes(recorder_probes(self.doc.network)[:MAX_PROBES])  # a membrane recorder shows its traces
         net = self.doc.network
         if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
             QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
@@ -439,9 +472,25 @@ class RunController(QObject):
             state = READY if state == IDLE else state
             if state != self._state and self._state not in (PREPARING,):
                 self._set_state(state)
+        self._suggest_window()
         self._draw()
         if self._state != RUNNING and self._prep is None:
             self.timer.stop()
+
+    def _suggest_window(self) -> None:
+        """Once per network, early in its first run: a narrower window when it fires too fast to see spikes."""
+        if self.window_chosen or self.sim is None or self.tap.t < MEASURE_MS:
+            return
+        self.window_chosen = True  # asked once; the user's choice from then on
+        window = suggested_window(self.sim, self.window_ms)
+        if window is not None:
+            self._suggesting = True
+            try:
+                self.window_suggested.emit(window)
+            finally:
+                self._suggesting = False
+            self.message.emit(f"The network fires fast: the plots show {window:g} ms so spikes stay apart "
+                              "(Window in the toolbar)")
 
     def shown_window(self) -> float:
         """The plots' time window: the chosen one, but no wider than the runs so far (whole durations), so a

@@ -5,7 +5,7 @@ It only wires widgets to the ``RunController``; the controller does the work.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from ...engine.model.names import display_name
 from ...engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING
 from ...engine.teaching.phase_plane import PHASE_MODELS
 from ..base import dialogs, style
+from ..editing.commands import EditSettings, push
 from ..plots.analysis import FICurveDialog, ISIView
 from ..plots.live_views import LiveViews
 from ..plots.phase_plane import PhasePlaneView
@@ -88,6 +90,7 @@ class SimulationUI:
         c.message.connect(window.show_message)
         c.failed.connect(lambda text: dialogs.show_error(window, "Simulation stopped", text))
         window.doc.network_replaced.connect(self._network_replaced)
+        window.doc.settings_changed.connect(self._settings_changed)
         window.view.node_menu_requested.connect(self._node_menu)
         c.built.connect(self._built)
         self.phase.probes_changed.connect(lambda probes: c.set_view_probes("phase_plane", probes))
@@ -171,8 +174,10 @@ class SimulationUI:
         self.duration.setDecimals(1)
         self.duration.setSuffix(" ms")
         self.duration.setSpecialValueText("until stopped")
-        self.duration.setToolTip("Simulated time a Run covers (0: until you pause or stop)")
-        self.duration.valueChanged.connect(lambda v: self.controller.set_duration(v or None))
+        self.duration.setToolTip("Simulated time a Run covers: the network's duration (Network Settings); 0 runs "
+                                 "until you pause or stop")
+        self.duration.setKeyboardTracking(False)  # one edit when the value is entered, not one per key
+        self.duration.valueChanged.connect(self._duration_changed)
         bar.addWidget(self.duration)
         bar.addWidget(QLabel(" Speed "))
         self.speed = QComboBox()
@@ -191,6 +196,7 @@ class SimulationUI:
         self.window_ms.setSuffix(" ms")
         self.window_ms.setToolTip("How much simulated time the plots show")
         self.window_ms.valueChanged.connect(self.controller.set_window)
+        self.controller.window_suggested.connect(self.window_ms.setValue)
         bar.addWidget(self.window_ms)
         self.stale_label = QLabel()
         self.stale_label.setObjectName("stale_label")
@@ -199,7 +205,27 @@ class SimulationUI:
         bar.addAction(a["rebuild"])
 
     # --- reacting ------------------------------------------------------------------------------------
+    def _duration_changed(self, value: float) -> None:
+        """The toolbar's Duration is the network's (an undoable edit); 0, "until stopped", is the run's alone."""
+        self.controller.set_duration(value or None)
+        doc = self.window.doc
+        if value and value != doc.network.duration:
+            settings = dataclasses.replace(doc.settings(), duration=value)
+            push(self.window.stack, EditSettings(doc, settings, "Set duration", field="duration"))
+
+    def _settings_changed(self, *_) -> None:
+        """Network Settings (or Undo) changed the duration: the toolbar shows it, unless it runs until stopped."""
+        duration = self.window.doc.network.duration
+        if self.duration.value() and self.duration.value() != duration:
+            self.duration.blockSignals(True)
+            self.duration.setValue(duration)
+            self.duration.blockSignals(False)
+            self.controller.set_duration(duration)
+
     def _network_replaced(self) -> None:
+        self._weights_sim = None  # the old network's projections and intervals are not this one's
+        self.weights.set_projections([])
+        self.analysis.set_results(None)
         duration = self.window.doc.network.duration
         self.duration.blockSignals(True)
         self.duration.setValue(duration)
@@ -216,10 +242,14 @@ class SimulationUI:
         has_results = self.controller.sim is not None and state in (RUNNING, PAUSED, DONE, FAILED, READY)
         a["save_results"].setEnabled(has_results)
         a["export_csv"].setEnabled(has_results)
-        names = {NO_RUN: "", PREPARING: "building…", READY: "ready", RUNNING: "running", PAUSED: "paused",
-                 DONE: "finished", FAILED: "stopped by an error"}
-        if state in (PREPARING, FAILED, DONE):
-            self.window.show_message(f"Simulation {names[state]}")
+        if state == FAILED:
+            self.window.show_message("Simulation stopped by an error")
+        elif state == DONE:
+            self.window.show_message(f"Simulation finished at t = {self.controller.tap.t:,.1f} ms")
+        elif state == PAUSED:
+            self.window.show_message(f"Paused at t = {self.controller.tap.t:,.1f} ms")
+        elif state == RUNNING:
+            self.window.show_message("Running…")
         plastic = self.controller.sim is not None and any(
             p.plasticity is not None for p in self.controller.sim.network.projections.values())
         if state == RUNNING and plastic:
@@ -228,7 +258,9 @@ class SimulationUI:
             self.weights.stop_live()
             self.weights.refresh()
         if state in (PAUSED, DONE, FAILED):  # analysis after a run (or a pause)
-            self.analysis.set_results(self.controller.sim.results)
+            net = self.window.doc.network
+            names = {i: display_name(net, i) for i in net.spiking_nodes()}
+            self.analysis.set_results(self.controller.sim.results, names)
 
     def _stale_changed(self, reasons: list[str]) -> None:
         self.actions["rebuild"].setVisible(bool(reasons))
@@ -278,7 +310,7 @@ class SimulationUI:
 
     def _built(self) -> None:
         self._weights_sim = self.controller.sim
-        self.weights.set_projections(projection_shapes(self._weights_sim.network))
+        self.weights.set_projections(projection_shapes(self._weights_sim.network, self.window.doc.network))
 
     def show_fi_curve(self) -> FICurveDialog | None:
         """The F–I tool for the selected population (or the first)."""
@@ -287,11 +319,23 @@ class SimulationUI:
             self.window.show_message("The F–I curve needs a population")
             return None
         selected = [i for i in self.window.scene.selected_ids() if i in net.populations]
-        dialog = FICurveDialog(copy.deepcopy(net), selected[0] if selected else None, self.window)
+        dialog = FICurveDialog(lambda: self.window.doc.network, selected[0] if selected else None, self.window)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
+        doc = self.window.doc  # the tool follows the document: an edit made after opening it is what it sweeps
+        events = (doc.items_added, doc.items_removed, doc.item_changed, doc.network_replaced)
+        for event in events:
+            event.connect(dialog.refresh)
+        dialog.destroyed.connect(lambda *_: [self._disconnect(event, dialog.refresh) for event in events])
         dialog.show()
         self.fi_dialog = dialog
         return dialog
+
+    @staticmethod
+    def _disconnect(event, slot) -> None:
+        try:
+            event.disconnect(slot)
+        except (RuntimeError, TypeError):
+            pass
 
     # --- results -------------------------------------------------------------------------------------
     def save_results(self, path: str | None = None) -> Path | None:

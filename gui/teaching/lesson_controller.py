@@ -20,10 +20,12 @@ from ...engine.teaching.lesson import (
     Lesson,
     LessonError,
     Probe,
+    Restart,
     RunTask,
     Select,
     Show,
     Task,
+    Window,
     apply_task,
     check_lesson,
     load_lesson,
@@ -58,6 +60,7 @@ class LessonController(QObject):
         self.highlighted: tuple[str, ...] = ()
         self.opened: tuple[Path, str] | None = None  # the lesson network last opened, and its label
         self.on_lesson_network = False  # the document is that network (maybe saved under a new name since)
+        self.window_before: float | None = None  # the plot window before a step's @window changed it
         self._opening = False
         panel.back_clicked.connect(self.back)
         panel.next_clicked.connect(self.next)
@@ -94,9 +97,13 @@ class LessonController(QObject):
             return False
         self.lesson, self.opened = lesson, self.opened if lesson.network else None
         self.dock.setWindowTitle(f"Lesson: {lesson.title}")
-        self.dock.show()
+        self.window.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)  # the text runs down the whole left
+        self.dock.show()                                                  # side, beside canvas and plots
         self.dock.raise_()
         self.window.resizeDocks([self.dock], [PANEL_WIDTH], Qt.Horizontal)
+        docks = self.window.simulation.docks  # the plots share what is left beside the text: the raster widest
+        plots = [docks[k] for k in ("raster", "traces", "rates")]
+        self.window.resizeDocks(plots, [40, 30, 30], Qt.Horizontal)
         self.window.layout().activate()  # the canvas is narrower now: fit the network (and its notes) to it
         self.window.view.fit_all()
         self.show_step(0)
@@ -122,10 +129,12 @@ class LessonController(QObject):
 
     def close(self) -> None:
         self._set_highlight(())
+        self._restore_window()
         self.lesson, self.opened, self.on_lesson_network = None, None, False
         self.panel.show_empty()
         self.dock.setWindowTitle("Lesson")
         self.dock.hide()
+        self.window.setCorner(Qt.BottomLeftCorner, Qt.BottomDockWidgetArea)
 
     # --- steps ---------------------------------------------------------------------------------------
     def next(self) -> None:
@@ -144,6 +153,8 @@ class LessonController(QObject):
         self.panel.show_step(lesson.title, step.title, step.text, index, len(lesson.steps))
         self.panel.set_tasks([(t, t.describe(), isinstance(t, Task)) for t in step.tasks])
         self._set_highlight(())
+        if not any(isinstance(a, Window) for a in step.actions):
+            self._restore_window()
         if self._open_step_network(lesson, index):
             self._perform_all(step.actions)
         self.refresh_tasks()
@@ -183,6 +194,22 @@ class LessonController(QObject):
             self._show_dock(self.window.simulation.docks["traces"])
         elif isinstance(action, Show):
             self.show_panel(action.panel)
+        elif isinstance(action, Restart):
+            controller = self.window.simulation.controller
+            if controller.sim is not None and controller.tap.t > 0.0:  # else the run starts at 0 anyway
+                controller.reset()
+                self.message.emit("The simulation is back at time 0: this step's run starts from the beginning")
+        elif isinstance(action, Window):
+            spin = self.window.simulation.window_ms
+            if self.window_before is None:
+                self.window_before = spin.value()
+            spin.setValue(action.ms)
+
+    def _restore_window(self) -> None:
+        """The plot window the student had before a step's ``@window``."""
+        if self.window_before is not None:
+            self.window.simulation.window_ms.setValue(self.window_before)
+            self.window_before = None
 
     def show_panel(self, panel: str) -> None:
         """Bring a panel forward; the F–I tool opens; the phase plane shows the selected population."""

@@ -24,6 +24,9 @@ RUNNING = {"running-cuba.png": ("cuba", 1500.0, [("E", 0), ("E", 1), ("I", 0)]),
            "running-brunel.png": ("brunel", 400.0, [("E", 0), ("I", 0)])}
 # the CUBA run again in another look: (theme, presentation mode)
 THEMED = {"dark.png": ("dark", False), "presentation.png": ("light", True)}
+# a lesson on a laptop and on a projector, in both looks: (width, height, presentation mode)
+CLASSROOM = {f"classroom-{w}x{h}{'-presentation' if p else ''}.png": (w, h, p)
+             for w, h in ((1366, 768), (1920, 1080)) for p in (False, True)}
 
 
 def shown_window(example: str, width: int, height: int):
@@ -44,6 +47,7 @@ def render(example: str, selected: str, out: Path) -> None:
     window.scene.select_ids([selected])
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -62,6 +66,7 @@ def run_and_grab(window, ms: float, probes, out: Path) -> None:
         QTest.qWait(20)
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -100,6 +105,7 @@ def render_learning(out: Path) -> None:
     ui.weights.mode.setCurrentIndex(1)  # receptive fields on the 8 x 8 grid
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -116,6 +122,7 @@ def render_welcome(out: Path) -> None:
     window.view.fit_all()
     QTest.qWait(50)  # the page follows the window's layout once it has settled
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -143,6 +150,33 @@ def render_lesson(out: Path) -> None:
     window.close()
 
 
+def render_classroom(width: int, height: int, presentation: bool, out: Path) -> None:
+    """Lesson 2 at its bursting step, run as a student runs it, on a laptop or a projector screen; presentation
+    mode switched on with the window open (and off again after), as a teacher would."""
+    from spikestudio.engine.teaching.lesson import bundled_lessons
+    from spikestudio.gui.base.theme import current
+
+    window = shown_window("single_neuron", width, height)
+    try:
+        if presentation:
+            window.actions["presentation"].trigger()
+        lesson = next(item for item in bundled_lessons() if item.folder.name.startswith("02"))
+        window.open_lesson(lesson.folder)
+        panel = window.lessons.panel
+        while window.lessons.lesson.steps[window.lessons.index].title != "Bursting (IB) and chattering (CH)":
+            panel.next.click()
+        ui = window.simulation
+        ui.controller.run()
+        while ui.controller.state != "done":
+            QTest.qWait(20)
+        QApplication.processEvents()
+        window.grab().save(str(out))
+        window.stack.setClean()
+        window.close()
+    finally:
+        current().set_presentation(False)
+
+
 def render_phase_plane(out: Path) -> None:
     """The Izhikevich network paused mid-run: the phase plane of E with neuron 0's trajectory, and where a
     neuron would go from a clicked state."""
@@ -163,6 +197,7 @@ def render_phase_plane(out: Path) -> None:
     plane.start_from(-45.0, -12.0)  # right of the saddle: one spike, then back to rest
     QApplication.processEvents()
     window.grab().save(str(out))
+    window.stack.setClean()  # the toolbar's Duration is the network's: not a change to ask about
     window.close()
 
 
@@ -204,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs["lesson.png"] = lambda: render_lesson(HERE / "lesson.png")
     jobs |= {name: (lambda t=theme, p=presentation, n=name: render_themed(t, p, HERE / n))
              for name, (theme, presentation) in THEMED.items()}
+    jobs |= {name: (lambda w=w, h=h, p=p, n=name: render_classroom(w, h, p, HERE / n))
+             for name, (w, h, p) in CLASSROOM.items()}
     for name, job in jobs.items():
         if not wanted or name in wanted:
             job()
