@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from spikestudio.engine.analysis.spike_stats import fi_curve
 from spikestudio.engine.equations.text import parse_model
-from spikestudio.engine.model.network import Network
+from spikestudio.engine.model.network import Network, Population
 from spikestudio.engine.teaching.model_phase_plane import model_plane
 
 MODELS = Path(__file__).parent / "data" / "models"
@@ -26,6 +26,12 @@ def test_the_fi_curve_of_a_model_known_only_from_its_equations():
     curve = fi_curve(net, [100.0, 125.0, 135.0, 200.0, 300.0, 400.0], duration=1000.0, transient=100.0)
     assert list(curve.rate_hz[:2]) == [0.0, 0.0] and curve.rate_hz[2] > 0
     assert np.all(np.diff(curve.rate_hz[2:]) > 0)
+
+
+def test_a_population_alone_with_a_model_described_by_equations_is_a_clear_error():
+    """Its description lives in a network; without one the sweep says so (not an AttributeError)."""
+    with pytest.raises(ValueError, match="unknown neuron model 'eif'"):
+        fi_curve(Population("P", 1, "eif"), [100.0], duration=100.0)
 
 
 def _fhn_fixed_point(current_hat):

@@ -103,6 +103,9 @@ def fi_curve(source: Network | Population | str, currents, duration: float = 100
     pop, net_dt = _probe_population(source, population)
     models = source.models if isinstance(source, Network) else {}
     model = neuron_model(source if isinstance(source, Network) else None, pop.model)
+    if model is None:  # a population alone does not carry the description of a model described by equations
+        raise ValueError(f"unknown neuron model {pop.model!r}: sweep a model described by equations through the "
+                         f"network that describes it")
     values = np.asarray(currents, np.float64)
     if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
         raise ValueError("currents must be a non-empty list of finite numbers (pA)")

@@ -8,8 +8,6 @@ is ``E_L``) keeps the derived constants bit-identical to hand-written formulas.
 
 from __future__ import annotations
 
-import math
-
 from .render import to_source
 from .tree import Binary, Name, Node, Num, Unary, names_in
 
@@ -155,7 +153,3 @@ def evaluate_poly(poly: Poly, values: dict[str, float]) -> float:
         total = x if first else total + x
         first = False
     return total if not first else 0.0
-
-
-def is_finite(x: float) -> bool:
-    return math.isfinite(x)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from ..equations.data import to_text
 from ..equations.description import ModelDescription, ModelError
 from ..equations.layout import layout_of
 from ..equations.tex import model_tex
@@ -64,8 +63,3 @@ def model_problems(net) -> list[Problem]:
         except ModelError as exc:
             problems += [Problem(f"{loc}, line {p.line}, column {p.col}", p.message) for p in exc.problems]
     return problems
-
-
-def text_of(desc: ModelDescription) -> str:
-    """The canonical text of a description."""
-    return to_text(desc)
