@@ -189,3 +189,13 @@ def test_the_balance_lessons_last_step_opens_its_phase_diagram_sweep(window, qtb
     assert [panel.table.item(r, 0).text() for r in range(2)] == ["g: inh_E.weight*0.4, inh_I.weight*0.4",
                                                                  "eta: ext_E.rate*2500, ext_I.rate*2500"]
     assert panel.current_sweep().size() == 35
+
+
+def test_the_hidden_experiment_dock_leaves_population_rates_in_front(window):
+    """Tabbing the Experiment dock in and hiding it must not bring another plot (the phase plane) forward."""
+    from PySide6.QtWidgets import QTabBar
+
+    w = window("cuba")
+    bars = [bar for bar in w.findChildren(QTabBar)
+            if "Population rates" in [bar.tabText(i) for i in range(bar.count())]]
+    assert bars and all(bar.tabText(bar.currentIndex()) == "Population rates" for bar in bars)

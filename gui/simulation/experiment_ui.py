@@ -24,6 +24,7 @@ class ExperimentUI:
         window.tabifyDockWidget(window.messages_dock, self.dock)
         window.panels_menu.addAction(self.dock.toggleViewAction())
         self.dock.hide()
+        window.simulation.docks["rates"].raise_()  # tabifying made the hidden dock's neighbour current
         window.inspector.sweep_requested.connect(self.sweep_parameter)
         self.panel.open_run.connect(self.open_run)
         self.panel.message.connect(window.show_message)
