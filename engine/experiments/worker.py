@@ -2,7 +2,9 @@
 
 A worker parses the network once and warms its kernels once (``prepare``); each run (sent a few at a time when
 runs are short) then copies the network, sets the point's parameters and seed, simulates and measures
-(``run_task``). Any failure becomes a row with its error, never an exception, so one bad point cannot stop a sweep.
+(``run_task``). Runs that share sizes, connectivity rules and seed reuse the synapses the first one drew
+(``connection_cache``). Any failure becomes a row with its error, never an exception, so one bad point cannot
+stop a sweep.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from ..errors import SimulationError, ValidationError
 from ..files import fileformat
 from ..model.network import Network
+from ..simulation.connection_cache import ConnectionCache, reusing_connections
 from ..simulation.simulator import Simulator
 from .addresses import apply
 from .measures import builtin_measures
@@ -52,7 +55,7 @@ class Outcome:
     raster: dict
 
 
-_CONTEXT: dict[str, tuple[Setup, Network, dict]] = {}  # sweep key -> (setup, parsed network, measures)
+_CONTEXT: dict[str, tuple[Setup, Network, dict, ConnectionCache]] = {}  # sweep key -> what its runs share
 
 
 def prepare(key: str, setup: Setup) -> float:
@@ -60,9 +63,11 @@ def prepare(key: str, setup: Setup) -> float:
     start = time.perf_counter()
     net = fileformat.loads(setup.network_text)
     _CONTEXT.clear()  # one sweep at a time per worker; a new sweep frees the last one's network
-    _CONTEXT[key] = (setup, net, setup.measure_catalog())
+    cache = ConnectionCache()  # runs that change no connectivity rule, size or seed draw their synapses once
+    _CONTEXT[key] = (setup, net, setup.measure_catalog(), cache)
     try:
-        setup.make_simulator(copy.deepcopy(net)).run(net.dt * 1e-3)  # one step compiles every part it uses
+        with reusing_connections(cache):
+            setup.make_simulator(copy.deepcopy(net)).run(net.dt * 1e-3)  # one step compiles every part it uses
     except Exception:  # warming is an optimisation: each run reports its own failure as a row
         pass
     return time.perf_counter() - start
@@ -86,8 +91,9 @@ def run_task(key: str, points: list[Point], setup: Setup | None = None) -> list[
         if setup is None:
             raise RuntimeError("this worker was not prepared for the sweep")
         prepare(key, setup)
-    setup, net, catalog = _CONTEXT[key]
-    return [run_network(net, point, setup, catalog) for point in points]
+    setup, net, catalog, cache = _CONTEXT[key]
+    with reusing_connections(cache):
+        return [run_network(net, point, setup, catalog) for point in points]
 
 
 def run_network(base: Network, point: Point, setup: Setup, catalog: dict) -> Outcome:

@@ -13,6 +13,7 @@ from ..kernels.connectivity_kernels import axis_sum, gaussian_kernel, regroup_by
 from ..model.catalog import CONNECTIVITY_RULES
 from ..model.network import Distribution, Projection
 from ..model.params import fill_params
+from .connection_cache import active_cache
 
 __all__ = [
     "projection_seed",
@@ -56,7 +57,18 @@ def connect_with_order(proj: Projection, n_pre: int, n_post: int, pre_grid=None,
     if build is None:
         raise BuildError(f'projection "{proj.id}": unknown connectivity rule "{proj.rule}"')
     job = _job(proj, n_pre, n_post, pre_grid, post_grid, seed)
-    pre, post = build(job)
+    cache = active_cache()
+    if cache is None:
+        pre, post = build(job)
+        return pre, post, None
+    key = (proj.rule, job.name, job.n_pre, job.n_post, job.skip, job.pre_grid, job.post_grid,
+           tuple(sorted(job.params.items())), int(seed))
+    try:
+        found = cache.get(key)
+    except TypeError:  # a parameter that cannot be a key (never from a checked network): draw as usual
+        pre, post = build(job)
+        return pre, post, None
+    pre, post = found if found is not None else cache.put(key, *build(job))
     return pre, post, None
 
 
