@@ -2,8 +2,11 @@
 
 import distributed
 import pytest
+from spikestudio.engine.experiments import worker
 from spikestudio.engine.experiments.backends import DaskBackend, PoolBackend
-from spikestudio.engine.experiments.sweep_run import run_sweep
+from spikestudio.engine.experiments.sweep_run import Control, execute, make_setup, run_sweep
+from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
+from spikestudio.engine.model.network import Network
 from sweep_helpers import grid_sweep, sweep_network, without_times
 
 
@@ -31,3 +34,36 @@ def test_a_dask_local_cluster_gives_the_same_table(serial_rows):
             workers = set(client.run(lambda: 1))
     assert len(workers) == 2
     assert without_times(rows) == without_times(serial_rows)
+
+
+def uneven_sweep():
+    """Four runs: the first takes a few ms, the other three most of a second each."""
+    net = Network(dt=0.1, duration=1000.0, seed=5)
+    net.add_population("E", 10, "lif")
+    net.add_poisson("drive", 100, rate=20.0)
+    net.connect("drive", "E", "fixed_probability", id="dE", p=0.05, weight=300.0)
+    sweep = Sweep([Parameter.of("E.size", [10, 60000, 60000, 60000]), Parameter.of("drive.rate", [20, 21, 22, 23])],
+                  combine="zip", measures=["rate"])
+    return net, sweep
+
+
+@pytest.mark.slow
+def test_cancel_on_a_dask_cluster_keeps_the_runs_in_progress():
+    net, sweep = uneven_sweep()
+    control, kept = Control(), []
+
+    def on_outcome(outcome):  # the short run ends while both workers are busy with long ones
+        kept.append(outcome.row["run"])
+        control.cancel()
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            outcomes = execute(sweep.points(net.seed), make_setup(net, sweep), DaskBackend(client), control,
+                               on_outcome)
+            left = client.run(lambda: sorted(worker._CONTEXT))
+    runs = sorted(o.row["run"] for o in outcomes)
+    assert kept[0] == 0 and 1 in runs and 3 not in runs  # run 1 was in progress; run 3 had not started
+    reference = {r["run"]: r for r in without_times(run_sweep(net, sweep))}
+    for row in without_times([o.row for o in outcomes]):
+        assert row == reference[row["run"]] and row["error"] == ""
+    assert all(keys == [] for keys in left.values())  # the workers forgot the sweep's network

@@ -7,12 +7,16 @@ one and hands back futures; ``sweep_run`` drives them all the same way. Dask is 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 import multiprocessing
 import os
+import time
 
-from .worker import Setup, pool_initializer, prepare, run_task, worker_ready
+from .worker import Setup, keep_freed_memory, pool_initializer, prepare, release, run_task, worker_ready
 
 __all__ = ["Backend", "SerialBackend", "PoolBackend", "DaskBackend", "default_workers"]
+
+SLOTS_MAX_AGE = 1.0  # s: how long a Dask cluster's thread count is trusted (workers may join or leave)
 
 
 def default_workers() -> int:
@@ -46,11 +50,16 @@ class Backend:
         return list(done)
 
     def cancel(self, futures: list) -> None:
+        """Cancel the runs not started yet; runs in progress go on (``drain`` waits for them)."""
         for f in futures:
             f.cancel()
 
+    def drain(self, futures: list) -> None:
+        """Wait for the runs in progress among ``futures`` (the ones ``cancel`` left) to finish."""
+        cf.wait([f for f in futures if not f.cancelled()])
+
     def close(self) -> None:
-        """Release the workers; runs already started finish first (their rows are kept)."""
+        """Release the workers."""
 
 
 class SerialBackend(Backend):
@@ -118,16 +127,24 @@ class DaskBackend(Backend):
         self._given = address_or_client
         self.client = None
         self._setup = None
+        self._key = None
+        self._slots = (1, -math.inf)  # (slots, when asked)
 
     def slots(self) -> int:
-        threads = sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values())
-        return 2 * max(1, threads)
+        """Two runs per worker thread; asked of the scheduler at most once a second (a round trip each time)."""
+        now = time.monotonic()
+        if now - self._slots[1] > SLOTS_MAX_AGE:
+            threads = sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values())
+            self._slots = (2 * max(1, threads), now)
+        return self._slots[0]
 
     def start(self, key: str, setup: Setup) -> None:
         from distributed import Client
 
         self.client = self._given if isinstance(self._given, Client) else Client(self._given)
+        self._key = key
         self._setup = self.client.scatter(setup, broadcast=True, hash=False)
+        self.client.run(keep_freed_memory)
         self.client.run(prepare, key, setup)
 
     def submit(self, key: str, points: list):
@@ -143,10 +160,33 @@ class DaskBackend(Backend):
         return [f for f in futures if f.done()]
 
     def cancel(self, futures: list) -> None:
-        if futures:
-            self.client.cancel(futures)
+        """Cancel the runs no worker has started; the ones executing go on and keep their rows."""
+        if not futures:
+            return
+        try:
+            executing = {k for keys in self.client.run(_executing_keys).values() for k in keys}
+        except Exception:  # a worker gone or not answering: cancel everything rather than wait on it
+            executing = set()
+        waiting = [f for f in futures if f.key not in executing]
+        if waiting:
+            self.client.cancel(waiting)
+
+    def drain(self, futures: list) -> None:
+        from distributed import wait
+
+        wait([f for f in futures if not f.cancelled()])
 
     def close(self) -> None:
+        if self.client is not None and self._key is not None:
+            try:
+                self.client.run(release, self._key)  # the workers outlive the sweep: free its network
+            except Exception:  # a cluster gone already has nothing left to free
+                pass
         if self.client is not None and self.client is not self._given:
             self.client.close()
-        self.client = None
+        self.client, self._key = None, None
+
+
+def _executing_keys(dask_worker) -> list:
+    """The keys of the tasks a Dask worker is executing now (``Client.run`` passes the worker)."""
+    return [ts.key for ts in dask_worker.state.executing]

@@ -1,7 +1,8 @@
 """Drive a sweep on a backend: keep the workers busy, report progress and time left, pause, resume, cancel.
 
 Control is a few flags any thread may set (the GUI's buttons, the CLI's Ctrl-C); the loop checks them between
-runs. Cancelling submits nothing more and drops the runs not started; every finished row is kept.
+runs. Cancelling submits nothing more and drops the runs not started; runs in progress finish, and every
+finished row is kept.
 """
 
 from __future__ import annotations
@@ -100,7 +101,11 @@ def execute(points: list, setup: Setup, backend: Backend, control: Control | Non
     except KeyboardInterrupt:
         control.cancel()
     finally:
-        backend.cancel([f for f in inflight if not f.done()])
+        backend.cancel([f for f in inflight if not f.done()])  # runs not started yet are dropped
+        try:
+            backend.drain(list(inflight))  # runs in progress finish, and their rows are kept
+        except KeyboardInterrupt:  # a second Ctrl-C does not wait for them
+            pass
         backend.close()
         for future, chunk in inflight.items():
             if future.done() and not future.cancelled():
