@@ -7,12 +7,15 @@ Run by hand (not part of the test suite):
 Prints, side by side for each backend: wall time, the summed run time of the runs (as the workers measured it),
 speed-up over one worker, efficiency (speed-up / workers; goal >= 0.8 on the 2-core machine) and the per-run
 overhead (wall x workers - summed run time, per run, as a share of the mean run time; goal < 5 %). Start-up
-(spawning and warming the workers, or starting the cluster) is timed apart, since it is paid once per sweep.
+(spawning and warming the workers, or starting the cluster) and closing (a pool's processes exiting) are timed
+apart, since they are paid once per sweep. ``PYTHONPATH`` chooses which copy of SpikeStudio is measured, so two
+versions can be compared with the same script.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 
@@ -46,13 +49,20 @@ def timed(net, sweep, backend) -> dict:
         started["s"] = time.perf_counter() - t0
         started["t"] = time.perf_counter()
 
-    backend.start = start
+    real_close = backend.close
+
+    def close():  # so is releasing them (a pool's processes exit: tenths of a second, once per sweep)
+        started["end"] = time.perf_counter()
+        real_close()
+        started["close"] = time.perf_counter() - started["end"]
+
+    backend.start, backend.close = start, close
     outcomes = execute(points, setup, backend)
-    wall = time.perf_counter() - started["t"]
+    wall = started["end"] - started["t"]
     rows = [o.row for o in outcomes]
     assert len(rows) == len(points) and not any(r["error"] for r in rows), [r["error"] for r in rows if r["error"]]
-    return {"startup": started["s"], "wall": wall, "busy": sum(r["run_time_s"] for r in rows), "runs": len(rows),
-            "rows": sorted(rows, key=lambda r: r["run"])}
+    return {"startup": started["s"], "close": started["close"], "wall": wall,
+            "busy": sum(r["run_time_s"] for r in rows), "runs": len(rows), "rows": sorted(rows, key=lambda r: r["run"])}
 
 
 def main() -> int:
@@ -63,6 +73,7 @@ def main() -> int:
     from distributed import Client, LocalCluster
     from spikestudio.engine.experiments.backends import DaskBackend, PoolBackend
 
+    load = os.getloadavg()
     net, sweep = cuba_sweep(args.runs, args.duration)
     results = {"1 worker (pool)": (1, timed(net, sweep, PoolBackend(1))),
                "2 workers (pool)": (2, timed(net, sweep, PoolBackend(2)))}
@@ -74,15 +85,17 @@ def main() -> int:
                for _, res in results.values())
     one = results["1 worker (pool)"][1]["wall"]
     n = results["1 worker (pool)"][1]["runs"]
-    print(f"CUBA (4,000 neurons), {n} runs of {args.duration:g} ms; same table on every backend: {same}")
-    print(f"{'backend':<18}{'start-up s':>11}{'wall s':>9}{'run s':>9}{'speed-up':>10}{'efficiency':>12}"
-          f"{'overhead/run':>14}")
+    print(f"CUBA (4,000 neurons), {n} runs of {args.duration:g} ms; same table on every backend: {same}; "
+          f"load average before: {' '.join(f'{x:.2f}' for x in load)}, after: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'backend':<18}{'start-up s':>11}{'close s':>9}{'wall s':>9}{'run s':>9}{'ms/run':>8}{'speed-up':>10}"
+          f"{'efficiency':>12}{'overhead/run':>14}")
     for name, (workers, res) in results.items():
         speedup = one / res["wall"]
         mean_run = res["busy"] / res["runs"]
         overhead = (res["wall"] * workers - res["busy"]) / res["runs"]
-        print(f"{name:<18}{res['startup']:>11.2f}{res['wall']:>9.2f}{res['busy']:>9.2f}{speedup:>10.2f}"
-              f"{speedup / workers:>12.2f}{overhead / mean_run:>13.1%}")
+        print(f"{name:<18}{res['startup']:>11.2f}{res['close']:>9.2f}{res['wall']:>9.2f}{res['busy']:>9.2f}"
+              f"{mean_run * 1000:>8.1f}{speedup:>10.2f}{speedup / workers:>12.2f}{overhead / mean_run:>13.1%}")
     return 0
 
 
