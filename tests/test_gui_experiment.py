@@ -3,6 +3,7 @@
 
 import dask
 import numpy as np
+from distributed.diagnostics.plugin import SchedulerPlugin
 from PySide6.QtCore import QPoint
 from spikestudio.gui.simulation.experiment_runner import CANCELLED, DONE, FAILED, PAUSED, RUNNING
 from spikestudio.gui.simulation.sweep_text import format_parameter, parse_parameter, parse_values
@@ -199,3 +200,46 @@ def test_the_hidden_experiment_dock_leaves_population_rates_in_front(window):
     bars = [bar for bar in w.findChildren(QTabBar)
             if "Population rates" in [bar.tabText(i) for i in range(bar.count())]]
     assert bars and all(bar.tabText(bar.currentIndex()) == "Population rates" for bar in bars)
+
+
+class _FinishedTasks(SchedulerPlugin):
+    """The keys of the tasks a (local) Dask scheduler saw finish."""
+
+    def __init__(self):
+        self.keys = []
+
+    def transition(self, key, start, finish, *args, **kwargs):
+        if finish == "memory":
+            self.keys.append(key)
+
+
+def test_the_cluster_address_is_remembered_and_the_runs_go_to_that_cluster(window, qtbot, monkeypatch):
+    import distributed
+    from spikestudio.gui.base.app_settings import dask_scheduler
+
+    monkeypatch.delenv("SPIKESTUDIO_SCHEDULER", raising=False)
+    w, panel = _window(window)
+    assert panel.scheduler.text() == "" and panel.scheduler_address() is None  # this computer by default
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        finished = _FinishedTasks()
+        cluster.scheduler.add_plugin(finished)
+        qtbot.keyClicks(panel.scheduler, cluster.scheduler_address)
+        panel.scheduler.editingFinished.emit()
+        assert dask_scheduler() == cluster.scheduler_address
+        _, again = _window(window)  # a new window (as after a restart) shows the saved address
+        assert again.scheduler.text() == cluster.scheduler_address
+        again.add_parameter("drive.rate", "600, 900, 1200")
+        again.duration.setValue(200.0)
+        again.start_button.click()
+        _finish(again, qtbot)
+    assert again.runner.state == DONE and len(again.rows) == 3 and all(r["error"] == "" for r in again.rows)
+    assert any(str(key).startswith("run_task-") for key in finished.keys)  # the runs were the cluster's tasks
+    panel.scheduler.clear()
+    panel.scheduler.editingFinished.emit()
+    assert dask_scheduler() == "" and window().experiments.panel.scheduler_address() is None
+
+
+def test_the_cluster_address_defaults_to_the_environment_like_the_command_line(window, monkeypatch):
+    monkeypatch.setenv("SPIKESTUDIO_SCHEDULER", "tcp://cluster.example:8786")
+    w, panel = _window(window)
+    assert panel.scheduler_address() == "tcp://cluster.example:8786"

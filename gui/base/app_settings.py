@@ -10,10 +10,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
-__all__ = ["app_settings", "data_dir", "recent_files", "add_recent_file", "MAX_RECENT"]
+__all__ = ["app_settings", "data_dir", "recent_files", "add_recent_file", "MAX_RECENT", "dask_scheduler",
+           "set_dask_scheduler"]
 
 ORGANIZATION, APPLICATION = "SpikeStudio", "SpikeStudio"
 MAX_RECENT = 10
+SCHEDULER = "experiments/scheduler"
 
 
 def data_dir() -> Path:
@@ -48,3 +50,16 @@ def add_recent_file(path: str | os.PathLike) -> list[str]:
 
 def forget_recent_file(path: str) -> None:
     app_settings().setValue("recent_files", [f for f in recent_files() if f != path])
+
+
+def dask_scheduler() -> str:
+    """The Dask scheduler sweeps go to ("" for this computer): as last set in the Experiment panel, else
+    ``$SPIKESTUDIO_SCHEDULER`` as the command line reads it."""
+    value = app_settings().value(SCHEDULER, None)
+    return str(value) if value is not None else os.environ.get("SPIKESTUDIO_SCHEDULER", "")
+
+
+def set_dask_scheduler(address: str) -> None:
+    settings = app_settings()
+    settings.setValue(SCHEDULER, address.strip())
+    settings.sync()

@@ -34,6 +34,7 @@ from ...engine.experiments import addresses, sweep_file
 from ...engine.experiments.backends import default_workers
 from ...engine.experiments.sweep_spec import Sweep
 from ...engine.experiments.table import columns
+from ..base.app_settings import dask_scheduler, set_dask_scheduler
 from ..plots.export import add_export_actions
 from ..plots.sweep_plots import SweepPlots, grid_means
 from .experiment_runner import CANCELLED, DONE, FAILED, IDLE, PAUSED, RUNNING, SweepRunner
@@ -158,8 +159,17 @@ class ExperimentPanel(QWidget):
         self.rows, self.rasters = [], {}
         self.progress_bar.setRange(0, sweep.size())
         self.progress_bar.setValue(0)
-        self.runner.start(self.base, sweep, self.workers.value(), self.scheduler.text().strip() or None)
+        self._scheduler_edited()
+        self.runner.start(self.base, sweep, self.workers.value(), self.scheduler_address())
         return True
+
+    def scheduler_address(self) -> str | None:
+        """The Dask scheduler the runs go to, or None for this computer."""
+        return self.scheduler.text().strip() or None
+
+    def _scheduler_edited(self) -> None:
+        if self.scheduler.text().strip() != dask_scheduler():
+            set_dask_scheduler(self.scheduler.text())
 
     def toggle_pause(self) -> None:
         (self.runner.resume if self.runner.state == PAUSED else self.runner.pause)()
@@ -273,8 +283,11 @@ class ExperimentPanel(QWidget):
         self.duration = QDoubleSpinBox(minimum=1.0, maximum=1e7, decimals=0, suffix=" ms", value=500.0)
         self.workers = QSpinBox(minimum=1, maximum=256, value=default_workers())
         self.workers.setToolTip("Worker processes on this computer (1 runs in one background thread)")
-        self.scheduler = QLineEdit(placeholderText="this computer; or tcp://host:8786")
-        self.scheduler.setToolTip("A Dask scheduler's address: the runs go to that cluster instead of this computer")
+        self.scheduler = QLineEdit(dask_scheduler(), placeholderText="this computer; or tcp://host:8786")
+        self.scheduler.setObjectName("sweep_scheduler")
+        self.scheduler.setToolTip("A Dask scheduler's address: the runs go to that cluster instead of this "
+                                  "computer (remembered; empty: this computer)")
+        self.scheduler.editingFinished.connect(self._scheduler_edited)
         self.measure = QComboBox()
         self.measure.setObjectName("sweep_measure")
         self.measure.currentTextChanged.connect(lambda _: self.redraw())
