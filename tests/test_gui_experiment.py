@@ -5,6 +5,7 @@ import dask
 import numpy as np
 from distributed.diagnostics.plugin import SchedulerPlugin
 from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QWidget
 from spikestudio.gui.simulation.experiment_runner import CANCELLED, DONE, FAILED, PAUSED, RUNNING
 from spikestudio.gui.simulation.sweep_text import format_parameter, parse_parameter, parse_values
 from sweep_helpers import sweep_network
@@ -34,6 +35,32 @@ def test_a_projections_weight_is_swept_by_its_short_address(window, qtbot):
     w.inspector._sweep_menu_shown.close()
     assert (panel.table.item(0, 0).text(), panel.table.item(0, 1).text()) == ("IE.weight", "linear 20 60 5")
     assert panel.current_sweep().parameters[0].values == (20.0, 30.0, 40.0, 50.0, 60.0)
+
+
+def test_the_fields_own_menu_offers_sweep_this_parameter_beside_copy_and_paste(window, qtbot):
+    w, panel = _window(window)
+    w.inspector.show_item("E")
+    field = w.inspector.findChild(QWidget, "field:params.tau_m")
+    field.customContextMenuRequested.emit(QPoint(4, 4))
+    menu = w.inspector._sweep_menu_shown
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert any(t.startswith("Copy") for t in texts) and any(t.startswith("Paste") for t in texts)
+    assert "Step up" in texts and texts[-1] == "Sweep this parameter…"
+    next(a for a in menu.actions() if a.objectName() == "sweep_parameter").trigger()
+    menu.close()
+    assert w.experiments.dock.isVisible()
+    assert (panel.table.item(0, 0).text(), panel.table.item(0, 1).text()) == ("E.tau_m", "linear 10 30 5")
+    step_up = next(a for a in menu.actions() if a.text().replace("&", "") == "Step up")
+    step_up.trigger()  # the field's own actions still edit the document, as one undo step
+    assert w.doc.network.populations["E"].params["tau_m"] > 20.0
+    w.stack.undo()
+    assert w.doc.network.populations["E"].params["tau_m"] == 20.0
+    w.inspector.show_item("drive")  # a Poisson input's rate, in its line edit or spin box, too
+    field = w.inspector.findChild(QWidget, "field:rate")
+    field.customContextMenuRequested.emit(QPoint(4, 4))
+    next(a for a in w.inspector._sweep_menu_shown.actions() if a.objectName() == "sweep_parameter").trigger()
+    w.inspector._sweep_menu_shown.close()
+    assert panel.table.item(1, 0).text() == "drive.rate"
 
 
 def _finish(panel, qtbot, timeout=60_000):

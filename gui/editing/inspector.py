@@ -10,7 +10,16 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...engine.editing.templates import kind_of
 from ...engine.experiments import addresses
@@ -150,10 +159,12 @@ class Inspector(QScrollArea):
         row.widget.setObjectName(f"field:{row.key}")
         row.widget.committed.connect(lambda value, r=row: self._commit(r, value))
         address = self._sweep_address(row)
-        if address is not None:  # the label only: the field keeps its own copy-and-paste menu
+        if address is not None:  # the label's menu, and the field's own menu with the action added
             label.setObjectName(f"label:{row.key}")
-            label.setContextMenuPolicy(Qt.CustomContextMenu)
-            label.customContextMenuRequested.connect(lambda pos, a=address, r=row: self._sweep_menu(label, pos, a, r))
+            for widget in (label, row.widget):
+                widget.setContextMenuPolicy(Qt.CustomContextMenu)
+                widget.customContextMenuRequested.connect(
+                    lambda pos, w=widget, a=address, r=row: self._sweep_menu(w, pos, a, r))
         if row.label:
             self.form.addRow(label, row.widget)
         else:
@@ -174,7 +185,9 @@ class Inspector(QScrollArea):
         return f"{item.id}.{name}"
 
     def _sweep_menu(self, widget, pos, address: str, row) -> None:
-        menu = QMenu(widget)
+        menu = _field_menu(widget)
+        if menu.actions():
+            menu.addSeparator()
         action = menu.addAction("Sweep this parameter…")
         action.setObjectName("sweep_parameter")
         value = float(row.get(self._current()))
@@ -273,6 +286,26 @@ class Inspector(QScrollArea):
 
 def _heading_style() -> str:
     return f"font-weight: bold; color: {current().ui_colors().heading.name()}; padding-top: 8px;"
+
+
+def _field_menu(widget) -> QMenu:
+    """The menu Qt gives a field on right-click (copy, paste, select all; step up and down for a spin box), to
+    which the inspector adds its own actions; an empty menu for a label."""
+    if isinstance(widget, QAbstractSpinBox):
+        menu = widget.lineEdit().createStandardContextMenu()
+        menu.addSeparator()
+        enabled = widget.stepEnabled()
+        for text, flag, step in (("Step up", QAbstractSpinBox.StepUpEnabled, widget.stepUp),
+                                 ("Step down", QAbstractSpinBox.StepDownEnabled, widget.stepDown)):
+            action = menu.addAction(text)
+            action.setEnabled(bool(enabled & flag) and not widget.isReadOnly())
+            action.triggered.connect(step)
+    elif isinstance(widget, QLineEdit):
+        menu = widget.createStandardContextMenu()
+    else:
+        menu = QMenu()
+    menu.setParent(widget, menu.windowFlags())
+    return menu
 
 
 def equations_label(lines: tuple[str, ...]) -> QLabel:
