@@ -50,3 +50,15 @@ def test_the_cache_keeps_at_most_its_budget():
         cache.put(k, np.zeros(50, np.int32), np.zeros(50, np.int32))  # 400 bytes each
     assert cache.get(0) is None and cache.get(4) is not None
     assert sum(a.nbytes + b.nbytes for a, b in cache._items.values()) <= 1000
+
+
+def test_the_cache_is_used_only_in_the_thread_that_switched_it_on():
+    import threading
+
+    seen = []
+    with reusing_connections():
+        thread = threading.Thread(target=lambda: seen.append(active_cache()))
+        thread.start()
+        thread.join()
+        assert active_cache() is not None
+    assert seen == [None]  # the editor's thread builds as always while a serial sweep runs in another
