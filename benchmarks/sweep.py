@@ -3,6 +3,7 @@
 Run by hand (not part of the test suite):
 
     .venv/bin/python benchmarks/sweep.py [--runs 100] [--duration 1000]
+    .venv/bin/python benchmarks/sweep.py --cpu [--duration 1000]    # CPU time per run only
 
 Prints, side by side for each backend: wall time, the summed run time of the runs (as the workers measured it),
 speed-up over one worker, efficiency (speed-up / workers; goal >= 0.8 on the 2-core machine) and the per-run
@@ -65,11 +66,52 @@ def timed(net, sweep, backend) -> dict:
             "busy": sum(r["run_time_s"] for r in rows), "runs": len(rows), "rows": sorted(rows, key=lambda r: r["run"])}
 
 
+def cpu_per_run(duration: float, runs: int = 60) -> None:
+    """CPU seconds per run in this process, as a worker does them (what other processes on the machine cannot
+    inflate much, unlike wall time); with ``MALLOC_TRIM_THRESHOLD_`` set, as in a Dask worker."""
+    from spikestudio.api import make_simulator, sweep_measures
+    from spikestudio.engine.experiments import worker
+    from spikestudio.engine.experiments.sweep_run import make_setup
+
+    net, sweep = cuba_sweep(runs + 4, duration)
+    setup = make_setup(net, sweep, make_simulator=make_simulator, measure_catalog=sweep_measures)
+    if hasattr(worker, "keep_freed_memory"):  # what a Dask backend does on each worker (older versions did not)
+        worker.keep_freed_memory()
+    worker.prepare("cpu", setup)
+    points = sweep.points(net.seed)
+    worker.run_task("cpu", points[:4])
+    cpu, wall = time.thread_time(), time.perf_counter()
+    worker.run_task("cpu", points[4:4 + runs])
+    cpu, wall = (time.thread_time() - cpu) / runs, (time.perf_counter() - wall) / runs
+    where = "as in a Dask worker" if os.environ.get("MALLOC_TRIM_THRESHOLD_") else "as in a pool worker"
+    print(f"{where:<22} CPU {cpu * 1000:6.1f} ms per run, wall {wall * 1000:6.1f} ms per run")
+
+
+def cpu_table(duration: float) -> None:
+    """``cpu_per_run`` in two fresh processes: as a pool worker and as a Dask worker (Dask's malloc setting)."""
+    import subprocess
+    import sys
+
+    for extra in ({}, {"MALLOC_TRIM_THRESHOLD_": "65536"}):
+        env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"} | extra
+        subprocess.run([sys.executable, __file__, "--duration", str(duration), "--cpu-child"], env=env, check=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--duration", type=float, default=1000.0, help="simulated ms per run")
+    parser.add_argument("--cpu", action="store_true", help="only the CPU time per run, in one process (as a pool "
+                        "worker and as a Dask worker): comparable between versions on a busy machine")
+    parser.add_argument("--cpu-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cpu_child:
+        cpu_per_run(args.duration)
+        return 0
+    if args.cpu:
+        print(f"CUBA (4,000 neurons), runs of {args.duration:g} ms; load average {os.getloadavg()[0]:.2f}")
+        cpu_table(args.duration)
+        return 0
     from distributed import Client, LocalCluster
     from spikestudio.engine.experiments.backends import DaskBackend, PoolBackend
 
