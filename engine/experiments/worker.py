@@ -109,7 +109,7 @@ def keep_freed_memory() -> bool:
 
     Dask starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which also fixes glibc's mmap threshold at
     128 kB: every array a run allocates is then mapped afresh and zero-filled by the kernel, and a 1 s CUBA run
-    took 1.6 times as long as in a plain process. ``release`` puts Dask's settings back. A process without that
+    took 1.3 to 1.6 times as long as in a plain process. ``release`` puts Dask's settings back. A process without that
     variable (a pool worker) keeps glibc's adaptive defaults and is left alone.
     """
     if _trim_threshold() is None:

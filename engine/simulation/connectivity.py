@@ -57,19 +57,23 @@ def connect_with_order(proj: Projection, n_pre: int, n_post: int, pre_grid=None,
     if build is None:
         raise BuildError(f'projection "{proj.id}": unknown connectivity rule "{proj.rule}"')
     job = _job(proj, n_pre, n_post, pre_grid, post_grid, seed)
+    pre, post = _draw(build, job, proj.rule, seed)
+    return pre, post, None
+
+
+def _draw(build, job, rule: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``build(job)``, or the arrays a build with the same key drew before in this thread's sweep worker (see
+    ``connection_cache``): the key holds everything the draw depends on, so the result is the same."""
     cache = active_cache()
     if cache is None:
-        pre, post = build(job)
-        return pre, post, None
-    key = (proj.rule, job.name, job.n_pre, job.n_post, job.skip, job.pre_grid, job.post_grid,
+        return build(job)
+    key = (rule, job.name, job.n_pre, job.n_post, job.skip, job.pre_grid, job.post_grid,
            tuple(sorted(job.params.items())), int(seed))
     try:
         found = cache.get(key)
     except TypeError:  # a parameter that cannot be a key (never from a checked network): draw as usual
-        pre, post = build(job)
-        return pre, post, None
-    pre, post = found if found is not None else cache.put(key, *build(job))
-    return pre, post, None
+        return build(job)
+    return found if found is not None else cache.put(key, *build(job))
 
 
 def draw_values(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndarray:
