@@ -11,18 +11,22 @@ import math
 from PySide6.QtCore import QMimeData, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QGuiApplication
 
+from ...engine.editing.document import ModelChange
 from ...engine.editing.layout import auto_layout
+from ...engine.editing.model_edits import library_model_id
 from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into, models_to_add
 from ...engine.editing.templates import TEMPLATES, make_item, needs_target
 from ...engine.errors import FileFormatError
 from ...engine.files import fileformat
+from ...engine.files.model_library import SUFFIX, read_entry
 from ...engine.model.names import display_name, readable_problem
-from ...engine.model.network import NodeLayout, Note
-from ..editing.commands import AddItems, RemoveItems, push
+from ...engine.model.network import NodeLayout, Note, Population
+from ..base.app_settings import model_library_dir
+from ..editing.commands import AddItems, RemoveItems, SetModel, push
 from ..editing.note_commands import AddNotes, RemoveNotes
 from .node_item import NodeItem
 from .note_item import NoteItem
-from .palette import NOTE_KEY
+from .palette import LIBRARY_PREFIX, NOTE_KEY
 
 __all__ = ["EditController", "CLIPBOARD_MIME"]
 
@@ -46,6 +50,8 @@ class EditController(QObject):
         if key == NOTE_KEY:
             size = Note("").width, Note("").height  # dropped where its middle is, as nodes are
             return self.add_note(None if pos is None else pos - QPointF(size[0] / 2, size[1] / 2))
+        if key.startswith(LIBRARY_PREFIX):
+            return self.add_library_model(key.removeprefix(LIBRARY_PREFIX), pos)
         template = TEMPLATES[key]
         target = None
         if needs_target(key):
@@ -66,6 +72,36 @@ class EditController(QObject):
         net = self.doc.network
         self.message.emit(f"Added {item.name}" + (f" attached to {display_name(net, target)}" if target else ""))
         return item_id
+
+    def add_library_model(self, model_id: str, pos: QPointF | None = None) -> str | None:
+        """A population of a model from the user's library, its description copied into the network (one undo
+        step with it); returns the population's id."""
+        entry = read_entry(model_library_dir() / f"{model_id}{SUFFIX}")
+        if not entry.ok:
+            self.message.emit(f"Cannot add {model_id}: {'; '.join(entry.problems)}")
+            return None
+        used, needed = library_model_id(self.doc.network, model_id, entry.description)
+        pop_id = self.doc.unused_id(used)
+        pop = Population(pop_id, 100, used, {p.name: p.default for p in entry.description.params})
+        pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
+        text = f"Add {entry.title} population"
+        set_model = SetModel(self.doc, ModelChange(used, entry.description)) if needed else None
+        problems = set_model.problems() if set_model is not None else []
+        if not problems:
+            self.stack.beginMacro(text)
+            if set_model is not None:
+                self.stack.push(set_model)
+            problems = push(self.stack, AddItems(self.doc, [pop], {pop_id: NodeLayout(pos.x(), pos.y())}))
+            self.stack.endMacro()
+            if problems and set_model is not None:
+                self.stack.undo()  # the description alone: not worth a step
+        if problems:
+            self.message.emit("Cannot add: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
+            return None
+        self.scene.select_ids([pop_id])
+        self.message.emit(f"Added {pop_id}, a population of {entry.title}" + (f" (as model {used})"
+                                                                              if used != model_id else ""))
+        return pop_id
 
     def add_note(self, pos: QPointF | None = None) -> str | None:
         """A sticky note at ``pos`` (default: near the middle of the view), selected; returns its id."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QMenu, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ...engine.editing.templates import kind_of
 from ...engine.experiments import addresses
@@ -33,6 +33,7 @@ WARNING_STYLE = "QLabel { color: #7e5109; background: #fef5e7; border: 1px solid
 class Inspector(QScrollArea):
     message = Signal(str)
     sweep_requested = Signal(str, float)  # (address such as "E.tau_m", current value): "Sweep this parameter…"
+    duplicate_model_requested = Signal(str)  # a population's id: "Duplicate as custom model" (the model editor)
 
     def __init__(self, doc, stack, parent=None):
         super().__init__(parent)
@@ -70,6 +71,7 @@ class Inspector(QScrollArea):
         doc.item_changed.connect(self._on_item_changed)
         doc.items_removed.connect(self._on_removed)
         doc.settings_changed.connect(self._on_settings_changed)
+        doc.models_changed.connect(self._on_models_changed)
         doc.network_replaced.connect(lambda: self.show_item(None))
         current().changed.connect(self._apply_theme)
         self._apply_theme()
@@ -111,7 +113,15 @@ class Inspector(QScrollArea):
                 rows.insert(1, self._color_row(item))
         for row in rows:
             self._add_row(row)
+        if item is not None and item.id in self.doc.network.populations:
+            self._add_duplicate_button(item.id)
         self.show_warnings()
+
+    def _add_duplicate_button(self, pop_id: str) -> None:
+        button = QPushButton("Duplicate as custom model…", objectName="duplicate_model")
+        button.setToolTip("Open the model editor on a copy of this population's model, written as equations")
+        button.clicked.connect(lambda: self.duplicate_model_requested.emit(pop_id))
+        self.form.insertRow(3, button)  # under the model row (name, colour, model come first)
 
     def show_warnings(self) -> None:
         """Warnings (not refusals) about what is shown: a time step large against its time constants."""
@@ -198,6 +208,11 @@ class Inspector(QScrollArea):
             self._refresh_values()
             self.show_warnings()
         else:
+            self._rebuild()
+
+    def _on_models_changed(self, model_id: str) -> None:
+        """A model was saved into (or taken out of) the network: a population's model list shows it."""
+        if self.item_id in self.doc.network.populations:
             self._rebuild()
 
     def _on_removed(self, ids: list[str]) -> None:

@@ -34,6 +34,7 @@ from ..canvas.view import CanvasView
 from ..editing.inspector import Inspector
 from ..files.export_controller import ExportController
 from ..files.file_controller import FileController
+from ..models.editor_ui import install_model_editor
 from ..simulation.experiment_ui import install_experiments
 from ..simulation.simulation_ui import install_simulation
 from ..teaching.lesson_controller import install_lessons
@@ -71,9 +72,11 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
+        self.node_menu_hooks = []  # (menu, node id) -> None: entries features add to a node's right-click menu
         self.simulation = install_simulation(self)
         self.lessons = install_lessons(self)
         self.experiments = install_experiments(self)
+        self.models = install_model_editor(self)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.counts = QLabel()
