@@ -90,14 +90,14 @@ class ModelEditor(QWidget):
         text_layout.addLayout(top)
         text_layout.addWidget(self.text, 1)
         text_layout.addWidget(self.status)
-        split = QSplitter(Qt.Vertical, objectName="model_split")
+        text_layout.addWidget(self.problem_list)
+        split = self.split = QSplitter(Qt.Vertical, objectName="model_split")
         split.addWidget(text_part)
-        split.addWidget(self.problem_list)
         split.addWidget(self.preview)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        split.setStretchFactor(2, 3)
-        split.setSizes([360, 70, 300])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        self.problem_list.setMaximumHeight(90)
         buttons = QHBoxLayout()
         buttons.addWidget(self.use_for, 1)
         buttons.addWidget(self.save_library)
@@ -144,6 +144,7 @@ class ModelEditor(QWidget):
             item.setToolTip("Click to go there")
             self.problem_list.addItem(item)
         self.highlighter.set_problems([(p.line, p.col) for p in self.problems])
+        self.problem_list.setVisible(bool(self.problems))  # the status line says "Valid"; the text gets the room
         if self.desc is not None:
             d = self.desc
             self.status.setText(f"Valid: {len(d.state)} state variable{'s' * (len(d.state) > 1)}, "

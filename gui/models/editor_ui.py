@@ -44,10 +44,10 @@ class ModelEditorUI:
         self.dock = QDockWidget("Model Editor", window)
         self.dock.setObjectName("model_editor_dock")
         self.dock.setWidget(self.editor)
-        window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        window.splitDockWidget(window.inspector_dock, self.dock, Qt.Horizontal)
+        window.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)  # beside the inspector, not a tab
         window.panels_menu.addAction(self.dock.toggleViewAction())
         self.dock.hide()
+        self.dock.visibilityChanged.connect(self._give_height)
         self.open_menu = QMenu(self.editor)
         self.open_menu.aboutToShow.connect(self._fill_open_menu)
         button = QToolButton(objectName="model_open", text="Open", popupMode=QToolButton.InstantPopup)
@@ -71,7 +71,16 @@ class ModelEditorUI:
         self.dock.raise_()
         if first:
             self.window.resizeDocks([self.dock], [EDITOR_WIDTH], Qt.Horizontal)
+            height = self.editor.split.height() or 700
+            self.editor.split.setSizes([height * 3 // 5, height * 2 // 5])  # the text first, the plots under it
         return self.editor
+
+    def _give_height(self, visible: bool) -> None:
+        """While the editor is open the right side runs down to the bottom of the window (the text, its problems
+        and the plots need the height); closed, the plots under the canvas get their width back."""
+        if not self.dock.isFloating():
+            area = Qt.RightDockWidgetArea if self.dock.isVisible() else Qt.BottomDockWidgetArea
+            self.window.setCorner(Qt.BottomRightCorner, area)
 
     def new_model(self) -> ModelEditor:
         self.show().open_text(unused_model_id(self.window.doc.network, "my_neuron"), STARTER)

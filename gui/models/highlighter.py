@@ -16,6 +16,7 @@ __all__ = ["ModelHighlighter", "KEYWORDS"]
 KEYWORDS = ("title", "about", "state", "param", "let", "threshold", "reset", "refractory", "method", "input",
             "receptors")
 _LEADING = re.compile(rf"^\s*({'|'.join(KEYWORDS)})\b")
+_PROSE = re.compile(r"^\s*(title|about)\b")
 _WORDS = re.compile(r"\b(clamp|and|or|not)\b")
 _DERIVATIVE = re.compile(r"^\s*(d[A-Za-z_][A-Za-z_0-9]*\s*/\s*dt)\b")
 _NUMBER = re.compile(r"(?<![A-Za-z_0-9.])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\binf\b")
@@ -65,6 +66,11 @@ class ModelHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         code_end = _comment_start(text)
         code = text[:code_end]
+        if _PROSE.match(code):  # a title or about line is words, not an expression
+            self.setFormat(0, len(code), QTextCharFormat())
+            lead = _LEADING.match(code)
+            self.setFormat(lead.start(1), lead.end(1) - lead.start(1), self.formats["keyword"])
+            code = ""
         for match in _NAME.finditer(code):
             word, end = match.group(), match.end()
             if word in UNITS:

@@ -24,6 +24,7 @@ from .preview_worker import PreviewJob
 
 __all__ = ["PreviewPanel"]
 
+STALE = "The text has problems: the plots show the last model that had none"
 TRACE_PEN, FI_PEN, SPIKE_BRUSH = (90, 140, 230), (220, 120, 40), (200, 50, 50)
 
 
@@ -86,8 +87,8 @@ class PreviewPanel(QWidget):
         self._desc = desc
         self._generation += 1
         if desc is None:
-            if self.preview is not None:
-                self.status.setText("The text has problems: the plots show the last model that had none")
+            if self.preview is not None or self._job is not None:
+                self.status.setText(STALE)
             return
         if self._key(desc) == self._shown_key and self._job is None:
             return self._say_shown()
@@ -143,17 +144,17 @@ class PreviewPanel(QWidget):
     def _finished(self, generation: int, preview: Preview) -> None:
         key = self._job_key
         current = self._done()
-        if not current and self._job is not None:
+        if self._job is not None:
             return  # a newer text is running already
         self.preview, self._shown_key = preview, key
         self._draw(preview)
-        if current:
-            self._say_shown()
-            self.finished.emit()
+        self._say_shown() if current else self.status.setText(STALE)
+        self.finished.emit()
 
     def _failed(self, generation: int, message: str) -> None:
-        if self._done():
-            self.status.setText(f"The model could not run: {message}")
+        current = self._done()
+        if self._job is None:
+            self.status.setText(f"The model could not run: {message}" if current else STALE)
             self.finished.emit()
 
     def _draw(self, p: Preview) -> None:

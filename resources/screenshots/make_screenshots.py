@@ -225,6 +225,31 @@ def render_phase_diagram(out: Path) -> None:
     window.close()
 
 
+def render_model_editor(out: Path) -> None:
+    """The model editor on a quadratic integrate-and-fire neuron: its trace and F–I curve, then a typo on line 9
+    (listed, underlined, the Save buttons off); the palette's My models with a file that cannot be used."""
+    models = HERE.parents[1] / "tests" / "data" / "models"
+    library = Path(tempfile.mkdtemp(prefix="spikestudio-models-"))
+    os.environ["SPIKESTUDIO_MODEL_LIBRARY"] = str(library)
+    (library / "eif.model").write_text((models / "exponential_if.model").read_text())
+    (library / "leaky.model").write_text("state v = -65 mV\ndv/dt = (E_L - v)/tau\n")
+    qif = (models / "qif.model").read_text()
+    window = shown_window("single_neuron", 1600, 1000)
+    editor = window.models.new_model()
+    editor.open_text("qif", qif)
+    editor.save_to_library()
+    while editor.preview.busy or editor.preview.preview is None:
+        QTest.qWait(50)
+    editor.open_text("qif", qif.replace("(v - V_c)", "(v - V_cc)"))
+    window.scene.select_ids(["neuron"])  # the inspector offers "Duplicate as custom model…"
+    window.view.fit_all()
+    editor.go_to(9, 26)
+    QTest.qWait(100)
+    window.grab().save(str(out))
+    window.stack.setClean()
+    window.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     wanted = set(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -235,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs["learning-digits.png"] = lambda: render_learning(HERE / "learning-digits.png")
     jobs["phase-plane.png"] = lambda: render_phase_plane(HERE / "phase-plane.png")
     jobs["brunel-phase-diagram.png"] = lambda: render_phase_diagram(HERE / "brunel-phase-diagram.png")
+    jobs["model-editor.png"] = lambda: render_model_editor(HERE / "model-editor.png")
     jobs["welcome.png"] = lambda: render_welcome(HERE / "welcome.png")
     jobs["lesson.png"] = lambda: render_lesson(HERE / "lesson.png")
     jobs |= {name: (lambda t=theme, p=presentation, n=name: render_themed(t, p, HERE / n))
