@@ -210,7 +210,8 @@ class ModelEditor(QWidget):
             self.save_why.setText(f"Not saved: {text}")
             return False
         users = ", ".join(self.doc.network.populations[p].name for p in change.populations)
-        self.message.emit(f"Saved model {model_id} into the network" + (f" (used by {users})" if users else ""))
+        self.message.emit(f"Saved model {model_id} into the network: " + (f"used by {users}" if users else
+                          "choose it as a population's model (a file keeps the models its populations use)"))
         self._update_save()
         return True
 

@@ -120,6 +120,7 @@ class ModelEditorUI:
             for model_id in models:
                 menu.addAction(model_id, lambda m=model_id: self.open_network_model(m))
         entries = list_library(model_library_dir())
+        self._show_library(entries)  # files may have come or gone since
         if entries:
             menu.addSection("My models")
             for entry in entries:
@@ -137,7 +138,9 @@ class ModelEditorUI:
     # --- the library ------------------------------------------------------------------------------------
     def refresh_library(self) -> None:
         """The palette's My models: every file of the library, with the problem of each that cannot be used."""
-        entries = list_library(model_library_dir())
+        self._show_library(list_library(model_library_dir()))
+
+    def _show_library(self, entries) -> None:
         self.window.palette.set_user_models([(e.model_id, e.title, "" if e.ok else "\n".join(e.problems))
                                              for e in entries])
 

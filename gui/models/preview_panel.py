@@ -148,7 +148,10 @@ class PreviewPanel(QWidget):
             return  # a newer text is running already
         self.preview, self._shown_key = preview, key
         self._draw(preview)
-        self._say_shown() if current else self.status.setText(STALE)
+        if current:
+            self._say_shown()
+        else:
+            self.status.setText(STALE)
         self.finished.emit()
 
     def _failed(self, generation: int, message: str) -> None:
