@@ -43,7 +43,7 @@ from .actions import build_actions, build_menus, build_toolbar
 __all__ = ["MainWindow"]
 
 STATUS_MS = 6000
-LAYOUT_VERSION = 3  # bump when docks are added, so a layout saved without them is not restored
+LAYOUT_VERSION = 4  # bump when docks are added, so a layout saved without them is not restored
 
 
 class MainWindow(QMainWindow):
