@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gui_helpers import click_node, view_point
+from gui_helpers import click_node, field, view_point
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -119,6 +119,8 @@ def test_duplicating_a_built_in_lif_gives_a_model_with_identical_spikes(window, 
     assert editor.save_to_network()
     pop = w.doc.network.populations["L"]
     assert pop.model == "lif_copy" and pop.params["V_th"] == -56.0
+    model_field = field(w, "model")  # the inspector, still on L, shows the new model as chosen
+    assert model_field.currentData() == "lif_copy" and w.inspector.findChild(QPushButton, "duplicate_model")
     ids, times = _spikes(net)
     ids2, times2 = _spikes(w.doc.network)
     assert times.size > 50 and np.array_equal(ids, ids2) and np.array_equal(times, times2)
