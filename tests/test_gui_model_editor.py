@@ -228,3 +228,13 @@ def test_new_equations_compile_off_the_gui_thread_and_the_editor_says_so(window,
     # runs a 20 ms timer late, never a blocked one)
     gaps = np.diff(during)
     assert gaps.size == 0 or gaps.max() < 2.0  # and never stopped for long
+
+
+def test_a_method_that_cannot_apply_is_a_located_problem_too(window):
+    """Exact integration of a quadratic equation: the text parses, but a network would refuse it."""
+    w = window()
+    editor = w.models.new_model()
+    editor.open_text("qif", "\n".join(QIF_LINES) + "\nmethod exact")
+    assert editor.desc is None and not editor.save_network.isEnabled()
+    (problem,) = editor.problems
+    assert (problem.line, problem.col) == (len(QIF_LINES) + 1, 8) and "exact integration" in problem.message

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..equations.description import ModelDescription, ModelError
+from ..equations.layout import layout_of
 from ..equations.text import parse_model
 from ..model.catalog import NEURON_MODELS
 from ..model.custom import MODEL_ID
 from .atomic_file import atomic_write
 
-__all__ = ["LibraryEntry", "list_library", "read_entry", "save_to_library", "id_problem", "SUFFIX", "MAX_BYTES",
-           "MAX_ENTRIES"]
+__all__ = ["LibraryEntry", "check_model_text", "list_library", "read_entry", "save_to_library", "id_problem",
+           "SUFFIX", "MAX_BYTES", "MAX_ENTRIES"]
 
 SUFFIX = ".model"
 MAX_BYTES = 256 * 1024  # a model is at most 500 lines; a file far larger is not one
@@ -44,6 +45,14 @@ class LibraryEntry:
     @property
     def title(self) -> str:
         return (self.description.title if self.description is not None else "") or self.model_id
+
+
+def check_model_text(text: str) -> ModelDescription:
+    """The description ``text`` holds, checked as a network would check it (its integration method must apply
+    too), or a ``ModelError`` listing every problem with its line and column."""
+    desc = parse_model(text)
+    layout_of(desc)
+    return desc
 
 
 def id_problem(model_id: str) -> str | None:
@@ -76,7 +85,7 @@ def read_entry(path: Path) -> LibraryEntry:
         return LibraryEntry(model_id, path, "", None, (f"cannot be read: {exc}",))
     problems = [why] if (why := id_problem(model_id)) else []
     try:
-        description = parse_model(text)
+        description = check_model_text(text)
     except ModelError as exc:
         return LibraryEntry(model_id, path, text, None, tuple(problems + [str(p) for p in exc.problems]))
     return LibraryEntry(model_id, path, text, None if problems else description, tuple(problems))
@@ -88,7 +97,7 @@ def save_to_library(folder: str | os.PathLike, model_id: str, text: str) -> Path
     why = id_problem(model_id)
     if why:
         raise ValueError(why)
-    parse_model(text)
+    check_model_text(text)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{model_id}{SUFFIX}"

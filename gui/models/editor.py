@@ -1,6 +1,7 @@
 """The model editor: a model's text with highlighting, its problems as you type, its preview, and saving.
 
-Validation runs a moment after typing stops (``parse_model``: a whitelist grammar, never evaluated); each
+Validation runs a moment after typing stops (``parse_model``: a whitelist grammar, never evaluated; then the
+integration method is chosen, as a network would); each
 problem is listed with its line and column and underlined in the text, and a click on it puts the cursor there.
 A valid text is previewed (``PreviewPanel``). Saving into the network is one ``SetModel`` step on the undo
 stack; saving into the library writes ``<id>.model`` in the user's model folder. An invalid text or id cannot
@@ -27,8 +28,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.editing.model_edits import same_model, save_change
 from ...engine.equations.description import ModelDescription, ModelError, ModelProblem
-from ...engine.equations.text import parse_model
-from ...engine.files.model_library import id_problem, save_to_library
+from ...engine.files.model_library import check_model_text, id_problem, save_to_library
 from ...engine.model.names import readable_problem
 from ..base.app_settings import model_library_dir
 from ..editing.commands import SetModel, push
@@ -128,7 +128,7 @@ class ModelEditor(QWidget):
     def validate(self) -> ModelDescription | None:
         """Parse the text now: problems listed and underlined, the preview asked for when it is valid."""
         try:
-            self.desc, self.problems = parse_model(self.text.toPlainText()), []
+            self.desc, self.problems = check_model_text(self.text.toPlainText()), []
         except ModelError as exc:
             self.desc, self.problems = None, list(exc.problems)
         self._show_problems()

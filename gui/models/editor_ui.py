@@ -70,7 +70,8 @@ class ModelEditorUI:
         self.dock.show()
         self.dock.raise_()
         if first:
-            self.window.resizeDocks([self.dock], [EDITOR_WIDTH], Qt.Horizontal)
+            width = min(EDITOR_WIDTH, int(self.window.width() * 0.4))  # a laptop keeps some canvas
+            self.window.resizeDocks([self.dock], [width], Qt.Horizontal)
             height = self.editor.split.height() or 700
             self.editor.split.setSizes([height * 3 // 5, height * 2 // 5])  # the text first, the plots under it
         return self.editor
