@@ -19,6 +19,8 @@ from .editor import ModelEditor
 __all__ = ["ModelEditorUI", "install_model_editor", "STARTER"]
 
 EDITOR_WIDTH = 640
+FULL_HEIGHT_FROM = 1500  # window width (px) from which the open editor runs down to the bottom (narrower: the
+# plots under the canvas would be squeezed below their own width)
 
 STARTER = """# A new neuron model: edit the lines below; problems are listed under the text as you type.
 title My neuron
@@ -77,10 +79,12 @@ class ModelEditorUI:
         return self.editor
 
     def _give_height(self, visible: bool) -> None:
-        """While the editor is open the right side runs down to the bottom of the window (the text, its problems
-        and the plots need the height); closed, the plots under the canvas get their width back."""
+        """While the editor is open in a wide window the right side runs down to the bottom of the window (the
+        text, its problems and the plots need the height); closed, the plots under the canvas get their width
+        back."""
         if not self.dock.isFloating():
-            area = Qt.RightDockWidgetArea if self.dock.isVisible() else Qt.BottomDockWidgetArea
+            tall = self.dock.isVisible() and self.window.width() >= FULL_HEIGHT_FROM
+            area = Qt.RightDockWidgetArea if tall else Qt.BottomDockWidgetArea
             self.window.setCorner(Qt.BottomRightCorner, area)
 
     def new_model(self) -> ModelEditor:
