@@ -82,6 +82,34 @@ class NetworkDocument:
             self.network.models.setdefault(model_id, desc)
         self._problems = None
 
+    def swap_model_description(self, model_id: str, desc, params: dict[str, dict]) -> tuple:
+        """Give the model ``model_id`` the description ``desc`` (None: no description) and the populations named in
+        ``params`` those parameters, checked first; returns ``(old description, old parameters)`` for undo."""
+        do, undo, old = self._model_swap(model_id, desc, params)
+        self._refuse_new_problems(do, undo)
+        for pid in params:
+            self.item_changed.emit(pid)
+        return old
+
+    def check_model_swap(self, model_id: str, desc, params: dict[str, dict]) -> list[Problem]:
+        """What ``swap_model_description`` would break (empty when it is fine); nothing is changed."""
+        do, undo, _ = self._model_swap(model_id, desc, params)
+        return self._dry_run(do, undo)
+
+    def _model_swap(self, model_id: str, desc, params: dict[str, dict]):
+        net = self.network
+        old = net.models.get(model_id), {pid: net.populations[pid].params for pid in params}
+
+        def put(d, ps) -> None:
+            if d is None:
+                net.models.pop(model_id, None)
+            else:
+                net.models[model_id] = d
+            for pid, p in ps.items():
+                net.populations[pid].params = p
+
+        return (lambda: put(desc, params)), (lambda: put(*old)), old
+
     def add_items(self, items: list, layouts: dict[str, NodeLayout] | None = None) -> list[str]:
         """Add items (nodes first, then what refers to them) with their layouts; returns their ids."""
         problems = self.check_add(items, layouts)

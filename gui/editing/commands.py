@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ...engine.editing.document import NetworkDocument, Removal, Settings
 from ...engine.model.params import Problem
 
-__all__ = ["AddItems", "RemoveItems", "EditItem", "EditSettings", "MoveNodes", "SetColor", "push"]
+__all__ = ["AddItems", "RemoveItems", "EditItem", "EditSettings", "MoveNodes", "SetColor", "SwapModel", "push"]
 
 MERGE_EDIT, MERGE_SETTINGS = 1, 2
 
@@ -143,3 +143,21 @@ class SetColor(QUndoCommand):
 
     def undo(self):
         self.doc.set_color(self.item_id, self.old)
+
+
+class SwapModel(QUndoCommand):
+    """Give a model described by equations another description, and its populations parameters that fit it."""
+
+    def __init__(self, doc: NetworkDocument, model_id: str, desc, params: dict[str, dict], text: str):
+        super().__init__(text)
+        self.doc, self.model_id, self.new = doc, model_id, (desc, params)
+        self.old = doc.network.models.get(model_id), {pid: doc.network.populations[pid].params for pid in params}
+
+    def problems(self) -> list[Problem]:
+        return self.doc.check_model_swap(self.model_id, *self.new)
+
+    def redo(self):
+        self.doc.swap_model_description(self.model_id, *self.new)
+
+    def undo(self):
+        self.doc.swap_model_description(self.model_id, *self.old)
