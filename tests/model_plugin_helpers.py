@@ -56,6 +56,15 @@ threshold v > -50*mV
 """
 BUILT_IN_ID = "state v = -70 mV\\ndv/dt = -v/(10*ms)\\n"
 NOT_TEXT = 42
+
+
+class _Exits:
+    @property
+    def text(self):
+        raise SystemExit(3)
+
+
+EXITS = _Exits()
 '''
 
 
@@ -76,7 +85,8 @@ def install_models(site, eif_path, broken: bool = True) -> None:
             {"qif_models": PLUGIN_MODULE.format(path=str(eif_path))})
     if broken:
         install(site, "broken-models", {"typo": "broken_models:UNKNOWN_NAME", "lif": "broken_models:BUILT_IN_ID",
-                                        "number": "broken_models:NOT_TEXT", "crash": "raising_models:X"},
+                                        "number": "broken_models:NOT_TEXT", "crash": "raising_models:X",
+                                        "quits": "broken_models:EXITS"},
                 {"broken_models": BROKEN_MODULE, "raising_models": "raise RuntimeError('no licence server')\n"})
 
 

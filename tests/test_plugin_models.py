@@ -46,13 +46,15 @@ def test_broken_models_are_recorded_with_their_problem_and_skipped(site):
     install_models(site, EIF)
     registry = default_registry()
     neuron_models(registry)
-    error = {pid: registry.records[("neuron_models", pid)].error for pid in ("typo", "lif", "number", "crash")}
+    error = {pid: registry.records[("neuron_models", pid)].error
+             for pid in ("typo", "lif", "number", "crash", "quits")}
     assert error["typo"].startswith("model 'typo': its equations do not read: line 4, column ")
     assert "E_L" in error["typo"]
     assert "'lif' is a built-in model" in error["lif"]
     assert error["number"] == ("model 'number': it is a int, not a model (its text, or an object with info "
                                "and text)")
     assert error["crash"] == "RuntimeError: no licence server"
+    assert error["quits"] == ("model 'quits': not a model (a text, or an object with info and text): SystemExit: 3")
     assert all(e in registry.errors for e in (error["typo"], error["lif"], error["number"]))
     assert set(neuron_models(registry)) == {"qif", "eif"}  # asked again: the same, nothing raised
 

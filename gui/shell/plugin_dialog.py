@@ -84,7 +84,7 @@ class PluginDialog(QDialog):
         self.resize(1100, 560)
         self.rows = plugin_rows(registry if registry is not None else default_registry())
         broken = sum(row.error is not None for row in self.rows)
-        groups = " and ".join(GROUPS.values())
+        groups = ", ".join(GROUPS.values())
         self.summary = QLabel(f"{len(self.rows)} plugin{'s' * (len(self.rows) != 1)} found in the entry-point groups "
                               f"{groups}" + (f"; {broken} could not be loaded (in red)." if broken else "."))
         self.summary.setWordWrap(True)

@@ -53,7 +53,10 @@ class CheckRunner(QObject):
             results = run_checks(net, checks)
         except Exception as exc:  # a model that does not build or run is an answer too, not a crash
             results = [CheckResult(False, f"the model did not run: {exc}")] * len(checks)
-        self._done.emit(key, results)
+        try:
+            self._done.emit(key, results)
+        except RuntimeError:  # the window closed while the check ran: nobody is waiting for it
+            pass
 
     def _collect(self, key: str, results: list) -> None:
         if len(self.cache) >= CACHE_SIZE:
