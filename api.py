@@ -21,7 +21,7 @@ class Simulator(_EngineSimulator):
     gets the plugin's description (copied into the network, so a saved file carries it)."""
 
     def __init__(self, network, rules=None, datasets=None, **kwargs):
-        add_plugin_models(network, default_registry())
+        add_plugin_models(network)
         if rules is None and any(p.plasticity is not None for p in network.projections.values()):
             rules = default_registry().learning_rules()
         if datasets is None and dataset_inputs(network):

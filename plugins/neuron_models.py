@@ -98,15 +98,20 @@ def _plain(value) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def add_plugin_models(net: Network, registry: Registry) -> list[str]:
+def add_plugin_models(net: Network, registry: Registry | None = None) -> list[str]:
     """Copy into ``net`` the plugin description of each model its populations use that it neither has built in
     nor carries (a script that names a plugin's model), and fill those populations' unset parameters with the
-    model's defaults (as ``Network.add_population`` does for a model it knows); returns the ids copied."""
+    model's defaults (as ``Network.add_population`` does for a model it knows); returns the ids copied. The
+    installed plugins are looked up (``registry`` None: ``default_registry()``) only when a model is missing."""
     from ..engine.model.catalog import NEURON_MODELS
 
     missing = {p.model for p in net.populations.values()} - set(NEURON_MODELS) - set(net.models)
     if not missing:
         return []
+    if registry is None:
+        from .registry import default_registry
+
+        registry = default_registry()
     found = neuron_models(registry)
     copied = sorted(m for m in missing if m in found)
     for model_id in copied:
