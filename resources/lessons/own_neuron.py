@@ -72,9 +72,10 @@ def phase_line_picture() -> str:
     """dv/dt against v for the quadratic model at 0, the rheobase and 300 pA, and for the leaky one at 0 pA."""
     p, v = QIF, np.linspace(-85.0, -35.0, 201)
     quadratic = (v - p["E_L"]) * (v - p["V_c"]) / (p["tau_m"] * p["Delta_V"])
-    curves = [Curve(v, quadratic + current / p["C"], color, f"quadratic, {current:g} pA")
-              for current, color in ((0.0, "#1f77b4"), (qif_rheobase(), "#2ca02c"), (300.0, "#d62728"))]
+    curves = [Curve(v, quadratic + current / p["C"], color, label) for current, color, label in (
+        (0.0, "#1f77b4", "QIF, 0 pA"), (qif_rheobase(), "#2ca02c", "QIF, 125 pA (rheobase)"),
+        (300.0, "#d62728", "QIF, 300 pA"))]
     curves.append(Curve(v, (p["E_L"] - v) / p["tau_m"], "#7f7f7f", "leaky, 0 pA"))
-    curves.append(Curve(np.array([-85.0, -35.0]), np.zeros(2), "#bbbbbb", ""))  # dv/dt = 0: the fixed points
-    return line_plot([Panel(curves, "dv/dt (mV/ms)", (-4.0, 4.5), marks=[(p["E_L"], "E_L"), (p["V_c"], "V_c")])],
-                     "v (mV)", (-85.0, -35.0))
+    marks = [(p["E_L"], "E_L"), (p["V_c"], "V_c")]
+    return line_plot([Panel(curves, "dv/dt (mV/ms)", (-4.0, 9.0), marks=marks)], "v (mV)", (-85.0, -35.0),
+                     panel_height=200)
