@@ -86,6 +86,25 @@ def test_a_student_edits_the_saved_copy_in_a_text_editor_and_the_lesson_goes_on_
     assert check_rows(w)[0].note.text() == "2 fixed points at 0 pA: -70.0 mV (stable), -50.0 mV (unstable)"
 
 
+def test_a_student_whose_edited_equation_ignores_the_input_sees_why_the_task_stays_open(window, tmp_path,
+                                                                                       monkeypatch):
+    w = window()
+    open_lesson(w)
+    go_to(w, "The quadratic term")
+    copy = tmp_path / "deaf.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggestion="": str(copy))
+    assert w.files.save_as()
+    data = json.loads(copy.read_text())
+    data["models"]["my_neuron"]["equations"]["v"] = "(v - E_L)*(v - V_c)/(tau_m*Delta_V) + I_e/C"  # no I_syn
+    copy.write_text(json.dumps(data, indent=2))
+    assert w.files.open(str(copy))
+    assert wait_for(lambda: settled(w), 120.0)
+    silent, fires = check_rows(w)
+    assert silent.done and not fires.done
+    assert fires.note.text() == "silent: no equation uses I_syn, so no input current reaches the neuron"
+    assert fires.button.isEnabled()  # Show me is still offered
+
+
 def test_another_network_opened_during_the_lesson_is_not_taken_for_the_students_copy(window, tmp_path):
     import spikestudio
 
