@@ -10,12 +10,14 @@ from ...engine.editing.templates import TEMPLATES
 from ..base import style
 from .view import TEMPLATE_MIME
 
-__all__ = ["Palette", "NOTE_KEY", "LIBRARY_PREFIX", "USER_MODELS"]
+__all__ = ["Palette", "NOTE_KEY", "LIBRARY_PREFIX", "USER_MODELS", "PLUGIN_MODEL_PREFIX", "PLUGIN_MODELS_HEADING"]
 
 KEY_ROLE = Qt.UserRole + 1
 NOTE_KEY = "note"  # the sticky-note entry: not a network item, so not a template
 LIBRARY_PREFIX = "lib:"  # "lib:<id>": a population of a model from the user's library folder
 USER_MODELS = "My models"
+PLUGIN_MODEL_PREFIX = "plugin_model:"  # + the plugin's model id: a population of a model a plugin describes
+PLUGIN_MODELS_HEADING = "Plugin models"
 
 
 class Palette(QTreeWidget):
@@ -77,6 +79,22 @@ class Palette(QTreeWidget):
             hint.setFlags(Qt.ItemIsEnabled)
             hint.setForeground(0, QBrush(QColor("#808080")))
         self.user_models.setExpanded(True)
+
+    def add_plugin_models(self, models: dict) -> None:
+        """A heading of its own listing the neuron models plugins describe (``plugins.neuron_models``), after the
+        built-in populations; nothing when there are none."""
+        if not models:
+            return
+        heading = self._heading(PLUGIN_MODELS_HEADING)
+        self.takeTopLevelItem(self.indexOfTopLevelItem(heading))
+        self.insertTopLevelItem(1, heading)  # under "Populations"
+        for model in models.values():
+            entry = QTreeWidgetItem(heading, [model.name])
+            entry.setIcon(0, style.icon(style.template_icon_name("pop:lif")))
+            entry.setData(0, KEY_ROLE, PLUGIN_MODEL_PREFIX + model.id)
+            entry.setToolTip(0, f"{model.description}\nA neuron model from the plugin {model.source}; the network "
+                                "keeps its equations.\nDrag onto the canvas, or double-click to add.")
+        heading.setExpanded(True)
 
     def item_for(self, key: str) -> QTreeWidgetItem:
         for i in range(self.topLevelItemCount()):

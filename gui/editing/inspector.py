@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMenu, QPushButton, QScrollAr
 from ...engine.editing.templates import kind_of
 from ...engine.experiments import addresses
 from ...engine.model.names import display_name, readable_problem
+from ...engine.model.network import Population
 from ...engine.model.step_size import dt_warnings
 from ..base import style
 from ..base.math_html import tex_to_display_html
@@ -94,13 +95,20 @@ class Inspector(QScrollArea):
         self.item_id = item_id
         self._rebuild()
 
+    def _form_signature(self, item) -> tuple:
+        """``signature``, and for a population the description of its model (another one, say from a lesson's
+        "Show me", has other equations to show)."""
+        if not isinstance(item, Population):
+            return signature(item)
+        return signature(item) + (id(self.doc.network.models.get(item.model)),)
+
     def _current(self):
         return None if self.item_id is None else self.doc.item(self.item_id)
 
     def _rebuild(self) -> None:
         self._clear()
         item = self._current()
-        self._signature = signature(item)
+        self._signature = self._form_signature(item)
         if item is None:
             self.title.setText("Network settings")
             self.subtitle.setText("Nothing selected: these settings belong to the whole network.")
@@ -204,7 +212,7 @@ class Inspector(QScrollArea):
     def _on_item_changed(self, item_id: str) -> None:
         if item_id != self.item_id:
             return
-        if signature(self._current()) == self._signature:
+        if self._form_signature(self._current()) == self._signature:
             self._refresh_values()
             self.show_warnings()
         else:

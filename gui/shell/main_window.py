@@ -46,6 +46,14 @@ STATUS_MS = 6000
 LAYOUT_VERSION = 4  # bump when docks are added, so a layout saved without them is not restored
 
 
+def plugin_neuron_models() -> dict:
+    """The neuron models the installed plugins describe, by id (broken ones are left out; Help > Plugins says why)."""
+    from ...plugins.neuron_models import neuron_models
+    from ...plugins.registry import default_registry
+
+    return neuron_models(default_registry())
+
+
 class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
@@ -64,6 +72,8 @@ class MainWindow(QMainWindow):
         self.edits = EditController(self, self.doc, self.stack, self.scene, self.view)
         self.exports = ExportController(self, self.doc, self.files, self.scene)
         self.palette = Palette()
+        self.edits.plugin_models = plugin_neuron_models()
+        self.palette.add_plugin_models(self.edits.plugin_models)
         self.inspector = Inspector(self.doc, self.stack)
         self.messages = QPlainTextEdit()
         self.messages.setReadOnly(True)
