@@ -63,6 +63,32 @@ def test_the_checks_stay_unticked_for_the_linear_start_and_tick_after_show_me_un
     assert "Vc" in shown and "ΔV" in shown  # the inspector shows the new equations
 
 
+def test_a_student_edits_the_model_in_the_model_editor_and_the_checks_tick(window, qtbot):
+    from gui_helpers import view_point
+    from PySide6.QtCore import QPointF, Qt
+
+    w = window()
+    open_lesson(w)
+    go_to(w, "The quadratic term")
+    w.simulation._node_menu("neuron", w.view.mapToGlobal(view_point(w, QPointF(0, 0))))
+    action = next(a for a in w.simulation.node_menu.actions() if a.objectName() == "edit_model")
+    w.simulation.node_menu.close()
+    action.trigger()  # right-click neuron > Edit Model..., as the lesson says
+    editor = w.models.editor
+    assert editor.model_id.text() == "my_neuron"
+    text = editor.text.toPlainText()
+    assert own_neuron.LEAKY_LINE in text
+    editor.text.setPlainText(text.replace(own_neuron.LEAKY_LINE, own_neuron.QUADRATIC_LINE))
+    assert wait_for(lambda: not editor._timer.isActive() and editor.desc is not None, 30.0)
+    assert editor.save_to_network()
+    assert "(v - E_L)*(v - V_c)" in to_text(w.doc.network.models["my_neuron"])
+    assert wait_for(lambda: settled(w), 120.0)
+    assert all(row.done for row in check_rows(w)), [row.note.text() for row in check_rows(w)]
+    w.actions["undo"].trigger()  # Save to Network is one undo step, and the checks follow it back
+    assert wait_for(lambda: settled(w), 60.0)
+    assert not check_rows(w)[1].done
+
+
 def test_a_student_edits_the_saved_copy_in_a_text_editor_and_the_lesson_goes_on_with_it(window, tmp_path,
                                                                                           monkeypatch):
     w = window()

@@ -52,7 +52,7 @@ def test_the_lesson_is_bundled_checked_and_its_answer_is_what_make_lessons_write
     for name, text in LESSON_TEXTS[FOLDER].items():
         assert (lesson.folder / name).read_text(encoding="utf-8") == text, f"{name}: run make_lessons.py"
     intro = lesson.steps[0].text
-    assert "**Where you type.**" in intro and intro.count("File > Save As") == 1  # said once, easy to update
+    assert "**Where you type.**" in intro and intro.count("Edit Model…") == 1  # said once, easy to update
     assert sum("Where you type" in s.text for s in lesson.steps) == 1
 
 

@@ -136,7 +136,12 @@ class ModelEditorUI:
             menu.addAction(model.display_name, lambda m=model.id: self.open_builtin_copy(m))
 
     def _node_menu(self, menu: QMenu, node_id: str) -> None:
-        if node_id in self.window.doc.network.populations:
+        net = self.window.doc.network
+        pop = net.populations.get(node_id)
+        if pop is not None and pop.model in net.models:  # described by equations in this network: edit them
+            action = menu.addAction("Edit Model…", lambda: self.open_network_model(pop.model))
+            action.setObjectName("edit_model")
+        if pop is not None:
             action = menu.addAction("Duplicate as Custom Model…", lambda: self.duplicate(node_id))
             action.setObjectName("duplicate_model")
 
