@@ -1,0 +1,82 @@
+"""Learning rules described by equations, at build time: their RuleSpec, parameter rows and initial variables.
+
+A rule plugin whose ``description`` is a ``RuleDescription`` (``plugins.api.described_rule``) is not asked for
+an ``engine_part``: the build lays its parameters out itself (``RuleLayout``), and the time loop runs the
+code generated from it (``equations.rule_codegen``). The engine never imports the plugin: it reads the plain
+data the registry hands it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..equations.rule_codegen import DESCRIBED, RuleLayout
+from ..equations.rule_description import RuleDescription
+from ..errors import BuildError
+from .plasticity import N_COEF, RuleSpec
+
+__all__ = ["description_of", "described_spec", "described_problem", "RuleSlots"]
+
+
+def description_of(plugin) -> RuleDescription | None:
+    """The rule's description when the plugin contributes one, else None (a hand-written family)."""
+    desc = getattr(plugin, "description", None)
+    return desc if isinstance(desc, RuleDescription) else None
+
+
+def described_spec(desc: RuleDescription, params: dict) -> RuleSpec:
+    """The RuleSpec the tables are sized from: counts of presynaptic, postsynaptic and extra synapse variables."""
+    layout = RuleLayout(desc)
+    coef = (float(layout.n_pre), float(layout.n_post), float(layout.n_syn)) + (0.0,) * (N_COEF - 3)
+    return RuleSpec(DESCRIBED, coef, str(params.get("reward", "")) if desc.modulator else "")
+
+
+def described_problem(where: str, rule_id: str, desc: RuleDescription, params: dict, dt: float) -> str | None:
+    """Why these parameters give the rule no finite step (a time constant of 0, say), or None."""
+    try:
+        RuleLayout(desc, rule_id).row(params, dt, 0, 0)
+    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+        return f'{where}: the learning rule "{rule_id}": {exc or type(exc).__name__}'
+    return None
+
+
+class RuleSlots:
+    """The described rules of one network: a slot per rule id (in order of first use), and their layouts."""
+
+    def __init__(self):
+        self.layouts: dict[str, RuleLayout] = {}
+
+    def slot(self, rule_id: str, desc: RuleDescription) -> int:
+        if rule_id not in self.layouts:
+            self.layouts[rule_id] = RuleLayout(desc, rule_id)
+        return list(self.layouts).index(rule_id)
+
+    def fill(self, tables: dict, order: list[int], rows: dict[int, tuple[str, RuleDescription, dict]],
+             sizes: dict[int, tuple[int, int, int]], dt: float) -> None:
+        """Put each described projection's parameter row into ``rule_par`` and the initial values of its
+        variables into the trace arrays; ``order`` lists the plastic projections in table order, ``rows`` maps
+        a described one to (rule id, description, parameters), ``sizes`` to (sources, targets, synapses)."""
+        if not rows:
+            return
+        width = max(2, *(layout.width for layout in self.layouts.values()))
+        par = np.zeros((len(order), width))
+        par[:, :2] = tables["rule_par"]
+        for q, p in enumerate(order):
+            if p not in rows:
+                continue
+            rule_id, desc, params = rows[p]
+            layout = self.layouts[rule_id]
+            try:
+                par[q, : layout.width] = layout.row(params, dt, self.slot(rule_id, desc), int(par[q, 1]))
+            except (ValueError, ZeroDivisionError, OverflowError) as exc:
+                raise BuildError(f'the learning rule "{rule_id}": {exc}') from None
+            n_src, n_tgt, n_syn = sizes[p]
+            _fill(tables["pre_trace"], int(tables["pl_pre_off"][q]), n_src, layout.initial("pre"))
+            _fill(tables["post_trace"], int(tables["pl_post_off"][q]), n_tgt, layout.initial("post"))
+            _fill(tables["syn_var"], int(par[q, 1]), n_syn, layout.initial("synapse"))
+        tables["rule_par"] = par
+
+
+def _fill(array: np.ndarray, offset: int, n: int, values: list[float]) -> None:
+    for k, value in enumerate(values):
+        array[offset + k * n: offset + (k + 1) * n] = value
