@@ -148,9 +148,10 @@ class _Code:
             return "s.weight[syn]"
         if scope == "synapse":
             k = self.desc.names_in("synapse").index(var) - 1
-            return f"s.syn_var[syn0 + {k}*n_syn + syn]"
+            return f"s.syn_var[syn0 + {k}*n_syn + syn]" if k else "s.syn_var[syn0 + syn]"
         k = self.desc.names_in(scope).index(var)
-        return f"s.pre_trace[pre0 + {k}*n_pre + i]" if scope == "pre" else f"s.post_trace[post0 + {k}*n_post + j]"
+        at = f"pre0 + {k}*n_pre + i" if scope == "pre" else f"post0 + {k}*n_post + j"
+        return f"s.{scope}_trace[{at.replace(' + 0*n_pre', '').replace(' + 0*n_post', '')}]"
 
     def store(self, indent: int, var: str, value: str) -> None:
         if var == WEIGHT:
