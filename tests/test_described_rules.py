@@ -151,11 +151,11 @@ def test_a_broken_rule_text_is_recorded_with_its_line(tmp_path, monkeypatch):
 
 
 def test_parameters_that_leave_no_finite_step_are_a_build_problem():
-    rule = described_rule("r", "1", "param tau = 20 ms [0, inf)\npre x = 0\ndx/dt = -x/tau\non_pre x += 1\n")
+    rule = described_rule("r", "1", "param tau = 20 ms (0, inf)\npre x = 0\ndx/dt = x/tau\non_pre x += 1\n")
     net = Network(dt=0.1, duration=10.0, seed=1)
     net.add_poisson("P", 3, rate=50.0)
     net.add_population("N", 2, "lif")
-    net.connect("P", "N", "all_to_all", id="PN", weight=1.0, plasticity=Plasticity("r", {"tau": 0.0}))
+    net.connect("P", "N", "all_to_all", id="PN", weight=1.0, plasticity=Plasticity("r", {"tau": 1e-6}))
     [problem] = build_problems(net, {"r": rule})
     assert problem.startswith('projections["PN"].plasticity: the learning rule "r"'), problem
     with pytest.raises(BuildError):
@@ -227,3 +227,31 @@ def test_a_modulated_description_learns_only_with_reward_and_follows_the_hand_wr
     moved = weights["hand", 1.0] - 40.0
     assert np.abs(moved).max() > 1.0
     np.testing.assert_allclose(weights["described", 1.0] - 40.0, moved, rtol=0.05, atol=0.02 * np.abs(moved).max())
+
+
+def stp_network(rule: str, params: dict) -> Network:
+    net = Network(dt=0.1, duration=1000.0, seed=4)
+    net.add_poisson("P", 20, rate=30.0)
+    net.add_population("N", 10, "lif")
+    net.connect("P", "N", "all_to_all", id="PN", weight=60.0, plasticity=Plasticity(rule, params))
+    return net
+
+
+@pytest.mark.parametrize("params", [{}, {"U": 0.1, "tau_rec": 100.0, "tau_facil": 500.0}])
+def test_tsodyks_markram_as_a_description_carries_the_same_gains(params):
+    """The description decays u and x every step, the hand-written kernel once per spike over the whole interval:
+    the same numbers up to rounding (a product of step factors against one exponential), so the gains agree to
+    1e-12 and, in this network, so do the spikes."""
+    from spikestudio.plugins.builtin.described_rules import DESCRIBED_TSODYKS_MARKRAM
+    from spikestudio.plugins.builtin.rules import TSODYKS_MARKRAM
+
+    out = []
+    for plugin in (TSODYKS_MARKRAM, DESCRIBED_TSODYKS_MARKRAM):
+        sim = Simulator(stp_network("tm", params), rules={"tm": plugin}, record_all=True)
+        sim.run(1.0)
+        out.append((sim.built.state.stp_gain.copy(), sim.built.state.spike_count.copy()))
+    (g_hand, n_hand), (g_desc, n_desc) = out
+    assert g_hand.shape == g_desc.shape == (20,)
+    assert np.ptp(g_hand) > 0.01  # the gains differ between neurons: spikes came at different times
+    np.testing.assert_allclose(g_desc, g_hand, rtol=1e-12, atol=1e-15)
+    assert n_hand[20:].sum() > 0 and np.array_equal(n_hand, n_desc)

@@ -27,7 +27,7 @@ import numpy as np
 from .codegen import expression_code
 from .evaluate import evaluate
 from .inline import inline
-from .rule_description import WEIGHT, RuleDescription, Statement
+from .rule_description import GAIN, WEIGHT, RuleDescription, Statement
 from .rule_text import alias_trees, linear_parts
 from .tree import Binary, Name, Node, names_in
 
@@ -94,9 +94,13 @@ class RuleLayout:
 
 def _step_factors(a: Node | None, values: dict, dt: float) -> tuple[float, float]:
     """E = exp(A dt) and F = expm1(A dt)/A; A dt is taken as (n dt)/d for A = n/d, so -x/tau decays by exactly
-    exp(-dt/tau), as the hand-written kernels compute it."""
+    exp(-dt/tau), as the hand-written kernels compute it. A time constant of 0 in a decay (A = -1/0) makes it
+    instant: E = F = 0, the limit of both (Tsodyks-Markram's tau_facil = 0: no facilitation)."""
     if a is None:
         return 1.0, dt
+    if isinstance(a, Binary) and a.op == "/" and float(evaluate(a.right, values)) == 0.0 \
+            and float(evaluate(a.left, values)) < 0.0:
+        return 0.0, 0.0
     dt_name = Name(0, "\0dt")
     scaled = Binary(0, "/", Binary(0, "*", a.left, dt_name), a.right) if isinstance(a, Binary) and a.op == "/" \
         else Binary(0, "*", a, dt_name)
@@ -130,7 +134,13 @@ class _Code:
         self.names.update({v.name: f"V_{v.name}" for v in self.desc.variables})
         if self.desc.modulator:
             self.names[self.desc.modulator] = "M_mod"
-        self.scope = {v.name: v.scope for v in self.desc.variables}
+        self.names[GAIN] = f"V_{GAIN}"
+        self.scope = {v.name: v.scope for v in self.desc.variables} | {GAIN: "pre"}
+        self.order = [v.name for v in self.desc.variables] + [GAIN]
+
+    def ordered(self, names: set[str]) -> list[str]:
+        """The variables among ``names``, in declaration order (``gain`` last)."""
+        return [v for v in self.order if v in names]
 
     def add(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text + "\n")
@@ -146,6 +156,8 @@ class _Code:
         scope = self.scope[var]
         if var == WEIGHT:
             return "s.weight[syn]"
+        if var == GAIN:
+            return "s.stp_gain[stp0 + i]"
         if scope == "synapse":
             k = self.desc.names_in("synapse").index(var) - 1
             return f"s.syn_var[syn0 + {k}*n_syn + syn]" if k else "s.syn_var[syn0 + syn]"
@@ -179,6 +191,8 @@ def _rule_function(slot: int, layout: RuleLayout) -> str:
     c.add(1, "lo, hi = s.rowptr[row0], s.rowptr[row0 + n_pre]")
     c.add(1, "n_syn = hi - lo")
     c.add(1, "syn0 = np.int64(par[1]) - lo")
+    if desc.short_term:
+        c.add(1, "stp0 = s.proj_stp[p]")
     if desc.modulator:
         c.add(1, "r = s.pl_reward[q]")
         c.add(1, "M_mod = s.rw_sched[r] + s.rw_level[r] if r >= 0 else 0.0")
@@ -231,7 +245,7 @@ def _synapse_equations(c: _Code) -> None:
 
 def _load(c: _Code, indent: int, names: set[str]) -> None:
     """Local copies of the variables ``names`` reads (neuron indices i, j from the synapse when needed)."""
-    variables = [v.name for v in c.desc.variables if v.name in names]
+    variables = c.ordered(names)
     if any(c.scope[v] == "pre" for v in variables):
         c.add(indent, "i = s.syn_pre[syn]")
     if any(c.scope[v] == "post" for v in variables):
@@ -258,7 +272,7 @@ def _event(c: _Code, statements: tuple[Statement, ...], side: str) -> None:
         for st in synaptic:
             read |= c.read(st.expr) | {st.var}
         own = {v for v in read if c.scope.get(v) == side}
-        for v in [v.name for v in c.desc.variables if v.name in own]:
+        for v in c.ordered(own):
             c.add(2, f"V_{v} = {c.where(v)}")
         if side == "pre":
             c.add(2, "row = row0 + i")
@@ -270,7 +284,7 @@ def _event(c: _Code, statements: tuple[Statement, ...], side: str) -> None:
         others = {v for v in read if c.scope.get(v) in ("synapse", "pre" if side == "post" else "post")}
         if any(c.scope[v] != "synapse" for v in others):
             c.add(3, f"{there} = {'s.post[syn]' if there == 'j' else 's.syn_pre[syn]'}")
-        for v in [v.name for v in c.desc.variables if v.name in others]:
+        for v in c.ordered(others):
             c.add(3, f"V_{v} = {c.where(v)}")
         for st in synaptic:
             c.add(3, f"V_{st.var} {st.op} {c.expr(st.expr)}")
@@ -285,7 +299,7 @@ def _neuron_statements(c: _Code, statements, side: str) -> None:
     read = set()
     for st in statements:
         read |= c.read(st.expr) | {st.var}
-    for v in [v.name for v in c.desc.variables if v.name in read and c.scope[v.name] == side]:
+    for v in [v for v in c.ordered(read) if c.scope[v] == side]:
         c.add(2, f"V_{v} = {c.where(v)}")
     for st in statements:
         c.add(2, f"V_{st.var} {st.op} {c.expr(st.expr)}")

@@ -4,7 +4,9 @@ their equations, ``on_pre`` / ``on_post`` statements and an optional modulator (
 A ``RuleDescription`` is what ``rule_text.parse_rule`` returns once every line is parsed and checked: every
 expression is a tree whose names and units are valid. Values keep the units the author wrote; the build
 converts them to the engine's units (ms, mV, pA) once. ``w`` is always a synapse variable: the synapse's
-weight, in its projection's weight unit (pA, mV or nS), written as a plain number in the rule.
+weight, in its projection's weight unit (pA, mV or nS), written as a plain number in the rule. ``gain`` is
+always a presynaptic variable: the factor every spike of the neuron carries its weights with (1 until a rule
+sets it in ``on_pre``): short-term plasticity (Tsodyks-Markram: ``on_pre gain = u*x``).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .description import Alias, Equation, ModelError, ModelProblem, Parameter, UnitSpec
+from .tree import Name, walk
 from .units import DIMENSIONLESS, Dim
 
-__all__ = ["RuleVar", "Statement", "RuleDescription", "RuleError", "SCOPES", "WEIGHT", "MAX_VARS"]
+__all__ = ["RuleVar", "Statement", "RuleDescription", "RuleError", "SCOPES", "WEIGHT", "GAIN", "MAX_VARS"]
 
 SCOPES = ("synapse", "pre", "post")  # one value per synapse, per presynaptic neuron, per postsynaptic neuron
 WEIGHT = "w"
+GAIN = "gain"
 MAX_VARS = 8  # variables per scope
 
 
@@ -81,6 +85,13 @@ class RuleDescription:
         """The variables of one scope, in declaration order (``w`` first among the synapse ones)."""
         return [v.name for v in self.variables if v.scope == scope]
 
+    @property
+    def short_term(self) -> bool:
+        """True when the rule reads or sets ``gain`` (each spike then carries its weights times the gain)."""
+        trees = [st.expr for st in self.on_pre + self.on_post] + [a.expr for a in self.aliases]
+        return any(st.var == GAIN for st in self.on_pre) or any(
+            GAIN in {n.id for n in walk(t) if isinstance(n, Name)} for t in trees)
+
     def var(self, name: str) -> RuleVar | None:
         return next((v for v in self.variables if v.name == name), None)
 
@@ -91,6 +102,7 @@ class RuleDescription:
         """The dimension of every name an expression of this rule may read."""
         dims = {p.name: p.unit.dim for p in self.params}
         dims.update({v.name: v.unit.dim for v in self.variables})
+        dims[GAIN] = DIMENSIONLESS
         if self.modulator:
             dims[self.modulator] = DIMENSIONLESS
         dims.update({a.name: a.dim for a in self.aliases})

@@ -29,7 +29,7 @@ from .check import Kind, check_expression
 from .description import Equation, ModelProblem, UnitSpec
 from .inline import inline
 from .parser import ParseError, parse_expression
-from .rule_description import MAX_VARS, WEIGHT, RuleDescription, RuleError, RuleVar, Statement
+from .rule_description import GAIN, MAX_VARS, WEIGHT, RuleDescription, RuleError, RuleVar, Statement
 from .text import MAX_LINE_LENGTH, MAX_LINES, _Builder, _LineError, _strip_comment
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, Dim, dim_text
@@ -151,6 +151,9 @@ class _RuleBuilder(_Builder):
     def declare(self, name: str, col: int, n: int) -> None:
         if name == WEIGHT:
             raise _LineError(col, "w is the weight of each synapse; its initial values come from the projection")
+        if name == GAIN:
+            raise _LineError(col, "gain is the factor each presynaptic spike carries its weights with; set it in "
+                                  "on_pre without declaring it")
         if name in _RULE_WORDS:
             raise _LineError(col, f"{name!r} is a keyword; choose another name")
         super().declare(name, col, n)
@@ -189,6 +192,7 @@ class _RuleBuilder(_Builder):
     def dims(self) -> dict[str, Dim]:
         dims = {p.name: p.unit.dim for p in self.params}
         dims.update({v.name: v.unit.dim for v in self.variables})
+        dims[GAIN] = DIMENSIONLESS
         if self.modulator:
             dims[self.modulator] = DIMENSIONLESS
         dims.update({a.name: a.dim for a in self.aliases})
@@ -236,12 +240,12 @@ class _RuleBuilder(_Builder):
         return Equation(var, expr, n)
 
     def variable_names(self) -> set[str]:
-        return {v.name for v in self.variables} | ({self.modulator} if self.modulator else set())
+        return {v.name for v in self.variables} | {GAIN} | ({self.modulator} if self.modulator else set())
 
     def checked_event(self, event: str, statements: list, aliases: dict) -> tuple[Statement, ...]:
         side = "pre" if event == "on_pre" else "post"
         other = "post" if side == "pre" else "pre"
-        scopes = {v.name: v.scope for v in self.variables}
+        scopes = {v.name: v.scope for v in self.variables} | {GAIN: "pre"}
         seen_synapse, after_synapse, out = False, None, []
         for st, col in statements:
             try:
@@ -261,7 +265,7 @@ class _RuleBuilder(_Builder):
                         raise _LineError(st.expr.col, f"{st.var} is set once per {side}synaptic spike; it cannot "
                                                       f"read {bad[0]}, which belongs to each {owner}")
                 got = self.kind(st.expr)
-                want = next(v for v in self.variables if v.name == st.var).unit.dim
+                want = next((v.unit.dim for v in self.variables if v.name == st.var), DIMENSIONLESS)
                 if got.boolean or got.dim != want:
                     raise _LineError(st.expr.col, f"{st.var} is in {dim_text(want)}, this is in "
                                                   f"{'a condition' if got.boolean else dim_text(got.dim)}")

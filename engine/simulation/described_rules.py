@@ -27,7 +27,8 @@ def description_of(plugin) -> RuleDescription | None:
 def described_spec(desc: RuleDescription, params: dict) -> RuleSpec:
     """The RuleSpec the tables are sized from: counts of presynaptic, postsynaptic and extra synapse variables."""
     layout = RuleLayout(desc)
-    coef = (float(layout.n_pre), float(layout.n_post), float(layout.n_syn)) + (0.0,) * (N_COEF - 3)
+    coef = (float(layout.n_pre), float(layout.n_post), float(layout.n_syn), float(desc.short_term))
+    coef += (0.0,) * (N_COEF - len(coef))
     return RuleSpec(DESCRIBED, coef, str(params.get("reward", "")) if desc.modulator else "")
 
 

@@ -24,7 +24,8 @@ plugin by name. Families:
   scale (``pl_scale``), so its decay costs one multiplication per step, not one per synapse.
 
 A rule described by equations (``engine.equations.rule_text``) is family ``DESCRIBED``: the build makes its
-RuleSpec itself (coefficients: the numbers of its presynaptic, postsynaptic and extra synapse variables), and
+RuleSpec itself (coefficients: the numbers of its presynaptic, postsynaptic and extra synapse variables, and 1
+when it sets the gain of each spike, which then gets a slot in ``stp_gain`` as ``STP`` has), and
 generated code runs it (``engine.equations.rule_codegen``). Plugins cannot return that family.
 """
 
@@ -134,6 +135,9 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
         rule_par.append((0.0, float(syn_size)))
         if spec.family == DESCRIBED:
             syn_size += int(spec.coef[2]) * (hi - lo)
+        if spec.family == DESCRIBED and spec.coef[3]:  # short-term: each spike carries its weights times a gain
+            t["proj_stp"][p] = stp_size
+            stp_size += n_src
         rows["pl_pre_off"].append(pre_size if traced else stp_size)
         rows["pl_post_off"].append(post_size)
         rows["pl_col"].append(col_base)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..api import described_rule
 
 __all__ = ["PAIR_STDP_TEXT", "TRIPLET_STDP_TEXT", "REWARD_STDP_TEXT", "DESCRIBED_PAIR_STDP", "DESCRIBED_TRIPLET_STDP",
-           "DESCRIBED_REWARD_STDP"]
+           "DESCRIBED_REWARD_STDP", "TSODYKS_MARKRAM_TEXT", "DESCRIBED_TSODYKS_MARKRAM"]
 
 PAIR_STDP_TEXT = """\
 # Pair-based STDP with exponential traces, as the hand-written STDP family runs it (without synaptic scaling).
@@ -88,6 +88,22 @@ on_post c += A_plus*x_pre
 on_post x_post += 1
 """
 
+TSODYKS_MARKRAM_TEXT = """\
+# Tsodyks-Markram short-term plasticity: u relaxes to 0 and jumps by U (1 - u) at a spike, which carries w u x.
+title Short-term plasticity (Tsodyks-Markram, from equations)
+param U = 0.5 (0, 1] "Fraction of resources the first spike uses"
+param tau_rec = 800 ms (0, 1e6] "Recovery time of the resources"
+param tau_facil = 0 ms [0, 1e6] "Facilitation time constant (0: none)"
+pre u = 0
+pre x = 1
+dx/dt = (1 - x)/tau_rec
+du/dt = -u/tau_facil
+on_pre u = where(tau_facil > 0*ms, u + U*(1 - u), U)  # without facilitation u is U at every spike
+on_pre gain = u*x
+on_pre x -= u*x
+"""
+
 DESCRIBED_PAIR_STDP = described_rule("stdp_described", "1.0", PAIR_STDP_TEXT)
 DESCRIBED_TRIPLET_STDP = described_rule("triplet_stdp_described", "1.0", TRIPLET_STDP_TEXT)
 DESCRIBED_REWARD_STDP = described_rule("rstdp_described", "1.0", REWARD_STDP_TEXT)
+DESCRIBED_TSODYKS_MARKRAM = described_rule("tsodyks_markram_described", "1.0", TSODYKS_MARKRAM_TEXT)
