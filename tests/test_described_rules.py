@@ -21,7 +21,7 @@ from spikestudio.plugins.builtin.described_rules import (
     DESCRIBED_REWARD_STDP,
     DESCRIBED_TRIPLET_STDP,
 )
-from spikestudio.plugins.builtin.rules import PAIR_STDP, REWARD_STDP, TRIPLET_STDP
+from spikestudio.plugins.builtin.rules import PAIR_STDP, REWARD_STDP, TRIPLET_STDP, PairSTDP, TripletSTDP
 from spikestudio.plugins.registry import GROUPS, default_registry
 
 pytestmark = pytest.mark.timeout(600)
@@ -164,6 +164,27 @@ def test_parameters_that_leave_no_finite_step_are_a_build_problem():
 
 # --- the built-in STDP rules as descriptions give the hand-written kernels' results ------------------------------
 
+class HandPair(PairSTDP):
+    """Pair STDP always through the hand-written family (what every parameter set ran before descriptions)."""
+
+    def description_for(self, params):
+        return None
+
+
+class HandTriplet(TripletSTDP):
+    def description_for(self, params):
+        return None
+
+
+def test_the_built_in_stdp_rules_run_their_descriptions_unless_they_scale_weights():
+    for plugin, described in ((PAIR_STDP, DESCRIBED_PAIR_STDP), (TRIPLET_STDP, DESCRIBED_TRIPLET_STDP)):
+        assert plugin.description_for({}) is described.description
+        assert plugin.description_for({"norm_total": 78.0}) is None
+    sim = Simulator(stdp_network("stdp", {"norm_total": 500.0}), rules={"stdp": PAIR_STDP})
+    assert not sim.built.rules and sim.built.state.pl_family.tolist() == [1]
+    sim = Simulator(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
+    assert [r.desc.title for r in sim.built.rules] == ["Pair-based STDP (from equations)"]
+
 def stdp_network(rule: str, params: dict, seed: int = 5) -> Network:
     net = Network(dt=0.1, duration=2000.0, seed=seed)
     net.add_poisson("P", 30, rate=20.0)
@@ -187,7 +208,7 @@ def run_both(rule_id: str, hand, described, params: dict, seconds: float = 2.0):
                                     {"A_plus": 0.05, "nearest": 1, "tau_minus": 35.0}])
 def test_pair_stdp_as_a_description_gives_the_same_weights_and_spikes(params):
     (w_hand, spikes_hand, count_hand, _), (w_desc, spikes_desc, count_desc, sim) = run_both(
-        "stdp", PAIR_STDP, DESCRIBED_PAIR_STDP, params)
+        "stdp", HandPair(), DESCRIBED_PAIR_STDP, params)
     assert sim.built.rules, "the described rule ran through generated code"
     assert count_hand[30:].sum() > 100  # the targets fire, so pairings happen
     assert not np.array_equal(w_hand, np.full_like(w_hand, 40.0))  # and the weights moved
@@ -199,7 +220,7 @@ def test_pair_stdp_as_a_description_gives_the_same_weights_and_spikes(params):
 def test_triplet_stdp_as_a_description_gives_the_same_weights_and_spikes():
     params = {"A2_plus": 0.01, "A3_plus": 0.02, "A2_minus": 0.02, "A3_minus": 0.004}
     (w_hand, _, count_hand, _), (w_desc, _, count_desc, _) = run_both(
-        "triplet_stdp", TRIPLET_STDP, DESCRIBED_TRIPLET_STDP, params)
+        "triplet_stdp", HandTriplet(), DESCRIBED_TRIPLET_STDP, params)
     assert not np.array_equal(w_hand, np.full_like(w_hand, 40.0))
     assert np.array_equal(w_hand, w_desc) and np.array_equal(count_hand, count_desc)
 
@@ -255,3 +276,49 @@ def test_tsodyks_markram_as_a_description_carries_the_same_gains(params):
     assert np.ptp(g_hand) > 0.01  # the gains differ between neurons: spikes came at different times
     np.testing.assert_allclose(g_desc, g_hand, rtol=1e-12, atol=1e-15)
     assert n_hand[20:].sum() > 0 and np.array_equal(n_hand, n_desc)
+
+
+# --- files: a network carries the text of the described rules it uses -----------------------------------------
+
+def test_a_file_carries_its_described_rule_and_runs_without_the_plugin(vs_plugin, tmp_path):
+    import spikestudio
+    from spikestudio.engine.files import fileformat
+
+    net = balanced_network(True)
+    net.duration = 2000.0
+    path = tmp_path / "balanced.json"
+    spikestudio.save(net, path)  # the plugin is installed: its text goes into the file
+    data = __import__("json").loads(path.read_text())
+    assert data["version"] == 2 and data["rules"]["vogels_sprekeler"] == VS_TEXT.split("\n")
+    sys.modules.pop("isp_rules", None)
+    loaded = fileformat.load(path)
+    assert loaded.rules["vogels_sprekeler"] == parse_rule(VS_TEXT, "vogels_sprekeler")
+    fileformat.save(loaded, tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_text() == path.read_text()  # save -> load -> save is identical
+    # without the plugin (rules={} : nothing installed), the carried text runs, as the plugin did
+    carried = Simulator(loaded, rules={})
+    carried.run(2.0)
+    with_plugin = Simulator(balanced_network(True), rules=vs_plugin.learning_rules())
+    with_plugin.network.duration = 2000.0
+    with_plugin.run(2.0)
+    ids = carried.built.synapses["IE"]
+    assert np.array_equal(carried.built.state.weight[ids], with_plugin.built.state.weight[ids])
+    assert not np.array_equal(carried.built.state.weight[ids], np.full(ids.stop - ids.start, 10.0))
+
+
+def test_a_bad_rule_in_a_file_is_reported_at_its_line(tmp_path):
+    import json
+
+    from spikestudio.engine.errors import FileFormatError
+    from spikestudio.engine.files import fileformat
+
+    net = balanced_network(True)
+    net.add_rule("vogels_sprekeler", VS_TEXT)
+    path = tmp_path / "n.json"
+    fileformat.save(net, path)
+    data = json.loads(path.read_text())
+    data["rules"]["vogels_sprekeler"][12] = "on_pre w = w + nope"
+    path.write_text(json.dumps(data))
+    with pytest.raises(FileFormatError) as info:
+        fileformat.load(path)
+    assert 'rules["vogels_sprekeler"], line 13, column 16: unknown name \'nope\'' in str(info.value)

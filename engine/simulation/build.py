@@ -26,7 +26,7 @@ from ..model.reward import reward_ids
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
-from .described_rules import RuleSlots, described_problem, described_spec, description_of
+from .described_rules import RuleSlots, described_problem, described_spec, description_of, with_carried_rules
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
@@ -178,6 +178,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
     thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow)."""
     net.check()
+    rules = with_carried_rules(net, rules)
     problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
@@ -299,7 +300,7 @@ def build_problems(net: Network, rules=None, memory_limit: int | None = None, ch
     ``datasets`` can tell, through its ``problems(item)``), Poisson rates too high to sample, and a network too
     big for the memory available. ``cancel``: as for ``build`` (the rules' plugins are asked here too).
     """
-    problems = _plasticity_problems(net, rules, cancel)
+    problems = _plasticity_problems(net, with_carried_rules(net, rules), cancel)
     if datasets is not None and hasattr(datasets, "problems"):
         problems += [p for item in dataset_inputs(net) for p in datasets.problems(item)]
     try:
@@ -333,7 +334,7 @@ def _plasticity_problems(net: Network, rules, cancel=None) -> list[str]:
         except BaseException as exc:  # a third party's object: anything may go wrong reading it
             found = [f'{where}: the learning rule plugin "{proj.plasticity.rule}" has no usable info: '
                      f"{type(exc).__name__}: {exc}"]
-        desc = description_of(rules[proj.plasticity.rule]) if not found else None
+        desc = description_of(rules[proj.plasticity.rule], params) if not found else None
         if desc is not None:  # a described rule: its equations must have a finite step with these parameters
             found += [p for p in [described_problem(where, proj.plasticity.rule, desc, proj.plasticity.params,
                                                     float(net.dt))] if p]
@@ -378,7 +379,7 @@ def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, 
     for p, proj in enumerate(projections):
         if proj.plasticity is not None:
             _check_cancel(cancel)
-            desc = description_of(rules[proj.plasticity.rule])
+            desc = description_of(rules[proj.plasticity.rule], proj.plasticity.params)
             if desc is not None:
                 slots.slot(proj.plasticity.rule, desc)
                 described[p] = (proj.plasticity.rule, desc, proj.plasticity.params)

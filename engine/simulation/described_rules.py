@@ -13,15 +13,50 @@ import numpy as np
 from ..equations.rule_codegen import DESCRIBED, RuleLayout
 from ..equations.rule_description import RuleDescription
 from ..errors import BuildError
+from ..model.params import ParamSpec
 from .plasticity import N_COEF, RuleSpec
 
-__all__ = ["description_of", "described_spec", "described_problem", "RuleSlots"]
+__all__ = ["description_of", "described_spec", "described_problem", "RuleSlots", "CarriedRule", "with_carried_rules"]
 
 
-def description_of(plugin) -> RuleDescription | None:
-    """The rule's description when the plugin contributes one, else None (a hand-written family)."""
-    desc = getattr(plugin, "description", None)
+def description_of(plugin, params: dict | None = None) -> RuleDescription | None:
+    """The rule's description when the plugin contributes one, else None (a hand-written family).
+
+    A plugin with both may choose per projection: ``description_for(params)`` returns the description for
+    these parameters or None (the built-in STDP rules keep their hand-written family for synaptic scaling)."""
+    choose = getattr(plugin, "description_for", None)
+    try:
+        desc = choose(params or {}) if callable(choose) else getattr(plugin, "description", None)
+    except Exception:  # a third party's bug: its engine part (or its absence) is then what gets reported
+        return None
     return desc if isinstance(desc, RuleDescription) else None
+
+
+class _Info:
+    """What the build reads of a plugin's info: id, parameters and text parameters."""
+
+    def __init__(self, rule_id: str, desc: RuleDescription):
+        self.id, self.version, self.display_name = rule_id, "", desc.title or rule_id
+        self.description = desc.description
+        self.params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
+                                         low_open=p.low_open, high_open=p.high_open) for p in desc.params}
+        self.text_params = {"reward": f"The id of the reward node whose signal is the rule's {desc.modulator}"} \
+            if desc.modulator else {}
+
+
+class CarriedRule:
+    """A described rule a network carries (``Network.rules``, its file's ``rules``), standing in for a plugin."""
+
+    def __init__(self, rule_id: str, desc: RuleDescription):
+        self.info, self.description = _Info(rule_id, desc), desc
+
+
+def with_carried_rules(net, rules: dict | None) -> dict | None:
+    """``rules`` (installed plugins by id) plus the described rules ``net`` carries that none of them provides:
+    a network file with its rules' text runs where their plugin is not installed."""
+    carried = {k: CarriedRule(k, d) for k, d in getattr(net, "rules", {}).items()
+               if isinstance(d, RuleDescription) and (rules is None or k not in rules)}
+    return {**(rules or {}), **carried} if carried else rules
 
 
 def described_spec(desc: RuleDescription, params: dict) -> RuleSpec:
