@@ -2,12 +2,15 @@
 rule contributed through an entry point (Vogels-Sprekeler inhibitory STDP), and the built-in STDP rules as
 descriptions against the hand-written kernels."""
 
+import ast
 import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spikestudio.engine.equations.rule_codegen import rules_source
 from spikestudio.engine.equations.rule_description import RuleError
 from spikestudio.engine.equations.rule_text import parse_rule
@@ -322,3 +325,24 @@ def test_a_bad_rule_in_a_file_is_reported_at_its_line(tmp_path):
     with pytest.raises(FileFormatError) as info:
         fileformat.load(path)
     assert 'rules["vogels_sprekeler"], line 13, column 16: unknown name \'nope\'' in str(info.value)
+
+
+# --- hostile text: a located problem, never another exception -------------------------------------------------
+
+_RULE_PIECES = ["pre ", "post ", "synapse ", "param ", "let ", "on_pre ", "on_post ", "modulator ", "x", "w", "gain",
+                "tau", " = ", " += ", " -= ", "dx/dt = ", "-x/tau", "20 ms", "(0, inf)", '"d"', "1", "0", "*", "/",
+                "(", ")", "clip(", ", ", "\n", "__import__", "'os'", ".", "[", "]", "exp(", "reward", "Hz", "#"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_RULE_PIECES), max_size=40).map("".join), st.text(max_size=80)))
+def test_any_text_is_a_rule_or_located_problems(text):
+    try:
+        desc = parse_rule(text, "fuzz")
+    except RuleError as exc:
+        assert exc.problems and all(p.line >= 0 and p.col >= 0 and p.message for p in exc.problems)
+        return
+    from spikestudio.engine.equations.rule_codegen import RuleLayout
+
+    source = rules_source([RuleLayout(desc, "fuzz")], "digest")  # what parses also generates code
+    ast.parse(source)  # valid Python (parsed, never run)
