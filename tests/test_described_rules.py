@@ -346,3 +346,14 @@ def test_any_text_is_a_rule_or_located_problems(text):
 
     source = rules_source([RuleLayout(desc, "fuzz")], "digest")  # what parses also generates code
     ast.parse(source)  # valid Python (parsed, never run)
+
+
+def test_the_brian2_export_names_a_described_rule_as_left_out():
+    from spikestudio.engine.interop import brian2_export
+
+    net = balanced_network(True)
+    rule = described_rule("vogels_sprekeler", "0.1", VS_TEXT)
+    text, report = brian2_export(net, rules={"vogels_sprekeler": rule})
+    assert any("vogels_sprekeler) is a rule described by equations" in p for p in map(str, report.problems)), report
+    _, builtin = brian2_export(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
+    assert not any("stdp" in str(p) for p in builtin.problems), builtin  # the built-in still exports as STDP
