@@ -357,3 +357,36 @@ def test_the_brian2_export_names_a_described_rule_as_left_out():
     assert any("vogels_sprekeler) is a rule described by equations" in p for p in map(str, report.problems)), report
     _, builtin = brian2_export(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
     assert not any("stdp" in str(p) for p in builtin.problems), builtin  # the built-in still exports as STDP
+
+
+def test_described_and_hand_written_rules_share_one_network():
+    """Tables of hand-written families (R-STDP, Tsodyks-Markram) and described rules side by side: the offsets into
+    the shared trace arrays hold, so every projection learns as it does in the all-hand-written network."""
+    from spikestudio.plugins.builtin.rules import TSODYKS_MARKRAM
+
+    def network():
+        net = Network(dt=0.1, duration=1000.0, seed=8)
+        net.add_poisson("P", 25, rate=20.0)
+        for pop in ("A", "B", "C"):
+            net.add_population(pop, 6, "lif")
+            net.connect("P", pop, "fixed_probability", p=0.5, id=f"drive{pop}", weight=130.0)
+        net.add_reward("R", times=[0.0], values=[1.0])
+        net.connect("P", "A", "all_to_all", id="pair", weight=40.0,
+                    plasticity=Plasticity("stdp", {"A_plus": 0.03, "A_minus": 0.035}))
+        net.connect("A", "B", "all_to_all", id="reward", weight=40.0, plasticity=Plasticity("rstdp", {"reward": "R"}))
+        net.connect("P", "B", "all_to_all", id="stp", weight=30.0, plasticity=Plasticity("tm", {}))
+        net.connect("B", "C", "all_to_all", id="triplet", weight=60.0,
+                    plasticity=Plasticity("triplet_stdp", {"A2_plus": 0.01, "A3_plus": 0.02, "A2_minus": 0.02}))
+        return net
+
+    common = {"rstdp": REWARD_STDP, "tm": TSODYKS_MARKRAM}
+    hand = {**common, "stdp": HandPair(), "triplet_stdp": HandTriplet()}
+    runs = []
+    for rules in ({**common, "stdp": PAIR_STDP, "triplet_stdp": TRIPLET_STDP}, hand):
+        sim = Simulator(network(), rules=rules, record_all=True)
+        sim.run(1.0)
+        runs.append((sim.built.state.weight.copy(), sim.built.state.spike_count.copy(), len(sim.built.rules)))
+    (w_mixed, n_mixed, described), (w_hand, n_hand, none) = runs
+    assert (described, none) == (2, 0)
+    assert n_hand.sum() > 0 and not np.array_equal(w_hand, Simulator(network(), rules=hand).built.state.weight)
+    assert np.array_equal(w_mixed, w_hand) and np.array_equal(n_mixed, n_hand)
