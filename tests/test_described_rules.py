@@ -390,3 +390,4 @@ def test_described_and_hand_written_rules_share_one_network():
     assert (described, none) == (2, 0)
     assert n_hand.sum() > 0 and not np.array_equal(w_hand, Simulator(network(), rules=hand).built.state.weight)
     assert np.array_equal(w_mixed, w_hand) and np.array_equal(n_mixed, n_hand)
+
