@@ -89,6 +89,7 @@ class RuleDescription:
     def short_term(self) -> bool:
         """True when the rule reads or sets ``gain`` (each spike then carries its weights times the gain)."""
         trees = [st.expr for st in self.on_pre + self.on_post] + [a.expr for a in self.aliases]
+        trees += [e.expr for e in self.equations]
         return any(st.var == GAIN for st in self.on_pre) or any(
             GAIN in {n.id for n in walk(t) if isinstance(n, Name)} for t in trees)
 
