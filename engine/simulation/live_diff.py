@@ -10,6 +10,7 @@ from dataclasses import fields, is_dataclass
 
 import numpy as np
 
+from ..equations.data import to_data
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 
 __all__ = ["live_changes", "LiveEdit"]
@@ -25,6 +26,10 @@ def live_changes(running: Network, edited: Network) -> tuple[list[LiveEdit], lis
     for setting in ("dt", "seed"):
         if getattr(running, setting) != getattr(edited, setting):
             reasons.append(f"the network's {setting} changed")
+    for model_id in sorted({p.model for p in edited.populations.values()} & set(edited.models)):
+        old, new = running.models.get(model_id), edited.models[model_id]
+        if old is not new and (old is None or to_data(old) != to_data(new)):
+            reasons.append(f"the equations of model {model_id!r} changed")
     for section, old_items in running.sections().items():
         new_items = edited.sections()[section]
         added = [i for i in new_items if i not in old_items]

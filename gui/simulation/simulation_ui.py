@@ -278,6 +278,8 @@ class SimulationUI:
             menu.addAction(f"Probe membrane of neuron {i}", lambda i=i: self.probe(node_id, i))
         if pop.model in PHASE_MODELS:
             menu.addAction("Show in the phase plane", lambda: self.show_phase_plane(node_id))
+        for extend in getattr(self.window, "node_menu_hooks", ()):  # entries other features add (model editor)
+            extend(menu, node_id)
         menu.popup(where)
         self.node_menu = menu  # kept so tests can find it
 
