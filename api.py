@@ -12,7 +12,29 @@ from .plugins.registry import default_registry
 __all__ = ["load", "save", "Simulator", "sweep", "load_sweep", "sweep_measures"]
 
 load = fileformat.load
-save = fileformat.save
+
+
+def save(network, path) -> None:
+    """Write ``network`` to ``path`` (see ``engine.files.fileformat.save``). A projection that learns with a
+    rule an installed plugin contributes as a description (``plugins.api.described_rule``) takes the rule's
+    text into the file (its ``rules`` section), so the file opens and runs where that plugin is missing."""
+    fileformat.save(with_rule_texts(network), path)
+
+
+def with_rule_texts(network):
+    """``network``, or a copy carrying the descriptions of the described rules its projections use."""
+    import dataclasses
+
+    from .engine.equations.rule_description import RuleDescription
+
+    used = {p.plasticity.rule for p in network.projections.values() if p.plasticity is not None}
+    missing = used - set(network.rules)
+    if not missing:
+        return network
+    plugins = default_registry().learning_rules()
+    found = {r: plugins[r].description for r in sorted(missing)
+             if isinstance(getattr(plugins.get(r), "description", None), RuleDescription)}
+    return dataclasses.replace(network, rules={**network.rules, **found}) if found else network
 
 
 class Simulator(_EngineSimulator):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ..equations.rule_description import RuleDescription
 from ..model.params import fill_params
 from ..simulation.plasticity import STDP, checked_spec
 from ._common import num
@@ -28,6 +29,8 @@ def stdp_coefficients(proj, rules, dt: float) -> tuple[tuple | None, str]:
     plugin = (rules or {}).get(rule)
     if plugin is None:
         return None, f"plasticity ({rule}): its learning rule plugin was not given to the exporter"
+    if isinstance(getattr(plugin, "description", None), RuleDescription):
+        return None, f"plasticity ({rule}) is a rule described by equations, which the Brian2 export leaves out"
     try:
         spec = checked_spec(plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), dt))
     except Exception as exc:  # a third-party plugin: whatever it raises is a reason, never a crash

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..equations.layout import ModelLayout, layout_of
 from ..equations.loader import compiled_loop
+from ..equations.rule_loader import compiled_loop_with_rules
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
@@ -25,6 +26,7 @@ from ..model.reward import reward_ids
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
+from .described_rules import RuleSlots, described_problem, described_spec, description_of, with_carried_rules
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
@@ -70,6 +72,7 @@ class Built:
     initial: K.State = field(repr=False, default=None)
     presented: dict = field(default_factory=dict)  # dataset input id -> (labels, onsets in ms) of its samples
     custom: dict[str, ModelLayout] = field(default_factory=dict)  # custom model id -> its layout, by slot order
+    rules: list = field(default_factory=list)  # the layouts of the described learning rules, by slot order
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
     _loop: object = field(init=False, default=None, repr=False)
 
@@ -79,9 +82,11 @@ class Built:
     @property
     def loop(self):
         """The compiled time loop for this network: the plain one, or one with its custom models' code."""
-        if not self.custom:
+        if not self.custom and not self.rules:
             return K.run_chunk
-        if self._loop is None:
+        if self._loop is None and self.rules:
+            self._loop = compiled_loop_with_rules(list(self.custom.values()), self.rules)
+        elif self._loop is None:
             self._loop = compiled_loop(list(self.custom.values()))
         return self._loop
 
@@ -173,6 +178,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
     thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow)."""
     net.check()
+    rules = with_carried_rules(net, rules)
     problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
@@ -200,7 +206,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
     _check_cancel(cancel)
-    plastic = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
+    plastic, rule_slots = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
     _check_cancel(cancel)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
@@ -269,7 +275,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     update_propagators(state, custom)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
-                  presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom)
+                  presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom,
+                  rules=list(rule_slots.layouts.values()))
     built.initial = _copy_state(state)
     return built
 
@@ -293,7 +300,7 @@ def build_problems(net: Network, rules=None, memory_limit: int | None = None, ch
     ``datasets`` can tell, through its ``problems(item)``), Poisson rates too high to sample, and a network too
     big for the memory available. ``cancel``: as for ``build`` (the rules' plugins are asked here too).
     """
-    problems = _plasticity_problems(net, rules, cancel)
+    problems = _plasticity_problems(net, with_carried_rules(net, rules), cancel)
     if datasets is not None and hasattr(datasets, "problems"):
         problems += [p for item in dataset_inputs(net) for p in datasets.problems(item)]
     try:
@@ -327,7 +334,11 @@ def _plasticity_problems(net: Network, rules, cancel=None) -> list[str]:
         except BaseException as exc:  # a third party's object: anything may go wrong reading it
             found = [f'{where}: the learning rule plugin "{proj.plasticity.rule}" has no usable info: '
                      f"{type(exc).__name__}: {exc}"]
-        if not found:  # what the plugin makes of valid parameters: the kernel cannot check it
+        desc = description_of(rules[proj.plasticity.rule], params) if not found else None
+        if desc is not None:  # a described rule: its equations must have a finite step with these parameters
+            found += [p for p in [described_problem(where, proj.plasticity.rule, desc, proj.plasticity.params,
+                                                    float(net.dt))] if p]
+        elif not found:  # what the plugin makes of valid parameters: the kernel cannot check it
             try:
                 _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
             except BuildError as exc:
@@ -356,27 +367,43 @@ def _check_cancel(cancel) -> None:
         raise BuildCancelledError("the build was cancelled")
 
 
-def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules, cancel=None) -> dict:
-    """Each plastic projection's rule (from its plugin's engine part) and the arrays the kernel needs for it.
+def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules,
+                    cancel=None) -> tuple[dict, RuleSlots]:
+    """Each plastic projection's rule (from its plugin's engine part, or its description) and the arrays the
+    kernel needs for it, with the network's described rules.
 
     Plastic projections leave the shared-weight fast path: their weights change as the network runs.
     """
     projections = list(net.projections.values())
-    specs = {}
+    specs, described, slots = {}, {}, RuleSlots()
     for p, proj in enumerate(projections):
         if proj.plasticity is not None:
             _check_cancel(cancel)
-            specs[p] = _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
+            desc = description_of(rules[proj.plasticity.rule], proj.plasticity.params)
+            if desc is not None:
+                slots.slot(proj.plasticity.rule, desc)
+                described[p] = (proj.plasticity.rule, desc, proj.plasticity.params)
+                specs[p] = described_spec(desc, proj.plasticity.params)
+            else:
+                specs[p] = _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
             syn_arrays["proj_d"][p] = 0
     if not specs:
-        return empty_tables(len(projections)) | empty_reward_tables()
+        return empty_tables(len(projections)) | empty_reward_tables(), slots
     node_start = np.array([n.start for n in nodes.values()] + [sum(n.size for n in nodes.values())], np.int64)
     proj_tgt = np.array([nodes[p.target].index for p in projections], np.int64)
     rewards = reward_tables(net, {k: n.index for k, n in nodes.items()}, float(net.dt))
     tables = plastic_tables(specs, syn_arrays["proj_src"], proj_tgt, node_start, syn_arrays["rowptr"],
                             syn_arrays["proj_row"], syn_arrays["post"], syn_arrays["weight"].size,
                             {k: r for r, k in enumerate(reward_ids(net))})
-    return tables | rewards
+    rowptr, proj_row = syn_arrays["rowptr"], syn_arrays["proj_row"]
+    sizes = {}
+    for p in described:
+        src, tgt = int(syn_arrays["proj_src"][p]), int(proj_tgt[p])
+        n_src = int(node_start[src + 1] - node_start[src])
+        sizes[p] = (n_src, int(node_start[tgt + 1] - node_start[tgt]),
+                    int(rowptr[proj_row[p] + n_src] - rowptr[proj_row[p]]))
+    slots.fill(tables, sorted(specs), described, sizes, float(net.dt))
+    return tables | rewards, slots
 
 
 def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:
