@@ -8,6 +8,7 @@ from .engine.simulation.simulator import Simulator as _EngineSimulator
 from .plugins.dataset_source import default_datasets
 from .plugins.neuron_models import add_plugin_models
 from .plugins.registry import default_registry
+from .plugins.rule_texts import with_rule_texts
 
 __all__ = ["load", "save", "Simulator", "sweep", "load_sweep", "sweep_measures"]
 
@@ -19,22 +20,6 @@ def save(network, path) -> None:
     rule an installed plugin contributes as a description (``plugins.api.described_rule``) takes the rule's
     text into the file (its ``rules`` section), so the file opens and runs where that plugin is missing."""
     fileformat.save(with_rule_texts(network), path)
-
-
-def with_rule_texts(network):
-    """``network``, or a copy carrying the descriptions of the described rules its projections use."""
-    import dataclasses
-
-    from .engine.equations.rule_description import RuleDescription
-
-    used = {p.plasticity.rule for p in network.projections.values() if p.plasticity is not None}
-    missing = used - set(network.rules)
-    if not missing:
-        return network
-    plugins = default_registry().learning_rules()
-    found = {r: plugins[r].description for r in sorted(missing)
-             if isinstance(getattr(plugins.get(r), "description", None), RuleDescription)}
-    return dataclasses.replace(network, rules={**network.rules, **found}) if found else network
 
 
 class Simulator(_EngineSimulator):

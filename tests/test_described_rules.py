@@ -391,3 +391,21 @@ def test_described_and_hand_written_rules_share_one_network():
     assert n_hand.sum() > 0 and not np.array_equal(w_hand, Simulator(network(), rules=hand).built.state.weight)
     assert np.array_equal(w_mixed, w_hand) and np.array_equal(n_mixed, n_hand)
 
+
+
+def test_the_editors_save_carries_a_plugins_rule_text_too(vs_plugin, tmp_path, window):
+    """Save in the window, like ``spikestudio.save``, writes the text of a plugin's described rule into the file
+    (the open network is left as it was)."""
+    import json
+
+    from spikestudio.engine.files import fileformat
+
+    net = balanced_network(True)
+    w = window()
+    w.doc.replace_network(net)
+    path = tmp_path / "saved.json"
+    assert w.files._write(path)
+    assert json.loads(path.read_text())["rules"]["vogels_sprekeler"] == VS_TEXT.split("\n")
+    assert w.doc.network.rules == {}
+    sys.modules.pop("isp_rules", None)
+    assert fileformat.load(path).rules["vogels_sprekeler"] == parse_rule(VS_TEXT, "vogels_sprekeler")

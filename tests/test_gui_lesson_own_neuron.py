@@ -65,7 +65,7 @@ def test_the_checks_stay_unticked_for_the_linear_start_and_tick_after_show_me_un
 
 def test_a_student_edits_the_model_in_the_model_editor_and_the_checks_tick(window, qtbot):
     from gui_helpers import view_point
-    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtCore import QPointF
 
     w = window()
     open_lesson(w)
