@@ -2,9 +2,10 @@
 what the network no longer has."""
 
 import pytest
-from gui_helpers import click_node, field
+from gui_helpers import answer_dialogs, click_node, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 from spikestudio.engine.model.network import Network
 from test_gui_inspector import type_into
 from test_gui_live import open_network, run_to_end, wait_for
@@ -185,3 +186,54 @@ def test_the_izhikevich_presets_fit_the_inspector_without_a_sideways_scrollbar(w
     assert inspector.widget().width() <= inspector.viewport().width()
     right = presets.mapTo(inspector.viewport(), presets.rect().topRight()).x()
     assert right <= inspector.viewport().width()  # the last preset button is not cut off
+
+
+def test_a_failed_build_names_the_renamed_populations_not_their_ids(window, tmp_path):
+    from spikestudio.engine.model.network import Plasticity
+
+    net = Network(dt=0.1, duration=50.0)
+    net.add_population("LIF", 5, "lif")
+    net.add_population("LIF_2", 5, "lif")
+    net.connect("LIF_2", "LIF", "one_to_one", weight=10.0, plasticity=Plasticity("no_such_rule"))
+    w = open_network(window, tmp_path, net, "rule.snn")
+    rename(w, "LIF", "Pyramids")
+    rename(w, "LIF_2", "Baskets")
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 60.0)
+    text = seen[0][1]
+    assert "could not be built" in text and "projection “Baskets → Pyramids”, plasticity.rule" in text, text
+    assert "LIF" not in text and 'projections["' not in text, text
+
+
+def test_a_blow_up_after_renames_names_the_population_as_it_is_called_now(window, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_spike_times("S", 2, [0, 1], [25.0, 25.0])
+    net.add_population("V", 3, "izhikevich")
+    net.populations["V"].name = "Victims"
+    net.connect("S", "V", "all_to_all", weight=1e308, synapse="delta")
+    w = open_network(window, tmp_path, net, "blowup.snn")
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 60.0)  # built on open, under the old name
+    rename(w, "V", "Martyrs")
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    messages = status_messages(w)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 60.0)
+    text = seen[0][1]
+    assert "population “Martyrs” neuron" in text and "NaN or infinite" in text, text
+    assert "Victims" not in text and '"V"' not in text, text
+    assert any("“Martyrs”" in m for m in messages) and not any("Victims" in m for m in messages), messages
+
+
+def test_a_live_edit_says_what_changed_by_name(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 60.0)
+    rename(w, "E", "Pyramids")
+    messages = status_messages(w)
+    click_node(w, "E")
+    type_into(field(w, "params.tau_m"), "12")
+    assert any(m.startswith("Changed Pyramids tau_m = 12") for m in messages), messages

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
 from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
+from ...engine.model.names import readable_error
 from ...engine.model.network import Network, Population
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.results import Results, cv_isi
@@ -158,7 +159,8 @@ class _Sweep(QRunnable):
         try:
             curve = fi_curve(*self.args, **self.kwargs)
         except Exception as exc:  # any failure is reported in the dialog, never lost on a pool thread
-            self.signals.failed.emit(str(exc))
+            source = self.args[0]
+            self.signals.failed.emit(readable_error(source, exc) if isinstance(source, Network) else str(exc))
             return
         self.signals.finished.emit(curve)
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
 from ...engine.model.custom import neuron_model
+from ...engine.model.names import display_name, readable_error
 from ...engine.model.params import ValidationError
 from ...engine.simulation.build import estimate_memory
 from ...engine.simulation.live import LiveTap
@@ -267,7 +268,7 @@ class RunController(QObject):
             try:
                 self.sim.set_probes(self._merged_probes(probes))
             except ValueError as exc:
-                self.views.traces.show_error(str(exc))
+                self.views.traces.show_error(readable_error(self.doc.network, exc))
                 return
         kept = set(self._merged_probes(probes))
         before = set(self._merged_probes(self.probes))
@@ -367,7 +368,7 @@ class RunController(QObject):
         prep, self._prep = self._prep, None
         if prep.error is not None:
             self._set_state(NO_RUN if self.sim is None else PAUSED)
-            text = f"The network could not be built: {prep.error}"
+            text = f"The network could not be built: {readable_error(self.doc.network, prep.error)}"
             if prep.then is None:  # built ahead of time, unasked: a note, not a dialog
                 self.message.emit(text)
             else:
@@ -412,7 +413,8 @@ class RunController(QObject):
             try:
                 sim.set_param(item_id, name, value)
             except (KeyError, ValidationError, ValueError) as exc:
-                refused.append(f'"{item_id}".{name}: {exc}')
+                net = self.doc.network
+                refused.append(f"“{display_name(net, item_id)}”, {name}: {readable_error(net, exc)}")
         return refused
 
     def _doc_changed(self, *_) -> None:
@@ -427,7 +429,8 @@ class RunController(QObject):
         reasons += self._apply_edits(self.sim, edits)
         if edits and not reasons:
             when = "at the next chunk" if self._state == RUNNING else "now"
-            self.message.emit(f"Changed {', '.join(f'{i}.{n} = {v:g}' for i, n, v in edits)} {when}")
+            shown = ", ".join(f"{display_name(self.doc.network, i)} {n} = {v:g}" for i, n, v in edits)
+            self.message.emit(f"Changed {shown} {when}")
             self.set_probes(self.probes)  # threshold and reset marks follow the parameters
         self._set_stale(reasons)
 
@@ -467,7 +470,7 @@ class RunController(QObject):
             if state == FAILED and self._state != FAILED:
                 self._set_state(FAILED)
                 self._draw()
-                self._report(f"The simulation stopped: {runner.error}")
+                self._report(f"The simulation stopped: {readable_error(self.doc.network, runner.error)}")
                 return
             state = READY if state == IDLE else state
             if state != self._state and self._state not in (PREPARING,):
