@@ -389,7 +389,7 @@ def test_a_learning_rule_plugin_that_raises_is_named_and_the_window_survives(win
     answer_dialogs([QMessageBox.Ok], seen)
     w.actions["run"].trigger()
     assert wait_for(lambda: bool(seen), 30)
-    assert 'learning rule plugin "stdp" failed: ZeroDivisionError' in seen[0][1] and '"P->E"' in seen[0][1]
+    assert 'learning rule plugin "stdp" failed: ZeroDivisionError' in seen[0][1] and "“P → E”" in seen[0][1]
     assert dumps(w) == before and c.sim is None
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import copy
 import math
 import sys
-import threading
 import time
 from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
+from ...engine.kernels.compile_status import compiling_text
 from ...engine.model.custom import neuron_model
 from ...engine.model.names import display_name, readable_error
 from ...engine.model.params import ValidationError
@@ -26,72 +25,26 @@ from ...engine.simulation.live import LiveTap
 from ...engine.simulation.live_diff import live_changes
 from ...engine.simulation.runner import DONE, FAILED, IDLE, PAUSED, RUNNING, Runner
 from ...engine.simulation.simulator import Simulator
-from ...plugins.dataset_source import default_datasets
 from ...plugins.registry import default_registry
 from ..base import dialogs
 from ..plots.live_common import plot_color, spike_levels
 from ..plots.traces import MAX_PROBES
 from .auto_window import MEASURE_MS, suggested_window
+from .preparation import CHUNK_STEPS, RESULTS_MAX_SPIKES, Preparation
 from .recorder_probes import recorded_trace, recorder_probes
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
 FRAME_MS = 33  # ~30 frames per second
-# Longest chunk: the runner sizes chunks to ~25 ms of wall time below this. Each chunk must take the GIL
-# back from the drawing thread (up to a switch interval), so chunks far shorter than a frame waste time.
-CHUNK_STEPS = 20_000
 SWITCH_INTERVAL = 0.001  # s; Python's default 5 ms lets drawing hold the GIL while a finished chunk waits
 STEP_MS = 10.0  # what "Step" advances
 PREBUILD_MAX_BYTES = 256 << 20  # a network estimated larger is built when Run is pressed, not on Open
-RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 SPEEDS = [("As fast as possible", None), ("10× real time", 10.0), ("5×", 5.0), ("2×", 2.0),
           ("1× (real time)", 1.0), ("0.5×", 0.5), ("0.2×", 0.2), ("0.1×", 0.1), ("0.05×", 0.05),
           ("0.02×", 0.02), ("0.01×", 0.01)]
 
 # What the controller is doing, shown in the status bar and used to enable actions.
 NO_RUN, PREPARING, READY = "no run", "preparing", "ready"
-
-
-class _Preparation:
-    """Builds a simulator on a daemon thread (so closing the window never waits for a compile); ``cancel``
-    abandons it (the build stops at its next plugin call or stage, and nothing it made is used).
-
-    ``then`` is what was asked for while it builds (a Run, a Step): it belongs to this build, so dropping the
-    build (Reset, another network, closing) drops the request with it, and no request outlives its network.
-    """
-
-    def __init__(self, network, rules, shown_inputs=(), then=None):
-        self.network, self.rules, self.then = network, rules, then
-        self.shown_inputs = [n for n in shown_inputs if n in network.inputs]
-        self.sim: Simulator | None = None
-        self.error: BaseException | None = None
-        self.parts = ""  # the loop's parts, named for the status while they compile
-        self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
-        self.compile_seconds = 0.0
-        self.done = threading.Event()
-        self.cancelled = threading.Event()
-        threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-
-    def _build(self) -> None:
-        try:
-            sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets(), cancel=self.cancelled)
-            # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
-            # millions of spikes per second)
-            sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
-            self.parts = compiled_parts(sim.built)
-            if needs_compile(sim.built):
-                self.compiling_since = time.perf_counter()
-                self.compile_seconds = compile_now(sim.built)
-            else:
-                compile_now(sim.built)  # loads from the cache: now, not at the first chunk
-            self.sim = sim
-        except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
-            self.error = exc
-        self.done.set()
 
 
 class RunController(QObject):
@@ -123,7 +76,7 @@ class RunController(QObject):
         self.probes: list = []  # the traces view's
         self.view_probes: dict[str, list] = {}  # other views' (the phase plane's), sampled alongside
         self.shown_inputs: list[str] = []  # inputs whose spikes the raster shows (recorded on request)
-        self._prep: _Preparation | None = None  # the build under way (its ``then``: what to do once ready)
+        self._prep: Preparation | None = None  # the build under way (its ``then``: what to do once ready)
         self._rules = None
         self._state = NO_RUN
         self._history = deque(maxlen=40)  # (wall, t, spikes) for the rates in the status bar
@@ -164,7 +117,7 @@ class RunController(QObject):
                 self._prep.then = then
             return
         sys.setswitchinterval(SWITCH_INTERVAL)
-        self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
+        self._prep = Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
         self._set_state(PREPARING)
         if self.doc.network.spiking_nodes():
             self.message.emit("Building the network…")
