@@ -5,7 +5,7 @@ import pytest
 from gui_helpers import answer_dialogs, click_node, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 from spikestudio.engine.model.network import Network
 from test_gui_inspector import type_into
 from test_gui_live import open_network, run_to_end, wait_for
@@ -237,3 +237,48 @@ def test_a_live_edit_says_what_changed_by_name(window, tmp_path):
     click_node(w, "E")
     type_into(field(w, "params.tau_m"), "12")
     assert any(m.startswith("Changed Pyramids tau_m = 12") for m in messages), messages
+
+
+def _inside(child, parent) -> bool:
+    """``child`` is drawn whole inside ``parent`` (not cut off at its right or bottom edge)."""
+    rect = child.geometry()
+    top_left = child.parentWidget().mapTo(parent, rect.topLeft())
+    return top_left.x() >= 0 and top_left.y() >= 0 and top_left.x() + rect.width() <= parent.width() + 1 \
+        and top_left.y() + rect.height() <= parent.height() + 1
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+@pytest.mark.parametrize("presentation", [False, True])
+def test_plots_stay_usable_on_a_laptop_and_a_projector_in_both_looks(window, size, presentation):
+    """Every control of the traces, rates and ISI toolbars is on screen (they wrap instead of widening their
+    docks), and each legend sits above its data in a row."""
+    from spikestudio.gui.base.theme import current
+
+    w = window("izhikevich")
+    try:
+        w.resize(*size)
+        if presentation:
+            w.actions["presentation"].trigger()
+        ui = w.simulation
+        ui.probe("E", 0)
+        ui.probe("I", 1)
+        run_to_end(w)
+        ui.docks["analysis"].raise_()
+        QTest.qWait(50)
+        for view in (ui.views.traces, ui.views.rates, ui.analysis):
+            dock = view.parentWidget()
+            assert view.toolbar.width() <= view.width() <= dock.width(), view
+            for child in view.toolbar.findChildren(QWidget):
+                if child.isVisible() and child.parentWidget() is view.toolbar:
+                    assert _inside(child, view.toolbar), (view, child, child.geometry())
+        assert ui.views.traces.toolbar.height() < 3 * ui.views.traces.entry.height()  # at most two lines
+        for view in (ui.views.traces, ui.views.rates):
+            item = view.plot.getPlotItem()
+            item.layout.activate()
+            data = item.getViewBox().sceneBoundingRect()
+            legend = view.legend
+            assert legend.items and not legend.sceneBoundingRect().intersects(data), (view, legend.row.scale)
+            assert legend.sceneBoundingRect().right() <= item.sceneBoundingRect().right() + 1  # no entry cut off
+            assert data.height() > 0.45 * item.height()  # the legend row leaves the data its room
+    finally:
+        current().set_presentation(False)

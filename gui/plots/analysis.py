@@ -31,6 +31,7 @@ from ...engine.model.names import readable_error
 from ...engine.model.network import Network, Population
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.results import Results, cv_isi
+from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from ..editing.fields import number_field
 from .export import add_export_actions
@@ -70,13 +71,16 @@ class ISIView(QWidget):
         self.plot.addItem(self.bars)
         follow_theme(self.plot)
         self.export = add_export_actions(self.plot, self.histogram_data, "ISI histogram", self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Population"))
-        top.addWidget(self.chooser, 1)
-        top.addWidget(self.bins)
-        top.addWidget(self.export.menu_button())
+        self.chooser.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(8)  # long names elide rather than widen the dock
+        self.toolbar = QWidget(objectName="isi_toolbar")
+        top = FlowLayout(self.toolbar)
+        top.add(QLabel("Population"))
+        top.add(self.chooser, grow=True)
+        top.add(self.bins)
+        top.add(self.export.menu_button())
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.summary)
         self.chooser.currentIndexChanged.connect(lambda _: self.refresh())
