@@ -67,6 +67,7 @@ class RunController(QObject):
         self.tap = LiveTap()
         self.window_ms = 1000.0
         self.window_chosen = False  # the user (or a lesson) set the window since this network opened
+        self.restart_when_done = False  # a Run after a finished run starts again from time 0 (a lesson's @restart)
         self._suggesting = False
         self.duration_ms: float | None = doc.network.duration
         self.speed: float | None = None
@@ -137,6 +138,9 @@ class RunController(QObject):
         if self.stale:
             self.rebuild(then=self.run)
             return
+        if self.restart_when_done and self._state == DONE and self.tap.t > 0.0:
+            self.reset()
+            self.message.emit("Back at time 0: each run of this step starts from the beginning")
         t = self.tap.t
         if self._state in (READY, DONE) or self.end_ms is None or t >= self.end_ms - 1e-9:  # (after Steps too)
             self.run_start_ms = t
