@@ -1,12 +1,15 @@
 """What a student reads in the window: names instead of ids, honest status texts, one Duration, plots that drop
 what the network no longer has."""
 
+import numpy as np
 import pytest
 from gui_helpers import answer_dialogs, click_node, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QWidget
+from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.simulator import Simulator
 from test_gui_inspector import type_into
 from test_gui_live import open_network, run_to_end, wait_for
 
@@ -164,14 +167,39 @@ def test_a_network_that_fires_fast_gets_a_window_where_spikes_stay_apart_unless_
     net.add_population("fast", 20, "lif", I_e=5000.0)  # about 357 Hz: a solid block in 1000 ms
     w = open_network(window, tmp_path, net, "fast.snn")
     ui = w.simulation
+    c = ui.controller
+    seen = status_messages(w)
+    assert wait_for(lambda: c.state == "ready", 60.0)
+    assert ui.window_ms.value() == 50.0  # chosen as it opened: 357 Hz x 50 ms, about 18 spikes per neuron
+    assert any("fires fast: the plots show 50 ms" in text for text in seen), seen
+    assert c.tap.t == 0.0 and c.sim.step == 0  # measuring left the network at time 0
+    drawn = []
+    c.frame_drawn.connect(lambda: drawn.append(ui.views.traces.plot.viewRange()[0]))
     run_to_end(w)
-    assert ui.window_ms.value() == 50.0  # 357 Hz x 50 ms: about 18 spikes per neuron across the plot
-    x0, x1 = ui.views.traces.plot.viewRange()[0]
-    assert x1 - x0 == pytest.approx(50.0)
+    assert drawn and all(x1 - x0 == pytest.approx(50.0) for x0, x1 in drawn[1:])  # framed from the first frame
+    fresh = Simulator(net)
+    fresh.record_spikes_of(["fast"])
+    times, _ = fresh.run(1.0).spikes("fast")
+    np.testing.assert_allclose(c.sim.results.spikes("fast")[0], times)  # the measure did not change the run
     w2 = open_network(window, tmp_path, net, "fast2.snn")
     type_into(w2.simulation.window_ms, "800")  # the student's own choice is kept
     run_to_end(w2)
     assert w2.simulation.window_ms.value() == 800.0
+
+
+def test_a_slow_network_opened_after_a_fast_one_gets_the_window_back(window, tmp_path):
+    fast = Network(dt=0.1, duration=1000.0)
+    fast.add_population("fast", 20, "lif", I_e=5000.0)
+    w = open_network(window, tmp_path, fast, "fast.snn")
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready" and w.simulation.window_ms.value() == 50.0, 60.0)
+    slow = Network(dt=0.1, duration=1000.0)
+    slow.add_population("slow", 20, "lif", I_e=400.0)  # about 14 Hz
+    path = tmp_path / "slow.snn"
+    fileformat.save(slow, path)
+    assert w.files.open_path(path)
+    assert wait_for(lambda: c.state == "ready" and c.window_chosen, 60.0)  # measured as it opened
+    assert w.simulation.window_ms.value() == 1000.0  # the fast network's window went with it
 
 
 def test_the_izhikevich_presets_fit_the_inspector_without_a_sideways_scrollbar(window):

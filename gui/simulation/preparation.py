@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+from ...engine.errors import SimulationError
 from ...engine.kernels.compile_status import compile_now, compiled_parts, needs_compile
 from ...engine.simulation.simulator import Simulator
 from ...plugins.dataset_source import default_datasets
+from .auto_window import MEASURE_MS, measured_rate
 
 __all__ = ["Preparation", "CHUNK_STEPS", "RESULTS_MAX_SPIKES"]
 
@@ -25,20 +27,30 @@ class Preparation:
     build (Reset, another network, closing) drops the request with it, and no request outlives its network.
     """
 
-    def __init__(self, network, rules, shown_inputs=(), then=None):
-        self.network, self.rules, self.then = network, rules, then
+    def __init__(self, network, rules, shown_inputs=(), then=None, measure: bool = False):
+        self.network, self.rules, self.then, self.measure = network, rules, then, measure
         self.shown_inputs = [n for n in shown_inputs if n in network.inputs]
         self.sim: Simulator | None = None
         self.error: BaseException | None = None
         self.parts = ""  # the loop's parts, named for the status while they compile
         self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
         self.compile_seconds = 0.0
+        self.rate: float | None = None  # the populations' mean rate over the first MEASURE_MS, when measured
         self.done = threading.Event()
         self.cancelled = threading.Event()
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
 
     def cancel(self) -> None:
         self.cancelled.set()
+
+    def _measured(self, sim: Simulator) -> float | None:
+        """The network's rate over its first ``MEASURE_MS`` (``sim`` back at time 0 after); None if it fails:
+        the run itself will say why."""
+        try:
+            return measured_rate(sim, MEASURE_MS, self.cancelled)
+        except SimulationError:
+            sim.reset()
+            return None
 
     def _build(self) -> None:
         try:
@@ -53,6 +65,8 @@ class Preparation:
                 self.compile_seconds = compile_now(sim.built)
             else:
                 compile_now(sim.built)  # loads from the cache: now, not at the first chunk
+            if self.measure:
+                self.rate = self._measured(sim)
             self.sim = sim
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
             self.error = exc

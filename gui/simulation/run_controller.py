@@ -11,12 +11,9 @@ from __future__ import annotations
 import copy
 import math
 import sys
-import time
-from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...engine.kernels.compile_status import compiling_text
 from ...engine.model.custom import neuron_model
 from ...engine.model.names import display_name, readable_error
 from ...engine.model.params import ValidationError
@@ -29,9 +26,10 @@ from ...plugins.registry import default_registry
 from ..base import dialogs
 from ..plots.live_common import plot_color, spike_levels
 from ..plots.traces import MAX_PROBES
-from .auto_window import MEASURE_MS, suggested_window
+from .auto_window import MEASURE_MS, suggested_window, window_for_rate
 from .preparation import CHUNK_STEPS, RESULTS_MAX_SPIKES, Preparation
 from .recorder_probes import recorded_trace, recorder_probes
+from .run_status import RunStatus
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
@@ -69,6 +67,7 @@ class RunController(QObject):
         self.window_chosen = False  # the user (or a lesson) set the window since this network opened
         self.restart_when_done = False  # a Run after a finished run starts again from time 0 (a lesson's @restart)
         self._suggesting = False
+        self._window_before_suggestion: float | None = None  # restored when another network opens
         self.duration_ms: float | None = doc.network.duration
         self.speed: float | None = None
         self.end_ms: float | None = None  # simulated time the current run stops at
@@ -80,7 +79,7 @@ class RunController(QObject):
         self._prep: Preparation | None = None  # the build under way (its ``then``: what to do once ready)
         self._rules = None
         self._state = NO_RUN
-        self._history = deque(maxlen=40)  # (wall, t, spikes) for the rates in the status bar
+        self._status = RunStatus()  # the status bar's line, with rates over the last frames
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._tick)
@@ -107,8 +106,9 @@ class RunController(QObject):
         return self._rules
 
     # --- commands -----------------------------------------------------------------------------------
-    def prepare(self, then=None) -> None:
-        """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready.
+    def prepare(self, then=None, measure: bool = False) -> None:
+        """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready;
+        ``measure``: its first ms are run to choose the plots' window (see auto_window) if none was chosen.
 
         The frame timer runs for as long as a build exists, so a finished build is always taken.
         """
@@ -118,7 +118,8 @@ class RunController(QObject):
                 self._prep.then = then
             return
         sys.setswitchinterval(SWITCH_INTERVAL)
-        self._prep = Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
+        self._prep = Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then,
+                                 measure=measure and not self.window_chosen)
         self._set_state(PREPARING)
         if self.doc.network.spiking_nodes():
             self.message.emit("Building the network…")
@@ -186,7 +187,7 @@ class RunController(QObject):
             self._set_state(READY)
         else:
             self._drop_sim()
-        self._history.clear()
+        self._status.clear()
         self.views.clear()
         self._tick()
 
@@ -216,6 +217,8 @@ class RunController(QObject):
     def set_window(self, window_ms: float) -> None:
         self.window_ms = float(window_ms)
         self.window_chosen = self.window_chosen or not self._suggesting
+        if not self._suggesting:  # the user's own window: kept from network to network
+            self._window_before_suggestion = None
         self.tap.window = self.window_ms
         self._draw()
 
@@ -294,7 +297,7 @@ class RunController(QObject):
 
     def _started(self) -> None:
         self._set_state(READY if self.runner.state == IDLE else self.runner.state)
-        self._history.clear()
+        self._status.clear()
         self.timer.start()
 
     def _cancel_prep(self) -> None:
@@ -350,10 +353,11 @@ class RunController(QObject):
         self._set_state(READY)
         self.built.emit()
         compiled = f" (kernels compiled in {prep.compile_seconds:.0f} s)" if prep.compile_seconds else ""
+        window = self._window_on_open(prep)
         if prep.then is None:  # built ahead of time; a Run or Step waiting for it starts now and says so itself
-            self.message.emit(f"Network built{compiled}: press Run")
-        elif compiled:
-            self.message.emit(f"Network built{compiled}")
+            self.message.emit(f"Network built{compiled}: press Run{window}")
+        elif compiled or window:
+            self.message.emit(f"Network built{compiled}{window}")
         if prep.then is not None:
             prep.then()
 
@@ -406,12 +410,19 @@ class RunController(QObject):
         self.views.raster.rows.clear_nodes()
         self._set_colors()
         self.duration_ms = self.doc.network.duration
+        if self._window_before_suggestion is not None:  # a window chosen for the last network, not by the user
+            self._offer_window(self._window_before_suggestion)
+            self._window_before_suggestion = None
         self.window_chosen = False
         self.views.traces.set_probes([], {})
         self.set_probes(recorder_probes(self.doc.network)[:MAX_PROBES])  # a membrane recorder shows its traces
         net = self.doc.network
         if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
-            QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
+            QTimer.singleShot(0, self._prebuild)
+
+    def _prebuild(self) -> None:
+        """Build and compile while the user looks (Run then starts at once), and choose the plots' window."""
+        self.prepare(measure=True)
 
     def _report(self, text: str) -> None:
         self.message.emit(text)
@@ -437,20 +448,33 @@ class RunController(QObject):
         if self._state != RUNNING and self._prep is None:
             self.timer.stop()
 
+    def _window_on_open(self, prep: Preparation) -> str:
+        """The window for a network measured as it opened (once); what the status text adds about it."""
+        if prep.rate is None or self.window_chosen:
+            return ""
+        self.window_chosen = True
+        window = window_for_rate(prep.rate, self.window_ms)
+        return "" if window is None else f". {self._offer_window(window)}"
+
     def _suggest_window(self) -> None:
-        """Once per network, early in its first run: a narrower window when it fires too fast to see spikes."""
+        """Early in the first run of a network not measured on open: a narrower window if it fires too fast."""
         if self.window_chosen or self.sim is None or self.tap.t < MEASURE_MS:
             return
         self.window_chosen = True  # asked once; the user's choice from then on
         window = suggested_window(self.sim, self.window_ms)
         if window is not None:
-            self._suggesting = True
-            try:
-                self.window_suggested.emit(window)
-            finally:
-                self._suggesting = False
-            self.message.emit(f"The network fires fast: the plots show {window:g} ms so spikes stay apart "
-                              "(Window in the toolbar)")
+            self.message.emit(self._offer_window(window))
+
+    def _offer_window(self, window: float) -> str:
+        """Show ``window`` ms (as the toolbar's Window, not as the user's choice); the sentence saying so."""
+        if self._window_before_suggestion is None:
+            self._window_before_suggestion = self.window_ms
+        self._suggesting = True
+        try:
+            self.window_suggested.emit(window)
+        finally:
+            self._suggesting = False
+        return f"The network fires fast: the plots show {window:g} ms so spikes stay apart (Window in the toolbar)"
 
     def shown_window(self) -> float:
         """The plots' time window: the chosen one, but no wider than the runs so far (whole durations), so a
@@ -467,15 +491,4 @@ class RunController(QObject):
         self.frame_drawn.emit()
 
     def _update_status(self, frame) -> None:
-        now = time.perf_counter()
-        prep = self._prep
-        if prep is not None and prep.compiling_since is not None and not prep.done.is_set():
-            self.status_changed.emit(compiling_text(prep.parts, now - prep.compiling_since))
-            return
-        self._history.append((now, frame.t, frame.total_spikes))
-        wall0, t0, s0 = self._history[0]
-        parts = [f"t = {frame.t:,.1f} ms"]
-        if now - wall0 > 0.2 and self._state == RUNNING:
-            parts.append(f"{(frame.t - t0) / 1000.0 / (now - wall0):.3g}× real time")
-            parts.append(f"{(frame.total_spikes - s0) / (now - wall0):,.0f} spikes/s")
-        self.status_changed.emit(" · ".join(parts))
+        self.status_changed.emit(self._status.text(frame, self._state == RUNNING, self._prep))

@@ -125,6 +125,7 @@ class LessonController(QObject):
         finally:
             self._opening = False
         self.opened, self.on_lesson_network = (path, label), True
+        self.window.simulation.controller.window_chosen = True  # the lesson frames its plots (@window), not a guess
         return True
 
     def close(self) -> None:
