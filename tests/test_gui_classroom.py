@@ -278,7 +278,7 @@ def _inside(child, parent) -> bool:
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
 @pytest.mark.parametrize("presentation", [False, True])
 def test_plots_stay_usable_on_a_laptop_and_a_projector_in_both_looks(window, size, presentation):
-    """Every control of the traces, rates and ISI toolbars is on screen (they wrap instead of widening their
+    """Every control of the traces, rates, ISI and weights toolbars is on screen (they wrap instead of widening their
     docks), and each legend sits above its data in a row."""
     from spikestudio.gui.base.theme import current
 
@@ -293,7 +293,11 @@ def test_plots_stay_usable_on_a_laptop_and_a_projector_in_both_looks(window, siz
         run_to_end(w)
         ui.docks["analysis"].raise_()
         QTest.qWait(50)
-        for view in (ui.views.traces, ui.views.rates, ui.analysis):
+        views = [ui.views.traces, ui.views.rates, ui.analysis]
+        ui.docks["weights"].raise_()
+        QTest.qWait(50)
+        views.append(ui.weights)
+        for view in views:
             dock = view.parentWidget()
             assert view.toolbar.width() <= view.width() <= dock.width(), view
             for child in view.toolbar.findChildren(QWidget):
