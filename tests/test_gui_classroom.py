@@ -254,6 +254,9 @@ def test_a_blow_up_after_renames_names_the_population_as_it_is_called_now(window
     assert "population “Martyrs” neuron" in text and "NaN or infinite" in text, text
     assert "Victims" not in text and '"V"' not in text, text
     assert any("“Martyrs”" in m for m in messages) and not any("Victims" in m for m in messages), messages
+    log = w.messages.toPlainText()  # the Messages panel keeps what the status bar said
+    assert "population “Martyrs” neuron" in log and "population “Victims”" not in log, log
+    assert 'population "Victims"' not in log, log
 
 
 def test_a_live_edit_says_what_changed_by_name(window, tmp_path):
