@@ -139,12 +139,14 @@ class LessonController(QObject):
         finally:
             self._opening = False
         self.opened, self.on_lesson_network = (path, label), True
+        self.window.simulation.controller.window_chosen = True  # the lesson frames its plots (@window), not a guess
         return True
 
     def close(self) -> None:
         self._set_highlight(())
         self._restore_window()
         self.lesson, self.opened, self.on_lesson_network = None, None, False
+        self.window.simulation.controller.restart_when_done = False
         self.panel.show_empty()
         self.dock.setWindowTitle("Lesson")
         self.dock.hide()
@@ -170,6 +172,8 @@ class LessonController(QObject):
         self._set_highlight(())
         if not any(isinstance(a, Window) for a in step.actions):
             self._restore_window()
+        # a step about a stimulus shows it on every run, not only the first (a student tries another value)
+        self.window.simulation.controller.restart_when_done = any(isinstance(a, Restart) for a in step.actions)
         if self._open_step_network(lesson, index):
             self._perform_all(step.actions)
         self.refresh_tasks()
@@ -269,6 +273,8 @@ class LessonController(QObject):
         """The scene's items are new: highlight again on the lesson's network, on no other."""
         if not self._opening:  # the student opened another network (New, Open, Revert, an example), or a copy
             self.on_lesson_network = self.window.files.path in self.copies  # of the lesson's they saved
+            if not self.on_lesson_network:
+                self.window.simulation.controller.restart_when_done = False
         self._set_highlight(self.highlighted if self.on_lesson_network else ())
         self.refresh_tasks()
 
