@@ -9,6 +9,7 @@
     threshold v > 20*mV
     reset v = c                                        # also += and -=
     refractory t_ref clamp v                           # a time; the clamped variables stay put
+    refractory v > 0*mV                                # or a condition: no spike while it held at the step's start
     method rk4                                         # auto (default), exact, exponential_euler, euler, rk2, rk4
     input v                                            # the variable delta synapses jump (default: the first)
     receptors excitatory, inhibitory
@@ -368,8 +369,14 @@ class _Builder:
     def check_refractory(self, expr: Node, n: int) -> None:
         try:
             kind = self.kind(expr)
-            if kind.boolean or kind.dim != Dim(s=1):
-                raise _LineError(expr.col, "the refractory period is a time")
+            if kind.boolean:  # refractory while a condition on the state holds (Brian2's refractory='v > 0*mV')
+                used = names_in(expr) & {"I_syn", "t"}
+                if used:
+                    raise _LineError(expr.col, f"a refractory condition reads the state and parameters, not "
+                                               f"{sorted(used)[0]}")
+                return
+            if kind.dim != Dim(s=1):
+                raise _LineError(expr.col, "the refractory period is a time, or a condition on the state")
             states = {s.name for s in self.state} | {"I_syn", "t"}
             used = names_in(expr) & states
             if used:
