@@ -218,3 +218,70 @@ def test_hodgkin_huxley_described_and_hand_written_agree_with_a_fine_step_refere
             assert len(other) == len(r) and abs(other[0] - r[0]) <= 0.1, (pid, other, r)
             if len(r) > 2:
                 assert abs(np.diff(other).mean() / np.diff(r).mean() - 1.0) < 0.01, (pid, other, r)
+
+
+# --- what the language gained for the built-ins ----------------------------------------------------------------
+
+BASE = """
+state v = -65 mV
+state u = 0 mV/ms
+param b = 0.2
+param E_L = -60 mV
+dv/dt = (E_L - v)/(10*ms) - u
+du/dt = (b*v/ms - u)/(20*ms)
+threshold v >= 0*mV
+"""
+
+
+def test_init_lines_compute_the_initial_state_from_parameters_and_the_state_above():
+    desc = parse_model(BASE + "init v = E_L\ninit u = b*v/ms\n")
+    net = Network(dt=0.1, duration=1.0, seed=1, models={"m": desc})
+    net.add_population("P", 3, "m", b=0.5, initial={"v": np.array([-70.0, -60.0, -50.0])})
+    net.add_population("Q", 2, "m")
+    values = spikestudio.Simulator(net).built.state.state
+    assert values[1, :3].tolist() == [-35.0, -30.0, -25.0]  # u = b v from the given v
+    assert values[0, 3:5].tolist() == [-60.0, -60.0] and values[1, 3:5].tolist() == [-12.0, -12.0]
+
+
+@pytest.mark.parametrize("line,message", [
+    ("init v = u*ms", "reads parameters and the state variables above v, not u"),
+    ("init u = E_L", "u is in mV/ms, this is in mV"),
+    ("init w = 0*mV", "init sets a state variable, not 'w'"),
+    ("init v = E_L + I_syn*Mohm", "not I_syn"),
+    ("refractory v > E_L + I_syn*Mohm", "a refractory condition reads the state and parameters, not I_syn"),
+    ("refractory E_L", "the refractory period is a time, or a condition on the state"),
+])
+def test_init_and_refractory_conditions_are_checked_with_located_problems(line, message):
+    with pytest.raises(Exception) as err:
+        parse_model(BASE + line + "\n")
+    problems = err.value.problems
+    assert len(problems) == 1 and problems[0].line == len(BASE.split("\n")) and message in problems[0].message
+
+
+def test_a_refractory_condition_makes_a_spike_an_upward_crossing():
+    """With threshold v >= 0 and refractory v >= 0, a neuron held above 0 mV spikes once, on the crossing step."""
+    text = """
+state v = -10 mV
+param I_e = 0 pA
+dv/dt = (20*mV - v)/(5*ms) + I_e*Gohm/ms
+threshold v >= 0*mV
+refractory v >= 0*mV
+"""
+    net = Network(dt=0.1, duration=50.0, seed=1, models={"up": parse_model(text)})
+    net.add_population("P", 1, "up")
+    net.record_spikes("P")
+    times = spike_trains(net)["P"][0]
+    assert len(times) == 1 and times[0] == pytest.approx(0.1 * math.ceil(5 * math.log(30 / 20) / 0.1), abs=0.15)
+    assert "refractory\\ while" in " ".join(model_tex(parse_model(text)))
+
+
+def test_exprel_is_one_at_zero_and_the_hh_rates_are_finite_there():
+    hh = builtin_description("hh")
+    net = Network(dt=0.1, duration=5.0, seed=1)
+    net.add_population("P", 2, "hh", initial={"v": np.array([-40.0, -55.0])})  # exprel(0) in alpha_m, alpha_n
+    state = spikestudio.Simulator(net).built.state.state
+    assert np.all(np.isfinite(state[:4, :2])) and hh.init_of("m") is not None
+    from spikestudio.engine.equations.evaluate import evaluate
+    from spikestudio.engine.equations.parser import parse_expression
+    assert evaluate(parse_expression("exprel(0)"), {}) == 1.0
+    assert evaluate(parse_expression("exprel(1e-3)"), {}) == pytest.approx(math.expm1(1e-3) / 1e-3, rel=1e-15)

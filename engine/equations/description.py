@@ -127,6 +127,9 @@ class ModelDescription:
     receptors: tuple[str, ...]
     description: str = ""
     lines: tuple[str, ...] = field(default=(), compare=False)
+    # initial values computed from parameters and the state variables above (``init u = b*v``), in state order;
+    # a variable without one starts at the value on its state line
+    inits: tuple[Reset, ...] = ()
 
     @property
     def refractory_condition(self) -> bool:
@@ -139,6 +142,9 @@ class ModelDescription:
 
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
+
+    def init_of(self, var: str) -> Reset | None:
+        return next((i for i in self.inits if i.var == var), None)
 
     def equation_of(self, var: str) -> Equation | None:
         return next((e for e in self.equations if e.var == var), None)
