@@ -93,8 +93,11 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     plan = layout_of(desc).plan
     conductance = any(key[0] == "conductance" for key in channels)
     # Brian2's symbolic exact solver gives up (recursion) on three or more coupled variables: synaptic channels
-    # then decay exactly once per step beside an exponential-Euler membrane, as for the Euler models
-    exact = plan.method == "exact" and not conductance and (len(desc.state) == 1 or not channels)
+    # then decay exactly once per step beside an exponential-Euler membrane, as for the Euler models. A built-in
+    # model integrated exactly (LIF, adaptive LIF) runs current synapses through their exact propagators in its
+    # hand-written kernel, so Brian2 integrates them exactly too (its theta is not coupled to v).
+    kernel_exact = pop.model in NEURON_MODELS
+    exact = plan.method == "exact" and not conductance and (len(desc.state) == 1 or not channels or kernel_exact)
     names = {p.name: _quantity(pop.params.get(p.name, p.default) * p.unit.factor, p.unit.dim) for p in desc.params}
     names.update({u: _quantity(unit.factor, unit.dim, bare=True) for u, unit in UNITS.items()})
     names.update({s.name: s.name for s in desc.state})
