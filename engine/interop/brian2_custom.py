@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..equations.description import ModelDescription
 from ..equations.evaluate import evaluate
-from ..equations.inline import alias_table, inline
+from ..equations.inline import inline
 from ..equations.layout import layout_of
 from ..equations.render import number_text
 from ..equations.tree import Binary, Call, Name, Node, Num, Unary
@@ -112,7 +112,9 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
             decay.append((var, tau))
     cur_terms, ou_eqs, varying = current_terms(inputs)
     names["I_syn"] = "(" + (" + ".join(terms + cur_terms).replace("+ -", "- ") or "0*pA") + ")"
-    aliases = alias_table(desc)
+    aliases: dict[str, Node] = {}  # named expressions inlined with their unit names kept (Brian2 checks them)
+    for alias in desc.aliases:
+        aliases[alias.name] = inline(alias.expr, aliases, set(names))
     clamp = set(desc.clamp)
     state_eqs = []
     for s in desc.state:
@@ -129,7 +131,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     elif desc.refractory is not None:
         values = {p.name: pop.params.get(p.name, p.default) * p.unit.factor for p in desc.params}
         period = float(evaluate(inline(desc.refractory, aliases), values))
-        refractory = refractory_period(period, dt) if period > 0 else None
+        refractory = refractory_period(period, dt)
     method = "exact" if exact and not varying else "exponential_euler" if plan.method == "exact" else plan.method
     init = {}
     for s in desc.state:

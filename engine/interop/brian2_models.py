@@ -3,7 +3,6 @@ models' equations are emitted from their descriptions, ``brian2_custom``)."""
 
 from __future__ import annotations
 
-from ..model.catalog import NEURON_MODELS, builtin_description
 from ..model.network import CurrentInput, Population
 from ._common import num
 
@@ -58,10 +57,10 @@ def refractory_period(t_ref: float, dt: float) -> str:
     return f"{num(round((round(t_ref / dt) + 1) * dt, 9))}*ms"
 
 
-def delta_gated(pop: Population) -> bool:
-    """Whether a delta synapse leaves a refractory target alone: its model clamps v while refractory (a model
-    described by the network: assumed so)."""
-    return "v" in builtin_description(pop.model).clamp if pop.model in NEURON_MODELS else True
+def delta_gated(desc) -> bool:
+    """Whether a delta synapse leaves a refractory target alone: its model (a ``ModelDescription``) clamps the
+    variable delta synapses jump while refractory, as SpikeStudio's updates then skip the jump."""
+    return desc is not None and desc.refractory is not None and desc.input_var in desc.clamp
 
 
 def synapse_target(pop: Population, channels: list[tuple], key: tuple) -> str:
@@ -71,11 +70,11 @@ def synapse_target(pop: Population, channels: list[tuple], key: tuple) -> str:
     return channel_var(channels.index(key), key)
 
 
-def on_pre(pop: Population, channels: list[tuple], key: tuple, weight: str) -> str:
+def on_pre(pop: Population, channels: list[tuple], key: tuple, weight: str, gated: bool = True) -> str:
     """The statement a presynaptic spike runs; ``weight`` is a number or ``w`` (SpikeStudio's units)."""
     var = synapse_target(pop, channels, key)
     if key[0] == "delta":
         sign = "-" if key[1] == "inhibitory" else ""
-        gate = "*int(not_refractory_post)" if delta_gated(pop) else ""
+        gate = "*int(not_refractory_post)" if gated else ""
         return f"v_post += {sign}{weight}*mV{gate}"
     return f"{var}_post += {weight}*{'nS' if key[0] == 'conductance' else 'pA'}"

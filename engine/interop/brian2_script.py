@@ -233,7 +233,8 @@ def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
 def _poisson_input(net: Network, proj, target, target_name: str, channels: list) -> list[str]:
     src = net.inputs[proj.source]
     n = max(1, math.ceil(src.rate * net.dt * 1e-3 / POISSON_SPLIT_P))
-    statement = on_pre(target, channels, channel_key(proj), num(constant_value(proj.weight)))
+    statement = on_pre(target, channels, channel_key(proj), num(constant_value(proj.weight)),
+                       delta_gated(model_description(net, target.model)))
     var, weight = statement.split(" += ")
     var = var.removesuffix("_post")
     weight = weight.replace("_post", "")
@@ -270,7 +271,8 @@ def _replayed_input(net: Network, proj, target, target_name: str, channels: list
     var = synapse_target(target, channels, key)
     w, unit = constant_value(proj.weight), {"delta": "mV", "current": "pA", "conductance": "nS"}[key[0]]
     sign = "-" if key[0] == "delta" and key[1] == "inhibitory" else ""
-    gate = f" * {target_name}.not_refractory_[:]" if key[0] == "delta" and delta_gated(target) else ""
+    gate = f" * {target_name}.not_refractory_[:]" if key[0] == "delta" and delta_gated(
+        model_description(net, target.model)) else ""
     d = delay_steps(constant_value(proj.delay), net.dt)  # both act d steps after the spike's step (see _synapses)
     slot = '"thresholds", order=-1' if key[0] == "delta" else '"synapses"'
     name = ident(proj.id, "replay_", set())
@@ -294,7 +296,8 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     w_const = constant_value(proj.weight) if proj.weights is None and coef is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
     model = '"w_syn : 1"' if w_const is None else '""'
-    statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
+    statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const),
+                       delta_gated(model_description(net, target.model)))
     lag = pathway_lag(key[0])
     delay = f", delay={num(round((delay_steps(d_const, net.dt) - lag) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]
