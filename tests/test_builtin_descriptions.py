@@ -307,3 +307,18 @@ def test_hodgkin_huxley_exports_to_brian2_from_its_description_and_fires_alike(t
     ours = {row["id"]: row["rate_hz"] for row in spikestudio.Simulator(net).run(1.0).summary()}
     assert ours["P0"] == 0.0 and ours["P3"] > 50.0
     assert theirs == {pid: pytest.approx(ours[pid], abs=1.0) for pid in ours}
+
+
+def test_a_file_carries_init_lines_and_opens_to_the_same_initial_state():
+    from spikestudio.engine.files import fileformat
+
+    net = Network(dt=0.1, duration=1.0, seed=1, models={"m": parse_model(BASE + "init v = E_L\ninit u = b*v/ms\n")})
+    net.add_population("P", 2, "m", E_L=-62.0)
+    text = fileformat.dumps(net)
+    assert '"init": {' in text and '"u": "b*v/ms"' in text
+    back = fileformat.loads(text)
+    from spikestudio.engine.equations.data import to_data
+
+    assert to_data(back.models["m"]) == to_data(net.models["m"])
+    a, b = (spikestudio.Simulator(n).built.state.state[:2, :2] for n in (net, back))
+    assert np.array_equal(a, b) and a[0].tolist() == [-62.0, -62.0] and a[1].tolist() == [-12.4, -12.4]
