@@ -48,6 +48,8 @@ def expression_code(node: Node, names: dict[str, str]) -> str:
         return f"min(max({args[0]}, {args[1]}), {args[2]})"
     if node.func == "where":
         return f"({args[1]} if {args[0]} else {args[2]})"
+    if node.func == "exprel":  # (exp(x) - 1)/x, 1 at x = 0
+        return f"(np.expm1({args[0]})/{args[0]} if {args[0]} != 0.0 else 1.0)"
     return f"{_FUNCS[node.func]}({', '.join(args)})"
 
 
@@ -111,7 +113,7 @@ def _used_names(layout: ModelLayout) -> set[str]:
     for t in trees:
         used |= names_in(t)
     aliases = alias_table(desc)
-    for t in [desc.threshold] + [r.expr for r in desc.resets]:
+    for t in [desc.threshold, desc.refractory] + [r.expr for r in desc.resets]:
         if t is not None:
             used |= names_in(inline(t, aliases))
     return used
@@ -139,7 +141,7 @@ def _general(slot: int, layout: ModelLayout) -> str:
              "        jump, i_cur, g_sum, g_e = synaptic_input(c0, c1, chan, chan_off, syn, i - lo)\n",
              "        i_in = i_cur + g_e\n", "        if currents is not None:\n", "            i_in += i_ext[i]\n",
              "".join(f"        S_{s} = state[{row}, i]\n" for row, s in enumerate(states)),
-             "        r = refractory[i]\n"]
+             _refractory_line(layout, aliases)]
     lines += _method_lines(layout, "        ")
     clamp = set(desc.clamp)
     lines.append("        if r > 0:\n            refractory[i] = r - 1\n")
@@ -161,6 +163,15 @@ def _general(slot: int, layout: ModelLayout) -> str:
     lines += [f"        state[{row}, i] = N_{s}\n" for row, s in enumerate(states)]
     lines.append("    decay_channels(c0, c1, chan, chan_off, syn)\n    return n_spk, -1\n")
     return "".join(lines)
+
+
+def _refractory_line(layout: ModelLayout, aliases: dict) -> str:
+    """``r``: steps of refractoriness left, or 1 while a refractory condition holds at the step's start."""
+    desc = layout.desc
+    if not desc.refractory_condition:
+        return "        r = refractory[i]\n"
+    cond = expression_code(inline(desc.refractory, aliases), _names(layout, "S", "t0"))
+    return f"        r = 1 if {cond} else 0\n"
 
 
 def _method_lines(layout: ModelLayout, ind: str) -> list[str]:
@@ -215,6 +226,8 @@ def _method_lines(layout: ModelLayout, ind: str) -> list[str]:
 def _fast_ok(layout: ModelLayout) -> bool:
     """The vectorised pass applies when threshold and resets read only v, parameters and constants."""
     desc = layout.desc
+    if desc.refractory_condition:
+        return False
     allowed = set(desc.state_names()) | set(desc.param_names()) | {a.name for a in desc.aliases}
     aliases = alias_table(desc)
     trees = [desc.threshold] + [r.expr for r in desc.resets]

@@ -1,5 +1,6 @@
 """What a network is: plain dataclasses with stable string ids (``items``, ``network``), the catalogue of
-models, rules and their parameters (``catalog``, ``params``; ``builtin_text`` writes a built-in as
-equations), and every check of a description (``validate``, ``reward``, ``notes``).
-Uses ``engine.errors`` (and ``engine.equations`` for models as equations); everything else builds on it.
+models, rules and their parameters (``catalog``, ``params``; the built-in neuron models are descriptions in
+``builtin_models/``, read with ``engine.equations``; ``builtin_text`` gives a built-in's text to copy), and every
+check of a description (``validate``, ``reward``, ``notes``). Uses ``engine.equations``, ``engine.kernels.codes``
+and ``engine.errors``; everything else in SpikeStudio builds on it.
 """

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..equations.initial import initial_state
 from ..equations.layout import ModelLayout, layout_of
 from ..equations.loader import compiled_loop
 from ..equations.rule_loader import compiled_loop_with_rules
@@ -19,7 +20,7 @@ from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
 from ..kernels.rng import seed_state
-from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES
+from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES, builtin_description
 from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, SpikeTimesInput
 from ..model.params import check_params, fill_params
 from ..model.reward import reward_ids
@@ -582,57 +583,24 @@ def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
+    """Each population's state at time 0: chosen values (distributions drawn, or one value per neuron), else its
+    model's description (``init`` lines, or the value on each ``state`` line)."""
     state = np.zeros((4, n_total))
     for nid, info in nodes.items():
         item = info.item
         if not isinstance(item, Population):
             continue
-        sl = slice(info.start, info.start + info.size)
-        desc = net.models.get(item.model) if item.model not in NEURON_MODELS else None
-        if desc is not None:  # a custom model: initial values in the variables' own units
-            for row, var in enumerate(desc.state):
-                dist = item.initial.get(var.name)
-                values = (dist if isinstance(dist, np.ndarray) else draw_values(dist, info.size, rngs[nid])
-                          if dist is not None else np.full(info.size, var.initial))
-                state[row, sl] = values * var.unit.factor
-            continue
-        model = NEURON_MODELS[item.model]
-        defaults = _default_state(item, info.size)
-        for row, var in enumerate(model.state):
+        desc = net.models.get(item.model) if item.model not in NEURON_MODELS else builtin_description(item.model)
+        given = {}
+        for var in desc.state_names():
             dist = item.initial.get(var)
-            if isinstance(dist, np.ndarray):  # one value per neuron
-                state[row, sl] = dist
-            else:
-                state[row, sl] = (draw_values(dist, info.size, rngs[nid]) if dist is not None
-                                  else defaults[var](state[0, sl]))
+            if dist is not None:
+                given[var] = dist if isinstance(dist, np.ndarray) else draw_values(dist, info.size, rngs[nid])
+        params = {p.name: item.params.get(p.name, p.default) for p in desc.params}
+        values = initial_state(desc, params, given, info.size)
+        for row, x in enumerate(values):
+            state[row, info.start: info.start + info.size] = x
     return state
-
-
-def _default_state(pop: Population, n: int) -> dict:
-    """Functions of the initial v giving each state variable's default."""
-    p = pop.params
-    if pop.model == "lif":
-        return {"v": lambda v: np.full(n, p["E_L"])}
-    if pop.model == "lif_adaptive":
-        return {"v": lambda v: np.full(n, p["E_L"]), "theta": lambda v: np.zeros(n)}
-    if pop.model == "izhikevich":
-        return {"v": lambda v: np.full(n, -65.0), "u": lambda v: p["b"] * v}
-    if pop.model == "adex":
-        return {"v": lambda v: np.full(n, p["E_L"]), "w": lambda v: np.zeros(n)}
-    return {"v": lambda v: np.full(n, -65.0), "m": lambda v: _hh_steady(v)[0],
-            "h": lambda v: _hh_steady(v)[1], "n": lambda v: _hh_steady(v)[2]}
-
-
-def _hh_steady(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Steady-state gates of the squid axon at membrane potential v (mV)."""
-    def trap(x, y):
-        x = np.where(np.abs(x / y) < 1e-6, 1e-6 * y, x)
-        return x / (np.exp(x / y) - 1.0)
-
-    a_m, b_m = 0.1 * trap(-(v + 40.0), 10.0), 4.0 * np.exp(-(v + 65.0) / 18.0)
-    a_h, b_h = 0.07 * np.exp(-(v + 65.0) / 20.0), 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
-    a_n, b_n = 0.01 * trap(-(v + 55.0), 10.0), 0.125 * np.exp(-(v + 65.0) / 80.0)
-    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
 
 
 def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray:
