@@ -99,7 +99,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
             decay.append((var, tau))
     cur_terms, ou_eqs, varying = current_terms(inputs)
     names["I_syn"] = "(" + (" + ".join(terms + cur_terms).replace("+ -", "- ") or "0*pA") + ")"
-    aliases = alias_table(desc)
+    aliases = alias_table(desc, set(names))  # units in named expressions stay Brian2 units
     clamp = set(desc.clamp)
     state_eqs = []
     for s in desc.state:
