@@ -172,11 +172,11 @@ def ping() -> Network:
             "Neural Comput. 15:509), with LIF neurons and conductance synapses: 800 excitatory (tau_m = 20 ms, "
             "t_ref = 2 ms) and 200 inhibitory (tau_m = 10 ms, t_ref = 1 ms) neurons (C_m = 200 pF, E_L = V_reset "
             "= -65 mV, V_th = -50 mV). Only the excitatory neurons are driven, each by its own Poisson train "
-            "(4 kHz through 1 nS, tau = 2 ms); E -> I fast AMPA-like (2 nS, tau = 2 ms) and I -> E GABA_A-like "
-            "(4 nS, tau = 8 ms, E_rev = -80 mV) connections with probability 0.2 and delay 1 ms, no E -> E and no "
+            "(4 kHz through 1 nS, tau = 2 ms); E -> I fast AMPA-like (0.5 nS, tau = 2 ms) and I -> E GABA_A-like "
+            "(1.5 nS, tau = 6 ms, E_rev = -80 mV) connections with probability 0.2 and delay 1 ms, no E -> E and no "
             "I -> I. Each volley of excitatory spikes fires the interneurons a few ms later; their inhibition "
-            "holds the excitatory cells until it decays, which sets the period: a population rhythm near 50 Hz "
-            "in which the interneurons fire on nearly every cycle and each excitatory cell on some."),
+            "holds the excitatory cells until it decays, which sets the period: a population rhythm near 45 Hz "
+            "in which each interneuron fires once per cycle and each excitatory cell on most cycles."),
         license=LICENSE))
     lif = {"C_m": 200.0, "E_L": -65.0, "V_th": -50.0, "V_reset": -65.0,
            "initial": {"v": Distribution("uniform", low=-65.0, high=-50.0)}}
@@ -184,10 +184,10 @@ def ping() -> Network:
     net.add_population("I", PING_I, "lif", tau_m=10.0, t_ref=1.0, **lif)
     net.add_poisson("drive", PING_E, rate=PING_DRIVE)
     net.connect("drive", "E", "one_to_one", weight=1.0, delay=0.1, synapse="conductance", tau=2.0, E_rev=0.0)
-    net.connect("E", "I", "fixed_probability", p=0.2, weight=2.0, delay=1.0, synapse="conductance", tau=2.0,
+    net.connect("E", "I", "fixed_probability", p=0.2, weight=0.5, delay=1.0, synapse="conductance", tau=2.0,
                 E_rev=0.0)
-    net.connect("I", "E", "fixed_probability", p=0.2, weight=4.0, delay=1.0, synapse="conductance",
-                receptor="inhibitory", tau=8.0, E_rev=-80.0)
+    net.connect("I", "E", "fixed_probability", p=0.2, weight=1.5, delay=1.0, synapse="conductance",
+                receptor="inhibitory", tau=6.0, E_rev=-80.0)
     for pop in ("E", "I"):
         net.record_spikes(pop)
         net.record_rate(pop, bin=1.0)
@@ -196,6 +196,6 @@ def ping() -> Network:
     net.layout = {"drive": NodeLayout(-330.0, 0.0, INPUT_COLOR), "E": NodeLayout(0.0, 0.0, EXC_COLOR),
                   "I": NodeLayout(440.0, 0.0, INH_COLOR)}
     add_note(net, "PING: pyramidal-interneuron network gamma (Whittington et al. 2000; Borgers & Kopell 2003).\n\n"
-                  "E fires, I follows a few ms later and silences E until its inhibition (tau = 8 ms) decays: "
+                  "E fires, I follows a few ms later and silences E until its inhibition (tau = 6 ms) decays: "
                   "the period of the rhythm. Compare the E and I rates: E leads.")
     return net
