@@ -100,8 +100,8 @@ def coba() -> Network:
         title="COBA benchmark (Brette et al. 2007, benchmark 1)",
         author=AUTHOR,
         description=(
-            "Four thousand leaky neurons coupled through synaptic conductances keep themselves firing "
-            "asynchronously and irregularly after a brief kick. Benchmark 1 of Brette et al. (2007, J. Comput. "
+            "Four thousand neurons coupled through conductances keep firing irregularly on their own after a brief "
+            "kick. Benchmark 1 of Brette et al. (2007, J. Comput. "
             "Neurosci. 23:349), the conductance-based network of Vogels & Abbott (2005, J. Neurosci. 25:10786) "
             "as in NEST's and Brian's versions: 3200 excitatory and 800 inhibitory LIF neurons (C_m = 200 pF, "
             "g_L = 10 nS so tau_m = 20 ms, E_L = V_reset = -60 mV, V_th = -50 mV, t_ref = 5 ms, initial v uniform "
@@ -125,8 +125,8 @@ def hh_coba() -> Network:
         title="HH-COBA benchmark (Brette et al. 2007, benchmark 3)",
         author=AUTHOR,
         description=(
-            "Four thousand Hodgkin-Huxley neurons coupled through synaptic conductances sustain irregular "
-            "firing after a brief kick. Benchmark 3 of Brette et al. (2007, J. Comput. Neurosci. 23:349), as in "
+            "Four thousand Hodgkin-Huxley neurons coupled through conductances keep firing irregularly after a "
+            "brief kick. Benchmark 3 of Brette et al. (2007, J. Comput. Neurosci. 23:349), as in "
             "Brian2's COBAHH example: the Vogels & Abbott (2005) network of 3200 excitatory and 800 inhibitory "
             "neurons (random connections, p = 0.02) with Hodgkin-Huxley neurons whose sodium and potassium rates "
             "are those of Traub & Miles (1991), shifted by V_T = -63 mV, on a 20,000 um2 patch: C_m = 200 pF, "

@@ -21,16 +21,22 @@ from spikestudio.resources.examples.conductance import (
 __all__ = ["BRUNEL_STATES", "brunel_state", "brunel_sr", "brunel_si_fast", "brunel_si_slow", "wang_buzsaki",
            "ping", "WANG_BUZSAKI"]
 
-# Brunel (2000) Fig. 2: (g, nu_ext / nu_thr) of each state, its long name and what the figure shows.
+# Brunel (2000) Fig. 2: (g, nu_ext / nu_thr) of each state, its long name, the gallery's sentence and what the
+# figure shows.
 BRUNEL_STATES = {
     "SR": (3.0, 2.0, "synchronous regular",
+           "Brunel's network with weak inhibition: its neurons fire fast and regularly, all in lockstep.",
            "Excitation dominates (g = 3): every neuron fires regularly near its maximal rate and the population "
            "rate oscillates at that frequency, hundreds of Hz."),
     "SI_fast": (6.0, 4.0, "fast synchronous irregular",
+                "Brunel's network with strong inhibition and drive: irregular neurons, a population rhythm near "
+                "180 Hz.",
                 "Inhibition dominates and the drive is strong (g = 6, nu_ext = 4 nu_thr): neurons fire irregularly "
                 "while the population rate oscillates fast, near 180 Hz, set by the delay."),
-    "AI": (5.0, 2.0, "asynchronous irregular", "The bundled brunel example."),
+    "AI": (5.0, 2.0, "asynchronous irregular", "", "The bundled brunel example."),
     "SI_slow": (4.5, 0.9, "slow synchronous irregular",
+                "Brunel's network with strong inhibition and weak drive: rare irregular spikes, a slow population "
+                "rhythm.",
                 "Inhibition dominates and the drive is below threshold (g = 4.5, nu_ext = 0.9 nu_thr): neurons "
                 "fire rarely and irregularly while the population rate oscillates slowly, at a few tens of Hz."),
 }
@@ -40,7 +46,7 @@ def brunel_state(state: str, seed: int) -> Network:
     """The bundled Brunel network moved to ``state`` of his Fig. 2 (both inhibitory weights g J, both drives)."""
     from spikestudio.resources.examples import make_examples  # at call time: make_examples imports this module
 
-    g, eta, long_name, shows = BRUNEL_STATES[state]
+    g, eta, long_name, sentence, shows = BRUNEL_STATES[state]
     b = make_examples.BRUNEL
     nu_thr, _ = make_examples.brunel_rates()
     net = make_examples.brunel()
@@ -53,7 +59,7 @@ def brunel_state(state: str, seed: int) -> Network:
         title=f"Brunel (2000): {long_name} state",
         author=AUTHOR,
         description=(
-            f"Brunel's sparse network of excitatory and inhibitory neurons in its {long_name} state. "
+            f"{sentence} "
             f"Model A of Brunel (2000, J. Comput. Neurosci. 8:183) at g = {g:g}, nu_ext / nu_thr = {eta:g}, as in "
             f"his Fig. 2. {shows} The network is the bundled brunel example (its asynchronous irregular state, "
             "g = 5, nu_ext = 2 nu_thr) with only g and the external rate changed: 4000 excitatory and 1000 "
@@ -166,8 +172,8 @@ def ping() -> Network:
         title="PING gamma rhythm (pyramidal-interneuron loop)",
         author=AUTHOR,
         description=(
-            "Excitatory cells drive inhibitory cells that silence them back, and the loop rings in the gamma "
-            "band, excitation a little ahead of inhibition. The pyramidal-interneuron network gamma (PING) "
+            "Excitatory cells fire interneurons that silence them back, and the loop rings in the gamma band. "
+            "Excitation leads inhibition by a few ms. The pyramidal-interneuron network gamma (PING) "
             "mechanism of Whittington et al. (2000, Int. J. Psychophysiol. 38:315) and Borgers & Kopell (2003, "
             "Neural Comput. 15:509), with LIF neurons and conductance synapses: 800 excitatory (tau_m = 20 ms, "
             "t_ref = 2 ms) and 200 inhibitory (tau_m = 10 ms, t_ref = 1 ms) neurons (C_m = 200 pF, E_L = V_reset "
