@@ -16,6 +16,7 @@ from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.resources.examples import conductance, rhythms
 
 __all__ = ["BUILDERS", "build", "write_all"]
 
@@ -225,6 +226,13 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "brunel": brunel,
     "izhikevich": izhikevich,
     "digits": digits,
+    "coba": conductance.coba,
+    "hh_coba": conductance.hh_coba,
+    "brunel_sr": rhythms.brunel_sr,
+    "brunel_si_fast": rhythms.brunel_si_fast,
+    "brunel_si_slow": rhythms.brunel_si_slow,
+    "wang_buzsaki": rhythms.wang_buzsaki,
+    "ping": rhythms.ping,
 }
 
 
