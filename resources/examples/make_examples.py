@@ -16,6 +16,8 @@ from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.resources.examples.attractors import ring_attractor
+from spikestudio.resources.examples.celegans import tap_withdrawal
 
 __all__ = ["BUILDERS", "build", "write_all"]
 
@@ -225,6 +227,8 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "brunel": brunel,
     "izhikevich": izhikevich,
     "digits": digits,
+    "ring_attractor": ring_attractor,
+    "tap_withdrawal": tap_withdrawal,
 }
 
 
