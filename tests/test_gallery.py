@@ -1,0 +1,134 @@
+"""The gallery as a whole: enough examples, each with its picture, its sentence, a note citing its paper, a layout
+that reads at full window size, and a test asserting its published signature (``SIGNATURES``)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from spikestudio.engine.files import fileformat
+from spikestudio.resources.examples import example_path, example_thumbnail, first_sentence, list_examples
+
+MIN_EXAMPLES = 15  # issue 18: the gallery shows at least 15 examples
+TESTS = Path(__file__).resolve().parent
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")  # a reference's year: 1800-2099
+
+# Each bundled example -> "test_module.py::test_function" asserting the signature its paper publishes.
+SIGNATURES = {
+    "single_neuron": "test_examples.py::test_single_neuron_fires_at_the_analytic_lif_rate",
+    "cuba": "test_examples.py::test_cuba_is_asynchronous_irregular",
+    "brunel": "test_examples.py::test_brunel_is_asynchronous_irregular_at_the_mean_field_rate",
+    "izhikevich": "test_examples.py::test_izhikevich_network_shows_a_population_rhythm",
+    "digits": "test_digits_learning.py::test_trained_digits_network_classifies_held_out_digits_well_above_chance",
+    "ring_attractor": "test_gallery_attractors.py::test_ring_attractor_holds_the_bump_at_the_cued_angle",
+    "tap_withdrawal": "test_gallery_attractors.py::test_head_tap_drives_the_reversal_commands_above_the_forward_ones",
+}
+
+
+def lacking(what: str, names: list[str]) -> str:
+    return f"{len(names)} example(s) lack {what}: {', '.join(names)}"
+
+
+# --- the collection ------------------------------------------------------------------------------------
+
+
+def test_the_gallery_has_at_least_fifteen_examples():
+    names = list_examples()
+    assert len(names) >= MIN_EXAMPLES, f"{len(names)} examples bundled ({', '.join(names)}); issue 18 asks for " \
+                                       f"at least {MIN_EXAMPLES}"
+
+
+def test_every_example_has_a_thumbnail():
+    assert not (missing := [n for n in list_examples() if example_thumbnail(n) is None]), lacking(
+        "a thumbnail (run resources/examples/make_thumbnails.py)", missing)
+
+
+def test_every_example_has_a_one_sentence_gallery_text():
+    bad = []
+    for name in list_examples():
+        sentence = first_sentence(fileformat.load(example_path(name)).metadata.description)
+        if not (20 <= len(sentence) <= 240 and sentence.endswith(".") and sentence.count(". ") == 0):
+            bad.append(f"{name} ({sentence[:60]!r})")
+    assert not bad, lacking("a first sentence of 20-240 characters for the gallery", bad)
+
+
+def test_every_example_has_a_note_citing_its_paper():
+    missing = []
+    for name in list_examples():
+        notes = fileformat.load(example_path(name)).notes.values()
+        if not any(YEAR.search(note.text) for note in notes):
+            missing.append(name)
+    assert not missing, lacking("a sticky note citing a paper (with its year)", missing)
+
+
+# --- the signature registry ----------------------------------------------------------------------------
+
+
+def defined_tests(module: str) -> set[str]:
+    """Names of the test functions defined at the top level of ``tests/<module>``."""
+    path = TESTS / module
+    if not path.is_file():
+        return set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+def test_every_example_has_a_registered_signature_test():
+    unregistered = [n for n in list_examples() if n not in SIGNATURES]
+    assert not unregistered, lacking("a signature test in tests/test_gallery.py SIGNATURES", unregistered)
+
+
+def test_every_registered_signature_test_exists():
+    dangling = []
+    for name, ref in SIGNATURES.items():
+        module, function = ref.split("::")
+        if function not in defined_tests(module):
+            dangling.append(f"{name} -> {ref}")
+    assert not dangling, f"signature tests that do not exist: {', '.join(dangling)}"
+
+
+def test_the_registry_names_only_bundled_examples():
+    stale = sorted(set(SIGNATURES) - set(list_examples()))
+    assert not stale, f"SIGNATURES names examples that are not bundled: {', '.join(stale)}"
+
+
+# --- readable layouts ----------------------------------------------------------------------------------
+
+
+def layout_problems(scene) -> list[str]:
+    """Overlaps on a canvas: two node cards (or a node and a note, or two notes), a projection's label over a
+    node or note other than its own ends, and two labels. Rectangles that only touch do not overlap."""
+    boxes = {f"node {nid}": node.mapRectToScene(node.card_rect()) for nid, node in scene.nodes.items()}
+    boxes.update({f"note {nid}": note.mapRectToScene(note.boundingRect()) for nid, note in scene.notes.items.items()})
+    problems, names = [], sorted(boxes)
+    for k, a in enumerate(names):
+        for b in names[k + 1:]:
+            overlap = boxes[a].intersected(boxes[b])
+            if overlap.width() > 0.5 and overlap.height() > 0.5:
+                problems.append(f"{a} overlaps {b}")
+    labels = {eid: edge.mapRectToScene(edge.label_rect) for eid, edge in scene.edges.items() if edge.label_text}
+    for k, a in enumerate(sorted(labels)):
+        for b in sorted(labels)[k + 1:]:
+            overlap = labels[a].intersected(labels[b])
+            if overlap.width() > 0.5 and overlap.height() > 0.5:
+                problems.append(f"labels of {a} and {b} overlap")
+    for eid, label in labels.items():
+        edge = scene.edges[eid]
+        ends = {f"node {edge.source.item_id}", f"node {edge.target.item_id}"}
+        for name, box in boxes.items():
+            overlap = label.intersected(box)
+            if name not in ends and overlap.width() > 0.5 and overlap.height() > 0.5:
+                problems.append(f"label of {eid} ({edge.label_text}) overlaps {name}")
+    return problems
+
+
+@pytest.mark.parametrize("name", list_examples())
+def test_example_layout_is_readable_in_a_full_size_window(window, name):
+    w = window(name)
+    w.showMaximized()
+    w.view.fit_all()
+    assert w.files.example == name and set(w.scene.nodes) >= set(w.doc.network.populations)
+    problems = layout_problems(w.scene)
+    assert not problems, f"{name}: " + "; ".join(problems)
