@@ -32,14 +32,14 @@ TW_EDGES = (
     ("AVB", "AVA", "IN"), ("AVB", "AVD", "IN"),
 )
 SIZE = 10  # LIF neurons standing for one graded neuron
-WEIGHTS = {"EX": 15.0, "IN": 20.0, "GJ": 18.0}  # pA per synapse (all-to-all between two groups of SIZE)
-SENSORY_IN = 8.0  # pA: the sensory neurons' chemical synapses, which Wicks et al. found inhibitory and weak
+WEIGHTS = {"EX": 12.0, "IN": 16.0, "GJ": 16.8}  # pA per synapse (all-to-all between two groups of SIZE)
+SENSORY_IN = 6.4  # pA: the sensory neurons' chemical synapses, which Wicks et al. found inhibitory and weak
 MAIN_PATHWAYS = {("AVD", "AVA"): 3.0, ("PVC", "AVB"): 3.0}  # Chalfie et al. (1985): anterior touch via AVD to
 # AVA (backward), posterior touch via PVC to AVB (forward): three times the other excitatory weights
 BIAS, FORWARD_BIAS = 240.0, 265.0  # pA: interneurons just below rheobase (250 pA); AVB above it (forward)
 TAP = 500.0  # pA into the touch neurons during a tap
 TAPS = {"anterior": (500.0, 700.0), "posterior": (1500.0, 1700.0)}  # ms
-TAU = 20.0  # ms, every synapse
+TAU = 25.0  # ms, every synapse (not tau_m: Brian2's exact integrator divides by tau_m - tau)
 
 
 def _weight(src: str, tgt: str, kind: str) -> float:
@@ -60,7 +60,7 @@ def _description() -> str:
         "and inhibitory synapses). An approximation: the paper's neurons are graded (non-spiking) and its "
         "synapses graded, which SpikeStudio's spike-triggered synapses cannot express, so each neuron is a group "
         f"of {SIZE} LIF neurons (tau_m = 20 ms, C_m = 250 pF, E_L = -70 mV, V_th = -50 mV) whose firing rate "
-        "stands for its graded output, each chemical synapse is all-to-all current synapses (tau = 20 ms; "
+        "stands for its graded output, each chemical synapse is all-to-all current synapses (tau = 25 ms; "
         f"{WEIGHTS['EX']:g} pA excitatory, {WEIGHTS['IN']:g} pA inhibitory, {SENSORY_IN:g} pA from sensory "
         f"neurons; AVD->AVA and PVC->AVB, the main pathways of Chalfie et al. 1985, three times stronger) and "
         f"each gap junction a pair of excitatory synapses of {WEIGHTS['GJ']:g} pA, one each way. The weights are "
