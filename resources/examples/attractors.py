@@ -64,8 +64,8 @@ def ring_attractor() -> Network:
         title="Ring attractor: a bump of activity that outlasts its cue (head direction)",
         author=AUTHOR,
         description=(
-            "A ring of neurons with local excitation and broad inhibition holds a bump of activity at the "
-            "cued angle long after the cue has gone. The head-direction cell model of Zhang (1996, J. Neurosci. "
+            "A ring of neurons with local excitation and broad inhibition holds a bump of activity long after "
+            "its cue. The head-direction cell model of Zhang (1996, J. Neurosci. "
             "16:2112) in spiking form, as in the working-memory network of Compte et al. (2000, Cereb. Cortex "
             "10:910): 100 excitatory LIF neurons on a ring (neuron i prefers the direction 3.6 i degrees; "
             "tau_m = 20 ms, C_m = 250 pF, E_L = -70 mV, V_th = -50 mV, V_reset = -60 mV, t_ref = 2 ms, a bias "

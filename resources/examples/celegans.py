@@ -51,8 +51,8 @@ def _description() -> str:
     a0, a1 = TAPS["anterior"]
     p0, p1 = TAPS["posterior"]
     return (
-        "The worm's tap-withdrawal circuit: a touch at the head drives the backward command neurons AVA and "
-        "AVD above the forward ones AVB and PVC, and the worm reverses. The circuit of Wicks, Roehrig & Rankin "
+        "The worm's tap-withdrawal circuit: a tap on the head drives the reversal commands AVA, AVD above forward "
+        "AVB, PVC. The circuit of Wicks, Roehrig & Rankin "
         "(1996, J. Neurosci. 16:4017) as Lechner et al. (2019, ICRA, 'Designing worm-inspired neural networks') "
         "use it: touch neurons ALM and AVM (head), PLM (tail) and PVD, interneurons DVA, AVD, PVC and the "
         "command neurons AVA (backward) and AVB (forward), wired by their 24 connections (inhibitory chemical "
