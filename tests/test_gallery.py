@@ -158,3 +158,87 @@ def test_example_layout_is_readable_in_a_full_size_window(window, name):
     assert w.files.example == name and set(w.scene.nodes) >= set(w.doc.network.populations)
     problems = layout_problems(w.scene)
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+# --- the gallery dialog with many examples -------------------------------------------------------------
+
+GALLERY_SIZE = 17  # what the gallery holds once every engineer's examples are in
+
+
+def many_examples(monkeypatch, count: int = GALLERY_SIZE) -> list[str]:
+    """Make the gallery see ``count`` examples: the bundled ones, then copies of them under new names (with the
+    longest title and sentence the gallery allows), so the dialog can be judged at the size it will have."""
+    from spikestudio.gui.teaching import gallery
+    from spikestudio.resources.examples import ExampleInfo
+
+    real = list_examples()
+    names = real + [f"{real[k % len(real)]}_{k}" for k in range(count - len(real))]
+
+    def info(name):
+        base = name if name in real else name.rsplit("_", 1)[0]
+        metadata = fileformat.load(example_path(base)).metadata
+        found = ExampleInfo(name, metadata.title, first_sentence(metadata.description), example_thumbnail(base))
+        if name not in real:  # the worst case: a long title and a sentence of the longest allowed length
+            found = ExampleInfo(name, found.title + " (a long title that wraps on two lines)",
+                                ("A sentence as long as the gallery allows, " + "word " * 30)[:119] + ".",
+                                found.thumbnail)
+        return found
+
+    monkeypatch.setattr(gallery, "list_examples", lambda: names)
+    monkeypatch.setattr(gallery, "example_info", info)
+    return names
+
+
+def cut_off_labels(card) -> list[str]:
+    """The card's title and sentence labels that are shorter than their wrapped text needs."""
+    return [label.objectName() for label in (card.title, card.summary)
+            if label.height() < label.heightForWidth(label.width())]
+
+
+def check_scrolling_gallery(gallery, qtbot, names, shot: str) -> None:
+    """The gallery lists ``names``, scrolls down (never sideways) to the last card, and cuts no text off."""
+    assert list(gallery.cards) == names
+    scroll = gallery.parentWidget().parentWidget()
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0 and scroll.horizontalScrollBar().maximum() == 0
+    viewport = scroll.viewport().width()
+    for name, card in gallery.cards.items():
+        assert card.geometry().right() < viewport, name  # every column fits
+        assert not cut_off_labels(card), (name, cut_off_labels(card))
+        assert card.has_picture(), name
+    save_shot(scroll.window(), shot + "-top")
+    last = gallery.cards[names[-1]]
+    scroll.ensureWidgetVisible(last)
+    qtbot.wait(20)
+    assert bar.value() > 0 and last.visibleRegion().boundingRect().height() == last.height()  # the last one shows
+    save_shot(scroll.window(), shot + "-end")
+
+
+def save_shot(widget, name: str) -> None:
+    """With $SPIKESTUDIO_SHOTS set, keep a picture of ``widget`` there to look at."""
+    import os
+
+    if os.environ.get("SPIKESTUDIO_SHOTS"):
+        widget.grab().save(os.path.join(os.environ["SPIKESTUDIO_SHOTS"], f"{name}.png"))
+
+
+def test_the_examples_dialog_scrolls_through_seventeen_examples_without_cutting_text(window, qtbot, monkeypatch):
+    from spikestudio.gui.teaching.gallery import ExamplesDialog
+
+    names = many_examples(monkeypatch)
+    w = window()
+    w.actions["examples"].trigger()
+    dialog = w.findChild(ExamplesDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    check_scrolling_gallery(dialog.gallery, qtbot, names, "gallery-dialog")
+
+
+def test_the_welcome_page_scrolls_through_seventeen_examples_on_a_laptop_screen(window, qtbot, monkeypatch):
+    names = many_examples(monkeypatch)
+    w = window()
+    w.resize(1366, 768)
+    w.show_welcome()
+    qtbot.waitUntil(lambda: w.welcome.width() == w.width())
+    qtbot.wait(50)
+    check_scrolling_gallery(w.welcome.gallery, qtbot, names, "gallery-welcome")
