@@ -60,11 +60,12 @@ def test_ring_attractor_holds_the_bump_at_the_cued_angle():
     """Zhang (1996): after the cue, a localised bump persists at the cued angle (here 2 s, measured in 4 windows
     of 450 ms): population vector within 10 degrees of 90 (measured: 89-91), long (> 0.9: the spikes come from a
     narrow arc; measured 0.985); neurons within 20 degrees of the cue fire above 30 Hz (measured 40-60), those
-    more than 60 degrees away below 1 Hz. Before the cue the ring fires evenly (vector length < 0.3)."""
+    more than 60 degrees away below 1 Hz. Before the cue the ring has no bump yet (vector length < 0.4; measured
+    0.22: the noise has only begun to break its symmetry)."""
     net, res = run("ring_attractor")
     angle, stop = RING["cue_angle"], RING["cue_stop"]
     _, (_, length) = ring_rates(res, 0.0, RING["cue_start"])
-    assert length < 0.3
+    assert length < 0.4
     edges = np.linspace(stop + SETTLE, net.duration, 5)
     assert edges[-1] - edges[0] >= 1000.0  # the bump is checked for at least a second after the cue
     distance = ring_distance(np.arange(RING["N_E"]), angle)
@@ -134,7 +135,7 @@ def test_without_the_avm_gap_junction_a_head_tap_no_longer_reaches_avd():
 @pytest.mark.parametrize("name", ["ring_attractor", "tap_withdrawal"])
 def test_brian2_export_fires_at_the_same_rates(name, tmp_path):
     """The exported Brian2 script (connection rules, Brian2's own random draws) gives every population's rate
-    within 10 % (measured: ring 5.28 / 5.16 Hz and 96.8 / 94.4 Hz; the tap circuit identical to 0.1 %)."""
+    within 10 % (measured: ring E 5.83 / 5.70 Hz, I 103.6 / 101.6 Hz, cue identical; the tap circuit to 0.1 %)."""
     from test_interop_scripts import NO_BRIAN2, brian2_python, rates, run_script
 
     python = brian2_python()
