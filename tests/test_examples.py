@@ -13,6 +13,7 @@ from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_e
 
 EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits"]
 EXAMPLES += ["coba", "hh_coba", "brunel_sr", "brunel_si_fast", "brunel_si_slow", "wang_buzsaki", "ping"]  # gal1
+EXAMPLES += ["ring_attractor", "tap_withdrawal"]  # gal3
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 
@@ -60,8 +61,8 @@ def test_example_metadata_layout_and_recorders(name):
             assert red == green == blue, f"input {nid} should be grey"
         elif nid == "I":
             assert blue > red, "inhibitory populations are blue-ish"
-        else:
-            assert red > blue, "excitatory populations are red-ish"
+        elif receptors(net, nid) == {"excitatory"}:
+            assert red > blue, f"excitatory population {nid} should be red-ish"
     positions = {(p.x, p.y) for p in net.layout.values()}
     assert len(positions) == len(net.layout), "nodes must not sit on top of each other"
     kinds = {}
@@ -70,6 +71,11 @@ def test_example_metadata_layout_and_recorders(name):
     assert kinds["spikes"] == set(net.populations)
     assert kinds["rate"] == set(net.populations)
     assert kinds["state"] and any(r.variable == "v" for r in net.recorders.values() if r.kind == "state")
+
+
+def receptors(net, pop):
+    """The receptors of the projections a population makes (one that projects nowhere counts as excitatory)."""
+    return {p.synapse.receptor for p in net.projections.values() if p.source == pop} or {"excitatory"}
 
 
 # --- the dynamics ------------------------------------------------------------------------------------
