@@ -16,6 +16,17 @@ from spikestudio.resources.examples import example_path, make_examples
 from spikestudio.resources.examples.conductance import KICK_MS
 from test_interop_scripts import NO_BRIAN2, brian2_python, rates, run_script
 
+# Each example's published signature, by the test that asserts it (read by tests/test_gallery.py).
+SIGNATURES = {
+    "coba": "test_coba_sustains_asynchronous_irregular_firing_after_its_kick",
+    "hh_coba": "test_hh_coba_sustains_irregular_firing_with_traub_miles_neurons",
+    "brunel_sr": "test_brunel_sr_is_synchronous_and_regular",
+    "brunel_si_fast": "test_brunel_si_fast_oscillates_fast_while_neurons_fire_irregularly",
+    "brunel_si_slow": "test_brunel_si_slow_oscillates_slowly_while_neurons_fire_rarely_and_irregularly",
+    "wang_buzsaki": "test_wang_buzsaki_interneurons_synchronise_in_the_gamma_band_through_inhibition",
+    "ping": "test_ping_rings_in_the_gamma_band_with_excitation_ahead_of_inhibition",
+}
+
 
 def simulate(name: str, duration: float | None = None, edit=None):
     """(network, results) of bundled example ``name``, optionally shortened and edited first."""

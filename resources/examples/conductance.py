@@ -72,7 +72,8 @@ def add_kick(net: Network, targets: tuple[str, ...], weight: float, seed: int) -
 
 def add_note(net: Network, text: str, x: float = NOTE_X, y: float = NOTE_Y, width: float = 420.0,
              height: float = 150.0) -> None:
-    """The sticky note citing the paper, above the network."""
+    """The sticky note citing the paper, above the network (in place of the note of a network it starts from)."""
+    net.notes.pop("paper", None)
     net.add_note("paper", text, x, y, width=width, height=height)
 
 
@@ -90,7 +91,7 @@ def _vogels_abbott(net: Network, model: str, params: dict, initial: dict) -> Non
         net.record_spikes(pop)
         net.record_rate(pop, bin=1.0)
     net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
-    net.layout = {"kick": NodeLayout(-330.0, 0.0, INPUT_COLOR), "E": NodeLayout(0.0, 0.0, EXC_COLOR),
+    net.layout = {"kick": NodeLayout(220.0, 280.0, INPUT_COLOR), "E": NodeLayout(0.0, 0.0, EXC_COLOR),
                   "I": NodeLayout(440.0, 0.0, INH_COLOR)}
 
 
