@@ -88,3 +88,27 @@ def test_nan_beyond_the_first_block_of_a_described_lif_is_named_and_the_scratch_
     with pytest.raises(SimulationError, match=r'"Victims" neuron 400: .*NaN'):
         sim.run(0.05)
     assert not sim.built.state.scratch.any()
+
+
+def test_described_lif_nodes_with_and_without_conductance_synapses_in_one_network():
+    """The per-neuron path a conductance synapse needs is compiled only for networks that have one: a current-
+    synapse population simulates the same either way, and the conductance-driven one fires."""
+
+    def network(with_conductance: bool) -> Network:
+        net = Network(dt=0.1, seed=11)
+        net.add_model("lif_eq", LIF)
+        net.add_poisson("in", 50, rate=40.0)
+        net.add_population("cur", 40, "lif_eq")
+        net.connect("in", "cur", "fixed_indegree", k=10, weight=600.0, synapse="current")
+        net.record_spikes("cur")
+        if with_conductance:
+            net.add_population("cond", 40, "lif_eq")
+            net.connect("in", "cond", "fixed_indegree", k=10, weight=30.0, synapse="conductance")
+            net.record_spikes("cond")
+        return net
+
+    a, b = Simulator(network(False)).run(0.5), Simulator(network(True)).run(0.5)
+    assert a.spikes("cur")[0].size > 20
+    np.testing.assert_array_equal(a.spikes("cur")[0], b.spikes("cur")[0])
+    np.testing.assert_array_equal(a.spikes("cur")[1], b.spikes("cur")[1])
+    assert b.spikes("cond")[0].size > 0

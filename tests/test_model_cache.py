@@ -99,8 +99,11 @@ def test_cleanup_of_a_missing_or_unreadable_folder_is_quiet(tmp_path):
 
 @pytest.fixture
 def model_folder(tmp_path, monkeypatch):
+    """An empty model cache folder, with no generated module imported yet (each is then read from the folder)."""
     folder = tmp_path / "models"
     monkeypatch.setenv("SPIKESTUDIO_MODEL_CACHE", str(folder))
+    for name in [m for m in sys.modules if m.startswith(PREFIX)]:
+        monkeypatch.delitem(sys.modules, name)
     yield folder
     for name in [m for m in sys.modules if m.startswith(PREFIX)]:
         if str(folder) in str(getattr(sys.modules[name], "__file__", "")):

@@ -79,17 +79,24 @@ def _name_code(n: str, names: dict[str, str], atoms: dict) -> str:
     return f"({expression_code(atoms[n].tree, names)})" if n in atoms else names[n]
 
 
-def module_source(layouts: list[ModelLayout], digest: str) -> str:
-    """The whole generated module for the custom models of a network (one slot each, in order)."""
+def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | None = None) -> str:
+    """The whole generated module for the custom models of a network (one slot each, in order).
+
+    ``general``: the slots whose nodes receive conductance synapses (None: any may). A model with the vectorised
+    pass compiles its per-neuron path only for those, which it needs for conductances: a fifth less to compile.
+    """
     out = [HEADER, f"# engine sources: {digest}\n",
            "import numpy as np\n",
            "from spikestudio.engine.kernels.codes import CH_DECAY, CH_KIND, CONDUCTANCE\n",
            "from spikestudio.engine.kernels.jit import jit_inline, jit_part\n",
            "from spikestudio.engine.kernels.neuron_kernels import decay_channels, lif_gain, synaptic_input\n\n"]
     for slot, layout in enumerate(layouts):
-        out.append(_general(slot, layout))
-        if layout.scalar_exact and _fast_ok(layout):
-            out.append(_scalar_pass(slot, layout))
+        fast = layout.scalar_exact and _fast_ok(layout)
+        with_general = not fast or general is None or slot in general
+        if with_general:
+            out.append(_general(slot, layout))
+        if fast:
+            out.append(_scalar_pass(slot, layout, with_general))
     out.append(f"\n@jit_part\ndef custom_update(slot, {_SIG}):\n")
     out.append('    """The update of the model in ``slot``; -2 as neuron for a slot this module lacks."""\n')
     for slot, layout in enumerate(layouts):
@@ -222,9 +229,11 @@ def _fast_ok(layout: ModelLayout) -> bool:
     return all(t is None or names_in(inline(t, aliases)) <= (allowed - {"t", "I_syn"}) for t in trees)
 
 
-def _scalar_pass(slot: int, layout: ModelLayout) -> str:
+def _scalar_pass(slot: int, layout: ModelLayout, general: bool = True) -> str:
     """One linear variable integrated exactly, as the hand-written LIF pass: current synapses through their
-    own propagators, a fused vectorisable loop in blocks, threshold crossings read only in blocks with some."""
+    own propagators, a fused vectorisable loop in blocks, threshold crossings read only in blocks with some.
+    Conductance synapses take the per-neuron path, or stop the run as uncompiled without ``general``."""
+    conductances = f"general_{slot}({_SIG})" if general else "n_spk, -2"
     desc = layout.desc
     v = desc.state_names()[0]
     base = layout.ref_col + 1
@@ -279,7 +288,7 @@ def update_{slot}({_SIG}):
     n = hi - lo
     for c in range(c0, c1):
         if chan[c, CH_KIND] == CONDUCTANCE:
-            return general_{slot}({_SIG})
+            return {conductances}
     zero = acc[:n]
     a1, k1, d1 = zero, 0.0, 1.0
     a2, k2, d2 = zero, 0.0, 1.0

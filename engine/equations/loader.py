@@ -26,9 +26,10 @@ __all__ = ["cache_dir", "generated_module", "compiled_loop"]
 _ATTEMPTS = 3  # writes of an entry that a cleaner in another process keeps removing before we import it
 
 
-def generated_module(layouts: list[ModelLayout]):
-    """(module, key): the imported module holding ``custom_update`` for these models, and its source hash."""
-    source = module_source(layouts, engine_sources_digest())
+def generated_module(layouts: list[ModelLayout], general: set[int] | None = None):
+    """(module, key): the imported module holding ``custom_update`` for these models, and its source hash.
+    ``general``: the slots that receive conductance synapses (see ``codegen.module_source``)."""
+    source = module_source(layouts, engine_sources_digest(), general)
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
     name = PREFIX + key
     if name in sys.modules:
@@ -77,7 +78,7 @@ def _import(name: str, path: Path):
     return module
 
 
-def compiled_loop(layouts: list[ModelLayout]):
+def compiled_loop(layouts: list[ModelLayout], general: set[int] | None = None):
     """The time loop with these models' generated updates compiled in (see ``kernel.run_chunk_with``)."""
-    module, key = generated_module(layouts)
+    module, key = generated_module(layouts, general)
     return run_chunk_with(module.custom_update, key)
