@@ -112,3 +112,24 @@ def test_described_lif_nodes_with_and_without_conductance_synapses_in_one_networ
     np.testing.assert_array_equal(a.spikes("cur")[0], b.spikes("cur")[0])
     np.testing.assert_array_equal(a.spikes("cur")[1], b.spikes("cur")[1])
     assert b.spikes("cond")[0].size > 0
+
+
+def test_a_membrane_not_clamped_while_refractory_spikes_only_after_the_whole_period():
+    """Without ``clamp v`` the membrane integrates through the refractory period but may not spike in it: the
+    vectorised pass and the per-neuron path (taken by a population with a conductance synapse, here one that
+    never carries a spike) agree spike for spike, and no interval is shorter than t_ref plus a step."""
+    net = Network(dt=0.1, seed=3)
+    net.add_model("free", LIF.replace("refractory t_ref clamp v\n", "refractory t_ref\n"))
+    net.add_spike_times("S", 1, [0], [900.0])  # after the run: the conductance stays 0
+    v0 = np.array([-70.0, -65.0, -60.0, -56.0])
+    for pid in ("fast", "general"):
+        net.add_population(pid, 4, "free", I_e=5000.0, initial={"v": v0})  # crosses V_th within t_ref
+        net.record_spikes(pid)
+    net.connect("S", "general", "all_to_all", synapse="conductance")
+    res = Simulator(net).run(0.05)
+    (t_fast, i_fast), (t_gen, i_gen) = res.spikes("fast"), res.spikes("general")
+    assert t_fast.size > 40
+    np.testing.assert_array_equal(t_fast, t_gen)
+    np.testing.assert_array_equal(i_fast, i_gen)
+    for k in range(4):
+        assert np.diff(t_fast[i_fast == k]).min() > 2.1 - 1e-9

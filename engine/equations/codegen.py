@@ -277,7 +277,7 @@ def pass_{slot}(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain{pargs}):
         a2[i] = g2 * d2
         x = x if r <= 0 else {held}
         v[i] = x
-        ref[i] = r - 1 if r > 0 else 0
+        ref[i] = r - 1 if r > 0 else -1  # -1: free this step; 0: its last refractory step (no spike)
         above += 0 if ({low_x}){nan_x} else 1  # & not and: no branch, so the loop vectorises
     return above
 
@@ -321,7 +321,7 @@ def update_{slot}({_SIG}):
                         for j in range(n):
                             zero[j] = 0.0
                         return n_spk, lo + b0 + i
-                    if rb[i] == 0 and {cond_read}:
+                    if rb[i] < 0 and {cond_read}:
 {resets}                        vb[i] = V_{v}
                         rb[i] = ref_steps
                         spikes_now[n_spk] = lo + b0 + i
