@@ -44,11 +44,11 @@ def generated_rules(layouts: list[RuleLayout]):
     return module, key
 
 
-def compiled_loop_with_rules(models: list[ModelLayout], rules: list[RuleLayout]):
+def compiled_loop_with_rules(models: list[ModelLayout], rules: list[RuleLayout], general: set[int] | None = None):
     """The time loop with these models' generated updates and these rules' generated steps compiled in."""
     update, key = K.custom_update, "models:none"
     if models:
-        module, key = generated_module(models)
+        module, key = generated_module(models, general)
         update = module.custom_update
     rule_module, rule_key = generated_rules(rules)
     return K.run_chunk_with(update, f"{key}:rules:{rule_key}", rule_module.custom_rules)

@@ -86,10 +86,16 @@ class Built:
         if not self.custom and not self.rules:
             return K.run_chunk
         if self._loop is None and self.rules:
-            self._loop = compiled_loop_with_rules(list(self.custom.values()), self.rules)
+            self._loop = compiled_loop_with_rules(list(self.custom.values()), self.rules, self._conductance_slots())
         elif self._loop is None:
-            self._loop = compiled_loop(list(self.custom.values()))
+            self._loop = compiled_loop(list(self.custom.values()), self._conductance_slots())
         return self._loop
+
+    def _conductance_slots(self) -> set[int]:
+        """The custom-model slots whose nodes receive conductance synapses (they need the per-neuron path)."""
+        s = self.state
+        return {int(code) - K.CUSTOM for node, code in enumerate(s.node_code) if code >= K.CUSTOM
+                and (s.chan[s.node_chan[node]: s.node_chan[node + 1], K.CH_KIND] == K.CONDUCTANCE).any()}
 
     def layout_of_code(self, code: int) -> ModelLayout | None:
         """The layout of a custom model's node code, or None for built-in codes."""
