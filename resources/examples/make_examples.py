@@ -16,6 +16,7 @@ from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.resources.examples import plasticity_classics as classics
 
 __all__ = ["BUILDERS", "build", "write_all"]
 
@@ -225,6 +226,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "brunel": brunel,
     "izhikevich": izhikevich,
     "digits": digits,
+    "song_stdp": classics.song_stdp,
 }
 
 
