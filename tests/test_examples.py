@@ -11,7 +11,7 @@ from spikestudio.engine.model.network import CurrentInput, DatasetInput, Poisson
 from spikestudio.engine.simulation.results import cv_isi
 from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_examples, make_examples
 
-EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits", "song_stdp"]
+EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits", "song_stdp", "vogels_istdp"]
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 
@@ -50,7 +50,8 @@ def test_example_metadata_layout_and_recorders(name):
     md = net.metadata
     assert md.title and md.author == "SpikeStudio" and md.license == "CC0-1.0"
     assert len(md.description) > 200 and "\n" not in md.description
-    assert any(str(year) in md.description for year in (1907, 2000, 2003, 2005, 2015))  # cites its source
+    years = (1907, 2000, 2003, 2005, 2006, 2008, 2011, 2015)
+    assert any(str(year) in md.description for year in years)  # cites its source
     nodes = {**net.populations, **net.inputs}
     assert set(net.layout) == set(nodes)
     for nid, place in net.layout.items():

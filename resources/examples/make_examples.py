@@ -227,6 +227,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "izhikevich": izhikevich,
     "digits": digits,
     "song_stdp": classics.song_stdp,
+    "vogels_istdp": classics.vogels_istdp,
 }
 
 

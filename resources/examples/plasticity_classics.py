@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 
-__all__ = ["song_stdp", "SONG"]
+__all__ = ["song_stdp", "SONG", "vogels_istdp", "VOGELS", "VOGELS_SPREKELER_RULE"]
 
 AUTHOR = "SpikeStudio"
 LICENSE = "CC0-1.0"
@@ -71,4 +71,81 @@ def song_stdp() -> Network:
                "spike-timing-dependent synaptic plasticity.\n\nRun, then open the Weights dock on 'stdp': the "
                "flat histogram of the 1000 input weights splits into two groups, at 0 and at g_max.",
           x=-330.0, y=-230.0, width=540.0, height=150.0)
+    return net
+
+
+# --- Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011) ------------------------------------------------------
+
+# The rule as a description (the rule language of engine/equations/rule_text.py), carried in the network file, so
+# the example runs without any plugin; the same text as tests/data/rules/vogels_sprekeler.rule (whose first
+# line, a comment, is shortened here).
+VOGELS_SPREKELER_RULE = """\
+# Inhibitory STDP of Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011).
+title Vogels-Sprekeler inhibitory STDP
+about Symmetric inhibitory plasticity that balances excitation: the postsynaptic rate settles at rho0.
+param eta = 1 [0, 1000] "Learning rate (weight change per pairing, in the weight's unit)"
+param tau = 20 ms (0, inf) "Time constant of both traces"
+param rho0 = 10 Hz (0, inf) "Target rate of the postsynaptic neurons"
+param w_max = 1000 (0, inf) "Upper bound of the weight"
+pre x_pre = 0
+post x_post = 0
+let alpha = 2*rho0*tau  # the depression bias: 2 rho0 tau
+dx_pre/dt = -x_pre/tau
+dx_post/dt = -x_post/tau
+on_pre x_pre += 1
+on_pre w = clip(w + eta*(x_post - alpha), 0, w_max)
+on_post x_post += 1
+on_post w = clip(w + eta*x_pre, 0, w_max)
+"""
+
+# The recurrent network of their Fig. 4 as in Brian2's examples/frompapers/Vogels_et_al_2011.py (NE = 8000, NI =
+# 2000, p = 0.02), scaled to a quarter of the neurons with the connection probability raised to 0.08 so that every
+# neuron keeps its 160 excitatory and 40 inhibitory inputs.
+VOGELS = {"N_E": 2000, "N_I": 500, "p": 0.08, "g_E": 0.3, "g_II": 3.0, "tau_E": 5.0, "tau_I": 10.0,
+          "rho0": 3.0, "eta": 0.1, "tau_stdp": 20.0, "w_max": 100.0}
+
+
+def vogels_istdp() -> Network:
+    """A recurrent E-I network without inhibition onto E: inhibitory STDP grows it until E fires at rho0."""
+    v = VOGELS
+    net = Network(dt=0.1, duration=10_000.0, seed=2011, metadata=Metadata(
+        title="Inhibitory plasticity balances excitation (Vogels, Sprekeler et al. 2011)",
+        author=AUTHOR,
+        description=(
+            "Inhibitory STDP grows the inhibition onto each excitatory neuron until it matches its excitation and "
+            "the network fires at the target rate (Vogels, Sprekeler et al. 2011). "
+            "The recurrent network of Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011, Science 334:1569), "
+            "Fig. 4, as in Brian2's example of it, scaled to 2000 excitatory and 500 inhibitory LIF neurons "
+            "(C_m = 200 pF, g_L = 10 nS so tau_m = 20 ms, E_L = V_reset = -60 mV, V_th = -50 mV, t_ref = 5 ms, "
+            "a 200 pA background current, initial v uniform in [-60, -50] mV) connected at random with "
+            "probability 0.08, so each neuron keeps the 160 excitatory and 40 inhibitory inputs of the full "
+            "10,000-neuron network (p = 0.02). Conductance synapses: excitatory 0.3 nS (E_rev = 0 mV, tau = "
+            "5 ms), inhibitory onto I 3 nS (E_rev = -80 mV, tau = 10 ms). The inhibitory synapses onto E start "
+            "at 0 and learn with the symmetric iSTDP rule of the paper, written as equations in the network file "
+            "(the rule 'vogels_sprekeler': a pre/post pair within tau = 20 ms potentiates by eta, each presynaptic "
+            "spike depresses by eta alpha, alpha = 2 rho0 tau, with rho0 = 3 Hz). The learning rate eta = 0.1 nS "
+            "is ten times Brian2's, so the network settles within a few seconds instead of tens. Without "
+            "inhibition the excitatory neurons fire at about 75 Hz; inhibition grows onto them (mean weight "
+            "about 2 nS) until they fire at about 4 Hz, near rho0, and the inhibitory current onto each neuron "
+            "follows its excitatory one (detailed balance across neurons). 10 s at dt = 0.1 ms."),
+        license=LICENSE))
+    net.add_rule("vogels_sprekeler", VOGELS_SPREKELER_RULE)
+    lif = {"tau_m": 20.0, "C_m": 200.0, "E_L": -60.0, "V_th": -50.0, "V_reset": -60.0, "t_ref": 5.0, "I_e": 200.0,
+           "initial": {"v": Distribution("uniform", low=-60.0, high=-50.0)}}
+    net.add_population("E", v["N_E"], "lif", **lif)
+    net.add_population("I", v["N_I"], "lif", **lif)
+    exc = {"synapse": "conductance", "delay": 0.1, "tau": v["tau_E"], "E_rev": 0.0}
+    inh = {"synapse": "conductance", "delay": 0.1, "tau": v["tau_I"], "E_rev": -80.0, "receptor": "inhibitory"}
+    net.connect("E", "E", "fixed_probability", p=v["p"], weight=v["g_E"], **exc)
+    net.connect("E", "I", "fixed_probability", p=v["p"], weight=v["g_E"], **exc)
+    net.connect("I", "I", "fixed_probability", p=v["p"], weight=v["g_II"], **inh)
+    istdp = Plasticity("vogels_sprekeler", {"eta": v["eta"], "tau": v["tau_stdp"], "rho0": v["rho0"],
+                                            "w_max": v["w_max"]})
+    net.connect("I", "E", "fixed_probability", id="istdp", p=v["p"], weight=0.0, plasticity=istdp, **inh)
+    _record(net, ["E", "I"], v_neurons=(0, 1))
+    net.layout = {"E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
+    _note(net, "Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011), Science 334:1569. Inhibitory plasticity "
+               "balances excitation and inhibition in sensory pathways and memory networks.\n\nThe I -> E "
+               "synapses ('istdp') start at 0 and learn with the iSTDP rule carried in this file: watch the "
+               "E rate fall to about rho0 = 3 Hz.", x=-60.0, y=-300.0, width=600.0, height=140.0)
     return net
