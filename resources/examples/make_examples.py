@@ -228,6 +228,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "digits": digits,
     "song_stdp": classics.song_stdp,
     "vogels_istdp": classics.vogels_istdp,
+    "polychronization": classics.polychronization,
 }
 
 

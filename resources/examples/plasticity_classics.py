@@ -8,9 +8,10 @@ asserts each paper's signature with the engine.
 
 from __future__ import annotations
 
+from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 
-__all__ = ["song_stdp", "SONG", "vogels_istdp", "VOGELS", "VOGELS_SPREKELER_RULE"]
+__all__ = ["song_stdp", "SONG", "vogels_istdp", "VOGELS", "VOGELS_SPREKELER_RULE", "polychronization", "POLY"]
 
 AUTHOR = "SpikeStudio"
 LICENSE = "CC0-1.0"
@@ -27,7 +28,7 @@ def _record(net: Network, pops, v_neurons=(0,)) -> None:
     for pop in pops:
         net.record_spikes(pop)
         net.record_rate(pop, bin=10.0)
-    net.record_state(pops[0], "v", neurons=list(v_neurons), interval=0.1)
+    net.record_state(pops[0], "v", neurons=list(v_neurons), interval=net.dt)
 
 
 # --- Song, Miller & Abbott (2000) ------------------------------------------------------------------------------
@@ -148,4 +149,61 @@ def vogels_istdp() -> Network:
                "balances excitation and inhibition in sensory pathways and memory networks.\n\nThe I -> E "
                "synapses ('istdp') start at 0 and learn with the iSTDP rule carried in this file: watch the "
                "E rate fall to about rho0 = 3 Hz.", x=-60.0, y=-300.0, width=600.0, height=140.0)
+    return net
+
+
+# --- Izhikevich (2006) polychronization ----------------------------------------------------------------------
+
+# The network of Izhikevich (2006, Neural Comput. 18:245) and its spnet.m: every neuron sends M = 100 synapses,
+# excitatory ones to random neurons with axonal delays of 1-20 ms, inhibitory ones to excitatory neurons with 1 ms.
+POLY = {"N_E": 800, "N_I": 200, "M": 100, "w_E": 6.0, "w_I": 5.0, "w_max": 10.0, "A_plus": 0.1, "A_minus": 0.12,
+        "tau_stdp": 20.0, "thalamic": 20.0}
+
+
+def polychronization() -> Network:
+    """1000 Izhikevich neurons with axonal delays and STDP: the excitatory weights split into weak and strong."""
+    p = POLY
+    net = Network(dt=0.5, duration=180_000.0, seed=2006, metadata=Metadata(
+        title="Polychronization: delays and STDP (Izhikevich 2006)",
+        author=AUTHOR,
+        description=(
+            "A thousand spiking neurons with axonal delays of 1 to 20 ms learn with STDP, and their excitatory "
+            "weights split into weak and strong ones (Izhikevich 2006). "
+            "The network of Izhikevich (2006, Neural Comput. 18:245) and its program spnet.m: 800 excitatory "
+            "regular-spiking (a = 0.02, b = 0.2, c = -65, d = 8) and 200 inhibitory fast-spiking (a = 0.1, d = 2) "
+            "Izhikevich neurons, dt = 0.5 ms (the paper's half-millisecond steps). Each neuron sends 100 "
+            "synapses: an excitatory neuron 80 to excitatory and 20 to inhibitory neurons (random targets, the "
+            "paper's proportions), with delays uniform in [1, 20] ms and initial weight 6; an inhibitory one 100 "
+            "to excitatory neurons, delay 1 ms, weight 5. A spike of weight w starts a current of w pA with tau = "
+            "1 ms, which moves v by about w mV, as the paper's one-millisecond pulse. Every excitatory synapse "
+            "learns with additive STDP (tau = 20 ms, bounds [0, 10]); the paper accumulates the pairings' changes "
+            "(0.1 and -0.12 mV) in a derivative applied once a second and decaying by 0.9 each second, ten times "
+            "their size in all, so here each pairing moves the weight by 1 mV (A_plus = 0.1) or -1.2 mV (A_minus "
+            "= 0.12) at once; the paper's constant drift of 0.01 mV/s is left out. Random thalamic input: each "
+            "neuron receives a 20 pA pulse at 1 Hz (Poisson), one neuron per millisecond on average, as in the "
+            "paper. The excitatory neurons fire at about 2 Hz, the inhibitory ones at about 20 Hz; within three "
+            "minutes the excitatory weights, all 6 at first, pile up near 0 and near the upper bound 10 (Weights "
+            "dock): the bimodal distribution of the paper's Fig. 5, whose strong synapses carry the polychronous "
+            "groups of time-locked spikes. 180 s, about 10 s to run."),
+        license=LICENSE))
+    net.add_population("E", p["N_E"], "izhikevich", **IZHIKEVICH_PRESETS["RS"])
+    net.add_population("I", p["N_I"], "izhikevich", **IZHIKEVICH_PRESETS["FS"])
+    for pop in ("E", "I"):
+        net.add_poisson(f"thalamus_{pop}", p[f"N_{pop}"], rate=1.0)
+        net.connect(f"thalamus_{pop}", pop, "one_to_one", weight=p["thalamic"], delay=0.5, synapse="current", tau=1.0)
+    delays = Distribution("uniform", low=1.0, high=20.0)
+    for tgt, k in (("E", 80), ("I", 20)):
+        stdp = Plasticity("stdp", {"w_max": p["w_max"], "A_plus": p["A_plus"], "A_minus": p["A_minus"],
+                                   "tau_plus": p["tau_stdp"], "tau_minus": p["tau_stdp"]})
+        net.connect("E", tgt, "fixed_outdegree", id=f"E->{tgt}", k=k, weight=p["w_E"], delay=delays,
+                    synapse="current", tau=1.0, plasticity=stdp)
+    net.connect("I", "E", "fixed_outdegree", k=p["M"], weight=p["w_I"], delay=1.0, synapse="current", tau=1.0,
+                receptor="inhibitory")
+    _record(net, ["E", "I"], v_neurons=(0, 1))
+    net.layout = {"thalamus_E": NodeLayout(-330.0, 0.0, INPUT_COLOR), "E": NodeLayout(0.0, 0.0, EXC_COLOR),
+                  "I": NodeLayout(440.0, 0.0, INH_COLOR), "thalamus_I": NodeLayout(820.0, 0.0, INPUT_COLOR)}
+    _note(net, "Izhikevich (2006), Neural Computation 18:245. Polychronization: computation with spikes.\n\n"
+               "Axonal delays of 1-20 ms and STDP. Run, then open the Weights dock on 'E->E': the excitatory "
+               "weights, all 6 at first, split into weak (near 0) and strong (near 10) ones.",
+          x=-330.0, y=-300.0, width=600.0, height=140.0)
     return net
