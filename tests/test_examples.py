@@ -12,7 +12,7 @@ from spikestudio.engine.simulation.results import cv_isi
 from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_examples, make_examples
 
 EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits", "song_stdp", "vogels_istdp",
-            "polychronization"]
+            "polychronization", "mongillo_wm"]
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 

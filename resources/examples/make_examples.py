@@ -229,6 +229,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "song_stdp": classics.song_stdp,
     "vogels_istdp": classics.vogels_istdp,
     "polychronization": classics.polychronization,
+    "mongillo_wm": classics.mongillo_wm,
 }
 
 

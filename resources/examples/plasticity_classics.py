@@ -8,10 +8,13 @@ asserts each paper's signature with the engine.
 
 from __future__ import annotations
 
+import math
+
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 
-__all__ = ["song_stdp", "SONG", "vogels_istdp", "VOGELS", "VOGELS_SPREKELER_RULE", "polychronization", "POLY"]
+__all__ = ["song_stdp", "SONG", "vogels_istdp", "VOGELS", "VOGELS_SPREKELER_RULE", "polychronization", "POLY",
+           "mongillo_wm", "MONGILLO"]
 
 AUTHOR = "SpikeStudio"
 LICENSE = "CC0-1.0"
@@ -206,4 +209,88 @@ def polychronization() -> Network:
                "Axonal delays of 1-20 ms and STDP. Run, then open the Weights dock on 'E->E': the excitatory "
                "weights, all 6 at first, split into weak (near 0) and strong (near 10) ones.",
           x=-330.0, y=-300.0, width=600.0, height=140.0)
+    return net
+
+
+# --- Mongillo, Barak & Tsodyks (2008) -------------------------------------------------------------------------
+
+# Their supplementary parameters (as the reproductions by Tiddia et al. 2022 and GeNN use them): c = 0.2, f = 0.1,
+# p = 5 selective populations, delta synapses (mV) with delays uniform in [0.1, 1] ms, facilitating and depressing
+# E->E synapses. Neuron counts are halved here while every in-degree is kept (c N_pre of the full network).
+MONGILLO = {"N_S": 800, "N_NS": 6400, "N_I": 2000, "c": 0.2, "scale": 0.5, "J_b": 0.1, "J_p": 0.45, "J_EI": 0.135,
+            "J_IE": 0.25, "J_II": 0.2, "U": 0.19, "tau_rec": 200.0, "tau_facil": 1500.0, "mu_E": 23.7, "mu_I": 20.5,
+            "sigma": 1.0, "C_m": 250.0, "cue": 1.15, "cue_start": 1000.0, "cue_stop": 1350.0}
+MONGILLO_E_COLORS = {"S1": "#d62728", "S2": "#ff7f0e", "NS": "#8c564b"}
+
+
+def _mongillo_neurons(tau_m: float, v_reset: float, mu: float) -> dict:
+    m = MONGILLO
+    return {"tau_m": tau_m, "C_m": m["C_m"], "E_L": 0.0, "V_th": 20.0, "V_reset": v_reset, "t_ref": 2.0,
+            "I_e": mu * m["C_m"] / tau_m, "initial": {"v": Distribution("uniform", low=10.0, high=20.0)}}
+
+
+def mongillo_wm() -> Network:
+    """Working memory held by facilitating synapses: a cued population reactivates in bursts after the cue."""
+    m = MONGILLO
+    k = {"S1": int(m["c"] * m["N_S"]), "S2": int(m["c"] * m["N_S"]), "NS": int(m["c"] * m["N_NS"]),
+         "I": int(m["c"] * m["N_I"])}
+    j_ns = 0.1 * m["J_p"] + 0.9 * m["J_b"]  # non-selective synapses: potentiated with probability 0.1
+    j_block = (3 * m["N_S"] * m["J_b"] + (m["N_NS"] - 3 * m["N_S"]) * j_ns) / m["N_NS"]
+    net = Network(dt=0.1, duration=3000.0, seed=2008, metadata=Metadata(
+        title="Working memory by synaptic facilitation (Mongillo, Barak & Tsodyks 2008)",
+        author=AUTHOR,
+        description=(
+            "A cued population of neurons keeps reactivating in brief bursts for seconds after its cue, held by "
+            "facilitating synapses rather than by persistent firing (Mongillo, Barak & Tsodyks 2008). "
+            "The spiking network of Mongillo, Barak & Tsodyks (2008, Science 319:1543) with the parameters of its "
+            "supplement, neuron counts halved with every in-degree kept: LIF neurons with delta synapses (E: "
+            "tau_m = 15 ms, V_reset = 16 mV; I: tau_m = 10 ms, V_reset = 13 mV; V_th = 20 mV, t_ref = 2 ms), each "
+            "receiving c = 0.2 of the full network's neurons (fixed in-degree, delays uniform in [0.1, 1] ms). "
+            "The excitatory neurons form selective populations of 10 % (S1, cued, and S2, a control) and a "
+            "non-selective rest NS, into which the paper's three further selective populations are folded "
+            "(their synapses at the mean efficacy). E->E synapses are Tsodyks-Markram synapses (U = 0.19, "
+            "tau_rec = 200 ms, tau_facil = 1500 ms; a spike moves v by J u x) with J_p = 0.45 mV within a "
+            "selective population and J_b = 0.1 mV otherwise (non-selective ones potentiated with probability "
+            f"0.1, here at their mean, {j_ns:g} and {j_block:.4g} mV); E->I 0.135, I->E 0.25 and I->I 0.2 mV. "
+            "External input: a constant current giving 23.7 mV (E) and 20.5 mV (I) with noise of 1 mV (an "
+            "Ornstein-Uhlenbeck current, tau = 0.5 ms). From 1.0 to 1.35 s the cue raises S1's external input "
+            "by 15 %: S1 fires at about 25 Hz and its synapses facilitate (u rises towards 1 and decays over "
+            "1.5 s). After the cue the network returns to about 1 Hz, but the facilitated synapses make S1 "
+            "reactivate in population spikes every 200-300 ms (the paper's Fig. 2 regime of spontaneous "
+            "reactivation), while S2 and NS stay at baseline. 3 s at dt = 0.1 ms."),
+        license=LICENSE))
+    for pop in ("S1", "S2", "NS"):
+        net.add_population(pop, int(m["N_S" if pop != "NS" else "N_NS"] * m["scale"]), "lif",
+                           **_mongillo_neurons(15.0, 16.0, m["mu_E"]))
+    net.add_population("I", int(m["N_I"] * m["scale"]), "lif", **_mongillo_neurons(10.0, 13.0, m["mu_I"]))
+    for pop, tau_m in (("S1", 15.0), ("S2", 15.0), ("NS", 15.0), ("I", 10.0)):
+        # white noise of sigma mV on the membrane, redrawn every 1 ms in the paper: the OU current of the same
+        # diffusion, std sqrt(2 / (tau_m 1 ms)) C_m sigma with tau = 0.5 ms
+        std = math.sqrt(2.0 / tau_m) * m["C_m"] * m["sigma"]
+        net.add_current(f"noise_{pop}", pop, "ou", mean=0.0, std=round(std, 6), tau=0.5)
+    net.add_current("cue", "S1", "step", amplitude=round((m["cue"] - 1.0) * m["mu_E"] * m["C_m"] / 15.0, 6),
+                    start=m["cue_start"], stop=m["cue_stop"])
+    delays = Distribution("uniform", low=0.1, high=1.0)
+    for pre in ("S1", "S2", "NS"):
+        for post in ("S1", "S2", "NS"):
+            w = j_block if pre == "NS" else (m["J_p"] if pre == post else m["J_b"])
+            stp = Plasticity("tsodyks_markram", {"U": m["U"], "tau_rec": m["tau_rec"], "tau_facil": m["tau_facil"]})
+            net.connect(pre, post, "fixed_indegree", k=k[pre], weight=round(w, 6), delay=delays, synapse="delta",
+                        plasticity=stp)
+        net.connect(pre, "I", "fixed_indegree", k=k[pre], weight=m["J_EI"], delay=delays, synapse="delta")
+        net.connect("I", pre, "fixed_indegree", k=k["I"], weight=m["J_IE"], delay=delays, synapse="delta",
+                    receptor="inhibitory")
+    net.connect("I", "I", "fixed_indegree", k=k["I"], weight=m["J_II"], delay=delays, synapse="delta",
+                receptor="inhibitory")
+    _record(net, ["S1", "S2", "NS", "I"], v_neurons=(0, 1))
+    net.layout = {"S1": NodeLayout(0.0, 0.0, MONGILLO_E_COLORS["S1"]),
+                  "S2": NodeLayout(0.0, 640.0, MONGILLO_E_COLORS["S2"]),
+                  "I": NodeLayout(640.0, 320.0, INH_COLOR), "NS": NodeLayout(1280.0, 320.0, MONGILLO_E_COLORS["NS"]),
+                  "cue": NodeLayout(-400.0, -60.0, INPUT_COLOR), "noise_S1": NodeLayout(-400.0, 60.0, INPUT_COLOR),
+                  "noise_S2": NodeLayout(-400.0, 640.0, INPUT_COLOR),
+                  "noise_I": NodeLayout(300.0, 320.0, INPUT_COLOR), "noise_NS": NodeLayout(1680.0, 320.0, INPUT_COLOR)}
+    _note(net, "Mongillo, Barak & Tsodyks (2008), Science 319:1543. Synaptic theory of working memory.\n\n"
+               "The cue (1.0-1.35 s) drives S1; afterwards S1's facilitated E->E synapses make it reactivate "
+               "in population spikes every 200-300 ms, while S2 stays at baseline (Population rates).",
+          x=-400.0, y=-330.0, width=640.0, height=140.0)
     return net
