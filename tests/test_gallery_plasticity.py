@@ -10,7 +10,7 @@ import spikestudio
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.interop import brian2_export
 from spikestudio.plugins.registry import default_registry
-from spikestudio.resources.examples import example_path, make_examples
+from spikestudio.resources.examples import example_path, first_sentence, make_examples
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -27,6 +27,8 @@ def test_classic_is_what_make_examples_writes_and_cites_its_paper(name):
     assert net.validate() == []
     assert fileformat.dumps(make_examples.build(name)) == \
         example_path(name).read_text(encoding="utf-8")
+    summary = first_sentence(net.metadata.description)  # the gallery's sentence
+    assert summary.endswith(".") and ". " not in summary and 20 <= len(summary) <= 120, summary
     [note] = net.notes.values()
     year = {"song_stdp": "2000", "vogels_istdp": "2011", "polychronization": "2006", "mongillo_wm": "2008"}[name]
     assert year in note.text and year in net.metadata.description.split(". ")[0] + net.metadata.description

@@ -49,8 +49,8 @@ def song_stdp() -> Network:
         title="Competitive STDP (Song, Miller & Abbott 2000)",
         author=AUTHOR,
         description=(
-            "Additive STDP drives the weights of a neuron's 1000 Poisson inputs apart, most to zero and the "
-            "rest to the upper bound (Song, Miller & Abbott 2000). "
+            "Additive STDP splits the weights of a neuron's 1000 inputs into strong and silent ones (Song, Miller "
+            "& Abbott 2000). "
             "The setting of Song, Miller & Abbott (2000, Nat. Neurosci. 3:919), Fig. 2, with the parameters of "
             "Brian2's example of it: one LIF neuron (tau_m = 10 ms, E_L = -74 mV, V_th = -54 mV, V_reset = -60 mV, "
             "C_m = 100 pF, so g_L = 10 nS) receives 1000 independent Poisson inputs at 15 Hz through excitatory "
@@ -116,8 +116,8 @@ def vogels_istdp() -> Network:
         title="Inhibitory plasticity balances excitation (Vogels, Sprekeler et al. 2011)",
         author=AUTHOR,
         description=(
-            "Inhibitory STDP grows the inhibition onto each excitatory neuron until it matches its excitation and "
-            "the network fires at the target rate (Vogels, Sprekeler et al. 2011). "
+            "Inhibitory STDP grows inhibition until it balances excitation, at the target rate (Vogels, Sprekeler "
+            "and others 2011). "
             "The recurrent network of Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011, Science 334:1569), "
             "Fig. 4, as in Brian2's example of it, scaled to 2000 excitatory and 500 inhibitory LIF neurons "
             "(C_m = 200 pF, g_L = 10 nS so tau_m = 20 ms, E_L = V_reset = -60 mV, V_th = -50 mV, t_ref = 5 ms, "
@@ -170,8 +170,8 @@ def polychronization() -> Network:
         title="Polychronization: delays and STDP (Izhikevich 2006)",
         author=AUTHOR,
         description=(
-            "A thousand spiking neurons with axonal delays of 1 to 20 ms learn with STDP, and their excitatory "
-            "weights split into weak and strong ones (Izhikevich 2006). "
+            "With axonal delays of 1 to 20 ms and STDP, a network's weights split into weak and strong (Izhikevich "
+            "2006). "
             "The network of Izhikevich (2006, Neural Comput. 18:245) and its program spnet.m: 800 excitatory "
             "regular-spiking (a = 0.02, b = 0.2, c = -65, d = 8) and 200 inhibitory fast-spiking (a = 0.1, d = 2) "
             "Izhikevich neurons, dt = 0.5 ms (the paper's half-millisecond steps). Each neuron sends 100 "
@@ -240,8 +240,8 @@ def mongillo_wm() -> Network:
         title="Working memory by synaptic facilitation (Mongillo, Barak & Tsodyks 2008)",
         author=AUTHOR,
         description=(
-            "A cued population of neurons keeps reactivating in brief bursts for seconds after its cue, held by "
-            "facilitating synapses rather than by persistent firing (Mongillo, Barak & Tsodyks 2008). "
+            "A cued population keeps reactivating after its cue, held by facilitating synapses (Mongillo, Barak & "
+            "Tsodyks 2008). "
             "The spiking network of Mongillo, Barak & Tsodyks (2008, Science 319:1543) with the parameters of its "
             "supplement, neuron counts halved with every in-degree kept: LIF neurons with delta synapses (E: "
             "tau_m = 15 ms, V_reset = 16 mV; I: tau_m = 10 ms, V_reset = 13 mV; V_th = 20 mV, t_ref = 2 ms), each "
