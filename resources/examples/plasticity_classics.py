@@ -129,7 +129,7 @@ def vogels_istdp() -> Network:
             "(the rule 'vogels_sprekeler': a pre/post pair within tau = 20 ms potentiates by eta, each presynaptic "
             "spike depresses by eta alpha, alpha = 2 rho0 tau, with rho0 = 3 Hz). The learning rate eta = 0.1 nS "
             "is ten times Brian2's, so the network settles within a few seconds instead of tens. Without "
-            "inhibition the excitatory neurons fire at about 75 Hz; inhibition grows onto them (mean weight "
+            "inhibition the excitatory neurons fire at about 160 Hz; inhibition grows onto them (mean weight "
             "about 2 nS) until they fire at about 4 Hz, near rho0, and the inhibitory current onto each neuron "
             "follows its excitatory one (detailed balance across neurons). 10 s at dt = 0.1 ms."),
         license=LICENSE))
@@ -184,7 +184,7 @@ def polychronization() -> Network:
             "their size in all, so here each pairing moves the weight by 1 mV (A_plus = 0.1) or -1.2 mV (A_minus "
             "= 0.12) at once; the paper's constant drift of 0.01 mV/s is left out. Random thalamic input: each "
             "neuron receives a 20 pA pulse at 1 Hz (Poisson), one neuron per millisecond on average, as in the "
-            "paper. The excitatory neurons fire at about 2 Hz, the inhibitory ones at about 20 Hz; within three "
+            "paper. The excitatory neurons fire at about 2 Hz, the inhibitory ones at about 24 Hz; within three "
             "minutes the excitatory weights, all 6 at first, pile up near 0 and near the upper bound 10 (Weights "
             "dock): the bimodal distribution of the paper's Fig. 5, whose strong synapses carry the polychronous "
             "groups of time-locked spikes. 180 s, about 10 s to run."),
@@ -258,7 +258,7 @@ def mongillo_wm() -> Network:
             f"0.1, here at their mean, {j_ns:g} and {j_block:.4g} mV); E->I 0.135, I->E 0.25 and I->I 0.2 mV. "
             "External input: a constant current giving 23.7 mV (E) and 20.5 mV (I) with noise of 1 mV (an "
             "Ornstein-Uhlenbeck current, tau = 0.5 ms). From 1.0 to 1.35 s the cue raises S1's external input "
-            "by 15 %: S1 fires at about 25 Hz and its synapses facilitate (u rises towards 1 and decays over "
+            "by 15 %: S1 fires at about 22 Hz and its synapses facilitate (u rises towards 1 and decays over "
             "1.5 s). After the cue the network returns to about 1 Hz, but the facilitated synapses make S1 "
             "reactivate in population spikes every 200-300 ms (the paper's Fig. 2 regime of spontaneous "
             "reactivation), while S2 and NS stay at baseline. 3 s at dt = 0.1 ms."),
