@@ -14,6 +14,7 @@ from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_e
 EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits"]
 EXAMPLES += ["coba", "hh_coba", "brunel_sr", "brunel_si_fast", "brunel_si_slow", "wang_buzsaki", "ping"]  # gal1
 EXAMPLES += ["ring_attractor", "tap_withdrawal"]  # gal3
+EXAMPLES += ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm"]  # gal2
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 
@@ -52,7 +53,8 @@ def test_example_metadata_layout_and_recorders(name):
     md = net.metadata
     assert md.title and md.author == "SpikeStudio" and md.license == "CC0-1.0"
     assert len(md.description) > 200 and "\n" not in md.description
-    assert any(str(year) in md.description for year in (1907, 1996, 2000, 2003, 2005, 2007, 2015))  # cites its source
+    years = (1907, 1996, 2000, 2003, 2005, 2006, 2007, 2008, 2011, 2015)
+    assert any(str(year) in md.description for year in years)  # cites its source
     nodes = {**net.populations, **net.inputs}
     assert set(net.layout) == set(nodes)
     for nid, place in net.layout.items():

@@ -151,7 +151,7 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
         where = location("projections", proj.id)
         reasons = []
         if proj.plasticity is not None:
-            coef, reason = stdp_coefficients(proj, rules, net.dt)
+            coef, reason = stdp_coefficients(proj, rules, net.dt, carried=net.rules)
             if coef is None:
                 reasons.append(reason)
             else:

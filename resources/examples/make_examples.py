@@ -17,6 +17,7 @@ from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 from spikestudio.resources.examples import conductance, rhythms
+from spikestudio.resources.examples import plasticity_classics as classics
 from spikestudio.resources.examples.attractors import ring_attractor
 from spikestudio.resources.examples.celegans import tap_withdrawal
 
@@ -253,6 +254,10 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "ping": rhythms.ping,
     "ring_attractor": ring_attractor,
     "tap_withdrawal": tap_withdrawal,
+    "song_stdp": classics.song_stdp,
+    "vogels_istdp": classics.vogels_istdp,
+    "polychronization": classics.polychronization,
+    "mongillo_wm": classics.mongillo_wm,
 }
 
 
