@@ -12,6 +12,14 @@ from spikestudio.engine.interop import brian2_export
 from spikestudio.plugins.registry import default_registry
 from spikestudio.resources.examples import example_path, first_sentence, make_examples
 
+# Each example's published signature, by the test that asserts it (read by tests/test_gallery.py).
+SIGNATURES = {
+    "song_stdp": "test_song_stdp_drives_the_weights_to_a_bimodal_distribution",
+    "vogels_istdp": "test_vogels_istdp_brings_the_rate_to_rho0_and_inhibition_tracks_excitation",
+    "polychronization": "test_polychronization_weights_go_bimodal",
+    "mongillo_wm": "test_mongillo_cued_population_reactivates_after_its_cue",
+}
+
 pytestmark = pytest.mark.timeout(600)
 
 CLASSICS = ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm"]
