@@ -6,19 +6,29 @@ from .engine.files import fileformat
 from .engine.simulation.dataset_input import dataset_inputs
 from .engine.simulation.simulator import Simulator as _EngineSimulator
 from .plugins.dataset_source import default_datasets
+from .plugins.neuron_models import add_plugin_models
 from .plugins.registry import default_registry
+from .plugins.rule_texts import with_rule_texts
 
 __all__ = ["load", "save", "Simulator", "sweep", "load_sweep", "sweep_measures"]
 
 load = fileformat.load
-save = fileformat.save
+
+
+def save(network, path) -> None:
+    """Write ``network`` to ``path`` (see ``engine.files.fileformat.save``). A projection that learns with a
+    rule an installed plugin contributes as a description (``plugins.api.described_rule``) takes the rule's
+    text into the file (its ``rules`` section), so the file opens and runs where that plugin is missing."""
+    fileformat.save(with_rule_texts(network), path)
 
 
 class Simulator(_EngineSimulator):
     """An engine simulator whose learning rules and datasets come from the plugin registry (unless
-    ``rules`` / ``datasets`` are given)."""
+    ``rules`` / ``datasets`` are given); a population of a plugin's neuron model that the network does not describe
+    gets the plugin's description (copied into the network, so a saved file carries it)."""
 
     def __init__(self, network, rules=None, datasets=None, **kwargs):
+        add_plugin_models(network)
         if rules is None and any(p.plasticity is not None for p in network.projections.values()):
             rules = default_registry().learning_rules()
         if datasets is None and dataset_inputs(network):

@@ -261,6 +261,7 @@ def _display_problem() -> str | None:
 def cmd_run(args) -> int:
     from ..api import Simulator
     from ..engine.errors import BuildError, SimulationError, ValidationError
+    from ..engine.model.names import readable_error
     from ..engine.model.network import Population
 
     net = _load(args.network)
@@ -282,9 +283,10 @@ def cmd_run(args) -> int:
     try:
         sim = Simulator(net)
     except ValidationError as exc:
-        raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE, _problem_lines(exc)) from None
+        raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE,
+                       readable_error(net, exc).split("\n")) from None
     except BuildError as exc:
-        raise CliError(f"{args.network}: cannot build the network: {exc}", EXIT_FAILED) from None
+        raise CliError(f"{args.network}: cannot build the network: {readable_error(net, exc)}", EXIT_FAILED) from None
     _compile(sim)
     stream = _stream_to(args, sim)
     progress = _Progress(sys.stderr, duration_ms)
@@ -296,7 +298,7 @@ def cmd_run(args) -> int:
         if not isinstance(exc, SimulationError):
             raise
         progress.finish(failed_at_ms=sim.t)
-        raise CliError(f"{args.network}: simulation failed: {exc}", EXIT_FAILED) from None
+        raise CliError(f"{args.network}: simulation failed: {readable_error(net, exc)}", EXIT_FAILED) from None
     progress.finish()
     rows = [row for row in results.summary() if isinstance(net.spiking_nodes().get(row["id"]), Population)]
     title = net.metadata.title or Path(args.network).name
@@ -352,7 +354,9 @@ def cmd_validate(args) -> int:
         say(f"{PROG}: warning: {clash}", file=sys.stderr)
     blocking = build_problems(net, registry.learning_rules(), datasets=default_datasets())
     if blocking:  # valid on paper, but a run on this machine would be refused
-        say(*blocking)
+        from ..engine.model.names import readable_text
+
+        say(*(readable_text(net, text) for text in blocking))
         _error(f"{path}: the file is valid but cannot run here: {_count(len(blocking), 'problem')}")
         return EXIT_FAILED
     from ..engine.model.step_size import dt_warnings

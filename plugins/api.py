@@ -1,8 +1,34 @@
-"""The plugin API: what a dataset (and, later, a learning rule) plugin declares and provides.
+"""The plugin API: what a dataset, learning-rule or measure plugin declares and provides.
 
 A plugin is any object with an ``info`` (``PluginInfo``) registered under an entry point of the
-group ``spikestudio.datasets`` (or ``spikestudio.learning_rules``). Parameters are ``ParamSpec``s, so
-the inspector shows them like every other parameter, with unit, range and description.
+group ``spikestudio.datasets``, ``spikestudio.learning_rules`` or ``spikestudio.measures``. Parameters are
+``ParamSpec``s, so the inspector shows them like every other parameter, with unit, range and description.
+
+A learning rule is best contributed as a description: text in the rule language of
+``engine.equations.rule_text`` (parameters with units, per-synapse and per-neuron variables, trace equations,
+``on_pre``/``on_post`` statements, an optional modulator), turned into a plugin by ``described_rule``::
+
+    # my_package/rules.py, named in pyproject.toml:
+    #   [project.entry-points."spikestudio.learning_rules"]
+    #   my_rule = "my_package.rules:MY_RULE"
+    from spikestudio.plugins.api import described_rule
+
+    MY_RULE = described_rule("my_rule", "1.0", '''
+    title My Hebbian rule
+    param eta = 0.01 [0, 1] "Learning rate"
+    param tau = 20 ms (0, inf) "Trace time constant"
+    pre x = 0
+    dx/dt = -x/tau
+    on_pre x += 1
+    on_post w = w + eta*x
+    ''')
+
+The text is parsed by a whitelist grammar (never evaluated) when the plugin is imported; a mistake raises
+``RuleError`` naming its line and column, so the registry records the plugin as broken with that message.
+The engine generates and compiles the rule's code into its time loop: none of the plugin's Python runs
+while the network runs, and a network file that uses the rule carries its text, so it opens where the
+plugin is not installed. A rule with a ``modulator`` gets the text parameter ``reward``: the id of the
+reward node whose signal the modulator reads.
 """
 
 from __future__ import annotations
@@ -12,10 +38,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.equations.rule_description import RuleDescription, RuleError
+from ..engine.equations.rule_text import parse_rule
 from ..engine.model.params import ParamSpec, Problem, check_params, fill_params
 
 __all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "MeasurePlugin", "EVENT_DTYPE",
-           "missing_requirements"]
+           "missing_requirements", "DescribedRule", "described_rule", "RuleError"]
 
 # One address event: pixel column and row, polarity (1 = brighter) and time in microseconds.
 EVENT_DTYPE = np.dtype([("x", np.int32), ("y", np.int32), ("p", np.int8), ("t", np.int64)])
@@ -101,3 +129,30 @@ class MeasurePlugin:
 
     def compute(self, results, simulator) -> dict[str, float]:
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DescribedRule:
+    """A learning-rule plugin made of a description: ``info`` (its parameters come from the description's),
+    the checked ``description`` and the ``text`` it was parsed from (what a network file carries)."""
+
+    info: PluginInfo
+    description: RuleDescription
+    text: str
+
+    def engine_part(self, params: dict, dt: float):
+        """Described rules have no hand-written family: the engine generates their code from ``description``."""
+        raise ValueError(f'"{self.info.id}" is a described rule: the engine runs its description, not a RuleSpec')
+
+
+def described_rule(rule_id: str, version: str, text: str, display_name: str = "") -> DescribedRule:
+    """A learning-rule plugin from a rule's text; ``RuleError`` (line and column of each problem) when it is
+    not a valid rule. Parameter ranges, units and descriptions are the description's."""
+    desc = parse_rule(text, rule_id)
+    params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
+                                low_open=p.low_open, high_open=p.high_open) for p in desc.params}
+    text_params = {"reward": f"The id of the reward node whose signal is the rule's {desc.modulator}"} \
+        if desc.modulator else {}
+    about = desc.description or desc.title or rule_id
+    info = PluginInfo(rule_id, version, display_name or desc.title or rule_id, about, params, text_params)
+    return DescribedRule(info, desc, text)

@@ -1,10 +1,11 @@
 """Finds plugins through ``importlib.metadata`` entry points; a broken plugin is recorded and skipped.
 
-Groups: ``spikestudio.learning_rules``, ``spikestudio.datasets`` and ``spikestudio.measures`` (sweep
-measures). Built-ins register through the same entry points as third-party packages, so both travel the same
-road; a third party's plugin with a built-in's id is reported and left out (the built-in wins). Loading is lazy
-and happens in a thread of its own (``plugin_load``), so a plugin that ends the interpreter or never finishes
-importing is recorded and skipped, never the end or the freeze of the app.
+Groups: ``spikestudio.learning_rules``, ``spikestudio.datasets``, ``spikestudio.measures`` (sweep
+measures) and ``spikestudio.neuron_models`` (model descriptions, checked by ``neuron_models``). Built-ins
+register through the same entry points as third-party packages, so both travel the same road; a third
+party's plugin with a built-in's id is reported and left out (the built-in wins). Loading is lazy and happens
+in a thread of its own (``plugin_load``), so a plugin that ends the interpreter or never finishes importing is
+recorded and skipped, never the end or the freeze of the app.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .plugin_load import LOAD_SECONDS, PluginLoadError, load_within
 __all__ = ["GROUPS", "BUILTIN_SOURCE", "PluginRecord", "Registry", "default_registry", "preload_plugins"]
 
 GROUPS = {"learning_rules": "spikestudio.learning_rules", "datasets": "spikestudio.datasets",
-          "measures": "spikestudio.measures"}
+          "measures": "spikestudio.measures", "neuron_models": "spikestudio.neuron_models"}
 BUILTIN_SOURCE = "spikestudio (spikestudio.plugins.builtin."  # how a built-in's source starts
 
 

@@ -113,6 +113,6 @@ def test_exporters_name_what_they_cannot_express():
 def test_brian2_export_maps_the_threshold():
     text, report = brian2_export(adaptive_network())
     assert report.ok
-    assert "dtheta/dt = -theta/(500.0*ms) : volt" in text
-    assert "v >= -55.0*mV + theta" in text and "theta += 0.2*mV" in text
+    assert "dtheta/dt = ((-theta)/(500.0*ms)) : volt" in text  # emitted from the description's tree
+    assert "(v >= ((-55.0*mV) + theta))" in text and "theta += (0.2*mV)" in text
     compile(text, "exported.py", "exec")

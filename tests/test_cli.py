@@ -354,7 +354,7 @@ def test_simulation_failure(tmp_path, capsys):
     fileformat.save(net, path)
     assert cli.main(["run", str(path)]) == 1
     err = capsys.readouterr().err
-    assert_clean_error(err, "simulation failed", '"blowup"', "NaN or infinite")
+    assert_clean_error(err, "simulation failed", "population “blowup”", "NaN or infinite")
     assert "stopped at" in err
 
 
@@ -409,6 +409,28 @@ def test_python_dash_m(tmp_path):
     assert done.stdout.split()[0] == list_examples()[0]
 
 
+def test_run_and_validate_name_items_by_their_names(tmp_path, capsys):
+    """After renames a file's ids and names differ: what the command line says uses the names."""
+    from spikestudio.engine.model.network import Plasticity
+
+    net = Network(dt=0.1, duration=10.0)
+    net.add_population("LIF", 2, "izhikevich", initial={"v": -1e200})
+    net.add_population("LIF_2", 2, "lif")
+    net.populations["LIF"].name, net.populations["LIF_2"].name = "Pyramids", "Baskets"
+    path = tmp_path / "renamed.json"
+    fileformat.save(net, path)
+    assert cli.main(["run", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "population “Pyramids” neuron" in err and '"LIF"' not in err, err
+    net.connect("LIF_2", "LIF", "one_to_one", plasticity=Plasticity("no_such_rule"))
+    fileformat.save(net, path)
+    for command in ("run", "validate"):
+        assert cli.main([command, str(path)]) == 1
+        out, err = capsys.readouterr()
+        assert "projection “Baskets → Pyramids”, plasticity.rule: no installed plugin" in out + err, (out, err)
+        assert "LIF" not in out + err, (out, err)
+
+
 def test_validate_reports_what_would_stop_a_run_here(tmp_path, capsys):
     """A file can be valid on paper yet unable to run on this machine: too big, or a missing learning rule."""
     from spikestudio.engine.model.network import Plasticity
@@ -422,6 +444,6 @@ def test_validate_reports_what_would_stop_a_run_here(tmp_path, capsys):
     fileformat.save(net, path)
     assert cli.main(["validate", str(path)]) == cli.EXIT_FAILED
     out, err = capsys.readouterr()
-    assert 'projections["B->A"].plasticity.rule: no installed plugin provides the learning rule "no_such_rule"' in out
+    assert 'projection “B → A”, plasticity.rule: no installed plugin provides the learning rule "no_such_rule"' in out
     assert "40,000,200,000 synapses" in out and "TiB" in out
     assert_clean_error(err, "cannot run here")

@@ -165,3 +165,22 @@ def test_display_names_follow_renames_for_projections_nobody_named():
     net.populations["LIF_2"].name = "Sensory"
     assert display_name(net, "LIF_2->LIF") == "Sensory → LIF"
     assert display_name(net, "back") == "back" and display_name(net, "LIF_2") == "Sensory"
+
+
+def test_errors_read_with_names_ids_of_other_things_left_alone():
+    from spikestudio.engine.errors import Problem, SimulationError, ValidationError
+    from spikestudio.engine.model.names import readable_error, readable_text
+
+    net = Network()
+    net.add_population("LIF", 2, "lif")
+    net.add_population("LIF_2", 2, "lif")
+    net.connect("LIF_2", "LIF", "all_to_all", id="LIF_2->LIF")
+    net.populations["LIF"].name, net.populations["LIF_2"].name = "Pyramids", "Baskets"
+    text = readable_text(net, 'projections["LIF_2->LIF"].plasticity.rule: no plugin; '
+                              'population "LIF_2" is fine, dataset "LIF" and population "elsewhere" are not ids')
+    assert text == ('projection “Baskets → Pyramids”, plasticity.rule: no plugin; population “Baskets” is fine, '
+                    'dataset "LIF" and population "elsewhere" are not ids')
+    invalid = ValidationError([Problem('populations["LIF"].params.tau_m', "must be > 0"), Problem("network.dt", "x")])
+    assert readable_error(net, invalid) == "population “Pyramids”, params.tau_m: must be > 0\nnetwork.dt: x"
+    stopped = SimulationError('population "Old name" neuron 1: membrane state became NaN', "LIF", 2.0)
+    assert readable_error(net, stopped) == "population “Pyramids” neuron 1: membrane state became NaN"

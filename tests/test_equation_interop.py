@@ -42,6 +42,17 @@ def test_the_exported_equations_are_the_descriptions():
     assert "method=\"rk4\"" in text and "method=\"exact\"" in text and "method=\"exponential_euler\"" in text
 
 
+def test_units_inside_named_expressions_stay_brian2_units():
+    """A unit in a ``let`` line is a Brian2 unit in the script, not its factor (``13*mV``, never ``13*1``)."""
+    net = Network(dt=0.1, duration=100.0, seed=4)
+    net.add_model("shifted", "state v = -60 mV\nlet x = (13*mV - v)/(4*mV)\ndv/dt = x*mV/ms - (v + 60*mV)/(10*ms)\n"
+                             "threshold v > 0*mV\nreset v = -60*mV\n")
+    net.add_population("S", 1, "shifted")
+    text, report = brian2_export(net)
+    assert report.ok
+    assert "((((13*mV) - v)/(4*mV))*mV)/ms" in text and "*1)" not in text
+
+
 def _run(net, tmp_path):
     python = brian2_python()
     if python is None:

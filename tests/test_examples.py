@@ -7,11 +7,14 @@ import numpy as np
 import pytest
 import spikestudio
 from spikestudio.engine.files import fileformat
-from spikestudio.engine.model.network import CurrentInput, DatasetInput, PoissonInput
+from spikestudio.engine.model.network import CurrentInput, DatasetInput, PoissonInput, SpikeTimesInput
 from spikestudio.engine.simulation.results import cv_isi
 from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_examples, make_examples
 
 EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits"]
+EXAMPLES += ["coba", "hh_coba", "brunel_sr", "brunel_si_fast", "brunel_si_slow", "wang_buzsaki", "ping"]  # gal1
+EXAMPLES += ["ring_attractor", "tap_withdrawal"]  # gal3
+EXAMPLES += ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm"]  # gal2
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 
@@ -50,17 +53,18 @@ def test_example_metadata_layout_and_recorders(name):
     md = net.metadata
     assert md.title and md.author == "SpikeStudio" and md.license == "CC0-1.0"
     assert len(md.description) > 200 and "\n" not in md.description
-    assert any(str(year) in md.description for year in (1907, 2000, 2003, 2005, 2015))  # cites its source
+    years = (1907, 1996, 2000, 2003, 2005, 2006, 2007, 2008, 2011, 2015)
+    assert any(str(year) in md.description for year in years)  # cites its source
     nodes = {**net.populations, **net.inputs}
     assert set(net.layout) == set(nodes)
     for nid, place in net.layout.items():
         red, green, blue = (int(place.color[i: i + 2], 16) for i in (1, 3, 5))
-        if isinstance(nodes[nid], (PoissonInput, CurrentInput, DatasetInput)):
+        if isinstance(nodes[nid], (PoissonInput, CurrentInput, DatasetInput, SpikeTimesInput)):
             assert red == green == blue, f"input {nid} should be grey"
         elif nid == "I":
             assert blue > red, "inhibitory populations are blue-ish"
-        else:
-            assert red > blue, "excitatory populations are red-ish"
+        elif receptors(net, nid) == {"excitatory"}:
+            assert red > blue, f"excitatory population {nid} should be red-ish"
     positions = {(p.x, p.y) for p in net.layout.values()}
     assert len(positions) == len(net.layout), "nodes must not sit on top of each other"
     kinds = {}
@@ -69,6 +73,11 @@ def test_example_metadata_layout_and_recorders(name):
     assert kinds["spikes"] == set(net.populations)
     assert kinds["rate"] == set(net.populations)
     assert kinds["state"] and any(r.variable == "v" for r in net.recorders.values() if r.kind == "state")
+
+
+def receptors(net, pop):
+    """The receptors of the projections a population makes (one that projects nowhere counts as excitatory)."""
+    return {p.synapse.receptor for p in net.projections.values() if p.source == pop} or {"excitatory"}
 
 
 # --- the dynamics ------------------------------------------------------------------------------------

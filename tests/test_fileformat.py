@@ -581,7 +581,7 @@ def test_unknown_and_missing_keys_are_reported(tmp_path):
     exc_info = load_dict(tmp_path, data)
     assert sorted(problems(exc_info)) == sorted([
         ("extra", "unknown field (expected: format, version, metadata, settings, populations, inputs, projections, "
-                  "recorders, layout, notes, models)"),
+                  "recorders, layout, notes, models, rules)"),
         ("settings.dt", "missing"),
         ('populations["E"].colour', "unknown field (expected: name, size, model, params, initial, grid)"),
         ('populations["E"].params.tau_x', "unknown parameter (known: tau_m, C_m, E_L, V_th, V_reset, t_ref, I_e)"),

@@ -1,11 +1,15 @@
 """What a student reads in the window: names instead of ids, honest status texts, one Duration, plots that drop
 what the network no longer has."""
 
+import numpy as np
 import pytest
-from gui_helpers import click_node, field
+from gui_helpers import answer_dialogs, click_node, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox, QWidget
+from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.simulator import Simulator
 from test_gui_inspector import type_into
 from test_gui_live import open_network, run_to_end, wait_for
 
@@ -163,14 +167,39 @@ def test_a_network_that_fires_fast_gets_a_window_where_spikes_stay_apart_unless_
     net.add_population("fast", 20, "lif", I_e=5000.0)  # about 357 Hz: a solid block in 1000 ms
     w = open_network(window, tmp_path, net, "fast.snn")
     ui = w.simulation
+    c = ui.controller
+    seen = status_messages(w)
+    assert wait_for(lambda: c.state == "ready", 60.0)
+    assert ui.window_ms.value() == 50.0  # chosen as it opened: 357 Hz x 50 ms, about 18 spikes per neuron
+    assert any("fires fast: the plots show 50 ms" in text for text in seen), seen
+    assert c.tap.t == 0.0 and c.sim.step == 0  # measuring left the network at time 0
+    drawn = []
+    c.frame_drawn.connect(lambda: drawn.append(ui.views.traces.plot.viewRange()[0]))
     run_to_end(w)
-    assert ui.window_ms.value() == 50.0  # 357 Hz x 50 ms: about 18 spikes per neuron across the plot
-    x0, x1 = ui.views.traces.plot.viewRange()[0]
-    assert x1 - x0 == pytest.approx(50.0)
+    assert drawn and all(x1 - x0 == pytest.approx(50.0) for x0, x1 in drawn[1:])  # framed from the first frame
+    fresh = Simulator(net)
+    fresh.record_spikes_of(["fast"])
+    times, _ = fresh.run(1.0).spikes("fast")
+    np.testing.assert_allclose(c.sim.results.spikes("fast")[0], times)  # the measure did not change the run
     w2 = open_network(window, tmp_path, net, "fast2.snn")
     type_into(w2.simulation.window_ms, "800")  # the student's own choice is kept
     run_to_end(w2)
     assert w2.simulation.window_ms.value() == 800.0
+
+
+def test_a_slow_network_opened_after_a_fast_one_gets_the_window_back(window, tmp_path):
+    fast = Network(dt=0.1, duration=1000.0)
+    fast.add_population("fast", 20, "lif", I_e=5000.0)
+    w = open_network(window, tmp_path, fast, "fast.snn")
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready" and w.simulation.window_ms.value() == 50.0, 60.0)
+    slow = Network(dt=0.1, duration=1000.0)
+    slow.add_population("slow", 20, "lif", I_e=400.0)  # about 14 Hz
+    path = tmp_path / "slow.snn"
+    fileformat.save(slow, path)
+    assert w.files.open_path(path)
+    assert wait_for(lambda: c.state == "ready" and c.window_chosen, 60.0)  # measured as it opened
+    assert w.simulation.window_ms.value() == 1000.0  # the fast network's window went with it
 
 
 def test_the_izhikevich_presets_fit_the_inspector_without_a_sideways_scrollbar(window):
@@ -185,3 +214,106 @@ def test_the_izhikevich_presets_fit_the_inspector_without_a_sideways_scrollbar(w
     assert inspector.widget().width() <= inspector.viewport().width()
     right = presets.mapTo(inspector.viewport(), presets.rect().topRight()).x()
     assert right <= inspector.viewport().width()  # the last preset button is not cut off
+
+
+def test_a_failed_build_names_the_renamed_populations_not_their_ids(window, tmp_path):
+    from spikestudio.engine.model.network import Plasticity
+
+    net = Network(dt=0.1, duration=50.0)
+    net.add_population("LIF", 5, "lif")
+    net.add_population("LIF_2", 5, "lif")
+    net.connect("LIF_2", "LIF", "one_to_one", weight=10.0, plasticity=Plasticity("no_such_rule"))
+    w = open_network(window, tmp_path, net, "rule.snn")
+    rename(w, "LIF", "Pyramids")
+    rename(w, "LIF_2", "Baskets")
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 60.0)
+    text = seen[0][1]
+    assert "could not be built" in text and "projection “Baskets → Pyramids”, plasticity.rule" in text, text
+    assert "LIF" not in text and 'projections["' not in text, text
+
+
+def test_a_blow_up_after_renames_names_the_population_as_it_is_called_now(window, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_spike_times("S", 2, [0, 1], [25.0, 25.0])
+    net.add_population("V", 3, "izhikevich")
+    net.populations["V"].name = "Victims"
+    net.connect("S", "V", "all_to_all", weight=1e308, synapse="delta")
+    w = open_network(window, tmp_path, net, "blowup.snn")
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 60.0)  # built on open, under the old name
+    rename(w, "V", "Martyrs")
+    seen = []
+    answer_dialogs([QMessageBox.Ok], seen)
+    messages = status_messages(w)
+    w.actions["run"].trigger()
+    assert wait_for(lambda: bool(seen), 60.0)
+    text = seen[0][1]
+    assert "population “Martyrs” neuron" in text and "NaN or infinite" in text, text
+    assert "Victims" not in text and '"V"' not in text, text
+    assert any("“Martyrs”" in m for m in messages) and not any("Victims" in m for m in messages), messages
+    log = w.messages.toPlainText()  # the Messages panel keeps what the status bar said
+    assert "population “Martyrs” neuron" in log and "population “Victims”" not in log, log
+    assert 'population "Victims"' not in log, log
+
+
+def test_a_live_edit_says_what_changed_by_name(window, tmp_path):
+    w = open_network(window, tmp_path)
+    c = w.simulation.controller
+    assert wait_for(lambda: c.state == "ready", 60.0)
+    rename(w, "E", "Pyramids")
+    messages = status_messages(w)
+    click_node(w, "E")
+    type_into(field(w, "params.tau_m"), "12")
+    assert any(m.startswith("Changed Pyramids tau_m = 12") for m in messages), messages
+
+
+def _inside(child, parent) -> bool:
+    """``child`` is drawn whole inside ``parent`` (not cut off at its right or bottom edge)."""
+    rect = child.geometry()
+    top_left = child.parentWidget().mapTo(parent, rect.topLeft())
+    return top_left.x() >= 0 and top_left.y() >= 0 and top_left.x() + rect.width() <= parent.width() + 1 \
+        and top_left.y() + rect.height() <= parent.height() + 1
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+@pytest.mark.parametrize("presentation", [False, True])
+def test_plots_stay_usable_on_a_laptop_and_a_projector_in_both_looks(window, size, presentation):
+    """Every control of the traces, rates, ISI and weights toolbars is on screen (they wrap instead of widening their
+    docks), and each legend sits above its data in a row."""
+    from spikestudio.gui.base.theme import current
+
+    w = window("izhikevich")
+    try:
+        w.resize(*size)
+        if presentation:
+            w.actions["presentation"].trigger()
+        ui = w.simulation
+        ui.probe("E", 0)
+        ui.probe("I", 1)
+        run_to_end(w)
+        ui.docks["analysis"].raise_()
+        QTest.qWait(50)
+        views = [ui.views.traces, ui.views.rates, ui.analysis]
+        ui.docks["weights"].raise_()
+        QTest.qWait(50)
+        views.append(ui.weights)
+        for view in views:
+            dock = view.parentWidget()
+            assert view.toolbar.width() <= view.width() <= dock.width(), view
+            for child in view.toolbar.findChildren(QWidget):
+                if child.isVisible() and child.parentWidget() is view.toolbar:
+                    assert _inside(child, view.toolbar), (view, child, child.geometry())
+        assert ui.views.traces.toolbar.height() < 3 * ui.views.traces.entry.height()  # at most two lines
+        for view in (ui.views.traces, ui.views.rates):
+            item = view.plot.getPlotItem()
+            item.layout.activate()
+            data = item.getViewBox().sceneBoundingRect()
+            legend = view.legend
+            assert legend.items and not legend.sceneBoundingRect().intersects(data), (view, legend.row.scale)
+            assert legend.sceneBoundingRect().right() <= item.sceneBoundingRect().right() + 1  # no entry cut off
+            assert data.height() > 0.45 * item.height()  # the legend row leaves the data its room
+    finally:
+        current().set_presentation(False)

@@ -116,15 +116,17 @@ def test_a_network_nir_cannot_express_at_all_is_refused_and_nothing_is_written(w
     assert path.read_bytes() == b"earlier export" and [p.name for p in out.iterdir()] == ["izh.nir"]
 
 
-def test_brian2_refuses_a_network_of_only_hodgkin_huxley_neurons(window, tmp_path):
+def test_brian2_refuses_a_network_of_only_models_it_cannot_express(window, tmp_path):
+    """Hodgkin-Huxley exports now (from its description); a described model without a threshold does not."""
     net = Network()
-    net.add_population("squid", 5, "hh")
+    net.add_model("silent", "title Silent\nstate v = -65 mV\ndv/dt = (-65*mV - v)/(10*ms)\n")
+    net.add_population("leak", 5, "silent")
     w = open_network(window, net)
     seen = []
     answer_dialogs([QMessageBox.Ok], seen)
-    assert not w.exports.export("brian2", tmp_path / "hh.py")
+    assert not w.exports.export("brian2", tmp_path / "leak.py")
     assert "none of its populations can be expressed in Brian2" in seen[0][1]
-    assert "Hodgkin-Huxley" in seen[0][1] + seen[0][2] and not (tmp_path / "hh.py").exists()
+    assert "no threshold to export" in seen[0][1] + seen[0][2] and not (tmp_path / "leak.py").exists()
 
 
 @pytest.mark.parametrize("key", ["nir", "pynn", "brian2", "picture"])

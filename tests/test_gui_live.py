@@ -228,7 +228,7 @@ def test_a_blow_up_stops_the_run_with_a_message_and_the_document_survives(window
     answer_dialogs([QMessageBox.Ok], seen)
     w.actions["run"].trigger()
     assert wait_for(lambda: bool(seen), 30)
-    assert seen[0][0] == "Simulation stopped" and '"Victims"' in seen[0][1] and "NaN or infinite" in seen[0][1]
+    assert seen[0][0] == "Simulation stopped" and '“Victims”' in seen[0][1] and "NaN or infinite" in seen[0][1]
     assert w.simulation.controller.state == "failed" and dumps(w) == before
     assert 25.0 <= w.simulation.controller.tap.t < 100.0
 
@@ -389,7 +389,7 @@ def test_a_learning_rule_plugin_that_raises_is_named_and_the_window_survives(win
     answer_dialogs([QMessageBox.Ok], seen)
     w.actions["run"].trigger()
     assert wait_for(lambda: bool(seen), 30)
-    assert 'learning rule plugin "stdp" failed: ZeroDivisionError' in seen[0][1] and '"P->E"' in seen[0][1]
+    assert 'learning rule plugin "stdp" failed: ZeroDivisionError' in seen[0][1] and "“P → E”" in seen[0][1]
     assert dumps(w) == before and c.sim is None
 
 

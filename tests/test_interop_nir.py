@@ -379,7 +379,8 @@ def test_hostile_hdf5_files_are_refused_before_anything_is_read(tmp_path):
 # --- every example, and CUBA whole ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("example", ["single_neuron", "cuba", "brunel", "izhikevich", "digits"])
+@pytest.mark.parametrize("example", ["single_neuron", "cuba", "brunel", "izhikevich", "digits", "ring_attractor",
+                                     "tap_withdrawal"])
 def test_every_example_export_opens_with_nir_read_defaults(example, tmp_path):
     """nir.read with its type checks needs an Input entry point: recurrent networks (CUBA) get one per neuron node
     no Input reaches; they carry no spikes and SpikeStudio's reader leaves them out."""

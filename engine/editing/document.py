@@ -18,7 +18,7 @@ from ..model.params import Problem, ValidationError
 from .events import Event
 from .subnetwork import fresh_name
 
-__all__ = ["NetworkDocument", "Removal", "Settings"]
+__all__ = ["NetworkDocument", "Removal", "Settings", "ModelChange"]
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,20 @@ class Removal:
         return [item.id for _, _, item in self.entries]
 
 
+@dataclass(frozen=True)
+class ModelChange:
+    """A model description set, replaced or removed, with the populations that use it: what ``set_model`` was
+    given (or, returned, what it replaced, so the same call undoes it)."""
+
+    model_id: str
+    description: object  # a ModelDescription, or None for no model by this id
+    populations: dict = field(default_factory=dict)  # id -> Population (with the parameters that fit it)
+    index: int = -1  # place among the network's models (-1: the end)
+
+
 class NetworkDocument:
     """The open network plus change events: ``items_added``, ``items_removed``, ``item_changed``,
-    ``nodes_moved``, ``settings_changed`` and ``network_replaced``; for sticky notes ``notes_added``,
+    ``nodes_moved``, ``settings_changed``, ``models_changed`` and ``network_replaced``; for notes ``notes_added``,
     ``notes_removed``, ``note_changed`` and ``notes_moved`` (apart, so the simulation never hears of them)."""
 
     def __init__(self, network: Network | None = None):
@@ -65,6 +76,7 @@ class NetworkDocument:
         self._problems: set[str] | None = None  # the network's problems now (edits change it only through here)
         self.items_added, self.items_removed, self.item_changed = Event(), Event(), Event()
         self.nodes_moved, self.settings_changed, self.network_replaced = Event(), Event(), Event()
+        self.models_changed = Event()  # (model id): a description added, replaced or removed
         self.notes_added, self.notes_removed, self.note_changed, self.notes_moved = Event(), Event(), Event(), Event()
 
     # --- whole network -------------------------------------------------------------------------------
@@ -152,6 +164,37 @@ class NetworkDocument:
     def check_settings(self, settings: Settings) -> list[Problem]:
         old = self.settings()
         return self._dry_run(lambda: settings.apply(self.network), lambda: old.apply(self.network))
+
+    # --- models described by equations -----------------------------------------------------------------
+    def set_model(self, change: ModelChange) -> ModelChange:
+        """Add, replace or (description None) remove a model description, and at once put in the populations
+        ``change`` brings (the ones that use it, their parameters fitted to it); returns the change that undoes
+        it. Refused with ``ValidationError`` when it would add problems."""
+        old = self._model_state(change)
+        self._refuse_new_problems(lambda: self._apply_model(change), lambda: self._apply_model(old))
+        self.models_changed.emit(change.model_id)
+        for pop_id in change.populations:
+            self.item_changed.emit(pop_id)
+        return old
+
+    def check_model(self, change: ModelChange) -> list[Problem]:
+        """What ``set_model(change)`` would break (empty when it is fine); nothing changes."""
+        old = self._model_state(change)
+        return self._dry_run(lambda: self._apply_model(change), lambda: self._apply_model(old))
+
+    def _model_state(self, change: ModelChange) -> ModelChange:
+        models = self.network.models
+        index = list(models).index(change.model_id) if change.model_id in models else -1
+        pops = {pid: self.network.populations[pid] for pid in change.populations}
+        return ModelChange(change.model_id, models.get(change.model_id), pops, index)
+
+    def _apply_model(self, change: ModelChange) -> None:
+        models = self.network.models
+        models.pop(change.model_id, None)
+        if change.description is not None:
+            _insert_at(models, change.index if change.index >= 0 else len(models), change.model_id,
+                       change.description)
+        self.network.populations.update(change.populations)
 
     # --- layout (never affects the simulation, so never validated) -----------------------------------
     def layout_of(self, item_id: str) -> NodeLayout:

@@ -33,6 +33,7 @@ _PURE = "pure"  # dimensionless arguments and result
 FUNCTIONS: dict[str, tuple[int, str]] = {
     "exp": (1, _PURE), "log": (1, _PURE), "log10": (1, _PURE), "tanh": (1, _PURE), "sinh": (1, _PURE),
     "cosh": (1, _PURE), "sin": (1, _PURE), "cos": (1, _PURE), "tan": (1, _PURE), "expm1": (1, _PURE),
+    "exprel": (1, _PURE),
     "sqrt": (1, "sqrt"), "abs": (1, _SAME), "clip": (3, _SAME), "min": (2, _SAME), "max": (2, _SAME),
     "where": (3, "where"),
 }

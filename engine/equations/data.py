@@ -15,7 +15,7 @@ from .text import parse_model
 
 __all__ = ["to_text", "to_data", "from_data", "DATA_KEYS"]
 
-DATA_KEYS = ("title", "about", "state", "parameters", "let", "equations", "threshold", "reset", "refractory",
+DATA_KEYS = ("title", "about", "state", "init", "parameters", "let", "equations", "threshold", "reset", "refractory",
              "method", "input", "receptors")
 
 
@@ -30,6 +30,8 @@ def to_data(desc: ModelDescription) -> dict:
     if desc.description:
         data["about"] = desc.description
     data["state"] = {s.name: {"initial": s.initial, "unit": s.unit.text} for s in desc.state}
+    if desc.inits:
+        data["init"] = {i.var: to_source(i.expr) for i in desc.inits}
     data["parameters"] = {p.name: _param_data(p) for p in desc.params}
     if desc.aliases:
         data["let"] = {a.name: to_source(a.expr) for a in desc.aliases}
@@ -74,6 +76,7 @@ def _lines(data: dict) -> list[str]:
         lines.append(f"about {data['about']}")
     for var, s in data.get("state", {}).items():
         lines.append(f"state {var} = {number_text(s['initial'])} {s.get('unit', '')}".rstrip())
+    lines += [f"init {k} = {v}" for k, v in data.get("init", {}).items()]
     for pname, p in data.get("parameters", {}).items():
         line = f"param {pname} = {number_text(p['default'])} {p.get('unit', '')}".rstrip()
         if "low" in p or "high" in p:
@@ -115,7 +118,7 @@ def _shape_problems(data: object) -> list[str]:
     problems += _mapping(data, "parameters", {"default": _NUMBER, "unit": _TEXT, "low": _NUMBER, "high": _NUMBER,
                                               "low_open": (bool,), "high_open": (bool,), "description": _TEXT},
                          {"default"})
-    for key in ("let", "equations"):
+    for key in ("init", "let", "equations"):
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             problems.append(f"{key} maps names to expressions (text)")

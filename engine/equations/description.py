@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .tree import Node
+from .tree import Binary, Node, Unary
 from .units import DIMENSIONLESS, Dim
 
 __all__ = ["UnitSpec", "StateVar", "Parameter", "Alias", "Equation", "Reset", "ModelDescription", "ModelProblem",
-           "ModelError", "METHODS", "RESERVED", "MAX_STATE"]
+           "ModelError", "is_condition", "METHODS", "RESERVED", "MAX_STATE"]
 
 METHODS = ("auto", "exact", "exponential_euler", "euler", "rk2", "rk4")
 MAX_STATE = 4  # state rows of the compiled loop
@@ -80,6 +80,12 @@ class Reset:
     line: int = 0
 
 
+def is_condition(node: Node) -> bool:
+    """Whether a checked tree is a condition (a comparison, and/or, not) rather than a quantity."""
+    return (isinstance(node, Binary) and node.op in ("<", "<=", ">", ">=", "==", "!=", "and", "or")) or \
+        (isinstance(node, Unary) and node.op == "not")
+
+
 @dataclass(frozen=True)
 class ModelProblem:
     """One thing wrong with a model's text: 1-based line and column (0 when it concerns the whole model)."""
@@ -114,19 +120,31 @@ class ModelDescription:
     threshold: Node | None
     threshold_line: int
     resets: tuple[Reset, ...]
-    refractory: Node | None  # a time computed from parameters
+    refractory: Node | None  # a time computed from parameters, or a condition on the state (refractory_condition)
     clamp: tuple[str, ...]  # variables held during the refractory period
     method: str
     input_var: str  # the variable delta synapses jump
     receptors: tuple[str, ...]
     description: str = ""
     lines: tuple[str, ...] = field(default=(), compare=False)
+    # initial values computed from parameters and the state variables above (``init u = b*v``), in state order;
+    # a variable without one starts at the value on its state line
+    inits: tuple[Reset, ...] = ()
+
+    @property
+    def refractory_condition(self) -> bool:
+        """Whether ``refractory`` is a condition (no spike while it held at the start of the step, as Brian2's
+        ``refractory='v > 0*mV'``: with ``threshold v >= 0*mV`` a spike is an upward crossing) rather than a time."""
+        return is_condition(self.refractory) if self.refractory is not None else False
 
     def state_names(self) -> list[str]:
         return [s.name for s in self.state]
 
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
+
+    def init_of(self, var: str) -> Reset | None:
+        return next((i for i in self.inits if i.var == var), None)
 
     def equation_of(self, var: str) -> Equation | None:
         return next((e for e in self.equations if e.var == var), None)

@@ -14,6 +14,7 @@ __all__ = ["evaluate", "evaluate_array"]
 
 _FUNCS = {"exp": math.exp, "log": math.log, "log10": math.log10, "tanh": math.tanh, "sinh": math.sinh,
           "cosh": math.cosh, "sin": math.sin, "cos": math.cos, "tan": math.tan, "expm1": math.expm1,
+          "exprel": lambda x: math.expm1(x) / x if x != 0 else 1.0,
           "sqrt": math.sqrt, "abs": abs, "min": min, "max": max, "clip": lambda x, lo, hi: min(max(x, lo), hi)}
 
 
@@ -61,6 +62,7 @@ def _binary(op: str, a, b):
 
 _ARRAY_FUNCS = {"exp": np.exp, "log": np.log, "log10": np.log10, "tanh": np.tanh, "sinh": np.sinh,
                 "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "tan": np.tan, "expm1": np.expm1, "sqrt": np.sqrt,
+                "exprel": lambda x: np.where(x == 0, 1.0, np.expm1(x) / np.where(x == 0, 1.0, x)),
                 "abs": np.abs, "min": np.minimum, "max": np.maximum, "clip": np.clip}
 
 

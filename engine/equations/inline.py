@@ -37,9 +37,9 @@ def inlined_equations(desc: ModelDescription) -> dict[str, Node]:
     return rhs
 
 
-def alias_table(desc: ModelDescription) -> dict[str, Node]:
-    """Every alias, inlined, by name."""
+def alias_table(desc: ModelDescription, reserved: set[str] = frozenset()) -> dict[str, Node]:
+    """Every alias, inlined, by name (units named in ``reserved`` kept as names, as ``inline`` keeps them)."""
     aliases: dict[str, Node] = {}
     for a in desc.aliases:
-        aliases[a.name] = inline(a.expr, aliases)
+        aliases[a.name] = inline(a.expr, aliases, reserved)
     return aliases

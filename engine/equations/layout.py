@@ -44,7 +44,8 @@ class ModelLayout:
     def derive(self, row: np.ndarray, dt: float) -> None:
         """Fill the derived columns of ``row`` from its parameter columns."""
         values = self.with_atoms({p.name: float(row[j]) for j, p in enumerate(self.desc.params)})
-        period = evaluate(self.desc.refractory, values) if self.desc.refractory is not None else 0.0
+        timed = self.desc.refractory is not None and not self.desc.refractory_condition
+        period = evaluate(self.desc.refractory, values) if timed else 0.0
         row[self.ref_col] = int(round(period / dt)) if period > 0 else 0
         col = self.ref_col + 1
         if self.scalar_exact:

@@ -1,6 +1,9 @@
 """Generated model code on disk: written once to a file named by the hash of its source, then imported as a
 module, so numba's disk cache (keyed on files) serves it across launches. The file's text is ours, built by
 ``codegen`` from checked trees; it is imported like any module, never passed to exec.
+
+The folder is bounded (``model_cache.clean``, run when an entry is added): each use marks its entry, and an
+entry removed by another process's cleanup between our check and our import is written again.
 """
 
 from __future__ import annotations
@@ -16,43 +19,66 @@ from ..kernels.jit import engine_sources_digest
 from ..kernels.kernel import run_chunk_with
 from .codegen import module_source
 from .layout import ModelLayout
+from .model_cache import PREFIX, cache_dir, clean, mark_used
 
 __all__ = ["cache_dir", "generated_module", "compiled_loop"]
 
-_PREFIX = "spikestudio_generated_"
+_ATTEMPTS = 3  # writes of an entry that a cleaner in another process keeps removing before we import it
 
 
-def cache_dir() -> Path:
-    """``SPIKESTUDIO_MODEL_CACHE``, else ``$XDG_CACHE_HOME/spikestudio/models`` (``~/.cache`` by default)."""
-    if os.environ.get("SPIKESTUDIO_MODEL_CACHE"):
-        return Path(os.environ["SPIKESTUDIO_MODEL_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "spikestudio" / "models"
-
-
-def generated_module(layouts: list[ModelLayout]):
-    """(module, key): the imported module holding ``custom_update`` for these models, and its source hash."""
-    source = module_source(layouts, engine_sources_digest())
+def generated_module(layouts: list[ModelLayout], general: set[int] | None = None):
+    """(module, key): the imported module holding ``custom_update`` for these models, and its source hash.
+    ``general``: the slots that receive conductance synapses (see ``codegen.module_source``)."""
+    source = module_source(layouts, engine_sources_digest(), general)
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
-    name = _PREFIX + key
+    name = PREFIX + key
     if name in sys.modules:
         return sys.modules[name], key
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.py"
-    if not path.exists() or path.read_text(encoding="utf-8") != source:
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(source)
-        os.replace(tmp, path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    added = False
+    for attempt in range(_ATTEMPTS):
+        added = _write_if_missing(path, source) or added
+        mark_used(path)
+        try:
+            module = _import(name, path)
+            break
+        except FileNotFoundError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    if added:
+        clean(folder)
     return module, key
 
 
-def compiled_loop(layouts: list[ModelLayout]):
+def _write_if_missing(path: Path, source: str) -> bool:
+    """Write ``source`` to ``path`` atomically unless it holds it already; True when written."""
+    try:
+        if path.read_text(encoding="utf-8") == source:
+            return False
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(source)
+    os.replace(tmp, path)
+    return True
+
+
+def _import(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def compiled_loop(layouts: list[ModelLayout], general: set[int] | None = None):
     """The time loop with these models' generated updates compiled in (see ``kernel.run_chunk_with``)."""
-    module, key = generated_module(layouts)
+    module, key = generated_module(layouts, general)
     return run_chunk_with(module.custom_update, key)

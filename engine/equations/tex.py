@@ -17,7 +17,7 @@ _SHORT = {"eps": "epsilon"}
 _FUNCS = {"exp": r"\exp", "log": r"\ln", "log10": r"\log_{10}", "tanh": r"\tanh", "sinh": r"\sinh",
           "cosh": r"\cosh", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "min": r"\min", "max": r"\max",
           "sqrt": r"\mathrm{sqrt}", "abs": r"\mathrm{abs}", "clip": r"\mathrm{clip}", "where": r"\mathrm{where}",
-          "expm1": r"\mathrm{expm1}"}
+          "expm1": r"\mathrm{expm1}", "exprel": r"\mathrm{exprel}"}
 _REL = {"<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq", "==": "=", "!=": r"\neq"}
 _PREC = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4, "+": 5, "-": 5, "*": 6,
          "neg": 7, "**": 8}
@@ -89,6 +89,7 @@ def model_tex(desc: ModelDescription) -> tuple[str, ...]:
     lines += [rf"{name_tex(r.var)} {op[r.op]} {to_tex(r.expr)}" for r in desc.resets]
     if desc.refractory is not None:
         clamp = ", ".join(name_tex(c) for c in desc.clamp)
-        lines.append(rf"\mathrm{{refractory\ for}}\ {to_tex(desc.refractory)}"
+        how = "while" if desc.refractory_condition else "for"
+        lines.append(rf"\mathrm{{refractory\ {how}}}\ {to_tex(desc.refractory)}"
                      + (rf"\ \mathrm{{holding}}\ {clamp}" if clamp else ""))
     return tuple(lines)

@@ -3,12 +3,14 @@
     title FitzHugh-Nagumo (in mV and ms)
     about One line that says what the model is for.
     state v = -60 mV                                   # a state variable and its initial value
+    init v = E_L                                       # or an initial value from parameters and the state above
     param tau = 10 ms (0, 1000] "Time constant of v"   # default, optional range and description
     let I_ion = g_L*(v - E_L)                          # a named expression for the lines below
     dv/dt = (v - v**3/(3*mV**2) - w + R*I_syn)/tau     # one equation per state variable
     threshold v > 20*mV
     reset v = c                                        # also += and -=
     refractory t_ref clamp v                           # a time; the clamped variables stay put
+    refractory v > 0*mV                                # or a condition: no spike while it held at the step's start
     method rk4                                         # auto (default), exact, exponential_euler, euler, rk2, rk4
     input v                                            # the variable delta synapses jump (default: the first)
     receptors excitatory, inhibitory
@@ -48,7 +50,7 @@ MAX_LINES = 500
 MAX_LINE_LENGTH = 2000
 RECEPTOR_NAMES = ("excitatory", "inhibitory")
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
-_KEYWORDS = {"title", "about", "state", "param", "let", "threshold", "reset", "refractory", "method", "input",
+_KEYWORDS = {"title", "about", "state", "init", "param", "let", "threshold", "reset", "refractory", "method", "input",
              "receptors", "clamp", "and", "or", "not", "dt", "inf"}
 _DERIV = re.compile(rf"d(?P<var>{_NAME})\s*/\s*dt\s*=")
 _DECL = re.compile(rf"(?P<name>{_NAME})\s*=")
@@ -136,6 +138,7 @@ class _Builder:
         self.aliases: list[Alias] = []
         self.equations: list[Equation] = []
         self.resets: list[Reset] = []
+        self.inits: list[Reset] = []
         self.threshold: tuple[Node, int] | None = None
         self.refractory: tuple[Node, int] | None = None
         self.clamp: tuple[str, ...] = ()
@@ -160,7 +163,7 @@ class _Builder:
             self.check_target(m.group("var"), col + 1, n, "equation")
             return
         handler = {"title": self.on_title, "about": self.on_about, "state": self.on_state, "param": self.on_param,
-                   "let": self.on_let, "threshold": self.on_threshold, "reset": self.on_reset,
+                   "let": self.on_let, "init": self.on_init, "threshold": self.on_threshold, "reset": self.on_reset,
                    "refractory": self.on_refractory, "method": self.on_method, "input": self.on_input,
                    "receptors": self.on_receptors}.get(head)
         if handler is None or (rest and not rest[0].isspace()):
@@ -255,6 +258,18 @@ class _Builder:
         self.declare(m.group("name"), col, n)
         self.aliases.append(Alias(m.group("name"), expr, kind.dim, n))
 
+    def on_init(self, rest: str, col: int, n: int) -> None:
+        body = rest.lstrip()
+        col += len(rest) - len(body)
+        m = _DECL.match(body)
+        if not m:
+            raise _LineError(col, "expected init VARIABLE = EXPRESSION")
+        if any(i.var == m.group("name") for i in self.inits):
+            raise _LineError(col, f"a second init for {m.group('name')!r}")
+        expr = parse_expression(body[m.end():], col + m.end())
+        self.inits.append(Reset(m.group("name"), "=", expr, n))
+        self.pending.append(("init:" + str(len(self.inits) - 1) + ":" + str(col), expr, n))
+
     def on_threshold(self, rest: str, col: int, n: int) -> None:
         if self.threshold is not None:
             raise _LineError(col, "a second threshold")
@@ -328,7 +343,8 @@ class _Builder:
         return ModelDescription(self.title, tuple(self.state), tuple(self.params), tuple(self.aliases), equations,
                                 threshold, threshold_line, tuple(self.resets),
                                 self.refractory[0] if self.refractory else None, self.clamp, self.method,
-                                self.input_var or names[0], self.receptors, self.about, lines)
+                                self.input_var or names[0], self.receptors, self.about, lines,
+                                tuple(sorted(self.inits, key=lambda i: order.get(i.var, 0))))
 
     def check_pending(self, tag: str, expr: Node, n: int) -> None:
         states = {s.name: s for s in self.state}
@@ -351,12 +367,41 @@ class _Builder:
             if got.boolean or got.dim != states[reset.var].unit.dim:
                 raise _LineError(expr.col, f"{reset.var} is in {dim_text(states[reset.var].unit.dim)}, this is in "
                                            f"{'a condition' if got.boolean else dim_text(got.dim)}")
+        elif kind == "init":
+            self.check_init(rest, expr)
         elif kind == "clamp":
             for name in self.clamp:
                 if name not in states:
                     raise _LineError(int(rest), f"only state variables can be clamped, not {name!r}")
         elif kind == "input" and self.input_var not in states:
             raise _LineError(int(rest), f"input names a state variable, not {self.input_var!r}")
+
+    def check_init(self, rest: str, expr: Node) -> None:
+        """An initial value: a state variable's unit, read from parameters, constants and the state variables
+        above it (and named expressions of those)."""
+        index, col = rest.split(":")
+        init = self.inits[int(index)]
+        names = [s.name for s in self.state]
+        if init.var not in names:
+            raise _LineError(int(col), f"init sets a state variable, not {init.var!r}")
+        got = self.kind(expr)
+        want = self.state[names.index(init.var)].unit.dim
+        if got.boolean or got.dim != want:
+            raise _LineError(expr.col, f"{init.var} is in {dim_text(want)}, this is in "
+                                       f"{'a condition' if got.boolean else dim_text(got.dim)}")
+        aliases = {a.name: a.expr for a in self.aliases}
+        used, seen = set(), set()
+        stack = [expr]
+        while stack:  # the names read, through named expressions
+            for name in names_in(stack.pop()):
+                if name in aliases and name not in seen:
+                    seen.add(name)
+                    stack.append(aliases[name])
+                used.add(name)
+        later = set(names[names.index(init.var):]) | {"I_syn", "t"}
+        if used & later:
+            raise _LineError(expr.col, f"an initial value reads parameters and the state variables above "
+                                       f"{init.var}, not {sorted(used & later)[0]}")
 
     def check_condition(self, expr: Node, n: int) -> None:
         try:
@@ -368,8 +413,14 @@ class _Builder:
     def check_refractory(self, expr: Node, n: int) -> None:
         try:
             kind = self.kind(expr)
-            if kind.boolean or kind.dim != Dim(s=1):
-                raise _LineError(expr.col, "the refractory period is a time")
+            if kind.boolean:  # refractory while a condition on the state holds (Brian2's refractory='v > 0*mV')
+                used = names_in(expr) & {"I_syn", "t"}
+                if used:
+                    raise _LineError(expr.col, f"a refractory condition reads the state and parameters, not "
+                                               f"{sorted(used)[0]}")
+                return
+            if kind.dim != Dim(s=1):
+                raise _LineError(expr.col, "the refractory period is a time, or a condition on the state")
             states = {s.name for s in self.state} | {"I_syn", "t"}
             used = names_in(expr) & states
             if used:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import SimulationError, ValidationError
 from ..files import fileformat
+from ..model.names import readable_error
 from ..model.network import Network
 from ..simulation.connection_cache import ConnectionCache, reusing_connections
 from ..simulation.simulator import Simulator
@@ -160,7 +161,7 @@ def run_network(base: Network, point: Point, setup: Setup, catalog: dict) -> Out
             results.save(Path(setup.spikes_dir) / f"run-{point.index:05d}.npz")
         error = ""
     except Exception as exc:  # a failed run is a row with its error; the sweep goes on
-        error = _describe(exc)
+        error = _describe(base, exc)
     row["run_time_s"] = time.perf_counter() - start
     row["error"] = error
     return Outcome(row, raster)
@@ -190,14 +191,15 @@ def _raster(results, neurons: int, populations: list[str]) -> dict:
     return out
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(net: Network, exc: BaseException) -> str:
+    """A failed run's error as the results table shows it, items named as people read them."""
     if isinstance(exc, ValidationError):
-        return "invalid network: " + "; ".join(str(p) for p in exc.problems)
+        return "invalid network: " + readable_error(net, exc).replace("\n", "; ")
     if isinstance(exc, MemoryError):
         return "out of memory" + (f": {exc}" if str(exc) else "")
     if isinstance(exc, SimulationError):
-        return f"simulation failed: {exc}"
-    return f"{type(exc).__name__}: {exc}"
+        return f"simulation failed: {readable_error(net, exc)}"
+    return f"{type(exc).__name__}: {readable_error(net, exc)}"
 
 
 def _unused(net: Network, wanted: str) -> str:

@@ -8,6 +8,9 @@ import numpy as np
 
 from ..equations.data import from_data
 from ..equations.description import ModelError
+from ..equations.rule_description import RuleError
+from ..equations.rule_text import parse_rule
+from ..equations.text import MAX_LINES
 from ..errors import FileFormatError
 from ..model.catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS
 from ..model.custom import neuron_model
@@ -91,7 +94,22 @@ class _NetworkReader(ValueReader):
                 net.layout[key] = NodeLayout(**self.read_all(node, loc, {"x": self.number, "y": self.number,
                                                                           "color": self.text}))
         self.notes(net, d["notes"])
+        self.rules(net, d["rules"])
         return net
+
+    def rules(self, net: Network, raw_rules) -> None:
+        """Described learning rules (an optional section): each a list of lines, parsed by the rule language's
+        strict reader; its problems are located by rule, line and column."""
+        for key, raw in self.mapping(raw_rules, "rules").items():
+            loc = item_loc("rules", key)
+            if not isinstance(raw, list) or not all(isinstance(line, str) for line in raw) or len(raw) > MAX_LINES:
+                self.report(loc, f"a rule is a list of at most {MAX_LINES} lines of text")
+                continue
+            try:
+                net.rules[key] = parse_rule("\n".join(raw), key)
+            except RuleError as exc:
+                for p in exc.problems:
+                    self.report(f"{loc}, line {p.line}, column {p.col}" if p.line else loc, p.message)
 
     bad_models: set[str]
 

@@ -12,17 +12,19 @@ FORMAT = "spikestudio.network"
 # The version this SpikeStudio writes; a change to the format adds a step in migrations.py and bumps it.
 CURRENT_VERSION = 2
 # Version 2 added ``models`` (descriptions of the custom neuron models a network uses). A network without any is
-# still written as version 1, so its file is exactly what it was and older SpikeStudios still open it.
+# still written as version 1, so its file is exactly what it was and older SpikeStudios still open it. ``rules``
+# (the text of each learning rule described by equations that a projection uses, as a list of lines) is
+# optional in version 2 too.
 MODELS_VERSION = 2
 JSON_MEMBER = "network.json"
 
 TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs", "projections", "recorders",
              "layout")
-OPTIONAL_TOP_LEVEL = ("notes", "models")  # written only when there are some, so other files stay as they were
+OPTIONAL_TOP_LEVEL = ("notes", "models", "rules")  # written only when there are some, so other files stay as they were
 METADATA = ("title", "author", "description", "license")
 NOTE_FIELDS = ("text", "x", "y", "width", "height", "color")
 # sections whose keys are ids
-_KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes", "models")
+_KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes", "models", "rules")
 
 
 def child(loc: str, key: str) -> str:

@@ -45,7 +45,9 @@ def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
     """``net`` as file data of ``version``; raises ``ValidationError`` listing every value JSON cannot hold."""
     w = _Writer(array_writer, net)
     used = {m: d for m, d in net.models.items() if any(p.model == m for p in net.populations.values())}
-    if version == MODELS_VERSION and not used:
+    rules = {r: d for r, d in net.rules.items()
+             if any(p.plasticity is not None and p.plasticity.rule == r for p in net.projections.values())}
+    if version == MODELS_VERSION and not used and not rules:
         version = MODELS_VERSION - 1  # nothing of version 2 in it: the file stays exactly as it was
     data = {
         "format": FORMAT,
@@ -63,6 +65,9 @@ def network_dict(net: Network, array_writer: ArrayWriter, version: int) -> dict:
         data["notes"] = w.section(net.notes, "notes", w.note)
     if used:  # the descriptions of the models the populations use
         data["models"] = {model_id: to_data(desc) for model_id, desc in used.items()}
+    if rules:  # the text of the described learning rules the projections use, a list of lines each
+        data["rules"] = {rule_id: [w.text(line, f'rules["{rule_id}"]') for line in desc.lines]
+                         for rule_id, desc in rules.items()}
     if w.problems:
         raise ValidationError(w.problems)
     return data

@@ -60,9 +60,12 @@ def migrate(data: dict, target: int | None = None) -> dict:
 
 @migration(1)
 def _models_section(data: dict) -> dict:
-    """Version 2 added the optional ``models`` section; a version 1 file holds everything it held before."""
+    """Version 2 added the optional ``models`` (and ``rules``) sections; a version 1 file holds everything it held
+    before."""
     if "models" in data:
         raise ValueError("custom models need file version 2")
+    if "rules" in data:
+        raise ValueError("learning rules described by equations need file version 2")
     return data
 
 

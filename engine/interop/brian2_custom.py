@@ -1,19 +1,27 @@
-"""Brian2 equations of models described by equations, emitted from their trees: parameters as quantities in
-SpikeStudio's units (ms, mV, pA, um), named expressions inlined, ``I_syn`` as the synaptic and injected current."""
+"""Brian2 equations of every neuron model, emitted from its description's trees (the built-ins' own descriptions
+included): parameters as quantities in SpikeStudio's units (ms, mV, pA, um), named expressions inlined, ``I_syn``
+as the synaptic and injected current, initial values from ``init`` lines, refractoriness in SpikeStudio's steps."""
 
 from __future__ import annotations
 
 from ..equations.description import ModelDescription
-from ..equations.inline import alias_table, inline
+from ..equations.evaluate import evaluate
+from ..equations.inline import inline
 from ..equations.layout import layout_of
 from ..equations.render import number_text
 from ..equations.tree import Binary, Call, Name, Node, Num, Unary
 from ..equations.units import UNITS, Dim
-from ..model.network import CurrentInput, Population
+from ..model.catalog import NEURON_MODELS, builtin_description
+from ..model.network import CurrentInput, Network, Population
 from ._common import num
-from .brian2_models import channel_var, current_terms, is_noise
+from .brian2_models import channel_var, current_terms, is_noise, refractory_period
 
-__all__ = ["custom_group_args", "engine_unit", "si_unit"]
+
+def model_description(net: Network, model_id: str) -> ModelDescription | None:
+    """The description of a population's model: a built-in's own, or the network's; None for an unknown id."""
+    return builtin_description(model_id) if model_id in NEURON_MODELS else net.models.get(model_id)
+
+__all__ = ["custom_group_args", "model_description", "engine_unit", "si_unit"]
 
 _ENGINE = (("s", "ms"), ("V", "mV"), ("A", "pA"), ("m", "um"))
 _SI = (("s", "second"), ("V", "volt"), ("A", "amp"), ("m", "metre"))
@@ -78,14 +86,19 @@ def _quantity(value: float, dim: Dim, bare: bool = False) -> str:
 
 
 def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tuple],
-                      inputs: list[CurrentInput]) -> dict:
-    """What ``brian2_script`` needs for a population of a described model (as ``neuron_group_args``)."""
+                      inputs: list[CurrentInput], dt: float | None = None) -> dict:
+    """What ``brian2_script`` needs for a population: equations, threshold, reset, refractory, method, initial
+    values, channels decayed once per step and OU inputs. With ``dt``, a refractory time is SpikeStudio's clamp of
+    round(period / dt) steps after the spike step (``refractory_period``)."""
     plan = layout_of(desc).plan
     conductance = any(key[0] == "conductance" for key in channels)
     # Brian2's symbolic exact solver gives up (recursion) on three or more coupled variables: synaptic channels
-    # then decay exactly once per step beside an exponential-Euler membrane, as for the Euler models
-    exact = plan.method == "exact" and not conductance and (len(desc.state) == 1 or not channels)
-    names = {p.name: _quantity(pop.params[p.name] * p.unit.factor, p.unit.dim) for p in desc.params}
+    # then decay exactly once per step beside an exponential-Euler membrane, as for the Euler models. A built-in
+    # model integrated exactly (LIF, adaptive LIF) runs current synapses through their exact propagators in its
+    # hand-written kernel, so Brian2 integrates them exactly too (its theta is not coupled to v).
+    kernel_exact = pop.model in NEURON_MODELS
+    exact = plan.method == "exact" and not conductance and (len(desc.state) == 1 or not channels or kernel_exact)
+    names = {p.name: _quantity(pop.params.get(p.name, p.default) * p.unit.factor, p.unit.dim) for p in desc.params}
     names.update({u: _quantity(unit.factor, unit.dim, bare=True) for u, unit in UNITS.items()})
     names.update({s.name: s.name for s in desc.state})
     terms, eqs, decay = [], [], []
@@ -99,7 +112,9 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
             decay.append((var, tau))
     cur_terms, ou_eqs, varying = current_terms(inputs)
     names["I_syn"] = "(" + (" + ".join(terms + cur_terms).replace("+ -", "- ") or "0*pA") + ")"
-    aliases = alias_table(desc)
+    aliases: dict[str, Node] = {}  # named expressions inlined with their unit names kept (Brian2 checks them)
+    for alias in desc.aliases:
+        aliases[alias.name] = inline(alias.expr, aliases, set(names))
     clamp = set(desc.clamp)
     state_eqs = []
     for s in desc.state:
@@ -110,11 +125,20 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     threshold = _text(inline(desc.threshold, aliases, set(names)), names) if desc.threshold is not None else None
     reset = "\n".join(f"{r.var} {r.op} {_text(inline(r.expr, aliases, set(names)), names)}" for r in desc.resets)
     refractory = None
-    if desc.refractory is not None:
+    if desc.refractory is not None and (desc.refractory_condition or dt is None):
         refractory = _text(inline(desc.refractory, aliases, set(names)), names)
+        refractory = f"'{refractory}'" if desc.refractory_condition else refractory
+    elif desc.refractory is not None:
+        values = {p.name: pop.params.get(p.name, p.default) * p.unit.factor for p in desc.params}
+        period = float(evaluate(inline(desc.refractory, aliases), values))
+        refractory = refractory_period(period, dt)
     method = "exact" if exact and not varying else "exponential_euler" if plan.method == "exact" else plan.method
-    init = {s.name: (engine_unit(s.unit.dim) if not s.unit.dim.dimensionless else "1",
-                     f"{num(s.initial * s.unit.factor)}*{engine_unit(s.unit.dim)}") for s in desc.state}
+    init = {}
+    for s in desc.state:
+        unit = engine_unit(s.unit.dim) if not s.unit.dim.dimensionless else "1"
+        rule = desc.init_of(s.name)
+        init[s.name] = (unit, _text(inline(rule.expr, aliases, set(names)), names) if rule is not None
+                        else f"{num(s.initial * s.unit.factor)}*{unit}")
     return {"equations": "\n".join(state_eqs + eqs + ou_eqs), "threshold": threshold, "reset": reset,
             "refractory": refractory, "method": method, "init": init, "decay": decay,
             "ou": [(k, cur.params["std"], cur.params["tau"]) for k, cur in enumerate(inputs) if is_noise(cur)]}

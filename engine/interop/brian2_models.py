@@ -1,11 +1,12 @@
-"""Brian2 equations of SpikeStudio's neuron models, synaptic channels and current inputs, in SpikeStudio's units."""
+"""Brian2 pieces of SpikeStudio's synaptic channels and current inputs, in SpikeStudio's units (the neuron
+models' equations are emitted from their descriptions, ``brian2_custom``)."""
 
 from __future__ import annotations
 
 from ..model.network import CurrentInput, Population
 from ._common import num
 
-__all__ = ["channel_key", "neuron_group_args", "current_terms"]
+__all__ = ["channel_key", "current_terms", "delta_gated", "refractory_period"]
 
 
 def channel_key(proj) -> tuple:
@@ -56,60 +57,10 @@ def refractory_period(t_ref: float, dt: float) -> str:
     return f"{num(round((round(t_ref / dt) + 1) * dt, 9))}*ms"
 
 
-def neuron_group_args(pop: Population, channels: list[tuple], inputs: list[CurrentInput], dt: float) -> dict:
-    """Equations, threshold, reset, refractory, method and initial-value statements of one population."""
-    p = pop.params
-    terms = [f"{num(p['I_e'])}*pA"]
-    eqs, decay = [], []
-    # Euler models: synaptic states decay exactly once per step, as in SpikeStudio
-    exact = pop.model in ("lif", "lif_adaptive")
-    for k, key in enumerate(channels):
-        kind, receptor, tau, e_rev = key
-        var, unit = channel_var(k, key), "siemens" if kind == "conductance" else "amp"
-        if kind == "conductance":
-            terms.append(f"{var}*({num(e_rev)}*mV - v)")
-        else:
-            terms.append(("-" if receptor == "inhibitory" else "") + var)
-        eqs.append(f"d{var}/dt = -{var}/({num(tau)}*ms) : {unit}" if exact else f"{var} : {unit}  # decays exactly")
-        if not exact:
-            decay.append((var, tau))
-    cur_terms, ou_eqs, varying = current_terms(inputs)
-    i_tot = " + ".join(terms + cur_terms).replace("+ -", "- ")
-    conductance = any(key[0] == "conductance" for key in channels)
-    if pop.model in ("lif", "lif_adaptive"):
-        v_eq = (f"dv/dt = ({num(p['E_L'])}*mV - v)/({num(p['tau_m'])}*ms) + ({i_tot})/({num(p['C_m'])}*pF)"
-                " : volt (unless refractory)")
-        method = "exponential_euler" if conductance or varying else "exact"
-        args = dict(threshold=f"v >= {num(p['V_th'])}*mV", reset=f"v = {num(p['V_reset'])}*mV",
-                    refractory=refractory_period(p["t_ref"], dt), method=method)
-        init = {"v": ("mV", f"{num(p['E_L'])}*mV")}
-        state_eqs = [v_eq]
-        if pop.model == "lif_adaptive":  # the threshold V_th + theta keeps relaxing while refractory
-            state_eqs.append(f"dtheta/dt = -theta/({num(p['tau_theta'])}*ms) : volt")
-            args["threshold"] += " + theta"
-            args["reset"] += f"\ntheta += {num(p['theta_plus'])}*mV"
-            init["theta"] = ("mV", "0*mV")
-    elif pop.model == "izhikevich":
-        state_eqs = [f"dv/dt = (0.04/mV*v**2 + 5*v + 140*mV - u + ({i_tot})*(mV/pA))/ms : volt",
-                     f"du/dt = {num(p['a'])}/ms*({num(p['b'])}*v - u) : volt  # u in mV/ms, times 1 ms"]
-        args = dict(threshold=f"v >= {num(p['V_peak'])}*mV", reset=f"v = {num(p['c'])}*mV\nu += {num(p['d'])}*mV",
-                    refractory=None, method="euler")
-        init = {"v": ("mV", "-65.0*mV"), "u": ("mV", f"{num(p['b'])}*v")}
-    else:  # adex
-        cap = num((p["V_peak"] - p["V_T"]) / p["Delta_T"])
-        spike = (f"{num(p['g_L'])}*nS*{num(p['Delta_T'])}*mV"
-                 f"*exp(clip((v - {num(p['V_T'])}*mV)/({num(p['Delta_T'])}*mV), -500, {cap}))")
-        state_eqs = [f"dv/dt = (-{num(p['g_L'])}*nS*(v - {num(p['E_L'])}*mV) + {spike} - w + {i_tot})"
-                     f"/({num(p['C_m'])}*pF) : volt (unless refractory)",
-                     f"dw/dt = ({num(p['a'])}*nS*(v - {num(p['E_L'])}*mV) - w)/({num(p['tau_w'])}*ms) : amp"]
-        args = dict(threshold=f"v >= {num(p['V_peak'])}*mV", reset=f"v = {num(p['V_reset'])}*mV\nw += {num(p['b'])}*pA",
-                    refractory=refractory_period(p["t_ref"], dt), method="euler")
-        init = {"v": ("mV", f"{num(p['E_L'])}*mV"), "w": ("pA", "0*pA")}
-    args["equations"] = "\n".join(state_eqs + eqs + ou_eqs)
-    args["init"] = init
-    args["decay"] = decay
-    args["ou"] = [(k, cur.params["std"], cur.params["tau"]) for k, cur in enumerate(inputs) if is_noise(cur)]
-    return args
+def delta_gated(desc) -> bool:
+    """Whether a delta synapse leaves a refractory target alone: its model (a ``ModelDescription``) clamps the
+    variable delta synapses jump while refractory, as SpikeStudio's updates then skip the jump."""
+    return desc is not None and desc.refractory is not None and desc.input_var in desc.clamp
 
 
 def synapse_target(pop: Population, channels: list[tuple], key: tuple) -> str:
@@ -119,11 +70,11 @@ def synapse_target(pop: Population, channels: list[tuple], key: tuple) -> str:
     return channel_var(channels.index(key), key)
 
 
-def on_pre(pop: Population, channels: list[tuple], key: tuple, weight: str) -> str:
+def on_pre(pop: Population, channels: list[tuple], key: tuple, weight: str, gated: bool = True) -> str:
     """The statement a presynaptic spike runs; ``weight`` is a number or ``w`` (SpikeStudio's units)."""
     var = synapse_target(pop, channels, key)
     if key[0] == "delta":
         sign = "-" if key[1] == "inhibitory" else ""
-        gate = "*int(not_refractory_post)" if pop.model != "izhikevich" else ""
+        gate = "*int(not_refractory_post)" if gated else ""
         return f"v_post += {sign}{weight}*mV{gate}"
     return f"{var}_post += {weight}*{'nS' if key[0] == 'conductance' else 'pA'}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ..equations.rule_description import RuleDescription
 from ..model.params import fill_params
 from ..simulation.plasticity import STDP, checked_spec
 from ._common import num
@@ -22,12 +23,18 @@ __all__ = ["stdp_coefficients", "plastic_model", "plastic_lines"]
 TRACES = ("r1", "r2", "o1", "o2")
 
 
-def stdp_coefficients(proj, rules, dt: float) -> tuple[tuple | None, str]:
-    """(the kernel's 13 STDP coefficients, "") for a projection whose rule Brian2 can run, else (None, why)."""
+def stdp_coefficients(proj, rules, dt: float, carried=()) -> tuple[tuple | None, str]:
+    """(the kernel's 13 STDP coefficients, "") for a projection whose rule Brian2 can run, else (None, why).
+
+    ``carried``: the ids of the rules the network carries as descriptions (``Network.rules``)."""
     rule = proj.plasticity.rule
     plugin = (rules or {}).get(rule)
+    if plugin is None and rule in carried:
+        return None, f"plasticity ({rule}) is a rule described by equations, which the Brian2 export leaves out"
     if plugin is None:
         return None, f"plasticity ({rule}): its learning rule plugin was not given to the exporter"
+    if isinstance(getattr(plugin, "description", None), RuleDescription):
+        return None, f"plasticity ({rule}) is a rule described by equations, which the Brian2 export leaves out"
     try:
         spec = checked_spec(plugin.engine_part(fill_params(plugin.info.params, proj.plasticity.params), dt))
     except Exception as exc:  # a third-party plugin: whatever it raises is a reason, never a crash

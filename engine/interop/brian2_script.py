@@ -20,8 +20,8 @@ from ._common import (
     num,
     skips_autapses,
 )
-from .brian2_custom import custom_group_args
-from .brian2_models import channel_key, is_noise, neuron_group_args, on_pre, synapse_target
+from .brian2_custom import custom_group_args, model_description
+from .brian2_models import channel_key, delta_gated, is_noise, on_pre, synapse_target
 from .brian2_plasticity import plastic_lines, stdp_coefficients
 from .dataset_replay import replay_datasets
 from .realised import check_wiring, ou_samples, poisson_counts, realise
@@ -90,7 +90,7 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
     noise = ou_samples(net, [c.id for pid in pops for c in currents[pid] if is_noise(c)]) if replay_inputs else {}
     for pid, pop in pops.items():
         body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, noise,
-                            net.models.get(pop.model))
+                            model_description(net, pop.model))
     poisson_inputs = _poisson_inputs(net, projs)
     replayed = _replayed(net, poisson_inputs, report) if replay_inputs else {}
     for item in net.inputs.values():
@@ -132,10 +132,8 @@ SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each popu
 def _exported_populations(net: Network, report: ExportReport) -> dict:
     pops = {}
     for pid, pop in net.populations.items():
-        desc = net.models.get(pop.model)
-        if pop.model == "hh":
-            report.problem(location("populations", pid), "the Hodgkin-Huxley model is not mapped to Brian2")
-        elif desc is not None and desc.threshold is None:
+        desc = model_description(net, pop.model)
+        if desc is not None and desc.threshold is None:
             report.problem(location("populations", pid), f"the model {pop.model!r} has no threshold to export")
         elif desc is not None and desc.input_var != "v" and any(
                 p.target == pid and p.synapse.kind == "delta" for p in net.projections.values()):
@@ -153,7 +151,7 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
         where = location("projections", proj.id)
         reasons = []
         if proj.plasticity is not None:
-            coef, reason = stdp_coefficients(proj, rules, net.dt)
+            coef, reason = stdp_coefficients(proj, rules, net.dt, carried=net.rules)
             if coef is None:
                 reasons.append(reason)
             else:
@@ -173,8 +171,7 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
 
 def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays,
                 noise: dict | None = None, desc=None) -> list[str]:
-    a = custom_group_args(pop, desc, channels, inputs) if desc is not None else neuron_group_args(pop, channels,
-                                                                                                  inputs, dt)
+    a = custom_group_args(pop, desc, channels, inputs, dt)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
     lines = [comment(f"Population {pop.id!r}: {pop.model}, {pop.size} neurons"),
              f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',
@@ -236,7 +233,8 @@ def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
 def _poisson_input(net: Network, proj, target, target_name: str, channels: list) -> list[str]:
     src = net.inputs[proj.source]
     n = max(1, math.ceil(src.rate * net.dt * 1e-3 / POISSON_SPLIT_P))
-    statement = on_pre(target, channels, channel_key(proj), num(constant_value(proj.weight)))
+    statement = on_pre(target, channels, channel_key(proj), num(constant_value(proj.weight)),
+                       delta_gated(model_description(net, target.model)))
     var, weight = statement.split(" += ")
     var = var.removesuffix("_post")
     weight = weight.replace("_post", "")
@@ -273,7 +271,8 @@ def _replayed_input(net: Network, proj, target, target_name: str, channels: list
     var = synapse_target(target, channels, key)
     w, unit = constant_value(proj.weight), {"delta": "mV", "current": "pA", "conductance": "nS"}[key[0]]
     sign = "-" if key[0] == "delta" and key[1] == "inhibitory" else ""
-    gate = f" * {target_name}.not_refractory_[:]" if key[0] == "delta" and target.model != "izhikevich" else ""
+    gate = f" * {target_name}.not_refractory_[:]" if key[0] == "delta" and delta_gated(
+        model_description(net, target.model)) else ""
     d = delay_steps(constant_value(proj.delay), net.dt)  # both act d steps after the spike's step (see _synapses)
     slot = '"thresholds", order=-1' if key[0] == "delta" else '"synapses"'
     name = ident(proj.id, "replay_", set())
@@ -297,7 +296,8 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     w_const = constant_value(proj.weight) if proj.weights is None and coef is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
     model = '"w_syn : 1"' if w_const is None else '""'
-    statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const))
+    statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const),
+                       delta_gated(model_description(net, target.model)))
     lag = pathway_lag(key[0])
     delay = f", delay={num(round((delay_steps(d_const, net.dt) - lag) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]

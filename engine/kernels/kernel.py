@@ -63,7 +63,7 @@ MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou",
                   "counters", "scratch", "node_spk_prev")
 # ... and these too when the network has plastic projections (weights change only then).
 PLASTIC_FIELDS = ("weight", "pre_trace", "post_trace", "stp_u", "stp_x", "stp_gain", "stp_last", "pl_scale", "elig",
-                  "rw_ptr", "rw_sched", "rw_level")
+                  "rw_ptr", "rw_sched", "rw_level", "syn_var")
 
 
 def mutable_fields(state) -> tuple[str, ...]:
@@ -145,6 +145,9 @@ class State(NamedTuple):
     pl_reward: np.ndarray  # (Q,) reward node of each plastic projection (-1: none)
     pl_scale: np.ndarray  # (Q,) factor of the stored eligibilities of each projection (see rstdp_step)
     elig: np.ndarray  # (S,) eligibility of each synapse / pl_scale (when some projection has reward-modulated STDP)
+    # described rules (see engine.equations.rule_codegen): their parameters and per-synapse variables
+    rule_par: np.ndarray  # (Q, width) slot, synapse-variable offset, parameters, step factors of each equation
+    syn_var: np.ndarray  # synapse variables besides the weight, per described projection
     # reward nodes (see engine.reward): schedule entries of node r are rw_step/rw_value[rw_bounds[r]:rw_bounds[r+1]]
     rw_step: np.ndarray
     rw_value: np.ndarray
@@ -261,6 +264,7 @@ def _compile_run_chunk(digest: str):
                                 s.spikes_now, s.rowptr, s.post, s.weight, s.dt, step, s.pl_reward, s.pl_scale,
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
+                custom_rules(s, step)
             propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                       s.chan, s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp,
                       s.stp_gain, step, False)
@@ -285,8 +289,15 @@ def custom_update(slot, p, lo, hi, c0, c1, chan, chan_off, syn, state, refractor
     return n_spk, -2
 
 
-def run_chunk_with(generated_update, key: str):
-    """``run_chunk`` with the generated updates of described models (``engine.equations``) compiled in.
+@jit_part
+def custom_rules(s, step):
+    """Stands in for the generated step of described learning rules (``run_chunk_with``); does nothing."""
+    return
+
+
+def run_chunk_with(generated_update, key: str, generated_rules=None):
+    """``run_chunk`` with the generated updates of described models (``engine.equations``) compiled in, and
+    the generated step of described learning rules (``generated_rules``, its global ``custom_rules``).
 
     The same function, given ``generated_update`` as its global ``custom_update`` and ``key`` (a hash of the
     generated source) in its closure: numba keys its disk cache on the closure, so each set of models is
@@ -295,6 +306,8 @@ def run_chunk_with(generated_update, key: str):
     if key not in _variants:
         base = run_chunk.py_func
         namespace = dict(base.__globals__, custom_update=generated_update)
+        if generated_rules is not None:
+            namespace["custom_rules"] = generated_rules
         cell = types.CellType(base.__closure__[0].cell_contents + ":" + key)
         func = types.FunctionType(base.__code__, namespace, base.__name__, base.__defaults__, (cell,))
         func.__qualname__ = base.__qualname__

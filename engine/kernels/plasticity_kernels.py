@@ -11,6 +11,7 @@ from .jit import jit_part
 __all__ = ["plasticity_step"]
 
 STDP, STP, RSTDP = 1, 2, 3  # engine.plasticity's families (kept equal by tests/test_plasticity.py)
+# (family 4, a rule described by equations, runs in generated code: engine.equations.rule_codegen)
 
 
 @jit_part
@@ -34,7 +35,7 @@ def plasticity_step(pl_proj, pl_family, pl_coef, pl_target, pl_pre_off, pl_post_
             if total > 0.0 and step % every == every - 1:
                 normalise(pl_col[q], node_start[pl_target[q] + 1] - node_start[pl_target[q]], col_ptr, col_syn,
                           weight, total)
-        else:
+        elif pl_family[q] == STP:
             stp_step(pl_coef[q], pl_pre_off[q], src, stp_u, stp_x, stp_gain, stp_last, node_start, node_spk,
                      spikes_now, dt, step)
 

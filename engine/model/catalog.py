@@ -2,20 +2,29 @@
 
 Each entry lists its parameters as ``ParamSpec`` so the loader, the engine and the inspector agree
 on defaults, units, ranges and descriptions. Integer codes are what the compiled kernel switches on.
+The neuron models are derived from their descriptions (``builtin_models/*.model``).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from importlib import resources
 
+from ..equations.description import ModelDescription
+from ..equations.tex import model_tex
+from ..equations.text import parse_model
 from ..kernels import codes
 from .params import ParamSpec
 
 __all__ = [
     "NeuronModel",
     "NEURON_MODELS",
+    "BUILTIN_MODELS",
     "IZHIKEVICH_PRESETS",
+    "builtin_description",
+    "builtin_text",
+    "described_model",
     "CURRENT_WAVEFORMS",
     "CONNECTIVITY_RULES",
     "SYNAPSE_KINDS",
@@ -70,67 +79,10 @@ class NeuronModel:
     equations: tuple[str, ...] = ()
 
 
-LIF = NeuronModel(
-    "lif",
-    codes.LIF,
-    "Leaky integrate-and-fire",
-    "C dv/dt = -(C/tau_m)(v - E_L) + I; spike and reset at V_th; integrated exactly.",
-    _table(
-        _positive("tau_m", 10.0, "ms", "Membrane time constant"),
-        _positive("C_m", 250.0, "pF", "Membrane capacitance"),
-        _p("E_L", -70.0, "mV", "Resting (leak reversal) potential", -200.0, 200.0),
-        _p("V_th", -55.0, "mV", "Spike threshold", -200.0, 200.0),
-        _p("V_reset", -70.0, "mV", "Reset potential after a spike", -200.0, 200.0),
-        _p("t_ref", 2.0, "ms", "Absolute refractory period (v clamped at V_reset)", 0.0, 1e5),
-        _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
-    ),
-    {"v": "mV"},
-    equations=(
-        r"C_m \frac{dv}{dt} = -\frac{C_m}{\tau_m}(v - E_L) + I_e + I_{syn}",
-        r"v \geq V_{th}: \text{ spike, } v \leftarrow V_{reset} \text{ for } t_{ref}",
-    ),
-)
-
-# Diehl & Cook (2015): each spike raises the neuron's own threshold, which relaxes slowly; neurons that win
-# often get harder to excite, so every neuron of a competing layer ends up specialising on something.
-LIF_ADAPTIVE = NeuronModel(
-    "lif_adaptive",
-    codes.LIF_ADAPTIVE,
-    "LIF with adaptive threshold",
-    "LIF whose threshold V_th + theta rises by theta_plus at each spike; tau_theta dtheta/dt = -theta.",
-    {**LIF.params, **_table(
-        _nonneg("theta_plus", 0.05, "mV", "Threshold increase at each spike"),
-        _positive("tau_theta", 1e7, "ms", "Decay time constant of the threshold increase"),
-    )},
-    {"v": "mV", "theta": "mV"},
-    learned=("theta",),
-    equations=(
-        LIF.equations[0],
-        r"\tau_\theta \frac{d\theta}{dt} = -\theta",
-        r"v \geq V_{th} + \theta: \text{ spike, } v \leftarrow V_{reset}, \; \theta \leftarrow \theta + \theta_{plus}",
-    ),
-)
-
-IZHIKEVICH = NeuronModel(
-    "izhikevich",
-    codes.IZH,
-    "Izhikevich",
-    "dv/dt = 0.04v^2 + 5v + 140 - u + I, du/dt = a(bv - u); at v >= V_peak: v = c, u += d.",
-    _table(
-        _p("a", 0.02, "1/ms", "Recovery time scale", 0.0, 10.0),
-        _p("b", 0.2, "", "Recovery sensitivity to v", -10.0, 10.0),
-        _p("c", -65.0, "mV", "Reset potential", -200.0, 200.0),
-        _p("d", 8.0, "mV/ms", "Recovery increment after a spike", -100.0, 100.0),
-        _p("V_peak", 30.0, "mV", "Spike cut-off", -100.0, 200.0),
-        _p("I_e", 0.0, "pA", "Constant bias current (1 pA raises dv/dt by 1 mV/ms)", -1e6, 1e6),
-    ),
-    {"v": "mV", "u": "mV/ms"},
-    equations=(
-        r"\frac{dv}{dt} = 0.04\,v^2 + 5\,v + 140 - u + I_e + I_{syn}",
-        r"\frac{du}{dt} = a\,(b\,v - u)",
-        r"v \geq V_{peak}: \text{ spike, } v \leftarrow c, \; u \leftarrow u + d",
-    ),
-)
+# The built-in neuron models are descriptions (``builtin_models/<id>.model``): parameters, state, equations and
+# their TeX all come from them. What a description does not say is here: the code the compiled loop switches on
+# (its hand-written kernel in ``kernels.neuron_kernels``, checked against the description by
+# tests/test_builtin_descriptions.py), presets, and the state a run learns.
 
 # Izhikevich (2003), Fig. 2: regular spiking, intrinsically bursting, chattering, fast spiking,
 # low-threshold spiking, thalamo-cortical and resonator cells.
@@ -143,69 +95,43 @@ IZHIKEVICH_PRESETS = {
     "TC": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 0.05},
     "RZ": {"a": 0.1, "b": 0.26, "c": -65.0, "d": 2.0},
 }
-IZHIKEVICH = NeuronModel(**{**IZHIKEVICH.__dict__, "presets": IZHIKEVICH_PRESETS})
 
-ADEX = NeuronModel(
-    "adex",
-    codes.ADEX,
-    "Adaptive exponential IF (AdEx)",
-    "C dv/dt = -g_L(v-E_L) + g_L Delta_T exp((v-V_T)/Delta_T) - w + I; tau_w dw/dt = a(v-E_L) - w.",
-    _table(
-        _positive("C_m", 281.0, "pF", "Membrane capacitance"),
-        _positive("g_L", 30.0, "nS", "Leak conductance"),
-        _p("E_L", -70.6, "mV", "Leak reversal potential", -200.0, 200.0),
-        _p("V_T", -50.4, "mV", "Threshold slope factor midpoint", -200.0, 200.0),
-        _positive("Delta_T", 2.0, "mV", "Slope factor of the exponential"),
-        _positive("tau_w", 144.0, "ms", "Adaptation time constant"),
-        _p("a", 4.0, "nS", "Subthreshold adaptation", -1e4, 1e4),
-        _p("b", 80.5, "pA", "Spike-triggered adaptation increment", -1e5, 1e5),
-        _p("V_reset", -70.6, "mV", "Reset potential", -200.0, 200.0),
-        _p("V_peak", 0.0, "mV", "Spike detection and cut-off", -100.0, 200.0),
-        _p("t_ref", 0.0, "ms", "Absolute refractory period", 0.0, 1e5),
-        _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
-    ),
-    {"v": "mV", "w": "pA"},
-    equations=(
-        r"C_m \frac{dv}{dt} = -g_L (v - E_L) + I_{exp} - w + I_e + I_{syn}",
-        r"I_{exp} = g_L \Delta_T \exp\left(\frac{v - V_T}{\Delta_T}\right)",
-        r"\tau_w \frac{dw}{dt} = a\,(v - E_L) - w",
-        r"v \geq V_{peak}: \text{ spike, } v \leftarrow V_{reset}, \; w \leftarrow w + b",
-    ),
-)
+BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the description does not hold)
+    "lif": (codes.LIF, {}),
+    "izhikevich": (codes.IZH, {"presets": IZHIKEVICH_PRESETS}),
+    "adex": (codes.ADEX, {}),
+    "hh": (codes.HH, {}),
+    "lif_adaptive": (codes.LIF_ADAPTIVE, {"learned": ("theta",)}),
+}
 
-HODGKIN_HUXLEY = NeuronModel(
-    "hh",
-    codes.HH,
-    "Hodgkin-Huxley (squid axon)",
-    "Na, K and leak currents with m, h, n gates (Hodgkin & Huxley 1952); sub-stepped at 10 us.",
-    _table(
-        _positive("C_m", 100.0, "pF", "Membrane capacitance"),
-        _nonneg("g_Na", 12000.0, "nS", "Sodium peak conductance"),
-        _nonneg("g_K", 3600.0, "nS", "Potassium peak conductance"),
-        _nonneg("g_L", 30.0, "nS", "Leak conductance"),
-        _p("E_Na", 50.0, "mV", "Sodium reversal potential", -200.0, 200.0),
-        _p("E_K", -77.0, "mV", "Potassium reversal potential", -200.0, 200.0),
-        _p("E_L", -54.402, "mV", "Leak reversal potential", -200.0, 200.0),
-        _p("V_spike", 0.0, "mV", "A spike is counted when v crosses this upwards", -100.0, 100.0),
-        _p("I_e", 0.0, "pA", "Constant bias current", -1e6, 1e6),
-    ),
-    {"v": "mV", "m": "", "h": "", "n": ""},
-    equations=(
-        r"C_m \frac{dv}{dt} = I_{Na} + I_K + I_L + I_e + I_{syn}",
-        r"I_{Na} = g_{Na}\, m^3 h\, (E_{Na} - v)",
-        r"I_K = g_K\, n^4 (E_K - v), \quad I_L = g_L (E_L - v)",
-        r"\frac{dx}{dt} = \alpha_x (1 - x) - \beta_x\, x, \quad x \in \{m, h, n\}",
-        r"\alpha_m = \frac{0.1\,(v + 40)}{1 - \exp(-(v + 40)/10)}",
-        r"\beta_m = 4 \exp(-(v + 65)/18)",
-        r"\alpha_h = 0.07 \exp(-(v + 65)/20)",
-        r"\beta_h = \frac{1}{1 + \exp(-(v + 35)/10)}",
-        r"\alpha_n = \frac{0.01\,(v + 55)}{1 - \exp(-(v + 55)/10)}",
-        r"\beta_n = 0.125 \exp(-(v + 65)/80)",
-        r"v \text{ in mV, } \alpha, \beta \text{ in 1/ms}",
-    ),
-)
 
-NEURON_MODELS: dict[str, NeuronModel] = {m.id: m for m in (LIF, IZHIKEVICH, ADEX, HODGKIN_HUXLEY, LIF_ADAPTIVE)}
+def builtin_text(model_id: str) -> str:
+    """The text of a built-in model's description (package data, read through ``importlib.resources``)."""
+    return resources.files(__package__).joinpath("builtin_models", f"{model_id}.model").read_text(encoding="utf-8")
+
+
+def builtin_description(model_id: str) -> ModelDescription:
+    """The checked description of a built-in model (parsed once)."""
+    if model_id not in _DESCRIPTIONS:
+        _DESCRIPTIONS[model_id] = parse_model(builtin_text(model_id))
+    return _DESCRIPTIONS[model_id]
+
+
+_DESCRIPTIONS: dict[str, ModelDescription] = {}
+
+
+def described_model(model_id: str, desc: ModelDescription, code: int, **extra) -> NeuronModel:
+    """The catalogue's view of a description: parameters as specs, state with units, equations as TeX."""
+    params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
+                                low_open=p.low_open, high_open=p.high_open) for p in desc.params}
+    state = {s.name: s.unit.text for s in desc.state}
+    return NeuronModel(model_id, code, desc.title or model_id, desc.description or desc.title or model_id,
+                       params, state, equations=model_tex(desc), **extra)
+
+
+NEURON_MODELS: dict[str, NeuronModel] = {
+    model_id: described_model(model_id, builtin_description(model_id), code, **extra)
+    for model_id, (code, extra) in BUILTIN_MODELS.items()}
 
 POISSON_PARAMS = _table(_nonneg("rate", 10.0, "Hz", "Firing rate of every neuron (unless per-neuron rates are given)"))
 

@@ -9,12 +9,10 @@ import re
 
 from ..equations.description import ModelDescription, ModelError
 from ..equations.layout import layout_of
-from ..equations.tex import model_tex
 from ..equations.text import parse_model
 from ..errors import Problem
 from ..kernels import codes
-from .catalog import NEURON_MODELS, NeuronModel
-from .params import ParamSpec
+from .catalog import NEURON_MODELS, NeuronModel, described_model
 
 __all__ = ["catalog_entry", "neuron_model", "model_problems", "as_description", "MODEL_ID"]
 
@@ -28,12 +26,7 @@ def as_description(model: ModelDescription | str) -> ModelDescription:
 
 def catalog_entry(model_id: str, desc: ModelDescription) -> NeuronModel:
     """The catalogue's view of a description: parameters as specs, state with units, equations as text."""
-    params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
-                                low_open=p.low_open, high_open=p.high_open) for p in desc.params}
-    state = {s.name: s.unit.text for s in desc.state}
-    equations = model_tex(desc)
-    return NeuronModel(model_id, codes.CUSTOM, desc.title or model_id, desc.description or desc.title or model_id,
-                       params, state, equations=equations)
+    return described_model(model_id, desc, codes.CUSTOM)
 
 
 def neuron_model(net, model_id: str) -> NeuronModel | None:

@@ -64,6 +64,7 @@ class Network:
     layout: dict[str, NodeLayout] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
     models: dict = field(default_factory=dict)  # id -> ModelDescription of each custom (equation) model used
+    rules: dict = field(default_factory=dict)  # id -> RuleDescription of each learning rule carried as equations
 
     # --- building networks from scripts -------------------------------------------------
     def add(self, item):
@@ -87,6 +88,16 @@ class Network:
 
         desc = as_description(model)
         self.models[id] = desc
+        return desc
+
+    def add_rule(self, id: str, rule) -> object:
+        """Carry a learning rule described by equations (a ``RuleDescription`` or its text) under ``id``: the
+        network's projections can then learn with it where no installed plugin provides ``id``, and its file
+        holds the text."""
+        from ..equations.rule_text import parse_rule
+
+        desc = parse_rule(rule, id) if isinstance(rule, str) else rule
+        self.rules[id] = desc
         return desc
 
     def add_poisson(self, id: str, size: int, rate: float = 10.0, **kw) -> PoissonInput:

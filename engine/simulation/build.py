@@ -12,19 +12,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..equations.initial import initial_state
 from ..equations.layout import ModelLayout, layout_of
 from ..equations.loader import compiled_loop
+from ..equations.rule_loader import compiled_loop_with_rules
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
 from ..kernels.rng import seed_state
-from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES
+from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES, builtin_description
 from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, SpikeTimesInput
 from ..model.params import check_params, fill_params
 from ..model.reward import reward_ids
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
+from .described_rules import RuleSlots, described_problem, described_spec, description_of, with_carried_rules
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
@@ -70,6 +73,7 @@ class Built:
     initial: K.State = field(repr=False, default=None)
     presented: dict = field(default_factory=dict)  # dataset input id -> (labels, onsets in ms) of its samples
     custom: dict[str, ModelLayout] = field(default_factory=dict)  # custom model id -> its layout, by slot order
+    rules: list = field(default_factory=list)  # the layouts of the described learning rules, by slot order
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
     _loop: object = field(init=False, default=None, repr=False)
 
@@ -79,11 +83,19 @@ class Built:
     @property
     def loop(self):
         """The compiled time loop for this network: the plain one, or one with its custom models' code."""
-        if not self.custom:
+        if not self.custom and not self.rules:
             return K.run_chunk
-        if self._loop is None:
-            self._loop = compiled_loop(list(self.custom.values()))
+        if self._loop is None and self.rules:
+            self._loop = compiled_loop_with_rules(list(self.custom.values()), self.rules, self._conductance_slots())
+        elif self._loop is None:
+            self._loop = compiled_loop(list(self.custom.values()), self._conductance_slots())
         return self._loop
+
+    def _conductance_slots(self) -> set[int]:
+        """The custom-model slots whose nodes receive conductance synapses (they need the per-neuron path)."""
+        s = self.state
+        return {int(code) - K.CUSTOM for node, code in enumerate(s.node_code) if code >= K.CUSTOM
+                and (s.chan[s.node_chan[node]: s.node_chan[node + 1], K.CH_KIND] == K.CONDUCTANCE).any()}
 
     def layout_of_code(self, code: int) -> ModelLayout | None:
         """The layout of a custom model's node code, or None for built-in codes."""
@@ -173,6 +185,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
     turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
     thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow)."""
     net.check()
+    rules = with_carried_rules(net, rules)
     problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
@@ -200,7 +213,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
     syn_arrays, synapses = _wire(net, nodes, chans)
     _check_cancel(cancel)
-    plastic = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
+    plastic, rule_slots = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
     _check_cancel(cancel)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
@@ -269,7 +282,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     update_propagators(state, custom)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
-                  presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom)
+                  presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom,
+                  rules=list(rule_slots.layouts.values()))
     built.initial = _copy_state(state)
     return built
 
@@ -293,7 +307,7 @@ def build_problems(net: Network, rules=None, memory_limit: int | None = None, ch
     ``datasets`` can tell, through its ``problems(item)``), Poisson rates too high to sample, and a network too
     big for the memory available. ``cancel``: as for ``build`` (the rules' plugins are asked here too).
     """
-    problems = _plasticity_problems(net, rules, cancel)
+    problems = _plasticity_problems(net, with_carried_rules(net, rules), cancel)
     if datasets is not None and hasattr(datasets, "problems"):
         problems += [p for item in dataset_inputs(net) for p in datasets.problems(item)]
     try:
@@ -327,7 +341,11 @@ def _plasticity_problems(net: Network, rules, cancel=None) -> list[str]:
         except BaseException as exc:  # a third party's object: anything may go wrong reading it
             found = [f'{where}: the learning rule plugin "{proj.plasticity.rule}" has no usable info: '
                      f"{type(exc).__name__}: {exc}"]
-        if not found:  # what the plugin makes of valid parameters: the kernel cannot check it
+        desc = description_of(rules[proj.plasticity.rule], params) if not found else None
+        if desc is not None:  # a described rule: its equations must have a finite step with these parameters
+            found += [p for p in [described_problem(where, proj.plasticity.rule, desc, proj.plasticity.params,
+                                                    float(net.dt))] if p]
+        elif not found:  # what the plugin makes of valid parameters: the kernel cannot check it
             try:
                 _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
             except BuildError as exc:
@@ -356,27 +374,43 @@ def _check_cancel(cancel) -> None:
         raise BuildCancelledError("the build was cancelled")
 
 
-def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules, cancel=None) -> dict:
-    """Each plastic projection's rule (from its plugin's engine part) and the arrays the kernel needs for it.
+def _plastic_tables(net: Network, nodes: dict[str, NodeInfo], syn_arrays: dict, rules,
+                    cancel=None) -> tuple[dict, RuleSlots]:
+    """Each plastic projection's rule (from its plugin's engine part, or its description) and the arrays the
+    kernel needs for it, with the network's described rules.
 
     Plastic projections leave the shared-weight fast path: their weights change as the network runs.
     """
     projections = list(net.projections.values())
-    specs = {}
+    specs, described, slots = {}, {}, RuleSlots()
     for p, proj in enumerate(projections):
         if proj.plasticity is not None:
             _check_cancel(cancel)
-            specs[p] = _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
+            desc = description_of(rules[proj.plasticity.rule], proj.plasticity.params)
+            if desc is not None:
+                slots.slot(proj.plasticity.rule, desc)
+                described[p] = (proj.plasticity.rule, desc, proj.plasticity.params)
+                specs[p] = described_spec(desc, proj.plasticity.params)
+            else:
+                specs[p] = _rule_spec(proj, rules[proj.plasticity.rule], float(net.dt))
             syn_arrays["proj_d"][p] = 0
     if not specs:
-        return empty_tables(len(projections)) | empty_reward_tables()
+        return empty_tables(len(projections)) | empty_reward_tables(), slots
     node_start = np.array([n.start for n in nodes.values()] + [sum(n.size for n in nodes.values())], np.int64)
     proj_tgt = np.array([nodes[p.target].index for p in projections], np.int64)
     rewards = reward_tables(net, {k: n.index for k, n in nodes.items()}, float(net.dt))
     tables = plastic_tables(specs, syn_arrays["proj_src"], proj_tgt, node_start, syn_arrays["rowptr"],
                             syn_arrays["proj_row"], syn_arrays["post"], syn_arrays["weight"].size,
                             {k: r for r, k in enumerate(reward_ids(net))})
-    return tables | rewards
+    rowptr, proj_row = syn_arrays["rowptr"], syn_arrays["proj_row"]
+    sizes = {}
+    for p in described:
+        src, tgt = int(syn_arrays["proj_src"][p]), int(proj_tgt[p])
+        n_src = int(node_start[src + 1] - node_start[src])
+        sizes[p] = (n_src, int(node_start[tgt + 1] - node_start[tgt]),
+                    int(rowptr[proj_row[p] + n_src] - rowptr[proj_row[p]]))
+    slots.fill(tables, sorted(specs), described, sizes, float(net.dt))
+    return tables | rewards, slots
 
 
 def _memory_problems(net: Network, memory_limit: int | None, chunk_steps: int) -> list[str]:
@@ -555,57 +589,24 @@ def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
+    """Each population's state at time 0: chosen values (distributions drawn, or one value per neuron), else its
+    model's description (``init`` lines, or the value on each ``state`` line)."""
     state = np.zeros((4, n_total))
     for nid, info in nodes.items():
         item = info.item
         if not isinstance(item, Population):
             continue
-        sl = slice(info.start, info.start + info.size)
-        desc = net.models.get(item.model) if item.model not in NEURON_MODELS else None
-        if desc is not None:  # a custom model: initial values in the variables' own units
-            for row, var in enumerate(desc.state):
-                dist = item.initial.get(var.name)
-                values = (dist if isinstance(dist, np.ndarray) else draw_values(dist, info.size, rngs[nid])
-                          if dist is not None else np.full(info.size, var.initial))
-                state[row, sl] = values * var.unit.factor
-            continue
-        model = NEURON_MODELS[item.model]
-        defaults = _default_state(item, info.size)
-        for row, var in enumerate(model.state):
+        desc = net.models.get(item.model) if item.model not in NEURON_MODELS else builtin_description(item.model)
+        given = {}
+        for var in desc.state_names():
             dist = item.initial.get(var)
-            if isinstance(dist, np.ndarray):  # one value per neuron
-                state[row, sl] = dist
-            else:
-                state[row, sl] = (draw_values(dist, info.size, rngs[nid]) if dist is not None
-                                  else defaults[var](state[0, sl]))
+            if dist is not None:
+                given[var] = dist if isinstance(dist, np.ndarray) else draw_values(dist, info.size, rngs[nid])
+        params = {p.name: item.params.get(p.name, p.default) for p in desc.params}
+        values = initial_state(desc, params, given, info.size)
+        for row, x in enumerate(values):
+            state[row, info.start: info.start + info.size] = x
     return state
-
-
-def _default_state(pop: Population, n: int) -> dict:
-    """Functions of the initial v giving each state variable's default."""
-    p = pop.params
-    if pop.model == "lif":
-        return {"v": lambda v: np.full(n, p["E_L"])}
-    if pop.model == "lif_adaptive":
-        return {"v": lambda v: np.full(n, p["E_L"]), "theta": lambda v: np.zeros(n)}
-    if pop.model == "izhikevich":
-        return {"v": lambda v: np.full(n, -65.0), "u": lambda v: p["b"] * v}
-    if pop.model == "adex":
-        return {"v": lambda v: np.full(n, p["E_L"]), "w": lambda v: np.zeros(n)}
-    return {"v": lambda v: np.full(n, -65.0), "m": lambda v: _hh_steady(v)[0],
-            "h": lambda v: _hh_steady(v)[1], "n": lambda v: _hh_steady(v)[2]}
-
-
-def _hh_steady(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Steady-state gates of the squid axon at membrane potential v (mV)."""
-    def trap(x, y):
-        x = np.where(np.abs(x / y) < 1e-6, 1e-6 * y, x)
-        return x / (np.exp(x / y) - 1.0)
-
-    a_m, b_m = 0.1 * trap(-(v + 40.0), 10.0), 4.0 * np.exp(-(v + 65.0) / 18.0)
-    a_h, b_h = 0.07 * np.exp(-(v + 65.0) / 20.0), 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
-    a_n, b_n = 0.01 * trap(-(v + 55.0), 10.0), 0.125 * np.exp(-(v + 65.0) / 80.0)
-    return a_m / (a_m + b_m), a_h / (a_h + b_h), a_n / (a_n + b_n)
 
 
 def _rates(net: Network, nodes: dict[str, NodeInfo], n_total: int) -> np.ndarray:

@@ -10,6 +10,8 @@ from dataclasses import fields, is_dataclass
 
 import numpy as np
 
+from ..equations.data import to_data
+from ..model.names import display_name
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 
 __all__ = ["live_changes", "LiveEdit"]
@@ -25,22 +27,27 @@ def live_changes(running: Network, edited: Network) -> tuple[list[LiveEdit], lis
     for setting in ("dt", "seed"):
         if getattr(running, setting) != getattr(edited, setting):
             reasons.append(f"the network's {setting} changed")
+    for model_id in sorted({p.model for p in edited.populations.values()} & set(edited.models)):
+        old, new = running.models.get(model_id), edited.models[model_id]
+        if old is not new and (old is None or to_data(old) != to_data(new)):
+            reasons.append(f"the equations of model {model_id!r} changed")
     for section, old_items in running.sections().items():
         new_items = edited.sections()[section]
         added = [i for i in new_items if i not in old_items]
         removed = [i for i in old_items if i not in new_items]
-        reasons += [f'"{new_items[i].name}" was added' for i in added]
-        reasons += [f'"{old_items[i].name}" was removed' for i in removed]
+        reasons += [f"“{display_name(edited, i)}” was added" for i in added]
+        reasons += [f"“{display_name(running, i)}” was removed" for i in removed]
         for item_id in old_items.keys() & new_items.keys():
-            item_edits, item_reasons = _item_changes(old_items[item_id], new_items[item_id])
+            item_edits, item_reasons = _item_changes(old_items[item_id], new_items[item_id],
+                                                     display_name(edited, item_id))
             edits += item_edits
             reasons += item_reasons
     return edits, reasons
 
 
-def _item_changes(old, new) -> tuple[list[LiveEdit], list[str]]:
+def _item_changes(old, new, name: str) -> tuple[list[LiveEdit], list[str]]:
     if type(old) is not type(new):
-        return [], [f'"{new.name}" changed kind']
+        return [], [f"“{name}” changed kind"]
     changed = [f.name for f in fields(old) if f.name not in COSMETIC and not _same(getattr(old, f.name),
                                                                                    getattr(new, f.name))]
     live = {"params"} if isinstance(new, (Population, CurrentInput)) else set()
@@ -50,7 +57,7 @@ def _item_changes(old, new) -> tuple[list[LiveEdit], list[str]]:
         live = {"weight"}
     structural = [name for name in changed if name not in live]
     if structural:
-        return [], [f'"{new.name}": {", ".join(structural)} changed']
+        return [], [f"“{name}”: {', '.join(structural)} changed"]
     edits = []
     for name in changed:
         if name == "params":

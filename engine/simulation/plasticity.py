@@ -22,6 +22,11 @@ plugin by name. Families:
   o1 decay, A_plus, A_minus, w_max, c decay per step, lr * tau_c * (1 - c decay), 0 ...]; the reward node
   is ``RuleSpec.reward`` (a node id, resolved by ``engine.build``). c is stored divided by a per-projection
   scale (``pl_scale``), so its decay costs one multiplication per step, not one per synapse.
+
+A rule described by equations (``engine.equations.rule_text``) is family ``DESCRIBED``: the build makes its
+RuleSpec itself (coefficients: the numbers of its presynaptic, postsynaptic and extra synapse variables, and 1
+when it sets the gain of each spike, which then gets a slot in ``stp_gain`` as ``STP`` has), and
+generated code runs it (``engine.equations.rule_codegen``). Plugins cannot return that family.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["STDP", "STP", "RSTDP", "FAMILIES", "N_COEF", "RuleSpec", "checked_spec", "plastic_tables",
+from ..equations.rule_codegen import DESCRIBED
+
+__all__ = ["STDP", "STP", "RSTDP", "DESCRIBED", "FAMILIES", "N_COEF", "RuleSpec", "checked_spec", "plastic_tables",
            "empty_tables"]
 
 STDP, STP, RSTDP = 1, 2, 3
@@ -89,7 +96,8 @@ def _empty() -> dict[str, np.ndarray]:
             "pre_trace": np.zeros(0), "post_trace": np.zeros(0), "col_ptr": np.zeros(1, np.int64),
             "col_syn": np.zeros(0, np.int64), "syn_pre": np.zeros(0, np.int32), "stp_u": np.zeros(0),
             "stp_x": np.zeros(0), "stp_gain": np.zeros(0), "stp_last": np.zeros(0, np.int64),
-            "pl_reward": np.zeros(0, np.int64), "pl_scale": np.zeros(0), "elig": np.zeros(0)}
+            "pl_reward": np.zeros(0, np.int64), "pl_scale": np.zeros(0), "elig": np.zeros(0),
+            "rule_par": np.zeros((0, 2)), "syn_var": np.zeros(0)}
 
 
 def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, rowptr, proj_row, post,
@@ -109,6 +117,7 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
     pre_size = post_size = stp_size = 0
     col_ptrs, col_syns, col_base = [np.zeros(1, np.int64)], [], 0
     syn_pre = np.zeros(n_syn, np.int32)
+    rule_par, syn_size = [], 0
     for p, spec in sorted(specs.items()):
         src, tgt = int(proj_src[p]), int(proj_tgt[p])
         n_src = int(node_start[src + 1] - node_start[src])
@@ -120,7 +129,15 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
         rows["pl_family"].append(spec.family)
         rows["pl_coef"].append(np.asarray(spec.coef, float))
         rows["pl_target"].append(tgt)
-        traced = spec.family in (STDP, RSTDP)
+        traced = spec.family in (STDP, RSTDP, DESCRIBED)
+        # variables per presynaptic and postsynaptic neuron: a fast and a slow trace, or what the rule declares
+        n_pre_vars, n_post_vars = (int(spec.coef[0]), int(spec.coef[1])) if spec.family == DESCRIBED else (2, 2)
+        rule_par.append((0.0, float(syn_size)))
+        if spec.family == DESCRIBED:
+            syn_size += int(spec.coef[2]) * (hi - lo)
+        if spec.family == DESCRIBED and spec.coef[3]:  # short-term: each spike carries its weights times a gain
+            t["proj_stp"][p] = stp_size
+            stp_size += n_src
         rows["pl_pre_off"].append(pre_size if traced else stp_size)
         rows["pl_post_off"].append(post_size)
         rows["pl_col"].append(col_base)
@@ -131,8 +148,8 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
             col_ptrs.append(col_ptrs[-1][-1] + np.cumsum(per_target))
             col_syns.append(order)
             col_base += n_tgt
-            pre_size += 2 * n_src  # fast and slow trace of each neuron
-            post_size += 2 * n_tgt
+            pre_size += n_pre_vars * n_src
+            post_size += n_post_vars * n_tgt
         else:
             t["proj_stp"][p] = stp_size
             stp_size += n_src
@@ -145,6 +162,7 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
     t["syn_pre"] = syn_pre
     t["elig"] = np.zeros(n_syn if RSTDP in t["pl_family"] else 0)
     t["pl_scale"] = np.ones(len(t["pl_proj"]))
+    t["rule_par"], t["syn_var"] = np.array(rule_par, float).reshape(-1, 2), np.zeros(syn_size)
     t["stp_u"], t["stp_x"] = np.zeros(stp_size), np.ones(stp_size)
     t["stp_gain"], t["stp_last"] = np.ones(stp_size), np.full(stp_size, -1, np.int64)
     return t

@@ -11,12 +11,21 @@ import numpy as np
 
 from ..equations.description import ModelDescription
 from ..equations.evaluate import evaluate
+from ..model.catalog import NEURON_MODELS, builtin_description
 from ..model.network import Network
 from ..simulation.simulator import Simulator
 from .model_phase_plane import ModelPlane
 from .phase_plane import FixedPoint, Trajectory
 
-__all__ = ["DescribedPlane"]
+__all__ = ["DescribedPlane", "plane_description"]
+
+
+def plane_description(network: Network | None, model_id: str) -> ModelDescription | None:
+    """The description of ``model_id`` when it has a phase plane (two state variables): a built-in model's own,
+    or the network's description of a custom one; None otherwise."""
+    desc = builtin_description(model_id) if model_id in NEURON_MODELS else \
+        getattr(network, "models", {}).get(model_id) if network is not None else None
+    return desc if desc is not None and len(desc.state) == 2 else None
 
 
 class DescribedPlane:
@@ -56,8 +65,10 @@ class DescribedPlane:
 
     def trajectory(self, model, params: dict | None, current: float | None, v0: float, x0: float, duration: float,
                    dt: float) -> Trajectory:
-        """(v0, x0) run for ``duration`` ms by the engine: one neuron, a DC input of ``current`` pA."""
-        net = Network(dt=dt, duration=duration, seed=1, models={self.model_id: self.desc})
+        """(v0, x0) run for ``duration`` ms by the engine: one neuron, a DC input of ``current`` pA (a built-in
+        model by its own kernel)."""
+        builtin = self.model_id in NEURON_MODELS
+        net = Network(dt=dt, duration=duration, seed=1, models={} if builtin else {self.model_id: self.desc})
         values = {p.name: p.default for p in self.desc.params} | dict(params or {})
         net.add_population("n", 1, self.model_id, initial={self.first: np.array([v0], float),
                                                            self.second: np.array([x0], float)}, **values)

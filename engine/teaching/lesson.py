@@ -20,6 +20,10 @@ File layout: ``<folder>/lesson.md`` beside the network files it opens::
     @probe N:0 N:0:syn_exc
     @task N.I_e >= 400
     @run
+
+A step may also ask for behaviour of a model the student writes: ``@check N fires 300`` ticks once population
+``N``'s model fires at 300 pA (see ``model_checks``), and ``@answer N qif.model`` gives its "Show me" a model text
+of the lesson's folder.
 """
 
 from __future__ import annotations
@@ -37,10 +41,13 @@ from ..errors import FileFormatError, ValidationError
 from ..model.catalog import CURRENT_WAVEFORMS, SYNAPTIC_VARIABLES
 from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
+from .answers import Answer, AnswerError, answer_change, apply_answer
+from .model_checks import Check, check_problem, parse_check
 
 __all__ = ["LessonError", "Lesson", "Step", "Open", "Highlight", "Select", "Probe", "Show", "Task", "RunTask",
-           "Restart", "Window", "PANELS", "MAX_WINDOW_MS", "load_lesson", "parse_lesson", "bundled_lessons",
-           "lessons_folder", "task_value", "task_met", "apply_task", "check_lesson", "LESSON_FILE"]
+           "Restart", "Window", "Check", "Answer", "apply_answer", "answer_change", "AnswerError", "PANELS",
+           "MAX_WINDOW_MS", "load_lesson", "parse_lesson", "bundled_lessons", "lessons_folder", "task_value",
+           "task_met", "apply_task", "check_lesson", "LESSON_FILE"]
 
 LESSON_FILE = "lesson.md"
 MAX_LESSON_BYTES = 1_000_000
@@ -133,7 +140,10 @@ class Step:
 
     @property
     def tasks(self) -> list:
-        return [a for a in self.actions if isinstance(a, (Task, RunTask))]
+        return [a for a in self.actions if isinstance(a, (Task, RunTask, Check))]
+
+    def answer_for(self, target: str) -> Answer | None:
+        return next((a for a in self.actions if isinstance(a, Answer) and a.target == target), None)
 
 
 @dataclass
@@ -317,10 +327,14 @@ def _directive(line: str, where: str, problems: list[str]):
             return Restart()
         if word == "window" and len(args) == 1:
             return Window(_window(args[0]))
+        if word == "check":
+            return parse_check(args)
+        if word == "answer" and len(args) == 2 and re.fullmatch(_ID, args[0]):
+            return Answer(args[0], args[1])
     except ValueError as exc:
         problems.append(f"{where}: @{word}: {exc}")
         return None
-    known = "open, highlight, select, probe, show, task, run, restart, window"
+    known = "open, highlight, select, probe, show, task, run, restart, window, check, answer"
     problems.append(f"{where}: cannot read “{line.strip()[:80]}” (directives: {known}; see the lesson format)")
     return None
 
@@ -474,6 +488,9 @@ def check_lesson(lesson: Lesson) -> list[str]:
                 net = open_network(action.file, where)
                 nodes = _node_ids(net)
                 continue
+            if isinstance(action, Answer):
+                problems.extend(f"{where}: {p}" for p in _answer_problems(lesson, net, action))
+                continue
             if net is None:
                 if not isinstance(action, (Show, RunTask, Restart, Window)):
                     problems.append(f"{where}: {type(action).__name__.lower()} before any network is open")
@@ -509,4 +526,18 @@ def _action_problems(net: Network, action, nodes: set[str]) -> list[str]:
             task_value(net, action)
         except LessonError as exc:
             return exc.problems
+    if isinstance(action, Check):
+        why = check_problem(net, action)
+        return [why] if why else []
+    return []
+
+
+
+def _answer_problems(lesson: Lesson, net: Network | None, answer: Answer) -> list[str]:
+    if net is None:
+        return ["answer before any network is open"]
+    try:
+        answer_change(lesson, net, answer)
+    except AnswerError as exc:
+        return [str(exc)]
     return []

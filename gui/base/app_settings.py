@@ -1,6 +1,7 @@
 """Where the app keeps what outlives a session: settings (window layout, recent files) and crash recovery.
 
-``SPIKESTUDIO_HOME`` moves both to one folder (tests use it; so can a classroom machine).
+``SPIKESTUDIO_HOME`` moves both to one folder (tests use it; so can a classroom machine). The user's model
+library is the folder ``models`` there, or ``SPIKESTUDIO_MODEL_LIBRARY`` (a folder a class can share).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
-__all__ = ["app_settings", "data_dir", "recent_files", "add_recent_file", "MAX_RECENT", "dask_scheduler",
-           "set_dask_scheduler"]
+__all__ = ["app_settings", "data_dir", "model_library_dir", "recent_files", "add_recent_file", "MAX_RECENT",
+           "dask_scheduler", "set_dask_scheduler"]
 
 ORGANIZATION, APPLICATION = "SpikeStudio", "SpikeStudio"
 MAX_RECENT = 10
@@ -26,6 +27,12 @@ def data_dir() -> Path:
         path = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".spikestudio")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def model_library_dir() -> Path:
+    """The folder of the user's own models (``<id>.model`` files); it may not exist yet."""
+    chosen = os.environ.get("SPIKESTUDIO_MODEL_LIBRARY")
+    return Path(chosen) if chosen else data_dir() / "models"
 
 
 def app_settings() -> QSettings:

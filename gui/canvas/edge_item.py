@@ -161,7 +161,8 @@ class EdgeItem(QGraphicsPathItem):
         return path, (ex, ey), (ux, uy), QPointF(mx, my)
 
     def _loop_path(self):
-        """A loop above the node, or below it when more of its neighbours sit above (so edges do not cross it)."""
+        """A loop above the node, or below it when its recorders sit above or more of its neighbours do (so neither
+        edges nor recorder cards cross it)."""
         node = self.source
         c, w, h = node.pos(), node.width, node.height
         side = 1.0 if self._crowded_above() else -1.0  # -1: above (y grows downwards)
@@ -176,9 +177,15 @@ class EdgeItem(QGraphicsPathItem):
     def _crowded_above(self) -> bool:
         node = self.source
         y, clear = node.pos().y(), 1.5 * node.height  # roughly level neighbours count for neither side
-        others = [e.target if e.source is node else e.source for e in node.edges if e.source is not e.target]
-        above = sum(1 for o in others if o.pos().y() < y - clear)
-        below = sum(1 for o in others if o.pos().y() > y + clear)
+        others = {(e.target if e.source is node else e.source, e.kind == RECORD_EDGE) for e in node.edges
+                  if e.source is not e.target}  # each neighbour once, however many projections join them
+        # recorders hang right under (or over) their population, where a loop's label would cover them
+        rec_above = any(rec and o.pos().y() < y for o, rec in others)
+        rec_below = any(rec and o.pos().y() > y for o, rec in others)
+        if rec_above != rec_below:
+            return rec_above
+        above = sum(1 for o, rec in others if not rec and o.pos().y() < y - clear)
+        below = sum(1 for o, rec in others if not rec and o.pos().y() > y + clear)
         return above > below
 
     def _make_head(self, tip: tuple[float, float], direction: tuple[float, float]) -> None:

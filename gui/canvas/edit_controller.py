@@ -11,23 +11,28 @@ import math
 from PySide6.QtCore import QMimeData, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QGuiApplication
 
+from ...engine.editing.document import ModelChange
 from ...engine.editing.layout import auto_layout
+from ...engine.editing.model_edits import library_model_id
 from ...engine.editing.subnetwork import extract, fit_into, fit_notes_into, models_to_add
 from ...engine.editing.templates import TEMPLATES, make_item, needs_target
 from ...engine.errors import FileFormatError
 from ...engine.files import fileformat
+from ...engine.files.model_library import SUFFIX, read_entry
 from ...engine.model.names import display_name, readable_problem
-from ...engine.model.network import NodeLayout, Note
-from ..editing.commands import AddItems, RemoveItems, push
+from ...engine.model.network import Network, NodeLayout, Note, Population
+from ..base.app_settings import model_library_dir
+from ..editing.commands import AddItems, RemoveItems, SetModel, push
 from ..editing.note_commands import AddNotes, RemoveNotes
 from .node_item import NodeItem
 from .note_item import NoteItem
-from .palette import NOTE_KEY
+from .palette import LIBRARY_PREFIX, NOTE_KEY, PLUGIN_MODEL_PREFIX
 
 __all__ = ["EditController", "CLIPBOARD_MIME"]
 
 CLIPBOARD_MIME = "application/x-spikestudio-network"
 PASTE_OFFSET = 40.0
+PLUGIN_POPULATION_SIZE = 10  # neurons in a population dropped from "Plugin models"
 ATTACH_DISTANCE = 300.0  # scene units: a current input or recorder dropped this near a population attaches to it
 
 
@@ -38,6 +43,7 @@ class EditController(QObject):
         super().__init__(window)
         self.window, self.doc, self.stack, self.scene, self.view = window, doc, stack, scene, view
         self._paste_count = 0
+        self.plugin_models: dict = {}  # plugin model id -> plugins.neuron_models.PluginModel (the palette's)
 
     # --- adding --------------------------------------------------------------------------------------
     def add_template(self, key: str, pos: QPointF | None = None) -> str | None:
@@ -46,6 +52,10 @@ class EditController(QObject):
         if key == NOTE_KEY:
             size = Note("").width, Note("").height  # dropped where its middle is, as nodes are
             return self.add_note(None if pos is None else pos - QPointF(size[0] / 2, size[1] / 2))
+        if key.startswith(LIBRARY_PREFIX):
+            return self.add_library_model(key.removeprefix(LIBRARY_PREFIX), pos)
+        if key.startswith(PLUGIN_MODEL_PREFIX):
+            return self.add_plugin_model(key.removeprefix(PLUGIN_MODEL_PREFIX), pos)
         template = TEMPLATES[key]
         target = None
         if needs_target(key):
@@ -66,6 +76,57 @@ class EditController(QObject):
         net = self.doc.network
         self.message.emit(f"Added {item.name}" + (f" attached to {display_name(net, target)}" if target else ""))
         return item_id
+
+    def add_library_model(self, model_id: str, pos: QPointF | None = None) -> str | None:
+        """A population of a model from the user's library, its description copied into the network (one undo
+        step with it); returns the population's id."""
+        entry = read_entry(model_library_dir() / f"{model_id}{SUFFIX}")
+        if not entry.ok:
+            self.message.emit(f"Cannot add {model_id}: {'; '.join(entry.problems)}")
+            return None
+        used, needed = library_model_id(self.doc.network, model_id, entry.description)
+        pop_id = self.doc.unused_id(used)
+        pop = Population(pop_id, 100, used, {p.name: p.default for p in entry.description.params})
+        pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
+        text = f"Add {entry.title} population"
+        set_model = SetModel(self.doc, ModelChange(used, entry.description)) if needed else None
+        problems = set_model.problems() if set_model is not None else []
+        if not problems:
+            self.stack.beginMacro(text)
+            if set_model is not None:
+                self.stack.push(set_model)
+            problems = push(self.stack, AddItems(self.doc, [pop], {pop_id: NodeLayout(pos.x(), pos.y())}))
+            self.stack.endMacro()
+            if problems and set_model is not None:
+                self.stack.undo()  # the description alone: not worth a step
+        if problems:
+            self.message.emit("Cannot add: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
+            return None
+        self.scene.select_ids([pop_id])
+        self.message.emit(f"Added {pop_id}, a population of {entry.title}" + (f" (as model {used})"
+                                                                              if used != model_id else ""))
+        return pop_id
+
+    def add_plugin_model(self, model_id: str, pos: QPointF | None = None) -> str | None:
+        """A population of a plugin's neuron model; the network gets a copy of the description (under another id if
+        it already describes another model with this one), so its file opens without the plugin."""
+        model = self.plugin_models.get(model_id)
+        if model is None:
+            self.message.emit(f"No plugin describes the neuron model {model_id!r}")
+            return None
+        pos = pos if pos is not None else self._free_spot(self.view.visible_centre())
+        piece = Network(models={model_id: model.desc})
+        piece.add_population(model_id.upper()[:12], PLUGIN_POPULATION_SIZE, model_id)
+        piece.layout[model_id.upper()[:12]] = NodeLayout(pos.x(), pos.y())
+        self.doc.add_models(models_to_add(self.doc.network, piece))
+        items, layouts = fit_into(self.doc.network, piece, (0.0, 0.0))
+        problems = push(self.stack, AddItems(self.doc, items, layouts, f"Add {model.name} population"))
+        if problems:
+            self.message.emit("Cannot add: " + "; ".join(readable_problem(self.doc.network, p) for p in problems))
+            return None
+        self.scene.select_ids([items[0].id])
+        self.message.emit(f"Added {items[0].name} ({model.name}, from a plugin; the network keeps its equations)")
+        return items[0].id
 
     def add_note(self, pos: QPointF | None = None) -> str | None:
         """A sticky note at ``pos`` (default: near the middle of the view), selected; returns its id."""
@@ -135,6 +196,7 @@ class EditController(QObject):
         mime.setText(text)
         QGuiApplication.clipboard().setMimeData(mime)
         self._paste_count = 0
+        self.plugin_models: dict = {}  # plugin model id -> plugins.neuron_models.PluginModel (the palette's)
         self.message.emit(f"Copied {len(piece.all_ids()) + len(piece.notes)} items")
         return True
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDrag
+from PySide6.QtGui import QBrush, QColor, QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from ...engine.editing.templates import TEMPLATES
 from ..base import style
 from .view import TEMPLATE_MIME
 
-__all__ = ["Palette", "NOTE_KEY"]
+__all__ = ["Palette", "NOTE_KEY", "LIBRARY_PREFIX", "USER_MODELS", "PLUGIN_MODEL_PREFIX", "PLUGIN_MODELS_HEADING"]
 
 KEY_ROLE = Qt.UserRole + 1
 NOTE_KEY = "note"  # the sticky-note entry: not a network item, so not a template
+LIBRARY_PREFIX = "lib:"  # "lib:<id>": a population of a model from the user's library folder
+USER_MODELS = "My models"
+PLUGIN_MODEL_PREFIX = "plugin_model:"  # + the plugin's model id: a population of a model a plugin describes
+PLUGIN_MODELS_HEADING = "Plugin models"
 
 
 class Palette(QTreeWidget):
@@ -41,6 +45,9 @@ class Palette(QTreeWidget):
         note.setData(0, KEY_ROLE, NOTE_KEY)
         note.setToolTip(0, "A note on the canvas for explanations; the simulation never reads it.\n"
                            "Drag onto the canvas, or double-click to add.")
+        self.user_models = self._heading(USER_MODELS)
+        self.insertTopLevelItem(1, self.takeTopLevelItem(self.indexOfTopLevelItem(self.user_models)))
+        self.set_user_models([])
         self.expandAll()
         self.itemActivated.connect(self._activated)  # double-click or Enter, as the platform does it
 
@@ -51,6 +58,43 @@ class Palette(QTreeWidget):
         font.setBold(True)
         heading.setFont(0, font)
         return heading
+
+    def set_user_models(self, entries: list[tuple[str, str, str]]) -> None:
+        """List the library's models under "My models": (id, name, problem) each; one with a problem is shown
+        in red with it, and cannot be dragged."""
+        self.user_models.takeChildren()
+        for model_id, name, problem in entries:
+            entry = QTreeWidgetItem(self.user_models, [name if not problem else f"{name} (cannot be used)"])
+            entry.setIcon(0, style.icon(style.template_icon_name("pop:lif")))
+            if problem:
+                entry.setForeground(0, QBrush(QColor("#c0392b")))
+                entry.setToolTip(0, f"{model_id}.model cannot be used:\n{problem}")
+                entry.setFlags(Qt.ItemIsEnabled)
+            else:
+                entry.setData(0, KEY_ROLE, LIBRARY_PREFIX + model_id)
+                entry.setToolTip(0, f"{name} ({model_id}.model in your model library)\n"
+                                    "Drag onto the canvas, or double-click to add a population of it.")
+        if not entries:
+            hint = QTreeWidgetItem(self.user_models, ["Save a model in the model editor"])
+            hint.setFlags(Qt.ItemIsEnabled)
+            hint.setForeground(0, QBrush(QColor("#808080")))
+        self.user_models.setExpanded(True)
+
+    def add_plugin_models(self, models: dict) -> None:
+        """A heading of its own listing the neuron models plugins describe (``plugins.neuron_models``), after the
+        built-in populations; nothing when there are none."""
+        if not models:
+            return
+        heading = self._heading(PLUGIN_MODELS_HEADING)
+        self.takeTopLevelItem(self.indexOfTopLevelItem(heading))
+        self.insertTopLevelItem(1, heading)  # under "Populations"
+        for model in models.values():
+            entry = QTreeWidgetItem(heading, [model.name])
+            entry.setIcon(0, style.icon(style.template_icon_name("pop:lif")))
+            entry.setData(0, KEY_ROLE, PLUGIN_MODEL_PREFIX + model.id)
+            entry.setToolTip(0, f"{model.description}\nA neuron model from the plugin {model.source}; the network "
+                                "keeps its equations.\nDrag onto the canvas, or double-click to add.")
+        heading.setExpanded(True)
 
     def item_for(self, key: str) -> QTreeWidgetItem:
         for i in range(self.topLevelItemCount()):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...engine.editing.document import NetworkDocument, Removal, Settings
+from ...engine.editing.document import ModelChange, NetworkDocument, Removal, Settings
 from ...engine.model.params import Problem
 
-__all__ = ["AddItems", "RemoveItems", "EditItem", "EditSettings", "MoveNodes", "SetColor", "push"]
+__all__ = ["AddItems", "RemoveItems", "EditItem", "EditSettings", "MoveNodes", "SetColor", "SetModel", "push"]
 
 MERGE_EDIT, MERGE_SETTINGS = 1, 2
 
@@ -143,3 +143,22 @@ class SetColor(QUndoCommand):
 
     def undo(self):
         self.doc.set_color(self.item_id, self.old)
+
+
+class SetModel(QUndoCommand):
+    """Save a model description into the network (or replace or remove one), with the populations that use it
+    fitted to it: one step, whose undo puts back the old description and populations."""
+
+    def __init__(self, doc: NetworkDocument, change: ModelChange, text: str = ""):
+        super().__init__(text or f"Save model {change.model_id}")
+        self.doc, self.change = doc, change
+        self.undo_change: ModelChange | None = None
+
+    def problems(self) -> list[Problem]:
+        return self.doc.check_model(self.change)
+
+    def redo(self):
+        self.undo_change = self.doc.set_model(self.change)
+
+    def undo(self):
+        self.doc.set_model(self.undo_change)

@@ -46,6 +46,7 @@ from ...engine.model.network import (
 )
 from ...engine.model.params import ParamSpec, fill_params
 from ...engine.model.reward import REWARD_PARAMS
+from ...engine.simulation.described_rules import with_carried_rules
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
 
 __all__ = ["Row", "Heading", "Equations", "item_rows", "settings_rows", "signature", "get_path"]
@@ -295,6 +296,8 @@ def _plasticity_rows(proj: Projection, net) -> list:
     """The rule's parameters, and for a reward-modulated rule a dropdown of the network's reward nodes."""
     rows = [Heading(f"Plasticity: {proj.plasticity.rule}")]
     plugin = _learning_rules().get(proj.plasticity.rule)
+    if plugin is None:  # a rule described by equations that the network carries (its file's rules section)
+        plugin = (with_carried_rules(net, {}) or {}).get(proj.plasticity.rule)
     if plugin is None:
         return rows
     params = proj.plasticity.params

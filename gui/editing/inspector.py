@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...engine.editing.templates import kind_of
 from ...engine.experiments import addresses
 from ...engine.model.names import display_name, readable_problem
+from ...engine.model.network import Population
 from ...engine.model.step_size import dt_warnings
 from ..base import style
 from ..base.math_html import tex_to_display_html
@@ -42,6 +44,7 @@ WARNING_STYLE = "QLabel { color: #7e5109; background: #fef5e7; border: 1px solid
 class Inspector(QScrollArea):
     message = Signal(str)
     sweep_requested = Signal(str, float)  # (address such as "E.tau_m", current value): "Sweep this parameter…"
+    duplicate_model_requested = Signal(str)  # a population's id: "Duplicate as custom model" (the model editor)
 
     def __init__(self, doc, stack, parent=None):
         super().__init__(parent)
@@ -79,6 +82,7 @@ class Inspector(QScrollArea):
         doc.item_changed.connect(self._on_item_changed)
         doc.items_removed.connect(self._on_removed)
         doc.settings_changed.connect(self._on_settings_changed)
+        doc.models_changed.connect(self._on_models_changed)
         doc.network_replaced.connect(lambda: self.show_item(None))
         current().changed.connect(self._apply_theme)
         self._apply_theme()
@@ -101,13 +105,20 @@ class Inspector(QScrollArea):
         self.item_id = item_id
         self._rebuild()
 
+    def _form_signature(self, item) -> tuple:
+        """``signature``, and for a population the description of its model (another one, say from a lesson's
+        "Show me", has other equations to show)."""
+        if not isinstance(item, Population):
+            return signature(item)
+        return signature(item) + (id(self.doc.network.models.get(item.model)),)
+
     def _current(self):
         return None if self.item_id is None else self.doc.item(self.item_id)
 
     def _rebuild(self) -> None:
         self._clear()
         item = self._current()
-        self._signature = signature(item)
+        self._signature = self._form_signature(item)
         if item is None:
             self.title.setText("Network settings")
             self.subtitle.setText("Nothing selected: these settings belong to the whole network.")
@@ -120,7 +131,15 @@ class Inspector(QScrollArea):
                 rows.insert(1, self._color_row(item))
         for row in rows:
             self._add_row(row)
+        if item is not None and item.id in self.doc.network.populations:
+            self._add_duplicate_button(item.id)
         self.show_warnings()
+
+    def _add_duplicate_button(self, pop_id: str) -> None:
+        button = QPushButton("Duplicate as custom model…", objectName="duplicate_model")
+        button.setToolTip("Open the model editor on a copy of this population's model, written as equations")
+        button.clicked.connect(lambda: self.duplicate_model_requested.emit(pop_id))
+        self.form.insertRow(3, button)  # under the model row (name, colour, model come first)
 
     def show_warnings(self) -> None:
         """Warnings (not refusals) about what is shown: a time step large against its time constants."""
@@ -207,10 +226,15 @@ class Inspector(QScrollArea):
     def _on_item_changed(self, item_id: str) -> None:
         if item_id != self.item_id:
             return
-        if signature(self._current()) == self._signature:
+        if self._form_signature(self._current()) == self._signature:
             self._refresh_values()
             self.show_warnings()
         else:
+            self._rebuild()
+
+    def _on_models_changed(self, model_id: str) -> None:
+        """A model was saved into (or taken out of) the network: a population's model list shows it."""
+        if self.item_id in self.doc.network.populations:
             self._rebuild()
 
     def _on_removed(self, ids: list[str]) -> None:

@@ -19,6 +19,7 @@ from ...engine.errors import ValidationError
 from ...engine.files.archive_writer import atomic_write
 from ...engine.interop.report import ExportReport
 from ...engine.interop.script_arrays import ScriptArrays, write_script
+from ...engine.model.names import readable_error
 from ..base import dialogs
 from ..canvas.scene_picture import PictureError, scene_png, scene_svg
 from .export_formats import FORMATS, NothingToExportError, report_lines
@@ -76,7 +77,10 @@ class ExportController(QObject):
                     data, report = fmt.encode(self.doc.network)
         except NothingToExportError as exc:
             return self._refuse(fmt.target, f"cannot be exported as {fmt.name}: {exc}", exc.reasons)
-        except (ValueError, ImportError, MemoryError) as exc:
+        except ValueError as exc:  # the network's problems, by the names people read
+            why = readable_error(self.doc.network, exc)
+            return self._refuse(fmt.target, f"cannot be exported as {fmt.name}: {why}")
+        except (ImportError, MemoryError) as exc:
             return self._refuse(fmt.target, f"cannot be exported as {fmt.name}: {_why(exc)}")
         if not self._write(path, data, f"Cannot export to {fmt.target}", arrays):
             return False

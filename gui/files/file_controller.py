@@ -16,6 +16,7 @@ from ...engine.editing.layout import auto_layout
 from ...engine.errors import FileFormatError, ValidationError
 from ...engine.files import fileformat
 from ...engine.model.network import Network
+from ...plugins.rule_texts import with_rule_texts
 from ...resources.examples import example_path
 from ..base import dialogs
 from ..base.app_settings import add_recent_file, app_settings, data_dir, forget_recent_file
@@ -172,7 +173,7 @@ class FileController(QObject):
 
     def _write(self, path: Path) -> bool:
         try:
-            fileformat.save(self.doc.network, path)
+            fileformat.save(with_rule_texts(self.doc.network), path)  # carries plugins' rule texts
         except ValidationError as exc:
             dialogs.show_problems(self.window, "Cannot save network", "The network has problems; nothing was "
                                   "written.", exc.problems)

@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
 from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
+from ...engine.model.names import readable_error
 from ...engine.model.network import Network, Population
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.results import Results, cv_isi
+from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from ..editing.fields import number_field
 from .export import add_export_actions
@@ -69,13 +71,16 @@ class ISIView(QWidget):
         self.plot.addItem(self.bars)
         follow_theme(self.plot)
         self.export = add_export_actions(self.plot, self.histogram_data, "ISI histogram", self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Population"))
-        top.addWidget(self.chooser, 1)
-        top.addWidget(self.bins)
-        top.addWidget(self.export.menu_button())
+        self.chooser.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(8)  # long names elide rather than widen the dock
+        self.toolbar = QWidget(objectName="isi_toolbar")
+        top = FlowLayout(self.toolbar)
+        top.add(QLabel("Population"))
+        top.add(self.chooser, grow=True)
+        top.add(self.bins)
+        top.add(self.export.menu_button())
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.summary)
         self.chooser.currentIndexChanged.connect(lambda _: self.refresh())
@@ -158,7 +163,8 @@ class _Sweep(QRunnable):
         try:
             curve = fi_curve(*self.args, **self.kwargs)
         except Exception as exc:  # any failure is reported in the dialog, never lost on a pool thread
-            self.signals.failed.emit(str(exc))
+            source = self.args[0]
+            self.signals.failed.emit(readable_error(source, exc) if isinstance(source, Network) else str(exc))
             return
         self.signals.finished.emit(curve)
 

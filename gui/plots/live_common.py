@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-import shiboken6
-from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from ..base.theme import current
+from .legend_row import legend_above
 from .plot_theme import follow_theme
 
 __all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot",
@@ -41,70 +40,6 @@ class TimeAxis(pg.AxisItem):
         step = spacing * scale
         decimals = next((d for d in range(7) if abs(round(step, d) - step) <= 1e-9 * max(1.0, step)), 6)
         return [f"{v * scale:,.{decimals}f}" for v in values]
-
-
-LEGEND_SHARE = 0.4  # the legend's row takes at most this share of a plot's height
-
-
-class _LegendRow(pg.GraphicsWidget):
-    """The row above a plot's data that its legend lives in: as tall as the legend, so it never covers data."""
-
-    def __init__(self, legend: pg.LegendItem, columns: int):
-        super().__init__()
-        self.legend, self.columns = legend, columns
-        legend.setParentItem(self)
-        legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(4, 0))
-        legend.layout.setSpacing(0)
-        self.fit()
-
-    def fit(self, *_) -> None:
-        """As many columns as the row's width holds (a large presentation font wraps sooner), and as tall."""
-        legend = self.legend
-        if not shiboken6.isValid(self) or not shiboken6.isValid(legend):  # a late signal while the plot goes
-            return
-        if self.width() > 0 and legend.items:
-            wanted = self.columns
-            while wanted > 1 and _legend_width(legend, wanted) > self.width():
-                wanted -= 1
-            if wanted != legend.columnCount:
-                legend.setColumnCount(wanted)
-        height = legend.height() if legend.items else 0.0
-        plot = self.parentItem()
-        if plot is not None and height > LEGEND_SHARE * plot.height():  # a tiny dock: over the data, as before,
-            height = 0.0                                                  # rather than no data at all
-        if height != self.maximumHeight():
-            self.setMinimumHeight(height)
-            self.setMaximumHeight(height)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit()
-
-    def boundingRect(self):
-        """(Asked by the legend's anchor even while the plot is being deleted.)"""
-        return super().boundingRect() if shiboken6.isValid(self) else QRectF()
-
-
-def _legend_width(legend: pg.LegendItem, columns: int) -> float:
-    """The width ``legend`` would take with its entries in ``columns`` columns."""
-    widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 12 for sample, label in legend.items]
-    return sum(max(widths[c::columns], default=0.0) for c in range(columns)) + 10
-
-
-def legend_above(plot: pg.PlotWidget, columns: int = 8, **options) -> pg.LegendItem:
-    """A legend laid out in a row above the plot's data (where a title would be), wrapping after ``columns``
-    entries; its row grows and shrinks with its entries (``legend.fit_row()`` after changing them)."""
-    item = plot.getPlotItem()
-    legend = pg.LegendItem(colCount=columns, **options)
-    row = _LegendRow(legend, columns)
-    item.layout.removeItem(item.titleLabel)
-    item.titleLabel.hide()
-    item.layout.addItem(row, 0, 1)
-    item.legend = legend  # curves made with a name join it, as with addLegend
-    legend.fit_row = row.fit
-    legend.geometryChanged.connect(row.fit)
-    item.geometryChanged.connect(row.fit)  # a taller plot may now have room for the legend's row
-    return legend
 
 
 def time_plot(quantity: str, units: str, columns: int = 4) -> tuple[pg.PlotWidget, pg.LegendItem]:

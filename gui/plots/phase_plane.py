@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolBut
 
 from ...engine.simulation.live import LiveFrame
 from ...engine.teaching import phase_plane as pp
-from ...engine.teaching.described_phase import DescribedPlane
+from ...engine.teaching.described_phase import DescribedPlane, plane_description
 from ..base.theme import current
 from .export import add_export_actions
 from .live_common import legend_above
@@ -139,7 +139,7 @@ class PhasePlaneView(QWidget):
         return self.population.currentData()
 
     def set_population(self, population_id: str) -> None:
-        """Show this population (an Izhikevich or AdEx one); ValueError naming it otherwise."""
+        """Show this population (of a two-variable model); ValueError naming it otherwise."""
         index = self.population.findData(population_id)
         if index < 0:
             pop = self.doc.network.populations.get(population_id)
@@ -189,12 +189,13 @@ class PhasePlaneView(QWidget):
             self.fixed.setData([])
             self.head.setData([])
             self.reset_line.hide()
-            self.note.setText("No Izhikevich or AdEx population: the phase plane draws two-variable models")
+            self.note.setText("No Izhikevich or AdEx population, nor another model with two state variables: the "
+                              "phase plane draws two-variable models")
             self._emit_probes()
             return
         model_changed = pop.model != self.model
         self.model, self.params = pop.model, dict(pop.params)
-        desc = self.doc.network.models.get(pop.model) if pop.model not in pp.PHASE_MODELS else None
+        desc = plane_description(self.doc.network, pop.model) if pop.model not in pp.PHASE_MODELS else None
         if desc is None:
             self.backend = pp
         elif not (isinstance(self.backend, DescribedPlane) and self.backend.desc is desc):
@@ -280,17 +281,16 @@ class PhasePlaneView(QWidget):
         self.field.setData(xs, ys)
 
     def _plane_of(self, pop) -> bool:
-        """Whether a population has a phase plane: a built-in two-variable model, or two equations."""
-        desc = self.doc.network.models.get(pop.model)
-        return pop.model in pp.PHASE_MODELS or (desc is not None and len(desc.state) == 2)
+        """Whether a population has a phase plane: a model with two state variables, built-in or described."""
+        return pop.model in pp.PHASE_MODELS or plane_description(self.doc.network, pop.model) is not None
 
     # --- the live neuron -----------------------------------------------------------------------------
     def _emit_probes(self) -> None:
         probes = []
         if self.active and self.model is not None:
-            second = self.backend.PHASE_MODELS[self.model]
-            probes = [(self.population_id, self.neuron.value(), "v"), (self.population_id, self.neuron.value(),
-                                                                       second)]
+            (first, _), (second, _) = self.backend.phase_axes(self.model)
+            probes = [(self.population_id, self.neuron.value(), first), (self.population_id, self.neuron.value(),
+                                                                         second)]
         if probes != self.probes:
             self.probes = probes
             self.live.setData([], [])

@@ -94,6 +94,9 @@ def _style_legend(legend: pg.LegendItem, colors, theme) -> None:
     legend.setLabelTextSize(f"{theme.plot_font_pt():g}pt")
     for _, label in legend.items:  # the setters above only reach labels added from now on
         label.setText(label.text)
+    fit_row = getattr(legend, "fit_row", None)  # a legend above the data: its row (and compactness) follow the font
+    if fit_row is not None:
+        fit_row()
 
 
 def _style_title(label: pg.LabelItem, foreground, theme) -> None:

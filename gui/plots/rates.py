@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.simulation.live import LiveFrame
+from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
 from .live_common import smooth, time_plot, time_range
@@ -32,16 +33,16 @@ class RateView(QWidget):
         self.smoothing.setToolTip("Width of the trailing mean the rates are smoothed with")
         self.inputs = QCheckBox("inputs too")
         self.inputs.setToolTip("Also plot the rates of spike sources (Poisson, spike times, datasets)")
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Smoothing:"))
-        top.addWidget(self.smoothing)
-        top.addWidget(self.inputs)
-        top.addStretch(1)
+        self.toolbar = QWidget(objectName="rates_toolbar")
+        top = FlowLayout(self.toolbar)
+        top.add(QLabel("Smoothing:"))
+        top.add(self.smoothing)
+        top.add(self.inputs)
         self.export = add_export_actions(self.plot, self.data, "the population rates", self)
-        top.addWidget(self.export.menu_button())
+        top.add(self.export.menu_button())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.plot, 1)
         self.colors: dict[str, QColor] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}

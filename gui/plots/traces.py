@@ -12,9 +12,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...engine.simulation.live import LiveFrame
+from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
 from .live_common import CATEGORICAL, time_plot, time_range
@@ -79,15 +80,16 @@ class TraceView(QWidget):
         clear.clicked.connect(lambda: self.probes_requested.emit([]))
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b")
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Probe:"))
-        top.addWidget(self.entry, 1)
-        top.addWidget(clear)
+        self.toolbar = QWidget(objectName="traces_toolbar")
+        top = FlowLayout(self.toolbar)
+        top.add(QLabel("Probe:"))
+        top.add(self.entry, grow=True)
+        top.add(clear)
         self.export = add_export_actions(self.plot, self.data, "the membrane traces", self)
-        top.addWidget(self.export.menu_button())
+        top.add(self.export.menu_button())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.error)
         self.error.hide()
         layout.addWidget(self.plot, 1)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from ...engine.analysis.spike_stats import block_weight_matrix, receptive_fields, tile_fields
 from ...engine.model.catalog import WEIGHT_UNITS
 from ...engine.model.names import display_name
 from ...engine.model.network import Network
+from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
 from .plot_theme import follow_theme
@@ -93,13 +94,16 @@ class WeightsView(QWidget):
         follow_theme(self.plots)
         self.hist_export = add_export_actions(self.hist_plot, self.histogram_data, "weight histogram", self)
         self.matrix_export = add_export_actions(self.matrix_plot, self.matrix_data, "weight matrix", self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Projection"))
-        top.addWidget(self.chooser, 1)
-        top.addWidget(self.mode)
-        top.addWidget(self._export_button())
+        self.chooser.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(10)  # long names elide rather than widen the dock
+        self.toolbar = QWidget(objectName="weights_toolbar")
+        top = FlowLayout(self.toolbar)
+        top.add(QLabel("Projection"))
+        top.add(self.chooser, grow=True)
+        top.add(self.mode)
+        top.add(self._export_button())
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.plots, 1)
         layout.addWidget(self.summary)
 

@@ -104,7 +104,7 @@ def build_menus(w, actions: dict[str, QAction]) -> None:
     file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
 
-    edit_menu = bar.addMenu("&Edit")
+    edit_menu = w.edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([actions["undo"], actions["redo"]])
     edit_menu.addSeparator()
     edit_menu.addActions([actions[n] for n in ("cut", "copy", "paste", "duplicate", "delete")])

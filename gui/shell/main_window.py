@@ -34,6 +34,7 @@ from ..canvas.view import CanvasView
 from ..editing.inspector import Inspector
 from ..files.export_controller import ExportController
 from ..files.file_controller import FileController
+from ..models.editor_ui import install_model_editor
 from ..simulation.experiment_ui import install_experiments
 from ..simulation.simulation_ui import install_simulation
 from ..teaching.lesson_controller import install_lessons
@@ -42,7 +43,15 @@ from .actions import build_actions, build_menus, build_toolbar
 __all__ = ["MainWindow"]
 
 STATUS_MS = 6000
-LAYOUT_VERSION = 3  # bump when docks are added, so a layout saved without them is not restored
+LAYOUT_VERSION = 4  # bump when docks are added, so a layout saved without them is not restored
+
+
+def plugin_neuron_models() -> dict:
+    """The neuron models the installed plugins describe, by id (broken ones are left out; Help > Plugins says why)."""
+    from ...plugins.neuron_models import neuron_models
+    from ...plugins.registry import default_registry
+
+    return neuron_models(default_registry())
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +72,8 @@ class MainWindow(QMainWindow):
         self.edits = EditController(self, self.doc, self.stack, self.scene, self.view)
         self.exports = ExportController(self, self.doc, self.files, self.scene)
         self.palette = Palette()
+        self.edits.plugin_models = plugin_neuron_models()
+        self.palette.add_plugin_models(self.edits.plugin_models)
         self.inspector = Inspector(self.doc, self.stack)
         self.messages = QPlainTextEdit()
         self.messages.setReadOnly(True)
@@ -71,9 +82,11 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
+        self.node_menu_hooks = []  # (menu, node id) -> None: entries features add to a node's right-click menu
         self.simulation = install_simulation(self)
         self.lessons = install_lessons(self)
         self.experiments = install_experiments(self)
+        self.models = install_model_editor(self)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock, self.messages_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.counts = QLabel()

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...plugins.neuron_models import GROUP as MODEL_GROUP
+from ...plugins.neuron_models import neuron_models
 from ...plugins.registry import GROUPS, Registry, default_registry
 
 __all__ = ["PluginRow", "plugin_rows", "PluginDialog", "show_plugin_dialog", "COLUMNS", "BROKEN"]
 
-GROUP_NAMES = {"learning_rules": "learning rule", "datasets": "dataset"}
+GROUP_NAMES = {"learning_rules": "learning rule", "datasets": "dataset", MODEL_GROUP: "neuron model"}
 COLUMNS = ("Kind", "Id", "Name", "Version", "From", "Description")
 BROKEN = QColor("#c0392b")
 FROM_WIDTH = 230
@@ -47,11 +49,15 @@ class PluginRow:
 def plugin_rows(registry: Registry) -> list[PluginRow]:
     """One row per discovered plugin, by group then id; loading errors are caught and become the row's error."""
     rows = []
+    models = neuron_models(registry)  # checks each model's text: a broken one gets its record's error
     shadowed = [((r.group, r.id), r) for r in registry.shadowed]
     for (group, plugin_id), record in sorted([*registry.records.items(), *shadowed], key=lambda item: item[0]):
         plugin = registry.get(group, plugin_id) if record.error is None else None
         info, error = None, record.error
-        if plugin is not None:
+        if group == MODEL_GROUP and plugin_id in models and error is None:
+            info = models[plugin_id]
+            name, version, description = info.name, info.version, info.description
+        elif plugin is not None:
             try:
                 info = plugin.info
                 name, version = str(info.display_name), str(info.version)
@@ -78,7 +84,7 @@ class PluginDialog(QDialog):
         self.resize(1100, 560)
         self.rows = plugin_rows(registry if registry is not None else default_registry())
         broken = sum(row.error is not None for row in self.rows)
-        groups = " and ".join(GROUPS.values())
+        groups = ", ".join(GROUPS.values())
         self.summary = QLabel(f"{len(self.rows)} plugin{'s' * (len(self.rows) != 1)} found in the entry-point groups "
                               f"{groups}" + (f"; {broken} could not be loaded (in red)." if broken else "."))
         self.summary.setWordWrap(True)

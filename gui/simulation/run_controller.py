@@ -11,86 +11,38 @@ from __future__ import annotations
 import copy
 import math
 import sys
-import threading
-import time
-from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
 from ...engine.model.custom import neuron_model
+from ...engine.model.names import display_name, readable_error
 from ...engine.model.params import ValidationError
 from ...engine.simulation.build import estimate_memory
 from ...engine.simulation.live import LiveTap
 from ...engine.simulation.live_diff import live_changes
 from ...engine.simulation.runner import DONE, FAILED, IDLE, PAUSED, RUNNING, Runner
 from ...engine.simulation.simulator import Simulator
-from ...plugins.dataset_source import default_datasets
 from ...plugins.registry import default_registry
 from ..base import dialogs
 from ..plots.live_common import plot_color, spike_levels
 from ..plots.traces import MAX_PROBES
-from .auto_window import MEASURE_MS, suggested_window
+from .auto_window import MEASURE_MS, suggested_window, window_for_rate
+from .preparation import CHUNK_STEPS, RESULTS_MAX_SPIKES, Preparation
 from .recorder_probes import recorded_trace, recorder_probes
+from .run_status import RunStatus
 
 __all__ = ["RunController", "SPEEDS", "STEP_MS", "FRAME_MS", "RESULTS_MAX_SPIKES"]
 
 FRAME_MS = 33  # ~30 frames per second
-# Longest chunk: the runner sizes chunks to ~25 ms of wall time below this. Each chunk must take the GIL
-# back from the drawing thread (up to a switch interval), so chunks far shorter than a frame waste time.
-CHUNK_STEPS = 20_000
 SWITCH_INTERVAL = 0.001  # s; Python's default 5 ms lets drawing hold the GIL while a finished chunk waits
 STEP_MS = 10.0  # what "Step" advances
 PREBUILD_MAX_BYTES = 256 << 20  # a network estimated larger is built when Run is pressed, not on Open
-RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 SPEEDS = [("As fast as possible", None), ("10× real time", 10.0), ("5×", 5.0), ("2×", 2.0),
           ("1× (real time)", 1.0), ("0.5×", 0.5), ("0.2×", 0.2), ("0.1×", 0.1), ("0.05×", 0.05),
           ("0.02×", 0.02), ("0.01×", 0.01)]
 
 # What the controller is doing, shown in the status bar and used to enable actions.
 NO_RUN, PREPARING, READY = "no run", "preparing", "ready"
-
-
-class _Preparation:
-    """Builds a simulator on a daemon thread (so closing the window never waits for a compile); ``cancel``
-    abandons it (the build stops at its next plugin call or stage, and nothing it made is used).
-
-    ``then`` is what was asked for while it builds (a Run, a Step): it belongs to this build, so dropping the
-    build (Reset, another network, closing) drops the request with it, and no request outlives its network.
-    """
-
-    def __init__(self, network, rules, shown_inputs=(), then=None):
-        self.network, self.rules, self.then = network, rules, then
-        self.shown_inputs = [n for n in shown_inputs if n in network.inputs]
-        self.sim: Simulator | None = None
-        self.error: BaseException | None = None
-        self.parts = ""  # the loop's parts, named for the status while they compile
-        self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
-        self.compile_seconds = 0.0
-        self.done = threading.Event()
-        self.cancelled = threading.Event()
-        threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-
-    def _build(self) -> None:
-        try:
-            sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets(), cancel=self.cancelled)
-            # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
-            # millions of spikes per second)
-            sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
-            self.parts = compiled_parts(sim.built)
-            if needs_compile(sim.built):
-                self.compiling_since = time.perf_counter()
-                self.compile_seconds = compile_now(sim.built)
-            else:
-                compile_now(sim.built)  # loads from the cache: now, not at the first chunk
-            self.sim = sim
-        except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
-            self.error = exc
-        self.done.set()
 
 
 class RunController(QObject):
@@ -113,7 +65,9 @@ class RunController(QObject):
         self.tap = LiveTap()
         self.window_ms = 1000.0
         self.window_chosen = False  # the user (or a lesson) set the window since this network opened
+        self.restart_when_done = False  # a Run after a finished run starts again from time 0 (a lesson's @restart)
         self._suggesting = False
+        self._window_before_suggestion: float | None = None  # restored when another network opens
         self.duration_ms: float | None = doc.network.duration
         self.speed: float | None = None
         self.end_ms: float | None = None  # simulated time the current run stops at
@@ -122,10 +76,10 @@ class RunController(QObject):
         self.probes: list = []  # the traces view's
         self.view_probes: dict[str, list] = {}  # other views' (the phase plane's), sampled alongside
         self.shown_inputs: list[str] = []  # inputs whose spikes the raster shows (recorded on request)
-        self._prep: _Preparation | None = None  # the build under way (its ``then``: what to do once ready)
+        self._prep: Preparation | None = None  # the build under way (its ``then``: what to do once ready)
         self._rules = None
         self._state = NO_RUN
-        self._history = deque(maxlen=40)  # (wall, t, spikes) for the rates in the status bar
+        self._status = RunStatus()  # the status bar's line, with rates over the last frames
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._tick)
@@ -152,8 +106,9 @@ class RunController(QObject):
         return self._rules
 
     # --- commands -----------------------------------------------------------------------------------
-    def prepare(self, then=None) -> None:
-        """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready.
+    def prepare(self, then=None, measure: bool = False) -> None:
+        """Build (and compile) the document's network on a worker thread; ``then()`` runs when it is ready;
+        ``measure``: its first ms are run to choose the plots' window (see auto_window) if none was chosen.
 
         The frame timer runs for as long as a build exists, so a finished build is always taken.
         """
@@ -163,7 +118,8 @@ class RunController(QObject):
                 self._prep.then = then
             return
         sys.setswitchinterval(SWITCH_INTERVAL)
-        self._prep = _Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then)
+        self._prep = Preparation(copy.deepcopy(self.doc.network), self._rules_now(), self.shown_inputs, then,
+                                 measure=measure and not self.window_chosen)
         self._set_state(PREPARING)
         if self.doc.network.spiking_nodes():
             self.message.emit("Building the network…")
@@ -183,6 +139,9 @@ class RunController(QObject):
         if self.stale:
             self.rebuild(then=self.run)
             return
+        if self.restart_when_done and self._state == DONE and self.tap.t > 0.0:
+            self.reset()
+            self.message.emit("Back at time 0: each run of this step starts from the beginning")
         t = self.tap.t
         if self._state in (READY, DONE) or self.end_ms is None or t >= self.end_ms - 1e-9:  # (after Steps too)
             self.run_start_ms = t
@@ -228,7 +187,7 @@ class RunController(QObject):
             self._set_state(READY)
         else:
             self._drop_sim()
-        self._history.clear()
+        self._status.clear()
         self.views.clear()
         self._tick()
 
@@ -258,6 +217,8 @@ class RunController(QObject):
     def set_window(self, window_ms: float) -> None:
         self.window_ms = float(window_ms)
         self.window_chosen = self.window_chosen or not self._suggesting
+        if not self._suggesting:  # the user's own window: kept from network to network
+            self._window_before_suggestion = None
         self.tap.window = self.window_ms
         self._draw()
 
@@ -267,7 +228,7 @@ class RunController(QObject):
             try:
                 self.sim.set_probes(self._merged_probes(probes))
             except ValueError as exc:
-                self.views.traces.show_error(str(exc))
+                self.views.traces.show_error(readable_error(self.doc.network, exc))
                 return
         kept = set(self._merged_probes(probes))
         before = set(self._merged_probes(self.probes))
@@ -336,7 +297,7 @@ class RunController(QObject):
 
     def _started(self) -> None:
         self._set_state(READY if self.runner.state == IDLE else self.runner.state)
-        self._history.clear()
+        self._status.clear()
         self.timer.start()
 
     def _cancel_prep(self) -> None:
@@ -367,7 +328,7 @@ class RunController(QObject):
         prep, self._prep = self._prep, None
         if prep.error is not None:
             self._set_state(NO_RUN if self.sim is None else PAUSED)
-            text = f"The network could not be built: {prep.error}"
+            text = f"The network could not be built: {readable_error(self.doc.network, prep.error)}"
             if prep.then is None:  # built ahead of time, unasked: a note, not a dialog
                 self.message.emit(text)
             else:
@@ -392,10 +353,11 @@ class RunController(QObject):
         self._set_state(READY)
         self.built.emit()
         compiled = f" (kernels compiled in {prep.compile_seconds:.0f} s)" if prep.compile_seconds else ""
+        window = self._window_on_open(prep)
         if prep.then is None:  # built ahead of time; a Run or Step waiting for it starts now and says so itself
-            self.message.emit(f"Network built{compiled}: press Run")
-        elif compiled:
-            self.message.emit(f"Network built{compiled}")
+            self.message.emit(f"Network built{compiled}: press Run{window}")
+        elif compiled or window:
+            self.message.emit(f"Network built{compiled}{window}")
         if prep.then is not None:
             prep.then()
 
@@ -412,7 +374,8 @@ class RunController(QObject):
             try:
                 sim.set_param(item_id, name, value)
             except (KeyError, ValidationError, ValueError) as exc:
-                refused.append(f'"{item_id}".{name}: {exc}')
+                net = self.doc.network
+                refused.append(f"“{display_name(net, item_id)}”, {name}: {readable_error(net, exc)}")
         return refused
 
     def _doc_changed(self, *_) -> None:
@@ -427,7 +390,8 @@ class RunController(QObject):
         reasons += self._apply_edits(self.sim, edits)
         if edits and not reasons:
             when = "at the next chunk" if self._state == RUNNING else "now"
-            self.message.emit(f"Changed {', '.join(f'{i}.{n} = {v:g}' for i, n, v in edits)} {when}")
+            shown = ", ".join(f"{display_name(self.doc.network, i)} {n} = {v:g}" for i, n, v in edits)
+            self.message.emit(f"Changed {shown} {when}")
             self.set_probes(self.probes)  # threshold and reset marks follow the parameters
         self._set_stale(reasons)
 
@@ -446,12 +410,19 @@ class RunController(QObject):
         self.views.raster.rows.clear_nodes()
         self._set_colors()
         self.duration_ms = self.doc.network.duration
+        if self._window_before_suggestion is not None:  # a window chosen for the last network, not by the user
+            self._offer_window(self._window_before_suggestion)
+            self._window_before_suggestion = None
         self.window_chosen = False
         self.views.traces.set_probes([], {})
         self.set_probes(recorder_probes(self.doc.network)[:MAX_PROBES])  # a membrane recorder shows its traces
         net = self.doc.network
         if net.spiking_nodes() and not net.validate() and estimate_memory(net, CHUNK_STEPS)[1] <= PREBUILD_MAX_BYTES:
-            QTimer.singleShot(0, self.prepare)  # build and compile while the user looks: Run then starts at once
+            QTimer.singleShot(0, self._prebuild)
+
+    def _prebuild(self) -> None:
+        """Build and compile while the user looks (Run then starts at once), and choose the plots' window."""
+        self.prepare(measure=True)
 
     def _report(self, text: str) -> None:
         self.message.emit(text)
@@ -467,7 +438,7 @@ class RunController(QObject):
             if state == FAILED and self._state != FAILED:
                 self._set_state(FAILED)
                 self._draw()
-                self._report(f"The simulation stopped: {runner.error}")
+                self._report(f"The simulation stopped: {readable_error(self.doc.network, runner.error)}")
                 return
             state = READY if state == IDLE else state
             if state != self._state and self._state not in (PREPARING,):
@@ -477,20 +448,33 @@ class RunController(QObject):
         if self._state != RUNNING and self._prep is None:
             self.timer.stop()
 
+    def _window_on_open(self, prep: Preparation) -> str:
+        """The window for a network measured as it opened (once); what the status text adds about it."""
+        if prep.rate is None or self.window_chosen:
+            return ""
+        self.window_chosen = True
+        window = window_for_rate(prep.rate, self.window_ms)
+        return "" if window is None else f". {self._offer_window(window)}"
+
     def _suggest_window(self) -> None:
-        """Once per network, early in its first run: a narrower window when it fires too fast to see spikes."""
+        """Early in the first run of a network not measured on open: a narrower window if it fires too fast."""
         if self.window_chosen or self.sim is None or self.tap.t < MEASURE_MS:
             return
         self.window_chosen = True  # asked once; the user's choice from then on
         window = suggested_window(self.sim, self.window_ms)
         if window is not None:
-            self._suggesting = True
-            try:
-                self.window_suggested.emit(window)
-            finally:
-                self._suggesting = False
-            self.message.emit(f"The network fires fast: the plots show {window:g} ms so spikes stay apart "
-                              "(Window in the toolbar)")
+            self.message.emit(self._offer_window(window))
+
+    def _offer_window(self, window: float) -> str:
+        """Show ``window`` ms (as the toolbar's Window, not as the user's choice); the sentence saying so."""
+        if self._window_before_suggestion is None:
+            self._window_before_suggestion = self.window_ms
+        self._suggesting = True
+        try:
+            self.window_suggested.emit(window)
+        finally:
+            self._suggesting = False
+        return f"The network fires fast: the plots show {window:g} ms so spikes stay apart (Window in the toolbar)"
 
     def shown_window(self) -> float:
         """The plots' time window: the chosen one, but no wider than the runs so far (whole durations), so a
@@ -507,15 +491,4 @@ class RunController(QObject):
         self.frame_drawn.emit()
 
     def _update_status(self, frame) -> None:
-        now = time.perf_counter()
-        prep = self._prep
-        if prep is not None and prep.compiling_since is not None and not prep.done.is_set():
-            self.status_changed.emit(compiling_text(prep.parts, now - prep.compiling_since))
-            return
-        self._history.append((now, frame.t, frame.total_spikes))
-        wall0, t0, s0 = self._history[0]
-        parts = [f"t = {frame.t:,.1f} ms"]
-        if now - wall0 > 0.2 and self._state == RUNNING:
-            parts.append(f"{(frame.t - t0) / 1000.0 / (now - wall0):.3g}× real time")
-            parts.append(f"{(frame.total_spikes - s0) / (now - wall0):,.0f} spikes/s")
-        self.status_changed.emit(" · ".join(parts))
+        self.status_changed.emit(self._status.text(frame, self._state == RUNNING, self._prep))

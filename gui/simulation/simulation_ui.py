@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from ...engine.model.custom import neuron_model
 from ...engine.model.names import display_name
 from ...engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING
-from ...engine.teaching.phase_plane import PHASE_MODELS
+from ...engine.teaching.described_phase import plane_description
 from ..base import dialogs, style
 from ..editing.commands import EditSettings, push
 from ..plots.analysis import FICurveDialog, ISIView
@@ -269,29 +270,36 @@ class SimulationUI:
         self.stale_label.setToolTip(style.plain_tip("\n".join(reasons)) if reasons else "")
 
     def _node_menu(self, node_id: str, where) -> None:
-        """A population's right-click menu: probe its neurons' membranes."""
-        pop = self.window.doc.network.populations.get(node_id)
+        """A population's right-click menu: probe its neurons' membranes; the phase plane of a two-variable model."""
+        net = self.window.doc.network
+        pop = net.populations.get(node_id)
         if pop is None:
             return
         menu = QMenu(self.window)
         for i in range(min(pop.size, 3)):
             menu.addAction(f"Probe membrane of neuron {i}", lambda i=i: self.probe(node_id, i))
-        if pop.model in PHASE_MODELS:
+        if plane_description(net, pop.model) is not None:
             menu.addAction("Show in the phase plane", lambda: self.show_phase_plane(node_id))
+        for extend in getattr(self.window, "node_menu_hooks", ()):  # entries other features add (model editor)
+            extend(menu, node_id)
         menu.popup(where)
         self.node_menu = menu  # kept so tests can find it
 
     def probe(self, node_id: str, neuron: int) -> None:
+        """Trace the membrane of one neuron: its model's first state variable (v for every built-in)."""
+        net = self.window.doc.network
+        model = neuron_model(net, net.populations[node_id].model) if node_id in net.populations else None
+        variable = next(iter(model.state)) if model is not None and model.state else "v"
         self.docks["traces"].show()
         self.docks["traces"].raise_()
-        self.views.traces.add_probe((node_id, neuron, "v"))
+        self.views.traces.add_probe((node_id, neuron, variable))
 
     def show_phase_plane(self, population: str | None = None) -> PhasePlaneView:
         """Bring the phase plane forward, on ``population`` or the selected one when it has two variables."""
         if population is None:
             net = self.window.doc.network
             chosen = [i for i in self.window.scene.selected_ids()
-                      if i in net.populations and net.populations[i].model in PHASE_MODELS]
+                      if i in net.populations and plane_description(net, net.populations[i].model) is not None]
             population = chosen[0] if chosen else None
         if population is not None:
             self.phase.set_population(population)

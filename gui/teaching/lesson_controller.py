@@ -1,5 +1,10 @@
 """What a lesson does in a window: open its networks read-only, show each step, perform the step's actions
-(highlight, select, probe, show a panel) and tick its tasks as the open network and the run meet them.
+(highlight, select, probe, show a panel) and tick its tasks as the open network and the run meet them. A step's
+model checks run the open network's model off the GUI thread (``check_runner``) and tick when the answers say so.
+
+The student's own copy of a lesson network (saved with Save As while on it, then opened again, say after editing
+its equations in a text editor) counts as the lesson's network: the steps go on with it instead of reopening the
+lesson's file.
 
 A lesson never runs code: it is a ``engine.lesson.Lesson`` (parsed data) and every change it makes to the
 network ("Show me") is an ordinary undoable edit on the window's stack.
@@ -7,15 +12,18 @@ network ("Show me") is an ordinary undoable edit on the window's stack.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from ...engine.editing.document import Settings
+from ...engine.editing.document import ModelChange, Settings
 from ...engine.teaching.lesson import (
     EXAMPLE_PREFIX,
     LESSON_FILE,
+    AnswerError,
+    Check,
     Highlight,
     Lesson,
     LessonError,
@@ -26,13 +34,15 @@ from ...engine.teaching.lesson import (
     Show,
     Task,
     Window,
+    answer_change,
     apply_task,
     check_lesson,
     load_lesson,
     task_met,
 )
 from ..base import dialogs
-from ..editing.commands import EditItem, EditSettings, push
+from ..editing.commands import EditItem, EditSettings, SetModel, push
+from .check_runner import CheckRunner
 
 __all__ = ["LessonController", "install_lessons", "ask_lesson_path"]
 
@@ -62,6 +72,10 @@ class LessonController(QObject):
         self.on_lesson_network = False  # the document is that network (maybe saved under a new name since)
         self.window_before: float | None = None  # the plot window before a step's @window changed it
         self._opening = False
+        self.copies: set[Path] = set()  # where the student saved a lesson network (opening one goes on with it)
+        self.checks = CheckRunner(self)
+        self.checks.finished.connect(self.refresh_tasks)
+        window.files.title_changed.connect(self._remember_copy)
         panel.back_clicked.connect(self.back)
         panel.next_clicked.connect(self.next)
         panel.close_clicked.connect(self.close)
@@ -125,12 +139,14 @@ class LessonController(QObject):
         finally:
             self._opening = False
         self.opened, self.on_lesson_network = (path, label), True
+        self.window.simulation.controller.window_chosen = True  # the lesson frames its plots (@window), not a guess
         return True
 
     def close(self) -> None:
         self._set_highlight(())
         self._restore_window()
         self.lesson, self.opened, self.on_lesson_network = None, None, False
+        self.window.simulation.controller.restart_when_done = False
         self.panel.show_empty()
         self.dock.setWindowTitle("Lesson")
         self.dock.hide()
@@ -151,10 +167,13 @@ class LessonController(QObject):
         self.index, self.ran = index, False
         self.panel.browser.picture_path = lesson.picture_path
         self.panel.show_step(lesson.title, step.title, step.text, index, len(lesson.steps))
-        self.panel.set_tasks([(t, t.describe(), isinstance(t, Task)) for t in step.tasks])
+        self.panel.set_tasks([(t, t.describe(), isinstance(t, Task) or (
+            isinstance(t, Check) and step.answer_for(t.target) is not None)) for t in step.tasks])
         self._set_highlight(())
         if not any(isinstance(a, Window) for a in step.actions):
             self._restore_window()
+        # a step about a stimulus shows it on every run, not only the first (a student tries another value)
+        self.window.simulation.controller.restart_when_done = any(isinstance(a, Restart) for a in step.actions)
         if self._open_step_network(lesson, index):
             self._perform_all(step.actions)
         self.refresh_tasks()
@@ -252,25 +271,44 @@ class LessonController(QObject):
 
     def _network_replaced(self) -> None:
         """The scene's items are new: highlight again on the lesson's network, on no other."""
-        if not self._opening:  # the student opened another network (New, Open, Revert, an example)
-            self.on_lesson_network = False
+        if not self._opening:  # the student opened another network (New, Open, Revert, an example), or a copy
+            self.on_lesson_network = self.window.files.path in self.copies  # of the lesson's they saved
+            if not self.on_lesson_network:
+                self.window.simulation.controller.restart_when_done = False
         self._set_highlight(self.highlighted if self.on_lesson_network else ())
         self.refresh_tasks()
+
+    def _remember_copy(self) -> None:
+        path = self.window.files.path
+        if self.lesson is not None and self.on_lesson_network and path is not None:
+            self.copies.add(path)
 
     # --- tasks ---------------------------------------------------------------------------------------
     def refresh_tasks(self, *_) -> None:
         net = self.window.doc.network
-        for row in self.panel.rows():
-            row.set_done(self.ran if isinstance(row.task, RunTask) else task_met(net, row.task))
+        rows = self.panel.rows()
+        checks = [row.task for row in rows if isinstance(row.task, Check)]
+        results = dict(zip(checks, self.checks.results(net, checks) or [])) if checks else {}
+        for row in rows:
+            if isinstance(row.task, Check):
+                result = results.get(row.task)
+                row.set_done(result is not None and result.met)
+                row.set_note("Checking your model…" if result is None else result.message)
+            else:
+                row.set_done(self.ran if isinstance(row.task, RunTask) else task_met(net, row.task))
 
     def _run_state(self, state: str) -> None:
         if state in RUN_TICKS and self.lesson is not None and self.on_lesson_network:  # not another network's run
             self.ran = True
             self.refresh_tasks()
 
-    def show_me(self, task: Task) -> None:
-        """Make the task's change as one undoable edit, through the same commands the inspector uses."""
+    def show_me(self, task: Task | Check) -> None:
+        """Make the task's change as one undoable edit, through the same commands the inspector uses (for a check:
+        the step's answer, a model text of the lesson's folder, in place of the population's model)."""
         doc = self.window.doc
+        if isinstance(task, Check):
+            self._show_answer(task)
+            return
         try:
             changed = apply_task(doc.network, task)
         except LessonError as exc:
@@ -283,6 +321,22 @@ class LessonController(QObject):
             item = changed.populations.get(task.target) or changed.inputs.get(task.target) \
                 or changed.projections.get(task.target)
             command = EditItem(doc, task.target, item, text)
+        problems = push(self.window.stack, command)
+        if problems:
+            self.message.emit(f"Show me: not applied: {problems[0]}")
+
+
+    def _show_answer(self, check: Check) -> None:
+        answer = self.lesson.steps[self.index].answer_for(check.target)
+        try:
+            model_id, desc, params = answer_change(self.lesson, self.window.doc.network, answer)
+        except AnswerError as exc:
+            self.message.emit(f"Show me: {exc}")
+            return
+        net = self.window.doc.network
+        populations = {pid: replace(net.populations[pid], params=p) for pid, p in params.items()}
+        command = SetModel(self.window.doc, ModelChange(model_id, desc, populations),
+                           f"Lesson: the model of {check.target} from {answer.file}")
         problems = push(self.window.stack, command)
         if problems:
             self.message.emit(f"Show me: not applied: {problems[0]}")

@@ -125,7 +125,16 @@ class TaskRow(QWidget):
         self.check.setAttribute(Qt.WA_TransparentForMouseEvents)  # ticked by the network, not by a click
         self.check.setFocusPolicy(Qt.NoFocus)
         self.check.setToolTip("Ticks itself once the network meets it")
-        layout.addWidget(self.check, 1)
+        self.note = QLabel()  # what a check found (why it is not met yet), under the box
+        self.note.setObjectName("lesson_task_note")
+        self.note.setTextFormat(Qt.PlainText)
+        self.note.setWordWrap(True)
+        self.note.hide()
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.check)
+        column.addWidget(self.note)
+        layout.addLayout(column, 1)
         self.button = None
         if can_show:
             self.button = QPushButton("Show me")
@@ -139,6 +148,11 @@ class TaskRow(QWidget):
         self.check.setStyleSheet(f"QCheckBox {{ color: {DONE_COLOR[current().dark]}; }}" if done else "")
         if self.button is not None:
             self.button.setEnabled(not done)
+
+    def set_note(self, text: str) -> None:
+        """A line under the task (what checking the student's model found); empty hides it."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     @property
     def done(self) -> bool:

@@ -1,7 +1,9 @@
 """Built-in learning rules: pair-based, triplet and reward-modulated STDP, and Tsodyks-Markram short-term plasticity.
 
 Each maps its parameters to a rule family the compiled loop runs (``engine.plasticity``); the engine
-finds them through the plugin registry, like any third-party rule.
+finds them through the plugin registry, like any third-party rule. Pair and triplet STDP without synaptic
+scaling run from their descriptions instead (``described_rules``: generated code, the very same weights and
+spikes, tested); with scaling, which the rule language does not express, they keep the hand-written family.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.plasticity import RSTDP, STDP, STP, RuleSpec
 from ..api import PluginInfo
+from .described_rules import DESCRIBED_PAIR_STDP, DESCRIBED_TRIPLET_STDP
 
 __all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM", "REWARD_STDP"]
 
@@ -58,6 +61,13 @@ class PairSTDP:
             *NORMALISATION,
         )})
 
+    def description_for(self, params: dict):
+        """The description that runs these parameters (None with synaptic scaling: the hand-written family, and
+        for a subclass with an engine part of its own, which is then what it means)."""
+        if type(self).engine_part is not PairSTDP.engine_part or params.get("norm_total", 0.0):
+            return None
+        return DESCRIBED_PAIR_STDP.description
+
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         return RuleSpec(STDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
                                p["A_minus"], p["w_max"], float(p["multiplicative"]), float(p["nearest"]),
@@ -102,6 +112,13 @@ class TripletSTDP:
             _p("nearest", 0, "", "0: all-to-all interactions; 1: nearest spike", 0, 1, integer=True),
             *NORMALISATION,
         )})
+
+    def description_for(self, params: dict):
+        """The description that runs these parameters (None with synaptic scaling: the hand-written family, and
+        for a subclass with an engine part of its own, which is then what it means)."""
+        if type(self).engine_part is not TripletSTDP.engine_part or params.get("norm_total", 0.0):
+            return None
+        return DESCRIBED_TRIPLET_STDP.description
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         decay = {k: math.exp(-dt / p[k]) for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")}

@@ -16,6 +16,10 @@ from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.resources.examples import conductance, rhythms
+from spikestudio.resources.examples import plasticity_classics as classics
+from spikestudio.resources.examples.attractors import ring_attractor
+from spikestudio.resources.examples.celegans import tap_withdrawal
 
 __all__ = ["BUILDERS", "build", "write_all"]
 
@@ -24,6 +28,7 @@ LICENSE = "CC0-1.0"
 EXC_COLOR = "#d62728"  # excitatory populations: red
 INH_COLOR = "#1f77b4"  # inhibitory populations: blue
 INPUT_COLOR = "#7f7f7f"  # inputs: grey
+NOTE_COLOR = "#fff59d"  # the sticky note citing each example's paper: yellow
 
 
 def single_neuron() -> Network:
@@ -45,6 +50,9 @@ def single_neuron() -> Network:
     net.record_state("neuron", "v", neurons=[0], interval=0.1)
     net.record_rate("neuron", bin=10.0)
     net.layout = {"dc": NodeLayout(-280.0, 0.0, INPUT_COLOR), "neuron": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    net.add_note("paper", "Lapicque (1907) integrate-and-fire neuron; its rate as in Gerstner et al. (2014), "
+                 "Neuronal Dynamics, ch. 1.\n400 pA: it fires at the analytic 68.3 Hz.",
+                 x=-390.0, y=-180.0, width=420.0, height=80.0, color=NOTE_COLOR)
     return net
 
 
@@ -79,6 +87,9 @@ def cuba() -> Network:
         net.record_rate(pop, bin=1.0)
     net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
     net.layout = {"E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
+    net.add_note("paper", "Vogels & Abbott (2005) CUBA network, benchmark 2 of Brette et al. (2007).\n"
+                 "Excitation and inhibition balance: asynchronous irregular firing at about 5.7 Hz, CV of ISI "
+                 "about 0.55.", x=-100.0, y=-240.0, width=420.0, height=90.0, color=NOTE_COLOR)
     return net
 
 
@@ -130,6 +141,9 @@ def brunel() -> Network:
     net.record_state("E", "v", neurons=[0, 1, 2], interval=0.1)
     net.layout = {"ext_E": NodeLayout(-330.0, 0.0, INPUT_COLOR), "ext_I": NodeLayout(820.0, 0.0, INPUT_COLOR),
                   "E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
+    net.add_note("paper", "Brunel (2000) model A at g = 5, nu_ext = 2 nu_thr: asynchronous irregular firing at "
+                 "about 46 Hz (his Fig. 8C).\nbrunel.sweep.json maps his phase diagram (spikestudio sweep brunel).",
+                 x=-100.0, y=-240.0, width=420.0, height=90.0, color=NOTE_COLOR)
     return net
 
 
@@ -172,6 +186,9 @@ def izhikevich() -> Network:
     net.layout = {"thalamus_E": NodeLayout(-330.0, 0.0, INPUT_COLOR),
                   "thalamus_I": NodeLayout(820.0, 0.0, INPUT_COLOR),
                   "E": NodeLayout(0.0, 0.0, EXC_COLOR), "I": NodeLayout(440.0, 0.0, INH_COLOR)}
+    net.add_note("paper", "Izhikevich (2003) network: 800 regular-spiking and 200 fast-spiking neurons with "
+                 "thalamic noise.\nThe population bursts in a rhythm near 10 Hz (alpha band).",
+                 x=-100.0, y=-240.0, width=420.0, height=90.0, color=NOTE_COLOR)
     return net
 
 
@@ -216,6 +233,9 @@ def digits() -> Network:
     net.record_state("E", "v", neurons=[0, 1], interval=1.0)
     net.record_state("E", "theta", neurons=list(range(10)), interval=10.0)
     net.layout = {"digits": NodeLayout(-330.0, 0.0, INPUT_COLOR), "E": NodeLayout(0.0, 0.0, EXC_COLOR)}
+    net.add_note("paper", "Diehl & Cook (2015): digits learnt without labels by STDP, lateral inhibition and "
+                 "adaptive thresholds.\nAfter 1000 training digits about 82 % of unseen ones are classified "
+                 "right (chance: 10 %).", x=-330.0, y=-250.0, width=440.0, height=100.0, color=NOTE_COLOR)
     return net
 
 
@@ -225,6 +245,19 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "brunel": brunel,
     "izhikevich": izhikevich,
     "digits": digits,
+    "coba": conductance.coba,
+    "hh_coba": conductance.hh_coba,
+    "brunel_sr": rhythms.brunel_sr,
+    "brunel_si_fast": rhythms.brunel_si_fast,
+    "brunel_si_slow": rhythms.brunel_si_slow,
+    "wang_buzsaki": rhythms.wang_buzsaki,
+    "ping": rhythms.ping,
+    "ring_attractor": ring_attractor,
+    "tap_withdrawal": tap_withdrawal,
+    "song_stdp": classics.song_stdp,
+    "vogels_istdp": classics.vogels_istdp,
+    "polychronization": classics.polychronization,
+    "mongillo_wm": classics.mongillo_wm,
 }
 
 

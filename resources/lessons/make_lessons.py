@@ -21,9 +21,11 @@ from spikestudio.engine.files.atomic_file import atomic_write
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
 from spikestudio.engine.simulation.simulator import Simulator
+from spikestudio.resources.lessons import own_neuron
 from spikestudio.resources.lessons.pictures import Curve, Panel, line_plot
 
-__all__ = ["LESSON_NETWORKS", "LESSON_PICTURES", "build", "picture", "write_all", "ZOO_STEPS", "BRUNEL_SMALL"]
+__all__ = ["LESSON_NETWORKS", "LESSON_PICTURES", "LESSON_TEXTS", "build", "picture", "write_all", "ZOO_STEPS",
+           "BRUNEL_SMALL"]
 
 AUTHOR = "SpikeStudio"
 LICENSE = "CC0-1.0"
@@ -352,6 +354,7 @@ LESSON_NETWORKS: dict[str, dict[str, Callable[[], Network]]] = {
     "05-balance": {"balance.json": balance},
     "06-chains-and-rhythms": {"synfire.json": synfire, "half_centre.json": half_centre},
     "07-learning": {"stdp_pair.json": stdp_pair},
+    own_neuron.FOLDER: {"write_your_own_neuron.json": own_neuron.own_neuron},
 }
 # folder -> file name -> sweep (a ``.sweep.json`` beside the lesson's network, which ``@show experiment`` opens)
 LESSON_SWEEPS: dict[str, dict[str, Callable[[], Sweep]]] = {
@@ -363,6 +366,11 @@ LESSON_PICTURES: dict[str, dict[str, Callable[[], str]]] = {
     "02-firing-patterns": {"patterns.svg": zoo_picture},
     "03-action-potential": {"gates.svg": gates_picture},
     "07-learning": {"stdp_window.svg": stdp_picture},
+    own_neuron.FOLDER: {"phase_line.svg": own_neuron.phase_line_picture},
+}
+# folder -> file name -> text (model texts that "Show me" puts in, through ``@answer``)
+LESSON_TEXTS: dict[str, dict[str, str]] = {
+    own_neuron.FOLDER: {"qif.model": own_neuron.QIF_MODEL},
 }
 
 
@@ -390,7 +398,8 @@ def write_all(directory: str | Path | None = None) -> list[Path]:
             path = directory / folder / name
             sweep_file.save(make(), path)
             paths.append(path)
-        for name, draw in LESSON_PICTURES.get(folder, {}).items():
+        texts = {name: (lambda t=text: t) for name, text in LESSON_TEXTS.get(folder, {}).items()}
+        for name, draw in {**LESSON_PICTURES.get(folder, {}), **texts}.items():
             path = directory / folder / name
             data = draw().encode("utf-8")
             atomic_write(path, lambda f, d=data: f.write(d))

@@ -1,7 +1,8 @@
 """A lesson done headless: the network each step leaves open once its tasks are met, as a student would.
 
 Tests check each step's behaviour on these networks and the lesson benchmark times them. Tasks carry over
-from step to step, as in the app, until a step opens another network.
+from step to step, as in the app, until a step opens another network; a step's ``@answer`` puts its model in, as
+"Show me" does for its checks.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
-from spikestudio.engine.teaching.lesson import Lesson, Open, Step, Task, apply_task
+from spikestudio.engine.teaching.lesson import Answer, Lesson, Open, Step, Task, apply_answer, apply_task
 
 __all__ = ["StepState", "walk"]
 
@@ -35,5 +36,7 @@ def walk(lesson: Lesson) -> list[StepState]:
                 source, net, changed = action.file, fileformat.load(lesson.network_path(action.file)), True
             elif isinstance(action, Task):
                 net, changed = apply_task(net, action), True
+            elif isinstance(action, Answer):
+                net, changed = apply_answer(lesson, net, action), True
         out.append(StepState(step, net, source, changed))
     return out

@@ -150,6 +150,32 @@ def render_lesson(out: Path) -> None:
     window.close()
 
 
+def render_own_neuron(out: Path, show_me: bool = True) -> None:
+    """Lesson 8 at "The quadratic term": the student's model checked by running it (after "Show me" wrote the
+    quadratic one in, unless ``show_me`` is False: the leaky start, with the check saying why it does not fire)."""
+    from spikestudio.engine.teaching.lesson import bundled_lessons
+    from spikestudio.resources.lessons.own_neuron import FOLDER
+
+    window = shown_window("single_neuron", 1400, 860)
+    window.open_lesson(next(item for item in bundled_lessons() if item.folder.name == FOLDER).folder)
+    panel, lessons = window.lessons.panel, window.lessons
+    while lessons.lesson.steps[lessons.index].title != "The quadratic term":
+        panel.next.click()
+    if show_me:
+        panel.rows()[1].button.click()
+    ui = window.simulation
+    ui.window_ms.setValue(500.0)
+    ui.controller.run()
+    while ui.controller.state != "done" or lessons.checks.busy():
+        QTest.qWait(20)
+    window.scene.select_ids(["neuron"])
+    window.view.fit_all()
+    QApplication.processEvents()
+    window.grab().save(str(out))
+    window.stack.setClean()
+    window.close()
+
+
 def render_classroom(width: int, height: int, presentation: bool, out: Path) -> None:
     """Lesson 2 at its bursting step, run as a student runs it, on a laptop or a projector screen; presentation
     mode switched on with the window open (and off again after), as a teacher would."""
@@ -225,6 +251,31 @@ def render_phase_diagram(out: Path) -> None:
     window.close()
 
 
+def render_model_editor(out: Path) -> None:
+    """The model editor on a quadratic integrate-and-fire neuron: its trace and F–I curve, then a typo on line 9
+    (listed, underlined, the Save buttons off); the palette's My models with a file that cannot be used."""
+    models = HERE.parents[1] / "tests" / "data" / "models"
+    library = Path(tempfile.mkdtemp(prefix="spikestudio-models-"))
+    os.environ["SPIKESTUDIO_MODEL_LIBRARY"] = str(library)
+    (library / "eif.model").write_text((models / "exponential_if.model").read_text())
+    (library / "leaky.model").write_text("state v = -65 mV\ndv/dt = (E_L - v)/tau\n")
+    qif = (models / "qif.model").read_text()
+    window = shown_window("single_neuron", 1600, 1000)
+    editor = window.models.new_model()
+    editor.open_text("qif", qif)
+    editor.save_to_library()
+    while editor.preview.busy or editor.preview.preview is None:
+        QTest.qWait(50)
+    editor.open_text("qif", qif.replace("(v - V_c)", "(v - V_cc)"))
+    window.scene.select_ids(["neuron"])  # the inspector offers "Duplicate as custom model…"
+    window.view.fit_all()
+    editor.go_to(9, 26)
+    QTest.qWait(100)
+    window.grab().save(str(out))
+    window.stack.setClean()
+    window.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     wanted = set(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -235,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     jobs["learning-digits.png"] = lambda: render_learning(HERE / "learning-digits.png")
     jobs["phase-plane.png"] = lambda: render_phase_plane(HERE / "phase-plane.png")
     jobs["brunel-phase-diagram.png"] = lambda: render_phase_diagram(HERE / "brunel-phase-diagram.png")
+    jobs["model-editor.png"] = lambda: render_model_editor(HERE / "model-editor.png")
     jobs["welcome.png"] = lambda: render_welcome(HERE / "welcome.png")
     jobs["lesson.png"] = lambda: render_lesson(HERE / "lesson.png")
+    jobs["lesson-own-neuron.png"] = lambda: render_own_neuron(HERE / "lesson-own-neuron.png")
     jobs |= {name: (lambda t=theme, p=presentation, n=name: render_themed(t, p, HERE / n))
              for name, (theme, presentation) in THEMED.items()}
     jobs |= {name: (lambda w=w, h=h, p=p, n=name: render_classroom(w, h, p, HERE / n))

@@ -1,0 +1,109 @@
+"""The built-in learning rules written as descriptions (the rule language of ``engine.equations.rule_text``).
+
+Each is the text of a hand-written family of ``plugins.builtin.rules``, run by generated code instead of the
+hand-written kernel: ``tests/test_described_rules.py`` checks that pair and triplet STDP give the very weights
+and spikes of the hand-written kernels. They are plugins like any third party's (``described_rule``); the
+built-in ids keep the hand-written families, which also do synaptic scaling (``norm_total``), the one thing
+the rule language does not express, and Tsodyks-Markram short-term plasticity, which changes the weight a
+spike carries rather than the weight.
+"""
+
+from __future__ import annotations
+
+from ..api import described_rule
+
+__all__ = ["PAIR_STDP_TEXT", "TRIPLET_STDP_TEXT", "REWARD_STDP_TEXT", "DESCRIBED_PAIR_STDP", "DESCRIBED_TRIPLET_STDP",
+           "DESCRIBED_REWARD_STDP", "TSODYKS_MARKRAM_TEXT", "DESCRIBED_TSODYKS_MARKRAM"]
+
+PAIR_STDP_TEXT = """\
+# Pair-based STDP with exponential traces, as the hand-written STDP family runs it (without synaptic scaling).
+title Pair-based STDP (from equations)
+about Pairs change w by A_plus exp(-dt/tau_plus) or -A_minus exp(dt/tau_minus), in units of w_max.
+param tau_plus = 20 ms (0, 100000] "Decay time of the presynaptic trace (potentiation window)"
+param tau_minus = 20 ms (0, 100000] "Decay time of the postsynaptic trace (depression window)"
+param A_plus = 0.01 [0, 1] "Potentiation per pair at dt = 0, as a fraction of w_max"
+param A_minus = 0.0105 [0, 1] "Depression per pair at dt = 0, as a fraction of w_max"
+param w_max = 100 (0, 1e9] "Upper bound of the weight (in the projection's weight unit)"
+param multiplicative = 0 [0, 1] "0: additive (hard bounds); 1: multiplicative (soft bounds)"
+param nearest = 0 [0, 1] "0: every pair counts (all-to-all); 1: only nearest neighbours"
+pre x_pre = 0
+post x_post = 0
+dx_pre/dt = -x_pre/tau_plus
+dx_post/dt = -x_post/tau_minus
+on_pre w = max(w - A_minus*x_post*where(multiplicative > 0, w, w_max), 0)
+on_pre x_pre = where(nearest > 0, 1, x_pre + 1)
+on_post w = min(w + A_plus*x_pre*where(multiplicative > 0, w_max - w, w_max), w_max)
+on_post x_post = where(nearest > 0, 1, x_post + 1)
+"""
+
+TRIPLET_STDP_TEXT = """\
+# Triplet STDP (Pfister & Gerstner 2006), visual-cortex all-to-all fit; slow traces read before their own increment.
+title Triplet STDP (from equations)
+param tau_plus = 16.8 ms (0, 100000] "Fast presynaptic trace r1"
+param tau_minus = 33.7 ms (0, 100000] "Fast postsynaptic trace o1"
+param tau_x = 101 ms (0, 100000] "Slow presynaptic trace r2"
+param tau_y = 125 ms (0, 100000] "Slow postsynaptic trace o2"
+param A2_plus = 5e-10 [0, 1] "Pair potentiation"
+param A3_plus = 6.2e-3 [0, 1] "Triplet potentiation (post-pre-post)"
+param A2_minus = 7e-3 [0, 1] "Pair depression"
+param A3_minus = 2.3e-4 [0, 1] "Triplet depression (pre-post-pre)"
+param w_max = 100 (0, 1e9] "Upper bound of the weight"
+param nearest = 0 [0, 1] "0: all-to-all interactions; 1: nearest spike"
+pre r1 = 0
+pre r2 = 0
+post o1 = 0
+post o2 = 0
+dr1/dt = -r1/tau_plus
+dr2/dt = -r2/tau_x
+do1/dt = -o1/tau_minus
+do2/dt = -o2/tau_y
+on_pre w = max(w - (A2_minus + A3_minus*r2)*o1*w_max, 0)
+on_pre r1 = where(nearest > 0, 1, r1 + 1)
+on_pre r2 = where(nearest > 0, 1, r2 + 1)
+on_post w = min(w + (A2_plus + A3_plus*o2)*r1*w_max, w_max)
+on_post o1 = where(nearest > 0, 1, o1 + 1)
+on_post o2 = where(nearest > 0, 1, o2 + 1)
+"""
+
+REWARD_STDP_TEXT = """\
+# Reward-modulated STDP with an eligibility trace (Izhikevich 2007): pairings move c, the reward turns c into weight.
+title Reward-modulated STDP (from equations)
+param tau_plus = 20 ms (0, 100000] "Decay time of the presynaptic trace"
+param tau_minus = 20 ms (0, 100000] "Decay time of the postsynaptic trace"
+param A_plus = 1 [0, 1e6] "Eligibility added by a pre-then-post pair at dt = 0"
+param A_minus = 1.5 [0, 1e6] "Eligibility removed by a post-then-pre pair at dt = 0"
+param tau_c = 1000 ms (0, 1e7] "Decay time of the eligibility trace"
+param lr = 0.01 1/ms [0, 1e6] "Weight change per ms per unit of reward and eligibility"
+pre x_pre = 0
+post x_post = 0
+synapse c = 0
+modulator reward
+dx_pre/dt = -x_pre/tau_plus
+dx_post/dt = -x_post/tau_minus
+dc/dt = -c/tau_c
+dw/dt = lr*reward*c
+on_pre c -= A_minus*x_post
+on_pre x_pre += 1
+on_post c += A_plus*x_pre
+on_post x_post += 1
+"""
+
+TSODYKS_MARKRAM_TEXT = """\
+# Tsodyks-Markram short-term plasticity: u relaxes to 0 and jumps by U (1 - u) at a spike, which carries w u x.
+title Short-term plasticity (Tsodyks-Markram, from equations)
+param U = 0.5 (0, 1] "Fraction of resources the first spike uses"
+param tau_rec = 800 ms (0, 1e6] "Recovery time of the resources"
+param tau_facil = 0 ms [0, 1e6] "Facilitation time constant (0: none)"
+pre u = 0
+pre x = 1
+dx/dt = (1 - x)/tau_rec
+du/dt = -u/tau_facil
+on_pre u = where(tau_facil > 0*ms, u + U*(1 - u), U)  # without facilitation u is U at every spike
+on_pre gain = u*x
+on_pre x -= u*x
+"""
+
+DESCRIBED_PAIR_STDP = described_rule("stdp_described", "1.0", PAIR_STDP_TEXT)
+DESCRIBED_TRIPLET_STDP = described_rule("triplet_stdp_described", "1.0", TRIPLET_STDP_TEXT)
+DESCRIBED_REWARD_STDP = described_rule("rstdp_described", "1.0", REWARD_STDP_TEXT)
+DESCRIBED_TSODYKS_MARKRAM = described_rule("tsodyks_markram_described", "1.0", TSODYKS_MARKRAM_TEXT)
