@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import numba
 import numpy as np
 
 from ..errors import SimulationError
 from ..kernels import kernel as K
+from ..kernels.parallel import threads_for
 from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
 from . import results as budgets
@@ -31,15 +33,18 @@ class Simulator:
     """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
     ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``); ``cancel`` (an Event) set by
     another thread stops the build early (``build``). ``max_spikes``, ``max_trace_values`` and ``max_rate_bins``
-    bound what the results hold (see ``engine.results``; None: all).
+    bound what the results hold (see ``engine.results``; None: all). ``threads`` replaces the network's
+    ``threads`` setting (0: every core); the spikes and the state are the same for any count.
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
                  record_all: bool = False, max_spikes: int | None = BUDGET, datasets=None,
-                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None):
+                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None,
+                 threads: int | None = None):
         self.network = network
+        self.threads = threads  # None: the network's ``threads`` setting (0: every core); see ``kernels.parallel``
         self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
         self.step = 0
         self._stop = threading.Event()
@@ -84,11 +89,14 @@ class Simulator:
 
     def _run_steps(self, total: int, progress: Progress | None) -> Results:
         dt, done = self.network.dt, 0
+        threads = threads_for(self.network.threads if self.threads is None else self.threads)
+        numba.set_num_threads(threads)  # numba's count is per calling thread: set it in the one that runs the loop
         while done < total and not self._stop.is_set():
             self._apply_pending()
             state = self.built.state  # re-read: a live edit may have grown its buffers
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
+            state.par[0] = threads
             steps, status = self.built.loop(state, self.step, n, *self.built.gates)
             self.results.add_chunk(state, steps)
             for listener in self.listeners:
