@@ -90,7 +90,8 @@ class Simulator:
     def _run_steps(self, total: int, progress: Progress | None) -> Results:
         dt, done = self.network.dt, 0
         threads = threads_for(self.network.threads if self.threads is None else self.threads)
-        numba.set_num_threads(threads)  # numba's count is per calling thread: set it in the one that runs the loop
+        # numba's count is per calling thread: set it in the one that runs the loop
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
         while done < total and not self._stop.is_set():
             self._apply_pending()
             state = self.built.state  # re-read: a live edit may have grown its buffers
