@@ -138,3 +138,13 @@ def test_split_propagation_adds_as_the_one_thread_pass_for_any_number_of_parts()
             syn, ring = syn0.copy(), ring0.copy()
             parallel.propagate_split(parts, *args, syn, ring, proj_stp, stp_gain, 11, lagged)
             assert np.array_equal(syn, want_syn) and np.array_equal(ring, want_ring), (lagged, parts)
+
+
+def test_the_editor_leaves_a_core_free_unless_the_network_asks_for_more(monkeypatch):
+    from spikestudio.gui.simulation.preparation import GUI_SPARE_CORES
+
+    monkeypatch.setattr(parallel, "cores", lambda: 4)
+    assert parallel.threads_for(0, GUI_SPARE_CORES) == 3
+    assert parallel.threads_for(4, GUI_SPARE_CORES) == 4
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert parallel.threads_for(0, GUI_SPARE_CORES) == 1

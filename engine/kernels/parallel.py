@@ -33,9 +33,10 @@ def cores() -> int:
     return numba.config.NUMBA_NUM_THREADS
 
 
-def threads_for(setting: int) -> int:
-    """Threads for a ``threads`` setting: 0 means every core; more than there are is capped."""
-    return cores() if setting <= 0 else min(int(setting), cores())
+def threads_for(setting: int, spare: int = 0) -> int:
+    """Threads for a ``threads`` setting: 0 means every core but ``spare`` (at least one); more than there are
+    is capped."""
+    return max(1, cores() - spare) if setting <= 0 else min(int(setting), cores())
 
 
 def jit_parallel(func):

@@ -34,7 +34,7 @@ class Simulator:
     ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``); ``cancel`` (an Event) set by
     another thread stops the build early (``build``). ``max_spikes``, ``max_trace_values`` and ``max_rate_bins``
     bound what the results hold (see ``engine.results``; None: all). ``threads`` replaces the network's
-    ``threads`` setting (0: every core); the spikes and the state are the same for any count.
+    ``threads`` setting (0: every core but ``spare_cores``); the spikes and the state are the same for any count.
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
@@ -42,9 +42,10 @@ class Simulator:
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
                  record_all: bool = False, max_spikes: int | None = BUDGET, datasets=None,
                  max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None,
-                 threads: int | None = None):
+                 threads: int | None = None, spare_cores: int = 0):
         self.network = network
         self.threads = threads  # None: the network's ``threads`` setting (0: every core); see ``kernels.parallel``
+        self.spare_cores = spare_cores  # cores a setting of 0 leaves free (the editor keeps one for drawing)
         self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
         self.step = 0
         self._stop = threading.Event()
@@ -89,7 +90,7 @@ class Simulator:
 
     def _run_steps(self, total: int, progress: Progress | None) -> Results:
         dt, done = self.network.dt, 0
-        threads = threads_for(self.network.threads if self.threads is None else self.threads)
+        threads = threads_for(self.network.threads if self.threads is None else self.threads, self.spare_cores)
         # numba's count is per calling thread: set it in the one that runs the loop
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
         while done < total and not self._stop.is_set():
