@@ -148,3 +148,23 @@ def test_the_editor_leaves_a_core_free_unless_the_network_asks_for_more(monkeypa
     assert parallel.threads_for(4, GUI_SPARE_CORES) == 4
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     assert parallel.threads_for(0, GUI_SPARE_CORES) == 1
+
+
+def test_every_core_is_tried_against_one_and_the_faster_kept(monkeypatch):
+    from spikestudio.engine.simulation import threads
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    chooser = threads.ThreadChooser(0)
+    assert chooser.next() == 2
+    chooser.took(2, 5.0, 1000)  # every core slow (a busy machine)
+    assert chooser.next() == 1
+    chooser.took(1, 1.0, 1000)
+    used = []
+    for _ in range(threads.PROBE_EVERY * 2):
+        used.append(chooser.next())
+        chooser.took(used[-1], 5.0 if used[-1] == 2 else 1.0, 1000)
+    assert used.count(2) == 2 and used.count(1) == len(used) - 2  # tried again now and then
+    chooser.took(2, 0.1, 1000)  # the machine became idle
+    assert chooser.next() == 2
+    assert threads.ThreadChooser(2).candidates == (2,)  # a setting is used as given
+    assert threads.ThreadChooser(0, spare=1).candidates == (1,)
