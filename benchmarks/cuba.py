@@ -62,7 +62,7 @@ REFERENCE = {
     "brian2_standalone": {4000: 0.07},
     "hand_numba": {4000: 0.026, 64000: 0.66},
 }
-THREADS = (1, 2)
+THREADS = (1, 2, 0)  # 0: the setting's default, every core or one, whichever runs faster as the run goes
 GOALS = {"threads_2": 1.6,  # 2 threads against 1, N = 64,000
          "vs_cython_small": 8.0, "vs_cython_small_stretch": 12.0, "vs_hand": 1.2, "vs_cython_large": 2.5,
          "press_run_warm": 0.5, "press_run_cold": 5.0}
@@ -125,6 +125,7 @@ def threads_timing(path: Path, n: int, duration: float, reps: int) -> dict:
     """Seconds per simulated second with each of ``THREADS``, in a fresh process where numba may use every core."""
     cmd = [sys.executable, __file__, "--threads-worker", str(n), str(duration), str(reps)]
     env = {**os.environ, "NUMBA_NUM_THREADS": str(max(THREADS))}
+    env.pop("OMP_NUM_THREADS", None)
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -147,12 +148,15 @@ def threads_worker(path: Path, n: int, duration: float, reps: int) -> None:
 
 def print_threads(rows: list[dict]) -> None:
     print("\nThreads (the network's threads setting; seconds per simulated second, best of the alternated runs):")
-    print(f"{'N':>7} " + " ".join(f"{f'{t} thread' + ('s' if t > 1 else ''):>10}" for t in THREADS)
+    names = {0: "setting 0", 1: "1 thread"}
+    print(f"{'N':>7} " + " ".join(f"{names.get(t, f'{t} threads'):>10}" for t in THREADS)
           + f" {'speed-up':>9} {'same spikes':>12} {'load':>5}")
     for r in rows:
         per = r["per_second"]
         print(f"{r['n']:>7,} " + " ".join(f"{per[str(t)]:>10.3f}" for t in THREADS)
-              + f" {per['1'] / per[str(THREADS[-1])]:>8.2f}x {str(r['same_spikes']):>12} {r['load']:>5.1f}")
+              + f" {per['1'] / per['2']:>8.2f}x {str(r['same_spikes']):>12} {r['load']:>5.1f}")
+    print("speed-up: 1 thread / 2 threads; setting 0 (the default) runs every core or one thread, whichever its\n"
+          "chunks measure faster (engine/simulation/threads.py); load: the load average when the column finished")
 
 
 def threads_goal_lines(rows: list[dict]) -> list[str]:
