@@ -100,8 +100,9 @@ class Simulator:
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
             state.par[0] = threads = chooser.next()
-            # numba's count is per calling thread: set it in the one that runs the loop
-            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+            if threads > 1:  # one thread never enters numba's threading layer (par[0] = 1 keeps the loop sequential)
+                # numba's count is per calling thread: set it in the one that runs the loop
+                numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
             began = time.perf_counter()
             steps, status = self.built.loop(state, self.step, n, *self.built.gates)
             chooser.took(threads, time.perf_counter() - began, steps)
