@@ -402,7 +402,8 @@ def cmd_info(args) -> int:
         out += textwrap.wrap(md.description, width=100, initial_indent="  description: ",
                              subsequent_indent=" " * 15)
     out += ["", "settings:", f"  dt:          {net.dt:g} ms", f"  duration:    {net.duration:g} ms",
-            f"  seed:        {net.seed}"]
+            f"  seed:        {net.seed}",
+            f"  threads:     {net.threads or 'every core'}"]
     width = max([len(i) for i in net.all_ids()] + [4])
     out += ["", "populations:"]
     for pop in net.populations.values():
