@@ -44,8 +44,9 @@ def sweep_measures() -> dict:
 
 
 def make_simulator(network) -> Simulator:
-    """A ``Simulator`` with the installed plugins: what every sweep worker builds its runs with."""
-    return Simulator(network)
+    """A ``Simulator`` with the installed plugins: what every sweep worker builds its runs with. One thread each:
+    the workers already share the cores out, one run each (the spikes do not depend on it)."""
+    return Simulator(network, threads=1)
 
 
 def sweep(net, parameters, measures=("rate",), *, combine: str = "grid", repeats: int = 1, seed: int | None = None,

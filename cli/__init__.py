@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--duration", metavar="S", type=_seconds,
                      help="simulated time in seconds (default: the network's own duration)")
     run.add_argument("--seed", metavar="N", type=int, help="random seed, replacing the network's seed")
+    run.add_argument("--threads", metavar="N", type=_threads,
+                     help="threads to simulate on, replacing the network's setting (0: every core; the spikes "
+                          "are the same for any count)")
     run.add_argument("--out", metavar="FILE.npz", type=Path,
                      help="save the results (spikes, traces, rates) to an .npz file (no pickled objects); "
                           "each kind is bounded in memory, so a long run keeps its latest part (see --stream)")
@@ -199,6 +202,18 @@ def _interop():
     return cli_interop
 
 
+def _threads(text: str) -> int:
+    from ..engine.model.catalog import MAX_THREADS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of threads, got {text!r}") from None
+    if not 0 <= value <= MAX_THREADS:
+        raise argparse.ArgumentTypeError(f"expected 0 (every core) to {MAX_THREADS} threads, got {text!r}")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -272,6 +287,8 @@ def cmd_run(args) -> int:
         raise CliError("--stream needs --out FILE.npz (where the results are written as the run goes)")
     if args.seed is not None:
         net.seed = args.seed
+    if args.threads is not None:
+        net.threads = args.threads
     # The CV of ISI needs every population's spikes; spike sources (a Poisson drive may emit tens of
     # millions of spikes) are only recorded when the file asks for it.
     recorded = {r.target for r in net.recorders.values() if r.kind == "spikes"}
@@ -385,7 +402,8 @@ def cmd_info(args) -> int:
         out += textwrap.wrap(md.description, width=100, initial_indent="  description: ",
                              subsequent_indent=" " * 15)
     out += ["", "settings:", f"  dt:          {net.dt:g} ms", f"  duration:    {net.duration:g} ms",
-            f"  seed:        {net.seed}"]
+            f"  seed:        {net.seed}",
+            f"  threads:     {net.threads or 'every core'}"]
     width = max([len(i) for i in net.all_ids()] + [4])
     out += ["", "populations:"]
     for pop in net.populations.values():

@@ -32,14 +32,15 @@ class Settings:
     author: str
     description: str
     license: str
+    threads: int = 0
 
     @classmethod
     def of(cls, net: Network) -> Settings:
         m = net.metadata
-        return cls(net.dt, net.duration, net.seed, m.title, m.author, m.description, m.license)
+        return cls(net.dt, net.duration, net.seed, m.title, m.author, m.description, m.license, net.threads)
 
     def apply(self, net: Network) -> None:
-        net.dt, net.duration, net.seed = self.dt, self.duration, self.seed
+        net.dt, net.duration, net.seed, net.threads = self.dt, self.duration, self.seed, self.threads
         net.metadata = Metadata(self.title, self.author, self.description, self.license)
 
 

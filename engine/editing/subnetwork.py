@@ -24,7 +24,7 @@ def extract(net: Network, ids, notes=()) -> Network:
     not chosen, a projection with an end not chosen) are left out.
     """
     chosen = set(ids) | _rewards_of(net, ids)
-    sub = Network(dt=net.dt, duration=net.duration, seed=net.seed)
+    sub = Network(dt=net.dt, duration=net.duration, seed=net.seed, threads=net.threads)
     nodes = {k for k in chosen if k in net.populations or k in net.inputs}
     for pop_id, pop in net.populations.items():
         if pop_id in nodes:

@@ -76,8 +76,10 @@ class _NetworkReader(ValueReader):
         d = self.fields(data, "", TOP_LEVEL, OPTIONAL_TOP_LEVEL)
         meta = self.fields(d["metadata"], "metadata", METADATA) or Fields()
         self.item, self.item_loc = ("settings", ""), "settings"
-        s = self.fields(d["settings"], "settings", ("dt", "duration", "seed")) or Fields()
+        s = self.fields(d["settings"], "settings", ("dt", "duration", "seed"), ("threads",)) or Fields()
         settings = self.read_all(s, "settings", {"dt": self.number, "duration": self.number, "seed": self.integer})
+        if "threads" in s:  # optional: a file without it runs on every core
+            settings["threads"] = self.integer(s["threads"], "settings.threads")
         self.item = None
         net = Network(metadata=Metadata(**{name: self.text(meta[name], f"metadata.{name}") for name in METADATA}),
                       **settings)

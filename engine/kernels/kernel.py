@@ -53,6 +53,7 @@ from .neuron_kernels import (
     update_poisson,
     update_spike_times,
 )
+from .parallel import propagate_split
 from .plasticity_kernels import plasticity_step
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
@@ -124,6 +125,10 @@ class State(NamedTuple):
     tr_buf: np.ndarray  # (chunk, T)
     tr_count: np.ndarray  # (T,) samples written in this chunk
     counters: np.ndarray  # [recorded spikes, error node, error step, error neuron]
+    # threads (see engine.kernels.parallel): [threads, fewest neurons of a parallel LIF pass, fewest synapses
+    # reached by a step's spikes for a parallel propagation]; the simulator sets par[0] before each chunk
+    par: np.ndarray  # (3,) int64
+    block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) threshold crossings per block of a parallel pass
     # plasticity (see engine.plasticity; empty without plastic projections)
     proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1
     pl_proj: np.ndarray  # (Q,) plastic projection index
@@ -208,7 +213,8 @@ def _compile_run_chunk(digest: str):
                     if lif is None:
                         return k, uncompiled(s.counters, node, step)
                     n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                            s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt)
+                                            s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt,
+                                            s.par, s.block_above)
                 elif code == IZH:
                     if izh is None:
                         return k, uncompiled(s.counters, node, step)
@@ -254,9 +260,7 @@ def _compile_run_chunk(digest: str):
                     return k, STATUS_NAN
             s.node_spk[n_nodes] = n_spk
             # the last step's spikes reach current and conductance synapses now, at the end of this step's update
-            propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                      s.chan, s.chan_off, s.node_start, s.node_spk_prev, s.spikes_prev, s.syn, s.ring, s.proj_stp,
-                      s.stp_gain, step, True)
+            send(s, s.node_spk_prev, s.spikes_prev, step, True)
             if plastic is not None:
                 plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
                                 s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
@@ -265,9 +269,7 @@ def _compile_run_chunk(digest: str):
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
                 custom_rules(s, step)
-            propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                      s.chan, s.chan_off, s.node_start, s.node_spk, s.spikes_now, s.syn, s.ring, s.proj_stp,
-                      s.stp_gain, step, False)
+            send(s, s.node_spk, s.spikes_now, step, False)
             keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
@@ -412,6 +414,38 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
             value = d + a * np.sin(2.0 * np.pi * b * t * 1e-3 + c * np.pi / 180.0)
         for i in range(lo, hi):
             i_ext[i] += value
+
+
+@jit_inline
+def send(s, node_spk, spikes, step, lagged):
+    """``propagate`` these spikes, on ``s.par[0]`` threads when they reach at least ``s.par[2]`` synapses."""
+    threads = s.par[0]
+    if threads > 1 and synapse_events(s.proj_src, s.proj_chan, s.proj_row, s.rowptr, s.chan, s.node_start, node_spk,
+                                      spikes, lagged, s.par[2]) >= s.par[2]:
+        propagate_split(threads, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight,
+                        s.delay, s.chan, s.chan_off, s.node_start, node_spk, spikes, s.syn, s.ring, s.proj_stp,
+                        s.stp_gain, step, lagged)
+    else:
+        propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                  s.chan, s.chan_off, s.node_start, node_spk, spikes, s.syn, s.ring, s.proj_stp, s.stp_gain, step,
+                  lagged)
+
+
+@jit_part
+def synapse_events(proj_src, proj_chan, proj_row, rowptr, chan, node_start, node_spk, spikes, lagged, enough):
+    """How many synapses these spikes reach (counting stops at ``enough``)."""
+    total = 0
+    for p in range(proj_src.shape[0]):
+        src = proj_src[p]
+        if synapse_lag(chan, proj_chan[p]) != lagged:
+            continue
+        row0 = proj_row[p] - node_start[src]
+        for k in range(node_spk[src], node_spk[src + 1]):
+            row = row0 + spikes[k]
+            total += rowptr[row + 1] - rowptr[row]
+        if total >= enough:
+            return total
+    return total
 
 
 @jit_part

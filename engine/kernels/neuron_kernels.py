@@ -10,8 +10,8 @@ import numpy as np
 from . import rng
 from .codes import CH_DECAY, CH_EREV, CH_KIND, CH_P21, CH_SIGN, CONDUCTANCE, CURRENT, DELTA
 from .jit import jit_inline, jit_part
-
-SPIKE_BLOCK = 256  # neurons per block of the LIF pass: its threshold crossings are counted, then read if any
+from .lif_pass import SPIKE_BLOCK, lif_pass
+from .parallel import lif_blocks
 
 __all__ = ["update_lif", "update_lif_adaptive",
            "update_izhikevich", "update_adex", "update_hh", "update_poisson", "update_spike_times",
@@ -63,7 +63,7 @@ def is_bad(v):
 
 @jit_inline
 def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, currents, conductance, acc,
-               spikes_now, n_spk, dt):
+               spikes_now, n_spk, dt, par, block_above):
     """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
 
     One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
@@ -72,6 +72,8 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     while they are still in L1 cache (a scan of every neuron took half the CUBA step). Delta channels are
     channels with propagator 1 and decay 0. Conductance synapses take the general loop.
     ``currents`` and ``conductance`` are gates (see ``kernel.run_chunk``): None when the network has none.
+    With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the pass runs on threads (``parallel.lif_blocks``,
+    its counts in ``block_above``), then the blocks are read for spikes here, in order: the same spikes.
     Returns (spike count, first non-finite neuron or -1).
     """
     n = hi - lo
@@ -100,6 +102,20 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     i_e = p[6]
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
     v_th, ref_steps, base = p[3], p[14], rest + gain * i_e
+    if par[0] > 1 and n >= par[1]:
+        if currents is not None:
+            lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, block_above)
+        else:
+            lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, block_above)
+        for b0 in range(0, n, SPIKE_BLOCK):
+            if block_above[b0 // SPIKE_BLOCK] > 0:
+                b1 = min(b0 + SPIKE_BLOCK, n)
+                n_spk, bad = threshold(v[b0:b1], ref[b0:b1], lo + b0, v_th, v_reset, ref_steps, spikes_now, n_spk)
+                if bad >= 0:
+                    for i in range(n):
+                        zero[i] = 0.0
+                    return n_spk, bad
+        return n_spk, -1
     for b0 in range(0, n, SPIKE_BLOCK):  # a block is still in L1 cache when its threshold crossings are read
         b1 = min(b0 + SPIKE_BLOCK, n)
         # Slices, so the passes loop from 0: numba then knows no index is negative, and LLVM vectorises.
@@ -115,31 +131,6 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
                     zero[i] = 0.0
                 return n_spk, bad
     return n_spk, -1
-
-
-@jit_inline
-def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th):
-    """The vectorised membrane step; refractory neurons stay at V_reset. ``inj`` is the injected current, or
-    None for a network without current inputs (numba then compiles the pass without that array).
-
-    Returns how many neurons reached V_th (or became NaN): ``threshold`` reads only blocks with some.
-    """
-    above = 0
-    for i in range(v.shape[0]):
-        r = ref[i]
-        g1, g2 = a1[i], a2[i]
-        vi = v[i]
-        x = base + vi * p22
-        if inj is not None:
-            x += gain * inj[i]
-        x = x + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
-        a1[i] = g1 * d1
-        a2[i] = g2 * d2
-        x = x if r <= 0 else v_reset
-        v[i] = x
-        ref[i] = r - 1 if r > 0 else 0
-        above += 0 if x < v_th else 1
-    return above
 
 
 @jit_inline

@@ -210,11 +210,14 @@ DISTRIBUTION_KINDS = {
 RECORDER_KINDS = ("spikes", "state", "rate")
 SYNAPTIC_VARIABLES = {"syn_exc": "summed excitatory synaptic state", "syn_inh": "summed inhibitory synaptic state"}
 
+MAX_THREADS = 1024
 MAX_DURATION = 1e9  # ms (11.6 simulated days): far beyond any run, and its step count stays a safe whole number
 NETWORK_PARAMS = _table(
     _p("dt", 0.1, "ms", "Simulation time step", 0.001, 10.0),
     _p("duration", 1000.0, "ms", "Default duration of a run", 0.0, MAX_DURATION, low_open=True),
     _p("seed", 1, "", "Random seed (same seed, same spikes)", 0, 2**63 - 1, integer=True),
+    _p("threads", 0, "", "Threads the simulation runs on (0: every core; any count gives the same spikes)", 0,
+       MAX_THREADS, integer=True),
 )
 
 # Specs of the structural values, so the inspector can show units, ranges and descriptions for them too.

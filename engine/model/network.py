@@ -50,7 +50,7 @@ __all__ = [
 
 @dataclass(eq=False)
 class Network:
-    """A whole network: nodes, projections, recorders, settings (dt in ms, duration in ms, seed), layout and notes."""
+    """A whole network: nodes, projections, recorders, settings (dt, duration in ms, seed, threads), layout, notes."""
 
     populations: dict[str, Population] = field(default_factory=dict)
     inputs: dict[str, PoissonInput | SpikeTimesInput | DatasetInput | CurrentInput | RewardInput] = field(
@@ -60,6 +60,7 @@ class Network:
     dt: float = 0.1
     duration: float = 1000.0
     seed: int = 1
+    threads: int = 0  # threads the simulation runs on; 0: every core (results do not depend on it)
     metadata: Metadata = field(default_factory=Metadata)
     layout: dict[str, NodeLayout] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)

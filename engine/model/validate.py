@@ -50,7 +50,8 @@ __all__ = ["network_problems"]
 
 
 def network_problems(net: Network) -> list[Problem]:
-    problems = check_params(NETWORK_PARAMS, {"dt": net.dt, "duration": net.duration, "seed": net.seed}, "network")
+    problems = check_params(NETWORK_PARAMS, {"dt": net.dt, "duration": net.duration, "seed": net.seed,
+                                             "threads": net.threads}, "network")
     problems += _id_problems(net)
     problems += model_problems(net)
     for pop in net.populations.values():

@@ -19,6 +19,7 @@ from ..equations.rule_loader import compiled_loop_with_rules
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
+from ..kernels.parallel import PARALLEL_NEURONS, PARALLEL_SYNAPSES, SPIKE_BLOCK
 from ..kernels.rng import seed_state
 from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES, builtin_description
 from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, SpikeTimesInput
@@ -277,6 +278,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         tr_buf=np.zeros((chunk_steps, len(tr[0]))),
         tr_count=np.zeros(len(tr[0]), np.int64),
         counters=np.array([0, -1, -1, -1], np.int64),
+        par=np.array([1, PARALLEL_NEURONS, PARALLEL_SYNAPSES], np.int64),
+        block_above=np.zeros(max([n.size for n in nodes.values()] + [1]) // SPIKE_BLOCK + 1, np.int64),
         **plastic,
     )
     update_propagators(state, custom)

@@ -7,8 +7,10 @@ takes effect at the next chunk boundary. Parameter changes between chunks touch 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
+import numba
 import numpy as np
 
 from ..errors import SimulationError
@@ -19,6 +21,7 @@ from . import results as budgets
 from .build import Built, build, trace_columns
 from .live_edits import prepare_edit
 from .results import Results
+from .threads import ThreadChooser
 
 __all__ = ["Simulator"]
 
@@ -31,15 +34,21 @@ class Simulator:
     """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
     ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``); ``cancel`` (an Event) set by
     another thread stops the build early (``build``). ``max_spikes``, ``max_trace_values`` and ``max_rate_bins``
-    bound what the results hold (see ``engine.results``; None: all).
+    bound what the results hold (see ``engine.results``; None: all). ``threads`` replaces the network's
+    ``threads`` setting (0: every core but ``spare_cores``, or one when that runs faster, see
+    ``engine.simulation.threads``); the spikes and the state are the same for any count.
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
                  record_all: bool = False, max_spikes: int | None = BUDGET, datasets=None,
-                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None):
+                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None,
+                 threads: int | None = None, spare_cores: int = 0):
         self.network = network
+        self.threads = threads  # None: the network's ``threads`` setting (0: every core); see ``kernels.parallel``
+        self.spare_cores = spare_cores  # cores a setting of 0 leaves free (the editor keeps one for drawing)
+        self._chooser: ThreadChooser | None = None
         self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
         self.step = 0
         self._stop = threading.Event()
@@ -84,12 +93,19 @@ class Simulator:
 
     def _run_steps(self, total: int, progress: Progress | None) -> Results:
         dt, done = self.network.dt, 0
+        chooser = self._thread_chooser()
         while done < total and not self._stop.is_set():
             self._apply_pending()
             state = self.built.state  # re-read: a live edit may have grown its buffers
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
+            state.par[0] = threads = chooser.next()
+            if threads > 1:  # one thread never enters numba's threading layer (par[0] = 1 keeps the loop sequential)
+                # numba's count is per calling thread: set it in the one that runs the loop
+                numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+            began = time.perf_counter()
             steps, status = self.built.loop(state, self.step, n, *self.built.gates)
+            chooser.took(threads, time.perf_counter() - began, steps)
             self.results.add_chunk(state, steps)
             for listener in self.listeners:
                 listener(state, self.step, steps)
@@ -102,6 +118,13 @@ class Simulator:
             if progress is not None:
                 progress(done * dt, total * dt)
         return self.results
+
+    def _thread_chooser(self) -> ThreadChooser:
+        """The chooser for the current setting (kept across runs, with what it measured, while that stays)."""
+        setting = self.network.threads if self.threads is None else self.threads
+        if self._chooser is None or self._chooser.setting != setting:
+            self._chooser = ThreadChooser(setting, self.spare_cores)
+        return self._chooser
 
     def stop(self) -> None:
         """End the run in progress at the next chunk boundary (safe from any thread).

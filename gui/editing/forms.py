@@ -438,7 +438,7 @@ def _name(net, item_id: str) -> str:
 
 def settings_rows(settings) -> list:
     rows = [Heading("Simulation")]
-    rows += [Row(name, {"dt": "Time step", "duration": "Duration", "seed": "Seed"}[name],
+    rows += [Row(name, {"dt": "Time step", "duration": "Duration", "seed": "Seed", "threads": "Threads"}[name],
                  number_field(spec, getattr(settings, name)), lambda s, n=name: getattr(s, n),
                  None, spec) for name, spec in NETWORK_PARAMS.items()]
     rows.append(Heading("About this network"))

@@ -16,6 +16,10 @@ __all__ = ["Preparation", "CHUNK_STEPS", "RESULTS_MAX_SPIKES"]
 # Longest chunk: the runner sizes chunks to ~25 ms of wall time below this. Each chunk must take the GIL
 # back from the drawing thread (up to a switch interval), so chunks far shorter than a frame waste time.
 CHUNK_STEPS = 20_000
+# A network whose threads setting is 0 (every core) runs on every core but one in the editor: the loop's threads
+# meet at a barrier every time step and spin while they wait, so on all cores they would take the core that
+# draws the plots (30 frames a second) and answers clicks. An explicit setting is used as it is.
+GUI_SPARE_CORES = 1
 RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 
 
@@ -55,7 +59,7 @@ class Preparation:
     def _build(self) -> None:
         try:
             sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets(), cancel=self.cancelled)
+                            datasets=default_datasets(), cancel=self.cancelled, spare_cores=GUI_SPARE_CORES)
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))

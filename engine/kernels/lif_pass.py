@@ -1,0 +1,32 @@
+"""The vectorised LIF membrane pass, shared by the one-thread loop (``neuron_kernels``) and ``parallel``."""
+
+from .jit import jit_inline
+
+__all__ = ["SPIKE_BLOCK", "lif_pass"]
+
+SPIKE_BLOCK = 256  # neurons per block of the LIF pass: its threshold crossings are counted, then read if any
+
+
+@jit_inline
+def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th):
+    """The vectorised membrane step; refractory neurons stay at V_reset. ``inj`` is the injected current, or
+    None for a network without current inputs (numba then compiles the pass without that array).
+
+    Returns how many neurons reached V_th (or became NaN): ``threshold`` reads only blocks with some.
+    """
+    above = 0
+    for i in range(v.shape[0]):
+        r = ref[i]
+        g1, g2 = a1[i], a2[i]
+        vi = v[i]
+        x = base + vi * p22
+        if inj is not None:
+            x += gain * inj[i]
+        x = x + k1 * g1 + k2 * g2 + (vi - vi)  # vi - vi: an infinite v becomes NaN
+        a1[i] = g1 * d1
+        a2[i] = g2 * d2
+        x = x if r <= 0 else v_reset
+        v[i] = x
+        ref[i] = r - 1 if r > 0 else 0
+        above += 0 if x < v_th else 1
+    return above

@@ -1,0 +1,127 @@
+"""The time loop's passes that run on several threads (numba ``prange``), with results identical for any count.
+
+The loop itself stays sequential (``kernel.run_chunk``); it calls these only when a network asks for more
+than one thread and the pass is large (``State.par``), so small networks pay nothing. Each pass splits its
+work so that every value is computed by exactly the arithmetic, in the order, of the one-thread pass:
+
+* ``lif_blocks``: the vectorised LIF pass over blocks of ``SPIKE_BLOCK`` neurons (each neuron is independent);
+  threshold crossings are counted per block and read afterwards, in neuron order, by the sequential loop.
+* ``propagate_split``: spikes through CSR synapses, split by *target* range: the thread of a range walks every
+  spike's row (rows are sorted by target, ``engine.simulation.connectivity``), from a binary search to the end
+  of its range, so additions into one target happen in the same (projection, spike, synapse) order as in
+  ``kernel.propagate`` and no two threads write one slot.
+
+Random draws (Poisson sources, OU currents) stay in the sequential loop, so they never depend on threads.
+"""
+
+import numba
+from numba import prange
+from numba.np.ufunc.parallel import _launch_threads
+
+from .codes import CH_KIND, DELTA
+from .jit import JIT_FLAGS, engine_sources_digest, jit_inline
+from .lif_pass import SPIKE_BLOCK, lif_pass
+
+__all__ = ["lif_blocks", "propagate_split", "lower_bound", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK",
+           "cores", "threads_for"]
+
+PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
+PARALLEL_SYNAPSES = 20_000  # a step's spikes reaching this many synapses are propagated on threads
+
+
+def cores() -> int:
+    """The threads numba may use in this process (every core unless ``NUMBA_NUM_THREADS`` says fewer)."""
+    return numba.config.NUMBA_NUM_THREADS
+
+
+def threads_for(setting: int, spare: int = 0) -> int:
+    """Threads for a ``threads`` setting: 0 means every core but ``spare`` (at least one); more than there are
+    is capped."""
+    return max(1, cores() - spare) if setting <= 0 else min(int(setting), cores())
+
+
+def jit_parallel(func):
+    """Compile with the project's flags and numba's parallel loops (numba's OpenMP/TBB threading layer)."""
+    return numba.jit(parallel=True, **JIT_FLAGS)(func)
+
+
+@jit_inline
+def lower_bound(values, lo, hi, x):
+    """The first index in ``[lo, hi)`` whose value is >= ``x`` (``values[lo:hi]`` sorted), or ``hi``."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _compile(digest: str):
+    """The parallel passes, cached by numba under a key that includes the engine's source digest (see
+    ``kernel._compile_run_chunk``: ``lif_pass`` lives in another module)."""
+
+    @jit_parallel
+    def lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, above):
+        """``neuron_kernels.lif_pass`` on every block of ``SPIKE_BLOCK`` neurons; ``above[b]``: block b's crossings."""
+        digest  # noqa: B018 - a closure cell, so part of numba's cache key
+        n = v.shape[0]
+        for b in prange((n + SPIKE_BLOCK - 1) // SPIKE_BLOCK):
+            b0 = b * SPIKE_BLOCK
+            b1 = min(b0 + SPIKE_BLOCK, n)
+            if inj is not None:
+                above[b] = lif_pass(v[b0:b1], ref[b0:b1], inj[b0:b1], a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                    p22, gain, v_reset, v_th)
+            else:
+                above[b] = lif_pass(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                    p22, gain, v_reset, v_th)
+
+    @jit_parallel
+    def propagate_split(parts, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan,
+                        chan_off, node_start, node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step, lagged):
+        """``kernel.propagate`` with each projection's targets split into ``parts`` ranges, one task each."""
+        digest  # noqa: B018
+        depth = ring.shape[0]
+        for part in prange(parts):
+            for p in range(proj_src.shape[0]):
+                src = proj_src[p]
+                a, b = node_spk[src], node_spk[src + 1]
+                c = proj_chan[p]
+                if a == b or (chan[c, CH_KIND] != DELTA) != lagged:
+                    continue
+                base = chan_off[c]
+                n_t = chan_off[c + 1] - base
+                t_lo, t_hi = n_t * part // parts, n_t * (part + 1) // parts
+                row0 = proj_row[p] - node_start[src]
+                d_all, w_all, stp = proj_d[p], proj_w[p], proj_stp[p]
+                for k in range(a, b):
+                    row = row0 + spikes_now[k]
+                    end = rowptr[row + 1]
+                    q = lower_bound(post, rowptr[row], end, t_lo)
+                    if d_all > 0:
+                        if d_all == 1:
+                            while q < end and post[q] < t_hi:
+                                syn[base + post[q]] += w_all
+                                q += 1
+                        else:
+                            r = (step + d_all) % depth
+                            while q < end and post[q] < t_hi:
+                                ring[r, base + post[q]] += w_all
+                                q += 1
+                        continue
+                    gain = 1.0 if stp < 0 else stp_gain[stp + spikes_now[k] - node_start[src]]
+                    while q < end and post[q] < t_hi:
+                        d = delay[q]
+                        if d == 1:
+                            syn[base + post[q]] += weight[q] * gain
+                        else:
+                            ring[(step + d) % depth, base + post[q]] += weight[q] * gain
+                        q += 1
+
+    return lif_blocks, propagate_split
+
+
+lif_blocks, propagate_split = _compile(engine_sources_digest())
+# Load numba's threading layer now: a time loop loaded from the disk cache calls the parallel passes through
+# pointers that only the layer's start sets (without it, the first call of a cached loop jumps to address 0).
+_launch_threads()

@@ -1,0 +1,170 @@
+"""The threads setting: the same spikes, state and learned weights for 1, 2 and 4 threads; files, checks, CLI."""
+
+import numpy as np
+import pytest
+from spikestudio.api import Simulator
+from spikestudio.engine.files import fileformat
+from spikestudio.engine.kernels import parallel
+from spikestudio.engine.model.network import Distribution, Network, Plasticity
+
+COMPARED = ("state", "refractory", "syn", "ring", "spike_count", "weight", "pre_trace", "post_trace", "stp_u",
+            "stp_x", "rng_state")
+
+
+def mixed_network() -> Network:
+    """CUBA-like, with a Poisson drive, delays of one and of several steps (shared and per synapse), current,
+    conductance and delta synapses, STDP and short-term plasticity."""
+    net = Network(dt=0.1, seed=7)
+    net.add_poisson("P", 300, rate=40.0)
+    net.add_population("E", 800, "lif", I_e=300.0)
+    net.add_population("I", 200, "lif")
+    net.connect("P", "E", "fixed_indegree", k=20, weight=60.0, synapse="current", tau=5.0)
+    net.connect("P", "I", "fixed_indegree", k=10, weight=2.0, synapse="delta")
+    net.connect("E", "E", "fixed_probability", p=0.05, weight=Distribution("uniform", low=10.0, high=30.0),
+                delay=Distribution("uniform", low=0.1, high=2.0), synapse="current", tau=5.0,
+                plasticity=Plasticity("stdp"))
+    net.connect("E", "I", "fixed_probability", p=0.1, weight=0.5, delay=1.5, synapse="conductance")
+    net.connect("I", "E", "fixed_probability", p=0.1, weight=40.0, delay=0.1, synapse="current",
+                receptor="inhibitory", tau=10.0, plasticity=Plasticity("tsodyks_markram"))
+    net.record_spikes("E")
+    net.record_spikes("I")
+    return net
+
+
+def run(threads: int, monkeypatch) -> Simulator:
+    monkeypatch.setattr(parallel, "cores", lambda: 4)  # 4 target ranges even on a 2-core machine
+    sim = Simulator(mixed_network(), threads=threads, chunk_steps=500)
+    sim.built.state.par[1:] = (64, 1)  # every LIF pass and every step's spikes take the parallel path
+    sim.run(0.15)
+    return sim
+
+
+def test_the_same_spikes_state_and_weights_for_1_2_and_4_threads(monkeypatch):
+    runs = {n: run(n, monkeypatch) for n in (1, 2, 4)}
+    one = runs[1]
+    assert one.built.state.spike_count.sum() > 500  # enough spikes to exercise the parallel passes
+    for n in (2, 4):
+        other = runs[n]
+        for pop in ("E", "I"):
+            a, b = one.results.spikes(pop), other.results.spikes(pop)
+            assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)), (n, pop)
+        for name in COMPARED:
+            assert np.array_equal(getattr(one.built.state, name), getattr(other.built.state, name)), (n, name)
+
+
+def test_threads_for_uses_every_core_for_zero_and_caps_at_the_cores(monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 6)
+    assert [parallel.threads_for(n) for n in (0, 1, 3, 6, 64)] == [6, 1, 3, 6, 6]
+
+
+def test_the_setting_survives_a_file_round_trip_and_older_files_are_unchanged(tmp_path):
+    net = mixed_network()
+    fileformat.save(net, tmp_path / "default.json")
+    assert "threads" not in (tmp_path / "default.json").read_text()  # a file of every core reads as before
+    assert fileformat.load(tmp_path / "default.json").threads == 0
+    net.threads = 3
+    fileformat.save(net, tmp_path / "three.json")
+    assert fileformat.load(tmp_path / "three.json").threads == 3
+
+
+@pytest.mark.parametrize("value", [-1, 2000])
+def test_a_thread_count_out_of_range_is_a_located_problem(value):
+    net = mixed_network()
+    net.threads = value
+    problems = net.validate()
+    assert any("threads" in p.location for p in problems), problems
+
+
+def test_a_file_with_a_bad_thread_count_is_refused_with_its_location(tmp_path):
+    import json
+
+    from spikestudio.engine.errors import FileFormatError
+
+    net = mixed_network()
+    fileformat.save(net, tmp_path / "net.json")
+    data = json.loads((tmp_path / "net.json").read_text())
+    data["settings"]["threads"] = "many"
+    (tmp_path / "net.json").write_text(json.dumps(data))
+    with pytest.raises(FileFormatError) as err:
+        fileformat.load(tmp_path / "net.json")
+    assert "settings.threads" in str(err.value)
+
+
+def test_cli_run_takes_threads_and_refuses_a_negative_count(monkeypatch, capsys):
+    from spikestudio import cli
+    from spikestudio.engine.simulation import simulator
+
+    seen = []
+    real = simulator.Simulator._run_steps
+    monkeypatch.setattr(simulator.Simulator, "_run_steps",
+                        lambda self, *a: (seen.append(self.network.threads), real(self, *a))[1])
+    assert cli.main(["run", "single_neuron", "--duration", "0.05", "--threads", "1"]) == 0
+    assert seen == [1]
+    assert cli.main(["run", "single_neuron", "--threads", "-1"]) == 2
+    assert "threads" in capsys.readouterr().err
+
+
+def test_split_propagation_adds_as_the_one_thread_pass_for_any_number_of_parts():
+    """Called directly (a test of the split itself): random sorted rows, per-synapse delays and weights, a short-term
+    gain, a projection with one shared weight and delay, and one of delta synapses sent in the other pass."""
+    from spikestudio.engine.kernels import kernel as K
+
+    rng = np.random.default_rng(3)
+    n_src, n_tgt, depth = 50, 97, 6
+    rows = [np.sort(rng.choice(n_tgt, rng.integers(0, 40), replace=False)) for _ in range(n_src)]
+    sizes = np.array([len(r) for r in rows])
+    one = np.concatenate([[0], np.cumsum(sizes)])
+    rowptr = np.concatenate([one, one[-1] + one, 2 * one[-1] + one]).astype(np.int64)  # three projections
+    post = np.tile(np.concatenate(rows), 3).astype(np.int32)
+    weight = rng.uniform(0.1, 3.0, post.size)
+    delay = rng.integers(1, depth, post.size).astype(np.int32)
+    chan = np.zeros((2, 8))
+    chan[0, K.CH_KIND], chan[1, K.CH_KIND] = K.CURRENT, K.DELTA
+    chan_off = np.array([0, n_tgt, 2 * n_tgt], np.int64)
+    proj_src = np.zeros(3, np.int64)
+    proj_chan = np.array([0, 0, 1], np.int64)
+    proj_row = np.array([0, n_src + 1, 2 * (n_src + 1)], np.int64)
+    proj_w, proj_d = np.array([0.0, 1.7, 0.0]), np.array([0, 3, 0], np.int64)
+    proj_stp, stp_gain = np.array([0, -1, -1], np.int64), rng.uniform(0.2, 1.0, n_src)
+    node_start, node_spk = np.array([0, n_src], np.int64), np.array([0, 30], np.int64)
+    spikes = rng.integers(0, n_src, 30).astype(np.int64)  # repeats, as a Poisson source's
+    for lagged in (True, False):
+        want_syn, want_ring = rng.uniform(0, 1, 2 * n_tgt), rng.uniform(0, 1, (depth, 2 * n_tgt))
+        args = (proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan, chan_off,
+                node_start, node_spk, spikes)
+        syn0, ring0 = want_syn.copy(), want_ring.copy()
+        K.propagate(*args, want_syn, want_ring, proj_stp, stp_gain, 11, lagged)
+        for parts in (1, 2, 3, 7):
+            syn, ring = syn0.copy(), ring0.copy()
+            parallel.propagate_split(parts, *args, syn, ring, proj_stp, stp_gain, 11, lagged)
+            assert np.array_equal(syn, want_syn) and np.array_equal(ring, want_ring), (lagged, parts)
+
+
+def test_the_editor_leaves_a_core_free_unless_the_network_asks_for_more(monkeypatch):
+    from spikestudio.gui.simulation.preparation import GUI_SPARE_CORES
+
+    monkeypatch.setattr(parallel, "cores", lambda: 4)
+    assert parallel.threads_for(0, GUI_SPARE_CORES) == 3
+    assert parallel.threads_for(4, GUI_SPARE_CORES) == 4
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert parallel.threads_for(0, GUI_SPARE_CORES) == 1
+
+
+def test_every_core_is_tried_against_one_and_the_faster_kept(monkeypatch):
+    from spikestudio.engine.simulation import threads
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    chooser = threads.ThreadChooser(0)
+    assert chooser.next() == 2
+    chooser.took(2, 5.0, 1000)  # every core slow (a busy machine)
+    assert chooser.next() == 1
+    chooser.took(1, 1.0, 1000)
+    used = []
+    for _ in range(threads.PROBE_EVERY * 2):
+        used.append(chooser.next())
+        chooser.took(used[-1], 5.0 if used[-1] == 2 else 1.0, 1000)
+    assert used.count(2) == 2 and used.count(1) == len(used) - 2  # tried again now and then
+    chooser.took(2, 0.1, 1000)  # the machine became idle
+    assert chooser.next() == 2
+    assert threads.ThreadChooser(2).candidates == (2,)  # a setting is used as given
+    assert threads.ThreadChooser(0, spare=1).candidates == (1,)
