@@ -279,12 +279,14 @@ def cmd_run(args) -> int:
             rec_id = _unused_id(net, f"spikes:{pop_id}")
             net.record_spikes(pop_id, id=rec_id)
     duration_ms = args.duration * 1000.0 if args.duration is not None else net.duration
+    building = _BuildProgress(sys.stderr)
     try:
-        sim = Simulator(net)
+        sim = Simulator(net, build_progress=building.update)
     except ValidationError as exc:
         raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE, _problem_lines(exc)) from None
     except BuildError as exc:
         raise CliError(f"{args.network}: cannot build the network: {exc}", EXIT_FAILED) from None
+    building.finish()
     _compile(sim)
     stream = _stream_to(args, sim)
     progress = _Progress(sys.stderr, duration_ms)
@@ -499,6 +501,35 @@ def _table(rows: list[dict]) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+class _BuildProgress:
+    """The synapses drawn so far while a network builds, on ``stream``: redrawn in place on a terminal (at most
+    every 0.2 s), and one summary line at the end when there were any synapses."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.start = time.perf_counter()
+        self.shown = 0.0
+        self.done = self.total = 0
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+
+    def update(self, done: int, total: int, projection: str) -> None:
+        self.done, self.total = done, total
+        now = time.perf_counter()
+        if self.live and (now - self.shown > 0.2 or done == total):
+            self.shown = now
+            frac = done / total if total else 1.0
+            self.stream.write(f"\rbuilding: {done:,} of {total:,} synapses ({frac:4.0%}), {projection}\033[K")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.total:
+            elapsed = time.perf_counter() - self.start
+            self.stream.write(("\r" if self.live else "") + f"built {self.total:,} synapses in {elapsed:.2f} s"
+                              + ("\033[K" if self.live else "") + "\n")
+            self.stream.flush()
 
 
 class _Progress:

@@ -23,6 +23,7 @@ from .results import Results
 __all__ = ["Simulator"]
 
 Progress = Callable[[float, float], None]
+BuildProgress = Callable[[int, int, str], None]  # (synapses drawn, synapses expected, projection id)
 BUDGET = object()  # a results budget as engine.results sets it now (read at each build, so changing it there works)
 ChunkListener = Callable[[K.State, int, int], None]  # (state after the chunk, first step, steps run)
 
@@ -31,16 +32,19 @@ class Simulator:
     """Simulate ``network``; ``rules`` maps learning-rule ids to plugins (see ``spikestudio.plugins``) and
     ``datasets`` turns dataset inputs into spikes (see ``engine.dataset_input``); ``cancel`` (an Event) set by
     another thread stops the build early (``build``). ``max_spikes``, ``max_trace_values`` and ``max_rate_bins``
-    bound what the results hold (see ``engine.results``; None: all).
+    bound what the results hold (see ``engine.results``; None: all). ``build_progress(synapses drawn, synapses
+    expected, projection id)`` is called while the synapses are drawn (``build``).
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
 
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
                  record_all: bool = False, max_spikes: int | None = BUDGET, datasets=None,
-                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None):
+                 max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None,
+                 build_progress: BuildProgress | None = None):
         self.network = network
-        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
+        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel,
+                                  build_progress)
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()

@@ -16,6 +16,7 @@ from spikestudio.engine.experiments.sweep_spec import Parameter, Sweep
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.resources.examples.microcircuit import microcircuit
 
 __all__ = ["BUILDERS", "build", "write_all"]
 
@@ -225,6 +226,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "brunel": brunel,
     "izhikevich": izhikevich,
     "digits": digits,
+    "microcircuit": microcircuit,  # bundled at 0.1 x; microcircuit(scale=1.0) is the full model
 }
 
 
@@ -242,9 +244,10 @@ def brunel_phase_sweep() -> Sweep:
 SWEEPS: dict[str, Callable[[], Sweep]] = {"brunel": brunel_phase_sweep}
 
 
-def build(name: str) -> Network:
-    """The example ``name`` as a fresh ``Network``."""
-    return BUILDERS[name]()
+def build(name: str, **options) -> Network:
+    """The example ``name`` as a fresh ``Network``; ``options`` go to its builder (``build("microcircuit",
+    scale=1.0)`` is the full-scale microcircuit)."""
+    return BUILDERS[name](**options)
 
 
 def write_all(directory: str | Path | None = None) -> list[Path]:
