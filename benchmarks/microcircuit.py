@@ -123,11 +123,12 @@ def main(argv=None) -> int:
     rows = {}
     for threads in args.threads:
         env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
-        ours = child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
-                      "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration)]
-                     + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env)
-        if threads > 1 and not ours.get("threads_set", False):
-            ours = {"skipped": "the engine has no threads setting yet"}
+        if threads > 1 and not hasattr(net, "threads"):
+            ours = {"skipped": "n/a: the engine has no threads setting yet"}
+        else:
+            ours = child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
+                          "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration)]
+                         + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads), f)
         theirs = (child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env)

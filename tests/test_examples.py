@@ -11,7 +11,7 @@ from spikestudio.engine.model.network import CurrentInput, DatasetInput, Poisson
 from spikestudio.engine.simulation.results import cv_isi
 from spikestudio.resources.examples import DEFAULT_EXAMPLE, example_path, list_examples, make_examples
 
-EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits"]
+EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits", "microcircuit"]
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 
@@ -50,14 +50,14 @@ def test_example_metadata_layout_and_recorders(name):
     md = net.metadata
     assert md.title and md.author == "SpikeStudio" and md.license == "CC0-1.0"
     assert len(md.description) > 200 and "\n" not in md.description
-    assert any(str(year) in md.description for year in (1907, 2000, 2003, 2005, 2015))  # cites its source
+    assert any(str(year) in md.description for year in (1907, 2000, 2003, 2005, 2014, 2015))  # cites its source
     nodes = {**net.populations, **net.inputs}
     assert set(net.layout) == set(nodes)
     for nid, place in net.layout.items():
         red, green, blue = (int(place.color[i: i + 2], 16) for i in (1, 3, 5))
         if isinstance(nodes[nid], (PoissonInput, CurrentInput, DatasetInput)):
             assert red == green == blue, f"input {nid} should be grey"
-        elif nid == "I":
+        elif nid.endswith("I"):  # I, L23I, ...
             assert blue > red, "inhibitory populations are blue-ish"
         else:
             assert red > blue, "excitatory populations are red-ish"

@@ -34,7 +34,9 @@ __all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses",
            "trace_columns", "available_memory", "initial_values"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
-WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
+# temporaries per synapse of the projection being wired: drawn pair indices (int64) and their source and target
+# split, the weights' and delays' draws (float64) before the delays become int32 steps
+WIRING_BYTES = 40
 NEURON_BYTES = 2 * (4 * 8 + 8 + 8 + 4 + 8)  # state rows, current, rate, refractory, counts; twice (reset copy)
 # per given spike while the table is built: steps, sort keys and their sorted copy, the kept (step, neuron)
 # pair and the concatenation of every input's pairs
@@ -125,7 +127,11 @@ def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
     """
     nodes = net.spiking_nodes()
     counts = {p.id: _expected_synapses(net, p, nodes) for p in net.projections.values()}
-    parts = {f'synapses of projections["{pid}"]': n * (SYNAPSE_BYTES + WIRING_BYTES) for pid, n in counts.items()}
+    parts = {f'synapses of projections["{pid}"]': n * SYNAPSE_BYTES for pid, n in counts.items()}
+    if counts:  # projections are wired one at a time, then joined piece by piece (``_wire``)
+        largest = max(counts, key=counts.get)
+        parts[f'wiring temporaries (the largest projection, projections["{largest}"])'] = (
+            counts[largest] * (WIRING_BYTES + SYNAPSE_BYTES))
     n_neurons = sum(n.size for n in nodes.values())
     slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
     parts["neuron state"] = n_neurons * NEURON_BYTES

@@ -22,7 +22,6 @@ import math
 import sys
 
 import numpy as np
-
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout
 
 __all__ = ["POPULATIONS", "FULL_SIZES", "CONN_PROBS", "K_EXT", "REFERENCE_RATES", "BUNDLED_SCALE", "microcircuit",
