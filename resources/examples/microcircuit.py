@@ -55,7 +55,7 @@ BUNDLED_SCALE = 0.1  # the bundled file: 7,712 neurons, about 3 million synapses
 DT = 0.1
 
 EXC_COLOR, INH_COLOR, INPUT_COLOR = "#d62728", "#1f77b4", "#7f7f7f"
-LAYER_STEP = 300.0  # canvas units between layers; excitatory column at x = 0, inhibitory at x = 440
+LAYER_STEP = 380.0  # canvas units between layers; excitatory column at x = 0, inhibitory at x = 760
 
 
 def psc_over_psp(c_m: float = LIF["C_m"], tau_m: float = LIF["tau_m"], tau_s: float = TAU_SYN) -> float:
@@ -107,7 +107,7 @@ def microcircuit(scale: float = BUNDLED_SCALE, k_scale: float | None = None, see
         net.record_rate(pop, bin=1.0)
     net.record_state("L4E", "v", neurons=[0, 1], interval=DT)
     net.layout = _layout()
-    net.add_note("paper", NOTE_TEXT, -560.0, -330.0, width=1460.0, height=120.0)
+    net.add_note("paper", NOTE_TEXT, -940.0, -60.0, width=400.0, height=200.0)
     return net
 
 
@@ -147,8 +147,8 @@ def _layout() -> dict[str, NodeLayout]:
         e, i = POPULATIONS[2 * layer], POPULATIONS[2 * layer + 1]
         layout[f"bg_{e}"] = NodeLayout(-330.0, y, INPUT_COLOR)
         layout[e] = NodeLayout(0.0, y, EXC_COLOR)
-        layout[i] = NodeLayout(440.0, y, INH_COLOR)
-        layout[f"bg_{i}"] = NodeLayout(770.0, y, INPUT_COLOR)
+        layout[i] = NodeLayout(760.0, y, INH_COLOR)
+        layout[f"bg_{i}"] = NodeLayout(1090.0, y, INPUT_COLOR)
     return layout
 
 
