@@ -505,11 +505,14 @@ def _count(n: int, word: str) -> str:
 
 class _BuildProgress:
     """The synapses drawn so far while a network builds, on ``stream``: redrawn in place on a terminal (at most
-    every 0.2 s), and one summary line at the end when there were any synapses."""
+    every 0.2 s), and a summary line at the end on a terminal, or elsewhere when wiring took ``SLOW_S`` or more
+    (a quick build stays quiet in logs)."""
+
+    SLOW_S = 5.0
 
     def __init__(self, stream):
         self.stream = stream
-        self.start = time.perf_counter()
+        self.start = self.last = None
         self.shown = 0.0
         self.done = self.total = 0
         isatty = getattr(stream, "isatty", None)
@@ -517,7 +520,8 @@ class _BuildProgress:
 
     def update(self, done: int, total: int, projection: str) -> None:
         self.done, self.total = done, total
-        now = time.perf_counter()
+        now = self.last = time.perf_counter()
+        self.start = now if self.start is None else self.start
         if self.live and (now - self.shown > 0.2 or done == total):
             self.shown = now
             frac = done / total if total else 1.0
@@ -525,8 +529,8 @@ class _BuildProgress:
             self.stream.flush()
 
     def finish(self) -> None:
-        if self.total:
-            elapsed = time.perf_counter() - self.start
+        elapsed = self.last - self.start if self.start is not None else 0.0
+        if self.total and (self.live or elapsed >= self.SLOW_S):
             self.stream.write(("\r" if self.live else "") + f"built {self.total:,} synapses in {elapsed:.2f} s"
                               + ("\033[K" if self.live else "") + "\n")
             self.stream.flush()
