@@ -67,6 +67,7 @@ class _Preparation:
         self.parts = ""  # the loop's parts, named for the status while they compile
         self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
         self.compile_seconds = 0.0
+        self.wired: tuple[int, int] | None = None  # (synapses drawn, synapses expected) while the build wires
         self.done = threading.Event()
         self.cancelled = threading.Event()
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
@@ -74,10 +75,13 @@ class _Preparation:
     def cancel(self) -> None:
         self.cancelled.set()
 
+    def _wiring(self, done: int, total: int, projection: str) -> None:
+        self.wired = (done, total)  # one tuple, replaced whole: the GUI thread reads it without a lock
+
     def _build(self) -> None:
         try:
             sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets(), cancel=self.cancelled)
+                            datasets=default_datasets(), cancel=self.cancelled, build_progress=self._wiring)
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))
@@ -91,6 +95,14 @@ class _Preparation:
         except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost with the thread
             self.error = exc
         self.done.set()
+
+
+WIRING_SHOWN = 1_000_000  # synapses: a build with more says in the status bar how far its wiring has got
+
+
+def wiring_text(done: int, total: int) -> str:
+    """The status bar while a large network's synapses are drawn."""
+    return f"Building the network: {done:,} of {total:,} synapses ({done / max(total, 1):.0%})"
 
 
 class RunController(QObject):
@@ -511,6 +523,9 @@ class RunController(QObject):
         prep = self._prep
         if prep is not None and prep.compiling_since is not None and not prep.done.is_set():
             self.status_changed.emit(compiling_text(prep.parts, now - prep.compiling_since))
+            return
+        if prep is not None and prep.wired is not None and not prep.done.is_set() and prep.wired[1] >= WIRING_SHOWN:
+            self.status_changed.emit(wiring_text(*prep.wired))
             return
         self._history.append((now, frame.t, frame.total_spikes))
         wall0, t0, s0 = self._history[0]
