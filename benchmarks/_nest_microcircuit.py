@@ -14,9 +14,14 @@ import time
 import nest
 
 
+def cpu_seconds():
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def main(path):
     spec = json.load(open(path))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     nest.ResetKernel()
     nest.set_verbosity("M_ERROR")
     nest.SetKernelStatus({"resolution": spec["dt"], "local_num_threads": spec["threads"], "rng_seed": spec["seed"],
@@ -46,14 +51,14 @@ def main(path):
         nest.Connect(gen, pops[b["target"]], "all_to_all",
                      {"synapse_model": "static_synapse", "weight": b["weight"], "delay": b["delay"]})
     nest.Prepare()
-    build_s = time.perf_counter() - t0
+    build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     n_syn = nest.GetKernelStatus("num_connections")
     t1 = time.perf_counter()
     nest.Run(spec["warmup_ms"])
     warm_s = time.perf_counter() - t1
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), cpu_seconds()
     nest.Run(spec["sim_ms"])
-    sim_s = time.perf_counter() - t2
+    sim_s, sim_cpu = time.perf_counter() - t2, cpu_seconds() - c2
     nest.Cleanup()
     rates = {}
     for name, rec in recorders.items():
@@ -61,6 +66,7 @@ def main(path):
         rates[name] = len(times) / spec["populations"][name]["size"] / (spec["sim_ms"] / 1000.0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"build_s": build_s, "warmup_s": warm_s, "sim_s": sim_s, "peak_bytes": peak,
+                      "build_cpu": build_cpu, "sim_cpu": sim_cpu,
                       "synapses": n_syn, "rates": rates, "version": nest.__version__}))
 
 

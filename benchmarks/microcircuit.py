@@ -65,23 +65,30 @@ def run_spikestudio(args) -> dict:
     threads_set = hasattr(net, "threads")
     if threads_set:
         net.threads = args.child_threads
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     sim = spikestudio.Simulator(net, max_spikes=None)
-    build_s = time.perf_counter() - t0
+    build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     t1 = time.perf_counter()
     sim.run(args.warmup)
     warm_s = time.perf_counter() - t1
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), cpu_seconds()
     res = sim.run(args.duration)
-    sim_s = time.perf_counter() - t2
+    sim_s, sim_cpu = time.perf_counter() - t2, cpu_seconds() - c2
     rates = {}
     for pid, pop in net.populations.items():
         times, _ = res.spikes(pid)
         rates[pid] = int(np.count_nonzero(times >= args.warmup * 1000.0)) / pop.size / args.duration
     print(json.dumps({"build_s": build_s, "warmup_s": warm_s, "sim_s": sim_s, "threads_set": threads_set,
+                      "build_cpu": build_cpu, "sim_cpu": sim_cpu,
                       "peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                       "synapses": int(sim.built.state.post.size), "rates": rates}))
     return {}
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, every thread (the machine may be shared: wall time is not enough)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
 
 
 def child(cmd: list[str], env: dict | None = None) -> dict:
@@ -143,7 +150,9 @@ def report(rows: dict, args, populations, reference) -> None:
     print(f"\n{'':22}" + "".join(f"{name + ' ' + str(t) + 't':>18}" for t in rows for name in rows[t]))
     for label, key, scale, spec in (("build (s)", "build_s", 1, "{:.1f}"), ("peak memory (GB)", "peak_bytes", 1e-9,
                                                                              "{:.2f}"),
-                                    ("s per simulated s", "sim_s", 1 / args.duration, "{:.2f}")):
+                                    ("s per simulated s", "sim_s", 1 / args.duration, "{:.2f}"),
+                                    ("build CPU (s)", "build_cpu", 1, "{:.1f}"),
+                                    ("CPU s per sim. s", "sim_cpu", 1 / args.duration, "{:.2f}")):
         cells = []
         for t in rows:
             for r in rows[t].values():
@@ -153,6 +162,8 @@ def report(rows: dict, args, populations, reference) -> None:
         ours, theirs = rows[t]["SpikeStudio"], rows[t]["NEST"]
         if "sim_s" in ours and "sim_s" in theirs:
             speed = theirs["sim_s"] / ours["sim_s"]
+            cpu = theirs["sim_cpu"] / ours["sim_cpu"]
+            print(f"{t} thread(s): NEST / SpikeStudio CPU time per simulated second {cpu:.2f}x")
             mem = theirs["peak_bytes"] / ours["peak_bytes"]
             print(f"{t} thread(s): NEST / SpikeStudio time {speed:.2f}x (goal >= {GOALS['speed_vs_nest']:g}x: "
                   f"{'met' if speed >= GOALS['speed_vs_nest'] else 'missed'}), memory {mem:.2f}x (goal >= 1: "
