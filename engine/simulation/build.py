@@ -7,6 +7,8 @@ states from seeded streams, and records which slice of the arrays belongs to whi
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 from dataclasses import dataclass, field
 
@@ -563,15 +565,39 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
 
 def _concatenate_freeing(pieces: list, dtype) -> np.ndarray:
     """The pieces end to end, each freed once copied (``pieces`` is emptied): the peak is the whole array plus
-    one piece, not twice the whole (``np.empty`` takes pages only as they are written)."""
+    one piece, not twice the whole (``np.empty`` takes pages only as they are written, and the C library is
+    asked to give the freed pieces' pages back as it goes: pieces under its mmap threshold would stay)."""
     out = np.empty(sum(p.size for p in pieces), dtype)
-    at = 0
+    at, freed = 0, 0
     while pieces:
         piece = pieces.pop(0)
         out[at: at + piece.size] = piece
         at += piece.size
+        freed += piece.nbytes
         del piece
+        if freed >= TRIM_EVERY:
+            release_freed_memory()
+            freed = 0
+    release_freed_memory()
     return out
+
+
+TRIM_EVERY = 64 * 2**20  # bytes freed between two calls of malloc_trim while the synapse arrays are joined
+
+
+def release_freed_memory() -> None:
+    """Give memory freed on the C heap back to the system (glibc's ``malloc_trim``; nothing elsewhere)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):  # not glibc: its allocator returns memory its own way
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def draw_synapses(net: Network, proj, spiking: dict | None = None):
