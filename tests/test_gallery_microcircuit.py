@@ -55,8 +55,8 @@ def test_bundled_microcircuit_fires_at_the_rates_of_the_model_at_its_scale(bundl
 
     A network with 10 % of the neurons and 10 % of the in-degrees keeps each neuron's mean and variance of input
     (weights / sqrt(0.1) and a DC current, as NEST's example), not its correlations: NEST fires 10 to 60 % below
-    the full model's rates at this scale (L2/3E 0.36 against 0.94 Hz), and so does SpikeStudio (measured: L2/3E
-    0.40, L2/3I 1.86, L4E 4.01, L4I 4.71, L5E 5.81, L5I 7.13, L6E 0.67, L6I 6.69 Hz). So the published rates
+    the full model's rates at this scale (L2/3E 0.36 against 0.94 Hz), and so does SpikeStudio (measured over these
+    2 s: L2/3E 0.40, L2/3I 1.85, L4E 4.04, L4I 4.71, L5E 5.67, L5I 7.10, L6E 0.66, L6I 6.65 Hz). So the published rates
     bound it loosely (0.3 to 1.1 times), and NEST at the same scale closely (25 %: one second of a few thousand
     neurons, and two simulators' random draws)."""
     net, res = bundled_run
