@@ -297,13 +297,15 @@ def cmd_run(args) -> int:
             rec_id = _unused_id(net, f"spikes:{pop_id}")
             net.record_spikes(pop_id, id=rec_id)
     duration_ms = args.duration * 1000.0 if args.duration is not None else net.duration
+    building = _BuildProgress(sys.stderr)
     try:
-        sim = Simulator(net)
+        sim = Simulator(net, build_progress=building.update)
     except ValidationError as exc:
         raise CliError(f"{args.network}: the network is not valid", EXIT_USAGE,
                        readable_error(net, exc).split("\n")) from None
     except BuildError as exc:
         raise CliError(f"{args.network}: cannot build the network: {readable_error(net, exc)}", EXIT_FAILED) from None
+    building.finish()
     _compile(sim)
     stream = _stream_to(args, sim)
     progress = _Progress(sys.stderr, duration_ms)
@@ -521,6 +523,39 @@ def _table(rows: list[dict]) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+class _BuildProgress:
+    """The synapses drawn so far while a network builds, on ``stream``: redrawn in place on a terminal (at most
+    every 0.2 s), and a summary line at the end on a terminal, or elsewhere when wiring took ``SLOW_S`` or more
+    (a quick build stays quiet in logs)."""
+
+    SLOW_S = 5.0
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.start = self.last = None
+        self.shown = 0.0
+        self.done = self.total = 0
+        isatty = getattr(stream, "isatty", None)
+        self.live = bool(isatty and isatty())
+
+    def update(self, done: int, total: int, projection: str) -> None:
+        self.done, self.total = done, total
+        now = self.last = time.perf_counter()
+        self.start = now if self.start is None else self.start
+        if self.live and (now - self.shown > 0.2 or done == total):
+            self.shown = now
+            frac = done / total if total else 1.0
+            self.stream.write(f"\rbuilding: {done:,} of {total:,} synapses ({frac:4.0%}), {projection}\033[K")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        elapsed = self.last - self.start if self.start is not None else 0.0
+        if self.total and (self.live or elapsed >= self.SLOW_S):
+            self.stream.write(("\r" if self.live else "") + f"built {self.total:,} synapses in {elapsed:.2f} s"
+                              + ("\033[K" if self.live else "") + "\n")
+            self.stream.flush()
 
 
 class _Progress:

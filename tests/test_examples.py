@@ -15,6 +15,7 @@ EXAMPLES = ["single_neuron", "cuba", "brunel", "izhikevich", "digits"]
 EXAMPLES += ["coba", "hh_coba", "brunel_sr", "brunel_si_fast", "brunel_si_slow", "wang_buzsaki", "ping"]  # gal1
 EXAMPLES += ["ring_attractor", "tap_withdrawal"]  # gal3
 EXAMPLES += ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm"]  # gal2
+EXAMPLES += ["microcircuit"]  # micro
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 
@@ -53,7 +54,7 @@ def test_example_metadata_layout_and_recorders(name):
     md = net.metadata
     assert md.title and md.author == "SpikeStudio" and md.license == "CC0-1.0"
     assert len(md.description) > 200 and "\n" not in md.description
-    years = (1907, 1996, 2000, 2003, 2005, 2006, 2007, 2008, 2011, 2015)
+    years = (1907, 1996, 2000, 2003, 2005, 2006, 2007, 2008, 2011, 2014, 2015)
     assert any(str(year) in md.description for year in years)  # cites its source
     nodes = {**net.populations, **net.inputs}
     assert set(net.layout) == set(nodes)
@@ -61,7 +62,7 @@ def test_example_metadata_layout_and_recorders(name):
         red, green, blue = (int(place.color[i: i + 2], 16) for i in (1, 3, 5))
         if isinstance(nodes[nid], (PoissonInput, CurrentInput, DatasetInput, SpikeTimesInput)):
             assert red == green == blue, f"input {nid} should be grey"
-        elif nid == "I":
+        elif nid.endswith("I"):  # I, L23I, ...
             assert blue > red, "inhibitory populations are blue-ish"
         elif receptors(net, nid) == {"excitatory"}:
             assert red > blue, f"excitatory population {nid} should be red-ish"

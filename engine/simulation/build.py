@@ -7,6 +7,8 @@ states from seeded streams, and records which slice of the arrays belongs to whi
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 from dataclasses import dataclass, field
 
@@ -36,7 +38,9 @@ __all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses",
            "trace_columns", "available_memory", "initial_values"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
-WIRING_BYTES = 32  # temporaries per synapse while wiring (pre/post indices, drawn weights and delays)
+# temporaries per synapse of the projection being wired: drawn pair indices (int64) and their source and target
+# split, the weights' and delays' draws (float64) before the delays become int32 steps
+WIRING_BYTES = 40
 NEURON_BYTES = 2 * (4 * 8 + 8 + 8 + 4 + 8)  # state rows, current, rate, refractory, counts; twice (reset copy)
 # per given spike while the table is built: steps, sort keys and their sorted copy, the kept (step, neuron)
 # pair and the concatenation of every input's pairs
@@ -133,7 +137,11 @@ def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
     """
     nodes = net.spiking_nodes()
     counts = {p.id: _expected_synapses(net, p, nodes) for p in net.projections.values()}
-    parts = {f'synapses of projections["{pid}"]': n * (SYNAPSE_BYTES + WIRING_BYTES) for pid, n in counts.items()}
+    parts = {f'synapses of projections["{pid}"]': n * SYNAPSE_BYTES for pid, n in counts.items()}
+    if counts:  # projections are wired one at a time, then joined piece by piece (``_wire``)
+        largest = max(counts, key=counts.get)
+        parts[f'wiring temporaries (the largest projection, projections["{largest}"])'] = (
+            counts[largest] * (WIRING_BYTES + SYNAPSE_BYTES))
     n_neurons = sum(n.size for n in nodes.values())
     slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
     parts["neuron state"] = n_neurons * NEURON_BYTES
@@ -181,17 +189,19 @@ def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
 
 
 def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-          record_all: bool = False, datasets=None, cancel=None) -> Built:
+          record_all: bool = False, datasets=None, cancel=None, progress=None) -> Built:
     """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations, ``datasets``
     turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
-    thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow)."""
+    thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow),
+    between projections too. ``progress(synapses drawn, synapses expected, projection id)`` is called before and
+    after each projection is wired (on the building thread), so a large network can show how far it has got."""
     net.check()
     rules = with_carried_rules(net, rules)
     problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
     try:
-        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
+        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel, progress)
     except MemoryError as exc:  # the estimate passed, but the memory was gone by the time it was needed
         raise BuildError(f"out of memory while building the network ({exc or 'MemoryError'}): it needs about "
                          f"{format_bytes(estimate_memory(net, chunk_steps)[1])} and "
@@ -200,7 +210,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
 
 
 def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, record_all: bool,
-              datasets, cancel) -> Built:
+              datasets, cancel, progress=None) -> Built:
     """The arrays of a network ``build`` has checked."""
     _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
@@ -212,7 +222,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     n_poisson = sum(n.size for n in nodes.values() if n.code == K.POISSON)
     rates = _rates(net, nodes, n_total)
     cap = poisson_cap(float(rates.max(initial=0.0)) * net.dt * 1e-3)
-    syn_arrays, synapses = _wire(net, nodes, chans)
+    syn_arrays, synapses = _wire(net, nodes, chans, _cancellable(progress, cancel))
     _check_cancel(cancel)
     plastic, rule_slots = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
     _check_cancel(cancel)
@@ -372,6 +382,18 @@ def _rule_spec(proj, plugin, dt: float) -> RuleSpec:
         raise BuildError(f"{where} returned {exc}") from None
 
 
+def _cancellable(progress, cancel):
+    """``progress`` that also checks ``cancel`` at each call (None when neither is given)."""
+    if cancel is None:
+        return progress
+
+    def report(done: int, total: int, projection: str) -> None:
+        _check_cancel(cancel)
+        if progress is not None:
+            progress(done, total, projection)
+    return report
+
+
 def _check_cancel(cancel) -> None:
     if cancel is not None and cancel.is_set():
         raise BuildCancelledError("the build was cancelled")
@@ -505,39 +527,87 @@ def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net
     return table
 
 
-def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict) -> tuple[dict, dict[str, slice]]:
-    """Connect every projection and concatenate their CSR arrays."""
+def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) -> tuple[dict, dict[str, slice]]:
+    """Connect every projection and concatenate their CSR arrays; ``progress(synapses drawn, synapses expected,
+    projection id)`` is called before and after each projection (see ``build``)."""
     rowptrs, posts, weights, delays, synapses = [], [], [], [], {}
-    proj_src, proj_chan, proj_row = [], [], []
+    proj_src, proj_chan, proj_row, proj_w, proj_d = [], [], [], [], []
     n_syn, n_rows = 0, 0
     spiking = net.spiking_nodes()
+    expected = {p.id: _expected_synapses(net, p, spiking) for p in net.projections.values()} if progress else {}
+    total, done = sum(expected.values()), 0
     for proj in net.projections.values():
+        if progress is not None:
+            progress(done, total, proj.id)
         src = nodes[proj.source]
         pre, post, w, d = draw_synapses(net, proj, spiking)
         n = pre.size
         counts = np.bincount(pre, minlength=src.size)
+        del pre
         rowptrs.append(n_syn + np.concatenate([[0], np.cumsum(counts)]))
-        posts.append(post.astype(np.int32))
+        posts.append(np.asarray(post, np.int32))
         weights.append(w)
         delays.append(d)
+        proj_w.append(_shared(w))
+        proj_d.append(_shared_delay(w, d))
         synapses[proj.id] = slice(n_syn, n_syn + n)
         proj_src.append(src.index)
         proj_chan.append(chans["index"][_channel_key(proj)])
         proj_row.append(n_rows)
         n_syn += n
         n_rows += src.size + 1
+        done += expected.get(proj.id, 0)
+        if progress is not None:
+            progress(done, total, proj.id)
     arrays = {
         "rowptr": np.concatenate(rowptrs).astype(np.int64) if rowptrs else np.zeros(1, np.int64),
-        "post": np.concatenate(posts) if posts else np.zeros(0, np.int32),
-        "weight": np.concatenate(weights) if weights else np.zeros(0),
-        "delay": np.concatenate(delays) if delays else np.zeros(0, np.int32),
+        "post": _concatenate_freeing(posts, np.int32),
+        "weight": _concatenate_freeing(weights, np.float64),
+        "delay": _concatenate_freeing(delays, np.int32),
         "proj_src": np.array(proj_src, np.int64),
         "proj_chan": np.array(proj_chan, np.int64),
         "proj_row": np.array(proj_row, np.int64),
-        "proj_w": np.array([_shared(w) for w in weights], np.float64),
-        "proj_d": np.array([_shared_delay(w, d) for w, d in zip(weights, delays)], np.int64),
+        "proj_w": np.array(proj_w, np.float64),
+        "proj_d": np.array(proj_d, np.int64),
     }
     return arrays, synapses
+
+
+def _concatenate_freeing(pieces: list, dtype) -> np.ndarray:
+    """The pieces end to end, each freed once copied (``pieces`` is emptied): the peak is the whole array plus
+    one piece, not twice the whole (``np.empty`` takes pages only as they are written, and the C library is
+    asked to give the freed pieces' pages back as it goes: pieces under its mmap threshold would stay)."""
+    out = np.empty(sum(p.size for p in pieces), dtype)
+    at, freed = 0, 0
+    while pieces:
+        piece = pieces.pop(0)
+        out[at: at + piece.size] = piece
+        at += piece.size
+        freed += piece.nbytes
+        del piece
+        if freed >= TRIM_EVERY:
+            release_freed_memory()
+            freed = 0
+    release_freed_memory()
+    return out
+
+
+TRIM_EVERY = 64 * 2**20  # bytes freed between two calls of malloc_trim while the synapse arrays are joined
+
+
+def release_freed_memory() -> None:
+    """Give memory freed on the C heap back to the system (glibc's ``malloc_trim``; nothing elsewhere)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):  # not glibc: its allocator returns memory its own way
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def draw_synapses(net: Network, proj, spiking: dict | None = None):
@@ -553,7 +623,13 @@ def draw_synapses(net: Network, proj, spiking: dict | None = None):
     n = pre.size
     w = _values(proj.weights, order, proj.weight, n, np.random.default_rng([seed, 1]))
     d_ms = _values(proj.delays, order, proj.delay, n, np.random.default_rng([seed, 2]))
-    d = np.clip(np.rint(np.minimum(d_ms, MAX_DELAY) / net.dt), 1, None).astype(np.int32)  # <= 1e7 steps
+    if proj.delays is None:  # a fresh draw: round it in place (a large projection's temporaries add up)
+        np.minimum(d_ms, MAX_DELAY, out=d_ms)
+        d_ms /= net.dt
+        d_steps = np.rint(d_ms, out=d_ms)
+    else:
+        d_steps = np.rint(np.minimum(d_ms, MAX_DELAY) / net.dt)
+    d = np.clip(d_steps, 1, None, out=d_steps).astype(np.int32)  # <= 1e7 steps
     return pre, post, w, d
 
 
@@ -575,7 +651,8 @@ def _values(explicit, order, dist, n, rng) -> np.ndarray:
     """Explicit per-synapse values (reordered like the synapses) or draws, clipped at 0 (magnitudes)."""
     if explicit is not None:
         return np.asarray(explicit, np.float64)[order] if order is not None else np.asarray(explicit, np.float64)
-    return np.maximum(draw_values(dist, n, rng), 0.0)
+    values = draw_values(dist, n, rng)
+    return np.maximum(values, 0.0, out=values)
 
 
 def _initial_rngs(net: Network, nodes: dict[str, NodeInfo]) -> dict:

@@ -26,6 +26,7 @@ from .threads import ThreadChooser
 __all__ = ["Simulator"]
 
 Progress = Callable[[float, float], None]
+BuildProgress = Callable[[int, int, str], None]  # (synapses drawn, synapses expected, projection id)
 BUDGET = object()  # a results budget as engine.results sets it now (read at each build, so changing it there works)
 ChunkListener = Callable[[K.State, int, int], None]  # (state after the chunk, first step, steps run)
 
@@ -37,6 +38,8 @@ class Simulator:
     bound what the results hold (see ``engine.results``; None: all). ``threads`` replaces the network's
     ``threads`` setting (0: every core but ``spare_cores``, or one when that runs faster, see
     ``engine.simulation.threads``); the spikes and the state are the same for any count.
+    ``build_progress(synapses drawn, synapses expected, projection id)`` is called while the
+    synapses are drawn (``build``).
 
     >>> sim = Simulator(net); res = sim.run(1.0)   # one simulated second
     """
@@ -44,12 +47,13 @@ class Simulator:
     def __init__(self, network: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
                  record_all: bool = False, max_spikes: int | None = BUDGET, datasets=None,
                  max_trace_values: int | None = BUDGET, max_rate_bins: int | None = BUDGET, cancel=None,
-                 threads: int | None = None, spare_cores: int = 0):
+                 threads: int | None = None, spare_cores: int = 0, build_progress: BuildProgress | None = None):
         self.network = network
         self.threads = threads  # None: the network's ``threads`` setting (0: every core); see ``kernels.parallel``
         self.spare_cores = spare_cores  # cores a setting of 0 leaves free (the editor keeps one for drawing)
         self._chooser: ThreadChooser | None = None
-        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel)
+        self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel,
+                                  build_progress)
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()

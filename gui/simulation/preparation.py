@@ -40,12 +40,16 @@ class Preparation:
         self.compiling_since: float | None = None  # perf_counter when a compile (not a cache load) began
         self.compile_seconds = 0.0
         self.rate: float | None = None  # the populations' mean rate over the first MEASURE_MS, when measured
+        self.wired: tuple[int, int] | None = None  # (synapses drawn, synapses expected) while the build wires
         self.done = threading.Event()
         self.cancelled = threading.Event()
         threading.Thread(target=self._build, name="spikestudio-build", daemon=True).start()
 
     def cancel(self) -> None:
         self.cancelled.set()
+
+    def _wiring(self, done: int, total: int, projection: str) -> None:
+        self.wired = (done, total)  # one tuple, replaced whole: the GUI thread reads it without a lock
 
     def _measured(self, sim: Simulator) -> float | None:
         """The network's rate over its first ``MEASURE_MS`` (``sim`` back at time 0 after); None if it fails:
@@ -59,7 +63,8 @@ class Preparation:
     def _build(self) -> None:
         try:
             sim = Simulator(self.network, self.rules, chunk_steps=CHUNK_STEPS, max_spikes=RESULTS_MAX_SPIKES,
-                            datasets=default_datasets(), cancel=self.cancelled, spare_cores=GUI_SPARE_CORES)
+                            datasets=default_datasets(), cancel=self.cancelled, spare_cores=GUI_SPARE_CORES,
+                            build_progress=self._wiring)
             # every population's spikes; inputs only when the raster shows them (a Poisson drive can be
             # millions of spikes per second)
             sim.record_spikes_of(list(self.network.populations) + list(self.shown_inputs))

@@ -8,7 +8,15 @@ from collections import deque
 
 from ...engine.kernels.compile_status import compiling_text
 
-__all__ = ["RunStatus"]
+__all__ = ["RunStatus", "WIRING_SHOWN", "wiring_text"]
+
+
+WIRING_SHOWN = 1_000_000  # synapses: a build with more says in the status bar how far its wiring has got
+
+
+def wiring_text(done: int, total: int) -> str:
+    """The status bar while a large network's synapses are drawn."""
+    return f"Building the network: {done:,} of {total:,} synapses ({done / max(total, 1):.0%})"
 
 
 class RunStatus:
@@ -25,6 +33,8 @@ class RunStatus:
         now = time.perf_counter()
         if prep is not None and prep.compiling_since is not None and not prep.done.is_set():
             return compiling_text(prep.parts, now - prep.compiling_since)
+        if prep is not None and prep.wired is not None and not prep.done.is_set() and prep.wired[1] >= WIRING_SHOWN:
+            return wiring_text(*prep.wired)
         self._history.append((now, frame.t, frame.total_spikes))
         wall0, t0, s0 = self._history[0]
         parts = [f"t = {frame.t:,.1f} ms"]

@@ -20,6 +20,7 @@ from spikestudio.resources.examples import conductance, rhythms
 from spikestudio.resources.examples import plasticity_classics as classics
 from spikestudio.resources.examples.attractors import ring_attractor
 from spikestudio.resources.examples.celegans import tap_withdrawal
+from spikestudio.resources.examples.microcircuit import microcircuit
 
 __all__ = ["BUILDERS", "build", "write_all"]
 
@@ -258,6 +259,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "vogels_istdp": classics.vogels_istdp,
     "polychronization": classics.polychronization,
     "mongillo_wm": classics.mongillo_wm,
+    "microcircuit": microcircuit,  # bundled at 0.1 x; microcircuit(scale=1.0) is the full model
 }
 
 
@@ -275,9 +277,10 @@ def brunel_phase_sweep() -> Sweep:
 SWEEPS: dict[str, Callable[[], Sweep]] = {"brunel": brunel_phase_sweep}
 
 
-def build(name: str) -> Network:
-    """The example ``name`` as a fresh ``Network``."""
-    return BUILDERS[name]()
+def build(name: str, **options) -> Network:
+    """The example ``name`` as a fresh ``Network``; ``options`` go to its builder (``build("microcircuit",
+    scale=1.0)`` is the full-scale microcircuit)."""
+    return BUILDERS[name](**options)
 
 
 def write_all(directory: str | Path | None = None) -> list[Path]:

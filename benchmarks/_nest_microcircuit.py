@@ -1,0 +1,74 @@
+"""The microcircuit in PyNEST, from the spec benchmarks/microcircuit.py writes (run in .venv-nest, never by pytest).
+
+Usage: ``python _nest_microcircuit.py SPEC.json`` prints one JSON line: build and simulation times, peak memory
+and per-population rates. The network is NEST's own example's (``pynest/examples/Potjans_2014``): iaf_psc_exp
+populations, fixed_total_number connections with normal weights and delays redrawn into range, one Poisson
+generator per population connected all_to_all (independent trains per target).
+"""
+
+import json
+import resource
+import sys
+import time
+
+import nest
+
+
+def cpu_seconds():
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def main(path):
+    spec = json.load(open(path))
+    t0, c0 = time.perf_counter(), cpu_seconds()
+    nest.ResetKernel()
+    nest.set_verbosity("M_ERROR")
+    nest.SetKernelStatus({"resolution": spec["dt"], "local_num_threads": spec["threads"], "rng_seed": spec["seed"],
+                          "print_time": False})
+    pops, recorders = {}, {}
+    for name, p in spec["populations"].items():
+        pop = nest.Create("iaf_psc_exp", p["size"])
+        pop.set({"tau_m": p["tau_m"], "C_m": p["C_m"], "E_L": p["E_L"], "V_th": p["V_th"], "V_reset": p["V_reset"],
+                 "t_ref": p["t_ref"], "I_e": p["I_e"], "tau_syn_ex": p["tau_syn"], "tau_syn_in": p["tau_syn"]})
+        pop.set(V_m=nest.random.normal(mean=p["v0_mean"], std=p["v0_std"]))
+        pops[name] = pop
+        rec = nest.Create("spike_recorder", params={"start": spec["warmup_ms"]})
+        nest.Connect(pop, rec)
+        recorders[name] = rec
+    dt = spec["dt"]
+    for c in spec["projections"]:
+        sign = 1.0 if c["excitatory"] else -1.0
+        weight = nest.random.normal(mean=sign * c["w_mean"], std=c["w_std"])
+        weight = nest.math.redraw(weight, min=0.0, max=float("inf")) if sign > 0 else nest.math.redraw(
+            weight, min=-float("inf"), max=0.0)
+        delay = nest.math.redraw(nest.random.normal(mean=c["d_mean"], std=c["d_std"]), min=dt - 0.5 * dt,
+                                 max=float("inf"))
+        nest.Connect(pops[c["source"]], pops[c["target"]], {"rule": "fixed_total_number", "N": c["n"]},
+                     {"synapse_model": "static_synapse", "weight": weight, "delay": delay})
+    for b in spec["background"]:
+        gen = nest.Create("poisson_generator", params={"rate": b["rate"]})
+        nest.Connect(gen, pops[b["target"]], "all_to_all",
+                     {"synapse_model": "static_synapse", "weight": b["weight"], "delay": b["delay"]})
+    nest.Prepare()
+    build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    n_syn = nest.GetKernelStatus("num_connections")
+    t1 = time.perf_counter()
+    nest.Run(spec["warmup_ms"])
+    warm_s = time.perf_counter() - t1
+    t2, c2 = time.perf_counter(), cpu_seconds()
+    nest.Run(spec["sim_ms"])
+    sim_s, sim_cpu = time.perf_counter() - t2, cpu_seconds() - c2
+    nest.Cleanup()
+    rates = {}
+    for name, rec in recorders.items():
+        times = rec.get("events")["times"]
+        rates[name] = len(times) / spec["populations"][name]["size"] / (spec["sim_ms"] / 1000.0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"build_s": build_s, "warmup_s": warm_s, "sim_s": sim_s, "peak_bytes": peak,
+                      "build_cpu": build_cpu, "sim_cpu": sim_cpu,
+                      "synapses": n_syn, "rates": rates, "version": nest.__version__}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,201 @@
+"""Potjans & Diesmann (2014) microcircuit: SpikeStudio beside NEST, run by hand.
+
+Each simulator runs in its own process (so each peak memory is its own): SpikeStudio builds
+``microcircuit(scale, k_scale)`` (resources/examples/microcircuit.py), NEST runs the same network from a spec this
+script writes (``_nest_microcircuit.py`` in ``.venv-nest``, PyNEST as NEST's own example builds it), both for each
+thread count. Printed: build time, peak resident memory, seconds per simulated second (after ``--warmup``), the
+ratios NEST / SpikeStudio, and the per-population rates of each against the published ones. Never run by pytest::
+
+    python benchmarks/microcircuit.py [--scale 1.0] [--k-scale S] [--threads 1 2] [--warmup 0.1] [--duration 1.0]
+                                      [--nest-python .venv-nest/bin/python]
+
+SpikeStudio's engine runs on one thread; a ``threads`` setting is passed on when the network has one (another
+branch adds it), otherwise its column says n/a and no run is made. Brian2 is not run here yet: its C++ standalone
+would hold the 0.3 billion synapses in its own arrays (int32 pre and post indices, float64 weight and delay, and
+the generated code's temporaries: about 7 GB before compiling) beside the build of a 77,000-neuron project, which
+did not fit in the time and memory this shared 2-core machine had (see README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GOALS = {"speed_vs_nest": 3.0, "rates": 0.10}
+
+
+def spec_of(net, warmup_ms: float, sim_ms: float, threads: int) -> dict:
+    """The network as plain numbers for the NEST script (one description for both simulators)."""
+    pops = {}
+    for pid, pop in net.populations.items():
+        p, v0 = pop.params, pop.initial["v"]
+        pops[pid] = {"size": pop.size, "tau_m": p["tau_m"], "C_m": p["C_m"], "E_L": p["E_L"], "V_th": p["V_th"],
+                     "V_reset": p["V_reset"], "t_ref": p["t_ref"], "I_e": p["I_e"], "tau_syn": 0.5,
+                     "v0_mean": v0.mean, "v0_std": v0.std}
+    projections, background = [], []
+    for proj in net.projections.values():
+        if proj.source in net.populations:
+            projections.append({"source": proj.source, "target": proj.target, "n": int(proj.rule_params["n"]),
+                                "excitatory": proj.synapse.receptor == "excitatory",
+                                "w_mean": proj.weight.mean, "w_std": proj.weight.std,
+                                "d_mean": proj.delay.mean, "d_std": proj.delay.std})
+        else:
+            background.append({"target": proj.target, "rate": net.inputs[proj.source].rate,
+                               "weight": proj.weight.value, "delay": proj.delay.value})
+    return {"dt": net.dt, "seed": int(net.seed), "threads": threads, "warmup_ms": warmup_ms, "sim_ms": sim_ms,
+            "populations": pops, "projections": projections, "background": background}
+
+
+def run_spikestudio(args) -> dict:
+    """Child process: build, warm up, time the run; one JSON line on stdout."""
+    import numpy as np
+    import spikestudio
+    from spikestudio.resources.examples.microcircuit import microcircuit
+
+    net = microcircuit(args.scale, args.k_scale)
+    threads_set = hasattr(net, "threads")
+    if threads_set:
+        net.threads = args.child_threads
+    t0, c0 = time.perf_counter(), cpu_seconds()
+    sim = spikestudio.Simulator(net, max_spikes=None)
+    build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    t1 = time.perf_counter()
+    sim.run(args.warmup)
+    warm_s = time.perf_counter() - t1
+    t2, c2 = time.perf_counter(), cpu_seconds()
+    res = sim.run(args.duration)
+    sim_s, sim_cpu = time.perf_counter() - t2, cpu_seconds() - c2
+    rates = {}
+    for pid, pop in net.populations.items():
+        times, _ = res.spikes(pid)
+        rates[pid] = int(np.count_nonzero(times >= args.warmup * 1000.0)) / pop.size / args.duration
+    print(json.dumps({"build_s": build_s, "warmup_s": warm_s, "sim_s": sim_s, "threads_set": threads_set,
+                      "build_cpu": build_cpu, "sim_cpu": sim_cpu,
+                      "peak_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                      "synapses": int(sim.built.state.post.size), "rates": rates}))
+    return {}
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, every thread (the machine may be shared: wall time is not enough)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def child(cmd: list[str], env: dict | None = None) -> dict:
+    print("  $", " ".join(cmd), file=sys.stderr, flush=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode or not lines:
+        return {"error": (out.stderr or out.stdout).strip().splitlines()[-1:] or [f"exit {out.returncode}"]}
+    return json.loads(lines[-1])
+
+
+def fmt(x, spec="{:.2f}") -> str:
+    return "n/a" if x is None else spec.format(x)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--k-scale", type=float, default=None)
+    parser.add_argument("--threads", type=int, nargs="+", default=sorted({1, os.cpu_count() or 1}))
+    parser.add_argument("--warmup", type=float, default=0.1, help="seconds simulated before timing")
+    parser.add_argument("--duration", type=float, default=1.0, help="seconds simulated and timed")
+    parser.add_argument("--nest-python", default=str(ROOT / ".venv-nest" / "bin" / "python"))
+    parser.add_argument("--child", choices=["spikestudio"], help=argparse.SUPPRESS)
+    parser.add_argument("--child-threads", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        run_spikestudio(args)
+        return 0
+
+    sys.path.insert(0, str(ROOT.parent))
+    from spikestudio.resources.examples.microcircuit import POPULATIONS, REFERENCE_RATES, microcircuit
+
+    net = microcircuit(args.scale, args.k_scale)
+    print(f"microcircuit, scale {args.scale:g}, k_scale {args.k_scale or args.scale:g}: "
+          f"{sum(p.size for p in net.populations.values()):,} neurons; warm-up {args.warmup:g} s, timed "
+          f"{args.duration:g} s; load {os.getloadavg()[0]:.2f} at start", flush=True)
+    rows = {}
+    for threads in args.threads:
+        env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+        if threads > 1 and not hasattr(net, "threads"):
+            ours = {"skipped": "n/a: the engine has no threads setting yet"}
+        else:
+            ours = child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
+                          "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration)]
+                         + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads), f)
+        theirs = (child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env)
+                  if Path(args.nest_python).exists() else {"skipped": f"no {args.nest_python}"})
+        os.unlink(f.name)
+        rows[threads] = {"SpikeStudio": ours, "NEST": theirs}
+        print(f"threads {threads}: load {os.getloadavg()[0]:.2f} after", flush=True)
+    report(rows, args, POPULATIONS, REFERENCE_RATES)
+    return 0
+
+
+def report(rows: dict, args, populations, reference) -> None:
+    print(f"\n{'':22}" + "".join(f"{name + ' ' + str(t) + 't':>18}" for t in rows for name in rows[t]))
+    for label, key, scale, spec in (("build (s)", "build_s", 1, "{:.1f}"), ("peak memory (GB)", "peak_bytes", 1e-9,
+                                                                             "{:.2f}"),
+                                    ("s per simulated s", "sim_s", 1 / args.duration, "{:.2f}"),
+                                    ("build CPU (s)", "build_cpu", 1, "{:.1f}"),
+                                    ("CPU s per sim. s", "sim_cpu", 1 / args.duration, "{:.2f}")):
+        cells = []
+        for t in rows:
+            for r in rows[t].values():
+                cells.append(fmt(r[key] * scale if key in r else None, spec))
+        print(f"{label:22}" + "".join(f"{c:>18}" for c in cells))
+    for t in rows:
+        ours, theirs = rows[t]["SpikeStudio"], rows[t]["NEST"]
+        if "sim_s" in ours and "sim_s" in theirs:
+            speed = theirs["sim_s"] / ours["sim_s"]
+            cpu = theirs["sim_cpu"] / ours["sim_cpu"]
+            print(f"{t} thread(s): NEST / SpikeStudio CPU time per simulated second {cpu:.2f}x")
+            mem = theirs["peak_bytes"] / ours["peak_bytes"]
+            print(f"{t} thread(s): NEST / SpikeStudio time {speed:.2f}x (goal >= {GOALS['speed_vs_nest']:g}x: "
+                  f"{'met' if speed >= GOALS['speed_vs_nest'] else 'missed'}), memory {mem:.2f}x (goal >= 1: "
+                  f"{'met' if mem >= 1 else 'missed'}), build {theirs['build_s'] / ours['build_s']:.2f}x")
+        for name, r in rows[t].items():
+            if "error" in r or "skipped" in r:
+                print(f"{t} thread(s) {name}: {r.get('error') or r.get('skipped')}")
+    print(f"\nrates (Hz) {'published':>10}" + "".join(f"{n + ' ' + str(t) + 't':>18}" for t in rows
+                                                    for n in rows[t]))
+    worst = {}
+    for k, pop in enumerate(populations):
+        cells = []
+        for t in rows:
+            for name, r in rows[t].items():
+                rate = r.get("rates", {}).get(pop)
+                if rate is not None:
+                    dev = rate / reference[k] - 1
+                    worst[name] = max(worst.get(name, 0.0), abs(dev))
+                    cells.append(f"{rate:.3f} ({dev:+.0%})")
+                else:
+                    cells.append("n/a")
+        print(f"{pop:10} {reference[k]:10.3f}" + "".join(f"{c:>18}" for c in cells))
+    for name, w in worst.items():
+        print(f"{name}: largest deviation from the published rates {w:.0%} (goal <= {GOALS['rates']:.0%}: "
+              f"{'met' if w <= GOALS['rates'] else 'missed'})")
+    for t in rows:
+        a, b = rows[t]["SpikeStudio"].get("rates"), rows[t]["NEST"].get("rates")
+        if a and b:
+            dev = max(abs(a[p] / b[p] - 1) for p in populations if b[p] > 0)
+            print(f"{t} thread(s): largest SpikeStudio / NEST rate difference {dev:.0%} (goal <= 10%: "
+                  f"{'met' if dev <= GOALS['rates'] else 'missed'})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
