@@ -247,7 +247,7 @@ def test_command_line_validate_info_and_run_with_a_dataset_input(tmp_path, capsy
     spikestudio.save(missing, path)
     assert cli.main(["validate", str(path)]) == 1
     out, err = capsys.readouterr()
-    assert out.startswith('inputs["in"].dataset: no installed plugin provides the dataset "no_such_dataset"')
+    assert out.startswith('input “in”, dataset: no installed plugin provides the dataset "no_such_dataset"')
     assert "the file is valid but cannot run here" in err
     assert cli.main(["info", "digits"]) == 0
     assert "digits              64 neurons  dataset digits, rate encoding, samples 0 to 999" in capsys.readouterr().out

@@ -35,6 +35,10 @@ NEST_AT_10_PERCENT = {"L23E": 0.360, "L23I": 1.935, "L4E": 3.912, "L4I": 4.885, 
                       "L6E": 0.827, "L6I": 6.936}
 
 
+# The published signature, by the test that asserts it (read by tests/test_gallery.py).
+SIGNATURES = {"microcircuit": "test_bundled_microcircuit_fires_at_the_rates_of_the_model_at_its_scale"}
+
+
 @pytest.fixture(scope="module")
 def bundled_run():
     net = spikestudio.load(example_path("microcircuit"))

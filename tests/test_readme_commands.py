@@ -50,7 +50,7 @@ def test_validate_reports_a_plugins_missing_optional_dependency():
     """Where scikit-learn cannot be imported, `validate digits` says so (a run would fail on it), not OK."""
     missing = validate_digits("import sys", "sys.modules['sklearn'] = None")  # import sklearn raises ImportError
     assert missing.returncode != 0 and "OK" not in missing.stdout
-    assert 'inputs["digits"].dataset: the plugin "digits" needs scikit-learn' in missing.stdout
+    assert 'input “digits”, dataset: the plugin "digits" needs scikit-learn' in missing.stdout
     assert "cannot run here: 1 problem" in missing.stderr
     present = validate_digits()
     assert present.returncode == 0 and present.stdout.startswith("OK: "), present.stdout + present.stderr
