@@ -30,7 +30,7 @@ from .description import Equation, ModelProblem, UnitSpec
 from .inline import inline
 from .parser import ParseError, parse_expression
 from .rule_description import GAIN, MAX_VARS, WEIGHT, RuleDescription, RuleError, RuleVar, Statement
-from .text import MAX_LINE_LENGTH, MAX_LINES, _Builder, _LineError, _strip_comment
+from .text import MAX_LINES, _Builder, _LineError, read_statements
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, Dim, dim_text
 
@@ -51,17 +51,7 @@ def parse_rule(text: str, title: str = "") -> RuleDescription:
     if len(lines) > MAX_LINES:
         raise RuleError([ModelProblem(0, 0, f"a rule has at most {MAX_LINES} lines")], title)
     builder = _RuleBuilder(title)
-    for number, raw in enumerate(lines, 1):
-        line = _strip_comment(raw).rstrip()
-        if not line.strip():
-            continue
-        if len(line) > MAX_LINE_LENGTH:
-            builder.problem(number, 1, f"line longer than {MAX_LINE_LENGTH} characters")
-            continue
-        try:
-            builder.rule_statement(line, number)
-        except (_LineError, ParseError) as exc:
-            builder.problem(number, exc.col, exc.message)
+    read_statements(lines, builder, builder.rule_statement)
     return builder.finish_rule(tuple(lines))
 
 

@@ -72,6 +72,14 @@ def parse_model(text: str, title: str = "") -> ModelDescription:
     if len(lines) > MAX_LINES:
         raise ModelError([ModelProblem(0, 0, f"a model has at most {MAX_LINES} lines")])
     builder = _Builder(title)
+    read_statements(lines, builder, builder.statement)
+    return builder.finish(tuple(lines))
+
+
+def read_statements(lines: list[str], builder, statement) -> None:
+    """Give ``statement(line, number)`` every line that is not blank or a comment; each line's problem (too
+    long, or what the statement raised) goes to ``builder.problem`` and the next line is read. Models and
+    learning rules share this."""
     for number, raw in enumerate(lines, 1):
         line = _strip_comment(raw).rstrip()
         if not line.strip():
@@ -80,12 +88,9 @@ def parse_model(text: str, title: str = "") -> ModelDescription:
             builder.problem(number, 1, f"line longer than {MAX_LINE_LENGTH} characters")
             continue
         try:
-            builder.statement(line, number)
-        except _LineError as exc:
+            statement(line, number)
+        except (_LineError, ParseError) as exc:
             builder.problem(number, exc.col, exc.message)
-        except ParseError as exc:
-            builder.problem(number, exc.col, exc.message)
-    return builder.finish(tuple(lines))
 
 
 def _strip_comment(line: str) -> str:
