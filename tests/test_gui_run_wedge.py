@@ -153,7 +153,7 @@ def test_the_weights_dock_never_reads_a_network_it_was_not_built_for(window, tmp
     """A population resized while its projection's weights are shown, then rebuilt: no ValueError in a slot."""
     w = open_network(window, tmp_path, plastic_network())
     ui, c = w.simulation, w.simulation.controller
-    assert wait_for(lambda: c.state == "ready", 30)
+    assert wait_for(lambda: c.state == "ready", BUILD_S)  # this mix of parts may compile now (as in test_gui_live)
     ui.docks["weights"].show()
     ui.docks["weights"].raise_()
     ui.weights.select("P->E")
