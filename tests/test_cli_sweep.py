@@ -86,11 +86,17 @@ def test_a_sweep_file_round_trips(tmp_path):
 def test_ctrl_c_cancels_and_keeps_the_finished_rows(tmp_path):
     sweep = grid_sweep(repeats=2000)  # 12,000 runs: far more than finish before the interrupt
     net_path = _write_pair(tmp_path, sweep)
-    out = tmp_path / "partial.csv"
+    out, kept = tmp_path / "partial.csv", tmp_path / "runs"
+    kept.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "spikestudio", "sweep", str(net_path), "--workers", "2",
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    time.sleep(8.0)
+                             "--out", str(out), "--keep-spikes", str(kept)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    # interrupt once some runs have finished (each keeps its recordings as it ends), not after a fixed time:
+    # a fixed 8 s saw none finish on a busy machine, and waited for nothing on an idle one
+    end = time.monotonic() + 300.0
+    while len(list(kept.glob("run-*.npz"))) < 2 and proc.poll() is None and time.monotonic() < end:
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()[1]
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr

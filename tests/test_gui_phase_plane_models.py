@@ -3,7 +3,7 @@ plane probes that model's own two variables; probing a membrane traces the model
 
 import pytest
 from spikestudio.engine.model.network import Network
-from test_gui_live import open_network
+from test_gui_live import open_network, wait_for
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -69,3 +69,17 @@ def test_probing_a_membrane_traces_the_models_first_variable(window, tmp_path):
     ui.probe("R", 1)
     ui.probe("T", 0)
     assert ("R", 1, "x") in asked[0] and ("T", 0, "v") in asked[-1]
+
+
+def test_the_plane_behind_its_tab_draws_only_once_shown(window, tmp_path):
+    """A described plane costs a simulation (seconds of compiling on a cold cache): none while nobody can see it."""
+    w = open_network(window, tmp_path, network())
+    ui, view = w.simulation, w.simulation.phase
+    ui.docks["analysis"].raise_()  # the phase plane's tab is behind
+    view.set_population("T")
+    assert view.probes == [("T", 0, "v"), ("T", 0, "theta")]  # the live neuron is still sampled
+    assert view.v_null.xData is None or view.v_null.xData.size == 0
+    assert not view.backend._ranges  # no trajectory was simulated for the ranges
+    ui.docks["phase_plane"].raise_()  # the user clicks its tab
+    assert wait_for(lambda: view.v_null.xData is not None and view.v_null.xData.size > 0, 30)
+    assert view.backend._ranges and view.reset_line.value() == -70.0 and view.note.text().startswith("T:")

@@ -41,6 +41,8 @@ class PhasePlaneView(QWidget):
         self.setObjectName("phase_plane_view")
         self.doc = doc
         self.active = True  # probing only while the dock is open
+        self.shown = True  # drawn only while it can be seen: a described model's plane costs a simulation
+        self._stale: bool | None = None  # while hidden: a redraw is owed (True: with a refit)
         self.model: str | None = None
         self.params: dict = {}
         self.current = 0.0
@@ -154,6 +156,15 @@ class PhasePlaneView(QWidget):
         self.active = bool(active)
         self._emit_probes()
 
+    def set_shown(self, shown: bool) -> None:
+        """Whether the plane can be seen (its dock open and in front). Hidden, it skips the drawing: a model described
+        by equations (the adaptive LIF too) runs a simulation for its ranges, which on a cold compile cache compiles
+        for seconds on the GUI thread, unasked and unexplained; the owed redraw is done when it is shown."""
+        self.shown = bool(shown)
+        if self.shown and self._stale is not None:
+            refit, self._stale = self._stale, None
+            self._redraw(refit)
+
     def _doc_changed(self, *_) -> None:
         """Any change may add, remove or re-model populations, or move the nullclines."""
         net = self.doc.network
@@ -208,6 +219,10 @@ class PhasePlaneView(QWidget):
         self.plot.setLabel("bottom", v_name, units=v_unit)
         self.plot.setLabel("left", x_name, units=x_unit)
         self.legend.getLabel(self.x_null).setText(f"{x_name}-nullcline")
+        if not self.shown:
+            self._stale = bool(self._stale) or refit or model_changed
+            self._emit_probes()
+            return
         self.points = self.backend.fixed_points(self.model, self.params, self.current)
         reset = self.backend.reset_potential(self.model, self.params)
         self.reset_line.setVisible(reset is not None)

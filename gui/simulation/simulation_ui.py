@@ -97,6 +97,8 @@ class SimulationUI:
         self.phase.probes_changed.connect(lambda probes: c.set_view_probes("phase_plane", probes))
         c.frame_drawn.connect(lambda: self.phase.show_frame(self.views.last))
         self.docks["phase_plane"].toggleViewAction().toggled.connect(self.phase.set_active)
+        self.phase.set_shown(False)  # behind another tab until the dock says otherwise
+        self.docks["phase_plane"].visibilityChanged.connect(self.phase.set_shown)
         c.set_view_probes("phase_plane", self.phase.probes)
         self._state_changed(c.state)
         self._stale_changed([])
@@ -306,6 +308,7 @@ class SimulationUI:
         dock = self.docks["phase_plane"]
         dock.show()
         dock.raise_()
+        self.phase.set_shown(True)  # in front now (the dock's own signal may come later)
         return self.phase
 
     def _connections(self, projection_id: str):
