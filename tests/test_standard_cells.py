@@ -78,6 +78,28 @@ def test_a_described_copy_of_each_builtin_exports_as_the_builtin_does(example):
                                   and "no NIR standard cell has" in mine and mine.split(":")[0] == theirs.split(":")[0])
 
 
+def every_builtin() -> Network:
+    """One population of each built-in PyNN maps, with parameters away from their defaults."""
+    net = Network(duration=50.0)
+    net.add_poisson("In", 10, rate=20.0)
+    for model, params in [("lif", dict(C_m=333.3, I_e=12.7)), ("lif_adaptive", dict(C_m=123.4, t_ref=1.3)),
+                          ("izhikevich", dict(a=0.03, d=2.0, V_peak=25.0, I_e=7.1)),
+                          ("adex", dict(C_m=200.0, g_L=12.0, b=60.3, a=3.3, I_e=5.5, t_ref=1.0)),
+                          ("hh", dict(g_Na=11000.0, g_K=3700.0, C_m=110.0, I_e=3.3))]:
+        net.add_population(model, 5, model, **params)
+        net.connect("In", model, "all_to_all", weight=5.0, tau=3.0,
+                    synapse="conductance" if model in ("adex", "hh") else "current")
+    return net
+
+
+def test_described_copies_of_every_builtin_export_their_standard_cells():
+    script, report = pynn_export(every_builtin())
+    twin_script, twin_report = pynn_export(copied(every_builtin()))
+    assert twin_script == script and twin_report.lines() == report.lines()
+    for cell in ("IF_curr_exp", "Izhikevich", "EIF_cond_exp_isfa_ista", "HH_cond_exp"):
+        assert f"sim.{cell}(" in twin_script
+
+
 def my_lif_network() -> Network:
     net = Network(dt=0.1, duration=200.0, seed=3)
     rng = np.random.default_rng(1)
@@ -145,3 +167,12 @@ def test_a_changed_threshold_is_named():
     _, report = pynn_export(net)
     assert "populations[\"X\"]: model 'soft': no PyNN standard cell has threshold v >= theta + 1*mV; left out" \
         in report.lines()
+
+
+def test_a_constant_written_where_the_cell_has_a_parameter_becomes_its_value():
+    net = Network(duration=50.0)
+    net.add_model("fixed", MY_LIF.replace("refractory dead clamp v", "refractory 2.5*ms clamp v"))
+    net.add_population("X", 5, "fixed")
+    script, report = pynn_export(net)
+    assert report.ok, report.lines()
+    assert "tau_refrac=2.5," in script and "sim.IF_curr_exp(cm=0.5," in script

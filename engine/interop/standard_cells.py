@@ -61,20 +61,21 @@ def standard_population(pop: Population, desc: ModelDescription, cells: tuple[st
 def _as_cell(pop: Population, desc: ModelDescription, cell_id: str, cell: ModelDescription,
              match: CellMatch) -> Population:
     mine = {p.name: p for p in desc.params}
+    given = {p.name: float(pop.params.get(p.name, p.default)) for p in desc.params}  # a file may leave defaults out
     params = {}
     for p in cell.params:
         bound = match.params.get(p.name)
         if isinstance(bound, str):
-            params[p.name] = float(pop.params[bound]) * mine[bound].unit.factor / p.unit.factor
+            params[p.name] = given[bound] * mine[bound].unit.factor / p.unit.factor
         elif bound is not None:  # a constant the model wrote, in engine units
             params[p.name] = float(bound) / p.unit.factor
         else:
             params[p.name] = p.default
-    initial = _initial(pop, desc, cell, match, params)
+    initial = _initial(pop, desc, cell, match, params, given)
     return Population(pop.id, pop.size, cell_id, params, initial, pop.grid, pop.name)
 
 
-def _initial(pop, desc, cell, match, params) -> dict:
+def _initial(pop, desc, cell, match, params, given) -> dict:
     """The population's chosen initial values under the cell's names and units, plus a constant for each other
     variable whose start (the model's ``init`` or ``state`` line) differs from the cell's own rule."""
     units = {s.name: s.unit.factor for s in desc.state}
@@ -85,7 +86,7 @@ def _initial(pop, desc, cell, match, params) -> dict:
             out[s.name] = _scaled(pop.initial[var], units[var] / s.unit.factor)
     fixed = {s: np.full(1, d.value) for s, d in out.items() if isinstance(d, Distribution) and d.kind == "constant"}
     theirs = initial_state(cell, params, fixed, 1)
-    own = initial_state(desc, pop.params, {match.state[s]: np.full(1, pop.initial[match.state[s]].value)
+    own = initial_state(desc, given, {match.state[s]: np.full(1, pop.initial[match.state[s]].value)
                                            for s in fixed}, 1)
     order = desc.state_names()
     for k, s in enumerate(cell.state):
