@@ -45,10 +45,11 @@ def copied(net: Network) -> Network:
 
 
 def builtin_only_examples() -> list:
-    """The bundled examples of built-in models only; the large Brunel networks (about 30 s each) are slow."""
+    """The bundled examples of built-in models only; the large networks (20-55 s each under load) are slow."""
     names = [name for name in list_examples()
              if all(p.model in NEURON_MODELS for p in spikestudio.load(example_path(name)).populations.values())]
-    return [pytest.param(n, marks=pytest.mark.slow) if n.startswith("brunel") else n for n in names]
+    slow = (lambda n: n.startswith("brunel") or n in ("microcircuit", "mongillo_wm"))
+    return [pytest.param(n, marks=pytest.mark.slow) if slow(n) else n for n in names]
 
 
 def nir_text(graph) -> list[str]:
