@@ -85,9 +85,9 @@ def test_pynn_and_nir_name_a_described_model_they_cannot_map():
     text, report = pynn_export(net, simulator="nest")
     compile(text, "pynn_custom.py", "exec")
     found = dict(report.problems)
-    assert "the model 'gated' is described by equations" in found['populations["gated"]']
+    assert "model 'gated': no PyNN standard cell has dv/dt = " in found['populations["gated"]']
     assert "P_L = sim.Population(5" in text and "P_gated" not in text
-    with pytest.raises(ValueError, match="described by equations"):
+    with pytest.raises(ValueError, match="no PyNN standard cell has"):
         pynn_script(net, simulator="nest", strict=True)
     _, nir_report = nir_export(net)
-    assert "the 'fitzhugh_nagumo' model cannot be expressed in NIR" in str(nir_report)
+    assert "model 'fitzhugh_nagumo': no NIR standard cell has dv/dt = " in str(nir_report)

@@ -102,3 +102,25 @@ def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(w
     traj = view.start_from(-36.0, -19.0, 100.0)
     again = DescribedPlane("fhn", w.doc.network.models["fhn"]).trajectory(None, {}, 0.0, -36.0, -19.0, 100.0, 0.1)
     assert np.array_equal(traj.v, again.v) and traj.spikes.size == 3
+
+
+def test_the_inspector_shows_a_six_variable_model(window, tmp_path):
+    """More state variables than the loop's first four: equations, parameters and every variable to record."""
+    net = Network(dt=0.1, duration=100.0, seed=1)
+    net.add_model("two", (MODELS / "two_compartment.model").read_text())
+    net.add_population("T", 2, "two")
+    net.record_state("T", "i2", id="trace")
+    path = tmp_path / "six.json"
+    spikestudio.save(net, path)
+    w = window(path)
+    w.inspector.show_item("T")
+    QApplication.processEvents()
+    text = re.sub(r"<[^>]+>", "", w.inspector.findChild(QLabel, "equations").text())
+    for var in ("v", "vd", "w", "c", "i1", "i2"):  # typeset as fractions, v_d as v with a subscript d
+        assert f"d{var}dt&nbsp;=" in text, var
+    assert field(w, "params.tau_f") is not None and field(w, "params.I_d") is not None
+    w.inspector.show_item("trace")
+    QApplication.processEvents()
+    choice = field(w, "variable")
+    items = [choice.itemData(i) for i in range(choice.count())]
+    assert items[:6] == ["v", "v_d", "w", "c", "i1", "i2"] and choice.currentData() == "i2"

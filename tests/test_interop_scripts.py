@@ -235,6 +235,41 @@ def test_brian2_rates_agree_with_spikestudio(example, tmp_path):
         assert theirs[pid] == pytest.approx(ours.mean_rate(pid), rel=0.10), pid
 
 
+def driven_lif(tau_syn: float) -> Network:
+    """40 LIF neurons (tau_m = 10 ms) driven by fixed spike times through current synapses of ``tau_syn``."""
+    net = Network(dt=0.1, duration=1000.0, seed=2)
+    rng = np.random.default_rng(0)
+    net.add_spike_times("In", 50, neurons=rng.integers(0, 50, 1000), times=np.sort(rng.uniform(0, 990, 1000)).round(1))
+    net.add_population("E", 40, "lif", tau_m=10.0, t_ref=2.0)
+    net.connect("In", "E", "fixed_probability", p=0.5, weight=100.0, tau=tau_syn)
+    net.record_spikes("E")
+    return net
+
+
+@pytest.mark.slow
+def test_brian2_export_is_finite_when_a_current_synapse_decays_as_the_membrane(tmp_path):
+    """tau_syn = tau_m made Brian2's exact solution 0/0 (NaN from the first input, no spike): the channel now
+    decays once per step there, and the rate is that of a tau_syn 0.1 % away (exact formula) and SpikeStudio's."""
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    got = {}
+    for tau in (10.0, 10.01):
+        net = driven_lif(tau)
+        text = brian2_script(net, strict=True)
+        assert ("# decays exactly" in text) == (tau == 10.0)  # the exact formula away from equality
+        done = run_script(python, text, tmp_path, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "NaN" not in done.stderr and "invalid value" not in done.stderr, done.stderr[-3000:]
+        got[tau] = rates(done.stdout)["E"]
+    ours = spikestudio.Simulator(driven_lif(10.0)).run().mean_rate("E")
+    assert ours > 20.0
+    assert got[10.0] == pytest.approx(got[10.01], rel=0.02)
+    # Brian2 runs this network 6-9 % faster than SpikeStudio whatever tau_syn (64.3 against 59.5 Hz at 10.01 ms,
+    # 85.9 against 81.2 at 12 ms, measured): a gap of the exported LIF in general, not of this case
+    assert got[10.0] == pytest.approx(ours, rel=0.12)
+
+
 @pytest.mark.slow
 def test_brian2_script_runs_every_exported_part(tmp_path):
     python = brian2_python()

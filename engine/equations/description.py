@@ -17,7 +17,7 @@ __all__ = ["UnitSpec", "StateVar", "Parameter", "Alias", "Equation", "Reset", "M
            "ModelError", "is_condition", "METHODS", "RESERVED", "MAX_STATE"]
 
 METHODS = ("auto", "exact", "exponential_euler", "euler", "rk2", "rk4")
-MAX_STATE = 4  # state rows of the compiled loop
+MAX_STATE = 8  # state variables of a model: rows of the loop's state table (codes.SYN_EXC lies beyond them)
 RESERVED = {"t": Dim(s=1), "I_syn": Dim(A=1)}  # time (ms) and the input current (synapses + current inputs, pA)
 
 

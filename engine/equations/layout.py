@@ -69,6 +69,12 @@ class ModelLayout:
 
     def propagator(self, values: dict[str, float], dt: float):
         """(P, q, g): x(t + dt) = P x + q + g I_syn for I_syn constant over the step (matrix exponential)."""
+        n = len(self.desc.state)
+        e = expm(self.system(values) * dt)
+        return e[:n, :n], e[:n, n], e[:n, n + 1]
+
+    def system(self, values: dict[str, float]) -> np.ndarray:
+        """The exact method's linear system, augmented: d/dt (x, 1, I_syn) = M (x, 1, I_syn), M's last rows 0."""
         values = self.with_atoms(values)
         states = self.desc.state_names()
         n = len(states)
@@ -79,8 +85,7 @@ class ModelLayout:
                 m[i, j] = evaluate_poly(coef[other], values)
             m[i, n] = evaluate_poly(const, values)
             m[i, n + 1] = evaluate_poly(k, values)
-        e = expm(m * dt)
-        return e[:n, :n], e[:n, n], e[:n, n + 1]
+        return m
 
 
 def layout_of(desc: ModelDescription, name: str = "") -> ModelLayout:

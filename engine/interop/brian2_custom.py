@@ -4,10 +4,12 @@ as the synaptic and injected current, initial values from ``init`` lines, refrac
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..equations.description import ModelDescription
 from ..equations.evaluate import evaluate
 from ..equations.inline import inline
-from ..equations.layout import layout_of
+from ..equations.layout import ModelLayout, layout_of
 from ..equations.render import number_text
 from ..equations.tree import Binary, Call, Name, Node, Num, Unary
 from ..equations.units import UNITS, Dim
@@ -23,6 +25,7 @@ def model_description(net: Network, model_id: str) -> ModelDescription | None:
 
 __all__ = ["custom_group_args", "model_description", "engine_unit", "si_unit"]
 
+COINCIDENT = 1e-6  # relative difference of two rates below which Brian2's exact formula loses its digits
 _ENGINE = (("s", "ms"), ("V", "mV"), ("A", "pA"), ("m", "um"))
 _SI = (("s", "second"), ("V", "volt"), ("A", "amp"), ("m", "metre"))
 _OPS = {"and": " and ", "or": " or ", "**": "**", "*": "*", "/": "/", "+": " + ", "-": " - ", "<": " < ",
@@ -85,12 +88,25 @@ def _quantity(value: float, dim: Dim, bare: bool = False) -> str:
     return f"({num(value)}*{unit})"
 
 
+def coincident_rates(layout: ModelLayout, pop: Population, taus: list[float]) -> bool:
+    """Whether a synaptic channel decays at the rate of one of the model's linear modes (tau_syn = tau_m for a
+    LIF). Brian2's exact solution then divides 0 by 0 (a NaN at the first spike), so the channels decay once per
+    step instead, as beside every non-exact membrane."""
+    if layout.plan.method != "exact" or not taus:
+        return False
+    n = len(layout.desc.state)
+    values = {p.name: float(pop.params.get(p.name, p.default)) * p.unit.factor for p in layout.desc.params}
+    modes = np.linalg.eigvals(layout.system(values)[:n, :n])
+    return any(abs(mode + 1.0 / tau) <= COINCIDENT * max(abs(mode), 1.0 / tau) for mode in modes for tau in taus)
+
+
 def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tuple],
                       inputs: list[CurrentInput], dt: float | None = None) -> dict:
     """What ``brian2_script`` needs for a population: equations, threshold, reset, refractory, method, initial
     values, channels decayed once per step and OU inputs. With ``dt``, a refractory time is SpikeStudio's clamp of
     round(period / dt) steps after the spike step (``refractory_period``)."""
-    plan = layout_of(desc).plan
+    layout = layout_of(desc)
+    plan = layout.plan
     conductance = any(key[0] == "conductance" for key in channels)
     # Brian2's symbolic exact solver gives up (recursion) on three or more coupled variables: synaptic channels
     # then decay exactly once per step beside an exponential-Euler membrane, as for the Euler models. A built-in
@@ -98,6 +114,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     # hand-written kernel, so Brian2 integrates them exactly too (its theta is not coupled to v).
     kernel_exact = pop.model in NEURON_MODELS
     exact = plan.method == "exact" and not conductance and (len(desc.state) == 1 or not channels or kernel_exact)
+    exact = exact and not coincident_rates(layout, pop, [key[2] for key in channels])
     names = {p.name: _quantity(pop.params.get(p.name, p.default) * p.unit.factor, p.unit.dim) for p in desc.params}
     names.update({u: _quantity(unit.factor, unit.dim, bare=True) for u, unit in UNITS.items()})
     names.update({s.name: s.name for s in desc.state})

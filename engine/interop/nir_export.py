@@ -17,6 +17,7 @@ from ..simulation.build import initial_values
 from ._common import dataset_input_reason
 from .report import ExportError, ExportReport
 from .sparse import projection_synapses, signed_matrix
+from .standard_cells import NIR_CELLS, standard_network
 
 __all__ = ["nir_export", "write_nir", "MS_PER_S", "METADATA_DT", "METADATA_SEED", "NODE_T_REF", "NODE_I_E",
            "NODE_V0", "NODE_ENTRY"]
@@ -52,12 +53,13 @@ def nir_export(net: Network):
 
     report = ExportReport("NIR")
     names = _node_names(net)
+    net, unmatched = standard_network(net, NIR_CELLS, "NIR")  # described models as the LIF they match
     nodes, edges, neurons = {}, [], {}
     for item in net.inputs.values():
         _export_input(nir, item, names, nodes, report)
     start = _start_values(net)
     for pop in net.populations.values():
-        spec = _neuron_spec(net, pop, report)
+        spec = _neuron_spec(net, pop, report, unmatched.get(pop.id))
         if spec is not None:
             neurons[pop.id] = spec
             nodes[names[pop.id]] = _neuron_node(nir, pop, spec, start.get(pop.id))
@@ -116,11 +118,14 @@ def _export_input(nir, item, names, nodes, report) -> None:
 KEPT = "kept as SpikeStudio metadata on the node, which other tools ignore"
 
 
-def _neuron_spec(net: Network, pop: Population, report: ExportReport) -> dict | None:
+def _neuron_spec(net: Network, pop: Population, report: ExportReport, unmatched: str | None) -> dict | None:
     """How a population maps, or None (reported) when it cannot: {"kind": "delta"|"current"|"filtered",
     "taus": current synapses' taus (ms)}. One tau and no delta synapses: a ``CubaLIF``; several taus or both
     kinds: a ``LIF`` fed by one ``LI`` synapse filter per tau (NIR sums a node's inputs)."""
     where = f'populations["{pop.id}"]'
+    if unmatched:
+        report.problem(where, f"{unmatched}; the population and its projections are left out")
+        return None
     if pop.model not in ("lif", "lif_adaptive"):
         name = NEURON_MODELS[pop.model].display_name if pop.model in NEURON_MODELS else repr(pop.model)
         report.problem(where, f"the {name} model cannot be expressed in NIR "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..equations.units import UNITS
+from ..model.catalog import builtin_description
 from ..model.network import Network, Population
 from .report import ExportReport, location
 
@@ -61,28 +63,46 @@ def cell_name(pop: Population, kind: str) -> str:
     return {"izhikevich": "Izhikevich", "adex": "EIF_cond_exp_isfa_ista", "hh": "HH_cond_exp"}[pop.model]
 
 
+_LIF = {"cm": ("C_m", "nF"), "tau_m": ("tau_m", "ms"), "v_rest": ("E_L", "mV"), "v_thresh": ("V_th", "mV"),
+        "v_reset": ("V_reset", "mV"), "tau_refrac": ("t_ref", "ms"), "i_offset": ("I_e", "nA")}
+# PyNN's parameter of each built-in's standard cell: (the built-in's parameter, or a quotient of two, and PyNN's
+# unit, None where the built-in's unit is PyNN's); values are converted through the units of the descriptions
+PYNN_PARAMS = {
+    "lif": _LIF, "lif_adaptive": _LIF,
+    "izhikevich": {"a": ("a", None), "b": ("b", None), "c": ("c", None), "d": ("d", None), "i_offset": ("I_e", "nA")},
+    "adex": {"cm": ("C_m", "nF"), "tau_m": ("C_m/g_L", None), "v_rest": ("E_L", "mV"), "v_thresh": ("V_T", "mV"),
+             "delta_T": ("Delta_T", "mV"), "tau_w": ("tau_w", "ms"), "a": ("a", "nS"), "b": ("b", "nA"),
+             "v_reset": ("V_reset", "mV"), "v_spike": ("V_peak", "mV"), "tau_refrac": ("t_ref", "ms"),
+             "i_offset": ("I_e", "nA")},
+    "hh": {"cm": ("C_m", "nF"), "gbar_Na": ("g_Na", "uS"), "gbar_K": ("g_K", "uS"), "g_leak": ("g_L", "uS"),
+           "e_rev_Na": ("E_Na", "mV"), "e_rev_K": ("E_K", "mV"), "e_rev_leak": ("E_L", "mV"),
+           "i_offset": ("I_e", "nA")},
+}
+
+
+def _converted(model: str, p: dict, source: str, unit: str | None) -> float:
+    """A built-in's parameter (``a/b``: a quotient, in engine units) in PyNN's ``unit``."""
+    if "/" in source:
+        top, bottom = source.split("/")
+        return p[top] / p[bottom]
+    if unit is None:
+        return p[source]
+    declared = next(x.unit for x in builtin_description(model).params if x.name == source)
+    return p[source] * declared.factor / UNITS[unit].factor
+
+
 def cell_type(net: Network, pop: Population, report: ExportReport) -> tuple[str, dict, set[str]]:
     """(PyNN cell type name, its parameters in PyNN units, ids of incoming projections left out)."""
     p, where = pop.params, location("populations", pop.id)
     kind = synapse_kind(net, pop)
     syn_params, left_out = receptor_params(net, pop, kind, report)
-    if pop.model in ("lif", "lif_adaptive"):
-        params = dict(cm=p["C_m"] / 1000, tau_m=p["tau_m"], v_rest=p["E_L"], v_thresh=p["V_th"],
-                      v_reset=p["V_reset"], tau_refrac=p["t_ref"], i_offset=p["I_e"] / 1000)
-        if pop.model == "lif_adaptive":
-            report.problem(where, "the adaptive threshold of the LIF with adaptive threshold model (theta_plus, "
-                                  "tau_theta) has no PyNN standard cell type; exported as a LIF with a fixed threshold")
-    elif pop.model == "izhikevich":
-        params = dict(a=p["a"], b=p["b"], c=p["c"], d=p["d"], i_offset=p["I_e"] / 1000)
-        if p["V_peak"] != 30.0:
-            report.note(where, f"PyNN's Izhikevich cuts spikes at 30 mV, not {p['V_peak']} mV")
-    elif pop.model == "adex":
-        params = dict(cm=p["C_m"] / 1000, tau_m=p["C_m"] / p["g_L"], v_rest=p["E_L"], v_thresh=p["V_T"],
-                      delta_T=p["Delta_T"], tau_w=p["tau_w"], a=p["a"], b=p["b"] / 1000, v_reset=p["V_reset"],
-                      v_spike=p["V_peak"], tau_refrac=p["t_ref"], i_offset=p["I_e"] / 1000)
-    else:
-        params = dict(cm=p["C_m"] / 1000, gbar_Na=p["g_Na"] / 1000, gbar_K=p["g_K"] / 1000, g_leak=p["g_L"] / 1000,
-                      e_rev_Na=p["E_Na"], e_rev_K=p["E_K"], e_rev_leak=p["E_L"], i_offset=p["I_e"] / 1000)
+    params = {name: _converted(pop.model, p, source, unit) for name, (source, unit) in PYNN_PARAMS[pop.model].items()}
+    if pop.model == "lif_adaptive":
+        report.problem(where, "the adaptive threshold of the LIF with adaptive threshold model (theta_plus, "
+                              "tau_theta) has no PyNN standard cell type; exported as a LIF with a fixed threshold")
+    elif pop.model == "izhikevich" and p["V_peak"] != 30.0:
+        report.note(where, f"PyNN's Izhikevich cuts spikes at 30 mV, not {p['V_peak']} mV")
+    elif pop.model == "hh":
         report.note(where, "HH_cond_exp has Traub-Miles gate kinetics, not the squid axon's (rates will differ)")
     params.update(syn_params)
     return cell_name(pop, kind), params, left_out

@@ -23,6 +23,7 @@ from .realised import check_wiring, poisson_counts, realise
 from .report import ExportError, ExportReport, location
 from .script_arrays import ScriptArrays
 from .script_text import comment, literal
+from .standard_cells import PYNN_CELLS, standard_network
 
 __all__ = ["pynn_script", "pynn_export", "CONNECTORS"]
 
@@ -66,10 +67,9 @@ def pynn_export(net: Network, simulator: str = "nest", wiring: str = "rules", re
             'on_grid = {"spike_precision": "on_grid"} if SIMULATOR == "nest" else {}  # NEST: spikes on steps, as here',
             "sim.setup(timestep=DT, min_delay=DT, **on_grid)", ""]
     left_out: set[str] = set()
-    described = {pid for pid, pop in net.populations.items() if pop.model in net.models}
-    for pid in described:  # a model described by equations matches no PyNN standard cell type
-        report.problem(location("populations", pid), f"the model {net.populations[pid].model!r} is described by "
-                                                     "equations and has no PyNN standard cell type; left out")
+    net, described = standard_network(net, PYNN_CELLS, "PyNN")  # described models as the cells they match
+    for pid, reason in described.items():
+        report.problem(location("populations", pid), f"{reason}; left out")
         for proj in net.projections.values():
             if pid in (proj.source, proj.target):
                 report.problem(location("projections", proj.id), "its source or target population is not exported")

@@ -13,5 +13,5 @@ DC, STEP, RAMP, SINE, OU = 0, 1, 2, 3, 4
 N_PARAM = 16  # columns of node_params: model parameters first, derived constants from column 12
 STATUS_DONE, STATUS_FULL, STATUS_NAN = 0, 1, 2
 STATUS_UNCOMPILED = 3  # a node whose model this variant of the time loop was compiled without (wrong gates)
-SYN_EXC, SYN_INH = 4, 5  # trace variable codes beyond the four state rows
+SYN_EXC, SYN_INH = 8, 9  # trace variable codes beyond the state rows (at most 8: equations.description.MAX_STATE)
 CH_KIND, CH_SIGN, CH_DECAY, CH_EREV, CH_P21, CH_EXC, CH_DELAYED, CH_TAU = range(8)  # columns of the channel table

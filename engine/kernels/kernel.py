@@ -82,7 +82,7 @@ class State(NamedTuple):
     node_params: np.ndarray  # (nodes, N_PARAM)
     node_chan: np.ndarray  # (nodes + 1,) channels targeting each node are node_chan[k]:node_chan[k+1]
     node_record: np.ndarray  # (nodes,) 1 when the node's spikes are recorded
-    state: np.ndarray  # (4, N): v, u|w|m|theta, h, n
+    state: np.ndarray  # (rows, N): v, u|w|m|theta, h, n; rows = max(4, the largest described model's state)
     refractory: np.ndarray  # (N,) steps left
     i_ext: np.ndarray  # (N,) injected current this step, pA
     scratch: np.ndarray  # (largest node,) per-node work space
@@ -540,7 +540,7 @@ def record_traces(tr_var, tr_neuron, tr_node, tr_every, tr_buf, tr_count, state,
         if step % tr_every[col] != 0:
             continue
         var, i = tr_var[col], tr_neuron[col]
-        if var < 4:
+        if var < SYN_EXC:
             value = state[var, i]
         else:
             node = tr_node[col]

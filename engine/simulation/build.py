@@ -671,7 +671,8 @@ def initial_values(net: Network) -> dict[str, dict[str, np.ndarray]]:
 def _initial_state(net: Network, nodes: dict[str, NodeInfo], rngs: dict, n_total: int) -> np.ndarray:
     """Each population's state at time 0: chosen values (distributions drawn, or one value per neuron), else its
     model's description (``init`` lines, or the value on each ``state`` line)."""
-    state = np.zeros((4, n_total))
+    rows = max([4] + [len(info.state_vars) for info in nodes.values()])  # 4 unless a described model has more
+    state = np.zeros((rows, n_total))
     for nid, info in nodes.items():
         item = info.item
         if not isinstance(item, Population):
