@@ -59,6 +59,12 @@ VS_TEXT = (Path(__file__).parent / "data" / "rules" / "vogels_sprekeler.rule").r
     ("on_pre w = __import__('os')", 23, "strings are not allowed"),
     ("pre w = 1", 5, "w is the weight of each synapse"),
     ("whatever x", 1, "a line starts with a keyword"),
+    ("on_reward w += 1", 11, "declare one (modulator reward)"),
+    ("scale w to x every tau", 12, "made of parameters and numbers, not x"),
+    ("scale w to 2 every 3", 20, "this must be in time, not 1"),
+    ("scale w by 2", 1, "expected scale w to TOTAL every INTERVAL"),
+    ("pre dt = 0", 5, "'dt' is the time step"),
+    ("dx/dt = -x*step/tau", 16, "the factor of x in dx/dt must be made of parameters, not step"),
 ])
 def test_a_mistake_is_a_problem_at_its_line_and_column(line, col, said):
     text = "param tau = 20 ms (0, inf)\npre x = 0\npost y = 0\n" + line
@@ -74,6 +80,14 @@ def test_synapse_statements_of_one_event_must_follow_each_other():
     with pytest.raises(RuleError) as info:
         parse_rule(text)
     assert [(p.line, "must follow each other" in p.message) for p in info.value.problems] == [(4, True)]
+
+
+def test_on_reward_sets_synapse_variables_only():
+    text = "pre x = 0\nmodulator r\non_reward x += r\non_reward w = w + r*x\n"
+    with pytest.raises(RuleError) as info:
+        parse_rule(text)
+    assert [(p.line, p.col) for p in info.value.problems] == [(3, 11)]
+    assert "it sets synapse variables (w, ...), not x" in info.value.problems[0].message
 
 
 def test_every_problem_is_found_at_once():
@@ -209,14 +223,15 @@ def test_every_built_in_rule_runs_its_description():
     assert sim.built.state.pl_family.tolist() == [4]
 
 
-def test_the_built_in_stdp_rules_run_their_descriptions_unless_they_scale_weights():
+def test_the_built_in_stdp_rules_run_their_descriptions_also_when_they_scale_weights():
     for plugin, described in ((PAIR_STDP, DESCRIBED_PAIR_STDP), (TRIPLET_STDP, DESCRIBED_TRIPLET_STDP)):
-        assert plugin.description_for({}) is described.description
-        assert plugin.description_for({"norm_total": 78.0}) is None
+        assert plugin.description_for({"norm_total": 78.0}) is described.description
     sim = Simulator(stdp_network("stdp", {"norm_total": 500.0}), rules={"stdp": PAIR_STDP})
-    assert not sim.built.rules and sim.built.state.pl_family.tolist() == [1]
-    sim = Simulator(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
     assert [r.desc.title for r in sim.built.rules] == ["Pair-based STDP (from equations)"]
+    assert sim.built.state.pl_family.tolist() == [4]
+    sim = Simulator(stdp_network("stdp", {"norm_total": 500.0}), rules={"stdp": HandPair()})
+    assert not sim.built.rules and sim.built.state.pl_family.tolist() == [1]
+
 
 def stdp_network(rule: str, params: dict, seed: int = 5) -> Network:
     net = Network(dt=0.1, duration=2000.0, seed=seed)
@@ -248,6 +263,27 @@ def test_pair_stdp_as_a_description_gives_the_same_weights_and_spikes(params):
     assert np.array_equal(w_hand, w_desc)
     assert all(np.array_equal(a, b) for a, b in zip(spikes_hand, spikes_desc))
     assert np.array_equal(count_hand, count_desc)
+
+
+@pytest.mark.parametrize("rule, hand, params", [
+    ("stdp", HandPair(), {"A_plus": 0.05, "A_minus": 0.04, "norm_total": 500.0, "norm_interval": 25.0}),
+    ("stdp", HandPair(), {"A_plus": 0.05, "nearest": 1, "multiplicative": 1, "norm_total": 350.0,
+                          "norm_interval": 0.1}),
+    ("triplet_stdp", HandTriplet(), {"A2_plus": 0.01, "A3_plus": 0.02, "A2_minus": 0.02, "norm_total": 900.0,
+                                     "norm_interval": 33.3}),
+])
+def test_synaptic_scaling_from_the_description_gives_the_same_weights_and_spikes(rule, hand, params):
+    """``scale w to norm_total every norm_interval``: the hand-written STDP family's scaling, bit for bit (an
+    interval rounded to whole steps, at least one)."""
+    plugin = PAIR_STDP if rule == "stdp" else TRIPLET_STDP
+    (w_hand, spikes_hand, count_hand, _), (w_desc, spikes_desc, count_desc, sim) = run_both(rule, hand, plugin,
+                                                                                            params, 1.0)
+    assert sim.built.rules and sim.built.rules[0].desc.scaling is not None
+    sums = w_hand.reshape(30, 10).sum(axis=0)  # all-to-all, 30 sources: the weights onto each target
+    assert np.abs(sums - params["norm_total"]).max() < 0.2 * params["norm_total"]  # scaling acted
+    assert not np.array_equal(w_hand, np.full_like(w_hand, 40.0))
+    assert np.array_equal(w_hand, w_desc) and np.array_equal(count_hand, count_desc)
+    assert all(np.array_equal(a, b) for a, b in zip(spikes_hand, spikes_desc))
 
 
 def test_triplet_stdp_as_a_description_gives_the_same_weights_and_spikes():

@@ -14,7 +14,7 @@ __all__ = ["PAIR_STDP_TEXT", "TRIPLET_STDP_TEXT", "REWARD_STDP_TEXT", "DESCRIBED
            "DESCRIBED_REWARD_STDP", "TSODYKS_MARKRAM_TEXT", "DESCRIBED_TSODYKS_MARKRAM"]
 
 PAIR_STDP_TEXT = """\
-# Pair-based STDP with exponential traces, as the hand-written STDP family runs it (without synaptic scaling).
+# Pair-based STDP with exponential traces, as the hand-written STDP family runs it, with synaptic scaling.
 title Pair-based STDP (from equations)
 about Pairs change w by A_plus exp(-dt/tau_plus) or -A_minus exp(dt/tau_minus), in units of w_max.
 param tau_plus = 20 ms (0, 100000] "Decay time of the presynaptic trace (potentiation window)"
@@ -24,6 +24,8 @@ param A_minus = 0.0105 [0, 1] "Depression per pair at dt = 0, as a fraction of w
 param w_max = 100 (0, 1e9] "Upper bound of the weight (in the projection's weight unit)"
 param multiplicative = 0 [0, 1] "0: additive (hard bounds); 1: multiplicative (soft bounds)"
 param nearest = 0 [0, 1] "0: every pair counts (all-to-all); 1: only nearest neighbours"
+param norm_total = 0 [0, 1e12] "Sum the weights onto each target neuron are scaled to (0: no scaling)"
+param norm_interval = 100 ms (0, 1e7] "How often the weights are scaled"
 pre x_pre = 0
 post x_post = 0
 dx_pre/dt = -x_pre/tau_plus
@@ -32,6 +34,7 @@ on_pre w = max(w - A_minus*x_post*where(multiplicative > 0, w, w_max), 0)
 on_pre x_pre = where(nearest > 0, 1, x_pre + 1)
 on_post w = min(w + A_plus*x_pre*where(multiplicative > 0, w_max - w, w_max), w_max)
 on_post x_post = where(nearest > 0, 1, x_post + 1)
+scale w to norm_total every norm_interval  # synaptic scaling (Diehl & Cook 2015); never while norm_total is 0
 """
 
 TRIPLET_STDP_TEXT = """\
@@ -47,6 +50,8 @@ param A2_minus = 7e-3 [0, 1] "Pair depression"
 param A3_minus = 2.3e-4 [0, 1] "Triplet depression (pre-post-pre)"
 param w_max = 100 (0, 1e9] "Upper bound of the weight"
 param nearest = 0 [0, 1] "0: all-to-all interactions; 1: nearest spike"
+param norm_total = 0 [0, 1e12] "Sum the weights onto each target neuron are scaled to (0: no scaling)"
+param norm_interval = 100 ms (0, 1e7] "How often the weights are scaled"
 pre r1 = 0
 pre r2 = 0
 post o1 = 0
@@ -61,6 +66,7 @@ on_pre r2 = where(nearest > 0, 1, r2 + 1)
 on_post w = min(w + (A2_plus + A3_plus*o2)*r1*w_max, w_max)
 on_post o1 = where(nearest > 0, 1, o1 + 1)
 on_post o2 = where(nearest > 0, 1, o2 + 1)
+scale w to norm_total every norm_interval
 """
 
 REWARD_STDP_TEXT = """\

@@ -73,7 +73,7 @@ class PairSTDP:
         )})
 
     def description_for(self, params: dict):
-        return _described(self, PairSTDP, DESCRIBED_PAIR_STDP) if not params.get("norm_total", 0.0) else None
+        return _described(self, PairSTDP, DESCRIBED_PAIR_STDP)
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         return RuleSpec(STDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
@@ -124,7 +124,7 @@ class TripletSTDP:
         )})
 
     def description_for(self, params: dict):
-        return _described(self, TripletSTDP, DESCRIBED_TRIPLET_STDP) if not params.get("norm_total", 0.0) else None
+        return _described(self, TripletSTDP, DESCRIBED_TRIPLET_STDP)
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         decay = {k: math.exp(-dt / p[k]) for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")}
