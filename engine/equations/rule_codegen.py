@@ -168,6 +168,11 @@ class _Code:
             self.names.update({_SCALE: f"S_{self.lazy}", _STORED: "s.elig[syn]"})
         self.scope = {v.name: v.scope for v in self.desc.variables} | {GAIN: "pre"}
         self.order = [v.name for v in self.desc.variables] + [GAIN]
+        # a ``let`` of parameters and dt only is computed once per step, before the loops (R-STDP's step gain)
+        fixed = set(self.desc.param_names()) | {"dt"}
+        self.hoisted = [a.name for a in self.desc.aliases if names_in(layout.aliases[a.name]) <= fixed]
+        self.names.update({a: f"A_{a}" for a in self.hoisted})
+        self.inlined = {k: v for k, v in layout.aliases.items() if k not in self.hoisted}
 
     def ordered(self, names: set[str]) -> list[str]:
         """The variables among ``names``, in declaration order (``gain`` last)."""
@@ -177,7 +182,7 @@ class _Code:
         self.lines.append("    " * indent + text + "\n")
 
     def expr(self, tree: Node) -> str:
-        return expression_code(self.lazy_reads(inline(tree, self.layout.aliases)), self.names)
+        return expression_code(self.lazy_reads(inline(tree, self.inlined)), self.names)
 
     def read(self, tree: Node) -> set[str]:
         """The variables an expression reads that need a local copy (not the lazily decayed one)."""
@@ -202,7 +207,7 @@ class _Code:
 
     def lazy_write(self, indent: int, st: Statement) -> None:
         """``c op= expr`` into the stored value: ``(a/scale)*b`` for a product ``a*b``, else ``expr/scale``."""
-        tree = inline(st.expr, self.layout.aliases)
+        tree = inline(st.expr, self.inlined)
         scale = Name(tree.col, _SCALE)
         if st.op != "=" and isinstance(tree, Binary) and tree.op == "*":
             chain = [tree]
@@ -249,6 +254,8 @@ def _rule_function(slot: int, layout: RuleLayout) -> str:
     c.add(1, "par = s.rule_par[q]")
     for j, p in enumerate(desc.params):
         c.add(1, f"P_{p.name} = par[{_FIRST_PARAM + j}]")
+    for name in c.hoisted:
+        c.add(1, f"A_{name} = {expression_code(layout.aliases[name], c.names)}")
     c.add(1, "p = s.pl_proj[q]")
     c.add(1, "src, tgt = s.proj_src[p], s.pl_target[q]")
     c.add(1, "src_lo, tgt_lo = s.node_start[src], s.node_start[tgt]")
