@@ -23,8 +23,18 @@ from spikestudio.plugins.builtin.described_rules import (
     DESCRIBED_PAIR_STDP,
     DESCRIBED_REWARD_STDP,
     DESCRIBED_TRIPLET_STDP,
+    DESCRIBED_TSODYKS_MARKRAM,
 )
-from spikestudio.plugins.builtin.rules import PAIR_STDP, REWARD_STDP, TRIPLET_STDP, PairSTDP, TripletSTDP
+from spikestudio.plugins.builtin.rules import (
+    PAIR_STDP,
+    REWARD_STDP,
+    TRIPLET_STDP,
+    TSODYKS_MARKRAM,
+    PairSTDP,
+    RewardSTDP,
+    TripletSTDP,
+    TsodyksMarkram,
+)
 from spikestudio.plugins.registry import GROUPS, default_registry
 
 pytestmark = pytest.mark.timeout(600)
@@ -49,6 +59,12 @@ VS_TEXT = (Path(__file__).parent / "data" / "rules" / "vogels_sprekeler.rule").r
     ("on_pre w = __import__('os')", 23, "strings are not allowed"),
     ("pre w = 1", 5, "w is the weight of each synapse"),
     ("whatever x", 1, "a line starts with a keyword"),
+    ("on_reward w += 1", 11, "declare one (modulator reward)"),
+    ("scale w to x every tau", 12, "made of parameters and numbers, not x"),
+    ("scale w to 2 every 3", 20, "this must be in time, not 1"),
+    ("scale w by 2", 1, "expected scale w to TOTAL every INTERVAL"),
+    ("pre dt = 0", 5, "'dt' is the time step"),
+    ("dx/dt = -x*step/tau", 16, "the factor of x in dx/dt must be made of parameters, not step"),
 ])
 def test_a_mistake_is_a_problem_at_its_line_and_column(line, col, said):
     text = "param tau = 20 ms (0, inf)\npre x = 0\npost y = 0\n" + line
@@ -64,6 +80,14 @@ def test_synapse_statements_of_one_event_must_follow_each_other():
     with pytest.raises(RuleError) as info:
         parse_rule(text)
     assert [(p.line, "must follow each other" in p.message) for p in info.value.problems] == [(4, True)]
+
+
+def test_on_reward_sets_synapse_variables_only():
+    text = "pre x = 0\nmodulator r\non_reward x += r\non_reward w = w + r*x\n"
+    with pytest.raises(RuleError) as info:
+        parse_rule(text)
+    assert [(p.line, p.col) for p in info.value.problems] == [(3, 11)]
+    assert "it sets synapse variables (w, ...), not x" in info.value.problems[0].message
 
 
 def test_every_problem_is_found_at_once():
@@ -179,14 +203,35 @@ class HandTriplet(TripletSTDP):
         return None
 
 
-def test_the_built_in_stdp_rules_run_their_descriptions_unless_they_scale_weights():
-    for plugin, described in ((PAIR_STDP, DESCRIBED_PAIR_STDP), (TRIPLET_STDP, DESCRIBED_TRIPLET_STDP)):
+class HandReward(RewardSTDP):
+    def description_for(self, params):
+        return None
+
+
+class HandTsodyksMarkram(TsodyksMarkram):
+    def description_for(self, params):
+        return None
+
+
+def test_every_built_in_rule_runs_its_description():
+    for plugin, described in ((PAIR_STDP, DESCRIBED_PAIR_STDP), (TRIPLET_STDP, DESCRIBED_TRIPLET_STDP),
+                              (REWARD_STDP, DESCRIBED_REWARD_STDP), (TSODYKS_MARKRAM, DESCRIBED_TSODYKS_MARKRAM)):
         assert plugin.description_for({}) is described.description
-        assert plugin.description_for({"norm_total": 78.0}) is None
+        assert type(plugin)().description_for({}) is described.description
+    sim = Simulator(rewarded_network("rstdp", 1.0), rules={"rstdp": REWARD_STDP})
+    assert [r.desc.title for r in sim.built.rules] == ["Reward-modulated STDP (from equations)"]
+    assert sim.built.state.pl_family.tolist() == [4]
+
+
+def test_the_built_in_stdp_rules_run_their_descriptions_also_when_they_scale_weights():
+    for plugin, described in ((PAIR_STDP, DESCRIBED_PAIR_STDP), (TRIPLET_STDP, DESCRIBED_TRIPLET_STDP)):
+        assert plugin.description_for({"norm_total": 78.0}) is described.description
     sim = Simulator(stdp_network("stdp", {"norm_total": 500.0}), rules={"stdp": PAIR_STDP})
-    assert not sim.built.rules and sim.built.state.pl_family.tolist() == [1]
-    sim = Simulator(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
     assert [r.desc.title for r in sim.built.rules] == ["Pair-based STDP (from equations)"]
+    assert sim.built.state.pl_family.tolist() == [4]
+    sim = Simulator(stdp_network("stdp", {"norm_total": 500.0}), rules={"stdp": HandPair()})
+    assert not sim.built.rules and sim.built.state.pl_family.tolist() == [1]
+
 
 def stdp_network(rule: str, params: dict, seed: int = 5) -> Network:
     net = Network(dt=0.1, duration=2000.0, seed=seed)
@@ -220,6 +265,27 @@ def test_pair_stdp_as_a_description_gives_the_same_weights_and_spikes(params):
     assert np.array_equal(count_hand, count_desc)
 
 
+@pytest.mark.parametrize("rule, hand, params", [
+    ("stdp", HandPair(), {"A_plus": 0.05, "A_minus": 0.04, "norm_total": 500.0, "norm_interval": 25.0}),
+    ("stdp", HandPair(), {"A_plus": 0.05, "nearest": 1, "multiplicative": 1, "norm_total": 350.0,
+                          "norm_interval": 0.1}),
+    ("triplet_stdp", HandTriplet(), {"A2_plus": 0.01, "A3_plus": 0.02, "A2_minus": 0.02, "norm_total": 900.0,
+                                     "norm_interval": 33.3}),
+])
+def test_synaptic_scaling_from_the_description_gives_the_same_weights_and_spikes(rule, hand, params):
+    """``scale w to norm_total every norm_interval``: the hand-written STDP family's scaling, bit for bit (an
+    interval rounded to whole steps, at least one)."""
+    plugin = PAIR_STDP if rule == "stdp" else TRIPLET_STDP
+    (w_hand, spikes_hand, count_hand, _), (w_desc, spikes_desc, count_desc, sim) = run_both(rule, hand, plugin,
+                                                                                            params, 1.0)
+    assert sim.built.rules and sim.built.rules[0].desc.scaling is not None
+    sums = w_hand.reshape(30, 10).sum(axis=0)  # all-to-all, 30 sources: the weights onto each target
+    assert np.abs(sums - params["norm_total"]).max() < 0.2 * params["norm_total"]  # scaling acted
+    assert not np.array_equal(w_hand, np.full_like(w_hand, 40.0))
+    assert np.array_equal(w_hand, w_desc) and np.array_equal(count_hand, count_desc)
+    assert all(np.array_equal(a, b) for a, b in zip(spikes_hand, spikes_desc))
+
+
 def test_triplet_stdp_as_a_description_gives_the_same_weights_and_spikes():
     params = {"A2_plus": 0.01, "A3_plus": 0.02, "A2_minus": 0.02, "A3_minus": 0.004}
     (w_hand, _, count_hand, _), (w_desc, _, count_desc, _) = run_both(
@@ -238,19 +304,25 @@ def rewarded_network(rule: str, reward_value: float) -> Network:
     return net
 
 
-def test_a_modulated_description_learns_only_with_reward_and_follows_the_hand_written_r_stdp():
-    """The description integrates dw/dt = lr r c with c before this step's pairings (exponential Euler), the
-    hand-written kernel with the integral of c after them, and clips at w_max: close, not bit-identical."""
-    weights = {}
-    for name, plugin in (("hand", REWARD_STDP), ("described", DESCRIBED_REWARD_STDP)):
-        for value in (0.0, 1.0):
-            sim = Simulator(rewarded_network("rstdp", value), rules={"rstdp": plugin})
-            sim.run(1.0)
-            weights[name, value] = sim.built.state.weight[sim.built.synapses["PN"]].copy()
-    assert np.array_equal(weights["described", 0.0], np.full(100, 40.0))  # no reward, no change
-    moved = weights["hand", 1.0] - 40.0
-    assert np.abs(moved).max() > 1.0
-    np.testing.assert_allclose(weights["described", 1.0] - 40.0, moved, rtol=0.05, atol=0.02 * np.abs(moved).max())
+@pytest.mark.parametrize("reward_value", [0.0, 1.0, -0.5])
+def test_r_stdp_as_a_description_gives_the_hand_written_weights_eligibilities_and_spikes(reward_value):
+    """Bit for bit: the eligibility kept as the kernel keeps it (stored / a per-projection scale), the weight moved
+    by lr times the reward times the integral of c after the step's pairings, only in a step with reward."""
+    out = []
+    for plugin in (HandReward(), REWARD_STDP):
+        sim = Simulator(rewarded_network("rstdp", reward_value), rules={"rstdp": plugin}, record_all=True)
+        res = sim.run(1.0)
+        st = sim.built.state
+        out.append((st.weight[sim.built.synapses["PN"]].copy(), st.elig.copy(), st.pl_scale.copy(),
+                    st.spike_count.copy(), res.spikes("N"), bool(sim.built.rules)))
+    hand, desc = out
+    assert not hand[5] and desc[5]  # the kernel, then generated code
+    assert np.abs(hand[1]).max() > 0.1 and hand[3][20:].sum() > 50  # pairings happened
+    moved = np.abs(hand[0] - 40.0).max()
+    assert moved == 0.0 if reward_value == 0.0 else moved > 1.0
+    for a, b in zip(hand[:4], desc[:4]):
+        assert np.array_equal(a, b)
+    assert all(np.array_equal(a, b) for a, b in zip(hand[4], desc[4]))
 
 
 def stp_network(rule: str, params: dict) -> Network:
@@ -261,24 +333,24 @@ def stp_network(rule: str, params: dict) -> Network:
     return net
 
 
-@pytest.mark.parametrize("params", [{}, {"U": 0.1, "tau_rec": 100.0, "tau_facil": 500.0}])
+@pytest.mark.parametrize("params", [{}, {"U": 0.1, "tau_rec": 100.0, "tau_facil": 500.0},
+                                    {"U": 0.3, "tau_rec": 50.0, "tau_facil": 20.0}])
 def test_tsodyks_markram_as_a_description_carries_the_same_gains(params):
-    """The description decays u and x every step, the hand-written kernel once per spike over the whole interval:
-    the same numbers up to rounding (a product of step factors against one exponential), so the gains agree to
-    1e-12 and, in this network, so do the spikes."""
-    from spikestudio.plugins.builtin.described_rules import DESCRIBED_TSODYKS_MARKRAM
-    from spikestudio.plugins.builtin.rules import TSODYKS_MARKRAM
-
+    """The description solves u and x once per spike over the time since the neuron's last spike, as the kernel
+    does: the very same gains and spikes."""
     out = []
-    for plugin in (TSODYKS_MARKRAM, DESCRIBED_TSODYKS_MARKRAM):
+    for plugin in (HandTsodyksMarkram(), TSODYKS_MARKRAM):
         sim = Simulator(stp_network("tm", params), rules={"tm": plugin}, record_all=True)
-        sim.run(1.0)
-        out.append((sim.built.state.stp_gain.copy(), sim.built.state.spike_count.copy()))
-    (g_hand, n_hand), (g_desc, n_desc) = out
+        res = sim.run(1.0)
+        out.append((sim.built.state.stp_gain.copy(), sim.built.state.spike_count.copy(), res.spikes("N"),
+                    bool(sim.built.rules)))
+    (g_hand, n_hand, s_hand, r_hand), (g_desc, n_desc, s_desc, r_desc) = out
+    assert not r_hand and r_desc
     assert g_hand.shape == g_desc.shape == (20,)
     assert np.ptp(g_hand) > 0.01  # the gains differ between neurons: spikes came at different times
-    np.testing.assert_allclose(g_desc, g_hand, rtol=1e-12, atol=1e-15)
+    assert np.array_equal(g_desc, g_hand)
     assert n_hand[20:].sum() > 0 and np.array_equal(n_hand, n_desc)
+    assert all(np.array_equal(a, b) for a, b in zip(s_hand, s_desc))
 
 
 # --- files: a network carries the text of the described rules it uses -----------------------------------------
@@ -361,8 +433,8 @@ def test_the_brian2_export_names_a_described_rule_as_left_out():
 
 def test_described_and_hand_written_rules_share_one_network():
     """Tables of hand-written families (R-STDP, Tsodyks-Markram) and described rules side by side: the offsets into
-    the shared trace arrays hold, so every projection learns as it does in the all-hand-written network."""
-    from spikestudio.plugins.builtin.rules import TSODYKS_MARKRAM
+    the shared trace arrays hold, so every projection learns as it does in the all-hand-written network; and with
+    every rule described, too."""
 
     def network():
         net = Network(dt=0.1, duration=1000.0, seed=8)
@@ -379,17 +451,19 @@ def test_described_and_hand_written_rules_share_one_network():
                     plasticity=Plasticity("triplet_stdp", {"A2_plus": 0.01, "A3_plus": 0.02, "A2_minus": 0.02}))
         return net
 
-    common = {"rstdp": REWARD_STDP, "tm": TSODYKS_MARKRAM}
+    common = {"rstdp": HandReward(), "tm": HandTsodyksMarkram()}
     hand = {**common, "stdp": HandPair(), "triplet_stdp": HandTriplet()}
+    built_in = {"rstdp": REWARD_STDP, "tm": TSODYKS_MARKRAM, "stdp": PAIR_STDP, "triplet_stdp": TRIPLET_STDP}
     runs = []
-    for rules in ({**common, "stdp": PAIR_STDP, "triplet_stdp": TRIPLET_STDP}, hand):
+    for rules in ({**common, "stdp": PAIR_STDP, "triplet_stdp": TRIPLET_STDP}, hand, built_in):
         sim = Simulator(network(), rules=rules, record_all=True)
         sim.run(1.0)
         runs.append((sim.built.state.weight.copy(), sim.built.state.spike_count.copy(), len(sim.built.rules)))
-    (w_mixed, n_mixed, described), (w_hand, n_hand, none) = runs
-    assert (described, none) == (2, 0)
+    (w_mixed, n_mixed, described), (w_hand, n_hand, none), (w_all, n_all, every) = runs
+    assert (described, none, every) == (2, 0, 4)
     assert n_hand.sum() > 0 and not np.array_equal(w_hand, Simulator(network(), rules=hand).built.state.weight)
     assert np.array_equal(w_mixed, w_hand) and np.array_equal(n_mixed, n_hand)
+    assert np.array_equal(w_all, w_hand) and np.array_equal(n_all, n_hand)
 
 
 

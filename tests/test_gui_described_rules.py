@@ -19,3 +19,36 @@ def test_the_inspector_shows_the_parameters_of_a_rule_the_network_carries(qtbot)
     rows = _plasticity_rows(net.projections["IE"], net)[1:]
     assert [row.label for row in rows] == ["eta", "tau", "rho0", "w_max"]
     assert rows[2].spec.unit == "Hz" and rows[2].spec.default == 10.0
+
+
+def test_the_inspector_shows_the_selected_projections_rule_equations(window):
+    """Typeset from the trees the rule's code is generated from, above its parameters, no TeX left over."""
+    from gui_helpers import field
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    w = window("song_stdp")
+    w.scene.select_ids(["stdp"])
+    QApplication.processEvents()
+    assert w.inspector.item_id == "stdp"
+    label = w.inspector.findChild(QLabel, "equations")
+    assert label is not None and label.isVisibleTo(w.inspector)
+    html = label.text()
+    assert "<i>x</i><sub>pre</sub>" in html and "at a pre spike" in html and "at a post spike" in html
+    assert "every" in html and "<i>τ</i><sub>plus</sub>" in html  # the scaling statement; tau_plus as τ
+    assert "\\" not in html
+    rows = [w.inspector.form.itemAt(i).widget() for i in range(w.inspector.form.count())]
+    assert rows.index(label) < rows.index(field(w, "plasticity.params.A_plus"))
+    w.scene.clearSelection()
+    QApplication.processEvents()
+    assert w.inspector.findChild(QLabel, "equations") is None
+
+
+def test_short_term_plasticity_shows_the_gain_each_spike_carries(window):
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    w = window("mongillo_wm")
+    plastic = [k for k, p in w.doc.network.projections.items() if p.plasticity is not None]
+    w.scene.select_ids(plastic[:1])
+    QApplication.processEvents()
+    html = w.inspector.findChild(QLabel, "equations").text()
+    assert "gain" in html and "step" in html and "<i>τ</i><sub>rec</sub>" in html

@@ -6,7 +6,10 @@ expression is a tree whose names and units are valid. Values keep the units the 
 converts them to the engine's units (ms, mV, pA) once. ``w`` is always a synapse variable: the synapse's
 weight, in its projection's weight unit (pA, mV or nS), written as a plain number in the rule. ``gain`` is
 always a presynaptic variable: the factor every spike of the neuron carries its weights with (1 until a rule
-sets it in ``on_pre``): short-term plasticity (Tsodyks-Markram: ``on_pre gain = u*x``).
+sets it in ``on_pre``): short-term plasticity (Tsodyks-Markram: ``on_pre gain = u*x``). ``dt`` (the time step,
+ms) and ``step`` (the number of the current step) may be read anywhere: with a variable that keeps the step of a
+neuron's last spike, a rule can solve its equations once per spike rather than once per step, as
+Tsodyks-Markram's kernel always has.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from .description import Alias, Equation, ModelError, ModelProblem, Parameter, U
 from .tree import Name, walk
 from .units import DIMENSIONLESS, Dim
 
-__all__ = ["RuleVar", "Statement", "RuleDescription", "RuleError", "SCOPES", "WEIGHT", "GAIN", "MAX_VARS"]
+__all__ = ["RuleVar", "Statement", "Scaling", "RuleDescription", "RuleError", "SCOPES", "WEIGHT", "GAIN", "MAX_VARS",
+           "BUILTINS"]
 
 SCOPES = ("synapse", "pre", "post")  # one value per synapse, per presynaptic neuron, per postsynaptic neuron
 WEIGHT = "w"
 GAIN = "gain"
 MAX_VARS = 8  # variables per scope
+BUILTINS = {"dt": Dim(s=1), "step": DIMENSIONLESS}  # the time step (ms) and the current step's number
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,17 @@ class Statement:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Scaling:
+    """``scale w to TOTAL every INTERVAL``: synaptic scaling (Diehl & Cook 2015). Every INTERVAL (rounded to whole
+    steps, at least one), after the step's pairings, the weights onto each postsynaptic neuron are multiplied so
+    they sum to TOTAL (neurons whose weights sum to 0 are left alone); never while TOTAL is 0."""
+
+    total: object  # a tree of parameters and numbers, in the weight's unit
+    interval: object  # ... in time
+    line: int = 0
+
+
 class RuleError(ModelError):
     """Every problem found in a rule's text (line and column), named by the rule."""
 
@@ -64,7 +80,8 @@ class RuleDescription:
     once for the neuron, those that set synapse variables (``w``) once for each synapse of its row; likewise
     ``on_post`` for a postsynaptic spike over the synapses onto the neuron. Per step, in order: every
     variable with an equation moves one step (traces decay exactly), then the presynaptic spikes, then the
-    postsynaptic ones (so a pre and a post spike in the same step count as causal).
+    postsynaptic ones (so a pre and a post spike in the same step count as causal), then, in a step whose
+    modulator is not 0, the ``on_reward`` statements once for each synapse, then the synaptic ``scaling``.
     """
 
     title: str
@@ -77,6 +94,8 @@ class RuleDescription:
     modulator: str = ""  # the name of the modulator input (reward), or "" for a two-factor rule
     description: str = ""
     lines: tuple[str, ...] = field(default=(), compare=False)
+    on_reward: tuple[Statement, ...] = ()
+    scaling: Scaling | None = None
 
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
@@ -88,7 +107,7 @@ class RuleDescription:
     @property
     def short_term(self) -> bool:
         """True when the rule reads or sets ``gain`` (each spike then carries its weights times the gain)."""
-        trees = [st.expr for st in self.on_pre + self.on_post] + [a.expr for a in self.aliases]
+        trees = [st.expr for st in self.on_pre + self.on_post + self.on_reward] + [a.expr for a in self.aliases]
         trees += [e.expr for e in self.equations]
         return any(st.var == GAIN for st in self.on_pre) or any(
             GAIN in {n.id for n in walk(t) if isinstance(n, Name)} for t in trees)
@@ -104,6 +123,7 @@ class RuleDescription:
         dims = {p.name: p.unit.dim for p in self.params}
         dims.update({v.name: v.unit.dim for v in self.variables})
         dims[GAIN] = DIMENSIONLESS
+        dims.update(BUILTINS)
         if self.modulator:
             dims[self.modulator] = DIMENSIONLESS
         dims.update({a.name: a.dim for a in self.aliases})

@@ -14,11 +14,14 @@
     on_post w = min(w + A_plus*x_pre*w_max, w_max)   # at a postsynaptic spike
     on_post x_post += 1
     modulator reward                                 # a third factor: the signal of the projection's reward node
+    on_reward w = clip(w + lr*reward*c*dt, 0, w_max) # each step the modulator is not 0, for every synapse
+    scale w to w_total every 100 ms                  # synaptic scaling: the weights onto each neuron sum to w_total
 
 Every problem is reported with its line and column, and parsing goes on, so all are found at once. The
 equation of a presynaptic or postsynaptic variable is ``dx/dt = A*x + B`` with A and B made of parameters and
 numbers (solved exactly: x <- x exp(A dt) + B expm1(A dt)/A); a synapse variable's B may also read the other
-variables and the modulator (exponential Euler: exact while they hold still over the step).
+variables and the modulator (exponential Euler: exact while they hold still over the step). ``dt`` (ms) and
+``step`` (the current step's number) may be read anywhere but in a factor A.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from .check import Kind, check_expression
 from .description import Equation, ModelProblem, UnitSpec
 from .inline import inline
 from .parser import ParseError, parse_expression
-from .rule_description import GAIN, MAX_VARS, WEIGHT, RuleDescription, RuleError, RuleVar, Statement
+from .rule_description import BUILTINS, GAIN, MAX_VARS, WEIGHT, RuleDescription, RuleError, RuleVar, Scaling, Statement
 from .text import MAX_LINES, _Builder, _LineError, read_statements
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, Dim, dim_text
@@ -37,10 +40,12 @@ from .units import DIMENSIONLESS, Dim, dim_text
 __all__ = ["parse_rule", "linear_parts", "alias_trees"]
 
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
-_RULE_WORDS = {"title", "about", "param", "let", "pre", "post", "synapse", "on_pre", "on_post", "modulator"}
+_RULE_WORDS = {"title", "about", "param", "let", "pre", "post", "synapse", "on_pre", "on_post", "on_reward",
+               "modulator", "scale"}
 _DERIV = re.compile(rf"d(?P<var>{_NAME})\s*/\s*dt\s*=")
 _ASSIGN = re.compile(rf"(?P<var>{_NAME})\s*(?P<op>\+=|-=|=)(?!=)")
 _WEIGHT_UNIT = UnitSpec("", DIMENSIONLESS, 1.0)
+_SCALE = re.compile(r"\s+w\s+to\s+(?P<total>.+?)\s+every\s+(?P<interval>.+)$")
 
 
 def parse_rule(text: str, title: str = "") -> RuleDescription:
@@ -115,8 +120,9 @@ class _RuleBuilder(_Builder):
         self.variables: list[RuleVar] = [RuleVar(WEIGHT, "synapse", _WEIGHT_UNIT, 0.0, 0)]
         self.declared[WEIGHT] = 0
         self.rule_eqs: list[tuple[str, Node, int, int]] = []  # var, tree, line, column of the var
-        self.events: dict[str, list[tuple[Statement, int]]] = {"on_pre": [], "on_post": []}
+        self.events: dict[str, list[tuple[Statement, int]]] = {"on_pre": [], "on_post": [], "on_reward": []}
         self.modulator = ""
+        self.scaling: tuple[Node, Node, int, int] | None = None  # total, interval, line, column
 
     def rule_statement(self, line: str, n: int) -> None:
         body = line.lstrip()
@@ -129,7 +135,8 @@ class _RuleBuilder(_Builder):
         rest, rest_at = body[len(head):], col + len(head)
         handler = {"title": self.on_title, "about": self.on_about, "param": self.on_param, "let": self.on_let,
                    "pre": self.on_var, "post": self.on_var, "synapse": self.on_var, "on_pre": self.on_event,
-                   "on_post": self.on_event, "modulator": self.on_modulator}.get(head)
+                   "on_post": self.on_event, "on_reward": self.on_event, "modulator": self.on_modulator,
+                   "scale": self.on_scale}.get(head)
         if handler is None or (rest and not rest[0].isspace()):
             raise _LineError(col, f"a line starts with a keyword ({', '.join(sorted(_RULE_WORDS))}) or is an "
                                   "equation such as dx_pre/dt = -x_pre/tau")
@@ -146,6 +153,9 @@ class _RuleBuilder(_Builder):
                                   "on_pre without declaring it")
         if name in _RULE_WORDS:
             raise _LineError(col, f"{name!r} is a keyword; choose another name")
+        if name in BUILTINS:
+            raise _LineError(col, f"{name!r} is the {'time step' if name == 'dt' else 'current step'}; choose "
+                                  "another name")
         super().declare(name, col, n)
 
     def on_var(self, scope: str, rest: str, col: int, n: int) -> None:
@@ -167,6 +177,17 @@ class _RuleBuilder(_Builder):
         self.declare(name, at, n)
         self.modulator = name
 
+    def on_scale(self, rest: str, col: int, n: int) -> None:
+        m = _SCALE.match(rest)
+        if not m:
+            raise _LineError(col - 5, "expected scale w to TOTAL every INTERVAL (for instance: scale w to "
+                                      "w_total every 100*ms)")
+        if self.scaling is not None:
+            raise _LineError(col - 5, "a rule scales its weights once")
+        total = parse_expression(m.group("total"), col + m.start("total"))
+        interval = parse_expression(m.group("interval"), col + m.start("interval"))
+        self.scaling = (total, interval, n, col + 1)
+
     def on_event(self, event: str, rest: str, col: int, n: int) -> None:
         body = rest.lstrip()
         col += len(rest) - len(body)
@@ -183,6 +204,7 @@ class _RuleBuilder(_Builder):
         dims = {p.name: p.unit.dim for p in self.params}
         dims.update({v.name: v.unit.dim for v in self.variables})
         dims[GAIN] = DIMENSIONLESS
+        dims.update(BUILTINS)
         if self.modulator:
             dims[self.modulator] = DIMENSIONLESS
         dims.update({a.name: a.dim for a in self.aliases})
@@ -199,12 +221,36 @@ class _RuleBuilder(_Builder):
         events = {}
         for event, statements in self.events.items():
             events[event] = self.checked_event(event, statements, aliases)
+        if self.events["on_reward"] and not self.modulator:
+            self.problem(self.events["on_reward"][0][0].line, self.events["on_reward"][0][1],
+                         "on_reward runs while the modulator is not 0: declare one (modulator reward)")
+        scaling = self.checked_scaling(aliases)
         if self.problems:
             raise RuleError(sorted(self.problems, key=lambda p: (p.line, p.col)), self.title)
         order = {v.name: i for i, v in enumerate(self.variables)}
         return RuleDescription(self.title, tuple(self.params), tuple(self.variables), tuple(self.aliases),
                                tuple(sorted(equations, key=lambda e: order[e.var])), events["on_pre"],
-                               events["on_post"], self.modulator, self.about, lines)
+                               events["on_post"], self.modulator, self.about, lines, on_reward=events["on_reward"],
+                               scaling=scaling)
+
+    def checked_scaling(self, aliases: dict) -> Scaling | None:
+        if self.scaling is None:
+            return None
+        total, interval, n, _ = self.scaling
+        try:
+            for expr, want, what in ((total, DIMENSIONLESS, "the weight's unit"), (interval, Dim(s=1), "time")):
+                got = self.kind(expr)
+                if got.boolean or got.dim != want:
+                    raise _LineError(expr.col, f"scale w to TOTAL every INTERVAL: this must be in {what}, not "
+                                               f"{'a condition' if got.boolean else dim_text(got.dim)}")
+                moving = sorted(names_in(inline(expr, aliases)) & (self.variable_names() | {"dt"}))
+                if moving:
+                    raise _LineError(expr.col, f"scale w to TOTAL every INTERVAL: made of parameters and numbers, "
+                                               f"not {moving[0]}")
+        except (_LineError, ParseError) as exc:
+            self.problem(n, exc.col, exc.message)
+            return None
+        return Scaling(total, interval, n)
 
     def checked_equation(self, var: str, expr: Node, n: int, col: int, aliases: dict, done: list) -> Equation:
         target = next((v for v in self.variables if v.name == var), None)
@@ -230,9 +276,12 @@ class _RuleBuilder(_Builder):
         return Equation(var, expr, n)
 
     def variable_names(self) -> set[str]:
-        return {v.name for v in self.variables} | {GAIN} | ({self.modulator} if self.modulator else set())
+        """Names whose value changes as the network runs (``step`` too)."""
+        return {v.name for v in self.variables} | {GAIN, "step"} | ({self.modulator} if self.modulator else set())
 
     def checked_event(self, event: str, statements: list, aliases: dict) -> tuple[Statement, ...]:
+        if event == "on_reward":
+            return self.checked_reward(statements)
         side = "pre" if event == "on_pre" else "post"
         other = "post" if side == "pre" else "pre"
         scopes = {v.name: v.scope for v in self.variables} | {GAIN: "pre"}
@@ -256,6 +305,26 @@ class _RuleBuilder(_Builder):
                                                       f"read {bad[0]}, which belongs to each {owner}")
                 got = self.kind(st.expr)
                 want = next((v.unit.dim for v in self.variables if v.name == st.var), DIMENSIONLESS)
+                if got.boolean or got.dim != want:
+                    raise _LineError(st.expr.col, f"{st.var} is in {dim_text(want)}, this is in "
+                                                  f"{'a condition' if got.boolean else dim_text(got.dim)}")
+                out.append(st)
+            except (_LineError, ParseError) as exc:
+                self.problem(st.line, exc.col, exc.message)
+        return tuple(out)
+
+    def checked_reward(self, statements: list) -> tuple[Statement, ...]:
+        """``on_reward`` sets synapse variables (it runs once per synapse) and may read anything."""
+        scopes = {v.name: v.scope for v in self.variables} | {GAIN: "pre"}
+        out = []
+        for st, col in statements:
+            try:
+                scope = self.statement_scope(st, col, scopes, "on_reward", "synapse", "")
+                if scope != "synapse":
+                    raise _LineError(col, f"on_reward runs once per synapse: it sets synapse variables (w, ...), "
+                                          f"not {st.var}")
+                got = self.kind(st.expr)
+                want = next(v.unit.dim for v in self.variables if v.name == st.var)
                 if got.boolean or got.dim != want:
                     raise _LineError(st.expr.col, f"{st.var} is in {dim_text(want)}, this is in "
                                                   f"{'a condition' if got.boolean else dim_text(got.dim)}")

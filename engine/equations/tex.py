@@ -8,7 +8,7 @@ from .render import number_text
 from .tree import Binary, Call, Name, Node, Num, Unary
 from .units import UNITS
 
-__all__ = ["to_tex", "name_tex", "model_tex"]
+__all__ = ["to_tex", "name_tex", "model_tex", "rule_tex"]
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
           "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
@@ -92,4 +92,22 @@ def model_tex(desc: ModelDescription) -> tuple[str, ...]:
         how = "while" if desc.refractory_condition else "for"
         lines.append(rf"\mathrm{{refractory\ {how}}}\ {to_tex(desc.refractory)}"
                      + (rf"\ \mathrm{{holding}}\ {clamp}" if clamp else ""))
+    return tuple(lines)
+
+
+_EVENTS = (("on_pre", r"\mathrm{at\ a\ pre\ spike}"), ("on_post", r"\mathrm{at\ a\ post\ spike}"),
+           ("on_reward", r"\mathrm{each\ step\ with\ reward}"))
+
+
+def rule_tex(desc) -> tuple[str, ...]:
+    """One TeX line per equation and named expression of a learning rule (``RuleDescription``), then what each
+    spike (and a reward) does, then its synaptic scaling: the trees its code is generated from."""
+    lines = [rf"\frac{{d{name_tex(e.var)}}}{{dt}} = {to_tex(e.expr)}" for e in desc.equations]
+    lines += [rf"{name_tex(a.name)} = {to_tex(a.expr)}" for a in desc.aliases]
+    op = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}="}
+    for event, words in _EVENTS:
+        lines += [rf"{words}:\ {name_tex(st.var)} {op[st.op]} {to_tex(st.expr)}" for st in getattr(desc, event)]
+    if desc.scaling is not None:
+        lines.append(rf"\mathrm{{every}}\ {to_tex(desc.scaling.interval)}:\ \sum w \leftarrow "
+                     rf"{to_tex(desc.scaling.total)}\ \mathrm{{onto\ each\ neuron}}")
     return tuple(lines)

@@ -60,9 +60,11 @@ def with_carried_rules(net, rules: dict | None) -> dict | None:
 
 
 def described_spec(desc: RuleDescription, params: dict) -> RuleSpec:
-    """The RuleSpec the tables are sized from: counts of presynaptic, postsynaptic and extra synapse variables."""
+    """The RuleSpec the tables are sized from: counts of presynaptic, postsynaptic and extra synapse variables,
+    whether it sets the gain of each spike and whether it keeps a lazily decayed variable in ``elig``."""
     layout = RuleLayout(desc)
-    coef = (float(layout.n_pre), float(layout.n_post), float(layout.n_syn), float(desc.short_term))
+    coef = (float(layout.n_pre), float(layout.n_post), float(layout.n_syn), float(desc.short_term),
+            float(bool(layout.lazy)))
     coef += (0.0,) * (N_COEF - len(coef))
     return RuleSpec(DESCRIBED, coef, str(params.get("reward", "")) if desc.modulator else "")
 

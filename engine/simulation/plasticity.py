@@ -25,7 +25,8 @@ plugin by name. Families:
 
 A rule described by equations (``engine.equations.rule_text``) is family ``DESCRIBED``: the build makes its
 RuleSpec itself (coefficients: the numbers of its presynaptic, postsynaptic and extra synapse variables, and 1
-when it sets the gain of each spike, which then gets a slot in ``stp_gain`` as ``STP`` has), and
+when it sets the gain of each spike, which then gets a slot in ``stp_gain`` as ``STP`` has, and 1 when it keeps
+a lazily decayed synapse variable in ``elig`` and ``pl_scale`` as ``RSTDP`` does), and
 generated code runs it (``engine.equations.rule_codegen``). Plugins cannot return that family.
 """
 
@@ -160,7 +161,8 @@ def plastic_tables(specs: dict[int, RuleSpec], proj_src, proj_tgt, node_start, r
     t["col_ptr"] = np.concatenate(col_ptrs).astype(np.int64)
     t["col_syn"] = np.concatenate(col_syns).astype(np.int64) if col_syns else np.zeros(0, np.int64)
     t["syn_pre"] = syn_pre
-    t["elig"] = np.zeros(n_syn if RSTDP in t["pl_family"] else 0)
+    lazy = any(spec.family == RSTDP or (spec.family == DESCRIBED and spec.coef[4]) for spec in specs.values())
+    t["elig"] = np.zeros(n_syn if lazy else 0)
     t["pl_scale"] = np.ones(len(t["pl_proj"]))
     t["rule_par"], t["syn_var"] = np.array(rule_par, float).reshape(-1, 2), np.zeros(syn_size)
     t["stp_u"], t["stp_x"] = np.zeros(stp_size), np.ones(stp_size)

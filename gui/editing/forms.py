@@ -15,6 +15,7 @@ from functools import cache
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
+from ...engine.equations.tex import rule_tex
 from ...engine.model.catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
@@ -46,7 +47,7 @@ from ...engine.model.network import (
 )
 from ...engine.model.params import ParamSpec, fill_params
 from ...engine.model.reward import REWARD_PARAMS
-from ...engine.simulation.described_rules import with_carried_rules
+from ...engine.simulation.described_rules import description_of, with_carried_rules
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
 
 __all__ = ["Row", "Heading", "Equations", "item_rows", "settings_rows", "signature", "get_path"]
@@ -69,7 +70,7 @@ class Heading:
 
 @dataclass
 class Equations:
-    """A neuron model's equations (TeX-subset lines), shown as math above its parameters."""
+    """A neuron model's or learning rule's equations (TeX-subset lines), shown as math above its parameters."""
 
     lines: tuple[str, ...]
 
@@ -292,12 +293,27 @@ def _learning_rules() -> dict:
     return default_registry().learning_rules()
 
 
+def _rule_plugin(proj: Projection, net):
+    """The plugin of ``proj``'s rule: installed, or a described rule the network carries (its file's rules)."""
+    plugin = _learning_rules().get(proj.plasticity.rule)
+    if plugin is None:
+        plugin = (with_carried_rules(net, {}) or {}).get(proj.plasticity.rule)
+    return plugin
+
+
+def _rule_equation_rows(proj: Projection, net) -> list:
+    """The equations of the rule that runs these parameters (the trees its code is generated from), if any."""
+    plugin = _rule_plugin(proj, net)
+    desc = description_of(plugin, proj.plasticity.params) if plugin is not None else None
+    if desc is None:
+        return []
+    return [Heading(f"{desc.title or proj.plasticity.rule}: equations"), Equations(rule_tex(desc))]
+
+
 def _plasticity_rows(proj: Projection, net) -> list:
     """The rule's parameters, and for a reward-modulated rule a dropdown of the network's reward nodes."""
     rows = [Heading(f"Plasticity: {proj.plasticity.rule}")]
-    plugin = _learning_rules().get(proj.plasticity.rule)
-    if plugin is None:  # a rule described by equations that the network carries (its file's rules section)
-        plugin = (with_carried_rules(net, {}) or {}).get(proj.plasticity.rule)
+    plugin = _rule_plugin(proj, net)
     if plugin is None:
         return rows
     params = proj.plasticity.params
@@ -336,7 +352,7 @@ def _projection_rows(proj: Projection, net) -> list:
                                if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
     rows += _distribution_rows("delay", "Delay", proj, DELAY_SPEC)
     if proj.plasticity is not None:
-        rows += _plasticity_rows(proj, net)
+        rows += _rule_equation_rows(proj, net) + _plasticity_rows(proj, net)
     return rows
 
 

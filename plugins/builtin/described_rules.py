@@ -1,11 +1,9 @@
 """The built-in learning rules written as descriptions (the rule language of ``engine.equations.rule_text``).
 
-Each is the text of a hand-written family of ``plugins.builtin.rules``, run by generated code instead of the
-hand-written kernel: ``tests/test_described_rules.py`` checks that pair and triplet STDP give the very weights
-and spikes of the hand-written kernels. They are plugins like any third party's (``described_rule``); the
-built-in ids keep the hand-written families, which also do synaptic scaling (``norm_total``), the one thing
-the rule language does not express, and Tsodyks-Markram short-term plasticity, which changes the weight a
-spike carries rather than the weight.
+Each is the text of a hand-written family of ``plugins.builtin.rules``, and what the built-in rule runs:
+``tests/test_described_rules.py`` checks that the generated code gives the very weights, eligibilities, gains
+and spikes of the hand-written kernels (pair and triplet STDP, R-STDP, Tsodyks-Markram). They are plugins like
+any third party's (``described_rule``); the ``*_described`` ids run the descriptions under their own names.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ __all__ = ["PAIR_STDP_TEXT", "TRIPLET_STDP_TEXT", "REWARD_STDP_TEXT", "DESCRIBED
            "DESCRIBED_REWARD_STDP", "TSODYKS_MARKRAM_TEXT", "DESCRIBED_TSODYKS_MARKRAM"]
 
 PAIR_STDP_TEXT = """\
-# Pair-based STDP with exponential traces, as the hand-written STDP family runs it (without synaptic scaling).
+# Pair-based STDP with exponential traces, as the hand-written STDP family runs it, with synaptic scaling.
 title Pair-based STDP (from equations)
 about Pairs change w by A_plus exp(-dt/tau_plus) or -A_minus exp(dt/tau_minus), in units of w_max.
 param tau_plus = 20 ms (0, 100000] "Decay time of the presynaptic trace (potentiation window)"
@@ -26,6 +24,8 @@ param A_minus = 0.0105 [0, 1] "Depression per pair at dt = 0, as a fraction of w
 param w_max = 100 (0, 1e9] "Upper bound of the weight (in the projection's weight unit)"
 param multiplicative = 0 [0, 1] "0: additive (hard bounds); 1: multiplicative (soft bounds)"
 param nearest = 0 [0, 1] "0: every pair counts (all-to-all); 1: only nearest neighbours"
+param norm_total = 0 [0, 1e12] "Sum the weights onto each target neuron are scaled to (0: no scaling)"
+param norm_interval = 100 ms (0, 1e7] "How often the weights are scaled"
 pre x_pre = 0
 post x_post = 0
 dx_pre/dt = -x_pre/tau_plus
@@ -34,6 +34,7 @@ on_pre w = max(w - A_minus*x_post*where(multiplicative > 0, w, w_max), 0)
 on_pre x_pre = where(nearest > 0, 1, x_pre + 1)
 on_post w = min(w + A_plus*x_pre*where(multiplicative > 0, w_max - w, w_max), w_max)
 on_post x_post = where(nearest > 0, 1, x_post + 1)
+scale w to norm_total every norm_interval  # synaptic scaling (Diehl & Cook 2015); never while norm_total is 0
 """
 
 TRIPLET_STDP_TEXT = """\
@@ -49,6 +50,8 @@ param A2_minus = 7e-3 [0, 1] "Pair depression"
 param A3_minus = 2.3e-4 [0, 1] "Triplet depression (pre-post-pre)"
 param w_max = 100 (0, 1e9] "Upper bound of the weight"
 param nearest = 0 [0, 1] "0: all-to-all interactions; 1: nearest spike"
+param norm_total = 0 [0, 1e12] "Sum the weights onto each target neuron are scaled to (0: no scaling)"
+param norm_interval = 100 ms (0, 1e7] "How often the weights are scaled"
 pre r1 = 0
 pre r2 = 0
 post o1 = 0
@@ -63,17 +66,20 @@ on_pre r2 = where(nearest > 0, 1, r2 + 1)
 on_post w = min(w + (A2_plus + A3_plus*o2)*r1*w_max, w_max)
 on_post o1 = where(nearest > 0, 1, o1 + 1)
 on_post o2 = where(nearest > 0, 1, o2 + 1)
+scale w to norm_total every norm_interval
 """
 
 REWARD_STDP_TEXT = """\
 # Reward-modulated STDP with an eligibility trace (Izhikevich 2007): pairings move c, the reward turns c into weight.
 title Reward-modulated STDP (from equations)
+about Pairings move the eligibility c; each step the weight moves by lr times the reward times the integral of c.
 param tau_plus = 20 ms (0, 100000] "Decay time of the presynaptic trace"
 param tau_minus = 20 ms (0, 100000] "Decay time of the postsynaptic trace"
 param A_plus = 1 [0, 1e6] "Eligibility added by a pre-then-post pair at dt = 0"
 param A_minus = 1.5 [0, 1e6] "Eligibility removed by a post-then-pre pair at dt = 0"
 param tau_c = 1000 ms (0, 1e7] "Decay time of the eligibility trace"
 param lr = 0.01 1/ms [0, 1e6] "Weight change per ms per unit of reward and eligibility"
+param w_max = 100 (0, 1e9] "Upper bound of the weight (in the projection's weight unit)"
 pre x_pre = 0
 post x_post = 0
 synapse c = 0
@@ -81,26 +87,32 @@ modulator reward
 dx_pre/dt = -x_pre/tau_plus
 dx_post/dt = -x_post/tau_minus
 dc/dt = -c/tau_c
-dw/dt = lr*reward*c
 on_pre c -= A_minus*x_post
 on_pre x_pre += 1
 on_post c += A_plus*x_pre
 on_post x_post += 1
+# dw/dt = lr reward c: each step lr times the integral of c over a step, per unit of c after the step's pairings
+let step_gain = lr*(-expm1(-dt/tau_c))*tau_c
+on_reward w = clip(w + step_gain*reward*c, 0, w_max)
 """
 
 TSODYKS_MARKRAM_TEXT = """\
-# Tsodyks-Markram short-term plasticity: u relaxes to 0 and jumps by U (1 - u) at a spike, which carries w u x.
+# Tsodyks-Markram short-term plasticity, solved at each spike over the time since the neuron's last one.
 title Short-term plasticity (Tsodyks-Markram, from equations)
+about Each spike uses a fraction u of the resources x and carries w u x; x recovers (tau_rec), u decays (tau_facil).
 param U = 0.5 (0, 1] "Fraction of resources the first spike uses"
 param tau_rec = 800 ms (0, 1e6] "Recovery time of the resources"
 param tau_facil = 0 ms [0, 1e6] "Facilitation time constant (0: none)"
 pre u = 0
 pre x = 1
-dx/dt = (1 - x)/tau_rec
-du/dt = -u/tau_facil
-on_pre u = where(tau_facil > 0*ms, u + U*(1 - u), U)  # without facilitation u is U at every spike
+pre last = -1  # the step of the neuron's last spike (-1: none yet)
+let h = (step - last)*dt  # the time since then
+let x_decay = where(last < 0, 0, exp(-h/tau_rec))
+let u_decay = where(last < 0 or tau_facil <= 0*ms, 0, exp(-h/tau_facil))
+on_pre x = 1 + (x - x*u - 1)*x_decay  # x recovered towards 1 after the last spike used u x
+on_pre u = U + u*(1 - U)*u_decay  # u relaxed towards 0, then jumps by U (1 - u)
 on_pre gain = u*x
-on_pre x -= u*x
+on_pre last = step
 """
 
 DESCRIBED_PAIR_STDP = described_rule("stdp_described", "1.0", PAIR_STDP_TEXT)

@@ -1,9 +1,9 @@
 """Built-in learning rules: pair-based, triplet and reward-modulated STDP, and Tsodyks-Markram short-term plasticity.
 
-Each maps its parameters to a rule family the compiled loop runs (``engine.plasticity``); the engine
-finds them through the plugin registry, like any third-party rule. Pair and triplet STDP without synaptic
-scaling run from their descriptions instead (``described_rules``: generated code, the very same weights and
-spikes, tested); with scaling, which the rule language does not express, they keep the hand-written family.
+Each runs from its description (``described_rules``: code generated from the rule's equations, the very same
+weights, gains and spikes as the hand-written kernels, tested); the engine finds them through the plugin
+registry, like any third-party rule. ``engine_part`` maps the parameters to the hand-written family
+(``engine.plasticity``), which a subclass that overrides it still gets, and the tests run beside the description.
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ import math
 from ...engine.model.params import ParamSpec
 from ...engine.simulation.plasticity import RSTDP, STDP, STP, RuleSpec
 from ..api import PluginInfo
-from .described_rules import DESCRIBED_PAIR_STDP, DESCRIBED_TRIPLET_STDP
+from .described_rules import (
+    DESCRIBED_PAIR_STDP,
+    DESCRIBED_REWARD_STDP,
+    DESCRIBED_TRIPLET_STDP,
+    DESCRIBED_TSODYKS_MARKRAM,
+)
 
 __all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM", "REWARD_STDP"]
 
@@ -35,6 +40,12 @@ PAIR_WINDOWS = (
     _p("tau_plus", 20.0, "ms", "Decay time of the presynaptic trace (potentiation window)", 0.0, 1e5, low_open=True),
     _p("tau_minus", 20.0, "ms", "Decay time of the postsynaptic trace (depression window)", 0.0, 1e5, low_open=True),
 )
+
+
+def _described(plugin, cls, described):
+    """``described``'s description, unless ``plugin`` is a subclass of ``cls`` with an engine part of its own
+    (which is then what it means)."""
+    return None if type(plugin).engine_part is not cls.engine_part else described.description
 
 
 def _normalisation(p: dict, dt: float) -> tuple[float, float]:
@@ -62,11 +73,7 @@ class PairSTDP:
         )})
 
     def description_for(self, params: dict):
-        """The description that runs these parameters (None with synaptic scaling: the hand-written family, and
-        for a subclass with an engine part of its own, which is then what it means)."""
-        if type(self).engine_part is not PairSTDP.engine_part or params.get("norm_total", 0.0):
-            return None
-        return DESCRIBED_PAIR_STDP.description
+        return _described(self, PairSTDP, DESCRIBED_PAIR_STDP)
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         return RuleSpec(STDP, (math.exp(-dt / p["tau_plus"]), math.exp(-dt / p["tau_minus"]), p["A_plus"],
@@ -86,6 +93,9 @@ class TsodyksMarkram:
                           _p("tau_rec", 800.0, "ms", "Recovery time of the resources", 0.0, 1e6, low_open=True),
                           _p("tau_facil", 0.0, "ms", "Facilitation time constant (0: none)", 0.0, 1e6),
                       )})
+
+    def description_for(self, params: dict):
+        return _described(self, TsodyksMarkram, DESCRIBED_TSODYKS_MARKRAM)
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         return RuleSpec(STP, (p["U"], p["tau_rec"], p["tau_facil"]) + (0.0,) * 10)
@@ -114,11 +124,7 @@ class TripletSTDP:
         )})
 
     def description_for(self, params: dict):
-        """The description that runs these parameters (None with synaptic scaling: the hand-written family, and
-        for a subclass with an engine part of its own, which is then what it means)."""
-        if type(self).engine_part is not TripletSTDP.engine_part or params.get("norm_total", 0.0):
-            return None
-        return DESCRIBED_TRIPLET_STDP.description
+        return _described(self, TripletSTDP, DESCRIBED_TRIPLET_STDP)
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         decay = {k: math.exp(-dt / p[k]) for k in ("tau_plus", "tau_minus", "tau_x", "tau_y")}
@@ -145,6 +151,9 @@ class RewardSTDP:
             _p("w_max", 100.0, "", "Upper bound of the weight (in the projection's weight unit)", 0.0, 1e9,
                low_open=True),
         )}, text_params={"reward": "The id of the reward node whose signal modulates the rule"})
+
+    def description_for(self, params: dict):
+        return _described(self, RewardSTDP, DESCRIBED_REWARD_STDP)
 
     def engine_part(self, p: dict, dt: float) -> RuleSpec:
         c_decay = math.exp(-dt / p["tau_c"])
