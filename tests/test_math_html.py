@@ -22,6 +22,8 @@ FRAC = ('<table cellspacing="0" cellpadding="0" style="margin: 0px;"><tr><td ali
     (r"a \cdot b", "<i>a</i> · <i>b</i>"),
     (r"v \geq V_{peak}", "<i>v</i> ≥ <i>V</i><sub>peak</sub>"),
     (r"u \leq 0", "<i>u</i> ≤ 0"),
+    (r"w \mathrel{+}= b", "<i>w</i> += <i>b</i>"),  # a reset's update, as engine/equations/tex.py writes it
+    (r"x \mathrel{-}= 1", "<i>x</i> −= 1"),
     (r"\exp(v)", "exp(<i>v</i>)"),
     (r"a \exp(v)", "<i>a</i>\u2009exp(<i>v</i>)"),
     (r"10 \ln 16", "10\u2009ln\u200916"),

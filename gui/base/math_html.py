@@ -177,6 +177,10 @@ class _Parser:
             return [Scripted(self.argument(upright=True))]
         if name == "sqrt":
             return [Piece("atom", "√"), Piece("open", "("), *self.argument(upright), Piece("close", ")")]
+        if name == "mathrel":  # an update, \mathrel{+}=, reads as one relation: +=
+            text = self.raw_group() + ("=" if self.peek() == "=" else "")
+            self.pos += text.endswith("=")
+            return [Piece("rel", _escape(text).replace("-", "−"))]
         return [_named(name, upright)]
 
 
