@@ -168,6 +168,16 @@ def test_connector_per_rule(rule, connector):
     assert f"sim.{connector}" in pynn_export(net)[0]
 
 
+def test_multapses_travel_to_both_scripts():
+    """A fixed_total drawn with multapses (the microcircuit's) is drawn with replacement by PyNN and Brian2 too."""
+    net = Network()
+    net.add_population("a", 10)
+    net.connect("a", "a", "fixed_total", n=50, multapses=1)
+    assert "with_replacement=True" in pynn_export(net)[0]
+    text = brian2_export(net)[0]
+    assert "fixed_total(rng, 10, 10, 50, 1, 1)" in text and "replace=bool(multapses) or n > n_pre * m" in text
+
+
 def test_brian2_mapping():
     text, report = brian2_export(spikestudio.load(example_path("cuba")))
     assert report.ok and text.startswith('"""Exported from SpikeStudio')

@@ -126,9 +126,9 @@ def fixed_outdegree(rng, n_pre, n_post, k, skip):
     return np.repeat(np.arange(n_pre), k), distinct_rows(rng, np.full(n_pre, k), n_post, skip)
 
 
-def fixed_total(rng, n_pre, n_post, n, skip):
+def fixed_total(rng, n_pre, n_post, n, skip, multapses=0):
     m = n_post - skip
-    flat = np.sort(rng.choice(n_pre * m, n, replace=n > n_pre * m))
+    flat = np.sort(rng.choice(n_pre * m, n, replace=bool(multapses) or n > n_pre * m))
     pre = flat // m
     post = flat - pre * m
     return pre, post + (post >= pre) if skip else post

@@ -49,7 +49,7 @@ def connect_with_order(proj: Projection, n_pre: int, n_post: int, pre_grid=None,
 
     ``proj.weights[order]`` then lines up with the returned synapses. Explicit synapses are kept as
     given, autapses included; every drawn rule skips i -> i when source is target and autapses are off.
-    ``fixed_total`` draws distinct pairs while n fits, otherwise pairs with replacement (multapses).
+    ``fixed_total`` draws distinct pairs while n fits, otherwise (or with ``multapses`` 1) pairs with replacement.
     """
     if proj.rule == "explicit":
         return _explicit(proj)
@@ -221,14 +221,15 @@ def _fixed_indegree(job: _Job):
 
 
 def _fixed_total(job: _Job):
-    """Exactly n synapses over the flattened pair space, distinct while n fits in it."""
+    """Exactly n synapses over the flattened pair space: distinct while n fits in it, unless ``multapses`` asks
+    for independent draws (a pair then gets Poisson-many synapses, which models calibrated on that count need)."""
     n, m = int(job.params["n"]), job.n_post - job.skip
     if n == 0:
         return _empty()
     pairs = job.n_pre * max(m, 0)
     if not pairs:
         raise BuildError(f'projection "{job.name}": {n} synapses requested but there is no possible pair')
-    if n <= pairs:
+    if n <= pairs and not job.params.get("multapses", 0):
         flat = _distinct_sorted(pairs, n, job.rng)
     else:
         flat = np.sort(job.rng.integers(0, pairs, n))
