@@ -14,11 +14,9 @@ The rates are counted after ``--warmup`` (NEST's example: 0.5 s of start-up tran
 fires a few to 20 % away from another (different random wiring), so fidelity is judged on the mean over several
 ``--seeds`` (each seed is a new network for both simulators), each seed's rates printed too.
 
-SpikeStudio's engine runs on one thread; a ``threads`` setting is passed on when the network has one (another
-branch adds it), otherwise its column says n/a and no run is made. Brian2 is not run here yet: its C++ standalone
-would hold the 0.3 billion synapses in its own arrays (int32 pre and post indices, float64 weight and delay, and
-the generated code's temporaries: about 7 GB before compiling) beside the build of a 77,000-neuron project, which
-did not fit in the time and memory this shared 2-core machine had (see README.md).
+The network's ``threads`` setting is passed on to SpikeStudio. ``--brian`` adds Brian2's C++ standalone
+(``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread): at full scale it holds the
+0.3 billion synapses in its own arrays (about 7 GB before compiling), so it is meant for reduced scales here.
 """
 
 from __future__ import annotations
@@ -39,7 +37,9 @@ GOALS = {"speed_vs_nest": 3.0, "rates": 0.10}
 
 
 def spec_of(net, warmup_ms: float, sim_ms: float, threads: int, delay_bound: str = "redraw") -> dict:
-    """The network as plain numbers for the NEST script (one description for both simulators)."""
+    """The network as plain numbers for the NEST and Brian2 scripts (one description for every simulator)."""
+    from spikestudio.resources.examples.microcircuit import BG_RATE
+
     pops = {}
     for pid, pop in net.populations.items():
         p, v0 = pop.params, pop.initial["v"]
@@ -57,7 +57,8 @@ def spec_of(net, warmup_ms: float, sim_ms: float, threads: int, delay_bound: str
             background.append({"target": proj.target, "rate": net.inputs[proj.source].rate,
                                "weight": proj.weight.value, "delay": proj.delay.value})
     return {"dt": net.dt, "seed": int(net.seed), "threads": threads, "warmup_ms": warmup_ms, "sim_ms": sim_ms,
-            "populations": pops, "projections": projections, "background": background, "delay_bound": delay_bound}
+            "populations": pops, "projections": projections, "background": background, "delay_bound": delay_bound,
+            "bg_rate": BG_RATE}
 
 
 def run_spikestudio(args) -> dict:
@@ -120,6 +121,9 @@ def main(argv=None) -> int:
                         help="NEST's delays below one step: drawn again (its example) or clipped (SpikeStudio)")
     parser.add_argument("--duration", type=float, default=1.0, help="seconds simulated and timed")
     parser.add_argument("--nest-python", default=str(ROOT / ".venv-nest" / "bin" / "python"))
+    parser.add_argument("--brian", action="store_true", help="also run Brian2's C++ standalone (needs g++)")
+    parser.add_argument("--brian-python", default=os.environ.get("SPIKESTUDIO_BRIAN2_PYTHON",
+                                                                 str(ROOT / ".venv-bench" / "bin" / "python")))
     parser.add_argument("--child", choices=["spikestudio"], help=argparse.SUPPRESS)
     parser.add_argument("--child-threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -156,9 +160,12 @@ def run_pair(args, threads: int, seed: int) -> dict:
         json.dump(spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads, args.nest_delays), f)
     theirs = (child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env)
               if Path(args.nest_python).exists() else {"skipped": f"no {args.nest_python}"})
+    row = {"SpikeStudio": ours, "NEST": theirs}
+    if args.brian:
+        row["Brian2"] = child([args.brian_python, str(HERE / "_brian_microcircuit.py"), f.name], env)
     os.unlink(f.name)
-    print(f"  seed {seed}: SpikeStudio {short_rates(ours)}; NEST {short_rates(theirs)}", flush=True)
-    return {"SpikeStudio": ours, "NEST": theirs}
+    print(f"  seed {seed}: " + "; ".join(f"{name} {short_rates(r)}" for name, r in row.items()), flush=True)
+    return row
 
 
 def short_rates(r: dict) -> str:
@@ -218,11 +225,12 @@ def report(runs: dict, args, populations, reference) -> None:
         print(f"{name}: largest deviation from the published rates {w:.0%} (goal <= {GOALS['rates']:.0%}: "
               f"{'met' if w <= GOALS['rates'] else 'missed'})")
     for t in rows:
-        a, b = means[t]["SpikeStudio"], means[t]["NEST"]
-        if a and b:
-            dev = max(abs(a[p] / b[p] - 1) for p in populations if b[p] > 0)
-            print(f"{t} thread(s): largest SpikeStudio / NEST rate difference {dev:.0%} (goal <= 10%: "
-                  f"{'met' if dev <= GOALS['rates'] else 'missed'})")
+        for other in ("NEST", "Brian2"):
+            a, b = means[t]["SpikeStudio"], means[t].get(other)
+            if a and b:
+                dev = max(abs(a[p] / b[p] - 1) for p in populations if b[p] > 0)
+                print(f"{t} thread(s): largest SpikeStudio / {other} rate difference {dev:.0%} (goal <= 10%: "
+                      f"{'met' if dev <= GOALS['rates'] else 'missed'})")
 
 
 if __name__ == "__main__":
