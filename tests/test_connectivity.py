@@ -367,6 +367,17 @@ def test_draw_values_clipped_to_min_and_max():
                           [2.0, 2.0, 2.0])
 
 
+def test_draw_values_redrawn_into_min_and_max():
+    """NEST's redraw: a truncated normal, no pile at the bound; its mean moves up by std phi(a) / (1 - Phi(a))."""
+    dist = Distribution("normal", mean=0.0, std=1.0, min=-0.5, redraw=True)
+    values = draw_values(dist, 200_000, np.random.default_rng(1))
+    assert values.min() > -0.5 and np.mean(values < -0.45) < 0.03  # 2.6 %; clipping would put 31 % at -0.5
+    phi, tail = np.exp(-0.125) / np.sqrt(2 * np.pi), 0.3085
+    assert values.mean() == pytest.approx(phi / (1 - tail), abs=0.01)  # 0.509
+    with pytest.raises(BuildError, match="too little of its mass"):
+        draw_values(Distribution("normal", mean=0.0, std=1.0, min=50.0, redraw=True), 10, np.random.default_rng(1))
+
+
 def test_draw_values_reproducible():
     dist = Distribution("lognormal", mean=1.0, std=0.3)
     a = draw_values(dist, 100, np.random.default_rng(9))
