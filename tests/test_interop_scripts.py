@@ -256,6 +256,25 @@ def test_brian2_script_runs_every_exported_part(tmp_path):
     assert set(rates(done.stdout)) == set(net.populations)
 
 
+@pytest.mark.slow
+def test_brian2_script_runs_redrawn_values_and_multapses(tmp_path):
+    """The scripts' ``draw`` helper redraws (here a third of the delays start below the bound) and finishes."""
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    net = Network(duration=50.0)
+    net.add_population("a", 20, I_e=400.0)
+    net.connect("a", "a", "fixed_total", n=200, multapses=1,
+                weight=Distribution("normal", mean=50.0, std=40.0, min=0.0, redraw=True),
+                delay=Distribution("normal", mean=0.3, std=0.5, min=0.05, redraw=True))
+    net.record_spikes("a")
+    text = brian2_script(net, strict=True)
+    assert "redraw=True" in text and "fixed_total(rng, 20, 20, 200, 1, 1)" in text
+    done = run_script(python, text, tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert rates(done.stdout)["a"] > 0
+
+
 # --- exact exports: realised wiring and replayed inputs --------------------------------------------------
 
 
