@@ -3,7 +3,8 @@
 Usage: ``python _nest_microcircuit.py SPEC.json`` prints one JSON line: build and simulation times, peak memory
 and per-population rates. The network is NEST's own example's (``pynest/examples/Potjans_2014``): iaf_psc_exp
 populations, fixed_total_number connections with normal weights and delays redrawn into range, one Poisson
-generator per population connected all_to_all (independent trains per target).
+generator per population connected all_to_all (independent trains per target). With ``"delay_bound": "clip"``
+in the spec, delays below one step are clipped to it (as SpikeStudio draws them) instead of drawn again.
 """
 
 import json
@@ -42,8 +43,11 @@ def main(path):
         weight = nest.random.normal(mean=sign * c["w_mean"], std=c["w_std"])
         weight = nest.math.redraw(weight, min=0.0, max=float("inf")) if sign > 0 else nest.math.redraw(
             weight, min=-float("inf"), max=0.0)
-        delay = nest.math.redraw(nest.random.normal(mean=c["d_mean"], std=c["d_std"]), min=dt - 0.5 * dt,
-                                 max=float("inf"))
+        delay = nest.random.normal(mean=c["d_mean"], std=c["d_std"])
+        if spec.get("delay_bound", "redraw") == "clip":  # SpikeStudio's clipping, for comparison
+            delay = nest.math.max(delay, dt)
+        else:  # NEST's example: draws below one step are drawn again
+            delay = nest.math.redraw(delay, min=dt - 0.5 * dt, max=float("inf"))
         nest.Connect(pops[c["source"]], pops[c["target"]], {"rule": "fixed_total_number", "N": c["n"]},
                      {"synapse_model": "static_synapse", "weight": weight, "delay": delay})
     for b in spec["background"]:

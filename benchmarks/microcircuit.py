@@ -6,14 +6,17 @@ script writes (``_nest_microcircuit.py`` in ``.venv-nest``, PyNEST as NEST's own
 thread count. Printed: build time, peak resident memory, seconds per simulated second (after ``--warmup``), the
 ratios NEST / SpikeStudio, and the per-population rates of each against the published ones. Never run by pytest::
 
-    python benchmarks/microcircuit.py [--scale 1.0] [--k-scale S] [--threads 1 2] [--warmup 0.1] [--duration 1.0]
+    python benchmarks/microcircuit.py [--scale 1.0] [--k-scale S] [--threads 1 2] [--warmup 0.5] [--duration 1.0]
+                                      [--seeds 2014 ...] [--nest-delays redraw|clip]
                                       [--nest-python .venv-nest/bin/python]
 
-SpikeStudio's engine runs on one thread; a ``threads`` setting is passed on when the network has one (another
-branch adds it), otherwise its column says n/a and no run is made. Brian2 is not run here yet: its C++ standalone
-would hold the 0.3 billion synapses in its own arrays (int32 pre and post indices, float64 weight and delay, and
-the generated code's temporaries: about 7 GB before compiling) beside the build of a 77,000-neuron project, which
-did not fit in the time and memory this shared 2-core machine had (see README.md).
+The rates are counted after ``--warmup`` (NEST's example: 0.5 s of start-up transient). One network realisation
+fires a few to 20 % away from another (different random wiring), so fidelity is judged on the mean over several
+``--seeds`` (each seed is a new network for both simulators), each seed's rates printed too.
+
+The network's ``threads`` setting is passed on to SpikeStudio. ``--brian`` adds Brian2's C++ standalone
+(``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread): at full scale it holds the
+0.3 billion synapses in its own arrays (about 7 GB before compiling), so it is meant for reduced scales here.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ ROOT = HERE.parent
 GOALS = {"speed_vs_nest": 3.0, "rates": 0.10}
 
 
-def spec_of(net, warmup_ms: float, sim_ms: float, threads: int) -> dict:
-    """The network as plain numbers for the NEST script (one description for both simulators)."""
+def spec_of(net, warmup_ms: float, sim_ms: float, threads: int, delay_bound: str = "redraw") -> dict:
+    """The network as plain numbers for the NEST and Brian2 scripts (one description for every simulator)."""
+    from spikestudio.resources.examples.microcircuit import BG_RATE
+
     pops = {}
     for pid, pop in net.populations.items():
         p, v0 = pop.params, pop.initial["v"]
@@ -52,7 +57,8 @@ def spec_of(net, warmup_ms: float, sim_ms: float, threads: int) -> dict:
             background.append({"target": proj.target, "rate": net.inputs[proj.source].rate,
                                "weight": proj.weight.value, "delay": proj.delay.value})
     return {"dt": net.dt, "seed": int(net.seed), "threads": threads, "warmup_ms": warmup_ms, "sim_ms": sim_ms,
-            "populations": pops, "projections": projections, "background": background}
+            "populations": pops, "projections": projections, "background": background, "delay_bound": delay_bound,
+            "bg_rate": BG_RATE}
 
 
 def run_spikestudio(args) -> dict:
@@ -61,7 +67,7 @@ def run_spikestudio(args) -> dict:
     import spikestudio
     from spikestudio.resources.examples.microcircuit import microcircuit
 
-    net = microcircuit(args.scale, args.k_scale)
+    net = microcircuit(args.scale, args.k_scale, args.seeds[0])
     threads_set = hasattr(net, "threads")
     if threads_set:
         net.threads = args.child_threads
@@ -109,9 +115,15 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--k-scale", type=float, default=None)
     parser.add_argument("--threads", type=int, nargs="+", default=sorted({1, os.cpu_count() or 1}))
-    parser.add_argument("--warmup", type=float, default=0.1, help="seconds simulated before timing")
+    parser.add_argument("--warmup", type=float, default=0.5, help="seconds simulated before timing and counting")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[2014], help="one network realisation each")
+    parser.add_argument("--nest-delays", choices=["redraw", "clip"], default="redraw",
+                        help="NEST's delays below one step: drawn again (its example) or clipped (SpikeStudio)")
     parser.add_argument("--duration", type=float, default=1.0, help="seconds simulated and timed")
     parser.add_argument("--nest-python", default=str(ROOT / ".venv-nest" / "bin" / "python"))
+    parser.add_argument("--brian", action="store_true", help="also run Brian2's C++ standalone (needs g++)")
+    parser.add_argument("--brian-python", default=os.environ.get("SPIKESTUDIO_BRIAN2_PYTHON",
+                                                                 str(ROOT / ".venv-bench" / "bin" / "python")))
     parser.add_argument("--child", choices=["spikestudio"], help=argparse.SUPPRESS)
     parser.add_argument("--child-threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -125,28 +137,51 @@ def main(argv=None) -> int:
     net = microcircuit(args.scale, args.k_scale)
     print(f"microcircuit, scale {args.scale:g}, k_scale {args.k_scale or args.scale:g}: "
           f"{sum(p.size for p in net.populations.values()):,} neurons; warm-up {args.warmup:g} s, timed "
-          f"{args.duration:g} s; load {os.getloadavg()[0]:.2f} at start", flush=True)
+          f"{args.duration:g} s; seeds {args.seeds}; NEST delays {args.nest_delays}; "
+          f"load {os.getloadavg()[0]:.2f} at start", flush=True)
     rows = {}
     for threads in args.threads:
-        env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
-        if threads > 1 and not hasattr(net, "threads"):
-            ours = {"skipped": "n/a: the engine has no threads setting yet"}
-        else:
-            ours = child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
-                          "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration)]
-                         + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env)
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads), f)
-        theirs = (child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env)
-                  if Path(args.nest_python).exists() else {"skipped": f"no {args.nest_python}"})
-        os.unlink(f.name)
-        rows[threads] = {"SpikeStudio": ours, "NEST": theirs}
+        rows[threads] = [run_pair(args, threads, seed) for seed in args.seeds]
         print(f"threads {threads}: load {os.getloadavg()[0]:.2f} after", flush=True)
     report(rows, args, POPULATIONS, REFERENCE_RATES)
     return 0
 
 
-def report(rows: dict, args, populations, reference) -> None:
+def run_pair(args, threads: int, seed: int) -> dict:
+    """SpikeStudio and NEST on the network of one seed, each in a child process."""
+    from spikestudio.resources.examples.microcircuit import microcircuit
+
+    env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+    ours = child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
+                  "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration),
+                  "--seeds", str(seed)] + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env)
+    net = microcircuit(args.scale, args.k_scale, seed)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads, args.nest_delays), f)
+    theirs = (child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env)
+              if Path(args.nest_python).exists() else {"skipped": f"no {args.nest_python}"})
+    row = {"SpikeStudio": ours, "NEST": theirs}
+    if args.brian:
+        row["Brian2"] = child([args.brian_python, str(HERE / "_brian_microcircuit.py"), f.name], env)
+    os.unlink(f.name)
+    print(f"  seed {seed}: " + "; ".join(f"{name} {short_rates(r)}" for name, r in row.items()), flush=True)
+    return row
+
+
+def short_rates(r: dict) -> str:
+    return " ".join(f"{v:.2f}" for v in r["rates"].values()) if "rates" in r else str(r.get("error", r))
+
+
+def mean_rates(runs: list[dict], name: str) -> dict | None:
+    """Each population's rate averaged over the seeds that ran, or None when none did."""
+    got = [run[name]["rates"] for run in runs if "rates" in run[name]]
+    return {pop: sum(r[pop] for r in got) / len(got) for pop in got[0]} if got else None
+
+
+def report(runs: dict, args, populations, reference) -> None:
+    """Times and memory of the first seed's runs; rates averaged over the seeds."""
+    rows = {t: runs[t][0] for t in runs}
+    means = {t: {name: mean_rates(runs[t], name) for name in rows[t]} for t in runs}
     print(f"\n{'':22}" + "".join(f"{name + ' ' + str(t) + 't':>18}" for t in rows for name in rows[t]))
     for label, key, scale, spec in (("build (s)", "build_s", 1, "{:.1f}"), ("peak memory (GB)", "peak_bytes", 1e-9,
                                                                              "{:.2f}"),
@@ -171,30 +206,31 @@ def report(rows: dict, args, populations, reference) -> None:
         for name, r in rows[t].items():
             if "error" in r or "skipped" in r:
                 print(f"{t} thread(s) {name}: {r.get('error') or r.get('skipped')}")
-    print(f"\nrates (Hz) {'published':>10}" + "".join(f"{n + ' ' + str(t) + 't':>18}" for t in rows
-                                                    for n in rows[t]))
+    title = f"rates (Hz), {len(args.seeds)} seed(s)"
+    print(f"\n{title:30} {'published':>10}" + "".join(f"{n + ' ' + str(t) + 't':>18}" for t in rows for n in rows[t]))
     worst = {}
     for k, pop in enumerate(populations):
         cells = []
         for t in rows:
-            for name, r in rows[t].items():
-                rate = r.get("rates", {}).get(pop)
+            for name, r in means[t].items():
+                rate = (r or {}).get(pop)
                 if rate is not None:
                     dev = rate / reference[k] - 1
                     worst[name] = max(worst.get(name, 0.0), abs(dev))
                     cells.append(f"{rate:.3f} ({dev:+.0%})")
                 else:
                     cells.append("n/a")
-        print(f"{pop:10} {reference[k]:10.3f}" + "".join(f"{c:>18}" for c in cells))
+        print(f"{pop:30} {reference[k]:10.3f}" + "".join(f"{c:>18}" for c in cells))
     for name, w in worst.items():
         print(f"{name}: largest deviation from the published rates {w:.0%} (goal <= {GOALS['rates']:.0%}: "
               f"{'met' if w <= GOALS['rates'] else 'missed'})")
     for t in rows:
-        a, b = rows[t]["SpikeStudio"].get("rates"), rows[t]["NEST"].get("rates")
-        if a and b:
-            dev = max(abs(a[p] / b[p] - 1) for p in populations if b[p] > 0)
-            print(f"{t} thread(s): largest SpikeStudio / NEST rate difference {dev:.0%} (goal <= 10%: "
-                  f"{'met' if dev <= GOALS['rates'] else 'missed'})")
+        for other in ("NEST", "Brian2"):
+            a, b = means[t]["SpikeStudio"], means[t].get(other)
+            if a and b:
+                dev = max(abs(a[p] / b[p] - 1) for p in populations if b[p] > 0)
+                print(f"{t} thread(s): largest SpikeStudio / {other} rate difference {dev:.0%} (goal <= 10%: "
+                      f"{'met' if dev <= GOALS['rates'] else 'missed'})")
 
 
 if __name__ == "__main__":

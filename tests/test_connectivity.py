@@ -234,6 +234,21 @@ def test_fixed_total_beyond_possible_pairs_draws_multapses():
     assert_sorted_int32(pre, post)
 
 
+def test_fixed_total_with_multapses_draws_every_synapse_independently():
+    """NEST's fixed_total_number: n independent uniform pairs, so a pair's synapse count is binomial (about
+    Poisson with mean n / pairs) and a fraction 1 - exp(-n / pairs) of the pairs is connected, fewer than n."""
+    n_pre, n_post, n = 300, 200, 30_000  # n / pairs = 0.5: distinct pairs would connect exactly n of them
+    pre, post = wire("fixed_total", n_pre=n_pre, n_post=n_post, n=n, multapses=1)
+    assert pre.size == n
+    assert_sorted_int32(pre, post)
+    key = pre.astype(np.int64) * n_post + post
+    connected = np.unique(key).size / (n_pre * n_post)
+    assert connected == pytest.approx(1 - np.exp(-0.5), abs=0.01)  # 0.393; distinct pairs: 0.5
+    assert np.bincount(post, minlength=n_post).sum() == n
+    pre, post = wire("fixed_total", n_pre=30, n_post=30, same=True, n=400, multapses=1)
+    assert pre.size == 400 and not np.any(pre == post)
+
+
 def test_fixed_total_in_a_pair_space_beyond_numpy_hypergeometric_limit():
     pre, post = wire("fixed_total", n_pre=200_000, n_post=200_000, n=10_000)
     assert pre.size == 10_000
@@ -350,6 +365,17 @@ def test_draw_values_clipped_to_min_and_max():
     assert low_only.min() == 0.8 and low_only.max() < 1.0
     assert np.array_equal(draw_values(Distribution("constant", value=3.0, max=2.0), 3, np.random.default_rng(0)),
                           [2.0, 2.0, 2.0])
+
+
+def test_draw_values_redrawn_into_min_and_max():
+    """NEST's redraw: a truncated normal, no pile at the bound; its mean moves up by std phi(a) / (1 - Phi(a))."""
+    dist = Distribution("normal", mean=0.0, std=1.0, min=-0.5, redraw=True)
+    values = draw_values(dist, 200_000, np.random.default_rng(1))
+    assert values.min() > -0.5 and np.mean(values < -0.45) < 0.03  # 2.6 %; clipping would put 31 % at -0.5
+    phi, tail = np.exp(-0.125) / np.sqrt(2 * np.pi), 0.3085
+    assert values.mean() == pytest.approx(phi / (1 - tail), abs=0.01)  # 0.509
+    with pytest.raises(BuildError, match="too little of its mass"):
+        draw_values(Distribution("normal", mean=0.0, std=1.0, min=50.0, redraw=True), 10, np.random.default_rng(1))
 
 
 def test_draw_values_reproducible():

@@ -178,6 +178,20 @@ def test_round_trip_is_byte_identical(tmp_path, suffix):
     assert first.read_bytes() == second.read_bytes()
 
 
+def test_redraw_is_kept_and_checked(tmp_path):
+    """A redrawn distribution reads back redrawn; one without the flag is written as before (no new key)."""
+    net = Network()
+    net.add_population("E", 4)
+    net.connect("E", "E", "fixed_total", n=5, delay=Distribution("normal", mean=1.0, std=0.5, min=0.05, redraw=True))
+    path = tmp_path / "redraw.json"
+    fileformat.save(net, path)
+    assert fileformat.load(path).projections["E->E"].delay.redraw is True
+    assert '"redraw"' not in fileformat.dumps(full_network())
+    text = path.read_text().replace('"redraw": true', '"redraw": "yes"')
+    with pytest.raises(FileFormatError, match=r'projections\["E->E"\].delay.redraw'):
+        fileformat.loads(text)
+
+
 @pytest.mark.parametrize("suffix", [".snn", ".json"])
 def test_loaded_network_holds_everything(tmp_path, suffix):
     original = full_network()
@@ -586,7 +600,7 @@ def test_unknown_and_missing_keys_are_reported(tmp_path):
         ('populations["E"].colour', "unknown field (expected: name, size, model, params, initial, grid)"),
         ('populations["E"].params.tau_x', "unknown parameter (known: tau_m, C_m, E_L, V_th, V_reset, t_ref, I_e)"),
         ('populations["I"].params.V_th', "missing"),
-        ('projections["E->I"].weight.value', "unknown field (expected: kind, mean, std, min, max)"),
+        ('projections["E->I"].weight.value', "unknown field (expected: kind, mean, std, min, max, redraw)"),
         ('projections["E->I"].synapse.tau', "missing"),
         ('recorders["spikes:E"].bin', "missing"),
     ])

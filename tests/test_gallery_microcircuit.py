@@ -29,10 +29,15 @@ from spikestudio.resources.examples.microcircuit import (
 )
 
 WARMUP_MS, RUN_S = 200.0, 2.2
-# NEST 3.10 running the same 10 % network (benchmarks/microcircuit.py --scale 0.1 --warmup 0.2 --duration 1,
-# its PyNEST script): the downscaled model's own rates, below the full model's (REFERENCE_RATES) in every layer.
-NEST_AT_10_PERCENT = {"L23E": 0.360, "L23I": 1.935, "L4E": 3.912, "L4I": 4.885, "L5E": 6.509, "L5I": 7.613,
-                      "L6E": 0.827, "L6I": 6.936}
+# NEST 3.10 running the same 10 % network, mean of three seeds (benchmarks/microcircuit.py --scale 0.1 --warmup 0.2
+# --duration 2 --seeds 2014 1 2, its PyNEST script; one seed's rate lies up to 13 % from another's, in L2/3E):
+# the downscaled model's own rates, below the full model's (REFERENCE_RATES) in every layer.
+NEST_AT_10_PERCENT = {"L23E": 0.394, "L23I": 1.998, "L4E": 3.971, "L4I": 4.915, "L5E": 6.471, "L5I": 7.690,
+                      "L6E": 0.820, "L6I": 6.956}
+# SpikeStudio's seed 2014 (the bundled file) lies within 5 % of that mean (L2/3E -4.6 %); 10 % leaves room for one
+# realisation against a mean (the seed-to-seed spread above), no room for a wrong model (before the synapses were
+# drawn as NEST draws them, L6E fired 18 % below NEST).
+RATE_TOLERANCE = 0.10
 
 
 # The published signature, by the test that asserts it (read by tests/test_gallery.py).
@@ -54,21 +59,22 @@ def _late(res, pop):
 
 @pytest.mark.slow
 def test_bundled_microcircuit_fires_at_the_rates_of_the_model_at_its_scale(bundled_run):
-    """Rates within 25 % of NEST's for the same 10 % network, and the paper's pattern: L2/3E and L6E near 1 Hz or
+    """Rates within 10 % of NEST's for the same 10 % network, and the paper's pattern: L2/3E and L6E near 1 Hz or
     below, every inhibitory population faster than the excitatory one of its layer, L5 the fastest layer.
 
     A network with 10 % of the neurons and 10 % of the in-degrees keeps each neuron's mean and variance of input
     (weights / sqrt(0.1) and a DC current, as NEST's example), not its correlations: NEST fires 10 to 60 % below
-    the full model's rates at this scale (L2/3E 0.36 against 0.94 Hz), and so does SpikeStudio (measured over these
-    2 s: L2/3E 0.40, L2/3I 1.85, L4E 4.04, L4I 4.71, L5E 5.67, L5I 7.10, L6E 0.66, L6I 6.65 Hz). So the published rates
-    bound it loosely (0.3 to 1.1 times), and NEST at the same scale closely (25 %: one second of a few thousand
-    neurons, and two simulators' random draws)."""
+    the full model's rates at this scale (L2/3E 0.4 against 0.94 Hz), and so does SpikeStudio (measured over these
+    2 s: L2/3E 0.38, L2/3I 1.98, L4E 3.93, L4I 4.91, L5E 6.66, L5I 7.65, L6E 0.84, L6I 6.95 Hz). So the published
+    rates bound it loosely (0.3 to 1.1 times), and NEST at the same scale closely (``RATE_TOLERANCE``). Before
+    the synapses were drawn as NEST draws them (multapses) SpikeStudio fired up to 18 % below NEST here (L6E 0.67
+    against 0.83 Hz)."""
     net, res = bundled_run
     rates = {}
     for k, pop in enumerate(POPULATIONS):
         times, _ = _late(res, pop)
         rates[pop] = times.size / net.populations[pop].size / (RUN_S - WARMUP_MS / 1000.0)
-        assert rates[pop] == pytest.approx(NEST_AT_10_PERCENT[pop], rel=0.25), (pop, rates[pop])
+        assert rates[pop] == pytest.approx(NEST_AT_10_PERCENT[pop], rel=RATE_TOLERANCE), (pop, rates[pop])
         assert 0.3 * REFERENCE_RATES[k] < rates[pop] < 1.1 * REFERENCE_RATES[k], (pop, rates[pop])
     assert rates["L23E"] < 1.0 and rates["L6E"] < 1.0
     for layer in ("L23", "L4", "L5", "L6"):
@@ -80,7 +86,7 @@ def test_bundled_microcircuit_fires_at_the_rates_of_the_model_at_its_scale(bundl
 def test_bundled_microcircuit_is_irregular_and_asynchronous(bundled_run):
     """CV of ISI: 0.6 to 1.0 in L4E and L5E (measured 0.69 and 0.70), at least 0.45 in L2/3E and L6E, whose
     sub-hertz neurons fire only a few times in one second (a window that short cuts off the long intervals, so
-    their CV reads low: measured 0.52 and 0.55). Golomb's synchrony below 0.15 everywhere (measured 0.03 to 0.11;
+    their CV reads low: measured 0.56 and 0.61). Golomb's synchrony below 0.15 everywhere (measured 0.03 to 0.11;
     a population firing in bursts is near 1)."""
     net, res = bundled_run
     for pop in POPULATIONS:

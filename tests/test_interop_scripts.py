@@ -168,6 +168,16 @@ def test_connector_per_rule(rule, connector):
     assert f"sim.{connector}" in pynn_export(net)[0]
 
 
+def test_multapses_travel_to_both_scripts():
+    """A fixed_total drawn with multapses (the microcircuit's) is drawn with replacement by PyNN and Brian2 too."""
+    net = Network()
+    net.add_population("a", 10)
+    net.connect("a", "a", "fixed_total", n=50, multapses=1)
+    assert "with_replacement=True" in pynn_export(net)[0]
+    text = brian2_export(net)[0]
+    assert "fixed_total(rng, 10, 10, 50, 1, 1)" in text and "replace=bool(multapses) or n > n_pre * m" in text
+
+
 def test_brian2_mapping():
     text, report = brian2_export(spikestudio.load(example_path("cuba")))
     assert report.ok and text.startswith('"""Exported from SpikeStudio')
@@ -279,6 +289,25 @@ def test_brian2_script_runs_every_exported_part(tmp_path):
     done = run_script(python, brian2_script(net, strict=True), tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert set(rates(done.stdout)) == set(net.populations)
+
+
+@pytest.mark.slow
+def test_brian2_script_runs_redrawn_values_and_multapses(tmp_path):
+    """The scripts' ``draw`` helper redraws (here a third of the delays start below the bound) and finishes."""
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    net = Network(duration=50.0)
+    net.add_population("a", 20, I_e=400.0)
+    net.connect("a", "a", "fixed_total", n=200, multapses=1,
+                weight=Distribution("normal", mean=50.0, std=40.0, min=0.0, redraw=True),
+                delay=Distribution("normal", mean=0.3, std=0.5, min=0.05, redraw=True))
+    net.record_spikes("a")
+    text = brian2_script(net, strict=True)
+    assert "redraw=True" in text and "fixed_total(rng, 20, 20, 200, 1, 1)" in text
+    done = run_script(python, text, tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert rates(done.stdout)["a"] > 0
 
 
 # --- exact exports: realised wiring and replayed inputs --------------------------------------------------

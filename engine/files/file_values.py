@@ -177,10 +177,13 @@ class ValueReader:
             self.report(f"{loc}.kind", "missing" if kind is MISSING else
                         f"unknown distribution {describe(kind)} (known: {known})")
             return Distribution()
-        d = self.fields(value, loc, ("kind", *names, "min", "max"))
+        d = self.fields(value, loc, ("kind", *names, "min", "max"), optional=("redraw",))
         args = {name: self.number(d[name], f"{loc}.{name}") for name in names}
         bounds = {name: self.optional_number(d[name], f"{loc}.{name}") for name in ("min", "max")}
-        return Distribution(kind, **args, **bounds)
+        redraw = value.get("redraw", False)
+        if not isinstance(redraw, bool):
+            redraw = self.expect(redraw, f"{loc}.redraw", "true or false", False)
+        return Distribution(kind, **args, **bounds, redraw=redraw)
 
     # --- arrays ---
     def array(self, value, loc: str, integer: bool, optional: bool = True) -> np.ndarray | None:

@@ -137,6 +137,8 @@ class _Writer:
         for bound in ("min", "max"):
             value = getattr(dist, bound)
             out[bound] = None if value is None else self.number(value, f"{loc}.{bound}")
+        if dist.redraw:  # written only when set: files without it stay as they were
+            out["redraw"] = True
         return out
 
     def array(self, value, loc: str, integer: bool):

@@ -48,7 +48,8 @@ def dist_args(dist: Distribution) -> str:
     a, b = {"constant": (dist.value, 0.0), "uniform": (dist.low, dist.high)}.get(dist.kind, (dist.mean, dist.std))
     lo = "None" if dist.min is None else num(dist.min)
     hi = "None" if dist.max is None else num(dist.max)
-    return f'{literal(dist.kind)}, {num(a)}, {num(b)}, {lo}, {hi}'
+    redraw = ", redraw=True" if dist.redraw else ""
+    return f'{literal(dist.kind)}, {num(a)}, {num(b)}, {lo}, {hi}{redraw}'
 
 
 def constant_value(dist: Distribution) -> float | None:
@@ -84,8 +85,15 @@ def header(net: Network, report: ExportReport, how_to_run: str) -> list[str]:
 
 
 HELPERS = '''
-def draw(rng, n, kind, a, b, lo=None, hi=None):
-    """n values: constant a, uniform in [a, b), normal (mean a, std b) or lognormal (values' mean a, std b)."""
+def draw(rng, n, kind, a, b, lo=None, hi=None, redraw=False):
+    """n values: constant a, uniform in [a, b), normal (mean a, std b) or lognormal (values' mean a, std b),
+    clipped to [lo, hi], or with redraw drawn again while outside it."""
+    x = draw(rng, n, kind, a, b) if redraw else None
+    while redraw:
+        out = np.flatnonzero((x < (-np.inf if lo is None else lo)) | (x > (np.inf if hi is None else hi)))
+        if not out.size:
+            return x
+        x[out] = draw(rng, out.size, kind, a, b)
     if kind == "constant":
         x = np.full(n, float(a))
     elif kind == "uniform":
@@ -126,9 +134,9 @@ def fixed_outdegree(rng, n_pre, n_post, k, skip):
     return np.repeat(np.arange(n_pre), k), distinct_rows(rng, np.full(n_pre, k), n_post, skip)
 
 
-def fixed_total(rng, n_pre, n_post, n, skip):
+def fixed_total(rng, n_pre, n_post, n, skip, multapses=0):
     m = n_post - skip
-    flat = np.sort(rng.choice(n_pre * m, n, replace=n > n_pre * m))
+    flat = np.sort(rng.choice(n_pre * m, n, replace=bool(multapses) or n > n_pre * m))
     pre = flat // m
     post = flat - pre * m
     return pre, post + (post >= pre) if skip else post

@@ -327,7 +327,8 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
         lines.append(f"{name}.connect(j=\"i\")" if not skip else f"{name}.connect(i=[], j=[])  # no autapses")
     elif rule in INDEX_RULES:
         count = params["n"] if rule == "fixed_total" else params["k"]
-        lines += [f"pre, post = {rule}(rng, {n_pre}, {n_post}, {int(count)}, {int(skip)})",
+        multapses = ", 1" if rule == "fixed_total" and params.get("multapses", 0) else ""
+        lines += [f"pre, post = {rule}(rng, {n_pre}, {n_post}, {int(count)}, {int(skip)}{multapses})",
                   f"{name}.connect(i=pre, j=post)"]
     else:  # explicit
         pre, post = arrays.literal(proj.pre, "np.int64"), arrays.literal(proj.post, "np.int64")

@@ -341,7 +341,7 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
     elif proj.rule == "fixed_total":
         pairs = net.node(proj.source).size * (net.node(proj.target).size - skips_autapses(proj))
         connector = (f"sim.FixedTotalNumberConnector({int(params['n'])}, {allow}"
-                     f"with_replacement={int(params['n']) > pairs}, rng=prng)")
+                     f"with_replacement={int(params['n']) > pairs or bool(params.get('multapses', 0))}, rng=prng)")
     else:
         connector = f"sim.{CONNECTORS[proj.rule]}({allow.rstrip(', ')})"
     weight = _value(proj.weight, scale, where, report)

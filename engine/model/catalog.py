@@ -178,7 +178,9 @@ CONNECTIVITY_RULES: dict[str, dict[str, ParamSpec]] = {
     "fixed_probability": _table(_p("p", 0.1, "", "Connection probability of each pair", 0.0, 1.0)),
     "fixed_indegree": _table(_p("k", 10, "", "Inputs per target neuron", 0, 1e9, integer=True)),
     "fixed_outdegree": _table(_p("k", 10, "", "Outputs per source neuron", 0, 1e9, integer=True)),
-    "fixed_total": _table(_p("n", 1000, "", "Total number of synapses", 0, 1e12, integer=True)),
+    "fixed_total": _table(_p("n", 1000, "", "Total number of synapses", 0, 1e12, integer=True),
+                          _p("multapses", 0, "", "1: every synapse picks its pair anew, so a pair may get several "
+                             "(NEST's fixed_total_number); 0: distinct pairs while n fits", 0, 1, integer=True)),
     "gaussian": _table(
         _p("p_max", 1.0, "", "Connection probability at zero distance", 0.0, 1.0),
         _positive("sigma", 2.0, "grid units", "Width of the Gaussian in grid spacings"),

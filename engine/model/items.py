@@ -36,7 +36,8 @@ class Distribution:
     """A value drawn per neuron or per synapse: constant, uniform, normal or lognormal, clipped to [min, max].
 
     For ``lognormal``, ``mean`` and ``std`` are those of the drawn values themselves (not of their log).
-    ``min``/``max`` of None mean unbounded.
+    ``min``/``max`` of None mean unbounded. With ``redraw``, a draw outside [min, max] is drawn again instead of
+    clipped (NEST's ``redraw``: a truncated distribution, with no pile of values at the bound).
     """
 
     kind: str = "constant"
@@ -47,6 +48,7 @@ class Distribution:
     std: float = 1.0
     min: float | None = None
     max: float | None = None
+    redraw: bool = False
 
     @classmethod
     def of(cls, x: float | Distribution) -> Distribution:

@@ -223,6 +223,8 @@ def distribution_problems(dist: Distribution, loc: str, nonnegative: bool = Fals
         problems.append(Problem(f"{loc}.mean", f"a lognormal mean must be > 0, got {dist.mean:g}"))
     if dist.min is not None and dist.max is not None and dist.min > dist.max:
         problems.append(Problem(f"{loc}.min", f"min ({dist.min:g}) is above max ({dist.max:g})"))
+    if dist.redraw and dist.min is None and dist.max is None:
+        problems.append(Problem(f"{loc}.redraw", "redraw needs a min or a max to draw into"))
     if nonnegative:
         problems += _nonnegative_problems(dist, loc)
     return problems

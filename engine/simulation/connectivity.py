@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,7 +49,7 @@ def connect_with_order(proj: Projection, n_pre: int, n_post: int, pre_grid=None,
 
     ``proj.weights[order]`` then lines up with the returned synapses. Explicit synapses are kept as
     given, autapses included; every drawn rule skips i -> i when source is target and autapses are off.
-    ``fixed_total`` draws distinct pairs while n fits, otherwise pairs with replacement (multapses).
+    ``fixed_total`` draws distinct pairs while n fits, otherwise (or with ``multapses`` 1) pairs with replacement.
     """
     if proj.rule == "explicit":
         return _explicit(proj)
@@ -89,11 +89,29 @@ def draw_values(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndar
         values = rng.lognormal(*_lognormal_mu_sigma(dist.mean, dist.std), n)
     else:
         raise BuildError(f'unknown distribution "{kind}"')
+    if dist.redraw:
+        _redraw_outside(dist, values, rng)
     if dist.min is not None:
         np.maximum(values, dist.min, out=values)
     if dist.max is not None:
         np.minimum(values, dist.max, out=values)
     return values
+
+
+REDRAW_ROUNDS = 100  # a range holding 20 % of the distribution leaves one draw in 10^10 after 100 rounds
+
+
+def _redraw_outside(dist: Distribution, values: np.ndarray, rng: np.random.Generator) -> None:
+    """Draw the values outside [min, max] again, in place, until none is (NEST's ``redraw``)."""
+    lo = -np.inf if dist.min is None else dist.min
+    hi = np.inf if dist.max is None else dist.max
+    for _ in range(REDRAW_ROUNDS):
+        out = np.flatnonzero((values < lo) | (values > hi))
+        if not out.size:
+            return
+        values[out] = draw_values(replace(dist, redraw=False, min=None, max=None), out.size, rng)
+    raise BuildError(f"a {dist.kind} distribution has too little of its mass in [{dist.min}, {dist.max}] to "
+                     f"redraw into (values still outside after {REDRAW_ROUNDS} rounds)")
 
 
 TAIL_SIGMAS = 8.0  # a normal draw lies beyond 8 standard deviations about once in 10^15
@@ -221,14 +239,15 @@ def _fixed_indegree(job: _Job):
 
 
 def _fixed_total(job: _Job):
-    """Exactly n synapses over the flattened pair space, distinct while n fits in it."""
+    """Exactly n synapses over the flattened pair space: distinct while n fits in it, unless ``multapses`` asks
+    for independent draws (a pair then gets Poisson-many synapses, which models calibrated on that count need)."""
     n, m = int(job.params["n"]), job.n_post - job.skip
     if n == 0:
         return _empty()
     pairs = job.n_pre * max(m, 0)
     if not pairs:
         raise BuildError(f'projection "{job.name}": {n} synapses requested but there is no possible pair')
-    if n <= pairs:
+    if n <= pairs and not job.params.get("multapses", 0):
         flat = _distinct_sorted(pairs, n, job.rng)
     else:
         flat = np.sort(job.rng.integers(0, pairs, n))
