@@ -128,7 +128,8 @@ class State(NamedTuple):
     # threads (see engine.kernels.parallel): [threads, fewest neurons of a parallel LIF pass, fewest synapses
     # reached by a step's spikes for a parallel propagation]; the simulator sets par[0] before each chunk
     par: np.ndarray  # (3,) int64
-    block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) threshold crossings per block of a parallel pass
+    block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) spikes per block of a parallel pass (see lif_blocks)
+    block_spikes: np.ndarray  # (largest node,) each block's spikes in a parallel pass, at the block's offset
     # plasticity (see engine.plasticity; empty without plastic projections)
     proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1
     pl_proj: np.ndarray  # (Q,) plastic projection index
@@ -214,7 +215,7 @@ def _compile_run_chunk(digest: str):
                         return k, uncompiled(s.counters, node, step)
                     n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
                                             s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt,
-                                            s.par, s.block_above)
+                                            s.par, s.block_above, s.block_spikes)
                 elif code == IZH:
                     if izh is None:
                         return k, uncompiled(s.counters, node, step)

@@ -1,8 +1,8 @@
-"""The vectorised LIF membrane pass, shared by the one-thread loop (``neuron_kernels``) and ``parallel``."""
+"""The vectorised LIF membrane pass and its threshold test, shared by the one-thread loop and ``parallel``."""
 
 from .jit import jit_inline
 
-__all__ = ["SPIKE_BLOCK", "lif_pass"]
+__all__ = ["SPIKE_BLOCK", "lif_pass", "threshold"]
 
 SPIKE_BLOCK = 256  # neurons per block of the LIF pass: its threshold crossings are counted, then read if any
 
@@ -30,3 +30,23 @@ def lif_pass(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th
         ref[i] = r - 1 if r > 0 else 0
         above += 0 if x < v_th else 1
     return above
+
+
+@jit_inline
+def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
+    """Emit and reset neurons at or above threshold; (count, first non-finite neuron or -1).
+
+    ``not (x < v_th)`` also holds for NaN and +inf; the LIF passes turn an infinite v into NaN.
+
+    ``v`` and ``ref`` are the node's slices; ``lo`` turns their indices into global neuron ids.
+    """
+    for i in range(v.shape[0]):
+        x = v[i]
+        if not (x < v_th):
+            if x - x != 0.0:
+                return n_spk, lo + i
+            v[i] = v_reset
+            ref[i] = ref_steps
+            spikes_now[n_spk] = lo + i
+            n_spk += 1
+    return n_spk, -1

@@ -10,7 +10,7 @@ import numpy as np
 from . import rng
 from .codes import CH_DECAY, CH_EREV, CH_KIND, CH_P21, CH_SIGN, CONDUCTANCE, CURRENT, DELTA
 from .jit import jit_inline, jit_part
-from .lif_pass import SPIKE_BLOCK, lif_pass
+from .lif_pass import SPIKE_BLOCK, lif_pass, threshold
 from .parallel import lif_blocks
 
 __all__ = ["update_lif", "update_lif_adaptive",
@@ -63,7 +63,7 @@ def is_bad(v):
 
 @jit_inline
 def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, currents, conductance, acc,
-               spikes_now, n_spk, dt, par, block_above):
+               spikes_now, n_spk, dt, par, block_above, block_spikes):
     """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
 
     One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
@@ -72,8 +72,8 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     while they are still in L1 cache (a scan of every neuron took half the CUBA step). Delta channels are
     channels with propagator 1 and decay 0. Conductance synapses take the general loop.
     ``currents`` and ``conductance`` are gates (see ``kernel.run_chunk``): None when the network has none.
-    With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the pass runs on threads (``parallel.lif_blocks``,
-    its counts in ``block_above``), then the blocks are read for spikes here, in order: the same spikes.
+    With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the pass and the threshold test run on threads
+    (``parallel.lif_blocks``), then each block's spikes are copied here, in order: the same spikes.
     Returns (spike count, first non-finite neuron or -1).
     """
     n = hi - lo
@@ -104,18 +104,12 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     v_th, ref_steps, base = p[3], p[14], rest + gain * i_e
     if par[0] > 1 and n >= par[1]:
         if currents is not None:
-            lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, block_above)
+            lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, block_above,
+                       block_spikes)
         else:
-            lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, block_above)
-        for b0 in range(0, n, SPIKE_BLOCK):
-            if block_above[b0 // SPIKE_BLOCK] > 0:
-                b1 = min(b0 + SPIKE_BLOCK, n)
-                n_spk, bad = threshold(v[b0:b1], ref[b0:b1], lo + b0, v_th, v_reset, ref_steps, spikes_now, n_spk)
-                if bad >= 0:
-                    for i in range(n):
-                        zero[i] = 0.0
-                    return n_spk, bad
-        return n_spk, -1
+            lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, block_above,
+                       block_spikes)
+        return gather_spikes(block_above, block_spikes, n, lo, zero, spikes_now, n_spk)
     for b0 in range(0, n, SPIKE_BLOCK):  # a block is still in L1 cache when its threshold crossings are read
         b1 = min(b0 + SPIKE_BLOCK, n)
         # Slices, so the passes loop from 0: numba then knows no index is negative, and LLVM vectorises.
@@ -134,6 +128,22 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
 
 
 @jit_inline
+def gather_spikes(block_above, block_spikes, n, lo, zero, spikes_now, n_spk):
+    """Copy the spikes ``parallel.lif_blocks`` found, block by block, into ``spikes_now``: (count, bad neuron)."""
+    for b in range((n + SPIKE_BLOCK - 1) // SPIKE_BLOCK):
+        count = block_above[b]
+        if count < 0:  # the run stops here; leave the shared scratch all-zero as the next call expects
+            for i in range(n):
+                zero[i] = 0.0
+            return n_spk, lo - 1 - count
+        b0 = b * SPIKE_BLOCK
+        for j in range(count):
+            spikes_now[n_spk + j] = lo + block_spikes[b0 + j]
+        n_spk += count
+    return n_spk, -1
+
+
+@jit_inline
 def lif_gain(chan, c):
     """mV added to v over one step per unit of channel state: the exact propagator, or 1 for delta."""
     return chan[c, CH_SIGN] * (chan[c, CH_P21] if chan[c, CH_KIND] == CURRENT else 1.0)
@@ -146,26 +156,6 @@ def decay_channels(c0, c1, chan, chan_off, syn):
         f = chan[c, CH_DECAY]
         for j in range(chan_off[c], chan_off[c + 1]):
             syn[j] *= f
-
-
-@jit_inline
-def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
-    """Emit and reset neurons at or above threshold; (count, first non-finite neuron or -1).
-
-    ``not (x < v_th)`` also holds for NaN and +inf; the LIF passes turn an infinite v into NaN.
-
-    ``v`` and ``ref`` are the node's slices; ``lo`` turns their indices into global neuron ids.
-    """
-    for i in range(v.shape[0]):
-        x = v[i]
-        if not (x < v_th):
-            if x - x != 0.0:
-                return n_spk, lo + i
-            v[i] = v_reset
-            ref[i] = ref_steps
-            spikes_now[n_spk] = lo + i
-            n_spk += 1
-    return n_spk, -1
 
 
 @jit_part

@@ -4,8 +4,9 @@ The loop itself stays sequential (``kernel.run_chunk``); it calls these only whe
 than one thread and the pass is large (``State.par``), so small networks pay nothing. Each pass splits its
 work so that every value is computed by exactly the arithmetic, in the order, of the one-thread pass:
 
-* ``lif_blocks``: the vectorised LIF pass over blocks of ``SPIKE_BLOCK`` neurons (each neuron is independent);
-  threshold crossings are counted per block and read afterwards, in neuron order, by the sequential loop.
+* ``lif_blocks``: the vectorised LIF pass and the threshold test over blocks of ``SPIKE_BLOCK`` neurons (each
+  neuron is independent); each block's spikes go to its own slice of a buffer, which the sequential loop then
+  copies in neuron order: the spike list of one thread.
 * ``propagate_split``: spikes through CSR synapses, split by *target* range: the thread of a range walks every
   spike's row (rows are sorted by target, ``engine.simulation.connectivity``), from a binary search to the end
   of its range, so additions into one target happen in the same (projection, spike, synapse) order as in
@@ -20,13 +21,14 @@ from numba.np.ufunc.parallel import _launch_threads
 
 from .codes import CH_KIND, DELTA
 from .jit import JIT_FLAGS, engine_sources_digest, jit_inline
-from .lif_pass import SPIKE_BLOCK, lif_pass
+from .lif_pass import SPIKE_BLOCK, lif_pass, threshold
 
 __all__ = ["lif_blocks", "propagate_split", "lower_bound", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK",
            "cores", "threads_for"]
 
 PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
-PARALLEL_SYNAPSES = 20_000  # a step's spikes reaching this many synapses are propagated on threads
+PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
+# scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
 
 def cores() -> int:
@@ -62,19 +64,25 @@ def _compile(digest: str):
     ``kernel._compile_run_chunk``: ``lif_pass`` lives in another module)."""
 
     @jit_parallel
-    def lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, above):
-        """``neuron_kernels.lif_pass`` on every block of ``SPIKE_BLOCK`` neurons; ``above[b]``: block b's crossings."""
+    def lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, above, found):
+        """``neuron_kernels.lif_pass`` and ``threshold`` on every block of ``SPIKE_BLOCK`` neurons, in one parallel
+        region (the reading of crossings was a serial quarter of the step). Block b's spikes (local indices, in
+        order) go to ``found[b * SPIKE_BLOCK:]``, their count to ``above[b]``; a non-finite neuron i: -1 - i."""
         digest  # noqa: B018 - a closure cell, so part of numba's cache key
         n = v.shape[0]
         for b in prange((n + SPIKE_BLOCK - 1) // SPIKE_BLOCK):
             b0 = b * SPIKE_BLOCK
             b1 = min(b0 + SPIKE_BLOCK, n)
             if inj is not None:
-                above[b] = lif_pass(v[b0:b1], ref[b0:b1], inj[b0:b1], a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
-                                    p22, gain, v_reset, v_th)
+                crossed = lif_pass(v[b0:b1], ref[b0:b1], inj[b0:b1], a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                   p22, gain, v_reset, v_th)
             else:
-                above[b] = lif_pass(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
-                                    p22, gain, v_reset, v_th)
+                crossed = lif_pass(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                   p22, gain, v_reset, v_th)
+            above[b] = 0
+            if crossed > 0:
+                end, bad = threshold(v[b0:b1], ref[b0:b1], b0, v_th, v_reset, ref_steps, found, b0)
+                above[b] = end - b0 if bad < 0 else -1 - bad
 
     @jit_parallel
     def propagate_split(parts, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan,

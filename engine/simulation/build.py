@@ -290,6 +290,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         counters=np.array([0, -1, -1, -1], np.int64),
         par=np.array([1, PARALLEL_NEURONS, PARALLEL_SYNAPSES], np.int64),
         block_above=np.zeros(max([n.size for n in nodes.values()] + [1]) // SPIKE_BLOCK + 1, np.int64),
+        block_spikes=np.zeros(max([n.size for n in nodes.values()] + [1]), np.int64),
         **plastic,
     )
     update_propagators(state, custom)
