@@ -45,6 +45,7 @@ from .codes import (
 from .codes import __all__ as _codes
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import (
+    lif_prepass,
     update_adex,
     update_hh,
     update_izhikevich,
@@ -202,6 +203,9 @@ def _compile_run_chunk(digest: str):
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
+            if lif is not None and s.par[0] > 1:  # large LIF nodes: one parallel region (see update_lif)
+                lif_prepass(s.par, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
+                            s.state, s.refractory, s.i_ext, currents, s.scratch, s.block_above, s.block_spikes)
             n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
             bad = -1
             for node in range(n_nodes):
@@ -213,7 +217,7 @@ def _compile_run_chunk(digest: str):
                 if code == LIF:
                     if lif is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                    n_spk, bad = update_lif(p, node, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
                                             s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt,
                                             s.par, s.block_above, s.block_spikes)
                 elif code == IZH:
