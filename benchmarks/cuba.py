@@ -143,7 +143,7 @@ def threads_worker(path: Path, n: int, duration: float, reps: int) -> None:
             counts[t] = sim.built.state.spike_count.copy()
     same = all(np.array_equal(counts[THREADS[0]], c) for c in counts.values())
     print(json.dumps({"n": n, "per_second": {str(t): best[t] for t in THREADS}, "same_spikes": same,
-                      "load": os.getloadavg()[0]}))
+                      "load": os.getloadavg()[0], "layer": numba.threading_layer()}))
 
 
 def print_threads(rows: list[dict]) -> None:
@@ -156,7 +156,8 @@ def print_threads(rows: list[dict]) -> None:
         print(f"{r['n']:>7,} " + " ".join(f"{per[str(t)]:>10.3f}" for t in THREADS)
               + f" {per['1'] / per['2']:>8.2f}x {str(r['same_spikes']):>12} {r['load']:>5.1f}")
     print("speed-up: 1 thread / 2 threads; setting 0 (the default) runs every core or one thread, whichever its\n"
-          "chunks measure faster (engine/simulation/threads.py); load: the load average when the column finished")
+          "chunks measure faster (engine/simulation/threads.py); load: the load average when the column finished;\n"
+          f"numba threading layer: {rows[0]['layer'] if rows else '-'} (each parallel pass is one fork/join of it)")
 
 
 def threads_goal_lines(rows: list[dict]) -> list[str]:

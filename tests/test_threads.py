@@ -168,3 +168,42 @@ def test_every_core_is_tried_against_one_and_the_faster_kept(monkeypatch):
     assert chooser.next() == 2
     assert threads.ThreadChooser(2).candidates == (2,)  # a setting is used as given
     assert threads.ThreadChooser(0, spare=1).candidates == (1,)
+
+
+def lif_only_network() -> Network:
+    """Three LIF populations the parallel update takes in different ways: two of at most two channels (one region
+    a step for both, one with an OU current input), one of three channels (its own region)."""
+    net = Network(dt=0.1, seed=11)
+    net.add_poisson("P", 200, rate=30.0)
+    net.add_population("A", 700, "lif", I_e=420.0)
+    net.add_population("B", 300, "lif")
+    net.add_population("C", 500, "lif", I_e=380.0)
+    net.add_current("noise", "A", "ou", mean=50.0, std=40.0, tau=5.0)
+    net.connect("P", "B", "fixed_indegree", k=20, weight=60.0, synapse="current", tau=5.0)
+    net.connect("A", "B", "fixed_probability", p=0.1, weight=30.0, synapse="current", tau=5.0)
+    net.connect("B", "A", "fixed_probability", p=0.1, weight=20.0, synapse="current", receptor="inhibitory", tau=10.0)
+    net.connect("A", "C", "fixed_probability", p=0.1, weight=20.0, synapse="current", tau=5.0)
+    net.connect("B", "C", "fixed_probability", p=0.1, weight=20.0, synapse="current", receptor="inhibitory", tau=10.0)
+    net.connect("P", "C", "fixed_indegree", k=10, weight=1.0, synapse="delta")
+    for pop in ("A", "B", "C"):
+        net.record_spikes(pop)
+    return net
+
+
+def test_every_way_a_lif_population_runs_on_threads_gives_the_one_thread_spikes(monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 4)
+    runs = {}
+    for n in (1, 2, 4):
+        sim = Simulator(lif_only_network(), threads=n, chunk_steps=500)
+        sim.built.state.par[1:] = (64, 1)
+        sim.run(0.1)
+        runs[n] = sim
+    one = runs[1]
+    for pop in ("A", "B", "C"):
+        assert one.results.spike_counts(pop).sum() > 100, pop  # every population fires: each path is exercised
+    for n in (2, 4):
+        for pop in ("A", "B", "C"):
+            a, b = one.results.spikes(pop), runs[n].results.spikes(pop)
+            assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)), (n, pop)
+        for name in ("state", "refractory", "syn", "spike_count", "rng_state", "ou"):
+            assert np.array_equal(getattr(one.built.state, name), getattr(runs[n].built.state, name)), (n, name)

@@ -45,6 +45,7 @@ from .codes import (
 from .codes import __all__ as _codes
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import (
+    lif_prepass,
     update_adex,
     update_hh,
     update_izhikevich,
@@ -128,7 +129,8 @@ class State(NamedTuple):
     # threads (see engine.kernels.parallel): [threads, fewest neurons of a parallel LIF pass, fewest synapses
     # reached by a step's spikes for a parallel propagation]; the simulator sets par[0] before each chunk
     par: np.ndarray  # (3,) int64
-    block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) threshold crossings per block of a parallel pass
+    block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) spikes per block of a parallel pass (see lif_blocks)
+    block_spikes: np.ndarray  # (largest node,) each block's spikes in a parallel pass, at the block's offset
     # plasticity (see engine.plasticity; empty without plastic projections)
     proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1
     pl_proj: np.ndarray  # (Q,) plastic projection index
@@ -201,6 +203,9 @@ def _compile_run_chunk(digest: str):
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
+            if lif is not None and s.par[0] > 1:  # large LIF nodes: one parallel region (see update_lif)
+                lif_prepass(s.par, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
+                            s.state, s.refractory, s.i_ext, currents, s.scratch, s.block_above, s.block_spikes)
             n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
             bad = -1
             for node in range(n_nodes):
@@ -212,9 +217,9 @@ def _compile_run_chunk(digest: str):
                 if code == LIF:
                     if lif is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
+                    n_spk, bad = update_lif(p, node, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
                                             s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt,
-                                            s.par, s.block_above)
+                                            s.par, s.block_above, s.block_spikes)
                 elif code == IZH:
                     if izh is None:
                         return k, uncompiled(s.counters, node, step)

@@ -8,12 +8,12 @@ also decays the synaptic channels of its node. The per-neuron helpers are inline
 import numpy as np
 
 from . import rng
-from .codes import CH_DECAY, CH_EREV, CH_KIND, CH_P21, CH_SIGN, CONDUCTANCE, CURRENT, DELTA
+from .codes import CH_DECAY, CH_EREV, CH_KIND, CH_P21, CH_SIGN, CONDUCTANCE, CURRENT, DELTA, LIF
 from .jit import jit_inline, jit_part
-from .lif_pass import SPIKE_BLOCK, lif_pass
-from .parallel import lif_blocks
+from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
+from .parallel import lif_blocks, lif_nodes
 
-__all__ = ["update_lif", "update_lif_adaptive",
+__all__ = ["update_lif", "lif_prepass", "update_lif_adaptive",
            "update_izhikevich", "update_adex", "update_hh", "update_poisson", "update_spike_times",
            "threshold"]
 
@@ -62,8 +62,8 @@ def is_bad(v):
 
 
 @jit_inline
-def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, currents, conductance, acc,
-               spikes_now, n_spk, dt, par, block_above):
+def update_lif(p, node, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, currents, conductance, acc,
+               spikes_now, n_spk, dt, par, block_above, block_spikes):
     """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
 
     One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
@@ -72,17 +72,21 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     while they are still in L1 cache (a scan of every neuron took half the CUBA step). Delta channels are
     channels with propagator 1 and decay 0. Conductance synapses take the general loop.
     ``currents`` and ``conductance`` are gates (see ``kernel.run_chunk``): None when the network has none.
-    With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the pass runs on threads (``parallel.lif_blocks``,
-    its counts in ``block_above``), then the blocks are read for spikes here, in order: the same spikes.
+    With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the pass and the threshold test run on threads
+    (``lif_on_threads`` nodes in ``lif_prepass`` before the node loop, others in ``parallel.lif_blocks``), then each
+    block's spikes are copied here, in order: the same spikes.
     Returns (spike count, first non-finite neuron or -1).
     """
     n = hi - lo
+    zero = acc[:n]
+    if par[0] > 1 and lif_on_threads(LIF, n, c0, c1, chan, par[1]):  # updated by lif_nodes before the node loop
+        return gather_spikes(block_above[lo // SPIKE_BLOCK + node:], block_spikes[lo:hi], n, lo, zero, spikes_now,
+                             n_spk)
     if conductance is not None:
         for c in range(c0, c1):
             if chan[c, CH_KIND] == CONDUCTANCE:
                 return update_lif_conductance(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
                                               spikes_now, n_spk, dt)
-    zero = acc[:n]
     a1, k1, d1 = zero, 0.0, 1.0
     a2, k2, d2 = zero, 0.0, 1.0
     if c1 > c0:
@@ -96,26 +100,16 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
                 zero[i] += k * g[i]
                 g[i] *= f
         k2, d2 = 1.0, 0.0
-    p22, v_reset = p[12], p[4]
-    rest = p[2] * (1.0 - p22)
-    gain = p[13] * (1.0 - p22)
-    i_e = p[6]
+    p22, v_reset, gain, v_th, ref_steps, base = lif_constants(p)
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
-    v_th, ref_steps, base = p[3], p[14], rest + gain * i_e
     if par[0] > 1 and n >= par[1]:
         if currents is not None:
-            lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, block_above)
+            lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, block_above,
+                       block_spikes)
         else:
-            lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, block_above)
-        for b0 in range(0, n, SPIKE_BLOCK):
-            if block_above[b0 // SPIKE_BLOCK] > 0:
-                b1 = min(b0 + SPIKE_BLOCK, n)
-                n_spk, bad = threshold(v[b0:b1], ref[b0:b1], lo + b0, v_th, v_reset, ref_steps, spikes_now, n_spk)
-                if bad >= 0:
-                    for i in range(n):
-                        zero[i] = 0.0
-                    return n_spk, bad
-        return n_spk, -1
+            lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, block_above,
+                       block_spikes)
+        return gather_spikes(block_above, block_spikes, n, lo, zero, spikes_now, n_spk)
     for b0 in range(0, n, SPIKE_BLOCK):  # a block is still in L1 cache when its threshold crossings are read
         b1 = min(b0 + SPIKE_BLOCK, n)
         # Slices, so the passes loop from 0: numba then knows no index is negative, and LLVM vectorises.
@@ -133,10 +127,38 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     return n_spk, -1
 
 
+@jit_part
+def lif_prepass(par, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state, refractory, i_ext,
+                currents, acc, block_above, block_spikes):
+    """Run ``parallel.lif_nodes`` when some node is for it (``update_lif`` then only gathers that node's spikes).
+    ``currents`` is the loop's gate: i_ext or None is chosen here, at compile time (an optional array inside the
+    parallel region was read as None)."""
+    for node in range(node_code.shape[0]):
+        lo, hi = node_start[node], node_start[node + 1]
+        if lif_on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1]):
+            if currents is not None:
+                lif_nodes(par[0], node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0],
+                          refractory, i_ext, acc, par[1], block_above, block_spikes)
+            else:
+                lif_nodes(par[0], node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0],
+                          refractory, None, acc, par[1], block_above, block_spikes)
+            return
+
+
 @jit_inline
-def lif_gain(chan, c):
-    """mV added to v over one step per unit of channel state: the exact propagator, or 1 for delta."""
-    return chan[c, CH_SIGN] * (chan[c, CH_P21] if chan[c, CH_KIND] == CURRENT else 1.0)
+def gather_spikes(block_above, block_spikes, n, lo, zero, spikes_now, n_spk):
+    """Copy the spikes ``parallel.lif_blocks`` found, block by block, into ``spikes_now``: (count, bad neuron)."""
+    for b in range((n + SPIKE_BLOCK - 1) // SPIKE_BLOCK):
+        count = block_above[b]
+        if count < 0:  # the run stops here; leave the shared scratch all-zero as the next call expects
+            for i in range(n):
+                zero[i] = 0.0
+            return n_spk, lo - 1 - count
+        b0 = b * SPIKE_BLOCK
+        for j in range(count):
+            spikes_now[n_spk + j] = lo + block_spikes[b0 + j]
+        n_spk += count
+    return n_spk, -1
 
 
 @jit_part
@@ -146,26 +168,6 @@ def decay_channels(c0, c1, chan, chan_off, syn):
         f = chan[c, CH_DECAY]
         for j in range(chan_off[c], chan_off[c + 1]):
             syn[j] *= f
-
-
-@jit_inline
-def threshold(v, ref, lo, v_th, v_reset, ref_steps, spikes_now, n_spk):
-    """Emit and reset neurons at or above threshold; (count, first non-finite neuron or -1).
-
-    ``not (x < v_th)`` also holds for NaN and +inf; the LIF passes turn an infinite v into NaN.
-
-    ``v`` and ``ref`` are the node's slices; ``lo`` turns their indices into global neuron ids.
-    """
-    for i in range(v.shape[0]):
-        x = v[i]
-        if not (x < v_th):
-            if x - x != 0.0:
-                return n_spk, lo + i
-            v[i] = v_reset
-            ref[i] = ref_steps
-            spikes_now[n_spk] = lo + i
-            n_spk += 1
-    return n_spk, -1
 
 
 @jit_part

@@ -4,8 +4,10 @@ The loop itself stays sequential (``kernel.run_chunk``); it calls these only whe
 than one thread and the pass is large (``State.par``), so small networks pay nothing. Each pass splits its
 work so that every value is computed by exactly the arithmetic, in the order, of the one-thread pass:
 
-* ``lif_blocks``: the vectorised LIF pass over blocks of ``SPIKE_BLOCK`` neurons (each neuron is independent);
-  threshold crossings are counted per block and read afterwards, in neuron order, by the sequential loop.
+* ``lif_blocks``: the vectorised LIF pass and the threshold test over blocks of ``SPIKE_BLOCK`` neurons (each
+  neuron is independent); each block's spikes go to its own slice of a buffer, which the sequential loop then
+  copies in neuron order: the spike list of one thread. ``lif_nodes`` does the same for every large LIF node of
+  at most two channels in one parallel region (one fork/join a step instead of one per population).
 * ``propagate_split``: spikes through CSR synapses, split by *target* range: the thread of a range walks every
   spike's row (rows are sorted by target, ``engine.simulation.connectivity``), from a binary search to the end
   of its range, so additions into one target happen in the same (projection, spike, synapse) order as in
@@ -18,15 +20,16 @@ import numba
 from numba import prange
 from numba.np.ufunc.parallel import _launch_threads
 
-from .codes import CH_KIND, DELTA
+from .codes import CH_DECAY, CH_KIND, DELTA
 from .jit import JIT_FLAGS, engine_sources_digest, jit_inline
-from .lif_pass import SPIKE_BLOCK, lif_pass
+from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
 
-__all__ = ["lif_blocks", "propagate_split", "lower_bound", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK",
-           "cores", "threads_for"]
+__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "lower_bound", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES",
+           "SPIKE_BLOCK", "cores", "threads_for"]
 
 PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
-PARALLEL_SYNAPSES = 20_000  # a step's spikes reaching this many synapses are propagated on threads
+PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
+# scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
 
 def cores() -> int:
@@ -62,19 +65,63 @@ def _compile(digest: str):
     ``kernel._compile_run_chunk``: ``lif_pass`` lives in another module)."""
 
     @jit_parallel
-    def lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, above):
-        """``neuron_kernels.lif_pass`` on every block of ``SPIKE_BLOCK`` neurons; ``above[b]``: block b's crossings."""
+    def lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, above, found):
+        """``neuron_kernels.lif_pass`` and ``threshold`` on every block of ``SPIKE_BLOCK`` neurons, in one parallel
+        region (the reading of crossings was a serial quarter of the step). Block b's spikes (local indices, in
+        order) go to ``found[b * SPIKE_BLOCK:]``, their count to ``above[b]``; a non-finite neuron i: -1 - i."""
         digest  # noqa: B018 - a closure cell, so part of numba's cache key
         n = v.shape[0]
         for b in prange((n + SPIKE_BLOCK - 1) // SPIKE_BLOCK):
             b0 = b * SPIKE_BLOCK
             b1 = min(b0 + SPIKE_BLOCK, n)
             if inj is not None:
-                above[b] = lif_pass(v[b0:b1], ref[b0:b1], inj[b0:b1], a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
-                                    p22, gain, v_reset, v_th)
+                crossed = lif_pass(v[b0:b1], ref[b0:b1], inj[b0:b1], a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                   p22, gain, v_reset, v_th)
             else:
-                above[b] = lif_pass(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
-                                    p22, gain, v_reset, v_th)
+                crossed = lif_pass(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                   p22, gain, v_reset, v_th)
+            above[b] = 0
+            if crossed > 0:
+                end, bad = threshold(v[b0:b1], ref[b0:b1], b0, v_th, v_reset, ref_steps, found, b0)
+                above[b] = end - b0 if bad < 0 else -1 - bad
+
+    @jit_parallel
+    def lif_nodes(parts, node_code, node_start, node_chan, node_params, chan, chan_off, syn, v_all, ref_all, inj_all,
+                  zero, least, above, found):
+        """``lif_blocks`` for every LIF node that ``lif_on_threads`` accepts, in one parallel region (a fork/join
+        per step, not one per node): task ``part`` takes its share of each node's blocks. Node k's block b
+        counts in ``above[node_start[k] // SPIKE_BLOCK + k + b]``, its spikes at ``found[node_start[k]:]``."""
+        digest  # noqa: B018
+        for part in prange(parts):
+            for node in range(node_code.shape[0]):
+                lo, hi, c0, c1 = node_start[node], node_start[node + 1], node_chan[node], node_chan[node + 1]
+                n = hi - lo
+                if not lif_on_threads(node_code[node], n, c0, c1, chan, least):
+                    continue
+                a1, k1, d1 = zero[:n], 0.0, 1.0
+                a2, k2, d2 = zero[:n], 0.0, 1.0
+                if c1 > c0:
+                    a1, k1, d1 = syn[chan_off[c0]: chan_off[c0] + n], lif_gain(chan, c0), chan[c0, CH_DECAY]
+                if c1 == c0 + 2:
+                    c = c0 + 1
+                    a2, k2, d2 = syn[chan_off[c]: chan_off[c] + n], lif_gain(chan, c), chan[c, CH_DECAY]
+                p22, v_reset, gain, v_th, ref_steps, base = lif_constants(node_params[node])
+                v, ref, spikes = v_all[lo:hi], ref_all[lo:hi], found[lo:hi]
+                nb = (n + SPIKE_BLOCK - 1) // SPIKE_BLOCK
+                off = lo // SPIKE_BLOCK + node
+                for b in range(nb * part // parts, nb * (part + 1) // parts):
+                    b0 = b * SPIKE_BLOCK
+                    b1 = min(b0 + SPIKE_BLOCK, n)
+                    if inj_all is not None:
+                        crossed = lif_pass(v[b0:b1], ref[b0:b1], inj_all[lo + b0:lo + b1], a1[b0:b1], k1, d1,
+                                           a2[b0:b1], k2, d2, base, p22, gain, v_reset, v_th)
+                    else:
+                        crossed = lif_pass(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base,
+                                           p22, gain, v_reset, v_th)
+                    above[off + b] = 0
+                    if crossed > 0:
+                        end, bad = threshold(v[b0:b1], ref[b0:b1], b0, v_th, v_reset, ref_steps, spikes, b0)
+                        above[off + b] = end - b0 if bad < 0 else -1 - bad
 
     @jit_parallel
     def propagate_split(parts, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan,
@@ -118,10 +165,10 @@ def _compile(digest: str):
                             ring[(step + d) % depth, base + post[q]] += weight[q] * gain
                         q += 1
 
-    return lif_blocks, propagate_split
+    return lif_blocks, lif_nodes, propagate_split
 
 
-lif_blocks, propagate_split = _compile(engine_sources_digest())
+lif_blocks, lif_nodes, propagate_split = _compile(engine_sources_digest())
 # Load numba's threading layer now: a time loop loaded from the disk cache calls the parallel passes through
 # pointers that only the layer's start sets (without it, the first call of a cached loop jumps to address 0).
 _launch_threads()

@@ -289,7 +289,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         tr_count=np.zeros(len(tr[0]), np.int64),
         counters=np.array([0, -1, -1, -1], np.int64),
         par=np.array([1, PARALLEL_NEURONS, PARALLEL_SYNAPSES], np.int64),
-        block_above=np.zeros(max([n.size for n in nodes.values()] + [1]) // SPIKE_BLOCK + 1, np.int64),
+        block_above=np.zeros(n_total // SPIKE_BLOCK + len(nodes) + 1, np.int64),  # see parallel.lif_nodes
+        block_spikes=np.zeros(max(n_total, 1), np.int64),
         **plastic,
     )
     update_propagators(state, custom)
