@@ -88,3 +88,16 @@ def test_more_state_variables_than_the_loop_holds_is_a_located_problem():
     problem = err.value.problems[0]
     assert problem.message == f"a model has at most {MAX_STATE} state variables"
     assert problem.line == at + 1 + len(extra) and problem.col > 0
+
+
+def test_the_memory_estimate_counts_the_larger_state_table():
+    """The estimate before building sizes the state table as the build does: six rows for every neuron once one
+    population's model has six state variables, four otherwise."""
+    from spikestudio.engine.simulation.build import memory_parts
+
+    with_six = two_compartment_net()
+    only_lif = Network(dt=0.01, duration=300.0, seed=1)
+    only_lif.add_population("T", 1, "lif")
+    only_lif.add_population("L", 3, "lif")
+    extra = memory_parts(with_six)["neuron state"] - memory_parts(only_lif)["neuron state"]
+    assert extra == 4 * 2 * 2 * 8  # 4 neurons x 2 more rows x (row + its reset copy) x 8 bytes

@@ -41,7 +41,8 @@ SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int3
 # temporaries per synapse of the projection being wired: drawn pair indices (int64) and their source and target
 # split, the weights' and delays' draws (float64) before the delays become int32 steps
 WIRING_BYTES = 40
-NEURON_BYTES = 2 * (4 * 8 + 8 + 8 + 4 + 8)  # state rows, current, rate, refractory, counts; twice (reset copy)
+NEURON_BYTES = 2 * (8 + 8 + 4 + 8) + 8  # current, rate, refractory, counts, twice (reset copy); parallel spikes
+STATE_ROW_BYTES = 2 * 8  # one state variable of one neuron, and its reset copy
 # per given spike while the table is built: steps, sort keys and their sorted copy, the kept (step, neuron)
 # pair and the concatenation of every input's pairs
 SPIKE_TABLE_BYTES = 6 * 8
@@ -144,7 +145,8 @@ def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
             counts[largest] * (WIRING_BYTES + SYNAPSE_BYTES))
     n_neurons = sum(n.size for n in nodes.values())
     slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
-    parts["neuron state"] = n_neurons * NEURON_BYTES
+    rows = max([4] + [len(layout.desc.state_names()) for layout in custom_layouts(net).values()])  # as the build
+    parts["neuron state"] = n_neurons * (NEURON_BYTES + rows * STATE_ROW_BYTES)
     parts["synaptic channels"] = slots * 8 * 2
     steps, longest = max(((_largest_delay_steps(p, net.dt), p.id) for p in net.projections.values()),
                          default=(1, ""))
