@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .crossing import below, nan_is_crossing
 from .inline import alias_table, inline
-from .layout import ModelLayout
+from .layout import ModelLayout, rest_and_bias
 from .linear import Poly
 from .render import number_text
 from .tree import Binary, Call, Name, Node, Num, Unary, names_in
@@ -91,7 +91,8 @@ def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | N
            "import numpy as np\n",
            "from spikestudio.engine.kernels.codes import CH_DECAY, CH_KIND, CONDUCTANCE\n",
            "from spikestudio.engine.kernels.jit import jit_inline, jit_part\n",
-           "from spikestudio.engine.kernels.neuron_kernels import decay_channels, lif_gain, synaptic_input\n\n"]
+           "from spikestudio.engine.kernels.neuron_kernels import decay_channels, lif_exact_input, lif_gain, "
+           "synaptic_input\n\n"]
     for slot, layout in enumerate(layouts):
         fast = layout.scalar_exact and _fast_ok(layout)
         with_general = not fast or general is None or slot in general
@@ -145,8 +146,9 @@ def _general(slot: int, layout: ModelLayout) -> str:
              f'    """{_doc(desc.title)}: {plan.method}, one neuron at a time."""\n',
              _param_lines(layout, _used_names(layout)),
              f"    ref_steps = p[{layout.ref_col}]\n", "    t0 = step*dt\n",
+             _leak_constant(layout),
              "    for i in range(lo, hi):\n",
-             "        jump, i_cur, g_sum, g_e = synaptic_input(c0, c1, chan, chan_off, syn, i - lo)\n",
+             f"        {_INPUTS[layout.leak_step]}(c0, c1, chan, chan_off, syn, i - lo)\n",
              "        i_in = i_cur + g_e\n", "        if currents is not None:\n", "            i_in += i_ext[i]\n",
              "".join(f"        S_{s} = state[{row}, i]\n" for row, s in enumerate(states)),
              _refractory_line(layout, aliases)]
@@ -173,6 +175,43 @@ def _general(slot: int, layout: ModelLayout) -> str:
     return "".join(lines)
 
 
+# current synapses as a summed current, or (the exponential_leak step) through their exact propagators into v
+_INPUTS = {False: "jump, i_cur, g_sum, g_e = synaptic_input", True: "exact, jump, g_sum, g_e = lif_exact_input"}
+
+
+def _leak_constant(layout: ModelLayout) -> str:
+    """``g_leak`` = C/tau of the exponential_leak step (C dv/dt = -g_leak (v - rest) + ...), or nothing."""
+    if not layout.leak_step:
+        return ""
+    coef, k, _ = layout.plan.linear[layout.desc.input_var]
+    minus_a = Poly().add(coef[layout.desc.input_var], -1.0)
+    names = _names(layout, "S", "t0")
+    return f"    g_leak = {poly_code(minus_a.mul(k.inverse()), names, layout.plan.atoms)}\n    i_cur = 0.0\n"
+
+
+def _leak_lines(layout: ModelLayout, ind: str) -> list[str]:
+    """The exponential_leak step, in the hand-written LIF kernel's arithmetic (so the two agree to the bit):
+    v_inf = (g_leak rest + g_e + bias + I_ext)/(g_leak + g_sum) and v relaxes towards it over dt; current
+    synapses add their exact propagators (``exact``); each other variable relaxes exactly to its rest."""
+    desc, plan = layout.desc, layout.plan
+    v = desc.input_var
+    names = _names(layout, "S", "t0")
+    cap = plan.linear[v][1].inverse()
+    rest, bias = rest_and_bias(plan.v_inf, plan.gain)
+    drive = ([f"g_leak*{poly_code(rest, names, plan.atoms)}"] if rest else []) + ["g_e"]
+    drive += [poly_code(bias, names, plan.atoms)] if bias else []
+    col = layout.ref_col + 1
+    out = []
+    for j, (var, (_, rest_x)) in enumerate((plan.decays or {}).items()):
+        e_col, r_col = col + 5 + 2 * j, col + 6 + 2 * j
+        out.append(f"{ind}N_{var} = S_{var}*p[{e_col}]\n" if not rest_x else
+                   f"{ind}N_{var} = p[{r_col}] + (S_{var} - p[{r_col}])*p[{e_col}]\n")
+    out.append(f"{ind}g_tot = g_leak + g_sum\n")
+    out.append(f"{ind}v_inf = ({' + '.join(drive)} + i_ext[i])/g_tot\n")
+    out.append(f"{ind}N_{v} = v_inf + (S_{v} - v_inf)*np.exp(-dt*g_tot/{poly_code(cap, names, plan.atoms)}) + exact\n")
+    return out
+
+
 def _refractory_line(layout: ModelLayout, aliases: dict) -> str:
     """``r``: steps of refractoriness left, or 1 while a refractory condition holds at the step's start."""
     desc = layout.desc
@@ -196,6 +235,8 @@ def _method_lines(layout: ModelLayout, ind: str) -> list[str]:
         return [f"{ind}{target}_{s} = {base}_{s} + {scale}*{deriv}_{s}\n" for s in states]
 
     m = plan.method
+    if layout.leak_step:
+        return _leak_lines(layout, ind)
     if m == "euler":
         return f("S", "t0", "K1") + step("N", "S", "dt", "K1")
     if m == "rk2":

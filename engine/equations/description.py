@@ -16,7 +16,7 @@ from .units import DIMENSIONLESS, Dim
 __all__ = ["UnitSpec", "StateVar", "Parameter", "Alias", "Equation", "Reset", "ModelDescription", "ModelProblem",
            "ModelError", "is_condition", "METHODS", "RESERVED", "MAX_STATE"]
 
-METHODS = ("auto", "exact", "exponential_euler", "euler", "rk2", "rk4")
+METHODS = ("auto", "exact", "exponential_leak", "exponential_euler", "euler", "rk2", "rk4")
 MAX_STATE = 4  # state rows of the compiled loop
 RESERVED = {"t": Dim(s=1), "I_syn": Dim(A=1)}  # time (ms) and the input current (synapses + current inputs, pA)
 

@@ -11,7 +11,8 @@
     reset v = c                                        # also += and -=
     refractory t_ref clamp v                           # a time; the clamped variables stay put
     refractory v > 0*mV                                # or a condition: no spike while it held at the step's start
-    method rk4                                         # auto (default), exact, exponential_euler, euler, rk2, rk4
+    method rk4                                         # auto (default), exact, exponential_leak, exponential_euler,
+                                                       # euler, rk2, rk4 (see methods.py)
     input v                                            # the variable delta synapses jump (default: the first)
     receptors excitatory, inhibitory
 

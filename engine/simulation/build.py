@@ -843,7 +843,7 @@ def update_propagators(state: K.State, custom: dict[str, ModelLayout] | None = N
         if code in (K.LIF, K.LIF_ADAPTIVE):
             tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
             r = tau_m / c_m
-        elif code >= K.CUSTOM and layouts[code - K.CUSTOM].scalar_exact:
+        elif code >= K.CUSTOM and (layouts[code - K.CUSTOM].scalar_exact or layouts[code - K.CUSTOM].leak_step):
             col = layouts[code - K.CUSTOM].ref_col + 4
             tau_m, r = state.node_params[node, col], state.node_params[node, col + 1]
             c_m = tau_m / r
