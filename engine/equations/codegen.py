@@ -8,6 +8,8 @@ Each model gets ``update_<slot>`` with the calling convention of the hand-writte
 
 from __future__ import annotations
 
+import re
+
 from .crossing import below, nan_is_crossing
 from .inline import alias_table, inline
 from .layout import ModelLayout, rest_and_bias
@@ -152,7 +154,7 @@ def _general(slot: int, layout: ModelLayout) -> str:
              "        i_in = i_cur + g_e\n", "        if currents is not None:\n", "            i_in += i_ext[i]\n",
              "".join(f"        S_{s} = state[{row}, i]\n" for row, s in enumerate(states)),
              _refractory_line(layout, aliases)]
-    lines += _method_lines(layout, "        ")
+    lines += _substeps(layout, _method_lines(layout, "        "))
     clamp = set(desc.clamp)
     lines.append("        if r > 0:\n            refractory[i] = r - 1\n")
     lines += [f"            N_{s} = S_{s}\n" for s in states if s in clamp]
@@ -209,6 +211,21 @@ def _leak_lines(layout: ModelLayout, ind: str) -> list[str]:
     out.append(f"{ind}g_tot = g_leak + g_sum\n")
     out.append(f"{ind}v_inf = ({' + '.join(drive)} + i_ext[i])/g_tot\n")
     out.append(f"{ind}N_{v} = v_inf + (S_{v} - v_inf)*np.exp(-dt*g_tot/{poly_code(cap, names, plan.atoms)}) + exact\n")
+    return out
+
+
+def _substeps(layout: ModelLayout, lines: list[str]) -> list[str]:
+    """The method's lines, repeated ``n_sub`` times over steps of ``h`` when the model has a ``substep``."""
+    if layout.desc.substep is None:
+        return lines
+    col = layout.substep_col
+    states = layout.desc.state_names()
+    out = [f"        X_{s} = S_{s}\n" for s in states]
+    out.append(f"        for k_sub in range(int(p[{col}])):\n            h = p[{col + 1}]\n")
+    for line in lines:
+        line = re.sub(r"\bS_", "X_", re.sub(r"\bdt\b", "h", re.sub(r"\bt0\b", "(t0 + k_sub*h)", line)))
+        out.append("    " + line)
+    out += [f"            X_{s} = N_{s}\n" for s in states]
     return out
 
 

@@ -130,6 +130,9 @@ class ModelDescription:
     # initial values computed from parameters and the state variables above (``init u = b*v``), in state order;
     # a variable without one starts at the value on its state line
     inits: tuple[Reset, ...] = ()
+    # the longest internal step, a time from parameters (``substep 0.01*ms``): each dt is split into the fewest
+    # equal steps no longer than it; None: one step of dt
+    substep: Node | None = None
 
     @property
     def refractory_condition(self) -> bool:

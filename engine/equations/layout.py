@@ -17,11 +17,14 @@ import numpy as np
 
 from .description import ModelDescription
 from .evaluate import evaluate
+from .inline import inline
 from .linear import Poly, evaluate_poly
 from .methods import Plan, plan_integration
 from .tree import names_in
 
-__all__ = ["ModelLayout", "layout_of", "expm", "rest_and_bias"]
+__all__ = ["ModelLayout", "layout_of", "expm", "rest_and_bias", "MAX_SUBSTEPS"]
+
+MAX_SUBSTEPS = 1000  # sub-steps per dt at most, whatever the substep (a tiny one would stall the run)
 
 
 @dataclass
@@ -33,6 +36,11 @@ class ModelLayout:
     n_params: int
     ref_col: int
     width: int
+
+    @property
+    def substep_col(self) -> int:
+        """The column of the number of sub-steps per dt (the sub-step itself follows), with ``substep``."""
+        return self.width - 2
 
     @property
     def scalar_exact(self) -> bool:
@@ -75,6 +83,11 @@ class ModelLayout:
             row[col: col + n * n] = p.ravel()
             row[col + n * n: col + n * n + n] = q
             row[col + n * n + n: col + n * n + 2 * n] = g
+        if self.desc.substep is not None:  # as the hand-written HH kernel: the fewest equal steps <= substep
+            longest = evaluate(inline(self.desc.substep, {}), values)
+            ratio = dt / longest if longest > 0 else 1.0
+            n_sub = int(min(max(1.0, np.ceil(ratio - 1e-9)), MAX_SUBSTEPS))
+            row[self.substep_col: self.substep_col + 2] = (n_sub, dt / n_sub)
 
     def with_atoms(self, values: dict[str, float]) -> dict[str, float]:
         """``values`` and the value of every parameter expression (atom) the plan refers to."""
@@ -111,6 +124,7 @@ def layout_of(desc: ModelDescription, name: str = "") -> ModelLayout:
         extra = 5 if plan.tau is not None else n * n + 2 * n
     else:
         extra = 0
+    extra += 2 if desc.substep is not None else 0
     return ModelLayout(desc, plan, n_params, ref_col, ref_col + 1 + extra)
 
 

@@ -57,6 +57,8 @@ def plan_integration(desc: ModelDescription, name: str = "") -> Plan:
                             "coefficients")
     elif method == "exponential_euler" and own is None:
         _refuse(desc, name, "exponential Euler needs each equation linear in its own variable")
+    if desc.substep is not None and method in ("exact", "exponential_leak"):
+        _refuse(desc, name, f"integrated by {method}, which steps over dt exactly: a substep does not apply")
     plan = Plan(method, desc.method == "auto", rhs, atoms, linear, own)
     if method == "exact" and len(states) == 1:
         _scalar(plan, states[0])
