@@ -122,8 +122,8 @@ def run(net: Network) -> tuple[dict, np.ndarray]:
     return {pid: res.spikes(pid) for pid in net.populations}, sim.built.state.state.copy()
 
 
-def assert_identical(hand: Network, described: Network, at_least: int = 1, bitwise: bool = True) -> None:
-    """The same spikes; with ``bitwise`` the same state to the last bit, else within rounding (1e-9 mV)."""
+def assert_identical(hand: Network, described: Network, at_least: int = 1) -> None:
+    """The same spikes, and the same state of every neuron at the end to the last bit."""
     with hand_written_kernels():
         a, state_a = run(hand)
     b, state_b = run(described)
@@ -133,11 +133,7 @@ def assert_identical(hand: Network, described: Network, at_least: int = 1, bitwi
         total += len(times)
     assert total >= at_least
     rows = len(NEURON_MODELS[next(iter(hand.populations.values())).model].state)
-    if bitwise:
-        assert np.array_equal(state_a[:rows], state_b[:rows])
-    else:
-        assert np.allclose(state_a[:rows], state_b[:rows], rtol=0.0, atol=1e-9)
-        assert not np.array_equal(state_a[:rows], state_b[:rows])  # the rounding the docstring names is real
+    assert np.array_equal(state_a[:rows], state_b[:rows])
 
 
 # model -> the (synapse, exc weight, inh weight, drive weight) networks, every synapse kind
@@ -147,8 +143,6 @@ IDENTICAL = {
     "izhikevich": [("current", 2.0, 8.0, 4.0), ("delta", 1.0, 3.0, 2.0), ("conductance", 0.05, 0.2, 0.1)],
     "adex": [("current", 150.0, 400.0, 300.0), ("delta", 1.0, 3.0, 2.0), ("conductance", 3.0, 10.0, 6.0)],
 }
-# the models whose generated code repeats the hand-written kernel's arithmetic operation for operation
-BITWISE = {"lif", "lif_adaptive"}
 CURRENTS = {"lif": [300.0, 400.0, 800.0], "lif_adaptive": [400.0, 800.0], "izhikevich": [5.0, 10.0, 20.0],
             "adex": [600.0, 800.0, 1200.0]}
 
@@ -158,21 +152,18 @@ def test_a_driven_neuron_spikes_identically_from_its_description(model_id):
     """The generated code of the description and the hand-written kernel: the same spike steps at each current
     (one below rheobase for LIF, which stays silent in both)."""
     assert_identical(driven(model_id, False, CURRENTS[model_id]), driven(model_id, True, CURRENTS[model_id]),
-                     at_least=20, bitwise=model_id in BITWISE)
+                     at_least=20)
 
 
 @pytest.mark.parametrize("model_id,case", [(m, c) for m, cases in IDENTICAL.items() for c in cases],
                          ids=lambda x: x if isinstance(x, str) else x[0])
 def test_a_recurrent_network_spikes_identically_from_its_description(model_id, case):
     """Every spike of every neuron on the same step, in a recurrent network with delays, for every synapse kind.
-    LIF and adaptive LIF end in the same state to the bit: with conductance synapses (and always for the adaptive
-    LIF) both take the exponential_leak step their description names, current synapses through their exact
-    propagators. Izhikevich and AdEx (forward Euler) differ in rounding only: the kernels sum the input as
-    I_e + I_ext + currents + g E - g v and group dt*a*(b v - u), the generated code I_e + (currents + g E + I_ext
-    - g v) and dt*(a*(b v - u)), and Izhikevich computes 0.04 (v v) where its kernel writes (0.04 v) v; the
-    rounding never moves a spike here."""
-    assert_identical(recurrent(model_id, False, *case), recurrent(model_id, True, *case), at_least=90,
-                     bitwise=model_id in BITWISE)
+    Every model ends in the same state to the bit: LIF with conductance synapses and the adaptive LIF take the
+    exponential_leak step their descriptions name, current synapses through their exact propagators; the
+    generated forward Euler writes x + dt*a*b for a right-hand side a*b (u + dt*a*(b v - u), v + dt*(...)/C),
+    sums I_e + I_syn term by term as the kernels do, and a v**2 as (a v) v."""
+    assert_identical(recurrent(model_id, False, *case), recurrent(model_id, True, *case), at_least=90)
 
 
 def _rk4(model_id: str) -> str:

@@ -40,6 +40,13 @@ def expression_code(node: Node, names: dict[str, str]) -> str:
         inner = expression_code(node.operand, names)
         return f"(not {inner})" if node.op == "not" else f"({node.op}{inner})"
     if isinstance(node, Binary):
+        if node.op == "+" and isinstance(node.right, Name) and node.right.id == "I_syn" and _SUMMED in names:
+            # I_e + I_syn summed term by term as the hand-written kernels sum it: bias, injected, currents, g E, -g v
+            return names[_SUMMED].format(expression_code(node.left, names))
+        if node.op == "*" and isinstance(node.right, Binary) and node.right.op == "**" \
+                and isinstance(node.right.right, Num) and node.right.right.value == 2.0:
+            x = expression_code(node.right.left, names)  # a x**2 as (a x) x, as the kernels write 0.04 v v
+            return f"(({expression_code(node.left, names)}*{x})*{x})"
         left, right = expression_code(node.left, names), expression_code(node.right, names)
         if node.op == "**" and isinstance(node.right, Num) and node.right.value.is_integer() \
                 and abs(node.right.value) <= 64:
@@ -136,7 +143,11 @@ def _names(layout: ModelLayout, stage: str, t_code: str) -> dict[str, str]:
     names.update({s.name: f"{stage}_{s.name}" for s in desc.state})
     names["t"] = t_code
     names["I_syn"] = f"(i_in - g_sum*{stage}_{desc.input_var})"
+    names[_SUMMED] = f"(({{}} + i_x + i_cur + g_e) - g_sum*{stage}_{desc.input_var})"
     return names
+
+
+_SUMMED = "I_syn summed"  # not a name a model can declare: the template of X + I_syn
 
 
 def _general(slot: int, layout: ModelLayout) -> str:
@@ -151,7 +162,8 @@ def _general(slot: int, layout: ModelLayout) -> str:
              _leak_constant(layout),
              "    for i in range(lo, hi):\n",
              f"        {_INPUTS[layout.leak_step]}(c0, c1, chan, chan_off, syn, i - lo)\n",
-             "        i_in = i_cur + g_e\n", "        if currents is not None:\n", "            i_in += i_ext[i]\n",
+             "        i_x = 0.0\n", "        if currents is not None:\n", "            i_x = i_ext[i]\n",
+             "        i_in = i_cur + g_e + i_x\n",
              "".join(f"        S_{s} = state[{row}, i]\n" for row, s in enumerate(states)),
              _refractory_line(layout, aliases)]
     lines += _substeps(layout, _method_lines(layout, "        "))
@@ -170,7 +182,8 @@ def _general(slot: int, layout: ModelLayout) -> str:
             value = expression_code(inline(reset.expr, aliases), n_names)
             op = {"=": "=", "+=": "+=", "-=": "-="}[reset.op]
             lines.append(f"            N_{reset.var} {op} {value}\n")
-        lines.append("            refractory[i] = ref_steps\n            spikes_now[n_spk] = i\n"
+        lines.append(("            refractory[i] = ref_steps\n" if desc.refractory is not None else "")
+                     + "            spikes_now[n_spk] = i\n"
                      "            n_spk += 1\n")
     lines += [f"        state[{row}, i] = N_{s}\n" for row, s in enumerate(states)]
     lines.append("    decay_channels(c0, c1, chan, chan_off, syn)\n    return n_spk, -1\n")
@@ -232,6 +245,8 @@ def _substeps(layout: ModelLayout, lines: list[str]) -> list[str]:
 def _refractory_line(layout: ModelLayout, aliases: dict) -> str:
     """``r``: steps of refractoriness left, or 1 while a refractory condition holds at the step's start."""
     desc = layout.desc
+    if desc.refractory is None:  # never refractory: numba drops the branches on r and the stores
+        return "        r = 0\n"
     if not desc.refractory_condition:
         return "        r = refractory[i]\n"
     cond = expression_code(inline(desc.refractory, aliases), _names(layout, "S", "t0"))
@@ -255,7 +270,7 @@ def _method_lines(layout: ModelLayout, ind: str) -> list[str]:
     if layout.leak_step:
         return _leak_lines(layout, ind)
     if m == "euler":
-        return f("S", "t0", "K1") + step("N", "S", "dt", "K1")
+        return _euler_lines(layout, ind)
     if m == "rk2":
         return f("S", "t0", "K1") + step("M", "S", "(0.5*dt)", "K1") + f("M", "(t0 + 0.5*dt)", "K2") \
             + step("N", "S", "dt", "K2")
@@ -287,6 +302,21 @@ def _method_lines(layout: ModelLayout, ind: str) -> list[str]:
         terms = " + ".join(f"p[{base + i * n + j}]*S_{o}" for j, o in enumerate(states))
         out.append(f"{ind}N_{s} = {terms} + p[{base + n * n + i}] + p[{base + n * n + n + i}]*I0\n")
     return out
+
+
+def _euler_lines(layout: ModelLayout, ind: str) -> list[str]:
+    """Forward Euler, x + dt*f; when f is a product or quotient a*b, x + dt*a*b (dt joins the first factor),
+    which is how the hand-written kernels write it (u + dt*a*(b v - u), v + dt*(...)/C)."""
+    names = _names(layout, "S", "t0")
+    out = []
+    for s in layout.desc.state_names():
+        tree = layout.plan.rhs[s]
+        if isinstance(tree, Binary) and tree.op in ("*", "/"):
+            step = f"dt*{expression_code(tree.left, names)}{tree.op}{expression_code(tree.right, names)}"
+        else:
+            step = f"dt*{expression_code(tree, names)}"
+        out.append(f"{ind}K1_{s} = {step}\n")
+    return out + [f"{ind}N_{s} = S_{s} + K1_{s}\n" for s in layout.desc.state_names()]
 
 
 def _fast_ok(layout: ModelLayout) -> bool:
