@@ -109,7 +109,9 @@ BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the 
 # Built-in models the simulator runs from their description's generated code (the description is their single
 # source of truth); the others still run their hand-written kernel (neuron_kernels.py). The generated code of
 # each listed model gives the kernel's results to the bit (tests/test_builtin_descriptions.py).
-GENERATED_BUILTINS = frozenset({"lif_adaptive", "izhikevich", "adex"})
+# The adaptive LIF and AdEx are identical too but cost 4-7 % more CPU time than their kernels
+# (benchmarks/builtins_generated.py), LIF needs its threaded pass, HH differs in arithmetic: they stay on kernels.
+GENERATED_BUILTINS = frozenset({"izhikevich"})
 
 
 def builtin_text(model_id: str) -> str:
