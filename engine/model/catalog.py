@@ -109,9 +109,10 @@ BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the 
 # Built-in models the simulator runs from their description's generated code (the description is their single
 # source of truth); the others still run their hand-written kernel (neuron_kernels.py). The generated code of
 # each listed model gives the kernel's results to the bit (tests/test_builtin_descriptions.py).
-# The adaptive LIF and AdEx are identical too but cost 4-7 % more CPU time than their kernels
-# (benchmarks/builtins_generated.py), LIF needs its threaded pass, HH differs in arithmetic: they stay on kernels.
-GENERATED_BUILTINS = frozenset({"izhikevich"})
+# None is listed yet: the adaptive LIF and AdEx are identical but cost 1.07x their kernels' CPU time
+# (benchmarks/builtins_generated.py); Izhikevich is identical and as fast, but tests/test_kernel_parts.py pins the
+# izhikevich example to the loop's "izh" part; LIF needs its threaded pass; HH differs in arithmetic.
+GENERATED_BUILTINS: frozenset[str] = frozenset()
 
 
 def builtin_text(model_id: str) -> str:
