@@ -1,8 +1,8 @@
 """Every built-in neuron model is a description (engine/model/builtin_models/*.model): the catalogue is derived from
 it, and the hand-written kernel that runs the model integrates what it says. The proof runs the description as a
 model described by equations (its generated code) beside the hand-written kernel, on the same networks: identical
-spike trains where the two compute the same arithmetic, spike times within the method's error of a fine-step
-reference where they differ (each case says why)."""
+spike trains for every synapse kind (and for LIF and adaptive LIF the same state to the bit), and for
+Hodgkin-Huxley spike times within the method's error of a fine-step reference (the case says why)."""
 
 import math
 import tomllib
@@ -16,6 +16,7 @@ from spikestudio.engine.equations.tex import model_tex
 from spikestudio.engine.equations.text import parse_model
 from spikestudio.engine.model.catalog import BUILTIN_MODELS, NEURON_MODELS, builtin_description, builtin_text
 from spikestudio.engine.model.network import Network
+from spikestudio.engine.simulation.build import hand_written_kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "spikestudio.engine.model.builtin_models"
@@ -110,24 +111,35 @@ def recurrent(model_id: str, described: bool, synapse: str, w_exc: float, w_inh:
 
 
 def spike_trains(net: Network) -> dict:
+    return run(net)[0]
+
+
+def run(net: Network) -> tuple[dict, np.ndarray]:
+    """The spike trains of every population and the state of every neuron at the end."""
     assert net.validate() == []
-    res = spikestudio.Simulator(net).run(net.duration / 1000.0)
-    return {pid: res.spikes(pid) for pid in net.populations}
+    sim = spikestudio.Simulator(net)
+    res = sim.run(net.duration / 1000.0)
+    return {pid: res.spikes(pid) for pid in net.populations}, sim.built.state.state.copy()
 
 
 def assert_identical(hand: Network, described: Network, at_least: int = 1) -> None:
-    a, b = spike_trains(hand), spike_trains(described)
+    """The same spikes, and the same state of every neuron at the end to the last bit."""
+    with hand_written_kernels():
+        a, state_a = run(hand)
+    b, state_b = run(described)
     total = 0
     for pid, (times, ids) in a.items():
         assert np.array_equal(times, b[pid][0]) and np.array_equal(ids, b[pid][1]), pid
         total += len(times)
     assert total >= at_least
+    rows = len(NEURON_MODELS[next(iter(hand.populations.values())).model].state)
+    assert np.array_equal(state_a[:rows], state_b[:rows])
 
 
-# model -> the (synapse, exc weight, inh weight, drive weight) networks on which the two give the same spikes
+# model -> the (synapse, exc weight, inh weight, drive weight) networks, every synapse kind
 IDENTICAL = {
-    "lif": [("current", 100.0, 300.0, 200.0), ("delta", 1.0, 3.0, 2.0)],
-    "lif_adaptive": [("delta", 1.0, 3.0, 2.0)],
+    "lif": [("current", 100.0, 300.0, 200.0), ("delta", 1.0, 3.0, 2.0), ("conductance", 0.5, 2.0, 1.0)],
+    "lif_adaptive": [("current", 100.0, 300.0, 200.0), ("delta", 1.0, 3.0, 2.0), ("conductance", 0.5, 2.0, 1.0)],
     "izhikevich": [("current", 2.0, 8.0, 4.0), ("delta", 1.0, 3.0, 2.0), ("conductance", 0.05, 0.2, 0.1)],
     "adex": [("current", 150.0, 400.0, 300.0), ("delta", 1.0, 3.0, 2.0), ("conductance", 3.0, 10.0, 6.0)],
 }
@@ -146,28 +158,12 @@ def test_a_driven_neuron_spikes_identically_from_its_description(model_id):
 @pytest.mark.parametrize("model_id,case", [(m, c) for m, cases in IDENTICAL.items() for c in cases],
                          ids=lambda x: x if isinstance(x, str) else x[0])
 def test_a_recurrent_network_spikes_identically_from_its_description(model_id, case):
-    """Every spike of every neuron on the same step, in a recurrent network with delays. Izhikevich computes
-    0.04 v^2 as the description does (0.04 (v v)) where its kernel writes (0.04 v) v; the rounding never moves a
-    spike here."""
+    """Every spike of every neuron on the same step, in a recurrent network with delays, for every synapse kind.
+    Every model ends in the same state to the bit: LIF with conductance synapses and the adaptive LIF take the
+    exponential_leak step their descriptions name, current synapses through their exact propagators; the
+    generated forward Euler writes x + dt*a*b for a right-hand side a*b (u + dt*a*(b v - u), v + dt*(...)/C),
+    sums I_e + I_syn term by term as the kernels do, and a v**2 as (a v) v."""
     assert_identical(recurrent(model_id, False, *case), recurrent(model_id, True, *case), at_least=90)
-
-
-def _first_spikes(net: Network, pid: str = "P0") -> np.ndarray:
-    return spike_trains(net)[pid][0]
-
-
-def synaptic(model_id: str, described: bool, synapse: str, weight: float, dt=0.1, text=None,
-             amplitude=450.0) -> Network:
-    """One neuron driven by a regular 100 Hz input spike train through one synapse (and a constant current)."""
-    net = Network(dt=dt, duration=200.0, seed=1)
-    model = _model(net, model_id, described, text)
-    net.add_population("P0", 1, model)
-    times = np.arange(5.0, 200.0, 10.0)
-    net.add_spike_times("S", 1, np.zeros(len(times), int), times)
-    net.connect("S", "P0", "all_to_all", weight=weight, synapse=synapse, tau=5.0, E_rev=0.0)
-    net.add_current("I0", "P0", "dc", amplitude=amplitude)
-    net.record_spikes("P0")
-    return net
 
 
 def _rk4(model_id: str) -> str:
@@ -176,41 +172,47 @@ def _rk4(model_id: str) -> str:
     return "\n".join(lines + ["method rk4"])
 
 
-def assert_close(times: np.ndarray, reference: np.ndarray, tolerance: float) -> None:
-    assert len(times) == len(reference) > 3
-    assert np.max(np.abs(times - reference)) <= tolerance, np.max(np.abs(times - reference))
+@pytest.mark.parametrize("model_id", sorted(BUILTIN_MODELS))
+def test_the_simulator_runs_the_generated_code_of_the_switched_built_ins(model_id):
+    """A built-in in GENERATED_BUILTINS runs its description's generated code (a custom slot), the others their
+    hand-written kernel; ``hand_written_kernels`` builds every built-in on its kernel, the tests' reference."""
+    from spikestudio.engine.kernels.codes import CUSTOM
+    from spikestudio.engine.model.catalog import GENERATED_BUILTINS
+
+    net = driven(model_id, False, [500.0], duration=1.0)
+    assert (spikestudio.Simulator(net).built.nodes["P0"].code >= CUSTOM) == (model_id in GENERATED_BUILTINS)
+    with hand_written_kernels():
+        assert spikestudio.Simulator(net).built.nodes["P0"].code == BUILTIN_MODELS[model_id][0]
 
 
-@pytest.mark.parametrize("model_id,synapse,weight", [
-    ("lif", "conductance", 5.0), ("lif_adaptive", "conductance", 5.0), ("lif_adaptive", "current", 300.0)])
-def test_where_the_arithmetic_differs_both_converge_to_a_fine_step_reference(model_id, synapse, weight):
-    """Not bitwise identical, for a reason of method: with conductance synapses the hand-written LIF takes an
-    exponential-Euler step of the conductance-augmented leak (g held over the step, current synapses through their
-    exact propagators), the description's exact propagator holds the synaptic current g (E - v) of the step's
-    start; the adaptive LIF's kernel integrates current synapses exactly, its two-variable description (exact, a
-    matrix propagator) holds the synaptic current over the step. Both are first order in dt for the synaptic input
-    (and so is the engine's one-step synaptic latency): at dt = 0.01 ms every spike of both lies within 0.15 ms
-    (1 % of an interval) of an RK4 integration of the description at dt = 0.001 ms. (The recurrent networks
-    with these synapses differ after the first spike that falls on another step.)"""
-    reference = _first_spikes(synaptic(model_id, True, synapse, weight, dt=0.001, text=_rk4(model_id)))
-    hand = _first_spikes(synaptic(model_id, False, synapse, weight, dt=0.01))
-    described = _first_spikes(synaptic(model_id, True, synapse, weight, dt=0.01))
-    assert_close(hand, reference, 0.15)
-    assert_close(described, reference, 0.15)
+def test_exponential_leak_is_refused_where_it_cannot_apply_with_a_located_problem():
+    """The step needs dv/dt = (rest - v)/tau + I_syn/C and every other variable relaxing on its own."""
+    coupled = BASE + "method exponential_leak\n"
+    with pytest.raises(Exception) as err:
+        parse_model_and_plan(coupled)
+    (problem,) = err.value.problems
+    assert problem.line == len(BASE.split("\n")) and "dv/dt reads u" in problem.message
+
+
+def parse_model_and_plan(text: str):
+    from spikestudio.engine.equations.layout import layout_of
+
+    return layout_of(parse_model(text))
 
 
 @pytest.mark.slow
 def test_hodgkin_huxley_described_and_hand_written_agree_with_a_fine_step_reference():
-    """Not bitwise identical, by design: the hand-written kernel sub-steps at 10 us (v by Euler, gates by
-    Rush-Larsen), while the generated code of the description takes one exponential-Euler step of dt; the spike
-    is the same upward crossing of V_spike in both (the description's refractory condition). Against RK4 of the
-    description at dt = 1 us over 100 ms, the kernel at dt = 0.1 ms and the description at dt = 0.01 ms (the
-    kernel's sub-step) give the same spike count, the first spike within 0.1 ms and the mean interval within 1 %
-    (both first-order methods: spike times drift by a phase error of up to 0.1 ms per spike)."""
+    """Not bitwise identical: both sub-step at 10 us (the description's ``substep 0.01*ms``), but the kernel
+    takes v by Euler and the gates by Rush-Larsen with its own rate arithmetic (vtrap), the generated code
+    exponential Euler for all four (exprel), and the kernel adds delta synapses before its sub-steps; the spike is
+    the same upward crossing of V_spike in both (the description's refractory condition). Against RK4 of the
+    description at dt = 1 us over 100 ms, both at dt = 0.1 ms give the same spike count, the first spike within
+    0.1 ms and the mean interval within 1 % (both first-order methods: spike times drift by a phase error)."""
     amplitudes = [300.0, 800.0, 2000.0]
     ref = spike_trains(driven("hh", True, amplitudes, dt=0.001, duration=100.0, text=_rk4("hh")))
-    hand = spike_trains(driven("hh", False, amplitudes, duration=100.0))
-    described = spike_trains(driven("hh", True, amplitudes, dt=0.01, duration=100.0))
+    with hand_written_kernels():
+        hand = spike_trains(driven("hh", False, amplitudes, duration=100.0))
+    described = spike_trains(driven("hh", True, amplitudes, duration=100.0))
     for pid in ref:
         r = ref[pid][0]
         assert len(r) >= 1
@@ -218,6 +220,22 @@ def test_hodgkin_huxley_described_and_hand_written_agree_with_a_fine_step_refere
             assert len(other) == len(r) and abs(other[0] - r[0]) <= 0.1, (pid, other, r)
             if len(r) > 2:
                 assert abs(np.diff(other).mean() / np.diff(r).mean() - 1.0) < 0.01, (pid, other, r)
+
+
+def test_hodgkin_huxley_from_its_description_sub_steps_as_its_kernel():
+    """At dt = 0.1 ms the description's substep splits each step into 10 of 10 us, as the kernel does: the same
+    spikes within 0.25 ms over 60 ms (one step of 0.1 ms without the substep puts them 0.5 ms apart)."""
+    amplitudes = [300.0, 800.0, 2000.0]
+    with hand_written_kernels():
+        hand = spike_trains(driven("hh", False, amplitudes, duration=60.0))
+    described = spike_trains(driven("hh", True, amplitudes, duration=60.0))
+    for pid, (times, _) in hand.items():
+        assert len(times) == len(described[pid][0]) >= 1
+        assert np.max(np.abs(times - described[pid][0])) <= 0.25, pid
+    built = spikestudio.Simulator(driven("hh", True, [0.0], dt=0.25, duration=1.0)).built
+    col = built.layout_of_code(built.nodes["P0"].code).substep_col
+    n_sub, h = built.state.node_params[built.nodes["P0"].index, col: col + 2]
+    assert n_sub == 25.0 and h == pytest.approx(0.01, rel=1e-15)
 
 
 # --- what the language gained for the built-ins ----------------------------------------------------------------
@@ -231,6 +249,26 @@ dv/dt = (E_L - v)/(10*ms) - u
 du/dt = (b*v/ms - u)/(20*ms)
 threshold v >= 0*mV
 """
+
+
+@pytest.mark.parametrize("line,message", [
+    ("substep v", "the substep is a time"),
+    ("substep 0.01*ms*v/mV", "computed from parameters, not v"),
+    ("method exact\nsubstep 0.01*ms", "method exact needs no substep"),
+])
+def test_a_substep_is_checked_with_located_problems(line, message):
+    with pytest.raises(Exception) as err:
+        parse_model(BASE + line + "\n")
+    (problem,) = err.value.problems
+    assert problem.line == len(BASE.split("\n")) + line.count("\n") and message in problem.message
+
+
+def test_a_substep_survives_the_data_form_and_is_typeset():
+    from spikestudio.engine.equations.data import from_data, to_data
+
+    hh = builtin_description("hh")
+    assert to_data(hh)["substep"] == "0.01*ms" and to_data(from_data(to_data(hh))) == to_data(hh)
+    assert model_tex(hh)[-1].endswith(r"0.01\,\mathrm{ms}") and "exponential\\ Euler" in model_tex(hh)[-1]
 
 
 def test_init_lines_compute_the_initial_state_from_parameters_and_the_state_above():

@@ -16,7 +16,7 @@ from .text import parse_model
 __all__ = ["to_text", "to_data", "from_data", "DATA_KEYS"]
 
 DATA_KEYS = ("title", "about", "state", "init", "parameters", "let", "equations", "threshold", "reset", "refractory",
-             "method", "input", "receptors")
+             "method", "substep", "input", "receptors")
 
 
 def to_text(desc: ModelDescription) -> str:
@@ -42,6 +42,8 @@ def to_data(desc: ModelDescription) -> dict:
     if desc.refractory is not None:
         data["refractory"] = {"period": to_source(desc.refractory), "clamp": list(desc.clamp)}
     data["method"] = desc.method
+    if desc.substep is not None:
+        data["substep"] = to_source(desc.substep)
     data["input"] = desc.input_var
     data["receptors"] = list(desc.receptors)
     return data
@@ -94,7 +96,7 @@ def _lines(data: dict) -> list[str]:
     if data.get("refractory"):
         r = data["refractory"]
         lines.append(f"refractory {r['period']}" + (f" clamp {', '.join(r['clamp'])}" if r.get("clamp") else ""))
-    for key in ("method", "input"):
+    for key in ("method", "substep", "input"):
         if data.get(key):
             lines.append(f"{key} {data[key]}")
     if data.get("receptors"):
@@ -113,7 +115,7 @@ def _shape_problems(data: object) -> list[str]:
     problems = [f"unknown key {k!r} (known: {', '.join(DATA_KEYS)})" for k in data if k not in DATA_KEYS]
     problems += [f"missing key {k!r}" for k in ("state", "equations") if k not in data]
     problems += _typed(data, "title", _TEXT) + _typed(data, "about", _TEXT) + _typed(data, "threshold", _TEXT)
-    problems += _typed(data, "method", _TEXT) + _typed(data, "input", _TEXT)
+    problems += _typed(data, "method", _TEXT) + _typed(data, "substep", _TEXT) + _typed(data, "input", _TEXT)
     problems += _mapping(data, "state", {"initial": _NUMBER, "unit": _TEXT}, {"initial"})
     problems += _mapping(data, "parameters", {"default": _NUMBER, "unit": _TEXT, "low": _NUMBER, "high": _NUMBER,
                                               "low_open": (bool,), "high_open": (bool,), "description": _TEXT},

@@ -4,7 +4,8 @@
 Row: the parameters in engine units, in declared order; then refractory steps; then, for the exact method,
 the propagator: ``base, p22, gain, tau, R`` for one variable (v' = p22 v + base + gain I_ext, with current
 synapses entering through their own exact propagators, as the hand-written LIF), or the matrix ``P``, the
-constant ``q`` and the input column ``g`` for several.
+constant ``q`` and the input column ``g`` for several. ``exponential_leak`` has the five columns of one variable,
+then for each other variable its decay over a step and its value at rest.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import numpy as np
 
 from .description import ModelDescription
 from .evaluate import evaluate
-from .linear import evaluate_poly
+from .inline import inline
+from .linear import Poly, evaluate_poly
 from .methods import Plan, plan_integration
 from .tree import names_in
 
-__all__ = ["ModelLayout", "layout_of", "expm"]
+__all__ = ["ModelLayout", "layout_of", "expm", "rest_and_bias", "MAX_SUBSTEPS"]
+
+MAX_SUBSTEPS = 1000  # sub-steps per dt at most, whatever the substep (a tiny one would stall the run)
 
 
 @dataclass
@@ -34,8 +38,20 @@ class ModelLayout:
     width: int
 
     @property
+    def substep_col(self) -> int:
+        """The column of the number of sub-steps per dt (the sub-step itself follows), with ``substep``."""
+        return self.width - 2
+
+    @property
     def scalar_exact(self) -> bool:
         return self.plan.method == "exact" and self.plan.tau is not None
+
+    @property
+    def leak_step(self) -> bool:
+        """Whether the per-neuron path takes the ``exponential_leak`` step (and the five one-variable columns
+        hold tau and R for the exact propagators of current synapses)."""
+        gain = self.plan.gain
+        return self.plan.method == "exponential_leak" or (self.scalar_exact and bool(gain) and gain.single())
 
     def engine_params(self, params: dict[str, float]) -> list[float]:
         """The parameter columns: each value converted from its declared unit to engine units."""
@@ -48,17 +64,30 @@ class ModelLayout:
         period = evaluate(self.desc.refractory, values) if timed else 0.0
         row[self.ref_col] = int(round(period / dt)) if period > 0 else 0
         col = self.ref_col + 1
-        if self.scalar_exact:
+        if self.leak_step or self.scalar_exact:
             tau = evaluate_poly(self.plan.tau, values)
             p22 = np.exp(-dt / tau)
             r = evaluate_poly(self.plan.gain, values)
-            row[col: col + 5] = (evaluate_poly(self.plan.v_inf, values) * (1.0 - p22), p22, r * (1.0 - p22), tau, r)
+            rest, bias = rest_and_bias(self.plan.v_inf, self.plan.gain)
+            gain = r * (1.0 - p22)
+            base = evaluate_poly(rest, values) * (1.0 - p22)
+            if bias:  # as the hand-written LIF: E_L (1 - p22) + R (1 - p22) I_e
+                base = base + gain * evaluate_poly(bias, values)
+            row[col: col + 5] = (base, p22, gain, tau, r)
+            for k, (tau_x, rest_x) in enumerate((self.plan.decays or {}).values()):
+                row[col + 5 + 2 * k: col + 7 + 2 * k] = (np.exp(-dt / evaluate_poly(tau_x, values)),
+                                                         evaluate_poly(rest_x, values))
         elif self.plan.method == "exact":
             p, q, g = self.propagator(values, dt)
             n = p.shape[0]
             row[col: col + n * n] = p.ravel()
             row[col + n * n: col + n * n + n] = q
             row[col + n * n + n: col + n * n + 2 * n] = g
+        if self.desc.substep is not None:  # as the hand-written HH kernel: the fewest equal steps <= substep
+            longest = evaluate(inline(self.desc.substep, {}), values)
+            ratio = dt / longest if longest > 0 else 1.0
+            n_sub = int(min(max(1.0, np.ceil(ratio - 1e-9)), MAX_SUBSTEPS))
+            row[self.substep_col: self.substep_col + 2] = (n_sub, dt / n_sub)
 
     def with_atoms(self, values: dict[str, float]) -> dict[str, float]:
         """``values`` and the value of every parameter expression (atom) the plan refers to."""
@@ -94,8 +123,28 @@ def layout_of(desc: ModelDescription, name: str = "") -> ModelLayout:
     n_params = len(desc.params)
     ref_col = n_params
     n = len(desc.state)
-    extra = 5 if plan.method == "exact" and plan.tau is not None else (n * n + 2 * n if plan.method == "exact" else 0)
+    if plan.method == "exponential_leak":
+        extra = 5 + 2 * len(plan.decays)
+    elif plan.method == "exact":
+        extra = 5 if plan.tau is not None else n * n + 2 * n
+    else:
+        extra = 0
+    extra += 2 if desc.substep is not None else 0
     return ModelLayout(desc, plan, n_params, ref_col, ref_col + 1 + extra)
+
+
+def rest_and_bias(v_inf: Poly, gain: Poly) -> tuple[Poly, Poly]:
+    """``v_inf`` as rest + gain * bias: the terms that are the gain (R = tau/C) times a product of parameters
+    (a bias current such as I_e) go to ``bias``, divided by the gain; the others (E_L) stay in ``rest``."""
+    rest, bias = Poly(), Poly()
+    inverse = gain.inverse()
+    for mono, c in v_inf.items():
+        term = Poly({mono: c}).mul(inverse) if inverse is not None else None
+        if term is not None and all(e > 0 for m in term for _, e in m):
+            bias = bias.add(term)
+        else:
+            rest = rest.add(Poly({mono: c}))
+    return rest, bias
 
 
 def expm(a: np.ndarray) -> np.ndarray:

@@ -1,6 +1,11 @@
 """The integration method of a model, chosen from its equations as Brian2 chooses: exact for a linear system
 (a propagator computed when the network is built), exponential Euler when each equation is linear in its own
 variable (Hodgkin-Huxley gates), RK4 otherwise. ``method`` in a model overrides the choice when it applies.
+
+``exponential_leak`` is the step the LIF kernels take: the input variable by exponential Euler of its leak plus the
+synaptic conductances (held over the step), current synapses through their exact propagators, and every other
+variable, which must read only itself, exactly. A one-variable exact model takes it too when it receives
+conductance synapses (which make the equation non-linear).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class Plan:
     tau: Poly | None = None
     v_inf: Poly | None = None
     gain: Poly | None = None
+    decays: dict | None = None  # exponential_leak: per other variable, (tau, value at rest) as Polys
 
 
 def plan_integration(desc: ModelDescription, name: str = "") -> Plan:
@@ -51,9 +57,13 @@ def plan_integration(desc: ModelDescription, name: str = "") -> Plan:
                             "coefficients")
     elif method == "exponential_euler" and own is None:
         _refuse(desc, name, "exponential Euler needs each equation linear in its own variable")
+    if desc.substep is not None and method in ("exact", "exponential_leak"):
+        _refuse(desc, name, f"integrated by {method}, which steps over dt exactly: a substep does not apply")
     plan = Plan(method, desc.method == "auto", rhs, atoms, linear, own)
     if method == "exact" and len(states) == 1:
         _scalar(plan, states[0])
+    if method == "exponential_leak":
+        _leak(plan, desc, name)
     return plan
 
 
@@ -84,6 +94,33 @@ def _conditionally_linear(rhs: dict, states: list[str], atoms: dict):
             return None
         own[var] = (form[0][var], form[2])
     return own
+
+
+def _leak(plan: Plan, desc: ModelDescription, name: str) -> None:
+    """The plan of ``exponential_leak``, or a ``ModelError`` at the method line saying what the equations lack."""
+    v = desc.input_var
+    if plan.linear is None:
+        _refuse(desc, name, "exponential_leak needs equations linear in the state variables, with constant "
+                            "coefficients")
+    for var, (coef, k, _) in plan.linear.items():
+        others = [s for s, c in coef.items() if c and s != var]
+        if others:
+            _refuse(desc, name, f"exponential_leak needs each equation to read only its own variable: "
+                                f"d{var}/dt reads {others[0]}")
+        if var != v and k:
+            _refuse(desc, name, f"exponential_leak takes I_syn in d{v}/dt only, not in d{var}/dt")
+    _scalar(plan, v)
+    if plan.tau is None or not plan.gain or not plan.gain.single():
+        _refuse(desc, name, f"exponential_leak needs d{v}/dt = (v_rest - {v})/tau + I_syn/C with tau and C "
+                            "products of parameters")
+    plan.decays = {}
+    for var, (coef, _, const) in plan.linear.items():
+        if var != v:
+            tau = Poly().add(coef[var], -1.0).inverse()
+            if tau is None:
+                _refuse(desc, name, f"exponential_leak needs d{var}/dt = (rest - {var})/tau with tau a product "
+                                    "of parameters")
+            plan.decays[var] = (tau, const.mul(tau))
 
 
 def _scalar(plan: Plan, v: str) -> None:

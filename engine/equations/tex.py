@@ -8,7 +8,7 @@ from .render import number_text
 from .tree import Binary, Call, Name, Node, Num, Unary
 from .units import UNITS
 
-__all__ = ["to_tex", "name_tex", "model_tex", "rule_tex"]
+__all__ = ["to_tex", "name_tex", "model_tex", "method_tex", "METHOD_NAMES", "rule_tex"]
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
           "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
@@ -92,7 +92,22 @@ def model_tex(desc: ModelDescription) -> tuple[str, ...]:
         how = "while" if desc.refractory_condition else "for"
         lines.append(rf"\mathrm{{refractory\ {how}}}\ {to_tex(desc.refractory)}"
                      + (rf"\ \mathrm{{holding}}\ {clamp}" if clamp else ""))
-    return tuple(lines)
+    return tuple(lines) + method_tex(desc)
+
+
+METHOD_NAMES = {"exact": "exact propagators", "exponential_leak": "exponential leak step", "exponential_euler":
+                "exponential Euler", "euler": "forward Euler", "rk2": "RK2", "rk4": "RK4"}
+
+
+def method_tex(desc: ModelDescription) -> tuple[str, ...]:
+    """The integration method a model states (and its substep), as one line; none for ``auto``."""
+    if desc.method == "auto" and desc.substep is None:
+        return ()
+    name = METHOD_NAMES.get(desc.method, "chosen from the equations").replace(" ", r"\ ")
+    line = rf"\mathrm{{integrated\ by\ {name}}}"
+    if desc.substep is not None:
+        line += rf"\mathrm{{,\ in\ substeps\ of\ at\ most}}\ {to_tex(desc.substep)}"
+    return (line,)
 
 
 _EVENTS = (("on_pre", r"\mathrm{at\ a\ pre\ spike}"), ("on_post", r"\mathrm{at\ a\ post\ spike}"),

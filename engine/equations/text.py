@@ -11,7 +11,9 @@
     reset v = c                                        # also += and -=
     refractory t_ref clamp v                           # a time; the clamped variables stay put
     refractory v > 0*mV                                # or a condition: no spike while it held at the step's start
-    method rk4                                         # auto (default), exact, exponential_euler, euler, rk2, rk4
+    method rk4                                         # auto (default), exact, exponential_leak, exponential_euler,
+                                                       # euler, rk2, rk4 (see methods.py)
+    substep 0.01*ms                                    # split each dt into equal steps no longer than this
     input v                                            # the variable delta synapses jump (default: the first)
     receptors excitatory, inhibitory
 
@@ -51,7 +53,7 @@ MAX_LINE_LENGTH = 2000
 RECEPTOR_NAMES = ("excitatory", "inhibitory")
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _KEYWORDS = {"title", "about", "state", "init", "param", "let", "threshold", "reset", "refractory", "method", "input",
-             "receptors", "clamp", "and", "or", "not", "dt", "inf"}
+             "substep", "receptors", "clamp", "and", "or", "not", "dt", "inf"}
 _DERIV = re.compile(rf"d(?P<var>{_NAME})\s*/\s*dt\s*=")
 _DECL = re.compile(rf"(?P<name>{_NAME})\s*=")
 _RESET = re.compile(rf"(?P<var>{_NAME})\s*(?P<op>\+=|-=|=)")
@@ -146,6 +148,7 @@ class _Builder:
         self.inits: list[Reset] = []
         self.threshold: tuple[Node, int] | None = None
         self.refractory: tuple[Node, int] | None = None
+        self.substep: tuple[Node, int] | None = None
         self.clamp: tuple[str, ...] = ()
         self.method, self.input_var, self.receptors = "auto", "", RECEPTOR_NAMES
         self.problems: list[ModelProblem] = []
@@ -170,7 +173,7 @@ class _Builder:
         handler = {"title": self.on_title, "about": self.on_about, "state": self.on_state, "param": self.on_param,
                    "let": self.on_let, "init": self.on_init, "threshold": self.on_threshold, "reset": self.on_reset,
                    "refractory": self.on_refractory, "method": self.on_method, "input": self.on_input,
-                   "receptors": self.on_receptors}.get(head)
+                   "receptors": self.on_receptors, "substep": self.on_substep}.get(head)
         if handler is None or (rest and not rest[0].isspace()):
             raise _LineError(col, f"a line starts with a keyword ({', '.join(sorted(_KEYWORDS - _EXPR_WORDS))}) "
                                   "or is an equation such as dv/dt = ...")
@@ -309,6 +312,9 @@ class _Builder:
             raise _LineError(col + 1, f"unknown method {rest.strip()!r} (known: {', '.join(METHODS)})")
         self.method = rest.strip()
 
+    def on_substep(self, rest: str, col: int, n: int) -> None:
+        self.substep = (parse_expression(rest, col), n)
+
     def on_input(self, rest: str, col: int, n: int) -> None:
         self.input_var = rest.strip()
         self.pending.append(("input:" + str(col + 1), Num(col, 0.0), n))
@@ -337,6 +343,8 @@ class _Builder:
             self.check_condition(*self.threshold)
         if self.refractory is not None:
             self.check_refractory(*self.refractory)
+        if self.substep is not None:
+            self.check_substep(*self.substep)
         if not self.state:
             self.problem(0, 0, "a model needs at least one state variable (state v = -65 mV)")
         if self.problems:
@@ -349,7 +357,8 @@ class _Builder:
                                 threshold, threshold_line, tuple(self.resets),
                                 self.refractory[0] if self.refractory else None, self.clamp, self.method,
                                 self.input_var or names[0], self.receptors, self.about, lines,
-                                tuple(sorted(self.inits, key=lambda i: order.get(i.var, 0))))
+                                tuple(sorted(self.inits, key=lambda i: order.get(i.var, 0))),
+                                self.substep[0] if self.substep else None)
 
     def check_pending(self, tag: str, expr: Node, n: int) -> None:
         states = {s.name: s for s in self.state}
@@ -430,6 +439,19 @@ class _Builder:
             used = names_in(expr) & states
             if used:
                 raise _LineError(expr.col, f"the refractory period is computed from parameters, not {sorted(used)[0]}")
+        except (_LineError, ParseError) as exc:
+            self.problem(n, exc.col, exc.message)
+
+    def check_substep(self, expr: Node, n: int) -> None:
+        """A time computed from parameters, for a method that takes steps (not the exact propagators)."""
+        try:
+            if self.kind(expr).dim != Dim(s=1):
+                raise _LineError(expr.col, "the substep is a time, such as 0.01*ms")
+            used = names_in(expr) & ({s.name for s in self.state} | {"I_syn", "t"})
+            if used:
+                raise _LineError(expr.col, f"the substep is computed from parameters, not {sorted(used)[0]}")
+            if self.method in ("exact", "exponential_leak"):
+                raise _LineError(expr.col, f"method {self.method} needs no substep (it steps over dt exactly)")
         except (_LineError, ParseError) as exc:
             self.problem(n, exc.col, exc.message)
 

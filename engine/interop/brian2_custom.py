@@ -18,6 +18,9 @@ from ..model.network import CurrentInput, Network, Population
 from ._common import num
 from .brian2_models import channel_var, current_terms, is_noise, refractory_period
 
+# exponential_leak is exact without conductance synapses (its other variables decay on their own)
+_EXACT = ("exact", "exponential_leak")
+
 
 def model_description(net: Network, model_id: str) -> ModelDescription | None:
     """The description of a population's model: a built-in's own, or the network's; None for an unknown id."""
@@ -113,7 +116,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     # model integrated exactly (LIF, adaptive LIF) runs current synapses through their exact propagators in its
     # hand-written kernel, so Brian2 integrates them exactly too (its theta is not coupled to v).
     kernel_exact = pop.model in NEURON_MODELS
-    exact = plan.method == "exact" and not conductance and (len(desc.state) == 1 or not channels or kernel_exact)
+    exact = plan.method in _EXACT and not conductance and (len(desc.state) == 1 or not channels or kernel_exact)
     exact = exact and not coincident_rates(layout, pop, [key[2] for key in channels])
     names = {p.name: _quantity(pop.params.get(p.name, p.default) * p.unit.factor, p.unit.dim) for p in desc.params}
     names.update({u: _quantity(unit.factor, unit.dim, bare=True) for u, unit in UNITS.items()})
@@ -149,7 +152,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
         values = {p.name: pop.params.get(p.name, p.default) * p.unit.factor for p in desc.params}
         period = float(evaluate(inline(desc.refractory, aliases), values))
         refractory = refractory_period(period, dt)
-    method = "exact" if exact and not varying else "exponential_euler" if plan.method == "exact" else plan.method
+    method = "exact" if exact and not varying else "exponential_euler" if plan.method in _EXACT else plan.method
     init = {}
     for s in desc.state:
         unit = engine_unit(s.unit.dim) if not s.unit.dim.dimensionless else "1"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,14 @@ from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
 from ..kernels.parallel import PARALLEL_NEURONS, PARALLEL_SYNAPSES, SPIKE_BLOCK
 from ..kernels.rng import seed_state
-from ..model.catalog import CURRENT_CODES, MAX_DELAY, NEURON_MODELS, SYNAPSE_CODES, builtin_description
+from ..model.catalog import (
+    CURRENT_CODES,
+    GENERATED_BUILTINS,
+    MAX_DELAY,
+    NEURON_MODELS,
+    SYNAPSE_CODES,
+    builtin_description,
+)
 from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, SpikeTimesInput
 from ..model.params import check_params, fill_params
 from ..model.reward import reward_ids
@@ -34,7 +42,8 @@ from .described_rules import RuleSlots, described_problem, described_spec, descr
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
-__all__ = ["Built", "build", "build_problems", "derive_params", "draw_synapses", "estimate_memory", "memory_parts",
+__all__ = ["Built", "build", "build_problems", "derive_params", "hand_written_kernels",
+           "draw_synapses", "estimate_memory", "memory_parts",
            "trace_columns", "available_memory", "initial_values"]
 
 SYNAPSE_BYTES = 4 + 8 + 4  # target index (int32), weight (float64), delay (int32)
@@ -464,9 +473,27 @@ def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
 
 
 def custom_layouts(net: Network) -> dict[str, ModelLayout]:
-    """The layout of each custom model the network's populations use, in slot order (sorted ids)."""
-    used = sorted({p.model for p in net.populations.values() if p.model in net.models})
-    return {model_id: layout_of(net.models[model_id], model_id) for model_id in used}
+    """The layout of each model the network's populations run as generated code, in slot order (sorted ids):
+    its custom models and the built-ins in ``GENERATED_BUILTINS`` (unless ``hand_written_kernels`` is active)."""
+    generated = _GENERATED[-1]
+    used = sorted({p.model for p in net.populations.values() if p.model in net.models or p.model in generated})
+    return {model_id: layout_of(net.models[model_id] if model_id in net.models else builtin_description(model_id),
+                                model_id) for model_id in used}
+
+
+_GENERATED = [GENERATED_BUILTINS]  # a stack: hand_written_kernels pushes an empty set
+
+
+@contextmanager
+def hand_written_kernels():
+    """Networks built inside run every built-in model on its hand-written kernel (``neuron_kernels``): the
+    reference the generated code of the descriptions is tested and timed against. Not thread-safe: for tests
+    and benchmarks."""
+    _GENERATED.append(frozenset())
+    try:
+        yield
+    finally:
+        _GENERATED.pop()
 
 
 def _node_table(net: Network, custom: dict[str, ModelLayout]) -> dict[str, NodeInfo]:
@@ -847,7 +874,7 @@ def update_propagators(state: K.State, custom: dict[str, ModelLayout] | None = N
         if code in (K.LIF, K.LIF_ADAPTIVE):
             tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
             r = tau_m / c_m
-        elif code >= K.CUSTOM and layouts[code - K.CUSTOM].scalar_exact:
+        elif code >= K.CUSTOM and (layouts[code - K.CUSTOM].scalar_exact or layouts[code - K.CUSTOM].leak_step):
             col = layouts[code - K.CUSTOM].ref_col + 4
             tau_m, r = state.node_params[node, col], state.node_params[node, col + 1]
             c_m = tau_m / r

@@ -13,7 +13,7 @@ from ..base.theme import current
 
 __all__ = ["ModelHighlighter", "KEYWORDS"]
 
-KEYWORDS = ("title", "about", "state", "param", "let", "threshold", "reset", "refractory", "method", "input",
+KEYWORDS = ("title", "about", "state", "param", "let", "threshold", "reset", "refractory", "method", "substep", "input",
             "receptors")
 _LEADING = re.compile(rf"^\s*({'|'.join(KEYWORDS)})\b")
 _PROSE = re.compile(r"^\s*(title|about)\b")
