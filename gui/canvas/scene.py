@@ -20,6 +20,8 @@ from ..base import style
 from ..base.theme import current
 from ..editing.commands import AddItems, EditItem, MoveNodes, push
 from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
+from .edge_routing import route_edges
+from .label_layout import place_labels
 from .node_item import NodeItem
 from .notes import CanvasNotes
 
@@ -51,6 +53,8 @@ class CanvasScene(QGraphicsScene):
         doc.item_changed.connect(self._on_changed)
         doc.nodes_moved.connect(self._on_moved)
         doc.network_replaced.connect(self.rebuild)
+        for event in (doc.notes_added, doc.notes_removed, doc.note_changed, doc.notes_moved):
+            event.connect(lambda _ids: place_labels(self))  # labels keep clear of notes
         current().changed.connect(self.apply_theme)
         self.rebuild()
 
@@ -66,6 +70,7 @@ class CanvasScene(QGraphicsScene):
         net = self.doc.network
         self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
         self.notes.rebuild()
+        place_labels(self)
 
     @contextmanager
     def quiet_selection(self):
@@ -96,6 +101,7 @@ class CanvasScene(QGraphicsScene):
             pairs |= self._add_edges_of(item_id)
         for a, b in pairs:
             self._update_bends(a, b)
+        self.lay_out_edges()
 
     def _add_edges_of(self, item_id: str) -> set[tuple[str, str]]:
         """Draw the edge an item stands for; returns the node pair whose projections need new bends."""
@@ -160,6 +166,7 @@ class CanvasScene(QGraphicsScene):
                     for edge in list(node.edges):
                         self._remove_edge(edge.edge_id)
                     self.removeItem(node)
+        self.lay_out_edges()
 
     def _on_changed(self, item_id: str) -> None:
         if item_id in self.nodes:
@@ -179,6 +186,7 @@ class CanvasScene(QGraphicsScene):
             self._add_edges_of(item_id)  # links have no bends
             if was_selected:
                 self.nodes[item_id].setSelected(True)
+        self.lay_out_edges()
 
     def _on_moved(self, ids: list[str]) -> None:
         with self.batched_edges():
@@ -188,6 +196,7 @@ class CanvasScene(QGraphicsScene):
                     lay = self.doc.layout_of(item_id)
                     if node.pos() != QPointF(lay.x, lay.y):
                         node.setPos(lay.x, lay.y)
+        self.lay_out_edges()  # once the move is done, not at each step of a drag
 
     @contextmanager
     def batched_edges(self):
@@ -210,6 +219,11 @@ class CanvasScene(QGraphicsScene):
     def mouseMoveEvent(self, event) -> None:
         with self.batched_edges():  # a drag moves every selected node inside this call
             super().mouseMoveEvent(event)
+
+    def lay_out_edges(self) -> None:
+        """Route projections around the cards in their way, then place every label clear of the others."""
+        route_edges(self)
+        place_labels(self)
 
     def _update_bends(self, a: str, b: str) -> None:
         """Edges between one pair of nodes: a lone edge is straight, others fan out to their left."""
@@ -364,6 +378,7 @@ class CanvasScene(QGraphicsScene):
         """Redraw in the current theme: edges remake their pens and labels, cards and the cached grid repaint."""
         for edge in self.edges.values():
             edge.refresh()
+        self.lay_out_edges()
         for node in self.nodes.values():
             node.update()
         for view in self.views():
