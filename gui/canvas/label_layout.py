@@ -5,10 +5,7 @@ selected (the edge stays drawn and selectable, the inspector shows its weight), 
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
-from PySide6.QtCore import QRectF
 
 __all__ = ["PLACES", "place_labels"]
 
@@ -19,72 +16,96 @@ SPACING = 4.0  # scene units between the points that stand for an edge's line
 
 def place_labels(scene) -> None:
     """Give every labelled edge of ``scene`` its place (edges in order: loops, then shorter edges first, since they
-    have the least room)."""
-    cards = {nid: node.mapRectToScene(node.card_rect()) for nid, node in scene.nodes.items()}
-    notes = [note.mapRectToScene(note.boundingRect()) for note in scene.notes.items.values()]
+    have the least room). Each edge looks only at what lies near its own places, so hundreds of edges take
+    milliseconds."""
+    ids = list(scene.nodes)
+    cards = _boxes(node.mapRectToScene(node.card_rect()) for node in scene.nodes.values())
+    notes = _boxes(note.mapRectToScene(note.boundingRect()) for note in scene.notes.items.values())
     lines = _edge_points(scene)
-    placed: list[QRectF] = []
-    for edge in sorted((e for e in scene.edges.values() if e.label_text), key=_order):
-        at, rect = _best_place(edge, cards, notes, placed, lines)
-        edge.set_label_place(at, rect is not None)
-        if rect is not None:
-            placed.append(rect.adjusted(-PAD, -PAD, PAD, PAD))
+    labelled = sorted((e for e in scene.edges.values() if e.label_text), key=_order)
+    placed = np.zeros((len(labelled), 4))
+    count = 0
+    for edge in labelled:
+        places = _boxes(edge.mapRectToScene(edge.label_rect_at(at)) for at in PLACES)
+        low, high = places[:, :2].min(axis=0), places[:, 2:].max(axis=0)
+        near_cards = _near(cards, low, high)
+        not_ends = [k for k in near_cards if ids[k] not in (edge.source.item_id, edge.target.item_id)]
+        others = np.concatenate([cards[not_ends] if not_ends else cards[:0],
+                                 notes[_near(notes, low, high)], placed[:count][_near(placed[:count], low, high)]])
+        around = np.concatenate([others, cards[near_cards]])
+        k = _best_place(edge, places, others, around, lines)
+        edge.set_label_place(PLACES[k] if k is not None else 0.5, k is not None)
+        if k is not None:
+            placed[count] = places[k] + (-PAD, -PAD, PAD, PAD)
+            count += 1
 
 
-def _best_place(edge, cards: dict[str, QRectF], notes: list[QRectF], placed: list[QRectF], lines):
-    """(fraction, scene rectangle) of the clear place that hides the fewest other edges; (0.5, None) when no place
-    is clear. The middle may lie on the edge's own end cards (a short edge has no other room); the other places
-    keep clear of them too."""
-    ends = {edge.source.item_id, edge.target.item_id}
-    others = lines[0] != id(edge)
-    best = None
-    for k, at in enumerate(PLACES):
-        rect = edge.mapRectToScene(edge.label_rect_at(at))
-        boxes = (box for nid, box in cards.items() if k or nid not in ends)
-        if any(_overlap(rect, box) for box in chain(placed, boxes, notes)):
-            continue
-        hidden = _edges_under(rect, lines[1][others], lines[0][others])
-        if best is None or hidden < best[0]:
-            best = (hidden, at, rect)
+def _near(boxes: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Indices of the boxes that reach into the rectangle from ``low`` to ``high``."""
+    return np.flatnonzero((boxes[:, 0] < high[0]) & (boxes[:, 2] > low[0]) & (boxes[:, 1] < high[1])
+                          & (boxes[:, 3] > low[1]))
+
+
+def _best_place(edge, places: np.ndarray, beside: np.ndarray, everything: np.ndarray, lines) -> int | None:
+    """Index of the clear place that hides the fewest other edges, the earliest of equals (None when no place is
+    clear). The middle may lie on the edge's own end cards (``beside``: all boxes but those; a short edge has no
+    other room); the other places keep clear of ``everything``."""
+    clear = np.concatenate([_clear(places[:1], beside), _clear(places[1:], everything)])
+    if not clear.any():
+        return None
+    best, fewest = None, None
+    for k in np.flatnonzero(clear):
+        hidden = _edges_under(places[k], id(edge), *lines)
+        if fewest is None or hidden < fewest:
+            best, fewest = int(k), hidden
         if hidden == 0:
             break
-    return (0.5, None) if best is None else best[1:]
+    return best
 
 
-def _edge_points(scene) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, xy): points every few units along every edge's line, each with its edge's ``id``."""
+def _boxes(rects) -> np.ndarray:
+    """Rectangles as rows (left, top, right, bottom)."""
+    return np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in rects], dtype=float).reshape(-1, 4)
+
+
+def _clear(rects: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """For each of ``rects``, whether it overlaps none of ``boxes`` by more than half a unit each way (touching is
+    no overlap)."""
+    width = np.minimum(rects[:, None, 2], boxes[None, :, 2]) - np.maximum(rects[:, None, 0], boxes[None, :, 0])
+    height = np.minimum(rects[:, None, 3], boxes[None, :, 3]) - np.maximum(rects[:, None, 1], boxes[None, :, 1])
+    return ~((width > 0.5) & (height > 0.5)).any(axis=1)
+
+
+def _edge_points(scene) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, owner): points every few units along every edge's line, each with its edge's ``id``, sorted by x
+    (so the points under a label are found by bisection)."""
     owners, points = [], []
     for edge in scene.edges.values():
         for polygon in edge.mapToScene(edge.path()).toSubpathPolygons():
-            xy = np.array([(p.x(), p.y()) for p in polygon], dtype=float).reshape(-1, 2)
-            dense = _densify(xy)
+            dense = _densify(np.array([(p.x(), p.y()) for p in polygon], dtype=float).reshape(-1, 2))
             points.append(dense)
             owners.append(np.full(len(dense), id(edge), dtype=np.int64))
     if not points:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 2))
-    return np.concatenate(owners), np.concatenate(points)
+        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
+    xy, owner = np.concatenate(points), np.concatenate(owners)
+    order = np.argsort(xy[:, 0], kind="stable")
+    return xy[order, 0], xy[order, 1], owner[order]
 
 
 def _densify(xy: np.ndarray) -> np.ndarray:
-    """The polyline's corners and points between them no more than SPACING apart."""
+    """Points along the polyline no more than SPACING apart."""
     if len(xy) < 2:
         return xy
-    out = [xy[:1]]
-    for a, b in zip(xy[:-1], xy[1:]):
-        n = max(1, int(np.ceil(np.hypot(*(b - a)) / SPACING)))
-        out.append(a + (b - a) * (np.arange(1, n + 1)[:, None] / n))
-    return np.concatenate(out)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    at = np.linspace(0.0, along[-1], max(2, int(np.ceil(along[-1] / SPACING)) + 1))
+    return np.stack([np.interp(at, along, xy[:, 0]), np.interp(at, along, xy[:, 1])], axis=1)
 
 
-def _edges_under(rect: QRectF, xy: np.ndarray, owners: np.ndarray) -> int:
-    inside = ((xy[:, 0] > rect.left()) & (xy[:, 0] < rect.right()) & (xy[:, 1] > rect.top())
-              & (xy[:, 1] < rect.bottom()))
-    return len(np.unique(owners[inside]))
-
-
-def _overlap(a: QRectF, b: QRectF) -> bool:
-    both = a.intersected(b)
-    return both.width() > 0.5 and both.height() > 0.5
+def _edges_under(rect: np.ndarray, own: int, x: np.ndarray, y: np.ndarray, owner: np.ndarray) -> int:
+    """How many edges other than ``own`` pass under ``rect`` (left, top, right, bottom)."""
+    i, j = np.searchsorted(x, rect[[0, 2]], side="right")
+    inside = (y[i:j] > rect[1]) & (y[i:j] < rect[3]) & (owner[i:j] != own)
+    return len(set(owner[i:j][inside].tolist()))
 
 
 def _order(edge) -> tuple:

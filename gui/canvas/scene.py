@@ -68,9 +68,9 @@ class CanvasScene(QGraphicsScene):
             self.edges.clear()
             self._pairs.clear()
         net = self.doc.network
-        self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
+        self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections], lay_out=False)
         self.notes.rebuild()
-        place_labels(self)
+        self.lay_out_edges()
 
     @contextmanager
     def quiet_selection(self):
@@ -87,7 +87,7 @@ class CanvasScene(QGraphicsScene):
         if self.selected_ids() != before:
             self.selectionChanged.emit()
 
-    def _on_added(self, ids: list[str]) -> None:
+    def _on_added(self, ids: list[str], lay_out: bool = True) -> None:
         net = self.doc.network
         for item_id in ids:
             if item_id in net.populations or item_id in net.inputs or item_id in net.recorders:
@@ -101,7 +101,8 @@ class CanvasScene(QGraphicsScene):
             pairs |= self._add_edges_of(item_id)
         for a, b in pairs:
             self._update_bends(a, b)
-        self.lay_out_edges()
+        if lay_out:
+            self.lay_out_edges()
 
     def _add_edges_of(self, item_id: str) -> set[tuple[str, str]]:
         """Draw the edge an item stands for; returns the node pair whose projections need new bends."""
