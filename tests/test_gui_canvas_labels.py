@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QApplication
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network, NodeLayout
 from spikestudio.gui.canvas.edge_item import projection_label
+from spikestudio.gui.canvas.edge_routing import route_edges
+from spikestudio.gui.canvas.label_layout import place_labels
+from spikestudio.gui.editing.commands import MoveNodes
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -98,3 +101,27 @@ def test_a_small_example_keeps_every_label_in_the_middle_of_its_edge(window):
     w = window("cuba")
     labelled = [e for e in w.scene.edges.values() if e.label_text]
     assert labelled and all(e.label_at == 0.5 and e.label_shown and e.detour == 0.0 for e in labelled)
+
+
+def placements(scene) -> dict:
+    return {i: (e.detour, e.label_at, e.label_shown) for i, e in scene.edges.items()}
+
+
+def test_moving_everything_by_one_offset_keeps_the_layout_without_laying_it_out_again(window, tmp_path):
+    w = opened(window, tmp_path, {"A": (0, 0), "B": (400, 0), "C": (800, 0)}, [("A", "C"), ("A", "B"), ("C", "B")])
+    scene = w.scene
+    before, passes = placements(scene), scene.full_layouts
+    assert before["A->C"][0] != 0.0  # A->C goes around B
+    label = scene.edges["A->C"].mapRectToScene(scene.edges["A->C"].label_rect)
+    old = {i: (w.doc.layout_of(i).x, w.doc.layout_of(i).y) for i in scene.nodes}
+    scene.stack.push(MoveNodes(w.doc, old, {i: (x + 130, y - 70) for i, (x, y) in old.items()}, "Move"))
+    assert scene.full_layouts == passes and placements(scene) == before
+    moved = scene.edges["A->C"].mapRectToScene(scene.edges["A->C"].label_rect)
+    assert moved.topLeft() - label.topLeft() == QPointF(130, -70)  # the label went along with its edge
+    route_edges(scene)
+    place_labels(scene)
+    assert placements(scene) == before  # what a full layout of the moved canvas gives
+    scene.stack.undo()
+    assert scene.full_layouts == passes and placements(scene) == before
+    scene.stack.push(MoveNodes(w.doc, {"B": old["B"]}, {"B": (400.0, 300.0)}, "Move"))  # B leaves A->C's way
+    assert scene.full_layouts == passes + 1 and scene.edges["A->C"].detour == 0.0

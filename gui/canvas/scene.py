@@ -22,6 +22,7 @@ from ..editing.commands import AddItems, EditItem, MoveNodes, push
 from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
 from .edge_routing import route_edges
 from .label_layout import place_labels
+from .layout_memo import layout_inputs, same_up_to_shift
 from .node_item import NodeItem
 from .notes import CanvasNotes
 
@@ -44,6 +45,8 @@ class CanvasScene(QGraphicsScene):
         self.pending_edges: set | None = None  # while set, moved nodes queue their edges here (one update each)
         self._wire: QGraphicsLineItem | None = None
         self._wire_source: NodeItem | None = None
+        self._laid_out = None  # what the last edge layout was computed for (layout_memo)
+        self.full_layouts = 0  # how many times every edge was routed and every label placed
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
         # Edges move whenever a node does; with a few hundred items a linear search beats keeping a BSP tree.
         self.setItemIndexMethod(QGraphicsScene.NoIndex)
@@ -54,7 +57,7 @@ class CanvasScene(QGraphicsScene):
         doc.nodes_moved.connect(self._on_moved)
         doc.network_replaced.connect(self.rebuild)
         for event in (doc.notes_added, doc.notes_removed, doc.note_changed, doc.notes_moved):
-            event.connect(lambda _ids: place_labels(self))  # labels keep clear of notes
+            event.connect(lambda _ids: self.lay_out_edges())  # labels keep clear of notes
         current().changed.connect(self.apply_theme)
         self.rebuild()
 
@@ -222,9 +225,16 @@ class CanvasScene(QGraphicsScene):
             super().mouseMoveEvent(event)
 
     def lay_out_edges(self) -> None:
-        """Route projections around the cards in their way, then place every label clear of the others."""
+        """Route projections around the cards in their way, then place every label clear of the others (skipped when
+        the change only shifted everything, as dragging all nodes or undoing that does: the layout moved along)."""
+        inputs = layout_inputs(self)
+        if same_up_to_shift(self._laid_out, inputs):
+            self._laid_out = inputs
+            return
         route_edges(self)
         place_labels(self)
+        self.full_layouts += 1
+        self._laid_out = layout_inputs(self)  # routing rebuilt paths, so measure after it
 
     def _update_bends(self, a: str, b: str) -> None:
         """Edges between one pair of nodes: a lone edge is straight, others fan out to their left."""

@@ -1,0 +1,35 @@
+"""What the last edge layout was computed for, so a change that cannot alter it costs nothing: routing and label
+placement depend only on where cards, notes and edges lie relative to each other, so when every node and note moved
+by one offset (a drag of everything, or its undo) or nothing moved, the layout moved with them and is kept."""
+
+from __future__ import annotations
+
+__all__ = ["layout_inputs", "same_up_to_shift"]
+
+
+def layout_inputs(scene) -> tuple[dict, dict, dict]:
+    """(cards, notes, edges): each node's and note's scene rectangle, and each edge's ends, bend and label size (the
+    edge item itself too, since a remade edge starts unplaced)."""
+    cards = {i: _rect(n.mapRectToScene(n.card_rect())) for i, n in scene.nodes.items()}
+    notes = {i: _rect(n.mapRectToScene(n.boundingRect())) for i, n in scene.notes.items.items()}
+    edges = {i: (e, e.source.item_id, e.target.item_id, e.bend, e.label_text, e.label_width, e.label_height)
+             for i, e in scene.edges.items()}
+    return cards, notes, edges
+
+
+def same_up_to_shift(before, after) -> bool:
+    """Whether ``after`` is ``before`` with every card and note moved by one offset (or none)."""
+    if before is None or before[2] != after[2] or before[0].keys() != after[0].keys() \
+            or before[1].keys() != after[1].keys():
+        return False
+    pairs = [(before[k][i], after[k][i]) for k in (0, 1) for i in after[k]]
+    if not pairs:
+        return True
+    (a0, b0) = pairs[0]
+    dx, dy = b0[0] - a0[0], b0[1] - a0[1]
+    return all(abs(b[0] - a[0] - dx) < 1e-6 and abs(b[1] - a[1] - dy) < 1e-6 and abs((b[2] - b[0]) - (a[2] - a[0]))
+               < 1e-6 and abs((b[3] - b[1]) - (a[3] - a[1])) < 1e-6 for a, b in pairs)
+
+
+def _rect(r) -> tuple[float, float, float, float]:
+    return r.left(), r.top(), r.right(), r.bottom()
