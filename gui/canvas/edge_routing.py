@@ -18,18 +18,39 @@ MARGIN = 8.0  # an edge passes at least this far from a card it goes around
 SAMPLES = np.linspace(2 / 24, 22 / 24, 21)[None, :, None]  # fractions of the curve checked (its ends are on cards)
 
 
-def route_edges(scene) -> None:
-    """Choose each projection's detour (none when its curve crosses no other card, or no detour clears one)."""
+def route_edges(scene, moved: set[str] | None = None, dirty: np.ndarray | None = None) -> set:
+    """Choose each projection's detour (none when its curve crosses no other card, or no detour clears one); returns
+    the edges whose detour changed. With ``moved`` (node ids) and ``dirty`` (their cards' old and new boxes, rows
+    left, top, right, bottom) only edges of those nodes and edges whose every possible detour reaches a dirty box
+    are routed again: no other edge's route can change."""
     ids = list(scene.nodes)
     boxes = np.array([[r.left() - MARGIN, r.top() - MARGIN, r.right() + MARGIN, r.bottom() + MARGIN]
                       for r in (node.mapRectToScene(node.card_rect()) for node in scene.nodes.values())],
                      dtype=float).reshape(-1, 4)
+    changed = set()
     for edge in scene.edges.values():
         if edge.kind == PROJECTION_EDGE and edge.source is not edge.target:
+            if moved is not None and edge.source.item_id not in moved and edge.target.item_id not in moved \
+                    and not _reaches(edge, dirty):
+                continue
             detour = _first_clear_detour(edge, boxes, ids)
             if detour != edge.detour:
                 edge.detour = detour
                 edge.update_path(force=True)
+                changed.add(edge)
+    return changed
+
+
+def _reaches(edge, dirty: np.ndarray) -> bool:
+    """Whether the hull of every curve the edge may take (its ends and the control points of no detour and of the
+    largest) meets one of the ``dirty`` boxes (grown by MARGIN, as the cards are)."""
+    side = -1.0 if edge.bend < 0 else 1.0
+    a, b = edge.source.scenePos(), edge.target.scenePos()
+    points = np.concatenate([[[a.x(), a.y()], [b.x(), b.y()]],
+                             _controls(edge, np.array([edge.bend, edge.bend + side * STEP * STEPS]))])
+    low, high = points.min(axis=0) - MARGIN, points.max(axis=0) + MARGIN
+    return bool(((dirty[:, 0] < high[0]) & (dirty[:, 2] > low[0]) & (dirty[:, 1] < high[1])
+                 & (dirty[:, 3] > low[1])).any())
 
 
 def _first_clear_detour(edge, boxes: np.ndarray, ids: list[str]) -> float:
@@ -53,12 +74,17 @@ def _first_clear_detour(edge, boxes: np.ndarray, ids: list[str]) -> float:
 def _curves(edge, bends: np.ndarray) -> np.ndarray:
     """Points of the edge's curve (centre to centre, as ``EdgeItem`` bends it) for each of ``bends``."""
     a, b = edge.source.scenePos(), edge.target.scenePos()
+    t = SAMPLES
+    start, end = np.array([a.x(), a.y()]), np.array([b.x(), b.y()])
+    return (1 - t) ** 2 * start + 2 * t * (1 - t) * _controls(edge, bends)[:, None, :] + t ** 2 * end
+
+
+def _controls(edge, bends: np.ndarray) -> np.ndarray:
+    """The control point of the edge's curve for each of ``bends`` (rows x, y)."""
+    a, b = edge.source.scenePos(), edge.target.scenePos()
     ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
     length = float(np.hypot(bx - ax, by - ay)) or 1.0
-    control = np.stack([(ax + bx) / 2 + (by - ay) / length * bends, (ay + by) / 2 - (bx - ax) / length * bends], 1)
-    t = SAMPLES
-    start, end = np.array([ax, ay]), np.array([bx, by])
-    return (1 - t) ** 2 * start + 2 * t * (1 - t) * control[:, None, :] + t ** 2 * end
+    return np.stack([(ax + bx) / 2 + (by - ay) / length * bends, (ay + by) / 2 - (bx - ax) / length * bends], 1)
 
 
 def _hanging(node) -> set[str]:

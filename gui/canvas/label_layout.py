@@ -14,17 +14,27 @@ PAD = 2.0  # labels keep this much clear of each other, so two never touch
 SPACING = 4.0  # scene units between the points that stand for an edge's line
 
 
-def place_labels(scene) -> None:
+def place_labels(scene, only: set | None = None, near: np.ndarray | None = None) -> None:
     """Give every labelled edge of ``scene`` its place (edges in order: loops, then shorter edges first, since they
     have the least room). Each edge looks only at what lies near its own places, so hundreds of edges take
-    milliseconds."""
+    milliseconds. With ``only`` (edges) and ``near`` (boxes of what changed, rows left, top, right, bottom) just those
+    edges and the labels that could reach one of the boxes are placed again; every other shown label keeps its place
+    and is kept clear of."""
     ids = list(scene.nodes)
     cards = _boxes(node.mapRectToScene(node.card_rect()) for node in scene.nodes.values())
     notes = _boxes(note.mapRectToScene(note.boundingRect()) for note in scene.notes.items.values())
-    lines = _edge_points(scene)
     labelled = sorted((e for e in scene.edges.values() if e.label_text), key=_order)
-    placed = np.zeros((len(labelled), 4))
-    count = 0
+    if only is not None:
+        redo = [e for e in labelled if e in only or _near(near, *_reach(e)).size]
+        kept = set(labelled) - set(redo)
+        fixed, labelled = [e for e in labelled if e in kept and e.label_shown], redo
+    else:
+        fixed = []
+    scene.label_placements += len(labelled)  # how much work changes cost (tests, benchmarks)
+    lines = _edge_points(scene, _boxes(_reach_rect(e) for e in labelled) if only is not None else None)
+    placed = np.zeros((len(labelled) + len(fixed), 4))
+    placed[:len(fixed)] = _boxes(e.mapRectToScene(e.label_rect) for e in fixed) + (-PAD, -PAD, PAD, PAD)
+    count = len(fixed)
     for edge in labelled:
         places = _boxes(edge.mapRectToScene(edge.label_rect_at(at)) for at in PLACES)
         low, high = places[:, :2].min(axis=0), places[:, 2:].max(axis=0)
@@ -38,6 +48,17 @@ def place_labels(scene) -> None:
         if k is not None:
             placed[count] = places[k] + (-PAD, -PAD, PAD, PAD)
             count += 1
+
+
+def _reach_rect(edge):
+    """A rectangle (scene) holding every place the edge's label may take: its bounds grown by the label's size."""
+    return edge.sceneBoundingRect().adjusted(-edge.label_width, -edge.label_height, edge.label_width,
+                                             edge.label_height)
+
+
+def _reach(edge) -> tuple[np.ndarray, np.ndarray]:
+    r = _reach_rect(edge)
+    return np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])
 
 
 def _near(boxes: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -76,15 +97,24 @@ def _clear(rects: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return ~((width > 0.5) & (height > 0.5)).any(axis=1)
 
 
-def _edge_points(scene) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x, y, owner): points every few units along every edge's line, each with its edge's ``id``, sorted by x
-    (so the points under a label are found by bisection)."""
+def _edge_points(scene, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, owner): points every few units along every edge's line (only edges reaching one of the ``within``
+    boxes, when given), each with its edge's ``id``, sorted by x (so the points under a label are found by
+    bisection). Each edge's points are kept until its path is rebuilt (a drag only shifts them)."""
     owners, points = [], []
     for edge in scene.edges.values():
-        for polygon in edge.mapToScene(edge.path()).toSubpathPolygons():
-            dense = _densify(np.array([(p.x(), p.y()) for p in polygon], dtype=float).reshape(-1, 2))
-            points.append(dense)
-            owners.append(np.full(len(dense), id(edge), dtype=np.int64))
+        if within is not None:
+            r = edge.sceneBoundingRect()
+            if not _near(within, np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])).size:
+                continue
+        cached = getattr(edge, "_line_points", None)
+        if cached is None or cached[0] != edge.path_version:
+            dense = [_densify(np.array([(p.x(), p.y()) for p in polygon], dtype=float).reshape(-1, 2))
+                     for polygon in edge.path().toSubpathPolygons()]
+            cached = edge._line_points = (edge.path_version, np.concatenate(dense) if dense else np.zeros((0, 2)))
+        dense = cached[1] + (edge.pos().x(), edge.pos().y())  # item to scene: edges are only ever shifted
+        points.append(dense)
+        owners.append(np.full(len(dense), id(edge), dtype=np.int64))
     if not points:
         return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
     xy, owner = np.concatenate(points), np.concatenate(owners)

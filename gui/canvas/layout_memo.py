@@ -4,17 +4,20 @@ by one offset (a drag of everything, or its undo) or nothing moved, the layout m
 
 from __future__ import annotations
 
-__all__ = ["layout_inputs", "same_up_to_shift"]
+import numpy as np
+
+__all__ = ["layout_inputs", "changed_region", "moved_cards", "same_up_to_shift"]
 
 
-def layout_inputs(scene) -> tuple[dict, dict, dict]:
-    """(cards, notes, edges): each node's and note's scene rectangle, and each edge's ends, bend and label size (the
-    edge item itself too, since a remade edge starts unplaced)."""
+def layout_inputs(scene) -> tuple[dict, dict, dict, dict]:
+    """(cards, notes, edges, bounds): each node's and note's scene rectangle, each edge's ends, bend and label size
+    (the edge item itself too, since a remade edge starts unplaced), and where each edge lay with its label."""
     cards = {i: _rect(n.mapRectToScene(n.card_rect())) for i, n in scene.nodes.items()}
     notes = {i: _rect(n.mapRectToScene(n.boundingRect())) for i, n in scene.notes.items.items()}
     edges = {i: (e, e.source.item_id, e.target.item_id, e.bend, e.label_text, e.label_width, e.label_height)
              for i, e in scene.edges.items()}
-    return cards, notes, edges
+    bounds = {e: _rect(e.sceneBoundingRect()) for e in scene.edges.values()}
+    return cards, notes, edges, bounds
 
 
 def same_up_to_shift(before, after) -> bool:
@@ -29,6 +32,21 @@ def same_up_to_shift(before, after) -> bool:
     dx, dy = b0[0] - a0[0], b0[1] - a0[1]
     return all(abs(b[0] - a[0] - dx) < 1e-6 and abs(b[1] - a[1] - dy) < 1e-6 and abs((b[2] - b[0]) - (a[2] - a[0]))
                < 1e-6 and abs((b[3] - b[1]) - (a[3] - a[1])) < 1e-6 for a, b in pairs)
+
+
+def moved_cards(before, after) -> set[str] | None:
+    """The nodes whose cards moved or changed size when nothing else changed (None when something else did: an
+    edge, a label, a note, a node added or removed)."""
+    if before is None or before[2] != after[2] or before[1] != after[1] or before[0].keys() != after[0].keys():
+        return None
+    return {i for i, box in after[0].items() if box != before[0][i]}
+
+
+def changed_region(before, after, moved: set[str], edges) -> np.ndarray:
+    """Boxes (rows left, top, right, bottom) of the moved cards and of ``edges``, where they were and are now."""
+    rows = [before[0][i] for i in moved] + [after[0][i] for i in moved]
+    rows += [b[e] for b in (before[3], after[3]) for e in edges if e in b]
+    return np.array(rows, dtype=float).reshape(-1, 4)
 
 
 def _rect(r) -> tuple[float, float, float, float]:

@@ -22,7 +22,7 @@ from ..editing.commands import AddItems, EditItem, MoveNodes, push
 from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
 from .edge_routing import route_edges
 from .label_layout import place_labels
-from .layout_memo import layout_inputs, same_up_to_shift
+from .layout_memo import changed_region, layout_inputs, moved_cards, same_up_to_shift
 from .node_item import NodeItem
 from .notes import CanvasNotes
 
@@ -47,6 +47,7 @@ class CanvasScene(QGraphicsScene):
         self._wire_source: NodeItem | None = None
         self._laid_out = None  # what the last edge layout was computed for (layout_memo)
         self.full_layouts = 0  # how many times every edge was routed and every label placed
+        self.label_placements = 0  # how many labels were placed (label_layout), to tell a local layout
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
         # Edges move whenever a node does; with a few hundred items a linear search beats keeping a BSP tree.
         self.setItemIndexMethod(QGraphicsScene.NoIndex)
@@ -225,16 +226,25 @@ class CanvasScene(QGraphicsScene):
             super().mouseMoveEvent(event)
 
     def lay_out_edges(self) -> None:
-        """Route projections around the cards in their way, then place every label clear of the others (skipped when
-        the change only shifted everything, as dragging all nodes or undoing that does: the layout moved along)."""
+        """Route projections around the cards in their way, then place every label clear of the others. Only what a
+        change can affect is redone: nothing when it shifted everything (dragging all nodes, or undoing that: the
+        layout moved along), the edges of moved nodes and what lies where those nodes and edges were or are when
+        only some nodes moved, everything otherwise (open, add, remove, edit, notes, theme)."""
         inputs = layout_inputs(self)
-        if same_up_to_shift(self._laid_out, inputs):
-            self._laid_out = inputs
+        before, self._laid_out = self._laid_out, inputs
+        if same_up_to_shift(before, inputs):
             return
-        route_edges(self)
-        place_labels(self)
-        self.full_layouts += 1
-        self._laid_out = layout_inputs(self)  # routing rebuilt paths, so measure after it
+        moved = moved_cards(before, inputs)
+        if moved is None:
+            route_edges(self)
+            place_labels(self)
+            self.full_layouts += 1
+        else:
+            dirty = changed_region(before, inputs, moved, ())
+            touched = route_edges(self, moved, dirty) | {e for i in moved for e in self.nodes[i].edges}
+            after = layout_inputs(self)
+            place_labels(self, touched, changed_region(before, after, moved, touched))
+        self._laid_out = layout_inputs(self)  # routing and placing rebuilt paths, so measure after them
 
     def _update_bends(self, a: str, b: str) -> None:
         """Edges between one pair of nodes: a lone edge is straight, others fan out to their left."""
