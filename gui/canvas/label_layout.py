@@ -6,6 +6,7 @@ selected (the edge stays drawn and selectable, the inspector shows its weight), 
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QRectF
 
 __all__ = ["PLACES", "place_labels"]
 
@@ -18,14 +19,15 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
     """Give every labelled edge of ``scene`` its place (edges in order: loops, then shorter edges first, since they
     have the least room). Each edge looks only at what lies near its own places, so hundreds of edges take
     milliseconds. With ``only`` (edges) and ``near`` (boxes of what changed, rows left, top, right, bottom) just those
-    edges and the labels that could reach one of the boxes are placed again; every other shown label keeps its place
-    and is kept clear of."""
+    edges' labels and the labels that could reach one of the boxes or one of those edges' lines are placed again;
+    every other shown label keeps its place and is kept clear of."""
     ids = list(scene.nodes)
     cards = _boxes(node.mapRectToScene(node.card_rect()) for node in scene.nodes.values())
     notes = _boxes(note.mapRectToScene(note.boundingRect()) for note in scene.notes.items.values())
     labelled = sorted((e for e in scene.edges.values() if e.label_text), key=_order)
     if only is not None:
-        redo = [e for e in labelled if e in only or _near(near, *_reach(e)).size]
+        x, y, _ = _edge_points(scene, edges=only)
+        redo = [e for e in labelled if e in only or _near(near, *_reach(e)).size or _any_inside(_reach(e), x, y)]
         kept = set(labelled) - set(redo)
         fixed, labelled = [e for e in labelled if e in kept and e.label_shown], redo
     else:
@@ -50,15 +52,26 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
             count += 1
 
 
-def _reach_rect(edge):
-    """A rectangle (scene) holding every place the edge's label may take: its bounds grown by the label's size."""
-    return edge.sceneBoundingRect().adjusted(-edge.label_width, -edge.label_height, edge.label_width,
-                                             edge.label_height)
+def _reach_rect(edge) -> QRectF:
+    """A rectangle (scene) holding every place the edge's label may take (kept until its path is rebuilt)."""
+    cached = getattr(edge, "_reach", None)
+    if cached is None or cached[0] != edge.path_version:
+        box = QRectF()
+        for at in PLACES:
+            box = box.united(edge.label_rect_at(at))
+        cached = edge._reach = (edge.path_version, box)
+    return cached[1].translated(edge.pos())
 
 
 def _reach(edge) -> tuple[np.ndarray, np.ndarray]:
     r = _reach_rect(edge)
     return np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])
+
+
+def _any_inside(box: tuple[np.ndarray, np.ndarray], x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether any point (``x`` sorted) lies in the box (low, high)."""
+    i, j = np.searchsorted(x, [box[0][0], box[1][0]], side="right")
+    return bool(((y[i:j] > box[0][1]) & (y[i:j] < box[1][1])).any())
 
 
 def _near(boxes: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -97,12 +110,12 @@ def _clear(rects: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return ~((width > 0.5) & (height > 0.5)).any(axis=1)
 
 
-def _edge_points(scene, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x, y, owner): points every few units along every edge's line (only edges reaching one of the ``within``
-    boxes, when given), each with its edge's ``id``, sorted by x (so the points under a label are found by
-    bisection). Each edge's points are kept until its path is rebuilt (a drag only shifts them)."""
+def _edge_points(scene, within: np.ndarray | None = None, edges=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, owner): points every few units along every edge's line (only ``edges``, and only edges reaching one of
+    the ``within`` boxes, when given), each with its edge's ``id``, sorted by x (so the points under a label are
+    found by bisection). Each edge's points are kept until its path is rebuilt (a drag only shifts them)."""
     owners, points = [], []
-    for edge in scene.edges.values():
+    for edge in scene.edges.values() if edges is None else edges:
         if within is not None:
             r = edge.sceneBoundingRect()
             if not _near(within, np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])).size:

@@ -11,12 +11,12 @@ __all__ = ["layout_inputs", "changed_region", "moved_cards", "same_up_to_shift"]
 
 def layout_inputs(scene) -> tuple[dict, dict, dict, dict]:
     """(cards, notes, edges, bounds): each node's and note's scene rectangle, each edge's ends, bend and label size
-    (the edge item itself too, since a remade edge starts unplaced), and where each edge lay with its label."""
+    (the edge item itself too, since a remade edge starts unplaced), and where each label lies."""
     cards = {i: _rect(n.mapRectToScene(n.card_rect())) for i, n in scene.nodes.items()}
     notes = {i: _rect(n.mapRectToScene(n.boundingRect())) for i, n in scene.notes.items.items()}
     edges = {i: (e, e.source.item_id, e.target.item_id, e.bend, e.label_text, e.label_width, e.label_height)
              for i, e in scene.edges.items()}
-    bounds = {e: _rect(e.sceneBoundingRect()) for e in scene.edges.values()}
+    bounds = {e: _rect(e.mapRectToScene(e.label_rect)) for e in scene.edges.values() if e.label_text}
     return cards, notes, edges, bounds
 
 
@@ -43,9 +43,10 @@ def moved_cards(before, after) -> set[str] | None:
 
 
 def changed_region(before, after, moved: set[str], edges) -> np.ndarray:
-    """Boxes (rows left, top, right, bottom) of the moved cards and of ``edges``, where they were and are now."""
+    """Boxes (rows left, top, right, bottom) of the moved cards, where they were and are now, and of the labels of
+    ``edges`` where they were (a place they may have left free)."""
     rows = [before[0][i] for i in moved] + [after[0][i] for i in moved]
-    rows += [b[e] for b in (before[3], after[3]) for e in edges if e in b]
+    rows += [before[3][e] for e in edges if e in before[3]]
     return np.array(rows, dtype=float).reshape(-1, 4)
 
 

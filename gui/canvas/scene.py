@@ -240,10 +240,9 @@ class CanvasScene(QGraphicsScene):
             place_labels(self)
             self.full_layouts += 1
         else:
-            dirty = changed_region(before, inputs, moved, ())
-            touched = route_edges(self, moved, dirty) | {e for i in moved for e in self.nodes[i].edges}
-            after = layout_inputs(self)
-            place_labels(self, touched, changed_region(before, after, moved, touched))
+            touched = route_edges(self, moved, changed_region(before, inputs, moved, ())) \
+                | {e for i in moved for e in self.nodes[i].edges}
+            place_labels(self, touched, changed_region(before, inputs, moved, touched))
         self._laid_out = layout_inputs(self)  # routing and placing rebuilt paths, so measure after them
 
     def _update_bends(self, a: str, b: str) -> None:
