@@ -19,15 +19,15 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
     """Give every labelled edge of ``scene`` its place (edges in order: loops, then shorter edges first, since they
     have the least room). Each edge looks only at what lies near its own places, so hundreds of edges take
     milliseconds. With ``only`` (edges) and ``near`` (boxes of what changed, rows left, top, right, bottom) just those
-    edges' labels and the labels that could reach one of the boxes or one of those edges' lines are placed again;
-    every other shown label keeps its place and is kept clear of."""
+    edges' labels, the labels that could reach one of the boxes and the labels that now lie on one of those edges'
+    lines are placed again; every other shown label keeps its place and is kept clear of."""
     ids = list(scene.nodes)
     cards = _boxes(node.mapRectToScene(node.card_rect()) for node in scene.nodes.values())
     notes = _boxes(note.mapRectToScene(note.boundingRect()) for note in scene.notes.items.values())
     labelled = sorted((e for e in scene.edges.values() if e.label_text), key=_order)
     if only is not None:
         x, y, _ = _edge_points(scene, edges=only)
-        redo = [e for e in labelled if e in only or _near(near, *_reach(e)).size or _any_inside(_reach(e), x, y)]
+        redo = [e for e in labelled if e in only or _near(near, *_reach(e)).size or _any_inside(_shown(e), x, y)]
         kept = set(labelled) - set(redo)
         fixed, labelled = [e for e in labelled if e in kept and e.label_shown], redo
     else:
@@ -65,6 +65,14 @@ def _reach_rect(edge) -> QRectF:
 
 def _reach(edge) -> tuple[np.ndarray, np.ndarray]:
     r = _reach_rect(edge)
+    return np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])
+
+
+def _shown(edge) -> tuple[np.ndarray, np.ndarray]:
+    """Where the edge's label lies now (low, high); a hidden label's whole reach, since it may find room."""
+    if not edge.label_shown:
+        return _reach(edge)
+    r = edge.mapRectToScene(edge.label_rect)
     return np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])
 
 
