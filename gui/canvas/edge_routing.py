@@ -27,30 +27,39 @@ def route_edges(scene, moved: set[str] | None = None, dirty: np.ndarray | None =
     boxes = np.array([[r.left() - MARGIN, r.top() - MARGIN, r.right() + MARGIN, r.bottom() + MARGIN]
                       for r in (node.mapRectToScene(node.card_rect()) for node in scene.nodes.values())],
                      dtype=float).reshape(-1, 4)
+    edges = [e for e in scene.edges.values() if e.kind == PROJECTION_EDGE and e.source is not e.target]
+    if moved is not None:
+        reach = _reaches(edges, dirty)
+        edges = [e for e, hit in zip(edges, reach) if hit or e.source.item_id in moved or e.target.item_id in moved]
     changed = set()
-    for edge in scene.edges.values():
-        if edge.kind == PROJECTION_EDGE and edge.source is not edge.target:
-            if moved is not None and edge.source.item_id not in moved and edge.target.item_id not in moved \
-                    and not _reaches(edge, dirty):
-                continue
-            detour = _first_clear_detour(edge, boxes, ids)
-            if detour != edge.detour:
-                edge.detour = detour
-                edge.update_path(force=True)
-                changed.add(edge)
+    for edge in edges:
+        detour = _first_clear_detour(edge, boxes, ids)
+        if detour != edge.detour:
+            edge.detour = detour
+            edge.update_path(force=True)
+            changed.add(edge)
     return changed
 
 
-def _reaches(edge, dirty: np.ndarray) -> bool:
-    """Whether the hull of every curve the edge may take (its ends and the control points of no detour and of the
-    largest) meets one of the ``dirty`` boxes (grown by MARGIN, as the cards are)."""
-    side = -1.0 if edge.bend < 0 else 1.0
-    a, b = edge.source.scenePos(), edge.target.scenePos()
-    points = np.concatenate([[[a.x(), a.y()], [b.x(), b.y()]],
-                             _controls(edge, np.array([edge.bend, edge.bend + side * STEP * STEPS]))])
-    low, high = points.min(axis=0) - MARGIN, points.max(axis=0) + MARGIN
-    return bool(((dirty[:, 0] < high[0]) & (dirty[:, 2] > low[0]) & (dirty[:, 1] < high[1])
-                 & (dirty[:, 3] > low[1])).any())
+def _reaches(edges: list, dirty: np.ndarray) -> np.ndarray:
+    """For each edge, whether the hull of every curve it may take (its ends and the control points of no detour and
+    of the largest) meets one of the ``dirty`` boxes (grown by MARGIN, as the cards are)."""
+    if not edges:
+        return np.zeros(0, dtype=bool)
+    ends = np.array([(e.source.scenePos().x(), e.source.scenePos().y(), e.target.scenePos().x(),
+                      e.target.scenePos().y(), e.bend) for e in edges], dtype=float)
+    ax, ay, bx, by, bend = ends.T
+    length = np.hypot(bx - ax, by - ay)
+    length[length == 0] = 1.0
+    xs, ys = [ax, bx], [ay, by]
+    for b in (bend, bend + np.where(bend < 0, -1.0, 1.0) * STEP * STEPS):
+        xs.append((ax + bx) / 2 + (by - ay) / length * b)
+        ys.append((ay + by) / 2 - (bx - ax) / length * b)
+    xs, ys = np.array(xs), np.array(ys)
+    low_x, high_x = xs.min(axis=0) - MARGIN, xs.max(axis=0) + MARGIN
+    low_y, high_y = ys.min(axis=0) - MARGIN, ys.max(axis=0) + MARGIN
+    return ((dirty[None, :, 0] < high_x[:, None]) & (dirty[None, :, 2] > low_x[:, None])
+            & (dirty[None, :, 1] < high_y[:, None]) & (dirty[None, :, 3] > low_y[:, None])).any(axis=1)
 
 
 def _first_clear_detour(edge, boxes: np.ndarray, ids: list[str]) -> float:

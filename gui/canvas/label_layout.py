@@ -27,7 +27,9 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
     labelled = sorted((e for e in scene.edges.values() if e.label_text), key=_order)
     if only is not None:
         x, y, _ = _edge_points(scene, edges=only)
-        redo = [e for e in labelled if e in only or _near(near, *_reach(e)).size or _any_inside(_shown(e), x, y)]
+        reaches = _boxes(_reach_rect(e) for e in labelled)
+        reached = _meets(reaches, near)
+        redo = [e for e, hit in zip(labelled, reached) if hit or e in only or _any_inside(_shown(e), x, y)]
         kept = set(labelled) - set(redo)
         fixed, labelled = [e for e in labelled if e in kept and e.label_shown], redo
     else:
@@ -82,6 +84,12 @@ def _any_inside(box: tuple[np.ndarray, np.ndarray], x: np.ndarray, y: np.ndarray
     return bool(((y[i:j] > box[0][1]) & (y[i:j] < box[1][1])).any())
 
 
+def _meets(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each of ``boxes``, whether it reaches into any of ``others`` (rows left, top, right, bottom)."""
+    return ((boxes[:, None, 0] < others[None, :, 2]) & (boxes[:, None, 2] > others[None, :, 0])
+            & (boxes[:, None, 1] < others[None, :, 3]) & (boxes[:, None, 3] > others[None, :, 1])).any(axis=1)
+
+
 def _near(boxes: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Indices of the boxes that reach into the rectangle from ``low`` to ``high``."""
     return np.flatnonzero((boxes[:, 0] < high[0]) & (boxes[:, 2] > low[0]) & (boxes[:, 1] < high[1])
@@ -123,11 +131,10 @@ def _edge_points(scene, within: np.ndarray | None = None, edges=None) -> tuple[n
     the ``within`` boxes, when given), each with its edge's ``id``, sorted by x (so the points under a label are
     found by bisection). Each edge's points are kept until its path is rebuilt (a drag only shifts them)."""
     owners, points = [], []
-    for edge in scene.edges.values() if edges is None else edges:
-        if within is not None:
-            r = edge.sceneBoundingRect()
-            if not _near(within, np.array([r.left(), r.top()]), np.array([r.right(), r.bottom()])).size:
-                continue
+    edges = list(scene.edges.values() if edges is None else edges)
+    if within is not None:
+        edges = [e for e, hit in zip(edges, _meets(_boxes(e.sceneBoundingRect() for e in edges), within)) if hit]
+    for edge in edges:
         cached = getattr(edge, "_line_points", None)
         if cached is None or cached[0] != edge.path_version:
             dense = [_densify(np.array([(p.x(), p.y()) for p in polygon], dtype=float).reshape(-1, 2))
