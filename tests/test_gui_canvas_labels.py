@@ -140,3 +140,16 @@ def test_moving_one_node_lays_out_again_only_the_labels_near_what_moved(window, 
     assert placements(scene) == local  # what a full layout of the moved canvas gives
     scene.stack.push(MoveNodes(w.doc, {"D": (3400.0, 0.0)}, {"D": (3000.0, 200.0)}, "Move"))  # D onto C->E
     assert scene.edges["C->E"].detour != 0.0  # the edge it now blocks is routed again, though C and E stayed
+
+
+def test_labels_placed_again_locally_never_overlap_the_labels_kept(window, tmp_path):
+    grid = {f"N{r}{c}": (300.0 * c, 250.0 * r) for r in range(3) for c in range(3)}
+    names = list(grid)
+    links = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if (a[1] == b[1]) != (a[2] == b[2])]
+    w = opened(window, tmp_path, grid, links + [("N11", "N00"), ("N22", "N11"), ("N02", "N20")])
+    scene, passes = w.scene, w.scene.full_layouts
+    for node, (x, y) in [("N11", (120.0, 90.0)), ("N01", (460.0, 130.0)), ("N20", (180.0, 420.0))]:
+        scene.stack.push(MoveNodes(w.doc, {node: grid[node]}, {node: (x, y)}, "Move"))
+        shown = [e.mapRectToScene(e.label_rect) for e in scene.edges.values() if e.label_text and e.label_shown]
+        assert not any(overlap(a, b) for i, a in enumerate(shown) for b in shown[:i]), node
+    assert scene.full_layouts == passes  # every move was laid out locally

@@ -6,7 +6,7 @@ selected (the edge stays drawn and selectable, the inspector shows its weight), 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 
 __all__ = ["PLACES", "place_labels"]
 
@@ -27,8 +27,8 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
     labelled = sorted((e for e in scene.edges.values() if e.label_text), key=_order)
     if only is not None:
         x, y, _ = _edge_points(scene, edges=only)
-        reaches = _boxes(_reach_rect(e) for e in labelled)
-        reached = _meets(reaches, near)
+        reached = _meets(np.concatenate([_places(e) for e in labelled]).reshape(-1, 4), near)
+        reached = reached.reshape(len(labelled), len(PLACES)).any(axis=1)
         redo = [e for e, hit in zip(labelled, reached) if hit or e in only or _any_inside(_shown(e), x, y)]
         kept = set(labelled) - set(redo)
         fixed, labelled = [e for e in labelled if e in kept and e.label_shown], redo
@@ -40,7 +40,7 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
     placed[:len(fixed)] = _boxes(e.mapRectToScene(e.label_rect) for e in fixed) + (-PAD, -PAD, PAD, PAD)
     count = len(fixed)
     for edge in labelled:
-        places = _boxes(edge.mapRectToScene(edge.label_rect_at(at)) for at in PLACES)
+        places = _places(edge)
         low, high = places[:, :2].min(axis=0), places[:, 2:].max(axis=0)
         near_cards = _near(cards, low, high)
         not_ends = [k for k in near_cards if ids[k] not in (edge.source.item_id, edge.target.item_id)]
@@ -54,15 +54,20 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
             count += 1
 
 
-def _reach_rect(edge) -> QRectF:
-    """A rectangle (scene) holding every place the edge's label may take (kept until its path is rebuilt)."""
-    cached = getattr(edge, "_reach", None)
+def _places(edge) -> np.ndarray:
+    """The rectangles (scene, rows left, top, right, bottom) of the label at each of PLACES, kept until the edge's
+    path is rebuilt (a drag only shifts them)."""
+    cached = getattr(edge, "_places", None)
     if cached is None or cached[0] != edge.path_version:
-        box = QRectF()
-        for at in PLACES:
-            box = box.united(edge.label_rect_at(at))
-        cached = edge._reach = (edge.path_version, box)
-    return cached[1].translated(edge.pos())
+        cached = edge._places = (edge.path_version, _boxes(edge.label_rect_at(at) for at in PLACES))
+    x, y = edge.pos().x(), edge.pos().y()
+    return cached[1] + (x, y, x, y)
+
+
+def _reach_rect(edge) -> QRectF:
+    """A rectangle (scene) holding every place the edge's label may take."""
+    box = _places(edge)
+    return QRectF(QPointF(*box[:, :2].min(axis=0)), QPointF(*box[:, 2:].max(axis=0)))
 
 
 def _reach(edge) -> tuple[np.ndarray, np.ndarray]:
