@@ -78,7 +78,7 @@ class EdgeItem(QGraphicsPathItem):
         self.label_text, self.label_rect, self.label_width, self.label_height = "", QRectF(), 0.0, 0.0
         self._bounds = QRectF()
         self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
-        self.path_version = 0
+        self.path_version = 0  # counts changes of the path (in item coordinates)
         self.highlighted = False  # a lesson points at this projection
         self.label_at, self.label_shown, self.hovered = 0.5, True, False  # see label_layout.place_labels
         self._label_centre = lambda t: QPointF()  # the label's centre at a fraction t along the edge
@@ -130,7 +130,6 @@ class EdgeItem(QGraphicsPathItem):
                     self.setPos(da)
                 return
         self._built_at = (a, b)
-        self.path_version += 1  # label_layout caches the points along the path per version
         if not self.pos().isNull():
             self.setPos(0.0, 0.0)
         if self.source is self.target:
@@ -141,6 +140,8 @@ class EdgeItem(QGraphicsPathItem):
         self.prepareGeometryChange()  # before the bounds change, so the scene re-indexes the edge
         self.label_rect = label
         self._bounds = path.controlPointRect().adjusted(-HEAD, -HEAD, HEAD, HEAD).united(label)
+        if path != self.path():  # not when only the label moved along it
+            self.path_version += 1  # label_layout keeps what it measured along the path per version
         self.setPath(path)
         self._make_head(end, direction)
 

@@ -57,9 +57,10 @@ def place_labels(scene, only: set | None = None, near: np.ndarray | None = None)
 def _places(edge) -> np.ndarray:
     """The rectangles (scene, rows left, top, right, bottom) of the label at each of PLACES, kept until the edge's
     path is rebuilt (a drag only shifts them)."""
+    key = (edge.path_version, edge.label_width, edge.label_height)
     cached = getattr(edge, "_places", None)
-    if cached is None or cached[0] != edge.path_version:
-        cached = edge._places = (edge.path_version, _boxes(edge.label_rect_at(at) for at in PLACES))
+    if cached is None or cached[0] != key:
+        cached = edge._places = (key, _boxes(edge.label_rect_at(at) for at in PLACES))
     x, y = edge.pos().x(), edge.pos().y()
     return cached[1] + (x, y, x, y)
 
