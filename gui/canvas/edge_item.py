@@ -2,7 +2,9 @@
 node's link (a reward node links to the targets of the projections it modulates, and from the node it counts).
 
 Edges meet node borders on the line to their control point; ``bend`` curves an edge to its left, so
-two projections in opposite directions bulge apart; a projection onto its own source is a loop.
+two projections in opposite directions bulge apart; a projection onto its own source is a loop. A label sits at
+``label_at`` along its edge (``label_layout`` picks a place clear of the others); a crowded one that found no
+clear place shows only while its edge is hovered or selected.
 """
 
 from __future__ import annotations
@@ -42,18 +44,27 @@ SMOOTH_ZOOM = 0.35  # below this zoom edges are drawn without antialiasing
 GLOW_PEN = QPen(QColor(243, 156, 18, 130), 12.0, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)  # a lesson's highlight
 
 
-def projection_label(proj: Projection) -> str:
-    """Rule and weight in a few characters, e.g. ``p 0.02 · 20.25 pA``."""
+def projection_label(proj: Projection, short: bool = True) -> str:
+    """Rule and weight in a few characters, e.g. ``p 0.02 · 20.25 pA``; ``short`` rounds long figures (``n 146k ·
+    ~277.7 pA``, not ``n 146244 · ~277.675 pA``) so a dense network's labels fit beside each other."""
     from ...engine.model.catalog import WEIGHT_UNITS
 
+    num = _short_number if short else (lambda x: f"{x:g}")
     rule = {"fixed_probability": lambda p: f"p {p['p']:g}", "fixed_indegree": lambda p: f"in {p['k']}",
-            "fixed_outdegree": lambda p: f"out {p['k']}", "fixed_total": lambda p: f"n {p['n']}",
+            "fixed_outdegree": lambda p: f"out {p['k']}", "fixed_total": lambda p: f"n {num(p['n'])}",
             "all_to_all": lambda p: "all", "one_to_one": lambda p: "1:1",
             "gaussian": lambda p: f"gauss σ {p['sigma']:g}", "explicit": lambda p: "list"}
     text = rule.get(proj.rule, lambda p: proj.rule)(proj.rule_params)
     w = proj.weight
-    weight = f"{w.value:g}" if w.kind == "constant" else f"~{w.expected():g}"
+    weight = num(w.value) if w.kind == "constant" else f"~{num(w.expected())}"
     return f"{text} · {weight} {WEIGHT_UNITS.get(proj.synapse.kind, '')}"
+
+
+def _short_number(x: float) -> str:
+    """Four significant figures, thousands from 10,000 on as ``k`` (the inspector shows the exact value)."""
+    if abs(x) >= 10_000:
+        return f"{x / 1000:.0f}k"
+    return f"{float(f'{x:.4g}'):g}"
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -61,12 +72,16 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.scene_ref, self.edge_id, self.source, self.target, self.kind = scene_ref, edge_id, source, target, kind
         self.bend = 0.0
+        self.detour = 0.0  # extra bend (same side) that takes the edge around other nodes' cards (edge_routing)
         self.head = QPolygonF()
         self.head_circle: QRectF | None = None
         self.label_text, self.label_rect, self.label_width, self.label_height = "", QRectF(), 0.0, 0.0
         self._bounds = QRectF()
         self._built_at: tuple[QPointF, QPointF] | None = None  # node positions the path was built for
+        self.path_version = 0  # counts changes of the path (in item coordinates)
         self.highlighted = False  # a lesson points at this projection
+        self.label_at, self.label_shown, self.hovered = 0.5, True, False  # see label_layout.place_labels
+        self._label_centre = lambda t: QPointF()  # the label's centre at a fraction t along the edge
         self.setZValue(0.0 if kind == PROJECTION_EDGE else -0.5)
         selectable = kind == PROJECTION_EDGE
         self.setFlag(QGraphicsItem.ItemIsSelectable, selectable)
@@ -95,7 +110,7 @@ class EdgeItem(QGraphicsPathItem):
             net = self.scene_ref.doc.network
             self.setToolTip(style.plain_tip(f"{display_name(net, proj.id)}: {display_name(net, proj.source)} → "
                                             f"{display_name(net, proj.target)}\n{proj.synapse.receptor} "
-                                            f"{proj.synapse.kind} synapses, {projection_label(proj)}"))
+                                            f"{proj.synapse.kind} synapses, {projection_label(proj, False)}"))
         else:
             self.inhibitory = False
             self.color = LINK_COLORS[self.kind]
@@ -118,17 +133,15 @@ class EdgeItem(QGraphicsPathItem):
         if not self.pos().isNull():
             self.setPos(0.0, 0.0)
         if self.source is self.target:
-            path, end, direction, mid = self._loop_path()
+            path, end, direction = self._loop_path()
         else:
-            path, end, direction, mid = self._curve_path()
-        if self.label_text:
-            label = QRectF(mid.x() - self.label_width / 2, mid.y() - self.label_height / 2, self.label_width,
-                           self.label_height)
-        else:
-            label = QRectF()
+            path, end, direction = self._curve_path()
+        label = self.label_rect_at(self.label_at) if self.label_text else QRectF()
         self.prepareGeometryChange()  # before the bounds change, so the scene re-indexes the edge
         self.label_rect = label
         self._bounds = path.controlPointRect().adjusted(-HEAD, -HEAD, HEAD, HEAD).united(label)
+        if path != self.path():  # not when only the label moved along it
+            self.path_version += 1  # label_layout keeps what it measured along the path per version
         self.setPath(path)
         self._make_head(end, direction)
 
@@ -142,23 +155,30 @@ class EdgeItem(QGraphicsPathItem):
             by -= self.target.height / 2
         dx, dy = bx - ax, by - ay
         length = math.hypot(dx, dy) or 1.0
-        cx = (ax + bx) / 2 + dy / length * self.bend
-        cy = (ay + by) / 2 - dx / length * self.bend
+        bend = self.bend + self.detour
+        cx = (ax + bx) / 2 + dy / length * bend
+        cy = (ay + by) / 2 - dx / length * bend
         sx, sy = (ax, ay) if record else _border_point(self.source, ax, ay, cx, cy)
         ex, ey = (bx, by) if record else _border_point(self.target, bx, by, cx, cy)
-        ux, uy = (ex - cx, ey - cy) if self.bend else (ex - sx, ey - sy)
+        ux, uy = (ex - cx, ey - cy) if bend else (ex - sx, ey - sy)
         n = math.hypot(ux, uy) or 1.0
         ux, uy = ux / n, uy / n
         if self.kind == PROJECTION_EDGE:
             ex, ey = ex - ux * HEAD * 0.35, ey - uy * HEAD * 0.35
         path = QPainterPath(QPointF(sx, sy))
         path.quadTo(cx, cy, ex, ey)
-        mx, my = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
-        if self.bend and self.label_text:  # the label sits outside its curve, clear of the opposite edge's
+        px = py = 0.0
+        if bend and self.label_text:  # the label sits outside its curve, clear of the opposite edge's
             nx, ny = dy / length, -dx / length
-            push = math.copysign(abs(nx) * self.label_width / 2 + abs(ny) * self.label_height / 2 + 1, self.bend)
-            mx, my = mx + nx * push, my + ny * push
-        return path, (ex, ey), (ux, uy), QPointF(mx, my)
+            push = math.copysign(abs(nx) * self.label_width / 2 + abs(ny) * self.label_height / 2 + 1, bend)
+            px, py = nx * push, ny * push
+
+        def centre(t: float) -> QPointF:  # the point of the quadratic at parameter t, pushed outside
+            a, b, c = (1 - t) ** 2, 2 * t * (1 - t), t * t
+            return QPointF(a * sx + b * cx + c * ex + px, a * sy + b * cy + c * ey + py)
+
+        self._label_centre = centre
+        return path, (ex, ey), (ux, uy)
 
     def _loop_path(self):
         """A loop above the node, or below it when its recorders sit above or more of its neighbours do (so neither
@@ -172,7 +192,31 @@ class EdgeItem(QGraphicsPathItem):
         path = QPainterPath(start)
         path.cubicTo(QPointF(start.x() + 30, far), QPointF(end.x() - 30, far), end)
         n = math.hypot(0.15, 1.0)
-        return path, (end.x(), end.y()), (0.15 / n, -side / n), path.pointAtPercent(0.5) + QPointF(0, 8 * side)
+        self._label_centre = lambda t: path.pointAtPercent(t) + QPointF(0, 8 * side)
+        return path, (end.x(), end.y()), (0.15 / n, -side / n)
+
+    def label_rect_at(self, t: float) -> QRectF:
+        """The label's rectangle (item coordinates) centred at a fraction ``t`` along the edge."""
+        mid = self._label_centre(t)
+        return QRectF(mid.x() - self.label_width / 2, mid.y() - self.label_height / 2, self.label_width,
+                      self.label_height)
+
+    def set_label_place(self, at: float, shown: bool) -> None:
+        """Move the label to ``at`` along the edge; ``shown`` False keeps it for hover and selection only."""
+        if (at, shown) != (self.label_at, self.label_shown):
+            self.label_at, self.label_shown = at, shown
+            self.update_path(force=True)
+            self._restack()
+            self.update()
+
+    def label_visible(self) -> bool:
+        """Whether the label is drawn now (at a readable zoom): always, or while hovered or selected if crowded."""
+        return bool(self.label_text) and (self.label_shown or self.hovered or self.isSelected())
+
+    def _restack(self) -> None:
+        """A crowded label shown on hover or selection is drawn over the cards and edges around it."""
+        front = not self.label_shown and (self.hovered or self.isSelected())
+        self.setZValue(2.0 if front else 0.0 if self.kind == PROJECTION_EDGE else -0.5)
 
     def _crowded_above(self) -> bool:
         node = self.source
@@ -249,7 +293,8 @@ class EdgeItem(QGraphicsPathItem):
             painter.drawEllipse(self.head_circle)
         elif not self.head.isEmpty():
             painter.drawPolygon(self.head)
-        if self.label_text and detail >= LABEL_ZOOM:
+        focused = self.hovered or self.isSelected()  # its label is read even when zoomed out
+        if self.label_text and (self.label_shown or focused) and (detail >= LABEL_ZOOM or focused):
             painter.setPen(Qt.NoPen)
             painter.setBrush(self._label_background)
             painter.drawRoundedRect(self.label_rect, 3, 3)
@@ -260,6 +305,24 @@ class EdgeItem(QGraphicsPathItem):
     def mouseDoubleClickEvent(self, event) -> None:
         self.scene_ref.item_activated.emit(self.edge_id)
         super().mouseDoubleClickEvent(event)
+
+    def hoverEnterEvent(self, event) -> None:
+        self._set_hovered(True)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._set_hovered(False)
+        super().hoverLeaveEvent(event)
+
+    def _set_hovered(self, on: bool) -> None:
+        self.hovered = on
+        self._restack()
+        self.update()
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemSelectedHasChanged:
+            self._restack()
+        return super().itemChange(change, value)
 
 
 def _border_point(node, x: float, y: float, tx: float, ty: float) -> tuple[float, float]:

@@ -20,6 +20,9 @@ from ..base import style
 from ..base.theme import current
 from ..editing.commands import AddItems, EditItem, MoveNodes, push
 from .edge_item import CURRENT_EDGE, PROJECTION_EDGE, RECORD_EDGE, REWARD_EDGE, EdgeItem
+from .edge_routing import route_edges
+from .label_layout import place_labels
+from .layout_memo import changed_region, layout_inputs, moved_cards, same_up_to_shift
 from .node_item import NodeItem
 from .notes import CanvasNotes
 
@@ -42,6 +45,9 @@ class CanvasScene(QGraphicsScene):
         self.pending_edges: set | None = None  # while set, moved nodes queue their edges here (one update each)
         self._wire: QGraphicsLineItem | None = None
         self._wire_source: NodeItem | None = None
+        self._laid_out = None  # what the last edge layout was computed for (layout_memo)
+        self.full_layouts = 0  # how many times every edge was routed and every label placed
+        self.label_placements = 0  # how many labels were placed (label_layout), to tell a local layout
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
         # Edges move whenever a node does; with a few hundred items a linear search beats keeping a BSP tree.
         self.setItemIndexMethod(QGraphicsScene.NoIndex)
@@ -51,6 +57,8 @@ class CanvasScene(QGraphicsScene):
         doc.item_changed.connect(self._on_changed)
         doc.nodes_moved.connect(self._on_moved)
         doc.network_replaced.connect(self.rebuild)
+        for event in (doc.notes_added, doc.notes_removed, doc.note_changed, doc.notes_moved):
+            event.connect(lambda _ids: self.lay_out_edges())  # labels keep clear of notes
         current().changed.connect(self.apply_theme)
         self.rebuild()
 
@@ -64,8 +72,9 @@ class CanvasScene(QGraphicsScene):
             self.edges.clear()
             self._pairs.clear()
         net = self.doc.network
-        self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections])
+        self._on_added([*net.populations, *net.inputs, *net.recorders, *net.projections], lay_out=False)
         self.notes.rebuild()
+        self.lay_out_edges()
 
     @contextmanager
     def quiet_selection(self):
@@ -82,7 +91,7 @@ class CanvasScene(QGraphicsScene):
         if self.selected_ids() != before:
             self.selectionChanged.emit()
 
-    def _on_added(self, ids: list[str]) -> None:
+    def _on_added(self, ids: list[str], lay_out: bool = True) -> None:
         net = self.doc.network
         for item_id in ids:
             if item_id in net.populations or item_id in net.inputs or item_id in net.recorders:
@@ -96,6 +105,8 @@ class CanvasScene(QGraphicsScene):
             pairs |= self._add_edges_of(item_id)
         for a, b in pairs:
             self._update_bends(a, b)
+        if lay_out:
+            self.lay_out_edges()
 
     def _add_edges_of(self, item_id: str) -> set[tuple[str, str]]:
         """Draw the edge an item stands for; returns the node pair whose projections need new bends."""
@@ -160,6 +171,7 @@ class CanvasScene(QGraphicsScene):
                     for edge in list(node.edges):
                         self._remove_edge(edge.edge_id)
                     self.removeItem(node)
+        self.lay_out_edges()
 
     def _on_changed(self, item_id: str) -> None:
         if item_id in self.nodes:
@@ -179,6 +191,7 @@ class CanvasScene(QGraphicsScene):
             self._add_edges_of(item_id)  # links have no bends
             if was_selected:
                 self.nodes[item_id].setSelected(True)
+        self.lay_out_edges()
 
     def _on_moved(self, ids: list[str]) -> None:
         with self.batched_edges():
@@ -188,6 +201,7 @@ class CanvasScene(QGraphicsScene):
                     lay = self.doc.layout_of(item_id)
                     if node.pos() != QPointF(lay.x, lay.y):
                         node.setPos(lay.x, lay.y)
+        self.lay_out_edges()  # once the move is done, not at each step of a drag
 
     @contextmanager
     def batched_edges(self):
@@ -210,6 +224,26 @@ class CanvasScene(QGraphicsScene):
     def mouseMoveEvent(self, event) -> None:
         with self.batched_edges():  # a drag moves every selected node inside this call
             super().mouseMoveEvent(event)
+
+    def lay_out_edges(self) -> None:
+        """Route projections around the cards in their way, then place every label clear of the others. Only what a
+        change can affect is redone: nothing when it shifted everything (dragging all nodes, or undoing that: the
+        layout moved along), the edges of moved nodes and what lies where those nodes and edges were or are when
+        only some nodes moved, everything otherwise (open, add, remove, edit, notes, theme)."""
+        inputs = layout_inputs(self)
+        before, self._laid_out = self._laid_out, inputs
+        if same_up_to_shift(before, inputs):
+            return
+        moved = moved_cards(before, inputs)
+        if moved is None:
+            route_edges(self)
+            place_labels(self)
+            self.full_layouts += 1
+        else:
+            touched = route_edges(self, moved, changed_region(before, inputs, moved, ())) \
+                | {e for i in moved for e in self.nodes[i].edges}
+            place_labels(self, touched, changed_region(before, inputs, moved, touched))
+        self._laid_out = layout_inputs(self)  # routing and placing rebuilt paths, so measure after them
 
     def _update_bends(self, a: str, b: str) -> None:
         """Edges between one pair of nodes: a lone edge is straight, others fan out to their left."""
@@ -364,6 +398,7 @@ class CanvasScene(QGraphicsScene):
         """Redraw in the current theme: edges remake their pens and labels, cards and the cached grid repaint."""
         for edge in self.edges.values():
             edge.refresh()
+        self.lay_out_edges()
         for node in self.nodes.values():
             node.update()
         for view in self.views():

@@ -55,7 +55,8 @@ BUNDLED_SCALE = 0.1  # the bundled file: 7,712 neurons, about 3 million synapses
 DT = 0.1
 
 EXC_COLOR, INH_COLOR, INPUT_COLOR = "#d62728", "#1f77b4", "#7f7f7f"
-LAYER_STEP = 380.0  # canvas units between layers; excitatory column at x = 0, inhibitory at x = 760
+LAYER_STEP = 380.0  # canvas units between layers; excitatory column at x = 0, inhibitory at x = INH_X
+INH_X = 1000.0  # wide enough for the 32 projections between the columns to keep their labels apart
 
 
 def psc_over_psp(c_m: float = LIF["C_m"], tau_m: float = LIF["tau_m"], tau_s: float = TAU_SYN) -> float:
@@ -154,8 +155,8 @@ def _layout() -> dict[str, NodeLayout]:
         e, i = POPULATIONS[2 * layer], POPULATIONS[2 * layer + 1]
         layout[f"bg_{e}"] = NodeLayout(-330.0, y, INPUT_COLOR)
         layout[e] = NodeLayout(0.0, y, EXC_COLOR)
-        layout[i] = NodeLayout(760.0, y, INH_COLOR)
-        layout[f"bg_{i}"] = NodeLayout(1090.0, y, INPUT_COLOR)
+        layout[i] = NodeLayout(INH_X, y, INH_COLOR)
+        layout[f"bg_{i}"] = NodeLayout(INH_X + 330.0, y, INPUT_COLOR)
     return layout
 
 
