@@ -32,19 +32,20 @@ def needs_compile(built) -> bool:
     entry = getattr(built.gates.custom, "fixed_signature", None)
     try:
         sig = tuple(dispatcher.typeof_pyval(a) for a in _args(built))
-        if entry is not None and not _ready(built.gates.custom, tuple(entry.args)):
+        if entry is not None and not _ready(built.gates.custom, tuple(entry.args), entry):
             return True
-        return not _ready(dispatcher, sig)
+        return not _ready(dispatcher, sig, sig)
     except Exception:  # noqa: BLE001 - another numba version: fall back to the cautious answer
         return True
 
 
-def _ready(dispatcher, sig: tuple) -> bool:
-    """Whether ``dispatcher`` has ``sig`` compiled in memory or in its disk cache."""
-    if sig in dispatcher.overloads:
+def _ready(dispatcher, args: tuple, cache_key) -> bool:
+    """Whether ``dispatcher`` has ``args`` compiled in memory, or in its disk cache under ``cache_key`` (what it
+    was compiled for: the argument types, or the full signature given to ``jit.jit_entry``)."""
+    if args in dispatcher.overloads:
         return True
     cache = dispatcher._cache
-    return cache._index_key(sig, dispatcher.targetctx.codegen()) in cache._cache_file._load_index()
+    return cache._index_key(cache_key, dispatcher.targetctx.codegen()) in cache._cache_file._load_index()
 
 
 def compile_now(built) -> float:
