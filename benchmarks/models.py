@@ -8,8 +8,9 @@ Printed side by side in one run:
 * the compile time of each built-in neuron model and of each test-only model (``tests/data/models/*.model``):
   a population of it driven by a Poisson input, built and run for 10 ms in a fresh process with an empty
   numba cache and an empty model cache ("cold process": numba's own first-use set-up included), and one after
-  another in a single process that has compiled a LIF network first ("open app": what a new model costs
-  once the app has compiled something);
+  another in a single process that has compiled a LIF network first, and the loop for models from equations
+  that ``make`` compiles at install (``warmup.equation_networks``, where the code has it) ("open app": what a
+  new model costs once the app has compiled something);
 * pressing Run (build and simulate the first second) on CUBA, built-in and from equations, in a fresh process
   with empty caches, then again with the caches it filled (best of ``--reps``), and a second press in the
   same process.
@@ -67,6 +68,14 @@ jobs = json.loads(sys.argv[1])
 out = {"import": t_import}
 if len(jobs) > 1:
     out["warm-up"] = compile_time("lif", None)
+    try:  # what `make` compiles at install for models from equations (absent from older code)
+        from spikestudio.engine.simulation.warmup import equation_networks
+    except ImportError:
+        equation_networks = list
+    t, c = time.perf_counter(), time.process_time()
+    for net in equation_networks():
+        spikestudio.Simulator(net).run(net.dt * 1e-3)
+    out["equations warm-up"] = (time.perf_counter() - t, time.process_time() - c)
 for name, model, text in jobs:
     out[name] = compile_time(model, text)
 print(json.dumps(out))
@@ -122,7 +131,7 @@ def compile_times(reps: int, only: list[str] | None) -> list[dict]:
     """Per model, the best of ``reps`` (wall, CPU) compile times cold and in an open app."""
     jobs = [j for j in compile_jobs() if not only or j[1] in only]
     cold = {j[0]: [] for j in jobs}
-    app = {j[0]: [] for j in jobs + [("warm-up", None, None)]}
+    app = {j[0]: [] for j in jobs + [("warm-up", None, None), ("equations warm-up", None, None)]}
     for _ in range(reps):
         for job in jobs:
             with EmptyCaches() as caches:
@@ -137,6 +146,8 @@ def compile_times(reps: int, only: list[str] | None) -> list[dict]:
              # the built-in LIF is the warm-up's own network: already compiled in that process
              "open_app": None if j[0] == "lif (built-in)" else best(app[j[0]])} for j in jobs]
     rows.append({"name": "(the LIF warm-up in the open-app process)", "cold": None, "open_app": best(app["warm-up"])})
+    rows.append({"name": "(then the install's warm-up of equation models)", "cold": None,
+                 "open_app": best(app["equations warm-up"])})
     return rows
 
 

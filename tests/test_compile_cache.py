@@ -51,3 +51,46 @@ def test_editing_a_module_compiled_into_the_loop_invalidates_the_cache(tmp_path)
     source.write_text(source.read_text() + "\n# an edit\n")
     after_edit = run_fresh_process(env)
     assert (after_edit["hits"], after_edit["misses"]) == (0, 1)
+
+
+MODELS = ROOT / "tests" / "data" / "models"
+
+MODEL_SCRIPT = """
+import json, sys
+from pathlib import Path
+import spikestudio
+from spikestudio.engine.kernels import kernel
+from spikestudio.engine.kernels.compile_status import needs_compile
+from spikestudio.engine.model.network import Network
+net = Network(dt=0.1, duration=10.0, seed=1)
+net.add_model("m", Path(sys.argv[1]).read_text())
+net.add_poisson("drive", 20, rate=50.0)
+net.add_population("P", 50, "m")
+net.connect("drive", "P", "fixed_probability", p=0.2, synapse="current")
+sim = spikestudio.Simulator(net)
+needs = needs_compile(sim.built)
+sim.run(0.01)
+entry = sim.built.gates.custom
+count = lambda d: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]
+print(json.dumps({"needs_compile": needs, "loop": count(kernel.run_chunk), "entry": count(entry)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_model_from_equations_compiles_only_its_own_entry_and_loads_it_from_disk(tmp_path):
+    """The time loop is compiled once for all models from equations: a second model compiles only its entry,
+    and a new process loads both the loop and the entry from the disk cache, compiling nothing (and
+    ``needs_compile`` knows which)."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"),
+               SPIKESTUDIO_MODEL_CACHE=str(tmp_path / "models"))
+
+    def run(model: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", MODEL_SCRIPT, str(MODELS / f"{model}.model")],
+                             capture_output=True, text=True, timeout=900, env=env)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert run("qif") == {"needs_compile": True, "loop": [0, 1], "entry": [0, 1]}  # an empty cache: both compile
+    assert run("qif") == {"needs_compile": False, "loop": [1, 0], "entry": [1, 0]}  # a new process loads both
+    # a new model: only its entry compiles, and the app says it compiles
+    assert run("exponential_if") == {"needs_compile": True, "loop": [1, 0], "entry": [0, 1]}

@@ -3,7 +3,8 @@ prefix (``P_`` parameters, ``S_``/``N_`` state), numbers are formatted here, fun
 
 Each model gets ``update_<slot>`` with the calling convention of the hand-written updates in
 ``kernels.neuron_kernels`` (returns spike count and the first non-finite neuron or -1), and the module a
-``custom_update`` that dispatches on the slot; ``kernels.kernel`` compiles it into the time loop.
+``custom_update`` that dispatches on the slot, with two entries (with and without current inputs) that
+``loader.generated_entry`` compiles on their own for the time loop to call.
 """
 
 from __future__ import annotations
@@ -28,6 +29,19 @@ _OPS = {"and": " and ", "or": " or ", "**": "**", "*": "*", "/": "/", "+": " + "
         "<=": " <= ", ">": " > ", ">=": " >= ", "==": " == ", "!=": " != "}
 _SIG = "p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents"
 _PASS_BLOCK = 256
+_ENTRY_SIG = _SIG.rsplit(", ", 1)[0]  # without ``currents``: each entry fixes it
+# What the time loop calls (``loader.generated_entry`` compiles one of them on its own, as a first-class function)
+_ENTRIES = f"""
+
+def entry_with_currents(slot, {_ENTRY_SIG}):
+    \"\"\"``custom_update`` for a network with current inputs.\"\"\"
+    return custom_update(slot, {_ENTRY_SIG}, True)
+
+
+def entry_without_currents(slot, {_ENTRY_SIG}):
+    \"\"\"``custom_update`` for a network without current inputs (``i_ext`` is never read).\"\"\"
+    return custom_update(slot, {_ENTRY_SIG}, None)
+"""
 
 
 def expression_code(node: Node, names: dict[str, str]) -> str:
@@ -115,6 +129,7 @@ def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | N
         name = f"update_{slot}" if layout.scalar_exact and _fast_ok(layout) else f"general_{slot}"
         out.append(f"    if slot == {slot}:\n        return {name}({_SIG})\n")
     out.append("    return n_spk, -2\n")
+    out.append(_ENTRIES)
     return "".join(out)
 
 

@@ -15,13 +15,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..kernels.jit import engine_sources_digest
-from ..kernels.kernel import run_chunk_with
+from ..kernels.jit import engine_sources_digest, jit_entry
 from .codegen import module_source
 from .layout import ModelLayout
 from .model_cache import PREFIX, cache_dir, clean, mark_used
 
-__all__ = ["cache_dir", "generated_module", "compiled_loop"]
+__all__ = ["cache_dir", "generated_module", "generated_entry"]
 
 _ATTEMPTS = 3  # writes of an entry that a cleaner in another process keeps removing before we import it
 
@@ -78,7 +77,16 @@ def _import(name: str, path: Path):
     return module
 
 
-def compiled_loop(layouts: list[ModelLayout], general: set[int] | None = None):
-    """The time loop with these models' generated updates compiled in (see ``kernel.run_chunk_with``)."""
+_entries: dict[tuple, object] = {}
+
+
+def generated_entry(layouts: list[ModelLayout], signature, currents: bool, general: set[int] | None = None):
+    """The compiled entry of these models' generated updates that the time loop calls (``kernel.run_chunk``'s
+    ``custom``): compiled on its own for ``signature`` (``kernel.update_signature``), so a new model costs its
+    own code only, not the loop's; cached on disk beside its module. ``currents``: the network has current
+    inputs (the entry without them never reads ``i_ext``)."""
     module, key = generated_module(layouts, general)
-    return run_chunk_with(module.custom_update, key)
+    name = "entry_with_currents" if currents else "entry_without_currents"
+    if (key, name, signature) not in _entries:
+        _entries[key, name, signature] = jit_entry(getattr(module, name), signature)
+    return _entries[key, name, signature]

@@ -13,8 +13,7 @@ import tempfile
 
 from ..kernels import kernel as K
 from ..kernels.jit import engine_sources_digest
-from .layout import ModelLayout
-from .loader import cache_dir, generated_module
+from .loader import cache_dir
 from .rule_codegen import RuleLayout, rules_source
 
 __all__ = ["generated_rules", "compiled_loop_with_rules"]
@@ -44,11 +43,7 @@ def generated_rules(layouts: list[RuleLayout]):
     return module, key
 
 
-def compiled_loop_with_rules(models: list[ModelLayout], rules: list[RuleLayout], general: set[int] | None = None):
-    """The time loop with these models' generated updates and these rules' generated steps compiled in."""
-    update, key = K.custom_update, "models:none"
-    if models:
-        module, key = generated_module(models, general)
-        update = module.custom_update
+def compiled_loop_with_rules(rules: list[RuleLayout]):
+    """The time loop with these rules' generated steps compiled in (models from equations come as its argument)."""
     rule_module, rule_key = generated_rules(rules)
-    return K.run_chunk_with(update, f"{key}:rules:{rule_key}", rule_module.custom_rules)
+    return K.run_chunk_with(f"rules:{rule_key}", rule_module.custom_rules)

@@ -1,7 +1,8 @@
 """Whether a simulator's time loop must be compiled before it runs, and what to call the wait.
 
-numba compiles ``kernel.run_chunk`` once per mix of parts (``kernel.Gates``) and keeps each variant in
-memory and on disk; a variant it has neither of takes seconds (idle machine) to minutes (busy one).
+numba compiles ``kernel.run_chunk`` once per mix of parts (``kernel.Gates``), and the entry of a network's
+models described by equations on its own, and keeps each in memory and on disk; one it has neither of takes
+seconds (idle machine) to minutes (busy one).
 Asking the dispatcher first lets the editor, the F–I tool and the command line say "compiling" when, and
 only when, it is so, and time the compile apart from the run.
 """
@@ -23,18 +24,28 @@ def _args(built) -> tuple:
 
 
 def needs_compile(built) -> bool:
-    """True unless the loop variant ``built`` (an ``engine.build.Built``) runs is compiled in memory or cached
-    on disk. Reads numba's cache index (not public API); if that fails, says True: a wait called compiling
-    that turns out short is better than a long one explained by nothing."""
-    dispatcher = built.loop  # the plain loop, or the variant with a network's models described by equations
+    """True unless the loop variant ``built`` (an ``engine.build.Built``) runs, and the entry of its models
+    described by equations (``kernel.run_chunk``'s ``custom``), are compiled in memory or cached on disk.
+    Reads numba's cache index (not public API); if that fails, says True: a wait called compiling that turns
+    out short is better than a long one explained by nothing."""
+    dispatcher = built.loop  # the plain loop, or the variant with a network's learning rules from equations
+    entry = getattr(built.gates.custom, "fixed_signature", None)
     try:
         sig = tuple(dispatcher.typeof_pyval(a) for a in _args(built))
-        if sig in dispatcher.overloads:
-            return False
-        cache = dispatcher._cache
-        return cache._index_key(sig, dispatcher.targetctx.codegen()) not in cache._cache_file._load_index()
+        if entry is not None and not _ready(built.gates.custom, tuple(entry.args), entry):
+            return True
+        return not _ready(dispatcher, sig, sig)
     except Exception:  # noqa: BLE001 - another numba version: fall back to the cautious answer
         return True
+
+
+def _ready(dispatcher, args: tuple, cache_key) -> bool:
+    """Whether ``dispatcher`` has ``args`` compiled in memory, or in its disk cache under ``cache_key`` (what it
+    was compiled for: the argument types, or the full signature given to ``jit.jit_entry``)."""
+    if args in dispatcher.overloads:
+        return True
+    cache = dispatcher._cache
+    return cache._index_key(cache_key, dispatcher.targetctx.codegen()) in cache._cache_file._load_index()
 
 
 def compile_now(built) -> float:

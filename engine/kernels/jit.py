@@ -4,9 +4,11 @@ import hashlib
 from importlib import resources
 
 import numba
+from numba import types
+from numba.core.registry import CPUDispatcher
 from numba.extending import register_jitable
 
-__all__ = ["JIT_FLAGS", "jit", "jit_inline", "jit_loop", "jit_part", "engine_sources_digest"]
+__all__ = ["JIT_FLAGS", "jit", "jit_inline", "jit_loop", "jit_part", "jit_entry", "engine_sources_digest"]
 
 # nogil: the GUI runs the simulator in a worker thread; cache: a second launch skips compilation.
 JIT_FLAGS = {"nopython": True, "nogil": True, "cache": True, "fastmath": False, "error_model": "numpy"}
@@ -32,6 +34,33 @@ def jit_inline(func):
     """Compile ``func`` into each caller's body (numba IR inlining): for per-neuron helpers and hot passes,
     which must not cost a call, and for small helpers, which compile faster inlined than on their own."""
     return numba.jit(inline="always", **JIT_FLAGS)(func)
+
+
+class EntryDispatcher(CPUDispatcher):
+    """A dispatcher numba types as a first-class function of one fixed signature (``FunctionType``), not as
+    itself: a compiled loop that takes it as an argument then serves every function of that signature, and
+    calls it through its native address (a few ns per call), without recompiling for each function."""
+
+    fixed_signature = None  # set by ``jit_entry``
+
+    @property
+    def _numba_type_(self):
+        return types.FunctionType(self.fixed_signature)
+
+
+def jit_entry(func, signature):
+    """Compile ``func`` on its own, as ``jit_loop`` does (no reference counting, cached on disk), for exactly
+    ``signature`` (return type included), as an argument a loop calls (see ``EntryDispatcher``).
+
+    Compilation waits until the first use (a loop called with it, or ``compiled`` asked).
+    """
+    options = dict(JIT_FLAGS, _nrt=False)
+    cache = options.pop("cache")
+    dispatcher = EntryDispatcher(py_func=func, locals={}, targetoptions=options)
+    dispatcher.fixed_signature = signature
+    if cache:
+        dispatcher.enable_caching()
+    return dispatcher
 
 
 def jit_part(func):

@@ -13,6 +13,7 @@ changing a value between chunks needs no recompilation.
 import types
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from . import rng
@@ -58,7 +59,7 @@ from .parallel import propagate_split
 from .plasticity_kernels import plasticity_step
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
-           *_codes]
+           "update_signature", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -187,6 +188,9 @@ def _compile_run_chunk(digest: str):
         numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
         network compiles (and caches) only the parts it has: a few seconds of cold compile instead of ten.
         A node whose part was left out stops the run with STATUS_UNCOMPILED rather than being skipped.
+        ``custom`` is not a flag but the entry of the network's models described by equations (a first-class
+        function of ``update_signature``, compiled and cached on its own): one loop serves every such model,
+        which costs one indirect call per custom node and step.
         The loop allocates nothing (it runs without reference counting, see ``jit.jit_loop``); every
         helper it calls is ``jit_part`` or ``jit_inline``, so it is compiled into this loop and cached with it.
         """
@@ -253,9 +257,8 @@ def _compile_run_chunk(digest: str):
                 elif code >= CUSTOM:
                     if custom is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = custom_update(code - CUSTOM, p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state,
-                                               s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step,
-                                               currents)
+                    n_spk, bad = custom(code - CUSTOM, p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state,
+                                        s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step)
                     if bad == -2:
                         return k, uncompiled(s.counters, node, step)
                 else:
@@ -289,11 +292,15 @@ run_chunk = _compile_run_chunk(engine_sources_digest())
 _variants: dict[str, object] = {}
 
 
-@jit_part
-def custom_update(slot, p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk,
-                  dt, step, currents):
-    """Stands in for the generated dispatcher of ``run_chunk_with``; the plain loop never calls it."""
-    return n_spk, -2
+def update_signature(s: State):
+    """The signature of a generated models' entry (``custom``, see ``run_chunk``) for this state's arrays:
+    (slot, p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step)
+    -> (spike count, first non-finite neuron or -1; -2 for a slot the entry lacks)."""
+    i64 = numba.types.int64
+    arrays = [numba.typeof(a) for a in (s.node_params[0], s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext,
+                                        s.scratch, s.spikes_now)]
+    return numba.types.UniTuple(i64, 2)(i64, arrays[0], i64, i64, i64, i64, *arrays[1:], i64, numba.types.float64,
+                                        i64)
 
 
 @jit_part
@@ -302,19 +309,17 @@ def custom_rules(s, step):
     return
 
 
-def run_chunk_with(generated_update, key: str, generated_rules=None):
-    """``run_chunk`` with the generated updates of described models (``engine.equations``) compiled in, and
-    the generated step of described learning rules (``generated_rules``, its global ``custom_rules``).
+def run_chunk_with(key: str, generated_rules):
+    """``run_chunk`` with the generated step of described learning rules (``generated_rules``, its global
+    ``custom_rules``) compiled in. (Models described by equations need no variant: the loop calls their entry.)
 
-    The same function, given ``generated_update`` as its global ``custom_update`` and ``key`` (a hash of the
-    generated source) in its closure: numba keys its disk cache on the closure, so each set of models is
+    The same function, given ``generated_rules`` as its global ``custom_rules`` and ``key`` (a hash of the
+    generated source) in its closure: numba keys its disk cache on the closure, so each set of rules is
     compiled once and cached beside the plain loop. ``key`` must change whenever the generated source does.
     """
     if key not in _variants:
         base = run_chunk.py_func
-        namespace = dict(base.__globals__, custom_update=generated_update)
-        if generated_rules is not None:
-            namespace["custom_rules"] = generated_rules
+        namespace = dict(base.__globals__, custom_rules=generated_rules)
         cell = types.CellType(base.__closure__[0].cell_contents + ":" + key)
         func = types.FunctionType(base.__code__, namespace, base.__name__, base.__defaults__, (cell,))
         func.__qualname__ = base.__qualname__
@@ -338,7 +343,9 @@ class Gates(NamedTuple):
     times: bool | None
     currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
     plastic: bool | None  # learning rules or short-term plasticity on some projection
-    custom: bool | None  # models described by equations (their generated updates, see ``run_chunk_with``)
+    # models described by equations: True in ``of``; the loop is given their compiled entry in its place
+    # (``engine.equations.loader.generated_entry``, typed as a function of ``update_signature``)
+    custom: object
 
     @classmethod
     def of(cls, s: State) -> "Gates":
@@ -354,8 +361,9 @@ class Gates(NamedTuple):
 
     @classmethod
     def everything(cls) -> "Gates":
-        """Every part: a loop that runs any network (what ``warmup`` compiles for the all-models network)."""
-        return cls(*(True,) * len(cls._fields))
+        """Every built-in part: a loop that runs any network without models from equations (what ``warmup``
+        compiles for the all-models network); those need their entry in place of ``custom``."""
+        return cls(*(True,) * (len(cls._fields) - 1), None)
 
 
 @jit_inline

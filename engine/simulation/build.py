@@ -17,7 +17,7 @@ import numpy as np
 
 from ..equations.initial import initial_state
 from ..equations.layout import ModelLayout, layout_of
-from ..equations.loader import compiled_loop
+from ..equations.loader import generated_entry
 from ..equations.rule_loader import compiled_loop_with_rules
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
@@ -93,17 +93,20 @@ class Built:
     _loop: object = field(init=False, default=None, repr=False)
 
     def __post_init__(self):
-        self.gates = K.Gates.of(self.state)
+        gates = K.Gates.of(self.state)
+        if gates.custom:  # the loop calls the custom models' entry, compiled apart from it
+            entry = generated_entry(list(self.custom.values()), K.update_signature(self.state), bool(gates.currents),
+                                    self._conductance_slots())
+            gates = gates._replace(custom=entry)
+        self.gates = gates
 
     @property
     def loop(self):
-        """The compiled time loop for this network: the plain one, or one with its custom models' code."""
-        if not self.custom and not self.rules:
+        """The compiled time loop for this network: the plain one, or one with its learning rules' code."""
+        if not self.rules:
             return K.run_chunk
-        if self._loop is None and self.rules:
-            self._loop = compiled_loop_with_rules(list(self.custom.values()), self.rules, self._conductance_slots())
-        elif self._loop is None:
-            self._loop = compiled_loop(list(self.custom.values()), self._conductance_slots())
+        if self._loop is None:
+            self._loop = compiled_loop_with_rules(self.rules)
         return self._loop
 
     def _conductance_slots(self) -> set[int]:

@@ -12,11 +12,11 @@ import copy
 import time
 from collections.abc import Iterable
 
-from ..model.catalog import CONNECTIVITY_RULES
+from ..model.catalog import CONNECTIVITY_RULES, builtin_text
 from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
 from .simulator import Simulator
 
-__all__ = ["warmup_network", "warmup_simulator", "warmup"]
+__all__ = ["warmup_network", "warmup_simulator", "equation_networks", "warmup"]
 
 
 def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] = ()) -> Network:
@@ -63,6 +63,22 @@ def warmup_simulator(rules: dict | None = None) -> Simulator:
     return Simulator(net, rules, record_all=True)
 
 
+def equation_networks() -> list[Network]:
+    """A model from equations (the LIF's description) in the mixes of parts a new model meets first: the model
+    editor's preview and F–I curve (a step current) and a population driven by Poisson input. One loop serves
+    every model from equations (``kernel.run_chunk``'s ``custom``), so once these are compiled a new model
+    compiles only its own update."""
+    text = builtin_text("lif")
+    stepped, driven = Network(dt=0.1, duration=1.0, seed=1), Network(dt=0.1, duration=1.0, seed=1)
+    for net in (stepped, driven):
+        net.add_model("described", text)
+        net.add_population("cell", 2, "described")
+    stepped.add_current("step", "cell", "step")
+    driven.add_poisson("drive", 2, rate=50.0)
+    driven.connect("drive", "cell", "all_to_all", synapse="current")
+    return [stepped, driven]
+
+
 def _without_datasets(net: Network) -> Network:
     """``net`` with each dataset input as an empty spike-times input: the same compiled parts, no data needed
     (so warming up works without scikit-learn or MNIST at hand)."""
@@ -91,6 +107,8 @@ def warmup(networks: Iterable[Network] = (), rules: dict | None = None, progress
         if other is None:
             sim = warmup_simulator(rules)
             sim.run(sim.network.duration * 1e-3)
+            for net in equation_networks():
+                Simulator(net).run(net.dt * 1e-3)
         else:  # one step compiles everything the network uses
             Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)
     return time.perf_counter() - start
