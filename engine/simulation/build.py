@@ -157,7 +157,8 @@ def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
             counts[largest] * (WIRING_BYTES + SYNAPSE_BYTES))
     n_neurons = sum(n.size for n in nodes.values())
     slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
-    rows = max([4] + [len(layout.desc.state_names()) for layout in custom_layouts(net).values()])  # as the build
+    rows = max([4] + [len(net.models[p.model].state_names()) for p in net.populations.values()
+                      if p.model in net.models])  # as _initial_state (built-ins have at most 4)
     parts["neuron state"] = n_neurons * (NEURON_BYTES + rows * STATE_ROW_BYTES)
     parts["synaptic channels"] = slots * 8 * 2
     steps, longest = max(((_largest_delay_steps(p, net.dt), p.id) for p in net.projections.values()),
