@@ -403,7 +403,8 @@ def test_a_bad_rule_in_a_file_is_reported_at_its_line(tmp_path):
 
 _RULE_PIECES = ["pre ", "post ", "synapse ", "param ", "let ", "on_pre ", "on_post ", "modulator ", "x", "w", "gain",
                 "tau", " = ", " += ", " -= ", "dx/dt = ", "-x/tau", "20 ms", "(0, inf)", '"d"', "1", "0", "*", "/",
-                "(", ")", "clip(", ", ", "\n", "__import__", "'os'", ".", "[", "]", "exp(", "reward", "Hz", "#"]
+                "(", ")", "clip(", ", ", "\n", "__import__", "'os'", ".", "[", "]", "exp(", "reward", "Hz", "#",
+                "every ", ": ", "ms", "scale w to "]
 
 
 @settings(max_examples=300, deadline=None)

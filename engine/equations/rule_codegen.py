@@ -5,7 +5,8 @@ here, functions come from ``codegen``'s fixed table.
 Each rule gets ``rule_<slot>(q, s, step)``, which moves plastic projection ``q`` of the kernel's ``State`` ``s``
 one step: variables with equations first (traces decay exactly), then ``on_pre`` for each presynaptic spike
 over its CSR row, then ``on_post`` for each postsynaptic spike over its column index, then ``on_reward`` over
-every synapse (in a step whose modulator is not 0), then the synaptic scaling. The module's
+every synapse (in a step whose modulator is not 0), then the ``every`` statements over every synapse (in a step
+that ends their interval), then the synaptic scaling. The module's
 ``custom_rules(s, step)`` runs every projection whose family is ``DESCRIBED`` (``rule_par[q, 0]`` is its slot);
 ``kernels.kernel`` compiles it into the time loop after the hand-written plasticity pass. Nothing allocates.
 
@@ -13,7 +14,7 @@ Where the values live (``RuleLayout`` says which column is what):
 
 * ``rule_par[q]``: slot, offset of the synapse variables in ``syn_var``, the parameters in engine units, then
   two numbers per equation, E = exp(A dt) and F = expm1(A dt)/A (dt when A is 0), computed at build, then
-  the scaling's total and interval in steps.
+  the scaling's total and interval in steps, then the interval in steps of each ``every`` block.
 * variable k of presynaptic neuron i: ``pre_trace[pl_pre_off[q] + k n_pre + i]`` (postsynaptic likewise);
   synapse variable k (after ``w``) of synapse s: ``syn_var[offset + (k - 1) n_syn + s - lo]``, and ``w`` is
   ``weight[s]``, never below 0 (weights are magnitudes; the receptor gives the sign).
@@ -83,6 +84,11 @@ class RuleLayout:
 
     @property
     def width(self) -> int:
+        return self.periodic_col + len(self.desc.periodic)
+
+    @property
+    def periodic_col(self) -> int:
+        """The column of the first ``every`` block's interval (in steps); the others follow it."""
         return self.scaling_col + (2 if self.desc.scaling else 0)
 
     @property
@@ -106,11 +112,18 @@ class RuleLayout:
                 raise ValueError(f"the equation of {var} has no finite step with these parameters")
             out[self.eq_col(var)], out[self.eq_col(var) + 1] = e, f
         if self.desc.scaling:
-            interval = float(evaluate(inline(self.desc.scaling.interval, self.aliases), values))
-            every = max(1, round(interval / dt))
             out[self.scaling_col] = float(evaluate(inline(self.desc.scaling.total, self.aliases), values))
-            out[self.scaling_col + 1] = float(every)
+            out[self.scaling_col + 1] = self.steps(self.desc.scaling.interval, values, dt)
+        for k, block in enumerate(self.desc.periodic):
+            out[self.periodic_col + k] = self.steps(block.interval, values, dt)
         return out
+
+    def steps(self, interval: Node, values: dict, dt: float) -> float:
+        """An interval (of ``scale`` or ``every``) in whole steps, at least one."""
+        steps = float(evaluate(inline(interval, self.aliases), values)) / dt
+        if not math.isfinite(steps):
+            raise ValueError("an interval of the rule is not a finite time with these parameters")
+        return float(max(1, round(steps)))
 
     def initial(self, scope: str) -> list[float]:
         """Initial values of one scope's variables (``w`` and the lazily decayed one left out), in engine units."""
@@ -276,6 +289,7 @@ def _rule_function(slot: int, layout: RuleLayout) -> str:
     _event(c, desc.on_pre, "pre")
     _event(c, desc.on_post, "post")
     _on_reward(c)
+    _periodic(c)
     _scaling(c)
     c.add(1, "return")
     return "".join(c.lines)
@@ -405,13 +419,29 @@ def _on_reward(c: _Code) -> None:
     _synapse_statements(c, 3, statements)
 
 
+def _periodic(c: _Code) -> None:
+    """Each ``every`` block: its statements over every synapse, in the step that ends each of its intervals."""
+    for k, block in enumerate(c.desc.periodic):
+        read = set()
+        for st in block.statements:
+            read |= c.read(st.expr) | {st.var}
+        c.add(1, f"every = np.int64(par[{c.layout.periodic_col + k}])")
+        c.add(1, f"if {_INTERVAL_ENDS}:")
+        c.add(2, "for syn in range(lo, hi):")
+        _load(c, 3, read - {c.lazy})
+        _synapse_statements(c, 3, block.statements)
+
+
+_INTERVAL_ENDS = "step % every == every - 1"  # the last step of each interval of ``every`` steps
+
+
 def _scaling(c: _Code) -> None:
     """Every interval, the weights onto each postsynaptic neuron scaled to sum to the total (the kernels' helper)."""
     if c.desc.scaling is None:
         return
     col = c.layout.scaling_col
     c.add(1, f"total, every = par[{col}], np.int64(par[{col + 1}])")
-    c.add(1, "if total > 0.0 and step % every == every - 1:")
+    c.add(1, f"if total > 0.0 and {_INTERVAL_ENDS}:")
     c.add(2, "normalise(s.pl_col[q], n_post, s.col_ptr, s.col_syn, s.weight, total)")
 
 

@@ -9,7 +9,8 @@ always a presynaptic variable: the factor every spike of the neuron carries its 
 sets it in ``on_pre``): short-term plasticity (Tsodyks-Markram: ``on_pre gain = u*x``). ``dt`` (the time step,
 ms) and ``step`` (the number of the current step) may be read anywhere: with a variable that keeps the step of a
 neuron's last spike, a rule can solve its equations once per spike rather than once per step, as
-Tsodyks-Markram's kernel always has.
+Tsodyks-Markram's kernel always has. ``every INTERVAL: w = ...`` sets synapse variables at a fixed period
+rather than at events: rate-based rules (homeostatic scaling) read slow per-neuron rate traces there.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from .description import Alias, Equation, ModelError, ModelProblem, Parameter, U
 from .tree import Name, walk
 from .units import DIMENSIONLESS, Dim
 
-__all__ = ["RuleVar", "Statement", "Scaling", "RuleDescription", "RuleError", "SCOPES", "WEIGHT", "GAIN", "MAX_VARS",
-           "BUILTINS"]
+__all__ = ["RuleVar", "Statement", "Scaling", "Periodic", "RuleDescription", "RuleError", "SCOPES", "WEIGHT", "GAIN",
+           "MAX_VARS", "BUILTINS"]
 
 SCOPES = ("synapse", "pre", "post")  # one value per synapse, per presynaptic neuron, per postsynaptic neuron
 WEIGHT = "w"
@@ -62,6 +63,18 @@ class Scaling:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """``every INTERVAL: VAR = EXPR`` lines that share one interval (the same text), in the order written: every
+    INTERVAL (rounded to whole steps, at least one), after the step's pairings and rewards and before the
+    ``scaling``, they run once for each synapse, as ``on_reward`` does. The interval is made of parameters and
+    numbers, so the build turns it into a whole number of steps once."""
+
+    interval: object  # a tree of parameters and numbers, in time
+    statements: tuple[Statement, ...]
+    line: int = 0
+
+
 class RuleError(ModelError):
     """Every problem found in a rule's text (line and column), named by the rule."""
 
@@ -81,7 +94,8 @@ class RuleDescription:
     ``on_post`` for a postsynaptic spike over the synapses onto the neuron. Per step, in order: every
     variable with an equation moves one step (traces decay exactly), then the presynaptic spikes, then the
     postsynaptic ones (so a pre and a post spike in the same step count as causal), then, in a step whose
-    modulator is not 0, the ``on_reward`` statements once for each synapse, then the synaptic ``scaling``.
+    modulator is not 0, the ``on_reward`` statements once for each synapse, then, in a step that ends one of their
+    intervals, the ``periodic`` statements once for each synapse, then the synaptic ``scaling``.
     """
 
     title: str
@@ -96,6 +110,7 @@ class RuleDescription:
     lines: tuple[str, ...] = field(default=(), compare=False)
     on_reward: tuple[Statement, ...] = ()
     scaling: Scaling | None = None
+    periodic: tuple[Periodic, ...] = ()
 
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
@@ -107,10 +122,15 @@ class RuleDescription:
     @property
     def short_term(self) -> bool:
         """True when the rule reads or sets ``gain`` (each spike then carries its weights times the gain)."""
-        trees = [st.expr for st in self.on_pre + self.on_post + self.on_reward] + [a.expr for a in self.aliases]
+        trees = [st.expr for st in self.on_pre + self.on_post + self.on_reward + self.periodic_statements()]
+        trees += [a.expr for a in self.aliases]
         trees += [e.expr for e in self.equations]
         return any(st.var == GAIN for st in self.on_pre) or any(
             GAIN in {n.id for n in walk(t) if isinstance(n, Name)} for t in trees)
+
+    def periodic_statements(self) -> tuple[Statement, ...]:
+        """Every ``every INTERVAL:`` statement, interval by interval."""
+        return tuple(st for block in self.periodic for st in block.statements)
 
     def var(self, name: str) -> RuleVar | None:
         return next((v for v in self.variables if v.name == name), None)

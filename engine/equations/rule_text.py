@@ -16,12 +16,19 @@
     modulator reward                                 # a third factor: the signal of the projection's reward node
     on_reward w = clip(w + lr*reward*c*dt, 0, w_max) # each step the modulator is not 0, for every synapse
     scale w to w_total every 100 ms                  # synaptic scaling: the weights onto each neuron sum to w_total
+    every interval: w = clip(w*(1 + eta*(rho0 - r)*interval), 0, w_max)  # at a fixed period, for every synapse
 
 Every problem is reported with its line and column, and parsing goes on, so all are found at once. The
 equation of a presynaptic or postsynaptic variable is ``dx/dt = A*x + B`` with A and B made of parameters and
 numbers (solved exactly: x <- x exp(A dt) + B expm1(A dt)/A); a synapse variable's B may also read the other
 variables and the modulator (exponential Euler: exact while they hold still over the step). ``dt`` (ms) and
 ``step`` (the current step's number) may be read anywhere but in a factor A.
+
+``every INTERVAL: VARIABLE = EXPRESSION`` (also += and -=) runs at a fixed period rather than at events; the
+interval is made of parameters and numbers. Like ``on_reward`` it runs once for each synapse, so it sets synapse
+variables and may read any variable; lines with the same interval (the same text) run together, in order.
+``scale w to TOTAL every INTERVAL`` stays a statement of its own: it sums the weights onto each neuron, which a
+statement per synapse cannot; the two share the check of their interval and its rounding to whole steps.
 """
 
 from __future__ import annotations
@@ -32,7 +39,18 @@ from .check import Kind, check_expression
 from .description import Equation, ModelProblem, UnitSpec
 from .inline import inline
 from .parser import ParseError, parse_expression
-from .rule_description import BUILTINS, GAIN, MAX_VARS, WEIGHT, RuleDescription, RuleError, RuleVar, Scaling, Statement
+from .rule_description import (
+    BUILTINS,
+    GAIN,
+    MAX_VARS,
+    WEIGHT,
+    Periodic,
+    RuleDescription,
+    RuleError,
+    RuleVar,
+    Scaling,
+    Statement,
+)
 from .text import MAX_LINES, _Builder, _LineError, read_statements
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, Dim, dim_text
@@ -41,11 +59,13 @@ __all__ = ["parse_rule", "linear_parts", "alias_trees"]
 
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _RULE_WORDS = {"title", "about", "param", "let", "pre", "post", "synapse", "on_pre", "on_post", "on_reward",
-               "modulator", "scale"}
+               "modulator", "scale", "every"}
 _DERIV = re.compile(rf"d(?P<var>{_NAME})\s*/\s*dt\s*=")
 _ASSIGN = re.compile(rf"(?P<var>{_NAME})\s*(?P<op>\+=|-=|=)(?!=)")
 _WEIGHT_UNIT = UnitSpec("", DIMENSIONLESS, 1.0)
 _SCALE = re.compile(r"\s+w\s+to\s+(?P<total>.+?)\s+every\s+(?P<interval>.+)$")
+_EVERY = re.compile(r"(?P<interval>[^:]*):(?P<rest>.*)$")
+MAX_INTERVALS = 4  # distinct intervals of ``every`` lines in one rule
 
 
 def parse_rule(text: str, title: str = "") -> RuleDescription:
@@ -123,6 +143,7 @@ class _RuleBuilder(_Builder):
         self.events: dict[str, list[tuple[Statement, int]]] = {"on_pre": [], "on_post": [], "on_reward": []}
         self.modulator = ""
         self.scaling: tuple[Node, Node, int, int] | None = None  # total, interval, line, column
+        self.every: list[tuple[str, Node, Statement, int]] = []  # interval's text, its tree, statement, column
 
     def rule_statement(self, line: str, n: int) -> None:
         body = line.lstrip()
@@ -136,7 +157,7 @@ class _RuleBuilder(_Builder):
         handler = {"title": self.on_title, "about": self.on_about, "param": self.on_param, "let": self.on_let,
                    "pre": self.on_var, "post": self.on_var, "synapse": self.on_var, "on_pre": self.on_event,
                    "on_post": self.on_event, "on_reward": self.on_event, "modulator": self.on_modulator,
-                   "scale": self.on_scale}.get(head)
+                   "scale": self.on_scale, "every": self.on_every}.get(head)
         if handler is None or (rest and not rest[0].isspace()):
             raise _LineError(col, f"a line starts with a keyword ({', '.join(sorted(_RULE_WORDS))}) or is an "
                                   "equation such as dx_pre/dt = -x_pre/tau")
@@ -189,13 +210,29 @@ class _RuleBuilder(_Builder):
         self.scaling = (total, interval, n, col + 1)
 
     def on_event(self, event: str, rest: str, col: int, n: int) -> None:
+        self.events[event].append(self.assignment(event, rest, col, n))
+
+    def assignment(self, event: str, rest: str, col: int, n: int) -> tuple[Statement, int]:
+        """``VAR = EXPR`` (or += or -=) and the column of VAR."""
         body = rest.lstrip()
         col += len(rest) - len(body)
         m = _ASSIGN.match(body)
         if not m:
             raise _LineError(col, f"expected {event} VARIABLE = EXPRESSION (or += or -=)")
         expr = parse_expression(body[m.end():], col + m.end())
-        self.events[event].append((Statement(m.group("var"), m.group("op"), expr, n), col))
+        return Statement(m.group("var"), m.group("op"), expr, n), col
+
+    def on_every(self, rest: str, col: int, n: int) -> None:
+        m = _EVERY.match(rest)
+        if not m or not m.group("interval").strip():
+            raise _LineError(col - len("every"), "expected every INTERVAL: VARIABLE = EXPRESSION (for instance: every "
+                                                 "100*ms: w = w*decay)")
+        key = "".join(m.group("interval").split())
+        if key not in {k for k, *_ in self.every} and len({k for k, *_ in self.every}) >= MAX_INTERVALS:
+            raise _LineError(col + 1, f"a rule has at most {MAX_INTERVALS} different intervals")
+        interval = parse_expression(m.group("interval"), col)
+        st, st_col = self.assignment("every INTERVAL:", m.group("rest"), col + m.start("rest"), n)
+        self.every.append((key, interval, st, st_col))
 
     def kind(self, expr: Node) -> Kind:
         return check_expression(expr, self.dims())
@@ -225,13 +262,25 @@ class _RuleBuilder(_Builder):
             self.problem(self.events["on_reward"][0][0].line, self.events["on_reward"][0][1],
                          "on_reward runs while the modulator is not 0: declare one (modulator reward)")
         scaling = self.checked_scaling(aliases)
+        periodic = self.checked_periodic(aliases)
         if self.problems:
             raise RuleError(sorted(self.problems, key=lambda p: (p.line, p.col)), self.title)
         order = {v.name: i for i, v in enumerate(self.variables)}
         return RuleDescription(self.title, tuple(self.params), tuple(self.variables), tuple(self.aliases),
                                tuple(sorted(equations, key=lambda e: order[e.var])), events["on_pre"],
                                events["on_post"], self.modulator, self.about, lines, on_reward=events["on_reward"],
-                               scaling=scaling)
+                               scaling=scaling, periodic=periodic)
+
+    def check_fixed(self, expr: Node, want: Dim, what: str, statement: str, aliases: dict) -> None:
+        """``expr`` is in ``want`` and made of parameters and numbers (a value the build computes once): the
+        total and interval of ``scale`` and the interval of ``every``."""
+        got = self.kind(expr)
+        if got.boolean or got.dim != want:
+            raise _LineError(expr.col, f"{statement}: this must be in {what}, not "
+                                       f"{'a condition' if got.boolean else dim_text(got.dim)}")
+        moving = sorted(names_in(inline(expr, aliases)) & (self.variable_names() | {"dt"}))
+        if moving:
+            raise _LineError(expr.col, f"{statement}: made of parameters and numbers, not {moving[0]}")
 
     def checked_scaling(self, aliases: dict) -> Scaling | None:
         if self.scaling is None:
@@ -239,18 +288,25 @@ class _RuleBuilder(_Builder):
         total, interval, n, _ = self.scaling
         try:
             for expr, want, what in ((total, DIMENSIONLESS, "the weight's unit"), (interval, Dim(s=1), "time")):
-                got = self.kind(expr)
-                if got.boolean or got.dim != want:
-                    raise _LineError(expr.col, f"scale w to TOTAL every INTERVAL: this must be in {what}, not "
-                                               f"{'a condition' if got.boolean else dim_text(got.dim)}")
-                moving = sorted(names_in(inline(expr, aliases)) & (self.variable_names() | {"dt"}))
-                if moving:
-                    raise _LineError(expr.col, f"scale w to TOTAL every INTERVAL: made of parameters and numbers, "
-                                               f"not {moving[0]}")
+                self.check_fixed(expr, want, what, "scale w to TOTAL every INTERVAL", aliases)
         except (_LineError, ParseError) as exc:
             self.problem(n, exc.col, exc.message)
             return None
         return Scaling(total, interval, n)
+
+    def checked_periodic(self, aliases: dict) -> tuple[Periodic, ...]:
+        """The ``every`` lines, grouped by interval (in order of first use); each line's interval and statement
+        checked, so a bad one is a problem at its own line."""
+        blocks: dict[str, tuple[Node, list[Statement]]] = {}
+        for key, interval, st, col in self.every:
+            try:
+                self.check_fixed(interval, Dim(s=1), "time", "every INTERVAL", aliases)
+            except (_LineError, ParseError) as exc:
+                self.problem(st.line, exc.col, exc.message)
+                continue
+            for ok in self.checked_per_synapse("every INTERVAL", [(st, col)]):
+                blocks.setdefault(key, (interval, []))[1].append(ok)
+        return tuple(Periodic(interval, tuple(sts), sts[0].line) for interval, sts in blocks.values())
 
     def checked_equation(self, var: str, expr: Node, n: int, col: int, aliases: dict, done: list) -> Equation:
         target = next((v for v in self.variables if v.name == var), None)
@@ -314,14 +370,17 @@ class _RuleBuilder(_Builder):
         return tuple(out)
 
     def checked_reward(self, statements: list) -> tuple[Statement, ...]:
-        """``on_reward`` sets synapse variables (it runs once per synapse) and may read anything."""
+        return self.checked_per_synapse("on_reward", statements)
+
+    def checked_per_synapse(self, event: str, statements: list) -> tuple[Statement, ...]:
+        """``on_reward`` and ``every`` set synapse variables (they run once per synapse) and may read anything."""
         scopes = {v.name: v.scope for v in self.variables} | {GAIN: "pre"}
         out = []
         for st, col in statements:
             try:
-                scope = self.statement_scope(st, col, scopes, "on_reward", "synapse", "")
+                scope = self.statement_scope(st, col, scopes, event, "synapse", "")
                 if scope != "synapse":
-                    raise _LineError(col, f"on_reward runs once per synapse: it sets synapse variables (w, ...), "
+                    raise _LineError(col, f"{event} runs once per synapse: it sets synapse variables (w, ...), "
                                           f"not {st.var}")
                 got = self.kind(st.expr)
                 want = next(v.unit.dim for v in self.variables if v.name == st.var)

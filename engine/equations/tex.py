@@ -24,8 +24,11 @@ _PREC = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4,
 
 
 def name_tex(name: str) -> str:
-    """``tau_m`` as ``\\tau_{m}``, ``V_th`` as ``V_{th}``, ``Delta_T`` as ``\\Delta_{T}``."""
+    """``tau_m`` as ``\\tau_{m}``, ``V_th`` as ``V_{th}``, ``Delta_T`` as ``\\Delta_{T}``, ``rho0`` as ``\\rho_{0}``."""
     head, _, sub = name.partition("_")
+    letters = head.rstrip("0123456789")
+    if not sub and letters != head and _SHORT.get(letters, letters) in _GREEK:  # a Greek letter numbered: rho0
+        head, sub = letters, head[len(letters):]
     head = _SHORT.get(head, head)
     head = "\\" + head if head in _GREEK else head
     if not sub:
@@ -116,12 +119,16 @@ _EVENTS = (("on_pre", r"\mathrm{at\ a\ pre\ spike}"), ("on_post", r"\mathrm{at\ 
 
 def rule_tex(desc) -> tuple[str, ...]:
     """One TeX line per equation and named expression of a learning rule (``RuleDescription``), then what each
-    spike (and a reward) does, then its synaptic scaling: the trees its code is generated from."""
+    spike (and a reward) does, then what it does at a fixed period (``every``) and its synaptic scaling: the trees
+    its code is generated from."""
     lines = [rf"\frac{{d{name_tex(e.var)}}}{{dt}} = {to_tex(e.expr)}" for e in desc.equations]
     lines += [rf"{name_tex(a.name)} = {to_tex(a.expr)}" for a in desc.aliases]
     op = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}="}
     for event, words in _EVENTS:
         lines += [rf"{words}:\ {name_tex(st.var)} {op[st.op]} {to_tex(st.expr)}" for st in getattr(desc, event)]
+    for block in desc.periodic:
+        every = rf"\mathrm{{every}}\ {to_tex(block.interval)}"
+        lines += [rf"{every}:\ {name_tex(st.var)} {op[st.op]} {to_tex(st.expr)}" for st in block.statements]
     if desc.scaling is not None:
         lines.append(rf"\mathrm{{every}}\ {to_tex(desc.scaling.interval)}:\ \sum w \leftarrow "
                      rf"{to_tex(desc.scaling.total)}\ \mathrm{{onto\ each\ neuron}}")

@@ -4,6 +4,8 @@ Each is the text of a hand-written family of ``plugins.builtin.rules``, and what
 ``tests/test_described_rules.py`` checks that the generated code gives the very weights, eligibilities, gains
 and spikes of the hand-written kernels (pair and triplet STDP, R-STDP, Tsodyks-Markram). They are plugins like
 any third party's (``described_rule``); the ``*_described`` ids run the descriptions under their own names.
+Homeostatic synaptic scaling has no hand-written kernel: its description is the rule
+(``tests/test_homeostasis.py`` checks it against a numpy re-computation and against its target rate).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from ..api import described_rule
 
 __all__ = ["PAIR_STDP_TEXT", "TRIPLET_STDP_TEXT", "REWARD_STDP_TEXT", "DESCRIBED_PAIR_STDP", "DESCRIBED_TRIPLET_STDP",
-           "DESCRIBED_REWARD_STDP", "TSODYKS_MARKRAM_TEXT", "DESCRIBED_TSODYKS_MARKRAM"]
+           "DESCRIBED_REWARD_STDP", "TSODYKS_MARKRAM_TEXT", "DESCRIBED_TSODYKS_MARKRAM", "HOMEOSTASIS_TEXT",
+           "HOMEOSTATIC_SCALING"]
 
 PAIR_STDP_TEXT = """\
 # Pair-based STDP with exponential traces, as the hand-written STDP family runs it, with synaptic scaling.
@@ -115,7 +118,26 @@ on_pre gain = u*x
 on_pre last = step
 """
 
+HOMEOSTASIS_TEXT = """\
+# Homeostatic synaptic scaling (Turrigiano et al. 1998; van Rossum, Bi & Turrigiano 2000): each neuron estimates
+# its rate with a slow trace, and at a fixed period every weight onto it is scaled multiplicatively towards the
+# weights that make it fire at rho0. Meant for excitatory weights (more weight, more firing).
+title Homeostatic synaptic scaling
+about Each interval every weight onto a neuron is multiplied by 1 + eta (rho0 - r) interval, r its rate estimate.
+param rho0 = 5 Hz (0, 1000] "Target rate of each postsynaptic neuron"
+param tau_r = 1000 ms (0, 1e7] "Time constant of the rate estimate r (it starts at 0)"
+param eta = 0.01 [0, 1] "Relative weight change per spike short of (or over) the target in one interval"
+param interval = 100 ms (0, 1e7] "How often the weights are scaled"
+param w_min = 0 [0, 1e9] "Lower bound of the weight"
+param w_max = 1000 (0, 1e9] "Upper bound of the weight (in the projection's weight unit)"
+post r = 0 Hz  # the rate estimate: each spike adds 1/tau_r, so its mean is the rate
+dr/dt = -r/tau_r
+on_post r += 1/tau_r
+every interval: w = clip(w*(1 + eta*(rho0 - r)*interval), w_min, w_max)
+"""
+
 DESCRIBED_PAIR_STDP = described_rule("stdp_described", "1.0", PAIR_STDP_TEXT)
 DESCRIBED_TRIPLET_STDP = described_rule("triplet_stdp_described", "1.0", TRIPLET_STDP_TEXT)
 DESCRIBED_REWARD_STDP = described_rule("rstdp_described", "1.0", REWARD_STDP_TEXT)
 DESCRIBED_TSODYKS_MARKRAM = described_rule("tsodyks_markram_described", "1.0", TSODYKS_MARKRAM_TEXT)
+HOMEOSTATIC_SCALING = described_rule("homeostatic_scaling", "1.0", HOMEOSTASIS_TEXT)

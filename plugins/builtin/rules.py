@@ -1,4 +1,5 @@
-"""Built-in learning rules: pair-based, triplet and reward-modulated STDP, and Tsodyks-Markram short-term plasticity.
+"""Built-in learning rules: pair-based, triplet and reward-modulated STDP, Tsodyks-Markram short-term plasticity,
+and homeostatic synaptic scaling (a description only: ``described_rules.HOMEOSTATIC_SCALING``).
 
 Each runs from its description (``described_rules``: code generated from the rule's equations, the very same
 weights, gains and spikes as the hand-written kernels, tested); the engine finds them through the plugin
@@ -18,9 +19,10 @@ from .described_rules import (
     DESCRIBED_REWARD_STDP,
     DESCRIBED_TRIPLET_STDP,
     DESCRIBED_TSODYKS_MARKRAM,
+    HOMEOSTATIC_SCALING,
 )
 
-__all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM", "REWARD_STDP"]
+__all__ = ["PAIR_STDP", "TRIPLET_STDP", "TSODYKS_MARKRAM", "REWARD_STDP", "HOMEOSTATIC_SCALING"]
 
 
 def _p(name, default, unit, description, low, high, **kw) -> ParamSpec:
