@@ -52,3 +52,25 @@ def test_short_term_plasticity_shows_the_gain_each_spike_carries(window):
     QApplication.processEvents()
     html = w.inspector.findChild(QLabel, "equations").text()
     assert "gain" in html and "step" in html and "<i>τ</i><sub>rec</sub>" in html
+
+
+def test_the_inspector_typesets_homeostatic_scaling_and_its_periodic_statement(window):
+    """The built-in homeostatic rule (carried by the network, as a file carries it): its ``every`` line typeset
+    with ρ₀ and τ_r, above parameters with their units."""
+    from gui_helpers import field
+    from PySide6.QtWidgets import QApplication, QLabel
+    from spikestudio.plugins.builtin.described_rules import HOMEOSTASIS_TEXT
+
+    net = Network()
+    net.add_poisson("P", 10, rate=10.0)
+    net.add_population("E", 4, "lif")
+    net.connect("P", "E", "all_to_all", id="PE", weight=50.0, plasticity=Plasticity("homeostatic_scaling", {}))
+    net.add_rule("homeostatic_scaling", HOMEOSTASIS_TEXT)
+    w = window()
+    w.doc.replace_network(net)
+    w.scene.select_ids(["PE"])
+    QApplication.processEvents()
+    html = w.inspector.findChild(QLabel, "equations").text()
+    assert "every" in html and "<i>ρ</i><sub>0</sub>" in html and "<i>τ</i><sub>r</sub>" in html
+    assert "at a post spike" in html and "\\" not in html
+    assert field(w, "plasticity.params.rho0") is not None and field(w, "plasticity.params.interval") is not None
