@@ -231,18 +231,24 @@ def test_the_brian2_export_names_the_rule_as_left_out():
 
 def test_a_third_party_rule_can_use_every_with_synapse_variables():
     """``every`` sets any synapse variable and reads per-synapse, presynaptic and postsynaptic ones: a weight that
-    relaxes towards a consolidated copy c each interval, c following the weight slowly."""
+    relaxes towards a consolidated copy c each interval, c following the weight slowly; and an eligibility e (kept
+    over the projection's scale, as R-STDP's) cleared at the end of each interval of its own (20 ms)."""
     rule = described_rule("consolidate", "1", "param k = 0.5 [0, 1]\npre x = 0\npost y = 0\nsynapse c = 50\n"
-                          "on_pre x += 1\non_post y += 1\n"
-                          "every 1*ms: w = w + k*(c - w) + 0*x*y\nevery 1*ms: c = c + 0.1*(w - c)\n")
-    assert [len(b.statements) for b in rule.description.periodic] == [2]
+                          "synapse e = 0\nde/dt = -e/(20*ms)\non_pre x += 1\non_pre e += 1\non_post y += 1\n"
+                          "every 1*ms: w = w + k*(c - w) + 0*x*y*e\nevery 1*ms: c = c + 0.1*(w - c)\n"
+                          "every 20*ms: e = 0\n")
+    assert [len(b.statements) for b in rule.description.periodic] == [2, 1]
+    assert RuleLayout(rule.description).lazy == "e"
     net = tiny_network({}, weight=100.0)
     net.projections["PN"].plasticity = Plasticity("consolidate", {})
     sim = Simulator(net, rules={"consolidate": rule})
-    sim.run(0.05)  # 50 intervals of 1 ms (10 steps each)
+    sim.run(0.09)  # 900 steps: e was last cleared at step 800, the pre spikes since stay in it
+    assert np.abs(sim.built.state.elig).max() > 0.0
+    sim.run(0.01)  # 1,000 steps: 100 intervals of 1 ms and 5 of 20 ms, the last of each ends now
     w, c = 100.0, 50.0
-    for _ in range(50):
+    for _ in range(100):
         w = w + 0.5 * (c - w)
         c = c + 0.1 * (w - c)
     ids = sim.built.synapses["PN"]
     np.testing.assert_allclose(sim.built.state.weight[ids], w, rtol=1e-12)
+    assert not sim.built.state.elig.any()
