@@ -74,3 +74,21 @@ def test_the_inspector_typesets_homeostatic_scaling_and_its_periodic_statement(w
     assert "every" in html and "<i>ρ</i><sub>0</sub>" in html and "<i>τ</i><sub>r</sub>" in html
     assert "at a post spike" in html and "\\" not in html
     assert field(w, "plasticity.params.rho0") is not None and field(w, "plasticity.params.interval") is not None
+
+
+def test_help_plugins_lists_homeostatic_scaling_as_a_built_in_rule():
+    """Through the entry point pyproject.toml declares (what an install registers), as the other built-ins."""
+    import importlib.metadata
+    import tomllib
+
+    from spikestudio.gui.shell.plugin_dialog import plugin_rows
+    from spikestudio.plugins.registry import GROUPS, PluginRecord, Registry
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    value = project["entry-points"][GROUPS["learning_rules"]]["homeostatic_scaling"]
+    point = importlib.metadata.EntryPoint("homeostatic_scaling", value, GROUPS["learning_rules"])
+    registry = Registry([PluginRecord(point.name, "learning_rules", f"spikestudio ({value})", loader=point.load)])
+    [row] = plugin_rows(registry)
+    assert (row.group, row.name, row.origin, row.error) == ("learning rule", "Homeostatic synaptic scaling",
+                                                           "built-in", None)
+    assert row.description.startswith("Each interval every weight onto a neuron is multiplied by")
