@@ -6,7 +6,8 @@ group ``spikestudio.datasets``, ``spikestudio.learning_rules`` or ``spikestudio.
 
 A learning rule is best contributed as a description: text in the rule language of
 ``engine.equations.rule_text`` (parameters with units, per-synapse and per-neuron variables, trace equations,
-``on_pre``/``on_post`` statements, an optional modulator), turned into a plugin by ``described_rule``::
+``on_pre``/``on_post`` statements, ``every INTERVAL:`` statements at a fixed period, an optional modulator),
+turned into a plugin by ``described_rule``::
 
     # my_package/rules.py, named in pyproject.toml:
     #   [project.entry-points."spikestudio.learning_rules"]
