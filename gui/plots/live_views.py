@@ -33,8 +33,11 @@ class LiveViews(QObject):
 
     def show_frame(self, frame: LiveFrame, window: float | None) -> None:
         self.last, self.window = frame, window
-        for view in (self.raster, self.traces, self.rates):
+        views = (self.raster, self.traces, self.rates)
+        for view in views:
             view.show_frame(frame, window)
+        for view in views:  # pyqtgraph applies new ranges when a plot paints, which asks for a second paint:
+            view.plot.scene().prepareForPaint()  # applied now, each plot paints once per frame
 
     def redraw(self) -> None:
         if self.last is not None:

@@ -11,7 +11,7 @@ from ...engine.simulation.live import LiveFrame
 from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
-from .live_common import smooth, time_plot, time_range
+from .live_common import peak_decimated, smooth, time_plot, time_range
 from .plot_theme import style_plot
 
 __all__ = ["RateView"]
@@ -46,6 +46,7 @@ class RateView(QWidget):
         layout.addWidget(self.plot, 1)
         self.colors: dict[str, QColor] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.shown: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # every smoothed bin (the curves: fewer points)
         self.bin_ms = 1.0
 
     def set_colors(self, colors: dict[str, QColor]) -> None:
@@ -60,19 +61,22 @@ class RateView(QWidget):
             for curve in self.curves.values():
                 self.plot.removeItem(curve)
             self.legend.clear()
+            # decimated to the plot's width here, not by pyqtgraph, which would do it again whenever the x range
+            # moves (every frame)
             self.curves = {n.id: self.plot.plot([], [], name=plain_html(n.name), pen=pg.mkPen(
                 self.colors.get(n.id, QColor("#333")), width=1)) for n in wanted}
-            for curve in self.curves.values():
-                curve.setDownsampling(auto=True, method="peak")
-                curve.setClipToView(True)
+            self.shown = {}
             style_plot(self.plot)
         width = max(1, int(round(self.smoothing.value() / self.bin_ms)))
         t = frame.rate_t + self.bin_ms  # a bin is plotted at its end: the rate up to that time
+        columns = int(np.clip(self.plot.getViewBox().width(), 50, 4000))
         for node_id, curve in self.curves.items():
             values = frame.rates.get(node_id, np.full(t.size, np.nan))
             rate = smooth(values, width)
+            self.shown[node_id] = (t, rate)
             gaps = bool(np.isnan(rate).any())  # only after a rebuild added a node
-            curve.setData(t, rate, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
+            x, y = (t, rate) if gaps else peak_decimated(t, rate, columns)
+            curve.setData(x, y, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
         self.plot.setXRange(*time_range(frame.t, window), padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
@@ -85,5 +89,5 @@ class RateView(QWidget):
         return out
 
     def curve_data(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
-        curve = self.curves[node_id]  # the data given, not the downsampled copy on screen
-        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)
+        """The node's smoothed rate in every bin shown now (bin ends, Hz): not the decimated curve."""
+        return self.shown.get(node_id, (np.zeros(0), np.zeros(0)))
