@@ -11,7 +11,10 @@ from .legend_row import legend_above
 from .plot_theme import follow_theme
 
 __all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot",
-           "TimeAxis", "legend_above", "peak_decimated", "since"]
+           "TimeAxis", "legend_above", "peak_decimated", "since", "kept_range", "HELD_FILL"]
+
+# While a run draws, a y range is kept as long as the data still fit in it and fill at least this share of it.
+HELD_FILL = 0.6
 
 # Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
 CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -116,3 +119,16 @@ def peak_decimated(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndarr
     xs[:2 * blocks.shape[0]] = np.repeat(x[:whole:per], 2)
     xs[2 * blocks.shape[0]:] = x[whole:]
     return xs, ys
+
+
+def kept_range(shown: tuple[float, float], wanted: tuple[float, float], running: bool) -> tuple[float, float] | None:
+    """The y range a live plot should change to, or None to keep the one ``shown``.
+
+    While a run draws (``running``), the shown range stays while ``wanted`` lies inside it and fills at least
+    ``HELD_FILL`` of it: a new range makes pyqtgraph lay out the axis's ticks and labels again, which would
+    otherwise happen every frame for a trace that wobbles. Once the run stops, the plot is framed exactly.
+    """
+    (a, b), (lo, hi) = shown, wanted
+    if running and a <= lo and hi <= b and hi - lo >= HELD_FILL * (b - a):
+        return None
+    return wanted

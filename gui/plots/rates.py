@@ -11,7 +11,7 @@ from ...engine.simulation.live import LiveFrame
 from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
-from .live_common import peak_decimated, smooth, time_plot, time_range
+from .live_common import kept_range, peak_decimated, smooth, time_plot, time_range
 from .plot_theme import style_plot
 
 __all__ = ["RateView"]
@@ -24,7 +24,15 @@ class RateView(QWidget):
         super().__init__()
         self.setObjectName("rate_view")
         self.plot, self.legend = time_plot("rate", "Hz")
-        self.plot.getViewBox().setLimits(yMin=0.0)  # a rate is never negative: the axis does not go below zero
+        box = self.plot.getViewBox()
+        box.setLimits(yMin=0.0)  # a rate is never negative: the axis does not go below zero
+        # framed here from the rates drawn (``kept_range``), not by pyqtgraph's auto range on every frame; a zoom by
+        # hand stays until the plot's "A" button asks for the framing again
+        box.disableAutoRange(axis=box.YAxis)
+        self.zoomed = False
+        box.sigRangeChangedManually.connect(lambda *_: setattr(self, "zoomed", True))
+        self.plot.getPlotItem().autoBtn.clicked.connect(lambda *_: setattr(self, "zoomed", False))
+        self.running = False  # a run is drawing: the y range changes only when the rates leave it
         self.smoothing = QSpinBox()
         self.smoothing.setObjectName("rate_smoothing")
         self.smoothing.setRange(1, 1000)
@@ -78,6 +86,19 @@ class RateView(QWidget):
             x, y = (t, rate) if gaps else peak_decimated(t, rate, columns)
             curve.setData(x, y, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
         self.plot.setXRange(*time_range(frame.t, window), padding=0)
+        self._frame_y()
+
+    def _frame_y(self) -> None:
+        """From the lowest to the highest rate shown, with a 5 % margin (as pyqtgraph's auto range has)."""
+        values = [rate[np.isfinite(rate)] for _, rate in self.shown.values()]
+        values = [v for v in values if v.size]
+        if self.zoomed or not values:
+            return
+        lo, hi = min(float(v.min()) for v in values), max(float(v.max()) for v in values)
+        margin = max(0.05 * (hi - lo), 0.5)
+        wanted = kept_range(self.plot.getViewBox().viewRange()[1], (max(0.0, lo - margin), hi + margin), self.running)
+        if wanted is not None:
+            self.plot.setYRange(*wanted, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
         """The smoothed rates shown now: ``time_ms`` (bin ends) and one ``<node>_hz`` column per node."""

@@ -18,7 +18,7 @@ from ...engine.simulation.live import LiveFrame
 from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
-from .live_common import CATEGORICAL, peak_decimated, since, time_plot, time_range
+from .live_common import CATEGORICAL, kept_range, peak_decimated, since, time_plot, time_range
 from .plot_theme import style_plot
 
 __all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
@@ -96,6 +96,7 @@ class TraceView(QWidget):
         self.probes: list[Probe] = []
         self.curves: dict[Probe, pg.PlotDataItem] = {}
         self.shown: dict[Probe, tuple[np.ndarray, np.ndarray]] = {}  # every sample in the window (curves: fewer)
+        self.running = False  # a run is drawing: the y range changes only when the data leave it (kept_range)
         self.levels: list[pg.InfiniteLine] = []
         self.names: dict[str, str] = {}  # what people type -> node id
         self.node_names: dict[str, str] = {}
@@ -184,7 +185,9 @@ class TraceView(QWidget):
         self.plot.setXRange(t0, t1, padding=0)
         lo, hi = framed(lo, hi, [line.value() for line in self.levels], 1.0 if self._has_membrane else 1e-3)
         if lo is not None:
-            self.plot.setYRange(lo, hi, padding=0)
+            wanted = kept_range(self.plot.getViewBox().viewRange()[1], (lo, hi), self.running)
+            if wanted is not None:
+                self.plot.setYRange(*wanted, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
         """Each probe's samples shown now: ``<node>:<neuron>_time_ms`` and ``..._<variable>``."""
