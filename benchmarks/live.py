@@ -6,7 +6,8 @@ Run by hand (not part of the test suite):
         [--theme dark] [--presentation]
 
 Prints, side by side:
-- simulated seconds per wall second headless and in the window, and their ratio (goal >= 0.8);
+- simulated seconds per wall second headless and in the window, and their ratio (goal >= 0.8); headless on one
+  thread too, for reference: the window runs a network set to every core on all but one (one draws);
 - frames drawn per second while running (goal >= 25);
 - the GUI event loop's worst and 99th-percentile latency while running (goal < 50 ms), measured by a
   5 ms timer that records how late it fires.
@@ -25,17 +26,18 @@ import numpy as np
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def headless(name: str, seconds: float) -> float:
-    """Simulated seconds per wall second of the plain simulator (best of 3, after a warm-up)."""
+def headless(name: str, seconds: float, threads: int | None = None) -> float:
+    """Simulated seconds per wall second of the plain simulator (best of 3, after a warm-up); ``threads``: the
+    network's setting when None."""
     from spikestudio.engine.files import fileformat
     from spikestudio.engine.simulation.simulator import Simulator
     from spikestudio.resources.examples import example_path
 
     net = fileformat.load(example_path(name))
-    Simulator(net, record_all=True).run(0.1)
+    Simulator(net, record_all=True, threads=threads).run(0.1)
     best = np.inf
     for _ in range(3):
-        sim = Simulator(net, record_all=True)
+        sim = Simulator(net, record_all=True, threads=threads)
         start = time.perf_counter()
         sim.run(seconds)
         best = min(best, time.perf_counter() - start)
@@ -103,6 +105,7 @@ def main() -> None:
     if args.theme or args.presentation:  # a look chosen here must not become the user's saved one
         os.environ.setdefault("SPIKESTUDIO_HOME", tempfile.mkdtemp(prefix="spikestudio-bench-"))
     ref = headless(args.network, args.seconds)
+    one = headless(args.network, args.seconds, threads=1)
     live = in_window(args.network, args.seconds, args.theme, args.presentation)
     ratio = live["throughput"] / ref
     look = f", {args.theme or ('light' if args.presentation else 'saved')} theme"
@@ -110,6 +113,7 @@ def main() -> None:
     print(f"{args.network}, {args.seconds:g} s simulated, Qt platform {os.environ['QT_QPA_PLATFORM']}{look}")
     print(f"{'':28}{'measured':>12}{'goal':>12}")
     print(f"{'headless (sim s / wall s)':28}{ref:12.1f}")
+    print(f"{'headless on one thread':28}{one:12.1f}")
     print(f"{'with plots (sim s / wall s)':28}{live['throughput']:12.1f}")
     print(f"{'ratio with plots / headless':28}{ratio:12.2f}{'>= 0.80':>12}")
     print(f"{'frames per second':28}{live['fps']:12.1f}{'>= 25':>12}")

@@ -224,3 +224,37 @@ def test_results_bound_trace_memory_too():
     t, v = res.trace("v")
     assert v.size <= 50_000 and res.kept_from > 0
     np.testing.assert_allclose(t, np.arange(round(res.kept_from / 0.1), 10_000) * 0.1)
+
+
+def test_tap_queue_stays_short_without_a_viewer_and_frames_match_the_results():
+    """The simulating thread only copies chunks; with no viewer taking frames it sorts them itself every
+    MAX_QUEUED chunks, so what waits stays bounded, and nothing is lost or counted twice."""
+    from spikestudio.engine.simulation.live import MAX_QUEUED
+
+    net = driven_network()
+    sim = Simulator(net, record_all=True, chunk_steps=50)
+    tap = LiveTap(window=1e6)
+    tap.attach(sim)
+    longest = [0]
+    sim.listeners.append(lambda *_: longest.__setitem__(0, max(longest[0], len(tap._queue))))
+    res = sim.run(0.2)  # 40 chunks
+    assert 0 < longest[0] < MAX_QUEUED
+    frame = tap.frame()
+    assert tap._queue == [] and frame.t == pytest.approx(200.0)
+    for k, row in enumerate(frame.nodes):
+        times, ids = res.spikes(row.id)
+        np.testing.assert_allclose(frame.spikes_t[frame.spikes_node == k], times)
+        np.testing.assert_array_equal(frame.spikes_neuron[frame.spikes_node == k], ids)
+    assert frame.total_spikes == sum(int(res.spike_counts(n).sum()) for n in ("P", "E", "I"))
+
+
+def test_spikes_sorted_by_neuron_as_lexsort_would():
+    from spikestudio.engine.simulation.results import by_neuron
+
+    rng = np.random.default_rng(5)
+    for n, neurons in ((0, 3), (1, 3), (5_000, 40), (5_000, 70_000)):  # 70,000 neurons: past 16-bit ids
+        ids = rng.integers(0, neurons, n)
+        in_time = np.sort(rng.uniform(0.0, 100.0, n))
+        shuffled = rng.uniform(0.0, 100.0, n)
+        for times in (in_time, shuffled):
+            np.testing.assert_array_equal(by_neuron(times, ids), np.lexsort((times, ids)))

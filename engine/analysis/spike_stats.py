@@ -14,7 +14,7 @@ from ..interop.sparse import signed_matrix
 from ..model.catalog import NEURON_MODELS
 from ..model.custom import neuron_model
 from ..model.network import Network, Population
-from ..simulation.results import Results, cv_isi
+from ..simulation.results import Results, by_neuron, cv_isi
 from ..simulation.simulator import Simulator
 
 __all__ = [
@@ -37,7 +37,7 @@ def isi_values(times: np.ndarray, ids: np.ndarray) -> np.ndarray:
     times, ids = np.asarray(times, np.float64), np.asarray(ids, np.int64)
     if times.shape != ids.shape:
         raise ValueError(f"times and ids must have the same length, got {times.size} and {ids.size}")
-    order = np.lexsort((times, ids))
+    order = by_neuron(times, ids)
     times, ids = times[order], ids[order]
     same = ids[1:] == ids[:-1]
     return np.diff(times)[same]

@@ -1,9 +1,11 @@
 """Bounded buffers between a running simulation and a live view (no Qt).
 
-The simulating thread pushes each chunk's spikes, probe samples and per-population spike counts
-into fixed-size rings; a viewer on another thread takes copies of the recent part at its own frame
-rate. Memory stays bounded however long the run, and the rings survive a rebuild of the network
-(items are keyed by id and time keeps counting), so plots keep their history.
+The simulating thread copies each chunk's spikes, probe samples and per-population spike counts
+into a short queue and goes back to simulating; the viewer, at its own frame rate, sorts them into
+fixed-size rings (per node, rate bins) and takes copies of the recent part. So the sorting costs the
+viewer's core, not the run's; a queue nobody drains (no viewer) is sorted by the simulating thread
+once it holds ``MAX_QUEUED`` chunks. Memory stays bounded however long the run, and the rings survive
+a rebuild of the network (items are keyed by id and time keeps counting), so plots keep their history.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Ring", "LiveTap", "LiveFrame", "NodeRow"]
+__all__ = ["Ring", "LiveTap", "LiveFrame", "NodeRow", "MAX_QUEUED"]
+
+MAX_QUEUED = 8  # chunks waiting for a viewer before the simulating thread sorts them itself
 
 
 class Ring:
@@ -86,6 +90,18 @@ class NodeRow:
 
 
 @dataclass
+class _Chunk:
+    """What one chunk produced, copied off the simulator's buffers: spikes as (global neuron id, step)."""
+
+    step0: int
+    steps: int
+    gid: np.ndarray
+    step: np.ndarray
+    counts: np.ndarray  # spikes per step and node, steps x nodes
+    traces: dict[tuple[str, int, str], np.ndarray]  # probe -> a value per step
+
+
+@dataclass
 class LiveFrame:
     """What a viewer draws: copies of the recent spikes, rates and probe traces, plus counters."""
 
@@ -126,6 +142,7 @@ class LiveTap:
         self._offset = 0.0  # ms of earlier simulations (before a rebuild)
         self._t = 0.0
         self._sim = None
+        self._queue: list[_Chunk] = []  # copied by the simulating thread, not yet in the rings
 
     # --- the simulating side -------------------------------------------------------------------
     def attach(self, sim) -> None:
@@ -133,6 +150,7 @@ class LiveTap:
         with self._lock:
             if self._sim is not None:
                 self._sim.listeners.remove(self._on_chunk)
+                self._drain()  # with the old network's layout
                 self._offset = self._t
                 self.rebuilds.append(self._t)
             self._sim = sim
@@ -162,60 +180,71 @@ class LiveTap:
         return self._slot[info.id]
 
     def _on_chunk(self, state, step0: int, steps: int) -> None:
-        t0 = self._offset + step0 * self._dt
+        """Copy what the chunk produced (its buffers are overwritten by the next one); sorted later by ``_drain``."""
         n_rec = int(state.counters[0])
-        gid = state.rec_id[:n_rec]
-        node = np.searchsorted(self._starts, gid, side="right") - 1
-        times = self._offset + state.rec_step[:n_rec] * self._dt  # as Results times them, whatever the chunking
-        neurons = (gid - self._starts[node]).astype(np.int32)
-        spikes = {}
-        for k in np.unique(node):
-            mine = node == k
-            spikes[self._node_slot_ids[k]] = (times[mine], neurons[mine])
-        counts = np.concatenate([self._pending, state.node_counts[:steps]])
+        traces = {}
+        for probe, col in zip(self._sim.probes, self._sim.probe_columns()):
+            traces[probe] = state.tr_buf[: int(state.tr_count[col]), col].copy()
+        chunk = _Chunk(step0, steps, state.rec_id[:n_rec].copy(), state.rec_step[:n_rec].copy(),
+                       state.node_counts[:steps].copy(), traces)
+        with self._lock:
+            self._queue.append(chunk)
+            self.total_spikes += int(chunk.counts.sum())
+            self._t = self._offset + (step0 + steps) * self._dt
+            if len(self._queue) >= MAX_QUEUED:  # no viewer is taking frames: keep the queue short
+                self._drain()
+
+    def _drain(self) -> None:
+        """Sort the queued chunks into the rings (the caller holds the lock)."""
+        queue, self._queue = self._queue, []
+        for chunk in queue:
+            self._sort(chunk)
+
+    def _sort(self, chunk: _Chunk) -> None:
+        node = np.searchsorted(self._starts, chunk.gid, side="right") - 1
+        times = self._offset + chunk.step * self._dt  # as Results times them, whatever the chunking
+        neurons = (chunk.gid - self._starts[node]).astype(np.int32)
+        present = np.flatnonzero(np.bincount(node, minlength=len(self._node_slot_ids)))
+        for k in present:
+            mine = node == k if present.size > 1 else slice(None)
+            node_id = self._node_slot_ids[k]
+            ring = self._spikes.get(node_id)
+            if ring is None:
+                share = max(1, self._max_spikes // len(self._node_slot_ids))
+                ring = self._spikes[node_id] = Ring(share, t=np.float64, neuron=np.int32)
+            ring.push(t=times[mine], neuron=neurons[mine])
+        counts = np.concatenate([self._pending, chunk.counts]) if self._pending.shape[0] else chunk.counts
         full = counts.shape[0] // self._bin_steps * self._bin_steps
         shape = (full // self._bin_steps, self._bin_steps, counts.shape[1])  # explicit: a network may have no nodes
         bins = counts[:full].reshape(shape).sum(axis=1)
-        first_bin_step = step0 - self._pending.shape[0]
-        traces = {}
-        for probe, col in zip(self._sim.probes, self._sim.probe_columns()):
-            n = int(state.tr_count[col])
-            traces[probe] = (self._offset + (step0 + np.arange(n)) * self._dt, state.tr_buf[:n, col].copy())
-        with self._lock:
-            for node_id, (t, i) in spikes.items():
-                ring = self._spikes.get(node_id)
-                if ring is None:
-                    share = max(1, self._max_spikes // len(self._node_slot_ids))
-                    ring = self._spikes[node_id] = Ring(share, t=np.float64, neuron=np.int32)
-                ring.push(t=t, neuron=i)
-            self.total_spikes += int(state.node_counts[:steps].sum())
-            if bins.shape[0]:
-                width = self._bin_steps * self._dt
-                for nid in self._node_slot_ids:  # a node new since a rebuild had no rate before
-                    if nid not in self._rates:
-                        self._rates[nid] = Ring(self._rate_bins, v=np.float64)
-                        self._rates[nid].push(v=np.full(len(self._rate_t), np.nan))
-                starts = first_bin_step + self._bin_steps * np.arange(bins.shape[0])
-                self._rate_t.push(t=self._offset + starts * self._dt)
-                sizes = {nid: info.size for nid, info in zip(self._node_slot_ids, self._infos)}
-                for k, nid in enumerate(self._node_slot_ids):
-                    self._rates[nid].push(v=bins[:, k] / sizes[nid] / (width * 1e-3))
-                for nid, ring in self._rates.items():  # nodes a rebuild removed: gaps, not stale values
-                    if nid not in sizes:
-                        ring.push(v=np.full(bins.shape[0], np.nan))
-            self._pending = counts[full:]
-            for probe, (t, v) in traces.items():
-                ring = self._traces.get(probe)
-                if ring is None:
-                    ring = self._traces[probe] = Ring(self._max_samples, t=np.float64, v=np.float64)
-                ring.push(t=t, v=v)
-            self._t = t0 + steps * self._dt
+        first_bin_step = chunk.step0 - self._pending.shape[0]
+        if bins.shape[0]:
+            width = self._bin_steps * self._dt
+            for nid in self._node_slot_ids:  # a node new since a rebuild had no rate before
+                if nid not in self._rates:
+                    self._rates[nid] = Ring(self._rate_bins, v=np.float64)
+                    self._rates[nid].push(v=np.full(len(self._rate_t), np.nan))
+            starts = first_bin_step + self._bin_steps * np.arange(bins.shape[0])
+            self._rate_t.push(t=self._offset + starts * self._dt)
+            sizes = {nid: info.size for nid, info in zip(self._node_slot_ids, self._infos)}
+            for k, nid in enumerate(self._node_slot_ids):
+                self._rates[nid].push(v=bins[:, k] / sizes[nid] / (width * 1e-3))
+            for nid, ring in self._rates.items():  # nodes a rebuild removed: gaps, not stale values
+                if nid not in sizes:
+                    ring.push(v=np.full(bins.shape[0], np.nan))
+        self._pending = counts[full:].copy()
+        for probe, v in chunk.traces.items():
+            ring = self._traces.get(probe)
+            if ring is None:
+                ring = self._traces[probe] = Ring(self._max_samples, t=np.float64, v=np.float64)
+            ring.push(t=self._offset + (chunk.step0 + np.arange(v.size)) * self._dt, v=v)
 
     # --- the viewing side ----------------------------------------------------------------------
     def seed_probe(self, probe: tuple[str, int, str], t: np.ndarray, v: np.ndarray) -> None:
         """Samples a recorder already took (``t`` in the simulator's ms) for a probe the tap has none of yet, so
         a neuron probed after a run shows what the run recorded."""
         with self._lock:
+            self._drain()
             if probe in self._traces or not len(t):
                 return
             ring = self._traces[probe] = Ring(self._max_samples, t=np.float64, v=np.float64)
@@ -224,11 +253,13 @@ class LiveTap:
 
     def forget_probe(self, probe: tuple[str, int, str]) -> None:
         with self._lock:
+            self._drain()  # (queued chunks may still hold its samples)
             self._traces.pop(probe, None)
 
     def clear(self) -> None:
         """Forget everything (a reset): time starts again at 0."""
         with self._lock:
+            self._queue.clear()
             self._spikes.clear()
             self._rate_t.written = 0
             self._rates.clear()
@@ -247,6 +278,7 @@ class LiveTap:
         """Copies of the last ``window`` ms (the tap's own window when None)."""
         window = self.window if window is None else window
         with self._lock:
+            self._drain()
             since = self._t - window
             parts = [(self._slot[nid], ring.recent("t", since)) for nid, ring in self._spikes.items()]
             spikes = {"t": np.concatenate([p["t"] for _, p in parts]) if parts else np.zeros(0),

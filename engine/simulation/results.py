@@ -11,7 +11,7 @@ import numpy as np
 
 from ..files.archive_writer import atomic_write
 
-__all__ = ["Results", "cv_isi", "MAX_SPIKES", "MAX_TRACE_VALUES", "MAX_RATE_BINS"]
+__all__ = ["Results", "cv_isi", "by_neuron", "MAX_SPIKES", "MAX_TRACE_VALUES", "MAX_RATE_BINS"]
 
 # What a run's results hold at most, each kind of data on its own budget (a long run keeps the latest of each;
 # counts and mean rates always cover the whole run). ``spikestudio run --out FILE --stream`` keeps everything.
@@ -319,11 +319,25 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
+def by_neuron(times: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The order that sorts spikes by neuron, and by time within each neuron.
+
+    Spikes as a run records them are in time order already: then a stable sort by neuron is enough, and on ids
+    that fit 16 bits numpy's stable sort is a radix sort, several times faster than sorting by both keys (the
+    analysis after a run of a million spikes is what the window waits for when the run ends).
+    """
+    if times.size < 2 or not (times[1:] >= times[:-1]).all():
+        return np.lexsort((times, ids))
+    if ids.min() >= 0 and ids.max() < 1 << 15:
+        ids = ids.astype(np.int16)
+    return np.argsort(ids, kind="stable")
+
+
 def cv_isi(ids: np.ndarray, times: np.ndarray, size: int) -> float:
     """Mean over neurons with at least 3 spikes of std(ISI) / mean(ISI); NaN when no neuron qualifies."""
     if times.size < 3:
         return float("nan")
-    order = np.lexsort((times, ids))
+    order = by_neuron(times, ids)
     ids, times = ids[order], times[order]
     isi = np.diff(times)
     same = ids[1:] == ids[:-1]

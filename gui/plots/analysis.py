@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_histogram, isi_values, lif_rate
+from ...engine.analysis.spike_stats import FICurve, fi_curve, isi_values, lif_rate
 from ...engine.kernels.compile_status import compile_now, compiled_parts, compiling_text, needs_compile
 from ...engine.model.names import readable_error
 from ...engine.model.network import Network, Population
@@ -91,13 +91,14 @@ class ISIView(QWidget):
         """Show these results (after a run); keeps the chosen population when it is still there. ``names``: what
         to call each node id (its name now)."""
         self.results = results
+        self._cv: dict[str, float] = {}  # per node, as the chooser shows it (the summary reuses it)
         names = names or {}
         current = self.chooser.currentData()
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for nid in results.spike_recorded if results is not None else []:
             times, ids = results.spikes(nid)
-            cv = cv_isi(ids, times, results.spike_counts(nid).size)
+            cv = self._cv[nid] = cv_isi(ids, times, results.spike_counts(nid).size)
             name = names.get(nid, nid)
             self.chooser.addItem(f"{name}  (CV {cv:.2f})" if np.isfinite(cv) else f"{name}  (CV unknown)", nid)
         if current is not None and self.chooser.findData(current) >= 0:
@@ -120,10 +121,11 @@ class ISIView(QWidget):
         size = self.results.spike_counts(nid).size
         isi = isi_values(times, ids)
         span = (0.0, float(isi.max()) if isi.size else 1.0)
-        self.counts, self.edges = isi_histogram(times, ids, size, bins=self.bins.value(), range=span)
+        self.counts, self.edges = np.histogram(isi, bins=self.bins.value(), range=span)  # (isi_histogram's, once)
         self.bars.setOpts(x0=self.edges[:-1], x1=self.edges[1:], height=self.counts)
         self.plot.setTitle(plain_html(f"Inter-spike intervals of {nid}"))
-        self.summary.setText(_isi_summary(isi, cv_isi(ids, times, size), times.size, size))
+        cv = self._cv[nid] if nid in self._cv else cv_isi(ids, times, size)
+        self.summary.setText(_isi_summary(isi, cv, times.size, size))
 
     def histogram_data(self) -> dict[str, np.ndarray]:
         return {"edges_ms": self.edges, "counts": self.counts}

@@ -11,7 +11,10 @@ from .legend_row import legend_above
 from .plot_theme import follow_theme
 
 __all__ = ["configure_pyqtgraph", "plot_color", "CATEGORICAL", "spike_levels", "smooth", "time_range", "time_plot",
-           "TimeAxis", "legend_above"]
+           "TimeAxis", "legend_above", "peak_decimated", "since", "kept_range", "HELD_FILL"]
+
+# While a run draws, a y range is kept as long as the data still fit in it and fill at least this share of it.
+HELD_FILL = 0.6
 
 # Distinct colours for nodes whose layout has none (a colour-blind-safe categorical set).
 CATEGORICAL = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -91,3 +94,41 @@ def smooth(values: np.ndarray, width_bins: int) -> np.ndarray:
     out = (total[i] - total[lo]) / (i - lo)
     out[np.isnan(values)] = np.nan
     return out
+
+
+def since(t: np.ndarray, t0: float, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``t`` and ``columns`` from the first time >= ``t0`` on (``t`` sorted): views, not copies."""
+    i = int(np.searchsorted(t, t0))
+    return (t[i:],) + tuple(c[i:] for c in columns)
+
+
+def peak_decimated(x: np.ndarray, y: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most two points per pixel column, the lowest and the highest sample of each, for a curve ``columns``
+    pixels wide: a spike still reaches its peak on screen, and 10,000 samples cost what 2 x ``columns`` cost to
+    draw. Samples past the last whole column are kept as they are (the newest value ends the curve)."""
+    per = y.size // max(1, columns)
+    if per < 3:  # two points per column would save little
+        return x, y
+    whole = y.size // per * per
+    blocks = y[:whole].reshape(-1, per)
+    ys = np.empty(2 * blocks.shape[0] + y.size - whole, y.dtype)
+    ys[0:2 * blocks.shape[0]:2] = blocks.min(axis=1)
+    ys[1:2 * blocks.shape[0]:2] = blocks.max(axis=1)
+    ys[2 * blocks.shape[0]:] = y[whole:]
+    xs = np.empty(ys.size, x.dtype)
+    xs[:2 * blocks.shape[0]] = np.repeat(x[:whole:per], 2)
+    xs[2 * blocks.shape[0]:] = x[whole:]
+    return xs, ys
+
+
+def kept_range(shown: tuple[float, float], wanted: tuple[float, float], running: bool) -> tuple[float, float] | None:
+    """The y range a live plot should change to, or None to keep the one ``shown``.
+
+    While a run draws (``running``), the shown range stays while ``wanted`` lies inside it and fills at least
+    ``HELD_FILL`` of it: a new range makes pyqtgraph lay out the axis's ticks and labels again, which would
+    otherwise happen every frame for a trace that wobbles. Once the run stops, the plot is framed exactly.
+    """
+    (a, b), (lo, hi) = shown, wanted
+    if running and a <= lo and hi <= b and hi - lo >= HELD_FILL * (b - a):
+        return None
+    return wanted

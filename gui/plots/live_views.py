@@ -31,10 +31,15 @@ class LiveViews(QObject):
         self.rates.inputs.toggled.connect(lambda _: self.redraw())
         self.rates.smoothing.valueChanged.connect(lambda _: self.redraw())
 
-    def show_frame(self, frame: LiveFrame, window: float | None) -> None:
+    def show_frame(self, frame: LiveFrame, window: float | None, running: bool = False) -> None:
+        """Draw ``frame``; ``running``: more frames follow at once (y ranges may lag the data a little)."""
         self.last, self.window = frame, window
-        for view in (self.raster, self.traces, self.rates):
+        self.traces.running = self.rates.running = running
+        views = (self.raster, self.traces, self.rates)
+        for view in views:
             view.show_frame(frame, window)
+        for view in views:  # pyqtgraph applies new ranges when a plot paints, which asks for a second paint:
+            view.plot.scene().prepareForPaint()  # applied now, each plot paints once per frame
 
     def redraw(self) -> None:
         if self.last is not None:

@@ -11,7 +11,7 @@ from ...engine.simulation.live import LiveFrame
 from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
-from .live_common import smooth, time_plot, time_range
+from .live_common import kept_range, peak_decimated, smooth, time_plot, time_range
 from .plot_theme import style_plot
 
 __all__ = ["RateView"]
@@ -24,7 +24,15 @@ class RateView(QWidget):
         super().__init__()
         self.setObjectName("rate_view")
         self.plot, self.legend = time_plot("rate", "Hz")
-        self.plot.getViewBox().setLimits(yMin=0.0)  # a rate is never negative: the axis does not go below zero
+        box = self.plot.getViewBox()
+        box.setLimits(yMin=0.0)  # a rate is never negative: the axis does not go below zero
+        # framed here from the rates drawn (``kept_range``), not by pyqtgraph's auto range on every frame; a zoom by
+        # hand stays until the plot's "A" button asks for the framing again
+        box.disableAutoRange(axis=box.YAxis)
+        self.zoomed = False
+        box.sigRangeChangedManually.connect(lambda *_: setattr(self, "zoomed", True))
+        self.plot.getPlotItem().autoBtn.clicked.connect(lambda *_: setattr(self, "zoomed", False))
+        self.running = False  # a run is drawing: the y range changes only when the rates leave it
         self.smoothing = QSpinBox()
         self.smoothing.setObjectName("rate_smoothing")
         self.smoothing.setRange(1, 1000)
@@ -46,6 +54,7 @@ class RateView(QWidget):
         layout.addWidget(self.plot, 1)
         self.colors: dict[str, QColor] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.shown: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # every smoothed bin (the curves: fewer points)
         self.bin_ms = 1.0
 
     def set_colors(self, colors: dict[str, QColor]) -> None:
@@ -60,20 +69,36 @@ class RateView(QWidget):
             for curve in self.curves.values():
                 self.plot.removeItem(curve)
             self.legend.clear()
+            # decimated to the plot's width here, not by pyqtgraph, which would do it again whenever the x range
+            # moves (every frame)
             self.curves = {n.id: self.plot.plot([], [], name=plain_html(n.name), pen=pg.mkPen(
                 self.colors.get(n.id, QColor("#333")), width=1)) for n in wanted}
-            for curve in self.curves.values():
-                curve.setDownsampling(auto=True, method="peak")
-                curve.setClipToView(True)
+            self.shown = {}
             style_plot(self.plot)
         width = max(1, int(round(self.smoothing.value() / self.bin_ms)))
         t = frame.rate_t + self.bin_ms  # a bin is plotted at its end: the rate up to that time
+        columns = int(np.clip(self.plot.getViewBox().width(), 50, 4000))
         for node_id, curve in self.curves.items():
             values = frame.rates.get(node_id, np.full(t.size, np.nan))
             rate = smooth(values, width)
+            self.shown[node_id] = (t, rate)
             gaps = bool(np.isnan(rate).any())  # only after a rebuild added a node
-            curve.setData(t, rate, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
+            x, y = (t, rate) if gaps else peak_decimated(t, rate, columns)
+            curve.setData(x, y, connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
         self.plot.setXRange(*time_range(frame.t, window), padding=0)
+        self._frame_y()
+
+    def _frame_y(self) -> None:
+        """From the lowest to the highest rate shown, with a 5 % margin (as pyqtgraph's auto range has)."""
+        values = [rate[np.isfinite(rate)] for _, rate in self.shown.values()]
+        values = [v for v in values if v.size]
+        if self.zoomed or not values:
+            return
+        lo, hi = min(float(v.min()) for v in values), max(float(v.max()) for v in values)
+        margin = max(0.05 * (hi - lo), 0.5)
+        wanted = kept_range(self.plot.getViewBox().viewRange()[1], (max(0.0, lo - margin), hi + margin), self.running)
+        if wanted is not None:
+            self.plot.setYRange(*wanted, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
         """The smoothed rates shown now: ``time_ms`` (bin ends) and one ``<node>_hz`` column per node."""
@@ -85,5 +110,5 @@ class RateView(QWidget):
         return out
 
     def curve_data(self, node_id: str) -> tuple[np.ndarray, np.ndarray]:
-        curve = self.curves[node_id]  # the data given, not the downsampled copy on screen
-        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)
+        """The node's smoothed rate in every bin shown now (bin ends, Hz): not the decimated curve."""
+        return self.shown.get(node_id, (np.zeros(0), np.zeros(0)))

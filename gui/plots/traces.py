@@ -18,7 +18,7 @@ from ...engine.simulation.live import LiveFrame
 from ..base.flow_layout import FlowLayout
 from ..base.style import plain_html
 from .export import add_export_actions
-from .live_common import CATEGORICAL, time_plot, time_range
+from .live_common import CATEGORICAL, kept_range, peak_decimated, since, time_plot, time_range
 from .plot_theme import style_plot
 
 __all__ = ["TraceView", "parse_probes", "MAX_PROBES"]
@@ -95,6 +95,8 @@ class TraceView(QWidget):
         layout.addWidget(self.plot, 1)
         self.probes: list[Probe] = []
         self.curves: dict[Probe, pg.PlotDataItem] = {}
+        self.shown: dict[Probe, tuple[np.ndarray, np.ndarray]] = {}  # every sample in the window (curves: fewer)
+        self.running = False  # a run is drawing: the y range changes only when the data leave it (kept_range)
         self.levels: list[pg.InfiniteLine] = []
         self.names: dict[str, str] = {}  # what people type -> node id
         self.node_names: dict[str, str] = {}
@@ -130,15 +132,14 @@ class TraceView(QWidget):
         for curve in self.curves.values():
             self.plot.removeItem(curve)
         self.legend.clear()
-        self.curves = {}
+        self.curves, self.shown = {}, {}
         for k, probe in enumerate(probes):
             pen = pg.mkPen(QColor(CATEGORICAL[k % len(CATEGORICAL)]), width=1)
             name = f"{self.node_names.get(probe[0], probe[0])}:{probe[1]}" + ("" if probe[2] == "v" else
                                                                                f" {probe[2]}")
-            curve = self.plot.plot([], [], pen=pen, name=plain_html(name), skipFiniteCheck=True)
-            curve.setDownsampling(auto=True, method="peak")  # spikes survive; 10,000 samples draw as ~2 per pixel
-            curve.setClipToView(True)
-            self.curves[probe] = curve
+            # decimated to the plot's width here (``peak_decimated``), not by pyqtgraph, which would do it again
+            # every time the x range moves (every frame)
+            self.curves[probe] = self.plot.plot([], [], pen=pen, name=plain_html(name), skipFiniteCheck=True)
         for line in self.levels:
             self.plot.removeItem(line)
         self.levels = []
@@ -171,18 +172,22 @@ class TraceView(QWidget):
     def show_frame(self, frame: LiveFrame, window: float | None = None) -> None:
         t0, t1 = time_range(frame.t, window)
         lo, hi = [], []
+        columns = int(np.clip(self.plot.getViewBox().width(), 50, 4000))
         for probe, curve in self.curves.items():
             t, v = frame.traces.get(probe, (np.zeros(0), np.zeros(0)))
-            keep = t >= t0
-            t, v = t[keep], v[keep]
-            curve.setData(t, v)
-            if v.size and (probe[2] == "v" or not self._has_membrane):
-                lo.append(float(v.min()))
-                hi.append(float(v.max()))
+            t, v = since(t, t0, v)
+            self.shown[probe] = (t, v)
+            x, y = peak_decimated(t, v, columns)
+            curve.setData(x, y)
+            if y.size and (probe[2] == "v" or not self._has_membrane):
+                lo.append(float(y.min()))  # the decimated curve keeps every column's extremes
+                hi.append(float(y.max()))
         self.plot.setXRange(t0, t1, padding=0)
         lo, hi = framed(lo, hi, [line.value() for line in self.levels], 1.0 if self._has_membrane else 1e-3)
         if lo is not None:
-            self.plot.setYRange(lo, hi, padding=0)
+            wanted = kept_range(self.plot.getViewBox().viewRange()[1], (lo, hi), self.running)
+            if wanted is not None:
+                self.plot.setYRange(*wanted, padding=0)
 
     def data(self) -> dict[str, np.ndarray]:
         """Each probe's samples shown now: ``<node>:<neuron>_time_ms`` and ``..._<variable>``."""
@@ -193,6 +198,5 @@ class TraceView(QWidget):
         return out
 
     def curve_data(self, probe: Probe) -> tuple[np.ndarray, np.ndarray]:
-        """What the probe's curve holds now (x, y)."""
-        curve = self.curves[probe]  # the data given, not the downsampled copy on screen
-        return (np.zeros(0), np.zeros(0)) if curve.xData is None else (curve.xData, curve.yData)
+        """The probe's samples in the window shown now (t, value): all of them, not the decimated curve."""
+        return self.shown.get(probe, (np.zeros(0), np.zeros(0)))

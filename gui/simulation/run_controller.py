@@ -486,7 +486,7 @@ class RunController(QObject):
 
     def _draw(self) -> None:
         frame = self.tap.frame(self.window_ms)
-        self.views.show_frame(frame, self.shown_window())
+        self.views.show_frame(frame, self.shown_window(), running=self._state == RUNNING)
         self._update_status(frame)
         self.frame_drawn.emit()
 
