@@ -118,3 +118,32 @@ def test_the_choice_is_saved_and_reopens_as_it_was(window, tmp_path, monkeypatch
     again.scene.select_ids(["E->I"])
     assert field(again, "weight.redraw").currentData() == "redraw" and field(again, "weight.redraw").isEnabled()
     assert field(again, "weight.min").text() == "15 pA" and field(again, "weight.max").text() == ""
+
+
+def test_drawing_again_while_paused_marks_the_run_stale_and_the_rebuilt_synapses_never_sit_on_the_bound(window,
+                                                                                                         tmp_path):
+    """Building, running, paused: the choice is an edit like any other; the rebuilt network draws again."""
+    from spikestudio.engine.model.network import Network
+    from test_gui_live import open_network, wait_for
+
+    net = Network(dt=0.1, seed=3, duration=1e6)  # long enough to pause it
+    net.add_population("A", 200, "lif")
+    net.add_population("B", 200, "lif")
+    net.connect("A", "B", "all_to_all", weight=Distribution("normal", mean=20.0, std=10.0, min=15.0), id="AB")
+    w = open_network(window, tmp_path, net)
+    c = w.simulation.controller
+    w.actions["run"].trigger()
+    assert wait_for(lambda: c.state == "running", 60), c.state
+    w.actions["pause"].trigger()
+    assert wait_for(lambda: c.state == "paused", 60), c.state
+    _, _, weights = c.sim.connections("AB")
+    assert np.mean(weights == 15.0) > 0.25  # clipped: about 31 % sit on the bound
+    w.scene.select_ids(["AB"])
+    choose(field(w, "weight.redraw"), "redraw")
+    assert any("weight" in reason for reason in c.stale), c.stale
+    c.rebuild()
+    assert wait_for(lambda: c.sim is not None and c.sim.network.projections["AB"].weight.redraw, 60)
+    _, _, weights = c.sim.connections("AB")
+    assert weights.size == 200 * 200 and weights.min() > 15.0  # drawn again: none on the bound
+    w.actions["undo"].trigger()
+    assert any("weight" in reason for reason in c.stale), c.stale
