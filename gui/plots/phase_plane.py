@@ -212,8 +212,7 @@ class PhasePlaneView(QWidget):
         pop = self.doc.network.populations.get(self.population_id) if self.population_id else None
         if pop is None or not self._plane_of(pop):
             self.model, self.plane, self.points, self.error = None, None, [], ""
-            self._generation += 1  # an answer still to come is for a plane no longer shown
-            self._waiting = None
+            self._drop_questions()
             self.clear_click()
             self._clear_curves()
             self.live.setData([], [])
@@ -239,6 +238,7 @@ class PhasePlaneView(QWidget):
         self.legend.getLabel(self.x_null).setText(f"{x_name}-nullcline")
         if not self.shown:
             self._stale = bool(self._stale) or refit or model_changed
+            self._drop_questions()  # asked again when shown
             self._emit_probes()
             return
         self._ask(self._request(pop), refit or model_changed)
@@ -251,8 +251,9 @@ class PhasePlaneView(QWidget):
     # --- asking the pool thread, and its answers ---------------------------------------------------------
     @property
     def computing(self) -> bool:
-        """Whether a question is being answered (or waits for the job before it)."""
-        return self._job is not None or self._waiting is not None
+        """Whether the latest question is being answered (or waits for the job before it); a job whose answer will
+        be dropped does not count."""
+        return self._waiting is not None or (self._job is not None and self._job.generation == self._generation)
 
     def _ask(self, request: PlaneRequest, refit: bool = False) -> None:
         """Ask for ``request``'s plane; an older question's answer, still to come, will be dropped."""
@@ -266,6 +267,11 @@ class PhasePlaneView(QWidget):
             self._start(request)
         self._say_computing()
         self._clock.start()
+
+    def _drop_questions(self) -> None:
+        """Forget what was asked: the running job's answer will be dropped, the waiting question never asked."""
+        self._generation += 1
+        self._waiting = None
 
     def _start(self, request: PlaneRequest) -> None:
         self._waiting = None
