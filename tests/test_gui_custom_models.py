@@ -83,7 +83,7 @@ def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(w
     """FitzHugh-Nagumo: nullclines from its trees, its one fixed point (unstable when driven), no reset line, and a
     click trajectory that is the engine's own one-neuron run."""
     from spikestudio.engine.teaching.described_phase import DescribedPlane
-    from test_gui_live import open_network
+    from test_gui_live import open_network, wait_for
 
     net = Network(dt=0.1, seed=5, duration=200.0)
     net.add_model("fhn", (MODELS / "fitzhugh_nagumo.model").read_text())
@@ -91,6 +91,7 @@ def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(w
     net.add_population("L", 2, "lif")
     w = open_network(window, tmp_path, net)
     view = w.simulation.show_phase_plane()
+    assert wait_for(lambda: not view.computing, 60)
     assert [view.population.itemData(i) for i in range(view.population.count())] == ["F"]
     v, w_on_v_null = view.v_null.xData, view.v_null.yData
     np.testing.assert_allclose(w_on_v_null, v - v ** 3 / (3 * 30.0 ** 2) + 15.0, atol=0.5)  # w where dv/dt = 0
@@ -99,7 +100,9 @@ def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(w
     assert not point.stable and point.v == pytest.approx(-24.145, abs=1e-3)
     assert not view.reset_line.isVisible()
     assert view.probes == [("F", 0, "v"), ("F", 0, "w")]
-    traj = view.start_from(-36.0, -19.0, 100.0)
+    view.start_from(-36.0, -19.0, 100.0)  # computed on the pool thread, drawn when it is done
+    assert wait_for(lambda: not view.computing, 60)
+    traj = view.click_trajectory
     again = DescribedPlane("fhn", w.doc.network.models["fhn"]).trajectory(None, {}, 0.0, -36.0, -19.0, 100.0, 0.1)
     assert np.array_equal(traj.v, again.v) and traj.spikes.size == 3
 

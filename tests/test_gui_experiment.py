@@ -5,7 +5,7 @@ import dask
 import numpy as np
 from distributed.diagnostics.plugin import SchedulerPlugin
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from spikestudio.gui.simulation.experiment_runner import CANCELLED, DONE, FAILED, PAUSED, RUNNING
 from spikestudio.gui.simulation.sweep_text import format_parameter, parse_parameter, parse_values
 from sweep_helpers import sweep_network
@@ -101,7 +101,8 @@ def test_sweep_this_parameter_runs_a_heat_map_and_a_click_opens_that_run(window,
     assert len(panel.rasters) == 15 and panel.rasters_view.ci.layout.count() == 12
     w.resize(1500, 950)
     w.experiments.show()
-    qtbot.wait(100)
+    qtbot.waitUntil(w.experiments.dock.isVisible)
+    QApplication.processEvents()  # laid out at the new size before the picture
     w.grab().save(str(tmp_path / "experiment.png"))
     row = panel.run_at(2.5, 1.5)  # the cell tau_m = 20, rate = 900
     assert (row["E.tau_m"], row["drive.rate"]) == (20.0, 900.0)
@@ -127,11 +128,11 @@ def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
     qtbot.waitUntil(lambda: len(panel.rows) >= 2, timeout=30_000)
     panel.pause_button.click()
     assert panel.runner.state == PAUSED and panel.pause_button.text() == "Resume"
-    paused_at = -1
-    while paused_at != len(panel.rows):  # the run in progress finishes and its row arrives
-        paused_at = len(panel.rows)
-        qtbot.wait(300)
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: panel.runner.idle_passes > 0, timeout=60_000)  # the runs in progress have finished
+    QApplication.processEvents()  # and their rows (sent before) have arrived
+    paused_at, passes = len(panel.rows), panel.runner.idle_passes
+    qtbot.waitUntil(lambda: panel.runner.idle_passes >= passes + 2, timeout=30_000)  # the loop looked twice more
+    QApplication.processEvents()
     assert len(panel.rows) == paused_at  # nothing new starts while paused
     panel.pause_button.click()
     assert panel.runner.state == RUNNING and panel.pause_button.text() == "Pause"
@@ -145,12 +146,16 @@ def test_pause_resume_and_cancel_keep_the_finished_rows(window, qtbot):
     assert panel.start_button.isEnabled() and all(r["error"] == "" for r in panel.rows)
     assert sorted(r["run"] for r in panel.rows) == list(range(len(panel.rows)))  # serial: a prefix, no gaps
     w.experiments.show()
-    panel.measure.setCurrentText("rate:E")
-    qtbot.wait(100)
+    panel.measure.setCurrentText("rate:E")  # redrawn at once
     points, means = panel.plot.getPlotItem().listDataItems()  # 1-D: every run, and the mean per value
     assert len(points.getData()[0]) == len(panel.rows) and set(means.getData()[0]) <= {600.0, 800.0, 1000.0, 1200.0}
-    (x0, x1), _ = panel.plot.getPlotItem().vb.viewRange()
-    assert x0 <= 600.0 and x1 >= max(means.getData()[0])
+    box = panel.plot.getPlotItem().vb  # its auto range follows the data when it is next drawn
+
+    def shows_every_value():
+        (x0, x1), _ = box.viewRange()
+        return x0 <= 600.0 and x1 >= max(means.getData()[0])
+
+    qtbot.waitUntil(shows_every_value, timeout=10_000)
 
 
 def test_bad_values_are_named_and_an_unreachable_cluster_fails_with_its_reason(window, qtbot):

@@ -46,6 +46,7 @@ def test_lesson_two_phase_plane_the_trajectory_spirals_in_then_out_into_spikes(w
     plane = ui.phase
     assert ui.docks["phase_plane"].isVisible() and plane.population_id == "RZ"
     run_without_the_task(w)  # at 0.1 pA: the stable focus at about -62.1 mV, the trajectory spirals into it
+    assert wait_for(lambda: not plane.computing, 60)  # the plane is computed on a pool thread
     focus = [f for f in plane.points if f.stable]
     assert len(focus) == 1 and focus[0].v == pytest.approx(-62.1, abs=0.3)
     v, u = plane.live_data()
@@ -55,6 +56,7 @@ def test_lesson_two_phase_plane_the_trajectory_spirals_in_then_out_into_spikes(w
     assert abs(v[-1] - focus[0].v) < 1.0  # it ends up less than a millivolt from the focus
 
     run_step(w)  # 0.3 pA: the focus is unstable, the spiral winds out into spikes about every 36 ms
+    assert wait_for(lambda: not plane.computing, 60)
     assert not any(f.stable for f in plane.points)
     spikes = visible_spikes(w, "RZ")
     assert spikes.size >= 5 and np.mean(np.diff(spikes[1:])) == pytest.approx(36.0, abs=4.0)

@@ -25,9 +25,15 @@ def neurons(model="izhikevich", **params):
     return net
 
 
+def settled(view):
+    """Wait for the plane's pool thread to answer the latest question (the view keeps drawing meanwhile)."""
+    assert wait_for(lambda: not view.computing, 60), view.note.text()
+    return view
+
+
 def shown_plane(window, tmp_path, net):
     w = open_network(window, tmp_path, net)
-    view = w.simulation.show_phase_plane()
+    view = settled(w.simulation.show_phase_plane())
     assert w.simulation.docks["phase_plane"].isVisible()
     QTest.qWait(20)  # the dock laid out (its legend row sized) before a person clicks in it
     return w, view
@@ -61,11 +67,13 @@ def test_editing_b_in_the_inspector_moves_the_u_nullcline_and_the_fixed_points(w
     click_node(w, "N")
     type_into(field(w, "params.b"), "0.25")
     assert w.doc.network.populations["N"].params["b"] == 0.25
+    settled(view)
     np.testing.assert_allclose(view.x_null.yData, 0.25 * view.x_null.xData)
     assert not np.allclose(view.x_null.yData, before)
     w.actions["undo"].trigger()
-    np.testing.assert_allclose(view.x_null.yData, before)
+    np.testing.assert_allclose(settled(view).x_null.yData, before)
     type_into(field(w, "params.I_e"), "-5")  # 1 pA in all: the v-nullcline drops by 5
+    settled(view)
     np.testing.assert_allclose(view.v_null.yData, 0.04 * view.v_null.xData ** 2 + 5 * view.v_null.xData + 141.0)
 
 
@@ -119,6 +127,7 @@ def test_the_canvas_menu_of_a_two_variable_population_opens_its_phase_plane(wind
     ui.node_menu.close()
     action.trigger()
     assert ui.phase.population_id == "A" and ui.docks["phase_plane"].isVisible()
+    settled(ui.phase)
     assert ui.phase.plot.getPlotItem().getAxis("left").labelUnits == "pA"
     assert ui.phase.reset_line.value() == net.populations["A"].params["V_reset"]
 
@@ -131,7 +140,7 @@ def test_a_click_in_the_plane_draws_where_the_neuron_goes_from_there(window, tmp
     target = QPointF(v_lo + 0.3 * (v_hi - v_lo), w_lo + 0.6 * (w_hi - w_lo))
     where = view.plot.mapFromScene(box.mapViewToScene(target))
     QTest.mouseClick(view.plot.viewport(), Qt.LeftButton, Qt.NoModifier, where)
-    traj = view.click_trajectory
+    traj = settled(view).click_trajectory
     assert traj is not None
     assert traj.v[0] == pytest.approx(target.x(), abs=(v_hi - v_lo) / 100)
     assert traj.x[0] == pytest.approx(target.y(), abs=(w_hi - w_lo) / 100)

@@ -51,6 +51,7 @@ def test_every_two_variable_population_offers_its_phase_plane(window, tmp_path):
     action.trigger()
     view = ui.phase
     assert view.population_id == "T" and ui.docks["phase_plane"].isVisible()
+    assert wait_for(lambda: not view.computing, 60)
     axis = view.plot.getPlotItem()
     assert axis.getAxis("bottom").labelText == "v" and axis.getAxis("left").labelText == "theta"
     assert axis.getAxis("left").labelUnits == "mV"

@@ -220,9 +220,10 @@ def test_a_plot_made_by_another_panel_follows_the_theme_once_it_asks_to(window, 
     assert curve.opts["pen"].widthF() == 1 and dots.opts["size"] == 5
 
 
-def test_the_phase_plane_follows_the_theme(window, look):
+def test_the_phase_plane_follows_the_theme(window, look, qtbot):
     w = window("izhikevich")
     view = w.simulation.show_phase_plane()
+    qtbot.waitUntil(lambda: not view.computing, timeout=60_000)
     assert view.points, "the example's population has fixed points to draw"
     ink = [s.brush().color() for s in view.fixed.points()]
     nullcline = view.v_null.opts["pen"].widthF()

@@ -2,6 +2,7 @@
 
 import math
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -116,9 +117,17 @@ def test_pause_stops_new_runs_until_resumed():
         done.append(outcome.row["run"])
         if len(done) == 1:
             control.pause()
-            threading.Timer(0.5, lambda: (resumed.set(), control.resume())).start()
+            threading.Thread(target=resume_after_two_idle_passes).start()
         elif len(done) == 2:
-            assert resumed.is_set()  # nothing ran while paused
+            assert resumed.is_set() and control.idle_passes >= 2  # nothing ran while paused
+
+    def resume_after_two_idle_passes():
+        """Resume once the loop has twice found, paused, nothing in progress (a condition, not a time)."""
+        deadline = time.monotonic() + 60.0  # a loop that never idles fails the assertion above, not the suite
+        while control.idle_passes < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        resumed.set()
+        control.resume()
 
     outcomes = execute(sweep.points(net.seed), make_setup(net, sweep), SerialBackend(), control, on_outcome)
     assert sorted(done) == list(range(sweep.size())) and len(outcomes) == sweep.size()

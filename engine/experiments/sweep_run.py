@@ -32,6 +32,7 @@ class Control:
         self._resume = threading.Event()
         self._resume.set()
         self.cancelled = False
+        self.idle_passes = 0  # times the loop found nothing in progress while paused: each proves nothing started
 
     @property
     def paused(self) -> bool:
@@ -94,6 +95,8 @@ def execute(points: list, setup: Setup, backend: Backend, control: Control | Non
                 chunk = [todo.popleft() for _ in range(size)]
                 inflight[backend.submit(key, chunk)] = chunk
             if not inflight:
+                if control.paused:
+                    control.idle_passes += 1
                 control.wait_resumed(0.2)
                 continue
             for future in backend.wait(list(inflight), 0.2):

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from ...engine.model.params import ParamSpec
 
-__all__ = ["NumberField", "IntegerField", "BigIntegerField", "TextField", "ChoiceField", "CheckField",
-           "LongTextField", "ColorField", "number_field", "spec_tooltip"]
+__all__ = ["NumberField", "IntegerField", "BigIntegerField", "OptionalNumberField", "TextField", "ChoiceField",
+           "CheckField", "LongTextField", "ColorField", "number_field", "spec_tooltip"]
 
 INT32 = 2**31 - 1
 
@@ -131,6 +131,32 @@ class BigIntegerField(TextField):
         except ValueError:
             value = self.text()
         self.committed.emit(value)
+
+
+class OptionalNumberField(TextField):
+    """A number that may be absent (a distribution's bound), shown with its unit like a spin box: empty commits None,
+    a number a float, anything else the text itself, which the row's apply refuses with a message."""
+
+    def __init__(self, value: float | None, unit: str = "", parent=None):
+        self.unit = unit
+        super().__init__(value, parent)
+        self.setPlaceholderText(f"none{f' ({unit})' if unit else ''}")
+
+    def _finish(self) -> None:
+        text = self.text().strip()
+        if text == self._shown:
+            return
+        number = text.removesuffix(self.unit).strip() if self.unit else text
+        try:
+            value = float(number) if number else None
+        except ValueError:
+            value = text
+        self.committed.emit(value)
+
+    def set_value(self, value) -> None:
+        if value is None or isinstance(value, str):
+            return super().set_value(value or "")
+        super().set_value(f"{_plain(float(value))} {self.unit}".strip())
 
 
 class ChoiceField(QComboBox):

@@ -7,9 +7,6 @@ the ones the loader and the engine check. ``signature`` tells when the form's sh
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtCore import Signal
@@ -20,7 +17,6 @@ from ...engine.model.catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
     DELAY_SPEC,
-    DISTRIBUTION_KINDS,
     NETWORK_PARAMS,
     NEURON_MODELS,
     NODE_PARAMS,
@@ -48,31 +44,11 @@ from ...engine.model.network import (
 from ...engine.model.params import ParamSpec, fill_params
 from ...engine.model.reward import REWARD_PARAMS
 from ...engine.simulation.described_rules import description_of, with_carried_rules
+from .distribution_form import distribution_rows, distribution_shape
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
+from .form_rows import Equations, Heading, Row, choice_row, get_path, number_row, text_row
 
 __all__ = ["Row", "Heading", "Equations", "item_rows", "settings_rows", "signature", "get_path"]
-
-
-@dataclass
-class Row:
-    key: str
-    label: str
-    widget: QWidget
-    get: Callable
-    apply: Callable  # (edited copy, value) -> None; may raise ValueError with a message for the user
-    spec: ParamSpec | None = None
-
-
-@dataclass
-class Heading:
-    text: str
-
-
-@dataclass
-class Equations:
-    """A neuron model's or learning rule's equations (TeX-subset lines), shown as math above its parameters."""
-
-    lines: tuple[str, ...]
 
 
 class PresetButtons(QWidget):
@@ -99,38 +75,6 @@ class PresetButtons(QWidget):
         """Presets are actions, not a value, so there is nothing to show."""
 
 
-def get_path(obj, key: str):
-    for part in key.split("."):
-        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
-    return obj
-
-
-def set_path(obj, key: str, value) -> None:
-    *parents, last = key.split(".")
-    target = get_path(obj, ".".join(parents)) if parents else obj
-    if isinstance(target, dict):
-        target[last] = value
-    else:
-        setattr(target, last, value)
-
-
-def _number_row(key: str, spec: ParamSpec, item, label: str | None = None) -> Row:
-    return Row(key, label or spec.name, number_field(spec, get_path(item, key)), lambda it: get_path(it, key),
-               lambda it, v: set_path(it, key, v), spec)
-
-
-def _text_row(key: str, label: str, item) -> Row:
-    return Row(key, label, TextField(get_path(item, key)), lambda it: get_path(it, key),
-               lambda it, v: set_path(it, key, v))
-
-
-def _choice_row(key: str, label: str, choices, item, apply=None, tip: str = "", tips: dict | None = None) -> Row:
-    """A dropdown; ``tip`` says what the choice means, ``tips`` what each entry means (shown on hover)."""
-    widget = ChoiceField(choices, get_path(item, key), tips=tips)
-    widget.setToolTip(tip)
-    return Row(key, label, widget, lambda it: get_path(it, key), apply or (lambda it, v: set_path(it, key, v)))
-
-
 # --- per kind ------------------------------------------------------------------------------------------
 
 
@@ -139,7 +83,7 @@ def item_rows(item, net) -> list:
                DatasetInput: _dataset_rows, CurrentInput: _current_rows, RewardInput: _reward_rows,
                Projection: _projection_rows,
                Recorder: _recorder_rows}[type(item)]
-    return [_text_row("name", "Name", item), *builder(item, net)]
+    return [text_row("name", "Name", item), *builder(item, net)]
 
 
 def signature(item) -> tuple:
@@ -149,9 +93,10 @@ def signature(item) -> tuple:
     parts = [type(item).__name__, getattr(item, "model", None), getattr(item, "waveform", None),
              getattr(item, "kind", None)]
     if isinstance(item, Population):
-        parts += [(var, getattr(dist, "kind", "per neuron")) for var, dist in item.initial.items()]
+        parts += [(var, distribution_shape(dist)) for var, dist in item.initial.items()]
     if isinstance(item, Projection):
-        parts += [item.rule, item.synapse.kind, item.weight.kind, item.delay.kind, item.source == item.target,
+        parts += [item.rule, item.synapse.kind, distribution_shape(item.weight), distribution_shape(item.delay),
+                  item.source == item.target,
                   item.plasticity.rule if item.plasticity is not None else None]
     if isinstance(item, Recorder):
         parts.append(item.target)
@@ -163,11 +108,11 @@ def signature(item) -> tuple:
 def _population_rows(pop: Population, net) -> list:
     model = neuron_model(net, pop.model)
     models = list(NEURON_MODELS.values()) + [neuron_model(net, m) for m in getattr(net, "models", {})]
-    rows = [_choice_row("model", "Model", [(m.id, m.display_name) for m in models], pop,
-                        lambda it, model_id: _change_model(it, model_id, net),
-                        "The neuron model; changing it starts from the new model's defaults",
-                        {m.id: m.description for m in models}),
-            _number_row("size", NODE_PARAMS["size"], pop, "Neurons")]
+    rows = [choice_row("model", "Model", [(m.id, m.display_name) for m in models], pop,
+                       lambda it, model_id: _change_model(it, model_id, net),
+                       "The neuron model; changing it starts from the new model's defaults",
+                       {m.id: m.description for m in models}),
+            number_row("size", NODE_PARAMS["size"], pop, "Neurons")]
     if model is None:
         return rows
     if model.presets:
@@ -176,7 +121,7 @@ def _population_rows(pop: Population, net) -> list:
     if model.equations:
         rows += [Heading(f"{model.display_name}: equations"), Equations(model.equations)]
     rows.append(Heading(f"{model.display_name} parameters"))
-    rows += [_number_row(f"params.{name}", spec, pop) for name, spec in model.params.items()]
+    rows += [number_row(f"params.{name}", spec, pop) for name, spec in model.params.items()]
     for var, dist in pop.initial.items():
         unit = model.state.get(var, "")
         if not isinstance(dist, Distribution):  # learned values, one per neuron: shown, edited by a run only
@@ -184,7 +129,7 @@ def _population_rows(pop: Population, net) -> list:
                                                     lambda it, v=var, u=unit: _per_neuron_text(it.initial[v], u), None)]
             continue
         spec = ParamSpec(var, 0.0, unit, f"Initial value of {var}, drawn per neuron", -1e6, 1e6)
-        rows += _distribution_rows(f"initial.{var}", f"Initial {var}", pop, spec)
+        rows += distribution_rows(f"initial.{var}", f"Initial {var}", pop, spec)
     return rows
 
 
@@ -207,9 +152,9 @@ def _change_model(pop: Population, model_id: str, net=None) -> None:
 
 
 def _poisson_rows(item: PoissonInput, net) -> list:
-    rows = [_number_row("size", NODE_PARAMS["size"], item, "Neurons")]
+    rows = [number_row("size", NODE_PARAMS["size"], item, "Neurons")]
     if item.rates is None:
-        rows.append(_number_row("rate", POISSON_PARAMS["rate"], item, "Rate"))
+        rows.append(number_row("rate", POISSON_PARAMS["rate"], item, "Rate"))
     return rows
 
 
@@ -217,7 +162,7 @@ def _spike_time_rows(item: SpikeTimesInput, net) -> list:
     text = ", ".join(f"{n}@{t:g}" for n, t in zip(item.neurons.tolist(), item.times.tolist(), strict=True))
     field = TextField(text)
     field.setToolTip("Spikes as neuron@time in ms, separated by commas, e.g. 0@10, 0@25.5, 1@40")
-    return [_number_row("size", NODE_PARAMS["size"], item, "Neurons"),
+    return [number_row("size", NODE_PARAMS["size"], item, "Neurons"),
             Row("spikes", "Spikes", field, lambda it: ", ".join(f"{n}@{t:g}" for n, t in zip(
                 it.neurons.tolist(), it.times.tolist(), strict=True)), _set_spike_times)]
 
@@ -247,17 +192,17 @@ def _parse_pairs(text: str, sep: str, first, second, form: str) -> tuple[list, l
 def _dataset_rows(item: DatasetInput, net) -> list:
     from .dataset_form import dataset_rows  # loads the plugin registry only once a dataset input is shown
 
-    return dataset_rows(item, net, Row, Heading, _number_row, _choice_row)
+    return dataset_rows(item, net, Row, Heading, number_row, choice_row)
 
 
 def _current_rows(item: CurrentInput, net) -> list:
     specs = CURRENT_WAVEFORMS.get(item.waveform, {})
-    rows = [_choice_row("target", "Drives", [(p, net.populations[p].name) for p in net.populations], item,
-                        tip="The population every neuron of which receives this current"),
-            _choice_row("waveform", "Waveform", list(CURRENT_WAVEFORMS), item, _change_waveform,
-                        "The shape of the current in time; changing it starts from its defaults"),
+    rows = [choice_row("target", "Drives", [(p, net.populations[p].name) for p in net.populations], item,
+                       tip="The population every neuron of which receives this current"),
+            choice_row("waveform", "Waveform", list(CURRENT_WAVEFORMS), item, _change_waveform,
+                       "The shape of the current in time; changing it starts from its defaults"),
             Heading("Waveform parameters")]
-    return rows + [_number_row(f"params.{name}", spec, item) for name, spec in specs.items()]
+    return rows + [number_row(f"params.{name}", spec, item) for name, spec in specs.items()]
 
 
 def _change_waveform(item: CurrentInput, waveform: str) -> None:
@@ -270,9 +215,9 @@ def _reward_rows(item: RewardInput, net) -> list:
                      "(0 before the first time; negative values punish)")
     sources = [("", "nothing")] + [(k, v.name) for k, v in net.spiking_nodes().items()]
     return [Row("schedule", "Schedule", field, _schedule_text, _set_schedule),
-            _choice_row("source", "Pulses from", sources, item,
-                        tip="Each spike of this population or source adds a reward pulse (drag it onto the node)"),
-            *[_number_row(name, spec, item) for name, spec in REWARD_PARAMS.items()]]
+            choice_row("source", "Pulses from", sources, item,
+                       tip="Each spike of this population or source adds a reward pulse (drag it onto the node)"),
+            *[number_row(name, spec, item) for name, spec in REWARD_PARAMS.items()]]
 
 
 def _schedule_text(item: RewardInput) -> str:
@@ -333,24 +278,24 @@ def _plasticity_rows(proj: Projection, net) -> list:
 def _projection_rows(proj: Projection, net) -> list:
     rules = [r for r in CONNECTIVITY_RULES if r != "explicit" or proj.rule == "explicit"]
     rows = [Heading(f"{_name(net, proj.source)} → {_name(net, proj.target)}"),
-            _choice_row("synapse.receptor", "Receptor", list(RECEPTORS), proj, _change_receptor,
-                        "Excitatory synapses raise the target's potential, inhibitory ones lower it (the weight "
-                        "is a magnitude); choosing one sets its usual tau and E_rev"),
-            _choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
-                        tip="How a spike acts on the target", tips=SYNAPSE_KINDS)]
+            choice_row("synapse.receptor", "Receptor", list(RECEPTORS), proj, _change_receptor,
+                       "Excitatory synapses raise the target's potential, inhibitory ones lower it (the weight "
+                       "is a magnitude); choosing one sets its usual tau and E_rev"),
+            choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
+                       tip="How a spike acts on the target", tips=SYNAPSE_KINDS)]
     if proj.synapse.kind != "delta":
-        rows.append(_number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
+        rows.append(number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
     if proj.synapse.kind == "conductance":
-        rows.append(_number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
-    rows += [Heading("Connectivity"), _choice_row("rule", "Rule", rules, proj, _change_rule,
-                                                  "Which pairs of neurons are connected", RULE_TIPS)]
-    rows += [_number_row(f"rule_params.{n}", s, proj) for n, s in CONNECTIVITY_RULES.get(proj.rule, {}).items()]
+        rows.append(number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
+    rows += [Heading("Connectivity"), choice_row("rule", "Rule", rules, proj, _change_rule,
+                                                 "Which pairs of neurons are connected", RULE_TIPS)]
+    rows += [number_row(f"rule_params.{n}", s, proj) for n, s in CONNECTIVITY_RULES.get(proj.rule, {}).items()]
     if proj.source == proj.target:
         rows.append(Row("allow_autapses", "", CheckField("Allow self-connections", proj.allow_autapses),
                         lambda it: it.allow_autapses, lambda it, v: setattr(it, "allow_autapses", v)))
-    rows += _distribution_rows("weight", "Weight", proj, WEIGHT_SPECS[proj.synapse.kind]
-                               if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
-    rows += _distribution_rows("delay", "Delay", proj, DELAY_SPEC)
+    rows += distribution_rows("weight", "Weight", proj, WEIGHT_SPECS[proj.synapse.kind]
+                              if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
+    rows += distribution_rows("delay", "Delay", proj, DELAY_SPEC)
     if proj.plasticity is not None:
         rows += _rule_equation_rows(proj, net) + _plasticity_rows(proj, net)
     return rows
@@ -366,20 +311,6 @@ def _change_rule(proj: Projection, rule: str) -> None:
     proj.rule, proj.rule_params = rule, fill_params(CONNECTIVITY_RULES[rule], {})
 
 
-def _distribution_rows(key: str, label: str, item, spec: ParamSpec) -> list:
-    """A heading, the kind of distribution, and a field per number of that kind (value; low, high; mean, std)."""
-    dist: Distribution = get_path(item, key)
-    rows = [Heading(label), _choice_row(f"{key}.kind", "Distribution", list(DISTRIBUTION_KINDS), item,
-                                        lambda it, kind: _change_distribution(get_path(it, key), kind),
-                                        f"{label}: the same for all, or drawn for each one", DISTRIBUTION_TIPS)]
-    for name in DISTRIBUTION_KINDS.get(dist.kind, ()):
-        field_spec = dataclasses.replace(spec, name=name, low=0.0, low_open=False,
-                                         description=f"{label}: {_FIELD_TEXT[name]}") if name == "std" else \
-            dataclasses.replace(spec, name=name, description=f"{label} ({_FIELD_TEXT[name]}): {spec.description}")
-        rows.append(_number_row(f"{key}.{name}", field_spec, item))
-    return rows
-
-
 RULE_TIPS = {
     "all_to_all": "Every source neuron to every target neuron",
     "one_to_one": "Neuron i to neuron i (both sides the same size)",
@@ -390,45 +321,23 @@ RULE_TIPS = {
     "gaussian": "On 2-D grids, with a probability falling off with distance",
     "explicit": "A list of (pre, post) pairs from the file",
 }
-DISTRIBUTION_TIPS = {
-    "constant": "The same value everywhere",
-    "uniform": "Drawn uniformly between low and high",
-    "normal": "Drawn from a normal distribution (mean, standard deviation)",
-    "lognormal": "Drawn from a lognormal distribution with this mean and standard deviation",
-}
-_FIELD_TEXT = {"value": "the same for every synapse", "low": "lowest value", "high": "highest value",
-               "mean": "mean", "std": "standard deviation"}
-
-
-def _change_distribution(dist: Distribution, kind: str) -> None:
-    """Switching kind keeps the same typical value: constant 2 becomes uniform [1, 3] or normal(2, 0.2)."""
-    centre = dist.expected()
-    dist.kind = kind
-    if kind == "constant":
-        dist.value = centre
-    elif kind == "uniform":
-        dist.low, dist.high = 0.5 * centre, 1.5 * centre if centre else 1.0
-    else:
-        dist.mean, dist.std = centre, abs(centre) * 0.1 or 1.0
-
-
 def _recorder_rows(rec: Recorder, net) -> list:
     spiking = net.spiking_nodes()
     targets = spiking if rec.kind == "spikes" else net.populations
-    rows = [_choice_row("kind", "Records", [("spikes", "spikes"), ("state", "a state variable"),
-                                            ("rate", "population rate")], rec, _change_recorder_kind),
-            _choice_row("target", "Of", [(k, v.name) for k, v in targets.items()], rec)]
+    rows = [choice_row("kind", "Records", [("spikes", "spikes"), ("state", "a state variable"),
+                                           ("rate", "population rate")], rec, _change_recorder_kind),
+            choice_row("target", "Of", [(k, v.name) for k, v in targets.items()], rec)]
     if rec.kind == "state":
         target = net.populations.get(rec.target)
         model = neuron_model(net, target.model) if target else None
         variables = list(model.state) if model else []
-        rows.append(_choice_row("variable", "Variable", variables + list(SYNAPTIC_VARIABLES), rec))
+        rows.append(choice_row("variable", "Variable", variables + list(SYNAPTIC_VARIABLES), rec))
         field = TextField(", ".join(map(str, rec.neurons)))
         field.setToolTip("Indices of the neurons to record, separated by commas (first neuron is 0)")
         rows.append(Row("neurons", "Neurons", field, lambda it: ", ".join(map(str, it.neurons)), _set_neurons))
-        rows.append(_number_row("interval", RECORDER_PARAMS["interval"], rec, "Interval"))
+        rows.append(number_row("interval", RECORDER_PARAMS["interval"], rec, "Interval"))
     if rec.kind == "rate":
-        rows.append(_number_row("bin", RECORDER_PARAMS["bin"], rec, "Bin"))
+        rows.append(number_row("bin", RECORDER_PARAMS["bin"], rec, "Bin"))
     return rows
 
 

@@ -3,13 +3,18 @@ the live trajectory of one probed neuron, and "where does the neuron go from her
 
 Everything drawn comes from ``engine.phase_plane``; the view follows the document (a parameter edit moves the
 nullclines) and asks the run controller, through ``probes_changed``, to sample its neuron's two variables.
+The sums run on a pool thread (``phase_worker``): one job at a time, the newest question waiting for it, and an
+answer to an older question dropped; meanwhile the note says "Computing…" and the app keeps drawing.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from ...engine.simulation.live import LiveFrame
@@ -18,6 +23,7 @@ from ...engine.teaching.described_phase import DescribedPlane, plane_description
 from ..base.theme import current
 from .export import add_export_actions
 from .live_common import legend_above
+from .phase_worker import PlaneJob, PlaneRequest, PlaneResult
 from .plot_theme import follow_theme
 
 __all__ = ["PhasePlaneView", "FIELD_GRID", "CLICK_MS"]
@@ -32,9 +38,11 @@ INK = {"light": ("#222222", "#ffffff", (60, 60, 60, 170)), "dark": ("#e6e9ed", "
 
 
 class PhasePlaneView(QWidget):
-    """Phase plane of one population of ``doc``'s network; ``probes_changed`` carries the probes it needs."""
+    """Phase plane of one population of ``doc``'s network; ``probes_changed`` carries the probes it needs,
+    ``finished`` says the answer to the latest question is drawn (or its failure shown)."""
 
     probes_changed = Signal(list)
+    finished = Signal()
 
     def __init__(self, doc, parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,6 +57,17 @@ class PhasePlaneView(QWidget):
         self.points: list[pp.FixedPoint] = []
         self.probes: list[tuple[str, int, str]] = []
         self.click_trajectory: pp.Trajectory | None = None
+        self.plane: PlaneResult | None = None  # what is drawn
+        self.error = ""  # why the latest question could not be answered
+        self._click: tuple[float, float, float] | None = None  # the start (v0, x0, ms) of the clicked trajectory
+        self._generation = 0  # of the latest question; an answer to an older one is dropped
+        self._job: PlaneJob | None = None
+        self._waiting: PlaneRequest | None = None  # the newest question, asked while a job runs
+        self._asked: PlaneRequest | None = None  # the latest question (a click asks it again, with its start)
+        self._refit = False  # fit the view to the next answer
+        self._since = 0.0  # when the latest question was asked
+        self._clock = QTimer(self, interval=500)
+        self._clock.timeout.connect(self._say_computing)
         self.backend = pp  # the phase-plane functions: the built-ins', or a DescribedPlane for equations
         self.drop = 1.0  # how far v must fall between samples to count as a reset (the live line breaks there)
         self.population = QComboBox(objectName="phase_population", toolTip="Izhikevich and AdEx populations")
@@ -157,9 +176,9 @@ class PhasePlaneView(QWidget):
         self._emit_probes()
 
     def set_shown(self, shown: bool) -> None:
-        """Whether the plane can be seen (its dock open and in front). Hidden, it skips the drawing: a model described
+        """Whether the plane can be seen (its dock open and in front). Hidden, it computes nothing: a model described
         by equations (the adaptive LIF too) runs a simulation for its ranges, which on a cold compile cache compiles
-        for seconds on the GUI thread, unasked and unexplained; the owed redraw is done when it is shown."""
+        for seconds, unasked; the owed redraw is asked for when it is shown."""
         self.shown = bool(shown)
         if self.shown and self._stale is not None:
             refit, self._stale = self._stale, None
@@ -192,14 +211,12 @@ class PhasePlaneView(QWidget):
     def _redraw(self, refit: bool) -> None:
         pop = self.doc.network.populations.get(self.population_id) if self.population_id else None
         if pop is None or not self._plane_of(pop):
-            self.model, self.points = None, []
+            self.model, self.plane, self.points, self.error = None, None, [], ""
+            self._drop_questions()
             self.clear_click()
-            for item in (self.v_null, self.x_null, self.live):
-                item.setData([], [])
-            self.field.setData([], [])
-            self.fixed.setData([])
+            self._clear_curves()
+            self.live.setData([], [])
             self.head.setData([])
-            self.reset_line.hide()
             self.note.setText("No Izhikevich or AdEx population, nor another model with two state variables: the "
                               "phase plane draws two-variable models")
             self._emit_probes()
@@ -221,59 +238,138 @@ class PhasePlaneView(QWidget):
         self.legend.getLabel(self.x_null).setText(f"{x_name}-nullcline")
         if not self.shown:
             self._stale = bool(self._stale) or refit or model_changed
+            self._drop_questions()  # asked again when shown
             self._emit_probes()
             return
-        self.points = self.backend.fixed_points(self.model, self.params, self.current)
-        reset = self.backend.reset_potential(self.model, self.params)
-        self.reset_line.setVisible(reset is not None)
-        if reset is not None:
-            self.reset_line.setValue(reset)
-            reset_name = "c" if self.model == "izhikevich" else "V_reset"
-            self.legend.getLabel(self.reset_sample).setText(f"reset v = {reset_name} = {reset:g} mV")
-        (v_lo, v_hi), _ = self.backend.default_ranges(self.model, self.params, self.current)
-        self.drop = (0.5 * max(self.params["V_peak"] - reset, 1.0) if desc is None
-                     else 0.5 * max(v_hi - v_lo, 1.0))
-        if refit or model_changed:
-            self.fit()
-        self._draw_nullclines()
-        self._draw_field()
-        self._draw_fixed()
-        if self.click_trajectory is not None:
-            start = self.click_trajectory
-            self.start_from(float(start.v[0]), float(start.x[0]))
-        self.note.setText(self._summary(pop.name))
+        self._ask(self._request(pop), refit or model_changed)
         self._emit_probes()
 
-    def _summary(self, name: str) -> str:
-        rest = "; ".join(f"{f.kind} at v = {f.v:.1f} mV" for f in self.points)
+    def _request(self, pop) -> PlaneRequest:
+        return PlaneRequest(self.backend, self.model, self.params, self.current, self.doc.network.dt, pop.name,
+                            self._click)
+
+    # --- asking the pool thread, and its answers ---------------------------------------------------------
+    @property
+    def computing(self) -> bool:
+        """Whether the latest question is being answered (or waits for the job before it); a job whose answer will
+        be dropped does not count."""
+        return self._waiting is not None or (self._job is not None and self._job.generation == self._generation)
+
+    def _ask(self, request: PlaneRequest, refit: bool = False) -> None:
+        """Ask for ``request``'s plane; an older question's answer, still to come, will be dropped."""
+        self._generation += 1
+        self._asked = request
+        self._refit = self._refit or refit
+        self._since = time.perf_counter()
+        if self._job is not None:
+            self._waiting = request
+        else:
+            self._start(request)
+        self._say_computing()
+        self._clock.start()
+
+    def _drop_questions(self) -> None:
+        """Forget what was asked: the running job's answer will be dropped, the waiting question never asked."""
+        self._generation += 1
+        self._waiting = None
+
+    def _start(self, request: PlaneRequest) -> None:
+        self._waiting = None
+        job = PlaneJob(self._generation, request, self.plane)
+        job.signals.finished.connect(self._answered)
+        job.signals.failed.connect(self._failed)
+        self._job = job
+        QThreadPool.globalInstance().start(job)
+
+    def _say_computing(self) -> None:
+        if not self.computing:
+            return self._clock.stop()
+        seconds = time.perf_counter() - self._since
+        self.note.setText("Computing the phase plane…" + (f" {seconds:.0f} s (a model described by equations "
+                                                          "simulates one neuron; the first time, it compiles)"
+                                                          if seconds >= 1.0 else ""))
+
+    def _job_done(self, generation: int) -> bool:
+        """The job ended: start the waiting question, if any; True when the answer is to the latest question."""
+        if not shiboken6.isValid(self):  # the window closed while it computed: nothing to draw into
+            return False
+        self._job = None
+        if self._waiting is not None:
+            self._start(self._waiting)
+        else:
+            self._clock.stop()
+        return generation == self._generation
+
+    def _answered(self, generation: int, result: PlaneResult) -> None:
+        if self._job_done(generation):
+            self.error = ""
+            self._draw(result)
+            self.finished.emit()
+
+    def _failed(self, generation: int, message: str) -> None:
+        """Say why in the note; a plane drawn for other parameters or another model is taken away (a failed click
+        leaves its plane)."""
+        request = self._job.request if self._job is not None else None
+        if self._job_done(generation):
+            self.error = message
+            if request is None or not request.same_plane(self.plane.request if self.plane else None):
+                self.plane, self.points = None, []
+                self._clear_curves()
+            self.note.setText(f"The phase plane could not be computed: {message}")
+            self.finished.emit()
+
+    def _draw(self, result: PlaneResult) -> None:
+        """Draw an answer: the plane, and the clicked trajectory when it is still the one asked for."""
+        self.plane, self.points = result, result.points
+        self.reset_line.setVisible(result.reset is not None)
+        if result.reset is not None:
+            self.reset_line.setValue(result.reset)
+            reset_name = "c" if result.request.model == "izhikevich" else "V_reset"
+            self.legend.getLabel(self.reset_sample).setText(f"reset v = {reset_name} = {result.reset:g} mV")
+        self.drop = result.drop
+        if self._refit:
+            self._refit = False
+            self.fit()
+        self.v_null.setData(result.v, result.v_null)
+        self.x_null.setData(result.v, result.x_null)
+        self._draw_field()
+        self._draw_fixed()
+        if result.click is not None and result.request.click == self._click:
+            self._draw_click(result.click)
+        self.note.setText(self._summary(result))
+
+    def _summary(self, result: PlaneResult) -> str:
+        rest = "; ".join(f"{f.kind} at v = {f.v:.1f} mV" for f in result.points)
         rest = rest[:1].upper() + rest[1:] if rest else "No fixed point: the neuron fires at this current"
-        return f"{name}: I = {self.current:g} pA (I_e plus DC inputs). {rest}. Click to start a trajectory there."
+        return (f"{result.request.name}: I = {result.request.current:g} pA (I_e plus DC inputs). {rest}. Click to "
+                "start a trajectory there.")
+
+    def _clear_curves(self) -> None:
+        for item in (self.v_null, self.x_null):
+            item.setData([], [])
+        self.field.setData([], [])
+        self.fixed.setData([])
+        self.reset_line.hide()
 
     def fit(self) -> None:
-        """Show both nullclines' interesting parts and every fixed point."""
-        if self.model is None:
-            return
-        (v_lo, v_hi), (x_lo, x_hi) = self.backend.default_ranges(self.model, self.params, self.current)
-        self.plot.setRange(xRange=(v_lo, v_hi), yRange=(x_lo, x_hi), padding=0)
-
-    def _draw_nullclines(self) -> None:
-        (v_lo, v_hi), _ = self.backend.default_ranges(self.model, self.params, self.current)
-        v = np.linspace(v_lo, v_hi, 600)
-        v_null, x_null = self.backend.nullclines(self.model, self.params, self.current, v)
-        self.v_null.setData(v, v_null)
-        self.x_null.setData(v, x_null)
+        """Show both nullclines' interesting parts and every fixed point (of the plane being computed: once it is)."""
+        if self.computing:
+            self._refit = True
+        if self.plane is not None:
+            (v_lo, v_hi), (x_lo, x_hi) = self.plane.ranges
+            self.plot.setRange(xRange=(v_lo, v_hi), yRange=(x_lo, x_hi), padding=0)
 
     def _draw_field(self) -> None:
         """Arrows of equal length on screen pointing along (dv/dt, dx/dt): the flow's direction, not its speed."""
-        if self.model is None:
+        if self.plane is None:
             return
+        r = self.plane.request
         box = self.plot.getViewBox()
         (v_lo, v_hi), (x_lo, x_hi) = box.viewRange()
         cols, rows = FIELD_GRID
         dv_cell, dx_cell = (v_hi - v_lo) / cols, (x_hi - x_lo) / rows
-        v, x, dv, dx = self.backend.vector_field(self.model, self.params, self.current,
-                                       (v_lo + dv_cell / 2, v_hi - dv_cell / 2),
-                                       (x_lo + dx_cell / 2, x_hi - dx_cell / 2), FIELD_GRID)
+        v, x, dv, dx = r.backend.vector_field(r.model, r.params, r.current, (v_lo + dv_cell / 2, v_hi - dv_cell / 2),
+                                              (x_lo + dx_cell / 2, x_hi - dx_cell / 2), FIELD_GRID)
         width, height = max(box.width(), 1.0), max(box.height(), 1.0)
         px_v, px_x = (v_hi - v_lo) / width, (x_hi - x_lo) / height  # view units per pixel
         sx, sy = dv / px_v, dx / px_x  # directions in pixels (y up)
@@ -345,10 +441,16 @@ class PhasePlaneView(QWidget):
         point = box.mapSceneToView(event.scenePos())
         self.start_from(point.x(), point.y())
 
-    def start_from(self, v0: float, x0: float, duration: float = CLICK_MS) -> pp.Trajectory:
-        """Draw where the neuron goes from (v0, x0) at the constant current, stepped as the engine steps it."""
-        traj = self.backend.trajectory(self.model, self.params, self.current, v0, x0, duration,
-                                       self.doc.network.dt)
+    def start_from(self, v0: float, x0: float, duration: float = CLICK_MS) -> None:
+        """Ask where the neuron goes from (v0, x0) at the constant current, stepped as the engine steps it; it is
+        drawn (and ``click_trajectory`` set) when the answer comes."""
+        if self._asked is None or self.model is None:
+            return
+        self._click = (float(v0), float(x0), float(duration))
+        r = self._asked
+        self._ask(PlaneRequest(r.backend, r.model, r.params, r.current, r.dt, r.name, self._click))
+
+    def _draw_click(self, traj: pp.Trajectory) -> None:
         self.click_trajectory = traj
         joined = _unbroken(traj.v, self.drop)
         self.clicked.setData(traj.v, traj.x, connect=joined)
@@ -357,10 +459,10 @@ class PhasePlaneView(QWidget):
                                   np.stack([traj.x[jumps], traj.x[jumps + 1]], 1).ravel())
         self.click_start.setData([traj.v[0]], [traj.x[0]])
         if self.legend.getLabel(self.clicked) is None:
-            self.legend.addItem(self.clicked, f"from a click ({duration:g} ms)")
-        return traj
+            self.legend.addItem(self.clicked, f"from a click ({self._click[2]:g} ms)")
 
     def clear_click(self) -> None:
+        self._click = None
         self.click_trajectory = None
         self.clicked.setData([], [])
         self.click_resets.setData([], [])

@@ -84,6 +84,12 @@ class SweepRunner(QObject):
         self._set(FAILED)
 
     @property
+    def idle_passes(self) -> int:
+        """How often the sweep's loop, paused, found no run in progress (and so started none): the runs in progress
+        at the pause have all finished once this is above zero."""
+        return self._control.idle_passes
+
+    @property
     def busy(self) -> bool:
         """Whether the worker thread still runs (after Cancel, until the runs in progress finish)."""
         return self._thread is not None
