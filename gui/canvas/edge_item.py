@@ -60,6 +60,13 @@ def projection_label(proj: Projection, short: bool = True) -> str:
     return f"{text} · {weight} {WEIGHT_UNITS.get(proj.synapse.kind, '')}"
 
 
+def _learning_text(proj: Projection) -> str:
+    """Whether the weights learn (the tooltip says which rule, so a plastic projection is told apart)."""
+    if proj.plasticity is None:
+        return "static weights (no learning rule)"
+    return f"learning rule {proj.plasticity.rule}: the weights change while the network runs"
+
+
 def _short_number(x: float) -> str:
     """Four significant figures, thousands from 10,000 on as ``k`` (the inspector shows the exact value)."""
     if abs(x) >= 10_000:
@@ -110,7 +117,8 @@ class EdgeItem(QGraphicsPathItem):
             net = self.scene_ref.doc.network
             self.setToolTip(style.plain_tip(f"{display_name(net, proj.id)}: {display_name(net, proj.source)} → "
                                             f"{display_name(net, proj.target)}\n{proj.synapse.receptor} "
-                                            f"{proj.synapse.kind} synapses, {projection_label(proj, False)}"))
+                                            f"{proj.synapse.kind} synapses, {projection_label(proj, False)}\n"
+                                            f"{_learning_text(proj)}"))
         else:
             self.inhibitory = False
             self.color = LINK_COLORS[self.kind]
