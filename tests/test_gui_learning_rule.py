@@ -75,7 +75,9 @@ def test_pair_stdp_chosen_in_the_inspector_changes_the_weights_and_undo_takes_it
     proj = w.doc.network.projections["E->E"]
     assert proj.plasticity.rule == "stdp" and proj.plasticity.params == fill_params(PAIR_STDP.info.params, {})
     assert w.stack.count() == 1 and w.stack.undoText() == "Set learning rule of E → E to Pair-based STDP"
-    assert "learning rule stdp" in w.scene.edges["E->E"].toolTip()  # the canvas tells a plastic projection apart
+    edge = w.scene.edges["E->E"]
+    assert "learning rule stdp" in edge.toolTip()  # the canvas tells a plastic projection apart
+    assert edge._looks[False][0].widthF() > w.scene.edges["E->I"]._looks[False][0].widthF()
     QApplication.processEvents()  # the form shows the rule's equations and parameters
     assert field(w, "plasticity.params.A_plus").value() == 0.01
     assert w.inspector.findChild(QLabel, "equations") is not None
@@ -96,7 +98,8 @@ def test_pair_stdp_chosen_in_the_inspector_changes_the_weights_and_undo_takes_it
 
     w.actions["undo"].trigger()
     assert w.doc.network.projections["E->E"].plasticity is None
-    assert "static weights" in w.scene.edges["E->E"].toolTip()
+    assert "static weights" in edge.toolTip()
+    assert edge._looks[False][0].widthF() == w.scene.edges["E->I"]._looks[False][0].widthF()
     QApplication.processEvents()
     assert field(w, "plasticity.rule").currentData() == "" and field(w, "plasticity.params.A_plus") is None
     monkeypatch.setattr(dialogs, "ask_yes_no", lambda *a: True)  # "Rebuild the network?" Yes
