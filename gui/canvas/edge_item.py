@@ -1,5 +1,6 @@
 """An edge on the canvas: a projection (colour and head by receptor), or a current input's, recorder's or reward
 node's link (a reward node links to the targets of the projections it modulates, and from the node it counts).
+A projection with a learning rule is drawn thicker.
 
 Edges meet node borders on the line to their control point; ``bend`` curves an edge to its left, so
 two projections in opposite directions bulge apart; a projection onto its own source is a loop. A label sits at
@@ -35,6 +36,7 @@ __all__ = ["EdgeItem", "PROJECTION_EDGE", "CURRENT_EDGE", "RECORD_EDGE", "REWARD
 PROJECTION_EDGE, CURRENT_EDGE, RECORD_EDGE, REWARD_EDGE = "projection", "current", "record", "reward"
 LINK_COLORS = {CURRENT_EDGE: style.CURRENT_LINK, RECORD_EDGE: style.RECORD_LINK, REWARD_EDGE: style.REWARD_LINK}
 HEAD = 11.0
+PLASTIC_WIDTH = 3.0  # a projection with a learning rule is drawn thicker (its tooltip names the rule)
 LOOP = 46.0
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(7.5)
@@ -58,6 +60,13 @@ def projection_label(proj: Projection, short: bool = True) -> str:
     w = proj.weight
     weight = num(w.value) if w.kind == "constant" else f"~{num(w.expected())}"
     return f"{text} · {weight} {WEIGHT_UNITS.get(proj.synapse.kind, '')}"
+
+
+def _learning_text(proj: Projection) -> str:
+    """Whether the weights learn (the tooltip says which rule, so a plastic projection is told apart)."""
+    if proj.plasticity is None:
+        return "static weights (no learning rule)"
+    return f"learning rule {proj.plasticity.rule}: the weights change while the network runs"
 
 
 def _short_number(x: float) -> str:
@@ -105,14 +114,16 @@ class EdgeItem(QGraphicsPathItem):
             proj = self.scene_ref.doc.item(self.edge_id)
             self.inhibitory = proj.synapse.receptor == "inhibitory"
             self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
+            self.plastic = proj.plasticity is not None
             self.label_text = projection_label(proj)
             self.label_width = metrics.horizontalAdvance(self.label_text) + 6
             net = self.scene_ref.doc.network
             self.setToolTip(style.plain_tip(f"{display_name(net, proj.id)}: {display_name(net, proj.source)} → "
                                             f"{display_name(net, proj.target)}\n{proj.synapse.receptor} "
-                                            f"{proj.synapse.kind} synapses, {projection_label(proj, False)}"))
+                                            f"{proj.synapse.kind} synapses, {projection_label(proj, False)}\n"
+                                            f"{_learning_text(proj)}"))
         else:
-            self.inhibitory = False
+            self.inhibitory = self.plastic = False
             self.color = LINK_COLORS[self.kind]
             self.label_text = ""
         self._make_pens()
@@ -269,7 +280,8 @@ class EdgeItem(QGraphicsPathItem):
         self._label_background = QBrush(theme.canvas_colors().label_background)  # labels stay readable over edges
         for selected in (False, True):
             color = style.SELECTION if selected else self.color
-            width = 3.4 if selected else (2.0 if self.kind == PROJECTION_EDGE else 1.5)
+            width = 3.4 if selected else PLASTIC_WIDTH if self.plastic else (
+                2.0 if self.kind == PROJECTION_EDGE else 1.5)
             line = QPen(color, theme.canvas_pen_width(width))
             if self.kind in (RECORD_EDGE, REWARD_EDGE):
                 line.setStyle(Qt.DashLine)

@@ -164,13 +164,19 @@ class ChoiceField(QComboBox):
 
     committed = Signal(object)
 
-    def __init__(self, choices, value, parent=None, tips: dict | None = None):
+    def __init__(self, choices, value, parent=None, tips: dict | None = None, disabled: dict | None = None):
+        """``disabled``: entries shown but not pickable, each with why (its tooltip), so a choice that cannot
+        apply here says so instead of failing later."""
         super().__init__(parent)
         for choice in choices:
             data, label = choice if isinstance(choice, tuple) else (choice, choice)
             self.addItem(label, data)
             if tips and data in tips:
                 self.setItemData(self.count() - 1, tips[data], Qt.ToolTipRole)
+            if disabled and data in disabled:
+                entry = self.model().item(self.count() - 1)
+                entry.setEnabled(False)
+                entry.setToolTip(disabled[data])
         self.set_value(value)
         self.activated.connect(lambda index: self.committed.emit(self.itemData(index)))
 

@@ -24,6 +24,7 @@ class Row:
     get: Callable
     apply: Callable  # (edited copy, value) -> None; may raise ValueError with a message for the user
     spec: ParamSpec | None = None
+    merges: bool = True  # successive edits of this field make one undo step (typing); False: each is its own
 
 
 @dataclass

@@ -34,6 +34,7 @@ from ...engine.model.network import (
     CurrentInput,
     DatasetInput,
     Distribution,
+    Plasticity,
     PoissonInput,
     Population,
     Projection,
@@ -42,7 +43,7 @@ from ...engine.model.network import (
     SpikeTimesInput,
 )
 from ...engine.model.params import ParamSpec, fill_params
-from ...engine.model.reward import REWARD_PARAMS
+from ...engine.model.reward import REWARD_PARAMS, reward_ids, reward_reference_problems
 from ...engine.simulation.described_rules import description_of, with_carried_rules
 from .distribution_form import distribution_rows, distribution_shape
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
@@ -238,12 +239,77 @@ def _learning_rules() -> dict:
     return default_registry().learning_rules()
 
 
+def _available_rules(net) -> dict:
+    """Every learning rule a projection of ``net`` can use: the installed plugins, then the described rules the
+    network carries that none of them provides (a file's rules), by id."""
+    return with_carried_rules(net, dict(_learning_rules())) or {}
+
+
 def _rule_plugin(proj: Projection, net):
     """The plugin of ``proj``'s rule: installed, or a described rule the network carries (its file's rules)."""
-    plugin = _learning_rules().get(proj.plasticity.rule)
+    return _available_rules(net).get(proj.plasticity.rule)
+
+
+NO_RULE = ""  # the learning-rule choice "None (static)": the weights stay as built
+
+
+def _learning_rule_row(proj: Projection, net) -> Row:
+    """A dropdown of "None (static)" and every available rule; a rule that cannot apply to this network is
+    shown disabled with the engine's reason (a reward-modulated rule while there is no reward node)."""
+    rules = _available_rules(net)
+    installed = _learning_rules()
+    choices = [(NO_RULE, "None (static)")]
+    tips = {NO_RULE: "No learning: the weights stay as they were built"}
+    disabled = {}
+    for rule_id, plugin in rules.items():
+        label = plugin.info.display_name or rule_id
+        choices.append((rule_id, label if rule_id in installed else f"{label} (carried by this network)"))
+        tips[rule_id] = plugin.info.description or label
+        why = _rule_refusal(proj, rule_id, plugin, net)
+        if why:
+            disabled[rule_id] = why
+    current = proj.plasticity.rule if proj.plasticity is not None else NO_RULE
+    if current not in rules and current != NO_RULE:
+        choices.append((current, f"{current} (not installed)"))
+        tips[current] = "No installed plugin provides this rule and the network does not carry its text"
+    widget = ChoiceField(choices, current, tips=tips, disabled=disabled)
+    widget.setToolTip("How this projection's weights change while the network runs; choosing a rule starts "
+                      "from its defaults, None removes it")
+    return Row("plasticity.rule", "Learning rule", widget,
+               lambda it: it.plasticity.rule if it.plasticity is not None else NO_RULE,
+               lambda it, rule_id: _change_learning_rule(it, rule_id, net), merges=False)
+
+
+def _default_plasticity(proj: Projection, rule_id: str, plugin, net) -> Plasticity:
+    """``rule_id`` with its default parameters; a reward-modulated rule reads the reward node the projection's
+    rule already read, else the network's first (its only one, usually)."""
+    params = fill_params(plugin.info.params, {})
+    if "reward" in plugin.info.text_params:
+        rewards = reward_ids(net)
+        before = proj.plasticity.params.get("reward") if proj.plasticity is not None else None
+        params["reward"] = before if before in rewards else (rewards[0] if rewards else "")
+    return Plasticity(rule_id, params)
+
+
+def _rule_refusal(proj: Projection, rule_id: str, plugin, net) -> str:
+    """Why the engine's validation would refuse ``rule_id`` on ``proj`` with its defaults ("" when it would not)."""
+    params = _default_plasticity(proj, rule_id, plugin, net).params
+    problems = reward_reference_problems(params, net, "plasticity.params")
+    if not problems:
+        return ""
+    return (f"{problems[0].message}. This rule is modulated by a reward signal: add a reward node (palette: "
+            "Inputs) first, then choose it here.")
+
+
+def _change_learning_rule(proj: Projection, rule_id: str, net) -> None:
+    """Give ``proj`` the rule ``rule_id`` with its defaults, or no rule for ``NO_RULE``."""
+    if rule_id == NO_RULE:
+        proj.plasticity = None
+        return
+    plugin = _available_rules(net).get(rule_id)
     if plugin is None:
-        plugin = (with_carried_rules(net, {}) or {}).get(proj.plasticity.rule)
-    return plugin
+        raise ValueError(f'no installed plugin provides the learning rule "{rule_id}"')
+    proj.plasticity = _default_plasticity(proj, rule_id, plugin, net)
 
 
 def _rule_equation_rows(proj: Projection, net) -> list:
@@ -257,10 +323,10 @@ def _rule_equation_rows(proj: Projection, net) -> list:
 
 def _plasticity_rows(proj: Projection, net) -> list:
     """The rule's parameters, and for a reward-modulated rule a dropdown of the network's reward nodes."""
-    rows = [Heading(f"Plasticity: {proj.plasticity.rule}")]
     plugin = _rule_plugin(proj, net)
     if plugin is None:
-        return rows
+        return [Heading(f"Plasticity: {proj.plasticity.rule} (no parameters known here)")]
+    rows = [Heading(f"{plugin.info.display_name or proj.plasticity.rule} parameters")]
     params = proj.plasticity.params
     if "reward" in plugin.info.text_params:
         choices = [(k, v.name) for k, v in net.inputs.items() if isinstance(v, RewardInput)]
@@ -296,6 +362,7 @@ def _projection_rows(proj: Projection, net) -> list:
     rows += distribution_rows("weight", "Weight", proj, WEIGHT_SPECS[proj.synapse.kind]
                               if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
     rows += distribution_rows("delay", "Delay", proj, DELAY_SPEC)
+    rows += [Heading("Learning"), _learning_rule_row(proj, net)]
     if proj.plasticity is not None:
         rows += _rule_equation_rows(proj, net) + _plasticity_rows(proj, net)
     return rows

@@ -267,7 +267,8 @@ class Inspector(QScrollArea):
                 row.apply(edited, value)
             except ValueError as exc:
                 return self._refuse(row, f"{row.label}: {exc}")
-            command = EditItem(self.doc, self.item_id, edited, self._command_text(row, edited), field=row.key)
+            command = EditItem(self.doc, self.item_id, edited, self._command_text(row, edited),
+                               field=row.key if row.merges else "")
         problems = push(self.stack, command)
         if problems:
             return self._refuse(row, "\n".join(readable_problem(self.doc.network, p) for p in problems))
@@ -277,6 +278,9 @@ class Inspector(QScrollArea):
         name = display_name(self.doc.network, item.id)
         if row.key == "preset":
             return f"Apply preset to {name}"
+        if row.key == "plasticity.rule":
+            return f"Remove learning rule of {name}" if item.plasticity is None else \
+                f"Set learning rule of {name} to {row.widget.itemText(row.widget.findData(item.plasticity.rule))}"
         return f"Set {row.label or row.key} of {name}"
 
     def _refuse(self, row: Row, text: str) -> None:
