@@ -203,6 +203,10 @@ def test_rush_larsen_is_refused_for_a_variable_not_linear_in_itself_with_a_locat
         parse_model_and_plan(squared + "method rush_larsen\n")
     (problem,) = err.value.problems
     assert problem.line == len(BASE.split("\n")) and "linear in itself: du/dt is not" in problem.message
+    constant = BASE.replace("du/dt = (b*v/ms - u)/(20*ms)", "du/dt = b*v/ms/(20*ms)")
+    with pytest.raises(Exception) as err:
+        parse_model_and_plan(constant + "method rush_larsen\n")
+    assert "du/dt must depend on u" in err.value.problems[0].message
     plan = parse_model_and_plan(BASE + "method rush_larsen\n").plan
     assert set(plan.gates) == {"u"}
 

@@ -114,6 +114,9 @@ def _gates(desc: ModelDescription, rhs: dict, atoms: dict, name: str) -> dict:
         if form is None:
             _refuse(desc, name, f"rush_larsen needs each variable but {desc.input_var} linear in itself: "
                                 f"d{var}/dt is not")
+        if not form[0][var]:
+            _refuse(desc, name, f"rush_larsen steps each variable but {desc.input_var} towards its steady state: "
+                                f"d{var}/dt must depend on {var}")
         gates[var] = (form[0][var], form[2])
     return gates
 
