@@ -341,11 +341,11 @@ def _euler_step(tree: Node, names: dict[str, str]) -> str:
 
 def _rush_larsen_lines(layout: ModelLayout, ind: str) -> list[str]:
     """The input variable by forward Euler (as ``_euler_lines``), each gate dx/dt = A x + B by its exact step with
-    A and B held: x_inf + (x - x_inf) exp(-dt T), T = -A, x_inf = B/T, the hand-written HH kernel's ``relax``
-    (A = -(alpha + beta) and B = alpha give its arithmetic to the bit). The rates (the factors of A and B free of
-    the gate, such as alpha_m) are computed once, before any variable is stepped, as the kernel does. No branch for
-    T = 0 (the plan refuses a gate without its own term; rates that vanish both make x NaN, which stops the run):
-    one cost HH 10 % of its step."""
+    A and B held: x_inf + (x - x_inf) exp(-dt T), T = -A (negated term by term), x_inf = B/T, the hand-written HH
+    kernel's ``relax`` (A = -(alpha + beta) and B = alpha give its arithmetic to the bit). The rates (the factors of
+    A and B free of the gate, such as alpha_m) are computed once, before any variable is stepped, as the kernel does.
+    No branch for T = 0 (the plan refuses a gate without its own term; rates that both vanish make x NaN, which
+    stops the run): one cost HH 10 % of its step."""
     desc, plan = layout.desc, layout.plan
     names = _names(layout, "S", "t0")
     read = {n for a, b in plan.gates.values() for poly in (a, b) for mono in poly for n, _ in mono}
@@ -356,7 +356,7 @@ def _rush_larsen_lines(layout: ModelLayout, ind: str) -> list[str]:
     names.update(rates)
     for s, (a, b) in plan.gates.items():
         rest = poly_code(b, names, {})
-        out += [f"{ind}T_{s} = -{poly_code(a, names, {})}\n",
+        out += [f"{ind}T_{s} = {poly_code(Poly().add(a, -1.0), names, {})}\n",
                 f"{ind}Y_{s} = {rest}/T_{s}\n", f"{ind}N_{s} = Y_{s} + (S_{s} - Y_{s})*np.exp(-dt*T_{s})\n"]
     return _when_free(layout, out, ind)
 
