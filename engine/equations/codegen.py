@@ -187,8 +187,10 @@ def _general(slot: int, layout: ModelLayout) -> str:
     lines += [f"            N_{s} = S_{s}\n" for s in states if s in clamp]
     lines.append("        else:\n" if desc.input_var in clamp else "")
     lines.append(("            " if desc.input_var in clamp else "        ") + f"N_{desc.input_var} += jump\n")
-    bad = " or ".join(f"N_{s} - N_{s} != 0.0" for s in states)
-    lines.append(f"        if {bad}:\n            return n_spk, i\n")
+    # one test for every variable: x - x is 0 when x is finite and NaN otherwise, so the sum is 0 only when all are
+    # finite; a test per variable ("or") cost AdEx 5-8 % of its step (benchmarks/README.md, issue 17)
+    bad = " + ".join(f"(N_{s} - N_{s})" for s in states)
+    lines.append(f"        if {bad} != 0.0:\n            return n_spk, i\n")
     if desc.threshold is not None:
         n_names = _names(layout, "N", "(t0 + dt)")
         cond = expression_code(inline(desc.threshold, aliases), n_names)
@@ -287,6 +289,8 @@ def _method_lines(layout: ModelLayout, ind: str) -> list[str]:
         return _leak_lines(layout, ind)
     if m == "euler":
         return _euler_lines(layout, ind)
+    if m == "rush_larsen":
+        return _rush_larsen_lines(layout, ind)
     if m == "rk2":
         return f("S", "t0", "K1") + step("M", "S", "(0.5*dt)", "K1") + f("M", "(t0 + 0.5*dt)", "K2") \
             + step("N", "S", "dt", "K2")
@@ -324,15 +328,37 @@ def _euler_lines(layout: ModelLayout, ind: str) -> list[str]:
     """Forward Euler, x + dt*f; when f is a product or quotient a*b, x + dt*a*b (dt joins the first factor),
     which is how the hand-written kernels write it (u + dt*a*(b v - u), v + dt*(...)/C)."""
     names = _names(layout, "S", "t0")
-    out = []
-    for s in layout.desc.state_names():
-        tree = layout.plan.rhs[s]
-        if isinstance(tree, Binary) and tree.op in ("*", "/"):
-            step = f"dt*{expression_code(tree.left, names)}{tree.op}{expression_code(tree.right, names)}"
-        else:
-            step = f"dt*{expression_code(tree, names)}"
-        out.append(f"{ind}K1_{s} = {step}\n")
+    out = [f"{ind}K1_{s} = {_euler_step(layout.plan.rhs[s], names)}\n" for s in layout.desc.state_names()]
     return _when_free(layout, out + [f"{ind}N_{s} = S_{s} + K1_{s}\n" for s in layout.desc.state_names()], ind)
+
+
+def _euler_step(tree: Node, names: dict[str, str]) -> str:
+    """dt times the right-hand side, dt joining the first factor of a product or quotient."""
+    if isinstance(tree, Binary) and tree.op in ("*", "/"):
+        return f"dt*{expression_code(tree.left, names)}{tree.op}{expression_code(tree.right, names)}"
+    return f"dt*{expression_code(tree, names)}"
+
+
+def _rush_larsen_lines(layout: ModelLayout, ind: str) -> list[str]:
+    """The input variable by forward Euler (as ``_euler_lines``), each gate dx/dt = A x + B by its exact step with
+    A and B held: x_inf + (x - x_inf) exp(-dt T), T = -A (negated term by term), x_inf = B/T, the hand-written HH
+    kernel's ``relax`` (A = -(alpha + beta) and B = alpha give its arithmetic to the bit). The rates (the factors of
+    A and B free of the gate, such as alpha_m) are computed once, before any variable is stepped, as the kernel does.
+    No branch for T = 0 (the plan refuses a gate without its own term; rates that both vanish make x NaN, which
+    stops the run): one cost HH 10 % of its step."""
+    desc, plan = layout.desc, layout.plan
+    names = _names(layout, "S", "t0")
+    read = {n for a, b in plan.gates.values() for poly in (a, b) for mono in poly for n, _ in mono}
+    rates = {key: f"RATE{k}" for k, key in enumerate(k for k in plan.atoms if k in read)}
+    out = [f"{ind}{rates[key]} = {expression_code(plan.atoms[key].tree, names)}\n" for key in rates]
+    v = desc.input_var
+    out += [f"{ind}K1_{v} = {_euler_step(plan.rhs[v], names)}\n", f"{ind}N_{v} = S_{v} + K1_{v}\n"]
+    names.update(rates)
+    for s, (a, b) in plan.gates.items():
+        rest = poly_code(b, names, {})
+        out += [f"{ind}T_{s} = {poly_code(Poly().add(a, -1.0), names, {})}\n",
+                f"{ind}Y_{s} = {rest}/T_{s}\n", f"{ind}N_{s} = Y_{s} + (S_{s} - Y_{s})*np.exp(-dt*T_{s})\n"]
+    return _when_free(layout, out, ind)
 
 
 def _when_free(layout: ModelLayout, lines: list[str], ind: str) -> list[str]:

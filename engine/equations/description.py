@@ -16,7 +16,7 @@ from .units import DIMENSIONLESS, Dim
 __all__ = ["UnitSpec", "StateVar", "Parameter", "Alias", "Equation", "Reset", "ModelDescription", "ModelProblem",
            "ModelError", "is_condition", "METHODS", "RESERVED", "MAX_STATE"]
 
-METHODS = ("auto", "exact", "exponential_leak", "exponential_euler", "euler", "rk2", "rk4")
+METHODS = ("auto", "exact", "exponential_leak", "exponential_euler", "rush_larsen", "euler", "rk2", "rk4")
 MAX_STATE = 8  # state variables of a model: rows of the loop's state table (codes.SYN_EXC lies beyond them)
 RESERVED = {"t": Dim(s=1), "I_syn": Dim(A=1)}  # time (ms) and the input current (synapses + current inputs, pA)
 

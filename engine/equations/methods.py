@@ -6,6 +6,11 @@ variable (Hodgkin-Huxley gates), RK4 otherwise. ``method`` in a model overrides 
 synaptic conductances (held over the step), current synapses through their exact propagators, and every other
 variable, which must read only itself, exactly. A one-variable exact model takes it too when it receives
 conductance synapses (which make the equation non-linear).
+
+``rush_larsen`` (Rush & Larsen 1978) is how the Hodgkin-Huxley kernel steps: the input variable (the membrane) by
+forward Euler, every other variable, linear in itself (a gate: dx/dt = alpha (1 - x) - beta x), by its exact step
+with the rates held at their values at the step's start; the issue's "exponential Euler for conditionally linear
+ones", written in the arithmetic of the gates' relaxation (x_inf + (x - x_inf) exp(-h (alpha + beta))).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class Plan:
     v_inf: Poly | None = None
     gain: Poly | None = None
     decays: dict | None = None  # exponential_leak: per other variable, (tau, value at rest) as Polys
+    gates: dict | None = None  # rush_larsen: per variable but the input one, (coefficient on itself, the rest)
 
 
 def plan_integration(desc: ModelDescription, name: str = "") -> Plan:
@@ -57,9 +63,10 @@ def plan_integration(desc: ModelDescription, name: str = "") -> Plan:
                             "coefficients")
     elif method == "exponential_euler" and own is None:
         _refuse(desc, name, "exponential Euler needs each equation linear in its own variable")
+    gates = _gates(desc, rhs, atoms, name) if method == "rush_larsen" else None
     if desc.substep is not None and method in ("exact", "exponential_leak"):
         _refuse(desc, name, f"integrated by {method}, which steps over dt exactly: a substep does not apply")
-    plan = Plan(method, desc.method == "auto", rhs, atoms, linear, own)
+    plan = Plan(method, desc.method == "auto", rhs, atoms, linear, own, gates=gates)
     if method == "exact" and len(states) == 1:
         _scalar(plan, states[0])
     if method == "exponential_leak":
@@ -94,6 +101,24 @@ def _conditionally_linear(rhs: dict, states: list[str], atoms: dict):
             return None
         own[var] = (form[0][var], form[2])
     return own
+
+
+def _gates(desc: ModelDescription, rhs: dict, atoms: dict, name: str) -> dict:
+    """Per variable other than the input one, (coefficient on itself, remainder) as Polys of the other names;
+    a ``ModelError`` at the method line for one that is not linear in itself."""
+    gates = {}
+    for var, tree in rhs.items():
+        if var == desc.input_var:
+            continue
+        form = affine_form(tree, [var], set(), atoms)
+        if form is None:
+            _refuse(desc, name, f"rush_larsen needs each variable but {desc.input_var} linear in itself: "
+                                f"d{var}/dt is not")
+        if not form[0][var]:
+            _refuse(desc, name, f"rush_larsen steps each variable but {desc.input_var} towards its steady state: "
+                                f"d{var}/dt must depend on {var}")
+        gates[var] = (form[0][var], form[2])
+    return gates
 
 
 def _leak(plan: Plan, desc: ModelDescription, name: str) -> None:

@@ -99,7 +99,8 @@ def model_tex(desc: ModelDescription) -> tuple[str, ...]:
 
 
 METHOD_NAMES = {"exact": "exact propagators", "exponential_leak": "exponential leak step", "exponential_euler":
-                "exponential Euler", "euler": "forward Euler", "rk2": "RK2", "rk4": "RK4"}
+                "exponential Euler", "rush_larsen": "exact gates (Rush and Larsen), Euler for the rest",
+                "euler": "forward Euler", "rk2": "RK2", "rk4": "RK4"}
 
 
 def method_tex(desc: ModelDescription) -> tuple[str, ...]:

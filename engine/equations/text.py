@@ -12,7 +12,7 @@
     refractory t_ref clamp v                           # a time; the clamped variables stay put
     refractory v > 0*mV                                # or a condition: no spike while it held at the step's start
     method rk4                                         # auto (default), exact, exponential_leak, exponential_euler,
-                                                       # euler, rk2, rk4 (see methods.py)
+                                                       # rush_larsen, euler, rk2, rk4 (see methods.py)
     substep 0.01*ms                                    # split each dt into equal steps no longer than this
     input v                                            # the variable delta synapses jump (default: the first)
     receptors excitatory, inhibitory

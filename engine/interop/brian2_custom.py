@@ -20,6 +20,8 @@ from .brian2_models import channel_var, current_terms, is_noise, refractory_peri
 
 # exponential_leak is exact without conductance synapses (its other variables decay on their own)
 _EXACT = ("exact", "exponential_leak")
+# Brian2 has no Rush-Larsen: its exponential Euler takes the gates the same way (and v too, where ours takes Euler)
+_STEPPED = _EXACT + ("rush_larsen",)
 
 
 def model_description(net: Network, model_id: str) -> ModelDescription | None:
@@ -152,7 +154,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
         values = {p.name: pop.params.get(p.name, p.default) * p.unit.factor for p in desc.params}
         period = float(evaluate(inline(desc.refractory, aliases), values))
         refractory = refractory_period(period, dt)
-    method = "exact" if exact and not varying else "exponential_euler" if plan.method in _EXACT else plan.method
+    method = "exact" if exact and not varying else "exponential_euler" if plan.method in _STEPPED else plan.method
     init = {}
     for s in desc.state:
         unit = engine_unit(s.unit.dim) if not s.unit.dim.dimensionless else "1"

@@ -109,10 +109,10 @@ BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the 
 # Built-in models the simulator runs from their description's generated code (the description is their single
 # source of truth); the others still run their hand-written kernel (neuron_kernels.py). The generated code of
 # each listed model gives the kernel's results to the bit (tests/test_builtin_descriptions.py).
-# None is listed yet: the adaptive LIF and AdEx are identical but cost 1.07x their kernels' CPU time
-# (benchmarks/builtins_generated.py); Izhikevich is identical and as fast, but tests/test_kernel_parts.py pins the
-# izhikevich example to the loop's "izh" part; LIF needs its threaded pass; HH differs in arithmetic.
-GENERATED_BUILTINS: frozenset[str] = frozenset()
+# Izhikevich (as fast as its kernel) and Hodgkin-Huxley (its ``rush_larsen`` method and ``exprel`` rates are the
+# kernel's arithmetic; as fast) are listed. AdEx is identical but still costs 1.07-1.09x its kernel's CPU time
+# (benchmarks/builtins_generated.py --chunks), the adaptive LIF 1.07x; LIF needs its threaded pass.
+GENERATED_BUILTINS: frozenset[str] = frozenset({"hh", "izhikevich"})
 
 
 def builtin_text(model_id: str) -> str:
