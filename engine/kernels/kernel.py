@@ -55,7 +55,7 @@ from .neuron_kernels import (
     update_poisson,
     update_spike_times,
 )
-from .parallel import propagate_split, sent_by_region
+from .parallel import propagate_split, sent_by_region, touch_rows
 from .plasticity_kernels import plasticity_step
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
@@ -434,20 +434,15 @@ def send(s, node_spk, spikes, step, lagged, region):
     """``propagate`` these spikes, except through the projections that the loop's parallel LIF region has sent
     them through (``region``: it ran this step; ``parallel.sent_by_region``), in runs of consecutive projections."""
     n_proj = s.proj_src.shape[0]
-    if not region:
-        send_projections(s, 0, n_proj, node_spk, spikes, step, lagged)
-        return
     p = 0
     while p < n_proj:
-        if sent_by_region(s.proj_chan[p], s.node_code, s.node_start, s.node_chan, s.chan, s.par[1]):
-            p += 1
-            continue
-        q = p + 1
-        while q < n_proj and not sent_by_region(s.proj_chan[q], s.node_code, s.node_start, s.node_chan, s.chan,
-                                                s.par[1]):
+        q = p
+        while q < n_proj and not (region and sent_by_region(s.proj_chan[q], s.node_code, s.node_start, s.node_chan,
+                                                            s.chan, s.par[1])):
             q += 1
-        send_projections(s, p, q, node_spk, spikes, step, lagged)
-        p = q
+        if q > p:
+            send_projections(s, p, q, node_spk, spikes, step, lagged)
+        p = q + 1  # projection q (if any) was sent by the region
 
 
 @jit_inline
@@ -506,6 +501,8 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
         base = chan_off[proj_chan[p]]
         row0 = proj_row[p] - node_start[src]
         d_all = proj_d[p]
+        if touch_rows(row0, rowptr, post, a, b, spikes_now) < 0:  # the rows into cache, their misses overlapped
+            return  # never (targets are not negative); the test keeps the reads
         if d_all > 0:
             target = syn[base:] if d_all == 1 else ring[(step + d_all) % depth, base:]
             add_uniform(target, proj_w[p], row0, rowptr, post, spikes_now, a, b)

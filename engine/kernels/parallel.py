@@ -15,6 +15,9 @@ work so that every value is computed by exactly the arithmetic, in the order, of
 * ``lif_nodes`` also sends the last step's spikes through the current synapses into the nodes it updates, each
   task into the neurons whose pass it has just run (``sent_by_region``): they arrive there after that pass, as in
   the one-thread loop, and the step needs one fork/join, not two (``kernel.send`` skips those projections).
+  (Only a run that stops at a non-finite state differs: its last step has sent them already.)
+* ``touch_rows``: every propagation first reads its spikes' rows in a pass whose cache misses overlap (a row
+  walked directly cost two misses in a row, and each task of a split paid them all).
 
 Random draws (Poisson sources, OU currents) stay in the sequential loop, so they never depend on threads.
 """
@@ -24,13 +27,14 @@ from numba import prange
 from numba.np.ufunc.parallel import _launch_threads
 
 from .codes import CH_DECAY, CH_KIND, DELTA
-from .jit import JIT_FLAGS, engine_sources_digest, jit_inline
+from .jit import JIT_FLAGS, engine_sources_digest, jit_inline, jit_part
 from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
 
-__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "lower_bound", "sent_by_region", "PARALLEL_NEURONS",
-           "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores", "threads_for"]
+__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "lower_bound", "sent_by_region", "touch_rows",
+           "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores", "threads_for"]
 
 PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
+TOUCH_FROM = 4  # spikes of a projection whose rows are read ahead (one or two rows have no misses to overlap)
 PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
 # scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
@@ -64,6 +68,21 @@ def lower_bound(values, lo, hi, x):
 
 
 @jit_inline
+def touch_rows(row0, rowptr, post, a, b, spikes):
+    """Read one target in each cache line of the rows of spikes ``a:b``, in one pass whose loads do not wait for
+    each other: the rows are then in cache when they are walked. (Walked directly, each row cost two cache misses
+    one after the other: two thirds of CUBA's propagation at N = 64,000, paid again by every thread of a split.)"""
+    seen = 0
+    if b - a < TOUCH_FROM:
+        return seen
+    for k in range(a, b):
+        row = row0 + spikes[k]
+        for q in range(rowptr[row], rowptr[row + 1], 16):  # 16 int32 targets a 64-byte line
+            seen += post[q]
+    return seen
+
+
+@jit_inline
 def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay,
                       chan_off, node_start, node_spk, spikes, syn, ring, proj_stp, stp_gain, step):
     """Projection ``p``'s part of ``kernel.propagate`` that lands on its targets ``[t_lo, t_hi)``: each spike's row
@@ -73,6 +92,8 @@ def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj
     row0 = proj_row[p] - node_start[src]
     d_all, w_all, stp = proj_d[p], proj_w[p], proj_stp[p]
     depth = ring.shape[0]
+    if touch_rows(row0, rowptr, post, node_spk[src], node_spk[src + 1], spikes) < 0:
+        return  # never (targets are not negative); the test keeps the reads
     for k in range(node_spk[src], node_spk[src + 1]):
         row = row0 + spikes[k]
         end = rowptr[row + 1]
@@ -96,6 +117,25 @@ def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj
             else:
                 ring[(step + d) % depth, base + post[q]] += weight[q] * gain
             q += 1
+
+
+@jit_part
+def send_into_blocks(part, parts, node_code, node_start, node_chan, chan, least, proj_src, proj_chan, proj_row, proj_w,
+                     proj_d, rowptr, post, weight, delay, chan_off, node_spk, spikes, syn, ring, proj_stp, stp_gain,
+                     step):
+    """Task ``part`` of ``lif_nodes``: these spikes through every projection that ``sent_by_region``, into the
+    neurons of the task's blocks. (A call, not inlined: numba's parallel passes are slow on a large loop body.)"""
+    for p in range(proj_src.shape[0]):
+        src, c = proj_src[p], proj_chan[p]
+        if node_spk[src] == node_spk[src + 1] or not sent_by_region(c, node_code, node_start, node_chan, chan, least):
+            continue
+        target = channel_node(node_chan, c)
+        size = node_start[target + 1] - node_start[target]
+        blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
+        t_lo = blocks * part // parts * SPIKE_BLOCK  # the neurons whose pass the task ran (see lif_nodes)
+        t_hi = min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
+        add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay,
+                          chan_off, node_start, node_spk, spikes, syn, ring, proj_stp, stp_gain, step)
 
 
 @jit_inline
@@ -182,19 +222,9 @@ def _compile(digest: str):
                     if crossed > 0:
                         end, bad = threshold(v[b0:b1], ref[b0:b1], b0, v_th, v_reset, ref_steps, spikes, b0)
                         above[off + b] = end - b0 if bad < 0 else -1 - bad
-            for p in range(proj_src.shape[0]):
-                src, cp = proj_src[p], proj_chan[p]
-                if node_spk_prev[src] == node_spk_prev[src + 1] or not sent_by_region(cp, node_code, node_start,
-                                                                                      node_chan, chan, least):
-                    continue
-                target = channel_node(node_chan, cp)
-                size = node_start[target + 1] - node_start[target]
-                blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
-                t_lo = blocks * part // parts * SPIKE_BLOCK  # the neurons of this task's blocks (see above)
-                t_hi = min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
-                add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight,
-                                  delay, chan_off, node_start, node_spk_prev, spikes_prev, syn, ring, proj_stp,
-                                  stp_gain, step)
+            send_into_blocks(part, parts, node_code, node_start, node_chan, chan, least, proj_src, proj_chan, proj_row,
+                             proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_spk_prev, spikes_prev, syn,
+                             ring, proj_stp, stp_gain, step)
 
     @jit_parallel
     def propagate_split(parts, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan,
