@@ -445,7 +445,7 @@ def send(s, node_spk, spikes, step, lagged, region):
         p = q + 1  # projection q (if any) was sent by the region
 
 
-@jit_inline
+@jit_part
 def send_projections(s, p0, p1, node_spk, spikes, step, lagged):
     """``propagate`` these spikes through projections ``p0:p1``, on ``s.par[0]`` threads when they reach at least
     ``s.par[2]`` synapses."""
