@@ -207,3 +207,19 @@ def test_every_way_a_lif_population_runs_on_threads_gives_the_one_thread_spikes(
             assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)), (n, pop)
         for name in ("state", "refractory", "syn", "spike_count", "rng_state", "ou"):
             assert np.array_equal(getattr(one.built.state, name), getattr(runs[n].built.state, name)), (n, name)
+
+
+def test_the_lif_region_sends_only_into_the_current_channels_of_the_nodes_it_updates():
+    """E (two current channels) is updated and fed by the parallel region; I (a conductance and a delta channel)
+    is not; below the size threshold nothing is."""
+    sim = Simulator(mixed_network(), threads=2)
+    s = sim.built.state
+
+    def sent(node_id, least):
+        k = sim.built.nodes[node_id].index
+        return [bool(parallel.sent_by_region(c, s.node_code, s.node_start, s.node_chan, s.chan, least))
+                for c in range(s.node_chan[k], s.node_chan[k + 1])]
+
+    assert sent("E", 64) == [True, True]
+    assert sent("I", 64) == [False, False]
+    assert sent("E", 10_000) == [False, False]

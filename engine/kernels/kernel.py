@@ -55,7 +55,7 @@ from .neuron_kernels import (
     update_poisson,
     update_spike_times,
 )
-from .parallel import propagate_split
+from .parallel import propagate_split, sent_by_region, touch_rows
 from .plasticity_kernels import plasticity_step
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
@@ -198,6 +198,7 @@ def _compile_run_chunk(digest: str):
         n_nodes = s.node_code.shape[0]
         most = s.spikes_now.shape[0]
         cap = s.rec_step.shape[0]
+        region = lif is not None and s.par[0] > 1  # see lif_prepass
         s.tr_count[:] = 0
         for k in range(n_steps):
             step = step0 + k
@@ -207,9 +208,8 @@ def _compile_run_chunk(digest: str):
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
-            if lif is not None and s.par[0] > 1:  # large LIF nodes: one parallel region (see update_lif)
-                lif_prepass(s.par, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
-                            s.state, s.refractory, s.i_ext, currents, s.scratch, s.block_above, s.block_spikes)
+            if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
+                lif_prepass(s, currents, step)
             n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
             bad = -1
             for node in range(n_nodes):
@@ -268,7 +268,7 @@ def _compile_run_chunk(digest: str):
                     return k, STATUS_NAN
             s.node_spk[n_nodes] = n_spk
             # the last step's spikes reach current and conductance synapses now, at the end of this step's update
-            send(s, s.node_spk_prev, s.spikes_prev, step, True)
+            send(s, s.node_spk_prev, s.spikes_prev, step, True, region)
             if plastic is not None:
                 plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
                                 s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
@@ -277,7 +277,7 @@ def _compile_run_chunk(digest: str):
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
                 custom_rules(s, step)
-            send(s, s.node_spk, s.spikes_now, step, False)
+            send(s, s.node_spk, s.spikes_now, step, False, False)
             keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
@@ -430,18 +430,35 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
 
 
 @jit_inline
-def send(s, node_spk, spikes, step, lagged):
-    """``propagate`` these spikes, on ``s.par[0]`` threads when they reach at least ``s.par[2]`` synapses."""
+def send(s, node_spk, spikes, step, lagged, region):
+    """``propagate`` these spikes, except through the projections that the loop's parallel LIF region has sent
+    them through (``region``: it ran this step; ``parallel.sent_by_region``), in runs of consecutive projections."""
+    n_proj = s.proj_src.shape[0]
+    p = 0
+    while p < n_proj:
+        q = p
+        while q < n_proj and not (region and sent_by_region(s.proj_chan[q], s.node_code, s.node_start, s.node_chan,
+                                                            s.chan, s.par[1])):
+            q += 1
+        if q > p:
+            send_projections(s, p, q, node_spk, spikes, step, lagged)
+        p = q + 1  # projection q (if any) was sent by the region
+
+
+@jit_part
+def send_projections(s, p0, p1, node_spk, spikes, step, lagged):
+    """``propagate`` these spikes through projections ``p0:p1``, on ``s.par[0]`` threads when they reach at least
+    ``s.par[2]`` synapses."""
     threads = s.par[0]
-    if threads > 1 and synapse_events(s.proj_src, s.proj_chan, s.proj_row, s.rowptr, s.chan, s.node_start, node_spk,
-                                      spikes, lagged, s.par[2]) >= s.par[2]:
-        propagate_split(threads, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight,
-                        s.delay, s.chan, s.chan_off, s.node_start, node_spk, spikes, s.syn, s.ring, s.proj_stp,
-                        s.stp_gain, step, lagged)
+    src, ch, row, w, d, stp = (s.proj_src[p0:p1], s.proj_chan[p0:p1], s.proj_row[p0:p1], s.proj_w[p0:p1],
+                               s.proj_d[p0:p1], s.proj_stp[p0:p1])
+    if threads > 1 and synapse_events(src, ch, row, s.rowptr, s.chan, s.node_start, node_spk, spikes, lagged,
+                                      s.par[2]) >= s.par[2]:
+        propagate_split(threads, src, ch, row, w, d, s.rowptr, s.post, s.weight, s.delay, s.chan, s.chan_off,
+                        s.node_start, node_spk, spikes, s.syn, s.ring, stp, s.stp_gain, step, lagged)
     else:
-        propagate(s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                  s.chan, s.chan_off, s.node_start, node_spk, spikes, s.syn, s.ring, s.proj_stp, s.stp_gain, step,
-                  lagged)
+        propagate(src, ch, row, w, d, s.rowptr, s.post, s.weight, s.delay, s.chan, s.chan_off, s.node_start,
+                  node_spk, spikes, s.syn, s.ring, stp, s.stp_gain, step, lagged)
 
 
 @jit_part
@@ -484,6 +501,8 @@ def propagate(proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weigh
         base = chan_off[proj_chan[p]]
         row0 = proj_row[p] - node_start[src]
         d_all = proj_d[p]
+        if touch_rows(row0, rowptr, post, a, b, spikes_now) < 0:  # the rows into cache, their misses overlapped
+            return  # never (targets are not negative); the test keeps the reads
         if d_all > 0:
             target = syn[base:] if d_all == 1 else ring[(step + d_all) % depth, base:]
             add_uniform(target, proj_w[p], row0, rowptr, post, spikes_now, a, b)

@@ -128,20 +128,24 @@ def update_lif(p, node, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, 
 
 
 @jit_part
-def lif_prepass(par, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state, refractory, i_ext,
-                currents, acc, block_above, block_spikes):
-    """Run ``parallel.lif_nodes`` when some node is for it (``update_lif`` then only gathers that node's spikes).
-    ``currents`` is the loop's gate: i_ext or None is chosen here, at compile time (an optional array inside the
-    parallel region was read as None)."""
-    for node in range(node_code.shape[0]):
-        lo, hi = node_start[node], node_start[node + 1]
-        if lif_on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1]):
+def lif_prepass(s, currents, step):
+    """Run ``parallel.lif_nodes`` when some node is for it (``update_lif`` then only gathers that node's spikes, and
+    ``kernel.send`` skips the projections it sent the last step's spikes through). ``s`` is the loop's
+    ``kernel.State``; ``currents`` is the loop's gate: i_ext or None is chosen here, at compile time (an optional
+    array inside the parallel region was read as None)."""
+    for node in range(s.node_code.shape[0]):
+        lo, hi = s.node_start[node], s.node_start[node + 1]
+        if lif_on_threads(s.node_code[node], hi - lo, s.node_chan[node], s.node_chan[node + 1], s.chan, s.par[1]):
             if currents is not None:
-                lif_nodes(par[0], node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0],
-                          refractory, i_ext, acc, par[1], block_above, block_spikes)
+                lif_nodes(s.par[0], s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
+                          s.state[0], s.refractory, s.i_ext, s.scratch, s.par[1], s.block_above, s.block_spikes,
+                          s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight,
+                          s.delay, s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
             else:
-                lif_nodes(par[0], node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0],
-                          refractory, None, acc, par[1], block_above, block_spikes)
+                lif_nodes(s.par[0], s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
+                          s.state[0], s.refractory, None, s.scratch, s.par[1], s.block_above, s.block_spikes,
+                          s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight,
+                          s.delay, s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
             return
 
 

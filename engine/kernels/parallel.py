@@ -12,6 +12,12 @@ work so that every value is computed by exactly the arithmetic, in the order, of
   spike's row (rows are sorted by target, ``engine.simulation.connectivity``), from a binary search to the end
   of its range, so additions into one target happen in the same (projection, spike, synapse) order as in
   ``kernel.propagate`` and no two threads write one slot.
+* ``lif_nodes`` also sends the last step's spikes through the current synapses into the nodes it updates, each
+  task into the neurons whose pass it has just run (``sent_by_region``): they arrive there after that pass, as in
+  the one-thread loop, and the step needs one fork/join, not two (``kernel.send`` skips those projections).
+  (Only a run that stops at a non-finite state differs: its last step has sent them already.)
+* ``touch_rows``: every propagation first reads its spikes' rows in a pass whose cache misses overlap (a row
+  walked directly cost two misses in a row, and each task of a split paid them all).
 
 Random draws (Poisson sources, OU currents) stay in the sequential loop, so they never depend on threads.
 """
@@ -21,13 +27,14 @@ from numba import prange
 from numba.np.ufunc.parallel import _launch_threads
 
 from .codes import CH_DECAY, CH_KIND, DELTA
-from .jit import JIT_FLAGS, engine_sources_digest, jit_inline
+from .jit import JIT_FLAGS, engine_sources_digest, jit_inline, jit_part
 from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
 
-__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "lower_bound", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES",
-           "SPIKE_BLOCK", "cores", "threads_for"]
+__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "lower_bound", "sent_by_region", "touch_rows",
+           "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores", "threads_for"]
 
 PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
+TOUCH_FROM = 4  # spikes of a projection whose rows are read ahead (one or two rows have no misses to overlap)
 PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
 # scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
@@ -60,6 +67,96 @@ def lower_bound(values, lo, hi, x):
     return lo
 
 
+@jit_inline
+def touch_rows(row0, rowptr, post, a, b, spikes):
+    """Read one target in each cache line of the rows of spikes ``a:b``, in one pass whose loads do not wait for
+    each other: the rows are then in cache when they are walked. (Walked directly, each row cost two cache misses
+    one after the other: two thirds of CUBA's propagation at N = 64,000, paid again by every thread of a split.)"""
+    seen = 0
+    if b - a < TOUCH_FROM:
+        return seen
+    for k in range(a, b):
+        row = row0 + spikes[k]
+        for q in range(rowptr[row], rowptr[row + 1], 16):  # 16 int32 targets a 64-byte line
+            seen += post[q]
+    return seen
+
+
+@jit_inline
+def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay,
+                      chan_off, node_start, node_spk, spikes, syn, ring, proj_stp, stp_gain, step):
+    """Projection ``p``'s part of ``kernel.propagate`` that lands on its targets ``[t_lo, t_hi)``: each spike's row
+    from a binary search for ``t_lo`` (rows are sorted by target) to the first target past the range."""
+    src = proj_src[p]
+    base = chan_off[proj_chan[p]]
+    row0 = proj_row[p] - node_start[src]
+    d_all, w_all, stp = proj_d[p], proj_w[p], proj_stp[p]
+    depth = ring.shape[0]
+    if touch_rows(row0, rowptr, post, node_spk[src], node_spk[src + 1], spikes) < 0:
+        return  # never (targets are not negative); the test keeps the reads
+    for k in range(node_spk[src], node_spk[src + 1]):
+        row = row0 + spikes[k]
+        end = rowptr[row + 1]
+        q = rowptr[row] if t_lo == 0 else lower_bound(post, rowptr[row], end, t_lo)
+        if d_all > 0:
+            if d_all == 1:
+                while q < end and post[q] < t_hi:
+                    syn[base + post[q]] += w_all
+                    q += 1
+            else:
+                r = (step + d_all) % depth
+                while q < end and post[q] < t_hi:
+                    ring[r, base + post[q]] += w_all
+                    q += 1
+            continue
+        gain = 1.0 if stp < 0 else stp_gain[stp + spikes[k] - node_start[src]]
+        while q < end and post[q] < t_hi:
+            d = delay[q]
+            if d == 1:
+                syn[base + post[q]] += weight[q] * gain
+            else:
+                ring[(step + d) % depth, base + post[q]] += weight[q] * gain
+            q += 1
+
+
+@jit_part
+def send_into_blocks(part, parts, node_code, node_start, node_chan, chan, least, proj_src, proj_chan, proj_row, proj_w,
+                     proj_d, rowptr, post, weight, delay, chan_off, node_spk, spikes, syn, ring, proj_stp, stp_gain,
+                     step):
+    """Task ``part`` of ``lif_nodes``: these spikes through every projection that ``sent_by_region``, into the
+    neurons of the task's blocks. (A call, not inlined: numba's parallel passes are slow on a large loop body.)"""
+    for p in range(proj_src.shape[0]):
+        src, c = proj_src[p], proj_chan[p]
+        if node_spk[src] == node_spk[src + 1] or not sent_by_region(c, node_code, node_start, node_chan, chan, least):
+            continue
+        target = channel_node(node_chan, c)
+        size = node_start[target + 1] - node_start[target]
+        blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
+        t_lo = blocks * part // parts * SPIKE_BLOCK  # the neurons whose pass the task ran (see lif_nodes)
+        t_hi = min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
+        add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay,
+                          chan_off, node_start, node_spk, spikes, syn, ring, proj_stp, stp_gain, step)
+
+
+@jit_inline
+def channel_node(node_chan, c):
+    """The node that channel ``c`` targets (its channels are ``node_chan[k]:node_chan[k + 1]``)."""
+    k = 0
+    while node_chan[k + 1] <= c:
+        k += 1
+    return k
+
+
+@jit_inline
+def sent_by_region(c, node_code, node_start, node_chan, chan, least):
+    """True for a current channel (not delta, so the last step's spikes reach it now) of a node ``lif_nodes``
+    updates: ``lif_nodes`` sends those spikes through the projections onto it."""
+    if chan[c, CH_KIND] == DELTA:
+        return False
+    k = channel_node(node_chan, c)
+    return lif_on_threads(node_code[k], node_start[k + 1] - node_start[k], node_chan[k], node_chan[k + 1], chan, least)
+
+
 def _compile(digest: str):
     """The parallel passes, cached by numba under a key that includes the engine's source digest (see
     ``kernel._compile_run_chunk``: ``lif_pass`` lives in another module)."""
@@ -87,10 +184,13 @@ def _compile(digest: str):
 
     @jit_parallel
     def lif_nodes(parts, node_code, node_start, node_chan, node_params, chan, chan_off, syn, v_all, ref_all, inj_all,
-                  zero, least, above, found):
+                  zero, least, above, found, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay,
+                  node_spk_prev, spikes_prev, ring, proj_stp, stp_gain, step):
         """``lif_blocks`` for every LIF node that ``lif_on_threads`` accepts, in one parallel region (a fork/join
         per step, not one per node): task ``part`` takes its share of each node's blocks. Node k's block b
-        counts in ``above[node_start[k] // SPIKE_BLOCK + k + b]``, its spikes at ``found[node_start[k]:]``."""
+        counts in ``above[node_start[k] // SPIKE_BLOCK + k + b]``, its spikes at ``found[node_start[k]:]``.
+        Then the task sends the last step's spikes (``spikes_prev``) through every projection onto a current
+        channel of these nodes (``sent_by_region``), into the neurons of its own blocks only."""
         digest  # noqa: B018
         for part in prange(parts):
             for node in range(node_code.shape[0]):
@@ -122,48 +222,25 @@ def _compile(digest: str):
                     if crossed > 0:
                         end, bad = threshold(v[b0:b1], ref[b0:b1], b0, v_th, v_reset, ref_steps, spikes, b0)
                         above[off + b] = end - b0 if bad < 0 else -1 - bad
+            send_into_blocks(part, parts, node_code, node_start, node_chan, chan, least, proj_src, proj_chan, proj_row,
+                             proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_spk_prev, spikes_prev, syn,
+                             ring, proj_stp, stp_gain, step)
 
     @jit_parallel
     def propagate_split(parts, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan,
                         chan_off, node_start, node_spk, spikes_now, syn, ring, proj_stp, stp_gain, step, lagged):
         """``kernel.propagate`` with each projection's targets split into ``parts`` ranges, one task each."""
         digest  # noqa: B018
-        depth = ring.shape[0]
         for part in prange(parts):
             for p in range(proj_src.shape[0]):
                 src = proj_src[p]
-                a, b = node_spk[src], node_spk[src + 1]
                 c = proj_chan[p]
-                if a == b or (chan[c, CH_KIND] != DELTA) != lagged:
+                if node_spk[src] == node_spk[src + 1] or (chan[c, CH_KIND] != DELTA) != lagged:
                     continue
-                base = chan_off[c]
-                n_t = chan_off[c + 1] - base
-                t_lo, t_hi = n_t * part // parts, n_t * (part + 1) // parts
-                row0 = proj_row[p] - node_start[src]
-                d_all, w_all, stp = proj_d[p], proj_w[p], proj_stp[p]
-                for k in range(a, b):
-                    row = row0 + spikes_now[k]
-                    end = rowptr[row + 1]
-                    q = lower_bound(post, rowptr[row], end, t_lo)
-                    if d_all > 0:
-                        if d_all == 1:
-                            while q < end and post[q] < t_hi:
-                                syn[base + post[q]] += w_all
-                                q += 1
-                        else:
-                            r = (step + d_all) % depth
-                            while q < end and post[q] < t_hi:
-                                ring[r, base + post[q]] += w_all
-                                q += 1
-                        continue
-                    gain = 1.0 if stp < 0 else stp_gain[stp + spikes_now[k] - node_start[src]]
-                    while q < end and post[q] < t_hi:
-                        d = delay[q]
-                        if d == 1:
-                            syn[base + post[q]] += weight[q] * gain
-                        else:
-                            ring[(step + d) % depth, base + post[q]] += weight[q] * gain
-                        q += 1
+                n_t = chan_off[c + 1] - chan_off[c]
+                add_rows_in_range(p, n_t * part // parts, n_t * (part + 1) // parts, proj_src, proj_chan, proj_row,
+                                  proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start, node_spk,
+                                  spikes_now, syn, ring, proj_stp, stp_gain, step)
 
     return lif_blocks, lif_nodes, propagate_split
 
