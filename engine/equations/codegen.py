@@ -307,7 +307,11 @@ def _leak_constant(layout: ModelLayout) -> str:
     coef, k, _ = layout.plan.linear[layout.desc.input_var]
     minus_a = Poly().add(coef[layout.desc.input_var], -1.0)
     names = _names(layout, "S", "t0")
-    return f"    g_leak = {poly_code(minus_a.mul(k.inverse()), names, layout.plan.atoms)}\n    i_cur = 0.0\n"
+    col = layout.ref_col + 1  # each other variable's decay over a step and rest, read once (as the kernel does)
+    decays = "".join(f"    DECAY_{var} = p[{col + 5 + 2 * j}]\n"
+                     + (f"    REST_{var} = p[{col + 6 + 2 * j}]\n" if rest_x else "")
+                     for j, (var, (_, rest_x)) in enumerate((layout.plan.decays or {}).items()))
+    return f"    g_leak = {poly_code(minus_a.mul(k.inverse()), names, layout.plan.atoms)}\n    i_cur = 0.0\n{decays}"
 
 
 def _leak_lines(layout: ModelLayout, ind: str) -> list[str]:
@@ -321,12 +325,10 @@ def _leak_lines(layout: ModelLayout, ind: str) -> list[str]:
     rest, bias = rest_and_bias(plan.v_inf, plan.gain)
     drive = ([f"g_leak*{poly_code(rest, names, plan.atoms)}"] if rest else []) + ["g_e"]
     drive += [poly_code(bias, names, plan.atoms)] if bias else []
-    col = layout.ref_col + 1
     out = []
-    for j, (var, (_, rest_x)) in enumerate((plan.decays or {}).items()):
-        e_col, r_col = col + 5 + 2 * j, col + 6 + 2 * j
-        out.append(f"{ind}N_{var} = S_{var}*p[{e_col}]\n" if not rest_x else
-                   f"{ind}N_{var} = p[{r_col}] + (S_{var} - p[{r_col}])*p[{e_col}]\n")
+    for var, (_, rest_x) in (plan.decays or {}).items():  # DECAY_ and REST_: read before the loop (_leak_constant)
+        out.append(f"{ind}N_{var} = S_{var}*DECAY_{var}\n" if not rest_x else
+                   f"{ind}N_{var} = REST_{var} + (S_{var} - REST_{var})*DECAY_{var}\n")
     step = [f"{ind}g_tot = g_leak + g_sum\n", f"{ind}v_inf = ({' + '.join(drive)} + i_ext[i])/g_tot\n",
             f"{ind}N_{v} = v_inf + (S_{v} - v_inf)*np.exp(-dt*g_tot/{poly_code(cap, names, plan.atoms)}) + exact\n"]
     if v not in desc.clamp or desc.refractory is None or desc.refractory_condition:
