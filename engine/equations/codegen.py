@@ -133,7 +133,7 @@ def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | N
             out.append(_scalar_pass(slot, layout, with_general))
     if fast:
         out.append(threaded_source(fast))
-    out.append(f"\n@jit_part\ndef custom_update(slot, {_ENTRY_SIG}, currents):\n")
+    out.append(f"\n@jit_inline\ndef custom_update(slot, {_ENTRY_SIG}, currents):\n")
     out.append('    """The update of the model in ``slot``; -2 as neuron for a slot this module lacks. Slot -1: the\n'
                '    threads\' pass of every large node of a vectorised model, before the node loop (``prepass``)."""\n')
     out.append(f"    if slot < 0:\n        {_PREPASS_CALL if fast else 'return n_spk, -1'}\n")
@@ -261,7 +261,7 @@ def _general(slot: int, layout: ModelLayout) -> str:
     desc, plan = layout.desc, layout.plan
     states = desc.state_names()
     aliases = alias_table(desc)
-    lines = [f"\n@jit_part\ndef general_{slot}({_SIG}):\n",
+    lines = [f"\n@jit_inline\ndef general_{slot}({_SIG}):\n",
              f'    """{_doc(desc.title)}: {plan.method}, one neuron at a time."""\n',
              _param_lines(layout, _used_names(layout)),
              f"    ref_steps = p[{layout.ref_col}]\n", "    t0 = step*dt\n",
@@ -545,7 +545,7 @@ def blocks_{slot}(p, v, ref, inj, a1, k1, d1, a2, k2, d2, first, last, above, of
             above[off + b] = end - b0 if bad < 0 else -1 - bad
 
 
-@jit_part
+@jit_inline
 def update_{slot}({_FAST_SIG}):
     """{_doc(desc.title)}: exact, vectorised in blocks of {_PASS_BLOCK} neurons; conductances take the general path.
     With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the blocks run on threads (``region``: in ``prepass``
