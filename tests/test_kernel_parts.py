@@ -1,11 +1,10 @@
 """The time loop compiles only the parts a network uses, and its arrays start on cache lines.
 
 Both are speed measures (cold compile, vectorised passes); these tests pin down that neither changes
-what is simulated. The loop's own parts are the hand-written kernels' (``hand_written_kernels``): the built-in
-LIF and adaptive LIF run their descriptions' generated code, which the loop calls as its ``custom`` entry.
+what is simulated. The loop's own parts are the hand-written kernels' (``hand_written_kernels``): a built-in in
+``GENERATED_BUILTINS`` runs its description's generated code, which the loop calls as its ``custom`` entry.
 """
 
-from contextlib import nullcontext
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from spikestudio.engine.kernels import kernel as K
 from spikestudio.engine.kernels.aligned import ALIGN, aligned_copy, aligned_zeros, is_aligned
 from spikestudio.engine.kernels.neuron_kernels import SPIKE_BLOCK
 from spikestudio.engine.model.network import Distribution, Network, Population
-from spikestudio.engine.simulation.build import hand_written_kernels
+from spikestudio.engine.simulation.build import generated_builtins, hand_written_kernels
 from spikestudio.engine.simulation.simulator import Simulator
 from spikestudio.engine.simulation.warmup import warmup_network
 from spikestudio.resources.examples import example_path
@@ -166,8 +165,8 @@ def test_blocked_lif_pass_matches_a_whole_array_reference_across_block_boundarie
 
 
 def kernels(kind: str):
-    """Build with the hand-written kernels, or as the app does (the LIF from its description's generated code)."""
-    return hand_written_kernels() if kind == "hand-written" else nullcontext()
+    """Build with the hand-written kernels, or with the LIF from its description's generated code."""
+    return hand_written_kernels() if kind == "hand-written" else generated_builtins("lif")
 
 
 @pytest.mark.parametrize("kind", ["hand-written", "generated"])
