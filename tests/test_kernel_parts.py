@@ -1,8 +1,10 @@
 """The time loop compiles only the parts a network uses, and its arrays start on cache lines.
 
 Both are speed measures (cold compile, vectorised passes); these tests pin down that neither changes
-what is simulated.
+what is simulated. The loop's own parts are the hand-written kernels' (``hand_written_kernels``): a built-in in
+``GENERATED_BUILTINS`` runs its description's generated code, which the loop calls as its ``custom`` entry.
 """
+
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from spikestudio.engine.kernels import kernel as K
 from spikestudio.engine.kernels.aligned import ALIGN, aligned_copy, aligned_zeros, is_aligned
 from spikestudio.engine.kernels.neuron_kernels import SPIKE_BLOCK
 from spikestudio.engine.model.network import Distribution, Network, Population
-from spikestudio.engine.simulation.build import hand_written_kernels
+from spikestudio.engine.simulation.build import generated_builtins, hand_written_kernels
 from spikestudio.engine.simulation.simulator import Simulator
 from spikestudio.engine.simulation.warmup import warmup_network
 from spikestudio.resources.examples import example_path
@@ -50,6 +52,13 @@ def test_gates_name_only_the_parts_the_network_uses():
     assert gate_set(warmup_network(["stdp", "tsodyks_markram"])) == set(K.Gates._fields) - generated
     with hand_written_kernels():
         assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "custom"}
+    # without hand_written_kernels a built-in in GENERATED_BUILTINS runs its description's generated code: the
+    # loop's entry, not its part
+    from spikestudio.engine.model.catalog import GENERATED_BUILTINS
+
+    gates = spikestudio.Simulator(spikestudio.load(example_path("cuba"))).built.gates
+    generated = "lif" in GENERATED_BUILTINS
+    assert (gates.lif is None) == generated and (gates.custom is not None) == generated
 
 
 def test_conductance_gate_follows_the_synapses_into_lif():
@@ -116,7 +125,8 @@ def test_a_node_left_out_of_the_compiled_loop_stops_the_run_instead_of_being_ski
     import spikestudio
 
     net = spikestudio.load(example_path("cuba"))
-    sim = Simulator(net)
+    with hand_written_kernels():
+        sim = Simulator(net)
     s = sim.built.state
     steps, status = K.run_chunk(s, 0, 10, *sim.built.gates._replace(lif=None))
     assert (steps, status) == (0, K.STATUS_UNCOMPILED)
@@ -151,16 +161,23 @@ def test_blocked_lif_pass_matches_a_whole_array_reference_across_block_boundarie
     net = Network(dt=0.1, seed=5)
     net.add(Population("P", n, "lif", {"I_e": 420.0}, initial={"v": Distribution("uniform", low=-70.0, high=-55.0)}))
     net.record_spikes("P")
-    sim = Simulator(net)
-    p, v0 = sim.built.state.node_params[0].copy(), sim.built.state.state[0].copy()
-    steps = sim.built.chunk_steps
-    rec_step, rec_id, *_ = run_with_gates(net, sim.built.gates, steps)
+    with hand_written_kernels():  # the hand-written pass (the generated one is identical to it to the bit)
+        sim = Simulator(net)
+        p, v0 = sim.built.state.node_params[0].copy(), sim.built.state.state[0].copy()
+        steps = sim.built.chunk_steps
+        rec_step, rec_id, *_ = run_with_gates(net, sim.built.gates, steps)
     expected = lif_reference(p, v0, steps)
     assert len(expected) > 5 * n  # every neuron fires several times, in every block
     assert list(zip(rec_step.tolist(), rec_id.tolist(), strict=True)) == expected
 
 
-def test_nan_beyond_the_first_block_names_its_neuron_and_leaves_the_scratch_clean():
+def kernels(kind: str):
+    """Build with the hand-written kernels, or with the LIF from its description's generated code."""
+    return hand_written_kernels() if kind == "hand-written" else generated_builtins("lif")
+
+
+@pytest.mark.parametrize("kind", ["hand-written", "generated"])
+def test_nan_beyond_the_first_block_names_its_neuron_and_leaves_the_scratch_clean(kind):
     n = 3 * SPIKE_BLOCK
     net = Network(dt=0.1, seed=1)
     net.add_spike_times("S", 2, [0, 1], [5.0, 5.0])
@@ -169,13 +186,15 @@ def test_nan_beyond_the_first_block_names_its_neuron_and_leaves_the_scratch_clea
         net.connect("S", "V", "explicit", id=f"c{c}", pre=[0, 1], post=[400, 400], weights=[1e308, 1e308],
                     delays=[1.0, 1.0], synapse="delta" if c == 0 else "current", receptor=receptor,
                     tau=None if c == 0 else 2.0 + c)
-    sim = Simulator(net)
+    with kernels(kind):
+        sim = Simulator(net)
     with pytest.raises(SimulationError, match=r'"Victims" neuron 400: membrane state became NaN'):
         sim.run(0.05)
     assert not sim.built.state.scratch.any()
 
 
-def test_lif_nodes_with_and_without_conductance_synapses_in_one_network():
+@pytest.mark.parametrize("kind", ["hand-written", "generated"])
+def test_lif_nodes_with_and_without_conductance_synapses_in_one_network(kind):
     """A current-synapse LIF population simulates the same whether or not another has conductance synapses."""
 
     def network(with_conductance: bool) -> Network:
@@ -190,8 +209,10 @@ def test_lif_nodes_with_and_without_conductance_synapses_in_one_network():
             net.record_spikes("cond")
         return net
 
-    alone, mixed = Simulator(network(False)), Simulator(network(True))
-    assert alone.built.gates.conductance is None and mixed.built.gates.conductance is True
+    with kernels(kind):
+        alone, mixed = Simulator(network(False)), Simulator(network(True))
+    if kind == "hand-written":
+        assert alone.built.gates.conductance is None and mixed.built.gates.conductance is True
     a, b = alone.run(0.5), mixed.run(0.5)
     assert a.spikes("cur")[0].size > 20
     np.testing.assert_array_equal(a.spikes("cur")[0], b.spikes("cur")[0])

@@ -5,7 +5,10 @@ import pytest
 from spikestudio.api import Simulator
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.kernels import parallel
+from spikestudio.engine.kernels.codes import CUSTOM
+from spikestudio.engine.model.catalog import builtin_text
 from spikestudio.engine.model.network import Distribution, Network, Plasticity
+from spikestudio.engine.simulation.build import hand_written_kernels
 
 COMPARED = ("state", "refractory", "syn", "ring", "spike_count", "weight", "pre_trace", "post_trace", "stp_u",
             "stp_x", "rng_state")
@@ -170,14 +173,17 @@ def test_every_core_is_tried_against_one_and_the_faster_kept(monkeypatch):
     assert threads.ThreadChooser(0, spare=1).candidates == (1,)
 
 
-def lif_only_network() -> Network:
+def lif_only_network(model: str = "lif") -> Network:
     """Three LIF populations the parallel update takes in different ways: two of at most two channels (one region
-    a step for both, one with an OU current input), one of three channels (its own region)."""
+    a step for both, one with an OU current input), one of three channels (its own region). ``described``: the
+    LIF's description run as a model from equations (its generated code), whatever the built-in runs."""
     net = Network(dt=0.1, seed=11)
+    if model == "described":
+        net.add_model("described", builtin_text("lif"))
     net.add_poisson("P", 200, rate=30.0)
-    net.add_population("A", 700, "lif", I_e=420.0)
-    net.add_population("B", 300, "lif")
-    net.add_population("C", 500, "lif", I_e=380.0)
+    net.add_population("A", 700, model, I_e=420.0)
+    net.add_population("B", 300, model)
+    net.add_population("C", 500, model, I_e=380.0)
     net.add_current("noise", "A", "ou", mean=50.0, std=40.0, tau=5.0)
     net.connect("P", "B", "fixed_indegree", k=20, weight=60.0, synapse="current", tau=5.0)
     net.connect("A", "B", "fixed_probability", p=0.1, weight=30.0, synapse="current", tau=5.0)
@@ -190,11 +196,17 @@ def lif_only_network() -> Network:
     return net
 
 
-def test_every_way_a_lif_population_runs_on_threads_gives_the_one_thread_spikes(monkeypatch):
+@pytest.mark.parametrize("model", ["hand-written", "described"])
+def test_every_way_a_lif_population_runs_on_threads_gives_the_one_thread_spikes(monkeypatch, model):
+    """The hand-written LIF kernel (``parallel.lif_nodes``, ``lif_blocks``) and the generated code of the LIF's
+    description (its module's ``region``, in the prepass and for a node of three channels)."""
     monkeypatch.setattr(parallel, "cores", lambda: 4)
     runs = {}
     for n in (1, 2, 4):
-        sim = Simulator(lif_only_network(), threads=n, chunk_steps=500)
+        with hand_written_kernels():
+            sim = Simulator(lif_only_network("lif" if model == "hand-written" else model), threads=n,
+                            chunk_steps=500)
+        assert (sim.built.nodes["A"].code >= CUSTOM) == (model == "described")
         sim.built.state.par[1:] = (64, 1)
         sim.run(0.1)
         runs[n] = sim

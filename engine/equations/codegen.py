@@ -28,8 +28,14 @@ _FUNCS = {"exp": "np.exp", "log": "np.log", "log10": "np.log10", "tanh": "np.tan
 _OPS = {"and": " and ", "or": " or ", "**": "**", "*": "*", "/": "/", "+": " + ", "-": " - ", "<": " < ",
         "<=": " <= ", ">": " > ", ">=": " >= ", "==": " == ", "!=": " != "}
 _SIG = "p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents"
-_PASS_BLOCK = 256
-_ENTRY_SIG = _SIG.rsplit(", ", 1)[0]  # without ``currents``: each entry fixes it
+_PASS_BLOCK = 256  # as the hand-written pass's SPIKE_BLOCK: block_above and block_spikes are laid out for it
+# what the vectorised update also needs for threads: the node tables, the setting and the blocks' results
+_THREAD_ARGS = "node, node_code, node_start, node_chan, node_params, par, block_above, block_spikes"
+_FAST_SIG = f"{_SIG}, {_THREAD_ARGS}"
+# the entry's arguments after the slot (``kernel.update_signature``); each entry fixes ``currents``
+_ENTRY_SIG = ("node, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state, refractory, i_ext, "
+              "acc, spikes_now, n_spk, dt, step, par, block_above, block_spikes")
+_TABLES = "node_code, node_start, node_chan, node_params, chan, chan_off, syn"
 # What the time loop calls (``loader.generated_entry`` compiles one of them on its own, as a first-class function)
 _ENTRIES = f"""
 
@@ -110,27 +116,112 @@ def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | N
     ``general``: the slots whose nodes receive conductance synapses (None: any may). A model with the vectorised
     pass compiles its per-neuron path only for those, which it needs for conductances: a fifth less to compile.
     """
+    fast = [slot for slot, layout in enumerate(layouts) if layout.scalar_exact and _fast_ok(layout)]
     out = [HEADER, f"# engine sources: {digest}\n",
            "import numpy as np\n",
-           "from spikestudio.engine.kernels.codes import CH_DECAY, CH_KIND, CONDUCTANCE\n",
+           "from numba import prange\n" if fast else "",
+           "from spikestudio.engine.kernels.codes import CH_DECAY, CH_KIND, CONDUCTANCE, CUSTOM\n",
            "from spikestudio.engine.kernels.jit import jit_inline, jit_part\n",
-           "from spikestudio.engine.kernels.neuron_kernels import decay_channels, lif_exact_input, lif_gain, "
-           "synaptic_input\n\n"]
+           "from spikestudio.engine.kernels.neuron_kernels import decay_channels, gather_spikes, lif_exact_input, "
+           "lif_gain, synaptic_input\n",
+           "from spikestudio.engine.kernels.parallel import jit_parallel\n\n" if fast else "\n"]
     for slot, layout in enumerate(layouts):
-        fast = layout.scalar_exact and _fast_ok(layout)
-        with_general = not fast or general is None or slot in general
+        with_general = slot not in fast or general is None or slot in general
         if with_general:
             out.append(_general(slot, layout))
-        if fast:
+        if slot in fast:
             out.append(_scalar_pass(slot, layout, with_general))
-    out.append(f"\n@jit_part\ndef custom_update(slot, {_SIG}):\n")
-    out.append('    """The update of the model in ``slot``; -2 as neuron for a slot this module lacks."""\n')
-    for slot, layout in enumerate(layouts):
-        name = f"update_{slot}" if layout.scalar_exact and _fast_ok(layout) else f"general_{slot}"
-        out.append(f"    if slot == {slot}:\n        return {name}({_SIG})\n")
+    if fast:
+        out.append(threaded_source(fast))
+    out.append(f"\n@jit_inline\ndef custom_update(slot, {_ENTRY_SIG}, currents):\n")
+    out.append('    """The update of the model in ``slot``; -2 as neuron for a slot this module lacks. Slot -1: the\n'
+               '    threads\' pass of every large node of a vectorised model, before the node loop (``prepass``)."""\n')
+    out.append(f"    if slot < 0:\n        {_PREPASS_CALL if fast else 'return n_spk, -1'}\n")
+    out.append("    p = node_params[node]\n    lo, hi = node_start[node], node_start[node + 1]\n"
+               "    c0, c1 = node_chan[node], node_chan[node + 1]\n")
+    for slot in range(len(layouts)):
+        call = f"update_{slot}({_FAST_SIG})" if slot in fast else f"general_{slot}({_SIG})"
+        out.append(f"    if slot == {slot}:\n        return {call}\n")
     out.append("    return n_spk, -2\n")
     out.append(_ENTRIES)
     return "".join(out)
+
+
+_PREPASS_CALL = (f"return prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_spikes, n_spk, "
+                 "currents)")
+
+
+def threaded_source(fast: list[int]) -> str:
+    """The threads' side of the vectorised models (as ``kernels.parallel.lif_nodes`` for the hand-written LIF): one
+    parallel region a step for every node of ``fast`` slots with enough neurons (``par[1]``) and at most two
+    channels, none conductance; each block's spikes to its own slice of ``block_spikes``, which the node's update
+    then copies in order (``gather_spikes``): the one-thread spikes for any number of threads."""
+    dispatch = "".join(
+        f"            {'if' if k == 0 else 'elif'} slot == {slot}:\n"
+        f"                if inj_all is not None:\n"
+        f"                    blocks_{slot}(p, v, ref, inj_all[lo:hi], a1, k1, d1, a2, k2, d2, first, last, above, "
+        f"off, spikes)\n"
+        f"                else:\n"
+        f"                    blocks_{slot}(p, v, ref, None, a1, k1, d1, a2, k2, d2, first, last, above, off, spikes)\n"
+        for k, slot in enumerate(fast))
+    slots = " or ".join(f"slot == {slot}" for slot in fast)
+    return f'''
+@jit_inline
+def on_threads(code, n, c0, c1, chan, least, wide):
+    """True for a node the parallel region updates: a vectorised model, ``least`` neurons or more, no conductance
+    channel, at most two channels (or more with ``wide``: the others summed into the scratch beforehand)."""
+    slot = code - CUSTOM
+    if not ({slots}) or n < least or (c1 - c0 > 2 and not wide):
+        return False
+    for c in range(c0, c1):
+        if chan[c, CH_KIND] == CONDUCTANCE:
+            return False
+    return True
+
+
+@jit_parallel
+def region(parts, first_node, last_node, wide, {_TABLES}, v_all, ref_all, inj_all, zero, least, above, found):
+    """Every ``on_threads`` node of ``first_node``..``last_node`` in one parallel region: task ``part`` takes its
+    share of each node's blocks. Node k's block b counts in ``above[node_start[k] // {_PASS_BLOCK} + k + b]``
+    (-1 - i for a non-finite neuron i), its spikes (local indices) at ``found[node_start[k] + b * {_PASS_BLOCK}:]``."""
+    for part in prange(parts):
+        for node in range(first_node, last_node):
+            lo, hi, c0, c1 = node_start[node], node_start[node + 1], node_chan[node], node_chan[node + 1]
+            n = hi - lo
+            code = node_code[node]
+            if not on_threads(code, n, c0, c1, chan, least, wide):
+                continue
+            a1, k1, d1 = zero[:n], 0.0, 1.0
+            a2, k2, d2 = zero[:n], 0.0, 1.0
+            if c1 > c0:
+                a1, k1, d1 = syn[chan_off[c0]: chan_off[c0] + n], lif_gain(chan, c0), chan[c0, CH_DECAY]
+            if c1 == c0 + 2:
+                a2, k2, d2 = syn[chan_off[c0 + 1]: chan_off[c0 + 1] + n], lif_gain(chan, c0 + 1), chan[c0 + 1, CH_DECAY]
+            elif c1 > c0 + 2:
+                k2, d2 = 1.0, 0.0
+            nb = (n + {_PASS_BLOCK - 1}) // {_PASS_BLOCK}
+            first, last = nb * part // parts, nb * (part + 1) // parts
+            off = lo // {_PASS_BLOCK} + node
+            p = node_params[node]
+            v, ref, spikes = v_all[lo:hi], ref_all[lo:hi], found[lo:hi]
+            slot = code - CUSTOM
+{dispatch}
+
+@jit_part
+def prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_spikes, n_spk, currents):
+    """``region`` over every node, when some node is for it (its update then only gathers its spikes)."""
+    for node in range(node_code.shape[0]):
+        lo, hi = node_start[node], node_start[node + 1]
+        if on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1], False):
+            if currents is not None:
+                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, i_ext, acc, par[1],
+                       block_above, block_spikes)
+            else:
+                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, None, acc, par[1],
+                       block_above, block_spikes)
+            break
+    return n_spk, -1
+'''
 
 
 def _param_lines(layout: ModelLayout, used: set[str], indent: str = "    ") -> str:
@@ -170,7 +261,7 @@ def _general(slot: int, layout: ModelLayout) -> str:
     desc, plan = layout.desc, layout.plan
     states = desc.state_names()
     aliases = alias_table(desc)
-    lines = [f"\n@jit_part\ndef general_{slot}({_SIG}):\n",
+    lines = [f"\n@jit_inline\ndef general_{slot}({_SIG}):\n",
              f'    """{_doc(desc.title)}: {plan.method}, one neuron at a time."""\n',
              _param_lines(layout, _used_names(layout)),
              f"    ref_steps = p[{layout.ref_col}]\n", "    t0 = step*dt\n",
@@ -218,7 +309,11 @@ def _leak_constant(layout: ModelLayout) -> str:
     coef, k, _ = layout.plan.linear[layout.desc.input_var]
     minus_a = Poly().add(coef[layout.desc.input_var], -1.0)
     names = _names(layout, "S", "t0")
-    return f"    g_leak = {poly_code(minus_a.mul(k.inverse()), names, layout.plan.atoms)}\n    i_cur = 0.0\n"
+    col = layout.ref_col + 1  # each other variable's decay over a step and rest, read once (as the kernel does)
+    decays = "".join(f"    DECAY_{var} = p[{col + 5 + 2 * j}]\n"
+                     + (f"    REST_{var} = p[{col + 6 + 2 * j}]\n" if rest_x else "")
+                     for j, (var, (_, rest_x)) in enumerate((layout.plan.decays or {}).items()))
+    return f"    g_leak = {poly_code(minus_a.mul(k.inverse()), names, layout.plan.atoms)}\n    i_cur = 0.0\n{decays}"
 
 
 def _leak_lines(layout: ModelLayout, ind: str) -> list[str]:
@@ -232,12 +327,10 @@ def _leak_lines(layout: ModelLayout, ind: str) -> list[str]:
     rest, bias = rest_and_bias(plan.v_inf, plan.gain)
     drive = ([f"g_leak*{poly_code(rest, names, plan.atoms)}"] if rest else []) + ["g_e"]
     drive += [poly_code(bias, names, plan.atoms)] if bias else []
-    col = layout.ref_col + 1
     out = []
-    for j, (var, (_, rest_x)) in enumerate((plan.decays or {}).items()):
-        e_col, r_col = col + 5 + 2 * j, col + 6 + 2 * j
-        out.append(f"{ind}N_{var} = S_{var}*p[{e_col}]\n" if not rest_x else
-                   f"{ind}N_{var} = p[{r_col}] + (S_{var} - p[{r_col}])*p[{e_col}]\n")
+    for var, (_, rest_x) in (plan.decays or {}).items():  # DECAY_ and REST_: read before the loop (_leak_constant)
+        out.append(f"{ind}N_{var} = S_{var}*DECAY_{var}\n" if not rest_x else
+                   f"{ind}N_{var} = REST_{var} + (S_{var} - REST_{var})*DECAY_{var}\n")
     step = [f"{ind}g_tot = g_leak + g_sum\n", f"{ind}v_inf = ({' + '.join(drive)} + i_ext[i])/g_tot\n",
             f"{ind}N_{v} = v_inf + (S_{v} - v_inf)*np.exp(-dt*g_tot/{poly_code(cap, names, plan.atoms)}) + exact\n"]
     if v not in desc.clamp or desc.refractory is None or desc.refractory_condition:
@@ -415,7 +508,7 @@ def _scalar_pass(slot: int, layout: ModelLayout, general: bool = True) -> str:
     params = sorted(u for u in used if u in set(desc.param_names()))
     pargs = "".join(f", P_{n}" for n in params)
     held = "vi" if v in desc.clamp else "x"
-    resets = "".join(f"                        V_{v} {r.op} {expression_code(inline(r.expr, aliases), names_read)}\n"
+    resets = "".join(f"                V_{v} {r.op} {expression_code(inline(r.expr, aliases), names_read)}\n"
                      for r in desc.resets)
     return f'''
 @jit_inline
@@ -439,14 +532,59 @@ def pass_{slot}(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain{pargs}):
     return above
 
 
-@jit_part
-def update_{slot}({_SIG}):
-    """{_doc(desc.title)}: exact, vectorised in blocks of {_PASS_BLOCK} neurons; conductances take the general path."""
+@jit_inline
+def read_{slot}(vb, rb, offset, ref_steps, out, count{pargs}):
+    """Emit and reset the neurons of a block past threshold (ids from ``offset``): (count, first non-finite
+    neuron or -1). Only for blocks whose pass counted some."""
+    for i in range(vb.shape[0]):
+        V_{v} = vb[i]
+        if not (({low_read}){nan_read}):
+            if V_{v} - V_{v} != 0.0:
+                return count, offset + i
+            if rb[i] < 0 and {cond_read}:
+{resets}                vb[i] = V_{v}
+                rb[i] = ref_steps
+                out[count] = offset + i
+                count += 1
+    return count, -1
+
+
+@jit_inline
+def blocks_{slot}(p, v, ref, inj, a1, k1, d1, a2, k2, d2, first, last, above, off, found):
+    """Blocks ``first``..``last`` of a node, pass and threshold (a task of ``region``): block b's count in
+    ``above[off + b]``, its spikes at ``found[b * {_PASS_BLOCK}:]``."""
+{_param_lines(layout, set(params))}    base, p22, gain = p[{base}], p[{base + 1}], p[{base + 2}]
+    ref_steps = p[{layout.ref_col}]
+    n = v.shape[0]
+    for b in range(first, last):
+        b0 = b * {_PASS_BLOCK}
+        b1 = min(b0 + {_PASS_BLOCK}, n)
+        if inj is not None:
+            crossed = pass_{slot}(v[b0:b1], ref[b0:b1], inj[b0:b1], a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base, p22,
+                                  gain{pargs})
+        else:
+            crossed = pass_{slot}(v[b0:b1], ref[b0:b1], None, a1[b0:b1], k1, d1, a2[b0:b1], k2, d2, base, p22,
+                                  gain{pargs})
+        above[off + b] = 0
+        if crossed > 0:
+            end, bad = read_{slot}(v[b0:b1], ref[b0:b1], b0, ref_steps, found, b0{pargs})
+            above[off + b] = end - b0 if bad < 0 else -1 - bad
+
+
+@jit_inline
+def update_{slot}({_FAST_SIG}):
+    """{_doc(desc.title)}: exact, vectorised in blocks of {_PASS_BLOCK} neurons; conductances take the general path.
+    With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the blocks run on threads (``region``: in ``prepass``
+    for a node of at most two channels, here for more), then their spikes are copied in order: the same spikes."""
     n = hi - lo
     for c in range(c0, c1):
         if chan[c, CH_KIND] == CONDUCTANCE:
             return {conductances}
     zero = acc[:n]
+    threads = par[0] > 1 and n >= par[1]
+    if threads and c1 <= c0 + 2:  # updated by the prepass's region
+        return gather_spikes(block_above[lo // {_PASS_BLOCK} + node:], block_spikes[lo:hi], n, lo, zero, spikes_now,
+                             n_spk)
     a1, k1, d1 = zero, 0.0, 1.0
     a2, k2, d2 = zero, 0.0, 1.0
     if c1 > c0:
@@ -460,6 +598,15 @@ def update_{slot}({_SIG}):
                 zero[i] += k * g[i]
                 g[i] *= f
         k2, d2 = 1.0, 0.0
+        if threads:
+            if currents is not None:
+                region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, i_ext, acc, par[1], block_above,
+                       block_spikes)
+            else:
+                region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, None, acc, par[1], block_above,
+                       block_spikes)
+            return gather_spikes(block_above[lo // {_PASS_BLOCK} + node:], block_spikes[lo:hi], n, lo, zero,
+                                 spikes_now, n_spk)
 {_param_lines(layout, set(params))}    base, p22, gain = p[{base}], p[{base + 1}], p[{base + 2}]
     ref_steps = p[{layout.ref_col}]
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
@@ -471,18 +618,11 @@ def update_{slot}({_SIG}):
         else:
             above = pass_{slot}(vb, rb, None, g1, k1, d1, g2, k2, d2, base, p22, gain{pargs})
         if above > 0:
-            for i in range(b1 - b0):
-                V_{v} = vb[i]
-                if not (({low_read}){nan_read}):
-                    if V_{v} - V_{v} != 0.0:
-                        for j in range(n):
-                            zero[j] = 0.0
-                        return n_spk, lo + b0 + i
-                    if rb[i] < 0 and {cond_read}:
-{resets}                        vb[i] = V_{v}
-                        rb[i] = ref_steps
-                        spikes_now[n_spk] = lo + b0 + i
-                        n_spk += 1
+            n_spk, bad = read_{slot}(vb, rb, lo + b0, ref_steps, spikes_now, n_spk{pargs})
+            if bad >= 0:  # the run stops here; leave the shared scratch all-zero as the next call expects
+                for j in range(n):
+                    zero[j] = 0.0
+                return n_spk, bad
     return n_spk, -1
 '''
 

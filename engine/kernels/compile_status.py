@@ -55,10 +55,20 @@ def compile_now(built) -> float:
     return time.perf_counter() - start
 
 
+# built-in model id -> its part of the loop: a built-in that runs its description's generated code is named as
+# itself, not among "models from equations"
+MODEL_PARTS = {"lif": "lif", "lif_adaptive": "lif_adaptive", "izhikevich": "izh", "adex": "adex", "hh": "hh"}
+
+
 def compiled_parts(built) -> str:
     """The parts of the loop variant, as a reader names them: "adaptive LIF + Izhikevich + Poisson inputs"."""
     gates = built.gates._asdict()
-    return " + ".join(name for part, name in PART_NAMES.items() if gates.get(part)) or "an empty network"
+    custom = list(getattr(built, "custom", {}) if gates.get("custom") else ())
+    parts = {MODEL_PARTS[m] for m in custom if m in MODEL_PARTS}
+    parts |= {part for part in PART_NAMES if gates.get(part) and part != "custom"}
+    if any(m not in MODEL_PARTS for m in custom):
+        parts.add("custom")
+    return " + ".join(name for part, name in PART_NAMES.items() if part in parts) or "an empty network"
 
 
 def compiling_text(parts: str, seconds: float | None = None) -> str:

@@ -210,6 +210,10 @@ def _compile_run_chunk(digest: str):
                                 s.rng_state, s.dt, step)
             if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
                 lif_prepass(s, currents, step)
+            if custom is not None and s.par[0] > 1:  # the same for models from equations (slot -1: their prepass)
+                custom(-1, 0, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
+                       s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, np.int64(0), s.dt, step, s.par,
+                       s.block_above, s.block_spikes)
             n_spk = np.int64(0)  # typed: a literal 0 would make numba compile every update twice
             bad = -1
             for node in range(n_nodes):
@@ -257,8 +261,9 @@ def _compile_run_chunk(digest: str):
                 elif code >= CUSTOM:
                     if custom is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = custom(code - CUSTOM, p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state,
-                                        s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step)
+                    n_spk, bad = custom(code - CUSTOM, node, s.node_code, s.node_start, s.node_chan, s.node_params,
+                                        s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch,
+                                        s.spikes_now, n_spk, s.dt, step, s.par, s.block_above, s.block_spikes)
                     if bad == -2:
                         return k, uncompiled(s.counters, node, step)
                 else:
@@ -294,13 +299,15 @@ _variants: dict[str, object] = {}
 
 def update_signature(s: State):
     """The signature of a generated models' entry (``custom``, see ``run_chunk``) for this state's arrays:
-    (slot, p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step)
-    -> (spike count, first non-finite neuron or -1; -2 for a slot the entry lacks)."""
+    (slot, node, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state, refractory, i_ext, acc,
+    spikes_now, n_spk, dt, step, par, block_above, block_spikes) -> (spike count, first non-finite neuron or -1;
+    -2 for a slot the entry lacks). Slot -1 runs the threads' pass of the large vectorised nodes (before the node
+    loop, when ``par[0]`` > 1)."""
     i64 = numba.types.int64
-    arrays = [numba.typeof(a) for a in (s.node_params[0], s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext,
-                                        s.scratch, s.spikes_now)]
-    return numba.types.UniTuple(i64, 2)(i64, arrays[0], i64, i64, i64, i64, *arrays[1:], i64, numba.types.float64,
-                                        i64)
+    head = [numba.typeof(a) for a in (s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
+                                      s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now)]
+    tail = [numba.typeof(a) for a in (s.par, s.block_above, s.block_spikes)]
+    return numba.types.UniTuple(i64, 2)(i64, i64, *head, i64, numba.types.float64, i64, *tail)
 
 
 @jit_part

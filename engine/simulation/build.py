@@ -42,7 +42,7 @@ from .described_rules import RuleSlots, described_problem, described_spec, descr
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
-__all__ = ["Built", "build", "build_problems", "derive_params", "hand_written_kernels",
+__all__ = ["Built", "build", "build_problems", "derive_params", "hand_written_kernels", "generated_builtins",
            "draw_synapses", "estimate_memory", "memory_parts",
            "trace_columns", "available_memory", "initial_values"]
 
@@ -494,6 +494,17 @@ def hand_written_kernels():
     reference the generated code of the descriptions is tested and timed against. Not thread-safe: for tests
     and benchmarks."""
     _GENERATED.append(frozenset())
+    try:
+        yield
+    finally:
+        _GENERATED.pop()
+
+
+@contextmanager
+def generated_builtins(*model_ids: str):
+    """Networks built inside also run these built-ins from their descriptions' generated code (as if they were in
+    ``GENERATED_BUILTINS``): for tests and benchmarks of a built-in not yet switched on. Not thread-safe."""
+    _GENERATED.append(_GENERATED[-1] | frozenset(model_ids))
     try:
         yield
     finally:
