@@ -47,7 +47,7 @@ def test_gates_name_only_the_parts_the_network_uses():
     with hand_written_kernels():
         assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"izh", "currents"}
     # the built-ins that run from their descriptions take the "custom" part in place of their own
-    generated = {"izh", "hh"}
+    generated = {"izh", "hh", "lif_adaptive"}
     assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic"} - generated
     assert gate_set(warmup_network(["stdp", "tsodyks_markram"])) == set(K.Gates._fields) - generated
     with hand_written_kernels():
