@@ -133,7 +133,7 @@ def test_using_a_model_marks_its_entry_and_adding_one_cleans_the_folder(model_fo
 
 
 def test_an_entry_removed_by_another_process_before_the_import_is_written_again(model_folder, monkeypatch):
-    real = loader._import
+    real = loader.import_file
     removed = []
 
     def cleaned_first(name, path):
@@ -142,7 +142,45 @@ def test_an_entry_removed_by_another_process_before_the_import_is_written_again(
             removed.append(path)
         return real(name, path)
 
-    monkeypatch.setattr(loader, "_import", cleaned_first)
+    monkeypatch.setattr(loader, "import_file", cleaned_first)
     module, key = loader.generated_module(layouts("exponential_if"))
     assert removed and removed[0].exists() and hasattr(module, "custom_update")
     forget(key)
+
+
+def test_two_builds_importing_one_new_module_at_once_both_get_its_whole_code(model_folder, monkeypatch):
+    """A Reset and Run while a build is under way starts a second build on another thread: before the lock, the
+    second found the first's module in sys.modules half-executed ("has no attribute 'entry_without_currents'")."""
+    import threading
+
+    real = loader.import_file
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_import(name, path):
+        entered.set()
+        release.wait(5.0)  # the first import holds here, as a long module execution would
+        return real(name, path)
+
+    monkeypatch.setattr(loader, "import_file", slow_import)
+    results, errors = [], []
+
+    def build():
+        try:
+            module, key = loader.generated_module(layouts("exponential_if"))
+            results.append((module, key, hasattr(module, "entry_without_currents")))
+        except Exception as error:  # noqa: BLE001 - the test reports any failure of either thread
+            errors.append(error)
+
+    first = threading.Thread(target=build)
+    first.start()
+    assert entered.wait(5.0)
+    second = threading.Thread(target=build)
+    second.start()
+    second.join(0.3)
+    assert second.is_alive(), "the second build must wait for the first import, not read a half-made module"
+    release.set()
+    first.join(10.0)
+    second.join(10.0)
+    assert not errors
+    assert len(results) == 2 and all(whole for _, _, whole in results) and results[0][0] is results[1][0]
+    forget(results[0][1])

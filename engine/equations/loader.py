@@ -13,6 +13,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from ..kernels.jit import engine_sources_digest, jit_entry
@@ -20,14 +21,22 @@ from .codegen import module_source
 from .layout import ModelLayout
 from .model_cache import PREFIX, cache_dir, clean, mark_used
 
-__all__ = ["cache_dir", "generated_module", "generated_entry"]
+__all__ = ["cache_dir", "generated_module", "generated_entry", "GENERATION_LOCK", "write_if_missing", "import_file"]
 
 _ATTEMPTS = 3  # writes of an entry that a cleaner in another process keeps removing before we import it
+# Builds run on worker threads (the app's Run, a Reset and Run again, the phase plane, the F-I tool): one at a time
+# may import a module or compile an entry, so no thread sees a module in sys.modules before its code has run.
+GENERATION_LOCK = threading.RLock()
 
 
 def generated_module(layouts: list[ModelLayout], general: set[int] | None = None):
     """(module, key): the imported module holding ``custom_update`` for these models, and its source hash.
     ``general``: the slots that receive conductance synapses (see ``codegen.module_source``)."""
+    with GENERATION_LOCK:
+        return _generated_module(layouts, general)
+
+
+def _generated_module(layouts: list[ModelLayout], general: set[int] | None):
     source = module_source(layouts, engine_sources_digest(), general)
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
     name = PREFIX + key
@@ -38,10 +47,10 @@ def generated_module(layouts: list[ModelLayout], general: set[int] | None = None
     path = folder / f"{name}.py"
     added = False
     for attempt in range(_ATTEMPTS):
-        added = _write_if_missing(path, source) or added
+        added = write_if_missing(path, source) or added
         mark_used(path)
         try:
-            module = _import(name, path)
+            module = import_file(name, path)
             break
         except FileNotFoundError:
             if attempt == _ATTEMPTS - 1:
@@ -51,7 +60,7 @@ def generated_module(layouts: list[ModelLayout], general: set[int] | None = None
     return module, key
 
 
-def _write_if_missing(path: Path, source: str) -> bool:
+def write_if_missing(path: Path, source: str) -> bool:
     """Write ``source`` to ``path`` atomically unless it holds it already; True when written."""
     try:
         if path.read_text(encoding="utf-8") == source:
@@ -65,7 +74,7 @@ def _write_if_missing(path: Path, source: str) -> bool:
     return True
 
 
-def _import(name: str, path: Path):
+def import_file(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -85,8 +94,9 @@ def generated_entry(layouts: list[ModelLayout], signature, currents: bool, gener
     ``custom``): compiled on its own for ``signature`` (``kernel.update_signature``), so a new model costs its
     own code only, not the loop's; cached on disk beside its module. ``currents``: the network has current
     inputs (the entry without them never reads ``i_ext``)."""
-    module, key = generated_module(layouts, general)
-    name = "entry_with_currents" if currents else "entry_without_currents"
-    if (key, name, signature) not in _entries:
-        _entries[key, name, signature] = jit_entry(getattr(module, name), signature)
-    return _entries[key, name, signature]
+    with GENERATION_LOCK:
+        module, key = generated_module(layouts, general)
+        name = "entry_with_currents" if currents else "entry_without_currents"
+        if (key, name, signature) not in _entries:
+            _entries[key, name, signature] = jit_entry(getattr(module, name), signature)
+        return _entries[key, name, signature]

@@ -6,14 +6,11 @@ source, then imported as a module, so numba's disk cache serves it across launch
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import os
 import sys
-import tempfile
 
 from ..kernels import kernel as K
 from ..kernels.jit import engine_sources_digest
-from .loader import cache_dir
+from .loader import GENERATION_LOCK, cache_dir, import_file, write_if_missing
 from .rule_codegen import RuleLayout, rules_source
 
 __all__ = ["generated_rules", "compiled_loop_with_rules"]
@@ -26,21 +23,14 @@ def generated_rules(layouts: list[RuleLayout]):
     source = rules_source(layouts, engine_sources_digest())
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
     name = _PREFIX + key
-    if name in sys.modules:
-        return sys.modules[name], key
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.py"
-    if not path.exists() or path.read_text(encoding="utf-8") != source:
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(source)
-        os.replace(tmp, path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module, key
+    with GENERATION_LOCK:  # builds on two threads: neither may see the other's half-imported module
+        if name in sys.modules:
+            return sys.modules[name], key
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.py"
+        write_if_missing(path, source)
+        return import_file(name, path), key
 
 
 def compiled_loop_with_rules(rules: list[RuleLayout]):
