@@ -100,3 +100,21 @@ def test_tabify_leaves_one_shown_bar_per_group_and_it_follows_the_group(qtbot):
     docks["isi"].show()
     qtbot.wait(20)
     assert sorted(tab_texts(bar) for bar in shown_bars(win)) == [["insp", "hist"], ["rates", "weights", "isi"]]
+
+
+def test_a_restored_layout_leaves_no_old_tab_bar_shown_and_its_groups_still_switch(first_frame, qtbot):
+    """A returning user's window restores the saved layout: Qt's bars from before stayed shown where they were
+    ("Palette | Lesson" over the raster), even once the event loop had run. The restored groups keep working: the
+    lesson dock, shown, gets its tab beside the palette."""
+    first = first_frame((1400, 900))
+    first.close()  # saves the layout
+    w = first_frame((1400, 900))
+    qtbot.wait(100)  # the event loop runs: what stays is what the user sees
+    plots = [w.simulation.views.traces.plot, w.simulation.views.raster, w.simulation.views.rates]
+    texts = [tab_texts(bar) for bar in shown_bars(w)]
+    for bar in shown_bars(w):
+        assert not any(in_window(bar, w).intersects(in_window(p, w)) for p in plots), tab_texts(bar)
+    assert sorted(texts) == [["Inspector", "History"], ["Population rates", "Weights", "ISI analysis", "Phase plane"]]
+    w.lessons.dock.show()
+    qtbot.wait(50)
+    assert ["Palette", "Lesson"] in [tab_texts(bar) for bar in shown_bars(w)]

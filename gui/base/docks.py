@@ -5,7 +5,9 @@ Qt 6 (seen in 6.11) makes two tab bars when a second group of tabbed docks is fo
 of its own, and then hands the group a second one. The first stays a visible child of the window at the place of
 the last layout, listing the group's first tabs: "Population rates | Weights" over the membrane traces at
 1400x900; each later tabbing shows it again. ``tabify`` keeps such a stray hidden for as long as it lists the tabs
-it was left with (Qt may later empty it and reuse it for another group: then it is Qt's again).
+it was left with (Qt may later empty it and reuse it for another group: then it is Qt's again). Restoring a saved
+layout leaves every bar from before shown where it was, even after the event loop runs: ``restore_docks`` keeps
+those hidden the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
-__all__ = ["tabify", "dock_tab_bars", "tab_texts"]
+__all__ = ["tabify", "restore_docks", "dock_tab_bars", "tab_texts"]
 
 
 def dock_tab_bars(window: QMainWindow) -> list[QTabBar]:
@@ -29,6 +31,18 @@ def tabify(window: QMainWindow, first: QDockWidget, second: QDockWidget) -> None
     made = [bar for bar in dock_tab_bars(window) if bar not in before]
     for stray in made[:-1]:
         _StrayGuard(stray)
+
+
+def restore_docks(window: QMainWindow, state, version: int) -> bool:
+    """``window.restoreState(state, version)``, then keep hidden the tab bars it left: the restored layout makes
+    bars of its own, and the ones it had before stay shown where they were, still listing their tabs (after the
+    event loop has run too: a returning user saw "Palette | Lesson" over the raster)."""
+    before = set(dock_tab_bars(window))
+    restored = window.restoreState(state, version)
+    if restored:
+        for stale in [bar for bar in dock_tab_bars(window) if bar in before and bar.count()]:
+            _StrayGuard(stale)
+    return restored
 
 
 def tab_texts(bar: QTabBar) -> list[str]:
