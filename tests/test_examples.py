@@ -16,6 +16,7 @@ EXAMPLES += ["coba", "hh_coba", "brunel_sr", "brunel_si_fast", "brunel_si_slow",
 EXAMPLES += ["ring_attractor", "tap_withdrawal"]  # gal3
 EXAMPLES += ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm"]  # gal2
 EXAMPLES += ["microcircuit"]  # micro
+EXAMPLES += ["synaptic_scaling"]  # guifix
 TRANSIENT_MS = 200.0  # left out of the rhythm and stationarity measures
 
 

@@ -18,11 +18,12 @@ SIGNATURES = {
     "vogels_istdp": "test_vogels_istdp_brings_the_rate_to_rho0_and_inhibition_tracks_excitation",
     "polychronization": "test_polychronization_weights_go_bimodal",
     "mongillo_wm": "test_mongillo_cued_population_reactivates_after_its_cue",
+    "synaptic_scaling": "test_synaptic_scaling_brings_the_rate_back_by_scaling_every_weight_by_one_factor",
 }
 
 pytestmark = pytest.mark.timeout(600)
 
-CLASSICS = ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm"]
+CLASSICS = ["song_stdp", "vogels_istdp", "polychronization", "mongillo_wm", "synaptic_scaling"]
 
 
 def load(name):
@@ -38,7 +39,8 @@ def test_classic_is_what_make_examples_writes_and_cites_its_paper(name):
     summary = first_sentence(net.metadata.description)  # the gallery's sentence
     assert summary.endswith(".") and ". " not in summary and 20 <= len(summary) <= 120, summary
     [note] = net.notes.values()
-    year = {"song_stdp": "2000", "vogels_istdp": "2011", "polychronization": "2006", "mongillo_wm": "2008"}[name]
+    year = {"song_stdp": "2000", "vogels_istdp": "2011", "polychronization": "2006", "mongillo_wm": "2008",
+            "synaptic_scaling": "1998"}[name]
     assert year in note.text and year in net.metadata.description.split(". ")[0] + net.metadata.description
 
 
@@ -182,6 +184,60 @@ def test_mongillo_cued_population_reactivates_after_its_cue():
     control = run_mongillo(2.5, tau_facil=0.0)
     events, s1 = reactivations(control, "S1", 1400.0, 2400.0)
     assert events <= 1, events
+
+
+# --- Turrigiano et al. (1998): synaptic scaling brings the rate back, every weight by one factor -----------------
+
+
+def rate_over(sim, seconds, n):
+    """Mean rate (Hz) of the first ``n`` neurons over the next ``seconds`` of the run."""
+    return float(window_counts(sim, seconds)[0][:n].mean() / seconds)
+
+
+def scaling_run(eta=None):
+    """The example, with the rule's eta replaced when given; (simulator, neurons, cut in s, rho0 in Hz)."""
+    net = load("synaptic_scaling")
+    rule = net.projections["scaled"].plasticity
+    if eta is not None:
+        rule.params["eta"] = eta
+    return spikestudio.Simulator(net), net.populations["E"].size, net.inputs["tonic"].params["stop"] / 1000.0, \
+        rule.params["rho0"]
+
+
+def test_synaptic_scaling_brings_the_rate_back_by_scaling_every_weight_by_one_factor():
+    """The example's own 40 s (scaling within seconds, not the paper's hours). Measured (seed 1998): 10.2 Hz over
+    the 5 s before the tonic current stops at 15 s, 1.2 Hz in the second after, 10.4 Hz over the last 10 s
+    (rho0 = 10 Hz); the weights grew by a factor 1.35 on average (1.23-1.50 by neuron), and every decile of the
+    weights by 1.34-1.36: the distribution keeps its shape, stretched (the paper's Fig. 2 test of multiplicative
+    scaling). Control: with eta = 0 the rate stays below 2 Hz after the cut."""
+    sim, n, cut, rho0 = scaling_run()
+    assert sim.network.rules and "homeostatic_scaling" in sim.network.rules  # the rule travels in the file
+    rate_over(sim, cut - 5.0, n)
+    set_point = rate_over(sim, 5.0, n)
+    _, post, before = sim.connections("scaled")
+    before = before.copy()
+    dropped = rate_over(sim, 1.0, n)
+    rate_over(sim, 14.0, n)
+    recovered = rate_over(sim, 10.0, n)
+    _, post_after, after = sim.connections("scaled")
+    assert np.array_equal(post, post_after)
+    assert abs(set_point - rho0) < 0.1 * rho0, set_point  # at the set point before the cut
+    assert dropped < 0.3 * rho0, dropped  # the rate drops when the drive is taken away ...
+    assert abs(recovered - rho0) < 0.1 * rho0, recovered  # ... and comes back to within 10 % of rho0
+    factor = after / before
+    by_neuron = [factor[post == j] for j in range(n)]
+    assert min(f.min() for f in by_neuron) > 1.1, min(f.min() for f in by_neuron)  # every weight scaled up
+    onto0 = np.flatnonzero(post == 0)
+    strong, weak = onto0[np.argmax(before[onto0])], onto0[np.argmin(before[onto0])]
+    assert before[strong] > 1.5 * before[weak]
+    kept = (after[strong] / after[weak]) / (before[strong] / before[weak])
+    assert abs(kept - 1.0) < 0.01, kept  # the ratio of two weights onto a neuron is kept
+    deciles = np.linspace(0.1, 0.9, 9)
+    stretch = np.quantile(after, deciles) / np.quantile(before, deciles)
+    assert np.all(np.abs(stretch / factor.mean() - 1.0) < 0.05), stretch  # the distribution, stretched
+    control, n, cut, _ = scaling_run(eta=0.0)
+    rate_over(control, cut + 5.0, n)
+    assert rate_over(control, 10.0, n) < 0.2 * rho0  # without scaling the rate does not come back
 
 
 # --- Brian2: the exported scripts give the same rates --------------------------------------------------------

@@ -1,7 +1,9 @@
 """The inspector shows the parameters of a learning rule that only the network carries (as its text)."""
 
+import os
 from pathlib import Path
 
+import pytest
 from spikestudio.engine.model.network import Network, Plasticity
 from spikestudio.gui.editing.forms import _plasticity_rows
 
@@ -92,3 +94,31 @@ def test_help_plugins_lists_homeostatic_scaling_as_a_built_in_rule():
     assert (row.group, row.name, row.origin, row.error) == ("learning rule", "Homeostatic synaptic scaling",
                                                            "built-in", None)
     assert row.description.startswith("Each interval every weight onto a neuron is multiplied by")
+
+
+@pytest.mark.parametrize("example, item", [("song_stdp", "stdp"), ("synaptic_scaling", "scaled"),
+                                           ("hh_coba", "E")])
+def test_long_equations_wrap_inside_the_inspector(window, qtbot, example, item):
+    """A rule's lines ("at a post spike: w ← min(w + A_plus x_pre where(…), w_max)", 540 px on one line) and a
+    model's wrap within the inspector's width at its default size: nothing reaches past the viewport's right edge
+    (the inspector never scrolls sideways), and each label is as tall as its wrapped text."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QLabel
+
+    w = window(example)
+    w.scene.select_ids([item])
+    qtbot.waitUntil(lambda: w.inspector.item_id == item and w.inspector.findChild(QLabel, "equations") is not None)
+    qtbot.wait(50)
+    inspector = w.inspector
+    viewport = inspector.viewport().width()
+    assert inspector.widget().width() <= viewport, (inspector.widget().width(), viewport)
+    labels = inspector.findChildren(QLabel, "equations") + inspector.findChildren(QLabel, "inspector_heading")
+    for label in labels:
+        left = label.mapTo(inspector.viewport(), QPoint(0, 0)).x()
+        assert 0 <= left and left + label.width() <= viewport, (label.text()[:60], left, label.width(), viewport)
+        assert label.height() >= label.heightForWidth(label.width()), label.text()[:60]  # no line cut off below
+    [equations] = inspector.findChildren(QLabel, "equations")
+    unwrapped = QLabel(equations.text(), textFormat=Qt.RichText)  # as the label was: every line on one line
+    assert unwrapped.sizeHint().width() > viewport or example == "hh_coba"  # a rule's equations need wrapping
+    if os.environ.get("SPIKESTUDIO_SHOTS"):
+        w.inspector_dock.grab().save(os.path.join(os.environ["SPIKESTUDIO_SHOTS"], f"equations-{example}.png"))

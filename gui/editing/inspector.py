@@ -164,6 +164,7 @@ class Inspector(QScrollArea):
     def _add_row(self, row) -> None:
         if isinstance(row, Heading):
             label = QLabel(row.text, objectName="inspector_heading")
+            label.setWordWrap(True)  # "Pair-based STDP (from equations): equations" is wider than the inspector
             label.setStyleSheet(_heading_style())
             self.form.addRow(label)
             return
@@ -337,10 +338,13 @@ def _field_menu(widget) -> QMenu:
 
 
 def equations_label(lines: tuple[str, ...]) -> QLabel:
-    """The equations as rich-text math, one display line each, left-aligned."""
+    """The equations as rich-text math, one display line each, left-aligned. A line wider than the inspector
+    wraps (a learning rule's "at a post spike: w ← min(w + …)" lines did not fit, and the inspector never
+    scrolls sideways: the rest was cut off at its right edge)."""
     label = QLabel("".join(tex_to_display_html(line, align="left") for line in lines))
     label.setObjectName("equations")
     label.setTextFormat(Qt.RichText)
+    label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
     label.setStyleSheet(_equations_style())
     return label

@@ -25,6 +25,7 @@ from ... import __version__
 from ...engine.editing.document import NetworkDocument
 from ..base import style
 from ..base.app_settings import app_settings
+from ..base.docks import restore_docks, tabify
 from ..base.gc_guard import install_gc_guard
 from ..base.theme import current
 from ..canvas.edit_controller import EditController
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         self.palette_dock = self._dock("palette", "Palette", self.palette, Qt.LeftDockWidgetArea)
         self.inspector_dock = self._dock("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea)
         self.history_dock = self._dock("history", "History", QUndoView(self.stack), Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        tabify(self, self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.messages_dock = self._dock("messages", "Messages", self.messages, Qt.BottomDockWidgetArea)
         self.messages_dock.hide()
@@ -217,7 +218,7 @@ class MainWindow(QMainWindow):
         settings = app_settings()
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
         if state is not None:
-            self.restoreState(state, LAYOUT_VERSION)
+            restore_docks(self, state, LAYOUT_VERSION)
         self.layout().invalidate()  # the minimum size was taken mid-restore, with the tabbed docks side by side
         self.setMinimumSize(self.layout().minimumSize())
         if geometry is not None:

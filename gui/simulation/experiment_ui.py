@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from ...engine.experiments import sweep_file
+from ..base.docks import tabify
 from .experiment_panel import ExperimentPanel
 
 __all__ = ["ExperimentUI", "install_experiments"]
@@ -21,7 +22,7 @@ class ExperimentUI:
         self.dock.setObjectName("experiment_dock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.messages_dock, self.dock)
+        tabify(window, window.messages_dock, self.dock)
         window.panels_menu.addAction(self.dock.toggleViewAction())
         self.dock.hide()
         window.simulation.docks["rates"].raise_()  # tabifying made the hidden dock's neighbour current

@@ -27,6 +27,7 @@ from ...engine.model.names import display_name
 from ...engine.simulation.runner import DONE, FAILED, PAUSED, RUNNING
 from ...engine.teaching.described_phase import plane_description
 from ..base import dialogs, style
+from ..base.docks import tabify
 from ..editing.commands import EditSettings, push
 from ..plots.analysis import FICurveDialog, ISIView
 from ..plots.live_views import LiveViews
@@ -62,10 +63,10 @@ class SimulationUI:
         window.setCorner(Qt.BottomRightCorner, Qt.BottomDockWidgetArea)
         window.splitDockWidget(self.docks["raster"], self.docks["traces"], Qt.Horizontal)
         window.splitDockWidget(self.docks["traces"], self.docks["rates"], Qt.Horizontal)
-        window.tabifyDockWidget(self.docks["rates"], self.docks["weights"])
-        window.tabifyDockWidget(self.docks["weights"], self.docks["analysis"])
-        window.tabifyDockWidget(self.docks["analysis"], self.docks["phase_plane"])
-        window.tabifyDockWidget(self.docks["phase_plane"], window.messages_dock)  # one row of docks under the canvas
+        tabify(window, self.docks["rates"], self.docks["weights"])
+        tabify(window, self.docks["weights"], self.docks["analysis"])
+        tabify(window, self.docks["analysis"], self.docks["phase_plane"])
+        tabify(window, self.docks["phase_plane"], window.messages_dock)  # one row of docks under the canvas
         self.docks["rates"].raise_()
         for dock in self.docks.values():  # long projection ids must not widen the window's minimum
             for combo in dock.findChildren(QComboBox):

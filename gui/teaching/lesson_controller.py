@@ -41,6 +41,7 @@ from ...engine.teaching.lesson import (
     task_met,
 )
 from ..base import dialogs
+from ..base.docks import tabify
 from ..editing.commands import EditItem, EditSettings, SetModel, push
 from .check_runner import CheckRunner
 
@@ -351,7 +352,7 @@ def install_lessons(window) -> LessonController:
     dock.setObjectName("lesson_dock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.LeftDockWidgetArea, dock)
-    window.tabifyDockWidget(window.palette_dock, dock)
+    tabify(window, window.palette_dock, dock)
     window.palette_dock.raise_()
     dock.hide()
     window.panels_menu.addAction(dock.toggleViewAction())

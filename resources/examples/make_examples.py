@@ -259,6 +259,7 @@ BUILDERS: dict[str, Callable[[], Network]] = {
     "vogels_istdp": classics.vogels_istdp,
     "polychronization": classics.polychronization,
     "mongillo_wm": classics.mongillo_wm,
+    "synaptic_scaling": classics.synaptic_scaling,
     "microcircuit": microcircuit,  # bundled at 0.1 x; microcircuit(scale=1.0) is the full model
 }
 

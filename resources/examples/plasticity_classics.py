@@ -2,7 +2,8 @@
 
 Song, Miller & Abbott (2000) additive STDP, Vogels, Sprekeler et al. (2011) inhibitory STDP (a rule described by
 equations, carried in the file), Mongillo, Barak & Tsodyks (2008) working memory by short-term facilitation and
-Izhikevich (2006) polychronization. ``make_examples.py`` registers the builders; ``tests/test_gallery_plasticity.py``
+Izhikevich (2006) polychronization, and homeostatic synaptic scaling after Turrigiano et al. (1998) and van Rossum,
+Bi & Turrigiano (2000). ``make_examples.py`` registers the builders; ``tests/test_gallery_plasticity.py``
 asserts each paper's signature with the engine.
 """
 
@@ -12,9 +13,10 @@ import math
 
 from spikestudio.engine.model.catalog import IZHIKEVICH_PRESETS
 from spikestudio.engine.model.network import Distribution, Metadata, Network, NodeLayout, Plasticity
+from spikestudio.plugins.builtin.described_rules import HOMEOSTASIS_TEXT
 
 __all__ = ["song_stdp", "SONG", "vogels_istdp", "VOGELS", "VOGELS_SPREKELER_RULE", "polychronization", "POLY",
-           "mongillo_wm", "MONGILLO"]
+           "mongillo_wm", "MONGILLO", "synaptic_scaling", "SCALING"]
 
 AUTHOR = "SpikeStudio"
 LICENSE = "CC0-1.0"
@@ -297,4 +299,58 @@ def mongillo_wm() -> Network:
                "The cue (1.0-1.35 s) drives S1; afterwards S1's facilitated E->E synapses make it reactivate "
                "in population spikes every 200-300 ms, while S2 stays at baseline (Population rates).",
           x=-400.0, y=-330.0, width=640.0, height=140.0)
+    return net
+
+
+# --- Turrigiano et al. (1998), van Rossum, Bi & Turrigiano (2000): homeostatic synaptic scaling ----------------
+
+# A population driven at its set point by Poisson synapses and a tonic current; the current is taken away at "cut"
+# (activity drops, as under the paper's TTX) and the built-in rule scales every weight onto each neuron by one
+# factor until the rate is back. eta and tau_r are fast enough for seconds, where the paper's scaling takes hours.
+SCALING = {"N": 100, "N_in": 200, "k": 50, "rate_in": 10.0, "w_mean": 80.0, "w_std": 40.0, "tonic": 100.0,
+           "cut": 15_000.0, "rho0": 10.0, "tau_r": 500.0, "eta": 0.01, "interval": 50.0, "w_max": 1000.0}
+SCALING_RULE = "homeostatic_scaling"
+
+
+def synaptic_scaling() -> Network:
+    """A population loses part of its drive; multiplicative scaling of its synapses brings its rate back."""
+    s = SCALING
+    net = Network(dt=0.1, duration=40_000.0, seed=1998, metadata=Metadata(
+        title="Homeostatic synaptic scaling (Turrigiano et al. 1998)",
+        author=AUTHOR,
+        description=(
+            "Neurons that lose part of their input scale all their synapses up until they fire at their set point. "
+            "The signature of Turrigiano, Leslie, Desai, Rutherford & Nelson (1998, Nature 391:892): when activity "
+            "is blocked (TTX) the quantal amplitudes of a neuron's excitatory synapses grow, all by the same factor, "
+            "so the distribution of amplitudes is the control one stretched (and shrunk when activity is raised), "
+            "and the firing rate returns to where it was; the rule is the multiplicative scaling of van Rossum, Bi & "
+            "Turrigiano (2000, J. Neurosci. 20:8812). 100 LIF neurons (the catalogue's defaults) each receive 50 "
+            "of 200 Poisson inputs at 10 Hz (fixed in-degree) through current synapses with lognormal weights (mean "
+            "80 pA, std 40 pA), plus a tonic current of 100 pA. Those synapses learn with the built-in rule "
+            "'Homeostatic synaptic scaling' (carried in this file): each neuron's rate estimate r (each spike adds "
+            "1 / tau_r, tau_r = 500 ms) is compared with rho0 = 10 Hz every 50 ms, and every weight onto the neuron "
+            "is multiplied by 1 + eta (rho0 - r) 50 ms, eta = 0.01. In the first 15 s the weights settle so that the "
+            "neurons fire at about 10 Hz. At 15 s the tonic current switches off: the rate falls to about 1 Hz, and "
+            "over the next 5-8 s the weights scale up by about 35 % until the rate is back at 10 Hz (within a few "
+            "percent over the last 10 s). Each weight is multiplied by its neuron's factor, so the ratio of any two "
+            "weights onto a neuron stays as it was, and the Weights dock's histogram keeps its shape, stretched. "
+            "The rule acts here within seconds; in the cultures of the paper scaling takes hours to days. 40 s at "
+            "dt = 0.1 ms, about a second to run."),
+        license=LICENSE))
+    net.add_rule(SCALING_RULE, HOMEOSTASIS_TEXT)
+    net.add_population("E", s["N"], "lif")
+    net.add_poisson("inputs", s["N_in"], rate=s["rate_in"])
+    net.add_current("tonic", "E", "step", amplitude=s["tonic"], start=0.0, stop=s["cut"])
+    rule = Plasticity(SCALING_RULE, {"rho0": s["rho0"], "tau_r": s["tau_r"], "eta": s["eta"],
+                                     "interval": s["interval"], "w_max": s["w_max"]})
+    net.connect("inputs", "E", "fixed_indegree", id="scaled", k=s["k"], delay=1.0, plasticity=rule,
+                weight=Distribution("lognormal", mean=s["w_mean"], std=s["w_std"]))
+    _record(net, ["E"], v_neurons=(0,))
+    net.layout = {"inputs": NodeLayout(-330.0, -60.0, INPUT_COLOR), "tonic": NodeLayout(-330.0, 100.0, INPUT_COLOR),
+                  "E": NodeLayout(110.0, 0.0, EXC_COLOR)}
+    _note(net, "Turrigiano et al. (1998), Nature 391:892. Activity-dependent scaling of quantal amplitude in "
+               "neocortical neurons; the rule as van Rossum, Bi & Turrigiano (2000), J. Neurosci. 20:8812.\n\n"
+               "At 15 s the tonic current stops: the rate drops, then every weight onto a neuron is scaled up by "
+               "one factor until the rate is back at 10 Hz (Population rates, Weights dock on 'scaled'). Here "
+               "in seconds; in the paper's cultures, hours to days.", x=-330.0, y=-320.0, width=600.0, height=170.0)
     return net
