@@ -48,6 +48,8 @@ def test_after_renames_people_read_names_in_history_tooltips_isi_weights_and_the
     names = [ui.weights.chooser.itemText(i) for i in range(ui.weights.chooser.count())]
     assert names == ["P → Pyramids", "Pyramids → Baskets", "Baskets → Pyramids"]
     assert ui.weights.hist_plot.titleLabel.text.endswith("P → Pyramids")
+    ui.docks["analysis"].raise_()  # (computed once it is seen)
+    assert wait_for(lambda: ui.analysis.chooser.count() > 0, 5)
     isi = [ui.analysis.chooser.itemText(i) for i in range(ui.analysis.chooser.count())]
     assert [text.split("  (CV")[0] for text in isi][:2] == ["Pyramids", "Baskets"], isi
     assert "P → Pyramids: P → Pyramids" in w.scene.edges["P->E"].toolTip()

@@ -333,7 +333,9 @@ def test_isi_analysis_after_a_run_and_the_fi_curve_tool(window, tmp_path):
     w = open_network(window, tmp_path)
     ui = w.simulation
     run_to_end(w)
-    assert ui.analysis.results is ui.controller.sim.results
+    assert ui.analysis.results is None and ui.analysis.chooser.count() == 0  # behind its tab: not computed
+    ui.docks["analysis"].raise_()
+    assert wait_for(lambda: ui.analysis.results is ui.controller.sim.results, 5)  # computed once it is seen
     ui.analysis.chooser.setCurrentIndex(ui.analysis.chooser.findData("E"))
     times, ids = ui.controller.sim.results.spikes("E")
     isi = np.concatenate([np.diff(np.sort(times[ids == i])) for i in range(40)])

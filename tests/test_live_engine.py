@@ -1,5 +1,6 @@
 """The Qt-free side of the live view: bounded rings, the tap, the worker-thread runner, live edits and probes."""
 
+import threading
 import time
 
 import numpy as np
@@ -156,6 +157,33 @@ def test_runner_runs_a_duration_pauses_resumes_and_steps_exactly():
         assert runner.stop()
 
 
+def test_runner_says_when_a_run_or_step_ends_by_itself_and_only_then():
+    sim = Simulator(driven_network())
+    runner = Runner(sim)
+    told, ended = [], threading.Event()
+
+    def settled():
+        told.append((runner.state, sim.step))
+        ended.set()
+
+    runner.on_settled = settled
+    try:
+        runner.run(50.0)
+        assert ended.wait(60) and told == [(DONE, 500)]
+        ended.clear()
+        runner.step(7)
+        assert ended.wait(10) and told[-1] == (PAUSED, 507)
+        ended.clear()
+        runner.set_speed(0.1)  # slowed down, so the pause lands mid-run
+        runner.run(None)
+        time.sleep(0.1)
+        runner.pause()  # asked for by the viewer, which knows: not told
+        assert runner.wait(10) and runner.state == PAUSED
+        assert not ended.wait(0.2) and len(told) == 2
+    finally:
+        assert runner.stop()
+
+
 def test_paced_runner_never_runs_ahead_of_the_clock():
     sim = Simulator(driven_network())
     runner = Runner(sim)
@@ -175,8 +203,11 @@ def test_runner_reports_a_blow_up_and_keeps_what_ran():
     net.connect("S", "E", "all_to_all", weight=1e308, synapse="delta")  # two at once sum to infinity
     sim = Simulator(net)
     runner = Runner(sim)
+    failed = threading.Event()
+    runner.on_settled = lambda: failed.set() if runner.state == FAILED else None
     runner.run(100.0)
     assert runner.wait(30) and runner.state == FAILED
+    assert failed.wait(10)  # the viewer is told at once
     assert isinstance(runner.error, SimulationError) and '"E"' in str(runner.error)
     assert 25.0 <= sim.t < 100.0
     runner.run(10.0)  # a failed run stays failed until it is rebuilt

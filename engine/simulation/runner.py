@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 __all__ = ["Runner", "IDLE", "RUNNING", "PAUSED", "DONE", "FAILED"]
 
@@ -38,6 +39,9 @@ class Runner:
         self._in_chunk = False
         self._chunk = 100
         self._clock: tuple[float, int] | None = None  # (wall time, step) the paced clock started from
+        # called on the worker thread when a run or step has ended by itself (DONE, PAUSED after a step, FAILED),
+        # so a viewer need not poll to learn it (a frame timer's poll added up to a frame to every run)
+        self.on_settled: Callable[[], None] | None = None
         self._thread = threading.Thread(target=self._loop, name="spikestudio-simulation", daemon=True)
         self._thread.start()
 
@@ -119,11 +123,18 @@ class Runner:
                 with self._cond:
                     self.error, self.state, self._in_chunk = exc, FAILED, False
                     self._cond.notify_all()
+                self._settled()
                 continue
             with self._cond:
                 self._in_chunk = False
                 self._cond.notify_all()
-            self._after_chunk(n, time.perf_counter() - started)
+            if self._after_chunk(n, time.perf_counter() - started):
+                self._settled()
+
+    def _settled(self) -> None:
+        callback = self.on_settled
+        if callback is not None:
+            callback()
 
     def _chunk_steps(self) -> int:
         limit = self.sim.built.chunk_steps
@@ -135,7 +146,8 @@ class Runner:
             n = min(n, self._remaining)
         return max(1, min(n, limit))
 
-    def _after_chunk(self, n: int, wall: float) -> None:
+    def _after_chunk(self, n: int, wall: float) -> bool:
+        """Count the chunk, pace the next; True when it ended the command (the state left RUNNING by itself)."""
         if self.speed is None and wall > 0:  # aim the next chunk at chunk_wall seconds
             self._chunk = int(min(max(1, n * self.chunk_wall / wall), 2 * n + 1))
         with self._cond:
@@ -144,8 +156,9 @@ class Runner:
                 if self._remaining == 0 and self.state == RUNNING:
                     self.state = self._after
                     self._cond.notify_all()
+                    return True
             if self.speed is None or self.state != RUNNING:
-                return
+                return False
             now = time.perf_counter()
             if self._clock is None:
                 self._clock = (now - wall, self.sim.step - n)
@@ -155,3 +168,4 @@ class Runner:
                 self._clock = (now, self.sim.step)
             elif due > now:
                 self._cond.wait(due - now)  # a pause, a speed change or a stop wakes it early
+            return False

@@ -64,6 +64,8 @@ class WeightsView(QWidget):
         self._shapes: dict[str, ProjectionShape] = {}
         self.edges, self.counts = np.zeros(bins + 1), np.zeros(bins, np.int64)
         self.matrix = np.zeros((0, 0))
+        self.shown = True  # see ``set_shown``
+        self._owed = False  # a refresh asked for while hidden
         self._build()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._live_tick)
@@ -170,6 +172,7 @@ class WeightsView(QWidget):
     # --- refreshing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Ask the provider for the chosen projection's synapses and redraw both plots."""
+        self._owed = False
         shape = self.projection
         if shape is None:
             self._clear()
@@ -236,8 +239,23 @@ class WeightsView(QWidget):
         self._timer.stop()
 
     def _live_tick(self) -> None:
-        if self.isVisible():
+        if self.shown and self.isVisible():
             self.refresh()
+
+    def set_shown(self, shown: bool) -> None:
+        """Whether the view can be seen (its dock open and in front: a tab behind another counts as visible to
+        Qt); a refresh owed while hidden is done when it is shown."""
+        self.shown = bool(shown)
+        if self.shown and self._owed:
+            self.refresh()
+
+    def refresh_when_shown(self) -> None:
+        """Refresh now if the view can be seen, else when it is shown (after a run: a large projection's
+        histogram and matrix took tens of ms for a tab behind another)."""
+        if self.shown:
+            self.refresh()
+        else:
+            self._owed = True
 
     # --- export --------------------------------------------------------------------------------
     def histogram_data(self) -> dict[str, np.ndarray]:

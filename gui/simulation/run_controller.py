@@ -56,6 +56,7 @@ class RunController(QObject):
     frame_drawn = Signal()
     built = Signal()  # a (re)built network is ready: ``sim`` is new
     window_suggested = Signal(float)  # a narrower plot window for a network that fires fast (see auto_window)
+    _runner_settled = Signal()  # from the worker thread: a run or step ended (queued to the GUI thread)
 
     def __init__(self, parent, doc, views):
         super().__init__(parent)
@@ -89,6 +90,7 @@ class RunController(QObject):
         doc.items_added.connect(self._items_added)
         views.probes_requested.connect(self.set_probes)
         views.raster.shown_changed.connect(self.show_spikes_of)
+        self._runner_settled.connect(self._tick)  # at once, not at the next frame
 
     # --- state ------------------------------------------------------------------------------------
     @property
@@ -182,8 +184,7 @@ class RunController(QObject):
         self.end_ms = None
         if self.sim is not None and not self.stale and self._state != FAILED:
             self.sim.reset()
-            self.runner = Runner(self.sim)
-            self.runner.set_speed(self.speed)
+            self._new_runner(self.sim)
             self._set_state(READY)
         else:
             self._drop_sim()
@@ -306,6 +307,18 @@ class RunController(QObject):
             self._prep.cancel()
             self._prep = None
 
+    def _new_runner(self, sim: Simulator) -> None:
+        self.runner = Runner(sim)
+        self.runner.set_speed(self.speed)
+        self.runner.on_settled = self._settled_elsewhere
+
+    def _settled_elsewhere(self) -> None:
+        """(On the worker thread.) Its run ended: the GUI thread takes the new state at once."""
+        try:
+            self._runner_settled.emit()
+        except RuntimeError:  # the window, and this controller's Qt side, are gone: nobody to tell
+            pass
+
     def _stop_runner(self) -> None:
         if self.runner is not None:
             self.runner.stop()
@@ -343,8 +356,7 @@ class RunController(QObject):
         self.tap.attach(sim)
         self.views.raster.rows.keep_only(sim.built.nodes)
         self.sim = sim
-        self.runner = Runner(sim)
-        self.runner.set_speed(self.speed)
+        self._new_runner(sim)
         self._set_stale([])
         known = [p for p in self.probes if p[0] in sim.network.populations
                  and p[1] < sim.network.populations[p[0]].size]

@@ -100,6 +100,9 @@ class SimulationUI:
         self.docks["phase_plane"].toggleViewAction().toggled.connect(self.phase.set_active)
         self.phase.set_shown(False)  # behind another tab until the dock says otherwise
         self.docks["phase_plane"].visibilityChanged.connect(self.phase.set_shown)
+        for name, view in (("analysis", self.analysis), ("weights", self.weights)):  # these too compute when seen
+            view.set_shown(False)
+            self.docks[name].visibilityChanged.connect(view.set_shown)
         c.set_view_probes("phase_plane", self.phase.probes)
         self._state_changed(c.state)
         self._stale_changed([])
@@ -260,7 +263,7 @@ class SimulationUI:
             self.weights.start_live()
         else:
             self.weights.stop_live()
-            self.weights.refresh()
+            self.weights.refresh_when_shown()
         if state in (PAUSED, DONE, FAILED):  # analysis after a run (or a pause)
             net = self.window.doc.network
             names = {i: display_name(net, i) for i in net.spiking_nodes()}
