@@ -164,6 +164,40 @@ def test_every_and_scale_run_at_the_kernel_steps(tmp_path):
     assert theirs["N"] == pytest.approx(res.mean_rate("N"), rel=0.02)
 
 
+class CoefficientsOnly:
+    """A built-in STDP rule without its description: what a third party's STDP-family plugin is to the exporter."""
+
+    def __init__(self, plugin):
+        self.info, self.engine_part = plugin.info, plugin.engine_part
+
+
+@pytest.mark.parametrize("rule, params", [
+    ("stdp", {}), ("stdp", {"multiplicative": 1, "nearest": 1, "norm_total": 1500.0, "norm_interval": 50.0}),
+    ("triplet_stdp", {"A2_plus": 0.005, "norm_total": 1500.0})])
+def test_built_in_stdp_from_its_description_learns_as_the_coefficient_path_and_the_engine(rule, params, tmp_path):
+    """Spike times into 5 LIF neurons (one-step delays): the script printed from the description, the script from
+    the kernel's coefficients and the engine give the very same rate and mean weight. Measured with delays of 1,
+    2 and 15 steps too: the two scripts agree to six digits in all; with 15 steps both differ a little from the
+    engine (a spike carries the weight it has when it arrives)."""
+    from spikestudio.plugins.registry import default_registry
+
+    rng = np.random.default_rng(1)
+    times = np.sort(rng.uniform(0, 1900, 1500))
+    net = Network(dt=0.1, duration=2000.0, seed=3)
+    net.add_spike_times("S", 50, neurons=rng.integers(0, 50, times.size), times=times)
+    net.add_population("N", 5, "lif", I_e=300.0)
+    net.connect("S", "N", "all_to_all", id="SN", weight=Distribution("uniform", low=20.0, high=80.0), delay=0.1,
+                plasticity=Plasticity(rule, params))
+    sim = Simulator(net)
+    res = sim.run(2.0)
+    ours = float(sim.built.state.weight[sim.built.synapses["SN"]].mean())
+    plugin = default_registry().learning_rules()[rule]
+    described, w_described = run_in_brian2(net, tmp_path, {rule: plugin})
+    coefficients, w_coefficients = run_in_brian2(net, tmp_path, {rule: CoefficientsOnly(plugin)})
+    assert described == coefficients == {"N": pytest.approx(res.mean_rate("N"), abs=1e-6)}
+    assert w_described == w_coefficients == {"SN": pytest.approx(ours, abs=1e-6)}
+
+
 def test_the_reward_part_of_a_rule_is_named_as_left_out_and_the_rest_exported():
     net = Network(dt=0.1, duration=100.0, seed=1)
     net.add_poisson("drive", 10, 20.0)

@@ -421,7 +421,7 @@ def test_any_text_is_a_rule_or_located_problems(text):
     ast.parse(source)  # valid Python (parsed, never run)
 
 
-def test_the_brian2_export_emits_a_described_rule_and_keeps_the_stdp_path_for_the_built_in():
+def test_the_brian2_export_emits_described_rules_the_built_in_stdp_included():
     from spikestudio.engine.interop import brian2_export
 
     net = balanced_network(True)
@@ -430,8 +430,8 @@ def test_the_brian2_export_emits_a_described_rule_and_keeps_the_stdp_path_for_th
     assert not any("vogels_sprekeler" in p for p in map(str, report.problems)), report
     assert "Learning rule 'vogels_sprekeler'" in text and "(event-driven)" in text
     text, builtin = brian2_export(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
-    assert not any("stdp" in str(p) for p in builtin.problems), builtin  # the built-in still exports as STDP
-    assert "do2/dt" in text and "emitted from its description" not in text  # by the kernel's coefficients
+    assert not any("stdp" in str(p) for p in builtin.problems), builtin
+    assert "Learning rule 'stdp' (Pair-based STDP (from equations))" in text
 
 
 def test_described_and_hand_written_rules_share_one_network():

@@ -233,12 +233,14 @@ def rule_lines(name: str, src: str, tgt: str, send: str, plan: RulePlan, d: int 
 
 
 def plastic_plan(proj, rules, net) -> tuple[tuple | RulePlan | None, str]:
-    """How a plastic projection travels: the kernel's STDP coefficients (a tuple) where today's STDP path takes it,
-    else the rule's description as a ``RulePlan``, else (None, why)."""
-    coef, reason = stdp_coefficients(proj, rules, net.dt, carried=net.rules)
-    if coef is not None:
-        return coef, ""
+    """How a plastic projection travels: the plan of its rule's description where the plugin (or the network)
+    has one, the built-in STDP rules included (their scripts learn exactly as the coefficient path's: same rates
+    and weights, tests/test_brian2_rules.py); else the kernel's STDP coefficients (a tuple: a third party's STDP
+    family without a description); else (None, why)."""
     rule, params = proj.plasticity.rule, proj.plasticity.params
     plugin = (with_carried_rules(net, rules) or {}).get(rule)
     desc = description_of(plugin, params) if plugin is not None else None
-    return rule_plan(rule, desc, params, net.dt) if desc is not None else (None, reason)
+    if desc is not None:
+        return rule_plan(rule, desc, params, net.dt)
+    coef, reason = stdp_coefficients(proj, rules, net.dt, carried=net.rules)
+    return (coef, "") if coef is not None else (None, reason)
