@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..equations.evaluate import evaluate
 from ..equations.inline import inline
 from ..equations.rule_codegen import RuleLayout
 from ..equations.rule_description import GAIN, WEIGHT, RuleDescription, Statement
-from ..equations.tree import Node, names_in
+from ..equations.tree import Binary, Call, Name, Node, Unary, names_in
 from ..equations.units import UNITS
 from ..simulation.described_rules import description_of, with_carried_rules
 from ._common import num
@@ -64,8 +65,28 @@ class RulePlan:
         self.clock_driven = reads_between
 
     def tree(self, node: Node) -> Node:
-        """``node`` with the rule's ``let`` names substituted (units kept as Brian2 units)."""
-        return inline(node, self.aliases, set(self.names))
+        """``node`` with the rule's ``let`` names substituted (units kept as Brian2 units) and each ``where`` whose
+        condition reads parameters and numbers only replaced by its branch (``nearest``, ``multiplicative``)."""
+        return self.folded(inline(node, self.aliases, set(self.names)))
+
+    def folded(self, node: Node) -> Node:
+        if isinstance(node, Unary):
+            return Unary(node.col, node.op, self.folded(node.operand))
+        if isinstance(node, Binary):
+            return Binary(node.col, node.op, self.folded(node.left), self.folded(node.right))
+        if not isinstance(node, Call):
+            return node
+        args = tuple(self.folded(a) for a in node.args)
+        if node.func == "where" and names_in(args[0]) <= set(self.values) | set(UNITS):
+            try:
+                return args[1] if evaluate(args[0], self.values) else args[2]
+            except (ValueError, ZeroDivisionError, OverflowError):
+                pass
+        if node.func in ("min", "max") and len(args) == 2:  # Brian2 has no min/max; clip is exact, (a+b-|a-b|)/2 not
+            inf = Name(node.col, "inf")
+            low, high = (Unary(node.col, "-", inf), args[1]) if node.func == "min" else (args[1], inf)
+            return Call(node.col, "clip", (args[0], low, high))
+        return Call(node.col, node.func, args)
 
     def text(self, node: Node, names: dict | None = None) -> str:
         return _text(self.tree(node), names or self.names)
