@@ -198,6 +198,31 @@ def test_built_in_stdp_from_its_description_learns_as_the_coefficient_path_and_t
     assert w_described == w_coefficients == {"SN": pytest.approx(ours, abs=1e-6)}
 
 
+@pytest.mark.parametrize("synapse", ["current", "delta"])
+def test_tsodyks_markram_sends_the_same_gains_in_brian2(synapse, tmp_path):
+    """Spike times through facilitating Tsodyks-Markram synapses (``last = step`` read as Brian2's time step, each
+    spike sending w*gain) onto 5 LIF neurons, one-step delays: the same rate as the engine, and not the rate of
+    the same synapses without the rule."""
+    from spikestudio.plugins.registry import default_registry
+
+    def network(plastic: bool) -> Network:
+        rng = np.random.default_rng(4)
+        times = np.sort(rng.uniform(0, 950, 600))
+        net = Network(dt=0.1, duration=1000.0, seed=4)
+        net.add_spike_times("S", 20, neurons=rng.integers(0, 20, times.size), times=times)
+        net.add_population("N", 5, "lif", I_e=250.0)
+        rule = Plasticity("tsodyks_markram", {"U": 0.2, "tau_rec": 200.0, "tau_facil": 500.0}) if plastic else None
+        weight = 60.0 if synapse == "current" else 1.5
+        net.connect("S", "N", "all_to_all", id="SN", weight=weight, delay=0.1, synapse=synapse, plasticity=rule)
+        return net.check()
+
+    ours = Simulator(network(True)).run(1.0).mean_rate("N")
+    static = Simulator(network(False)).run(1.0).mean_rate("N")
+    theirs, _ = run_in_brian2(network(True), tmp_path, default_registry().learning_rules())
+    assert abs(ours - static) > 2.0, (ours, static)
+    assert theirs["N"] == pytest.approx(ours, abs=1e-6)
+
+
 def test_the_reward_part_of_a_rule_is_named_as_left_out_and_the_rest_exported():
     net = Network(dt=0.1, duration=100.0, seed=1)
     net.add_poisson("drive", 10, 20.0)
