@@ -421,15 +421,17 @@ def test_any_text_is_a_rule_or_located_problems(text):
     ast.parse(source)  # valid Python (parsed, never run)
 
 
-def test_the_brian2_export_names_a_described_rule_as_left_out():
+def test_the_brian2_export_emits_described_rules_the_built_in_stdp_included():
     from spikestudio.engine.interop import brian2_export
 
     net = balanced_network(True)
     rule = described_rule("vogels_sprekeler", "0.1", VS_TEXT)
     text, report = brian2_export(net, rules={"vogels_sprekeler": rule})
-    assert any("vogels_sprekeler) is a rule described by equations" in p for p in map(str, report.problems)), report
-    _, builtin = brian2_export(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
-    assert not any("stdp" in str(p) for p in builtin.problems), builtin  # the built-in still exports as STDP
+    assert not any("vogels_sprekeler" in p for p in map(str, report.problems)), report
+    assert "Learning rule 'vogels_sprekeler'" in text and "(event-driven)" in text
+    text, builtin = brian2_export(stdp_network("stdp", {}), rules={"stdp": PAIR_STDP})
+    assert not any("stdp" in str(p) for p in builtin.problems), builtin
+    assert "Learning rule 'stdp' (Pair-based STDP (from equations))" in text
 
 
 def test_described_and_hand_written_rules_share_one_network():

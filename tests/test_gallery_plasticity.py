@@ -280,12 +280,37 @@ def test_song_stdp_in_brian2_gives_the_same_rate(tmp_path):
     assert theirs["neuron"] == pytest.approx(ours, rel=0.10)
 
 
-def test_vogels_istdp_brian2_export_names_its_described_rule_as_left_out():
-    """The Brian2 export leaves rules described by equations out, and says so: no rate comparison for this one."""
+def test_vogels_istdp_brian2_export_emits_its_described_rule():
+    """The rule the network carries travels as Brian2 synapse code, nothing left out."""
     net = load("vogels_istdp")
-    _, report = brian2_export(net, rules=default_registry().learning_rules())
-    assert [where for where, _ in report.problems] == ['projections["istdp"]']
-    assert "described by equations" in report.problems[0][1]
+    text, report = brian2_export(net, rules=default_registry().learning_rules())
+    assert report.ok, report
+    assert "Learning rule 'vogels_sprekeler'" in text
+
+
+@pytest.mark.slow
+def test_vogels_istdp_in_brian2_learns_to_the_same_rates(tmp_path):
+    """3 s of learning with the realised wiring (no input is drawn at run time), the rule as Brian2 synapse code.
+    Measured: E 9.632 / I 8.989 Hz and a mean I -> E weight of 1.7105 nS in both; about 2 minutes in Brian2 (most of
+    it reading the 500,000 synapses written into the script)."""
+    net = load("vogels_istdp")
+    net.duration = 3000.0
+    sim = spikestudio.Simulator(net)
+    res = sim.run(3.0)
+    ours_w = float(np.mean(sim.learned_network().projections["istdp"].weights))
+    python = brian2_python()
+    text, report = brian2_export(net, wiring="realised", rules=default_registry().learning_rules())
+    assert report.ok, report
+    (tmp_path / "exported.py").write_text(text)
+    done = subprocess.run([python, str(tmp_path / "exported.py")], capture_output=True, text=True, timeout=900,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = [line.split() for line in done.stdout.splitlines()]
+    theirs = {k: float(v) for word, k, v in out if word == "RATE"}
+    [w] = [float(v) for word, k, v in out if word == "WEIGHT" and k == "istdp"]
+    assert ours_w > 1.0 and w == pytest.approx(ours_w, rel=0.10)
+    for pop in ("E", "I"):
+        assert theirs[pop] == pytest.approx(res.mean_rate(pop), rel=0.10), pop
 
 
 @pytest.mark.slow
@@ -302,13 +327,15 @@ def test_polychronization_in_brian2_gives_the_same_rates(tmp_path):
         assert theirs[pop] == pytest.approx(res.mean_rate(pop), rel=0.10), pop
 
 
-def test_mongillo_brian2_export_names_its_short_term_plasticity_as_left_out():
-    """The Brian2 export runs STDP only; Tsodyks-Markram synapses are reported as left out (nine E->E
-    projections), so no rate comparison for this one: without facilitation the network would not remember."""
+def test_mongillo_brian2_export_emits_its_short_term_plasticity():
+    """Tsodyks-Markram synapses (nine E->E projections) travel as Brian2 synapse code from the rule's description:
+    each spike sends w*gain. Not run in Brian2 here: 10 million synapses (6.4 million with the rule, each with its
+    own copies of u, x and the last spike step); Brian2's numpy run of it (realised wiring, a 289 MB script) was
+    killed for lack of memory on the shared test machine."""
     net = load("mongillo_wm")
-    _, report = brian2_export(net, rules=default_registry().learning_rules())
-    left_out = dict(report.problems)
-    assert len(left_out) == 9 and all("tsodyks_markram" in why for why in left_out.values())
+    text, report = brian2_export(net, rules=default_registry().learning_rules())
+    assert report.ok, report
+    assert text.count("emitted from its description") == 9 and "v_post += (w_syn*gain)*mV" in text
 
 
 @pytest.mark.slow

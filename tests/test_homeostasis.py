@@ -222,11 +222,15 @@ def test_a_file_carries_the_rule_and_runs_it_identically(tmp_path):
     assert carried.built.state.weight[ids].mean() < 160.0
 
 
-def test_the_brian2_export_names_the_rule_as_left_out():
+def test_the_brian2_export_runs_the_rule_as_synapse_code():
+    """The rule travels as Brian2 code (tests/test_brian2_rules.py runs it): a clock-driven rate trace read by a
+    run_regularly every 50 ms."""
     from spikestudio.engine.interop import brian2_export
 
-    _, report = brian2_export(driven(100.0), rules={RULE: HOMEOSTATIC_SCALING})
-    assert any(f"plasticity ({RULE}) is a rule described by equations" in str(p) for p in report.problems), report
+    text, report = brian2_export(driven(100.0), rules={RULE: HOMEOSTATIC_SCALING})
+    assert report.ok, report
+    assert "dr/dt = ((-r)/(200.0*ms)) : second**-1 (clock-driven)" in text
+    assert 'dt=50.0*ms, when="start", order=0)' in text
 
 
 def test_a_third_party_rule_can_use_every_with_synapse_variables():

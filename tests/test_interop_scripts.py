@@ -479,16 +479,16 @@ def digits_plugins() -> dict:
 
 def test_brian2_exports_stdp_and_dataset_spikes_of_the_digits_example():
     """With the plugins given, nothing of the digits example is left out: its dataset input becomes SpikeStudio's
-    encoded spikes, its pair STDP synapse equations, its adaptive threshold a state variable; without them the
-    report names what is left out and why."""
+    encoded spikes, its pair STDP the synapse code of its description, its adaptive threshold a state variable;
+    without them the report names what is left out and why."""
     net = spikestudio.load(example_path("digits"))
     net.duration = 2000.0
     text, report = brian2_export(net, **digits_plugins())
     assert report.ok, report
     assert "replayed as spike times" in dict(report.notes)['inputs["digits"]']
-    for piece in ("b2.SpikeGeneratorGroup(64", "dr1/dt = -r1/(19.99999",
-                  "w_syn = clip(w_syn + r1*(0.01 + 0.0*o2)*60.0, -inf, 60.0)", "'send': 'w_sent = w_syn'",
-                  "% 100 == 99", "sum to 640.0", "theta += (0.2*mV)"):
+    for piece in ("b2.SpikeGeneratorGroup(64", "dx_pre_/dt = ((-x_pre_)/(20.0*ms)) : 1 (event-driven)",
+                  "w_syn = clip((w_syn + ((0.01*x_pre_)*60.0)), (-inf), 60.0)", "'send': 'w_sent = w_syn'",
+                  "At the end of every 100 steps", "sum to 640.0", "theta += (0.2*mV)"):
         assert piece in text, piece
     bare = brian2_export(net)[1]
     assert set(bare.locations()) == {'inputs["digits"]', 'projections["learn"]'}

@@ -22,7 +22,8 @@ from ._common import (
 )
 from .brian2_custom import custom_group_args, model_description
 from .brian2_models import channel_key, delta_gated, is_noise, on_pre, synapse_target
-from .brian2_plasticity import plastic_lines, stdp_coefficients
+from .brian2_plasticity import plastic_lines
+from .brian2_rules import RulePlan, left_out, plastic_plan, rule_lines
 from .dataset_replay import replay_datasets
 from .realised import check_wiring, ou_samples, poisson_counts, realise
 from .report import ExportError, ExportReport, location
@@ -96,6 +97,7 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
     for item in net.inputs.values():
         if isinstance(item, (PoissonInput, SpikeTimesInput)) and item.id not in poisson_inputs.values():
             body += _source(net, item, names[item.id], report, arrays)
+    synapses = {}  # projection id -> its Synapses' name
     for proj in projs:
         target = pops[proj.target]
         if proj.id in replayed:
@@ -104,13 +106,15 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
         elif proj.id in poisson_inputs:
             body += _poisson_input(net, proj, target, names[proj.target], channels[proj.target])
         else:
-            body += _synapses(net, proj, names, target, channels[proj.target], ident(proj.id, "S_", used), arrays,
+            synapses[proj.id] = ident(proj.id, "S_", used)
+            body += _synapses(net, proj, names, target, channels[proj.target], synapses[proj.id], arrays,
                               plastic.get(proj.id), report)
     body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
              "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
     monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
     body += [f"for pop_id, monitor, size in [{monitors}]:",
              '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")',
+             *_weight_lines(plastic, synapses),
              "", SAVE_SPIKES.format(monitors=monitors)]
     run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
     lines = header(net, report, run) + ["", "import sys", "", "import numpy as np", "", "import brian2 as b2",
@@ -129,6 +133,12 @@ SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each popu
     np.savez(sys.argv[1], **arrays)"""
 
 
+def _weight_lines(plastic: dict, synapses: dict) -> list[str]:
+    """A WEIGHT line per plastic projection: the mean of its weights at the end of the run."""
+    return [f'print("WEIGHT", {literal(pid)}, f"{{np.mean({name}.w_syn[:]) if len({name}) else 0.0:.6f}}")'
+            for pid, name in synapses.items() if pid in plastic]
+
+
 def _exported_populations(net: Network, report: ExportReport) -> dict:
     pops = {}
     for pid, pop in net.populations.items():
@@ -145,17 +155,20 @@ def _exported_populations(net: Network, report: ExportReport) -> dict:
 
 
 def _exported_projections(net: Network, pops: dict, report: ExportReport, rules, plastic: dict) -> list:
-    """The projections the script builds; ``plastic`` gets the STDP coefficients of the plastic ones."""
+    """The projections the script builds; ``plastic`` gets how each plastic one travels: the STDP coefficients,
+    or the plan of its rule's description (``brian2_rules``)."""
     projs = []
     for proj in net.projections.values():
         where = location("projections", proj.id)
         reasons = []
         if proj.plasticity is not None:
-            coef, reason = stdp_coefficients(proj, rules, net.dt, carried=net.rules)
-            if coef is None:
+            how, reason = plastic_plan(proj, rules, net)
+            if how is None:
                 reasons.append(reason)
             else:
-                plastic[proj.id] = coef
+                plastic[proj.id] = how
+                for part in left_out(how) if isinstance(how, RulePlan) else ():
+                    report.problem(where, part)
         if proj.rule == "gaussian":
             reasons.append("the gaussian (grid distance) rule is not exported")
         if proj.target not in pops or (proj.source in net.populations and proj.source not in pops):
@@ -225,6 +238,7 @@ def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
     for proj in projs:
         src = net.inputs.get(proj.source)
         if (isinstance(src, PoissonInput) and src.rates is None and uses[src.id] == 1 and proj.rule == "one_to_one"
+                and proj.plasticity is None
                 and proj.weights is None and constant_value(proj.weight) is not None):
             found[proj.id] = src.id
     return found
@@ -291,9 +305,10 @@ def _replayed_input(net: Network, proj, target, target_name: str, channels: list
 
 
 def _synapses(net: Network, proj, names: dict, target, channels: list, name: str,
-              arrays: ScriptArrays, coef: tuple | None = None, report: ExportReport | None = None) -> list[str]:
+              arrays: ScriptArrays, plastic: tuple | RulePlan | None = None,
+              report: ExportReport | None = None) -> list[str]:
     key = channel_key(proj)
-    w_const = constant_value(proj.weight) if proj.weights is None and coef is None else None
+    w_const = constant_value(proj.weight) if proj.weights is None and plastic is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
     model = '"w_syn : 1"' if w_const is None else '""'
     statement = on_pre(target, channels, key, "w_syn" if w_const is None else num(w_const),
@@ -302,13 +317,17 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     delay = f", delay={num(round((delay_steps(d_const, net.dt) - lag) * net.dt, 9))}*ms" if d_const is not None else ""
     src, tgt = names[proj.source], names[proj.target]
     lines = [comment(f"Projection {proj.id!r}: {proj.rule}, {key[0]} {key[1]} synapses")]
-    norm, d = [], _one_delay(proj, d_const, net.dt)
-    if coef is not None:
-        made, norm, exact = plastic_lines(name, src, tgt, statement, coef, d, net.dt, target.size)
+    after, d = [], _one_delay(proj, d_const, net.dt)
+    if plastic is not None:
+        if isinstance(plastic, RulePlan):
+            made, exact = rule_lines(name, src, tgt, statement, plastic, d, lag, net.dt)
+        else:
+            made, after, exact = plastic_lines(name, src, tgt, statement, plastic, d, net.dt, target.size)
         lines += made
         if not exact:
             report.note(location("projections", proj.id), "a spike carries the weight it has when it arrives, not "
-                        "one step after it was sent as in SpikeStudio (exact for one delay of one or two steps)")
+                        "one step after it was sent as in SpikeStudio (exact for one delay of one step, or of two on "
+                        "current and conductance synapses)")
     else:
         lines.append(f'{name} = b2.Synapses({src}, {tgt}, model={model}, on_pre="{statement}"{delay}, '
                      f'name={literal(name)})')
@@ -336,17 +355,20 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
     if w_const is None:
         if proj.weights is not None:
             values = arrays.literal(proj.weights, "float")
-        elif coef is not None and proj.weight.kind == "constant":
+        elif plastic is not None and proj.weight.kind == "constant":
             values = num(constant_value(proj.weight))
         else:
             values = f"draw(rng, len({name}), {dist_args(proj.weight)})"
         lines.append(f"{name}.w_syn = {values}")
-    if d_const is None and (coef is None or d is None):  # per synapse (a plastic projection: its sending pathway)
+    if d_const is None and (plastic is None or d is None):  # per synapse (a plastic projection: its sending pathway)
         values = (arrays.literal(proj.delays, "float") if proj.delays is not None
                   else f"draw(rng, len({name}), {dist_args(proj.delay)})")
-        lines.append(f"{name}.{'pre.' if coef is not None else ''}delay = "
+        lines.append(f"{name}.{'pre.' if plastic is not None else ''}delay = "
                      f"(delay_steps({values}, {num(net.dt)}) - {lag})*{num(net.dt)}*ms")
-    return lines + norm + [""]
+    if isinstance(plastic, RulePlan):
+        after = [*plastic.initial_lines(name), *plastic.periodic_lines(name, net.dt),
+                 *plastic.scaling_lines(name, net.dt, target.size)]
+    return lines + after + [""]
 
 
 def _one_delay(proj, d_const: float | None, dt: float) -> int | None:
