@@ -14,8 +14,8 @@ local connection index), so the full model's 0.3 billion synapses on 1 or 2 thre
 (per source population at most 93 million at full scale). The copies change no connection nor spike (same draws);
 each model costs NEST a little time per step. The background generators keep ``static_synapse`` (77,169 edges).
 
-A first JSON line (``"stage": "built"``) is printed as soon as the network is built, so a run stopped during the
-simulation still reports its build time and memory.
+A JSON line (``"stage": "built"``, then ``"warmed up"``) is printed as soon as the network is built and again
+after the warm-up, so a run stopped during the simulation still reports its build time, memory and warm-up time.
 """
 
 import json
@@ -77,11 +77,13 @@ def main(path):
     build_s, build_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     n_syn = nest.GetKernelStatus("num_connections")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"stage": "built", "build_s": build_s, "build_cpu": build_cpu, "peak_bytes": peak,
-                      "synapses": n_syn, "synapse_models": len(models)}), flush=True)
-    t1 = time.perf_counter()
+    built = {"build_s": build_s, "build_cpu": build_cpu, "peak_bytes": peak, "synapses": n_syn,
+             "synapse_models": len(models)}
+    print(json.dumps({"stage": "built", **built}), flush=True)
+    t1, c1 = time.perf_counter(), cpu_seconds()
     nest.Run(spec["warmup_ms"])
-    warm_s = time.perf_counter() - t1
+    warm_s, warm_cpu = time.perf_counter() - t1, cpu_seconds() - c1
+    print(json.dumps({"stage": "warmed up", **built, "warmup_s": warm_s, "warmup_cpu": warm_cpu}), flush=True)
     t2, c2 = time.perf_counter(), cpu_seconds()
     nest.Run(spec["sim_ms"])
     sim_s, sim_cpu = time.perf_counter() - t2, cpu_seconds() - c2
@@ -91,8 +93,8 @@ def main(path):
         times = rec.get("events")["times"]
         rates[name] = len(times) / spec["populations"][name]["size"] / (spec["sim_ms"] / 1000.0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"build_s": build_s, "warmup_s": warm_s, "sim_s": sim_s, "peak_bytes": peak,
-                      "build_cpu": build_cpu, "sim_cpu": sim_cpu,
+    print(json.dumps({"build_s": build_s, "warmup_s": warm_s, "warmup_cpu": warm_cpu, "sim_s": sim_s,
+                      "peak_bytes": peak, "build_cpu": build_cpu, "sim_cpu": sim_cpu,
                       "synapses": n_syn, "synapse_models": len(models), "rates": rates,
                       "version": nest.__version__}))
 

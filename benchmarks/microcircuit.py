@@ -135,7 +135,8 @@ def child(cmd: list[str], env: dict | None = None, timeout: float | None = None)
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     result = json.loads(lines[-1]) if lines else {}
     if code or "stage" in result:
-        result["error"] = stderr.strip().splitlines()[-1:] or stdout.strip().splitlines()[-1:] or [f"exit {code}"]
+        how = f"killed by signal {-code}" if isinstance(code, int) and code < 0 else f"exit {code}"
+        result["error"] = [how] + (stderr.strip().splitlines()[-1:] or stdout.strip().splitlines()[-1:])
     result.update(load_before=load0, load_after=os.getloadavg()[0])
     print(f"    -> {json.dumps(result)}", file=sys.stderr, flush=True)
     return result
