@@ -8,11 +8,21 @@ ratios NEST / SpikeStudio, and the per-population rates of each against the publ
 
     python benchmarks/microcircuit.py [--scale 1.0] [--k-scale S] [--threads 1 2] [--warmup 0.5] [--duration 1.0]
                                       [--seeds 2014 ...] [--nest-delays redraw|clip]
-                                      [--nest-python .venv-nest/bin/python]
+                                      [--nest-synapse-copies auto|source|projection|off] [--only spikestudio|nest]
+                                      [--timeout SECONDS] [--nest-python .venv-nest/bin/python]
 
 The rates are counted after ``--warmup`` (NEST's example: 0.5 s of start-up transient). One network realisation
 fires a few to 20 % away from another (different random wiring), so fidelity is judged on the mean over several
 ``--seeds`` (each seed is a new network for both simulators), each seed's rates printed too.
+
+NEST 3.10 holds at most 134,217,726 connections per thread and synapse model, fewer than the full model's
+0.3 billion synapses on 1 or 2 threads. ``--nest-synapse-copies`` (spec field ``synapse_copies``) gives each
+source population (``source``: 8 models, at most 93 million synapses each at full scale) or each projection
+(``projection``: 55 models) its own copy of ``static_synapse`` (same dynamics, same connections and spikes);
+``auto`` (the default) uses ``source`` when the synapses per thread could come near the limit, so NEST runs the
+full model on any thread count, and reduced scales stay as NEST's example builds them. The copies cost NEST a
+little per step (benchmarks/README.md, "NEST at full scale"). ``--timeout`` stops a child that runs longer; a
+NEST child stopped after building still reports its build time and memory (its first output line).
 
 The network's ``threads`` setting is passed on to SpikeStudio. ``--brian`` adds Brian2's C++ standalone
 (``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread): at full scale it holds the
@@ -34,10 +44,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 GOALS = {"speed_vs_nest": 3.0, "rates": 0.10}
+NEST_MAX_CONNECTIONS = 134_217_726  # per thread and synapse model (NEST 3.10: 27-bit local connection index)
 
 
-def spec_of(net, warmup_ms: float, sim_ms: float, threads: int, delay_bound: str = "redraw") -> dict:
-    """The network as plain numbers for the NEST and Brian2 scripts (one description for every simulator)."""
+def nest_needs_copies(n_synapses: int, threads: int) -> bool:
+    """Whether one synapse model could overflow NEST's per-thread limit (threads hold uneven shares: 20 % margin)."""
+    return n_synapses / threads > 0.8 * NEST_MAX_CONNECTIONS
+
+
+def spec_of(net, warmup_ms: float, sim_ms: float, threads: int, delay_bound: str = "redraw",
+            synapse_copies: str = "auto") -> dict:
+    """The network as plain numbers for the NEST and Brian2 scripts (one description for every simulator).
+
+    ``synapse_copies`` ("auto", "source", "projection", "off"): whether NEST connects each source population or each
+    projection through its own synapse model (``auto``: per source population when one model could overflow).
+    """
     from spikestudio.resources.examples.microcircuit import BG_RATE
 
     pops = {}
@@ -56,9 +77,12 @@ def spec_of(net, warmup_ms: float, sim_ms: float, threads: int, delay_bound: str
         else:
             background.append({"target": proj.target, "rate": net.inputs[proj.source].rate,
                                "weight": proj.weight.value, "delay": proj.delay.value})
+    if synapse_copies == "auto":
+        synapse_copies = "source" if nest_needs_copies(sum(c["n"] for c in projections), threads) else "off"
     return {"dt": net.dt, "seed": int(net.seed), "threads": threads, "warmup_ms": warmup_ms, "sim_ms": sim_ms,
             "populations": pops, "projections": projections, "background": background, "delay_bound": delay_bound,
-            "bg_rate": BG_RATE}
+            "bg_rate": BG_RATE,
+            "synapse_copies": False if synapse_copies == "off" else synapse_copies}
 
 
 def run_spikestudio(args) -> dict:
@@ -97,13 +121,25 @@ def cpu_seconds() -> float:
     return use.ru_utime + use.ru_stime
 
 
-def child(cmd: list[str], env: dict | None = None) -> dict:
-    print("  $", " ".join(cmd), file=sys.stderr, flush=True)
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    if out.returncode or not lines:
-        return {"error": (out.stderr or out.stdout).strip().splitlines()[-1:] or [f"exit {out.returncode}"]}
-    return json.loads(lines[-1])
+def child(cmd: list[str], env: dict | None = None, timeout: float | None = None) -> dict:
+    """Run one simulator; its last JSON line, with the load before and after. A child that fails or is stopped
+    after printing a partial line (NEST's ``"stage": "built"``) returns that line with an ``error``."""
+    load0 = os.getloadavg()[0]
+    print(f"  $ {' '.join(cmd)}   (load {load0:.2f})", file=sys.stderr, flush=True)
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+        stdout, stderr, code = out.stdout, out.stderr, out.returncode
+    except subprocess.TimeoutExpired as stopped:
+        as_text = (lambda b: b.decode() if isinstance(b, bytes) else (b or ""))
+        stdout, stderr, code = as_text(stopped.stdout), f"stopped after {timeout:g} s (--timeout)", "timeout"
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {}
+    if code or "stage" in result:
+        how = f"killed by signal {-code}" if isinstance(code, int) and code < 0 else f"exit {code}"
+        result["error"] = [how] + (stderr.strip().splitlines()[-1:] or stdout.strip().splitlines()[-1:])
+    result.update(load_before=load0, load_after=os.getloadavg()[0])
+    print(f"    -> {json.dumps(result)}", file=sys.stderr, flush=True)
+    return result
 
 
 def fmt(x, spec="{:.2f}") -> str:
@@ -119,8 +155,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[2014], help="one network realisation each")
     parser.add_argument("--nest-delays", choices=["redraw", "clip"], default="redraw",
                         help="NEST's delays below one step: drawn again (its example) or clipped (SpikeStudio)")
+    parser.add_argument("--nest-synapse-copies", choices=["auto", "source", "projection", "off"], default="auto",
+                        help="a static_synapse copy per source population or projection in NEST (auto: source, "
+                             "when its connection limit needs it)")
+    parser.add_argument("--only", choices=["spikestudio", "nest"], help="run one simulator (the other is skipped)")
+    parser.add_argument("--timeout", type=float, default=None, help="stop a child simulator after this many s")
     parser.add_argument("--duration", type=float, default=1.0, help="seconds simulated and timed")
-    parser.add_argument("--nest-python", default=str(ROOT / ".venv-nest" / "bin" / "python"))
+    parser.add_argument("--nest-python", default=os.environ.get("SPIKESTUDIO_NEST_PYTHON",
+                                                                str(ROOT / ".venv-nest" / "bin" / "python")))
     parser.add_argument("--brian", action="store_true", help="also run Brian2's C++ standalone (needs g++)")
     parser.add_argument("--brian-python", default=os.environ.get("SPIKESTUDIO_BRIAN2_PYTHON",
                                                                  str(ROOT / ".venv-bench" / "bin" / "python")))
@@ -137,7 +179,8 @@ def main(argv=None) -> int:
     net = microcircuit(args.scale, args.k_scale)
     print(f"microcircuit, scale {args.scale:g}, k_scale {args.k_scale or args.scale:g}: "
           f"{sum(p.size for p in net.populations.values()):,} neurons; warm-up {args.warmup:g} s, timed "
-          f"{args.duration:g} s; seeds {args.seeds}; NEST delays {args.nest_delays}; "
+          f"{args.duration:g} s; seeds {args.seeds}; NEST delays {args.nest_delays}, synapse copies "
+          f"{args.nest_synapse_copies}; "
           f"load {os.getloadavg()[0]:.2f} at start", flush=True)
     rows = {}
     for threads in args.threads:
@@ -152,14 +195,23 @@ def run_pair(args, threads: int, seed: int) -> dict:
     from spikestudio.resources.examples.microcircuit import microcircuit
 
     env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
-    ours = child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
-                  "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration),
-                  "--seeds", str(seed)] + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env)
+    ours = ({"skipped": f"--only {args.only}"} if args.only == "nest" else
+            child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
+                   "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration),
+                   "--seeds", str(seed)] + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env,
+                  args.timeout))
     net = microcircuit(args.scale, args.k_scale, seed)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads, args.nest_delays), f)
-    theirs = (child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env)
-              if Path(args.nest_python).exists() else {"skipped": f"no {args.nest_python}"})
+        spec = spec_of(net, args.warmup * 1000.0, args.duration * 1000.0, threads, args.nest_delays,
+                       args.nest_synapse_copies)
+        json.dump(spec, f)
+    print(f"  NEST synapse model copies: {spec['synapse_copies'] or 'none'}", flush=True)
+    if args.only == "spikestudio":
+        theirs = {"skipped": f"--only {args.only}"}
+    elif not Path(args.nest_python).exists():
+        theirs = {"skipped": f"no {args.nest_python}"}
+    else:
+        theirs = child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env, args.timeout)
     row = {"SpikeStudio": ours, "NEST": theirs}
     if args.brian:
         row["Brian2"] = child([args.brian_python, str(HERE / "_brian_microcircuit.py"), f.name], env)
