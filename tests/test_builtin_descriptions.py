@@ -182,11 +182,12 @@ def test_the_simulator_runs_the_generated_code_of_the_switched_built_ins(model_i
     from spikestudio.engine.kernels import kernel as K
     from spikestudio.engine.model.catalog import GENERATED_BUILTINS
 
-    assert model_id in GENERATED_BUILTINS
     net = driven(model_id, False, [500.0], duration=1.0)
     built = spikestudio.Simulator(net).built
     assert built.nodes["P0"].code == BUILTIN_MODELS[model_id][0] and built.loop is K.run_chunk
-    assert built.gates.custom is None and built.layout_of_code(built.nodes["P0"].code).desc.title
+    assert built.gates.custom is None
+    # AdEx stays on its kernel and its rows (its generated update was slower): GENERATED_BUILTINS says which
+    assert (built.layout_of_code(built.nodes["P0"].code) is not None) == (model_id in GENERATED_BUILTINS)
     with hand_written_kernels():
         built = spikestudio.Simulator(net).built
         assert built.nodes["P0"].code == BUILTIN_MODELS[model_id][0] and built.loop is not K.run_chunk

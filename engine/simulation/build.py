@@ -125,7 +125,7 @@ class Built:
         updates read those rows), or None for the hand-written kernels' rows (``derive_params``) and sources."""
         if code >= K.CUSTOM:
             return list(self.custom.values())[code - K.CUSTOM]
-        return None if self.hand_written else builtin_layout(code)
+        return builtin_layout(code) if code in _BUILTIN_IDS and not self.hand_written else None
 
 
 def available_memory() -> int:
@@ -265,7 +265,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     for info in nodes.values():
         item = info.item
         layout = custom.get(item.model) if isinstance(item, Population) else None
-        if isinstance(item, Population) and layout is None and not hand_written:
+        if isinstance(item, Population) and layout is None and info.code in _BUILTIN_IDS and not hand_written:
             layout = builtin_layout(info.code)  # the generated updates read their description's rows
         if layout is not None:
             node_params[info.index, : layout.n_params] = layout.engine_params(item.params)
@@ -524,9 +524,9 @@ def hand_written_kernels():
 @contextmanager
 def generated_builtins(*model_ids: str):
     """Networks built inside run the built-ins from their descriptions' generated code, as every network does outside
-    ``hand_written_kernels`` (every built-in is in ``GENERATED_BUILTINS``): kept for tests and benchmarks that name
+    ``hand_written_kernels`` (the built-ins in ``GENERATED_BUILTINS``): kept for tests and benchmarks that name
     the side they compare. Not thread-safe."""
-    assert set(model_ids) <= GENERATED_BUILTINS, model_ids
+    assert set(model_ids) <= GENERATED_BUILTINS, model_ids  # (AdEx has no generated update in the loop)
     _HAND_WRITTEN.append(False)
     try:
         yield
