@@ -176,15 +176,22 @@ def _rk4(model_id: str) -> str:
 
 @pytest.mark.parametrize("model_id", sorted(BUILTIN_MODELS))
 def test_the_simulator_runs_the_generated_code_of_the_switched_built_ins(model_id):
-    """A built-in in GENERATED_BUILTINS runs its description's generated code (a custom slot), the others their
-    hand-written kernel; ``hand_written_kernels`` builds every built-in on its kernel, the tests' reference."""
-    from spikestudio.engine.kernels.codes import CUSTOM
+    """Every built-in runs its description's generated update, compiled into the loop under its own code (not a
+    custom slot) with its description's parameter row; ``hand_written_kernels`` builds it on its kernel instead
+    (the hand-written rows, the loop variant with the kernels), the tests' reference."""
+    from spikestudio.engine.kernels import kernel as K
     from spikestudio.engine.model.catalog import GENERATED_BUILTINS
 
     net = driven(model_id, False, [500.0], duration=1.0)
-    assert (spikestudio.Simulator(net).built.nodes["P0"].code >= CUSTOM) == (model_id in GENERATED_BUILTINS)
+    built = spikestudio.Simulator(net).built
+    assert built.nodes["P0"].code == BUILTIN_MODELS[model_id][0] and built.loop is K.run_chunk
+    assert built.gates.custom is None
+    # AdEx stays on its kernel and its rows (its generated update was slower): GENERATED_BUILTINS says which
+    assert (built.layout_of_code(built.nodes["P0"].code) is not None) == (model_id in GENERATED_BUILTINS)
     with hand_written_kernels():
-        assert spikestudio.Simulator(net).built.nodes["P0"].code == BUILTIN_MODELS[model_id][0]
+        built = spikestudio.Simulator(net).built
+        assert built.nodes["P0"].code == BUILTIN_MODELS[model_id][0] and built.loop is not K.run_chunk
+        assert built.layout_of_code(built.nodes["P0"].code) is None
 
 
 def test_exponential_leak_is_refused_where_it_cannot_apply_with_a_located_problem():

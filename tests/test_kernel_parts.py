@@ -1,8 +1,8 @@
 """The time loop compiles only the parts a network uses, and its arrays start on cache lines.
 
 Both are speed measures (cold compile, vectorised passes); these tests pin down that neither changes
-what is simulated. The loop's own parts are the hand-written kernels' (``hand_written_kernels``): a built-in in
-``GENERATED_BUILTINS`` runs its description's generated code, which the loop calls as its ``custom`` entry.
+what is simulated. A built-in model's part is its description's generated update (``kernels.builtin_updates``),
+or with ``hand_written_kernels`` its hand-written kernel; models from equations are the ``custom`` entry.
 """
 
 
@@ -41,24 +41,15 @@ def test_gates_name_only_the_parts_the_network_uses():
 
     assert gate_set(spikestudio.load(example_path("cuba"))) == {"lif"}
     assert gate_set(spikestudio.load(example_path("single_neuron"))) == {"lif", "currents"}
-    # Izhikevich runs its description's generated code (catalog.GENERATED_BUILTINS): the loop's "custom" part, with
-    # the module of that one model, and not the hand-written "izh" part; the thalamic noise is a current input
-    assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"custom", "currents"}
+    # a built-in runs its description's generated update as the loop's own part (not through the "custom" entry),
+    # generated or hand-written alike; the thalamic noise is a current input
+    assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"izh", "currents"}
     with hand_written_kernels():
         assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"izh", "currents"}
-    # the built-ins that run from their descriptions take the "custom" part in place of their own
-    generated = {"izh", "hh", "lif_adaptive"}
-    assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic"} - generated
-    assert gate_set(warmup_network(["stdp", "tsodyks_markram"])) == set(K.Gates._fields) - generated
+    assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "custom"}
+    assert gate_set(warmup_network(["stdp", "tsodyks_markram"])) == set(K.Gates._fields) - {"custom"}
     with hand_written_kernels():
         assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "custom"}
-    # without hand_written_kernels a built-in in GENERATED_BUILTINS runs its description's generated code: the
-    # loop's entry, not its part
-    from spikestudio.engine.model.catalog import GENERATED_BUILTINS
-
-    gates = spikestudio.Simulator(spikestudio.load(example_path("cuba"))).built.gates
-    generated = "lif" in GENERATED_BUILTINS
-    assert (gates.lif is None) == generated and (gates.custom is not None) == generated
 
 
 def test_conductance_gate_follows_the_synapses_into_lif():
@@ -72,10 +63,11 @@ def test_conductance_gate_follows_the_synapses_into_lif():
 
 
 def run_with_gates(net: Network, gates: tuple, steps: int):
-    """Spikes and final state of ``net`` after ``steps`` steps of ``run_chunk`` with the given gates."""
+    """Spikes and final state of ``net`` after ``steps`` steps of its loop (``run_chunk``, or the hand-written
+    kernels' variant inside ``hand_written_kernels``) with the given gates."""
     sim = Simulator(net, record_all=True)
     s = sim.built.state
-    done, status = K.run_chunk(s, 0, steps, *gates)
+    done, status = sim.built.loop(s, 0, steps, *gates)
     assert (done, status) == (steps, K.STATUS_DONE)
     n_rec = int(s.counters[0])
     return s.rec_step[:n_rec].copy(), s.rec_id[:n_rec].copy(), s.state.copy(), s.syn.copy()

@@ -5,6 +5,8 @@ Each model gets ``update_<slot>`` with the calling convention of the hand-writte
 ``kernels.neuron_kernels`` (returns spike count and the first non-finite neuron or -1), and the module a
 ``custom_update`` that dispatches on the slot, with two entries (with and without current inputs) that
 ``loader.generated_entry`` compiles on their own for the time loop to call.
+``builtin_source`` writes the built-in models' updates under their own names, as parts of the time loop itself
+(``kernels/builtin_updates.py``, checked in; ``builtin_module``).
 """
 
 from __future__ import annotations
@@ -147,30 +149,65 @@ def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | N
     return "".join(out)
 
 
+_CUSTOM_PREPASS = f'''
+
+@jit_part
+def prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_spikes, n_spk, currents):
+    """``region`` over every node, when some node is for it (its update then only gathers its spikes)."""
+    for node in range(node_code.shape[0]):
+        lo, hi = node_start[node], node_start[node + 1]
+        if on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1], False):
+            if currents is not None:
+                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, i_ext, acc, par[1],
+                       block_above, block_spikes)
+            else:
+                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, None, acc, par[1],
+                       block_above, block_spikes)
+            break
+    return n_spk, -1
+'''
+# the projection tables a built-in region sends the last step's spikes through (see ``threaded_source``)
+_SEND_SIG = ("proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, node_spk_prev, spikes_prev, "
+             "ring, proj_stp, stp_gain, step")
+_SEND_INTO = ("proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_spk_prev, "
+              "spikes_prev, syn, ring, proj_stp, stp_gain, step")
+
+
+def _value(slot) -> str:
+    """A slot as the generated code compares it: its number, or a built-in's code constant (``LIF``)."""
+    return str(slot) if isinstance(slot, int) else _BUILTIN_CODES[slot]
+
 _PREPASS_CALL = (f"return prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_spikes, n_spk, "
                  "currents)")
 
 
-def threaded_source(fast: list[int]) -> str:
+def threaded_source(fast: list, key: str = "code - CUSTOM", send: bool = False) -> str:
     """The threads' side of the vectorised models (as ``kernels.parallel.lif_nodes`` for the hand-written LIF): one
     parallel region a step for every node of ``fast`` slots with enough neurons (``par[1]``) and at most two
     channels, none conductance; each block's spikes to its own slice of ``block_spikes``, which the node's update
-    then copies in order (``gather_spikes``): the one-thread spikes for any number of threads."""
+    then copies in order (``gather_spikes``): the one-thread spikes for any number of threads.
+    ``fast``: the slots (or, with ``key`` "code", the built-in codes' names: ``builtin_source``); ``send``: the
+    region also sends the last step's spikes into the blocks it ran (as ``parallel.lif_nodes``), given the
+    projection tables after ``found``."""
     dispatch = "".join(
-        f"            {'if' if k == 0 else 'elif'} slot == {slot}:\n"
+        f"            {'if' if k == 0 else 'elif'} slot == {_value(slot)}:\n"
         f"                if inj_all is not None:\n"
         f"                    blocks_{slot}(p, v, ref, inj_all[lo:hi], a1, k1, d1, a2, k2, d2, first, last, above, "
         f"off, spikes)\n"
         f"                else:\n"
         f"                    blocks_{slot}(p, v, ref, None, a1, k1, d1, a2, k2, d2, first, last, above, off, spikes)\n"
         for k, slot in enumerate(fast))
-    slots = " or ".join(f"slot == {slot}" for slot in fast)
+    slots = " or ".join(f"slot == {_value(slot)}" for slot in fast)
+    region_sig = f"{_TABLES}, v_all, ref_all, inj_all, zero, least, above, found"
+    region_sig += f", send, {_SEND_SIG}" if send else ""
+    sending = (f"        if send:\n            send_into_blocks(part, parts, node_code, node_start, node_chan, chan, "
+               f"least, {_SEND_INTO})\n") if send else ""
     return f'''
 @jit_inline
 def on_threads(code, n, c0, c1, chan, least, wide):
     """True for a node the parallel region updates: a vectorised model, ``least`` neurons or more, no conductance
     channel, at most two channels (or more with ``wide``: the others summed into the scratch beforehand)."""
-    slot = code - CUSTOM
+    slot = {key}
     if not ({slots}) or n < least or (c1 - c0 > 2 and not wide):
         return False
     for c in range(c0, c1):
@@ -180,7 +217,7 @@ def on_threads(code, n, c0, c1, chan, least, wide):
 
 
 @jit_parallel
-def region(parts, first_node, last_node, wide, {_TABLES}, v_all, ref_all, inj_all, zero, least, above, found):
+def region(parts, first_node, last_node, wide, {region_sig}):
     """Every ``on_threads`` node of ``first_node``..``last_node`` in one parallel region: task ``part`` takes its
     share of each node's blocks. Node k's block b counts in ``above[node_start[k] // {_PASS_BLOCK} + k + b]``
     (-1 - i for a non-finite neuron i), its spikes (local indices) at ``found[node_start[k] + b * {_PASS_BLOCK}:]``."""
@@ -204,24 +241,8 @@ def region(parts, first_node, last_node, wide, {_TABLES}, v_all, ref_all, inj_al
             off = lo // {_PASS_BLOCK} + node
             p = node_params[node]
             v, ref, spikes = v_all[lo:hi], ref_all[lo:hi], found[lo:hi]
-            slot = code - CUSTOM
-{dispatch}
-
-@jit_part
-def prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_spikes, n_spk, currents):
-    """``region`` over every node, when some node is for it (its update then only gathers its spikes)."""
-    for node in range(node_code.shape[0]):
-        lo, hi = node_start[node], node_start[node + 1]
-        if on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1], False):
-            if currents is not None:
-                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, i_ext, acc, par[1],
-                       block_above, block_spikes)
-            else:
-                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, None, acc, par[1],
-                       block_above, block_spikes)
-            break
-    return n_spk, -1
-'''
+            slot = {key}
+{dispatch}{sending}{'' if send else _CUSTOM_PREPASS}'''
 
 
 def _param_lines(layout: ModelLayout, used: set[str], indent: str = "    ") -> str:
@@ -256,7 +277,7 @@ def _names(layout: ModelLayout, stage: str, t_code: str) -> dict[str, str]:
 _SUMMED = "I_syn summed"  # not a name a model can declare: the template of X + I_syn
 
 
-def _general(slot: int, layout: ModelLayout) -> str:
+def _general(slot: int | str, layout: ModelLayout) -> str:
     """The per-neuron update: any method, any synapse kind."""
     desc, plan = layout.desc, layout.plan
     states = desc.state_names()
@@ -479,11 +500,13 @@ def _fast_ok(layout: ModelLayout) -> bool:
     return all(t is None or names_in(inline(t, aliases)) <= (allowed - {"t", "I_syn"}) for t in trees)
 
 
-def _scalar_pass(slot: int, layout: ModelLayout, general: bool = True) -> str:
+def _scalar_pass(slot: int | str, layout: ModelLayout, general: bool = True, conductances: str | None = None,
+                 extra_sig: str = "", region_tail: str = "") -> str:
     """One linear variable integrated exactly, as the hand-written LIF pass: current synapses through their
     own propagators, a fused vectorisable loop in blocks, threshold crossings read only in blocks with some.
     Conductance synapses take the per-neuron path, or stop the run as uncompiled without ``general``."""
-    conductances = f"general_{slot}({_SIG})" if general else "n_spk, -2"
+    if conductances is None:
+        conductances = f"general_{slot}({_SIG})" if general else "n_spk, -2"
     desc = layout.desc
     v = desc.state_names()[0]
     base = layout.ref_col + 1
@@ -572,7 +595,7 @@ def blocks_{slot}(p, v, ref, inj, a1, k1, d1, a2, k2, d2, first, last, above, of
 
 
 @jit_inline
-def update_{slot}({_FAST_SIG}):
+def update_{slot}({_FAST_SIG}{extra_sig}):
     """{_doc(desc.title)}: exact, vectorised in blocks of {_PASS_BLOCK} neurons; conductances take the general path.
     With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the blocks run on threads (``region``: in ``prepass``
     for a node of at most two channels, here for more), then their spikes are copied in order: the same spikes."""
@@ -601,10 +624,10 @@ def update_{slot}({_FAST_SIG}):
         if threads:
             if currents is not None:
                 region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, i_ext, acc, par[1], block_above,
-                       block_spikes)
+                       block_spikes{region_tail})
             else:
                 region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, None, acc, par[1], block_above,
-                       block_spikes)
+                       block_spikes{region_tail})
             return gather_spikes(block_above[lo // {_PASS_BLOCK} + node:], block_spikes[lo:hi], n, lo, zero,
                                  spikes_now, n_spk)
 {_param_lines(layout, set(params))}    base, p22, gain = p[{base}], p[{base + 1}], p[{base + 2}]
@@ -630,3 +653,87 @@ def update_{slot}({_FAST_SIG}):
 def _doc(title: str) -> str:
     """A title safe inside a generated docstring: letters, digits, spaces and a little punctuation only."""
     return "".join(c if c.isalnum() or c in " -_,()" else " " for c in title)[:80] or "A model"
+
+
+# The built-in models whose generated updates ``builtin_source`` writes, by id: their codes' names in kernels.codes
+_BUILTIN_CODES = {"lif": "LIF", "izhikevich": "IZH", "adex": "ADEX", "hh": "HH", "lif_adaptive": "LIF_ADAPTIVE"}
+BUILTIN_HEADER = ("# Generated from engine/model/builtin_models by engine/equations/codegen.py (builtin_source); "
+                  "do not edit.\n# Regenerate: python -m spikestudio.engine.equations.builtin_module --write\n"
+                  "# ruff: noqa\n")
+# what a built-in's node update takes in the time loop (``kernel.run_chunk``), generated or hand-written alike
+NODE_SIG = "s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance"
+_FROM_S = ("p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, "
+           "n_spk, s.dt, step, currents")
+_THREADS_FROM_S = "node, s.node_code, s.node_start, s.node_chan, s.node_params, s.par, s.block_above, s.block_spikes"
+_SEND_FROM_S = ("s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,\n"
+                "                       s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step")
+_TABLES_FROM_S = "s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn"
+
+
+def builtin_source(layouts: dict[str, ModelLayout]) -> str:
+    """The module ``kernels.builtin_updates``: the built-in models' generated updates, compiled into the time loop as
+    its own parts (direct calls, no entry). Each model ``m`` gets ``node_m`` (``NODE_SIG``), and the vectorised ones
+    (LIF) ``prepass_m``, the threads' region before the node loop, which also sends the last step's spikes into
+    the nodes it runs, as ``parallel.lif_nodes`` (so ``kernel.send`` skips the same projections). No engine digest
+    in the text: the file is one of the engine's sources, which the loop's cache key covers."""
+    fast = [m for m, layout in layouts.items() if layout.scalar_exact and _fast_ok(layout)]
+    codes = sorted({_BUILTIN_CODES[m] for m in layouts} | {"CH_DECAY", "CH_KIND", "CONDUCTANCE"})
+    out = [BUILTIN_HEADER,
+           '"""The built-in neuron models\' updates, generated from their descriptions '
+           '(``catalog.builtin_text``)."""\n\n',
+           "import numpy as np\n", "from numba import prange\n\n" if fast else "\n",
+           f"from .codes import {', '.join(codes)}\n",
+           "from .jit import engine_sources_digest, jit_inline, jit_part\n" if fast else
+           "from .jit import jit_inline\n",
+           "from .neuron_kernels import decay_channels, gather_spikes, lif_exact_input, lif_gain, synaptic_input\n",
+           "from .parallel import jit_parallel, send_into_blocks\n" if fast else "",
+           "\n__all__ = [", ", ".join(f'"node_{m}"' for m in layouts),
+           "".join(f', "prepass_{m}"' for m in fast), "]\n"]
+    for m, layout in layouts.items():
+        out.append(_general(m, layout))
+        if m in fast:
+            text = _scalar_pass(m, layout, conductances="__CONDUCTANCES__", extra_sig=", conductance, s",
+                                region_tail=f",\n                       False, {_SEND_FROM_S}")
+            out.append(text.replace("            return __CONDUCTANCES__\n",
+                                    f"            if conductance is not None:  # a gate: None compiles none of it\n"
+                                    f"                return general_{m}({_SIG})\n"
+                                    f"            return n_spk, -2\n"))
+    if fast:
+        threads = threaded_source(fast, key="code", send=True)
+        at = threads.index("@jit_parallel\n")
+        region = threads[at:].replace('``found[node_start[k] + b * 256:]``."""\n',
+                                      '``found[node_start[k] + b * 256:]``."""\n'
+                                      '    digest  # noqa: B018 - a closure cell, so part of numba\'s cache key\n')
+        out.append(threads[:at] + "def _compile(digest):\n    \"\"\"``region``, cached under the engine's digest (see "
+                   "``kernel._compile_run_chunk``).\"\"\"\n\n"
+                   + "".join("    " + line if line.strip() else line for line in region.splitlines(True))
+                   + "\n    return region\n\n\nregion = _compile(engine_sources_digest())\n")
+        for m in fast:
+            out.append(_builtin_prepass(m))
+    for m in layouts:
+        inner = f"update_{m}({_FROM_S}, {_THREADS_FROM_S}, conductance, s)" if m in fast else \
+            f"general_{m}({_FROM_S})"
+        out.append(f"\n\n@jit_inline\ndef node_{m}({NODE_SIG}):\n"
+                   f'    """The update of a {m} node in the time loop (``s``: its ``kernel.State``)."""\n'
+                   f"    return {inner}\n")
+    return "".join(out)
+
+
+def _builtin_prepass(m: str) -> str:
+    call = (f"region(s.par[0], 0, s.node_code.shape[0], False, {_TABLES_FROM_S}, s.state[0], s.refractory, {{}},\n"
+            f"                       s.scratch, s.par[1], s.block_above, s.block_spikes, True, {_SEND_FROM_S})")
+    return f'''
+
+@jit_part
+def prepass_{m}(s, currents, step):
+    """``region`` over every node, when some node is for it (``update_{m}`` then only gathers its spikes): the pass,
+    the threshold and the last step's spikes into the nodes it ran, in one parallel region a step."""
+    for node in range(s.node_code.shape[0]):
+        lo, hi = s.node_start[node], s.node_start[node + 1]
+        if on_threads(s.node_code[node], hi - lo, s.node_chan[node], s.node_chan[node + 1], s.chan, s.par[1], False):
+            if currents is not None:
+                {call.format("s.i_ext")}
+            else:
+                {call.format("None")}
+            return
+'''

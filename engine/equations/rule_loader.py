@@ -33,7 +33,8 @@ def generated_rules(layouts: list[RuleLayout]):
         return import_file(name, path), key
 
 
-def compiled_loop_with_rules(rules: list[RuleLayout]):
-    """The time loop with these rules' generated steps compiled in (models from equations come as its argument)."""
+def compiled_loop_with_rules(rules: list[RuleLayout], hand_written: bool = False):
+    """The time loop with these rules' generated steps compiled in (models from equations come as its argument);
+    ``hand_written``: with the hand-written neuron kernels (``build.hand_written_kernels``)."""
     rule_module, rule_key = generated_rules(rules)
-    return K.run_chunk_with(f"rules:{rule_key}", rule_module.custom_rules)
+    return K.run_chunk_with(f"rules:{rule_key}", rule_module.custom_rules, hand_written)

@@ -55,8 +55,8 @@ def compile_now(built) -> float:
     return time.perf_counter() - start
 
 
-# built-in model id -> its part of the loop: a built-in that runs its description's generated code is named as
-# itself, not among "models from equations"
+# built-in model id -> its part of the loop: a built-in is named as itself, not among "models from equations" (its
+# generated update is a part of the loop, not the custom entry; a custom model may still carry a built-in's id)
 MODEL_PARTS = {"lif": "lif", "lif_adaptive": "lif_adaptive", "izhikevich": "izh", "adex": "adex", "hh": "hh"}
 
 

@@ -3,7 +3,9 @@
 One loop serves every network: it switches on each node's model code once per step. It is compiled
 per set of parts the network uses (``gates``): numba drops the code of absent models before compiling,
 and caches each variant on disk. Each step: deliver delayed input, record traces, inject currents,
-update each node's neurons and decay its synapses (``neuron_kernels``), propagate spikes through CSR
+update each node's neurons and decay its synapses (a built-in model's update is its description's generated code,
+``builtin_updates``, called directly; ``hand_written`` has the hand-written kernels of the reference variant,
+``run_chunk_with``), propagate spikes through CSR
 synapses (the last step's through current and conductance synapses, this step's through delta ones: every kind
 then acts exactly one delay after the spike), record spikes.
 All arrays live in a ``State`` named tuple built by ``engine.build``; parameters live in arrays, so
@@ -16,7 +18,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from . import rng
+from . import hand_written, rng
+from .builtin_updates import node_hh, node_izhikevich, node_lif, node_lif_adaptive, prepass_lif
 from .codes import *  # noqa: F403 - the codes are part of this module's interface (K.LIF, K.CH_DECAY, ...)
 from .codes import (
     ADEX,
@@ -44,17 +47,9 @@ from .codes import (
     SYN_EXC,
 )
 from .codes import __all__ as _codes
+from .hand_written import node_adex  # AdEx's generated update measured 1.12x its kernel (benchmarks/README.md)
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
-from .neuron_kernels import (
-    lif_prepass,
-    update_adex,
-    update_hh,
-    update_izhikevich,
-    update_lif,
-    update_lif_adaptive,
-    update_poisson,
-    update_spike_times,
-)
+from .neuron_kernels import update_poisson, update_spike_times
 from .parallel import propagate_split, sent_by_region, touch_rows
 from .plasticity_kernels import plasticity_step
 
@@ -188,9 +183,10 @@ def _compile_run_chunk(digest: str):
         numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
         network compiles (and caches) only the parts it has: a few seconds of cold compile instead of ten.
         A node whose part was left out stops the run with STATUS_UNCOMPILED rather than being skipped.
-        ``custom`` is not a flag but the entry of the network's models described by equations (a first-class
+        ``custom`` is not a flag but the entry of the network's custom models described by equations (a first-class
         function of ``update_signature``, compiled and cached on its own): one loop serves every such model,
-        which costs one indirect call per custom node and step.
+        which costs one indirect call per custom node and step. The built-ins' generated updates (``node_lif``,
+        ...) are direct calls, inlined: no indirect call, and a CUBA network compiles only LIF's code.
         The loop allocates nothing (it runs without reference counting, see ``jit.jit_loop``); every
         helper it calls is ``jit_part`` or ``jit_inline``, so it is compiled into this loop and cached with it.
         """
@@ -209,7 +205,7 @@ def _compile_run_chunk(digest: str):
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
             if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
-                lif_prepass(s, currents, step)
+                prepass_lif(s, currents, step)
             if custom is not None and s.par[0] > 1:  # the same for models from equations (slot -1: their prepass)
                 custom(-1, 0, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
                        s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, np.int64(0), s.dt, step, s.par,
@@ -225,29 +221,23 @@ def _compile_run_chunk(digest: str):
                 if code == LIF:
                     if lif is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_lif(p, node, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                            s.i_ext, currents, conductance, s.scratch, s.spikes_now, n_spk, s.dt,
-                                            s.par, s.block_above, s.block_spikes)
+                    n_spk, bad = node_lif(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
                 elif code == IZH:
                     if izh is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                                   s.spikes_now, n_spk, s.dt)
+                    n_spk, bad = node_izhikevich(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
                 elif code == ADEX:
                     if adex is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory,
-                                             s.i_ext, s.spikes_now, n_spk, s.dt)
+                    n_spk, bad = node_adex(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
                 elif code == HH:
                     if hh is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.i_ext,
-                                           s.spikes_now, n_spk)
+                    n_spk, bad = node_hh(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
                 elif code == LIF_ADAPTIVE:
                     if lif_adaptive is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_lif_adaptive(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state,
-                                                     s.refractory, s.i_ext, s.spikes_now, n_spk, s.dt)
+                    n_spk, bad = node_lif_adaptive(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
                 elif code == POISSON:
                     if poisson is None:
                         return k, uncompiled(s.counters, node, step)
@@ -264,9 +254,9 @@ def _compile_run_chunk(digest: str):
                     n_spk, bad = custom(code - CUSTOM, node, s.node_code, s.node_start, s.node_chan, s.node_params,
                                         s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch,
                                         s.spikes_now, n_spk, s.dt, step, s.par, s.block_above, s.block_spikes)
-                    if bad == -2:
-                        return k, uncompiled(s.counters, node, step)
                 else:
+                    return k, uncompiled(s.counters, node, step)
+                if bad == -2:  # a part this node needs is not compiled in (a slot the entry lacks, say)
                     return k, uncompiled(s.counters, node, step)
                 if bad >= 0:
                     s.counters[1], s.counters[2], s.counters[3] = node, step, bad
@@ -316,17 +306,26 @@ def custom_rules(s, step):
     return
 
 
-def run_chunk_with(key: str, generated_rules):
-    """``run_chunk`` with the generated step of described learning rules (``generated_rules``, its global
-    ``custom_rules``) compiled in. (Models described by equations need no variant: the loop calls their entry.)
+# what a loop that runs the hand-written kernels swaps in (``run_chunk_with``): the tests' and benchmarks' reference
+HAND_WRITTEN = {name: getattr(hand_written, name) for name in hand_written.__all__}
 
-    The same function, given ``generated_rules`` as its global ``custom_rules`` and ``key`` (a hash of the
-    generated source) in its closure: numba keys its disk cache on the closure, so each set of rules is
-    compiled once and cached beside the plain loop. ``key`` must change whenever the generated source does.
+
+def run_chunk_with(key: str, generated_rules=None, hand_written_kernels: bool = False):
+    """``run_chunk`` with the generated step of described learning rules (``generated_rules``, its global
+    ``custom_rules``) compiled in, and/or with the hand-written neuron kernels (``HAND_WRITTEN``) in place of the
+    built-ins' generated updates. (Models described by equations need no variant: the loop calls their entry.)
+
+    The same function, given other globals and ``key`` (a hash of the generated source) in its closure: numba
+    keys its disk cache on the closure, so each variant is compiled once and cached beside the plain loop. ``key``
+    must change whenever the generated source does.
     """
+    key = f"hand-written:{key}" if hand_written_kernels else key
     if key not in _variants:
         base = run_chunk.py_func
-        namespace = dict(base.__globals__, custom_rules=generated_rules)
+        swapped = dict(HAND_WRITTEN) if hand_written_kernels else {}
+        if generated_rules is not None:
+            swapped["custom_rules"] = generated_rules
+        namespace = dict(base.__globals__, **swapped)
         cell = types.CellType(base.__closure__[0].cell_contents + ":" + key)
         func = types.FunctionType(base.__code__, namespace, base.__name__, base.__defaults__, (cell,))
         func.__qualname__ = base.__qualname__

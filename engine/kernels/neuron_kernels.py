@@ -1,6 +1,10 @@
 """Per-node neuron updates for the compiled time loop: LIF (fixed or adaptive threshold), Izhikevich, AdEx,
 Hodgkin-Huxley and spike sources.
 
+The neuron models' kernels here are the hand-written reference: the loop runs the updates generated from the
+models' descriptions (``builtin_updates``), which give these kernels' results to the bit; the loop variant of
+``build.hand_written_kernels`` runs these (through ``hand_written``) for the tests and benchmarks.
+
 Each takes only the arrays it needs and returns (spike count, first non-finite neuron or -1); each
 also decays the synaptic channels of its node. The per-neuron helpers are inlined into their callers.
 """

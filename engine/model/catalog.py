@@ -107,16 +107,14 @@ BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the 
 
 
 # Built-in models the simulator runs from their description's generated code (the description is their single
-# source of truth); the others still run their hand-written kernel (neuron_kernels.py). The generated code of
-# each listed model gives the kernel's results to the bit (tests/test_builtin_descriptions.py); the hand-written
-# kernels stay as that reference (``build.hand_written_kernels``).
-# Listed: Izhikevich (as fast as its kernel), Hodgkin-Huxley (its ``rush_larsen`` method and ``exprel`` rates are the
-# kernel's arithmetic; as fast within the noise) and the adaptive LIF (0.71-0.80x its kernel's CPU under load,
-# benchmarks/builtins_generated.py). Not yet: LIF, whose generated pass has the kernel's structure and threaded form
-# (tests/test_threads.py) but is called through the entry (about 80 ns a call, two calls a step in CUBA), about
-# 1.1x the hand-written loop's CPU time at N = 4,000 (benchmarks/README.md, "Models as equations"); AdEx, identical
-# but 1.07-1.09x its kernel's CPU time (benchmarks/builtins_generated.py --chunks).
-GENERATED_BUILTINS: frozenset[str] = frozenset({"hh", "izhikevich", "lif_adaptive"})
+# source of truth): all but AdEx. Their updates are compiled into the time loop as its own parts
+# (``kernels/builtin_updates.py``, generated from the descriptions and checked in; tests/test_builtin_updates.py),
+# called directly like any kernel, not through the custom models' entry. The hand-written kernels
+# (``neuron_kernels.py``) stay as the reference they give to the bit (``build.hand_written_kernels``,
+# tests/test_builtin_descriptions.py). AdEx stays on its kernel (``kernel.py`` imports ``hand_written.node_adex``):
+# its generated update, identical, still cost 1.12x its kernel's CPU inside the loop (1.07-1.09x through the entry;
+# benchmarks/README.md), so the cause is its arithmetic, not the call.
+GENERATED_BUILTINS: frozenset[str] = frozenset({"lif", "izhikevich", "hh", "lif_adaptive"})
 
 
 def builtin_text(model_id: str) -> str:

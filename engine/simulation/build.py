@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
 __all__ = ["Built", "build", "build_problems", "derive_params", "hand_written_kernels", "generated_builtins",
+           "builtin_layout",
            "draw_synapses", "estimate_memory", "memory_parts",
            "trace_columns", "available_memory", "initial_values"]
 
@@ -88,6 +90,8 @@ class Built:
     initial: K.State = field(repr=False, default=None)
     presented: dict = field(default_factory=dict)  # dataset input id -> (labels, onsets in ms) of its samples
     custom: dict[str, ModelLayout] = field(default_factory=dict)  # custom model id -> its layout, by slot order
+    # the built-ins run by the hand-written kernels (``hand_written_kernels``): their parameter rows and loop variant
+    hand_written: bool = False
     rules: list = field(default_factory=list)  # the layouts of the described learning rules, by slot order
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
     _loop: object = field(init=False, default=None, repr=False)
@@ -103,10 +107,11 @@ class Built:
     @property
     def loop(self):
         """The compiled time loop for this network: the plain one, or one with its learning rules' code."""
-        if not self.rules:
+        if not self.rules and not self.hand_written:
             return K.run_chunk
         if self._loop is None:
-            self._loop = compiled_loop_with_rules(self.rules)
+            self._loop = compiled_loop_with_rules(self.rules, self.hand_written) if self.rules else \
+                K.run_chunk_with("", None, hand_written_kernels=True)
         return self._loop
 
     def _conductance_slots(self) -> set[int]:
@@ -116,8 +121,11 @@ class Built:
                 and (s.chan[s.node_chan[node]: s.node_chan[node + 1], K.CH_KIND] == K.CONDUCTANCE).any()}
 
     def layout_of_code(self, code: int) -> ModelLayout | None:
-        """The layout of a custom model's node code, or None for built-in codes."""
-        return list(self.custom.values())[code - K.CUSTOM] if code >= K.CUSTOM else None
+        """The layout of a node code's parameter row: a custom model's, a built-in's description's (the generated
+        updates read those rows), or None for the hand-written kernels' rows (``derive_params``) and sources."""
+        if code >= K.CUSTOM:
+            return list(self.custom.values())[code - K.CUSTOM]
+        return builtin_layout(code) if code in _BUILTIN_IDS and not self.hand_written else None
 
 
 def available_memory() -> int:
@@ -230,6 +238,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
     custom = custom_layouts(net)
+    hand_written = _HAND_WRITTEN[-1]
     nodes = _node_table(net, custom)
     chans = _channel_table(net, nodes)
     rng_init = _initial_rngs(net, nodes)
@@ -250,12 +259,15 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         spike_recorded = list(nodes)
     st = _spike_time_table(net, nodes, shown)
     cur = _current_table(net, nodes)
-    width = max([K.N_PARAM] + [layout.width for layout in custom.values()])
+    width = max([K.N_PARAM] + [layout.width for layout in custom.values()]
+                + [builtin_layout(code).width for code in _BUILTIN_IDS])
     node_params = np.zeros((len(nodes), width))
     for info in nodes.values():
         item = info.item
-        if isinstance(item, Population) and item.model in custom:
-            layout = custom[item.model]
+        layout = custom.get(item.model) if isinstance(item, Population) else None
+        if isinstance(item, Population) and layout is None and info.code in _BUILTIN_IDS and not hand_written:
+            layout = builtin_layout(info.code)  # the generated updates read their description's rows
+        if layout is not None:
             node_params[info.index, : layout.n_params] = layout.engine_params(item.params)
             layout.derive(node_params[info.index], net.dt)
         elif isinstance(item, Population):
@@ -308,11 +320,11 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         block_spikes=np.zeros(max(n_total, 1), np.int64),
         **plastic,
     )
-    update_propagators(state, custom)
+    update_propagators(state, custom, hand_written)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
                   presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom,
-                  rules=list(rule_slots.layouts.values()))
+                  rules=list(rule_slots.layouts.values()), hand_written=hand_written)
     built.initial = _copy_state(state)
     return built
 
@@ -477,38 +489,49 @@ def _check_ring(depth: int, n_slots: int, memory_limit: int | None) -> None:
 
 
 def custom_layouts(net: Network) -> dict[str, ModelLayout]:
-    """The layout of each model the network's populations run as generated code, in slot order (sorted ids):
-    its custom models and the built-ins in ``GENERATED_BUILTINS`` (unless ``hand_written_kernels`` is active)."""
-    generated = _GENERATED[-1]
-    used = sorted({p.model for p in net.populations.values() if p.model in net.models or p.model in generated})
-    return {model_id: layout_of(net.models[model_id] if model_id in net.models else builtin_description(model_id),
-                                model_id) for model_id in used}
+    """The layout of each custom model of the network, in slot order (sorted ids): the models the loop calls
+    through their generated entry. (The built-ins' generated updates are compiled into the loop itself:
+    ``kernels.builtin_updates``.)"""
+    used = sorted({p.model for p in net.populations.values() if p.model in net.models})
+    return {model_id: layout_of(net.models[model_id], model_id) for model_id in used}
 
 
-_GENERATED = [GENERATED_BUILTINS]  # a stack: hand_written_kernels pushes an empty set
+_BUILTIN_IDS = {NEURON_MODELS[m].code: m for m in GENERATED_BUILTINS}
+
+
+@functools.cache
+def builtin_layout(code: int) -> ModelLayout:
+    """The layout of a built-in model's description (by kernel code): its parameter row in the generated updates."""
+    model_id = _BUILTIN_IDS[code]
+    return layout_of(builtin_description(model_id), model_id)
+
+
+_HAND_WRITTEN = [False]  # a stack: hand_written_kernels pushes True
 
 
 @contextmanager
 def hand_written_kernels():
-    """Networks built inside run every built-in model on its hand-written kernel (``neuron_kernels``): the
-    reference the generated code of the descriptions is tested and timed against. Not thread-safe: for tests
-    and benchmarks."""
-    _GENERATED.append(frozenset())
+    """Networks built inside run every built-in model on its hand-written kernel (``neuron_kernels``, through a loop
+    variant: ``kernel.run_chunk_with``): the reference the generated code of the descriptions is tested and timed
+    against. Not thread-safe: for tests and benchmarks."""
+    _HAND_WRITTEN.append(True)
     try:
         yield
     finally:
-        _GENERATED.pop()
+        _HAND_WRITTEN.pop()
 
 
 @contextmanager
 def generated_builtins(*model_ids: str):
-    """Networks built inside also run these built-ins from their descriptions' generated code (as if they were in
-    ``GENERATED_BUILTINS``): for tests and benchmarks of a built-in not yet switched on. Not thread-safe."""
-    _GENERATED.append(_GENERATED[-1] | frozenset(model_ids))
+    """Networks built inside run the built-ins from their descriptions' generated code, as every network does outside
+    ``hand_written_kernels`` (the built-ins in ``GENERATED_BUILTINS``): kept for tests and benchmarks that name
+    the side they compare. Not thread-safe."""
+    assert set(model_ids) <= GENERATED_BUILTINS, model_ids  # (AdEx has no generated update in the loop)
+    _HAND_WRITTEN.append(False)
     try:
         yield
     finally:
-        _GENERATED.pop()
+        _HAND_WRITTEN.pop()
 
 
 def _node_table(net: Network, custom: dict[str, ModelLayout]) -> dict[str, NodeInfo]:
@@ -873,7 +896,8 @@ def derive_params(code: int, row: np.ndarray, dt: float) -> None:
         row[13] = dt / n_sub
 
 
-def update_propagators(state: K.State, custom: dict[str, ModelLayout] | None = None) -> None:
+def update_propagators(state: K.State, custom: dict[str, ModelLayout] | None = None,
+                        hand_written: bool = False) -> None:
     """Exact LIF propagators from each current channel into v (they depend on the target's tau_m and C_m), and
     the same for custom models integrated exactly in one variable (their tau and R = tau_m / C_m columns).
 
@@ -886,11 +910,13 @@ def update_propagators(state: K.State, custom: dict[str, ModelLayout] | None = N
         code = state.node_code[node]
         if state.chan[c, K.CH_KIND] != K.CURRENT:
             continue
-        if code in (K.LIF, K.LIF_ADAPTIVE):
+        layout = layouts[code - K.CUSTOM] if code >= K.CUSTOM else \
+            builtin_layout(code) if code in _BUILTIN_IDS and not hand_written else None
+        if code in (K.LIF, K.LIF_ADAPTIVE) and layout is None:
             tau_m, c_m = state.node_params[node, 0], state.node_params[node, 1]
             r = tau_m / c_m
-        elif code >= K.CUSTOM and (layouts[code - K.CUSTOM].scalar_exact or layouts[code - K.CUSTOM].leak_step):
-            col = layouts[code - K.CUSTOM].ref_col + 4
+        elif layout is not None and (layout.scalar_exact or layout.leak_step):
+            col = layout.ref_col + 4
             tau_m, r = state.node_params[node, col], state.node_params[node, col + 1]
             c_m = tau_m / r
         else:

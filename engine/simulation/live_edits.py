@@ -59,13 +59,13 @@ def _population_edit(network: Network, built: Built, pop: Population, name: str,
 
     def apply() -> None:
         row = built.state.node_params[info.index]
-        if layout is not None:  # a custom model: its parameters in engine units, its own derived columns
+        if layout is not None:  # a custom model or a generated built-in: engine units, its own derived columns
             row[column] = float(value) * layout.desc.params[column].unit.factor
             layout.derive(row, network.dt)
         else:
             row[column] = float(value)
             derive_params(info.code, row, network.dt)
-        update_propagators(built.state, built.custom)
+        update_propagators(built.state, built.custom, built.hand_written)
 
     return apply
 

@@ -12,7 +12,7 @@ import copy
 import time
 from collections.abc import Iterable
 
-from ..model.catalog import CONNECTIVITY_RULES, GENERATED_BUILTINS, builtin_text
+from ..model.catalog import CONNECTIVITY_RULES, builtin_text
 from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
 from .simulator import Simulator
 
@@ -65,14 +65,12 @@ def warmup_simulator(rules: dict | None = None) -> Simulator:
 
 def equation_networks() -> list[Network]:
     """A model from equations (the LIF's description) in the mixes of parts a new model meets first: the model
-    editor's preview and F–I curve (a step current) and a population driven by Poisson input; the same for each
-    other built-in run from its description (``GENERATED_BUILTINS``), whose phase plane runs it alone. One loop
-    serves every model from equations (``kernel.run_chunk``'s ``custom``), so once these are compiled a new model
-    compiles only its own update."""
+    editor's preview and F–I curve (a step current) and a population driven by Poisson input. One loop serves
+    every model from equations (``kernel.run_chunk``'s ``custom``), so once these are compiled a new model compiles
+    only its own update. (The built-ins' generated updates are parts of the loop, as the hand-written kernels were:
+    the warm-up network compiles them all; a built-in alone, as in its phase plane, compiles its own small loop.)"""
     out = []
-    # the built-ins that run their description's generated code alone too (phase plane, F–I, a one-model network):
-    # the LIF's is the described LIF's module, the adaptive LIF's its own
-    for model in ["described"] + sorted(GENERATED_BUILTINS - {"lif"}):
+    for model in ["described"]:
         stepped, driven = Network(dt=0.1, duration=1.0, seed=1), Network(dt=0.1, duration=1.0, seed=1)
         for net in (stepped, driven):
             if model == "described":

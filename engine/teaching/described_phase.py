@@ -66,7 +66,7 @@ class DescribedPlane:
     def trajectory(self, model, params: dict | None, current: float | None, v0: float, x0: float, duration: float,
                    dt: float) -> Trajectory:
         """(v0, x0) run for ``duration`` ms by the engine: one neuron, a DC input of ``current`` pA (a built-in
-        model by its own kernel, or its description's generated code: ``catalog.GENERATED_BUILTINS``)."""
+        model by its description's generated update compiled into the loop, a custom model through its entry)."""
         builtin = self.model_id in NEURON_MODELS
         net = Network(dt=dt, duration=duration, seed=1, models={} if builtin else {self.model_id: self.desc})
         values = {p.name: p.default for p in self.desc.params} | dict(params or {})
