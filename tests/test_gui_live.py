@@ -44,7 +44,9 @@ def wait_for(predicate, timeout=30.0):
     return False
 
 
-def run_to_end(w, timeout=30.0):
+def run_to_end(w, timeout=120.0):
+    """Run and wait until done; the wait covers a cold compile of the network's loop on a busy machine (a loop variant
+    the install's warm-up did not build took over 30 s at load 3), and ends as soon as the run does."""
     c = w.simulation.controller
     w.actions["run"].trigger()
     assert wait_for(lambda: c.state == "done", timeout), c.state
