@@ -4,9 +4,9 @@ hand-written kernel does, on one thread and on several (the threads' region also
 
 import numpy as np
 import pytest
-from spikestudio.engine.equations import builtin_module
 from spikestudio.engine.kernels import kernel as K
 from spikestudio.engine.kernels import parallel
+from spikestudio.engine.model import builtin_module
 from spikestudio.engine.model.network import Distribution, Network
 from spikestudio.engine.simulation.build import hand_written_kernels
 from spikestudio.engine.simulation.simulator import Simulator

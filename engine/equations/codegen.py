@@ -6,7 +6,7 @@ Each model gets ``update_<slot>`` with the calling convention of the hand-writte
 ``custom_update`` that dispatches on the slot, with two entries (with and without current inputs) that
 ``loader.generated_entry`` compiles on their own for the time loop to call.
 ``builtin_source`` writes the built-in models' updates under their own names, as parts of the time loop itself
-(``kernels/builtin_updates.py``, checked in; ``builtin_module``).
+(``kernels/builtin_updates.py``, checked in; ``model.builtin_module``).
 """
 
 from __future__ import annotations
@@ -658,7 +658,7 @@ def _doc(title: str) -> str:
 # The built-in models whose generated updates ``builtin_source`` writes, by id: their codes' names in kernels.codes
 _BUILTIN_CODES = {"lif": "LIF", "izhikevich": "IZH", "adex": "ADEX", "hh": "HH", "lif_adaptive": "LIF_ADAPTIVE"}
 BUILTIN_HEADER = ("# Generated from engine/model/builtin_models by engine/equations/codegen.py (builtin_source); "
-                  "do not edit.\n# Regenerate: python -m spikestudio.engine.equations.builtin_module --write\n"
+                  "do not edit.\n# Regenerate: python -m spikestudio.engine.model.builtin_module --write\n"
                   "# ruff: noqa\n")
 # what a built-in's node update takes in the time loop (``kernel.run_chunk``), generated or hand-written alike
 NODE_SIG = "s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance"

@@ -1,5 +1,5 @@
 # Generated from engine/model/builtin_models by engine/equations/codegen.py (builtin_source); do not edit.
-# Regenerate: python -m spikestudio.engine.equations.builtin_module --write
+# Regenerate: python -m spikestudio.engine.model.builtin_module --write
 # ruff: noqa
 """The built-in neuron models' updates, generated from their descriptions (``catalog.builtin_text``)."""
 

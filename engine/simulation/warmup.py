@@ -12,7 +12,7 @@ import copy
 import time
 from collections.abc import Iterable
 
-from ..model.catalog import CONNECTIVITY_RULES, builtin_text
+from ..model.catalog import CONNECTIVITY_RULES, GENERATED_BUILTINS, builtin_text
 from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
 from .simulator import Simulator
 
@@ -67,10 +67,13 @@ def equation_networks() -> list[Network]:
     """A model from equations (the LIF's description) in the mixes of parts a new model meets first: the model
     editor's preview and F–I curve (a step current) and a population driven by Poisson input. One loop serves
     every model from equations (``kernel.run_chunk``'s ``custom``), so once these are compiled a new model compiles
-    only its own update. (The built-ins' generated updates are parts of the loop, as the hand-written kernels were:
-    the warm-up network compiles them all; a built-in alone, as in its phase plane, compiles its own small loop.)"""
+    only its own update. The built-ins' generated updates are parts of the loop, as the hand-written kernels were:
+    the warm-up network compiles them all together, but each built-in that runs its description's generated code
+    alone under a step current (its phase plane's one-neuron simulation, its F–I curve) is a loop of its own, so it
+    is compiled here too: otherwise the first phase plane compiles it on a worker thread, holding the GIL, and the
+    window stops turning for as long."""
     out = []
-    for model in ["described"]:
+    for model in ["described"] + sorted(GENERATED_BUILTINS - {"lif"}):
         stepped, driven = Network(dt=0.1, duration=1.0, seed=1), Network(dt=0.1, duration=1.0, seed=1)
         for net in (stepped, driven):
             if model == "described":
@@ -79,7 +82,7 @@ def equation_networks() -> list[Network]:
         stepped.add_current("step", "cell", "step")
         driven.add_poisson("drive", 2, rate=50.0)
         driven.connect("drive", "cell", "all_to_all", synapse="current")
-        out += [stepped, driven]
+        out += [stepped, driven] if model == "described" else [stepped]
     return out
 
 

@@ -2,7 +2,7 @@
 from the descriptions, and the command that writes it. ``tests/test_builtin_updates.py`` fails while the file and
 the descriptions (or the code generator) disagree.
 
-    python -m spikestudio.engine.equations.builtin_module --write
+    python -m spikestudio.engine.model.builtin_module --write
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..model.catalog import builtin_description
-from .codegen import builtin_source
-from .layout import layout_of
+from ..equations.codegen import builtin_source
+from ..equations.layout import layout_of
+from .catalog import builtin_description
 
 __all__ = ["BUILTIN_IDS", "PATH", "source", "main"]
 
 BUILTIN_IDS = ("lif", "izhikevich", "adex", "hh", "lif_adaptive")  # in the order of their kernel codes
 PATH = Path(__file__).resolve().parent.parent / "kernels" / "builtin_updates.py"
-COMMAND = "python -m spikestudio.engine.equations.builtin_module --write"
+COMMAND = "python -m spikestudio.engine.model.builtin_module --write"
 
 
 def source() -> str:
