@@ -186,7 +186,7 @@ def test_the_simulator_runs_the_generated_code_of_the_switched_built_ins(model_i
     built = spikestudio.Simulator(net).built
     assert built.nodes["P0"].code == BUILTIN_MODELS[model_id][0] and built.loop is K.run_chunk
     assert built.gates.custom is None
-    # AdEx stays on its kernel and its rows (its generated update was slower): GENERATED_BUILTINS says which
+    # every built-in is in GENERATED_BUILTINS (AdEx since its generated update became as fast as its kernel)
     assert (built.layout_of_code(built.nodes["P0"].code) is not None) == (model_id in GENERATED_BUILTINS)
     with hand_written_kernels():
         built = spikestudio.Simulator(net).built

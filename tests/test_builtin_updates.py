@@ -27,21 +27,26 @@ CASES = {
     "lif_adaptive": [("current", 100.0, 300.0, 200.0), ("conductance", 0.5, 2.0, 1.0)],
     "izhikevich": [("current", 2.0, 8.0, 4.0), ("delta", 1.0, 3.0, 2.0)],
     "hh": [("current", 300.0, 1000.0, 600.0), ("delta", 3.0, 6.0, 4.0)],
-}  # not AdEx: it stays on its kernel (catalog.GENERATED_BUILTINS), its description's code runs through the entry
+    # AdEx with a refractory time too: its generated update takes the refractory neurons in a branch of their own
+    "adex": [("current", 150.0, 400.0, 600.0), ("current", 150.0, 400.0, 600.0, {"t_ref": 2.0}),
+             ("delta", 1.0, 3.0, 2.0, {"t_ref": 2.0}), ("conductance", 1.0, 4.0, 3.0, {"t_ref": 1.0})],
+}
 
 
-def test_every_built_in_but_adex_runs_its_generated_update():
+def test_every_built_in_runs_its_generated_update():
     from spikestudio.engine.model.catalog import GENERATED_BUILTINS
 
-    assert GENERATED_BUILTINS == set(CASES) and K.node_adex.py_func.__module__.endswith("hand_written")
-    assert K.node_lif.py_func.__module__.endswith("builtin_updates")
+    assert GENERATED_BUILTINS == set(CASES)
+    for node in (K.node_lif, K.node_izhikevich, K.node_adex, K.node_hh, K.node_lif_adaptive):
+        assert node.py_func.__module__.endswith("builtin_updates")
 
 
-def network(model: str, synapse: str, w_exc: float, w_inh: float, drive: float) -> Network:
+def network(model: str, synapse: str, w_exc: float, w_inh: float, drive: float, params: dict | None = None
+            ) -> Network:
     """Excitatory and inhibitory built-in neurons, Poisson drive, a step current, recurrent synapses with delays."""
     net = Network(dt=0.1, duration=150.0, seed=9)
-    net.add_population("E", 80, model)
-    net.add_population("I", 20, model)
+    net.add_population("E", 80, model, **(params or {}))
+    net.add_population("I", 20, model, **(params or {}))
     net.add_poisson("X", 100, rate=50.0)
     net.add_current("step", "E", "step", amplitude=20.0, start=50.0, stop=100.0)
     for target in ("E", "I"):
@@ -64,8 +69,14 @@ def outcome(net: Network, threads: int = 1) -> tuple:
     return spikes, sim.built.state.state.copy(), sim.built.state.syn.copy()
 
 
-@pytest.mark.parametrize("model,case", [(m, c) for m, cases in CASES.items() for c in cases],
-                         ids=lambda x: x if isinstance(x, str) else x[0])
+def case_id(x) -> str:
+    """A test id: the model, or the synapse kind and any parameters set (``t_ref2``)."""
+    if isinstance(x, str):
+        return x
+    return "-".join([x[0], *(f"{k}{v:g}" for k, v in (x[4] if len(x) > 4 else {}).items())])
+
+
+@pytest.mark.parametrize("model,case", [(m, c) for m, cases in CASES.items() for c in cases], ids=case_id)
 def test_each_built_in_simulates_as_its_hand_written_kernel(model, case):
     net = network(model, *case)
     generated = Simulator(net).built

@@ -277,12 +277,13 @@ def _names(layout: ModelLayout, stage: str, t_code: str) -> dict[str, str]:
 _SUMMED = "I_syn summed"  # not a name a model can declare: the template of X + I_syn
 
 
-def _general(slot: int | str, layout: ModelLayout) -> str:
-    """The per-neuron update: any method, any synapse kind."""
+def _general(slot: int | str, layout: ModelLayout, own_function: bool = False) -> str:
+    """The per-neuron update: any method, any synapse kind. ``own_function``: compiled as a function of its own
+    (``jit_part``) rather than into its caller's body, when its loop calls a math function (``calls_out``)."""
     desc, plan = layout.desc, layout.plan
     states = desc.state_names()
     aliases = alias_table(desc)
-    lines = [f"\n@jit_inline\ndef general_{slot}({_SIG}):\n",
+    lines = [f"\n@{'jit_part' if own_function else 'jit_inline'}\ndef general_{slot}({_SIG}):\n",
              f'    """{_doc(desc.title)}: {plan.method}, one neuron at a time."""\n',
              _param_lines(layout, _used_names(layout)),
              f"    ref_steps = p[{layout.ref_col}]\n", "    t0 = step*dt\n",
@@ -293,16 +294,15 @@ def _general(slot: int | str, layout: ModelLayout) -> str:
              "        i_in = i_cur + g_e + i_x\n",
              "".join(f"        S_{s} = state[{row}, i]\n" for row, s in enumerate(states)),
              _refractory_line(layout, aliases)]
+    if _split_refractory(layout):
+        return "".join(lines + _split_lines(layout, aliases))
     lines += _substeps(layout, _method_lines(layout, "        "))
     clamp = set(desc.clamp)
     lines.append("        if r > 0:\n            refractory[i] = r - 1\n")
     lines += [f"            N_{s} = S_{s}\n" for s in states if s in clamp]
     lines.append("        else:\n" if desc.input_var in clamp else "")
     lines.append(("            " if desc.input_var in clamp else "        ") + f"N_{desc.input_var} += jump\n")
-    # one test for every variable: x - x is 0 when x is finite and NaN otherwise, so the sum is 0 only when all are
-    # finite; a test per variable ("or") cost AdEx 5-8 % of its step (benchmarks/README.md, issue 17)
-    bad = " + ".join(f"(N_{s} - N_{s})" for s in states)
-    lines.append(f"        if {bad} != 0.0:\n            return n_spk, i\n")
+    lines.append(_nan_test(states, "        "))
     if desc.threshold is not None:
         n_names = _names(layout, "N", "(t0 + dt)")
         cond = expression_code(inline(desc.threshold, aliases), n_names)
@@ -317,6 +317,70 @@ def _general(slot: int | str, layout: ModelLayout) -> str:
     lines += [f"        state[{row}, i] = N_{s}\n" for row, s in enumerate(states)]
     lines.append("    decay_channels(c0, c1, chan, chan_off, syn)\n    return n_spk, -1\n")
     return "".join(lines)
+
+
+def _nan_test(states: list[str], ind: str) -> str:
+    # one test for every variable: x - x is 0 when x is finite and NaN otherwise, so the sum is 0 only when all are
+    # finite; a test per variable ("or") cost AdEx 5-8 % of its step (benchmarks/README.md, issue 17)
+    bad = " + ".join(f"(N_{s} - N_{s})" for s in states)
+    return f"{ind}if {bad} != 0.0:\n{ind}    return n_spk, i\n"
+
+
+def _split_refractory(layout: ModelLayout) -> bool:
+    """Forward Euler with a refractory time that clamps variables (AdEx, the QIF): one branch on the refractory
+    count, as the hand-written kernels take it (``_split_lines``)."""
+    desc = layout.desc
+    return (layout.plan.method == "euler" and not layout.leak_step and desc.substep is None
+            and desc.refractory is not None and not desc.refractory_condition
+            and any(s in desc.state_names() for s in desc.clamp))
+
+
+def _split_lines(layout: ModelLayout, aliases: dict) -> list[str]:
+    """The step after ``r`` is read, in two branches as the hand-written kernels write it: a free neuron steps every
+    variable, the clamped ones first (their derivatives hold the costly terms, such as AdEx's exponential: what is
+    computed before a call must be saved across it), adds delta input, is tested and may spike; a refractory one
+    counts down, steps the unclamped variables and holds the clamped. Same arithmetic as the one-path form (each
+    step reads only the step's start, S_), so the same results to the bit; the one-path form cost AdEx 5 % of its
+    step in branches and spills (benchmarks/README.md, issue 17)."""
+    desc = layout.desc
+    states = desc.state_names()
+    names = _names(layout, "S", "t0")
+    clamped = [s for s in states if s in desc.clamp]
+    free = [s for s in states if s not in desc.clamp]
+    v = desc.input_var
+
+    def euler(group: list[str], ind: str) -> list[str]:
+        return ([f"{ind}K1_{s} = {_euler_step(layout.plan.rhs[s], names)}\n" for s in group]
+                + [f"{ind}N_{s} = S_{s} + K1_{s}\n" for s in group])
+
+    ind = "            "
+    out = ["        if r <= 0:\n"] + euler(clamped, ind) + euler(free, ind) + [f"{ind}N_{v} += jump\n"]
+    out.append(_nan_test(states, ind))
+    if desc.threshold is not None:
+        n_names = _names(layout, "N", "(t0 + dt)")
+        out.append(f"{ind}if {expression_code(inline(desc.threshold, aliases), n_names)}:\n")
+        for reset in desc.resets:
+            value = expression_code(inline(reset.expr, aliases), n_names)
+            out.append(f"{ind}    N_{reset.var} {reset.op} {value}\n")
+        out.append(f"{ind}    refractory[i] = ref_steps\n{ind}    spikes_now[n_spk] = i\n{ind}    n_spk += 1\n")
+    out += ["        else:\n", f"{ind}refractory[i] = r - 1\n"] + euler(free, ind)
+    out += [f"{ind}N_{s} = S_{s}\n" for s in clamped]
+    out += [] if v in desc.clamp else [f"{ind}N_{v} += jump\n"]
+    out.append(_nan_test(states, ind))
+    out += [f"        state[{row}, i] = N_{s}\n" for row, s in enumerate(states)]
+    out.append("    decay_channels(c0, c1, chan, chan_off, syn)\n    return n_spk, -1\n")
+    return out
+
+
+# math functions numba compiles to calls into the C library (sqrt and abs are instructions)
+_CALLS = re.compile(r"np\.(?:exp|expm1|log|log10|tanh|sinh|cosh|sin|cos|tan)\(|\*\*(?!-?\d+\))")
+
+
+def calls_out(source: str) -> bool:
+    """Whether generated code calls a C math function (or a non-integer power). Around each call the caller saves and
+    restores every vector register it keeps live; inside the time loop, which holds vector constants of its other
+    passes, that cost AdEx's inlined update 12 % of its step (benchmarks/README.md, issue 17)."""
+    return bool(_CALLS.search(source))
 
 
 # current synapses as a summed current, or (the exponential_leak step) through their exact propagators into v
@@ -684,13 +748,14 @@ def builtin_source(layouts: dict[str, ModelLayout]) -> str:
            "import numpy as np\n", "from numba import prange\n\n" if fast else "\n",
            f"from .codes import {', '.join(codes)}\n",
            "from .jit import engine_sources_digest, jit_inline, jit_part\n" if fast else
-           "from .jit import jit_inline\n",
+           "from .jit import jit_inline, jit_part\n",
            "from .neuron_kernels import decay_channels, gather_spikes, lif_exact_input, lif_gain, synaptic_input\n",
            "from .parallel import jit_parallel, send_into_blocks\n" if fast else "",
            "\n__all__ = [", ", ".join(f'"node_{m}"' for m in layouts),
            "".join(f', "prepass_{m}"' for m in fast), "]\n"]
     for m, layout in layouts.items():
-        out.append(_general(m, layout))
+        general = _general(m, layout)
+        out.append(_general(m, layout, own_function=True) if calls_out(general) else general)
         if m in fast:
             text = _scalar_pass(m, layout, conductances="__CONDUCTANCES__", extra_sig=", conductance, s",
                                 region_tail=f",\n                       False, {_SEND_FROM_S}")

@@ -13,7 +13,7 @@ from .parallel import jit_parallel, send_into_blocks
 
 __all__ = ["node_lif", "node_izhikevich", "node_adex", "node_hh", "node_lif_adaptive", "prepass_lif"]
 
-@jit_inline
+@jit_part
 def general_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents):
     """Leaky integrate-and-fire: exact, one neuron at a time."""
     P_tau_m = p[0]
@@ -221,7 +221,7 @@ def general_izhikevich(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory
     decay_channels(c0, c1, chan, chan_off, syn)
     return n_spk, -1
 
-@jit_inline
+@jit_part
 def general_adex(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents):
     """Adaptive exponential IF (AdEx): euler, one neuron at a time."""
     P_C_m = p[0]
@@ -247,32 +247,33 @@ def general_adex(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ex
         S_v = state[0, i]
         S_w = state[1, i]
         r = refractory[i]
-        K1_w = dt*((P_a*(S_v - P_E_L)) - S_w)/P_tau_w
-        N_w = S_w + K1_w
         if r <= 0:
             K1_v = dt*(((((-P_g_L)*(S_v - P_E_L)) + ((P_g_L*P_Delta_T)*np.exp(min(max(((S_v - P_V_T)/P_Delta_T), (-500.0)), ((P_V_peak - P_V_T)/P_Delta_T))))) - S_w) + ((P_I_e + i_x + i_cur + g_e) - g_sum*S_v))/P_C_m
             N_v = S_v + K1_v
-        else:
-            N_v = S_v
-        if r > 0:
-            refractory[i] = r - 1
-            N_v = S_v
-        else:
+            K1_w = dt*((P_a*(S_v - P_E_L)) - S_w)/P_tau_w
+            N_w = S_w + K1_w
             N_v += jump
-        if (N_v - N_v) + (N_w - N_w) != 0.0:
-            return n_spk, i
-        if r <= 0 and (N_v >= P_V_peak):
-            N_v = P_V_reset
-            N_w += P_b
-            refractory[i] = ref_steps
-            spikes_now[n_spk] = i
-            n_spk += 1
+            if (N_v - N_v) + (N_w - N_w) != 0.0:
+                return n_spk, i
+            if (N_v >= P_V_peak):
+                N_v = P_V_reset
+                N_w += P_b
+                refractory[i] = ref_steps
+                spikes_now[n_spk] = i
+                n_spk += 1
+        else:
+            refractory[i] = r - 1
+            K1_w = dt*((P_a*(S_v - P_E_L)) - S_w)/P_tau_w
+            N_w = S_w + K1_w
+            N_v = S_v
+            if (N_v - N_v) + (N_w - N_w) != 0.0:
+                return n_spk, i
         state[0, i] = N_v
         state[1, i] = N_w
     decay_channels(c0, c1, chan, chan_off, syn)
     return n_spk, -1
 
-@jit_inline
+@jit_part
 def general_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents):
     """Hodgkin-Huxley (squid axon): rush_larsen, one neuron at a time."""
     P_C_m = p[0]
@@ -340,7 +341,7 @@ def general_hh(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
     decay_channels(c0, c1, chan, chan_off, syn)
     return n_spk, -1
 
-@jit_inline
+@jit_part
 def general_lif_adaptive(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents):
     """LIF with adaptive threshold: exponential_leak, one neuron at a time."""
     P_tau_m = p[0]

@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 from . import hand_written, rng
-from .builtin_updates import node_hh, node_izhikevich, node_lif, node_lif_adaptive, prepass_lif
+from .builtin_updates import node_adex, node_hh, node_izhikevich, node_lif, node_lif_adaptive, prepass_lif
 from .codes import *  # noqa: F403 - the codes are part of this module's interface (K.LIF, K.CH_DECAY, ...)
 from .codes import (
     ADEX,
@@ -47,7 +47,6 @@ from .codes import (
     SYN_EXC,
 )
 from .codes import __all__ as _codes
-from .hand_written import node_adex  # AdEx's generated update measured 1.12x its kernel (benchmarks/README.md)
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import update_poisson, update_spike_times
 from .parallel import propagate_split, sent_by_region, touch_rows

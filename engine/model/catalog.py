@@ -107,14 +107,14 @@ BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the 
 
 
 # Built-in models the simulator runs from their description's generated code (the description is their single
-# source of truth): all but AdEx. Their updates are compiled into the time loop as its own parts
+# source of truth): all of them. Their updates are compiled into the time loop as its own parts
 # (``kernels/builtin_updates.py``, generated from the descriptions and checked in; tests/test_builtin_updates.py),
 # called directly like any kernel, not through the custom models' entry. The hand-written kernels
 # (``neuron_kernels.py``) stay as the reference they give to the bit (``build.hand_written_kernels``,
-# tests/test_builtin_descriptions.py). AdEx stays on its kernel (``kernel.py`` imports ``hand_written.node_adex``):
-# its generated update, identical, still cost 1.12x its kernel's CPU inside the loop (1.07-1.09x through the entry;
-# benchmarks/README.md), so the cause is its arithmetic, not the call.
-GENERATED_BUILTINS: frozenset[str] = frozenset({"lif", "izhikevich", "hh", "lif_adaptive"})
+# tests/test_builtin_descriptions.py). AdEx joined last: its generated update cost 1.12x its kernel's CPU until the
+# generator compiled updates that call a math function as functions of their own and took refractory neurons in a
+# branch of their own (``codegen.calls_out``, ``codegen._split_lines``; benchmarks/README.md).
+GENERATED_BUILTINS: frozenset[str] = frozenset({"lif", "izhikevich", "adex", "hh", "lif_adaptive"})
 
 
 def builtin_text(model_id: str) -> str:

@@ -526,7 +526,7 @@ def generated_builtins(*model_ids: str):
     """Networks built inside run the built-ins from their descriptions' generated code, as every network does outside
     ``hand_written_kernels`` (the built-ins in ``GENERATED_BUILTINS``): kept for tests and benchmarks that name
     the side they compare. Not thread-safe."""
-    assert set(model_ids) <= GENERATED_BUILTINS, model_ids  # (AdEx has no generated update in the loop)
+    assert set(model_ids) <= GENERATED_BUILTINS, model_ids
     _HAND_WRITTEN.append(False)
     try:
         yield
