@@ -47,7 +47,7 @@ def _now(ts):
     return ts[0] * 1_000_000_000 + ts[1]
 
 
-@numba.njit(_nrt=False)
+@numba.njit
 def timed_steps(s, step0, n_steps, ts, per):
     """``run_chunk`` for LIF nodes only (no inputs, traces or plasticity), ``per[k]`` = each phase's ns in step k."""
     n_nodes = s.node_code.shape[0]
@@ -64,12 +64,12 @@ def timed_steps(s, step0, n_steps, ts, per):
             lo, hi = s.node_start[node], s.node_start[node + 1]
             n_spk, bad = update_lif(s.node_params[node], node, lo, hi, s.node_chan[node], s.node_chan[node + 1],
                                     s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, None, None, s.scratch,
-                                    s.spikes_now, n_spk, s.dt, s.par, s.block_above, s.block_spikes)
+                                    s.spikes_now, n_spk, s.dt, s.par, s.block_above, s.block_spikes, True)
         s.node_spk[n_nodes] = n_spk
         t2 = _now(ts)
-        K.send(s, s.node_spk_prev, s.spikes_prev, step, True, region)
+        K.send(s, s.node_spk_prev, s.spikes_prev, step, True, region, True)
         t3 = _now(ts)
-        K.send(s, s.node_spk, s.spikes_now, step, False, False)
+        K.send(s, s.node_spk, s.spikes_now, step, False, False, True)
         t4 = _now(ts)
         K.keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
         K.record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,

@@ -55,6 +55,26 @@ def test_the_same_spikes_state_and_weights_for_1_2_and_4_threads(monkeypatch):
             assert np.array_equal(getattr(one.built.state, name), getattr(other.built.state, name)), (n, name)
 
 
+def test_the_threads_gate_compiles_parallel_passes_only_into_runs_that_may_take_them(monkeypatch):
+    """``kernel.threads_gate``: None (no parallel pass compiled) for one thread, for the app's setting 0 on two
+    cores (one kept for drawing) and for a network too small for any parallel pass; True otherwise, and again
+    True when a run lowers the sizes that take the parallel path."""
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    assert Simulator(mixed_network(), threads=2).built.gates.threads is True  # 32,000 synapses E -> E
+    assert Simulator(mixed_network(), threads=0).built.gates.threads is True
+    assert Simulator(mixed_network(), threads=1).built.gates.threads is None
+    assert Simulator(mixed_network(), threads=0, spare_cores=1).built.gates.threads is None
+    small = Network(dt=0.1, seed=1)
+    small.add_poisson("P", 20, rate=40.0)
+    small.add_population("E", 30, "lif")
+    small.connect("P", "E", "fixed_indegree", k=5, weight=60.0)
+    sim = Simulator(small, threads=2)
+    assert sim.built.gates.threads is None
+    sim.built.state.par[1:] = (16, 1)
+    sim.run(0.001)
+    assert sim.built.gates.threads is True
+
+
 def test_threads_for_uses_every_core_for_zero_and_caps_at_the_cores(monkeypatch):
     monkeypatch.setattr(parallel, "cores", lambda: 6)
     assert [parallel.threads_for(n) for n in (0, 1, 3, 6, 64)] == [6, 1, 3, 6, 6]

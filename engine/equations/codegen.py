@@ -158,11 +158,11 @@ def prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_sp
         lo, hi = node_start[node], node_start[node + 1]
         if on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1], False):
             if currents is not None:
-                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, i_ext, acc, par[1],
-                       block_above, block_spikes)
+                region(par[0], np.int64(0), node_code.shape[0], np.bool_(False), {_TABLES},
+                       state[0], refractory, i_ext, acc, par[1], block_above, block_spikes)
             else:
-                region(par[0], 0, node_code.shape[0], False, {_TABLES}, state[0], refractory, None, acc, par[1],
-                       block_above, block_spikes)
+                region(par[0], np.int64(0), node_code.shape[0], np.bool_(False), {_TABLES},
+                       state[0], refractory, None, acc, par[1], block_above, block_spikes)
             break
     return n_spk, -1
 '''
@@ -687,11 +687,11 @@ def update_{slot}({_FAST_SIG}{extra_sig}):
         k2, d2 = 1.0, 0.0
         if threads:
             if currents is not None:
-                region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, i_ext, acc, par[1], block_above,
-                       block_spikes{region_tail})
+                region(par[0], node, node + 1, np.bool_(True), {_TABLES}, state[0], refractory, i_ext, acc,
+                       par[1], block_above, block_spikes{region_tail})
             else:
-                region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, None, acc, par[1], block_above,
-                       block_spikes{region_tail})
+                region(par[0], node, node + 1, np.bool_(True), {_TABLES}, state[0], refractory, None, acc,
+                       par[1], block_above, block_spikes{region_tail})
             return gather_spikes(block_above[lo // {_PASS_BLOCK} + node:], block_spikes[lo:hi], n, lo, zero,
                                  spikes_now, n_spk)
 {_param_lines(layout, set(params))}    base, p22, gain = p[{base}], p[{base + 1}], p[{base + 2}]
@@ -725,7 +725,7 @@ BUILTIN_HEADER = ("# Generated from engine/model/builtin_models by engine/equati
                   "do not edit.\n# Regenerate: python -m spikestudio.engine.model.builtin_module --write\n"
                   "# ruff: noqa\n")
 # what a built-in's node update takes in the time loop (``kernel.run_chunk``), generated or hand-written alike
-NODE_SIG = "s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance"
+NODE_SIG = "s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads"
 _FROM_S = ("p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, "
            "n_spk, s.dt, step, currents")
 _THREADS_FROM_S = "node, s.node_code, s.node_start, s.node_chan, s.node_params, s.par, s.block_above, s.block_spikes"
@@ -757,12 +757,12 @@ def builtin_source(layouts: dict[str, ModelLayout]) -> str:
         general = _general(m, layout)
         out.append(_general(m, layout, own_function=True) if calls_out(general) else general)
         if m in fast:
-            text = _scalar_pass(m, layout, conductances="__CONDUCTANCES__", extra_sig=", conductance, s",
-                                region_tail=f",\n                       False, {_SEND_FROM_S}")
-            out.append(text.replace("            return __CONDUCTANCES__\n",
-                                    f"            if conductance is not None:  # a gate: None compiles none of it\n"
-                                    f"                return general_{m}({_SIG})\n"
-                                    f"            return n_spk, -2\n"))
+            text = _scalar_pass(m, layout, conductances="__CONDUCTANCES__", extra_sig=", conductance, s, threaded",
+                                region_tail=f",\n                       np.bool_(False), {_SEND_FROM_S}")
+            gated = (f"            if conductance is not None:  # a gate: None compiles none of it\n"
+                     f"                return general_{m}({_SIG})\n"
+                     f"            return n_spk, -2\n")
+            out.append(_gate_region(text.replace("            return __CONDUCTANCES__\n", gated)))
     if fast:
         threads = threaded_source(fast, key="code", send=True)
         at = threads.index("@jit_parallel\n")
@@ -776,7 +776,7 @@ def builtin_source(layouts: dict[str, ModelLayout]) -> str:
         for m in fast:
             out.append(_builtin_prepass(m))
     for m in layouts:
-        inner = f"update_{m}({_FROM_S}, {_THREADS_FROM_S}, conductance, s)" if m in fast else \
+        inner = f"update_{m}({_FROM_S}, {_THREADS_FROM_S}, conductance, s, threads)" if m in fast else \
             f"general_{m}({_FROM_S})"
         out.append(f"\n\n@jit_inline\ndef node_{m}({NODE_SIG}):\n"
                    f'    """The update of a {m} node in the time loop (``s``: its ``kernel.State``)."""\n'
@@ -784,9 +784,20 @@ def builtin_source(layouts: dict[str, ModelLayout]) -> str:
     return "".join(out)
 
 
+def _gate_region(text: str) -> str:
+    """A built-in's vectorised update with its call of the threads' region under the loop's ``threads`` gate
+    (``kernel.Gates``; the update's ``threaded``): None compiles no parallel region into the loop."""
+    start = text.index("        if threads:\n            if currents is not None:\n                region(")
+    end = text.index("spikes_now, n_spk)\n", start) + len("spikes_now, n_spk)\n")
+    block = "".join("    " + line if line.strip() else line for line in text[start:end].splitlines(True))
+    gate = "        if threaded is not None:  # a gate: None compiles none of the parallel region\n"
+    return text[:start] + gate + block + text[end:]
+
+
 def _builtin_prepass(m: str) -> str:
-    call = (f"region(s.par[0], 0, s.node_code.shape[0], False, {_TABLES_FROM_S}, s.state[0], s.refractory, {{}},\n"
-            f"                       s.scratch, s.par[1], s.block_above, s.block_spikes, True, {_SEND_FROM_S})")
+    call = (f"region(s.par[0], np.int64(0), s.node_code.shape[0], np.bool_(False), {_TABLES_FROM_S}, s.state[0],\n"
+            f"                       s.refractory, {{}}, s.scratch, s.par[1], s.block_above, s.block_spikes,\n"
+            f"                       np.bool_(True), {_SEND_FROM_S})")
     return f'''
 
 @jit_part

@@ -121,7 +121,7 @@ def blocks_lif(p, v, ref, inj, a1, k1, d1, a2, k2, d2, first, last, above, off, 
 
 
 @jit_inline
-def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents, node, node_code, node_start, node_chan, node_params, par, block_above, block_spikes, conductance, s):
+def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, acc, spikes_now, n_spk, dt, step, currents, node, node_code, node_start, node_chan, node_params, par, block_above, block_spikes, conductance, s, threaded):
     """Leaky integrate-and-fire: exact, vectorised in blocks of 256 neurons; conductances take the general path.
     With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the blocks run on threads (``region``: in ``prepass``
     for a node of at most two channels, here for more), then their spikes are copied in order: the same spikes."""
@@ -149,19 +149,20 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
                 zero[i] += k * g[i]
                 g[i] *= f
         k2, d2 = 1.0, 0.0
-        if threads:
-            if currents is not None:
-                region(par[0], node, node + 1, True, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, i_ext, acc, par[1], block_above,
-                       block_spikes,
-                       False, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                       s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
-            else:
-                region(par[0], node, node + 1, True, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, None, acc, par[1], block_above,
-                       block_spikes,
-                       False, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
-                       s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
-            return gather_spikes(block_above[lo // 256 + node:], block_spikes[lo:hi], n, lo, zero,
-                                 spikes_now, n_spk)
+        if threaded is not None:  # a gate: None compiles none of the parallel region
+            if threads:
+                if currents is not None:
+                    region(par[0], node, node + 1, np.bool_(True), node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, i_ext, acc,
+                           par[1], block_above, block_spikes,
+                           np.bool_(False), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                           s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
+                else:
+                    region(par[0], node, node + 1, np.bool_(True), node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, None, acc,
+                           par[1], block_above, block_spikes,
+                           np.bool_(False), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                           s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
+                return gather_spikes(block_above[lo // 256 + node:], block_spikes[lo:hi], n, lo, zero,
+                                     spikes_now, n_spk)
     P_V_th = p[3]
     P_V_reset = p[4]
     base, p22, gain = p[8], p[9], p[10]
@@ -457,41 +458,43 @@ def prepass_lif(s, currents, step):
         lo, hi = s.node_start[node], s.node_start[node + 1]
         if on_threads(s.node_code[node], hi - lo, s.node_chan[node], s.node_chan[node + 1], s.chan, s.par[1], False):
             if currents is not None:
-                region(s.par[0], 0, s.node_code.shape[0], False, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0], s.refractory, s.i_ext,
-                       s.scratch, s.par[1], s.block_above, s.block_spikes, True, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                region(s.par[0], np.int64(0), s.node_code.shape[0], np.bool_(False), s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0],
+                       s.refractory, s.i_ext, s.scratch, s.par[1], s.block_above, s.block_spikes,
+                       np.bool_(True), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                        s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
             else:
-                region(s.par[0], 0, s.node_code.shape[0], False, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0], s.refractory, None,
-                       s.scratch, s.par[1], s.block_above, s.block_spikes, True, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                region(s.par[0], np.int64(0), s.node_code.shape[0], np.bool_(False), s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0],
+                       s.refractory, None, s.scratch, s.par[1], s.block_above, s.block_spikes,
+                       np.bool_(True), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                        s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
             return
 
 
 @jit_inline
-def node_lif(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance):
+def node_lif(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads):
     """The update of a lif node in the time loop (``s``: its ``kernel.State``)."""
-    return update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step, currents, node, s.node_code, s.node_start, s.node_chan, s.node_params, s.par, s.block_above, s.block_spikes, conductance, s)
+    return update_lif(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step, currents, node, s.node_code, s.node_start, s.node_chan, s.node_params, s.par, s.block_above, s.block_spikes, conductance, s, threads)
 
 
 @jit_inline
-def node_izhikevich(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance):
+def node_izhikevich(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads):
     """The update of a izhikevich node in the time loop (``s``: its ``kernel.State``)."""
     return general_izhikevich(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step, currents)
 
 
 @jit_inline
-def node_adex(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance):
+def node_adex(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads):
     """The update of a adex node in the time loop (``s``: its ``kernel.State``)."""
     return general_adex(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step, currents)
 
 
 @jit_inline
-def node_hh(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance):
+def node_hh(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads):
     """The update of a hh node in the time loop (``s``: its ``kernel.State``)."""
     return general_hh(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step, currents)
 
 
 @jit_inline
-def node_lif_adaptive(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance):
+def node_lif_adaptive(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads):
     """The update of a lif_adaptive node in the time loop (``s``: its ``kernel.State``)."""
     return general_lif_adaptive(p, lo, hi, c0, c1, s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, n_spk, s.dt, step, currents)

@@ -20,14 +20,13 @@ def jit(func):
 
 
 def jit_loop(func):
-    """Compile a time loop that allocates nothing: without numba's reference counting (``_nrt=False``).
+    """Compile a time loop with the project's flags (public numba options only).
 
-    Every array view made in a step (a node's slice of v, a channel's slice of the synaptic state)
-    would otherwise cost two atomic reference-count updates: a tenth of the CUBA step at N = 4,000.
-    The arrays belong to the caller, which keeps them alive while the loop runs. A helper that
-    allocates cannot be compiled into such a loop (numba refuses), so the rule enforces itself.
+    The loop allocates nothing while it runs: every array is the caller's, every helper it calls works on views.
+    ``tests/test_no_allocation.py`` holds that to account (numba's runtime counts no allocation during a chunk),
+    in place of the private ``_nrt=False`` this once relied on.
     """
-    return numba.jit(_nrt=False, **JIT_FLAGS)(func)
+    return numba.jit(**JIT_FLAGS)(func)
 
 
 def jit_inline(func):
@@ -49,12 +48,12 @@ class EntryDispatcher(CPUDispatcher):
 
 
 def jit_entry(func, signature):
-    """Compile ``func`` on its own, as ``jit_loop`` does (no reference counting, cached on disk), for exactly
+    """Compile ``func`` on its own, as ``jit_loop`` does (cached on disk), for exactly
     ``signature`` (return type included), as an argument a loop calls (see ``EntryDispatcher``).
 
     Compilation waits until the first use (a loop called with it, or ``compiled`` asked).
     """
-    options = dict(JIT_FLAGS, _nrt=False)
+    options = dict(JIT_FLAGS)
     cache = options.pop("cache")
     dispatcher = EntryDispatcher(py_func=func, locals={}, targetoptions=options)
     dispatcher.fixed_signature = signature

@@ -18,7 +18,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from . import hand_written, rng
+from . import hand_written, parallel, rng
+from .borrow import borrow
 from .builtin_updates import node_adex, node_hh, node_izhikevich, node_lif, node_lif_adaptive, prepass_lif
 from .codes import *  # noqa: F403 - the codes are part of this module's interface (K.LIF, K.CH_DECAY, ...)
 from .codes import (
@@ -53,7 +54,7 @@ from .parallel import propagate_split, sent_by_region, touch_rows
 from .plasticity_kernels import plasticity_step
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
-           "update_signature", *_codes]
+           "update_signature", "threads_gate", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -172,7 +173,7 @@ def _compile_run_chunk(digest: str):
 
     @jit_loop
     def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, lif_adaptive, poisson, times, currents,
-                  plastic, custom):
+                  plastic, threads, custom):
         """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
         Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
@@ -182,17 +183,23 @@ def _compile_run_chunk(digest: str):
         numba drops a branch under ``if x is not None`` for a None argument before compiling, so each
         network compiles (and caches) only the parts it has: a few seconds of cold compile instead of ten.
         A node whose part was left out stops the run with STATUS_UNCOMPILED rather than being skipped.
+        ``threads`` None leaves out every parallel pass (most of a cold compile): the loop then runs on one thread
+        whatever ``s.par[0]`` says (it sets it to 1).
         ``custom`` is not a flag but the entry of the network's custom models described by equations (a first-class
         function of ``update_signature``, compiled and cached on its own): one loop serves every such model,
         which costs one indirect call per custom node and step. The built-ins' generated updates (``node_lif``,
         ...) are direct calls, inlined: no indirect call, and a CUBA network compiles only LIF's code.
-        The loop allocates nothing (it runs without reference counting, see ``jit.jit_loop``); every
+        The loop allocates nothing (``tests/test_no_allocation.py``, see ``jit.jit_loop``) and counts no references
+        (``borrow``); every
         helper it calls is ``jit_part`` or ``jit_inline``, so it is compiled into this loop and cached with it.
         """
         digest  # noqa: B018 - a closure cell, so part of numba's cache key (see _compile_run_chunk)
+        s = borrow(s)  # the caller keeps the arrays alive: no atomic reference counts in the steps
         n_nodes = s.node_code.shape[0]
         most = s.spikes_now.shape[0]
         cap = s.rec_step.shape[0]
+        if threads is None:
+            s.par[0] = 1
         region = lif is not None and s.par[0] > 1  # see lif_prepass
         s.tr_count[:] = 0
         for k in range(n_steps):
@@ -203,8 +210,9 @@ def _compile_run_chunk(digest: str):
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
-            if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
-                prepass_lif(s, currents, step)
+            if threads is not None:
+                if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
+                    prepass_lif(s, currents, step)
             if custom is not None and s.par[0] > 1:  # the same for models from equations (slot -1: their prepass)
                 custom(-1, 0, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
                        s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, np.int64(0), s.dt, step, s.par,
@@ -220,23 +228,25 @@ def _compile_run_chunk(digest: str):
                 if code == LIF:
                     if lif is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = node_lif(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
+                    n_spk, bad = node_lif(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads)
                 elif code == IZH:
                     if izh is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = node_izhikevich(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
+                    n_spk, bad = node_izhikevich(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance,
+                                                 threads)
                 elif code == ADEX:
                     if adex is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = node_adex(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
+                    n_spk, bad = node_adex(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads)
                 elif code == HH:
                     if hh is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = node_hh(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
+                    n_spk, bad = node_hh(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance, threads)
                 elif code == LIF_ADAPTIVE:
                     if lif_adaptive is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = node_lif_adaptive(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance)
+                    n_spk, bad = node_lif_adaptive(s, p, node, lo, hi, c0, c1, n_spk, step, currents, conductance,
+                                                   threads)
                 elif code == POISSON:
                     if poisson is None:
                         return k, uncompiled(s.counters, node, step)
@@ -262,7 +272,7 @@ def _compile_run_chunk(digest: str):
                     return k, STATUS_NAN
             s.node_spk[n_nodes] = n_spk
             # the last step's spikes reach current and conductance synapses now, at the end of this step's update
-            send(s, s.node_spk_prev, s.spikes_prev, step, True, region)
+            send(s, s.node_spk_prev, s.spikes_prev, step, True, region, threads)
             if plastic is not None:
                 plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
                                 s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
@@ -271,7 +281,7 @@ def _compile_run_chunk(digest: str):
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
                 custom_rules(s, step)
-            send(s, s.node_spk, s.spikes_now, step, False, False)
+            send(s, s.node_spk, s.spikes_now, step, False, False, threads)
             keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
@@ -348,6 +358,9 @@ class Gates(NamedTuple):
     times: bool | None
     currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
     plastic: bool | None  # learning rules or short-term plasticity on some projection
+    # the parallel passes (numba ``prange``, most of a cold compile): ``threads_gate``; ``of`` assumes every core,
+    # the simulator narrows it to its thread setting before each chunk
+    threads: bool | None
     # models described by equations: True in ``of``; the loop is given their compiled entry in its place
     # (``engine.equations.loader.generated_entry``, typed as a function of ``update_signature``)
     custom: object
@@ -361,7 +374,7 @@ class Gates(NamedTuple):
         lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
         used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, LIF_ADAPTIVE in models,
                 POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0,
-                any(m >= CUSTOM for m in models))
+                threads_gate(s, parallel.cores()), any(m >= CUSTOM for m in models))
         return cls(*(True if u else None for u in used))
 
     @classmethod
@@ -369,6 +382,18 @@ class Gates(NamedTuple):
         """Every built-in part: a loop that runs any network without models from equations (what ``warmup``
         compiles for the all-models network); those need their entry in place of ``custom``."""
         return cls(*(True,) * (len(cls._fields) - 1), None)
+
+
+def threads_gate(s: State, most: int) -> bool | None:
+    """The ``threads`` gate for chunks of this state run on up to ``most`` threads: None (no parallel pass compiled
+    in) unless some pass could take the parallel path: a LIF node of ``par[1]`` neurons or more, or ``par[2]``
+    synapses or more that a step's spikes might reach. In the app on two cores (one kept for drawing) and for
+    small networks (a model's preview, an F-I sweep) it is None, and the loop compiles in about half the time."""
+    if most <= 1:
+        return None
+    sizes = np.diff(s.node_start)[s.node_code == LIF]
+    wide = sizes.size > 0 and int(sizes.max()) >= s.par[1]
+    return True if wide or s.post.shape[0] >= s.par[2] else None
 
 
 @jit_inline
@@ -435,9 +460,10 @@ def inject_currents(i_ext, cur_node, cur_code, cur_params, cur_off, ou, node_sta
 
 
 @jit_inline
-def send(s, node_spk, spikes, step, lagged, region):
+def send(s, node_spk, spikes, step, lagged, region, threads):
     """``propagate`` these spikes, except through the projections that the loop's parallel LIF region has sent
-    them through (``region``: it ran this step; ``parallel.sent_by_region``), in runs of consecutive projections."""
+    them through (``region``: it ran this step; ``parallel.sent_by_region``), in runs of consecutive projections.
+    ``threads`` is the loop's gate (None: no parallel propagation compiled)."""
     n_proj = s.proj_src.shape[0]
     p = 0
     while p < n_proj:
@@ -446,24 +472,24 @@ def send(s, node_spk, spikes, step, lagged, region):
                                                             s.chan, s.par[1])):
             q += 1
         if q > p:
-            send_projections(s, p, q, node_spk, spikes, step, lagged)
+            send_projections(s, p, q, node_spk, spikes, step, lagged, threads)
         p = q + 1  # projection q (if any) was sent by the region
 
 
 @jit_part
-def send_projections(s, p0, p1, node_spk, spikes, step, lagged):
+def send_projections(s, p0, p1, node_spk, spikes, step, lagged, threads):
     """``propagate`` these spikes through projections ``p0:p1``, on ``s.par[0]`` threads when they reach at least
-    ``s.par[2]`` synapses."""
-    threads = s.par[0]
+    ``s.par[2]`` synapses (and the ``threads`` gate compiled that in)."""
     src, ch, row, w, d, stp = (s.proj_src[p0:p1], s.proj_chan[p0:p1], s.proj_row[p0:p1], s.proj_w[p0:p1],
                                s.proj_d[p0:p1], s.proj_stp[p0:p1])
-    if threads > 1 and synapse_events(src, ch, row, s.rowptr, s.chan, s.node_start, node_spk, spikes, lagged,
-                                      s.par[2]) >= s.par[2]:
-        propagate_split(threads, src, ch, row, w, d, s.rowptr, s.post, s.weight, s.delay, s.chan, s.chan_off,
-                        s.node_start, node_spk, spikes, s.syn, s.ring, stp, s.stp_gain, step, lagged)
-    else:
-        propagate(src, ch, row, w, d, s.rowptr, s.post, s.weight, s.delay, s.chan, s.chan_off, s.node_start,
-                  node_spk, spikes, s.syn, s.ring, stp, s.stp_gain, step, lagged)
+    if threads is not None:
+        if s.par[0] > 1 and synapse_events(src, ch, row, s.rowptr, s.chan, s.node_start, node_spk, spikes, lagged,
+                                           s.par[2]) >= s.par[2]:
+            propagate_split(s.par[0], src, ch, row, w, d, s.rowptr, s.post, s.weight, s.delay, s.chan, s.chan_off,
+                            s.node_start, node_spk, spikes, s.syn, s.ring, stp, s.stp_gain, step, lagged)
+            return
+    propagate(src, ch, row, w, d, s.rowptr, s.post, s.weight, s.delay, s.chan, s.chan_off, s.node_start,
+              node_spk, spikes, s.syn, s.ring, stp, s.stp_gain, step, lagged)
 
 
 @jit_part

@@ -67,7 +67,7 @@ def is_bad(v):
 
 @jit_inline
 def update_lif(p, node, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext, currents, conductance, acc,
-               spikes_now, n_spk, dt, par, block_above, block_spikes):
+               spikes_now, n_spk, dt, par, block_above, block_spikes, threaded):
     """Exact integration of the linear membrane with exponential current synapses (Rotter & Diesmann 1999).
 
     One fused, vectorisable pass updates v and decays the first two synaptic channels; any further
@@ -75,7 +75,8 @@ def update_lif(p, node, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, 
     ``SPIKE_BLOCK`` neurons and counts threshold crossings; only blocks with some are read for spikes,
     while they are still in L1 cache (a scan of every neuron took half the CUBA step). Delta channels are
     channels with propagator 1 and decay 0. Conductance synapses take the general loop.
-    ``currents`` and ``conductance`` are gates (see ``kernel.run_chunk``): None when the network has none.
+    ``currents``, ``conductance`` and ``threaded`` are gates (see ``kernel.run_chunk``): None when the network has
+    none (``threaded``: when the run never uses more than one thread).
     With ``par[0]`` > 1 threads and at least ``par[1]`` neurons the pass and the threshold test run on threads
     (``lif_on_threads`` nodes in ``lif_prepass`` before the node loop, others in ``parallel.lif_blocks``), then each
     block's spikes are copied here, in order: the same spikes.
@@ -106,14 +107,15 @@ def update_lif(p, node, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, 
         k2, d2 = 1.0, 0.0
     p22, v_reset, gain, v_th, ref_steps, base = lif_constants(p)
     v, ref, inj = state[0, lo:hi], refractory[lo:hi], i_ext[lo:hi]
-    if par[0] > 1 and n >= par[1]:
-        if currents is not None:
-            lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, block_above,
-                       block_spikes)
-        else:
-            lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps, block_above,
-                       block_spikes)
-        return gather_spikes(block_above, block_spikes, n, lo, zero, spikes_now, n_spk)
+    if threaded is not None:  # a gate: None compiles no parallel pass
+        if par[0] > 1 and n >= par[1]:
+            if currents is not None:
+                lif_blocks(v, ref, inj, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps,
+                           block_above, block_spikes)
+            else:
+                lif_blocks(v, ref, None, a1, k1, d1, a2, k2, d2, base, p22, gain, v_reset, v_th, ref_steps,
+                           block_above, block_spikes)
+            return gather_spikes(block_above, block_spikes, n, lo, zero, spikes_now, n_spk)
     for b0 in range(0, n, SPIKE_BLOCK):  # a block is still in L1 cache when its threshold crossings are read
         b1 = min(b0 + SPIKE_BLOCK, n)
         # Slices, so the passes loop from 0: numba then knows no index is negative, and LLVM vectorises.

@@ -24,7 +24,6 @@ Random draws (Poisson sources, OU currents) stay in the sequential loop, so they
 
 import numba
 from numba import prange
-from numba.np.ufunc.parallel import _launch_threads
 
 from .codes import CH_DECAY, CH_KIND, DELTA
 from .jit import JIT_FLAGS, engine_sources_digest, jit_inline, jit_part
@@ -248,4 +247,5 @@ def _compile(digest: str):
 lif_blocks, lif_nodes, propagate_split = _compile(engine_sources_digest())
 # Load numba's threading layer now: a time loop loaded from the disk cache calls the parallel passes through
 # pointers that only the layer's start sets (without it, the first call of a cached loop jumps to address 0).
-_launch_threads()
+# ``get_num_threads`` is the public call that starts it.
+numba.get_num_threads()

@@ -54,6 +54,7 @@ class Simulator:
         self._chooser: ThreadChooser | None = None
         self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel,
                                   build_progress)
+        self._narrow_gates(self._thread_chooser())  # before any compile_status question about the loop
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -103,12 +104,13 @@ class Simulator:
             state = self.built.state  # re-read: a live edit may have grown its buffers
             n = min(self.built.chunk_steps, total - done)
             state.counters[0] = 0
+            gates = self._narrow_gates(chooser)
             state.par[0] = threads = chooser.next()
             if threads > 1:  # one thread never enters numba's threading layer (par[0] = 1 keeps the loop sequential)
                 # numba's count is per calling thread: set it in the one that runs the loop
                 numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
             began = time.perf_counter()
-            steps, status = self.built.loop(state, self.step, n, *self.built.gates)
+            steps, status = self.built.loop(state, self.step, n, *gates)
             chooser.took(threads, time.perf_counter() - began, steps)
             self.results.add_chunk(state, steps)
             for listener in self.listeners:
@@ -122,6 +124,15 @@ class Simulator:
             if progress is not None:
                 progress(done * dt, total * dt)
         return self.results
+
+    def _narrow_gates(self, chooser: ThreadChooser) -> K.Gates:
+        """The loop's gates with ``threads`` for this chooser's counts (``kernel.threads_gate``): a run that never
+        takes a parallel pass compiles none."""
+        gates = self.built.gates
+        want = K.threads_gate(self.built.state, max(chooser.candidates))
+        if gates.threads is not want:
+            self.built.gates = gates = gates._replace(threads=want)
+        return gates
 
     def _thread_chooser(self) -> ThreadChooser:
         """The chooser for the current setting (kept across runs, with what it measured, while that stays)."""

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from ..kernels.parallel import threads_for
 
-__all__ = ["ThreadChooser"]
+__all__ = ["ThreadChooser", "APP_SPARE_CORES"]
+
+# cores a setting of 0 leaves free in the app (its editor draws on one); the warm-up compiles the app's loops with it
+APP_SPARE_CORES = 1
 
 PROBE_EVERY = 16  # chunks between tries of the slower count
 SHORTEST = 500  # chunks of fewer steps (a live view's single steps) are not timed

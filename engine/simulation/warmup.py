@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from ..model.catalog import CONNECTIVITY_RULES, GENERATED_BUILTINS, builtin_text
 from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
 from .simulator import Simulator
+from .threads import APP_SPARE_CORES
 
 __all__ = ["warmup_network", "warmup_simulator", "equation_networks", "warmup"]
 
@@ -60,7 +61,7 @@ def warmup_simulator(rules: dict | None = None) -> Simulator:
     compiles (or loads) the time loop with every part."""
     rules = rules or {}
     net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
-    return Simulator(net, rules, record_all=True)
+    return Simulator(net, rules, record_all=True, spare_cores=APP_SPARE_CORES)
 
 
 def equation_networks() -> list[Network]:
@@ -117,5 +118,6 @@ def warmup(networks: Iterable[Network] = (), rules: dict | None = None, progress
             for net in equation_networks():
                 Simulator(net).run(net.dt * 1e-3)
         else:  # one step compiles everything the network uses
-            Simulator(_without_datasets(other), rules).run(other.dt * 1e-3)
+            # as the app runs it: the same threads gate (``kernel.threads_gate``), so the same compiled loop
+            Simulator(_without_datasets(other), rules, spare_cores=APP_SPARE_CORES).run(other.dt * 1e-3)
     return time.perf_counter() - start

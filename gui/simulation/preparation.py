@@ -8,6 +8,7 @@ import time
 from ...engine.errors import SimulationError
 from ...engine.kernels.compile_status import compile_now, compiled_parts, needs_compile
 from ...engine.simulation.simulator import Simulator
+from ...engine.simulation.threads import APP_SPARE_CORES
 from ...plugins.dataset_source import default_datasets
 from .auto_window import MEASURE_MS, measured_rate
 
@@ -19,7 +20,7 @@ CHUNK_STEPS = 20_000
 # A network whose threads setting is 0 (every core) runs on every core but one in the editor: the loop's threads
 # meet at a barrier every time step and spin while they wait, so on all cores they would take the core that
 # draws the plots (30 frames a second) and answers clicks. An explicit setting is used as it is.
-GUI_SPARE_CORES = 1
+GUI_SPARE_CORES = APP_SPARE_CORES  # (the warm-up compiles the loops this gives)
 RESULTS_MAX_SPIKES = 10_000_000  # a run's saved results keep at most this many spikes (160 MB)
 
 
