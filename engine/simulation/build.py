@@ -23,8 +23,8 @@ from ..equations.rule_loader import compiled_loop_with_rules
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
-from ..kernels.parallel import PARALLEL_NEURONS, PARALLEL_SYNAPSES, SPIKE_BLOCK
-from ..kernels.rng import seed_state
+from ..kernels.parallel import PARALLEL_NEURONS, PARALLEL_SYNAPSES, SPIKE_BLOCK, region_least
+from ..kernels.rng import counter_key, seed_state
 from ..model.catalog import (
     CURRENT_CODES,
     GENERATED_BUILTINS,
@@ -315,7 +315,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         tr_buf=np.zeros((chunk_steps, len(tr[0]))),
         tr_count=np.zeros(len(tr[0]), np.int64),
         counters=np.array([0, -1, -1, -1], np.int64),
-        par=np.array([1, PARALLEL_NEURONS, PARALLEL_SYNAPSES], np.int64),
+        par=np.array([1, region_least([n.size for n in nodes.values() if n.code == K.LIF]), PARALLEL_SYNAPSES,
+                      counter_key(net.seed) if n_poisson >= PARALLEL_NEURONS else 0], np.int64),
         block_above=np.zeros(n_total // SPIKE_BLOCK + len(nodes) + 1, np.int64),  # see parallel.lif_nodes
         block_spikes=np.zeros(max(n_total, 1), np.int64),
         **plastic,
