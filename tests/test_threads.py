@@ -256,6 +256,7 @@ def test_a_microcircuit_with_a_counter_drawn_background_gives_the_same_spikes_fo
     one = runs[1]
     pops = [p for p in one.network.populations]
     assert len(pops) == 8 and one.built.state.spike_count.sum() > 20_000
+    assert (one.built.state.proj_stp == parallel.SORTED_ROWS).sum() == 8  # each background's one_to_one
     for n in (2, 4):
         for pop in pops:
             a, b = one.results.spikes(pop), runs[n].results.spikes(pop)

@@ -130,7 +130,8 @@ class State(NamedTuple):
     block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) spikes per block of a parallel pass (see lif_blocks)
     block_spikes: np.ndarray  # (largest node,) each block's spikes in a parallel pass, at the block's offset
     # plasticity (see engine.plasticity; empty without plastic projections)
-    proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1
+    proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1 (parallel.SORTED_ROWS: -1 and
+    # the targets ascend through the projection's rows, as one_to_one's do)
     pl_proj: np.ndarray  # (Q,) plastic projection index
     pl_family: np.ndarray  # (Q,) rule family
     pl_coef: np.ndarray  # (Q, 8) rule coefficients

@@ -34,13 +34,15 @@ from .jit import JIT_FLAGS, engine_sources_digest, jit_inline, jit_part
 from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
 from .poisson_draws import poisson_counts
 
-__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "poisson_parts", "region_least", "lower_bound",
+__all__ = ["SORTED_ROWS", "lif_blocks", "lif_nodes", "propagate_split", "poisson_parts", "region_least", "lower_bound",
            "sent_by_region", "touch_rows", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores",
            "threads_for"]
 
 PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
 TOUCH_FROM = 4  # spikes of a projection whose rows are read ahead (one or two rows have no misses to overlap)
 REGION_SMALLEST = 1_000  # ... and one this large too, when such LIF populations hold PARALLEL_NEURONS in all
+SORTED_ROWS = -2  # proj_stp of a projection without short-term plasticity whose targets ascend through its rows
+# (one_to_one; its source emits spikes in neuron order): a task binary-searches its first spike, not every row
 PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
 # scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
@@ -107,6 +109,10 @@ def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj
     row0 = proj_row[p] - node_start[src]
     d_all, w_all, stp = proj_d[p], proj_w[p], proj_stp[p]
     depth = ring.shape[0]
+    if stp == SORTED_ROWS:
+        add_sorted_rows(p, t_lo, t_hi, src, base, row0, d_all, w_all, proj_row, rowptr, post, weight, delay,
+                        node_start, node_spk, spikes, syn, ring, step)
+        return
     if touch_rows(row0, rowptr, post, node_spk[src], node_spk[src + 1], spikes) < 0:
         return  # never (targets are not negative); the test keeps the reads
     for k in range(node_spk[src], node_spk[src + 1]):
@@ -132,6 +138,50 @@ def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj
             else:
                 ring[(step + d) % depth, base + post[q]] += weight[q] * gain
             q += 1
+
+
+@jit_inline
+def add_sorted_rows(p, t_lo, t_hi, src, base, row0, d_all, w_all, proj_row, rowptr, post, weight, delay, node_start,
+                    node_spk, spikes, syn, ring, step):
+    """``add_rows_in_range`` for a projection of ``SORTED_ROWS``: its synapses onto ``[t_lo, t_hi)`` are one run
+    ``[qa, qb)``, reached by the spikes from the first whose row ends past ``qa`` (the spikes ascend) to the first
+    whose row starts at ``qb``. (Walking every spike cost each task the whole one_to_one background: 130,000 spikes
+    a step in the full microcircuit.) The same additions in the same order as the one-thread ``propagate``."""
+    a, b = node_spk[src], node_spk[src + 1]
+    first = proj_row[p]
+    top = rowptr[first + node_start[src + 1] - node_start[src]]
+    qa = lower_bound(post, rowptr[first], top, t_lo)
+    qb = lower_bound(post, qa, top, t_hi)
+    if qa == qb:
+        return
+    lo, hi = a, b
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if rowptr[row0 + spikes[mid] + 1] <= qa:
+            lo = mid + 1
+        else:
+            hi = mid
+    depth = ring.shape[0]
+    for k in range(lo, b):
+        row = row0 + spikes[k]
+        start = rowptr[row]
+        if start >= qb:
+            break
+        q, end = max(start, qa), min(rowptr[row + 1], qb)
+        if d_all == 1:
+            for j in range(q, end):
+                syn[base + post[j]] += w_all
+        elif d_all > 0:
+            r = (step + d_all) % depth
+            for j in range(q, end):
+                ring[r, base + post[j]] += w_all
+        else:
+            for j in range(q, end):
+                d = delay[j]
+                if d == 1:
+                    syn[base + post[j]] += weight[j]
+                else:
+                    ring[(step + d) % depth, base + post[j]] += weight[j]
 
 
 @jit_part
