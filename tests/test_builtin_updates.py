@@ -63,7 +63,7 @@ def network(model: str, synapse: str, w_exc: float, w_inh: float, drive: float, 
 def outcome(net: Network, threads: int = 1) -> tuple:
     sim = Simulator(net, threads=threads)
     if threads > 1:
-        sim.built.state.par[1:] = (64, 1)  # every LIF pass and every step's spikes take the parallel path
+        sim.built.state.par[1:3] = (64, 1)  # every LIF pass and every step's spikes take the parallel path
     res = sim.run(net.duration / 1000.0)
     spikes = [np.concatenate(res.spikes(p)) for p in ("E", "I")]
     return spikes, sim.built.state.state.copy(), sim.built.state.syn.copy()
@@ -116,7 +116,7 @@ def test_the_generated_lif_region_on_threads_gives_the_hand_written_one_thread_s
     assert sum(s.size for s in reference) > 500
     for threads in (2, 4):
         sim = Simulator(net, threads=threads)
-        sim.built.state.par[1:] = (64, 1)
+        sim.built.state.par[1:3] = (64, 1)
         res = sim.run(net.duration / 1000.0)
         for x, y in zip(reference, [np.concatenate(res.spikes(p)) for p in ("A", "B")], strict=True):
             np.testing.assert_array_equal(x, y)

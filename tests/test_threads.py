@@ -37,7 +37,7 @@ def mixed_network() -> Network:
 def run(threads: int, monkeypatch) -> Simulator:
     monkeypatch.setattr(parallel, "cores", lambda: 4)  # 4 target ranges even on a 2-core machine
     sim = Simulator(mixed_network(), threads=threads, chunk_steps=500)
-    sim.built.state.par[1:] = (64, 1)  # every LIF pass and every step's spikes take the parallel path
+    sim.built.state.par[1:3] = (64, 1)  # every LIF pass and every step's spikes take the parallel path
     sim.run(0.15)
     return sim
 
@@ -227,7 +227,7 @@ def test_every_way_a_lif_population_runs_on_threads_gives_the_one_thread_spikes(
             sim = Simulator(lif_only_network("lif" if model == "hand-written" else model), threads=n,
                             chunk_steps=500)
         assert (sim.built.nodes["A"].code >= CUSTOM) == (model == "described")
-        sim.built.state.par[1:] = (64, 1)
+        sim.built.state.par[1:3] = (64, 1)
         sim.run(0.1)
         runs[n] = sim
     one = runs[1]
@@ -255,3 +255,54 @@ def test_the_lif_region_sends_only_into_the_current_channels_of_the_nodes_it_upd
     assert sent("E", 64) == [True, True]
     assert sent("I", 64) == [False, False]
     assert sent("E", 10_000) == [False, False]
+
+
+def microcircuit_run(threads: int, monkeypatch) -> Simulator:
+    """Potjans & Diesmann's eight populations at 2 % (per-synapse delays, a Poisson background per population),
+    its background drawn from counter-based numbers as a full-scale one is, every population in the region."""
+    from spikestudio.engine.kernels.rng import counter_key
+    from spikestudio.resources.examples.microcircuit import microcircuit
+
+    monkeypatch.setattr(parallel, "cores", lambda: 4)
+    sim = Simulator(microcircuit(0.02, 0.05), threads=threads, chunk_steps=400)
+    assert sim.built.state.par[3] == 0  # 1,543 Poisson neurons: the loop's stream, unless asked
+    sim.built.state.par[1:4] = (64, 1, counter_key(3))
+    sim.run(0.1)
+    return sim
+
+
+def test_a_microcircuit_with_a_counter_drawn_background_gives_the_same_spikes_for_1_2_and_4_threads(monkeypatch):
+    runs = {n: microcircuit_run(n, monkeypatch) for n in (1, 2, 4)}
+    one = runs[1]
+    pops = [p for p in one.network.populations]
+    assert len(pops) == 8 and one.built.state.spike_count.sum() > 20_000
+    assert (one.built.state.proj_stp == parallel.SORTED_ROWS).sum() == 8  # each background's one_to_one
+    for n in (2, 4):
+        for pop in pops:
+            a, b = one.results.spikes(pop), runs[n].results.spikes(pop)
+            assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)), (n, pop)
+        for name in COMPARED + ("spikes_prev",):
+            assert np.array_equal(getattr(one.built.state, name), getattr(runs[n].built.state, name)), (n, name)
+
+
+def test_a_large_background_is_drawn_counter_based_with_poisson_counts_and_small_populations_join_the_region():
+    net = Network(dt=0.1, seed=11)
+    net.add_poisson("bg", 10_000, rate=8000.0)  # 0.8 spikes a step each
+    net.add_population("E", 9_000, "lif")
+    net.add_population("I", 1_500, "lif")
+    net.add_population("tiny", 500, "lif")
+    net.connect("bg", "E", "fixed_indegree", k=1, weight=1.0, synapse="current", tau=0.5)
+    sim = Simulator(net, threads=1)
+    par = sim.built.state.par
+    assert par[3] != 0  # 10,000 Poisson neurons: counter-based draws
+    assert par[1] == parallel.REGION_SMALLEST  # E and I hold 10,500 neurons in populations of 1,000 or more
+    sim.run(0.05)  # 500 steps
+    bg = sim.built.nodes["bg"]
+    counts = sim.built.state.spike_count[bg.start: bg.start + bg.size]
+    assert abs(counts.mean() - 400.0) < 0.6  # 4 million spikes: 5 standard errors of the mean (0.1)
+    assert abs(counts.var() / counts.mean() - 1.0) < 0.05  # Poisson: variance = mean
+    small = Network(dt=0.1, seed=11)
+    small.add_poisson("bg", 9_999, rate=10.0)
+    small.add_population("E", 9_999, "lif")
+    par = Simulator(small, threads=1).built.state.par
+    assert par[3] == 0 and par[1] == parallel.PARALLEL_NEURONS

@@ -50,8 +50,9 @@ from .codes import (
 from .codes import __all__ as _codes
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import update_poisson, update_spike_times
-from .parallel import propagate_split, sent_by_region, touch_rows
+from .parallel import poisson_parts, propagate_split, sent_by_region, touch_rows
 from .plasticity_kernels import plasticity_step
+from .poisson_draws import emit_counts, poisson_emit
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
            "update_signature", "threads_gate", *_codes]
@@ -123,12 +124,14 @@ class State(NamedTuple):
     tr_count: np.ndarray  # (T,) samples written in this chunk
     counters: np.ndarray  # [recorded spikes, error node, error step, error neuron]
     # threads (see engine.kernels.parallel): [threads, fewest neurons of a parallel LIF pass, fewest synapses
-    # reached by a step's spikes for a parallel propagation]; the simulator sets par[0] before each chunk
-    par: np.ndarray  # (3,) int64
+    # reached by a step's spikes for a parallel propagation, key of counter-based Poisson draws or 0 (see
+    # poisson_draws)]; the simulator sets par[0] before each chunk
+    par: np.ndarray  # (4,) int64
     block_above: np.ndarray  # (largest node / SPIKE_BLOCK + 1,) spikes per block of a parallel pass (see lif_blocks)
     block_spikes: np.ndarray  # (largest node,) each block's spikes in a parallel pass, at the block's offset
     # plasticity (see engine.plasticity; empty without plastic projections)
-    proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1
+    proj_stp: np.ndarray  # (P,) offset of the projection's short-term state, or -1 (parallel.SORTED_ROWS: -1 and
+    # the targets ascend through the projection's rows, as one_to_one's do)
     pl_proj: np.ndarray  # (Q,) plastic projection index
     pl_family: np.ndarray  # (Q,) rule family
     pl_coef: np.ndarray  # (Q, 8) rule coefficients
@@ -210,9 +213,14 @@ def _compile_run_chunk(digest: str):
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
+            drawn = False
             if threads is not None:
                 if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
                     prepass_lif(s, currents, step)
+                drawn = poisson is not None and s.par[3] != 0 and s.par[0] > 1
+                if drawn:  # a large Poisson background: each neuron's count on threads, emitted in the node loop
+                    poisson_parts(s.par[0], s.node_code, s.node_start, s.poisson_l, s.poisson_cap, s.par[3], step,
+                                  s.block_spikes)
             if custom is not None and s.par[0] > 1:  # the same for models from equations (slot -1: their prepass)
                 custom(-1, 0, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
                        s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, np.int64(0), s.dt, step, s.par,
@@ -250,8 +258,14 @@ def _compile_run_chunk(digest: str):
                 elif code == POISSON:
                     if poisson is None:
                         return k, uncompiled(s.counters, node, step)
-                    n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
-                                                n_spk)
+                    if drawn:
+                        n_spk, bad = emit_counts(lo, hi, s.block_spikes, s.spikes_now, n_spk)
+                    elif s.par[3] != 0:
+                        n_spk, bad = poisson_emit(lo, hi, s.poisson_l, s.poisson_cap, s.par[3], step,
+                                                  s.node_start[n_nodes], s.spikes_now, n_spk)
+                    else:
+                        n_spk, bad = update_poisson(lo, hi, s.poisson_l, s.poisson_cap, s.rng_state, s.spikes_now,
+                                                    n_spk)
                 elif code == SPIKE_TIMES:
                     if times is None:
                         return k, uncompiled(s.counters, node, step)

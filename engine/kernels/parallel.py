@@ -19,21 +19,29 @@ work so that every value is computed by exactly the arithmetic, in the order, of
 * ``touch_rows``: every propagation first reads its spikes' rows in a pass whose cache misses overlap (a row
   walked directly cost two misses in a row, and each task of a split paid them all).
 
-Random draws (Poisson sources, OU currents) stay in the sequential loop, so they never depend on threads.
+* ``poisson_parts``: a large Poisson background's spike counts (counter-based draws, ``poisson_draws``), each
+  task its share of each source's blocks; the loop then emits them in neuron order.
+
+Other random draws (small Poisson sources, OU currents) stay in the sequential loop's stream.
 """
 
 import numba
 from numba import prange
 
-from .codes import CH_DECAY, CH_KIND, DELTA
+from .codes import CH_DECAY, CH_KIND, DELTA, POISSON
 from .jit import JIT_FLAGS, engine_sources_digest, jit_inline, jit_part
 from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
+from .poisson_draws import poisson_counts
 
-__all__ = ["lif_blocks", "lif_nodes", "propagate_split", "lower_bound", "sent_by_region", "touch_rows",
-           "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores", "threads_for"]
+__all__ = ["SORTED_ROWS", "lif_blocks", "lif_nodes", "propagate_split", "poisson_parts", "region_least", "lower_bound",
+           "sent_by_region", "touch_rows", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores",
+           "threads_for"]
 
 PARALLEL_NEURONS = 10_000  # a LIF population this large runs its pass on threads (below it, one thread is faster)
 TOUCH_FROM = 4  # spikes of a projection whose rows are read ahead (one or two rows have no misses to overlap)
+REGION_SMALLEST = 1_000  # ... and one this large too, when such LIF populations hold PARALLEL_NEURONS in all
+SORTED_ROWS = -2  # proj_stp of a projection without short-term plasticity whose targets ascend through its rows
+# (one_to_one; its source emits spikes in neuron order): a task binary-searches its first spike, not every row
 PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
 # scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
@@ -47,6 +55,15 @@ def threads_for(setting: int, spare: int = 0) -> int:
     """Threads for a ``threads`` setting: 0 means every core but ``spare`` (at least one); more than there are
     is capped."""
     return max(1, cores() - spare) if setting <= 0 else min(int(setting), cores())
+
+
+def region_least(lif_sizes) -> int:
+    """``State.par[1]``: the fewest neurons of a LIF population the parallel region updates. PARALLEL_NEURONS, or
+    REGION_SMALLEST when populations that large hold PARALLEL_NEURONS neurons in all: the microcircuit's five
+    populations of 1,065 to 5,834 neurons (a quarter of its neurons) then join the region, instead of running
+    their pass, and receiving their spikes, on one thread after it."""
+    big = sum(n for n in lif_sizes if n >= REGION_SMALLEST)
+    return REGION_SMALLEST if big >= PARALLEL_NEURONS else PARALLEL_NEURONS
 
 
 def jit_parallel(func):
@@ -91,6 +108,10 @@ def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj
     row0 = proj_row[p] - node_start[src]
     d_all, w_all, stp = proj_d[p], proj_w[p], proj_stp[p]
     depth = ring.shape[0]
+    if stp == SORTED_ROWS:
+        add_sorted_rows(p, t_lo, t_hi, src, base, row0, d_all, w_all, proj_row, rowptr, post, weight, delay,
+                        node_start, node_spk, spikes, syn, ring, step)
+        return
     if touch_rows(row0, rowptr, post, node_spk[src], node_spk[src + 1], spikes) < 0:
         return  # never (targets are not negative); the test keeps the reads
     for k in range(node_spk[src], node_spk[src + 1]):
@@ -116,6 +137,50 @@ def add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj
             else:
                 ring[(step + d) % depth, base + post[q]] += weight[q] * gain
             q += 1
+
+
+@jit_inline
+def add_sorted_rows(p, t_lo, t_hi, src, base, row0, d_all, w_all, proj_row, rowptr, post, weight, delay, node_start,
+                    node_spk, spikes, syn, ring, step):
+    """``add_rows_in_range`` for a projection of ``SORTED_ROWS``: its synapses onto ``[t_lo, t_hi)`` are one run
+    ``[qa, qb)``, reached by the spikes from the first whose row ends past ``qa`` (the spikes ascend) to the first
+    whose row starts at ``qb``. (Walking every spike cost each task the whole one_to_one background: 130,000 spikes
+    a step in the full microcircuit.) The same additions in the same order as the one-thread ``propagate``."""
+    a, b = node_spk[src], node_spk[src + 1]
+    first = proj_row[p]
+    top = rowptr[first + node_start[src + 1] - node_start[src]]
+    qa = lower_bound(post, rowptr[first], top, t_lo)
+    qb = lower_bound(post, qa, top, t_hi)
+    if qa == qb:
+        return
+    lo, hi = a, b
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if rowptr[row0 + spikes[mid] + 1] <= qa:
+            lo = mid + 1
+        else:
+            hi = mid
+    depth = ring.shape[0]
+    for k in range(lo, b):
+        row = row0 + spikes[k]
+        start = rowptr[row]
+        if start >= qb:
+            break
+        q, end = max(start, qa), min(rowptr[row + 1], qb)
+        if d_all == 1:
+            for j in range(q, end):
+                syn[base + post[j]] += w_all
+        elif d_all > 0:
+            r = (step + d_all) % depth
+            for j in range(q, end):
+                ring[r, base + post[j]] += w_all
+        else:
+            for j in range(q, end):
+                d = delay[j]
+                if d == 1:
+                    syn[base + post[j]] += weight[j]
+                else:
+                    ring[(step + d) % depth, base + post[j]] += weight[j]
 
 
 @jit_part
@@ -241,10 +306,26 @@ def _compile(digest: str):
                                   proj_w, proj_d, rowptr, post, weight, delay, chan_off, node_start, node_spk,
                                   spikes_now, syn, ring, proj_stp, stp_gain, step)
 
-    return lif_blocks, lif_nodes, propagate_split
+    @jit_parallel
+    def poisson_parts(parts, node_code, node_start, poisson_l, cap, key, step, counts):
+        """``poisson_draws.poisson_counts`` of every Poisson node into ``counts``, task ``part`` the neurons of its
+        share of each node's blocks (the loop emits them in order: ``poisson_draws.emit_counts``)."""
+        digest  # noqa: B018
+        stride = node_start[node_start.shape[0] - 1]
+        for part in prange(parts):
+            for node in range(node_code.shape[0]):
+                if node_code[node] != POISSON:
+                    continue
+                lo, hi = node_start[node], node_start[node + 1]
+                nb = (hi - lo + SPIKE_BLOCK - 1) // SPIKE_BLOCK
+                a = lo + nb * part // parts * SPIKE_BLOCK
+                b = min(hi, lo + nb * (part + 1) // parts * SPIKE_BLOCK)
+                poisson_counts(a, b, poisson_l, cap, key, step, stride, counts)
+
+    return lif_blocks, lif_nodes, propagate_split, poisson_parts
 
 
-lif_blocks, lif_nodes, propagate_split = _compile(engine_sources_digest())
+lif_blocks, lif_nodes, propagate_split, poisson_parts = _compile(engine_sources_digest())
 # Load numba's threading layer now: a time loop loaded from the disk cache calls the parallel passes through
 # pointers that only the layer's start sets (without it, the first call of a cached loop jumps to address 0).
 # ``get_num_threads`` is the public call that starts it.

@@ -23,8 +23,8 @@ from ..equations.rule_loader import compiled_loop_with_rules
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
-from ..kernels.parallel import PARALLEL_NEURONS, PARALLEL_SYNAPSES, SPIKE_BLOCK
-from ..kernels.rng import seed_state
+from ..kernels.parallel import PARALLEL_NEURONS, PARALLEL_SYNAPSES, SORTED_ROWS, SPIKE_BLOCK, region_least
+from ..kernels.rng import counter_key, seed_state
 from ..model.catalog import (
     CURRENT_CODES,
     GENERATED_BUILTINS,
@@ -249,6 +249,9 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     syn_arrays, synapses = _wire(net, nodes, chans, _cancellable(progress, cancel))
     _check_cancel(cancel)
     plastic, rule_slots = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
+    sorted_rows = syn_arrays.pop("proj_sorted") & (plastic["proj_stp"] == -1)
+    sources = np.array([n.code for n in nodes.values()], np.int64)[syn_arrays["proj_src"]]
+    plastic["proj_stp"][sorted_rows & ((sources == K.LIF) | (sources == K.POISSON))] = SORTED_ROWS
     _check_cancel(cancel)
     delay_depth = int(syn_arrays["delay"].max(initial=1)) + 1 if np.any(syn_arrays["delay"] > 1) else 0
     n_slots = int(chans["off"][-1])
@@ -315,7 +318,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
         tr_buf=np.zeros((chunk_steps, len(tr[0]))),
         tr_count=np.zeros(len(tr[0]), np.int64),
         counters=np.array([0, -1, -1, -1], np.int64),
-        par=np.array([1, PARALLEL_NEURONS, PARALLEL_SYNAPSES], np.int64),
+        par=np.array([1, region_least([n.size for n in nodes.values() if n.code == K.LIF]), PARALLEL_SYNAPSES,
+                      counter_key(net.seed) if n_poisson >= PARALLEL_NEURONS else 0], np.int64),
         block_above=np.zeros(n_total // SPIKE_BLOCK + len(nodes) + 1, np.int64),  # see parallel.lif_nodes
         block_spikes=np.zeros(max(n_total, 1), np.int64),
         **plastic,
@@ -599,7 +603,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
     """Connect every projection and concatenate their CSR arrays; ``progress(synapses drawn, synapses expected,
     projection id)`` is called before and after each projection (see ``build``)."""
     rowptrs, posts, weights, delays, synapses = [], [], [], [], {}
-    proj_src, proj_chan, proj_row, proj_w, proj_d = [], [], [], [], []
+    proj_src, proj_chan, proj_row, proj_w, proj_d, proj_sorted = [], [], [], [], [], []
     n_syn, n_rows = 0, 0
     spiking = net.spiking_nodes()
     expected = {p.id: _expected_synapses(net, p, spiking) for p in net.projections.values()} if progress else {}
@@ -614,6 +618,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
         del pre
         rowptrs.append(n_syn + np.concatenate([[0], np.cumsum(counts)]))
         posts.append(np.asarray(post, np.int32))
+        proj_sorted.append(bool(np.all(posts[-1][1:] >= posts[-1][:-1])))  # one_to_one: see parallel.SORTED_ROWS
         weights.append(w)
         delays.append(d)
         proj_w.append(_shared(w))
@@ -637,6 +642,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
         "proj_row": np.array(proj_row, np.int64),
         "proj_w": np.array(proj_w, np.float64),
         "proj_d": np.array(proj_d, np.int64),
+        "proj_sorted": np.array(proj_sorted, bool),
     }
     return arrays, synapses
 
