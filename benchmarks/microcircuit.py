@@ -25,8 +25,9 @@ little per step (benchmarks/README.md, "NEST at full scale"). ``--timeout`` stop
 NEST child stopped after building still reports its build time and memory (its first output line).
 
 The network's ``threads`` setting is passed on to SpikeStudio. ``--brian`` adds Brian2's C++ standalone
-(``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread): at full scale it holds the
-0.3 billion synapses in its own arrays (about 7 GB before compiling), so it is meant for reduced scales here.
+(``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread; ``--only brian`` runs it
+alone, ``--timeout`` stops it too). Its memory grows with the synapses: measured 0.97 GB for the C++ process and
+0.76 GB for Python at 0.25 x (benchmarks/README.md, "Brian2 at full scale").
 """
 
 from __future__ import annotations
