@@ -8,7 +8,7 @@ ratios NEST / SpikeStudio, and the per-population rates of each against the publ
 
     python benchmarks/microcircuit.py [--scale 1.0] [--k-scale S] [--threads 1 2] [--warmup 0.5] [--duration 1.0]
                                       [--seeds 2014 ...] [--nest-delays redraw|clip]
-                                      [--nest-synapse-copies auto|source|projection|off] [--only spikestudio|nest]
+                                      [--nest-synapse-copies auto|source|projection|off] [--only spikestudio|nest|brian]
                                       [--timeout SECONDS] [--nest-python .venv-nest/bin/python]
 
 The rates are counted after ``--warmup`` (NEST's example: 0.5 s of start-up transient). One network realisation
@@ -25,8 +25,9 @@ little per step (benchmarks/README.md, "NEST at full scale"). ``--timeout`` stop
 NEST child stopped after building still reports its build time and memory (its first output line).
 
 The network's ``threads`` setting is passed on to SpikeStudio. ``--brian`` adds Brian2's C++ standalone
-(``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread): at full scale it holds the
-0.3 billion synapses in its own arrays (about 7 GB before compiling), so it is meant for reduced scales here.
+(``_brian_microcircuit.py`` in ``--brian-python``, OpenMP for more than one thread; ``--only brian`` runs it
+alone, ``--timeout`` stops it too). Its memory grows with the synapses: measured 0.97 GB for the C++ process and
+0.76 GB for Python at 0.25 x (benchmarks/README.md, "Brian2 at full scale").
 """
 
 from __future__ import annotations
@@ -158,7 +159,8 @@ def main(argv=None) -> int:
     parser.add_argument("--nest-synapse-copies", choices=["auto", "source", "projection", "off"], default="auto",
                         help="a static_synapse copy per source population or projection in NEST (auto: source, "
                              "when its connection limit needs it)")
-    parser.add_argument("--only", choices=["spikestudio", "nest"], help="run one simulator (the other is skipped)")
+    parser.add_argument("--only", choices=["spikestudio", "nest", "brian"],
+                        help="run one simulator (the others are skipped; brian implies --brian)")
     parser.add_argument("--timeout", type=float, default=None, help="stop a child simulator after this many s")
     parser.add_argument("--duration", type=float, default=1.0, help="seconds simulated and timed")
     parser.add_argument("--nest-python", default=os.environ.get("SPIKESTUDIO_NEST_PYTHON",
@@ -169,6 +171,7 @@ def main(argv=None) -> int:
     parser.add_argument("--child", choices=["spikestudio"], help=argparse.SUPPRESS)
     parser.add_argument("--child-threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.brian = args.brian or args.only == "brian"
     if args.child:
         run_spikestudio(args)
         return 0
@@ -195,7 +198,7 @@ def run_pair(args, threads: int, seed: int) -> dict:
     from spikestudio.resources.examples.microcircuit import microcircuit
 
     env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
-    ours = ({"skipped": f"--only {args.only}"} if args.only == "nest" else
+    ours = ({"skipped": f"--only {args.only}"} if args.only in ("nest", "brian") else
             child([sys.executable, __file__, "--child", "spikestudio", "--child-threads", str(threads),
                    "--scale", str(args.scale), "--warmup", str(args.warmup), "--duration", str(args.duration),
                    "--seeds", str(seed)] + (["--k-scale", str(args.k_scale)] if args.k_scale else []), env,
@@ -206,7 +209,7 @@ def run_pair(args, threads: int, seed: int) -> dict:
                        args.nest_synapse_copies)
         json.dump(spec, f)
     print(f"  NEST synapse model copies: {spec['synapse_copies'] or 'none'}", flush=True)
-    if args.only == "spikestudio":
+    if args.only in ("spikestudio", "brian"):
         theirs = {"skipped": f"--only {args.only}"}
     elif not Path(args.nest_python).exists():
         theirs = {"skipped": f"no {args.nest_python}"}
@@ -214,7 +217,7 @@ def run_pair(args, threads: int, seed: int) -> dict:
         theirs = child([args.nest_python, str(HERE / "_nest_microcircuit.py"), f.name], env, args.timeout)
     row = {"SpikeStudio": ours, "NEST": theirs}
     if args.brian:
-        row["Brian2"] = child([args.brian_python, str(HERE / "_brian_microcircuit.py"), f.name], env)
+        row["Brian2"] = child([args.brian_python, str(HERE / "_brian_microcircuit.py"), f.name], env, args.timeout)
     os.unlink(f.name)
     print(f"  seed {seed}: " + "; ".join(f"{name} {short_rates(r)}" for name, r in row.items()), flush=True)
     return row

@@ -1,7 +1,8 @@
 """Learning rules described by equations export to Brian2 as Synapses code printed from their trees, and the
 exported scripts learn as SpikeStudio does: the same rates and mean weights for inhibitory STDP (Vogels-Sprekeler),
-the homeostatic rate reached in both, ``every`` and ``scale`` at the very steps of the kernel. What Brian2 scripts
-cannot carry (a reward node) is named; hostile rule text ends in located problems or in comments."""
+the homeostatic rate reached in both, ``every`` and ``scale`` at the very steps of the kernel, reward-modulated STDP
+with the very weights of the engine (the reward node as a network operation). What Brian2 scripts cannot carry (a
+reward node whose source is not exported) is named; hostile rule text ends in located problems or in comments."""
 
 import ast
 import re
@@ -223,22 +224,99 @@ def test_tsodyks_markram_sends_the_same_gains_in_brian2(synapse, tmp_path):
     assert theirs["N"] == pytest.approx(ours, abs=1e-6)
 
 
-def test_the_reward_part_of_a_rule_is_named_as_left_out_and_the_rest_exported():
+def reward_network(source_kind: str = "spikes") -> Network:
+    """Fixed spike times: pairs at 90/100 ms and 400/395 ms through R-STDP (a weak delta synapse) onto one LIF
+    neuron kicked to fire; the reward node's schedule (2 from 150 to 250 ms, -1 from 500 ms on) plus pulses of
+    0.7 decaying with 50 ms at each spike of "dopamine" (spike times, or the LIF neuron itself)."""
+    net = Network(dt=0.1, duration=700.0, seed=1)
+    pre, post = [90.0, 400.0], [100.0, 395.0]
+    net.add_spike_times("pre", 1, [0] * len(pre), pre)
+    net.add_spike_times("kick", 1, [0] * len(post), [t - 0.1 for t in post])
+    net.add_population("post", 1, "lif", tau_m=20.0)
+    net.add_spike_times("dopamine", 1, [0, 0, 0], [300.0, 320.0, 600.0])
+    source = "dopamine" if source_kind == "spikes" else "post"
+    net.add_reward("R", [150.0, 250.0, 500.0], [2.0, 0.0, -1.0], source=source, pulse=0.7, tau=50.0)
+    net.connect("kick", "post", "one_to_one", weight=40.0, synapse="delta", delay=0.1)
+    rule = {"tau_c": 300.0, "lr": 0.05, "w_max": 1e6, "reward": "R"}
+    net.connect("pre", "post", "one_to_one", id="syn", weight=5.0, synapse="delta", delay=0.1,
+                plasticity=Plasticity("rstdp", rule))
+    return net.check()
+
+
+def test_the_reward_node_becomes_a_network_operation_setting_the_modulator():
+    from spikestudio.plugins.registry import default_registry
+
+    text, report = brian2_export(reward_network(), rules=default_registry().learning_rules())
+    ast.parse(text)
+    assert report.ok, report.lines()  # neither the node nor the on_reward statements are left out
+    assert "reward : 1 (shared)" in text and 'def reward_R(t):' in text
+    assert "b2.SpikeMonitor(G_dopamine, record=False" in text
+    assert "reward_R_steps = np.array([1500, 2500, 5000], dtype=np.int64)" in text
+    assert "fire = int(reward != 0)" in text and 'when="synapses", order=2)  # on_reward (rule lines 24)' in text
+
+
+@pytest.mark.parametrize("source_kind", ["spikes", "population"])
+def test_reward_modulated_stdp_in_brian2_learns_as_the_engine(source_kind, tmp_path):
+    """Schedule and spike-driven pulses, distal reward, both signs: the weight Brian2 ends with is the engine's
+    (printed to six decimals), and it moved (the reward acted, not only the pairings)."""
+    from spikestudio.plugins.registry import default_registry
+
+    net = reward_network(source_kind)
+    sim = Simulator(net, record_all=True)
+    res = sim.run(0.7)
+    ours = float(sim.built.state.weight[sim.built.synapses["syn"]].mean())
+    assert res.spikes("post")[0].size >= 2
+    unrewarded = reward_network(source_kind)
+    unrewarded.inputs["R"].values[:] = 0.0
+    unrewarded.inputs["R"].pulse = 0.0
+    sim0 = Simulator(unrewarded)
+    sim0.run(0.7)
+    assert abs(ours - float(sim0.built.state.weight[sim0.built.synapses["syn"]].mean())) > 0.05
+    theirs, w = run_in_brian2(net, tmp_path, default_registry().learning_rules())
+    assert w["syn"] == pytest.approx(ours, abs=2e-6)
+    assert theirs["post"] == pytest.approx(res.mean_rate("post"), abs=1e-6)
+
+
+def test_a_reward_node_no_rule_reads_is_a_note_and_a_folded_source_stays_a_group():
+    """A Poisson source counted by a reward node is built as a PoissonGroup (not folded into PoissonInput), so
+    its spikes reach the reward; a node no exported rule reads is only noted."""
+    from spikestudio.plugins.registry import default_registry
+
+    net = Network(dt=0.1, duration=100.0, seed=1)
+    net.add_poisson("drive", 10, 20.0)
+    net.add_poisson("dopamine", 10, 5.0)
+    net.add_population("E", 10)
+    net.add_population("F", 10)
+    net.add_reward("R", [0.0], [1.0], source="dopamine")
+    net.add_reward("unused", [0.0], [1.0])
+    net.connect("dopamine", "F", "one_to_one", weight=50.0)
+    net.connect("drive", "E", "fixed_probability", id="syn", p=0.5, weight=50.0,
+                plasticity=Plasticity("rstdp", {"reward": "R"}))
+    text, report = brian2_export(net, rules=default_registry().learning_rules())
+    ast.parse(text)
+    assert report.ok, report.lines()
+    assert 'inputs["unused"]' in dict(report.notes) and "no exported learning rule reads" in \
+        dict(report.notes)['inputs["unused"]']
+    assert "G_dopamine = b2.PoissonGroup(10" in text and "b2.SpikeMonitor(G_dopamine, record=False" in text
+
+
+def test_a_reward_whose_source_is_not_exported_names_it_and_leaves_out_on_reward():
+    from spikestudio.plugins.registry import default_registry
+
     net = Network(dt=0.1, duration=100.0, seed=1)
     net.add_poisson("drive", 10, 20.0)
     net.add_population("E", 10)
-    net.add_reward("R", [0.0], [1.0], source="E")
+    net.add_model("silent", "title Silent\nstate v = -65 mV\ndv/dt = (-65*mV - v)/(10*ms)\n")
+    net.add_population("Q", 3, "silent")  # no threshold: Brian2 scripts leave it out
+    net.add_reward("R", [0.0], [1.0], source="Q")
     net.connect("drive", "E", "fixed_probability", id="syn", p=0.5, weight=50.0,
                 plasticity=Plasticity("rstdp", {"reward": "R"}))
-    from spikestudio.plugins.registry import default_registry
-
     text, report = brian2_export(net, rules=default_registry().learning_rules())
-    ast.parse(text)
     lines = report.lines()
-    assert any(line.startswith('inputs["R"]: a reward node') for line in lines), lines
+    assert any(line.startswith('inputs["R"]: the signal of reward node \'R\', whose source \'Q\' is not exported')
+               for line in lines), lines
     [why] = [line for line in lines if line.startswith('projections["syn"]')]
     assert "on_reward statements (rule lines 24)" in why and "'reward'" in why, why
-    assert "S_syn = b2.Synapses(" in text and "dc/dt = ((-c)/(1000.0*ms)) : 1 (clock-driven)" in text
 
 
 HOSTILE = """\

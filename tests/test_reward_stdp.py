@@ -210,6 +210,7 @@ def test_a_reward_node_is_no_spiking_node_and_plain_networks_skip_the_plastic_lo
 
 
 def test_exporters_name_the_reward_node_and_the_rule_they_leave_out():
+    """PyNN and NIR cannot carry a reward node; Brian2 can, once the rule is exported."""
     from spikestudio.engine.interop import brian2_export, pynn_export
     from spikestudio.engine.interop.nir_export import nir_export
 
@@ -219,11 +220,15 @@ def test_exporters_name_the_reward_node_and_the_rule_they_leave_out():
     net.add_reward("R", [0.0], [1.0], source="E")
     net.connect("drive", "E", "fixed_probability", id="syn", p=0.5, weight=50.0,
                 plasticity=Plasticity("rstdp", {"reward": "R"}))
-    for export in (brian2_export, pynn_export, nir_export):
+    for export in (pynn_export, nir_export):
         report = export(net)[1]
         lines = report.lines()
         assert any(line.startswith('inputs["R"]: a reward node') for line in lines), (export, lines)
         assert any(line.startswith('projections["syn"]') and "rstdp" in line for line in lines), (export, lines)
+    # Brian2 carries a reward node (tests/test_brian2_rules.py); without the rule's plugin nothing reads it here
+    report = brian2_export(net)[1]
+    assert any(line.startswith('projections["syn"]') and "rstdp" in line for line in report.lines()), report
+    assert "no exported learning rule reads" in dict(report.notes)['inputs["R"]']
     text, _ = pynn_export(net)
     compile(text, "script.py", "exec")  # the script around the left-out node still parses
     compile(brian2_export(net)[0], "script.py", "exec")

@@ -7,8 +7,9 @@ neuron get the same updates, so they hold the neuron's value); the traces are ``
 statement or a synapse equation reads them between events, then ``(clock-driven)`` (exponential Euler: exact for
 the linear equations the rule language allows); ``on_pre`` runs on a pathway of its own after the spike has been
 sent and before ``on_post``; an ``every`` block and the ``scale`` run at the start of the step after each
-interval, which is the end of the interval's last step, where the kernel runs them. ``w`` is the synapse's
-``w_syn`` (never below 0, as the kernel stores it) and ``gain`` multiplies what each spike sends. Nothing is
+interval, which is the end of the interval's last step, where the kernel runs them; ``on_reward`` runs over the
+synapses after ``on_post``, reading the modulator a reward node's network operation sets (``brian2_reward``).
+``w`` is the synapse's ``w_syn`` (never below 0, as the kernel stores it) and ``gain`` multiplies what each spike sends. Nothing is
 evaluated: names are declared identifiers, numbers are formatted, functions come from the printer's table.
 """
 
@@ -57,12 +58,17 @@ class RulePlan:
         for v in self.desc.variables:
             self.names[v.name] = "w_syn" if v.name == WEIGHT else _renamed(v.name, taken)
         self.names.update({GAIN: "gain", "dt": "dt", "step": "t_in_timesteps"})
+        if self.desc.modulator:  # a shared variable of the Synapses, set each step from the reward node
+            self.names[self.desc.modulator] = _renamed(self.desc.modulator, taken)
         self.aliases = alias_trees_kept(self.desc, set(self.names))
         moving = {v.name for v in self.desc.variables} | {GAIN, "step"}
-        reads_between = bool(self.desc.periodic) or any(
+        reads_between = bool(self.desc.periodic) or bool(self.desc.on_reward) or any(
             self.desc.var(e.var).scope == "synapse" or names_in(self.tree(e.expr)) & (moving - {e.var})
             for e in self.desc.equations)
         self.clock_driven = reads_between
+        # a synapse equation reading the modulator moves after it is set (in the kernel: after the step's spikes)
+        self.moves_late = bool(self.desc.modulator) and any(
+            self.desc.modulator in names_in(self.tree(e.expr)) for e in self.desc.equations)
 
     def tree(self, node: Node) -> Node:
         """``node`` with the rule's ``let`` names substituted (units kept as Brian2 units) and each ``where`` whose
@@ -95,6 +101,9 @@ class RulePlan:
         """The Synapses model lines of the rule's variables (after ``w_syn``)."""
         mode = "clock-driven" if self.clock_driven else "event-driven"
         lines = ["gain : 1  # what each spike's weight is multiplied by"] if self.desc.short_term else []
+        if self.desc.modulator:
+            lines.append(f"{self.names[self.desc.modulator]} : 1 (shared)  # the modulator: the reward node's "
+                         "signal this step")
         for v in self.desc.variables:
             if v.name == WEIGHT:
                 continue
@@ -139,6 +148,30 @@ class RulePlan:
                 gated.append("w_syn = clip(w_syn, 0, inf)")
             lines.append(f"{name}.run_regularly({literal(chr(10).join(gated))}, dt={num(round(steps * dt, 9))}*ms, "
                          f'when="start", order={k})  # every {steps} steps (line {block.line} of the rule)')
+        return lines
+
+    def reward_lines(self, name: str) -> list[str]:
+        """The ``on_reward`` statements as ``run_regularly`` over the synapses, after ``on_post`` (order 1) and
+        after the reward node's network operation has set the modulator (``brian2_reward``), acting only in a
+        step whose modulator is not 0, as the kernel does. A synapse equation that reads the modulator moves in the
+        same slot just before, so it reads this step's value (the kernel's order: spikes, reward, rule)."""
+        if not self.desc.modulator:
+            return []
+        mod = self.names[self.desc.modulator]
+        lines = []
+        if self.moves_late:
+            lines.append(f'{name}.state_updater.when, {name}.state_updater.order = "synapses", -4  # after the '
+                         "modulator is set")
+        if self.desc.on_reward:
+            gated = [f"fire = int({mod} != 0)  # only in a step whose modulator is not 0"]
+            for st in self.desc.on_reward:
+                var = self.names[st.var]
+                new = f"{var} {st.op[0]} ({self.text(st.expr)})" if st.op != "=" else self.text(st.expr)
+                gated.append(f"{var} = {var} + fire*({new} - {var})")
+            if any(st.var == WEIGHT for st in self.desc.on_reward):
+                gated.append("w_syn = clip(w_syn, 0, inf)")
+            lines.append(f"{name}.run_regularly({literal(chr(10).join(gated))}, when=\"synapses\", order=2)  "
+                         f"# on_reward (rule lines {', '.join(str(st.line) for st in self.desc.on_reward)})")
         return lines
 
     def scaling_lines(self, name: str, dt: float, n_post: int) -> list[str]:
@@ -200,14 +233,14 @@ def rule_plan(rule_id: str, desc: RuleDescription, params: dict, dt: float) -> t
     return RulePlan(rule_id, desc, row, layout, values), ""
 
 
-def left_out(plan: RulePlan) -> list[str]:
-    """What of the rule the script cannot run, by name: the reward (no exporter writes a reward node)."""
-    if not plan.desc.modulator:
+def left_out(plan: RulePlan, reward_reason: str = "") -> list[str]:
+    """What of the rule the script cannot run, by name: the on_reward statements when the reward node's signal
+    cannot be carried (``reward_reason`` says why; ``brian2_reward.reward_problem``)."""
+    if not plan.desc.modulator or not reward_reason:
         return []
     lines = ", ".join(str(st.line) for st in plan.desc.on_reward) or "none"
     return [f"plasticity ({plan.rule_id}): its on_reward statements (rule lines {lines}) are left out: they read the "
-            f"modulator {plan.desc.modulator!r}, the signal of a reward node, which Brian2 scripts do not carry; "
-            "the weights change only through on_pre and on_post"]
+            f"modulator {plan.desc.modulator!r}, {reward_reason}; the weights change only through on_pre and on_post"]
 
 
 def rule_lines(name: str, src: str, tgt: str, send: str, plan: RulePlan, d: int | None, lag: int,

@@ -23,6 +23,7 @@ from ._common import (
 from .brian2_custom import custom_group_args, model_description
 from .brian2_models import channel_key, delta_gated, is_noise, on_pre, synapse_target
 from .brian2_plasticity import plastic_lines
+from .brian2_reward import reward_lines, reward_problem, reward_sources
 from .brian2_rules import RulePlan, left_out, plastic_plan, rule_lines
 from .dataset_replay import replay_datasets
 from .realised import check_wiring, ou_samples, poisson_counts, realise
@@ -73,9 +74,12 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
             report.problem(location("inputs", cur.id), "its target population is not exported")
         if isinstance(cur, DatasetInput):
             report.problem(location("inputs", cur.id), dataset_input_reason(cur))
+    readers = _reward_readers(net, projs, plastic)
     for item in net.inputs.values():
-        if isinstance(item, RewardInput):
-            report.reward_node(item.id)
+        if isinstance(item, RewardInput) and item.id not in readers:
+            report.note(location("inputs", item.id), "a reward node no exported learning rule reads: not needed")
+        elif isinstance(item, RewardInput) and reward_problem(net, item.id, _groups(net, pops)):
+            report.problem(location("inputs", item.id), reward_problem(net, item.id, _groups(net, pops)))
     for rec in net.recorders.values():
         if rec.kind != "spikes":
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
@@ -109,6 +113,11 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
             synapses[proj.id] = ident(proj.id, "S_", used)
             body += _synapses(net, proj, names, target, channels[proj.target], synapses[proj.id], arrays,
                               plastic.get(proj.id), report)
+    for rid, plans in readers.items():
+        if not reward_problem(net, rid, _groups(net, pops)):
+            source = net.inputs[rid].source
+            body += reward_lines(net, rid, names[source] if source else None,
+                                 [(synapses[pid], var) for pid, var in plans], used)
     body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
              "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
     monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
@@ -139,6 +148,24 @@ def _weight_lines(plastic: dict, synapses: dict) -> list[str]:
             for pid, name in synapses.items() if pid in plastic]
 
 
+def _groups(net: Network, pops: dict) -> set[str]:
+    """The nodes the script builds as groups: exported populations, Poisson and spike-time sources (a Poisson
+    source that a reward node counts is never folded into ``PoissonInput``: ``_poisson_inputs``)."""
+    return set(pops) | {k for k, item in net.inputs.items()
+                        if isinstance(item, (PoissonInput, SpikeTimesInput))}
+
+
+def _reward_readers(net: Network, projs: list, plastic: dict) -> dict[str, list[tuple[str, str]]]:
+    """Reward node id -> (projection id, modulator variable) of each exported rule that reads it."""
+    readers: dict[str, list[tuple[str, str]]] = {}
+    for proj in projs:
+        plan = plastic.get(proj.id)
+        if isinstance(plan, RulePlan) and plan.desc.modulator:
+            rid = str(proj.plasticity.params.get("reward", ""))
+            readers.setdefault(rid, []).append((proj.id, plan.names[plan.desc.modulator]))
+    return readers
+
+
 def _exported_populations(net: Network, report: ExportReport) -> dict:
     pops = {}
     for pid, pop in net.populations.items():
@@ -167,7 +194,9 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
                 reasons.append(reason)
             else:
                 plastic[proj.id] = how
-                for part in left_out(how) if isinstance(how, RulePlan) else ():
+                why = reward_problem(net, str(proj.plasticity.params.get("reward", "")), _groups(net, pops)) \
+                    if isinstance(how, RulePlan) and how.desc.modulator else ""
+                for part in left_out(how, why) if isinstance(how, RulePlan) else ():
                     report.problem(where, part)
         if proj.rule == "gaussian":
             reasons.append("the gaussian (grid distance) rule is not exported")
@@ -234,6 +263,8 @@ def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
     uses = {}
     for proj in net.projections.values():
         uses[proj.source] = uses.get(proj.source, 0) + 1
+    for source in reward_sources(net):  # a reward node counts its spikes: it stays a group
+        uses[source] = uses.get(source, 0) + 1
     found = {}
     for proj in projs:
         src = net.inputs.get(proj.source)
@@ -366,7 +397,7 @@ def _synapses(net: Network, proj, names: dict, target, channels: list, name: str
         lines.append(f"{name}.{'pre.' if plastic is not None else ''}delay = "
                      f"(delay_steps({values}, {num(net.dt)}) - {lag})*{num(net.dt)}*ms")
     if isinstance(plastic, RulePlan):
-        after = [*plastic.initial_lines(name), *plastic.periodic_lines(name, net.dt),
+        after = [*plastic.initial_lines(name), *plastic.reward_lines(name), *plastic.periodic_lines(name, net.dt),
                  *plastic.scaling_lines(name, net.dt, target.size)]
     return lines + after + [""]
 
