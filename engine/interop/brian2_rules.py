@@ -9,8 +9,9 @@ the linear equations the rule language allows); ``on_pre`` runs on a pathway of 
 sent and before ``on_post``; an ``every`` block and the ``scale`` run at the start of the step after each
 interval, which is the end of the interval's last step, where the kernel runs them; ``on_reward`` runs over the
 synapses after ``on_post``, reading the modulator a reward node's network operation sets (``brian2_reward``).
-``w`` is the synapse's ``w_syn`` (never below 0, as the kernel stores it) and ``gain`` multiplies what each spike sends. Nothing is
-evaluated: names are declared identifiers, numbers are formatted, functions come from the printer's table.
+``w`` is the synapse's ``w_syn`` (never below 0, as the kernel stores it) and ``gain`` multiplies what each spike
+sends. Nothing is evaluated: names are declared identifiers, numbers are formatted, functions come from the
+printer's table.
 """
 
 from __future__ import annotations
