@@ -1,5 +1,6 @@
 """Where a CUBA step's time goes with 1 and with 2 threads: a copy of the time loop's LIF-only path
-(``kernel.run_chunk`` for a network of LIF populations without inputs, such as CUBA) that reads the clock
+(``kernel.run_chunk`` for a network of LIF populations without inputs, such as CUBA; the generated LIF update of
+``builtin_updates``, as the loop runs it) that reads the clock
 between its phases, so the serial fraction and the cost of the parallel region can be read off.
 
 Per phase and per step it keeps every step's time and prints the mean, the 10th percentile and the median:
@@ -7,7 +8,10 @@ on a shared machine the mean holds every stall of the threads' meeting, while th
 what a step costs when both threads have a core. Run by hand (never by pytest); ``PHASE_CLOCK=3`` reads each
 thread's CPU time instead of the wall clock::
 
-    python benchmarks/thread_phases.py [--n 64000] [--steps 3000] [--reps 2]
+    python benchmarks/thread_phases.py [--n 64000] [--steps 3000] [--reps 2] [--rounds 10] [--serial]
+
+``--serial`` adds the two threads' tasks run one after the other on one thread: the split's own work without the
+threads' meeting (a perfect two-thread region takes half of it).
 
 Phases: ``region`` the parallel LIF region (with two threads it also sends the last step's spikes into its
 nodes), ``nodes`` the node loop (one thread: the LIF pass; two: copying each block's spikes), ``lagged`` the
@@ -32,7 +36,7 @@ from cuba import example_path, load_scaled  # noqa: E402
 sys.argv.pop()
 import spikestudio  # noqa: E402
 from spikestudio.engine.kernels import kernel as K  # noqa: E402
-from spikestudio.engine.kernels.neuron_kernels import lif_prepass, update_lif  # noqa: E402
+from spikestudio.engine.kernels.builtin_updates import node_lif, prepass_lif  # noqa: E402
 
 PHASES = ("region", "nodes", "lagged", "delta", "record")
 _clock_gettime = ctypes.CDLL(None).clock_gettime
@@ -56,15 +60,14 @@ def timed_steps(s, step0, n_steps, ts, per):
         t0 = _now(ts)
         region = s.par[0] > 1
         if region:
-            lif_prepass(s, None, step)
+            prepass_lif(s, None, step)
         t1 = _now(ts)
         n_spk = np.int64(0)
         for node in range(n_nodes):
             s.node_spk[node] = n_spk
             lo, hi = s.node_start[node], s.node_start[node + 1]
-            n_spk, bad = update_lif(s.node_params[node], node, lo, hi, s.node_chan[node], s.node_chan[node + 1],
-                                    s.chan, s.chan_off, s.syn, s.state, s.refractory, s.i_ext, None, None, s.scratch,
-                                    s.spikes_now, n_spk, s.dt, s.par, s.block_above, s.block_spikes, True)
+            n_spk, bad = node_lif(s, s.node_params[node], node, lo, hi, s.node_chan[node], s.node_chan[node + 1],
+                                  n_spk, step, None, None, True)
         s.node_spk[n_nodes] = n_spk
         t2 = _now(ts)
         K.send(s, s.node_spk_prev, s.spikes_prev, step, True, region, True)
@@ -80,10 +83,11 @@ def timed_steps(s, step0, n_steps, ts, per):
         per[k, 5] = t5 - t0
 
 
-def measure(sim, threads: int, steps: int, ts) -> np.ndarray:
-    """Each step's phase times (ns), ``steps`` steps in chunks of the simulator's size."""
+def measure(sim, threads: int, steps: int, ts, parts: int = 0) -> np.ndarray:
+    """Each step's phase times (ns), ``steps`` steps in chunks of the simulator's size; the passes split into
+    ``parts`` tasks (default: ``threads``), run by ``threads`` threads."""
     s = sim.built.state
-    s.par[0] = threads
+    s.par[0] = parts or threads
     numba.set_num_threads(threads)
     per = np.zeros((steps, len(PHASES) + 1))
     for done in range(0, steps, sim.built.chunk_steps):
@@ -93,9 +97,9 @@ def measure(sim, threads: int, steps: int, ts) -> np.ndarray:
     return per
 
 
-def report(threads: int, per: np.ndarray) -> str:
+def report(label: str, per: np.ndarray) -> str:
     cols = [("mean", per.mean(axis=0)), ("p10", np.percentile(per, 10, axis=0)), ("median", np.median(per, axis=0))]
-    lines = [f"{threads} thread{'s' if threads > 1 else ''} (us a step):"]
+    lines = [f"{label} (us a step):"]
     for name, v in cols:
         lines.append(f"  {name:>6}: step {v[-1] / 1e3:6.2f} = " + ", ".join(
             f"{p} {x / 1e3:5.2f}" for p, x in zip(PHASES, v[:-1], strict=True)))
@@ -107,23 +111,35 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=64000)
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=10, help="batches of steps/rounds steps each count runs in turn")
+    ap.add_argument("--serial", action="store_true",
+                    help="also run the two threads' tasks one after the other on one thread: the split's own work, "
+                         "without the threads' meeting (a perfect split of it would take half)")
     args = ap.parse_args()
     if any(t > numba.config.NUMBA_NUM_THREADS for t in (1, 2)):
         sys.exit("needs NUMBA_NUM_THREADS >= 2")
     ts = np.zeros(2, np.int64)
+    configs = {"1 thread": (1, 1), "2 threads": (2, 2)}  # label: (threads, tasks)
+    if args.serial:
+        configs["2 tasks on 1 thread"] = (1, 2)
     sims = {}
-    for t in (1, 2):
-        sims[t] = spikestudio.Simulator(load_scaled(example_path(), args.n), threads=t)
-        sims[t].run(0.01)  # loads or compiles the loop and the parallel passes
-        measure(sims[t], t, 10, ts)  # and this copy of it
+    for label, (t, parts) in configs.items():
+        sims[label] = spikestudio.Simulator(load_scaled(example_path(), args.n), threads=parts)
+        sims[label].run(0.01)  # loads or compiles the loop and the parallel passes
+        measure(sims[label], t, 10, ts, parts)  # and this copy of it
     print(f"CUBA N = {args.n:,}, {args.steps} steps a timing, clock {CLOCK}, load average {os.getloadavg()[0]:.1f}, "
           f"layer {numba.threading_layer()}")
-    for rep in range(args.reps):  # alternate, so a burst of load hits both counts alike
-        for t, sim in sims.items():
-            began = time.perf_counter()
-            per = measure(sim, t, args.steps, ts)
-            wall = (time.perf_counter() - began) / args.steps * 1e6
-            print(f"rep {rep}, {wall:.1f} us a step in all; " + report(t, per))
+    for rep in range(args.reps):  # alternate in short batches, so a burst of load hits every count alike
+        pers = {label: [] for label in sims}
+        began = time.perf_counter()
+        for _ in range(args.rounds):
+            for label, sim in sims.items():
+                t, parts = configs[label]
+                pers[label].append(measure(sim, t, args.steps // args.rounds, ts, parts))
+        wall = (time.perf_counter() - began) / args.steps / len(sims) * 1e6
+        print(f"rep {rep} ({args.rounds} rounds, {wall:.1f} us a step in all, load average {os.getloadavg()[0]:.1f}):")
+        for label, per in pers.items():
+            print(report(label, np.concatenate(per)))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
