@@ -158,10 +158,10 @@ def prepass({_TABLES}, state, refractory, i_ext, acc, par, block_above, block_sp
         lo, hi = node_start[node], node_start[node + 1]
         if on_threads(node_code[node], hi - lo, node_chan[node], node_chan[node + 1], chan, par[1], False):
             if currents is not None:
-                region(par[0], np.int64(0), node_code.shape[0], np.bool_(False), {_TABLES},
+                region(par[0], 0, node_code.shape[0], False, {_TABLES},
                        state[0], refractory, i_ext, acc, par[1], block_above, block_spikes)
             else:
-                region(par[0], np.int64(0), node_code.shape[0], np.bool_(False), {_TABLES},
+                region(par[0], 0, node_code.shape[0], False, {_TABLES},
                        state[0], refractory, None, acc, par[1], block_above, block_spikes)
             break
     return n_spk, -1
@@ -687,10 +687,10 @@ def update_{slot}({_FAST_SIG}{extra_sig}):
         k2, d2 = 1.0, 0.0
         if threads:
             if currents is not None:
-                region(par[0], node, node + 1, np.bool_(True), {_TABLES}, state[0], refractory, i_ext, acc,
+                region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, i_ext, acc,
                        par[1], block_above, block_spikes{region_tail})
             else:
-                region(par[0], node, node + 1, np.bool_(True), {_TABLES}, state[0], refractory, None, acc,
+                region(par[0], node, node + 1, True, {_TABLES}, state[0], refractory, None, acc,
                        par[1], block_above, block_spikes{region_tail})
             return gather_spikes(block_above[lo // {_PASS_BLOCK} + node:], block_spikes[lo:hi], n, lo, zero,
                                  spikes_now, n_spk)
@@ -758,7 +758,7 @@ def builtin_source(layouts: dict[str, ModelLayout]) -> str:
         out.append(_general(m, layout, own_function=True) if calls_out(general) else general)
         if m in fast:
             text = _scalar_pass(m, layout, conductances="__CONDUCTANCES__", extra_sig=", conductance, s, threaded",
-                                region_tail=f",\n                       np.bool_(False), {_SEND_FROM_S}")
+                                region_tail=f",\n                       False, {_SEND_FROM_S}")
             gated = (f"            if conductance is not None:  # a gate: None compiles none of it\n"
                      f"                return general_{m}({_SIG})\n"
                      f"            return n_spk, -2\n")
@@ -795,9 +795,9 @@ def _gate_region(text: str) -> str:
 
 
 def _builtin_prepass(m: str) -> str:
-    call = (f"region(s.par[0], np.int64(0), s.node_code.shape[0], np.bool_(False), {_TABLES_FROM_S}, s.state[0],\n"
+    call = (f"region(s.par[0], 0, s.node_code.shape[0], False, {_TABLES_FROM_S}, s.state[0],\n"
             f"                       s.refractory, {{}}, s.scratch, s.par[1], s.block_above, s.block_spikes,\n"
-            f"                       np.bool_(True), {_SEND_FROM_S})")
+            f"                       True, {_SEND_FROM_S})")
     return f'''
 
 @jit_part

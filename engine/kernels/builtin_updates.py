@@ -152,14 +152,14 @@ def update_lif(p, lo, hi, c0, c1, chan, chan_off, syn, state, refractory, i_ext,
         if threaded is not None:  # a gate: None compiles none of the parallel region
             if threads:
                 if currents is not None:
-                    region(par[0], node, node + 1, np.bool_(True), node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, i_ext, acc,
+                    region(par[0], node, node + 1, True, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, i_ext, acc,
                            par[1], block_above, block_spikes,
-                           np.bool_(False), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                           False, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                            s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
                 else:
-                    region(par[0], node, node + 1, np.bool_(True), node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, None, acc,
+                    region(par[0], node, node + 1, True, node_code, node_start, node_chan, node_params, chan, chan_off, syn, state[0], refractory, None, acc,
                            par[1], block_above, block_spikes,
-                           np.bool_(False), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                           False, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                            s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
                 return gather_spikes(block_above[lo // 256 + node:], block_spikes[lo:hi], n, lo, zero,
                                      spikes_now, n_spk)
@@ -458,14 +458,14 @@ def prepass_lif(s, currents, step):
         lo, hi = s.node_start[node], s.node_start[node + 1]
         if on_threads(s.node_code[node], hi - lo, s.node_chan[node], s.node_chan[node + 1], s.chan, s.par[1], False):
             if currents is not None:
-                region(s.par[0], np.int64(0), s.node_code.shape[0], np.bool_(False), s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0],
+                region(s.par[0], 0, s.node_code.shape[0], False, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0],
                        s.refractory, s.i_ext, s.scratch, s.par[1], s.block_above, s.block_spikes,
-                       np.bool_(True), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                       True, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                        s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
             else:
-                region(s.par[0], np.int64(0), s.node_code.shape[0], np.bool_(False), s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0],
+                region(s.par[0], 0, s.node_code.shape[0], False, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn, s.state[0],
                        s.refractory, None, s.scratch, s.par[1], s.block_above, s.block_spikes,
-                       np.bool_(True), s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
+                       True, s.proj_src, s.proj_chan, s.proj_row, s.proj_w, s.proj_d, s.rowptr, s.post, s.weight, s.delay,
                        s.node_spk_prev, s.spikes_prev, s.ring, s.proj_stp, s.stp_gain, step)
             return
 
