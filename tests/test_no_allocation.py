@@ -107,7 +107,7 @@ out["probe"].append((stats() - before).tolist())
 for label, make, keywords, threads in CASES:
     sim = spikestudio.Simulator(make(), **keywords)
     if threads:
-        sim.built.state.par[1:] = (64, 1)
+        sim.built.state.par[1:3] = (64, 1)
     sim.run(0.005)  # compiles (or loads), and sets the thread count of the chunks (par[0])
     arrays = sum(isinstance(a, np.ndarray) for a in sim.built.state)
     one, _ = chunk(sim, 1)

@@ -70,7 +70,7 @@ def test_the_threads_gate_compiles_parallel_passes_only_into_runs_that_may_take_
     small.connect("P", "E", "fixed_indegree", k=5, weight=60.0)
     sim = Simulator(small, threads=2)
     assert sim.built.gates.threads is None
-    sim.built.state.par[1:] = (16, 1)
+    sim.built.state.par[1:3] = (16, 1)
     sim.run(0.001)
     assert sim.built.gates.threads is True
 
