@@ -118,7 +118,21 @@ def test_the_equations_shown_are_typeset_from_the_same_trees():
     assert lines[0] == (r"\frac{dv}{dt} = \frac{g_{L}\,(E_{L} - v) + g_{L}\,\Delta_{T}\,\exp(\min(\frac{(v - V_{T})}"
                         r"{\Delta_{T}}, 20)) + I_{e} + I_{syn}}{C}")
     assert lines[1:] == (r"\mathrm{spike\ when}\ v > V_{peak}", r"v \leftarrow V_{reset}",
-                         r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v")
+                         r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v",
+                         r"\mathrm{integrated\ by\ RK4,\ chosen\ from\ the\ equations}")
+
+
+@pytest.mark.parametrize("name, method", [("exponential_if", "RK4"), ("gated", "exponential Euler"),
+                                          ("adaptive_exact", "exact propagators")])
+def test_the_equations_shown_say_which_method_was_chosen_for_them(name, method):
+    """Issue 17: the integration method, chosen from the form of the equations, is shown with them; one written in
+    the model is shown as written."""
+    from spikestudio.engine.equations.tex import model_tex
+
+    chosen = method.replace(" ", r"\ ")
+    assert model_tex(desc(name))[-1] == rf"\mathrm{{integrated\ by\ {chosen},\ chosen\ from\ the\ equations}}"
+    forced = parse_model((MODELS / f"{name}.model").read_text() + "\nmethod rk2\n")
+    assert model_tex(forced)[-1] == r"\mathrm{integrated\ by\ RK2}"
 
 
 def test_a_sweep_can_address_a_described_models_parameter():
