@@ -136,3 +136,21 @@ def test_the_inspector_shows_a_six_variable_model(window, tmp_path):
     choice = field(w, "variable")
     items = [choice.itemData(i) for i in range(choice.count())]
     assert items[:6] == ["v", "v_d", "w", "c", "i1", "i2"] and choice.currentData() == "i2"
+
+
+def test_wrapped_headings_and_equations_get_the_height_of_their_wrapped_text(window, custom_file, qtbot):
+    """At the inspector's default width "Exponential integrate-and-fire: equations" and the line naming its chosen
+    method wrap: each label gets the height its wrapped text needs (they were laid out one line short, the second
+    line cut off)."""
+    w = window(custom_file)
+    w.inspector.show_item("X")
+
+    def cut_off():
+        labels = w.inspector.findChildren(QLabel, "inspector_heading") + w.inspector.findChildren(QLabel, "equations")
+        return [label.text()[:40] for label in labels if label.isVisible()
+                and label.height() < label.heightForWidth(label.width())]
+
+    qtbot.wait(50)
+    heading = next(label for label in w.inspector.findChildren(QLabel, "inspector_heading") if label.isVisible())
+    assert heading.heightForWidth(heading.width()) > heading.fontMetrics().height() * 2  # it does wrap here
+    qtbot.waitUntil(lambda: not cut_off(), timeout=3000)
