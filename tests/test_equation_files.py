@@ -174,3 +174,21 @@ def test_any_corrupted_part_of_the_models_and_rules_a_file_carries_is_a_located_
     assert net.validate() == []
     text = fileformat.dumps(net)
     assert fileformat.dumps(fileformat.loads(text)) == text
+
+
+def test_a_projection_onto_a_receptor_the_model_does_not_declare_is_a_located_problem(tmp_path):
+    """Issue 17: a description names its synaptic receptors; a model with ``receptors excitatory`` takes no
+    inhibitory projection (before, the line was read and then ignored)."""
+    net = Network()
+    net.add_model("exc_only", "state v = -65 mV\nparam tau = 10 ms\ndv/dt = (-65*mV - v)/tau + I_syn*1*Gohm/tau\n"
+                              "threshold v > -50*mV\nreset v = -65*mV\nreceptors excitatory\n")
+    net.add_population("P", 2, "exc_only")
+    net.add_poisson("d", 2, 10.0)
+    net.connect("d", "P", "all_to_all", weight=1.0, id="ok")
+    assert net.validate() == []
+    net.connect("d", "P", "all_to_all", weight=1.0, receptor="inhibitory", id="bad")
+    assert [(p.location, p.message) for p in net.validate()] == [
+        ('projections["bad"].synapse.receptor', 'model "exc_only" has no inhibitory receptor (its receptors line: '
+                                                'excitatory)')]
+    with pytest.raises(FileFormatError, match="has no inhibitory receptor"):
+        fileformat.loads(fileformat.dumps(net))
