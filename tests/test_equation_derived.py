@@ -28,6 +28,44 @@ def test_the_fi_curve_of_a_model_known_only_from_its_equations():
     assert np.all(np.diff(curve.rate_hz[2:]) > 0)
 
 
+def _fi_and_stability(name, currents, box):
+    """The F-I curve of a test-only model from its equations, and whether its phase plane's one fixed point is
+    stable at each current."""
+    net = Network()
+    net.add_model(name, (MODELS / f"{name}.model").read_text())
+    net.add_population("P", 1, name, I_e=0.0)
+    rates = fi_curve(net, currents, duration=1000.0, transient=200.0).rate_hz
+    stable = []
+    for current in currents:
+        (point,) = model_plane(desc(name), {"I_e": 0.0}, current=current).fixed_points(*box)
+        stable.append(point.stable)
+    return rates, stable
+
+
+def test_the_fi_curve_of_fitzhugh_nagumo_starts_where_its_fixed_point_loses_stability():
+    """FitzHugh-Nagumo: silent while its rest is a stable focus, a relaxation oscillation once the Hopf point is
+    passed (I = 30 mV x 0.331 = 9.9 pA here), its period set by eps: about 40 tau (25 Hz at tau = 1 ms) whatever
+    the current. (Above about 40 pA its rest lies over the 30 mV threshold: not swept.)"""
+    currents = [0.0, 5.0, 8.0, 12.0, 15.0, 25.0, 35.0]
+    rates, stable = _fi_and_stability("fitzhugh_nagumo", currents, ((-80.0, 80.0), (-40.0, 80.0)))
+    assert stable == [True, True, True, False, False, False, False]
+    assert [bool(r > 0) for r in rates] == [not s for s in stable]
+    assert np.all((rates[3:] > 20.0) & (rates[3:] < 30.0)), rates
+
+
+def test_the_fi_curve_of_morris_lecar_jumps_to_a_finite_rate_as_a_class_2_neuron():
+    """Morris-Lecar with Rinzel & Ermentrout's (1989) Hopf parameters: no firing up to the onset near 88 pA, then a
+    rate that starts at about 10 Hz (not near zero, as the class 1 EIF's does) and grows slowly; the rest is
+    unstable above the subcritical Hopf point (about 97.8 pA), and at 90 pA the neuron fires although its rest
+    is still stable (the bistable range between the two)."""
+    currents = [60.0, 80.0, 85.0, 90.0, 100.0, 110.0, 150.0, 200.0]
+    rates, stable = _fi_and_stability("morris_lecar", currents, ((-80.0, 60.0), (0.0, 1.0)))
+    assert list(rates[:3]) == [0.0, 0.0, 0.0]
+    assert 8.0 <= rates[3] <= 12.0 and stable[3]
+    assert np.all(np.diff(rates[3:]) >= 0) and rates[-1] < 2.5 * rates[3]
+    assert stable[:4] == [True] * 4 and not any(stable[4:])
+
+
 def test_a_population_alone_with_a_model_described_by_equations_is_a_clear_error():
     """Its description lives in a network; without one the sweep says so (not an AttributeError)."""
     with pytest.raises(ValueError, match="unknown neuron model 'eif'"):
@@ -80,7 +118,21 @@ def test_the_equations_shown_are_typeset_from_the_same_trees():
     assert lines[0] == (r"\frac{dv}{dt} = \frac{g_{L}\,(E_{L} - v) + g_{L}\,\Delta_{T}\,\exp(\min(\frac{(v - V_{T})}"
                         r"{\Delta_{T}}, 20)) + I_{e} + I_{syn}}{C}")
     assert lines[1:] == (r"\mathrm{spike\ when}\ v > V_{peak}", r"v \leftarrow V_{reset}",
-                         r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v")
+                         r"\mathrm{refractory\ for}\ t_{ref}\ \mathrm{holding}\ v",
+                         r"\mathrm{integrated\ by\ RK4,\ chosen\ from\ the\ equations}")
+
+
+@pytest.mark.parametrize("name, method", [("exponential_if", "RK4"), ("gated", "exponential Euler"),
+                                          ("adaptive_exact", "exact propagators")])
+def test_the_equations_shown_say_which_method_was_chosen_for_them(name, method):
+    """Issue 17: the integration method, chosen from the form of the equations, is shown with them; one written in
+    the model is shown as written."""
+    from spikestudio.engine.equations.tex import model_tex
+
+    chosen = method.replace(" ", r"\ ")
+    assert model_tex(desc(name))[-1] == rf"\mathrm{{integrated\ by\ {chosen},\ chosen\ from\ the\ equations}}"
+    forced = parse_model((MODELS / f"{name}.model").read_text() + "\nmethod rk2\n")
+    assert model_tex(forced)[-1] == r"\mathrm{integrated\ by\ RK2}"
 
 
 def test_a_sweep_can_address_a_described_models_parameter():

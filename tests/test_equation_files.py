@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from spikestudio.engine.errors import FileFormatError
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
+from test_fileformat import JSON_VALUES, json_paths
 
 MODELS = Path(__file__).parent / "data" / "models"
 
@@ -133,3 +134,61 @@ def test_a_file_holds_only_the_models_its_populations_use():
     net = network()
     net.add_model("spare", (MODELS / "gated.model").read_text())
     assert "spare" not in json.loads(fileformat.dumps(net))["models"]
+
+
+def _with_rule() -> dict:
+    """The file of ``network()`` with a learning rule carried as text (Vogels-Sprekeler) on a projection."""
+    from spikestudio.engine.model.network import Plasticity
+
+    net = network()
+    net.add_rule("vogels_sprekeler", (Path(__file__).parent / "data" / "rules" / "vogels_sprekeler.rule").read_text())
+    net.connect("drive", "M", "all_to_all", weight=5.0, receptor="inhibitory", id="IM",
+                plasticity=Plasticity("vogels_sprekeler", {}))
+    assert net.validate() == []
+    return json.loads(fileformat.dumps(net))
+
+
+WITH_RULE = _with_rule()
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.sampled_from([p for p in json_paths(WITH_RULE) if p[:1] in (("models",), ("rules",)) and len(p) > 1]),
+       value=JSON_VALUES | st.just("<delete>"))
+def test_any_corrupted_part_of_the_models_and_rules_a_file_carries_is_a_located_problem_or_loads(path, value):
+    """Issue 17's safety test on the parts of a file that are equations: any value of any JSON type (or none) in
+    place of any part of the models' and rules' descriptions ends in file problems that each say where, or in a
+    network that validates and writes back what it read."""
+    data = json.loads(json.dumps(WITH_RULE))
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if value == "<delete>":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    try:
+        net = fileformat.loads(json.dumps(data))
+    except FileFormatError as exc:
+        assert exc.problems and all(p.location and p.message for p in exc.problems), exc.problems
+        return
+    assert net.validate() == []
+    text = fileformat.dumps(net)
+    assert fileformat.dumps(fileformat.loads(text)) == text
+
+
+def test_a_projection_onto_a_receptor_the_model_does_not_declare_is_a_located_problem(tmp_path):
+    """Issue 17: a description names its synaptic receptors; a model with ``receptors excitatory`` takes no
+    inhibitory projection (before, the line was read and then ignored)."""
+    net = Network()
+    net.add_model("exc_only", "state v = -65 mV\nparam tau = 10 ms\ndv/dt = (-65*mV - v)/tau + I_syn*1*Gohm/tau\n"
+                              "threshold v > -50*mV\nreset v = -65*mV\nreceptors excitatory\n")
+    net.add_population("P", 2, "exc_only")
+    net.add_poisson("d", 2, 10.0)
+    net.connect("d", "P", "all_to_all", weight=1.0, id="ok")
+    assert net.validate() == []
+    net.connect("d", "P", "all_to_all", weight=1.0, receptor="inhibitory", id="bad")
+    assert [(p.location, p.message) for p in net.validate()] == [
+        ('projections["bad"].synapse.receptor', 'model "exc_only" has no inhibitory receptor (its receptors line: '
+                                                'excitatory)')]
+    with pytest.raises(FileFormatError, match="has no inhibitory receptor"):
+        fileformat.loads(fileformat.dumps(net))

@@ -406,3 +406,14 @@ def test_vogels_istdp_learned_network_in_brian2_gives_the_same_rates(tmp_path):
     assert ours.mean_rate("E") < 10.0  # the learned, balanced state
     for pop in ("E", "I"):
         assert theirs[pop] == pytest.approx(ours.mean_rate(pop), rel=0.10), pop
+
+
+@pytest.mark.slow
+def test_synaptic_scaling_in_brian2_gives_the_same_rate(tmp_path):
+    """The example's 40 s with the realised wiring, the scaling rule as Brian2 code (its weight read on arrival, an
+    approximation the export notes). Measured: 9.290 Hz here, 9.255 Hz in Brian2 2.9 (-0.4 %); under a minute in
+    Brian2."""
+    net = load("synaptic_scaling")
+    ours = spikestudio.Simulator(net).run(net.duration / 1000.0).mean_rate("E")
+    theirs = brian2_rates(net, tmp_path)
+    assert ours > 5.0 and theirs["E"] == pytest.approx(ours, rel=0.10)

@@ -10,6 +10,7 @@ import spikestudio
 from gui_helpers import click_node, field
 from PySide6.QtWidgets import QApplication, QLabel
 from spikestudio.engine.model.network import Network
+from test_gui_inspector import type_into
 
 pytestmark = pytest.mark.timeout(120)
 MODELS = Path(__file__).parent / "data" / "models"
@@ -38,8 +39,13 @@ def test_the_inspector_shows_a_described_models_equations_and_parameters(window,
     html = label.text()
     text = re.sub(r"<[^>]+>", "", html).replace("\u2009", " ").replace("&nbsp;", " ")
     assert "ε (v + a Vs − b w)" in text and "v3/(3 Vs2)" in text and "\\" not in html
-    assert "spike when" in html and "refractory for" in html
-    assert field(w, "params.eps") is not None and field(w, "params.tau") is not None
+    assert "spike when" in html and "refractory for" in html and "integrated by RK4, chosen from the equations" in text
+    eps = field(w, "params.eps")
+    assert eps is not None and field(w, "params.tau") is not None and field(w, "params.V_s").suffix() == " mV"
+    assert "Ratio of the time constants" in eps.toolTip() and "(0, 1]" in eps.toolTip()  # from the model's text
+    type_into(eps, "2")
+    assert w.doc.network.populations["F"].params["eps"] == 0.08
+    assert "outside the valid range" in w.inspector.error.text()
     model = field(w, "model")
     assert model.findData("fhn") >= 0 and model.findData("eif") >= 0 and model.findData("lif") >= 0
     model.setCurrentIndex(model.findData("eif"))
@@ -99,6 +105,9 @@ def test_the_phase_plane_of_a_two_variable_model_known_only_from_its_equations(w
     (point,) = view.points
     assert not point.stable and point.v == pytest.approx(-24.145, abs=1e-3)
     assert not view.reset_line.isVisible()
+    # its I_e is a parameter of its equations, not a current added to the plane's: said as such (the drawn plane is
+    # at I_e = 15 pA, no DC input)
+    assert view.note.text().startswith("F: DC input 0 pA, I_e = 15 pA in its parameters. Unstable")
     assert view.probes == [("F", 0, "v"), ("F", 0, "w")]
     view.start_from(-36.0, -19.0, 100.0)  # computed on the pool thread, drawn when it is done
     assert wait_for(lambda: not view.computing, 60)
@@ -127,3 +136,21 @@ def test_the_inspector_shows_a_six_variable_model(window, tmp_path):
     choice = field(w, "variable")
     items = [choice.itemData(i) for i in range(choice.count())]
     assert items[:6] == ["v", "v_d", "w", "c", "i1", "i2"] and choice.currentData() == "i2"
+
+
+def test_wrapped_headings_and_equations_get_the_height_of_their_wrapped_text(window, custom_file, qtbot):
+    """At the inspector's default width "Exponential integrate-and-fire: equations" and the line naming its chosen
+    method wrap: each label gets the height its wrapped text needs (they were laid out one line short, the second
+    line cut off)."""
+    w = window(custom_file)
+    w.inspector.show_item("X")
+
+    def cut_off():
+        labels = w.inspector.findChildren(QLabel, "inspector_heading") + w.inspector.findChildren(QLabel, "equations")
+        return [label.text()[:40] for label in labels if label.isVisible()
+                and label.height() < label.heightForWidth(label.width())]
+
+    qtbot.wait(50)
+    heading = next(label for label in w.inspector.findChildren(QLabel, "inspector_heading") if label.isVisible())
+    assert heading.heightForWidth(heading.width()) > heading.fontMetrics().height() * 2  # it does wrap here
+    qtbot.waitUntil(lambda: not cut_off(), timeout=3000)

@@ -126,6 +126,21 @@ def test_network_settings_when_nothing_is_selected(window):
     assert w.doc.network.metadata.title.startswith("CUBA") and field(w, "title").text().startswith("CUBA")
 
 
+def test_the_threads_setting_is_edited_in_the_network_settings(window):
+    """Issue 18: a ``threads`` setting in the network settings (0: every core), range-checked and undoable; the
+    editor's runs take the network's setting (``Preparation`` builds its Simulator from the network)."""
+    w = window("cuba")
+    w.scene.clearSelection()
+    threads = field(w, "threads")
+    assert threads.value() == 0 and "0: every core" in threads.toolTip()
+    type_into(threads, "1")
+    assert w.doc.network.threads == 1 and w.stack.undoText() == "Set threads"
+    type_into(field(w, "threads"), "-1")
+    assert w.doc.network.threads == 1 and "outside the valid range" in w.inspector.error.text()
+    w.actions["undo"].trigger()
+    assert w.doc.network.threads == 0 and field(w, "threads").value() == 0
+
+
 def test_recorder_and_spike_time_text_fields(window):
     w = window("cuba")
     w.scene.select_ids(["v:E"])

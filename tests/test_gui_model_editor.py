@@ -238,3 +238,58 @@ def test_a_method_that_cannot_apply_is_a_located_problem_too(window):
     assert editor.desc is None and not editor.save_network.isEnabled()
     (problem,) = editor.problems
     assert (problem.line, problem.col) == (len(QIF_LINES) + 1, 8) and "exact integration" in problem.message
+
+
+def _format_at(editor, line: int, col: int):
+    """The character format the highlighter gave the text at ``line`` and ``col`` (both 1-based)."""
+    from PySide6.QtGui import QTextCharFormat
+
+    block = editor.text.document().findBlockByNumber(line - 1)
+    for rng in block.layout().formats():
+        if rng.start <= col - 1 < rng.start + rng.length:
+            return QTextCharFormat(rng.format)  # a copy: the range's own goes with the list
+    return None
+
+
+def test_the_text_is_coloured_by_kind_and_a_problem_is_underlined_where_it_is(window):
+    """Keywords, derivatives, units, functions, numbers, quoted descriptions and comments each take their colour;
+    a name that is not a function is not coloured as one; the validator's problem gets a wavy red underline on its
+    token only."""
+    from PySide6.QtGui import QFont, QTextCharFormat
+
+    w = window()
+    editor = w.models.new_model()
+    lines = ['param tau = 10 ms (0, 100] "the time constant"  # slow',
+             "state v = -65 mV",
+             "dv/dt = (exp(-(v + 65*mV)/mV)*mV - (v + 65*mV))/tau + 2.5*mV/ms",
+             "threshold v > -50*mV and exp > 1"]
+    editor.open_text("coloured", "\n".join(lines))
+    QApplication.processEvents()
+    colours = {kind: fmt.foreground().color().name() for kind, fmt in editor.highlighter.formats.items()}
+    assert len({colours[k] for k in ("keyword", "unit", "function", "number", "string", "comment")}) == 6
+
+    def kind_at(line, token, nth=0):
+        text = lines[line - 1]
+        col = text.index(token) + 1
+        for _ in range(nth):
+            col = text.index(token, col) + 1
+        fmt = _format_at(editor, line, col)
+        return None if fmt is None else fmt.foreground().color().name()
+
+    assert kind_at(1, "param") == colours["keyword"] and _format_at(editor, 1, 1).fontWeight() == QFont.Bold
+    assert kind_at(1, "ms") == colours["unit"] and kind_at(1, "10") == colours["number"]
+    assert kind_at(1, "the time") == colours["string"] and kind_at(1, "# slow") == colours["comment"]
+    assert _format_at(editor, 1, lines[0].index("# slow") + 1).fontItalic()
+    assert kind_at(2, "mV") == colours["unit"] and kind_at(3, "dv/dt") == colours["derivative"]
+    assert kind_at(3, "exp") == colours["function"] and kind_at(3, "2.5") == colours["number"]
+    assert kind_at(3, "tau") not in colours.values()  # a declared name is plain text
+    assert kind_at(4, "and") == colours["keyword"]
+    # "exp" without a call is an unknown name: underlined there, and nowhere else on the line
+    (problem,) = editor.problems
+    col = lines[3].index("exp") + 1
+    assert (problem.line, problem.col) == (4, col)
+    under = [c for c in range(1, len(lines[3]) + 1) if (f := _format_at(editor, 4, c)) is not None
+             and f.underlineStyle() == QTextCharFormat.WaveUnderline]
+    assert under == [col, col + 1, col + 2]
+    assert _format_at(editor, 4, col).underlineColor().name() == colours["problem"]
+    assert kind_at(4, "exp") != colours["function"]  # not a call: not coloured as a function

@@ -3,7 +3,8 @@ code is generated from: names with Greek letters and subscripts, stacked fractio
 
 from __future__ import annotations
 
-from .description import ModelDescription
+from .description import ModelDescription, ModelError
+from .methods import plan_integration
 from .render import number_text
 from .tree import Binary, Call, Name, Node, Num, Unary
 from .units import UNITS
@@ -104,11 +105,17 @@ METHOD_NAMES = {"exact": "exact propagators", "exponential_leak": "exponential l
 
 
 def method_tex(desc: ModelDescription) -> tuple[str, ...]:
-    """The integration method a model states (and its substep), as one line; none for ``auto``."""
-    if desc.method == "auto" and desc.substep is None:
-        return ()
-    name = METHOD_NAMES.get(desc.method, "chosen from the equations").replace(" ", r"\ ")
-    line = rf"\mathrm{{integrated\ by\ {name}}}"
+    """The integration method a model states, or the one chosen from the form of its equations (``auto``), and its
+    substep, as one line."""
+    chosen = ""
+    method = desc.method
+    if method == "auto":
+        try:
+            method, chosen = plan_integration(desc).method, r",\ chosen\ from\ the\ equations"
+        except ModelError:  # cannot happen for auto, but the equations are shown whatever the plan says
+            return ()
+    name = METHOD_NAMES.get(method, method).replace(" ", r"\ ")
+    line = rf"\mathrm{{integrated\ by\ {name}{chosen}}}"
     if desc.substep is not None:
         line += rf"\mathrm{{,\ in\ substeps\ of\ at\ most}}\ {to_tex(desc.substep)}"
     return (line,)

@@ -254,6 +254,7 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
     problems += distribution_problems(proj.delay, f"{loc}.delay", nonnegative=True)
     problems += _delay_bound_problems(proj, f"{loc}.delay")
     problems += _synapse_problems(proj, f"{loc}.synapse")
+    problems += _declared_receptor_problems(proj, net, f"{loc}.synapse.receptor")
     if not isinstance(proj.allow_autapses, bool):
         problems.append(Problem(f"{loc}.allow_autapses", f"expected true or false, got {proj.allow_autapses!r}"))
     if proj.rule != "explicit":
@@ -292,6 +293,19 @@ def _synapse_problems(proj: Projection, loc: str) -> list[Problem]:
                                 f'unknown receptor "{syn.receptor}" (known: {", ".join(RECEPTORS)})'))
     problems += check_params(SYNAPSE_PARAMS, {"tau": syn.tau, "E_rev": syn.E_rev}, loc)
     return problems
+
+
+def _declared_receptor_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:
+    """A model from equations whose ``receptors`` line names only some receptors takes input on those only."""
+    target = net.populations.get(proj.target) if isinstance(proj.target, str) else None
+    model = getattr(target, "model", None)
+    desc = net.models.get(model) if isinstance(model, str) and isinstance(net.models, dict) else None
+    receptors = tuple(getattr(desc, "receptors", ()) or ())
+    receptor = proj.synapse.receptor
+    if receptors and receptor in RECEPTORS and receptor not in receptors:
+        return [Problem(loc, f'model "{model}" has no {receptor} receptor (its receptors line: '
+                             f'{", ".join(receptors)})')]
+    return []
 
 
 def _shape_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:

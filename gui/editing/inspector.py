@@ -134,6 +134,13 @@ class Inspector(QScrollArea):
         if item is not None and item.id in self.doc.network.populations:
             self._add_duplicate_button(item.id)
         self.show_warnings()
+        QTimer.singleShot(0, self, self._lay_out_wrapped)
+
+    def _lay_out_wrapped(self) -> None:
+        """Lay the form out again once its labels have their width: the form keeps the heights it computed for
+        word-wrapped headings and equations before then, one line short where they wrap (the last line cut off)."""
+        self.form.invalidate()
+        self._body.layout().invalidate()
 
     def _add_duplicate_button(self, pop_id: str) -> None:
         button = QPushButton("Duplicate as custom model…", objectName="duplicate_model")

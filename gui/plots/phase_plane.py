@@ -341,8 +341,7 @@ class PhasePlaneView(QWidget):
     def _summary(self, result: PlaneResult) -> str:
         rest = "; ".join(f"{f.kind} at v = {f.v:.1f} mV" for f in result.points)
         rest = rest[:1].upper() + rest[1:] if rest else "No fixed point: the neuron fires at this current"
-        return (f"{result.request.name}: I = {result.request.current:g} pA (I_e plus DC inputs). {rest}. Click to "
-                "start a trajectory there.")
+        return f"{result.request.name}: {_current_text(result.request)}. {rest}. Click to start a trajectory there."
 
     def _clear_curves(self) -> None:
         for item in (self.v_null, self.x_null):
@@ -490,3 +489,17 @@ def _unbroken(v: np.ndarray, drop: float | None) -> np.ndarray:
     joined = np.ones(v.size, bool)
     joined[:-1] = np.diff(v) > -drop
     return joined
+
+
+def _current_text(request: PlaneRequest) -> str:
+    """The constant current the plane is drawn for. A built-in's is its I_e plus the DC inputs; a model from
+    equations gets only the DC inputs as I_syn, its own I_e (if it has one) being a parameter of its equations."""
+    if not isinstance(request.backend, DescribedPlane):
+        return f"I = {request.current:g} pA (I_e plus DC inputs)"
+    own = next((p for p in request.backend.desc.params if p.name == "I_e"), None)
+    text = f"DC input {request.current:g} pA"
+    if own is not None:
+        value = request.params.get("I_e", own.default)
+        text += f", I_e = {float(value):g} {own.unit.text}".rstrip() + " in its parameters"
+    return text
+
