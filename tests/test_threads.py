@@ -11,6 +11,7 @@ from spikestudio.engine.equations.text import parse_model
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.kernels import parallel
 from spikestudio.engine.kernels.codes import CUSTOM
+from spikestudio.engine.kernels.compile_status import needs_compile
 from spikestudio.engine.model.catalog import builtin_text
 from spikestudio.engine.model.network import Distribution, Network, Plasticity
 from spikestudio.engine.simulation.build import hand_written_kernels
@@ -328,3 +329,22 @@ def test_the_entry_of_a_vectorised_model_under_no_threads_gate_holds_no_parallel
     assert "def update_0(" in single and "def pass_0(" in single  # the vectorised pass itself stays
     izh = [layout_of(parse_model(builtin_text("izhikevich"), "described"))]
     assert module_source(izh, "d", threaded=True) == module_source(izh, "d", threaded=None)
+
+
+def test_needs_compile_asks_about_the_entry_the_threads_gate_chose():
+    """The gate swaps the entry of models from equations; the compile status reads the one the loop will call: the
+    one-thread entry once run is ready, the threaded one (a source of its own, never compiled here) is not."""
+    text = builtin_text("lif").replace("title Leaky integrate-and-fire", "title LIF (threads gate test)", 1)
+    net = Network(dt=0.1, seed=1)
+    net.add_model("m", text)
+    net.add_population("P", 2, "m", I_e=400.0)
+    net.record_spikes("P")
+    sim = Simulator(net, threads=1)
+    sim.run(0.05)
+    assert sim.results.spike_counts("P").sum() > 0  # it ran the generated code
+    assert not needs_compile(sim.built)
+    one = sim.built.gates.custom
+    sim.built.set_threads(True)
+    assert sim.built.gates.custom is not one and needs_compile(sim.built)
+    sim.built.set_threads(None)
+    assert sim.built.gates.custom is one and not needs_compile(sim.built)
