@@ -1,11 +1,17 @@
 """The threads setting: the same spikes, state and learned weights for 1, 2 and 4 threads; files, checks, CLI."""
 
+import sys
+
 import numpy as np
 import pytest
 from spikestudio.api import Simulator
+from spikestudio.engine.equations.codegen import module_source
+from spikestudio.engine.equations.layout import layout_of
+from spikestudio.engine.equations.text import parse_model
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.kernels import parallel
 from spikestudio.engine.kernels.codes import CUSTOM
+from spikestudio.engine.kernels.compile_status import needs_compile
 from spikestudio.engine.model.catalog import builtin_text
 from spikestudio.engine.model.network import Distribution, Network, Plasticity
 from spikestudio.engine.simulation.build import hand_written_kernels
@@ -230,6 +236,10 @@ def test_every_way_a_lif_population_runs_on_threads_gives_the_one_thread_spikes(
         sim.built.state.par[1:3] = (64, 1)
         sim.run(0.1)
         runs[n] = sim
+        if model == "described":  # on one thread, the models' entry generated without the threads' region
+            assert sim.built.gates.threads is (True if n > 1 else None)
+            module = sys.modules[sim.built.gates.custom.py_func.__module__]
+            assert ("region" in vars(module)) == (n > 1), n
     one = runs[1]
     for pop in ("A", "B", "C"):
         assert one.results.spike_counts(pop).sum() > 100, pop  # every population fires: each path is exercised
@@ -306,3 +316,35 @@ def test_a_large_background_is_drawn_counter_based_with_poisson_counts_and_small
     small.add_population("E", 9_999, "lif")
     par = Simulator(small, threads=1).built.state.par
     assert par[3] == 0 and par[1] == parallel.PARALLEL_NEURONS
+
+
+def test_the_entry_of_a_vectorised_model_under_no_threads_gate_holds_no_parallel_region():
+    """The threads gate None (the app on two cores, a small network) generates the LIF-like model without the
+    threads' region and its prange (most of its compile), from a source of its own (another cache entry); a model
+    without the vectorised pass has no region either way, so one source serves both."""
+    lif = [layout_of(parse_model(builtin_text("lif"), "described"))]
+    threaded, single = module_source(lif, "d", threaded=True), module_source(lif, "d", threaded=None)
+    assert "prange(" in threaded and "region(" in threaded
+    assert "prange" not in single and "region(" not in single and "jit_parallel" not in single
+    assert "def update_0(" in single and "def pass_0(" in single  # the vectorised pass itself stays
+    izh = [layout_of(parse_model(builtin_text("izhikevich"), "described"))]
+    assert module_source(izh, "d", threaded=True) == module_source(izh, "d", threaded=None)
+
+
+def test_needs_compile_asks_about_the_entry_the_threads_gate_chose():
+    """The gate swaps the entry of models from equations; the compile status reads the one the loop will call: the
+    one-thread entry once run is ready, the threaded one (a source of its own, never compiled here) is not."""
+    text = builtin_text("lif").replace("title Leaky integrate-and-fire", "title LIF (threads gate test)", 1)
+    net = Network(dt=0.1, seed=1)
+    net.add_model("m", text)
+    net.add_population("P", 2, "m", I_e=400.0)
+    net.record_spikes("P")
+    sim = Simulator(net, threads=1)
+    sim.run(0.05)
+    assert sim.results.spike_counts("P").sum() > 0  # it ran the generated code
+    assert not needs_compile(sim.built)
+    one = sim.built.gates.custom
+    sim.built.set_threads(True)
+    assert sim.built.gates.custom is not one and needs_compile(sim.built)
+    sim.built.set_threads(None)
+    assert sim.built.gates.custom is one and not needs_compile(sim.built)

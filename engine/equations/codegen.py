@@ -4,7 +4,8 @@ prefix (``P_`` parameters, ``S_``/``N_`` state), numbers are formatted here, fun
 Each model gets ``update_<slot>`` with the calling convention of the hand-written updates in
 ``kernels.neuron_kernels`` (returns spike count and the first non-finite neuron or -1), and the module a
 ``custom_update`` that dispatches on the slot, with two entries (with and without current inputs) that
-``loader.generated_entry`` compiles on their own for the time loop to call.
+``loader.generated_entry`` compiles on their own for the time loop to call. Under the loop's threads gate None the
+module is generated without the threads' parallel region (``module_source``'s ``threaded``).
 ``builtin_source`` writes the built-in models' updates under their own names, as parts of the time loop itself
 (``kernels/builtin_updates.py``, checked in; ``model.builtin_module``).
 """
@@ -112,33 +113,38 @@ def _name_code(n: str, names: dict[str, str], atoms: dict) -> str:
     return f"({expression_code(atoms[n].tree, names)})" if n in atoms else names[n]
 
 
-def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | None = None) -> str:
+def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | None = None,
+                  threaded: bool | None = True) -> str:
     """The whole generated module for the custom models of a network (one slot each, in order).
 
     ``general``: the slots whose nodes receive conductance synapses (None: any may). A model with the vectorised
     pass compiles its per-neuron path only for those, which it needs for conductances: a fifth less to compile.
+    ``threaded``: the loop's threads gate (``kernel.Gates``); None leaves out the threads' parallel region (most of
+    a vectorised model's compile), as the loop then never runs more than one thread (slot -1 does nothing).
     """
     fast = [slot for slot, layout in enumerate(layouts) if layout.scalar_exact and _fast_ok(layout)]
+    region = bool(fast) and threaded is not None
     out = [HEADER, f"# engine sources: {digest}\n",
            "import numpy as np\n",
-           "from numba import prange\n" if fast else "",
+           "from numba import prange\n" if region else "",
            "from spikestudio.engine.kernels.codes import CH_DECAY, CH_KIND, CONDUCTANCE, CUSTOM\n",
            "from spikestudio.engine.kernels.jit import jit_inline, jit_part\n",
            "from spikestudio.engine.kernels.neuron_kernels import decay_channels, gather_spikes, lif_exact_input, "
            "lif_gain, synaptic_input\n",
-           "from spikestudio.engine.kernels.parallel import jit_parallel\n\n" if fast else "\n"]
+           "from spikestudio.engine.kernels.parallel import jit_parallel\n\n" if region else "\n"]
     for slot, layout in enumerate(layouts):
         with_general = slot not in fast or general is None or slot in general
         if with_general:
             out.append(_general(slot, layout))
         if slot in fast:
-            out.append(_scalar_pass(slot, layout, with_general))
-    if fast:
+            text = _scalar_pass(slot, layout, with_general)
+            out.append(text if region else _without_region(text))
+    if region:
         out.append(threaded_source(fast))
     out.append(f"\n@jit_inline\ndef custom_update(slot, {_ENTRY_SIG}, currents):\n")
     out.append('    """The update of the model in ``slot``; -2 as neuron for a slot this module lacks. Slot -1: the\n'
                '    threads\' pass of every large node of a vectorised model, before the node loop (``prepass``)."""\n')
-    out.append(f"    if slot < 0:\n        {_PREPASS_CALL if fast else 'return n_spk, -1'}\n")
+    out.append(f"    if slot < 0:\n        {_PREPASS_CALL if region else 'return n_spk, -1'}\n")
     out.append("    p = node_params[node]\n    lo, hi = node_start[node], node_start[node + 1]\n"
                "    c0, c1 = node_chan[node], node_chan[node + 1]\n")
     for slot in range(len(layouts)):
@@ -147,6 +153,14 @@ def module_source(layouts: list[ModelLayout], digest: str, general: set[int] | N
     out.append("    return n_spk, -2\n")
     out.append(_ENTRIES)
     return "".join(out)
+
+
+def _without_region(text: str) -> str:
+    """A vectorised update (``_scalar_pass``) without its call of the threads' region (a node of three channels or
+    more on threads): for a loop whose threads gate is None, which keeps ``par[0]`` at 1 so it is never taken."""
+    start = text.index("        if threads:\n            if currents is not None:\n                region(")
+    end = text.index("spikes_now, n_spk)\n", start) + len("spikes_now, n_spk)\n")
+    return text[:start] + text[end:]
 
 
 _CUSTOM_PREPASS = f'''

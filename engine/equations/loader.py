@@ -29,15 +29,16 @@ _ATTEMPTS = 3  # writes of an entry that a cleaner in another process keeps remo
 GENERATION_LOCK = threading.RLock()
 
 
-def generated_module(layouts: list[ModelLayout], general: set[int] | None = None):
+def generated_module(layouts: list[ModelLayout], general: set[int] | None = None, threaded: bool | None = True):
     """(module, key): the imported module holding ``custom_update`` for these models, and its source hash.
-    ``general``: the slots that receive conductance synapses (see ``codegen.module_source``)."""
+    ``general``: the slots that receive conductance synapses; ``threaded``: the loop's threads gate (None: no
+    parallel region; see ``codegen.module_source``)."""
     with GENERATION_LOCK:
-        return _generated_module(layouts, general)
+        return _generated_module(layouts, general, threaded)
 
 
-def _generated_module(layouts: list[ModelLayout], general: set[int] | None):
-    source = module_source(layouts, engine_sources_digest(), general)
+def _generated_module(layouts: list[ModelLayout], general: set[int] | None, threaded: bool | None):
+    source = module_source(layouts, engine_sources_digest(), general, threaded)
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
     name = PREFIX + key
     if name in sys.modules:
@@ -89,13 +90,16 @@ def import_file(name: str, path: Path):
 _entries: dict[tuple, object] = {}
 
 
-def generated_entry(layouts: list[ModelLayout], signature, currents: bool, general: set[int] | None = None):
+def generated_entry(layouts: list[ModelLayout], signature, currents: bool, general: set[int] | None = None,
+                    threaded: bool | None = True):
     """The compiled entry of these models' generated updates that the time loop calls (``kernel.run_chunk``'s
     ``custom``): compiled on its own for ``signature`` (``kernel.update_signature``), so a new model costs its
     own code only, not the loop's; cached on disk beside its module. ``currents``: the network has current
-    inputs (the entry without them never reads ``i_ext``)."""
+    inputs (the entry without them never reads ``i_ext``). ``threaded``: the loop's threads gate; None (the app
+    on two cores, a small network) compiles no parallel region: a vectorised model then compiles in a fraction
+    of the time, from a source of its own (another module, so another cache entry)."""
     with GENERATION_LOCK:
-        module, key = generated_module(layouts, general)
+        module, key = generated_module(layouts, general, threaded)
         name = "entry_with_currents" if currents else "entry_without_currents"
         if (key, name, signature) not in _entries:
             _entries[key, name, signature] = jit_entry(getattr(module, name), signature)

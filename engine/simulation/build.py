@@ -98,11 +98,20 @@ class Built:
 
     def __post_init__(self):
         gates = K.Gates.of(self.state)
-        if gates.custom:  # the loop calls the custom models' entry, compiled apart from it
-            entry = generated_entry(list(self.custom.values()), K.update_signature(self.state), bool(gates.currents),
-                                    self._conductance_slots())
-            gates = gates._replace(custom=entry)
-        self.gates = gates
+        self.gates = gates._replace(custom=self._entry(gates)) if gates.custom else gates
+
+    def set_threads(self, threads: bool | None) -> K.Gates:
+        """Set the loop's threads gate (``kernel.threads_gate``) and the custom models' entry to match: under None,
+        their entry without the threads' parallel region (``loader.generated_entry``)."""
+        if self.gates.threads is not threads:
+            gates = self.gates._replace(threads=threads)
+            self.gates = gates._replace(custom=self._entry(gates)) if gates.custom is not None else gates
+        return self.gates
+
+    def _entry(self, gates: K.Gates):
+        """The custom models' entry the loop calls (compiled apart from it) for these gates."""
+        return generated_entry(list(self.custom.values()), K.update_signature(self.state), bool(gates.currents),
+                               self._conductance_slots(), gates.threads)
 
     @property
     def loop(self):

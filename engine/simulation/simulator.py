@@ -127,12 +127,8 @@ class Simulator:
 
     def _narrow_gates(self, chooser: ThreadChooser) -> K.Gates:
         """The loop's gates with ``threads`` for this chooser's counts (``kernel.threads_gate``): a run that never
-        takes a parallel pass compiles none."""
-        gates = self.built.gates
-        want = K.threads_gate(self.built.state, max(chooser.candidates))
-        if gates.threads is not want:
-            self.built.gates = gates = gates._replace(threads=want)
-        return gates
+        takes a parallel pass compiles none (nor the parallel region of its models from equations)."""
+        return self.built.set_threads(K.threads_gate(self.built.state, max(chooser.candidates)))
 
     def _thread_chooser(self) -> ThreadChooser:
         """The chooser for the current setting (kept across runs, with what it measured, while that stays)."""

@@ -68,11 +68,12 @@ def equation_networks() -> list[Network]:
     """A model from equations (the LIF's description) in the mixes of parts a new model meets first: the model
     editor's preview and F–I curve (a step current) and a population driven by Poisson input. One loop serves
     every model from equations (``kernel.run_chunk``'s ``custom``), so once these are compiled a new model compiles
-    only its own update. The built-ins' generated updates are parts of the loop, as the hand-written kernels were:
-    the warm-up network compiles them all together, but each built-in that runs its description's generated code
-    alone under a step current (its phase plane's one-neuron simulation, its F–I curve) is a loop of its own, so it
-    is compiled here too: otherwise the first phase plane compiles it on a worker thread, holding the GIL, and the
-    window stops turning for as long."""
+    only its own update (these small networks run under the threads gate None, as the app on two cores does: the
+    entry without the threads' region, ``loader.generated_entry``). The built-ins' generated updates are parts of
+    the loop, as the hand-written kernels were: the warm-up network compiles them all together, but each built-in
+    that runs its description's generated code alone under a step current (its phase plane's one-neuron
+    simulation, its F–I curve) is a loop of its own, so it is compiled here too: otherwise the first phase plane
+    compiles it on a worker thread, holding the GIL, and the window stops turning for as long."""
     out = []
     for model in ["described"] + sorted(GENERATED_BUILTINS - {"lif"}):
         stepped, driven = Network(dt=0.1, duration=1.0, seed=1), Network(dt=0.1, duration=1.0, seed=1)
