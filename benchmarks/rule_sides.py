@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--duration", type=float, default=1.0, help="simulated seconds per timed run")
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     args = parser.parse_args()
     sides = [s.split("=", 1) for s in args.side]
     workers = {}
@@ -70,7 +71,7 @@ def main() -> None:
         workers[label] = subprocess.Popen([sys.executable, "-c", WORKER, str(HERE)], env=env, text=True,
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     first = sides[0][0]
-    for case in CASES:
+    for case in args.cases:
         for n in args.n:
             times: dict[str, list[float]] = {label: [] for label, _ in sides}
             digests: dict[str, set[str]] = {label: set() for label, _ in sides}

@@ -153,11 +153,13 @@ def _step_factors(a: Node | None, values: dict, dt: float) -> tuple[float, float
 def rules_source(layouts: list[RuleLayout], digest: str) -> str:
     """The whole generated module for the described rules of a network (one slot each, in order)."""
     out = [RULES_HEADER, f"# engine sources: {digest}\n", "import numpy as np\n",
+           "from spikestudio.engine.kernels.borrow import borrow\n",
            "from spikestudio.engine.kernels.jit import jit_part\n",
            "from spikestudio.engine.kernels.plasticity_kernels import normalise\n\n"]
     out += [_rule_function(slot, layout) for slot, layout in enumerate(layouts)]
     out.append("\n\ndef custom_rules(s, step):\n")
     out.append('    """Every projection with a described rule, one step (the loop\'s ``rules`` entry)."""\n')
+    out.append("    s = borrow(s)  # the loop's arrays: no reference counts (kernels/borrow.py)\n")
     out.append("    for q in range(s.pl_family.shape[0]):\n")
     out.append(f"        if s.pl_family[q] != {DESCRIBED}:\n            continue\n")
     out.append("        slot = np.int64(s.rule_par[q, 0])\n")
@@ -267,6 +269,7 @@ def _rule_function(slot: int, layout: RuleLayout) -> str:
     c.add(0, "@jit_part")
     c.add(0, f"def rule_{slot}(q, s, step):")
     c.add(1, f'"""{_doc(desc.title)}: one step of plastic projection q."""')
+    c.add(1, "s = borrow(s)")  # compiled apart from the entry: its arrays' counts are null tests only if known here
     c.add(1, "par = s.rule_par[q]")
     for j, p in enumerate(desc.params):
         c.add(1, f"P_{p.name} = par[{_FIRST_PARAM + j}]")
