@@ -103,7 +103,8 @@ from spikestudio.engine.kernels import kernel
 from spikestudio.engine.kernels.compile_status import needs_compile
 from spikestudio.engine.model.network import Network, Plasticity
 from spikestudio.plugins.api import described_rule
-text = "param eta = 0.5 [0, 10]\\npre x = 0\\ndx/dt = -x/(20 ms)\\non_pre x += 1\\non_pre w += eta*x*" + sys.argv[1]
+text = ("param eta = 0.5 [0, 10]\\nparam tau = 20 ms (0, inf)\\npre x = 0\\ndx/dt = -x/tau\\non_pre x += 1\\n"
+        "on_pre w += eta*x*" + sys.argv[1])
 net = Network(dt=0.1, duration=10.0, seed=1)
 net.add_poisson("drive", 20, rate=50.0)
 net.add_population("P", 10, "lif")

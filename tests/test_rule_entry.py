@@ -111,3 +111,18 @@ def test_the_generated_rules_read_only_what_the_entry_is_given():
                           + [RuleLayout(parse_rule(TRACE_RULE, "traces"))], "digest")
     read = set(re.findall(r"\bs\.([a-z_]+)", source))
     assert read and read <= set(K.RuleState._fields), read - set(K.RuleState._fields)
+
+
+def test_the_warm_up_warms_each_described_built_in_rule_alone_in_the_loop_it_compiles():
+    """``spikestudio warmup`` runs the warm-up network once with every installed rule, then with each described one
+    alone: the same loop (every gate alike), another entry (the rule set differs)."""
+    from spikestudio.engine.simulation.warmup import described_rule_ids, warmup_simulator
+    from spikestudio.plugins.registry import default_registry
+
+    rules = default_registry().learning_rules()
+    ids = described_rule_ids(rules)
+    assert {"stdp", "triplet_stdp", "rstdp", "tsodyks_markram", "homeostatic_scaling"} <= set(ids)
+    every = warmup_simulator(rules).built
+    alone = warmup_simulator(rules, ["stdp"]).built
+    assert alone.gates._replace(rules=None) == every.gates._replace(rules=None)
+    assert alone.gates.rules is not every.gates.rules and [r.rule_id for r in alone.rules] == ["stdp"]
