@@ -1,4 +1,4 @@
-"""Where a cold CUBA Run's compile time goes: per compiled function, CPU seconds, two checkouts alternated.
+"""Where a cold Run's compile time goes (CUBA, or another example): per compiled function, CPU s, sides alternated.
 
 Each sample is a fresh process with empty ``NUMBA_CACHE_DIR`` and ``SPIKESTUDIO_MODEL_CACHE`` and
 ``NUMBA_NUM_THREADS=2`` (a 2-core machine): import, load the bundled CUBA example, build, run 10 ms, with the
@@ -8,7 +8,7 @@ compiles inside (a loop compiles the dispatchers it calls); "self" subtracts tho
 process's (``time.process_time``), so other processes on a shared machine count less than in wall time.
 
     python benchmarks/cold_compile.py --side main=/path/with/spikestudio --side branch=/tmp/p-x [--pairs 2]
-                                      [--spare-cores 1]
+                                      [--spare-cores 1] [--example song_stdp]
 
 Each ``--side`` names a directory that holds a ``spikestudio`` package (it goes first on ``PYTHONPATH``).
 """
@@ -44,28 +44,28 @@ class Spans(event.Listener):
 event.register("numba:compile", Spans())
 import spikestudio
 from spikestudio.resources.examples import example_path
-sim = spikestudio.Simulator(spikestudio.load(example_path("cuba")), spare_cores=int(sys.argv[1]))
+sim = spikestudio.Simulator(spikestudio.load(example_path(sys.argv[2])), spare_cores=int(sys.argv[1]))
 sim.run(0.01)
 print(json.dumps({"cpu": time.process_time() - c0, "wall": time.perf_counter() - w0, "spans": spans,
                   "file": spikestudio.__file__}))
 """
 
 
-def sample(path: str, spare: int) -> dict:
+def sample(path: str, spare: int, example: str = "cuba") -> dict:
     """One cold run with ``path`` first on PYTHONPATH, in a fresh process and fresh caches."""
     with tempfile.TemporaryDirectory() as nc, tempfile.TemporaryDirectory() as mc:
         env = dict(os.environ, PYTHONPATH=path, NUMBA_CACHE_DIR=nc, SPIKESTUDIO_MODEL_CACHE=mc,
                    NUMBA_NUM_THREADS="2", QT_QPA_PLATFORM="offscreen")
-        out = subprocess.run([sys.executable, "-c", WORKER, str(spare)], env=env, capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run([sys.executable, "-c", WORKER, str(spare), example], env=env, capture_output=True,
+                             text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def summary(label: str, result: dict, top: int) -> None:
+def summary(label: str, result: dict, top: int, example: str = "cuba") -> None:
     """Total CPU and the functions whose own compile cost most."""
     compile_cpu = sum(t for _, t, _, depth in result["spans"] if depth == 0)
     load = os.getloadavg()[0]
-    print(f"{label}: cold CUBA Run CPU {result['cpu']:.1f} s (wall {result['wall']:.1f}), of which numba compile "
+    print(f"{label}: cold {example} Run CPU {result['cpu']:.1f} s (wall {result['wall']:.1f}), of which numba compile "
           f"{compile_cpu:.1f} s; load {load:.1f}  [{result['file']}]")
     by_name: dict[str, list[float]] = {}
     for name, took, own, _ in result["spans"]:
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--side", action="append", required=True, help="label=directory holding spikestudio")
     parser.add_argument("--pairs", type=int, default=1)
     parser.add_argument("--top", type=int, default=8)
+    parser.add_argument("--example", default="cuba", help="a bundled example (song_stdp, vogels_istdp: plastic)")
     parser.add_argument("--spare-cores", type=int, default=0,
                         help="the Simulator's spare_cores: 1 as the app runs a network (2 cores: one thread)")
     args = parser.parse_args()
@@ -89,9 +90,9 @@ def main() -> None:
     totals: dict[str, list[float]] = {label: [] for label, _ in sides}
     for _ in range(args.pairs):
         for label, path in sides:
-            result = sample(path, args.spare_cores)
+            result = sample(path, args.spare_cores, args.example)
             totals[label].append(result["cpu"])
-            summary(label, result, args.top)
+            summary(label, result, args.top, args.example)
     print("CPU s per side:", {label: [round(x, 1) for x in xs] for label, xs in totals.items()})
 
 

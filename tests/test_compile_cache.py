@@ -94,3 +94,43 @@ def test_a_model_from_equations_compiles_only_its_own_entry_and_loads_it_from_di
     assert run("qif") == {"needs_compile": False, "loop": [1, 0], "entry": [1, 0]}  # a new process loads both
     # a new model: only its entry compiles, and the app says it compiles
     assert run("exponential_if") == {"needs_compile": True, "loop": [1, 0], "entry": [0, 1]}
+
+
+RULE_SCRIPT = """
+import json, sys
+import spikestudio
+from spikestudio.engine.kernels import kernel
+from spikestudio.engine.kernels.compile_status import needs_compile
+from spikestudio.engine.model.network import Network, Plasticity
+from spikestudio.plugins.api import described_rule
+text = ("param eta = 0.5 [0, 10]\\nparam tau = 20 ms (0, inf)\\npre x = 0\\ndx/dt = -x/tau\\non_pre x += 1\\n"
+        "on_pre w += eta*x*" + sys.argv[1])
+net = Network(dt=0.1, duration=10.0, seed=1)
+net.add_poisson("drive", 20, rate=50.0)
+net.add_population("P", 10, "lif")
+net.connect("drive", "P", "all_to_all", id="DP", plasticity=Plasticity("r", {}))
+sim = spikestudio.Simulator(net, rules={"r": described_rule("r", "1.0", text)})
+needs = needs_compile(sim.built)
+sim.run(0.01)
+entry = sim.built.gates.rules
+count = lambda d: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]
+print(json.dumps({"needs_compile": needs, "loop": count(kernel.run_chunk), "entry": count(entry)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_learning_rule_from_equations_compiles_only_its_own_entry_and_loads_it_from_disk(tmp_path):
+    """As for models: the time loop is compiled once for every set of learning rules from equations; a new rule
+    compiles only its entry, and a new process loads both from the disk cache."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"),
+               SPIKESTUDIO_MODEL_CACHE=str(tmp_path / "models"))
+
+    def run(factor: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", RULE_SCRIPT, factor], capture_output=True, text=True,
+                             timeout=900, env=env)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert run("2") == {"needs_compile": True, "loop": [0, 1], "entry": [0, 1]}  # an empty cache: both compile
+    assert run("2") == {"needs_compile": False, "loop": [1, 0], "entry": [1, 0]}  # a new process loads both
+    assert run("3") == {"needs_compile": True, "loop": [1, 0], "entry": [0, 1]}  # a new rule: its entry only

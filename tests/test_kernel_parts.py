@@ -21,11 +21,12 @@ from spikestudio.resources.examples import example_path
 
 def gate_set(net: Network) -> set[str]:
     """Names of the parts ``run_chunk`` compiles for ``net`` (learning rules from the installed plugins);
-    ``custom`` when it runs models from their descriptions' generated code (the gate holds their entry)."""
+    ``custom`` when it runs models from their descriptions' generated code, ``rules`` when it runs learning rules
+    from theirs (those gates hold their entries)."""
     import spikestudio
 
     gates = spikestudio.Simulator(net).built.gates
-    assert all(g is None or g is True for g in gates[:-1])
+    assert all(g is None or g is True for g in gates[:-2])
     # (``threads`` is the run's, not the network's: tests/test_threads.py)
     return {name for name, g in gates._asdict().items() if g is not None and name != "threads"}
 
@@ -47,10 +48,10 @@ def test_gates_name_only_the_parts_the_network_uses():
     assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"izh", "currents"}
     with hand_written_kernels():
         assert gate_set(spikestudio.load(example_path("izhikevich"))) == {"izh", "currents"}
-    assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "threads", "custom"}
+    assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "threads", "custom", "rules"}
     assert gate_set(warmup_network(["stdp", "tsodyks_markram"])) == set(K.Gates._fields) - {"threads", "custom"}
     with hand_written_kernels():
-        assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "threads", "custom"}
+        assert gate_set(warmup_network()) == set(K.Gates._fields) - {"plastic", "threads", "custom", "rules"}
 
 
 def test_conductance_gate_follows_the_synapses_into_lif():

@@ -21,7 +21,8 @@ from .codegen import module_source
 from .layout import ModelLayout
 from .model_cache import PREFIX, cache_dir, clean, mark_used
 
-__all__ = ["cache_dir", "generated_module", "generated_entry", "GENERATION_LOCK", "write_if_missing", "import_file"]
+__all__ = ["cache_dir", "generated_module", "generated_entry", "module_of_source", "cached_entry", "GENERATION_LOCK",
+           "write_if_missing", "import_file"]
 
 _ATTEMPTS = 3  # writes of an entry that a cleaner in another process keeps removing before we import it
 # Builds run on worker threads (the app's Run, a Reset and Run again, the phase plane, the F-I tool): one at a time
@@ -34,13 +35,14 @@ def generated_module(layouts: list[ModelLayout], general: set[int] | None = None
     ``general``: the slots that receive conductance synapses; ``threaded``: the loop's threads gate (None: no
     parallel region; see ``codegen.module_source``)."""
     with GENERATION_LOCK:
-        return _generated_module(layouts, general, threaded)
+        return module_of_source(module_source(layouts, engine_sources_digest(), general, threaded), PREFIX)
 
 
-def _generated_module(layouts: list[ModelLayout], general: set[int] | None, threaded: bool | None):
-    source = module_source(layouts, engine_sources_digest(), general, threaded)
+def module_of_source(source: str, prefix: str):
+    """(module, key): ``source`` written to ``<prefix><key>.py`` in the cache folder (``key``: its hash) and
+    imported, the entry marked used, the folder cleaned when the entry is new. Call under ``GENERATION_LOCK``."""
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
-    name = PREFIX + key
+    name = prefix + key
     if name in sys.modules:
         return sys.modules[name], key
     folder = cache_dir()
@@ -100,7 +102,12 @@ def generated_entry(layouts: list[ModelLayout], signature, currents: bool, gener
     of the time, from a source of its own (another module, so another cache entry)."""
     with GENERATION_LOCK:
         module, key = generated_module(layouts, general, threaded)
-        name = "entry_with_currents" if currents else "entry_without_currents"
-        if (key, name, signature) not in _entries:
-            _entries[key, name, signature] = jit_entry(getattr(module, name), signature)
-        return _entries[key, name, signature]
+        return cached_entry(module, key, "entry_with_currents" if currents else "entry_without_currents", signature)
+
+
+def cached_entry(module, key: str, name: str, signature):
+    """The entry (``jit.jit_entry``) of ``module``'s function ``name`` for ``signature``, made once per process.
+    Call under ``GENERATION_LOCK``."""
+    if (key, name, signature) not in _entries:
+        _entries[key, name, signature] = jit_entry(getattr(module, name), signature)
+    return _entries[key, name, signature]

@@ -1,6 +1,7 @@
 """The folder of generated model modules: where it is, marking an entry used, and bounded cleanup.
 
-An entry is one ``spikestudio_generated_<key>.py`` (and Python's ``.pyc`` of it). Using an entry sets its access
+An entry is one ``spikestudio_generated_<key>.py`` or ``spikestudio_rules_<key>.py`` (and Python's ``.pyc`` of
+it, and numba's cache files of its compiled entries when they are kept beside it). Using an entry sets its access
 time, not its modification time, so Python's ``.pyc`` stays valid; "last used" is the later of the two. Cleanup
 keeps the ``keep`` most recently used entries and every entry used within ``max_age`` seconds, and never removes
 one used within ``GRACE`` seconds: another process may be writing or importing it (it marks an entry used before
@@ -15,14 +16,15 @@ import re
 import time
 from pathlib import Path
 
-__all__ = ["PREFIX", "KEEP", "MAX_AGE", "GRACE", "cache_dir", "mark_used", "last_used", "clean"]
+__all__ = ["PREFIX", "RULES_PREFIX", "KEEP", "MAX_AGE", "GRACE", "cache_dir", "mark_used", "last_used", "clean"]
 
 PREFIX = "spikestudio_generated_"
+RULES_PREFIX = "spikestudio_rules_"  # the generated learning rules' modules (``rule_loader``), kept alike
 KEEP = 64  # entries kept whatever their age
 MAX_AGE = 14 * 24 * 3600.0  # seconds: entries used this recently are kept too
 GRACE = 3600.0  # seconds: an entry or temporary file this fresh is never removed
 
-_ENTRY = re.compile(re.escape(PREFIX) + r"[0-9a-f]{24}\.py")
+_ENTRY = re.compile(f"(?:{re.escape(PREFIX)}|{re.escape(RULES_PREFIX)})" + r"[0-9a-f]{24}\.py")
 _TEMP = re.compile(r"tmp[^/\\]*\.tmp")  # tempfile.mkstemp(suffix=".tmp") names, left by a crash mid-write
 
 
@@ -69,7 +71,7 @@ def clean(folder: Path, keep: int | None = None, max_age: float | None = None, n
     entries.sort(reverse=True)
     removed = [path for _, path in entries[keep:] if _remove_if_older(path, oldest)]
     for path in removed:
-        for pyc in _listing(folder / "__pycache__", re.compile(re.escape(path.stem) + r"\..*\.pyc")):
+        for pyc in _listing(folder / "__pycache__", re.compile(re.escape(path.stem) + r"\..*\.(?:pyc|nbi|nbc)")):
             _remove_if_older(pyc, now)
     removed += [path for path in _listing(folder, _TEMP) if _remove_if_older(path, now - GRACE)]
     return removed

@@ -1,8 +1,8 @@
 """Whether a simulator's time loop must be compiled before it runs, and what to call the wait.
 
-numba compiles ``kernel.run_chunk`` once per mix of parts (``kernel.Gates``), and the entry of a network's
-models described by equations on its own, and keeps each in memory and on disk; one it has neither of takes
-seconds (idle machine) to minutes (busy one).
+numba compiles ``kernel.run_chunk`` once per mix of parts (``kernel.Gates``), and the entries of a network's
+models and of its learning rules described by equations on their own, and keeps each in memory and on disk;
+one it has neither of takes seconds (idle machine) to minutes (busy one).
 Asking the dispatcher first lets the editor, the F–I tool and the command line say "compiling" when, and
 only when, it is so, and time the compile apart from the run.
 """
@@ -16,7 +16,9 @@ __all__ = ["needs_compile", "compile_now", "compiled_parts", "compiling_text"]
 PART_NAMES = {"lif": "LIF", "lif_adaptive": "adaptive LIF", "izh": "Izhikevich", "adex": "AdEx",
               "hh": "Hodgkin-Huxley", "conductance": "conductance synapses", "poisson": "Poisson inputs",
               "times": "spike times", "currents": "current inputs", "plastic": "plasticity",
-              "custom": "models from equations"}
+              "custom": "models from equations",
+              "rules": "learning rules from equations"}
+ENTRIES = ("custom", "rules")  # the gates that carry a compiled entry (``jit.jit_entry``), not a flag
 
 
 def _args(built) -> tuple:
@@ -24,16 +26,18 @@ def _args(built) -> tuple:
 
 
 def needs_compile(built) -> bool:
-    """True unless the loop variant ``built`` (an ``engine.build.Built``) runs, and the entry of its models
-    described by equations (``kernel.run_chunk``'s ``custom``), are compiled in memory or cached on disk.
-    Reads numba's cache index (not public API); if that fails, says True: a wait called compiling that turns
-    out short is better than a long one explained by nothing."""
-    dispatcher = built.loop  # the plain loop, or the variant with a network's learning rules from equations
-    entry = getattr(built.gates.custom, "fixed_signature", None)
+    """True unless the loop variant ``built`` (an ``engine.build.Built``) runs, and the entries of its models and
+    learning rules described by equations (``kernel.run_chunk``'s ``custom`` and ``rules``), are compiled in
+    memory or cached on disk. Reads numba's cache index (not public API); if that fails, says True: a wait called
+    compiling that turns out short is better than a long one explained by nothing."""
+    dispatcher = built.loop  # the plain loop, or the hand-written kernels' reference
     try:
+        for name in ENTRIES:
+            entry = getattr(built.gates, name)
+            signature = getattr(entry, "fixed_signature", None)
+            if signature is not None and not _ready(entry, tuple(signature.args), signature):
+                return True
         sig = tuple(dispatcher.typeof_pyval(a) for a in _args(built))
-        if entry is not None and not _ready(built.gates.custom, tuple(entry.args), entry):
-            return True
         return not _ready(dispatcher, sig, sig)
     except Exception:  # noqa: BLE001 - another numba version: fall back to the cautious answer
         return True
@@ -65,7 +69,7 @@ def compiled_parts(built) -> str:
     gates = built.gates._asdict()
     custom = list(getattr(built, "custom", {}) if gates.get("custom") else ())
     parts = {MODEL_PARTS[m] for m in custom if m in MODEL_PARTS}
-    parts |= {part for part in PART_NAMES if gates.get(part) and part != "custom"}
+    parts |= {part for part in PART_NAMES if gates.get(part) is not None and part != "custom"}
     if any(m not in MODEL_PARTS for m in custom):
         parts.add("custom")
     return " + ".join(name for part, name in PART_NAMES.items() if part in parts) or "an empty network"

@@ -51,11 +51,12 @@ from .codes import __all__ as _codes
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import update_poisson, update_spike_times
 from .parallel import poisson_parts, propagate_split, sent_by_region, touch_rows
-from .plasticity_kernels import plasticity_step
+from .plasticity_kernels import DESCRIBED, plasticity_step
 from .poisson_draws import emit_counts, poisson_emit
+from .rule_entry import RuleState, rule_state, rule_state_of, rules_signature
 
 __all__ = ["State", "MUTABLE_FIELDS", "PLASTIC_FIELDS", "Gates", "run_chunk", "run_chunk_with", "mutable_fields",
-           "update_signature", "threads_gate", *_codes]
+           "update_signature", "RuleState", "rule_state_of", "rules_signature", "threads_gate", *_codes]
 
 # What the kernel writes while it runs (besides scratch buffers); a reset restores these.
 MUTABLE_FIELDS = ("state", "refractory", "i_ext", "syn", "ring", "st_ptr", "ou", "rng_state", "spike_count",
@@ -176,7 +177,7 @@ def _compile_run_chunk(digest: str):
 
     @jit_loop
     def run_chunk(s, step0, n_steps, lif, conductance, izh, adex, hh, lif_adaptive, poisson, times, currents,
-                  plastic, threads, custom):
+                  plastic, threads, custom, rules):
         """Run up to ``n_steps`` steps from global step ``step0``; returns (steps done, status).
 
         Stops early when the spike recorder is nearly full (STATUS_FULL) or a state became NaN or
@@ -192,6 +193,9 @@ def _compile_run_chunk(digest: str):
         function of ``update_signature``, compiled and cached on its own): one loop serves every such model,
         which costs one indirect call per custom node and step. The built-ins' generated updates (``node_lif``,
         ...) are direct calls, inlined: no indirect call, and a CUBA network compiles only LIF's code.
+        ``rules`` likewise is the entry of the network's learning rules described by equations (a function of
+        ``rules_signature``, compiled on its own per rule set): one loop serves every rule set, for one indirect
+        call per step.
         The loop allocates nothing (``tests/test_no_allocation.py``, see ``jit.jit_loop``) and counts no references
         (``borrow``); every
         helper it calls is ``jit_part`` or ``jit_inline``, so it is compiled into this loop and cached with it.
@@ -294,7 +298,8 @@ def _compile_run_chunk(digest: str):
                                 s.spikes_now, s.rowptr, s.post, s.weight, s.dt, step, s.pl_reward, s.pl_scale,
                                 s.elig, s.rw_step, s.rw_value, s.rw_bounds, s.rw_ptr, s.rw_src, s.rw_pulse, s.rw_fade,
                                 s.rw_sched, s.rw_level)
-                custom_rules(s, step)
+                if rules is not None:
+                    rules(rule_state(s), step)
             send(s, s.node_spk, s.spikes_now, step, False, False, threads)
             keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
@@ -323,32 +328,24 @@ def update_signature(s: State):
     return numba.types.UniTuple(i64, 2)(i64, i64, *head, i64, numba.types.float64, i64, *tail)
 
 
-@jit_part
-def custom_rules(s, step):
-    """Stands in for the generated step of described learning rules (``run_chunk_with``); does nothing."""
-    return
-
-
 # what a loop that runs the hand-written kernels swaps in (``run_chunk_with``): the tests' and benchmarks' reference
 HAND_WRITTEN = {name: getattr(hand_written, name) for name in hand_written.__all__}
 
 
-def run_chunk_with(key: str, generated_rules=None, hand_written_kernels: bool = False):
-    """``run_chunk`` with the generated step of described learning rules (``generated_rules``, its global
-    ``custom_rules``) compiled in, and/or with the hand-written neuron kernels (``HAND_WRITTEN``) in place of the
-    built-ins' generated updates. (Models described by equations need no variant: the loop calls their entry.)
+def run_chunk_with(hand_written_kernels: bool = True):
+    """``run_chunk`` with the hand-written neuron kernels (``HAND_WRITTEN``) in place of the built-ins' generated
+    updates: the reference the tests and benchmarks compare against. (Models and learning rules described by
+    equations need no variant: the loop calls their entries.)
 
-    The same function, given other globals and ``key`` (a hash of the generated source) in its closure: numba
-    keys its disk cache on the closure, so each variant is compiled once and cached beside the plain loop. ``key``
-    must change whenever the generated source does.
+    The same function, given other globals and a key in its closure: numba keys its disk cache on the closure, so
+    the variant is compiled once and cached beside the plain loop.
     """
-    key = f"hand-written:{key}" if hand_written_kernels else key
+    if not hand_written_kernels:
+        return run_chunk
+    key = "hand-written"
     if key not in _variants:
         base = run_chunk.py_func
-        swapped = dict(HAND_WRITTEN) if hand_written_kernels else {}
-        if generated_rules is not None:
-            swapped["custom_rules"] = generated_rules
-        namespace = dict(base.__globals__, **swapped)
+        namespace = dict(base.__globals__, **HAND_WRITTEN)
         cell = types.CellType(base.__closure__[0].cell_contents + ":" + key)
         func = types.FunctionType(base.__code__, namespace, base.__name__, base.__defaults__, (cell,))
         func.__qualname__ = base.__qualname__
@@ -378,6 +375,9 @@ class Gates(NamedTuple):
     # models described by equations: True in ``of``; the loop is given their compiled entry in its place
     # (``engine.equations.loader.generated_entry``, typed as a function of ``update_signature``)
     custom: object
+    # learning rules described by equations: True in ``of``; the loop is given their compiled entry in its place
+    # (``engine.equations.rule_loader.generated_rules_entry``, a function of ``rules_signature``)
+    rules: object
 
     @classmethod
     def of(cls, s: State) -> "Gates":
@@ -388,14 +388,16 @@ class Gates(NamedTuple):
         lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
         used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, LIF_ADAPTIVE in models,
                 POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0,
-                threads_gate(s, parallel.cores()), any(m >= CUSTOM for m in models))
+                threads_gate(s, parallel.cores()), any(m >= CUSTOM for m in models),
+                bool((s.pl_family == DESCRIBED).any()))
         return cls(*(True if u else None for u in used))
 
     @classmethod
     def everything(cls) -> "Gates":
-        """Every built-in part: a loop that runs any network without models from equations (what ``warmup``
-        compiles for the all-models network); those need their entry in place of ``custom``."""
-        return cls(*(True,) * (len(cls._fields) - 1), None)
+        """Every built-in part: a loop that runs any network without models or learning rules from equations
+        (what ``warmup`` compiles for the all-models network); those need their entries in place of ``custom``
+        and ``rules``."""
+        return cls(*(True,) * (len(cls._fields) - 2), None, None)
 
 
 def threads_gate(s: State, most: int) -> bool | None:

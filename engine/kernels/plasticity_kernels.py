@@ -8,10 +8,12 @@ import numpy as np
 
 from .jit import jit_part
 
-__all__ = ["plasticity_step"]
+__all__ = ["plasticity_step", "DESCRIBED"]
 
 STDP, STP, RSTDP = 1, 2, 3  # engine.plasticity's families (kept equal by tests/test_plasticity.py)
-# (family 4, a rule described by equations, runs in generated code: engine.equations.rule_codegen)
+# a rule described by equations runs in generated code (engine.equations.rule_codegen, whose DESCRIBED this equals:
+# tests/test_described_rules.py), which the loop is given as its ``rules`` entry (``kernel.Gates``)
+DESCRIBED = 4
 
 
 @jit_part

@@ -19,7 +19,7 @@ import numpy as np
 from ..equations.initial import initial_state
 from ..equations.layout import ModelLayout, layout_of
 from ..equations.loader import generated_entry
-from ..equations.rule_loader import compiled_loop_with_rules
+from ..equations.rule_loader import generated_rules_entry
 from ..errors import BuildCancelledError, BuildError
 from ..kernels import kernel as K
 from ..kernels.aligned import aligned_copy, aligned_zeros
@@ -94,11 +94,14 @@ class Built:
     hand_written: bool = False
     rules: list = field(default_factory=list)  # the layouts of the described learning rules, by slot order
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
-    _loop: object = field(init=False, default=None, repr=False)
 
     def __post_init__(self):
         gates = K.Gates.of(self.state)
-        self.gates = gates._replace(custom=self._entry(gates)) if gates.custom else gates
+        if gates.custom:  # the loop calls the custom models' entry, compiled apart from it
+            gates = gates._replace(custom=self._entry(gates))
+        if gates.rules:  # and its learning rules' entry likewise: one loop serves every rule set
+            gates = gates._replace(rules=generated_rules_entry(self.rules, K.rules_signature(self.state)))
+        self.gates = gates
 
     def set_threads(self, threads: bool | None) -> K.Gates:
         """Set the loop's threads gate (``kernel.threads_gate``) and the custom models' entry to match: under None,
@@ -115,13 +118,8 @@ class Built:
 
     @property
     def loop(self):
-        """The compiled time loop for this network: the plain one, or one with its learning rules' code."""
-        if not self.rules and not self.hand_written:
-            return K.run_chunk
-        if self._loop is None:
-            self._loop = compiled_loop_with_rules(self.rules, self.hand_written) if self.rules else \
-                K.run_chunk_with("", None, hand_written_kernels=True)
-        return self._loop
+        """The compiled time loop for this network: the plain one, or the hand-written kernels' reference."""
+        return K.run_chunk_with(self.hand_written)
 
     def _conductance_slots(self) -> set[int]:
         """The custom-model slots whose nodes receive conductance synapses (they need the per-neuron path)."""

@@ -3,7 +3,9 @@ for any networks given (``spikestudio warmup`` passes the bundled examples).
 
 numba caches compiled code on disk, so after this runs (done by ``make`` after installing) those
 networks start without compiling. The time loop is compiled per set of parts a network uses (see
-``kernel.run_chunk``), so a network with a new mix of models compiles once, in a few seconds.
+``kernel.run_chunk``), so a network with a new mix of models compiles once, in a few seconds; models and learning
+rules described by equations are entries the loop is given, compiled on their own (a built-in rule's, alone, is
+warmed here too).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections.abc import Iterable
 
 from ..model.catalog import CONNECTIVITY_RULES, GENERATED_BUILTINS, builtin_text
 from ..model.network import DatasetInput, Distribution, Network, Plasticity, SpikeTimesInput
+from .described_rules import description_of
 from .simulator import Simulator
 from .threads import APP_SPARE_CORES
 
-__all__ = ["warmup_network", "warmup_simulator", "equation_networks", "warmup"]
+__all__ = ["warmup_network", "warmup_simulator", "equation_networks", "described_rule_ids", "warmup"]
 
 
 def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] = ()) -> Network:
@@ -56,12 +59,21 @@ def warmup_network(learning_rules: Iterable[str] = (), rewarded: Iterable[str] =
     return net
 
 
-def warmup_simulator(rules: dict | None = None) -> Simulator:
-    """The warm-up network built with ``rules`` (installed learning rules by id): running it for its duration
-    compiles (or loads) the time loop with every part."""
+def warmup_simulator(rules: dict | None = None, learning: Iterable[str] | None = None) -> Simulator:
+    """The warm-up network built with ``rules`` (installed learning rules by id), one projection learning with
+    each of ``learning`` (all of them when None): running it for its duration compiles (or loads) the time loop
+    with every part."""
     rules = rules or {}
-    net = warmup_network(rules, [r for r, plugin in rules.items() if "reward" in plugin.info.text_params])
+    learning = list(rules if learning is None else learning)
+    net = warmup_network(learning, [r for r in learning if "reward" in rules[r].info.text_params])
     return Simulator(net, rules, record_all=True, spare_cores=APP_SPARE_CORES)
+
+
+def described_rule_ids(rules: dict) -> list[str]:
+    """The installed rules that run from a description (with their defaults): each rule set has an entry of its
+    own (``rule_loader.generated_rules_entry``), so each of these alone, the set a network most often has, is
+    warmed besides the warm-up network's set of all of them."""
+    return [r for r, plugin in rules.items() if description_of(plugin, {}) is not None]
 
 
 def equation_networks() -> list[Network]:
@@ -116,6 +128,9 @@ def warmup(networks: Iterable[Network] = (), rules: dict | None = None, progress
         if other is None:
             sim = warmup_simulator(rules)
             sim.run(sim.network.duration * 1e-3)
+            for rule in described_rule_ids(rules):  # the same loop: only the rule's entry compiles
+                sim = warmup_simulator(rules, [rule])
+                sim.run(sim.network.dt * 1e-3)
             for net in equation_networks():
                 Simulator(net).run(net.dt * 1e-3)
         else:  # one step compiles everything the network uses
