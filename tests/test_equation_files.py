@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from spikestudio.engine.errors import FileFormatError
 from spikestudio.engine.files import fileformat
 from spikestudio.engine.model.network import Network
-from test_fileformat import JSON_VALUES, json_paths
+from test_fileformat import JSON_VALUES, corrupted, json_paths
 
 MODELS = Path(__file__).parent / "data" / "models"
 
@@ -158,14 +158,7 @@ def test_any_corrupted_part_of_the_models_and_rules_a_file_carries_is_a_located_
     """Issue 17's safety test on the parts of a file that are equations: any value of any JSON type (or none) in
     place of any part of the models' and rules' descriptions ends in file problems that each say where, or in a
     network that validates and writes back what it read."""
-    data = json.loads(json.dumps(WITH_RULE))
-    parent = data
-    for key in path[:-1]:
-        parent = parent[key]
-    if value == "<delete>":
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = value
+    data = corrupted(WITH_RULE, path, value)
     try:
         net = fileformat.loads(json.dumps(data))
     except FileFormatError as exc:

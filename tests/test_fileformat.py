@@ -449,6 +449,20 @@ def json_paths(value, path=()):
 
 
 FULL_DICT = json.loads(fileformat.dumps(full_network()))
+def corrupted(data, path, value):
+    """A deep copy of ``data`` with ``value`` at ``path`` (a key path from ``json_paths``), or that part deleted
+    when ``value`` is "<delete>"."""
+    data = copy.deepcopy(data)
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if value == "<delete>":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return data
+
+
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
                                                                                          max_size=3), max_leaves=4)
@@ -457,14 +471,7 @@ JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 @settings(max_examples=100, deadline=None)
 @given(path=st.sampled_from(list(json_paths(FULL_DICT))[1:]), value=JSON_VALUES | st.just("<delete>"))
 def test_any_corrupted_field_is_a_file_format_error_or_loads_exactly(path, value):
-    data = copy.deepcopy(FULL_DICT)
-    parent = data
-    for key in path[:-1]:
-        parent = parent[key]
-    if value == "<delete>":
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = value
+    data = corrupted(FULL_DICT, path, value)
     try:
         net = fileformat.loads(json.dumps(data))
     except FileFormatError as error:
