@@ -71,7 +71,7 @@ def timed_steps(s, step0, n_steps, ts, per):
             lo, hi = s.node_start[node], s.node_start[node + 1]
             c0, c1 = s.node_chan[node], s.node_chan[node + 1]
             if s.node_code[node] == K.LIF:
-                n_spk, bad = node_lif(s, s.node_params[node], node, lo, hi, c0, c1, n_spk, step, None, None)
+                n_spk, bad = node_lif(s, s.node_params[node], node, lo, hi, c0, c1, n_spk, step, None, None, True)
                 t_lif += _now(ts) - a
             else:
                 if drawn:
@@ -85,9 +85,9 @@ def timed_steps(s, step0, n_steps, ts, per):
                 t_poi += _now(ts) - a
         s.node_spk[n_nodes] = n_spk
         t3 = _now(ts)
-        K.send(s, s.node_spk_prev, s.spikes_prev, step, True, region)
+        K.send(s, s.node_spk_prev, s.spikes_prev, step, True, region, True)
         t4 = _now(ts)
-        K.send(s, s.node_spk, s.spikes_now, step, False, False)
+        K.send(s, s.node_spk, s.spikes_now, step, False, False, True)
         K.keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
         K.record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                         s.node_counts, s.counters, step, k)
