@@ -87,7 +87,7 @@ def test_the_app_turns_while_a_described_plane_computes_and_the_answer_is_the_en
     v_null, x_null = plane.nullclines(None, params, 500.0, view.v_null.xData)
     np.testing.assert_array_equal(view.v_null.yData, v_null)
     np.testing.assert_array_equal(view.x_null.yData, x_null)
-    assert view.note.text().startswith("T: I = 500 pA") and view.error == ""
+    assert view.note.text().startswith("T: DC input 500 pA") and view.error == ""
     assert len(answers.drawn) == 1
 
 
@@ -141,7 +141,7 @@ def test_a_failure_is_said_in_the_view_and_the_next_question_is_answered(window,
         None, w.doc.network.populations["T"].params, 500.0, -60.0, 0.0, 50.0, 0.1)
     np.testing.assert_array_equal(view.click_trajectory.v, again.v)
     np.testing.assert_array_equal(view.clicked.yData, again.x)
-    assert view.note.text().startswith("T: I = 500 pA")
+    assert view.note.text().startswith("T: DC input 500 pA")
 
 
 def test_every_control_while_computing_hidden_and_running(window, tmp_path):
