@@ -24,10 +24,22 @@ print(json.dumps({"hits": sum(stats.cache_hits.values()), "misses": sum(stats.ca
 """
 
 
-def run_fresh_process(env: dict | None = None) -> dict:
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600, check=True,
+def run_script(script: str, *argv: str, env: dict | None = None, timeout: float = 900) -> dict:
+    """The JSON a fresh Python process running ``script`` prints last (its error, if it fails)."""
+    out = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=timeout,
                          env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def empty_caches(tmp_path) -> dict:
+    """The environment of a process whose numba and model caches start empty (folders under ``tmp_path``)."""
+    return dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"),
+                SPIKESTUDIO_MODEL_CACHE=str(tmp_path / "models"))
+
+
+def run_fresh_process(env: dict | None = None) -> dict:
+    return run_script(SCRIPT, env=env, timeout=600)
 
 
 def test_second_launch_loads_the_kernel_from_the_disk_cache():
@@ -81,14 +93,10 @@ def test_a_model_from_equations_compiles_only_its_own_entry_and_loads_it_from_di
     """The time loop is compiled once for all models from equations: a second model compiles only its entry,
     and a new process loads both the loop and the entry from the disk cache, compiling nothing (and
     ``needs_compile`` knows which)."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"),
-               SPIKESTUDIO_MODEL_CACHE=str(tmp_path / "models"))
+    env = empty_caches(tmp_path)
 
     def run(model: str) -> dict:
-        out = subprocess.run([sys.executable, "-c", MODEL_SCRIPT, str(MODELS / f"{model}.model")],
-                             capture_output=True, text=True, timeout=900, env=env)
-        assert out.returncode == 0, out.stderr[-3000:]
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return run_script(MODEL_SCRIPT, str(MODELS / f"{model}.model"), env=env)
 
     assert run("qif") == {"needs_compile": True, "loop": [0, 1], "entry": [0, 1]}  # an empty cache: both compile
     assert run("qif") == {"needs_compile": False, "loop": [1, 0], "entry": [1, 0]}  # a new process loads both
@@ -122,14 +130,10 @@ print(json.dumps({"needs_compile": needs, "loop": count(kernel.run_chunk), "entr
 def test_a_learning_rule_from_equations_compiles_only_its_own_entry_and_loads_it_from_disk(tmp_path):
     """As for models: the time loop is compiled once for every set of learning rules from equations; a new rule
     compiles only its entry, and a new process loads both from the disk cache."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"),
-               SPIKESTUDIO_MODEL_CACHE=str(tmp_path / "models"))
+    env = empty_caches(tmp_path)
 
     def run(factor: str) -> dict:
-        out = subprocess.run([sys.executable, "-c", RULE_SCRIPT, factor], capture_output=True, text=True,
-                             timeout=900, env=env)
-        assert out.returncode == 0, out.stderr[-3000:]
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return run_script(RULE_SCRIPT, factor, env=env)
 
     assert run("2") == {"needs_compile": True, "loop": [0, 1], "entry": [0, 1]}  # an empty cache: both compile
     assert run("2") == {"needs_compile": False, "loop": [1, 0], "entry": [1, 0]}  # a new process loads both
