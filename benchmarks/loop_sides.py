@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+from _sides import Workers, add_sides, print_side_times, sides_of
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,44 +40,29 @@ for line in sys.stdin:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", action="append", required=True, help="label=directory holding spikestudio")
+    add_sides(parser)
     parser.add_argument("--n", type=int, nargs="+", default=[4000, 64000])
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--duration", type=float, nargs="+", default=None,
                         help="simulated seconds per timed run, one per N (default 2 s at 4,000, 0.5 s above)")
     args = parser.parse_args()
     durations = args.duration or [2.0 if n <= 4000 else 0.5 for n in args.n]
-    sides = [s.split("=", 1) for s in args.side]
-    workers = {}
-    for label, path in sides:
-        cache = os.path.join(tempfile.gettempdir(), f"loop-sides-cache-{label}")
-        env = dict(os.environ, PYTHONPATH=path, NUMBA_CACHE_DIR=cache)
-        workers[label] = subprocess.Popen([sys.executable, "-c", WORKER, str(HERE)], env=env, text=True,
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    first = sides[0][0]
+    sides = sides_of(args)
+    workers = Workers(sides, WORKER, "loop-sides", str(HERE))
     for n, duration in zip(args.n, durations, strict=True):
         times: dict[str, list[float]] = {label: [] for label, _ in sides}
         spikes: dict[str, set[int]] = {label: set() for label, _ in sides}
         load0 = os.getloadavg()[0]
         for _ in range(args.rounds):
             for label, _ in sides:
-                worker = workers[label]
-                worker.stdin.write(f"{n} {duration}\n")
-                worker.stdin.flush()
-                took, count = worker.stdout.readline().split()
+                took, count = workers.ask(label, f"{n} {duration}")
                 times[label].append(float(took))
                 spikes[label].add(int(count))
         load1 = os.getloadavg()[0]
         print(f"N = {n:,}, {args.rounds} rounds of {duration} s, load {load0:.1f} -> {load1:.1f} "
               f"(CPU s per simulated s)")
-        for label, _ in sides:
-            ratios = [x / y for x, y in zip(times[label], times[first], strict=True)]
-            print(f"  {label:>10}: best {min(times[label]):.4f}  median {statistics.median(times[label]):.4f}  "
-                  f"ratio to {first} median {statistics.median(ratios):.3f} "
-                  f"[{min(ratios):.3f}-{max(ratios):.3f}]  spikes {sorted(spikes[label])[:3]}")
-    for worker in workers.values():
-        worker.stdin.close()
-        worker.wait()
+        print_side_times(times, {label: sorted(v)[:3] for label, v in spikes.items()}, "spikes")
+    workers.close()
 
 
 if __name__ == "__main__":

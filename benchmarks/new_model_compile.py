@@ -18,10 +18,9 @@ import argparse
 import json
 import os
 import random
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+from _sides import add_sides, run_side, side_env, sides_of
 
 MODEL = Path(__file__).resolve().parent.parent / "tests" / "data" / "models" / "lif.model"
 
@@ -49,7 +48,7 @@ print(json.dumps({"cpu": cpu, "gates": str(sim.built.gates.threads), "file": spi
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", action="append", required=True, help="label=directory holding spikestudio")
+    add_sides(parser)
     parser.add_argument("--pairs", type=int, default=1)
     parser.add_argument("--spare-cores", type=int, default=1, help="1: as the app (0: a script's default)")
     args = parser.parse_args()
@@ -57,13 +56,9 @@ def main() -> None:
     for _ in range(args.pairs):
         number = f"{random.randrange(10**8):08d}"
         text = base.replace("title Leaky integrate-and-fire", f"title Leaky integrate-and-fire {number}", 1)
-        for label, path in (s.split("=", 1) for s in args.side):
-            root = os.path.join(tempfile.gettempdir(), f"new-model-cache-{label}")
-            env = dict(os.environ, PYTHONPATH=path, NUMBA_CACHE_DIR=os.path.join(root, "numba"),
-                       SPIKESTUDIO_MODEL_CACHE=os.path.join(root, "models"), NUMBA_NUM_THREADS="2")
-            out = subprocess.run([sys.executable, "-c", WORKER, text, str(args.spare_cores)], env=env,
-                                 capture_output=True, text=True, check=True)
-            result = json.loads(out.stdout.strip().splitlines()[-1])
+        for label, path in sides_of(args):
+            env = side_env(label, path, "new-model", NUMBA_NUM_THREADS="2")
+            result = json.loads(run_side(env, WORKER, text, str(args.spare_cores)))
             print(f"{label}: new LIF-like model ({number}), build + first ms: CPU {result['cpu']:.2f} s; threads "
                   f"gate {result['gates']}; load {os.getloadavg()[0]:.1f}  [{result['file']}]", flush=True)
 

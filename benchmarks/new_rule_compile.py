@@ -17,9 +17,8 @@ import argparse
 import json
 import os
 import random
-import subprocess
-import sys
-import tempfile
+
+from _sides import add_sides, run_side, side_env, sides_of
 
 WORKER = r"""
 import json, sys, time
@@ -68,18 +67,15 @@ print(json.dumps({"cpu": time.process_time() - c0, "gates": gate, "file": spikes
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", action="append", required=True, help="label=directory holding spikestudio")
+    add_sides(parser)
     parser.add_argument("--pairs", type=int, default=1)
     parser.add_argument("--spare-cores", type=int, default=1, help="1: as the app (0: a script's default)")
     args = parser.parse_args()
     for _ in range(args.pairs):
         factor = f"1.{random.randrange(10**8):08d}"
-        for label, path in (s.split("=", 1) for s in args.side):
-            cache = os.path.join(tempfile.gettempdir(), f"new-rule-cache-{label}")
-            env = dict(os.environ, PYTHONPATH=path, NUMBA_CACHE_DIR=cache, NUMBA_NUM_THREADS="2")
-            out = subprocess.run([sys.executable, "-c", WORKER, factor, str(args.spare_cores)], env=env,
-                                 capture_output=True, text=True, check=True)
-            result = json.loads(out.stdout.strip().splitlines()[-1])
+        for label, path in sides_of(args):
+            env = side_env(label, path, "new-rule", NUMBA_NUM_THREADS="2")
+            result = json.loads(run_side(env, WORKER, factor, str(args.spare_cores)))
             print(f"{label}: new rule ({factor}), build + first ms: CPU {result['cpu']:.1f} s; threads gate "
                   f"{result['gates']}; load {os.getloadavg()[0]:.1f}  [{result['file']}]", flush=True)
 

@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+from _sides import Workers, add_sides, print_side_times, sides_of
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,20 +55,14 @@ CASES = ("stdp", "rstdp, reward 50 ms per s", "tsodyks_markram")  # labels of ``
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", action="append", required=True, help="label=directory holding spikestudio")
+    add_sides(parser)
     parser.add_argument("--n", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--duration", type=float, default=1.0, help="simulated seconds per timed run")
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     args = parser.parse_args()
-    sides = [s.split("=", 1) for s in args.side]
-    workers = {}
-    for label, path in sides:
-        cache = os.path.join(tempfile.gettempdir(), f"rule-sides-cache-{label}")
-        env = dict(os.environ, PYTHONPATH=path, NUMBA_CACHE_DIR=cache, NUMBA_NUM_THREADS="1")
-        workers[label] = subprocess.Popen([sys.executable, "-c", WORKER, str(HERE)], env=env, text=True,
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    first = sides[0][0]
+    sides = sides_of(args)
+    workers = Workers(sides, WORKER, "rule-sides", str(HERE), NUMBA_NUM_THREADS="1")
     for case in args.cases:
         for n in args.n:
             times: dict[str, list[float]] = {label: [] for label, _ in sides}
@@ -78,23 +70,14 @@ def main() -> None:
             load0 = os.getloadavg()[0]
             for _ in range(args.rounds):
                 for label, _ in sides:
-                    worker = workers[label]
-                    worker.stdin.write(f"{n} {args.duration} {case}\n")
-                    worker.stdin.flush()
-                    took, count, digest = worker.stdout.readline().split()
+                    took, count, digest = workers.ask(label, f"{n} {args.duration} {case}")
                     times[label].append(float(took))
                     digests[label].add(f"{count}/{digest}")
             load1 = os.getloadavg()[0]
             print(f"{case}, N = {n:,}: {args.rounds} rounds of {args.duration} s, load {load0:.1f} -> {load1:.1f} "
                   f"(CPU s per simulated s)", flush=True)
-            for label, _ in sides:
-                ratios = [x / y for x, y in zip(times[label], times[first], strict=True)]
-                print(f"  {label:>10}: best {min(times[label]):.4f}  median {statistics.median(times[label]):.4f}  "
-                      f"ratio to {first} median {statistics.median(ratios):.3f} "
-                      f"[{min(ratios):.3f}-{max(ratios):.3f}]  spikes/digest {sorted(digests[label])}", flush=True)
-    for worker in workers.values():
-        worker.stdin.close()
-        worker.wait()
+            print_side_times(times, {label: sorted(v) for label, v in digests.items()}, "spikes/digest")
+    workers.close()
 
 
 if __name__ == "__main__":
