@@ -181,7 +181,7 @@ def test_a_projection_onto_a_receptor_the_model_does_not_declare_is_a_located_pr
     assert net.validate() == []
     net.connect("d", "P", "all_to_all", weight=1.0, receptor="inhibitory", id="bad")
     assert [(p.location, p.message) for p in net.validate()] == [
-        ('projections["bad"].synapse.receptor', 'model "exc_only" has no inhibitory receptor (its receptors line: '
+        ('projections["bad"].synapse.receptor', 'model "exc_only" has no inhibitory receptor (its receptors: '
                                                 'excitatory)')]
     with pytest.raises(FileFormatError, match="has no inhibitory receptor"):
         fileformat.loads(fileformat.dumps(net))

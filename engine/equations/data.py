@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 
 from .description import ModelDescription, ModelError, ModelProblem, Parameter
+from .receptor_line import receptor_text
 from .render import number_text, to_source
 from .text import parse_model
 
 __all__ = ["to_text", "to_data", "from_data", "DATA_KEYS"]
 
 DATA_KEYS = ("title", "about", "state", "init", "parameters", "let", "equations", "threshold", "reset", "refractory",
-             "method", "substep", "input", "receptors")
+             "method", "substep", "input", "receptors", "receptor")
 
 
 def to_text(desc: ModelDescription) -> str:
@@ -45,7 +46,10 @@ def to_data(desc: ModelDescription) -> dict:
     if desc.substep is not None:
         data["substep"] = to_source(desc.substep)
     data["input"] = desc.input_var
-    data["receptors"] = list(desc.receptors)
+    named = [r.name for r in desc.named_receptors]
+    data["receptors"] = [r for r in desc.receptors if r not in named]
+    if desc.named_receptors:
+        data["receptor"] = [receptor_text(r) for r in desc.named_receptors]
     return data
 
 
@@ -101,6 +105,7 @@ def _lines(data: dict) -> list[str]:
             lines.append(f"{key} {data[key]}")
     if data.get("receptors"):
         lines.append("receptors " + ", ".join(data["receptors"]))
+    lines += [f"receptor {r}" for r in data.get("receptor", [])]
     return lines
 
 
@@ -124,7 +129,7 @@ def _shape_problems(data: object) -> list[str]:
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             problems.append(f"{key} maps names to expressions (text)")
-    for key in ("reset", "receptors"):
+    for key in ("reset", "receptors", "receptor"):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(f"{key} is a list of text")

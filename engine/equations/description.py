@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .tree import Binary, Node, Unary
 from .units import DIMENSIONLESS, Dim
 
-__all__ = ["UnitSpec", "StateVar", "Parameter", "Alias", "Equation", "Reset", "ModelDescription", "ModelProblem",
+__all__ = ["UnitSpec", "StateVar", "Receptor", "RECEPTOR_KINDS", "EXCITATORY_E_REV_MIN", "Parameter",
+           "Alias", "Equation", "Reset", "ModelDescription", "ModelProblem",
            "ModelError", "is_condition", "METHODS", "RESERVED", "MAX_STATE"]
 
 METHODS = ("auto", "exact", "exponential_leak", "exponential_euler", "rush_larsen", "euler", "rk2", "rk4")
@@ -68,6 +69,30 @@ class Equation:
     var: str
     expr: Node
     line: int = 0
+
+
+RECEPTOR_KINDS = ("current", "conductance", "delta")
+# a conductance receptor counts as excitatory (trace g_exc, canvas colour) when it reverses above this, in mV
+EXCITATORY_E_REV_MIN = -50.0
+
+
+@dataclass(frozen=True)
+class Receptor:
+    """A named synaptic receptor (``receptor AMPA conductance tau=2*ms E_rev=0*mV``): the one place a projection
+    onto it takes its kind and kinetics from. Engine units: ``tau`` in ms, ``E_rev`` in mV; ``sign`` (+1 or -1)
+    is a current or delta receptor's effect, a conductance's follows from ``E_rev``."""
+
+    name: str
+    kind: str
+    tau: float = 0.0
+    E_rev: float = 0.0
+    sign: float = 1.0
+    line: int = field(default=0, compare=False)
+
+    @property
+    def excitatory(self) -> bool:
+        """Whether it counts as excitatory: a current or delta by its sign, a conductance by its reversal."""
+        return self.E_rev > EXCITATORY_E_REV_MIN if self.kind == "conductance" else self.sign > 0
 
 
 @dataclass(frozen=True)
@@ -133,12 +158,19 @@ class ModelDescription:
     # the longest internal step, a time from parameters (``substep 0.01*ms``): each dt is split into the fewest
     # equal steps no longer than it; None: one step of dt
     substep: Node | None = None
+    # named receptors (``receptor NAME KIND tau=... E_rev=... sign=...``), in the order written; their names are
+    # also in ``receptors``
+    named_receptors: tuple[Receptor, ...] = ()
 
     @property
     def refractory_condition(self) -> bool:
         """Whether ``refractory`` is a condition (no spike while it held at the start of the step, as Brian2's
         ``refractory='v > 0*mV'``: with ``threshold v >= 0*mV`` a spike is an upward crossing) rather than a time."""
         return is_condition(self.refractory) if self.refractory is not None else False
+
+    def receptor(self, name: str) -> Receptor | None:
+        """The named receptor ``name``, or None (also for the unnamed excitatory and inhibitory ones)."""
+        return next((r for r in self.named_receptors if r.name == name), None)
 
     def state_names(self) -> list[str]:
         return [s.name for s in self.state]

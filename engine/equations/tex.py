@@ -9,7 +9,7 @@ from .render import number_text
 from .tree import Binary, Call, Name, Node, Num, Unary
 from .units import UNITS
 
-__all__ = ["to_tex", "name_tex", "model_tex", "method_tex", "METHOD_NAMES", "rule_tex"]
+__all__ = ["to_tex", "name_tex", "model_tex", "method_tex", "receptor_tex", "METHOD_NAMES", "rule_tex"]
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
           "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
@@ -96,7 +96,19 @@ def model_tex(desc: ModelDescription) -> tuple[str, ...]:
         how = "while" if desc.refractory_condition else "for"
         lines.append(rf"\mathrm{{refractory\ {how}}}\ {to_tex(desc.refractory)}"
                      + (rf"\ \mathrm{{holding}}\ {clamp}" if clamp else ""))
-    return tuple(lines) + method_tex(desc)
+    return tuple(lines) + tuple(receptor_tex(r) for r in desc.named_receptors) + method_tex(desc)
+
+
+def receptor_tex(r) -> str:
+    """A named receptor's kind and kinetics on one line (``receptor AMPA: conductance, tau = 2 ms, E_rev = 0 mV``)."""
+    parts = [rf"\mathrm{{receptor}}\ {name_tex(r.name)}:\ \mathrm{{{r.kind}}}"]
+    if r.kind != "delta":
+        parts.append(rf"\tau = {number_text(r.tau)}\ \mathrm{{ms}}")
+    if r.kind == "conductance":
+        parts.append(rf"E_{{rev}} = {number_text(r.E_rev)}\ \mathrm{{mV}}")
+    elif r.sign < 0:
+        parts.append(r"\mathrm{inhibitory}")
+    return r",\ ".join(parts)
 
 
 METHOD_NAMES = {"exact": "exact propagators", "exponential_leak": "exponential leak step", "exponential_euler":

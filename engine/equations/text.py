@@ -15,7 +15,9 @@
                                                        # rush_larsen, euler, rk2, rk4 (see methods.py)
     substep 0.01*ms                                    # split each dt into equal steps no longer than this
     input v                                            # the variable delta synapses jump (default: the first)
-    receptors excitatory, inhibitory
+    receptors excitatory, inhibitory                   # unnamed receptors: each projection brings its kinetics
+    receptor AMPA conductance tau=2*ms E_rev=0*mV      # a named receptor: projections onto it take these
+    receptor I_inh current tau=5*ms sign=-1            # (kinds current, conductance, delta; see receptor_line.py)
 
 Numbers carry units as Brian2 writes them (``5*mV``); names are state variables, parameters, ``let``
 names, ``t`` (ms) and ``I_syn`` (the summed input current: synapses and current inputs, pA). Every
@@ -38,11 +40,13 @@ from .description import (
     ModelError,
     ModelProblem,
     Parameter,
+    Receptor,
     Reset,
     StateVar,
     UnitSpec,
 )
 from .parser import ParseError, parse_expression
+from .receptor_line import parse_receptor
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, UNITS, Dim, dim_text
 
@@ -53,7 +57,7 @@ MAX_LINE_LENGTH = 2000
 RECEPTOR_NAMES = ("excitatory", "inhibitory")
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
 _KEYWORDS = {"title", "about", "state", "init", "param", "let", "threshold", "reset", "refractory", "method", "input",
-             "substep", "receptors", "clamp", "and", "or", "not", "dt", "inf"}
+             "substep", "receptors", "receptor", "clamp", "and", "or", "not", "dt", "inf"}
 _DERIV = re.compile(rf"d(?P<var>{_NAME})\s*/\s*dt\s*=")
 _DECL = re.compile(rf"(?P<name>{_NAME})\s*=")
 _RESET = re.compile(rf"(?P<var>{_NAME})\s*(?P<op>\+=|-=|=)")
@@ -150,7 +154,8 @@ class _Builder:
         self.refractory: tuple[Node, int] | None = None
         self.substep: tuple[Node, int] | None = None
         self.clamp: tuple[str, ...] = ()
-        self.method, self.input_var, self.receptors = "auto", "", RECEPTOR_NAMES
+        self.method, self.input_var, self.receptors = "auto", "", None
+        self.named: dict[str, Receptor] = {}
         self.problems: list[ModelProblem] = []
         self.declared: dict[str, int] = {}  # name -> line
         self.pending: list[tuple[str, Node, int]] = []  # equations, resets and conditions checked at the end
@@ -173,7 +178,7 @@ class _Builder:
         handler = {"title": self.on_title, "about": self.on_about, "state": self.on_state, "param": self.on_param,
                    "let": self.on_let, "init": self.on_init, "threshold": self.on_threshold, "reset": self.on_reset,
                    "refractory": self.on_refractory, "method": self.on_method, "input": self.on_input,
-                   "receptors": self.on_receptors, "substep": self.on_substep}.get(head)
+                   "receptors": self.on_receptors, "receptor": self.on_receptor, "substep": self.on_substep}.get(head)
         if handler is None or (rest and not rest[0].isspace()):
             raise _LineError(col, f"a line starts with a keyword ({', '.join(sorted(_KEYWORDS - _EXPR_WORDS))}) "
                                   "or is an equation such as dv/dt = ...")
@@ -326,6 +331,14 @@ class _Builder:
             raise _LineError(col + 1, f"unknown receptor {bad[0]!r} (known: {', '.join(RECEPTOR_NAMES)})")
         self.receptors = names
 
+    def on_receptor(self, rest: str, col: int, n: int) -> None:
+        receptor = parse_receptor(rest, col, n)
+        if receptor.name in self.named:
+            at = col + len(rest) - len(rest.lstrip())
+            raise _LineError(at, f"receptor {receptor.name!r} is already declared on line "
+                                 f"{self.named[receptor.name].line}")
+        self.named[receptor.name] = receptor
+
     def kind(self, expr: Node) -> Kind:
         dims = dict(RESERVED)
         dims.update({s.name: s.unit.dim for s in self.state})
@@ -356,9 +369,14 @@ class _Builder:
         return ModelDescription(self.title, tuple(self.state), tuple(self.params), tuple(self.aliases), equations,
                                 threshold, threshold_line, tuple(self.resets),
                                 self.refractory[0] if self.refractory else None, self.clamp, self.method,
-                                self.input_var or names[0], self.receptors, self.about, lines,
+                                self.input_var or names[0], self.receptor_names(), self.about, lines,
                                 tuple(sorted(self.inits, key=lambda i: order.get(i.var, 0))),
-                                self.substep[0] if self.substep else None)
+                                self.substep[0] if self.substep else None, tuple(self.named.values()))
+
+    def receptor_names(self) -> tuple[str, ...]:
+        """The unnamed receptors (all without named ones, else those of a receptors line) and the named ones."""
+        unnamed = self.receptors if self.receptors is not None else () if self.named else RECEPTOR_NAMES
+        return tuple(unnamed) + tuple(self.named)
 
     def check_pending(self, tag: str, expr: Node, n: int) -> None:
         states = {s.name: s for s in self.state}

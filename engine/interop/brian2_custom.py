@@ -125,10 +125,10 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     names.update({s.name: s.name for s in desc.state})
     terms, eqs, decay = [], [], []
     for k, key in enumerate(channels):
-        kind, receptor, tau, e_rev = key
+        kind, _, tau, e_rev, negative = key
         var, unit = channel_var(k, key), "siemens" if kind == "conductance" else "amp"
         terms.append(f"{var}*({num(e_rev)}*mV - {desc.input_var})" if kind == "conductance"
-                     else ("-" if receptor == "inhibitory" else "") + var)
+                     else ("-" if negative else "") + var)
         eqs.append(f"d{var}/dt = -{var}/({num(tau)}*ms) : {unit}" if exact else f"{var} : {unit}  # decays exactly")
         if not exact:
             decay.append((var, tau))

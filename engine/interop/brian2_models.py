@@ -4,19 +4,29 @@ models' equations are emitted from their descriptions, ``brian2_custom``)."""
 from __future__ import annotations
 
 from ..model.network import CurrentInput, Population
+from ..model.receptors import named_receptor
 from ._common import num
 
 __all__ = ["channel_key", "current_terms", "delta_gated", "refractory_period"]
 
 
-def channel_key(proj) -> tuple:
-    """One synaptic state variable per (kind, receptor, tau, E_rev) into a target, as the engine's channels."""
+def channel_key(proj, net=None) -> tuple:
+    """One synaptic state variable per (kind, receptor, tau, E_rev, negative) into a target, as the engine's
+    channels; a named receptor of the target's model (given ``net``) is one variable of its own, with the
+    model's kinetics, and ``negative`` is a current or delta receptor's sign."""
+    receptor = named_receptor(net, proj) if net is not None else None
+    if receptor is not None:
+        return (receptor.kind, receptor.name, float(receptor.tau),
+                float(receptor.E_rev) if receptor.kind == "conductance" else 0.0, receptor.sign < 0)
     syn = proj.synapse
-    return syn.kind, syn.receptor, float(syn.tau), float(syn.E_rev) if syn.kind == "conductance" else 0.0
+    return (syn.kind, syn.receptor, float(syn.tau), float(syn.E_rev) if syn.kind == "conductance" else 0.0,
+            syn.receptor == "inhibitory")
 
 
 def channel_var(k: int, key: tuple) -> str:
-    return f"g_c{k}" if key[0] == "conductance" else f"I_c{k}"
+    """``g_c0``, ``I_c1``: a channel's variable; ``g_AMPA``, ``I_NAME`` for a named receptor's."""
+    label = f"c{k}" if key[1] in ("excitatory", "inhibitory") else key[1]
+    return f"g_{label}" if key[0] == "conductance" else f"I_{label}"
 
 
 def current_terms(inputs: list[CurrentInput]) -> tuple[list[str], list[str], bool]:
@@ -74,7 +84,7 @@ def on_pre(pop: Population, channels: list[tuple], key: tuple, weight: str, gate
     """The statement a presynaptic spike runs; ``weight`` is a number or ``w`` (SpikeStudio's units)."""
     var = synapse_target(pop, channels, key)
     if key[0] == "delta":
-        sign = "-" if key[1] == "inhibitory" else ""
+        sign = "-" if key[4] else ""
         gate = "*int(not_refractory_post)" if gated else ""
         return f"v_post += {sign}{weight}*mV{gate}"
     return f"{var}_post += {weight}*{'nS' if key[0] == 'conductance' else 'pA'}"

@@ -85,7 +85,7 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
             report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
     channels = {pid: [] for pid in pops}
     for proj in projs:
-        key = channel_key(proj)
+        key = channel_key(proj, net)
         if key[0] != "delta" and key not in channels[proj.target]:
             channels[proj.target].append(key)
     used: set[str] = set()
@@ -278,12 +278,12 @@ def _poisson_inputs(net: Network, projs: list) -> dict[str, str]:
 def _poisson_input(net: Network, proj, target, target_name: str, channels: list) -> list[str]:
     src = net.inputs[proj.source]
     n = max(1, math.ceil(src.rate * net.dt * 1e-3 / POISSON_SPLIT_P))
-    statement = on_pre(target, channels, channel_key(proj), num(constant_value(proj.weight)),
+    statement = on_pre(target, channels, channel_key(proj, net), num(constant_value(proj.weight)),
                        delta_gated(model_description(net, target.model)))
     var, weight = statement.split(" += ")
     var = var.removesuffix("_post")
     weight = weight.replace("_post", "")
-    slot = ', when="thresholds", order=-1' if proj.synapse.kind == "delta" else ""  # see _synapses
+    slot = ', when="thresholds", order=-1' if channel_key(proj, net)[0] == "delta" else ""  # see _synapses
     return [comment(f"Projection {proj.id!r}: Poisson source {src.id!r} one_to_one, as {n} binomial draws per step"),
             f"{ident(proj.id, 'P_', set())} = b2.PoissonInput({target_name}, \"{var}\", {n}, "
             f"{num(src.rate / n)}*Hz, weight=\"{weight}\"{slot})", ""]
@@ -312,10 +312,10 @@ def _replayed(net: Network, poisson_inputs: dict[str, str], report: ExportReport
 
 def _replayed_input(net: Network, proj, target, target_name: str, channels: list, counts: str) -> list[str]:
     """SpikeStudio's spikes of a one_to_one Poisson drive, added each step as its synapses would add them."""
-    key = channel_key(proj)
+    key = channel_key(proj, net)
     var = synapse_target(target, channels, key)
     w, unit = constant_value(proj.weight), {"delta": "mV", "current": "pA", "conductance": "nS"}[key[0]]
-    sign = "-" if key[0] == "delta" and key[1] == "inhibitory" else ""
+    sign = "-" if key[0] == "delta" and key[4] else ""
     gate = f" * {target_name}.not_refractory_[:]" if key[0] == "delta" and delta_gated(
         model_description(net, target.model)) else ""
     d = delay_steps(constant_value(proj.delay), net.dt)  # both act d steps after the spike's step (see _synapses)
@@ -338,7 +338,7 @@ def _replayed_input(net: Network, proj, target, target_name: str, channels: list
 def _synapses(net: Network, proj, names: dict, target, channels: list, name: str,
               arrays: ScriptArrays, plastic: tuple | RulePlan | None = None,
               report: ExportReport | None = None) -> list[str]:
-    key = channel_key(proj)
+    key = channel_key(proj, net)
     w_const = constant_value(proj.weight) if proj.weights is None and plastic is None else None
     d_const = constant_value(proj.delay) if proj.delays is None else None
     model = '"w_syn : 1"' if w_const is None else '""'

@@ -40,6 +40,7 @@ from .items import (
 )
 from .params import Problem, check_params, check_value
 from .plain_text import control_characters
+from .receptors import target_description
 from .reward import reward_node_problems, reward_reference_problems
 
 if TYPE_CHECKING:  # the network class calls these checks, so they only name it
@@ -288,24 +289,28 @@ def _synapse_problems(proj: Projection, loc: str) -> list[Problem]:
     if syn.kind not in SYNAPSE_KINDS:
         problems.append(Problem(f"{loc}.kind",
                                 f'unknown synapse kind "{syn.kind}" (known: {", ".join(SYNAPSE_KINDS)})'))
-    if syn.receptor not in RECEPTORS:
-        problems.append(Problem(f"{loc}.receptor",
-                                f'unknown receptor "{syn.receptor}" (known: {", ".join(RECEPTORS)})'))
     problems += check_params(SYNAPSE_PARAMS, {"tau": syn.tau, "E_rev": syn.E_rev}, loc)
     return problems
 
 
 def _declared_receptor_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:
-    """A model from equations whose ``receptors`` line names only some receptors takes input on those only."""
-    target = net.populations.get(proj.target) if isinstance(proj.target, str) else None
-    model = getattr(target, "model", None)
-    desc = net.models.get(model) if isinstance(model, str) and isinstance(net.models, dict) else None
-    receptors = tuple(getattr(desc, "receptors", ()) or ())
+    """A projection names a receptor its target takes: excitatory or inhibitory, or, onto a model from
+    equations, one its ``receptors`` line or ``receptor`` lines declare (a named receptor's kinetics then come
+    from the model, see receptors.py)."""
+    desc = target_description(net, proj.target)
     receptor = proj.synapse.receptor
-    if receptors and receptor in RECEPTORS and receptor not in receptors:
-        return [Problem(loc, f'model "{model}" has no {receptor} receptor (its receptors line: '
-                             f'{", ".join(receptors)})')]
-    return []
+    if desc is None:
+        if receptor in RECEPTORS:
+            return []
+        return [Problem(loc, f'unknown receptor "{receptor}" (known: {", ".join(RECEPTORS)})')]
+    receptors = tuple(desc.receptors)
+    if receptor in receptors:
+        return []
+    model = net.populations[proj.target].model
+    if receptor in RECEPTORS:
+        return [Problem(loc, f'model "{model}" has no {receptor} receptor (its receptors: {", ".join(receptors)})')]
+    return [Problem(loc, f'model "{model}" has no receptor "{receptor}" (its receptors: '
+                         f'{", ".join(receptors) or "none"})')]
 
 
 def _shape_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:

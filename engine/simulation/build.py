@@ -35,6 +35,7 @@ from ..model.catalog import (
 )
 from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, Population, SpikeTimesInput
 from ..model.params import check_params, fill_params
+from ..model.receptors import acting_synapse
 from ..model.reward import reward_ids
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
@@ -171,7 +172,7 @@ def memory_parts(net: Network, chunk_steps: int = 2000) -> dict[str, int]:
         parts[f'wiring temporaries (the largest projection, projections["{largest}"])'] = (
             counts[largest] * (WIRING_BYTES + SYNAPSE_BYTES))
     n_neurons = sum(n.size for n in nodes.values())
-    slots = sum(nodes[key[0]].size for key in {_channel_key(p) for p in net.projections.values()})
+    slots = sum(nodes[key[0]].size for key in {_channel_key(p, net) for p in net.projections.values()})
     rows = max([4] + [len(net.models[p.model].state_names()) for p in net.populations.values()
                       if p.model in net.models])  # as _initial_state (built-ins have at most 4)
     parts["neuron state"] = n_neurons * (NEURON_BYTES + rows * STATE_ROW_BYTES)
@@ -565,8 +566,8 @@ def _node_table(net: Network, custom: dict[str, ModelLayout]) -> dict[str, NodeI
     return nodes
 
 
-def _channel_key(proj) -> tuple:
-    syn = proj.synapse
+def _channel_key(proj, net: Network) -> tuple:
+    syn = acting_synapse(net, proj)  # a named receptor's kinetics come from the target's model
     tau = syn.tau if syn.kind != "delta" else 0.0
     erev = syn.E_rev if syn.kind == "conductance" else 0.0
     return proj.target, syn.kind, syn.receptor, tau, erev
@@ -574,7 +575,7 @@ def _channel_key(proj) -> tuple:
 
 def _channel_table(net: Network, nodes: dict[str, NodeInfo]) -> dict:
     """One channel per distinct (target, kind, receptor, tau, E_rev), grouped by target node."""
-    keys = sorted({_channel_key(p) for p in net.projections.values()}, key=lambda k: (nodes[k[0]].index, k[1:]))
+    keys = sorted({_channel_key(p, net) for p in net.projections.values()}, key=lambda k: (nodes[k[0]].index, k[1:]))
     index = {k: c for c, k in enumerate(keys)}
     sizes = [nodes[k[0]].size for k in keys]
     node_chan = np.searchsorted([nodes[k[0]].index for k in keys], np.arange(len(nodes) + 1)).astype(np.int64)
@@ -602,7 +603,7 @@ def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net
     table[:, K.CH_EXC] = chans["exc"]
     for pid, sl in synapses.items():  # channels fed by a synapse with a delay > 1 step use the ring
         if np.any(syn_arrays["delay"][sl] > 1):
-            table[chans["index"][_channel_key(net.projections[pid])], K.CH_DELAYED] = 1
+            table[chans["index"][_channel_key(net.projections[pid], net)], K.CH_DELAYED] = 1
     return table
 
 
@@ -632,7 +633,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
         proj_d.append(_shared_delay(w, d))
         synapses[proj.id] = slice(n_syn, n_syn + n)
         proj_src.append(src.index)
-        proj_chan.append(chans["index"][_channel_key(proj)])
+        proj_chan.append(chans["index"][_channel_key(proj, net)])
         proj_row.append(n_rows)
         n_syn += n
         n_rows += src.size + 1

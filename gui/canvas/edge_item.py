@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ...engine.model.names import display_name
 from ...engine.model.network import Projection
+from ...engine.model.receptors import acting_synapse
 from ..base import style
 from ..base.theme import current
 
@@ -112,15 +113,16 @@ class EdgeItem(QGraphicsPathItem):
         self.label_height = metrics.height() + 2
         if self.kind == PROJECTION_EDGE:
             proj = self.scene_ref.doc.item(self.edge_id)
-            self.inhibitory = proj.synapse.receptor == "inhibitory"
+            net = self.scene_ref.doc.network
+            acting = acting_synapse(net, proj)  # a named receptor counts by its sign or reversal potential
+            self.inhibitory = acting.receptor == "inhibitory"
             self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
             self.plastic = proj.plasticity is not None
             self.label_text = projection_label(proj)
             self.label_width = metrics.horizontalAdvance(self.label_text) + 6
-            net = self.scene_ref.doc.network
             self.setToolTip(style.plain_tip(f"{display_name(net, proj.id)}: {display_name(net, proj.source)} → "
                                             f"{display_name(net, proj.target)}\n{proj.synapse.receptor} "
-                                            f"{proj.synapse.kind} synapses, {projection_label(proj, False)}\n"
+                                            f"{acting.kind} synapses, {projection_label(proj, False)}\n"
                                             f"{_learning_text(proj)}"))
         else:
             self.inhibitory = self.plastic = False

@@ -22,7 +22,6 @@ from ...engine.model.catalog import (
     NODE_PARAMS,
     POISSON_PARAMS,
     RECEPTOR_DEFAULTS,
-    RECEPTORS,
     RECORDER_PARAMS,
     SYNAPSE_KINDS,
     SYNAPSE_PARAMS,
@@ -43,6 +42,7 @@ from ...engine.model.network import (
     SpikeTimesInput,
 )
 from ...engine.model.params import ParamSpec, fill_params
+from ...engine.model.receptors import acting_synapse, named_receptor, target_receptors
 from ...engine.model.reward import REWARD_PARAMS, reward_ids, reward_reference_problems
 from ...engine.simulation.described_rules import description_of, with_carried_rules
 from .distribution_form import distribution_rows, distribution_shape
@@ -343,24 +343,16 @@ def _plasticity_rows(proj: Projection, net) -> list:
 
 def _projection_rows(proj: Projection, net) -> list:
     rules = [r for r in CONNECTIVITY_RULES if r != "explicit" or proj.rule == "explicit"]
-    rows = [Heading(f"{_name(net, proj.source)} → {_name(net, proj.target)}"),
-            choice_row("synapse.receptor", "Receptor", list(RECEPTORS), proj, _change_receptor,
-                       "Excitatory synapses raise the target's potential, inhibitory ones lower it (the weight "
-                       "is a magnitude); choosing one sets its usual tau and E_rev"),
-            choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
-                       tip="How a spike acts on the target", tips=SYNAPSE_KINDS)]
-    if proj.synapse.kind != "delta":
-        rows.append(number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
-    if proj.synapse.kind == "conductance":
-        rows.append(number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
+    rows = [Heading(f"{_name(net, proj.source)} → {_name(net, proj.target)}")]
+    rows += _synapse_rows(proj, net)
     rows += [Heading("Connectivity"), choice_row("rule", "Rule", rules, proj, _change_rule,
                                                  "Which pairs of neurons are connected", RULE_TIPS)]
     rows += [number_row(f"rule_params.{n}", s, proj) for n, s in CONNECTIVITY_RULES.get(proj.rule, {}).items()]
     if proj.source == proj.target:
         rows.append(Row("allow_autapses", "", CheckField("Allow self-connections", proj.allow_autapses),
                         lambda it: it.allow_autapses, lambda it, v: setattr(it, "allow_autapses", v)))
-    rows += distribution_rows("weight", "Weight", proj, WEIGHT_SPECS[proj.synapse.kind]
-                              if proj.synapse.kind in WEIGHT_SPECS else WEIGHT_SPECS["current"])
+    kind = acting_synapse(net, proj).kind  # a named receptor's kind is its model's
+    rows += distribution_rows("weight", "Weight", proj, WEIGHT_SPECS.get(kind, WEIGHT_SPECS["current"]))
     rows += distribution_rows("delay", "Delay", proj, DELAY_SPEC)
     rows += [Heading("Learning"), _learning_rule_row(proj, net)]
     if proj.plasticity is not None:
@@ -368,10 +360,42 @@ def _projection_rows(proj: Projection, net) -> list:
     return rows
 
 
-def _change_receptor(proj: Projection, receptor: str) -> None:
+def _synapse_rows(proj: Projection, net) -> list:
+    """The receptor (the target model's, named ones included), then the synapse's kind and kinetics: editable
+    for excitatory and inhibitory, shown read-only for a named receptor (its model is their one source)."""
+    receptors = list(target_receptors(net, proj.target))
+    if proj.synapse.receptor not in receptors:  # an invalid choice stays visible (validation names it)
+        receptors.append(proj.synapse.receptor)
+    rows = [choice_row("synapse.receptor", "Receptor", receptors, proj,
+                       lambda it, v: _change_receptor(it, v, net),
+                       "Excitatory synapses raise the target's potential, inhibitory ones lower it (the weight "
+                       "is a magnitude); choosing one sets its usual tau and E_rev. A named receptor takes its "
+                       "kind, tau and E_rev from the target's model")]
+    named = named_receptor(net, proj)
+    if named is not None:
+        kinetics = [named.kind] + ([f"τ {named.tau:g} ms"] if named.kind != "delta" else [])
+        kinetics += [f"E_rev {named.E_rev:g} mV"] if named.kind == "conductance" else \
+            ["inhibitory" if named.sign < 0 else "excitatory"]
+        return rows + [Heading(f"{named.name} (from the model): {', '.join(kinetics)}")]
+    rows.append(choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
+                           tip="How a spike acts on the target", tips=SYNAPSE_KINDS))
+    if proj.synapse.kind != "delta":
+        rows.append(number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
+    if proj.synapse.kind == "conductance":
+        rows.append(number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
+    return rows
+
+
+def _change_receptor(proj: Projection, receptor: str, net) -> None:
+    """The receptor and its usual kinetics; a named receptor's are copied from the model, so the file shows the
+    values the projection acts with (the build reads the model's either way)."""
     proj.synapse.receptor = receptor
-    proj.synapse.tau = RECEPTOR_DEFAULTS[receptor]["tau"]
-    proj.synapse.E_rev = RECEPTOR_DEFAULTS[receptor]["E_rev"]
+    named = named_receptor(net, proj)
+    if named is not None:
+        proj.synapse.kind, proj.synapse.tau, proj.synapse.E_rev = named.kind, named.tau, named.E_rev
+        return
+    defaults = RECEPTOR_DEFAULTS.get(receptor, RECEPTOR_DEFAULTS["excitatory"])
+    proj.synapse.tau, proj.synapse.E_rev = defaults["tau"], defaults["E_rev"]
 
 
 def _change_rule(proj: Projection, rule: str) -> None:

@@ -1,0 +1,36 @@
+"""The projection inspector offers the target model's named receptors; picking one is undoable and shows the
+model's kinetics read-only (issue 17)."""
+
+import os
+
+import pytest
+import spikestudio
+from gui_helpers import field
+from PySide6.QtWidgets import QApplication
+from test_named_receptors import receptor_network
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_the_receptor_chooser_lists_the_models_receptors_and_an_edit_is_undoable(window, tmp_path):
+    path = tmp_path / "receptors.snn"
+    spikestudio.save(receptor_network(True), path)
+    w = window(path)
+    w.scene.select_ids(["e"])
+    assert w.inspector.item_id == "e"
+    chooser = field(w, "synapse.receptor")
+    assert [chooser.itemData(i) for i in range(chooser.count())] == ["AMPA", "NMDA", "GABA_A"]
+    assert field(w, "synapse.tau") is None and field(w, "synapse.kind") is None  # the model's, shown read-only
+    if os.environ.get("SPIKESTUDIO_SHOTS"):
+        QApplication.processEvents()  # the form shows its fields on the next turn of the event loop
+        w.inspector_dock.grab().save(os.path.join(os.environ["SPIKESTUDIO_SHOTS"], "named-receptor.png"))
+    chooser.setCurrentIndex(chooser.findData("NMDA"))
+    chooser.activated.emit(chooser.currentIndex())
+    syn = w.doc.network.projections["e"].synapse
+    assert (syn.receptor, syn.kind, syn.tau, syn.E_rev) == ("NMDA", "conductance", 100.0, 0.0)
+    assert w.isWindowModified()
+    w.actions["undo"].trigger()
+    assert w.doc.network.projections["e"].synapse.receptor == "AMPA" and not w.isWindowModified()
+    assert field(w, "synapse.receptor").currentData() == "AMPA"
+    w.actions["redo"].trigger()
+    assert w.doc.network.projections["e"].synapse.receptor == "NMDA"
