@@ -34,3 +34,19 @@ def test_the_receptor_chooser_lists_the_models_receptors_and_an_edit_is_undoable
     assert field(w, "synapse.receptor").currentData() == "AMPA"
     w.actions["redo"].trigger()
     assert w.doc.network.projections["e"].synapse.receptor == "NMDA"
+
+
+def test_a_projection_drawn_onto_a_model_with_named_receptors_takes_one_of_them(window, tmp_path):
+    """The usual synapse (``excitatory`` current) is not one the target takes: the first receptor of the same
+    effect is, with its kinetics; a source already inhibitory keeps its effect (Dale's law)."""
+    net = receptor_network(True)
+    net.add_population("M", 5, "cond")
+    path = tmp_path / "receptors.snn"
+    spikestudio.save(net, path)
+    w = window(path)
+    assert w.scene.connect_nodes("N", "M")
+    made = w.doc.network.projections["N->M"].synapse
+    assert (made.receptor, made.kind, made.tau, made.E_rev) == ("AMPA", "conductance", 2.0, 0.0)
+    assert w.scene.connect_nodes("inh", "M")
+    assert w.doc.network.projections["inh->M"].synapse.receptor == "GABA_A"
+    assert w.doc.network.validate() == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .items import Synapse
 
-__all__ = ["acting_synapse", "named_receptor", "target_receptors"]
+__all__ = ["acting_synapse", "fitted_synapse", "named_receptor", "target_receptors"]
 
 
 def target_description(net, target_id):
@@ -43,3 +43,24 @@ def acting_synapse(net, proj) -> Synapse:
         return proj.synapse
     tau = receptor.tau if receptor.kind != "delta" else proj.synapse.tau
     return Synapse(receptor.kind, "excitatory" if receptor.excitatory else "inhibitory", tau, receptor.E_rev)
+
+
+def fitted_synapse(net, target_id, synapse: Synapse, excitatory: bool = True) -> Synapse:
+    """``synapse`` if its target takes its receptor, else one onto a receptor the target has: its first of the
+    same effect (``excitatory`` or not; Dale's law for a copied synapse), or its first; a named receptor's
+    kinetics are copied from the model, so the new projection shows the values it acts with."""
+    receptors = target_receptors(net, target_id)
+    if synapse.receptor in receptors:
+        return synapse
+    desc = target_description(net, target_id)
+    effect = [r for r in receptors if _excitatory(desc, r) == excitatory]
+    choice = (effect or list(receptors) or ["excitatory"])[0]
+    named = desc.receptor(choice) if desc is not None else None
+    if named is None:
+        return Synapse(synapse.kind, choice)
+    return Synapse(named.kind, choice, named.tau if named.kind != "delta" else None, named.E_rev)
+
+
+def _excitatory(desc, receptor: str) -> bool:
+    named = desc.receptor(receptor) if desc is not None else None
+    return named.excitatory if named is not None else receptor == "excitatory"

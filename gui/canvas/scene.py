@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QMenu
 from ...engine.editing.templates import PROJECTION, connection_kind, default_projection
 from ...engine.model.names import display_name, readable_problem
 from ...engine.model.network import CurrentInput, Projection, Recorder, RewardInput
+from ...engine.model.receptors import acting_synapse, fitted_synapse
 from ..base import style
 from ..base.theme import current
 from ..editing.commands import AddItems, EditItem, MoveNodes, push
@@ -349,7 +350,7 @@ class CanvasScene(QGraphicsScene):
             return False
         if kind == PROJECTION:
             proj = default_projection(self.doc.network, self.doc.unused_id(f"{source}->{target}"), source, target)
-            proj.synapse = self._usual_synapse(source, proj.synapse)
+            proj.synapse = self._usual_synapse(source, target, proj.synapse)
             net = self.doc.network
             command = AddItems(self.doc, [proj], text=f"Connect {display_name(net, source)} → "
                                                       f"{display_name(net, target)}")
@@ -373,12 +374,17 @@ class CanvasScene(QGraphicsScene):
         self.message.emit(command.text())
         return True
 
-    def _usual_synapse(self, source: str, fallback):
-        """A new projection from a node copies the synapse of that node's existing projections (Dale's law)."""
+    def _usual_synapse(self, source: str, target: str, fallback):
+        """A new projection from a node copies the synapse of that node's existing projections (Dale's law), onto
+        a receptor of the same effect when the target's model names its own (``fitted_synapse``)."""
         import copy
 
-        existing = [p for p in self.doc.network.projections.values() if p.source == source]
-        return copy.deepcopy(existing[0].synapse) if existing else fallback
+        net = self.doc.network
+        existing = [p for p in net.projections.values() if p.source == source]
+        if not existing:
+            return fitted_synapse(net, target, fallback)
+        excitatory = acting_synapse(net, existing[0]).receptor == "excitatory"
+        return fitted_synapse(net, target, copy.deepcopy(existing[0].synapse), excitatory)
 
     # --- the empty canvas's menu ---------------------------------------------------------------------
     def contextMenuEvent(self, event) -> None:
