@@ -213,3 +213,14 @@ def test_brian2_fires_as_spikestudio_through_named_receptors(tmp_path):
     ours = {row["id"]: row["rate_hz"] for row in spikestudio.Simulator(net).run(2.0).summary()}
     assert ours["N"] > 2.0
     assert rates(done.stdout)["N"] == pytest.approx(ours["N"], rel=0.1)
+
+
+def test_a_named_receptors_kinetics_are_swept_in_the_model_not_on_the_projection():
+    from spikestudio.engine.experiments.addresses import AddressError, parameter_names, resolve
+
+    net = receptor_network(True)
+    assert "synapse.tau" not in parameter_names(net.projections["e"], net)
+    with pytest.raises(AddressError, match='no sweepable parameter "synapse.tau"'):
+        resolve(net, "e.synapse.tau")
+    plain = receptor_network(False)
+    assert "synapse.tau" in parameter_names(plain.projections["e"], plain)

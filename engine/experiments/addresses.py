@@ -20,6 +20,7 @@ from ..model.catalog import (
 from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 from ..model.params import ParamSpec
+from ..model.receptors import named_receptor
 
 __all__ = ["AddressError", "Target", "resolve", "apply", "parameter_names"]
 
@@ -79,7 +80,8 @@ def parameter_names(item, net: Network | None = None) -> list[str]:
         names = [f"{d}.{f}" for d in ("weight", "delay") for f in _fields(getattr(item, d))]
         names = [n.removesuffix(".value") for n in names]
         names += list(CONNECTIVITY_RULES.get(item.rule, {}))
-        names += [f"synapse.{k}" for k in SYNAPSE_PARAMS] if item.synapse.kind != "delta" else []
+        own = item.synapse.kind != "delta" and named_receptor(net, item) is None  # else the model's kinetics
+        names += [f"synapse.{k}" for k in SYNAPSE_PARAMS] if own else []
         if item.plasticity is not None:
             names += [f"plasticity.{k}" for k in item.plasticity.params if k != "reward"]
         return names
@@ -111,7 +113,7 @@ def _target_in(item, rest: str, net: Network) -> tuple[tuple[str, ...], ParamSpe
     if isinstance(item, CurrentInput) and rest in names:
         return ("params", rest), CURRENT_WAVEFORMS[item.waveform][rest]
     if isinstance(item, Projection):
-        found = _projection_target(item, rest)
+        found = _projection_target(item, rest, named_receptor(net, item) is not None)
         if found is not None:
             return found
     kind = type(item).__name__.lower()
@@ -120,7 +122,7 @@ def _target_in(item, rest: str, net: Network) -> tuple[tuple[str, ...], ParamSpe
                        f"(it has: {', '.join(names) or 'none'})")
 
 
-def _projection_target(proj: Projection, rest: str):
+def _projection_target(proj: Projection, rest: str, named: bool):
     head, _, field = rest.partition(".")
     if head in ("weight", "delay"):
         dist = getattr(proj, head)
@@ -129,7 +131,8 @@ def _projection_target(proj: Projection, rest: str):
             return None
         spec = WEIGHT_SPECS[proj.synapse.kind] if head == "weight" else DELAY_SPEC
         return (head, field), (spec if field != "std" else None)
-    if head == "synapse" and rest in [f"synapse.{k}" for k in SYNAPSE_PARAMS] and proj.synapse.kind != "delta":
+    if head == "synapse" and rest in [f"synapse.{k}" for k in SYNAPSE_PARAMS] and proj.synapse.kind != "delta" \
+            and not named:  # a named receptor's kinetics are its model's: sweep them there
         return ("synapse", field), SYNAPSE_PARAMS[field]
     if rest in CONNECTIVITY_RULES.get(proj.rule, {}):
         return ("rule_params", rest), CONNECTIVITY_RULES[proj.rule][rest]

@@ -14,7 +14,10 @@ __all__ = ["acting_synapse", "fitted_synapse", "named_receptor", "target_recepto
 
 
 def target_description(net, target_id):
-    """The equation model (``ModelDescription``) of a projection's target population, or None."""
+    """The equation model (``ModelDescription``) of a projection's target population, or None (also without a
+    network)."""
+    if net is None:
+        return None
     pop = net.populations.get(target_id) if isinstance(target_id, str) else None
     model = getattr(pop, "model", None)
     models = net.models if isinstance(net.models, dict) else {}
