@@ -6,7 +6,7 @@ import os
 import pytest
 import spikestudio
 from gui_helpers import field
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from test_named_receptors import receptor_network
 
 pytestmark = pytest.mark.timeout(60)
@@ -50,3 +50,16 @@ def test_a_projection_drawn_onto_a_model_with_named_receptors_takes_one_of_them(
     assert w.scene.connect_nodes("inh", "M")
     assert w.doc.network.projections["inh->M"].synapse.receptor == "GABA_A"
     assert w.doc.network.validate() == []
+
+
+def test_the_population_inspector_shows_the_models_receptors(window, tmp_path):
+    path = tmp_path / "receptors.snn"
+    spikestudio.save(receptor_network(True), path)
+    w = window(path)
+    w.scene.select_ids(["N"])
+    QApplication.processEvents()
+    html = w.inspector.findChild(QLabel, "equations").text()
+    assert "receptor" in html and "GABA" in html and "−80" in html.replace("-", "−") and "\\" not in html
+    if os.environ.get("SPIKESTUDIO_SHOTS"):
+        w.inspector.findChild(QLabel, "equations").grab().save(
+            os.path.join(os.environ["SPIKESTUDIO_SHOTS"], "receptor-model.png"))
