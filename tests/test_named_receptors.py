@@ -224,3 +224,19 @@ def test_a_named_receptors_kinetics_are_swept_in_the_model_not_on_the_projection
         resolve(net, "e.synapse.tau")
     plain = receptor_network(False)
     assert "synapse.tau" in parameter_names(plain.projections["e"], plain)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_delta_receptor_jumps_the_input_variable_by_the_weight_with_its_sign(sign, probe, simulate):
+    w = 2.5
+    net = probe.network(0.1)
+    net.add_model("lifd", LIF + f"receptor J delta sign={sign:+g}\n")
+    net.add_spike_times("S", 1, np.zeros(1, np.int64), [5.0])
+    net.add_population("N", 1, "lifd")
+    net.connect("S", "N", "one_to_one", weight=w, delay=1.0, receptor="J", synapse="conductance", id="j")
+    net.record_state("N", neurons=[0], interval=0.1)
+    _, res = simulate(net, 0.02)
+    t, v = res.trace("v:N")
+    k = round((5.0 + 1.0) / 0.1) + 1  # the first sample showing the input
+    assert np.all(v[:k, 0] == -70.0)
+    assert v[k, 0] + 70.0 == pytest.approx(sign * w, abs=1e-12)
