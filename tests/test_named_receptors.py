@@ -98,6 +98,9 @@ def receptor_network(named: bool, seed: int = 3) -> Network:
         net.connect("exc", "N", "fixed_probability", p=0.3, weight=2.0, receptor="AMPA", id="e", synapse="current",
                     tau=9.0)
         net.connect("inh", "N", "fixed_probability", p=0.3, weight=4.0, receptor="GABA_A", id="i", tau=1.0)
+        ampa = net.projections["e"].synapse
+        assert (ampa.kind, ampa.tau, ampa.E_rev) == ("conductance", 2.0, 0.0)  # connect stores the model's
+        ampa.kind, ampa.tau, net.projections["i"].synapse.E_rev = "current", 9.0, -50.0  # and the build ignores these
     else:
         net.connect("exc", "N", "fixed_probability", p=0.3, weight=2.0, synapse="conductance", tau=2.0, E_rev=0.0,
                     id="e")

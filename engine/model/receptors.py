@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .items import Synapse
 
-__all__ = ["acting_synapse", "fitted_synapse", "named_receptor", "target_receptors"]
+__all__ = ["acting_synapse", "fitted_synapse", "named_receptor", "target_receptors", "with_model_kinetics"]
 
 
 def target_description(net, target_id):
@@ -58,10 +58,17 @@ def fitted_synapse(net, target_id, synapse: Synapse, excitatory: bool = True) ->
     desc = target_description(net, target_id)
     effect = [r for r in receptors if _excitatory(desc, r) == excitatory]
     choice = (effect or list(receptors) or ["excitatory"])[0]
-    named = desc.receptor(choice) if desc is not None else None
+    return with_model_kinetics(net, target_id, Synapse(synapse.kind, choice))
+
+
+def with_model_kinetics(net, target_id, synapse: Synapse) -> Synapse:
+    """``synapse`` with its named receptor's kind, tau and E_rev copied from the target's model (unchanged for an
+    unnamed receptor): what a new projection or a receptor choice stores, so a file shows the values it acts with."""
+    desc = target_description(net, target_id)
+    named = desc.receptor(synapse.receptor) if desc is not None else None
     if named is None:
-        return Synapse(synapse.kind, choice)
-    return Synapse(named.kind, choice, named.tau if named.kind != "delta" else None, named.E_rev)
+        return synapse
+    return Synapse(named.kind, named.name, named.tau if named.kind != "delta" else synapse.tau, named.E_rev)
 
 
 def _excitatory(desc, receptor: str) -> bool:

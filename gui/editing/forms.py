@@ -42,7 +42,7 @@ from ...engine.model.network import (
     SpikeTimesInput,
 )
 from ...engine.model.params import ParamSpec, fill_params
-from ...engine.model.receptors import acting_synapse, named_receptor, target_receptors
+from ...engine.model.receptors import acting_synapse, named_receptor, target_receptors, with_model_kinetics
 from ...engine.model.reward import REWARD_PARAMS, reward_ids, reward_reference_problems
 from ...engine.simulation.described_rules import description_of, with_carried_rules
 from .distribution_form import distribution_rows, distribution_shape
@@ -390,9 +390,8 @@ def _change_receptor(proj: Projection, receptor: str, net) -> None:
     """The receptor and its usual kinetics; a named receptor's are copied from the model, so the file shows the
     values the projection acts with (the build reads the model's either way)."""
     proj.synapse.receptor = receptor
-    named = named_receptor(net, proj)
-    if named is not None:
-        proj.synapse.kind, proj.synapse.tau, proj.synapse.E_rev = named.kind, named.tau, named.E_rev
+    if named_receptor(net, proj) is not None:
+        proj.synapse = with_model_kinetics(net, proj.target, proj.synapse)
         return
     defaults = RECEPTOR_DEFAULTS.get(receptor, RECEPTOR_DEFAULTS["excitatory"])
     proj.synapse.tau, proj.synapse.E_rev = defaults["tau"], defaults["E_rev"]
