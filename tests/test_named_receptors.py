@@ -67,6 +67,14 @@ def test_a_duplicated_receptor_name_is_located_on_its_second_line():
     assert problems(text) == [(n, 11, f"receptor 'AMPA' is already declared on line {n - 1}")]
 
 
+def test_a_receptor_whose_exported_variable_is_a_declared_name_is_located():
+    n = LIF.count("\n") + 1
+    text = LIF + "receptor  AMPA conductance tau=2*ms E_rev=0*mV\nparam g_AMPA = 1 nS\n"
+    assert problems(text) == [(n, 11, "receptor 'AMPA' is exported as the variable 'g_AMPA', which line "
+                                      f"{n + 1} declares; choose another name")]
+    assert parse_model(LIF + "receptor AMPA current tau=2*ms\nparam g_AMPA = 1 nS\n").receptors == ("AMPA",)
+
+
 def test_old_receptor_lines_and_models_without_receptor_lines_keep_their_meaning():
     assert parse_model(LIF).receptors == ("excitatory", "inhibitory")
     assert parse_model(LIF + "receptors excitatory\n").receptors == ("excitatory",)

@@ -17,7 +17,7 @@ from .parser import ParseError, parse_expression
 from .render import number_text
 from .units import DIMENSIONLESS, Dim, dim_text
 
-__all__ = ["parse_receptor", "receptor_text", "UNNAMED_RECEPTORS"]
+__all__ = ["parse_receptor", "receptor_text", "clash_problems", "UNNAMED_RECEPTORS"]
 
 UNNAMED_RECEPTORS = ("excitatory", "inhibitory")  # the receptors a projection brings its own kinetics to
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
@@ -104,3 +104,16 @@ def receptor_text(r: Receptor) -> str:
     elif r.sign != 1.0:
         parts.append("sign=-1")
     return " ".join(parts)
+
+
+def clash_problems(receptors, declared, lines) -> list[tuple[int, int, str]]:
+    """(line, column, message) for each receptor whose exported variable (``g_NAME`` for a conductance, ``I_NAME``
+    otherwise: the Brian2 script's) is a name the model declares."""
+    found = []
+    for r in receptors:
+        var = f"{'g' if r.kind == 'conductance' else 'I'}_{r.name}"
+        if var in declared:
+            col = re.search(rf"\b{r.name}\b", lines[r.line - 1]).start() + 1
+            found.append((r.line, col, f"receptor {r.name!r} is exported as the variable {var!r}, which line "
+                                       f"{declared[var]} declares; choose another name"))
+    return found

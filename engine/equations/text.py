@@ -46,7 +46,7 @@ from .description import (
     UnitSpec,
 )
 from .parser import ParseError, parse_expression
-from .receptor_line import parse_receptor
+from .receptor_line import clash_problems, parse_receptor
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, UNITS, Dim, dim_text
 
@@ -358,6 +358,8 @@ class _Builder:
             self.check_refractory(*self.refractory)
         if self.substep is not None:
             self.check_substep(*self.substep)
+        for clash in clash_problems(self.named.values(), self.declared, lines):
+            self.problem(*clash)
         if not self.state:
             self.problem(0, 0, "a model needs at least one state variable (state v = -65 mV)")
         if self.problems:
