@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spikestudio
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spikestudio.engine.equations.data import from_data, to_data
 from spikestudio.engine.equations.description import ModelError
 from spikestudio.engine.equations.text import parse_model
@@ -47,6 +49,7 @@ def test_the_test_model_declares_three_named_receptors_in_engine_units():
      "a current receptor has no reversal potential (E_rev is for conductance receptors)"),
     ("receptor I_x current tau=2*mV", "*mV", "tau is in ms, not mV (tau=5*ms)"),
     ("receptor I_x current tau=-2*ms", "*ms", "tau must be positive"),
+    ("receptor I_x current tau=1/0*ms", "*ms", "tau must be a finite number"),
     ("receptor I_x current tau=2*ms sign=2", "2\n", "sign is +1 or -1"),
     ("receptor G conductance tau=2*ms E_rev=0*mV sign=-1", "sign",
      "a conductance receptor's sign follows from its E_rev"),
@@ -59,6 +62,21 @@ def test_the_test_model_declares_three_named_receptors_in_engine_units():
 def test_a_bad_receptor_line_is_a_located_problem(line, at, message):
     n = LIF.count("\n") + 1
     assert problems(LIF + line + "\n") == [(n, (line + "\n").index(at) + 1, message)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["current", "conductance", "delta", "tau=", "E_rev=", "sign=", "2*ms", "-1",
+                                           "0*mV", "1/0*ms", "exp(1000)*ms", "AMPA", "=", "*", "(", "#", '"']),
+                          st.text(alphabet="abcmsV_=*+-/()0123456789. ", max_size=12)), max_size=8).map(" ".join))
+def test_any_receptor_line_is_a_receptor_or_a_located_problem(tail):
+    line = "receptor " + tail
+    try:
+        desc = parse_model(LIF + line + "\n")
+    except ModelError as exc:
+        assert exc.problems and all(p.line == LIF.count("\n") + 1 and 1 <= p.col <= len(line) + 1
+                                    for p in exc.problems), exc.problems
+    else:
+        assert len(desc.named_receptors) == 1 and desc.named_receptors[0].tau >= 0
 
 
 def test_a_duplicated_receptor_name_is_located_on_its_second_line():

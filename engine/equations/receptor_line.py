@@ -84,7 +84,10 @@ def _quantity(text: str, col: int, key: str) -> float:
     if got.boolean or got.dim != _DIMS[key]:
         raise ParseError(expr.col, f"{key} is in {dim_text(_DIMS[key])}, not "
                                    f"{'a condition' if got.boolean else dim_text(got.dim)} ({_example(key)})")
-    value = float(evaluate(expr, {}))
+    try:
+        value = float(evaluate(expr, {}))
+    except (ArithmeticError, ValueError):  # 1/0, exp(1000), log(-1): no number
+        value = math.nan
     if not math.isfinite(value):
         raise ParseError(expr.col, f"{key} must be a finite number")
     if key == "tau" and value <= 0:
