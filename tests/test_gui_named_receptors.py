@@ -21,6 +21,7 @@ def test_the_receptor_chooser_lists_the_models_receptors_and_an_edit_is_undoable
     chooser = field(w, "synapse.receptor")
     assert [chooser.itemData(i) for i in range(chooser.count())] == ["AMPA", "NMDA", "GABA_A"]
     assert field(w, "synapse.tau") is None and field(w, "synapse.kind") is None  # the model's, shown read-only
+    assert w.scene.edges["e"].head_circle is None and w.scene.edges["i"].head_circle is not None  # GABA_A inhibits
     if os.environ.get("SPIKESTUDIO_SHOTS"):
         QApplication.processEvents()  # the form shows its fields on the next turn of the event loop
         w.inspector_dock.grab().save(os.path.join(os.environ["SPIKESTUDIO_SHOTS"], "named-receptor.png"))
