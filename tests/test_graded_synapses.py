@@ -193,3 +193,41 @@ def test_the_same_voltages_and_spikes_for_1_and_2_threads(monkeypatch):
     assert np.ptp(one.results.trace("v:G")[1]) > 1.0  # the graded cells moved
     for name in ("state", "spike_count", "i_ext"):
         assert np.array_equal(getattr(one.built.state, name), getattr(two.built.state, name)), name
+
+
+def brian2_traces(stdout: str) -> dict[str, np.ndarray]:
+    """The TRACE lines of an exported Brian2 script: recorder id -> the first recorded neuron's values."""
+    out = {}
+    for line in stdout.splitlines():
+        if line.startswith("TRACE "):
+            _, rid, neuron, values = line.split(" ", 3)
+            out.setdefault(rid, np.array([float(x) for x in values.split(",")]))
+    return out
+
+
+@pytest.mark.slow
+def test_brian2_export_of_a_two_neuron_graded_network_gives_our_voltages(tmp_path):
+    """A graded synapse A -> B and a gap junction B - A (both directions, two Synapses in Brian2), a step current
+    into A: B's and A's membrane potentials within 1 % at every sample (measured: to the printed precision)."""
+    from test_interop_scripts import NO_BRIAN2, brian2_python, run_script
+
+    python = brian2_python()
+    if python is None:
+        pytest.skip(NO_BRIAN2)
+    from spikestudio.engine.interop import brian2_export
+
+    net = pair(-65.0, -70.0, dt=0.1, duration=100.0)
+    net.add_current("step", "A", "step", amplitude=40.0, start=10.0, stop=60.0)
+    net.connect("A", "B", "all_to_all", synapse="graded", weight=1.5, E_rev=0.0, V_half=-50.0, V_slope=4.0)
+    net.connect("B", "A", "all_to_all", synapse="gap", weight=0.4)
+    text, report = brian2_export(net)
+    assert report.ok, report
+    ours = Simulator(net).run()
+    done = run_script(python, text, tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    theirs = brian2_traces(done.stdout)
+    assert set(theirs) == {"v:A", "v:B"}
+    for rid, values in theirs.items():
+        mine = ours.trace(rid)[1][:, 0]
+        assert np.ptp(mine) > 5.0  # the step moved it
+        np.testing.assert_allclose(values, mine, rtol=0.01, err_msg=rid)
