@@ -65,8 +65,8 @@ def _description() -> str:
     a0, a1 = TAPS["anterior"]
     p0, p1 = TAPS["posterior"]
     return (
-        "The worm's tap-withdrawal circuit: a tap on the head drives the backward command AVA above forward AVB "
-        "(reversal), a tap on the tail the opposite. The circuit of Wicks, Roehrig & Rankin (1996, J. Neurosci. "
+        "The worm's tap-withdrawal circuit of graded neurons: a head tap drives AVA above AVB (reversal). "
+        "A tap on the tail does the opposite. The circuit of Wicks, Roehrig & Rankin (1996, J. Neurosci. "
         "16:4017) as Lechner et al. (2019, ICRA, 'Designing worm-inspired neural networks for interpretable "
         "robotic control') use it in their liquid time-constant networks: touch neurons ALM and AVM (head), PLM "
         "(tail) and PVD, interneurons DVA, AVD, PVC and the command neurons AVA (backward) and AVB (forward), "
