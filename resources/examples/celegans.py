@@ -105,7 +105,7 @@ def tap_withdrawal() -> Network:
         net.add_current(f"tap_{cell}", cell, "step", amplitude=TAP, start=start, stop=stop).name = f"head tap {cell}"
     start, stop = TAPS["posterior"]
     net.add_current("tap_PLM", "PLM", "step", amplitude=TAP, start=start, stop=stop).name = "tail tap PLM"
-    for cell in TW_SENSORY + TW_INTER:
+    for cell in TW_INTER[::-1] + TW_SENSORY:  # the commands first: the live view shows the first 8 probes
         net.record_state(cell, "v", neurons=[0], interval=1.0)
     net.layout = _layout()
     net.add_note("paper", "Wicks, Roehrig & Rankin (1996) tap-withdrawal circuit, wired as Lechner et al. (2019).\n"
