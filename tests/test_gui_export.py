@@ -116,17 +116,25 @@ def test_a_network_nir_cannot_express_at_all_is_refused_and_nothing_is_written(w
     assert path.read_bytes() == b"earlier export" and [p.name for p in out.iterdir()] == ["izh.nir"]
 
 
-def test_brian2_refuses_a_network_of_only_models_it_cannot_express(window, tmp_path):
-    """Hodgkin-Huxley exports now (from its description); a described model without a threshold does not."""
+def test_brian2_refuses_a_network_of_only_populations_it_cannot_express(window, tmp_path):
+    """Hodgkin-Huxley exports (from its description), and so does a model without a threshold (a graded,
+    non-spiking group); delta synapses onto a variable other than v do not."""
     net = Network()
-    net.add_model("silent", "title Silent\nstate v = -65 mV\ndv/dt = (-65*mV - v)/(10*ms)\n")
-    net.add_population("leak", 5, "silent")
+    net.add_model("odd", "title Odd\nstate v = -65 mV\nstate w = 0 mV\ndv/dt = (-65*mV - v + w)/(10*ms)\n"
+                  "dw/dt = -w/(5*ms)\nthreshold v > -50*mV\nreset v = -65*mV\ninput w\n")
+    net.add_population("odd", 5, "odd")
+    net.connect("odd", "odd", "all_to_all", synapse="delta")
     w = open_network(window, net)
     seen = []
     answer_dialogs([QMessageBox.Ok], seen)
-    assert not w.exports.export("brian2", tmp_path / "leak.py")
+    assert not w.exports.export("brian2", tmp_path / "odd.py")
     assert "none of its populations can be expressed in Brian2" in seen[0][1]
-    assert "no threshold to export" in seen[0][1] + seen[0][2] and not (tmp_path / "leak.py").exists()
+    assert "delta synapses onto 'w'" in seen[0][1] + seen[0][2] and not (tmp_path / "odd.py").exists()
+    silent = Network()
+    silent.add_model("silent", "title Silent\nstate v = -65 mV\ndv/dt = (-65*mV - v)/(10*ms)\n")
+    silent.add_population("leak", 5, "silent")
+    text, report = brian2_export(silent)
+    assert report.ok and "threshold=None" in text
 
 
 @pytest.mark.parametrize("key", ["nir", "pynn", "brian2", "picture"])

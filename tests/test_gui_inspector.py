@@ -203,3 +203,22 @@ def test_an_untitled_network_shows_its_title_as_it_changes(window):
     assert w.windowTitle().startswith("Alpha")
     type_into(field(w, "title"), "Beta")
     assert w.windowTitle().startswith("Beta")
+
+
+def test_the_synapse_chooser_offers_graded_synapses_and_gap_junctions_undoably(window):
+    """The kinds come from the catalogue; a graded synapse shows E_rev, V_half and V_slope and no tau, a gap
+    junction none of them; each choice is one undo step."""
+    w = window("tap_withdrawal")
+    w.scene.select_ids(["AVD->AVA"])
+    kind = field(w, "synapse.kind")
+    assert [kind.itemData(i) for i in range(kind.count())] == ["delta", "current", "conductance", "graded", "gap"]
+    assert kind.currentData() == "graded"
+    assert field(w, "synapse.V_half").value() == -40.0 and field(w, "synapse.V_slope").suffix() == " mV"
+    assert field(w, "synapse.E_rev").value() == 0.0 and field(w, "synapse.tau") is None
+    kind.setCurrentIndex(kind.findData("gap"))
+    kind.activated.emit(kind.currentIndex())
+    assert w.doc.network.projections["AVD->AVA"].synapse.kind == "gap"
+    QApplication.processEvents()
+    assert field(w, "synapse.V_half") is None and field(w, "synapse.E_rev") is None
+    w.actions["undo"].trigger()
+    assert w.doc.network.projections["AVD->AVA"].synapse.kind == "graded"

@@ -83,7 +83,8 @@ CASES = [("cuba", lambda: spikestudio.load(example_path("cuba")), {}, False),
          ("izhikevich + stdp", izhikevich_stdp, {}, False),
          ("model from equations", custom_model, {}, False),
          ("mixed: poisson, delays, stdp, stp", mixed, {}, False),
-         ("mixed on 2 threads", mixed, {"threads": 2}, True)]
+         ("mixed on 2 threads", mixed, {"threads": 2}, True),
+         ("graded synapses and gap junctions", lambda: spikestudio.load(example_path("tap_withdrawal")), {}, False)]
 
 
 def chunk(sim, steps):

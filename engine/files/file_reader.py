@@ -34,7 +34,7 @@ from ..model.network import (
 from ..model.params import Problem
 from . import migrations
 from .file_checks import duplicate_problems, header_problems, layout_problems, without_follow_on
-from .file_schema import METADATA, NOTE_FIELDS, OPTIONAL_TOP_LEVEL, TOP_LEVEL, item_loc
+from .file_schema import GRADED_FIELDS, METADATA, NOTE_FIELDS, OPTIONAL_TOP_LEVEL, TOP_LEVEL, item_loc
 from .file_values import Fields, ValueReader, npy_references
 from .strict_json import MISSING, describe, encodable
 
@@ -235,9 +235,13 @@ class _NetworkReader(ValueReader):
             "plasticity": self.plasticity, "pre": ints, "post": ints, "weights": floats, "delays": floats}))
 
     def synapse(self, value, loc: str) -> Synapse:
-        d = self.fields(value, loc, ("kind", "receptor", "tau", "E_rev")) or Fields()
-        return Synapse(self.text(d["kind"], f"{loc}.kind"), self.text(d["receptor"], f"{loc}.receptor"),
-                       self.number(d["tau"], f"{loc}.tau"), self.number(d["E_rev"], f"{loc}.E_rev"))
+        d = self.fields(value, loc, ("kind", "receptor", "tau", "E_rev"), GRADED_FIELDS) or Fields()
+        syn = Synapse(self.text(d["kind"], f"{loc}.kind"), self.text(d["receptor"], f"{loc}.receptor"),
+                      self.number(d["tau"], f"{loc}.tau"), self.number(d["E_rev"], f"{loc}.E_rev"))
+        for name in GRADED_FIELDS:  # optional: only graded synapses carry them (older files never do)
+            if name in d:
+                setattr(syn, name, self.number(d[name], f"{loc}.{name}"))
+        return syn
 
     def plasticity(self, value, loc: str) -> Plasticity | None:
         if value is None or value is MISSING:

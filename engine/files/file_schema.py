@@ -6,7 +6,7 @@ from ..errors import FileFormatError
 from ..model.params import Problem, item_loc
 
 __all__ = ["FORMAT", "CURRENT_VERSION", "MODELS_VERSION", "JSON_MEMBER", "TOP_LEVEL", "OPTIONAL_TOP_LEVEL",
-           "METADATA", "NOTE_FIELDS", "item_loc", "child", "member_loc", "file_error"]
+           "METADATA", "NOTE_FIELDS", "GRADED_FIELDS", "item_loc", "child", "member_loc", "file_error"]
 
 FORMAT = "spikestudio.network"
 # The version this SpikeStudio writes; a change to the format adds a step in migrations.py and bumps it.
@@ -23,6 +23,9 @@ TOP_LEVEL = ("format", "version", "metadata", "settings", "populations", "inputs
 OPTIONAL_TOP_LEVEL = ("notes", "models", "rules")  # written only when there are some, so other files stay as they were
 METADATA = ("title", "author", "description", "license")
 NOTE_FIELDS = ("text", "x", "y", "width", "height", "color")
+# a synapse's optional fields, written only for graded synapses (no version bump: older files have none and
+# open unchanged; every other synapse is written exactly as before)
+GRADED_FIELDS = ("V_half", "V_slope")
 # sections whose keys are ids
 _KEYED = ("populations", "inputs", "projections", "recorders", "layout", "notes", "models", "rules")
 

@@ -26,7 +26,7 @@ from ..model.network import (
     SpikeTimesInput,
 )
 from ..model.params import ParamSpec, Problem, ValidationError, fill_params
-from .file_schema import FORMAT, METADATA, MODELS_VERSION, item_loc
+from .file_schema import FORMAT, GRADED_FIELDS, METADATA, MODELS_VERSION, item_loc
 from .strict_json import as_float, encodable
 
 __all__ = ["ArrayWriter", "inline", "network_dict"]
@@ -247,8 +247,11 @@ class _Writer:
         }
 
     def synapse(self, syn, loc: str) -> dict:
-        return {"kind": self.text(syn.kind, f"{loc}.kind"), "receptor": self.text(syn.receptor, f"{loc}.receptor"),
-                "tau": self.number(syn.tau, f"{loc}.tau"), "E_rev": self.number(syn.E_rev, f"{loc}.E_rev")}
+        out = {"kind": self.text(syn.kind, f"{loc}.kind"), "receptor": self.text(syn.receptor, f"{loc}.receptor"),
+               "tau": self.number(syn.tau, f"{loc}.tau"), "E_rev": self.number(syn.E_rev, f"{loc}.E_rev")}
+        if syn.kind == "graded":  # the other kinds' files stay exactly as before
+            out.update({name: self.number(getattr(syn, name), f"{loc}.{name}") for name in GRADED_FIELDS})
+        return out
 
     def recorder(self, rec: Recorder, loc: str) -> dict:
         return {

@@ -106,10 +106,11 @@ def coincident_rates(layout: ModelLayout, pop: Population, taus: list[float]) ->
 
 
 def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tuple],
-                      inputs: list[CurrentInput], dt: float | None = None) -> dict:
+                      inputs: list[CurrentInput], dt: float | None = None, graded: list[str] = ()) -> dict:
     """What ``brian2_script`` needs for a population: equations, threshold, reset, refractory, method, initial
     values, channels decayed once per step and OU inputs. With ``dt``, a refractory time is SpikeStudio's clamp of
-    round(period / dt) steps after the spike step (``refractory_period``)."""
+    round(period / dt) steps after the spike step (``refractory_period``). ``graded`` names the summed currents
+    of graded synapses and gap junctions into it (``brian2_graded``), added to its input like a current input."""
     layout = layout_of(desc)
     plan = layout.plan
     conductance = any(key[0] == "conductance" for key in channels)
@@ -133,6 +134,8 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
         if not exact:
             decay.append((var, tau))
     cur_terms, ou_eqs, varying = current_terms(inputs)
+    cur_terms += list(graded)
+    ou_eqs += [f"{var} : amp  # graded synapses or gap junctions (summed)" for var in graded]
     names["I_syn"] = "(" + (" + ".join(terms + cur_terms).replace("+ -", "- ") or "0*pA") + ")"
     aliases: dict[str, Node] = {}  # named expressions inlined with their unit names kept (Brian2 checks them)
     for alias in desc.aliases:

@@ -20,7 +20,8 @@ from ._common import (
     num,
     skips_autapses,
 )
-from .brian2_custom import custom_group_args, model_description
+from .brian2_custom import custom_group_args, engine_unit, model_description
+from .brian2_graded import graded_lines, graded_variables, is_graded_projection
 from .brian2_models import channel_key, delta_gated, is_noise, on_pre, synapse_target
 from .brian2_plasticity import plastic_lines
 from .brian2_reward import reward_lines, reward_problem, reward_sources
@@ -67,6 +68,9 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
     pops = _exported_populations(net, report)
     plastic = {}
     projs = _exported_projections(net, pops, report, rules, plastic)
+    graded = [p for p in projs if is_graded_projection(p)]  # currents between voltages, no spikes
+    projs = [p for p in projs if not is_graded_projection(p)]
+    graded_vars = graded_variables(graded)
     currents = {pid: [c for c in net.inputs.values() if isinstance(c, CurrentInput) and c.target == pid]
                 for pid in pops}
     for cur in net.inputs.values():
@@ -80,9 +84,7 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
             report.note(location("inputs", item.id), "a reward node no exported learning rule reads: not needed")
         elif isinstance(item, RewardInput) and reward_problem(net, item.id, _groups(net, pops)):
             report.problem(location("inputs", item.id), reward_problem(net, item.id, _groups(net, pops)))
-    for rec in net.recorders.values():
-        if rec.kind != "spikes":
-            report.note(location("recorders", rec.id), f"{rec.kind} recorders are not exported (spikes only)")
+    traced = _traced(net, pops, report)
     channels = {pid: [] for pid in pops}
     for proj in projs:
         key = channel_key(proj, net)
@@ -95,7 +97,7 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
     noise = ou_samples(net, [c.id for pid in pops for c in currents[pid] if is_noise(c)]) if replay_inputs else {}
     for pid, pop in pops.items():
         body += _population(pop, names[pid], channels[pid], currents[pid], net.dt, arrays, noise,
-                            model_description(net, pop.model))
+                            model_description(net, pop.model), [v for (p, v) in graded_vars.values() if p == pid])
     poisson_inputs = _poisson_inputs(net, projs)
     replayed = _replayed(net, poisson_inputs, report) if replay_inputs else {}
     for item in net.inputs.values():
@@ -113,16 +115,21 @@ def brian2_export(net: Network, wiring: str = "rules", replay_inputs: bool = Fal
             synapses[proj.id] = ident(proj.id, "S_", used)
             body += _synapses(net, proj, names, target, channels[proj.target], synapses[proj.id], arrays,
                               plastic.get(proj.id), report)
+    for proj in graded:
+        body += graded_lines(net, proj, names, graded_vars, ident(proj.id, "S_", used), arrays)
     for rid, plans in readers.items():
         if not reward_problem(net, rid, _groups(net, pops)):
             source = net.inputs[rid].source
             body += reward_lines(net, rid, names[source] if source else None,
                                  [(synapses[pid], var) for pid, var in plans], used)
-    body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in pops),
+    spiking = {pid: pop for pid, pop in pops.items() if model_description(net, pop.model).threshold is not None}
+    body += ["# Spikes of every population", *(f"M_{names[pid]} = b2.SpikeMonitor({names[pid]})" for pid in spiking),
+             *_trace_monitors(net, traced, names),
              "", "network = b2.Network(b2.collect())", "network.run(DURATION)", ""]
-    monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in pops.items())
+    monitors = ", ".join(f"({literal(pid)}, M_{names[pid]}, {pop.size})" for pid, pop in spiking.items())
     body += [f"for pop_id, monitor, size in [{monitors}]:",
              '    print(f"RATE {pop_id} {monitor.num_spikes / size / float(DURATION / second):.6f}")',
+             *_trace_lines(net, traced),
              *_weight_lines(plastic, synapses),
              "", SAVE_SPIKES.format(monitors=monitors)]
     run = "Run it with: python script.py (needs brian2 and numpy; numpy code generation, no compiler needed)."
@@ -140,6 +147,39 @@ SAVE_SPIKES = """if len(sys.argv) > 1:  # python script.py SPIKES.npz: each popu
         arrays[pop_id + ".steps"] = np.rint(monitor.t_ / float(b2.defaultclock.dt)).astype(np.int64)
         arrays[pop_id + ".ids"] = np.asarray(monitor.i[:], dtype=np.int64)
     np.savez(sys.argv[1], **arrays)"""
+
+
+def _traced(net: Network, pops: dict, report: ExportReport) -> list:
+    """The state recorders the script monitors: a state variable of an exported population (a non-spiking
+    population's only readout)."""
+    traced = []
+    for rec in net.recorders.values():
+        pop = pops.get(rec.target)
+        if rec.kind == "state" and pop is not None and rec.variable in model_description(net, pop.model).state_names():
+            traced.append(rec)
+        elif rec.kind != "spikes":
+            report.note(location("recorders", rec.id), f"{rec.kind} recorders of this kind are not exported (spikes "
+                                                       "and state variables only)")
+    return traced
+
+
+def _trace_monitors(net: Network, traced: list, names: dict) -> list[str]:
+    """StateMonitors sampling at the start of the step, as SpikeStudio's state recorders do."""
+    return [f"T_{k} = b2.StateMonitor({names[rec.target]}, {literal(rec.variable)}, record={list(rec.neurons)!r}, "
+            f"dt={num(rec.interval)}*ms)" for k, rec in enumerate(traced)]
+
+
+def _trace_lines(net: Network, traced: list) -> list[str]:
+    """A TRACE line per recorded neuron: recorder id, neuron, and its values in SpikeStudio's units (mV for v)."""
+    lines = []
+    for k, rec in enumerate(traced):
+        desc = model_description(net, net.populations[rec.target].model)
+        dim = next(s.unit.dim for s in desc.state if s.name == rec.variable)
+        unit = "1" if dim.dimensionless else engine_unit(dim)
+        lines += [f"for row, neuron in enumerate({list(rec.neurons)!r}):",
+                  f"    values = np.asarray(T_{k}.{rec.variable}[row] / ({unit}), dtype=float)",
+                  f'    print("TRACE", {literal(rec.id)}, neuron, ",".join(f"{{x:.10g}}" for x in values))']
+    return lines
 
 
 def _weight_lines(plastic: dict, synapses: dict) -> list[str]:
@@ -170,9 +210,7 @@ def _exported_populations(net: Network, report: ExportReport) -> dict:
     pops = {}
     for pid, pop in net.populations.items():
         desc = model_description(net, pop.model)
-        if desc is not None and desc.threshold is None:
-            report.problem(location("populations", pid), f"the model {pop.model!r} has no threshold to export")
-        elif desc is not None and desc.input_var != "v" and any(
+        if desc is not None and desc.input_var != "v" and any(
                 p.target == pid and p.synapse.kind == "delta" for p in net.projections.values()):
             report.problem(location("populations", pid), f"delta synapses onto {desc.input_var!r} (not v) are not "
                                                          "exported")
@@ -212,12 +250,14 @@ def _exported_projections(net: Network, pops: dict, report: ExportReport, rules,
 
 
 def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays: ScriptArrays,
-                noise: dict | None = None, desc=None) -> list[str]:
-    a = custom_group_args(pop, desc, channels, inputs, dt)
+                noise: dict | None = None, desc=None, graded: list[str] = ()) -> list[str]:
+    a = custom_group_args(pop, desc, channels, inputs, dt, graded)
     refractory = f", refractory={a['refractory']}" if a["refractory"] else ""
+    spikes = f'threshold="{a["threshold"]}",\n    reset="""{a["reset"]}"""{refractory}' \
+        if a["threshold"] is not None else "threshold=None"  # a graded (non-spiking) model
     lines = [comment(f"Population {pop.id!r}: {pop.model}, {pop.size} neurons"),
-             f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", threshold="{a["threshold"]}",',
-             f'    reset="""{a["reset"]}"""{refractory}, method="{a["method"]}", name={literal(name)})']
+             f'{name} = b2.NeuronGroup({pop.size}, """\n{a["equations"]}\n""", {spikes},',
+             f'    method="{a["method"]}", name={literal(name)})']
     for var, (unit, default) in a["init"].items():
         dist = pop.initial.get(var)
         value = f"{initial_values(dist, pop.size, arrays)}*{unit}" if dist is not None else f'"{default}"'

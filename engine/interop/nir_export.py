@@ -230,8 +230,8 @@ def _export_projection(nir, net, proj: Projection, names, neurons, nodes, edges,
     if names[proj.source] not in nodes or proj.target not in neurons:
         report.problem(where, "left out with its source or target, which NIR cannot express")
         return
-    if syn.kind == "conductance":
-        report.problem(where, "conductance synapses cannot be expressed in NIR; the projection is left out")
+    if syn.kind in ("conductance", "graded", "gap"):
+        report.problem(where, f"{syn.kind} synapses cannot be expressed in NIR; the projection is left out")
         return
     spec = neurons[proj.target]
     pre, post, w, steps = projection_synapses(net, proj)

@@ -321,6 +321,10 @@ def _projection(net: Network, proj, names: dict, report: ExportReport, name: str
     if proj.rule not in CONNECTORS:
         report.problem(where, f"the {proj.rule} rule has no PyNN connector here")
         return []
+    if syn.kind in ("graded", "gap"):
+        report.problem(where, f"{syn.kind} synapses (currents between membrane voltages, no spikes) have no PyNN "
+                              "synapse type; left out")
+        return []
     scale = 1e-3  # pA -> nA, nS -> uS; delta onto Izhikevich: mV / 1000 (NEST reads its nA x 1000 as mV)
     if syn.kind == "delta" and net.populations[proj.target].model != "izhikevich":
         scale = 1.0  # IF_curr_delta: mV (PyNN undoes its nA scaling for iaf_psc_delta)

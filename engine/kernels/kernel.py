@@ -48,6 +48,7 @@ from .codes import (
     SYN_EXC,
 )
 from .codes import __all__ as _codes
+from .graded_pass import graded_currents
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import update_poisson, update_spike_times
 from .parallel import poisson_parts, propagate_split, sent_by_region, touch_rows
@@ -165,6 +166,9 @@ class State(NamedTuple):
     rw_fade: np.ndarray  # (R,) decay of the spike-driven level per step
     rw_sched: np.ndarray  # (R,) the schedule's current value
     rw_level: np.ndarray  # (R,) the spike-driven level
+    # graded synapses and gap junctions (see graded_pass): one row per pair
+    gr_idx: np.ndarray  # (G, 5) int64: pre and post global neuron, their v rows, kind
+    gr_val: np.ndarray  # (G, 4): weight (nS), V_half, V_slope, E_rev (mV)
 
 
 def _compile_run_chunk(digest: str):
@@ -217,6 +221,7 @@ def _compile_run_chunk(digest: str):
             if currents is not None:
                 inject_currents(s.i_ext, s.cur_node, s.cur_code, s.cur_params, s.cur_off, s.ou, s.node_start,
                                 s.rng_state, s.dt, step)
+                graded_currents(s.i_ext, s.state, s.gr_idx, s.gr_val, s.cur_node.shape[0] == 0)
             drawn = False
             if threads is not None:
                 if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
@@ -367,7 +372,7 @@ class Gates(NamedTuple):
     lif_adaptive: bool | None  # LIF with an adaptive threshold
     poisson: bool | None
     times: bool | None
-    currents: bool | None  # current inputs (dc, step, ramp, sine, OU)
+    currents: bool | None  # current inputs (dc, step, ramp, sine, OU), graded synapses and gap junctions
     plastic: bool | None  # learning rules or short-term plasticity on some projection
     # the parallel passes (numba ``prange``, most of a cold compile): ``threads_gate``; ``of`` assumes every core,
     # the simulator narrows it to its thread setting before each chunk
@@ -387,7 +392,8 @@ class Gates(NamedTuple):
         lif_chan = [c for node in lif_nodes for c in range(s.node_chan[node], s.node_chan[node + 1])]
         lif_conductance = bool(lif_chan) and bool((s.chan[lif_chan, CH_KIND] == CONDUCTANCE).any())
         used = (LIF in models, lif_conductance, IZH in models, ADEX in models, HH in models, LIF_ADAPTIVE in models,
-                POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] > 0, s.pl_proj.shape[0] > 0,
+                POISSON in models, SPIKE_TIMES in models, s.cur_node.shape[0] + s.gr_idx.shape[0] > 0,
+                s.pl_proj.shape[0] > 0,
                 threads_gate(s, parallel.cores()), any(m >= CUSTOM for m in models),
                 bool((s.pl_family == DESCRIBED).any()))
         return cls(*(True if u else None for u in used))

@@ -37,6 +37,8 @@ __all__ = [
     "DATASET_INPUT_PARAMS",
     "NETWORK_PARAMS",
     "SYNAPSE_PARAMS",
+    "GRADED_KINDS",
+    "GRADED_PARAMS",
     "NODE_PARAMS",
     "RECORDER_PARAMS",
     "DELAY_SPEC",
@@ -204,13 +206,23 @@ SYNAPSE_KINDS = {
     "delta": "Each spike makes the target's membrane potential jump by the weight (mV)",
     "current": "Exponentially decaying current (weight in pA)",
     "conductance": "Exponentially decaying conductance driving towards the reversal potential (weight in nS)",
+    "graded": "Graded chemical synapse, no spikes: w sigmoid((v_pre - V_half)/V_slope) (E_rev - v_post) every step "
+              "(weight in nS; Wicks et al. 1996)",
+    "gap": "Gap junction (electrical synapse), no spikes: w (v_pre - v_post) into the target and the opposite into "
+           "the source, every step (weight in nS; one projection stands for both directions)",
 }
 SYNAPSE_CODES = {name: i for i, name in enumerate(SYNAPSE_KINDS)}
-WEIGHT_UNITS = {"delta": "mV", "current": "pA", "conductance": "nS"}
+GRADED_KINDS = ("graded", "gap")  # continuous synapses between membrane voltages: no spikes, no delay, no tau
+WEIGHT_UNITS = {"delta": "mV", "current": "pA", "conductance": "nS", "graded": "nS", "gap": "nS"}
 RECEPTORS = ("excitatory", "inhibitory")
 SYNAPSE_PARAMS = _table(
     _positive("tau", 5.0, "ms", "Decay time constant of the synaptic current or conductance"),
     _p("E_rev", 0.0, "mV", "Reversal potential (conductance synapses)", -200.0, 200.0),
+)
+GRADED_PARAMS = _table(
+    _p("V_half", -40.0, "mV", "Presynaptic voltage of half activation (graded synapses)", -200.0, 200.0),
+    _positive("V_slope", 5.0, "mV", "Width of the sigmoid's rise (graded synapses): activation "
+              "1/(1 + exp(-(v_pre - V_half)/V_slope))"),
 )
 RECEPTOR_DEFAULTS = {"excitatory": {"tau": 5.0, "E_rev": 0.0}, "inhibitory": {"tau": 10.0, "E_rev": -80.0}}
 

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .catalog import CONNECTIVITY_RULES, CURRENT_WAVEFORMS, DATASET_INPUT_PARAMS, NEURON_MODELS, RECEPTOR_DEFAULTS
+from .catalog import (
+    CONNECTIVITY_RULES,
+    CURRENT_WAVEFORMS,
+    DATASET_INPUT_PARAMS,
+    GRADED_PARAMS,
+    NEURON_MODELS,
+    RECEPTOR_DEFAULTS,
+)
 from .params import Problem, ValidationError, fill_params
 
 __all__ = [
@@ -200,12 +207,19 @@ class RewardInput:
 
 @dataclass(eq=False)
 class Synapse:
-    """How a spike acts on its target: ``delta``, ``current`` or ``conductance``; ``tau`` in ms, ``E_rev`` in mV."""
+    """How a spike acts on its target: ``delta``, ``current`` or ``conductance``; ``tau`` in ms, ``E_rev`` in mV.
+
+    Or a continuous synapse between membrane voltages (``GRADED_KINDS``): ``graded`` (sigmoid of v_pre with
+    ``V_half`` and ``V_slope`` in mV, driving towards ``E_rev``) or ``gap`` (a gap junction); these ignore
+    ``tau`` and the delay, and only ``graded`` reads ``V_half`` and ``V_slope``.
+    """
 
     kind: str = "current"
     receptor: str = "excitatory"
     tau: float | None = None
     E_rev: float | None = None
+    V_half: float = GRADED_PARAMS["V_half"].default
+    V_slope: float = GRADED_PARAMS["V_slope"].default
 
     def __post_init__(self):
         defaults = RECEPTOR_DEFAULTS.get(self.receptor, RECEPTOR_DEFAULTS["excitatory"])

@@ -131,17 +131,27 @@ class Network:
     def connect(self, source: str, target: str, rule: str = "fixed_probability", *, id: str | None = None,
                 weight=1.0, delay=1.0, synapse: str = "current", receptor: str = "excitatory",
                 tau: float | None = None, E_rev: float | None = None, allow_autapses: bool = False,
-                plasticity: Plasticity | None = None, **rule_params) -> Projection:
+                plasticity: Plasticity | None = None, V_half: float | None = None, V_slope: float | None = None,
+                **rule_params) -> Projection:
         arrays = {k: rule_params.pop(k) for k in ("pre", "post", "weights", "delays") if k in rule_params}
         if "matrix" in rule_params:  # explicit connections as a (source x target) weight matrix: nonzeros connect
             matrix = np.asarray(rule_params.pop("matrix"), dtype=np.float64)
             pre, post = np.nonzero(matrix)
             arrays.update(pre=pre, post=post, weights=matrix[pre, post])
+<<<<<<< HEAD
         from .receptors import with_model_kinetics  # a named receptor's kinetics are its model's
 
         syn = with_model_kinetics(self, target, Synapse(synapse, receptor, tau, E_rev))
         proj = Projection(id or f"{source}->{target}", source, target, rule, rule_params, weight, delay, syn,
                           allow_autapses, plasticity, **arrays)
+=======
+        proj = Projection(id or f"{source}->{target}", source, target, rule, rule_params, weight, delay,
+                          Synapse(synapse, receptor, tau, E_rev), allow_autapses, plasticity, **arrays)
+        if V_half is not None:
+            proj.synapse.V_half = V_half
+        if V_slope is not None:
+            proj.synapse.V_slope = V_slope
+>>>>>>> graded
         return self.add(proj)
 
     def record_spikes(self, target: str, id: str | None = None) -> Recorder:

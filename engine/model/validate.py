@@ -14,6 +14,8 @@ from .catalog import (
     CURRENT_WAVEFORMS,
     DATASET_INPUT_PARAMS,
     DISTRIBUTION_KINDS,
+    GRADED_KINDS,
+    GRADED_PARAMS,
     MAX_DELAY,
     NETWORK_PARAMS,
     NEURON_MODELS,
@@ -256,6 +258,7 @@ def projection_problems(proj: Projection, net: Network, loc: str) -> list[Proble
     problems += _delay_bound_problems(proj, f"{loc}.delay")
     problems += _synapse_problems(proj, f"{loc}.synapse")
     problems += _declared_receptor_problems(proj, net, f"{loc}.synapse.receptor")
+    problems += _graded_problems(proj, net, loc)
     if not isinstance(proj.allow_autapses, bool):
         problems.append(Problem(f"{loc}.allow_autapses", f"expected true or false, got {proj.allow_autapses!r}"))
     if proj.rule != "explicit":
@@ -290,7 +293,42 @@ def _synapse_problems(proj: Projection, loc: str) -> list[Problem]:
         problems.append(Problem(f"{loc}.kind",
                                 f'unknown synapse kind "{syn.kind}" (known: {", ".join(SYNAPSE_KINDS)})'))
     problems += check_params(SYNAPSE_PARAMS, {"tau": syn.tau, "E_rev": syn.E_rev}, loc)
+    if syn.kind == "graded":
+        problems += check_params(GRADED_PARAMS, {"V_half": syn.V_half, "V_slope": syn.V_slope}, loc)
     return problems
+
+
+def _graded_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:
+    """A graded synapse or gap junction reads the membrane voltage ``v`` at both ends (a gap junction also
+    drives its source): both must be populations whose model has one, and nothing learns on it."""
+    if proj.synapse.kind not in GRADED_KINDS:
+        return []
+    kind = "a graded synapse" if proj.synapse.kind == "graded" else "a gap junction"
+    problems = []
+    for end in ("source", "target"):
+        nid = getattr(proj, end)
+        pop = net.populations.get(nid) if isinstance(nid, str) else None
+        if pop is None:
+            if isinstance(nid, str) and nid in net.inputs:
+                problems.append(Problem(f"{loc}.{end}", f'"{nid}" is an input with no membrane voltage: {kind} '
+                                                        "needs a population at both ends"))
+            continue
+        names = voltage_names(pop.model, net)
+        if names is not None and "v" not in names:
+            problems.append(Problem(f"{loc}.{end}", f'{kind} reads the membrane voltage v, but model "{pop.model}" '
+                                                    f'of "{nid}" has none (its state: {", ".join(names)})'))
+    if proj.plasticity is not None:
+        problems.append(Problem(f"{loc}.plasticity", f"{kind} has no spikes to learn from: remove the rule"))
+    return problems
+
+
+def voltage_names(model, net: Network) -> tuple[str, ...] | None:
+    """The state variables of a population's model (None for a model unknown here: reported elsewhere)."""
+    desc = net.models.get(model) if isinstance(model, str) and isinstance(net.models, dict) else None
+    if desc is not None and hasattr(desc, "state_names"):
+        return tuple(desc.state_names())
+    builtin = NEURON_MODELS.get(model) if isinstance(model, str) else None
+    return tuple(builtin.state) if builtin is not None else None
 
 
 def _declared_receptor_problems(proj: Projection, net: Network, loc: str) -> list[Problem]:

@@ -41,6 +41,7 @@ from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
 from .described_rules import RuleSlots, described_problem, described_spec, description_of, with_carried_rules
+from .graded import graded_table, is_graded
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
 
@@ -94,6 +95,7 @@ class Built:
     # the built-ins run by the hand-written kernels (``hand_written_kernels``): their parameter rows and loop variant
     hand_written: bool = False
     rules: list = field(default_factory=list)  # the layouts of the described learning rules, by slot order
+    graded: dict[str, slice] = field(default_factory=dict)  # graded/gap projection id -> its rows in gr_idx, gr_val
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
 
     def __post_init__(self):
@@ -258,6 +260,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     _check_cancel(cancel)
     plastic, rule_slots = _plastic_tables(net, nodes, syn_arrays, rules, cancel)
     sorted_rows = syn_arrays.pop("proj_sorted") & (plastic["proj_stp"] == -1)
+    gr_idx, gr_val, graded = graded_table(net, nodes, syn_arrays.pop("graded"))
     sources = np.array([n.code for n in nodes.values()], np.int64)[syn_arrays["proj_src"]]
     plastic["proj_stp"][sorted_rows & ((sources == K.LIF) | (sources == K.POISSON))] = SORTED_ROWS
     _check_cancel(cancel)
@@ -330,13 +333,15 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
                       counter_key(net.seed) if n_poisson >= PARALLEL_NEURONS else 0], np.int64),
         block_above=np.zeros(n_total // SPIKE_BLOCK + len(nodes) + 1, np.int64),  # see parallel.lif_nodes
         block_spikes=np.zeros(max(n_total, 1), np.int64),
+        gr_idx=gr_idx,
+        gr_val=gr_val,
         **plastic,
     )
     update_propagators(state, custom, hand_written)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
                   presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom,
-                  rules=list(rule_slots.layouts.values()), hand_written=hand_written)
+                  rules=list(rule_slots.layouts.values()), hand_written=hand_written, graded=graded)
     built.initial = _copy_state(state)
     return built
 
@@ -567,7 +572,12 @@ def _node_table(net: Network, custom: dict[str, ModelLayout]) -> dict[str, NodeI
 
 
 def _channel_key(proj, net: Network) -> tuple:
-    syn = acting_synapse(net, proj)  # a named receptor's kinetics come from the target's model
+    """A graded or gap projection sends no spikes; it keeps an (always empty) current channel so that every
+    projection has one, as the spike propagation's loops expect. A named receptor's kinetics come from the
+    target's model."""
+    if is_graded(proj):
+        return proj.target, "current", "excitatory", 1.0, 0.0
+    syn = acting_synapse(net, proj)
     tau = syn.tau if syn.kind != "delta" else 0.0
     erev = syn.E_rev if syn.kind == "conductance" else 0.0
     return proj.target, syn.kind, syn.receptor, tau, erev
@@ -613,6 +623,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
     rowptrs, posts, weights, delays, synapses = [], [], [], [], {}
     proj_src, proj_chan, proj_row, proj_w, proj_d, proj_sorted = [], [], [], [], [], []
     n_syn, n_rows = 0, 0
+    graded = {}  # graded and gap projections: their pairs go to graded_table, their CSR rows stay empty
     spiking = net.spiking_nodes()
     expected = {p.id: _expected_synapses(net, p, spiking) for p in net.projections.values()} if progress else {}
     total, done = sum(expected.values()), 0
@@ -621,6 +632,9 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
             progress(done, total, proj.id)
         src = nodes[proj.source]
         pre, post, w, d = draw_synapses(net, proj, spiking)
+        if is_graded(proj):
+            graded[proj.id] = (pre, post, w)
+            pre, post, w, d = pre[:0], post[:0], w[:0], d[:0]
         n = pre.size
         counts = np.bincount(pre, minlength=src.size)
         del pre
@@ -651,6 +665,7 @@ def _wire(net: Network, nodes: dict[str, NodeInfo], chans: dict, progress=None) 
         "proj_w": np.array(proj_w, np.float64),
         "proj_d": np.array(proj_d, np.int64),
         "proj_sorted": np.array(proj_sorted, bool),
+        "graded": graded,
     }
     return arrays, synapses
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..kernels import kernel as K
+from ..kernels.graded_pass import GR_W
 from ..model.catalog import CURRENT_WAVEFORMS, POISSON_PARAMS
 from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
@@ -121,6 +122,8 @@ def _weight_edit(network: Network, built: Built, proj: Projection, value) -> App
         for weight in weights.values():
             weight[sl] *= scale
         built.state.proj_w[p] *= scale  # proj_w is never copied for a reset
+        if proj.id in built.graded:  # graded synapses and gap junctions keep their weights in their own table
+            built.state.gr_val[built.graded[proj.id], GR_W] *= scale
 
     return apply
 

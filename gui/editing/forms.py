@@ -17,6 +17,8 @@ from ...engine.model.catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
     DELAY_SPEC,
+    GRADED_KINDS,
+    GRADED_PARAMS,
     NETWORK_PARAMS,
     NEURON_MODELS,
     NODE_PARAMS,
@@ -378,11 +380,15 @@ def _synapse_rows(proj: Projection, net) -> list:
             ["inhibitory" if named.sign < 0 else "excitatory"]
         return rows + [Heading(f"{named.name} (from the model): {', '.join(kinetics)}")]
     rows.append(choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
-                           tip="How a spike acts on the target", tips=SYNAPSE_KINDS))
-    if proj.synapse.kind != "delta":
+                           tip="How a spike acts on the target, or a graded synapse or gap junction (no spikes)",
+                           tips=SYNAPSE_KINDS))
+    kind = proj.synapse.kind
+    if kind != "delta" and kind not in GRADED_KINDS:
         rows.append(number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
-    if proj.synapse.kind == "conductance":
+    if kind in ("conductance", "graded"):
         rows.append(number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
+    if kind == "graded":
+        rows += [number_row(f"synapse.{name}", spec, proj, name) for name, spec in GRADED_PARAMS.items()]
     return rows
 
 
