@@ -293,3 +293,25 @@ def test_the_text_is_coloured_by_kind_and_a_problem_is_underlined_where_it_is(wi
     assert under == [col, col + 1, col + 2]
     assert _format_at(editor, 4, col).underlineColor().name() == colours["problem"]
     assert kind_at(4, "exp") != colours["function"]  # not a call: not coloured as a function
+
+
+def test_a_duplicate_of_izhikevich_keeps_its_preset_buttons(window, qtbot, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_population("Z", 2, "izhikevich")
+    path = tmp_path / "izh.json"
+    fileformat.save(net, path)
+    w = window(path)
+    click_node(w, "Z")
+    QApplication.processEvents()
+    QPushButton.click(w.inspector.findChild(QPushButton, "duplicate_model"))
+    editor = w.models.editor
+    assert "preset FS a = 0.1 1/ms" in editor.text.toPlainText()
+    assert wait_for(lambda: previewed(editor)), editor.preview.status.text()
+    assert editor.save_to_network() and w.doc.network.populations["Z"].model == "izhikevich_copy"
+    QApplication.processEvents()
+    buttons = field(w, "preset").buttons
+    assert list(buttons) == ["RS", "IB", "CH", "FS", "LTS", "TC", "RZ"]
+    buttons["FS"].click()
+    assert w.doc.network.populations["Z"].params["a"] == 0.1 and field(w, "params.a").value() == 0.1
+    w.actions["undo"].trigger()
+    assert w.doc.network.populations["Z"].params["a"] == 0.02

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .presets import Preset
 from .tree import Binary, Node, Unary
 from .units import DIMENSIONLESS, Dim
 
@@ -133,12 +134,18 @@ class ModelDescription:
     # the longest internal step, a time from parameters (``substep 0.01*ms``): each dt is split into the fewest
     # equal steps no longer than it; None: one step of dt
     substep: Node | None = None
+    # named parameter sets (``preset RS a = 0.02 1/ms, ...``), in the order written
+    presets: tuple[Preset, ...] = ()
 
     @property
     def refractory_condition(self) -> bool:
         """Whether ``refractory`` is a condition (no spike while it held at the start of the step, as Brian2's
         ``refractory='v > 0*mV'``: with ``threshold v >= 0*mV`` a spike is an upward crossing) rather than a time."""
         return is_condition(self.refractory) if self.refractory is not None else False
+
+    def preset_values(self) -> dict[str, dict[str, float]]:
+        """Each preset's values by parameter, in the parameters' declared units."""
+        return {p.name: p.as_dict() for p in self.presets}
 
     def state_names(self) -> list[str]:
         return [s.name for s in self.state]
