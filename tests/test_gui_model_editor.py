@@ -315,3 +315,33 @@ def test_a_duplicate_of_izhikevich_keeps_its_preset_buttons(window, qtbot, tmp_p
     assert w.doc.network.populations["Z"].params["a"] == 0.1 and field(w, "params.a").value() == 0.1
     w.actions["undo"].trigger()
     assert w.doc.network.populations["Z"].params["a"] == 0.02
+
+
+def test_closing_the_window_while_a_preview_runs_reports_nothing(window, qtbot, capfd, monkeypatch):
+    """The preview's pool thread outlives the window, and once the app quits Qt deletes every object, the job's
+    signals included: the job, abandoned on close, must emit nothing, and no exception may reach
+    sys.excepthook or stderr ("Signal source has been deleted")."""
+    import sys
+
+    import shiboken6
+    from PySide6.QtCore import QEvent, QThreadPool
+
+    w = window()
+    editor = w.models.new_model()
+    editor.open_text("qif_close", "\n".join(QIF_LINES))
+    editor.validate()
+    job = editor.preview._job
+    assert job is not None and editor.preview.busy  # the job runs on the pool now
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: hooked.append(info))
+    w.stack.setClean()
+    w.close()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)  # the window deletes itself once closed
+    assert not shiboken6.isValid(editor.preview)
+    shiboken6.delete(job.signals)  # what the app's teardown does to it when the app quits mid-preview
+    assert QThreadPool.globalInstance().waitForDone(120_000)
+    for _ in range(5):
+        QApplication.processEvents()
+    err = capfd.readouterr().err
+    assert hooked == [] and "Error" not in err and "deleted" not in err, err
+    assert job.abandoned  # the close told it, so it skipped what was left
