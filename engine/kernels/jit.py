@@ -41,10 +41,15 @@ class EntryDispatcher(CPUDispatcher):
     calls it through its native address (a few ns per call), without recompiling for each function."""
 
     fixed_signature = None  # set by ``jit_entry``
+    _fixed_type = None
 
     @property
     def _numba_type_(self):
-        return types.FunctionType(self.fixed_signature)
+        """Made once: numba asks on every call of the loop that takes this entry (each chunk), and building and
+        interning the type of a wide signature (the rules' 29-array ``RuleState``) costs 30-130 us each time."""
+        if self._fixed_type is None:
+            self._fixed_type = types.FunctionType(self.fixed_signature)
+        return self._fixed_type
 
 
 def jit_entry(func, signature):
