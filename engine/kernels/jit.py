@@ -51,6 +51,17 @@ class EntryDispatcher(CPUDispatcher):
             self._fixed_type = types.FunctionType(self.fixed_signature)
         return self._fixed_type
 
+    _last = (None, None)  # (signature, compile result) of the last ``get_compile_result``
+
+    def get_compile_result(self, sig):
+        """numba's, kept for the signature object asked last: the loop's unboxing asks twice a call (the entry's
+        addresses) with the same object, and each answer hashes the wide signature's argument types again."""
+        last_sig, cres = self._last
+        if sig is not last_sig:
+            cres = super().get_compile_result(sig)
+            self._last = (sig, cres)
+        return cres
+
 
 def jit_entry(func, signature):
     """Compile ``func`` on its own, as ``jit_loop`` does (cached on disk), for exactly
