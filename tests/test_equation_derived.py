@@ -45,12 +45,15 @@ def _fi_and_stability(name, currents, box):
 def test_the_fi_curve_of_fitzhugh_nagumo_starts_where_its_fixed_point_loses_stability():
     """FitzHugh-Nagumo: silent while its rest is a stable focus, a relaxation oscillation once the Hopf point is
     passed (I = 30 mV x 0.331 = 9.9 pA here), its period set by eps: about 40 tau (25 Hz at tau = 1 ms) whatever
-    the current. (Above about 40 pA its rest lies over the 30 mV threshold: not swept.)"""
-    currents = [0.0, 5.0, 8.0, 12.0, 15.0, 25.0, 35.0]
+    the current. Past the upper Hopf point (about 43 pA) the rest is stable again, above the 30 mV threshold: a
+    spike is an upward crossing, so the neuron is silent there, and near that point it still fires at the
+    oscillation's rate, not every refractory period (a level test gave 47.5 Hz at 40 pA and 1/20 ms at 60 pA)."""
+    currents = [0.0, 5.0, 8.0, 12.0, 15.0, 25.0, 35.0, 40.0, 60.0]
     rates, stable = _fi_and_stability("fitzhugh_nagumo", currents, ((-80.0, 80.0), (-40.0, 80.0)))
-    assert stable == [True, True, True, False, False, False, False]
+    assert stable == [True, True, True, False, False, False, False, False, True]
     assert [bool(r > 0) for r in rates] == [not s for s in stable]
-    assert np.all((rates[3:] > 20.0) & (rates[3:] < 30.0)), rates
+    assert np.all((rates[3:8] > 20.0) & (rates[3:8] < 30.0)), rates
+    assert rates[-1] == 0.0
 
 
 def test_the_fi_curve_of_morris_lecar_jumps_to_a_finite_rate_as_a_class_2_neuron():

@@ -77,8 +77,8 @@ def _reset_gated(x):
     x[0], x[1] = -65.0, x[1] + 0.05
 
 
-REFERENCES = {  # name: (f, threshold, reset, refractory steps, clamped rows, initial state, method)
-    "fitzhugh_nagumo": (_fhn, lambda x: x[0] > 30.0, None, 200, (), [-36.0, -19.0], "rk4"),
+REFERENCES = {  # name: (f, threshold, reset, refractory steps or condition, clamped rows, initial state, method)
+    "fitzhugh_nagumo": (_fhn, lambda x: x[0] > 30.0, None, lambda x: x[0] > 30.0, (), [-36.0, -19.0], "rk4"),
     "morris_lecar": (_ml, lambda x: x[0] > 10.0, None, 500, (), [-60.0, 0.015], "rk4"),
     "exponential_if": (_eif, lambda x: x[0] > 0.0, _reset_v(-68.0), 20, (0,), [-65.0], "rk4"),
     "adaptive_exact": (_adaptive, lambda x: x[0] >= -55.0, _reset_adaptive, 0, (), [-70.0, 0.0], "exact"),
@@ -89,7 +89,7 @@ REFERENCES = {  # name: (f, threshold, reset, refractory steps, clamped rows, in
 def reference_spikes(name: str, dt: float, duration: float, sub: int = 200) -> np.ndarray:
     """Spike times (ms) by RK4 at dt / sub, with the simulator's rules: the threshold is read at the end of
     each step of dt (a spike is stamped with the step's start), reset then; refractory steps hold clamped rows
-    and skip the threshold."""
+    and skip the threshold; a refractory condition skips it while it held at the step's start."""
     f, crossed, reset, ref_steps, clamped, x0, _ = REFERENCES[name]
     x = np.array(x0, float)
     h = dt / sub
@@ -102,6 +102,10 @@ def reference_spikes(name: str, dt: float, duration: float, sub: int = 200) -> n
             k3 = f(x + 0.5 * h * k2)
             k4 = f(x + h * k3)
             x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        if callable(ref_steps):
+            if not ref_steps(start) and crossed(x):
+                spikes.append(step * dt)
+            continue
         was_refractory = refractory > 0
         if was_refractory:
             refractory -= 1

@@ -39,7 +39,8 @@ def test_the_inspector_shows_a_described_models_equations_and_parameters(window,
     html = label.text()
     text = re.sub(r"<[^>]+>", "", html).replace("\u2009", " ").replace("&nbsp;", " ")
     assert "ε (v + a Vs − b w)" in text and "v3/(3 Vs2)" in text and "\\" not in html
-    assert "spike when" in html and "refractory for" in html and "integrated by RK4, chosen from the equations" in text
+    assert "spike when" in html and "refractory while" in html  # an upward crossing: refractory while above
+    assert "integrated by RK4, chosen from the equations" in text
     eps = field(w, "params.eps")
     assert eps is not None and field(w, "params.tau") is not None and field(w, "params.V_s").suffix() == " mV"
     assert "Ratio of the time constants" in eps.toolTip() and "(0, 1]" in eps.toolTip()  # from the model's text

@@ -293,3 +293,55 @@ def test_the_text_is_coloured_by_kind_and_a_problem_is_underlined_where_it_is(wi
     assert under == [col, col + 1, col + 2]
     assert _format_at(editor, 4, col).underlineColor().name() == colours["problem"]
     assert kind_at(4, "exp") != colours["function"]  # not a call: not coloured as a function
+
+
+def test_a_duplicate_of_izhikevich_keeps_its_preset_buttons(window, qtbot, tmp_path):
+    net = Network(dt=0.1, duration=100.0)
+    net.add_population("Z", 2, "izhikevich")
+    path = tmp_path / "izh.json"
+    fileformat.save(net, path)
+    w = window(path)
+    click_node(w, "Z")
+    QApplication.processEvents()
+    QPushButton.click(w.inspector.findChild(QPushButton, "duplicate_model"))
+    editor = w.models.editor
+    assert "preset FS a = 0.1 1/ms" in editor.text.toPlainText()
+    assert wait_for(lambda: previewed(editor)), editor.preview.status.text()
+    assert editor.save_to_network() and w.doc.network.populations["Z"].model == "izhikevich_copy"
+    QApplication.processEvents()
+    buttons = field(w, "preset").buttons
+    assert list(buttons) == ["RS", "IB", "CH", "FS", "LTS", "TC", "RZ"]
+    buttons["FS"].click()
+    assert w.doc.network.populations["Z"].params["a"] == 0.1 and field(w, "params.a").value() == 0.1
+    w.actions["undo"].trigger()
+    assert w.doc.network.populations["Z"].params["a"] == 0.02
+
+
+def test_closing_the_window_while_a_preview_runs_reports_nothing(window, qtbot, capfd, monkeypatch):
+    """The preview's pool thread outlives the window, and once the app quits Qt deletes every object, the job's
+    signals included: the job, abandoned on close, must emit nothing, and no exception may reach
+    sys.excepthook or stderr ("Signal source has been deleted")."""
+    import sys
+
+    import shiboken6
+    from PySide6.QtCore import QEvent, QThreadPool
+
+    w = window()
+    editor = w.models.new_model()
+    editor.open_text("qif_close", "\n".join(QIF_LINES))
+    editor.validate()
+    job = editor.preview._job
+    assert job is not None and editor.preview.busy  # the job runs on the pool now
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: hooked.append(info))
+    w.stack.setClean()
+    w.close()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)  # the window deletes itself once closed
+    assert not shiboken6.isValid(editor.preview)
+    shiboken6.delete(job.signals)  # what the app's teardown does to it when the app quits mid-preview
+    assert QThreadPool.globalInstance().waitForDone(120_000)
+    for _ in range(5):
+        QApplication.processEvents()
+    err = capfd.readouterr().err
+    assert hooked == [] and "Error" not in err and "deleted" not in err, err
+    assert job.abandoned  # the close told it, so it skipped what was left

@@ -86,6 +86,45 @@ def test_the_entry_is_asked_for_by_needs_compile_and_named_among_the_parts(model
     assert not needs_compile(again.built)
 
 
+def test_the_entrys_numba_type_is_made_once_not_on_every_chunk(model_folder, monkeypatch):
+    """numba types the entry on each call of the loop (every chunk): the type of the rules' wide signature is
+    built once per entry, not built and interned again each time (30-130 us a chunk, benchmarks/rule_sides.py)."""
+    from numba import typeof
+    from spikestudio.engine.kernels import jit
+
+    rules = {"steps": described_rule("steps", "1.0", STEP_RULE)}
+    entry = Simulator(spike_network("steps"), rules=rules).built.gates.rules
+    made = []
+    function_type = jit.types.FunctionType
+    monkeypatch.setattr(jit.types, "FunctionType", lambda sig: made.append(sig) or function_type(sig))
+    first = typeof(entry)
+    assert first == function_type(entry.fixed_signature) and len(first.signature.args) == 2
+    for _ in range(3):  # three chunks
+        assert typeof(entry) is first
+    assert len(made) <= 1
+
+
+def test_the_loop_finds_the_entrys_compiled_code_without_hashing_its_signature_again(model_folder, monkeypatch):
+    """Each call of the loop unboxes the entry to its addresses, asking numba's ``get_compile_result`` twice with
+    the same signature object: the answer is kept, so the wide signature's types are not hashed again."""
+    from numba.core.registry import CPUDispatcher
+
+    rules = {"steps": described_rule("steps", "1.0", STEP_RULE)}
+    sim = Simulator(spike_network("steps"), rules=rules)
+    sim.run(0.001)
+    entry, asked = sim.built.gates.rules, []
+    numba_answer = CPUDispatcher.get_compile_result
+    monkeypatch.setattr(CPUDispatcher, "get_compile_result", lambda self, sig: asked.append(sig) or
+                        numba_answer(self, sig))
+    sig = entry._numba_type_.signature
+    first = entry.get_compile_result(sig)
+    assert all(entry.get_compile_result(sig) is first for _ in range(3)) and len(asked) <= 1
+    synapses = sim.built.synapses["SN"]
+    assert sim.built.state.weight[synapses].tolist() == [W0] * 6  # the first spikes come at 1 ms
+    sim.run(0.01)  # the loop still calls the rule through the kept answer: both spikes of each source count
+    assert sim.built.state.weight[synapses].tolist() == [W0 + 2 * 0.5] * 6
+
+
 def test_a_network_without_described_rules_has_no_entry():
     class HandPair(PairSTDP):
         def description_for(self, params):

@@ -348,3 +348,23 @@ def test_needs_compile_asks_about_the_entry_the_threads_gate_chose():
     assert sim.built.gates.custom is not one and needs_compile(sim.built)
     sim.built.set_threads(None)
     assert sim.built.gates.custom is one and not needs_compile(sim.built)
+
+
+def test_a_one_thread_build_writes_only_the_entry_it_runs(monkeypatch, tmp_path):
+    """The build knows the run's thread count: a model from equations on one thread gets the entry without the
+    parallel region only, not first the all-cores one (written and imported for nothing) and then that."""
+    from spikestudio.engine.equations.model_cache import PREFIX
+
+    monkeypatch.setattr(parallel, "cores", lambda: 4)  # every core would take the parallel path here
+    monkeypatch.setenv("SPIKESTUDIO_MODEL_CACHE", str(tmp_path))
+    net = Network(dt=0.1, seed=1)
+    net.add_model("m", builtin_text("lif").replace("title Leaky integrate-and-fire", "title LIF (one entry)", 1))
+    net.add_poisson("drive", 50, rate=20.0)
+    net.add_population("P", 50, "m", I_e=400.0)
+    net.connect("drive", "P", "all_to_all", weight=1.0)  # 2,500 synapses: the all-cores gate would be on
+    sim = Simulator(net, threads=1)
+    assert sim.built.gates.threads is None
+    (written,) = sorted(tmp_path.glob(f"{PREFIX}*.py"))
+    assert "prange(" not in written.read_text()
+    assert Simulator(net, threads=4).built.gates.threads is True  # more threads: the threaded entry, as before
+    assert len(list(tmp_path.glob(f"{PREFIX}*.py"))) == 2

@@ -16,8 +16,8 @@ from .text import parse_model
 
 __all__ = ["to_text", "to_data", "from_data", "DATA_KEYS"]
 
-DATA_KEYS = ("title", "about", "state", "init", "parameters", "let", "equations", "threshold", "reset", "refractory",
-             "method", "substep", "input", "receptors", "receptor")
+DATA_KEYS = ("title", "about", "state", "init", "parameters", "presets", "let", "equations", "threshold", "reset",
+             "refractory", "method", "substep", "input", "receptors", "receptor")
 
 
 def to_text(desc: ModelDescription) -> str:
@@ -34,6 +34,8 @@ def to_data(desc: ModelDescription) -> dict:
     if desc.inits:
         data["init"] = {i.var: to_source(i.expr) for i in desc.inits}
     data["parameters"] = {p.name: _param_data(p) for p in desc.params}
+    if desc.presets:  # only then, so a model without presets is written as before presets existed
+        data["presets"] = desc.preset_values()
     if desc.aliases:
         data["let"] = {a.name: to_source(a.expr) for a in desc.aliases}
     data["equations"] = {e.var: to_source(e.expr) for e in desc.equations}
@@ -92,6 +94,10 @@ def _lines(data: dict) -> list[str]:
         if p.get("description"):
             line += f' "{p["description"]}"'
         lines.append(line)
+    params = data.get("parameters", {})
+    for name, values in data.get("presets", {}).items():
+        lines.append(f"preset {name} " + ", ".join(
+            f"{k} = {number_text(v)} {params.get(k, {}).get('unit', '')}".rstrip() for k, v in values.items()))
     lines += [f"let {k} = {v}" for k, v in data.get("let", {}).items()]
     lines += [f"d{k}/dt = {v}" for k, v in data.get("equations", {}).items()]
     if data.get("threshold"):
@@ -125,6 +131,12 @@ def _shape_problems(data: object) -> list[str]:
     problems += _mapping(data, "parameters", {"default": _NUMBER, "unit": _TEXT, "low": _NUMBER, "high": _NUMBER,
                                               "low_open": (bool,), "high_open": (bool,), "description": _TEXT},
                          {"default"})
+    presets = data.get("presets", {})
+    if not isinstance(presets, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) and all(
+                isinstance(q, str) and isinstance(x, _NUMBER) and not isinstance(x, bool) for q, x in v.items())
+            for k, v in presets.items()):
+        problems.append("presets maps names to objects of parameter values (numbers)")
     for key in ("init", "let", "equations"):
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .presets import Preset
 from .tree import Binary, Node, Unary
 from .units import DIMENSIONLESS, Dim
 
@@ -161,6 +162,8 @@ class ModelDescription:
     # named receptors (``receptor NAME KIND tau=... E_rev=... sign=...``), in the order written; their names are
     # also in ``receptors``
     named_receptors: tuple[Receptor, ...] = ()
+    # named parameter sets (``preset RS a = 0.02 1/ms, ...``), in the order written
+    presets: tuple[Preset, ...] = ()
 
     @property
     def refractory_condition(self) -> bool:
@@ -171,6 +174,10 @@ class ModelDescription:
     def receptor(self, name: str) -> Receptor | None:
         """The named receptor ``name``, or None (also for the unnamed excitatory and inhibitory ones)."""
         return next((r for r in self.named_receptors if r.name == name), None)
+
+    def preset_values(self) -> dict[str, dict[str, float]]:
+        """Each preset's values by parameter, in the parameters' declared units."""
+        return {p.name: p.as_dict() for p in self.presets}
 
     def state_names(self) -> list[str]:
         return [s.name for s in self.state]

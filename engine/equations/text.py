@@ -5,6 +5,7 @@
     state v = -60 mV                                   # a state variable and its initial value
     init v = E_L                                       # or an initial value from parameters and the state above
     param tau = 10 ms (0, 1000] "Time constant of v"   # default, optional range and description
+    preset slow tau = 50 ms, a = 0.1                   # a named set of parameter values (presets.py)
     let I_ion = g_L*(v - E_L)                          # a named expression for the lines below
     dv/dt = (v - v**3/(3*mV**2) - w + R*I_syn)/tau     # one equation per state variable
     threshold v > 20*mV
@@ -46,6 +47,7 @@ from .description import (
     UnitSpec,
 )
 from .parser import ParseError, parse_expression
+from .presets import check_preset, read_preset
 from .receptor_line import clash_problems, parse_receptor
 from .tree import Binary, Name, Node, Num, Unary, names_in
 from .units import DIMENSIONLESS, UNITS, Dim, dim_text
@@ -56,8 +58,8 @@ MAX_LINES = 500
 MAX_LINE_LENGTH = 2000
 RECEPTOR_NAMES = ("excitatory", "inhibitory")
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
-_KEYWORDS = {"title", "about", "state", "init", "param", "let", "threshold", "reset", "refractory", "method", "input",
-             "substep", "receptors", "receptor", "clamp", "and", "or", "not", "dt", "inf"}
+_KEYWORDS = {"title", "about", "state", "init", "param", "preset", "let", "threshold", "reset", "refractory", "method",
+             "input", "substep", "receptors", "receptor", "clamp", "and", "or", "not", "dt", "inf"}
 _DERIV = re.compile(rf"d(?P<var>{_NAME})\s*/\s*dt\s*=")
 _DECL = re.compile(rf"(?P<name>{_NAME})\s*=")
 _RESET = re.compile(rf"(?P<var>{_NAME})\s*(?P<op>\+=|-=|=)")
@@ -156,6 +158,7 @@ class _Builder:
         self.clamp: tuple[str, ...] = ()
         self.method, self.input_var, self.receptors = "auto", "", None
         self.named: dict[str, Receptor] = {}
+        self.presets: list[tuple[str, list, int]] = []  # as written; checked against the parameters at the end
         self.problems: list[ModelProblem] = []
         self.declared: dict[str, int] = {}  # name -> line
         self.pending: list[tuple[str, Node, int]] = []  # equations, resets and conditions checked at the end
@@ -178,7 +181,8 @@ class _Builder:
         handler = {"title": self.on_title, "about": self.on_about, "state": self.on_state, "param": self.on_param,
                    "let": self.on_let, "init": self.on_init, "threshold": self.on_threshold, "reset": self.on_reset,
                    "refractory": self.on_refractory, "method": self.on_method, "input": self.on_input,
-                   "receptors": self.on_receptors, "receptor": self.on_receptor, "substep": self.on_substep}.get(head)
+                   "receptors": self.on_receptors, "receptor": self.on_receptor, "substep": self.on_substep,
+                   "preset": self.on_preset}.get(head)
         if handler is None or (rest and not rest[0].isspace()):
             raise _LineError(col, f"a line starts with a keyword ({', '.join(sorted(_KEYWORDS - _EXPR_WORDS))}) "
                                   "or is an equation such as dv/dt = ...")
@@ -312,6 +316,12 @@ class _Builder:
             self.clamp = tuple(names)
             self.pending.append(("clamp:" + str(at), Num(at, 0.0), n))
 
+    def on_preset(self, rest: str, col: int, n: int) -> None:
+        name, entries = read_preset(rest, col)
+        if any(p[0] == name for p in self.presets):
+            raise _LineError(col + 1, f"a second preset named {name!r}")
+        self.presets.append((name, entries, n))
+
     def on_method(self, rest: str, col: int, n: int) -> None:
         if rest.strip() not in METHODS:
             raise _LineError(col + 1, f"unknown method {rest.strip()!r} (known: {', '.join(METHODS)})")
@@ -360,6 +370,7 @@ class _Builder:
             self.check_substep(*self.substep)
         for clash in clash_problems(self.named.values(), self.declared, lines):
             self.problem(*clash)
+        presets = self.checked_presets()
         if not self.state:
             self.problem(0, 0, "a model needs at least one state variable (state v = -65 mV)")
         if self.problems:
@@ -373,12 +384,22 @@ class _Builder:
                                 self.refractory[0] if self.refractory else None, self.clamp, self.method,
                                 self.input_var or names[0], self.receptor_names(), self.about, lines,
                                 tuple(sorted(self.inits, key=lambda i: order.get(i.var, 0))),
-                                self.substep[0] if self.substep else None, tuple(self.named.values()))
+                                self.substep[0] if self.substep else None,
+                                named_receptors=tuple(self.named.values()), presets=presets)
 
     def receptor_names(self) -> tuple[str, ...]:
         """The unnamed receptors (all without named ones, else those of a receptors line) and the named ones."""
         unnamed = self.receptors if self.receptors is not None else () if self.named else RECEPTOR_NAMES
         return tuple(unnamed) + tuple(self.named)
+
+    def checked_presets(self) -> tuple:
+        params, presets = {p.name: p for p in self.params}, []
+        for name, entries, n in self.presets:
+            try:
+                presets.append(check_preset(name, entries, params, parse_unit, n))
+            except ParseError as exc:
+                self.problem(n, exc.col, exc.message)
+        return tuple(presets)
 
     def check_pending(self, tag: str, expr: Node, n: int) -> None:
         states = {s.name: s for s in self.state}

@@ -41,10 +41,26 @@ class EntryDispatcher(CPUDispatcher):
     calls it through its native address (a few ns per call), without recompiling for each function."""
 
     fixed_signature = None  # set by ``jit_entry``
+    _fixed_type = None
 
     @property
     def _numba_type_(self):
-        return types.FunctionType(self.fixed_signature)
+        """Made once: numba asks on every call of the loop that takes this entry (each chunk), and building and
+        interning the type of a wide signature (the rules' 29-array ``RuleState``) costs 30-130 us each time."""
+        if self._fixed_type is None:
+            self._fixed_type = types.FunctionType(self.fixed_signature)
+        return self._fixed_type
+
+    _last = (None, None)  # (signature, compile result) of the last ``get_compile_result``
+
+    def get_compile_result(self, sig):
+        """numba's, kept for the signature object asked last: the loop's unboxing asks twice a call (the entry's
+        addresses) with the same object, and each answer hashes the wide signature's argument types again."""
+        last_sig, cres = self._last
+        if sig is not last_sig:
+            cres = super().get_compile_result(sig)
+            self._last = (sig, cres)
+        return cres
 
 
 def jit_entry(func, signature):

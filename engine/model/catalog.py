@@ -85,23 +85,11 @@ class NeuronModel:
 # The built-in neuron models are descriptions (``builtin_models/<id>.model``): parameters, state, equations and
 # their TeX all come from them. What a description does not say is here: the code the compiled loop switches on
 # (its hand-written kernel in ``kernels.neuron_kernels``, checked against the description by
-# tests/test_builtin_descriptions.py), presets, and the state a run learns.
-
-# Izhikevich (2003), Fig. 2: regular spiking, intrinsically bursting, chattering, fast spiking,
-# low-threshold spiking, thalamo-cortical and resonator cells.
-IZHIKEVICH_PRESETS = {
-    "RS": {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0},
-    "IB": {"a": 0.02, "b": 0.2, "c": -55.0, "d": 4.0},
-    "CH": {"a": 0.02, "b": 0.2, "c": -50.0, "d": 2.0},
-    "FS": {"a": 0.1, "b": 0.2, "c": -65.0, "d": 2.0},
-    "LTS": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 2.0},
-    "TC": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 0.05},
-    "RZ": {"a": 0.1, "b": 0.26, "c": -65.0, "d": 2.0},
-}
+# tests/test_builtin_descriptions.py) and the state a run learns. Presets are in the descriptions (``preset``).
 
 BUILTIN_MODELS: dict[str, tuple[int, dict]] = {  # id -> (kernel code, what the description does not hold)
     "lif": (codes.LIF, {}),
-    "izhikevich": (codes.IZH, {"presets": IZHIKEVICH_PRESETS}),
+    "izhikevich": (codes.IZH, {}),
     "adex": (codes.ADEX, {}),
     "hh": (codes.HH, {}),
     "lif_adaptive": (codes.LIF_ADAPTIVE, {"learned": ("theta",)}),
@@ -135,17 +123,20 @@ _DESCRIPTIONS: dict[str, ModelDescription] = {}
 
 
 def described_model(model_id: str, desc: ModelDescription, code: int, **extra) -> NeuronModel:
-    """The catalogue's view of a description: parameters as specs, state with units, equations as TeX."""
+    """The catalogue's view of a description: parameters as specs, state with units, equations as TeX, presets."""
     params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
                                 low_open=p.low_open, high_open=p.high_open) for p in desc.params}
     state = {s.name: s.unit.text for s in desc.state}
     return NeuronModel(model_id, code, desc.title or model_id, desc.description or desc.title or model_id,
-                       params, state, equations=model_tex(desc), **extra)
+                       params, state, presets=desc.preset_values(), equations=model_tex(desc), **extra)
 
 
 NEURON_MODELS: dict[str, NeuronModel] = {
     model_id: described_model(model_id, builtin_description(model_id), code, **extra)
     for model_id, (code, extra) in BUILTIN_MODELS.items()}
+
+# Izhikevich (2003), Fig. 2 (RS, IB, CH, FS, LTS, TC, RZ): read from its description's ``preset`` lines.
+IZHIKEVICH_PRESETS = NEURON_MODELS["izhikevich"].presets
 
 POISSON_PARAMS = _table(_nonneg("rate", 10.0, "Hz", "Firing rate of every neuron (unless per-neuron rates are given)"))
 

@@ -138,20 +138,15 @@ class Network:
             matrix = np.asarray(rule_params.pop("matrix"), dtype=np.float64)
             pre, post = np.nonzero(matrix)
             arrays.update(pre=pre, post=post, weights=matrix[pre, post])
-<<<<<<< HEAD
         from .receptors import with_model_kinetics  # a named receptor's kinetics are its model's
 
         syn = with_model_kinetics(self, target, Synapse(synapse, receptor, tau, E_rev))
+        if V_half is not None:
+            syn.V_half = V_half
+        if V_slope is not None:
+            syn.V_slope = V_slope
         proj = Projection(id or f"{source}->{target}", source, target, rule, rule_params, weight, delay, syn,
                           allow_autapses, plasticity, **arrays)
-=======
-        proj = Projection(id or f"{source}->{target}", source, target, rule, rule_params, weight, delay,
-                          Synapse(synapse, receptor, tau, E_rev), allow_autapses, plasticity, **arrays)
-        if V_half is not None:
-            proj.synapse.V_half = V_half
-        if V_slope is not None:
-            proj.synapse.V_slope = V_slope
->>>>>>> graded
         return self.add(proj)
 
     def record_spikes(self, target: str, id: str | None = None) -> Recorder:

@@ -96,10 +96,15 @@ class Built:
     hand_written: bool = False
     rules: list = field(default_factory=list)  # the layouts of the described learning rules, by slot order
     graded: dict[str, slice] = field(default_factory=dict)  # graded/gap projection id -> its rows in gr_idx, gr_val
+    # the most threads a run may take (None: every core): sets the threads gate before the custom models' entry is
+    # made, so a run that never goes parallel writes and imports only the entry without the parallel region
+    most_threads: int | None = None
     gates: K.Gates = field(init=False)  # which parts of the time loop this network compiles
 
     def __post_init__(self):
         gates = K.Gates.of(self.state)
+        if self.most_threads is not None:
+            gates = gates._replace(threads=K.threads_gate(self.state, self.most_threads))
         if gates.custom:  # the loop calls the custom models' entry, compiled apart from it
             gates = gates._replace(custom=self._entry(gates))
         if gates.rules:  # and its learning rules' entry likewise: one loop serves every rule set
@@ -222,19 +227,20 @@ def _poisson_cap_of(item: PoissonInput, dt: float) -> int:
 
 
 def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int | None = None,
-          record_all: bool = False, datasets=None, cancel=None, progress=None) -> Built:
+          record_all: bool = False, datasets=None, cancel=None, progress=None, threads: int | None = None) -> Built:
     """Validate and build ``net``; ``rules`` maps learning-rule ids to plugin implementations, ``datasets``
     turns dataset inputs into spikes (see ``dataset_input``). ``cancel`` (a ``threading.Event``) set by another
     thread stops the build with ``BuildCancelledError`` at the next plugin call or stage (a plugin may be slow),
     between projections too. ``progress(synapses drawn, synapses expected, projection id)`` is called before and
-    after each projection is wired (on the building thread), so a large network can show how far it has got."""
+    after each projection is wired (on the building thread), so a large network can show how far it has got.
+    ``threads``: the most threads a run will take (None: every core), so only the entries it needs are made."""
     net.check()
     rules = with_carried_rules(net, rules)
     problems = build_problems(net, rules, memory_limit, chunk_steps, datasets, cancel)
     if problems:
         raise BuildError("\n".join(problems))
     try:
-        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel, progress)
+        return _allocate(net, rules, chunk_steps, memory_limit, record_all, datasets, cancel, progress, threads)
     except MemoryError as exc:  # the estimate passed, but the memory was gone by the time it was needed
         raise BuildError(f"out of memory while building the network ({exc or 'MemoryError'}): it needs about "
                          f"{format_bytes(estimate_memory(net, chunk_steps)[1])} and "
@@ -243,7 +249,7 @@ def build(net: Network, rules=None, chunk_steps: int = 2000, memory_limit: int |
 
 
 def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, record_all: bool,
-              datasets, cancel, progress=None) -> Built:
+              datasets, cancel, progress=None, threads: int | None = None) -> Built:
     """The arrays of a network ``build`` has checked."""
     _check_cancel(cancel)
     shown = resolve_datasets(net, datasets)
@@ -341,7 +347,8 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
                   presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom,
-                  rules=list(rule_slots.layouts.values()), hand_written=hand_written, graded=graded)
+                  rules=list(rule_slots.layouts.values()), hand_written=hand_written, graded=graded,
+                  most_threads=threads)
     built.initial = _copy_state(state)
     return built
 

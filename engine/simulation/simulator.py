@@ -52,9 +52,10 @@ class Simulator:
         self.threads = threads  # None: the network's ``threads`` setting (0: every core); see ``kernels.parallel``
         self.spare_cores = spare_cores  # cores a setting of 0 leaves free (the editor keeps one for drawing)
         self._chooser: ThreadChooser | None = None
+        # the build knows the most threads this run takes, so it makes only the custom models' entry for them
         self.built: Built = build(network, rules, chunk_steps, memory_limit, record_all, datasets, cancel,
-                                  build_progress)
-        self._narrow_gates(self._thread_chooser())  # before any compile_status question about the loop
+                                  build_progress, threads=max(self._thread_chooser().candidates))
+        self._narrow_gates(self._thread_chooser())  # unchanged here; a later change of the setting narrows again
         self.step = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()

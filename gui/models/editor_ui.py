@@ -66,6 +66,10 @@ class ModelEditorUI:
         window.edit_menu.addAction(self.new_action)
         self.refresh_library()
 
+    def shutdown(self) -> None:
+        """The window closes: a preview still running answers no one."""
+        self.editor.preview.abandon()
+
     # --- opening ----------------------------------------------------------------------------------------
     def show(self) -> ModelEditor:
         first = not self.dock.isVisible()

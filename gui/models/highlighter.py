@@ -13,8 +13,8 @@ from ..base.theme import current
 
 __all__ = ["ModelHighlighter", "KEYWORDS"]
 
-KEYWORDS = ("title", "about", "state", "param", "let", "threshold", "reset", "refractory", "method", "substep", "input",
-            "receptors", "receptor")
+KEYWORDS = ("title", "about", "state", "param", "preset", "let", "threshold", "reset", "refractory", "method",
+            "substep", "input", "receptors", "receptor")
 _LEADING = re.compile(rf"^\s*({'|'.join(KEYWORDS)})\b")
 _PROSE = re.compile(r"^\s*(title|about)\b")
 _WORDS = re.compile(r"\b(clamp|and|or|not)\b")

@@ -94,6 +94,17 @@ class PreviewPanel(QWidget):
             return self._say_shown()
         self._start()
 
+    def abandon(self) -> None:
+        """Drop the running preview and any waiting one (the window closes): the job skips what is left and
+        emits nothing, since its answer could find its signals deleted once the app has quit."""
+        job, self._job, self._waiting, self._compiling = self._job, None, False, None
+        self._clock.stop()
+        if job is not None:
+            job.abandon()
+            for signal, slot in ((job.signals.finished, self._finished), (job.signals.failed, self._failed),
+                                 (job.signals.compiling, self._started_compiling)):
+                signal.disconnect(slot)
+
     @property
     def busy(self) -> bool:
         return self._job is not None or self._waiting

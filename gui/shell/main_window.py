@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
             return
         self.simulation.shutdown()  # the worker stops after its chunk; nothing simulates a closed window
         self.experiments.shutdown()  # a sweep stops taking new runs; the ones in progress finish
+        self.models.shutdown()  # a model preview still running on the pool answers no one
         self.files.closing()
         if self.keep_layout:
             self.save_layout()
