@@ -11,7 +11,9 @@ Phases: ``deliver`` the delay ring's slice into the synapses, ``region`` the par
 it also sends the last step's spikes into its nodes), ``lif`` the LIF nodes in the node loop (one thread: their
 pass; two: copying the region's spikes, or the pass of nodes outside it), ``poisson`` the background's draws,
 ``lagged`` the last step's spikes through current synapses not sent by the region, ``record`` keeping and
-recording this step's spikes. Printed: mean, 10th percentile and median of each, microseconds a step.
+recording this step's spikes. A fused background (``engine.simulation.fusion``: the full build's choice) counts in
+``poisson``: its pass after the region (``parallel.fused_parts``) and the serial rest (``kernel.send_fused``).
+Printed: mean, 10th percentile and median of each, microseconds a step.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import spikestudio
 from spikestudio.engine.kernels import kernel as K
 from spikestudio.engine.kernels.builtin_updates import node_lif, prepass_lif
 from spikestudio.engine.kernels.neuron_kernels import update_poisson
-from spikestudio.engine.kernels.parallel import poisson_parts
+from spikestudio.engine.kernels.parallel import FUSED_NODE, fused_parts, poisson_parts
 from spikestudio.engine.kernels.poisson_draws import emit_counts, poisson_emit
 from spikestudio.resources.examples.microcircuit import microcircuit
 
@@ -56,13 +58,18 @@ def timed_steps(s, step0, n_steps, ts, per):
         t1 = _now(ts)
         if region:
             prepass_lif(s, None, step)
-        drawn = s.par[3] != 0 and s.par[0] > 1
+        fused, emitting = K.backgrounds(s.node_code, s.node_record, s.proj_stp)
+        drawn = s.par[3] != 0 and s.par[0] > 1 and emitting
         t2 = _now(ts)
         t_poi = 0
+        if region and fused:
+            fused_parts(s.par[0], s.node_code, s.node_start, s.node_chan, s.chan, s.chan_off, s.par[1], s.proj_src,
+                        s.proj_chan, s.proj_w, s.proj_d, s.proj_stp, s.poisson_l, s.poisson_cap, s.par[3], s.syn,
+                        s.ring, step)
         if drawn:
-            poisson_parts(s.par[0], s.node_code, s.node_start, s.poisson_l, s.poisson_cap, s.par[3], step,
-                          s.block_spikes)
-            t_poi = _now(ts) - t2
+            poisson_parts(s.par[0], s.node_code, s.node_start, s.node_record, s.poisson_l, s.poisson_cap, s.par[3],
+                          step, s.block_spikes)
+        t_poi = _now(ts) - t2
         n_spk = np.int64(0)
         t_lif = 0
         for node in range(n_nodes):
@@ -73,7 +80,7 @@ def timed_steps(s, step0, n_steps, ts, per):
             if s.node_code[node] == K.LIF:
                 n_spk, bad = node_lif(s, s.node_params[node], node, lo, hi, c0, c1, n_spk, step, None, None, True)
                 t_lif += _now(ts) - a
-            else:
+            elif s.node_record[node] != FUSED_NODE:
                 if drawn:
                     n_spk, bad = emit_counts(lo, hi, s.block_spikes, s.spikes_now, n_spk)
                 elif s.par[3] != 0:
@@ -87,13 +94,18 @@ def timed_steps(s, step0, n_steps, ts, per):
         t3 = _now(ts)
         K.send(s, s.node_spk_prev, s.spikes_prev, step, True, region, True)
         t4 = _now(ts)
+        lagged = t4 - t3
+        if fused:
+            K.send_fused(s, step, True, region)
+            t_poi += _now(ts) - t4
+            t4 = _now(ts)
         K.send(s, s.node_spk, s.spikes_now, step, False, False, True)
         K.keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
         K.record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                         s.node_counts, s.counters, step, k)
         s.counters[0] = 0
         t5 = _now(ts)
-        per[k, 0], per[k, 1], per[k, 2], per[k, 3], per[k, 4], per[k, 5] = (t1 - t0, t2 - t1, t_lif, t_poi, t4 - t3,
+        per[k, 0], per[k, 1], per[k, 2], per[k, 3], per[k, 4], per[k, 5] = (t1 - t0, t2 - t1, t_lif, t_poi, lagged,
                                                                             t5 - t4)
         per[k, 6] = t5 - t0
 

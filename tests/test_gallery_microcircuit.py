@@ -44,10 +44,20 @@ RATE_TOLERANCE = 0.10
 SIGNATURES = {"microcircuit": "test_bundled_microcircuit_fires_at_the_rates_of_the_model_at_its_scale"}
 
 
-@pytest.fixture(scope="module")
-def bundled_run():
+@pytest.fixture(scope="module", params=["emitted", "fused"])
+def bundled_run(request):
+    """The bundled network as built (7,717 background neurons: emitted spikes from the loop's stream) and with its
+    backgrounds drawn counter-based and fused, as a build of 10,000 background neurons or more does
+    (``engine.simulation.fusion``): another realisation of the same background, added as weight x count."""
     net = spikestudio.load(example_path("microcircuit"))
-    res = spikestudio.Simulator(net).run(RUN_S)
+    sim = spikestudio.Simulator(net)
+    if request.param == "fused":
+        from spikestudio.engine.kernels.rng import counter_key
+        from spikestudio.engine.simulation.fusion import fuse
+
+        sim.built.state.par[3] = counter_key(net.seed)
+        assert len(fuse(sim.built.state, {sim.built.nodes[p].index for p in sim.built.spike_recorded})) == 8
+    res = sim.run(RUN_S)
     return net, res
 
 

@@ -267,7 +267,7 @@ def test_the_lif_region_sends_only_into_the_current_channels_of_the_nodes_it_upd
     assert sent("E", 10_000) == [False, False]
 
 
-def microcircuit_run(threads: int, monkeypatch) -> Simulator:
+def microcircuit_run(threads: int, monkeypatch, fused: bool = False) -> Simulator:
     """Potjans & Diesmann's eight populations at 2 % (per-synapse delays, a Poisson background per population),
     its background drawn from counter-based numbers as a full-scale one is, every population in the region."""
     from spikestudio.engine.kernels.rng import counter_key
@@ -277,6 +277,10 @@ def microcircuit_run(threads: int, monkeypatch) -> Simulator:
     sim = Simulator(microcircuit(0.02, 0.05), threads=threads, chunk_steps=400)
     assert sim.built.state.par[3] == 0  # 1,543 Poisson neurons: the loop's stream, unless asked
     sim.built.state.par[1:4] = (64, 1, counter_key(3))
+    if fused:  # as the build fuses a background of counter-based draws
+        from spikestudio.engine.simulation.fusion import fuse
+
+        assert len(fuse(sim.built.state, {sim.built.nodes[p].index for p in sim.built.spike_recorded})) == 8
     sim.run(0.1)
     return sim
 
@@ -289,6 +293,22 @@ def test_a_microcircuit_with_a_counter_drawn_background_gives_the_same_spikes_fo
     assert (one.built.state.proj_stp == parallel.SORTED_ROWS).sum() == 8  # each background's one_to_one
     for n in (2, 4):
         for pop in pops:
+            a, b = one.results.spikes(pop), runs[n].results.spikes(pop)
+            assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)), (n, pop)
+        for name in COMPARED + ("spikes_prev",):
+            assert np.array_equal(getattr(one.built.state, name), getattr(runs[n].built.state, name)), (n, name)
+
+
+def test_a_microcircuit_with_fused_backgrounds_gives_the_same_spikes_for_1_2_and_4_threads(monkeypatch):
+    """The backgrounds fused (``engine.simulation.fusion``, as a full-scale build decides: counter-based draws, each
+    only one_to_one onto its population and not recorded): drawn by the task that owns the target block, into the
+    synapses straight, on any number of threads the additions of one thread."""
+    runs = {n: microcircuit_run(n, monkeypatch, fused=True) for n in (1, 2, 4)}
+    one = runs[1]
+    assert (one.built.state.proj_stp == parallel.FUSED).sum() == 8
+    assert one.built.state.spike_count.sum() > 200  # the populations' (the backgrounds' spikes are never made)
+    for n in (2, 4):
+        for pop in one.network.populations:
             a, b = one.results.spikes(pop), runs[n].results.spikes(pop)
             assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)), (n, pop)
         for name in COMPARED + ("spikes_prev",):

@@ -51,7 +51,16 @@ from .codes import __all__ as _codes
 from .graded_pass import graded_currents
 from .jit import engine_sources_digest, jit_inline, jit_loop, jit_part
 from .neuron_kernels import update_poisson, update_spike_times
-from .parallel import poisson_parts, propagate_split, sent_by_region, touch_rows
+from .parallel import (
+    FUSED,
+    FUSED_NODE,
+    fused_input,
+    fused_parts,
+    poisson_parts,
+    propagate_split,
+    sent_by_region,
+    touch_rows,
+)
 from .plasticity_kernels import DESCRIBED, plasticity_step
 from .poisson_draws import emit_counts, poisson_emit
 from .rule_entry import RuleState, rule_state, rule_state_of, rules_signature
@@ -212,6 +221,7 @@ def _compile_run_chunk(digest: str):
         if threads is None:
             s.par[0] = 1
         region = lif is not None and s.par[0] > 1  # see lif_prepass
+        fused, emitting = backgrounds(s.node_code, s.node_record, s.proj_stp)
         s.tr_count[:] = 0
         for k in range(n_steps):
             step = step0 + k
@@ -226,10 +236,14 @@ def _compile_run_chunk(digest: str):
             if threads is not None:
                 if region:  # large LIF nodes: one parallel region, which also sends the last step's spikes into them
                     prepass_lif(s, currents, step)
-                drawn = poisson is not None and s.par[3] != 0 and s.par[0] > 1
+                    if poisson is not None and fused:  # ... and the fused backgrounds onto them, after it
+                        fused_parts(s.par[0], s.node_code, s.node_start, s.node_chan, s.chan, s.chan_off, s.par[1],
+                                    s.proj_src, s.proj_chan, s.proj_w, s.proj_d, s.proj_stp, s.poisson_l,
+                                    s.poisson_cap, s.par[3], s.syn, s.ring, step)
+                drawn = poisson is not None and emitting and s.par[3] != 0 and s.par[0] > 1
                 if drawn:  # a large Poisson background: each neuron's count on threads, emitted in the node loop
-                    poisson_parts(s.par[0], s.node_code, s.node_start, s.poisson_l, s.poisson_cap, s.par[3], step,
-                                  s.block_spikes)
+                    poisson_parts(s.par[0], s.node_code, s.node_start, s.node_record, s.poisson_l, s.poisson_cap,
+                                  s.par[3], step, s.block_spikes)
             if custom is not None and s.par[0] > 1:  # the same for models from equations (slot -1: their prepass)
                 custom(-1, 0, s.node_code, s.node_start, s.node_chan, s.node_params, s.chan, s.chan_off, s.syn,
                        s.state, s.refractory, s.i_ext, s.scratch, s.spikes_now, np.int64(0), s.dt, step, s.par,
@@ -267,7 +281,9 @@ def _compile_run_chunk(digest: str):
                 elif code == POISSON:
                     if poisson is None:
                         return k, uncompiled(s.counters, node, step)
-                    if drawn:
+                    if s.node_record[node] == FUSED_NODE:
+                        pass  # no spikes: its counts go straight into its targets (fused_parts, send_fused)
+                    elif drawn:
                         n_spk, bad = emit_counts(lo, hi, s.block_spikes, s.spikes_now, n_spk)
                     elif s.par[3] != 0:
                         n_spk, bad = poisson_emit(lo, hi, s.poisson_l, s.poisson_cap, s.par[3], step,
@@ -296,6 +312,8 @@ def _compile_run_chunk(digest: str):
             s.node_spk[n_nodes] = n_spk
             # the last step's spikes reach current and conductance synapses now, at the end of this step's update
             send(s, s.node_spk_prev, s.spikes_prev, step, True, region, threads)
+            if poisson is not None and fused:
+                send_fused(s, step, True, region)
             if plastic is not None:
                 plasticity_step(s.pl_proj, s.pl_family, s.pl_coef, s.pl_target, s.pl_pre_off, s.pl_post_off,
                                 s.pl_col, s.pre_trace, s.post_trace, s.col_ptr, s.col_syn, s.syn_pre, s.stp_u,
@@ -306,6 +324,8 @@ def _compile_run_chunk(digest: str):
                 if rules is not None:
                     rules(rule_state(s), step)
             send(s, s.node_spk, s.spikes_now, step, False, False, threads)
+            if poisson is not None and fused:
+                send_fused(s, step, False, False)
             keep_spikes(s.spikes_now, s.node_spk, s.spikes_prev, s.node_spk_prev)
             record_spikes(s.node_spk, s.spikes_now, s.node_record, s.spike_count, s.rec_step, s.rec_id,
                           s.node_counts, s.counters, step, k)
@@ -496,6 +516,32 @@ def send(s, node_spk, spikes, step, lagged, region, threads):
         if q > p:
             send_projections(s, p, q, node_spk, spikes, step, lagged, threads)
         p = q + 1  # projection q (if any) was sent by the region
+
+
+@jit_part
+def send_fused(s, step, lagged, region):
+    """The fused backgrounds (``parallel.fused_input``) due now that the loop's parallel region has not added
+    (``parallel.fused_parts``), after every projection of spikes: in that order on any number of threads."""
+    for p in range(s.proj_src.shape[0]):
+        c = s.proj_chan[p]
+        if s.proj_stp[p] != FUSED or synapse_lag(s.chan, c) != lagged:
+            continue
+        if region and sent_by_region(c, s.node_code, s.node_start, s.node_chan, s.chan, s.par[1]):
+            continue
+        fused_input(p, 0, s.node_start[s.node_start.shape[0] - 1], s.proj_src, s.proj_chan, s.proj_w, s.proj_d,
+                    s.chan, s.chan_off, s.node_start, s.poisson_l, s.poisson_cap, s.par[3], s.syn, s.ring, step)
+
+
+@jit_inline
+def backgrounds(node_code, node_record, proj_stp):
+    """(Some projection is a fused background, some Poisson node emits spikes): which Poisson passes a chunk runs."""
+    fused = False
+    for p in range(proj_stp.shape[0]):
+        fused = fused or proj_stp[p] == FUSED
+    emitting = False
+    for node in range(node_code.shape[0]):
+        emitting = emitting or (node_code[node] == POISSON and node_record[node] != FUSED_NODE)
+    return fused, emitting
 
 
 @jit_part

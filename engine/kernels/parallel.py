@@ -21,6 +21,9 @@ work so that every value is computed by exactly the arithmetic, in the order, of
 
 * ``poisson_parts``: a large Poisson background's spike counts (counter-based draws, ``poisson_draws``), each
   task its share of each source's blocks; the loop then emits them in neuron order.
+* ``fused_parts``: a fused background (``FUSED``, ``poisson_draws.fused_adds``) onto the nodes ``lif_nodes``
+  updates, each task into the neurons of its own blocks, after the region (so after every projection it sent,
+  as ``kernel.send_fused`` adds them after every projection in the one-thread loop).
 
 Other random draws (small Poisson sources, OU currents) stay in the sequential loop's stream.
 """
@@ -31,9 +34,10 @@ from numba import prange
 from .codes import CH_DECAY, CH_KIND, DELTA, POISSON
 from .jit import JIT_FLAGS, engine_sources_digest, jit_inline, jit_part
 from .lif_pass import SPIKE_BLOCK, lif_constants, lif_gain, lif_on_threads, lif_pass, threshold
-from .poisson_draws import poisson_counts
+from .poisson_draws import fused_adds, poisson_counts
 
-__all__ = ["SORTED_ROWS", "lif_blocks", "lif_nodes", "propagate_split", "poisson_parts", "region_least", "lower_bound",
+__all__ = ["SORTED_ROWS", "FUSED", "FUSED_NODE", "fused_input", "fused_parts",
+           "lif_blocks", "lif_nodes", "propagate_split", "poisson_parts", "region_least", "lower_bound",
            "sent_by_region", "touch_rows", "PARALLEL_NEURONS", "PARALLEL_SYNAPSES", "SPIKE_BLOCK", "cores",
            "threads_for"]
 
@@ -42,6 +46,9 @@ TOUCH_FROM = 4  # spikes of a projection whose rows are read ahead (one or two r
 REGION_SMALLEST = 1_000  # ... and one this large too, when such LIF populations hold PARALLEL_NEURONS in all
 SORTED_ROWS = -2  # proj_stp of a projection without short-term plasticity whose targets ascend through its rows
 # (one_to_one; its source emits spikes in neuron order): a task binary-searches its first spike, not every row
+FUSED = -3  # proj_stp of a fused background's projection (see engine.simulation.fusion): its source emits no spikes,
+# ``fused_input`` adds weight x count where ``kernel.propagate`` would have added the spikes
+FUSED_NODE = -1  # node_record of such a source (0 and 1: spikes not recorded, recorded)
 PARALLEL_SYNAPSES = 2_000  # a step's spikes reaching this many synapses are propagated on threads (its serial
 # scattered additions were a third of the CUBA step at N = 64,000: 35 spikes, 2,800 synapses a step)
 
@@ -221,6 +228,42 @@ def sent_by_region(c, node_code, node_start, node_chan, chan, least):
     return lif_on_threads(node_code[k], node_start[k + 1] - node_start[k], node_chan[k], node_chan[k + 1], chan, least)
 
 
+@jit_inline
+def fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, chan, chan_off, node_start, poisson_l, cap, key,
+                syn, ring, step):
+    """Fused projection ``p`` into its targets ``[t_lo, t_hi)``, where and when ``kernel.propagate`` would add its
+    source's spikes: into a current or conductance channel the last step's (they wait a step more, see
+    ``kernel.synapse_lag``), into a delta channel this step's; delay 1 into ``syn``, longer into the ring."""
+    c = proj_chan[p]
+    drawn = step - 1 if chan[c, CH_KIND] != DELTA else step
+    if drawn < 0:
+        return
+    base = chan_off[c]
+    d = proj_d[p]
+    target = syn[base:] if d == 1 else ring[(step + d) % ring.shape[0], base:]
+    src = proj_src[p]
+    fused_adds(t_lo, min(t_hi, node_start[src + 1] - node_start[src]), node_start[src], proj_w[p], target, poisson_l,
+               cap, key, drawn, node_start[node_start.shape[0] - 1])
+
+
+@jit_part
+def fused_into_blocks(part, parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src, proj_chan, proj_w,
+                      proj_d, proj_stp, poisson_l, cap, key, syn, ring, step):
+    """Task ``part`` of ``fused_parts``: every fused projection onto a node ``lif_nodes`` updates, into the neurons
+    of the task's blocks there."""
+    for p in range(proj_src.shape[0]):
+        c = proj_chan[p]
+        if proj_stp[p] != FUSED or not sent_by_region(c, node_code, node_start, node_chan, chan, least):
+            continue
+        target = channel_node(node_chan, c)
+        size = node_start[target + 1] - node_start[target]
+        blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
+        t_lo = blocks * part // parts * SPIKE_BLOCK  # the neurons whose pass the task ran (see lif_nodes)
+        t_hi = min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
+        fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, chan, chan_off, node_start, poisson_l, cap,
+                    key, syn, ring, step)
+
+
 def _compile(digest: str):
     """The parallel passes, cached by numba under a key that includes the engine's source digest (see
     ``kernel._compile_run_chunk``: ``lif_pass`` lives in another module)."""
@@ -307,14 +350,14 @@ def _compile(digest: str):
                                   spikes_now, syn, ring, proj_stp, stp_gain, step)
 
     @jit_parallel
-    def poisson_parts(parts, node_code, node_start, poisson_l, cap, key, step, counts):
-        """``poisson_draws.poisson_counts`` of every Poisson node into ``counts``, task ``part`` the neurons of its
-        share of each node's blocks (the loop emits them in order: ``poisson_draws.emit_counts``)."""
+    def poisson_parts(parts, node_code, node_start, node_record, poisson_l, cap, key, step, counts):
+        """``poisson_draws.poisson_counts`` of every Poisson node but the fused ones into ``counts``, task ``part``
+        the neurons of its share of each node's blocks (the loop emits them in order: ``poisson_draws.emit_counts``)."""
         digest  # noqa: B018
         stride = node_start[node_start.shape[0] - 1]
         for part in prange(parts):
             for node in range(node_code.shape[0]):
-                if node_code[node] != POISSON:
+                if node_code[node] != POISSON or node_record[node] == FUSED_NODE:
                     continue
                 lo, hi = node_start[node], node_start[node + 1]
                 nb = (hi - lo + SPIKE_BLOCK - 1) // SPIKE_BLOCK
@@ -322,10 +365,19 @@ def _compile(digest: str):
                 b = min(hi, lo + nb * (part + 1) // parts * SPIKE_BLOCK)
                 poisson_counts(a, b, poisson_l, cap, key, step, stride, counts)
 
-    return lif_blocks, lif_nodes, propagate_split, poisson_parts
+    @jit_parallel
+    def fused_parts(parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src, proj_chan, proj_w,
+                    proj_d, proj_stp, poisson_l, cap, key, syn, ring, step):
+        """The fused backgrounds onto the nodes of ``lif_nodes``, after it: ``fused_into_blocks`` on each task."""
+        digest  # noqa: B018
+        for part in prange(parts):
+            fused_into_blocks(part, parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src,
+                              proj_chan, proj_w, proj_d, proj_stp, poisson_l, cap, key, syn, ring, step)
+
+    return lif_blocks, lif_nodes, propagate_split, poisson_parts, fused_parts
 
 
-lif_blocks, lif_nodes, propagate_split, poisson_parts = _compile(engine_sources_digest())
+lif_blocks, lif_nodes, propagate_split, poisson_parts, fused_parts = _compile(engine_sources_digest())
 # Load numba's threading layer now: a time loop loaded from the disk cache calls the parallel passes through
 # pointers that only the layer's start sets (without it, the first call of a cached loop jumps to address 0).
 # ``get_num_threads`` is the public call that starts it.

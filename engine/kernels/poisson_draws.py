@@ -4,12 +4,17 @@ one-thread step when drawn from the loop's single stream) is drawn on threads wi
 
 A network uses them when its Poisson sources hold ``PARALLEL_NEURONS`` neurons or more (``State.par[3]``, the key,
 is then non-zero; see ``engine.simulation.build``); smaller ones keep the loop's stream (``update_poisson``).
+
+A *fused* background (``fused_adds``; the build decides, ``engine.simulation.fusion``) emits no spikes at all: as
+Brian2's PoissonInput and NEST's poisson_generator, each target neuron's count is drawn where its input is added
+and enters its synapse as weight x count (the serial emit and the propagation of 130,000 spikes a step were the
+excess of two threads in the full microcircuit).
 """
 
 from . import rng
 from .jit import jit_inline
 
-__all__ = ["poisson_counts", "poisson_emit", "emit_counts"]
+__all__ = ["poisson_counts", "poisson_emit", "emit_counts", "fused_adds"]
 
 
 @jit_inline
@@ -49,3 +54,14 @@ def poisson_emit(lo, hi, poisson_l, cap, key, step, stride, spikes_now, n_spk):
             spikes_now[n_spk] = i
             n_spk += 1
     return n_spk, -1
+
+
+@jit_inline
+def fused_adds(t_lo, t_hi, lo, w, target, poisson_l, cap, key, step, stride):
+    """A fused one_to_one background into targets ``[t_lo, t_hi)`` (local indices, source neuron ``lo + j`` onto
+    target ``j``): ``target[j] += w * count`` with each source neuron's count of ``step`` (the spikes' own step,
+    so any thread draws the count any other would)."""
+    for j in range(t_lo, t_hi):
+        k = draw_count(poisson_l[lo + j], cap, key, step, lo + j, stride)
+        if k > 0:
+            target[j] += w * k

@@ -41,6 +41,7 @@ from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
 from .described_rules import RuleSlots, described_problem, described_spec, description_of, with_carried_rules
+from .fusion import fuse
 from .graded import graded_table, is_graded
 from .plasticity import RuleSpec, checked_spec, empty_tables, plastic_tables
 from .reward_tables import empty_reward_tables, reward_tables
@@ -345,6 +346,7 @@ def _allocate(net: Network, rules, chunk_steps: int, memory_limit: int | None, r
     )
     update_propagators(state, custom, hand_written)
     rates = {r.id: (nodes[r.target].index, float(r.bin)) for r in net.recorders.values() if r.kind == "rate"}
+    fuse(state, {nodes[n].index for n in spike_recorded} | {node for node, _ in rates.values()})
     built = Built(state, nodes, synapses, traces, rates, spike_recorded, chunk_steps,
                   presented={nid: (s.labels, s.onsets) for nid, s in shown.items()}, custom=custom,
                   rules=list(rule_slots.layouts.values()), hand_written=hand_written, graded=graded,

@@ -19,6 +19,7 @@ from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
 from . import results as budgets
 from .build import Built, build, trace_columns
+from .fusion import unfuse
 from .live_edits import prepare_edit
 from .results import Results
 from .threads import ThreadChooser
@@ -233,6 +234,7 @@ class Simulator:
 
         def apply() -> None:
             for node_id in new:
+                unfuse(self.built.state, nodes[node_id].index, self.step)  # a fused background emits its spikes again
                 self.built.state.node_record[nodes[node_id].index] = 1
 
         self._schedule(apply)

@@ -1,0 +1,83 @@
+"""Fused Poisson backgrounds: a Poisson input whose only use is to drive a population one_to_one is drawn where its
+input lands (``kernels.poisson_draws.fused_adds``) and adds weight x count to each target, as Brian2's PoissonInput
+and NEST's poisson_generator do, instead of emitting spikes that are then gathered in order and propagated (the
+microcircuit's 77,000 background trains: the excess of its two-thread step).
+
+Decided at build (``fuse``): the spikes of such a node are never seen, so nothing may want them. ``blocker`` names
+what keeps a node unfused; ``unfuse`` undoes it for a node whose spikes are asked for during a run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kernels import kernel as K
+from ..kernels.parallel import FUSED, FUSED_NODE, SORTED_ROWS
+from ..kernels.poisson_draws import poisson_counts
+
+__all__ = ["blocker", "fuse", "unfuse"]
+
+
+def blocker(state: K.State, node: int, watched: set[int]) -> str | None:
+    """Why Poisson node ``node`` cannot be fused, or None when it can. ``watched``: the nodes the run records or
+    bins (spike and rate recorders)."""
+    if state.node_code[node] != K.POISSON:
+        return "not a Poisson input"
+    if state.par[3] == 0:
+        return "small background (drawn from the loop's stream, not counter-based)"
+    if node in watched or state.node_record[node] > 0:
+        return "its spikes are recorded"
+    if np.any(state.rw_src == node):
+        return "its spikes drive a reward signal"
+    out = np.flatnonzero(state.proj_src == node)
+    if out.size == 0:
+        return "no projection"
+    n = int(state.node_start[node + 1] - state.node_start[node])
+    for p in out.tolist():
+        if state.proj_stp[p] >= 0:
+            return "a projection with short-term plasticity"
+        if np.any(state.pl_proj == p):
+            return "a plastic projection"
+        if state.proj_d[p] <= 0:
+            return "a projection whose weights or delays differ"
+        rows = state.rowptr[state.proj_row[p]: state.proj_row[p] + n + 1]
+        if not (np.all(np.diff(rows) == 1) and np.array_equal(state.post[rows[0]: rows[-1]], np.arange(n))):
+            return "a projection that is not one_to_one"
+        if state.proj_stp[p] not in (SORTED_ROWS, FUSED):
+            return "a projection the loop does not walk in target order"  # (one_to_one from a Poisson node is)
+    return None
+
+
+def fuse(state: K.State, watched: set[int]) -> list[int]:
+    """Fuse every Poisson node ``blocker`` lets through (in place: ``node_record`` FUSED_NODE, its projections'
+    ``proj_stp`` FUSED); returns their indices."""
+    fused = [k for k in range(state.node_code.shape[0]) if blocker(state, k, watched) is None]
+    for k in fused:
+        state.node_record[k] = FUSED_NODE
+        state.proj_stp[state.proj_src == k] = FUSED
+    return fused
+
+
+def unfuse(state: K.State, node: int, step: int) -> None:
+    """Let fused node ``node`` emit its spikes again (and its projections carry them) from ``step``, the next
+    chunk's first. Its spikes of the step before, which current synapses receive only now, are put among the last
+    step's spikes: its targets miss no step's input and get the spikes the node would have emitted."""
+    if state.node_record[node] != FUSED_NODE:
+        return
+    state.node_record[node] = 0
+    state.proj_stp[state.proj_src == node] = SORTED_ROWS
+    if step > 0:
+        _insert_last_spikes(state, node, step - 1)
+
+
+def _insert_last_spikes(state: K.State, node: int, step: int) -> None:
+    """Node ``node``'s spikes of ``step`` (counter-based, so redrawn exactly) into ``spikes_prev`` at its place."""
+    lo, hi, n_total = int(state.node_start[node]), int(state.node_start[node + 1]), int(state.node_start[-1])
+    counts = np.zeros(n_total, np.int64)
+    poisson_counts(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step, n_total, counts)
+    ids = np.repeat(np.arange(lo, hi), counts[lo:hi])
+    at, end = int(state.node_spk_prev[node + 1]), int(state.node_spk_prev[-1])
+    prev = state.spikes_prev
+    prev[at + ids.size: end + ids.size] = prev[at:end].copy()
+    prev[at: at + ids.size] = ids
+    state.node_spk_prev[node + 1:] += ids.size
