@@ -64,3 +64,23 @@ def test_the_population_inspector_shows_the_models_receptors(window, tmp_path):
     if os.environ.get("SPIKESTUDIO_SHOTS"):
         w.inspector.findChild(QLabel, "equations").grab().save(
             os.path.join(os.environ["SPIKESTUDIO_SHOTS"], "receptor-model.png"))
+
+
+def test_a_graded_synapse_onto_a_model_with_named_receptors_keeps_its_own_rows(window, tmp_path):
+    net = receptor_network(True)
+    net.add_population("M", 40, "cond")
+    net.connect("M", "N", "one_to_one", synapse="graded", weight=0.5, id="graded")
+    path = tmp_path / "graded.snn"
+    spikestudio.save(net, path)
+    w = window(path)
+    w.scene.select_ids(["graded"])
+    chooser = field(w, "synapse.receptor")
+    assert [chooser.itemData(i) for i in range(chooser.count())] == [
+        "excitatory", "inhibitory", "AMPA", "NMDA", "GABA_A"]
+    assert field(w, "synapse.kind").currentData() == "graded"
+    assert field(w, "synapse.V_half") is not None and field(w, "synapse.E_rev") is not None
+    chooser.setCurrentIndex(chooser.findData("AMPA"))
+    chooser.activated.emit(chooser.currentIndex())
+    syn = w.doc.network.projections["graded"].synapse
+    assert (syn.receptor, syn.kind) == ("AMPA", "graded")  # the receptor's kind does not replace graded
+    assert not w.doc.network.validate()

@@ -269,3 +269,17 @@ def test_a_delta_receptor_jumps_the_input_variable_by_the_weight_with_its_sign(s
     k = round((5.0 + 1.0) / 0.1) + 1  # the first sample showing the input
     assert np.all(v[:k, 0] == -70.0)
     assert v[k, 0] + 70.0 == pytest.approx(sign * w, abs=1e-12)
+
+
+def test_graded_synapses_and_gap_junctions_onto_a_model_with_named_receptors_ignore_its_receptors():
+    """They act through the two membrane voltages: the target model's receptors neither refuse them nor turn them
+    into the receptor's kind (a graded synapse keeps its own E_rev, V_half and V_slope)."""
+    net = receptor_network(True)
+    net.add_population("M", 40, "cond")
+    gap = net.connect("N", "M", "one_to_one", synapse="gap", weight=0.5, id="gap")
+    graded = net.connect("M", "N", "one_to_one", synapse="graded", receptor="AMPA", E_rev=-70.0, V_half=-45.0,
+                         weight=0.5, id="graded")
+    assert net.validate() == []
+    assert (gap.synapse.kind, graded.synapse.kind) == ("gap", "graded")
+    assert (graded.synapse.E_rev, graded.synapse.V_half) == (-70.0, -45.0)
+    assert acting_synapse(net, graded) is graded.synapse

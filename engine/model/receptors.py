@@ -8,6 +8,7 @@ asks ``acting_synapse``; a projection onto ``excitatory`` or ``inhibitory`` keep
 
 from __future__ import annotations
 
+from .catalog import GRADED_KINDS
 from .items import Synapse
 
 __all__ = ["acting_synapse", "fitted_synapse", "named_receptor", "target_receptors", "with_model_kinetics"]
@@ -25,7 +26,10 @@ def target_description(net, target_id):
 
 
 def named_receptor(net, proj):
-    """The named receptor (``Receptor``) a projection acts on, or None for an unnamed one (or an unknown name)."""
+    """The named receptor (``Receptor``) a projection acts on, or None for an unnamed one (or an unknown name);
+    None for a graded synapse or gap junction, which act through voltages, not a receptor's kinetics."""
+    if proj.synapse.kind in GRADED_KINDS:
+        return None
     desc = target_description(net, proj.target)
     return desc.receptor(proj.synapse.receptor) if desc is not None else None
 
@@ -53,7 +57,7 @@ def fitted_synapse(net, target_id, synapse: Synapse, excitatory: bool = True) ->
     same effect (``excitatory`` or not; Dale's law for a copied synapse), or its first; a named receptor's
     kinetics are copied from the model, so the new projection shows the values it acts with."""
     receptors = target_receptors(net, target_id)
-    if synapse.receptor in receptors:
+    if synapse.receptor in receptors or synapse.kind in GRADED_KINDS:
         return synapse
     desc = target_description(net, target_id)
     effect = [r for r in receptors if _excitatory(desc, r) == excitatory]
@@ -63,7 +67,10 @@ def fitted_synapse(net, target_id, synapse: Synapse, excitatory: bool = True) ->
 
 def with_model_kinetics(net, target_id, synapse: Synapse) -> Synapse:
     """``synapse`` with its named receptor's kind, tau and E_rev copied from the target's model (unchanged for an
-    unnamed receptor): what a new projection or a receptor choice stores, so a file shows the values it acts with."""
+    unnamed receptor, and for a graded synapse or gap junction): what a new projection or a receptor choice
+    stores, so a file shows the values it acts with."""
+    if synapse.kind in GRADED_KINDS:
+        return synapse
     desc = target_description(net, target_id)
     named = desc.receptor(synapse.receptor) if desc is not None else None
     if named is None:

@@ -337,11 +337,12 @@ def _declared_receptor_problems(proj: Projection, net: Network, loc: str) -> lis
     from the model, see receptors.py)."""
     desc = target_description(net, proj.target)
     receptor = proj.synapse.receptor
-    if desc is None:
-        if receptor in RECEPTORS:
+    receptors = tuple(desc.receptors) if desc is not None else ()
+    if desc is None or proj.synapse.kind in GRADED_KINDS:  # a graded synapse or gap junction uses no receptor:
+        known = tuple(dict.fromkeys(RECEPTORS + receptors))  # any the target has, or the two unnamed ones
+        if receptor in known:
             return []
-        return [Problem(loc, f'unknown receptor "{receptor}" (known: {", ".join(RECEPTORS)})')]
-    receptors = tuple(desc.receptors)
+        return [Problem(loc, f'unknown receptor "{receptor}" (known: {", ".join(known)})')]
     if receptor in receptors:
         return []
     model = net.populations[proj.target].model

@@ -24,6 +24,7 @@ from ...engine.model.catalog import (
     NODE_PARAMS,
     POISSON_PARAMS,
     RECEPTOR_DEFAULTS,
+    RECEPTORS,
     RECORDER_PARAMS,
     SYNAPSE_KINDS,
     SYNAPSE_PARAMS,
@@ -365,7 +366,8 @@ def _projection_rows(proj: Projection, net) -> list:
 def _synapse_rows(proj: Projection, net) -> list:
     """The receptor (the target model's, named ones included), then the synapse's kind and kinetics: editable
     for excitatory and inhibitory, shown read-only for a named receptor (its model is their one source)."""
-    receptors = list(target_receptors(net, proj.target))
+    graded = proj.synapse.kind in GRADED_KINDS  # acts through voltages: no receptor of the target's model
+    receptors = list(dict.fromkeys((RECEPTORS if graded else ()) + target_receptors(net, proj.target)))
     if proj.synapse.receptor not in receptors:  # an invalid choice stays visible (validation names it)
         receptors.append(proj.synapse.receptor)
     rows = [choice_row("synapse.receptor", "Receptor", receptors, proj,
