@@ -58,6 +58,10 @@ def test_the_test_model_declares_three_named_receptors_in_engine_units():
     ("receptor excitatory current tau=1*ms", "excitatory",
      "'excitatory' is the unnamed receptor (receptors excitatory); choose another name"),
     ("receptor I_x current tau=2*foo", "foo", "unknown name 'foo'"),
+    ("receptor c0 current tau=2*ms", "c0 ", "'c0' is the name of an unnamed channel in exported scripts (c0, gr0, "
+                                            "...); choose another name"),
+    ("receptor gr12 current tau=2*ms", "gr12", "'gr12' is the name of an unnamed channel in exported scripts (c0, "
+                                               "gr0, ...); choose another name"),
 ])
 def test_a_bad_receptor_line_is_a_located_problem(line, at, message):
     n = LIF.count("\n") + 1

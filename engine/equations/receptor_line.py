@@ -21,6 +21,7 @@ __all__ = ["parse_receptor", "receptor_text", "clash_problems", "UNNAMED_RECEPTO
 
 UNNAMED_RECEPTORS = ("excitatory", "inhibitory")  # the receptors a projection brings its own kinetics to
 _NAME = r"[A-Za-z_][A-Za-z_0-9]*"
+_EXPORT_NAMES = re.compile(r"(c|gr)[0-9]+")  # the Brian2 export's unnamed channels (I_c0) and graded currents (I_gr0)
 _KEY = re.compile(rf"(?P<key>{_NAME})\s*=")
 _HEAD = re.compile(rf"\s*(?P<name>{_NAME})?\s*(?P<kind>{_NAME})?")
 _DIMS = {"tau": Dim(s=1), "E_rev": Dim(V=1), "sign": DIMENSIONLESS}
@@ -37,6 +38,9 @@ def parse_receptor(rest: str, col: int, line: int) -> Receptor:
     if name in UNNAMED_RECEPTORS:
         raise ParseError(col + head.start("name"), f"{name!r} is the unnamed receptor (receptors {name}); "
                                                     "choose another name")
+    if _EXPORT_NAMES.fullmatch(name):
+        raise ParseError(col + head.start("name"), f"{name!r} is the name of an unnamed channel in exported scripts "
+                                                    "(c0, gr0, ...); choose another name")
     if kind not in RECEPTOR_KINDS:
         at = col + (head.start("kind") if kind else head.end())
         raise ParseError(at, f"unknown receptor kind {kind!r} (known: {', '.join(RECEPTOR_KINDS)})")
