@@ -306,8 +306,7 @@ def test_a_reward_whose_source_is_not_exported_names_it_and_leaves_out_on_reward
     net = Network(dt=0.1, duration=100.0, seed=1)
     net.add_poisson("drive", 10, 20.0)
     net.add_population("E", 10)
-    net.add_model("silent", "title Silent\nstate v = -65 mV\ndv/dt = (-65*mV - v)/(10*ms)\n")
-    net.add_population("Q", 3, "silent")  # no threshold: Brian2 scripts leave it out
+    net.add_dataset("Q", 64, "digits", "rate", samples=1)  # dataset inputs are not exported (the encoding is ours)
     net.add_reward("R", [0.0], [1.0], source="Q")
     net.connect("drive", "E", "fixed_probability", id="syn", p=0.5, weight=50.0,
                 plasticity=Plasticity("rstdp", {"reward": "R"}))
