@@ -133,19 +133,22 @@ class Worker:
 
 
 def load_train(npz: Path):
-    """(step, node name, neuron) of every spike, sorted, and the node names; None when there is no file."""
+    """(step, node index, neuron) of every spike, sorted, dt and the node names; None when there is no file."""
     if not npz.is_file():
         return None
     with np.load(npz) as f:
-        names = [str(x) for x in f["nodes"]]
-        return f["step"], np.array(names + [""], dtype=object)[f["node"]], f["neuron"], float(f["dt"]), names
+        return f["step"], f["node"], f["neuron"], float(f["dt"]), [str(x) for x in f["nodes"]]
 
 
 def compare_trains(a, b) -> dict:
     """The class of two trains (``load_train``'s) and where they first part."""
     sa, na, ia, dt, names_a = a
     sb, nb, ib, _, names_b = b
-    # both sorted by (step, node index, neuron) with nodes sorted by name, so by (step, name, neuron)
+    # both sorted by (step, node index, neuron) with nodes sorted by name, so by (step, name, neuron): node
+    # indices become ranks among the names of both sides
+    names = sorted(set(names_a) | set(names_b))
+    na = np.array([names.index(x) for x in names_a] + [-1], np.int64)[na]
+    nb = np.array([names.index(x) for x in names_b] + [-1], np.int64)[nb]
     out = {"count": (len(sa), len(sb)), "nodes": sorted(set(names_a) ^ set(names_b))}
     n = min(len(sa), len(sb))
     differ = np.flatnonzero((sa[:n] != sb[:n]) | (na[:n] != nb[:n]) | (ia[:n] != ib[:n]))
@@ -156,7 +159,7 @@ def compare_trains(a, b) -> dict:
     out["class"] = "same count, shifted" if len(sa) == len(sb) else "different"
 
     def spike(s, nn, i, k):
-        return f"{s[k] * dt:.2f} ms {nn[k]}[{i[k]}]" if k is not None and k < len(s) else "none"
+        return f"{s[k] * dt:.2f} ms {names[nn[k]]}[{i[k]}]" if k is not None and k < len(s) else "none"
 
     out["first"] = (first, spike(sa, na, ia, first), spike(sb, nb, ib, first))
     out["differ"] = len(differ) + abs(len(sa) - len(sb))  # positions of the sorted trains that differ
@@ -188,7 +191,7 @@ def compare_all(out: Path, sides: list[str], only: list[str]) -> int:
         else:
             bad = [s for s in (a, b) if trains[s] is None]
             cls = f"{status[bad[0]]['status']} on {' and '.join(bad)}"
-            said = [f"{s}: {status[s]['message'][:160]}" for s in bad if status[s]["message"]]
+            said = [f"{s}: {status[s]['message'][:160]}".replace("\n", " / ") for s in bad if status[s]["message"]]
             first = "; ".join(said + [file_features(files[name])])
             counts = tuple(status[s].get("spikes", "-") for s in (a, b))
         tally[cls] = tally.get(cls, 0) + 1
