@@ -191,6 +191,14 @@ def add_sorted_rows(p, t_lo, t_hi, src, base, row0, d_all, w_all, proj_row, rowp
 
 
 @jit_part
+def task_neurons(size, part, parts):
+    """The neurons [lo, hi) of a node of ``size`` whose blocks task ``part`` of ``parts`` owns: whole blocks of
+    ``SPIKE_BLOCK``, the same split for the LIF pass, the sending and the background (see lif_nodes)."""
+    blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
+    return blocks * part // parts * SPIKE_BLOCK, min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
+
+
+@jit_part
 def send_into_blocks(part, parts, node_code, node_start, node_chan, chan, least, proj_src, proj_chan, proj_row, proj_w,
                      proj_d, rowptr, post, weight, delay, chan_off, node_spk, spikes, syn, ring, proj_stp, stp_gain,
                      step):
@@ -201,10 +209,7 @@ def send_into_blocks(part, parts, node_code, node_start, node_chan, chan, least,
         if node_spk[src] == node_spk[src + 1] or not sent_by_region(c, node_code, node_start, node_chan, chan, least):
             continue
         target = channel_node(node_chan, c)
-        size = node_start[target + 1] - node_start[target]
-        blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
-        t_lo = blocks * part // parts * SPIKE_BLOCK  # the neurons whose pass the task ran (see lif_nodes)
-        t_hi = min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
+        t_lo, t_hi = task_neurons(node_start[target + 1] - node_start[target], part, parts)
         add_rows_in_range(p, t_lo, t_hi, proj_src, proj_chan, proj_row, proj_w, proj_d, rowptr, post, weight, delay,
                           chan_off, node_start, node_spk, spikes, syn, ring, proj_stp, stp_gain, step)
 
@@ -256,10 +261,7 @@ def fused_into_blocks(part, parts, node_code, node_start, node_chan, chan, chan_
         if proj_stp[p] != FUSED or not sent_by_region(c, node_code, node_start, node_chan, chan, least):
             continue
         target = channel_node(node_chan, c)
-        size = node_start[target + 1] - node_start[target]
-        blocks = (size + SPIKE_BLOCK - 1) // SPIKE_BLOCK
-        t_lo = blocks * part // parts * SPIKE_BLOCK  # the neurons whose pass the task ran (see lif_nodes)
-        t_hi = min(size, blocks * (part + 1) // parts * SPIKE_BLOCK)
+        t_lo, t_hi = task_neurons(node_start[target + 1] - node_start[target], part, parts)
         fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, chan, chan_off, node_start, poisson_l, cap,
                     key, syn, ring, step)
 
@@ -360,10 +362,8 @@ def _compile(digest: str):
                 if node_code[node] != POISSON or node_record[node] == FUSED_NODE:
                     continue
                 lo, hi = node_start[node], node_start[node + 1]
-                nb = (hi - lo + SPIKE_BLOCK - 1) // SPIKE_BLOCK
-                a = lo + nb * part // parts * SPIKE_BLOCK
-                b = min(hi, lo + nb * (part + 1) // parts * SPIKE_BLOCK)
-                poisson_counts(a, b, poisson_l, cap, key, step, stride, counts)
+                a, b = task_neurons(hi - lo, part, parts)
+                poisson_counts(lo + a, lo + b, poisson_l, cap, key, step, stride, counts)
 
     @jit_parallel
     def fused_parts(parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src, proj_chan, proj_w,
