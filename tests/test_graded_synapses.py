@@ -100,6 +100,24 @@ def test_a_live_weight_change_reaches_a_gap_junction():
     assert sim.built.state.i_ext[sim.built.nodes["B"].start] == pytest.approx(1.5 * 30.0)
 
 
+def test_connections_lists_a_graded_projections_pairs_and_live_weights():
+    """``Simulator.connections`` answers for graded synapses as for spiking ones (they live in their own table)."""
+    net = Network(dt=0.1, duration=1.0, seed=5)
+    net.add_model("passive", PASSIVE)
+    net.add_population("A", 3, "passive")
+    net.add_population("B", 4, "passive")
+    net.add_population("C", 3, "passive")
+    net.connect("A", "B", "explicit", id="gr", synapse="graded", pre=[0, 2, 2], post=[3, 0, 1],
+                weights=[0.5, 1.0, 2.0])
+    net.connect("C", "A", "one_to_one", id="gj", synapse="gap", weight=0.25)
+    sim = Simulator(net)
+    pre, post, w = sim.connections("gr")
+    assert sorted(zip(pre.tolist(), post.tolist(), w.tolist())) == [(0, 3, 0.5), (2, 0, 1.0), (2, 1, 2.0)]
+    sim.set_param("gj", "weight", 1.5)
+    pre, post, w = sim.connections("gj")
+    assert pre.tolist() == post.tolist() == [0, 1, 2] and w.tolist() == [1.5, 1.5, 1.5]
+
+
 def problems_of(net: Network) -> dict[str, str]:
     with pytest.raises(ValidationError) as err:
         net.check()

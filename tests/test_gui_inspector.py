@@ -5,6 +5,7 @@ from gui_helpers import click_node, dumps, field
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from spikestudio.gui.base import style
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -220,5 +221,9 @@ def test_the_synapse_chooser_offers_graded_synapses_and_gap_junctions_undoably(w
     assert w.doc.network.projections["AVD->AVA"].synapse.kind == "gap"
     QApplication.processEvents()
     assert field(w, "synapse.V_half") is None and field(w, "synapse.E_rev") is None
+    edge = w.scene.edges["AVD->AVA"]  # drawn as an electrical synapse: its own colour, a bar, no sign
+    assert edge.color == style.GAP_JUNCTION and edge.head_circle is None and not edge.head.isEmpty()
+    assert "gap junctions" in edge.toolTip() and "excitatory" not in edge.toolTip()
     w.actions["undo"].trigger()
     assert w.doc.network.projections["AVD->AVA"].synapse.kind == "graded"
+    assert w.scene.edges["AVD->AVA"].color == style.EXCITATORY

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import SimulationError
 from ..kernels import kernel as K
+from ..kernels.graded_pass import GR_POST, GR_PRE, GR_W
 from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
 from . import results as budgets
@@ -159,6 +160,10 @@ class Simulator:
         """(pre, post, weight) of a projection's synapses now: learned weights after a run with plasticity."""
         b = self.built
         proj = self.network.projections[projection_id]
+        if projection_id in b.graded:  # graded synapses and gap junctions live in their own table, not the CSR
+            rows, s = b.graded[projection_id], b.state
+            return (s.gr_idx[rows, GR_PRE] - b.nodes[proj.source].start,
+                    s.gr_idx[rows, GR_POST] - b.nodes[proj.target].start, s.gr_val[rows, GR_W].copy())
         n_src = b.nodes[proj.source].size
         p = list(self.network.projections).index(projection_id)
         rows = b.state.rowptr[b.state.proj_row[p]: b.state.proj_row[p] + n_src + 1]

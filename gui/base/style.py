@@ -21,11 +21,12 @@ from ...engine.model.network import (
 )
 from ...resources.icons import icon_path
 
-__all__ = ["EXCITATORY", "INHIBITORY", "CURRENT_LINK", "RECORD_LINK", "REWARD_LINK", "SELECTION", "GRID", "node_color",
-           "icon_name", "icon", "paint_icon", "template_icon_name", "plain_tip", "plain_html"]
+__all__ = ["EXCITATORY", "INHIBITORY", "GAP_JUNCTION", "CURRENT_LINK", "RECORD_LINK", "REWARD_LINK", "SELECTION",
+           "GRID", "node_color", "icon_name", "icon", "paint_icon", "template_icon_name", "plain_tip", "plain_html"]
 
 EXCITATORY = QColor("#c0392b")
 INHIBITORY = QColor("#2471a3")
+GAP_JUNCTION = QColor("#7d6608")  # an electrical synapse: neither sign, both ways
 CURRENT_LINK = QColor("#e67e22")
 RECORD_LINK = QColor("#7f8c8d")
 REWARD_LINK = QColor("#27ae60")

@@ -77,6 +77,13 @@ def _short_number(x: float) -> str:
     return f"{float(f'{x:.4g}'):g}"
 
 
+
+def _synapse_text(proj: Projection, acting) -> str:
+    """What the edge's synapses are, for its tooltip."""
+    if acting.kind == "gap":
+        return "gap junctions (electrical: current flows either way)"
+    return f"{proj.synapse.receptor} {acting.kind} synapses"
+
 class EdgeItem(QGraphicsPathItem):
     def __init__(self, scene_ref, edge_id: str, source, target, kind: str):
         super().__init__()
@@ -115,17 +122,18 @@ class EdgeItem(QGraphicsPathItem):
             proj = self.scene_ref.doc.item(self.edge_id)
             net = self.scene_ref.doc.network
             acting = acting_synapse(net, proj)  # a named receptor counts by its sign or reversal potential
-            self.inhibitory = acting.receptor == "inhibitory"
-            self.color = style.INHIBITORY if self.inhibitory else style.EXCITATORY
+            self.gap = acting.kind == "gap"  # couples both cells: no sign and no direction to draw
+            self.inhibitory = acting.receptor == "inhibitory" and not self.gap
+            self.color = style.GAP_JUNCTION if self.gap else style.INHIBITORY if self.inhibitory else style.EXCITATORY
             self.plastic = proj.plasticity is not None
             self.label_text = projection_label(proj)
             self.label_width = metrics.horizontalAdvance(self.label_text) + 6
             self.setToolTip(style.plain_tip(f"{display_name(net, proj.id)}: {display_name(net, proj.source)} → "
-                                            f"{display_name(net, proj.target)}\n{proj.synapse.receptor} "
-                                            f"{acting.kind} synapses, {projection_label(proj, False)}\n"
+                                            f"{display_name(net, proj.target)}\n{_synapse_text(proj, acting)}, "
+                                            f"{projection_label(proj, False)}\n"
                                             f"{_learning_text(proj)}"))
         else:
-            self.inhibitory = self.plastic = False
+            self.inhibitory = self.plastic = self.gap = False
             self.color = LINK_COLORS[self.kind]
             self.label_text = ""
         self._make_pens()
@@ -250,6 +258,13 @@ class EdgeItem(QGraphicsPathItem):
         if self.kind == RECORD_EDGE:
             return
         (tx, ty), (ux, uy) = tip, direction
+        if self.gap:  # a bar across the tip, as for an electrical synapse: current flows either way
+            w, t = HEAD * 0.5, 1.5
+            self.head = QPolygonF([QPointF(tx - uy * w - ux * t, ty + ux * w - uy * t),
+                                   QPointF(tx + uy * w - ux * t, ty - ux * w - uy * t),
+                                   QPointF(tx + uy * w - ux * 3 * t, ty - ux * w - uy * 3 * t),
+                                   QPointF(tx - uy * w - ux * 3 * t, ty + ux * w - uy * 3 * t)])
+            return
         if self.inhibitory:  # a ball: the usual sign of an inhibitory synapse
             r = HEAD * 0.42
             x, y = tx - ux * r * 0.2, ty - uy * r * 0.2
