@@ -11,6 +11,7 @@ see ``constant_current``); None means the parameters' own I_e.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,14 +169,21 @@ def fixed_points(model: str, params: dict | None, current: float | None = None) 
     """Where both nullclines cross below the spike cut-off, lowest v first, each with the eigenvalues of its
     Jacobian (e.g. Izhikevich: the roots of 0.04 v^2 + (5 - b) v + 140 + I = 0). Above rheobase there are none:
     the neuron fires."""
-    plane, p = _plane(model, params, current)
-    return rest_points(plane, first_initial(plane.desc, p), cut_off(plane.desc, p))
+    p = _params(model, params)
+    return list(_fixed_points(model, tuple(sorted(p.items())), _current(p, current)))
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_points(model: str, params: tuple, current: float) -> tuple[FixedPoint, ...]:
+    """``fixed_points`` kept for the last planes asked: the view asks for them with the ranges and again alone."""
+    plane, p = _plane(model, dict(params), current)
+    return tuple(rest_points(plane, first_initial(plane.desc, p), cut_off(plane.desc, p)))
 
 
 def rest_points(plane: ModelPlane, centre: float, cut: float | None) -> list[FixedPoint]:
     """The fixed points of ``plane`` within ``SCAN_REACH`` of ``centre`` and below ``cut`` (when given): the roots
     of dv/dt along the second variable's nullcline, sampled denser near ``centre``."""
-    reach = np.geomspace(1e-3, SCAN_REACH, 1500)
+    reach = np.geomspace(1e-3, SCAN_REACH, 700)
     v = np.concatenate([centre - reach[::-1], [centre], centre + reach])
     if cut is not None:
         v = np.append(v[v < cut], cut)
