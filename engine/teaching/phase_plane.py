@@ -170,7 +170,12 @@ def fixed_points(model: str, params: dict | None, current: float | None = None) 
     Jacobian (e.g. Izhikevich: the roots of 0.04 v^2 + (5 - b) v + 140 + I = 0). Above rheobase there are none:
     the neuron fires."""
     p = _params(model, params)
-    return list(_fixed_points(model, tuple(sorted(p.items())), _current(p, current)))
+    key = tuple(sorted(p.items()))
+    try:
+        hash(key)
+    except TypeError:  # a value that is not a number (an array): computed afresh
+        return list(_fixed_points.__wrapped__(model, key, _current(p, current)))
+    return list(_fixed_points(model, key, _current(p, current)))
 
 
 @functools.lru_cache(maxsize=64)
