@@ -107,6 +107,18 @@ def test_nullclines_are_the_zero_contours_of_the_grid():
     assert rest.stable and -62 < rest.x < -59
 
 
+def test_a_nullcline_is_solved_exactly_where_the_derivative_is_affine_in_the_second_variable_and_only_there():
+    fhn = model_plane(desc("fitzhugh_nagumo"), {"I_e": 0.0})
+    v = np.linspace(-60.0, 60.0, 13)
+    np.testing.assert_allclose(fhn.nullcline(0, v), v - v**3 / (3 * 30.0**2), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fhn.nullcline(1, v), (v + 0.7 * 30.0) / 0.8, rtol=1e-12)
+    cubic = parse_model("title Cubic recovery\nstate v = -65 mV\nstate w = 0 mV\nparam tau = 10 ms (0, inf)\n"
+                        "dv/dt = (-65*mV - v - w)/tau\ndw/dt = (v + 65*mV - w**3/mV**2)/tau\n")
+    plane = model_plane(cubic)
+    np.testing.assert_allclose(plane.nullcline(0, v), -65.0 - v, rtol=1e-12)
+    assert plane.nullcline(1, v) is None  # w**3: a zero contour of the grid, not a formula
+
+
 def test_a_phase_plane_needs_two_variables():
     with pytest.raises(ValueError, match="has 1 state variables"):
         model_plane(desc("exponential_if"))

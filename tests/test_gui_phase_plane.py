@@ -54,6 +54,7 @@ def test_the_dock_draws_the_engines_nullclines_fixed_points_and_reset_with_label
     np.testing.assert_allclose([(s.pos().x(), s.pos().y()) for s in spots], [(p.v, p.x) for p in points])
     assert [s.brush().color().name() for s in spots] == ["#222222", "#ffffff"]  # stable filled, unstable open
     assert view.reset_line.value() == -65.0
+    assert view.legend.getLabel(view.reset_sample).text == "reset v = c = -65 mV"  # read from "reset v = c"
     axis = view.plot.getPlotItem()
     assert axis.getAxis("bottom").labelText == "v" and axis.getAxis("bottom").labelUnits == "mV"
     assert axis.getAxis("left").labelText == "u" and axis.getAxis("left").labelUnits == "mV/ms"
@@ -130,6 +131,7 @@ def test_the_canvas_menu_of_a_two_variable_population_opens_its_phase_plane(wind
     settled(ui.phase)
     assert ui.phase.plot.getPlotItem().getAxis("left").labelUnits == "pA"
     assert ui.phase.reset_line.value() == net.populations["A"].params["V_reset"]
+    assert ui.phase.legend.getLabel(ui.phase.reset_sample).text == "reset v = V_reset = -70.6 mV"
 
 
 def test_a_click_in_the_plane_draws_where_the_neuron_goes_from_there(window, tmp_path):

@@ -131,7 +131,7 @@ def test_adex_trajectory_equals_a_probed_simulation_with_refractory_clamp_and_ad
 
 
 # --- other models and ranges ----------------------------------------------------------------------------
-@pytest.mark.parametrize("model", ["lif", "hh", "lif_adaptive"])
+@pytest.mark.parametrize("model", ["lif", "hh", "lif_adaptive"])  # lif_adaptive: its cut-off moves with theta
 def test_models_without_a_two_variable_phase_plane_are_refused_by_name(model):
     with pytest.raises(ValueError, match=f"'{model}'.*not a two-variable model"):
         pp.fixed_points(model, {}, 0.0)
@@ -167,3 +167,54 @@ def test_vector_field_is_the_derivative_on_a_grid():
     assert v.shape == u.shape == dv.shape == du.shape == (4, 5)
     np.testing.assert_allclose(dv, 0.04 * v**2 + 5 * v + 140 - u + 5.0)
     np.testing.assert_allclose(du, 0.02 * (0.2 * v - u))
+
+
+# --- derived from the descriptions: what the kernel does at the cut-off -----------------------------------------
+def test_the_adex_v_nullcline_caps_the_exponential_at_the_cut_off_as_the_kernel_does():
+    p = {**ADEX, "V_peak": -45.0}
+    v = np.linspace(-60.0, -30.0, 61)
+    cap = (p["V_peak"] - p["V_T"]) / p["Delta_T"]
+    spike = p["g_L"] * p["Delta_T"] * np.exp(np.minimum((v - p["V_T"]) / p["Delta_T"], cap))
+    np.testing.assert_allclose(pp.nullclines("adex", p, 0.0, v)[0], -p["g_L"] * (v - p["E_L"]) + spike, rtol=1e-12)
+
+
+def test_a_crossing_of_the_capped_nullclines_at_or_above_the_cut_off_is_no_fixed_point_the_neuron_spikes_there():
+    p = {**ADEX, "V_peak": -45.0}  # capped, dv/dt falls again above V_peak and meets the w-nullcline at about -44.3
+    g = p["g_L"] + p["a"]
+    above = p["E_L"] + p["g_L"] * p["Delta_T"] * math.exp((p["V_peak"] - p["V_T"]) / p["Delta_T"]) / g
+    assert above > p["V_peak"]
+    points = pp.fixed_points("adex", p, 0.0)
+    assert [f.kind for f in points] == ["stable node", "saddle"] and all(f.v < p["V_peak"] for f in points)
+    traj = pp.trajectory("adex", p, 0.0, above, p["a"] * (above - p["E_L"]), 1.0)
+    assert traj.spikes.size == 1 and traj.v[1] == p["V_reset"]  # the kernel resets it on the first step
+
+
+@pytest.mark.parametrize("model, params", [("izhikevich", RS), ("adex", ADEX)])
+def test_on_the_v_nullcline_one_kernel_step_leaves_v_where_it_was(model, params):
+    v = np.array([-75.0, -62.0, -52.0])
+    x = pp.nullclines(model, params, 3.0, v)[0]
+    for v0, x0 in zip(v, x):
+        traj = pp.trajectory(model, params, 3.0, v0, x0, 0.1)
+        assert traj.v[1] == pytest.approx(v0, abs=1e-9)
+
+
+@pytest.mark.parametrize("model, params", [("izhikevich", RS), ("adex", ADEX)])
+def test_the_kernel_rests_at_the_stable_point_and_leaves_the_saddle_the_way_its_side_says(model, params):
+    rest, saddle = pp.fixed_points(model, params, 0.0)
+    stay = pp.trajectory(model, params, 0.0, rest.v, rest.x, 200.0)
+    np.testing.assert_allclose(stay.v, rest.v, atol=1e-9)
+    right = pp.trajectory(model, params, 0.0, saddle.v + 0.5, saddle.x, 200.0)
+    left = pp.trajectory(model, params, 0.0, saddle.v - 0.5, saddle.x, 1000.0)  # AdEx's w relaxes in 144 ms
+    assert right.spikes.size >= 1 and left.spikes.size == 0
+    assert left.v[-1] == pytest.approx(rest.v, abs=0.05)
+
+
+def test_roots_close_together_are_both_found_between_coarse_samples():
+    from spikestudio.engine.teaching.curve_roots import roots
+
+    def f(x):
+        return (x - 1.0) * (x - 1.0 - 1e-5) * (x + 3.0)
+
+    found = roots(f, np.linspace(-10.0, 10.0, 41))  # samples 0.5 apart
+    assert found == pytest.approx([-3.0, 1.0, 1.0 + 1e-5], abs=1e-12)
+    assert roots(lambda x: (x - 1.0) ** 2 + 1e-9, np.linspace(-10.0, 10.0, 41)) == []

@@ -2,7 +2,7 @@
 names and arguments (the model id is ignored), so the phase-plane view draws either kind.
 
 Nullclines, the field and fixed points come from the description's trees (``model_phase_plane``); a trajectory
-is a one-neuron simulation by the engine itself, so it steps exactly as the network's neurons step.
+is a one-neuron simulation by the engine itself (``one_neuron``), so it steps exactly as the network's neurons step.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..equations.description import ModelDescription
-from ..equations.evaluate import evaluate
 from ..model.catalog import NEURON_MODELS, builtin_description
 from ..model.network import Network
-from ..simulation.simulator import Simulator
 from .model_phase_plane import ModelPlane
+from .one_neuron import run_one
 from .phase_plane import FixedPoint, Trajectory
+from .plane_marks import first_reset
 
 __all__ = ["DescribedPlane", "plane_description"]
 
@@ -52,35 +52,13 @@ class DescribedPlane:
 
     def reset_potential(self, model=None, params: dict | None = None) -> float | None:
         """Where the first variable goes after a spike, when a reset sets it from parameters; else None."""
-        values = {p.name: p.default for p in self.desc.params} | dict(params or {})
-        for reset in self.desc.resets:
-            if reset.var == self.first and reset.op == "=":
-                try:
-                    scale = self.desc.state[0].unit.factor
-                    engine = {p.name: float(values[p.name]) * p.unit.factor for p in self.desc.params}
-                    return float(evaluate(reset.expr, engine)) / scale
-                except (KeyError, ValueError, ZeroDivisionError):
-                    return None
-        return None
+        return first_reset(self.desc, params)
 
     def trajectory(self, model, params: dict | None, current: float | None, v0: float, x0: float, duration: float,
                    dt: float) -> Trajectory:
-        """(v0, x0) run for ``duration`` ms by the engine: one neuron, a DC input of ``current`` pA (a built-in
-        model by its description's generated update compiled into the loop, a custom model through its entry)."""
-        builtin = self.model_id in NEURON_MODELS
-        net = Network(dt=dt, duration=duration, seed=1, models={} if builtin else {self.model_id: self.desc})
+        """(v0, x0) run for ``duration`` ms by the engine: one neuron, a DC input of ``current`` pA."""
         values = {p.name: p.default for p in self.desc.params} | dict(params or {})
-        net.add_population("n", 1, self.model_id, initial={self.first: np.array([v0], float),
-                                                           self.second: np.array([x0], float)}, **values)
-        if current:
-            net.add_current("dc", "n", "dc", amplitude=float(current))
-        for var in (self.first, self.second):
-            net.record_state("n", var, neurons=[0], interval=dt, id=f"rec:{var}")
-        net.record_spikes("n")
-        res = Simulator(net).run(duration / 1000.0)
-        (t, v), (_, x) = res.trace(f"rec:{self.first}"), res.trace(f"rec:{self.second}")
-        scale = [s.unit.factor for s in self.desc.state]
-        return Trajectory(np.asarray(t, float), np.ravel(v) / scale[0], np.ravel(x) / scale[1], res.spikes("n")[0])
+        return run_one(self.model_id, self.desc, values, float(current or 0.0), (v0, x0), duration, dt)
 
     def default_ranges(self, model=None, params: dict | None = None, current: float | None = None):
         """Where the neuron goes from its initial state in 300 ms, and every fixed point, with a margin."""
@@ -110,11 +88,16 @@ class DescribedPlane:
         """The second variable where dv/dt = 0 and where its own derivative is 0, at each v (the lowest root
         within the default range; NaN where there is none)."""
         v = np.asarray(v, float)
+        plane = self._plane(params, current)
+        exact = plane.nullcline(0, v), plane.nullcline(1, v)
+        if exact[0] is not None and exact[1] is not None:
+            return exact
         _, (x_lo, x_hi) = self.default_ranges(model, params, current)
         x = np.linspace(x_lo - (x_hi - x_lo), x_hi + (x_hi - x_lo), 600)
         grid_v, grid_x = np.meshgrid(v, x)
-        dv, dx = self._plane(params, current).derivatives(grid_v, grid_x)
-        return _first_root(x, dv), _first_root(x, dx)
+        dv, dx = plane.derivatives(grid_v, grid_x)
+        return (exact[0] if exact[0] is not None else _first_root(x, dv),
+                exact[1] if exact[1] is not None else _first_root(x, dx))
 
     def vector_field(self, model, params: dict | None, current: float | None, v_range, x_range, n=(21, 15)):
         v, x = np.meshgrid(np.linspace(*v_range, n[0]), np.linspace(*x_range, n[1]))

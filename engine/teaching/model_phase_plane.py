@@ -7,6 +7,7 @@ stability, all computed from the description's expression trees (numpy, no Qt).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,15 +44,42 @@ class ModelPlane:
         self._values = {p.name: float(given[p.name]) * p.unit.factor for p in desc.params}
         self._values.update(I_syn=float(current), t=0.0)
         self._rhs = inlined_equations(desc)
+        self._affine: dict[int, bool] = {}  # which derivative is affine in y (checked on the first nullcline)
 
-    def derivatives(self, x, y):
-        """(dx/dt, dy/dt) per ms, in the variables' declared units, at arrays or numbers ``x``, ``y``."""
+    def derivative(self, which: int, x, y):
+        """d(variable ``which``)/dt alone (0: x, 1: y), as ``derivatives`` gives it."""
         values = dict(self._values)
         values[self.names[0]] = np.asarray(x, float) * self._scale[0]
         values[self.names[1]] = np.asarray(y, float) * self._scale[1]
         with np.errstate(all="ignore"):
-            return tuple(np.broadcast_to(evaluate_array(self._rhs[n], values), np.shape(values[self.names[0]]))
-                         / s for n, s in zip(self.names, self._scale))
+            return np.broadcast_to(evaluate_array(self._rhs[self.names[which]], values),
+                                   np.shape(values[self.names[0]])) / self._scale[which]
+
+    def derivatives(self, x, y):
+        """(dx/dt, dy/dt) per ms, in the variables' declared units, at arrays or numbers ``x``, ``y``."""
+        return self.derivative(0, x, y), self.derivative(1, x, y)
+
+    def nullcline(self, which: int, x):
+        """The y at which variable ``which`` (0: x, 1: y) stands still, at each x, solved exactly when its derivative
+        is affine in y (as in Izhikevich's, AdEx's and most two-variable models); NaN where it does not depend on y.
+        None when it is not affine in y (then the nullcline is a zero contour of ``grid``)."""
+        x = np.asarray(x, float)
+        probes = self._affine.get(which) is None
+        f = [self.derivative(which, x, np.full(x.shape, y)) for y in _AFFINE_PROBES[:4 if probes else 2]]
+        slope = f[1] - f[0]
+        if probes:
+            size = np.maximum.reduce([np.abs(g) for g in f] + [np.full(x.shape, 1e-300)])
+            self._affine[which] = all(np.all(np.abs(f[0] + slope * y - g) <= 1e-9 * size)
+                                      for y, g in zip(_AFFINE_PROBES[2:], f[2:]))
+        if not self._affine[which]:
+            return None
+        moves = slope != 0
+        with np.errstate(all="ignore"):
+            root = np.where(moves, -f[0] / np.where(moves, slope, 1.0), np.nan)
+            if np.any(moves):  # one Newton step more: what rounding left of the root
+                rest = self.derivative(which, x, root)
+                root = np.where(moves, root - rest / np.where(moves, slope, 1.0), np.nan)
+        return root
 
     def grid(self, x_range, y_range, n: int = 200):
         """(X, Y, dX, dY) on an n x n grid: the nullclines are the zero contours of dX and dY."""
@@ -95,6 +123,9 @@ class ModelPlane:
             return None
         eig = np.linalg.eigvals(self.jacobian(x, y))
         return PlaneFixedPoint(float(x), float(y), tuple(complex(e) for e in eig))
+
+
+_AFFINE_PROBES = (0.0, 1.0, -math.pi, math.e)  # y values at which "affine in y" is checked
 
 
 def _changes(block: np.ndarray) -> bool:

@@ -1,21 +1,27 @@
-"""Phase planes of the two-variable neuron models (Izhikevich: v, u; AdEx: v, w) under a constant current.
+"""Phase planes of the built-in two-variable neuron models with a spike cut-off (Izhikevich: v, u; AdEx: v, w)
+under a constant current, derived from their descriptions (``engine/model/builtin_models/*.model``) as any
+model's plane is: no model's formula is written here.
 
-Nullclines, the vector field, fixed points with their stability, and trajectories that step exactly as the
-compiled kernel does (``engine.neuron_kernels``: forward Euler, spike cut-off and reset), so a trajectory
-drawn here is the one a one-neuron simulation takes. Pure numpy: the GUI's phase-plane dock and scripts
-share it. ``current`` is the total constant current in pA (I_e plus DC inputs, see ``constant_current``);
-None means the parameters' own I_e.
+Nullclines are solved from the equations' trees (exactly where a derivative is affine in the second variable),
+fixed points are the roots of dv/dt along the second variable's nullcline below the cut-off, their stability the
+eigenvalues of the Jacobian, and a trajectory is stepped by the model's own compiled update (``one_neuron``), so
+it is the one a one-neuron simulation takes. ``current`` is the total constant current in pA (I_e plus DC inputs,
+see ``constant_current``); None means the parameters' own I_e.
 """
 
 from __future__ import annotations
 
-import math
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.catalog import NEURON_MODELS
+from ..equations.description import ModelDescription
+from ..model.catalog import NEURON_MODELS, builtin_description
 from ..model.network import Network
+from .curve_roots import roots
+from .model_phase_plane import ModelPlane
+from .plane_marks import cut_off, first_initial, first_reset, second_kicks
 
 __all__ = [
     "PHASE_MODELS",
@@ -32,10 +38,21 @@ __all__ = [
     "constant_current",
     "default_ranges",
     "reset_potential",
+    "spike_cut_off",
+    "rest_points",
 ]
 
+SCAN_REACH = 1e4  # how far from the first variable's initial value fixed points are looked for (its unit)
+
+
+def _has_plane(desc: ModelDescription) -> bool:
+    """Two state variables, a cut-off of the first from parameters and a reset below it: nullclines, fixed points
+    (those below the cut-off) and ranges all follow from the description."""
+    return len(desc.state) == 2 and cut_off(desc, None) is not None and first_reset(desc, None) is not None
+
+
 # model id -> its second state variable (the first is always v)
-PHASE_MODELS = {"izhikevich": "u", "adex": "w"}
+PHASE_MODELS = {m: builtin_description(m).state[1].name for m in NEURON_MODELS if _has_plane(builtin_description(m))}
 
 
 @dataclass(frozen=True)
@@ -76,16 +93,15 @@ def check_phase_model(model: str) -> str:
     if model not in PHASE_MODELS:
         known = NEURON_MODELS.get(model)
         what = f"{known.display_name} ({model!r})" if known else repr(model)
-        raise ValueError(f"{what} is not a two-variable model: a phase plane needs one of "
+        raise ValueError(f"{what} is not a two-variable model with a spike cut-off: a phase plane needs one of "
                          f"{', '.join(sorted(PHASE_MODELS))}")
     return PHASE_MODELS[model]
 
 
 def phase_axes(model: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """((name, unit) of v, (name, unit) of the second variable), for axis labels."""
-    second = check_phase_model(model)
-    units = NEURON_MODELS[model].state
-    return ("v", units["v"]), (second, units[second])
+    check_phase_model(model)
+    return tuple((s.name, s.unit.text) for s in builtin_description(model).state)
 
 
 def _params(model: str, params: dict | None) -> dict:
@@ -101,37 +117,37 @@ def _params(model: str, params: dict | None) -> dict:
 def _current(p: dict, current: float | None) -> float:
     """The constant current (pA) a function works with: ``current`` when given (the total, e.g. from
     ``constant_current``, so I_e is not added again), else the parameters' own bias I_e."""
-    return float(p["I_e"] if current is None else current)
+    return float(p.get("I_e", 0.0) if current is None else current)
 
 
-def _adex_exp(p: dict, v):
-    """g_L Delta_T exp((v - V_T) / Delta_T), with the exponent capped at the cut-off as the kernel caps it."""
-    cap = (p["V_peak"] - p["V_T"]) / p["Delta_T"]
-    return p["g_L"] * p["Delta_T"] * np.exp(np.minimum((np.asarray(v, np.float64) - p["V_T"]) / p["Delta_T"], cap))
+def _plane(model: str, params: dict | None, current: float | None) -> tuple[ModelPlane, dict]:
+    """The description's plane with the whole current as its input (I_e set to 0, not to count it twice)."""
+    p = _params(model, params)
+    plain = {**p, "I_e": 0.0} if "I_e" in p else p
+    return ModelPlane(builtin_description(model), plain, _current(p, current)), p
 
 
 def derivatives(model: str, params: dict | None, current: float | None, v, x) -> tuple[np.ndarray, np.ndarray]:
     """(dv/dt in mV/ms, dx/dt) at states (v, x) (arrays broadcast) under a constant ``current`` (pA)."""
-    p = _params(model, params)
-    v, x = np.asarray(v, np.float64), np.asarray(x, np.float64)
-    i = _current(p, current)
-    if model == "izhikevich":
-        return 0.04 * v * v + 5.0 * v + 140.0 - x + i, p["a"] * (p["b"] * v - x)
-    dv = (-p["g_L"] * (v - p["E_L"]) + _adex_exp(p, v) - x + i) / p["C_m"]
-    return dv, (p["a"] * (v - p["E_L"]) - x) / p["tau_w"]
+    plane, _ = _plane(model, params, current)
+    v, x = np.broadcast_arrays(np.asarray(v, np.float64), np.asarray(x, np.float64))
+    return plane.derivatives(v, x)
 
 
 def nullclines(model: str, params: dict | None, current: float | None, v) -> tuple[np.ndarray, np.ndarray]:
-    """The second variable on the v-nullcline (dv/dt = 0) and on its own nullcline, at each v.
+    """The second variable on the v-nullcline (dv/dt = 0) and on its own nullcline, at each v: solved from the
+    equations (for Izhikevich, u = 0.04 v^2 + 5 v + 140 + I and u = b v)."""
+    plane, _ = _plane(model, params, current)
+    v = np.asarray(v, np.float64)
+    return _solved(plane, 0, v), _solved(plane, 1, v)
 
-    Izhikevich: u = 0.04 v^2 + 5 v + 140 + I and u = b v. AdEx: w = -g_L (v - E_L) + g_L Delta_T
-    exp((v - V_T) / Delta_T) + I and w = a (v - E_L).
-    """
-    p = _params(model, params)
-    v, i = np.asarray(v, np.float64), _current(p, current)
-    if model == "izhikevich":
-        return 0.04 * v * v + 5.0 * v + 140.0 + i, p["b"] * v
-    return -p["g_L"] * (v - p["E_L"]) + _adex_exp(p, v) + i, p["a"] * (v - p["E_L"])
+
+def _solved(plane: ModelPlane, which: int, v: np.ndarray) -> np.ndarray:
+    x = plane.nullcline(which, v)
+    if x is None:
+        raise ValueError(f"d{plane.names[which]}/dt is not linear in {plane.names[1]}: its nullcline has no "
+                         "closed form here")
+    return x
 
 
 def vector_field(model: str, params: dict | None, current: float | None, v_range: tuple[float, float],
@@ -143,129 +159,63 @@ def vector_field(model: str, params: dict | None, current: float | None, v_range
     return v, x, dv, dx
 
 
-def jacobian(model: str, params: dict | None, v: float) -> np.ndarray:
-    """The Jacobian of (dv/dt, dx/dt) with respect to (v, x) at membrane potential v (it does not depend on x)."""
-    p = _params(model, params)
-    if model == "izhikevich":
-        return np.array([[0.08 * v + 5.0, -1.0], [p["a"] * p["b"], -p["a"]]])
-    slope = -p["g_L"] + p["g_L"] * math.exp((v - p["V_T"]) / p["Delta_T"])
-    return np.array([[slope / p["C_m"], -1.0 / p["C_m"]], [p["a"] / p["tau_w"], -1.0 / p["tau_w"]]])
+def jacobian(model: str, params: dict | None, v: float, x: float = 0.0, current: float | None = None) -> np.ndarray:
+    """The Jacobian of (dv/dt, dx/dt) with respect to (v, x) at (v, x), by central differences of the equations."""
+    plane, _ = _plane(model, params, current)
+    return plane.jacobian(float(v), float(x))
 
 
 def fixed_points(model: str, params: dict | None, current: float | None = None) -> list[FixedPoint]:
-    """Where both nullclines cross, lowest v first, each with the eigenvalues of its Jacobian.
-
-    Izhikevich: the roots of 0.04 v^2 + (5 - b) v + 140 + I = 0. AdEx: the roots of the convex
-    -(g_L + a)(v - E_L) + g_L Delta_T exp((v - V_T) / Delta_T) + I = 0 (at most two), found by bisection.
-    Above rheobase there are none: the neuron fires.
-    """
+    """Where both nullclines cross below the spike cut-off, lowest v first, each with the eigenvalues of its
+    Jacobian (e.g. Izhikevich: the roots of 0.04 v^2 + (5 - b) v + 140 + I = 0). Above rheobase there are none:
+    the neuron fires."""
     p = _params(model, params)
-    i = _current(p, current)
-    if model == "izhikevich":
-        roots = _quadratic_roots(0.04, 5.0 - p["b"], 140.0 + i)
-    else:
-        roots = _adex_roots(p, i)
-    second = nullclines(model, p, i, np.array(roots))[1] if roots else []
+    key = tuple(sorted(p.items()))
+    try:
+        hash(key)
+    except TypeError:  # a value that is not a number (an array): computed afresh
+        return list(_fixed_points.__wrapped__(model, key, _current(p, current)))
+    return list(_fixed_points(model, key, _current(p, current)))
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_points(model: str, params: tuple, current: float) -> tuple[FixedPoint, ...]:
+    """``fixed_points`` kept for the last planes asked: the view asks for them with the ranges and again alone."""
+    plane, p = _plane(model, dict(params), current)
+    return tuple(rest_points(plane, first_initial(plane.desc, p), cut_off(plane.desc, p)))
+
+
+def rest_points(plane: ModelPlane, centre: float, cut: float | None) -> list[FixedPoint]:
+    """The fixed points of ``plane`` within ``SCAN_REACH`` of ``centre`` and below ``cut`` (when given): the roots
+    of dv/dt along the second variable's nullcline, sampled denser near ``centre``."""
+    reach = np.geomspace(1e-3, SCAN_REACH, 700)
+    v = np.concatenate([centre - reach[::-1], [centre], centre + reach])
+    if cut is not None:
+        v = np.append(v[v < cut], cut)
+
+    def along(v_):
+        return plane.derivative(0, v_, _solved(plane, 1, v_))
+
     out = []
-    for v, x in zip(roots, second):
-        eig = np.linalg.eigvals(jacobian(model, p, v))
-        out.append(FixedPoint(float(v), float(x), tuple(complex(e) for e in sorted(eig, key=lambda e: e.real))))
+    for root in roots(along, v):
+        if cut is not None and root >= cut:
+            continue
+        x = float(_solved(plane, 1, np.array([root]))[0])
+        eig = np.linalg.eigvals(plane.jacobian(root, x))
+        out.append(FixedPoint(float(root), x, tuple(complex(e) for e in sorted(eig, key=lambda e: e.real))))
     return out
-
-
-def _quadratic_roots(a: float, b: float, c: float) -> list[float]:
-    disc = b * b - 4.0 * a * c
-    if disc < 0:
-        return []
-    root = math.sqrt(disc)
-    q = -0.5 * (b + math.copysign(root, b))  # the numerically stable pair of formulas
-    return sorted({q / a, c / q} if q != 0 else {-b / (2.0 * a)})
-
-
-def _adex_roots(p: dict, current: float) -> list[float]:
-    g, gl, el, vt, dt_ = p["g_L"] + p["a"], p["g_L"], p["E_L"], p["V_T"], p["Delta_T"]
-
-    def f(v: float) -> float:
-        return -g * (v - el) + gl * dt_ * math.exp(min((v - vt) / dt_, 700.0)) + current
-
-    if g <= 0:  # f rises everywhere: one root at most
-        lo = el - 1e4
-        return [_bisect(f, lo, vt + 50 * dt_)] if f(lo) < 0 < f(vt + 50 * dt_) else []
-    v_min = vt + dt_ * math.log(g / gl)  # where f' = 0
-    if f(v_min) > 0:
-        return []
-    if f(v_min) == 0:
-        return [v_min]
-    lo, hi = v_min - 1.0, v_min + 1.0
-    while f(lo) < 0:  # f is linear far below V_T: this ends
-        lo = v_min - 2.0 * (v_min - lo)
-    while f(hi) < 0:
-        hi = v_min + 2.0 * (hi - v_min)
-    return [_bisect(f, lo, v_min), _bisect(f, v_min, hi)]
-
-
-def _bisect(f, lo: float, hi: float) -> float:
-    """A root of f between lo and hi where f changes sign, to machine precision."""
-    f_lo = f(lo)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid in (lo, hi):
-            break
-        if (f(mid) < 0) == (f_lo < 0):
-            lo, f_lo = mid, f(mid)
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
 
 
 def trajectory(model: str, params: dict | None, current: float | None, v0: float, x0: float, duration: float,
                dt: float = 0.1) -> Trajectory:
-    """Step (v0, x0) for ``duration`` ms under ``current`` (pA; None: the bias I_e) exactly as
-    the kernel does: forward Euler at dt, the second variable updated from the old v, reset at the cut-off
-    (AdEx: clamped at V_reset for t_ref). Stops early, keeping what it has, if the state becomes non-finite.
-    """
+    """Step (v0, x0) for ``duration`` ms under ``current`` (pA; None: the bias I_e) by the model's compiled
+    update, as a one-neuron network steps it: the same Euler steps, cut-off, reset and refractory clamp.
+    Stops early, keeping what it has, if the state becomes non-finite."""
+    from .one_neuron import run_one  # the compiled kernels load only when a trajectory is asked for
+
     p = _params(model, params)
-    i = _current(p, current)
-    steps = int(round(duration / dt))
-    v_out, x_out, spikes = np.empty(steps + 1), np.empty(steps + 1), []
-    v, x = float(v0), float(x0)
-    v_out[0], x_out[0] = v, x
-    step = _izhikevich_step if model == "izhikevich" else _adex_step
-    state = {"refractory": 0, "ref_steps": int(round(p["t_ref"] / dt)) if model == "adex" else 0}
-    n = 1  # samples filled
-    for k in range(steps):
-        v, x, spiked = step(p, i, v, x, dt, state)
-        if not (math.isfinite(v) and math.isfinite(x)):
-            break
-        if spiked:
-            spikes.append(k * dt)
-        v_out[n], x_out[n] = v, x
-        n += 1
-    return Trajectory(np.arange(n) * dt, v_out[:n], x_out[:n], np.array(spikes))
-
-
-def _izhikevich_step(p, i, v, u, dt, state):
-    """``neuron_kernels.update_izhikevich`` for one neuron without synapses."""
-    v_new = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + i)
-    u = u + dt * p["a"] * (p["b"] * v - u)
-    if v_new >= p["V_peak"]:
-        return p["c"], u + p["d"], True
-    return v_new, u, False
-
-
-def _adex_step(p, i, v, w, dt, state):
-    """``neuron_kernels.update_adex`` for one neuron without synapses."""
-    if state["refractory"] > 0:
-        state["refractory"] -= 1
-        return p["V_reset"], w + dt * (p["a"] * (p["V_reset"] - p["E_L"]) - w) / p["tau_w"], False
-    cap = (p["V_peak"] - p["V_T"]) / p["Delta_T"]
-    spike_term = p["g_L"] * p["Delta_T"] * math.exp(min((v - p["V_T"]) / p["Delta_T"], cap))
-    v_new = v + dt * (-p["g_L"] * (v - p["E_L"]) + spike_term - w + i) / p["C_m"]
-    w = w + dt * (p["a"] * (v - p["E_L"]) - w) / p["tau_w"]
-    if v_new >= p["V_peak"]:
-        state["refractory"] = state["ref_steps"]
-        return p["V_reset"], w + p["b"], True
-    return v_new, w, False
+    dc = _current(p, current) - p.get("I_e", 0.0)
+    return run_one(model, builtin_description(model), p, dc, (v0, x0), duration, dt)
 
 
 def constant_current(network: Network, population: str) -> float:
@@ -278,36 +228,38 @@ def constant_current(network: Network, population: str) -> float:
         raise ValueError(f"the network has no population {population!r}")
     dc = sum(float(c.params["amplitude"]) for c in network.inputs.values()
              if getattr(c, "target", None) == population and getattr(c, "waveform", None) == "dc")
-    return float(pop.params["I_e"]) + dc
+    return float(pop.params.get("I_e", 0.0)) + dc
 
 
 def reset_potential(model: str, params: dict | None) -> float:
-    """Where v goes after a spike: c (Izhikevich) or V_reset (AdEx)."""
-    p = _params(model, params)
-    return p["c"] if model == "izhikevich" else p["V_reset"]
+    """Where v goes after a spike: its ``reset v = ...`` line (c for Izhikevich, V_reset for AdEx)."""
+    return first_reset(builtin_description(model), _params(model, params))
+
+
+def spike_cut_off(model: str, params: dict | None) -> float:
+    """The v at which the neuron spikes and is reset: its ``threshold v >= ...`` line (V_peak)."""
+    return cut_off(builtin_description(model), _params(model, params))
 
 
 def default_ranges(model: str, params: dict | None, current: float | None = None
                    ) -> tuple[tuple[float, float], tuple[float, float]]:
     """(v range, second-variable range) that show both nullclines' interesting parts and every fixed point.
 
-    v runs from 20 mV below the lowest of rest and reset to the spike cut-off; the second variable spans
-    the second nullcline over that range and the v-nullcline's minimum (its knee), plus a margin.
+    v runs from 20 mV below the lower of the initial value and the reset (and 5 mV below every fixed point) to
+    the spike cut-off;
+    the second variable spans its nullcline over that range, the v-nullcline's minimum (its knee) and the kicks
+    spikes give it (twice each, above its nullcline), plus a margin.
     """
-    p = _params(model, params)
-    if model == "izhikevich":
-        v_lo = min(-90.0, p["c"] - 15.0)
-    else:
-        v_lo = min(p["E_L"], p["V_reset"]) - 20.0
-    v_hi = p["V_peak"]
+    desc, p = builtin_description(model), _params(model, params)
     points = fixed_points(model, p, current)
+    reset = first_reset(desc, p)
+    v_lo = min([first_initial(desc, p)] + ([reset] if reset is not None else [])) - 20.0
     v_lo = min([v_lo] + [f.v - 5.0 for f in points])
+    v_hi = cut_off(desc, p)
     v = np.linspace(v_lo, v_hi, 400)
     v_null, x_null = nullclines(model, p, current, v)
-    knee = float(v_null.min())
-    values = [knee, float(x_null.min()), float(x_null.max())] + [f.x for f in points]
-    if model == "izhikevich":  # the resets push u up by d per spike
-        values.append(float(x_null.max()) + 2.0 * abs(p["d"]))
+    values = [float(np.nanmin(v_null)), float(np.nanmin(x_null)), float(np.nanmax(x_null))] + [f.x for f in points]
+    values += [float(np.nanmax(x_null)) + 2.0 * abs(kick) for kick in second_kicks(desc, p)]
     lo, hi = min(values), max(values)
     margin = 0.1 * max(hi - lo, 1.0)
     return (float(v_lo), float(v_hi)), (lo - margin, hi + margin)

@@ -1,7 +1,8 @@
 """The phase plane of an Izhikevich or AdEx population: nullclines, vector field, fixed points, the reset line,
 the live trajectory of one probed neuron, and "where does the neuron go from here?" on a click.
 
-Everything drawn comes from ``engine.phase_plane``; the view follows the document (a parameter edit moves the
+Everything drawn comes from the model's description (``engine.teaching.phase_plane`` for the built-ins,
+``described_phase`` for models from equations); the view follows the document (a parameter edit moves the
 nullclines) and asks the run controller, through ``probes_changed``, to sample its neuron's two variables.
 The sums run on a pool thread (``phase_worker``): one job at a time, the newest question waiting for it, and an
 answer to an older question dropped; meanwhile the note says "Computing…" and the app keeps drawing.
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QToolBut
 from ...engine.simulation.live import LiveFrame
 from ...engine.teaching import phase_plane as pp
 from ...engine.teaching.described_phase import DescribedPlane, plane_description
+from ...engine.teaching.plane_marks import reset_parameter
 from ..base.theme import current
 from .export import add_export_actions
 from .live_common import legend_above
@@ -324,8 +326,7 @@ class PhasePlaneView(QWidget):
         self.reset_line.setVisible(result.reset is not None)
         if result.reset is not None:
             self.reset_line.setValue(result.reset)
-            reset_name = "c" if result.request.model == "izhikevich" else "V_reset"
-            self.legend.getLabel(self.reset_sample).setText(f"reset v = {reset_name} = {result.reset:g} mV")
+            self.legend.getLabel(self.reset_sample).setText(self._reset_text(result))
         self.drop = result.drop
         if self._refit:
             self._refit = False
@@ -337,6 +338,13 @@ class PhasePlaneView(QWidget):
         if result.click is not None and result.request.click == self._click:
             self._draw_click(result.click)
         self.note.setText(self._summary(result))
+
+    def _reset_text(self, result: PlaneResult) -> str:
+        """"reset v = c = -65 mV": the variable, the parameter its reset line names (if one alone), the value."""
+        (name, unit), _ = self.backend.phase_axes(result.request.model)
+        desc = plane_description(self.doc.network, result.request.model)
+        param = reset_parameter(desc) if desc is not None else None
+        return f"reset {name} = {f'{param} = ' if param else ''}{result.reset:g} {unit}".rstrip()
 
     def _summary(self, result: PlaneResult) -> str:
         rest = "; ".join(f"{f.kind} at v = {f.v:.1f} mV" for f in result.points)

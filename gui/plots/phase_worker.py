@@ -63,7 +63,7 @@ def compute_plane(request: PlaneRequest, previous: PlaneResult | None = None) ->
         (v_lo, v_hi), _ = ranges
         v = np.linspace(v_lo, v_hi, NULLCLINE_SAMPLES)
         v_null, x_null = b.nullclines(r.model, r.params, r.current, v)
-        drop = 0.5 * max(r.params["V_peak"] - reset, 1.0) if b is pp else 0.5 * max(v_hi - v_lo, 1.0)
+        drop = 0.5 * max(pp.spike_cut_off(r.model, r.params) - reset, 1.0) if b is pp else 0.5 * max(v_hi - v_lo, 1.0)
         plane = PlaneResult(r, ranges, b.fixed_points(r.model, r.params, r.current), reset, v, v_null, x_null, drop)
     click = None
     if r.click is not None:
