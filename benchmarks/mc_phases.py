@@ -46,7 +46,7 @@ def _now(ts):
     return ts[0] * 1_000_000_000 + ts[1]
 
 
-@numba.njit(_nrt=False)
+@numba.njit
 def timed_steps(s, step0, n_steps, ts, per):
     """``run_chunk`` for LIF and Poisson nodes (no currents, traces, plasticity or delta synapses)."""
     n_nodes = s.node_code.shape[0]

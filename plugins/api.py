@@ -30,6 +30,10 @@ The engine generates and compiles the rule's code into its time loop: none of th
 while the network runs, and a network file that uses the rule carries its text, so it opens where the
 plugin is not installed. A rule with a ``modulator`` gets the text parameter ``reward``: the id of the
 reward node whose signal the modulator reads.
+
+A neuron model is contributed the same way (entry-point group ``spikestudio.neuron_models``, the language of
+``engine.equations.text``): ``described_model(id, version, text)``. A package best ships each text as a data file
+and reads it with ``importlib.resources`` (``tests/example_plugin`` does both).
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from ..engine.equations.rule_text import parse_rule
 from ..engine.model.params import ParamSpec, Problem, check_params, fill_params
 
 __all__ = ["PluginInfo", "Dataset", "DatasetPlugin", "DatasetError", "MeasurePlugin", "EVENT_DTYPE",
-           "missing_requirements", "DescribedRule", "described_rule", "RuleError"]
+           "missing_requirements", "DescribedRule", "described_rule", "RuleError", "DescribedModel",
+           "described_model"]
 
 # One address event: pixel column and row, polarity (1 = brighter) and time in microseconds.
 EVENT_DTYPE = np.dtype([("x", np.int32), ("y", np.int32), ("p", np.int8), ("t", np.int64)])
@@ -157,3 +162,20 @@ def described_rule(rule_id: str, version: str, text: str, display_name: str = ""
     about = desc.description or desc.title or rule_id
     info = PluginInfo(rule_id, version, display_name or desc.title or rule_id, about, params, text_params)
     return DescribedRule(info, desc, text)
+
+
+@dataclass(frozen=True)
+class DescribedModel:
+    """A neuron-model plugin made of a description: ``info`` and the model's ``text``. The registry's reader
+    (``plugins.neuron_models``) parses and checks the text when it loads the plugin, and records a problem (with
+    its line and column) on the plugin's record instead of raising."""
+
+    info: PluginInfo
+    text: str
+
+
+def described_model(model_id: str, version: str, text: str, display_name: str = "",
+                    description: str = "") -> DescribedModel:
+    """A neuron-model plugin from a model's text; an empty ``display_name`` or ``description`` is taken from the
+    text's ``title`` and ``about`` lines."""
+    return DescribedModel(PluginInfo(model_id, version, display_name, description), text)

@@ -4,6 +4,8 @@ Nothing here is autouse; tests ask for the fixtures they need.
 """
 
 import os
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -129,3 +131,46 @@ def window(qtbot, tmp_path, monkeypatch):
         if shiboken6.isValid(w):  # a window deletes itself once it has closed
             w.stack.setClean()
             w.close()
+
+
+
+EXAMPLE_PLUGIN = Path(__file__).parent / "example_plugin"  # the third-party plugin package of the README's guide
+
+
+class InstalledPlugin:
+    """``tests/example_plugin`` installed in ``site`` as pip leaves a package: its package folder copied (package
+    data included) beside a ``*.dist-info`` holding its metadata and the entry points of its pyproject.toml, with
+    ``site`` on ``sys.path``. ``project`` is its pyproject's project table."""
+
+    def __init__(self, site: Path):
+        import shutil
+        import tomllib
+
+        config = tomllib.loads((EXAMPLE_PLUGIN / "pyproject.toml").read_text())
+        self.project, self.site = config["project"], site
+        self.packages = config["tool"]["setuptools"]["packages"]
+        name, version = self.project["name"], self.project["version"]
+        info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        (info / "entry_points.txt").write_text("\n".join(
+            f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items())
+            for group, eps in self.project["entry-points"].items()))
+        for package in self.packages:
+            shutil.copytree(EXAMPLE_PLUGIN / package, site / package, ignore=shutil.ignore_patterns("__pycache__"))
+        sys.path.insert(0, str(site))
+
+    def uninstall(self) -> None:
+        """Off ``sys.path`` and out of ``sys.modules``, as if ``pip uninstall`` had run (idempotent)."""
+        while str(self.site) in sys.path:
+            sys.path.remove(str(self.site))
+        for module in [m for m in sys.modules if m.split(".")[0] in self.packages]:
+            del sys.modules[module]
+
+
+@pytest.fixture
+def example_plugin(tmp_path):
+    """The example third-party plugin, installed for one test (``InstalledPlugin``) and uninstalled after it."""
+    plugin = InstalledPlugin(tmp_path / "site")
+    yield plugin
+    plugin.uninstall()

@@ -169,30 +169,12 @@ def test_a_presentation_drives_a_network():
     assert len(times) == len(set(zip(shown.neurons.tolist(), steps.tolist(), strict=True)))
 
 
-def test_the_example_third_party_plugin_is_found_and_works(tmp_path, monkeypatch):
+def test_the_example_third_party_plugin_is_found_and_works(example_plugin):
     """The README's plugin guide, followed: an entry point in a package's metadata is all it takes."""
-    import shutil
-    import sys
-    import tomllib
-    from pathlib import Path
-
-    package = Path(__file__).parent / "example_plugin"
-    project = tomllib.loads((package / "pyproject.toml").read_text())["project"]
-    info = tmp_path / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
-    info.mkdir()  # what `pip install ./tests/example_plugin` leaves in site-packages
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
-    lines = [f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items())
-             for group, eps in project["entry-points"].items()]
-    (info / "entry_points.txt").write_text("\n".join(lines))
-    shutil.copytree(package / "spikestudio_bars", tmp_path / "spikestudio_bars")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    try:
-        registry = default_registry()
-        bars = registry.get("datasets", "bars")
-        assert "spikestudio-bars" in registry.records[("datasets", "bars")].source
-        data = bars.load(size=6, count=10)
-        assert data.frames.shape == (10, 6, 6) and np.all(data.frames.sum(axis=(1, 2)) == 6)
-        shown = present(data, "latency", presentation=20.0, rest=0.0)
-        assert shown.size == 36 and len(shown.neurons) == 60  # six bright pixels per image, one spike each
-    finally:
-        sys.modules.pop("spikestudio_bars", None)
+    registry = default_registry()
+    bars = registry.get("datasets", "bars")
+    assert registry.records[("datasets", "bars")].source == "spikestudio-example (spikestudio_example.bars:BARS)"
+    data = bars.load(size=6, count=10)
+    assert data.frames.shape == (10, 6, 6) and np.all(data.frames.sum(axis=(1, 2)) == 6)
+    shown = present(data, "latency", presentation=20.0, rest=0.0)
+    assert shown.size == 36 and len(shown.neurons) == 60  # six bright pixels per image, one spike each

@@ -4,7 +4,6 @@ descriptions against the hand-written kernels."""
 
 import ast
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -110,20 +109,10 @@ def test_the_generated_source_reads_only_declared_names_and_prefixes_them():
 # --- a third party's rule through an entry point: Vogels-Sprekeler inhibitory STDP -------------------------------
 
 @pytest.fixture
-def vs_plugin(tmp_path, monkeypatch):
-    """A real ``*.dist-info`` with an entry point, and a module that registers the rule as a description."""
-    info = tmp_path / "isp_rules-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: isp-rules\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[{GROUPS['learning_rules']}]\nvogels_sprekeler = isp_rules:RULE\n")
-    (tmp_path / "isp_rules.py").write_text(textwrap.dedent('''\
-        from spikestudio.plugins.api import described_rule
-        TEXT = {text!r}
-        RULE = described_rule("vogels_sprekeler", "0.1", TEXT)
-    ''').format(text=VS_TEXT))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    yield default_registry()
-    sys.modules.pop("isp_rules", None)
+def vs_plugin(example_plugin):
+    """The registry, with Vogels-Sprekeler inhibitory STDP installed through the entry point of the example
+    third-party package (``tests/example_plugin``: the rule's text is its package data)."""
+    return default_registry()
 
 
 def balanced_network(plastic: bool, seed: int = 3) -> Network:
@@ -148,7 +137,7 @@ def late_rate(sim: Simulator, learn_s: float, measure_s: float) -> float:
 def test_vogels_sprekeler_plugin_drives_the_rate_to_its_target(vs_plugin):
     rules = vs_plugin.learning_rules()
     plugin = rules["vogels_sprekeler"]
-    assert "isp-rules" in vs_plugin.records[("learning_rules", "vogels_sprekeler")].source
+    assert "spikestudio-example" in vs_plugin.records[("learning_rules", "vogels_sprekeler")].source
     assert plugin.info.params["rho0"].unit == "Hz" and plugin.info.params["tau"].low_open
     fixed = late_rate(Simulator(balanced_network(False), rules=rules), 20.0, 5.0)
     learning = Simulator(balanced_network(True), rules=rules)
@@ -355,17 +344,18 @@ def test_tsodyks_markram_as_a_description_carries_the_same_gains(params):
 
 # --- files: a network carries the text of the described rules it uses -----------------------------------------
 
-def test_a_file_carries_its_described_rule_and_runs_without_the_plugin(vs_plugin, tmp_path):
+def test_a_file_carries_its_described_rule_and_runs_without_the_plugin(vs_plugin, example_plugin, tmp_path):
     import spikestudio
     from spikestudio.engine.files import fileformat
 
+    rules = vs_plugin.learning_rules()  # loaded while the plugin is installed
     net = balanced_network(True)
     net.duration = 2000.0
     path = tmp_path / "balanced.json"
     spikestudio.save(net, path)  # the plugin is installed: its text goes into the file
     data = __import__("json").loads(path.read_text())
     assert data["version"] == 2 and data["rules"]["vogels_sprekeler"] == VS_TEXT.split("\n")
-    sys.modules.pop("isp_rules", None)
+    example_plugin.uninstall()
     loaded = fileformat.load(path)
     assert loaded.rules["vogels_sprekeler"] == parse_rule(VS_TEXT, "vogels_sprekeler")
     fileformat.save(loaded, tmp_path / "again.json")
@@ -373,7 +363,7 @@ def test_a_file_carries_its_described_rule_and_runs_without_the_plugin(vs_plugin
     # without the plugin (rules={} : nothing installed), the carried text runs, as the plugin did
     carried = Simulator(loaded, rules={})
     carried.run(2.0)
-    with_plugin = Simulator(balanced_network(True), rules=vs_plugin.learning_rules())
+    with_plugin = Simulator(balanced_network(True), rules=rules)
     with_plugin.network.duration = 2000.0
     with_plugin.run(2.0)
     ids = carried.built.synapses["IE"]
@@ -470,7 +460,7 @@ def test_described_and_hand_written_rules_share_one_network():
 
 
 
-def test_the_editors_save_carries_a_plugins_rule_text_too(vs_plugin, tmp_path, window):
+def test_the_editors_save_carries_a_plugins_rule_text_too(vs_plugin, example_plugin, tmp_path, window):
     """Save in the window, like ``spikestudio.save``, writes the text of a plugin's described rule into the file
     (the open network is left as it was)."""
     import json
@@ -484,5 +474,5 @@ def test_the_editors_save_carries_a_plugins_rule_text_too(vs_plugin, tmp_path, w
     assert w.files._write(path)
     assert json.loads(path.read_text())["rules"]["vogels_sprekeler"] == VS_TEXT.split("\n")
     assert w.doc.network.rules == {}
-    sys.modules.pop("isp_rules", None)
+    example_plugin.uninstall()
     assert fileformat.load(path).rules["vogels_sprekeler"] == parse_rule(VS_TEXT, "vogels_sprekeler")

@@ -3,15 +3,21 @@
 numba compiles ``kernel.run_chunk`` once per mix of parts (``kernel.Gates``), and the entries of a network's
 models and of its learning rules described by equations on their own, and keeps each in memory and on disk;
 one it has neither of takes seconds (idle machine) to minutes (busy one).
-Asking the dispatcher first lets the editor, the F–I tool and the command line say "compiling" when, and
-only when, it is so, and time the compile apart from the run.
+Asking the dispatcher (in memory) and our record of what numba cached (``compile_record``) first lets the editor,
+the F–I tool and the command line say "compiling" when, and only when, it is so, and time the compile apart from
+the run.
 """
 
 from __future__ import annotations
 
 import time
 
-__all__ = ["needs_compile", "compile_now", "compiled_parts", "compiling_text"]
+import numba
+
+from .compile_record import record, recorded
+
+__all__ = ["needs_compile", "remember_compiled", "compiled_functions", "compile_now", "compiled_parts",
+           "compiling_text"]
 
 PART_NAMES = {"lif": "LIF", "lif_adaptive": "adaptive LIF", "izh": "Izhikevich", "adex": "AdEx",
               "hh": "Hodgkin-Huxley", "conductance": "conductance synapses", "poisson": "Poisson inputs",
@@ -28,35 +34,42 @@ def _args(built) -> tuple:
 def needs_compile(built) -> bool:
     """True unless the loop variant ``built`` (an ``engine.build.Built``) runs, and the entries of its models and
     learning rules described by equations (``kernel.run_chunk``'s ``custom`` and ``rules``), are compiled in
-    memory or cached on disk. Reads numba's cache index (not public API); if that fails, says True: a wait called
-    compiling that turns out short is better than a long one explained by nothing."""
-    dispatcher = built.loop  # the plain loop, or the hand-written kernels' reference
+    memory, or recorded as cached on disk (``compile_record``: kept by ``remember_compiled``). If asking fails,
+    says True: a wait called compiling that turns out short is better than a long one explained by nothing."""
     try:
-        for name in ENTRIES:
-            entry = getattr(built.gates, name)
-            signature = getattr(entry, "fixed_signature", None)
-            if signature is not None and not _ready(entry, tuple(signature.args), signature):
-                return True
-        sig = tuple(dispatcher.typeof_pyval(a) for a in _args(built))
-        return not _ready(dispatcher, sig, sig)
+        return not all(args in dispatcher.signatures or recorded(dispatcher, args)
+                       for dispatcher, args in compiled_functions(built))
     except Exception:  # noqa: BLE001 - another numba version: fall back to the cautious answer
         return True
 
 
-def _ready(dispatcher, args: tuple, cache_key) -> bool:
-    """Whether ``dispatcher`` has ``args`` compiled in memory, or in its disk cache under ``cache_key`` (what it
-    was compiled for: the argument types, or the full signature given to ``jit.jit_entry``)."""
-    if args in dispatcher.overloads:
-        return True
-    cache = dispatcher._cache
-    return cache._index_key(cache_key, dispatcher.targetctx.codegen()) in cache._cache_file._load_index()
+def remember_compiled(built) -> None:
+    """Record what of ``built``'s loop and entries is compiled in memory now (call it after the loop ran), so that
+    another process that loads them from numba's disk cache knows it will not compile."""
+    for dispatcher, args in compiled_functions(built):
+        if args in dispatcher.signatures:
+            record(dispatcher, args)
+
+
+def compiled_functions(built):
+    """(dispatcher, argument types) of each compiled function the loop of ``built`` runs: its entries (compiled
+    for their fixed signature, ``jit.jit_entry``), then the loop itself (the plain loop, or the hand-written
+    kernels' reference) for the types of its arguments."""
+    for name in ENTRIES:
+        entry = getattr(built.gates, name)
+        signature = getattr(entry, "fixed_signature", None)
+        if signature is not None:
+            yield entry, tuple(signature.args)
+    yield built.loop, tuple(numba.typeof(a) for a in _args(built))
 
 
 def compile_now(built) -> float:
-    """Compile (or load) the loop ``built`` runs, without simulating a step; seconds taken."""
+    """Compile (or load) the loop ``built`` runs, without simulating a step, and record it; seconds taken."""
     start = time.perf_counter()
     built.loop(*_args(built))
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    remember_compiled(built)
+    return seconds
 
 
 # built-in model id -> its part of the loop: a built-in is named as itself, not among "models from equations" (its

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import SimulationError
 from ..kernels import kernel as K
+from ..kernels.compile_status import remember_compiled
 from ..kernels.graded_pass import GR_POST, GR_PRE, GR_W
 from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
@@ -63,6 +64,7 @@ class Simulator:
         self._lock = threading.Lock()
         self._running = False
         self._pending: list = []  # live edits waiting for the next chunk boundary
+        self._recorded_gates: K.Gates | None = None  # the gates whose compiled loop is recorded (``compile_record``)
         self.listeners: list[ChunkListener] = []  # called on the simulating thread after every chunk
         self.probes: list[tuple[str, int, str]] = []  # (node id, neuron, variable) sampled every step
         self.max_spikes = budgets.MAX_SPIKES if max_spikes is BUDGET else max_spikes
@@ -115,6 +117,9 @@ class Simulator:
             began = time.perf_counter()
             steps, status = self.built.loop(state, self.step, n, *gates)
             chooser.took(threads, time.perf_counter() - began, steps)
+            if gates != self._recorded_gates:  # compiled or loaded just now: another process will load it
+                remember_compiled(self.built)
+                self._recorded_gates = gates
             self.results.add_chunk(state, steps)
             for listener in self.listeners:
                 listener(state, self.step, steps)

@@ -1,4 +1,4 @@
-"""A toy dataset plugin: images with one horizontal (label 0) or vertical (label 1) bright bar."""
+"""The toy dataset: images with one horizontal (label 0) or vertical (label 1) bright bar."""
 
 import numpy as np
 from spikestudio.engine.model.params import ParamSpec
@@ -7,7 +7,7 @@ from spikestudio.plugins.api import Dataset, DatasetPlugin, PluginInfo
 
 class Bars(DatasetPlugin):
     info = PluginInfo(
-        "bars", "0.1.0", "Bars", "One bright horizontal or vertical bar per image",
+        "bars", "0.2.0", "Bars", "One bright horizontal or vertical bar per image",
         {"size": ParamSpec("size", 8, "pixels", "Width and height of each image", 2, 64, integer=True),
          "count": ParamSpec("count", 20, "", "Number of images", 1, 10_000, integer=True)})
 
