@@ -17,6 +17,8 @@ from spikestudio.engine.interop.brian2_synapses import (
     channel_current,
     channel_decay_statement,
     channel_equation,
+    channel_unit,
+    graded_current,
     spike_statement,
 )
 from spikestudio.engine.kernels import kernel as K
@@ -262,6 +264,28 @@ def test_a_conductance_synapses_psp_is_its_described_input_into_the_lif(probe, s
     assert abs(psp - ref).max() < 0.02 * abs(ref).max()
 
 
+@pytest.mark.parametrize("kind", ["graded", "gap"])
+def test_the_graded_pass_gives_the_described_currents(kind):
+    """The kernel's graded pass against each description's input, for pairs on both sides of V_half."""
+    from spikestudio.engine.kernels import graded_pass as G
+
+    desc = SYNAPSE_DESCRIPTIONS[kind]
+    v = np.array([[-70.0, -30.0, -45.0, -20.0]])
+    pairs = [(0, 1), (1, 0), (2, 3), (3, 2)]
+    idx = np.array([[i, j, 0, 0, G.GAP if desc.symmetric else G.GRADED] for i, j in pairs], np.int64)
+    val = np.array([[0.7 + k, -40.0, 4.0, -75.0] for k in range(len(pairs))])
+    i_ext = np.zeros(4)
+    G.graded_currents(i_ext, v, idx, val, True)
+    want = np.zeros(4)
+    for (i, j), (w, half, slope, e_rev) in zip(pairs, val):
+        flow = evaluate(desc.input, {"w": w, "v_pre": v[0, i], "v_post": v[0, j], "V_half": half, "V_slope": slope,
+                                     "E_rev": e_rev})
+        want[j] += flow
+        want[i] -= flow if desc.symmetric else 0.0
+    assert np.all(abs(want) > 0.01) and abs(want).max() > 1.0
+    np.testing.assert_allclose(i_ext, want, rtol=1e-13)
+
+
 # ---------------------------------------------------------------------------------------------------
 # TeX and Brian2 text
 # ---------------------------------------------------------------------------------------------------
@@ -280,6 +304,7 @@ def test_the_equations_are_typeset_from_the_descriptions():
 def test_brian2_text_is_emitted_from_the_descriptions_as_before():
     values = {"tau": 5.0, "E_rev": -80.0}
     assert channel_equation("current", "I_c0", values) == "dI_c0/dt = -I_c0/(5.0*ms)"
+    assert (channel_unit("current"), channel_unit("conductance")) == ("amp", "siemens")
     assert channel_equation("conductance", "g_AMPA", {"tau": 2.5}) == "dg_AMPA/dt = -g_AMPA/(2.5*ms)"
     assert channel_decay_statement("current", "I_c1", values) == "I_c1 = I_c1*exp(-dt/(5.0*ms))"
     assert channel_current("conductance", "g_c0", values, "v") == "g_c0*(-80.0*mV - v)"
@@ -288,6 +313,9 @@ def test_brian2_text_is_emitted_from_the_descriptions_as_before():
     assert spike_statement("conductance", "g_c2", "0.5") == "g_c2_post += 0.5*nS"
     assert spike_statement("delta", "v", "w_syn", True, "*int(not_refractory_post)") == \
         "v_post += -w_syn*mV*int(not_refractory_post)"
+    assert graded_current("gap", {}) == "w*(v_pre - v_post)"
+    assert graded_current("graded", {"E_rev": -90.0, "V_half": -40.0, "V_slope": 5.0}) == \
+        "w*(-90.0*mV - v_post)/(1 + exp((-40.0*mV - v_pre)/(5.0*mV)))"
 
 
 # ---------------------------------------------------------------------------------------------------

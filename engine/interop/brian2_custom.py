@@ -15,10 +15,9 @@ from ..equations.tree import Binary, Call, Name, Node, Num, Unary
 from ..equations.units import UNITS, Dim
 from ..model.catalog import NEURON_MODELS, builtin_description
 from ..model.network import CurrentInput, Network, Population
-from ..model.synapse_kinds import SYNAPSE_DESCRIPTIONS
 from ._common import num
 from .brian2_models import channel_var, current_terms, is_noise, refractory_period
-from .brian2_synapses import channel_current, channel_decay_statement, channel_equation
+from .brian2_synapses import channel_current, channel_decay_statement, channel_equation, channel_unit
 
 # exponential_leak is exact without conductance synapses (its other variables decay on their own)
 _EXACT = ("exact", "exponential_leak")
@@ -130,7 +129,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     for k, key in enumerate(channels):
         kind, _, tau, e_rev, negative = key
         var, values = channel_var(k, key), {"tau": tau, "E_rev": e_rev}
-        unit = si_unit(SYNAPSE_DESCRIPTIONS[kind].state.unit.dim)
+        unit = channel_unit(kind)
         terms.append(("-" if negative else "") + channel_current(kind, var, values, desc.input_var))
         eqs.append(f"{channel_equation(kind, var, values)} : {unit}" if exact else f"{var} : {unit}  # decays exactly")
         if not exact:

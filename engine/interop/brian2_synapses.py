@@ -1,5 +1,6 @@
-"""Brian2 text of the spiking synapse kinds, emitted from their descriptions (``builtin_synapses/*.synapse``): a
-channel's equation and its decay over one step, the current it gives its target and what a presynaptic spike runs.
+"""Brian2 text of the synapse kinds, emitted from their descriptions (``builtin_synapses/*.synapse``): a channel's
+equation and its decay over one step, the current it gives its target and what a presynaptic spike runs; the
+current of a graded synapse or gap junction.
 
 A description's names become the script's: its state the channel's variable (``I_c0``, ``g_AMPA``), its
 parameters quantities in the units they are written in (``(5.0*ms)``), the weight a number or ``w_syn`` times its
@@ -11,11 +12,20 @@ from __future__ import annotations
 from ..equations.inline import inline
 from ..equations.render import to_source
 from ..equations.tree import Binary, Name, Node, Num, Unary
-from ..equations.units import UNITS
+from ..equations.units import UNITS, Dim
 from ..model.synapse_kinds import SYNAPSE_DESCRIPTIONS
 from ._common import num
 
-__all__ = ["channel_equation", "channel_decay_statement", "channel_current", "spike_statement"]
+__all__ = ["channel_unit", "channel_equation", "channel_decay_statement", "channel_current", "spike_statement",
+           "graded_current"]
+
+
+_SI_NAMES = {Dim(A=1): "amp", Dim(A=1, V=-1): "siemens"}  # what Brian2 writes after ':' for a channel's state
+
+
+def channel_unit(kind: str) -> str:
+    """The Brian2 unit of a kind's state variable: ``amp`` for a current, ``siemens`` for a conductance."""
+    return _SI_NAMES[SYNAPSE_DESCRIPTIONS[kind].state.unit.dim]
 
 
 def channel_equation(kind: str, var: str, values: dict[str, float]) -> str:
@@ -51,6 +61,12 @@ def spike_statement(kind: str, var: str, weight: str, negative: bool = False, ga
     names = {"w": Binary(0, "*", Name(0, weight), Name(0, desc.weight.text))}
     sign = "-" if negative else ""
     return f"{target}_post {desc.on_pre.op} {sign}{_emit(desc.on_pre.expr, names)}{gate}"
+
+
+def graded_current(kind: str, values: dict[str, float]) -> str:
+    """The current a graded synapse or gap junction gives its target every step (``w*(v_pre - v_post)``): the
+    kind's input, reading ``w``, ``v_pre`` and ``v_post`` as the script's ``Synapses`` do."""
+    return _emit(SYNAPSE_DESCRIPTIONS[kind].input, _names(kind, "", values))
 
 
 def _names(kind: str, var: str, values: dict[str, float]) -> dict[str, Node]:
