@@ -55,6 +55,7 @@ def test_every_builtin_kind_is_a_description_file():
     assert kinds == {"delta": (None, True, False), "current": ("I", True, False), "conductance": ("g", True, False),
                      "graded": (None, False, False), "gap": (None, False, True)}
     assert SYNAPSE_DESCRIPTIONS["delta"].on_pre.var == "v" and SYNAPSE_DESCRIPTIONS["delta"].input is None
+    assert [k for k, d in SYNAPSE_DESCRIPTIONS.items() if d.signed] == ["delta", "current"]
     assert "exp(" in synapse_text("graded") and "v_pre - v_post" in synapse_text("gap")
 
 
@@ -309,6 +310,8 @@ def test_brian2_text_is_emitted_from_the_descriptions_as_before():
     assert channel_decay_statement("current", "I_c1", values) == "I_c1 = I_c1*exp(-dt/(5.0*ms))"
     assert channel_current("conductance", "g_c0", values, "v") == "g_c0*(-80.0*mV - v)"
     assert channel_current("current", "I_c0", values, "v") == "I_c0"
+    assert channel_current("current", "I_c1", values, "v", negative=True) == "-I_c1"
+    assert channel_current("conductance", "g_c1", values, "v", negative=True) == "g_c1*(-80.0*mV - v)"  # E_rev
     assert spike_statement("current", "I_c0", "w_syn") == "I_c0_post += w_syn*pA"
     assert spike_statement("conductance", "g_c2", "0.5") == "g_c2_post += 0.5*nS"
     assert spike_statement("delta", "v", "w_syn", True, "*int(not_refractory_post)") == \

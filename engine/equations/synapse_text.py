@@ -66,6 +66,12 @@ class SynapseDescription:
         """A in dX/dt = A*X (the decay rate, e.g. -1/tau), or None without a state."""
         return None if self.equation is None else linear_parts(self.equation.expr, self.equation.var)[0]
 
+    @property
+    def signed(self) -> bool:
+        """Whether an inhibitory receptor flips what the synapse does: it has no driving force (its input, or its
+        jump, reads no membrane potential); a conductance's effect follows from its reversal potential instead."""
+        return self.input is None or not names_in(self.input) & set(VOLTAGES)
+
     def param(self, name: str) -> Parameter | None:
         return next((p for p in self.params if p.name == name), None)
 

@@ -130,7 +130,7 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
         kind, _, tau, e_rev, negative = key
         var, values = channel_var(k, key), {"tau": tau, "E_rev": e_rev}
         unit = channel_unit(kind)
-        terms.append(("-" if negative else "") + channel_current(kind, var, values, desc.input_var))
+        terms.append(channel_current(kind, var, values, desc.input_var, negative))
         eqs.append(f"{channel_equation(kind, var, values)} : {unit}" if exact else f"{var} : {unit}  # decays exactly")
         if not exact:
             decay.append(channel_decay_statement(kind, var, values))

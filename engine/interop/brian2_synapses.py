@@ -46,11 +46,13 @@ def channel_decay_statement(kind: str, var: str, values: dict[str, float]) -> st
     return f"{var} = {var}*exp({_emit(scaled, _names(kind, var, values))})"
 
 
-def channel_current(kind: str, var: str, values: dict[str, float], v: str) -> str:
-    """The current the channel gives its target (``I_c0``, ``g_c0*(0.0*mV - v)``); ``v`` names its potential."""
+def channel_current(kind: str, var: str, values: dict[str, float], v: str, negative: bool = False) -> str:
+    """The current the channel gives its target (``I_c0``, ``-I_c1``, ``g_c0*(0.0*mV - v)``); ``v`` names its
+    potential, ``negative`` an inhibitory receptor (which flips a kind without a driving force, ``signed``)."""
+    desc = SYNAPSE_DESCRIPTIONS[kind]
     names = _names(kind, var, values)
     names["v"] = Name(0, v)
-    return _emit(SYNAPSE_DESCRIPTIONS[kind].input, names)
+    return ("-" if negative and desc.signed else "") + _emit(desc.input, names)
 
 
 def spike_statement(kind: str, var: str, weight: str, negative: bool = False, gate: str = "") -> str:
