@@ -125,12 +125,14 @@ class ModelProblem:
 
 
 class ModelError(ValueError):
-    """Every problem found in a model's text."""
+    """Every problem found in a model's text (``noun`` names what the text describes: a model, a rule ...)."""
+
+    noun = "model"
 
     def __init__(self, problems: list[ModelProblem], model: str = ""):
         self.problems = list(problems)
         self.model = model
-        prefix = f"model {model!r}, " if model else ""
+        prefix = f"{self.noun} {model!r}, " if model else ""
         super().__init__("\n".join(prefix + str(p) for p in self.problems))
 
 

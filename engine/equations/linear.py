@@ -8,10 +8,13 @@ is ``E_L``) keeps the derived constants bit-identical to hand-written formulas.
 
 from __future__ import annotations
 
+import math
+
+from .evaluate import evaluate
 from .render import to_source
 from .tree import Binary, Name, Node, Num, Unary, names_in
 
-__all__ = ["Poly", "to_poly", "affine_form", "evaluate_poly", "Atom"]
+__all__ = ["Poly", "to_poly", "affine_form", "evaluate_poly", "Atom", "step_factors", "step_exponent"]
 
 Monomial = tuple[tuple[str, int], ...]
 
@@ -153,3 +156,28 @@ def evaluate_poly(poly: Poly, values: dict[str, float]) -> float:
         total = x if first else total + x
         first = False
     return total if not first else 0.0
+
+
+def step_factors(a: Node | None, values: dict, dt: float) -> tuple[float, float]:
+    """E = exp(A dt) and F = expm1(A dt)/A; A dt is taken as (n dt)/d for A = n/d (``step_exponent``). A time
+    constant of 0 in a decay (A = -1/0) makes it instant: E = F = 0, the limit of both (Tsodyks-Markram's
+    tau_facil = 0: no facilitation)."""
+    if a is None:
+        return 1.0, dt
+    x = step_exponent(a, values, dt)
+    if x is None:
+        return 0.0, 0.0
+    rate = float(evaluate(a, values))
+    return math.exp(x), (math.expm1(x) / rate if rate != 0.0 else dt)
+
+
+def step_exponent(a: Node, values: dict, dt: float) -> float | None:
+    """A dt for the rate A (a tree) with parameter ``values``, taken as (n dt)/d for A = n/d, so -x/tau decays by
+    exactly exp(-dt/tau), as the hand-written kernels compute it; None for an instant decay (A = -1/0)."""
+    if isinstance(a, Binary) and a.op == "/" and float(evaluate(a.right, values)) == 0.0 \
+            and float(evaluate(a.left, values)) < 0.0:
+        return None
+    dt_name = Name(0, "\0dt")
+    scaled = Binary(0, "/", Binary(0, "*", a.left, dt_name), a.right) if isinstance(a, Binary) and a.op == "/" \
+        else Binary(0, "*", a, dt_name)
+    return float(evaluate(scaled, {**values, "\0dt": dt}))

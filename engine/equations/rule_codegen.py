@@ -37,6 +37,7 @@ import numpy as np
 from .codegen import expression_code
 from .evaluate import evaluate
 from .inline import inline
+from .linear import step_factors
 from .rule_description import GAIN, WEIGHT, RuleDescription, Statement
 from .rule_text import alias_trees, linear_parts
 from .tree import Binary, Call, Name, Node, Unary, names_in
@@ -109,7 +110,7 @@ class RuleLayout:
         out[0], out[1] = slot, syn_offset
         out[_FIRST_PARAM: _FIRST_PARAM + len(values)] = list(values.values())
         for var, (a, _) in self.parts.items():
-            e, f = _step_factors(a, values, dt)
+            e, f = step_factors(a, values, dt)
             if not (math.isfinite(e) and math.isfinite(f)):
                 raise ValueError(f"the equation of {var} has no finite step with these parameters")
             out[self.eq_col(var)], out[self.eq_col(var) + 1] = e, f
@@ -131,23 +132,6 @@ class RuleLayout:
         """Initial values of one scope's variables (``w`` and the lazily decayed one left out), in engine units."""
         return [v.initial * v.unit.factor for v in self.desc.variables if v.scope == scope and v.name != WEIGHT
                 and v.name != self.lazy]
-
-
-def _step_factors(a: Node | None, values: dict, dt: float) -> tuple[float, float]:
-    """E = exp(A dt) and F = expm1(A dt)/A; A dt is taken as (n dt)/d for A = n/d, so -x/tau decays by exactly
-    exp(-dt/tau), as the hand-written kernels compute it. A time constant of 0 in a decay (A = -1/0) makes it
-    instant: E = F = 0, the limit of both (Tsodyks-Markram's tau_facil = 0: no facilitation)."""
-    if a is None:
-        return 1.0, dt
-    if isinstance(a, Binary) and a.op == "/" and float(evaluate(a.right, values)) == 0.0 \
-            and float(evaluate(a.left, values)) < 0.0:
-        return 0.0, 0.0
-    dt_name = Name(0, "\0dt")
-    scaled = Binary(0, "/", Binary(0, "*", a.left, dt_name), a.right) if isinstance(a, Binary) and a.op == "/" \
-        else Binary(0, "*", a, dt_name)
-    x = float(evaluate(scaled, {**values, "\0dt": dt}))
-    rate = float(evaluate(a, values))
-    return math.exp(x), (math.expm1(x) / rate if rate != 0.0 else dt)
 
 
 def rules_source(layouts: list[RuleLayout], digest: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .description import Alias, Equation, ModelError, ModelProblem, Parameter, UnitSpec
+from .description import Alias, Equation, ModelError, Parameter, UnitSpec
 from .tree import Name, walk
 from .units import DIMENSIONLESS, Dim
 
@@ -78,11 +78,7 @@ class Periodic:
 class RuleError(ModelError):
     """Every problem found in a rule's text (line and column), named by the rule."""
 
-    def __init__(self, problems: list[ModelProblem], rule: str = ""):
-        super().__init__(problems)
-        self.model = rule
-        prefix = f"rule {rule!r}, " if rule else ""
-        self.args = ("\n".join(prefix + str(p) for p in self.problems),)
+    noun = "rule"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from .render import number_text
 from .tree import Binary, Call, Name, Node, Num, Unary
 from .units import UNITS
 
-__all__ = ["to_tex", "name_tex", "model_tex", "method_tex", "receptor_tex", "METHOD_NAMES", "rule_tex"]
+__all__ = ["to_tex", "name_tex", "model_tex", "method_tex", "receptor_tex", "METHOD_NAMES", "rule_tex",
+           "synapse_tex"]
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
           "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
@@ -19,6 +20,7 @@ _FUNCS = {"exp": r"\exp", "log": r"\ln", "log10": r"\log_{10}", "tanh": r"\tanh"
           "cosh": r"\cosh", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "min": r"\min", "max": r"\max",
           "sqrt": r"\mathrm{sqrt}", "abs": r"\mathrm{abs}", "clip": r"\mathrm{clip}", "where": r"\mathrm{where}",
           "expm1": r"\mathrm{expm1}", "exprel": r"\mathrm{exprel}"}
+_ASSIGN = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}="}
 _REL = {"<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq", "==": "=", "!=": r"\neq"}
 _PREC = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4, "+": 5, "-": 5, "*": 6,
          "neg": 7, "**": 8}
@@ -89,8 +91,7 @@ def model_tex(desc: ModelDescription) -> tuple[str, ...]:
     lines += [rf"{name_tex(a.name)} = {to_tex(a.expr)}" for a in desc.aliases]
     if desc.threshold is not None:
         lines.append(rf"\mathrm{{spike\ when}}\ {to_tex(desc.threshold)}")
-    op = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}="}
-    lines += [rf"{name_tex(r.var)} {op[r.op]} {to_tex(r.expr)}" for r in desc.resets]
+    lines += [rf"{name_tex(r.var)} {_ASSIGN[r.op]} {to_tex(r.expr)}" for r in desc.resets]
     if desc.refractory is not None:
         clamp = ", ".join(name_tex(c) for c in desc.clamp)
         how = "while" if desc.refractory_condition else "for"
@@ -143,13 +144,30 @@ def rule_tex(desc) -> tuple[str, ...]:
     its code is generated from."""
     lines = [rf"\frac{{d{name_tex(e.var)}}}{{dt}} = {to_tex(e.expr)}" for e in desc.equations]
     lines += [rf"{name_tex(a.name)} = {to_tex(a.expr)}" for a in desc.aliases]
-    op = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}="}
     for event, words in _EVENTS:
-        lines += [rf"{words}:\ {name_tex(st.var)} {op[st.op]} {to_tex(st.expr)}" for st in getattr(desc, event)]
+        lines += [rf"{words}:\ {name_tex(st.var)} {_ASSIGN[st.op]} {to_tex(st.expr)}" for st in getattr(desc, event)]
     for block in desc.periodic:
         every = rf"\mathrm{{every}}\ {to_tex(block.interval)}"
-        lines += [rf"{every}:\ {name_tex(st.var)} {op[st.op]} {to_tex(st.expr)}" for st in block.statements]
+        lines += [rf"{every}:\ {name_tex(st.var)} {_ASSIGN[st.op]} {to_tex(st.expr)}" for st in block.statements]
     if desc.scaling is not None:
         lines.append(rf"\mathrm{{every}}\ {to_tex(desc.scaling.interval)}:\ \sum w \leftarrow "
                      rf"{to_tex(desc.scaling.total)}\ \mathrm{{onto\ each\ neuron}}")
+    return tuple(lines)
+
+
+def synapse_tex(desc) -> tuple[str, ...]:
+    """The lines of a synapse kind (``SynapseDescription``) as TeX: its decay, what a presynaptic spike does and the
+    current its target receives (every step for a synapse without spikes; the opposite into the source for a
+    symmetric one)."""
+    lines = []
+    if desc.equation is not None:
+        lines.append(rf"\frac{{d{name_tex(desc.equation.var)}}}{{dt}} = {to_tex(desc.equation.expr)}")
+    if desc.on_pre is not None:
+        st = desc.on_pre
+        lines.append(rf"\mathrm{{at\ a\ pre\ spike}}:\ {name_tex(st.var)} {_ASSIGN[st.op]} {to_tex(st.expr)}")
+    if desc.input is not None:
+        when = "" if desc.spiking else r"\mathrm{every\ step}:\ "
+        lines.append(rf"{when}{name_tex('I_syn')} \mathrel{{+}}= {to_tex(desc.input)}")
+    if desc.symmetric:
+        lines.append(r"\mathrm{and\ the\ opposite\ into\ the\ source}")
     return tuple(lines)

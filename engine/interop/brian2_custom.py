@@ -17,6 +17,7 @@ from ..model.catalog import NEURON_MODELS, builtin_description
 from ..model.network import CurrentInput, Network, Population
 from ._common import num
 from .brian2_models import channel_var, current_terms, is_noise, refractory_period
+from .brian2_synapses import channel_current, channel_decay_statement, channel_equation, channel_unit
 
 # exponential_leak is exact without conductance synapses (its other variables decay on their own)
 _EXACT = ("exact", "exponential_leak")
@@ -127,12 +128,12 @@ def custom_group_args(pop: Population, desc: ModelDescription, channels: list[tu
     terms, eqs, decay = [], [], []
     for k, key in enumerate(channels):
         kind, _, tau, e_rev, negative = key
-        var, unit = channel_var(k, key), "siemens" if kind == "conductance" else "amp"
-        terms.append(f"{var}*({num(e_rev)}*mV - {desc.input_var})" if kind == "conductance"
-                     else ("-" if negative else "") + var)
-        eqs.append(f"d{var}/dt = -{var}/({num(tau)}*ms) : {unit}" if exact else f"{var} : {unit}  # decays exactly")
+        var, values = channel_var(k, key), {"tau": tau, "E_rev": e_rev}
+        unit = channel_unit(kind)
+        terms.append(channel_current(kind, var, values, desc.input_var, negative))
+        eqs.append(f"{channel_equation(kind, var, values)} : {unit}" if exact else f"{var} : {unit}  # decays exactly")
         if not exact:
-            decay.append((var, tau))
+            decay.append(channel_decay_statement(kind, var, values))
     cur_terms, ou_eqs, varying = current_terms(inputs)
     cur_terms += list(graded)
     ou_eqs += [f"{var} : amp  # graded synapses or gap junctions (summed)" for var in graded]

@@ -11,8 +11,9 @@ voltages at the step's start: SpikeStudio's graded pass. The pairs and weights a
 from __future__ import annotations
 
 from ..model.catalog import GRADED_KINDS
+from ..model.synapse_kinds import SYNAPSE_DESCRIPTIONS
 from ..simulation.build import draw_synapses
-from ._common import num
+from .brian2_synapses import graded_current
 from .script_text import comment, literal
 
 __all__ = ["is_graded_projection", "graded_variables", "graded_lines"]
@@ -28,7 +29,8 @@ def graded_variables(projs: list) -> dict[tuple[str, str], tuple[str, str]]:
     counts: dict[str, int] = {}
     out = {}
     for proj in projs:
-        ends = [("post", proj.target)] + ([("pre", proj.source)] if proj.synapse.kind == "gap" else [])
+        symmetric = SYNAPSE_DESCRIPTIONS[proj.synapse.kind].symmetric  # a gap junction drives both ends
+        ends = [("post", proj.target)] + ([("pre", proj.source)] if symmetric else [])
         for end, pid in ends:
             k = counts.get(pid, 0)
             counts[pid] = k + 1
@@ -40,14 +42,10 @@ def graded_lines(net, proj, names: dict, variables: dict, name: str, arrays) -> 
     """The ``Synapses`` of one graded projection (two for a gap junction) over SpikeStudio's drawn pairs."""
     syn = proj.synapse
     pre, post, w, _ = draw_synapses(net, proj)
-    if syn.kind == "graded":
-        rate = f"1/(1 + exp(-(v_pre - ({num(syn.V_half)}*mV))/({num(syn.V_slope)}*mV)))"
-        sides = [("post", names[proj.source], names[proj.target], pre, post,
-                  f"w*{rate}*(({num(syn.E_rev)}*mV) - v_post)")]
-    else:
-        flow = "w*(v_pre - v_post)"
-        sides = [("post", names[proj.source], names[proj.target], pre, post, flow),
-                 ("pre", names[proj.target], names[proj.source], post, pre, flow)]
+    flow = graded_current(syn.kind, {"E_rev": syn.E_rev, "V_half": syn.V_half, "V_slope": syn.V_slope})
+    sides = [("post", names[proj.source], names[proj.target], pre, post, flow)]
+    if SYNAPSE_DESCRIPTIONS[syn.kind].symmetric:  # the source receives the opposite: the same pairs reversed
+        sides.append(("pre", names[proj.target], names[proj.source], post, pre, flow))
     lines = [comment(f"Projection {proj.id!r}: {proj.rule}, {syn.kind} synapses (every step, no spikes)")]
     weights = arrays.literal(w, "float")
     for end, src, tgt, i, j, current in sides:

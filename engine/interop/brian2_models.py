@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..model.network import CurrentInput, Population
 from ..model.receptors import named_receptor
 from ._common import num
+from .brian2_synapses import spike_statement
 
 __all__ = ["channel_key", "current_terms", "delta_gated", "refractory_period"]
 
@@ -81,10 +82,9 @@ def synapse_target(pop: Population, channels: list[tuple], key: tuple) -> str:
 
 
 def on_pre(pop: Population, channels: list[tuple], key: tuple, weight: str, gated: bool = True) -> str:
-    """The statement a presynaptic spike runs; ``weight`` is a number or ``w`` (SpikeStudio's units)."""
+    """The statement a presynaptic spike runs (the kind's ``on_pre``, ``brian2_synapses``); ``weight`` is a number
+    or ``w`` (SpikeStudio's units)."""
     var = synapse_target(pop, channels, key)
     if key[0] == "delta":
-        sign = "-" if key[4] else ""
-        gate = "*int(not_refractory_post)" if gated else ""
-        return f"v_post += {sign}{weight}*mV{gate}"
-    return f"{var}_post += {weight}*{'nS' if key[0] == 'conductance' else 'pA'}"
+        return spike_statement("delta", var, weight, key[4], "*int(not_refractory_post)" if gated else "")
+    return spike_statement(key[0], var, weight)

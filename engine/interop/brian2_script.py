@@ -262,8 +262,8 @@ def _population(pop, name: str, channels: list, inputs: list, dt: float, arrays:
         dist = pop.initial.get(var)
         value = f"{initial_values(dist, pop.size, arrays)}*{unit}" if dist is not None else f'"{default}"'
         lines.append(f"{name}.{var} = {value}")
-    for var, tau in a["decay"]:
-        lines.append(f'{name}.run_regularly("{var} = {var}*exp(-dt/({num(tau)}*ms))", when="thresholds", order=-1)')
+    for statement in a["decay"]:
+        lines.append(f'{name}.run_regularly("{statement}", when="thresholds", order=-1)')
     for k, std, tau in a["ou"]:
         if inputs[k].id in (noise or {}):  # SpikeStudio's own samples, one row per step
             values = arrays.literal(noise[inputs[k].id], "float")

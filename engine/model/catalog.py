@@ -15,7 +15,8 @@ from ..equations.description import ModelDescription
 from ..equations.tex import model_tex
 from ..equations.text import parse_model
 from ..kernels import codes
-from .params import ParamSpec
+from .params import ParamSpec, spec_of_param
+from .synapse_kinds import SYNAPSE_DESCRIPTIONS, kind_specs
 
 __all__ = [
     "NeuronModel",
@@ -124,8 +125,7 @@ _DESCRIPTIONS: dict[str, ModelDescription] = {}
 
 def described_model(model_id: str, desc: ModelDescription, code: int, **extra) -> NeuronModel:
     """The catalogue's view of a description: parameters as specs, state with units, equations as TeX, presets."""
-    params = {p.name: ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
-                                low_open=p.low_open, high_open=p.high_open) for p in desc.params}
+    params = {p.name: spec_of_param(p) for p in desc.params}
     state = {s.name: s.unit.text for s in desc.state}
     return NeuronModel(model_id, code, desc.title or model_id, desc.description or desc.title or model_id,
                        params, state, presets=desc.preset_values(), equations=model_tex(desc), **extra)
@@ -193,28 +193,29 @@ CONNECTIVITY_RULES: dict[str, dict[str, ParamSpec]] = {
     "explicit": {},
 }
 
-SYNAPSE_KINDS = {
-    "delta": "Each spike makes the target's membrane potential jump by the weight (mV)",
-    "current": "Exponentially decaying current (weight in pA)",
-    "conductance": "Exponentially decaying conductance driving towards the reversal potential (weight in nS)",
-    "graded": "Graded chemical synapse, no spikes: w sigmoid((v_pre - V_half)/V_slope) (E_rev - v_post) every step "
-              "(weight in nS; Wicks et al. 1996)",
-    "gap": "Gap junction (electrical synapse), no spikes: w (v_pre - v_post) into the target and the opposite into "
-           "the source, every step (weight in nS; one projection stands for both directions)",
-}
+# The synapse kinds are descriptions (``builtin_synapses/<kind>.synapse``): their tooltips, weight units and parameter
+# specs come from them (``synapse_kinds``); the kinds that act without spikes are the graded ones.
+SYNAPSE_KINDS = {kind: desc.about for kind, desc in SYNAPSE_DESCRIPTIONS.items()}
 SYNAPSE_CODES = {name: i for i, name in enumerate(SYNAPSE_KINDS)}
-GRADED_KINDS = ("graded", "gap")  # continuous synapses between membrane voltages: no spikes, no delay, no tau
-WEIGHT_UNITS = {"delta": "mV", "current": "pA", "conductance": "nS", "graded": "nS", "gap": "nS"}
+GRADED_KINDS = tuple(kind for kind, desc in SYNAPSE_DESCRIPTIONS.items() if not desc.spiking)  # no spikes, no tau
+WEIGHT_UNITS = {kind: desc.weight.text for kind, desc in SYNAPSE_DESCRIPTIONS.items()}
 RECEPTORS = ("excitatory", "inhibitory")
-SYNAPSE_PARAMS = _table(
-    _positive("tau", 5.0, "ms", "Decay time constant of the synaptic current or conductance"),
-    _p("E_rev", 0.0, "mV", "Reversal potential (conductance synapses)", -200.0, 200.0),
-)
-GRADED_PARAMS = _table(
-    _p("V_half", -40.0, "mV", "Presynaptic voltage of half activation (graded synapses)", -200.0, 200.0),
-    _positive("V_slope", 5.0, "mV", "Width of the sigmoid's rise (graded synapses): activation "
-              "1/(1 + exp(-(v_pre - V_half)/V_slope))"),
-)
+# A projection's tau and E_rev (the spiking kinds' parameters; the first kind to name one gives its spec) and the
+# graded synapses' own (V_half, V_slope).
+
+
+def _first_specs(kinds, taken=()) -> dict[str, ParamSpec]:
+    """Every parameter the kinds name (but those ``taken``), each with the spec of the first kind naming it."""
+    specs: dict[str, ParamSpec] = {}
+    for kind in kinds:
+        for name, spec in kind_specs(kind).items():
+            if name not in taken:
+                specs.setdefault(name, spec)
+    return specs
+
+
+SYNAPSE_PARAMS = _first_specs(kind for kind in SYNAPSE_KINDS if kind not in GRADED_KINDS)
+GRADED_PARAMS = _first_specs(GRADED_KINDS, SYNAPSE_PARAMS)
 RECEPTOR_DEFAULTS = {"excitatory": {"tau": 5.0, "E_rev": 0.0}, "inhibitory": {"tau": 10.0, "E_rev": -80.0}}
 
 DISTRIBUTION_KINDS = {

@@ -8,7 +8,8 @@ from numbers import Integral, Real
 
 from ..errors import Problem, ValidationError
 
-__all__ = ["ParamSpec", "Problem", "ValidationError", "check_value", "fill_params", "check_params", "item_loc"]
+__all__ = ["ParamSpec", "Problem", "ValidationError", "check_value", "fill_params", "check_params", "item_loc",
+           "spec_of_param"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,10 @@ def _show(value: object) -> str:
     if value is None:
         return "null"
     return type(value).__name__ if not isinstance(value, (int, float)) else repr(value)
+
+
+def spec_of_param(p) -> ParamSpec:
+    """The spec of a description's ``param`` line (a model's or a synapse kind's): its default, unit, range and
+    description, in the units it was written in."""
+    return ParamSpec(p.name, p.default, p.unit.text, p.description or p.name, p.low, p.high,
+                     low_open=p.low_open, high_open=p.high_open)

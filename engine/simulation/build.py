@@ -37,6 +37,7 @@ from ..model.network import CurrentInput, DatasetInput, Network, PoissonInput, P
 from ..model.params import check_params, fill_params
 from ..model.receptors import acting_synapse
 from ..model.reward import reward_ids
+from ..model.synapse_kinds import channel_decays
 from ..units import format_bytes
 from .connectivity import connect_with_order, draw_values, expected_synapse_count, largest_value, projection_seed
 from .dataset_input import dataset_inputs, resolve_datasets
@@ -617,7 +618,7 @@ def _channel_array(chans: dict, dt: float, syn_arrays: dict, synapses: dict, net
     table[:, K.CH_TAU] = chans["tau"]
     table[:, K.CH_KIND] = chans["kind"]
     table[:, K.CH_SIGN] = chans["sign"]
-    table[:, K.CH_DECAY] = np.where(chans["kind"] == K.DELTA, 0.0, np.exp(-dt / chans["tau"]))
+    table[:, K.CH_DECAY] = channel_decays(chans["kind"], chans["tau"], dt)  # from each kind's description
     table[:, K.CH_EREV] = chans["erev"]
     table[:, K.CH_EXC] = chans["exc"]
     for pid, sl in synapses.items():  # channels fed by a synapse with a delay > 1 step use the ring

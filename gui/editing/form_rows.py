@@ -34,9 +34,11 @@ class Heading:
 
 @dataclass
 class Equations:
-    """A neuron model's or learning rule's equations (TeX-subset lines), shown as math above its parameters."""
+    """A neuron model's, synapse kind's or learning rule's equations (TeX-subset lines), shown as math; ``name``
+    tells them apart (the label's object name)."""
 
     lines: tuple[str, ...]
+    name: str = "equations"
 
 
 def get_path(obj, key: str):

@@ -12,13 +12,12 @@ from functools import cache
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
-from ...engine.equations.tex import rule_tex
+from ...engine.equations.tex import rule_tex, synapse_tex
 from ...engine.model.catalog import (
     CONNECTIVITY_RULES,
     CURRENT_WAVEFORMS,
     DELAY_SPEC,
     GRADED_KINDS,
-    GRADED_PARAMS,
     NETWORK_PARAMS,
     NEURON_MODELS,
     NODE_PARAMS,
@@ -27,7 +26,6 @@ from ...engine.model.catalog import (
     RECEPTORS,
     RECORDER_PARAMS,
     SYNAPSE_KINDS,
-    SYNAPSE_PARAMS,
     SYNAPTIC_VARIABLES,
     WEIGHT_SPECS,
 )
@@ -47,6 +45,7 @@ from ...engine.model.network import (
 from ...engine.model.params import ParamSpec, fill_params
 from ...engine.model.receptors import acting_synapse, named_receptor, target_receptors, with_model_kinetics
 from ...engine.model.reward import REWARD_PARAMS, reward_ids, reward_reference_problems
+from ...engine.model.synapse_kinds import SYNAPSE_DESCRIPTIONS, kind_specs
 from ...engine.simulation.described_rules import description_of, with_carried_rules
 from .distribution_form import distribution_rows, distribution_shape
 from .fields import CheckField, ChoiceField, LongTextField, TextField, number_field
@@ -380,18 +379,21 @@ def _synapse_rows(proj: Projection, net) -> list:
         kinetics = [named.kind] + ([f"τ {named.tau:g} ms"] if named.kind != "delta" else [])
         kinetics += [f"E_rev {named.E_rev:g} mV"] if named.kind == "conductance" else \
             ["inhibitory" if named.sign < 0 else "excitatory"]
-        return rows + [Heading(f"{named.name} (from the model): {', '.join(kinetics)}")]
+        return rows + [Heading(f"{named.name} (from the model): {', '.join(kinetics)}")] + _kind_equations(named.kind)
     rows.append(choice_row("synapse.kind", "Synapse", [(k, k) for k in SYNAPSE_KINDS], proj,
                            tip="How a spike acts on the target, or a graded synapse or gap junction (no spikes)",
                            tips=SYNAPSE_KINDS))
-    kind = proj.synapse.kind
-    if kind != "delta" and kind not in GRADED_KINDS:
-        rows.append(number_row("synapse.tau", SYNAPSE_PARAMS["tau"], proj, "tau"))
-    if kind in ("conductance", "graded"):
-        rows.append(number_row("synapse.E_rev", SYNAPSE_PARAMS["E_rev"], proj, "E_rev"))
-    if kind == "graded":
-        rows += [number_row(f"synapse.{name}", spec, proj, name) for name, spec in GRADED_PARAMS.items()]
-    return rows
+    if proj.synapse.kind not in SYNAPSE_DESCRIPTIONS:  # an unknown kind stays visible (validation names it)
+        return rows
+    rows += [number_row(f"synapse.{name}", spec, proj, name) for name, spec in kind_specs(proj.synapse.kind).items()]
+    return rows + _kind_equations(proj.synapse.kind)
+
+
+def _kind_equations(kind: str) -> list:
+    """The equations of a synapse kind's description, as a neuron model's are shown."""
+    desc = SYNAPSE_DESCRIPTIONS.get(kind)
+    return [] if desc is None else [Heading(f"{desc.title}: equations"),
+                                     Equations(synapse_tex(desc), "synapse_equations")]
 
 
 def _change_receptor(proj: Projection, receptor: str, net) -> None:

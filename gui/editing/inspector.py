@@ -176,7 +176,7 @@ class Inspector(QScrollArea):
             self.form.addRow(label)
             return
         if isinstance(row, Equations):
-            self.form.addRow(equations_label(row.lines))
+            self.form.addRow(equations_label(row.lines, row.name))
             return
         self.rows[row.key] = row
         label = QLabel(row.label)
@@ -344,12 +344,12 @@ def _field_menu(widget) -> QMenu:
     return menu
 
 
-def equations_label(lines: tuple[str, ...]) -> QLabel:
+def equations_label(lines: tuple[str, ...], name: str = "equations") -> QLabel:
     """The equations as rich-text math, one display line each, left-aligned. A line wider than the inspector
     wraps (a learning rule's "at a post spike: w ← min(w + …)" lines did not fit, and the inspector never
     scrolls sideways: the rest was cut off at its right edge)."""
     label = QLabel("".join(tex_to_display_html(line, align="left") for line in lines))
-    label.setObjectName("equations")
+    label.setObjectName(name)
     label.setTextFormat(Qt.RichText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)

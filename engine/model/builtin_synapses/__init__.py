@@ -1,0 +1,1 @@
+"""The built-in synapse kinds as descriptions (``*.synapse``), read through ``importlib.resources``."""
