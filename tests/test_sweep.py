@@ -48,6 +48,27 @@ def test_addresses_set_population_input_and_projection_values_and_name_what_is_m
         addresses.resolve(net, "E.tau")
 
 
+def test_a_projections_synapse_addresses_are_its_kinds_parameters():
+    """What a sweep may set on a synapse follows its kind's description: no E_rev on a current synapse, no tau on
+    a graded one (its V_half and V_slope instead), nothing on a gap junction."""
+    net = Network(dt=0.1, duration=10.0)
+    for pid in ("A", "B"):
+        net.add_population(pid, 2, "lif")
+    kinds = {"cur": "current", "cond": "conductance", "gr": "graded", "gap": "gap", "dl": "delta"}
+    for pid, kind in kinds.items():
+        net.connect("A", "B", "all_to_all", id=pid, synapse=kind)
+    synapse = {pid: [n for n in addresses.parameter_names(net.projections[pid], net) if n.startswith("synapse.")]
+               for pid in kinds}
+    assert synapse == {"cur": ["synapse.tau"], "cond": ["synapse.tau", "synapse.E_rev"],
+                       "gr": ["synapse.E_rev", "synapse.V_half", "synapse.V_slope"], "gap": [], "dl": []}
+    addresses.apply(net, "gr.synapse.V_half", -35.0)
+    assert net.projections["gr"].synapse.V_half == -35.0
+    with pytest.raises(addresses.AddressError, match=r'has no sweepable parameter "synapse.tau"'):
+        addresses.resolve(net, "gr.synapse.tau")
+    with pytest.raises(addresses.AddressError, match=r'has no sweepable parameter "synapse.E_rev"'):
+        addresses.resolve(net, "cur.synapse.E_rev")
+
+
 def test_rates_of_a_current_sweep_match_the_analytic_lif_rate():
     net = Network(dt=0.01, duration=1000.0, seed=1)
     net.add_population("N", 1, "lif")

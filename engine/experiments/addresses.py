@@ -14,13 +14,14 @@ from ..model.catalog import (
     DELAY_SPEC,
     NODE_PARAMS,
     POISSON_PARAMS,
-    SYNAPSE_PARAMS,
+    SYNAPSE_KINDS,
     WEIGHT_SPECS,
 )
 from ..model.custom import neuron_model
 from ..model.network import CurrentInput, Network, PoissonInput, Population, Projection
 from ..model.params import ParamSpec
 from ..model.receptors import named_receptor
+from ..model.synapse_kinds import kind_specs
 
 __all__ = ["AddressError", "Target", "resolve", "apply", "parameter_names"]
 
@@ -80,8 +81,7 @@ def parameter_names(item, net: Network | None = None) -> list[str]:
         names = [f"{d}.{f}" for d in ("weight", "delay") for f in _fields(getattr(item, d))]
         names = [n.removesuffix(".value") for n in names]
         names += list(CONNECTIVITY_RULES.get(item.rule, {}))
-        own = item.synapse.kind != "delta" and named_receptor(net, item) is None  # else the model's kinetics
-        names += [f"synapse.{k}" for k in SYNAPSE_PARAMS] if own else []
+        names += [f"synapse.{k}" for k in _synapse_specs(item, named_receptor(net, item) is not None)]
         if item.plasticity is not None:
             names += [f"plasticity.{k}" for k in item.plasticity.params if k != "reward"]
         return names
@@ -131,14 +131,20 @@ def _projection_target(proj: Projection, rest: str, named: bool):
             return None
         spec = WEIGHT_SPECS[proj.synapse.kind] if head == "weight" else DELAY_SPEC
         return (head, field), (spec if field != "std" else None)
-    if head == "synapse" and rest in [f"synapse.{k}" for k in SYNAPSE_PARAMS] and proj.synapse.kind != "delta" \
-            and not named:  # a named receptor's kinetics are its model's: sweep them there
-        return ("synapse", field), SYNAPSE_PARAMS[field]
+    if head == "synapse" and field in _synapse_specs(proj, named):
+        return ("synapse", field), _synapse_specs(proj, named)[field]
     if rest in CONNECTIVITY_RULES.get(proj.rule, {}):
         return ("rule_params", rest), CONNECTIVITY_RULES[proj.rule][rest]
     if head == "plasticity" and proj.plasticity is not None and field in proj.plasticity.params:
         return ("plasticity", "params", field), None
     return None
+
+
+def _synapse_specs(proj: Projection, named: bool) -> dict:
+    """The synapse parameters of a projection's kind (its description's: tau for a current, tau and E_rev for a
+    conductance, E_rev, V_half and V_slope for a graded synapse, none for delta and gap); none for a named receptor,
+    whose kinetics are its model's (sweep them there)."""
+    return {} if named or proj.synapse.kind not in SYNAPSE_KINDS else kind_specs(proj.synapse.kind)
 
 
 def _fields(dist) -> tuple[str, ...]:
