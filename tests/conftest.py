@@ -133,7 +133,6 @@ def window(qtbot, tmp_path, monkeypatch):
             w.close()
 
 
-
 EXAMPLE_PLUGIN = Path(__file__).parent / "example_plugin"  # the third-party plugin package of the README's guide
 
 

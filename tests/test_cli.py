@@ -279,8 +279,15 @@ def test_examples_lists_names_and_titles(capsys):
 
 
 def test_warmup(capsys):
+    from spikestudio.engine.model.catalog import NEURON_MODELS, builtin_description
+    from spikestudio.engine.teaching import one_neuron
+
     assert cli.main(["warmup"]) == 0
     assert capsys.readouterr().out.startswith("compiled the simulation kernels in ")
+    # a phase plane's first click steps its model's compiled loop: the warm-up has compiled (or loaded) it
+    planes = [m for m in NEURON_MODELS if len(builtin_description(m).state) == 2]
+    assert {"izhikevich", "adex", "lif_adaptive"} <= set(planes)
+    assert all(one_neuron._driver(model).signatures for model in planes)
 
 
 # --- errors: a message, an exit status, never a traceback ------------------------------------------

@@ -49,6 +49,50 @@ def test_a_record_holds_for_one_numba_and_one_engine_source_only(change, monkeyp
     assert recorded(loop, args)
 
 
+def test_a_variant_of_the_loop_has_a_key_of_its_own():
+    """The loop compiled with the hand-written kernels differs from the plain one only in a closure cell (numba keys
+    its cache on it): the plain loop's record must not answer for it."""
+    from spikestudio.engine.kernels import kernel
+
+    loop, args = ran_single_neuron()
+    variant = kernel.run_chunk_with(hand_written_kernels=True)
+    assert variant.py_func.__code__.co_code == loop.py_func.__code__.co_code and recorded(loop, args)
+    assert compile_record._key(variant, args) != compile_record._key(loop, args)
+
+
+def test_an_unreadable_record_costs_a_compile_message_never_the_run():
+    """A record that is not text, or a platform whose CPU features LLVM cannot read: the run goes on and keeps its
+    steps and results; the record just says "not recorded"."""
+    loop, args = ran_single_neuron()
+    path = record_path(loop)
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + b"\xff\xfe not text\n")
+        assert not recorded(loop, args)
+        sim = spikestudio.Simulator(spikestudio.load(example_path("single_neuron")))
+        res = sim.run(0.01)
+        assert sim.step == round(10.0 / sim.network.dt) and res.t == pytest.approx(10.0)
+    finally:
+        path.write_bytes(original)
+    assert recorded(loop, args)
+
+
+def test_no_cpu_features_from_llvm_is_no_error(monkeypatch):
+    def unreadable():
+        raise RuntimeError("LLVM cannot read this CPU's features")
+
+    monkeypatch.setattr(compile_record.binding, "get_host_cpu_features", unreadable)
+    monkeypatch.setattr(numba.config, "CPU_FEATURES", "")
+    compile_record._process_part.cache_clear()
+    try:
+        loop, args = ran_single_neuron()
+        compile_record.record(loop, args)  # neither raises
+        assert recorded(loop, args)  # the key without features is consistent within the process
+    finally:
+        monkeypatch.undo()
+        compile_record._process_part.cache_clear()
+
+
 STATUS = """
 import json, spikestudio
 from spikestudio.engine.kernels import kernel

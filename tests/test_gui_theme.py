@@ -273,3 +273,25 @@ def test_presentation_mode_fits_a_laptop_and_a_projector_and_turning_it_off_give
     assert after[:2] == before[:2]  # palette and inspector exactly as they were
     for (width, height), (old_width, old_height) in zip(after[2:], before[2:]):  # the plots within what the
         assert height == old_height and abs(width - old_width) <= 50       # tabbed docks' minimum allows
+
+
+def test_a_synapses_equations_follow_the_theme_like_a_models(window, look):
+    """The frame of the equations under a projection's synapse rows takes the theme's muted colour on a switch."""
+    from PySide6.QtWidgets import QLabel
+
+    w = window("cuba")
+    w.scene.select_ids(["E->I"])
+    QApplication.processEvents()
+
+    def frame() -> str:
+        [label] = w.inspector.form_host.findChildren(QLabel, "synapse_equations")
+        return label.styleSheet()
+
+    assert current().ui_colors().muted.name() in frame()
+    w.actions["theme_dark"].trigger()
+    QApplication.processEvents()
+    dark = current().ui_colors().muted.name()
+    assert dark in frame()
+    w.actions["theme_light"].trigger()
+    QApplication.processEvents()
+    assert dark not in frame() and current().ui_colors().muted.name() in frame()

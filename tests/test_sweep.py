@@ -63,10 +63,12 @@ def test_a_projections_synapse_addresses_are_its_kinds_parameters():
                        "gr": ["synapse.E_rev", "synapse.V_half", "synapse.V_slope"], "gap": [], "dl": []}
     addresses.apply(net, "gr.synapse.V_half", -35.0)
     assert net.projections["gr"].synapse.V_half == -35.0
+    for old in ("gr.synapse.tau", "cur.synapse.E_rev", "gap.synapse.tau"):  # once offered: old sweep files open
+        addresses.resolve(net, old)
     with pytest.raises(addresses.AddressError, match=r'has no sweepable parameter "synapse.tau"'):
-        addresses.resolve(net, "gr.synapse.tau")
-    with pytest.raises(addresses.AddressError, match=r'has no sweepable parameter "synapse.E_rev"'):
-        addresses.resolve(net, "cur.synapse.E_rev")
+        addresses.resolve(net, "dl.synapse.tau")
+    with pytest.raises(addresses.AddressError, match=r'has no sweepable parameter "synapse.V_half"'):
+        addresses.resolve(net, "cur.synapse.V_half")
 
 
 def test_rates_of_a_current_sweep_match_the_analytic_lif_rate():

@@ -15,6 +15,7 @@ from ..model.catalog import (
     NODE_PARAMS,
     POISSON_PARAMS,
     SYNAPSE_KINDS,
+    SYNAPSE_PARAMS,
     WEIGHT_SPECS,
 )
 from ..model.custom import neuron_model
@@ -133,6 +134,8 @@ def _projection_target(proj: Projection, rest: str, named: bool):
         return (head, field), (spec if field != "std" else None)
     if head == "synapse" and field in _synapse_specs(proj, named):
         return ("synapse", field), _synapse_specs(proj, named)[field]
+    if head == "synapse" and field in SYNAPSE_PARAMS and proj.synapse.kind != "delta" and not named:
+        return ("synapse", field), SYNAPSE_PARAMS[field]  # not offered, but sweep files that named it still open
     if rest in CONNECTIVITY_RULES.get(proj.rule, {}):
         return ("rule_params", rest), CONNECTIVITY_RULES[proj.rule][rest]
     if head == "plasticity" and proj.plasticity is not None and field in proj.plasticity.params:

@@ -33,9 +33,24 @@ MAX_KEYS = 4000  # keys kept in one record; past it, the newer half is kept
 def _process_part() -> bytes:
     """What every key of this process shares: numba's version, the target numba compiles for, the engine's digest."""
     cpu = numba.config.CPU_NAME or binding.get_host_cpu_name()
-    features = numba.config.CPU_FEATURES or binding.get_host_cpu_features().flatten()
-    return "\0".join((numba.__version__, binding.get_process_triple(), cpu, features,
+    try:
+        features = numba.config.CPU_FEATURES or binding.get_host_cpu_features().flatten()
+    except RuntimeError:  # LLVM cannot read them on this platform (numba then compiles for none either)
+        features = ""
+    return "\0".join((numba.__version__, binding.get_process_triple(), cpu, features, str(numba.config.ENABLE_AVX),
                       engine_sources_digest())).encode()
+
+
+def _cell_text(cell) -> str:
+    """A closure cell as numba's cache key sees it: a plain value's repr (the loop's digest, a variant's name);
+    another object by its name, which stays the same from one process to the next."""
+    try:
+        value = cell.cell_contents
+    except ValueError:
+        return "<empty>"
+    if value is None or isinstance(value, (str, bytes, int, float, bool)):
+        return repr(value)
+    return getattr(value, "__qualname__", type(value).__qualname__)
 
 
 def _key(dispatcher, args: tuple) -> str:
@@ -43,7 +58,8 @@ def _key(dispatcher, args: tuple) -> str:
     code = func.__code__
     stat = os.stat(code.co_filename)
     digest = hashlib.sha256(_process_part())
-    for part in (code.co_filename, str(stat.st_size), str(stat.st_mtime_ns), func.__qualname__, str(args)):
+    closure = "\0".join(_cell_text(c) for c in func.__closure__ or ())  # the variants of one function differ here
+    for part in (code.co_filename, str(stat.st_size), str(stat.st_mtime_ns), func.__qualname__, closure, str(args)):
         digest.update(b"\0" + part.encode())
     digest.update(b"\0" + code.co_code)
     return digest.hexdigest()
@@ -58,10 +74,10 @@ def record_path(dispatcher) -> Path | None:
 def recorded(dispatcher, args: tuple) -> bool:
     """Whether ``dispatcher`` was recorded as compiled for the argument types ``args`` with this numba, this target
     and these sources (False when the record is missing or unreadable)."""
-    path = record_path(dispatcher)
     try:
+        path = record_path(dispatcher)
         return path is not None and _key(dispatcher, args) in path.read_text().split()
-    except OSError:
+    except Exception:  # noqa: BLE001 - unreadable, not text, a platform LLVM cannot describe: not recorded
         return False
 
 
@@ -77,7 +93,7 @@ def record(dispatcher, args: tuple) -> None:
         keys = path.read_text().split()
         if len(keys) > MAX_KEYS:
             _replace(path, keys[-(MAX_KEYS // 2):])
-    except OSError:
+    except Exception:  # noqa: BLE001 - a record is best effort: a run never fails for it
         pass
 
 

@@ -46,9 +46,12 @@ def needs_compile(built) -> bool:
 def remember_compiled(built) -> None:
     """Record what of ``built``'s loop and entries is compiled in memory now (call it after the loop ran), so that
     another process that loads them from numba's disk cache knows it will not compile."""
-    for dispatcher, args in compiled_functions(built):
-        if args in dispatcher.signatures:
-            record(dispatcher, args)
+    try:
+        for dispatcher, args in compiled_functions(built):
+            if args in dispatcher.signatures:
+                record(dispatcher, args)
+    except Exception:  # noqa: BLE001 - best effort: a run never fails for its record (the status may then say
+        pass  # "compiling" once more than it should)
 
 
 def compiled_functions(built):

@@ -117,10 +117,10 @@ class Simulator:
             began = time.perf_counter()
             steps, status = self.built.loop(state, self.step, n, *gates)
             chooser.took(threads, time.perf_counter() - began, steps)
-            if gates != self._recorded_gates:  # compiled or loaded just now: another process will load it
-                remember_compiled(self.built)
-                self._recorded_gates = gates
             self.results.add_chunk(state, steps)
+            if gates != self._recorded_gates:  # compiled or loaded just now: another process will load it
+                self._recorded_gates = gates
+                remember_compiled(self.built)
             for listener in self.listeners:
                 listener(state, self.step, steps)
             self.step += steps

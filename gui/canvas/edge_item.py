@@ -77,12 +77,12 @@ def _short_number(x: float) -> str:
     return f"{float(f'{x:.4g}'):g}"
 
 
-
 def _synapse_text(proj: Projection, acting) -> str:
     """What the edge's synapses are, for its tooltip."""
     if acting.kind == "gap":
         return "gap junctions (electrical: current flows either way)"
     return f"{proj.synapse.receptor} {acting.kind} synapses"
+
 
 class EdgeItem(QGraphicsPathItem):
     def __init__(self, scene_ref, edge_id: str, source, target, kind: str):

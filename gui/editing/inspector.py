@@ -316,8 +316,9 @@ class Inspector(QScrollArea):
         self.subtitle.setStyleSheet(f"color: {theme.ui_colors().muted.name()};")
         for label in self.form_host.findChildren(QLabel, "inspector_heading"):
             label.setStyleSheet(_heading_style())
-        for label in self.form_host.findChildren(QLabel, "equations"):
-            label.setStyleSheet(_equations_style())
+        for name in ("equations", "synapse_equations"):  # a model's or rule's, and a synapse kind's
+            for label in self.form_host.findChildren(QLabel, name):
+                label.setStyleSheet(_equations_style())
 
 
 def _heading_style() -> str:
