@@ -129,11 +129,17 @@ def private_numba_uses(tree: ast.AST) -> list[str]:
 PRIVATE = {"_index_key", "_load_index", "_cache_file", "_launch_threads"}
 
 
+def ours(relative: Path) -> bool:
+    """A source file of the project: not a test, nor anything in a virtual environment (make test keeps .venv,
+    .venv-bench and .venv-nest in the clone, numba itself among them), git's folder or a build."""
+    parts = relative.parts
+    return not (parts[0].startswith(".") or parts[0] in ("tests", "build") or "site-packages" in parts)
+
+
 def test_the_code_uses_no_private_numba_option_or_cache_internals():
     """The package and its benchmarks keep to numba's public API for compiling and for the compile status."""
     root = Path(__file__).resolve().parents[1]
-    found = [f"{path.relative_to(root)} {use}" for path in sorted(root.rglob("*.py"))
-             if not {"tests", ".venv", ".git"} & set(path.relative_to(root).parts)
+    found = [f"{path.relative_to(root)} {use}" for path in sorted(root.rglob("*.py")) if ours(path.relative_to(root))
              for use in private_numba_uses(ast.parse(path.read_text(encoding="utf-8")))]
     assert found == [], found
     sample = "numba.njit(_nrt=False)(f)\nd._cache._index_key(s, c)\nself._cache = {}\n"
