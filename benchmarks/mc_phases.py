@@ -65,7 +65,7 @@ def timed_steps(s, step0, n_steps, ts, per):
         if region and fused:
             fused_parts(s.par[0], s.node_code, s.node_start, s.node_chan, s.chan, s.chan_off, s.par[1], s.proj_src,
                         s.proj_chan, s.proj_w, s.proj_d, s.proj_stp, s.poisson_l, s.poisson_cap, s.par[3], s.syn,
-                        s.ring, step)
+                        s.ring, s.spike_count, step)
         if drawn:
             poisson_parts(s.par[0], s.node_code, s.node_start, s.node_record, s.poisson_l, s.poisson_cap, s.par[3],
                           step, s.block_spikes)

@@ -50,7 +50,9 @@ def test_a_fused_background_gives_the_spikes_of_the_emitted_one_when_w_times_cou
     assert e_fused[0].size > 1_000  # the background drives E
     assert all(np.array_equal(a, b) for a, b in zip(e_fused, e_emitted, strict=True))
     assert emitted.results.spike_counts("bg").sum() > 90_000  # 10,000 neurons x 1,000 steps x 1 %
-    assert fused.results.spike_counts("bg").sum() == 0  # a fused background's spikes are never made
+    # never made, still counted: each neuron's count is the emitted one's, the last step's too
+    np.testing.assert_array_equal(fused.results.spike_counts("bg"), emitted.results.spike_counts("bg"))
+    assert fused.results.mean_rate("bg") == emitted.results.mean_rate("bg")
 
 
 def test_fused_and_emitted_backgrounds_drive_a_population_alike_at_any_weight():
@@ -135,5 +137,59 @@ def test_asking_for_a_fused_backgrounds_spikes_during_a_run_emits_them_from_then
                   == SORTED_ROWS)
     times = fused.results.spikes("bg")[0]
     assert times.size > 20_000 and times.min() >= 20.0 - 1e-9  # ms: recorded from the switch on
+    # counted while fused and after, the step before the switch (drawn late into the current synapse) once
+    np.testing.assert_array_equal(fused.results.spike_counts("bg"), emitted.results.spike_counts("bg"))
     a, b = fused.results.spikes("E"), emitted.results.spikes("E")
     assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_fused_backgrounds_counts_are_its_emitted_ones_over_chunks_and_projections(threads):
+    """Two fused projections from one background (a delta one first, so the count is drawn in its own step, and a
+    current one), chunks of 7 steps: each spike is counted once, whichever projection and thread draws it, and the
+    mean rate is the input's rate."""
+    def network():
+        net = Network(dt=0.1, seed=9)
+        net.add_poisson("bg", N, rate=40.0)
+        net.add_population("E", N, "lif")
+        net.add_population("F", N, "lif")
+        net.connect("bg", "E", "one_to_one", weight=1.0, synapse="delta")
+        net.connect("bg", "F", "one_to_one", weight=1.0, synapse="current", tau=2.0)
+        return net
+
+    fused = Simulator(network(), threads=threads, chunk_steps=7)
+    net = network()
+    net.record_spikes("bg")
+    emitted = Simulator(net, threads=threads, chunk_steps=7)
+    assert is_fused(fused) and not is_fused(emitted)
+    for sim in (fused, emitted):
+        sim.run(0.05)
+    counts = fused.results.spike_counts("bg")
+    np.testing.assert_array_equal(counts, emitted.results.spike_counts("bg"))
+    expected = 40.0 * 0.05 * N  # spikes over the run, Poisson: sd = sqrt(expected)
+    assert abs(counts.sum() - expected) < 5 * expected ** 0.5
+
+
+def test_a_live_rate_plot_of_the_inputs_sees_a_fused_backgrounds_spikes_once_it_asks():
+    """The live tap's rates of a fused background: none drawn until the plot shows inputs (its columns hold no
+    spikes and drawing them costs the draws again), then the emitted background's rates, bin for bin."""
+    from spikestudio.engine.simulation.live import LiveTap
+
+    fused = Simulator(background_network(), threads=1, chunk_steps=30)
+    net = background_network()
+    net.record_spikes("bg")
+    emitted = Simulator(net, threads=1, chunk_steps=30)
+    taps = []
+    for sim in (fused, emitted):
+        taps.append(LiveTap(window=100.0))
+        taps[-1].attach(sim)
+        sim.run(0.006)
+    taps[0].count_inputs = True  # from the next chunk on
+    for sim in (fused, emitted):
+        sim.run(0.012)
+    assert is_fused(fused)  # counted for the plot, still fused
+    shown, reference = taps[0].frame().rates["bg"], taps[1].frame().rates["bg"]
+    assert shown.shape == reference.shape == (18,)  # 1 ms bins
+    assert np.all(shown[:6] == 0) and np.all(reference[:6] > 50.0)  # before the plot asked: 100 Hz drawn, none shown
+    np.testing.assert_array_equal(shown[6:], reference[6:])
+    assert abs(shown[6:].mean() - 100.0) < 5.0  # Hz: 10,000 neurons x 12 ms, sd 0.9 Hz

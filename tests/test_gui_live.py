@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from spikestudio.engine.files import fileformat
+from spikestudio.engine.kernels.parallel import FUSED_NODE
 from spikestudio.engine.model.network import Network
 from spikestudio.engine.simulation.simulator import Simulator
 from test_gui_inspector import type_into
@@ -458,3 +459,19 @@ def test_a_membrane_recorder_puts_its_neurons_in_the_traces_and_a_late_probe_sho
     assert c.state == "done"
     t, v = traces.curve_data(("I", 0, "v"))
     assert t.size and np.array_equal(v, rec_v[-v.size:, 0]) and t[-1] == pytest.approx(rec_t[-1])
+
+
+def test_inputs_too_draws_a_fused_backgrounds_rate(window, tmp_path):
+    """A 10,000-neuron Poisson background driving its population one_to_one is fused (it emits no spikes); ticking
+    "inputs too" plots its rate all the same: 40 Hz, not 0."""
+    net = Network(dt=0.1, seed=3, duration=50.0)
+    net.add_poisson("bg", 10_000, rate=40.0)
+    net.add_population("E", 10_000, "lif")
+    net.connect("bg", "E", "one_to_one", weight=1.0, synapse="current", tau=2.0)
+    w = open_network(window, tmp_path, net)
+    rates = w.simulation.controller.views.rates
+    rates.inputs.setChecked(True)
+    c = run_to_end(w)
+    assert c.sim.built.state.node_record[c.sim.built.nodes["bg"].index] == FUSED_NODE
+    x, y = rates.curves["bg"].getData()
+    assert y.size > 10 and abs(np.mean(y[-20:]) - 40.0) < 8.0  # Hz, smoothed over 10 ms of 10,000 trains

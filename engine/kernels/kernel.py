@@ -240,7 +240,7 @@ def _compile_run_chunk(digest: str):
                     if poisson is not None and fused:  # ... and the fused backgrounds onto them, after it
                         fused_parts(s.par[0], s.node_code, s.node_start, s.node_chan, s.chan, s.chan_off, s.par[1],
                                     s.proj_src, s.proj_chan, s.proj_w, s.proj_d, s.proj_stp, s.poisson_l,
-                                    s.poisson_cap, s.par[3], s.syn, s.ring, step)
+                                    s.poisson_cap, s.par[3], s.syn, s.ring, s.spike_count, step)
                 drawn = poisson is not None and emitting and s.par[3] != 0 and s.par[0] > 1
                 if drawn:  # a large Poisson background: each neuron's count on threads, emitted in the node loop
                     poisson_parts(s.par[0], s.node_code, s.node_start, s.node_record, s.poisson_l, s.poisson_cap,
@@ -532,7 +532,8 @@ def send_fused(s, step, lagged, region):
         if region and sent_by_region(c, s.node_code, s.node_start, s.node_chan, s.chan, s.par[1]):
             continue
         fused_input(p, 0, s.node_start[s.node_start.shape[0] - 1], s.proj_src, s.proj_chan, s.proj_w, s.proj_d,
-                    s.chan, s.chan_off, s.node_start, s.poisson_l, s.poisson_cap, s.par[3], s.syn, s.ring, step)
+                    s.proj_stp, s.chan, s.chan_off, s.node_start, s.poisson_l, s.poisson_cap, s.par[3], s.syn, s.ring,
+                    s.spike_count, step)
 
 
 @jit_inline

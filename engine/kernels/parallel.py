@@ -234,11 +234,21 @@ def sent_by_region(c, node_code, node_start, node_chan, chan, least):
 
 
 @jit_inline
-def fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, chan, chan_off, node_start, poisson_l, cap, key,
-                syn, ring, step):
+def counting_projection(p, proj_src, proj_stp):
+    """True when ``p`` is its source's first fused projection: the one whose draws count the source's spikes."""
+    for q in range(p):
+        if proj_src[q] == proj_src[p] and proj_stp[q] == FUSED:
+            return False
+    return True
+
+
+@jit_inline
+def fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, proj_stp, chan, chan_off, node_start, poisson_l,
+                cap, key, syn, ring, spike_count, step):
     """Fused projection ``p`` into its targets ``[t_lo, t_hi)``, where and when ``kernel.propagate`` would add its
     source's spikes: into a current or conductance channel the last step's (they wait a step more, see
-    ``kernel.synapse_lag``), into a delta channel this step's; delay 1 into ``syn``, longer into the ring."""
+    ``kernel.synapse_lag``), into a delta channel this step's; delay 1 into ``syn``, longer into the ring. The
+    source's first fused projection counts its spikes into ``spike_count`` (``engine.simulation.fusion``)."""
     c = proj_chan[p]
     drawn = step - 1 if chan[c, CH_KIND] != DELTA else step
     if drawn < 0:
@@ -248,12 +258,13 @@ def fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, chan, chan_o
     target = syn[base:] if d == 1 else ring[(step + d) % ring.shape[0], base:]
     src = proj_src[p]
     fused_adds(t_lo, min(t_hi, node_start[src + 1] - node_start[src]), node_start[src], proj_w[p], target, poisson_l,
-               cap, key, drawn, node_start[node_start.shape[0] - 1])
+               cap, key, drawn, node_start[node_start.shape[0] - 1], spike_count,
+               counting_projection(p, proj_src, proj_stp))
 
 
 @jit_part
 def fused_into_blocks(part, parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src, proj_chan, proj_w,
-                      proj_d, proj_stp, poisson_l, cap, key, syn, ring, step):
+                      proj_d, proj_stp, poisson_l, cap, key, syn, ring, spike_count, step):
     """Task ``part`` of ``fused_parts``: every fused projection onto a node ``lif_nodes`` updates, into the neurons
     of the task's blocks there."""
     for p in range(proj_src.shape[0]):
@@ -262,8 +273,8 @@ def fused_into_blocks(part, parts, node_code, node_start, node_chan, chan, chan_
             continue
         target = channel_node(node_chan, c)
         t_lo, t_hi = task_neurons(node_start[target + 1] - node_start[target], part, parts)
-        fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, chan, chan_off, node_start, poisson_l, cap,
-                    key, syn, ring, step)
+        fused_input(p, t_lo, t_hi, proj_src, proj_chan, proj_w, proj_d, proj_stp, chan, chan_off, node_start,
+                    poisson_l, cap, key, syn, ring, spike_count, step)
 
 
 def _compile(digest: str):
@@ -367,12 +378,13 @@ def _compile(digest: str):
 
     @jit_parallel
     def fused_parts(parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src, proj_chan, proj_w,
-                    proj_d, proj_stp, poisson_l, cap, key, syn, ring, step):
-        """The fused backgrounds onto the nodes of ``lif_nodes``, after it: ``fused_into_blocks`` on each task."""
+                    proj_d, proj_stp, poisson_l, cap, key, syn, ring, spike_count, step):
+        """The fused backgrounds onto the nodes of ``lif_nodes``, after it: ``fused_into_blocks`` on each task (the
+        tasks' targets, and so the source neurons whose spikes they count, are disjoint)."""
         digest  # noqa: B018
         for part in prange(parts):
             fused_into_blocks(part, parts, node_code, node_start, node_chan, chan, chan_off, least, proj_src,
-                              proj_chan, proj_w, proj_d, proj_stp, poisson_l, cap, key, syn, ring, step)
+                              proj_chan, proj_w, proj_d, proj_stp, poisson_l, cap, key, syn, ring, spike_count, step)
 
     return lif_blocks, lif_nodes, propagate_split, poisson_parts, fused_parts
 

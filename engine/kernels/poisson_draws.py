@@ -12,9 +12,9 @@ excess of two threads in the full microcircuit).
 """
 
 from . import rng
-from .jit import jit_inline
+from .jit import jit, jit_inline
 
-__all__ = ["poisson_counts", "poisson_emit", "emit_counts", "fused_adds"]
+__all__ = ["poisson_counts", "poisson_emit", "emit_counts", "fused_adds", "step_totals"]
 
 
 @jit_inline
@@ -57,11 +57,25 @@ def poisson_emit(lo, hi, poisson_l, cap, key, step, stride, spikes_now, n_spk):
 
 
 @jit_inline
-def fused_adds(t_lo, t_hi, lo, w, target, poisson_l, cap, key, step, stride):
+def fused_adds(t_lo, t_hi, lo, w, target, poisson_l, cap, key, step, stride, spike_count, counting):
     """A fused one_to_one background into targets ``[t_lo, t_hi)`` (local indices, source neuron ``lo + j`` onto
     target ``j``): ``target[j] += w * count`` with each source neuron's count of ``step`` (the spikes' own step,
-    so any thread draws the count any other would)."""
+    so any thread draws the count any other would). ``counting``: the count also goes into the source neuron's
+    ``spike_count`` (the node's first fused projection does it, so a spike is counted once, as an emitted one)."""
     for j in range(t_lo, t_hi):
         k = draw_count(poisson_l[lo + j], cap, key, step, lo + j, stride)
         if k > 0:
             target[j] += w * k
+            if counting:
+                spike_count[lo + j] += k
+
+
+@jit
+def step_totals(lo, hi, poisson_l, cap, key, step0, stride, totals):
+    """The spikes neurons ``[lo, hi)`` draw in step ``step0 + s`` into ``totals[s]``: a fused background's per-step
+    counts, redrawn (exactly, counter-based) for a live rate plot that asks for them."""
+    for s in range(totals.shape[0]):
+        n = 0
+        for i in range(lo, hi):
+            n += draw_count(poisson_l[i], cap, key, step0 + s, i, stride)
+        totals[s] = n

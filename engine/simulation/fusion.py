@@ -5,6 +5,11 @@ microcircuit's 77,000 background trains: the excess of its two-thread step).
 
 Decided at build (``fuse``): the spikes of such a node are never seen, so nothing may want them. ``blocker`` names
 what keeps a node unfused; ``unfuse`` undoes it for a node whose spikes are asked for during a run.
+
+Its spikes are still counted, per neuron, as an emitted node's are (``Results.spike_counts`` and mean rates): the
+node's first fused projection adds each count it draws into ``spike_count``. Into a current or conductance synapse
+that draw is the last step's, so after a chunk the chunk's last step is not counted yet: ``uncounted`` draws it.
+Its spikes per step (a live rate plot's) are drawn again only when asked: ``step_counts``.
 """
 
 from __future__ import annotations
@@ -13,9 +18,9 @@ import numpy as np
 
 from ..kernels import kernel as K
 from ..kernels.parallel import FUSED, FUSED_NODE, SORTED_ROWS
-from ..kernels.poisson_draws import poisson_counts
+from ..kernels.poisson_draws import poisson_counts, step_totals
 
-__all__ = ["blocker", "fuse", "unfuse"]
+__all__ = ["blocker", "fuse", "unfuse", "uncounted", "step_counts", "fused_nodes"]
 
 
 def blocker(state: K.State, node: int, watched: set[int]) -> str | None:
@@ -64,14 +69,53 @@ def unfuse(state: K.State, node: int, step: int) -> None:
     step's spikes: its targets miss no step's input and get the spikes the node would have emitted."""
     if state.node_record[node] != FUSED_NODE:
         return
+    counted_late = _counted_late(state, node)
     state.node_record[node] = 0
     state.proj_stp[state.proj_src == node] = SORTED_ROWS
     if step > 0:
-        _insert_last_spikes(state, node, step - 1)
+        counts = _insert_last_spikes(state, node, step - 1)
+        if counted_late:  # its draw would have counted them during this step; emitted now, nothing will
+            state.spike_count[:] += counts
 
 
-def _insert_last_spikes(state: K.State, node: int, step: int) -> None:
-    """Node ``node``'s spikes of ``step`` (counter-based, so redrawn exactly) into ``spikes_prev`` at its place."""
+def uncounted(state: K.State, step: int) -> np.ndarray | None:
+    """Per neuron, the spikes of step ``step - 1`` (the last one run) that fused nodes counted late have not
+    counted yet (the next chunk's first step does), or None when there are none: ``spike_count`` plus these is
+    every spike so far."""
+    late = [k for k in fused_nodes(state) if _counted_late(state, k)]
+    if step <= 0 or not late:
+        return None
+    counts = np.zeros(state.spike_count.shape[0], np.int64)
+    for node in late:
+        lo, hi = int(state.node_start[node]), int(state.node_start[node + 1])
+        poisson_counts(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step - 1, counts.shape[0], counts)
+    return counts
+
+
+def fused_nodes(state: K.State) -> list[int]:
+    """The indices of the nodes fused now."""
+    return np.flatnonzero(state.node_record == FUSED_NODE).tolist()
+
+
+def step_counts(state: K.State, node: int, step0: int, steps: int) -> np.ndarray:
+    """Fused node ``node``'s spikes in each of the steps ``[step0, step0 + steps)``: the counts an emitted node
+    would have had (its draws are counter-based), for a live rate plot of the inputs. Costs the node's draws again."""
+    totals = np.zeros(steps, np.int64)
+    lo, hi = int(state.node_start[node]), int(state.node_start[node + 1])
+    step_totals(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step0, int(state.node_start[-1]), totals)
+    return totals
+
+
+def _counted_late(state: K.State, node: int) -> bool:
+    """Whether fused node ``node``'s counting projection (its first, ``parallel.counting_projection``) draws a
+    step's spikes a step later (a current or conductance synapse, ``kernel.synapse_lag``)."""
+    first = np.flatnonzero((state.proj_src == node) & (state.proj_stp == FUSED))
+    return first.size > 0 and bool(K.synapse_lag(state.chan, state.proj_chan[first[0]]))
+
+
+def _insert_last_spikes(state: K.State, node: int, step: int) -> np.ndarray:
+    """Node ``node``'s spikes of ``step`` (counter-based, so redrawn exactly) into ``spikes_prev`` at its place;
+    returns their counts per neuron."""
     lo, hi, n_total = int(state.node_start[node]), int(state.node_start[node + 1]), int(state.node_start[-1])
     counts = np.zeros(n_total, np.int64)
     poisson_counts(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step, n_total, counts)
@@ -81,3 +125,4 @@ def _insert_last_spikes(state: K.State, node: int, step: int) -> None:
     prev[at + ids.size: end + ids.size] = prev[at:end].copy()
     prev[at: at + ids.size] = ids
     state.node_spk_prev[node + 1:] += ids.size
+    return counts

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .fusion import fused_nodes, step_counts
+
 __all__ = ["Ring", "LiveTap", "LiveFrame", "NodeRow", "MAX_QUEUED"]
 
 MAX_QUEUED = 8  # chunks waiting for a viewer before the simulating thread sorts them itself
@@ -143,6 +145,8 @@ class LiveTap:
         self._t = 0.0
         self._sim = None
         self._queue: list[_Chunk] = []  # copied by the simulating thread, not yet in the rings
+        # a fused background's per-step counts are drawn again for the rates (a rate plot showing the inputs)
+        self.count_inputs = False
 
     # --- the simulating side -------------------------------------------------------------------
     def attach(self, sim) -> None:
@@ -185,8 +189,11 @@ class LiveTap:
         traces = {}
         for probe, col in zip(self._sim.probes, self._sim.probe_columns()):
             traces[probe] = state.tr_buf[: int(state.tr_count[col]), col].copy()
-        chunk = _Chunk(step0, steps, state.rec_id[:n_rec].copy(), state.rec_step[:n_rec].copy(),
-                       state.node_counts[:steps].copy(), traces)
+        counts = state.node_counts[:steps].copy()
+        if self.count_inputs:  # fused backgrounds emit no spikes, so their columns hold none
+            for node in fused_nodes(state):
+                counts[:, node] = step_counts(state, node, step0, steps)
+        chunk = _Chunk(step0, steps, state.rec_id[:n_rec].copy(), state.rec_step[:n_rec].copy(), counts, traces)
         with self._lock:
             self._queue.append(chunk)
             self.total_spikes += int(chunk.counts.sum())

@@ -110,7 +110,9 @@ class Results:
         return max(self.spikes_kept_from, self.traces_kept_from, self.rates_kept_from)
 
     # --- filling (called by the simulator after each chunk) ---------------------------------
-    def add_chunk(self, state, n_steps: int) -> None:
+    def add_chunk(self, state, n_steps: int, uncounted: np.ndarray | None = None) -> None:
+        """Take a chunk's data from the loop's state. ``uncounted``: spikes per neuron the state's counts lack yet
+        (a fused background's last step, ``engine.simulation.fusion.uncounted``)."""
         n_rec = int(state.counters[0])
         steps, ids = state.rec_step[:n_rec].copy(), state.rec_id[:n_rec].copy()
         self._steps.append(steps)
@@ -118,6 +120,8 @@ class Results:
         self._chunk_step.append(self._step)
         self._n_kept += n_rec
         self._spike_count[:] = state.spike_count
+        if uncounted is not None:
+            self._spike_count += uncounted
         values, traces = 0, {}
         for rid, cols in self._trace_cols.items():
             if cols:

@@ -21,7 +21,7 @@ from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
 from . import results as budgets
 from .build import Built, build, trace_columns
-from .fusion import unfuse
+from .fusion import uncounted, unfuse
 from .live_edits import prepare_edit
 from .results import Results
 from .threads import ThreadChooser
@@ -117,7 +117,7 @@ class Simulator:
             began = time.perf_counter()
             steps, status = self.built.loop(state, self.step, n, *gates)
             chooser.took(threads, time.perf_counter() - began, steps)
-            self.results.add_chunk(state, steps)
+            self.results.add_chunk(state, steps, uncounted(state, self.step + steps))
             if gates != self._recorded_gates:  # compiled or loaded just now: another process will load it
                 self._recorded_gates = gates
                 remember_compiled(self.built)

@@ -62,7 +62,8 @@ class RunController(QObject):
         self.doc, self.views = doc, views
         self.sim: Simulator | None = None
         self.runner: Runner | None = None
-        self.tap = LiveTap()
+        self.tap = self._new_tap()
+        views.rates.inputs.toggled.connect(self._count_inputs)
         self.window_ms = 1000.0
         self.window_chosen = False  # the user (or a lesson) set the window since this network opened
         self.restart_when_done = False  # a Run after a finished run starts again from time 0 (a lesson's @restart)
@@ -317,9 +318,18 @@ class RunController(QObject):
             self.runner.stop()
             self.runner = None
 
+    def _new_tap(self, **options) -> LiveTap:
+        tap = LiveTap(**options)
+        tap.count_inputs = self.views.rates.inputs.isChecked()
+        return tap
+
+    def _count_inputs(self, shown: bool) -> None:
+        """The rates show the inputs: a fused background's are drawn again for them (from the next chunk)."""
+        self.tap.count_inputs = shown
+
     def _drop_sim(self) -> None:
         self.tap.detach()
-        self.tap = LiveTap(window=self.window_ms)
+        self.tap = self._new_tap(window=self.window_ms)
         self.sim = None
         self._set_state(NO_RUN)
         self._set_stale([])
