@@ -456,6 +456,7 @@ def cmd_examples(args) -> int:
 def cmd_warmup(args) -> int:
     from ..engine.errors import BuildError, SimulationError
     from ..engine.simulation.warmup import warmup
+    from ..engine.teaching.one_neuron import warm_stepping_loops
     from ..plugins.registry import default_registry
     from ..resources.examples import list_examples
 
@@ -467,7 +468,7 @@ def cmd_warmup(args) -> int:
 
     try:
         seconds = warmup([_load(name) for name in list_examples()], default_registry().learning_rules(), show)
-        seconds += _warm_phase_planes()
+        seconds += warm_stepping_loops()
     except (BuildError, SimulationError) as exc:
         raise CliError(f"warmup failed: {exc}", EXIT_FAILED) from None
     print(f"compiled the simulation kernels in {seconds:.1f} s")
@@ -475,20 +476,6 @@ def cmd_warmup(args) -> int:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _warm_phase_planes() -> float:
-    """Step each built-in model of two state variables once, so a first click on its phase plane does not wait for
-    its compiled stepping loop (seconds cold); seconds taken."""
-    from ..engine.model.catalog import NEURON_MODELS, builtin_description
-    from ..engine.teaching.one_neuron import run_one
-
-    start = time.perf_counter()
-    for model in NEURON_MODELS:
-        desc = builtin_description(model)
-        if len(desc.state) == 2:
-            run_one(model, desc, {p.name: p.default for p in desc.params}, 0.0, (-65.0, 0.0), 1.0, 0.1)
-    return time.perf_counter() - start
 
 
 def _compile(sim) -> None:

@@ -60,6 +60,11 @@ def test_first_launch_compiles_every_model_in_the_background(window):
     assert wait_for(lambda: finished(first), 900)
     assert first.error is None and len(shown) >= 2 and not first.label.isVisible()  # it counted the seconds
     assert "Compiled the kernels for every model in " in w.messages.toPlainText()
+    from spikestudio.engine.model.catalog import NEURON_MODELS, builtin_description
+    from spikestudio.engine.teaching import one_neuron
+
+    planes = {m for m in NEURON_MODELS if len(builtin_description(m).state) == 2}
+    assert planes and planes <= {m for m, loop in one_neuron._DRIVERS.items() if loop.signatures}  # phase planes too
     shown.clear()
     second = BackgroundWarmup(w)  # the next launch: compiled already, so nothing to do or say
     assert wait_for(lambda: finished(second), 300)

@@ -23,7 +23,7 @@ from ..model.network import Network
 from ..simulation.simulator import Simulator
 from .phase_plane import Trajectory
 
-__all__ = ["run_one"]
+__all__ = ["run_one", "warm_stepping_loops"]
 
 
 def run_one(model_id: str, desc: ModelDescription, params: dict, dc: float, start: tuple[float, float],
@@ -41,6 +41,22 @@ def run_one(model_id: str, desc: ModelDescription, params: dict, dc: float, star
     v, x = v / scale[0], x / scale[1]
     n = min(t.size, steps + 1, _finite_prefix(v, x))
     return Trajectory(t[:n], v[:n], x[:n], spikes)
+
+
+def warm_stepping_loops() -> float:
+    """Step each built-in model of two state variables once, so a first click on its phase plane does not wait for
+    its compiled stepping loop (seconds on a cold cache); seconds taken (`spikestudio warmup`, the app's first
+    launch)."""
+    import time
+
+    from ..model.catalog import builtin_description
+
+    start = time.perf_counter()
+    for model in NEURON_MODELS:
+        desc = builtin_description(model)
+        if len(desc.state) == 2:
+            run_one(model, desc, {p.name: p.default for p in desc.params}, 0.0, (-65.0, 0.0), 1.0, 0.1)
+    return time.perf_counter() - start
 
 
 def _network(model_id, desc, params, dc, start, duration, dt) -> Network:

@@ -1,8 +1,9 @@
 """At the first launch of an install that skipped the warm-up (a wheel), compile the kernels in the background.
 
 ``make run`` compiles them once when it installs (``spikestudio warmup``); ``pip install`` of a wheel does not.
-A daemon thread checks whether the time loop with every part is compiled and, when it is not, compiles it
-while the status bar says so with the seconds so far (as a build does), so that later networks start sooner.
+A daemon thread checks whether the time loop with every part is compiled and, when it is not, compiles it (and
+the phase planes' stepping loops) while the status bar says so with the seconds so far (as a build does), so that
+later networks and phase planes start sooner.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QLabel
 
 from ...engine.kernels.compile_status import compiling_text, needs_compile
 from ...engine.simulation.warmup import warmup_simulator
+from ...engine.teaching.one_neuron import warm_stepping_loops
 from ...plugins.registry import default_registry
 
 __all__ = ["BackgroundWarmup", "EVERY_MODEL"]
@@ -50,6 +52,7 @@ class BackgroundWarmup(QObject):
             if needs_compile(sim.built):
                 self.compiling_since = time.perf_counter()
                 sim.run(sim.network.duration * 1e-3)
+                warm_stepping_loops()  # the phase planes' (seconds more)
                 self.seconds = time.perf_counter() - self.compiling_since
         except BaseException as exc:  # noqa: BLE001 - shown in the status bar, never lost with the thread
             self.error = exc
