@@ -14,13 +14,15 @@ Its spikes per step (a live rate plot's) are drawn again only when asked: ``step
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from ..kernels import kernel as K
-from ..kernels.parallel import FUSED, FUSED_NODE, SORTED_ROWS
+from ..kernels.parallel import FUSED, FUSED_NODE, SORTED_ROWS, sent_by_region
 from ..kernels.poisson_draws import poisson_counts, step_totals
 
-__all__ = ["blocker", "fuse", "unfuse", "uncounted", "step_counts", "fused_nodes"]
+__all__ = ["blocker", "fuse", "unfuse", "uncounted", "rate_edit", "step_counts", "fused_nodes"]
 
 
 def blocker(state: K.State, node: int, watched: set[int]) -> str | None:
@@ -78,18 +80,41 @@ def unfuse(state: K.State, node: int, step: int) -> None:
             state.spike_count[:] += counts
 
 
-def uncounted(state: K.State, step: int) -> np.ndarray | None:
+def uncounted(state: K.State, step: int, stopped: bool = False) -> np.ndarray | None:
     """Per neuron, the spikes of step ``step - 1`` (the last one run) that fused nodes counted late have not
     counted yet (the next chunk's first step does), or None when there are none: ``spike_count`` plus these is
-    every spike so far."""
-    late = [k for k in fused_nodes(state) if _counted_late(state, k)]
+    every spike so far. ``stopped``: the loop stopped inside step ``step`` (a NaN), after its parallel region had
+    counted step ``step - 1`` for the nodes it sends (``parallel.fused_parts``)."""
+    late = [k for k in fused_nodes(state) if _counted_late(state, k) and not (stopped and _counted_early(state, k))]
     if step <= 0 or not late:
         return None
     counts = np.zeros(state.spike_count.shape[0], np.int64)
     for node in late:
-        lo, hi = int(state.node_start[node]), int(state.node_start[node + 1])
-        poisson_counts(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step - 1, counts.shape[0], counts)
+        _draw(state, node, step - 1, counts)
     return counts
+
+
+@contextmanager
+def rate_edit(built, step: int):
+    """Around a live edit of Poisson rates at step ``step`` (a chunk boundary): a fused node counted late draws the
+    step before again in the next chunk, now at the new rate, so its count is corrected to the old rate's draw
+    (the one an emitted node made and counted, and ``uncounted`` reported)."""
+    state = built.state
+    late = [k for k in fused_nodes(state) if _counted_late(state, k)] if step > 0 else []
+    before = np.zeros(state.spike_count.shape[0], np.int64)
+    for node in late:
+        _draw(state, node, step - 1, before)
+    yield
+    after = np.zeros_like(before)
+    for node in late:
+        _draw(built.state, node, step - 1, after)
+    built.state.spike_count[:] += before - after
+
+
+def _draw(state: K.State, node: int, step: int, counts: np.ndarray) -> None:
+    """Node ``node``'s counts of ``step`` into ``counts`` (its neurons' places)."""
+    lo, hi = int(state.node_start[node]), int(state.node_start[node + 1])
+    poisson_counts(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step, counts.shape[0], counts)
 
 
 def fused_nodes(state: K.State) -> list[int]:
@@ -106,11 +131,25 @@ def step_counts(state: K.State, node: int, step0: int, steps: int) -> np.ndarray
     return totals
 
 
-def _counted_late(state: K.State, node: int) -> bool:
-    """Whether fused node ``node``'s counting projection (its first, ``parallel.counting_projection``) draws a
-    step's spikes a step later (a current or conductance synapse, ``kernel.synapse_lag``)."""
+def _counting(state: K.State, node: int) -> int | None:
+    """Fused node ``node``'s counting projection (its first fused one, ``parallel.counting_projection``)."""
     first = np.flatnonzero((state.proj_src == node) & (state.proj_stp == FUSED))
-    return first.size > 0 and bool(K.synapse_lag(state.chan, state.proj_chan[first[0]]))
+    return int(first[0]) if first.size else None
+
+
+def _counted_late(state: K.State, node: int) -> bool:
+    """Whether fused node ``node``'s counting projection draws a step's spikes a step later (a current or
+    conductance synapse, ``kernel.synapse_lag``)."""
+    p = _counting(state, node)
+    return p is not None and bool(K.synapse_lag(state.chan, state.proj_chan[p]))
+
+
+def _counted_early(state: K.State, node: int) -> bool:
+    """Whether the loop's parallel region (several threads) sends node ``node``'s counting projection: before the
+    step's node updates, not after them (``kernel.send_fused``)."""
+    p = _counting(state, node)
+    return p is not None and state.par[0] > 1 and bool(sent_by_region(
+        state.proj_chan[p], state.node_code, state.node_start, state.node_chan, state.chan, state.par[1]))
 
 
 def _insert_last_spikes(state: K.State, node: int, step: int) -> np.ndarray:

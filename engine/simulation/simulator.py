@@ -21,7 +21,7 @@ from ..model.catalog import NEURON_MODELS, SYNAPTIC_VARIABLES
 from ..model.network import Network
 from . import results as budgets
 from .build import Built, build, trace_columns
-from .fusion import uncounted, unfuse
+from .fusion import rate_edit, uncounted, unfuse
 from .live_edits import prepare_edit
 from .results import Results
 from .threads import ThreadChooser
@@ -117,7 +117,8 @@ class Simulator:
             began = time.perf_counter()
             steps, status = self.built.loop(state, self.step, n, *gates)
             chooser.took(threads, time.perf_counter() - began, steps)
-            self.results.add_chunk(state, steps, uncounted(state, self.step + steps))
+            stopped = status in (K.STATUS_NAN, K.STATUS_UNCOMPILED)  # inside step self.step + steps
+            self.results.add_chunk(state, steps, uncounted(state, self.step + steps, stopped))
             if gates != self._recorded_gates:  # compiled or loaded just now: another process will load it
                 self._recorded_gates = gates
                 remember_compiled(self.built)
@@ -205,7 +206,16 @@ class Simulator:
         Checked at once (``ValidationError`` naming node and parameter) and recorded in the network
         description; during a run it takes effect at the next chunk, otherwise immediately.
         """
-        self._schedule(prepare_edit(self.network, self.built, node_id, name, value))
+        apply = prepare_edit(self.network, self.built, node_id, name, value)
+        if name != "rate":
+            self._schedule(apply)
+            return
+
+        def apply_rate() -> None:
+            with rate_edit(self.built, self.step):  # a fused background's last step keeps its count
+                apply()
+
+        self._schedule(apply_rate)
 
     def set_probes(self, probes: list[tuple[str, int, str]]) -> None:
         """Sample ``(node id, neuron, variable)`` every step, beyond the recorders, for live traces.
