@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -58,13 +56,11 @@ def cmd_sweep(args) -> int:
     backend = sweep_backend(args.workers, args.scheduler)
     print(f"{len(points)} runs of {Path(args.network).name} {_where(args, backend)}", file=sys.stderr)
     rows, bar, control = [], _Bar(sys.stderr, len(points)), Control()
-    restore = _cancel_on_ctrl_c(control)
     try:
         execute(points, setup, backend, control, on_outcome=lambda o: rows.append(o.row), progress=bar.update)
     except KeyboardInterrupt:  # a second Ctrl-C while the runs in progress finish
         control.cancel()
     finally:
-        restore()
         bar.finish()
         names = [p.name for p in checked.parameters]
         _write(lambda: table.write_table(rows, names, out), out)
@@ -101,25 +97,6 @@ def _where(args, backend) -> str:
         return f"on the Dask cluster at {args.scheduler}"
     workers = getattr(backend, "workers", 1)
     return f"on {workers} worker process{'es' * (workers != 1)}" if backend.name == "pool" else "in this process"
-
-
-def _cancel_on_ctrl_c(control):
-    """Ctrl-C cancels by setting ``control``'s flag, which the sweep's loop reads between waits, rather than by a
-    KeyboardInterrupt raised wherever the main thread happens to be: raised between a lock's acquire and its
-    with-block (concurrent.futures takes several) it leaves the lock held; a sweep interrupted in CI hung instead of
-    ending, once in many runs. A second Ctrl-C raises it, to stop
-    waiting for the runs in progress. Returns what puts the handler before back (off the main thread, which cannot
-    set one, nothing changes)."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def on_ctrl_c(signum, frame) -> None:
-        if control.cancelled:
-            raise KeyboardInterrupt
-        control.cancel()
-
-    previous = signal.signal(signal.SIGINT, on_ctrl_c)
-    return lambda: signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 def _report(rows: list[dict], total: int, out: Path, cancelled: bool) -> int:

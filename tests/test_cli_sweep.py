@@ -133,23 +133,3 @@ def test_parquet_without_pyarrow_is_refused_before_running(tmp_path, capsys):
         assert not (tmp_path / "t.parquet").exists()
     else:
         assert code == 0 and pd.read_parquet(tmp_path / "t.parquet")["run"].tolist() == list(range(6))
-
-
-def test_ctrl_c_sets_the_sweeps_flag_and_only_a_second_one_raises():
-    """The first Ctrl-C never raises inside the sweep's waits (an exception there can leave a lock of
-    concurrent.futures held: a sweep hung in CI); the second stops waiting; afterwards Ctrl-C is Python's again."""
-    from spikestudio.cli.sweep import _cancel_on_ctrl_c
-    from spikestudio.engine.experiments.sweep_run import Control
-
-    control, before = Control(), signal.getsignal(signal.SIGINT)
-    restore = _cancel_on_ctrl_c(control)
-    try:
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.01)  # the handler runs in the main thread between bytecodes
-        assert control.cancelled
-        with pytest.raises(KeyboardInterrupt):
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.01)
-    finally:
-        restore()
-    assert signal.getsignal(signal.SIGINT) is before
