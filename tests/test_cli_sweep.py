@@ -88,7 +88,12 @@ def test_ctrl_c_cancels_and_keeps_the_finished_rows(tmp_path):
     net_path = _write_pair(tmp_path, sweep)
     out, kept = tmp_path / "partial.csv", tmp_path / "runs"
     kept.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "spikestudio", "sweep", str(net_path), "--workers", "2",
+    # as from a terminal: Ctrl-C raises KeyboardInterrupt in the sweep, even when this suite runs where SIGINT is
+    # ignored (a background job of a script: Python then leaves it ignored in every child, and the sweep never heard
+    # the Ctrl-C: two local CI runs started with `&` failed here)
+    ctrl_c = "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); " \
+             "runpy.run_module('spikestudio', run_name='__main__', alter_sys=True)"
+    proc = subprocess.Popen([sys.executable, "-c", ctrl_c, "sweep", str(net_path), "--workers", "2",
                              "--out", str(out), "--keep-spikes", str(kept)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     # interrupt once some runs have finished (each keeps its recordings as it ends), not after a fixed time:
