@@ -85,7 +85,7 @@ def uncounted(state: K.State, step: int, stopped: bool = False) -> np.ndarray | 
     counted yet (the next chunk's first step does), or None when there are none: ``spike_count`` plus these is
     every spike so far. ``stopped``: the loop stopped inside step ``step`` (a NaN), after its parallel region had
     counted step ``step - 1`` for the nodes it sends (``parallel.fused_parts``)."""
-    late = [k for k in fused_nodes(state) if _counted_late(state, k) and not (stopped and _counted_early(state, k))]
+    late = [k for k in _late_nodes(state) if not (stopped and _counted_early(state, k))]
     if step <= 0 or not late:
         return None
     counts = np.zeros(state.spike_count.shape[0], np.int64)
@@ -100,7 +100,7 @@ def rate_edit(built, step: int):
     step before again in the next chunk, now at the new rate, so its count is corrected to the old rate's draw
     (the one an emitted node made and counted, and ``uncounted`` reported)."""
     state = built.state
-    late = [k for k in fused_nodes(state) if _counted_late(state, k)] if step > 0 else []
+    late = _late_nodes(state) if step > 0 else []
     before = np.zeros(state.spike_count.shape[0], np.int64)
     for node in late:
         _draw(state, node, step - 1, before)
@@ -137,6 +137,11 @@ def _counting(state: K.State, node: int) -> int | None:
     return int(first[0]) if first.size else None
 
 
+def _late_nodes(state: K.State) -> list[int]:
+    """The fused nodes counted a step late (``_counted_late``)."""
+    return [k for k in fused_nodes(state) if _counted_late(state, k)]
+
+
 def _counted_late(state: K.State, node: int) -> bool:
     """Whether fused node ``node``'s counting projection draws a step's spikes a step later (a current or
     conductance synapse, ``kernel.synapse_lag``)."""
@@ -155,9 +160,9 @@ def _counted_early(state: K.State, node: int) -> bool:
 def _insert_last_spikes(state: K.State, node: int, step: int) -> np.ndarray:
     """Node ``node``'s spikes of ``step`` (counter-based, so redrawn exactly) into ``spikes_prev`` at its place;
     returns their counts per neuron."""
-    lo, hi, n_total = int(state.node_start[node]), int(state.node_start[node + 1]), int(state.node_start[-1])
-    counts = np.zeros(n_total, np.int64)
-    poisson_counts(lo, hi, state.poisson_l, state.poisson_cap, state.par[3], step, n_total, counts)
+    lo, hi = int(state.node_start[node]), int(state.node_start[node + 1])
+    counts = np.zeros(int(state.node_start[-1]), np.int64)
+    _draw(state, node, step, counts)
     ids = np.repeat(np.arange(lo, hi), counts[lo:hi])
     at, end = int(state.node_spk_prev[node + 1]), int(state.node_spk_prev[-1])
     prev = state.spikes_prev
